@@ -1,0 +1,336 @@
+// Package config holds deputybot's typed configuration: defaults in code,
+// then a YAML file, then DEPUTYBOT_* environment variables, then Validate.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Config is the whole configuration. YAML paths are the lower-case tags;
+// the environment form of http.public_url is DEPUTYBOT_HTTP_PUBLIC_URL.
+type Config struct {
+	HTTP         HTTP         `yaml:"http"`
+	Database     Database     `yaml:"database"`
+	WeChat       WeChat       `yaml:"wechat"`
+	Timezone     string       `yaml:"timezone"`
+	Delivery     Delivery     `yaml:"delivery"`
+	Conversation Conversation `yaml:"conversation"`
+	Log          Log          `yaml:"log"`
+	// Demo seeds demo deputies on first start. It defaults to true in
+	// simulator mode only; set it to false to start with an empty registry.
+	Demo *bool `yaml:"demo"`
+}
+
+// HTTP is the web server.
+type HTTP struct {
+	Addr      string `yaml:"addr"`
+	PublicURL string `yaml:"public_url"`
+}
+
+// Database selects the SQL backend.
+type Database struct {
+	Driver string `yaml:"driver"`
+	DSN    string `yaml:"dsn" secret:"dsn"`
+}
+
+// WeChat is the official account.
+type WeChat struct {
+	AppID          string                    `yaml:"app_id"`
+	AppSecret      string                    `yaml:"app_secret" secret:"true"`
+	Token          string                    `yaml:"token" secret:"true"`
+	EncodingAESKey string                    `yaml:"encoding_aes_key" secret:"true"`
+	APIBase        string                    `yaml:"api_base"`
+	Templates      map[string]TemplateConfig `yaml:"templates"`
+}
+
+// TemplateConfig maps a notice kind to a WeChat template and its keyword fields.
+type TemplateConfig struct {
+	ID     string            `yaml:"id"`
+	Fields map[string]string `yaml:"fields"`
+}
+
+// Delivery tunes the outbox dispatcher.
+type Delivery struct {
+	RatePerSecond float64 `yaml:"rate_per_second"`
+	QuietHours    string  `yaml:"quiet_hours"`
+	DailyQuota    int     `yaml:"daily_quota"`
+}
+
+// Conversation tunes the chat engine.
+type Conversation struct {
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+}
+
+// Log selects the log level and format.
+type Log struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Default returns the configuration used when nothing else is given.
+func Default() Config {
+	return Config{
+		HTTP:     HTTP{Addr: ":8080"},
+		Database: Database{Driver: "sqlite", DSN: "./data/deputybot.db"},
+		WeChat: WeChat{
+			APIBase: "https://api.weixin.qq.com",
+		},
+		Timezone:     "Asia/Shanghai",
+		Delivery:     Delivery{RatePerSecond: 20, QuietHours: "22:00-07:00", DailyQuota: 100000},
+		Conversation: Conversation{IdleTimeout: 30 * time.Minute},
+		Log:          Log{Level: "info", Format: "text"},
+	}
+}
+
+// Simulated reports whether no WeChat account is configured, in which case
+// the server runs against the built-in fake WeChat platform.
+func (c Config) Simulated() bool { return c.WeChat.AppID == "" }
+
+// DemoData reports whether demo deputies should be seeded on first start.
+func (c Config) DemoData() bool {
+	if c.Demo != nil {
+		return *c.Demo
+	}
+	return c.Simulated()
+}
+
+// Load builds the configuration from defaults, the YAML file at path (if
+// path is not empty) and the environment. It does not validate.
+func Load(path string, environ []string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, Errors{fmt.Errorf("config file: %w", err)}
+		}
+		if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.DisallowUnknownField()); err != nil {
+			return cfg, Errors{fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))}
+		}
+	}
+	if err := applyEnv(&cfg, environ); err != nil {
+		return cfg, err
+	}
+	cfg.HTTP.PublicURL = strings.TrimRight(cfg.HTTP.PublicURL, "/")
+	cfg.WeChat.APIBase = strings.TrimRight(cfg.WeChat.APIBase, "/")
+	return cfg, nil
+}
+
+// Errors lists every invalid key found by Validate.
+type Errors []error
+
+func (e Errors) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+var quietHoursRE = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
+
+// Validate checks every key and returns an Errors naming each bad one.
+func (c Config) Validate() error {
+	var errs Errors
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if c.HTTP.Addr == "" {
+		bad("http.addr", "must not be empty (e.g. \":8080\")")
+	}
+	if c.HTTP.PublicURL != "" {
+		if u, err := url.Parse(c.HTTP.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("http.public_url", "%q is not an http(s) URL", c.HTTP.PublicURL)
+		}
+	}
+	switch c.Database.Driver {
+	case "sqlite", "mysql":
+	default:
+		bad("database.driver", "%q is not supported: use sqlite or mysql", c.Database.Driver)
+	}
+	if c.Database.DSN == "" {
+		bad("database.dsn", "must not be empty")
+	}
+	if u, err := url.Parse(c.WeChat.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("wechat.api_base", "%q is not an http(s) URL", c.WeChat.APIBase)
+	}
+	if c.WeChat.AppID != "" {
+		if c.WeChat.AppSecret == "" {
+			bad("wechat.app_secret", "required when wechat.app_id is set")
+		}
+		if c.WeChat.Token == "" {
+			bad("wechat.token", "required when wechat.app_id is set")
+		}
+	}
+	if k := c.WeChat.EncodingAESKey; k != "" && len(k) != 43 {
+		bad("wechat.encoding_aes_key", "must be 43 characters, got %d", len(k))
+	}
+	for kind, t := range c.WeChat.Templates {
+		if t.ID == "" {
+			bad("wechat.templates."+kind+".id", "must not be empty")
+		}
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		bad("timezone", "%q is not a time zone name (e.g. Asia/Shanghai)", c.Timezone)
+	}
+	if c.Delivery.RatePerSecond <= 0 {
+		bad("delivery.rate_per_second", "must be greater than 0, got %v", c.Delivery.RatePerSecond)
+	}
+	if c.Delivery.QuietHours != "" && !quietHoursRE.MatchString(c.Delivery.QuietHours) {
+		bad("delivery.quiet_hours", "%q must look like 22:00-07:00 (or be empty for none)", c.Delivery.QuietHours)
+	}
+	if c.Delivery.DailyQuota <= 0 {
+		bad("delivery.daily_quota", "must be greater than 0, got %d", c.Delivery.DailyQuota)
+	}
+	if c.Conversation.IdleTimeout < time.Minute {
+		bad("conversation.idle_timeout", "must be at least 1m, got %s", c.Conversation.IdleTimeout)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q must be one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		bad("log.format", "%q must be text or json", c.Log.Format)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// Location returns the configured time zone (Validate has checked it).
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Dump renders the effective configuration as YAML with secrets masked.
+func (c Config) Dump() string {
+	m := c
+	m.WeChat.AppSecret = maskSecret(m.WeChat.AppSecret)
+	m.WeChat.Token = maskSecret(m.WeChat.Token)
+	m.WeChat.EncodingAESKey = maskSecret(m.WeChat.EncodingAESKey)
+	m.Database.DSN = MaskDSN(m.Database.DSN)
+	out, err := yaml.MarshalWithOptions(m, yaml.Indent(2))
+	if err != nil {
+		return fmt.Sprintf("config: cannot render: %v", err)
+	}
+	return string(out)
+}
+
+func maskSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "******"
+}
+
+var dsnPasswordRE = regexp.MustCompile(`^([^:@/]+):([^@]*)@`)
+
+// MaskDSN hides the password of a MySQL DSN (user:pass@tcp(...)/db) or a URL DSN.
+func MaskDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil && u.Scheme != "" {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "******")
+			return u.String()
+		}
+		return dsn
+	}
+	return dsnPasswordRE.ReplaceAllString(dsn, "$1:******@")
+}
+
+// EnvKeys lists every environment variable Load understands, sorted.
+func EnvKeys() []string {
+	keys := make([]string, 0, len(envSetters))
+	for k := range envSetters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// envSetters maps each DEPUTYBOT_* variable to the key it sets.
+var envSetters = map[string]func(*Config, string) error{
+	"DEPUTYBOT_HTTP_ADDR":                str(func(c *Config) *string { return &c.HTTP.Addr }),
+	"DEPUTYBOT_HTTP_PUBLIC_URL":          str(func(c *Config) *string { return &c.HTTP.PublicURL }),
+	"DEPUTYBOT_DATABASE_DRIVER":          str(func(c *Config) *string { return &c.Database.Driver }),
+	"DEPUTYBOT_DATABASE_DSN":             str(func(c *Config) *string { return &c.Database.DSN }),
+	"DEPUTYBOT_WECHAT_APP_ID":            str(func(c *Config) *string { return &c.WeChat.AppID }),
+	"DEPUTYBOT_WECHAT_APP_SECRET":        str(func(c *Config) *string { return &c.WeChat.AppSecret }),
+	"DEPUTYBOT_WECHAT_TOKEN":             str(func(c *Config) *string { return &c.WeChat.Token }),
+	"DEPUTYBOT_WECHAT_ENCODING_AES_KEY":  str(func(c *Config) *string { return &c.WeChat.EncodingAESKey }),
+	"DEPUTYBOT_WECHAT_API_BASE":          str(func(c *Config) *string { return &c.WeChat.APIBase }),
+	"DEPUTYBOT_TIMEZONE":                 str(func(c *Config) *string { return &c.Timezone }),
+	"DEPUTYBOT_DELIVERY_QUIET_HOURS":     str(func(c *Config) *string { return &c.Delivery.QuietHours }),
+	"DEPUTYBOT_LOG_LEVEL":                str(func(c *Config) *string { return &c.Log.Level }),
+	"DEPUTYBOT_LOG_FORMAT":               str(func(c *Config) *string { return &c.Log.Format }),
+	"DEPUTYBOT_DELIVERY_RATE_PER_SECOND": parsed(func(c *Config, v string) error { return scan(v, &c.Delivery.RatePerSecond) }),
+	"DEPUTYBOT_DELIVERY_DAILY_QUOTA":     parsed(func(c *Config, v string) error { return scan(v, &c.Delivery.DailyQuota) }),
+	"DEPUTYBOT_CONVERSATION_IDLE_TIMEOUT": parsed(func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.Conversation.IdleTimeout = d
+		return err
+	}),
+	"DEPUTYBOT_DEMO": parsed(func(c *Config, v string) error {
+		var b bool
+		err := scan(v, &b)
+		c.Demo = &b
+		return err
+	}),
+}
+
+func str(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *field(c) = v; return nil }
+}
+
+func parsed(set func(*Config, string) error) func(*Config, string) error { return set }
+
+func scan(v string, dst any) error {
+	_, err := fmt.Sscan(v, dst)
+	return err
+}
+
+func applyEnv(cfg *Config, environ []string) error {
+	var errs Errors
+	for _, kv := range environ {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(name, "DEPUTYBOT_") {
+			continue
+		}
+		set, known := envSetters[name]
+		if !known {
+			if strings.HasPrefix(name, "DEPUTYBOT_TEST_") {
+				continue
+			}
+			errs = append(errs, fmt.Errorf("%s: unknown environment variable (known: see `deputybot config check --help`)", name))
+			continue
+		}
+		if err := set(cfg, value); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a valid value: %v", name, value, err))
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// IsInvalid reports whether err came from bad configuration (exit code 2).
+func IsInvalid(err error) bool {
+	var e Errors
+	return errors.As(err, &e)
+}

@@ -1,0 +1,207 @@
+// Package storage owns every SQL statement of deputybot. It runs the same
+// on embedded SQLite (modernc.org/sqlite, no cgo) and on MySQL/MariaDB.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ErrNotFound is returned when a row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a write would break a uniqueness rule.
+var ErrConflict = errors.New("conflict")
+
+// Dialect names the SQL backend.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite Dialect = "sqlite"
+	MySQL  Dialect = "mysql"
+)
+
+// DB is deputybot's database. On SQLite, writes go through a single
+// connection (SQLite has one writer) while reads use a small pool; on
+// MySQL both are the same pool.
+type DB struct {
+	dialect Dialect
+	w       *sqlx.DB // writes and transactions
+	r       *sqlx.DB // reads
+	dsn     string
+	now     func() time.Time
+}
+
+// SetClock replaces the clock used for expiries (tests inject one).
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Open connects to the database, checks it answers and that every prepared
+// statement compiles against the current schema once migrations are applied
+// (see Migrate). driver is "sqlite" or "mysql".
+func Open(ctx context.Context, driver, dsn string) (*DB, error) {
+	switch Dialect(driver) {
+	case SQLite:
+		return openSQLite(ctx, dsn)
+	case MySQL:
+		return openMySQL(ctx, dsn)
+	default:
+		return nil, fmt.Errorf("storage: unknown driver %q (use sqlite or mysql)", driver)
+	}
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if dir := filepath.Dir(path); dir != "" && path != ":memory:" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("storage: create %s: %w", dir, err)
+		}
+	}
+	params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	w, err := sqlx.Open("sqlite", "file:"+path+params+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	// The writer creates the file and sets WAL before any reader opens it.
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("storage: sqlite %s: %w", path, err)
+	}
+	r, err := sqlx.Open("sqlite", "file:"+path+params+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	db := &DB{dialect: SQLite, w: w, r: r, dsn: path, now: time.Now}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// MySQLConfig parses a MySQL DSN and applies the settings deputybot needs:
+// utf8mb4, parseTime, UTC.
+func MySQLConfig(dsn string) (*mysql.Config, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.Collation = "utf8mb4_unicode_ci"
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["time_zone"] = "'+00:00'"
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
+	return cfg, nil
+}
+
+func openMySQL(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := MySQLConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: mysql dsn: %w", err)
+	}
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("storage: mysql: %w", err)
+	}
+	x := sqlx.NewDb(sql.OpenDB(conn), "mysql")
+	x.SetMaxOpenConns(32)
+	x.SetMaxIdleConns(16)
+	// Below MySQL's default wait_timeout (8 h) and any proxy's idle cut.
+	x.SetConnMaxLifetime(3 * time.Minute)
+	x.SetConnMaxIdleTime(time.Minute)
+	db := &DB{dialect: MySQL, w: x, r: x, dsn: cfg.FormatDSN(), now: time.Now}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: mysql: %w", err)
+	}
+	return db, nil
+}
+
+// Dialect reports the backend.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks that the database answers, for /healthz.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.w.PingContext(ctx); err != nil {
+		return err
+	}
+	if db.r != db.w {
+		return db.r.PingContext(ctx)
+	}
+	return nil
+}
+
+// Close releases every connection.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		if e := db.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// SQL exposes the writer pool to code that needs a *sql.DB of its own
+// (the migration runner, the scheduler's lock connection).
+func (db *DB) SQL() *sql.DB { return db.w.DB }
+
+// inTx runs fn in a transaction on the writer, committing when fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.w.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// isDuplicate reports whether err is a uniqueness violation on either backend.
+func isDuplicate(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1062
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// upsertIgnore returns the dialect's "insert, ignore if the key exists" verb.
+func (db *DB) insertIgnore() string {
+	if db.dialect == MySQL {
+		return "INSERT IGNORE"
+	}
+	return "INSERT OR IGNORE"
+}
