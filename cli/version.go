@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+)
+
+// Version is set at build time with -ldflags "-X deputybot/cli.Version=v1.2.3".
+var Version = "dev"
+
+func init() {
+	register(&command{
+		name: "version", summary: "print the version",
+		help: "Prints deputybot's version, the Go version and the VCS revision.\n\nExample:\n  deputybot version",
+		run: func(_ context.Context, e *env, args []string) int {
+			rev := ""
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				for _, s := range bi.Settings {
+					if s.Key == "vcs.revision" {
+						rev = " " + s.Value
+					}
+				}
+			}
+			fmt.Fprintf(e.stdout, "deputybot %s%s (%s)\n", Version, rev, runtime.Version())
+			return exitOK
+		},
+	})
+}

@@ -1,0 +1,447 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Deputy levels and statuses as stored.
+const (
+	LevelNational   = "national"
+	LevelProvincial = "provincial"
+	StatusActive    = "active"
+	StatusEnded     = "terminated"
+)
+
+// Deputy is one deputy's record.
+type Deputy struct {
+	ID                int64
+	Name              string
+	Gender            string
+	Ethnicity         string
+	BirthDate         *time.Time
+	Delegation        string // the delegation / electoral unit's name
+	Level             string // LevelNational or LevelProvincial
+	Grassroots        bool
+	Occupation        string
+	ProfessionalGroup string
+	Phone             string // empty when unknown
+	Status            string // StatusActive or StatusEnded
+	TerminatedOn      *time.Time
+	TerminationReason string
+	OpenID            string // empty while unbound
+	BoundAt           *time.Time
+	Tags              []string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+type deputyRow struct {
+	ID                int64          `db:"id"`
+	Name              string         `db:"name"`
+	Gender            string         `db:"gender"`
+	Ethnicity         string         `db:"ethnicity"`
+	BirthDate         sql.NullTime   `db:"birth_date"`
+	Delegation        sql.NullString `db:"delegation"`
+	Level             string         `db:"level"`
+	Grassroots        bool           `db:"grassroots"`
+	Occupation        string         `db:"occupation"`
+	ProfessionalGroup string         `db:"professional_group"`
+	Phone             sql.NullString `db:"phone"`
+	Status            string         `db:"status"`
+	TerminatedOn      sql.NullTime   `db:"terminated_on"`
+	TerminationReason string         `db:"termination_reason"`
+	OpenID            sql.NullString `db:"openid"`
+	BoundAt           sql.NullTime   `db:"bound_at"`
+	CreatedAt         time.Time      `db:"created_at"`
+	UpdatedAt         time.Time      `db:"updated_at"`
+}
+
+func (r deputyRow) deputy() Deputy {
+	return Deputy{
+		ID: r.ID, Name: r.Name, Gender: r.Gender, Ethnicity: r.Ethnicity,
+		BirthDate: timePtr(r.BirthDate), Delegation: r.Delegation.String, Level: r.Level,
+		Grassroots: r.Grassroots, Occupation: r.Occupation, ProfessionalGroup: r.ProfessionalGroup,
+		Phone: r.Phone.String, Status: r.Status, TerminatedOn: timePtr(r.TerminatedOn),
+		TerminationReason: r.TerminationReason, OpenID: r.OpenID.String, BoundAt: timePtr(r.BoundAt),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+// dateOnly keeps the calendar date of t at midnight UTC, so a DATE column
+// reads back the same on both backends.
+func dateOnly(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+const deputySelect = `SELECT d.id, d.name, d.gender, d.ethnicity, d.birth_date, g.name AS delegation,
+	d.level, d.grassroots, d.occupation, d.professional_group, d.phone, d.status,
+	d.terminated_on, d.termination_reason, d.openid, d.bound_at, d.created_at, d.updated_at
+	FROM deputies d LEFT JOIN delegations g ON g.id = d.delegation_id`
+
+// CreateDeputy inserts d (its delegation and tags are created as needed)
+// and sets d.ID. A phone or openid already taken gives ErrConflict.
+func (db *DB) CreateDeputy(ctx context.Context, d *Deputy) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return db.createDeputy(ctx, tx, d)
+	})
+}
+
+func (db *DB) createDeputy(ctx context.Context, tx *sqlx.Tx, d *Deputy) error {
+	delID, err := db.delegationID(ctx, tx, d.Delegation)
+	if err != nil {
+		return err
+	}
+	now := db.now().UTC()
+	if d.Status == "" {
+		d.Status = StatusActive
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO deputies (name, gender, ethnicity, birth_date, delegation_id,
+		level, grassroots, occupation, professional_group, phone, status, terminated_on, termination_reason,
+		openid, bound_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Name, d.Gender, d.Ethnicity, dateOnly(d.BirthDate), delID, d.Level, d.Grassroots, d.Occupation,
+		d.ProfessionalGroup, nullStr(d.Phone), d.Status, dateOnly(d.TerminatedOn), d.TerminationReason,
+		nullStr(d.OpenID), nullTime(d.BoundAt), now, now)
+	if isDuplicate(err) {
+		return fmt.Errorf("storage: create deputy: %w", ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: create deputy: %w", err)
+	}
+	if d.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("storage: create deputy: %w", err)
+	}
+	d.CreatedAt, d.UpdatedAt = now, now
+	return db.setTags(ctx, tx, d.ID, d.Tags)
+}
+
+// UpdateDeputy writes every field of d, including its tags.
+func (db *DB) UpdateDeputy(ctx context.Context, d *Deputy) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return db.updateDeputy(ctx, tx, d)
+	})
+}
+
+func (db *DB) updateDeputy(ctx context.Context, tx *sqlx.Tx, d *Deputy) error {
+	delID, err := db.delegationID(ctx, tx, d.Delegation)
+	if err != nil {
+		return err
+	}
+	now := db.now().UTC()
+	res, err := tx.ExecContext(ctx, `UPDATE deputies SET name = ?, gender = ?, ethnicity = ?, birth_date = ?,
+		delegation_id = ?, level = ?, grassroots = ?, occupation = ?, professional_group = ?, phone = ?,
+		status = ?, terminated_on = ?, termination_reason = ?, updated_at = ? WHERE id = ?`,
+		d.Name, d.Gender, d.Ethnicity, dateOnly(d.BirthDate), delID, d.Level, d.Grassroots, d.Occupation,
+		d.ProfessionalGroup, nullStr(d.Phone), d.Status, dateOnly(d.TerminatedOn), d.TerminationReason, now, d.ID)
+	if isDuplicate(err) {
+		return fmt.Errorf("storage: update deputy %d: %w", d.ID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: update deputy %d: %w", d.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// MySQL reports 0 for an unchanged row; check it exists.
+		var one int
+		if err := tx.GetContext(ctx, &one, `SELECT 1 FROM deputies WHERE id = ?`, d.ID); errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("storage: update deputy %d: %w", d.ID, ErrNotFound)
+		}
+	}
+	d.UpdatedAt = now
+	return db.setTags(ctx, tx, d.ID, d.Tags)
+}
+
+// delegationID returns the id of the named delegation, creating it if new;
+// an empty name is NULL.
+func (db *DB) delegationID(ctx context.Context, tx *sqlx.Tx, name string) (any, error) {
+	if name == "" {
+		return nil, nil
+	}
+	var id int64
+	err := tx.GetContext(ctx, &id, `SELECT id FROM delegations WHERE name = ?`, name)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("storage: delegation: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO delegations (name, created_at) VALUES (?, ?)`, name, db.now().UTC())
+	if err != nil {
+		return nil, fmt.Errorf("storage: create delegation: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// setTags replaces the deputy's tags, creating tag rows as needed.
+func (db *DB) setTags(ctx context.Context, tx *sqlx.Tx, deputyID int64, tags []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM deputy_tags WHERE deputy_id = ?`, deputyID); err != nil {
+		return fmt.Errorf("storage: tags: %w", err)
+	}
+	for _, name := range tags {
+		if _, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO tags (name) VALUES (?)`, name); err != nil {
+			return fmt.Errorf("storage: create tag: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO deputy_tags (deputy_id, tag_id)
+			SELECT ?, id FROM tags WHERE name = ?`, deputyID, name); err != nil {
+			return fmt.Errorf("storage: tag deputy: %w", err)
+		}
+	}
+	return nil
+}
+
+// GetDeputy returns the deputy with id, or ErrNotFound.
+func (db *DB) GetDeputy(ctx context.Context, id int64) (Deputy, error) {
+	return db.getDeputy(ctx, deputySelect+` WHERE d.id = ?`, id)
+}
+
+// GetDeputyByOpenID returns the deputy bound to openid, or ErrNotFound.
+func (db *DB) GetDeputyByOpenID(ctx context.Context, openid string) (Deputy, error) {
+	return db.getDeputy(ctx, deputySelect+` WHERE d.openid = ?`, openid)
+}
+
+// GetDeputyByPhone returns the deputy with that phone, or ErrNotFound.
+func (db *DB) GetDeputyByPhone(ctx context.Context, phone string) (Deputy, error) {
+	return db.getDeputy(ctx, deputySelect+` WHERE d.phone = ?`, phone)
+}
+
+func (db *DB) getDeputy(ctx context.Context, q string, arg any) (Deputy, error) {
+	var row deputyRow
+	err := db.r.GetContext(ctx, &row, q, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Deputy{}, fmt.Errorf("storage: deputy: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Deputy{}, fmt.Errorf("storage: deputy: %w", err)
+	}
+	d := row.deputy()
+	tags, err := db.tagsOf(ctx, db.r, []int64{d.ID})
+	if err != nil {
+		return Deputy{}, err
+	}
+	d.Tags = tags[d.ID]
+	return d, nil
+}
+
+// FindDeputiesByName returns the deputies called name (all statuses).
+func (db *DB) FindDeputiesByName(ctx context.Context, name string) ([]Deputy, error) {
+	var rows []deputyRow
+	if err := db.r.SelectContext(ctx, &rows, deputySelect+` WHERE d.name = ? ORDER BY d.id`, name); err != nil {
+		return nil, fmt.Errorf("storage: find deputies: %w", err)
+	}
+	return db.withTags(ctx, rows)
+}
+
+func (db *DB) tagsOf(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[int64][]string, error) {
+	out := make(map[int64][]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	text, args, err := sqlx.In(`SELECT dt.deputy_id, t.name FROM deputy_tags dt JOIN tags t ON t.id = dt.tag_id
+		WHERE dt.deputy_id IN (?) ORDER BY t.name`, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, text, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], name)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) withTags(ctx context.Context, rows []deputyRow) ([]Deputy, error) {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	tags, err := db.tagsOf(ctx, db.r, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Deputy, len(rows))
+	for i, r := range rows {
+		out[i] = r.deputy()
+		out[i].Tags = tags[r.ID]
+	}
+	return out, nil
+}
+
+// DeputyFilter selects deputies for ListDeputies. Zero values match all.
+type DeputyFilter struct {
+	Delegation        string
+	Level             string
+	Grassroots        *bool
+	ProfessionalGroup string
+	Tag               string
+	Status            string
+	Bound             *bool
+	Query             string // part of the name, or of the phone
+	Limit, Offset     int    // Limit 0 means all
+	AfterID           int64  // keyset paging for exports: ids greater than this
+}
+
+func (f DeputyFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if f.Delegation != "" {
+		add(`g.name = ?`, f.Delegation)
+	}
+	if f.Level != "" {
+		add(`d.level = ?`, f.Level)
+	}
+	if f.Grassroots != nil {
+		add(`d.grassroots = ?`, *f.Grassroots)
+	}
+	if f.ProfessionalGroup != "" {
+		add(`d.professional_group = ?`, f.ProfessionalGroup)
+	}
+	if f.Tag != "" {
+		add(`d.id IN (SELECT dt.deputy_id FROM deputy_tags dt JOIN tags t ON t.id = dt.tag_id WHERE t.name = ?)`, f.Tag)
+	}
+	if f.Status != "" {
+		add(`d.status = ?`, f.Status)
+	}
+	if f.Bound != nil {
+		if *f.Bound {
+			add(`d.openid IS NOT NULL`)
+		} else {
+			add(`d.openid IS NULL`)
+		}
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		add(`(d.name LIKE ? ESCAPE '!' OR d.phone LIKE ? ESCAPE '!')`, like, like)
+	}
+	if f.AfterID > 0 {
+		add(`d.id > ?`, f.AfterID)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+	return r.Replace(s)
+}
+
+// ListDeputies returns one page of deputies matching f, ordered by id,
+// and how many match in all.
+func (db *DB) ListDeputies(ctx context.Context, f DeputyFilter) ([]Deputy, int, error) {
+	where, args := f.where()
+	var total int
+	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM deputies d
+		LEFT JOIN delegations g ON g.id = d.delegation_id`+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: count deputies: %w", err)
+	}
+	q := deputySelect + where + ` ORDER BY d.id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
+	}
+	var rows []deputyRow
+	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: list deputies: %w", err)
+	}
+	out, err := db.withTags(ctx, rows)
+	return out, total, err
+}
+
+// TerminateDeputy ends a deputy's term on date for reason and unbinds
+// nothing: the binding stays so history remains attributable, but pushes
+// skip terminated deputies.
+func (db *DB) TerminateDeputy(ctx context.Context, id int64, on time.Time, reason string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE deputies SET status = ?, terminated_on = ?, termination_reason = ?,
+		updated_at = ? WHERE id = ?`, StatusEnded, dateOnly(&on), reason, db.now().UTC(), id)
+	if err != nil {
+		return fmt.Errorf("storage: terminate deputy %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: terminate deputy %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// Delegation is a delegation / electoral unit with its deputy counts.
+type Delegation struct {
+	ID      int64  `db:"id"`
+	Name    string `db:"name"`
+	Total   int    `db:"total"`
+	Bound   int    `db:"bound"`
+	Current int    `db:"current"`
+}
+
+// ListDelegations returns every delegation with counts, by name.
+func (db *DB) ListDelegations(ctx context.Context) ([]Delegation, error) {
+	var out []Delegation
+	err := db.r.SelectContext(ctx, &out, `SELECT g.id, g.name, COUNT(d.id) AS total,
+		COALESCE(SUM(CASE WHEN d.openid IS NOT NULL THEN 1 ELSE 0 END), 0) AS bound,
+		COALESCE(SUM(CASE WHEN d.status = 'active' THEN 1 ELSE 0 END), 0) AS current
+		FROM delegations g LEFT JOIN deputies d ON d.delegation_id = g.id
+		GROUP BY g.id, g.name ORDER BY g.name`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list delegations: %w", err)
+	}
+	return out, nil
+}
+
+// ListTags returns every tag name in use, sorted.
+func (db *DB) ListTags(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := db.r.SelectContext(ctx, &out, `SELECT name FROM tags ORDER BY name`); err != nil {
+		return nil, fmt.Errorf("storage: list tags: %w", err)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// CountDeputies returns how many deputies there are and how many are bound.
+func (db *DB) CountDeputies(ctx context.Context) (total, bound int, err error) {
+	err = db.r.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN openid IS NOT NULL THEN 1 ELSE 0 END), 0)
+		FROM deputies`).Scan(&total, &bound)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: count deputies: %w", err)
+	}
+	return total, bound, nil
+}
