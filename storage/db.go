@@ -205,3 +205,22 @@ func (db *DB) insertIgnore() string {
 	}
 	return "INSERT OR IGNORE"
 }
+
+// countable lists the tables CountRows may count.
+var countable = map[string]bool{
+	"deputies": true, "delegations": true, "tags": true, "wechat_inbound": true,
+	"followers": true, "template_reports": true, "conversations": true, "bind_attempts": true,
+}
+
+// CountRows returns the number of rows in one of deputybot's tables, for
+// dashboards, metrics and tests.
+func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
+	if !countable[table] {
+		return 0, fmt.Errorf("storage: count rows: unknown table %q", table)
+	}
+	var n int
+	if err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM `+table); err != nil {
+		return 0, fmt.Errorf("storage: count %s: %w", table, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,222 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"time"
+
+	"deputybot/storage"
+)
+
+// ReplyWithin is how long a callback waits for its answer. WeChat gives up
+// after 5 s and re-sends; the rest of the work then finishes in the
+// background and its answer goes out as a customer-service message.
+const ReplyWithin = 4 * time.Second
+
+// Handler turns one inbound message into the text to answer ("" for none).
+type Handler interface {
+	Handle(ctx context.Context, in Inbound) (string, error)
+}
+
+// TextSender sends a customer-service text message.
+type TextSender interface {
+	SendText(ctx context.Context, openid, text string) error
+}
+
+// Gateway runs the inbound pipeline: verify, decrypt, parse, deduplicate,
+// handle under a deadline, reply.
+type Gateway struct {
+	Wire        Wire
+	DB          *storage.DB
+	Handler     Handler
+	Sender      TextSender
+	Log         *slog.Logger
+	ReplyWithin time.Duration    // default ReplyWithin
+	Now         func() time.Time // default time.Now
+
+	inflight sync.Map // dedupe key -> chan struct{} closed when done
+	wg       sync.WaitGroup
+}
+
+// Success is the body that tells WeChat "received, nothing to say".
+var Success = []byte("success")
+
+// Verify answers the GET server-address check.
+func (g *Gateway) Verify(q url.Values) (string, error) { return g.Wire.VerifyURL(q) }
+
+// Serve handles one POSTed callback and returns the response body. Errors
+// are ErrBadSignature or ErrStaleRequest (answer 403). A nil body with no
+// error means the message could not be recorded (the database is down):
+// answer an error status so that WeChat delivers it again. Every other
+// problem is logged and answered with "success", as WeChat expects.
+func (g *Gateway) Serve(ctx context.Context, q url.Values, body []byte) ([]byte, error) {
+	plain, encrypted, err := g.Wire.Open(q, body)
+	if errors.Is(err, ErrBadSignature) || errors.Is(err, ErrStaleRequest) {
+		return nil, err
+	}
+	if err != nil {
+		g.Log.Warn("wechat callback rejected", "err", err, "bytes", len(body))
+		return Success, nil
+	}
+	in, err := ParseInbound(plain)
+	if err != nil {
+		g.Log.Warn("wechat callback unreadable", "err", err, "bytes", len(plain))
+		return Success, nil
+	}
+	reply, ok := g.answer(ctx, in)
+	if !ok {
+		return nil, nil
+	}
+	if len(reply) == 0 {
+		return Success, nil
+	}
+	if encrypted {
+		sealed, err := g.Wire.Seal(reply, g.now())
+		if err != nil {
+			g.Log.Error("wechat reply", "err", err)
+			return Success, nil
+		}
+		return sealed, nil
+	}
+	return reply, nil
+}
+
+func (g *Gateway) now() time.Time {
+	if g.Now != nil {
+		return g.Now()
+	}
+	return time.Now()
+}
+
+// answer deduplicates and handles in; it returns the plain reply XML (nil
+// for none), and ok=false when the message could not be recorded.
+func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool) {
+	key := in.DedupeKey()
+	claimed, prior, err := g.DB.ClaimInbound(ctx, key, in.FromUserName, in.Kind())
+	if err != nil {
+		// Without the dedupe record the message cannot be handled exactly
+		// once; answering "success" would lose it, so let WeChat retry.
+		g.Log.Error("wechat callback: cannot record message; WeChat will retry", "kind", in.Kind(), "err", err)
+		return nil, false
+	}
+	if !claimed {
+		return g.replay(ctx, key, prior), true
+	}
+	done := make(chan struct{})
+	g.inflight.Store(key, done)
+	var (
+		mu        sync.Mutex
+		finished  bool
+		abandoned bool
+	)
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		defer g.inflight.Delete(key)
+		defer close(done)
+		// The work outlives this request if it must: its answer is then sent
+		// as a customer-service message.
+		workCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		text := g.handle(workCtx, in)
+		var out []byte
+		if text != "" {
+			out = TextReplyXML(in, text, g.now())
+		}
+		mu.Lock()
+		late := abandoned
+		finished, reply = true, out
+		mu.Unlock()
+		if !late {
+			g.finish(workCtx, key, out)
+			return
+		}
+		// The request has been answered "success": store no reply, so a
+		// retry does not repeat the answer, and send it as a customer message.
+		g.finish(workCtx, key, nil)
+		if text != "" && g.Sender != nil {
+			if err := g.Sender.SendText(workCtx, in.FromUserName, text); err != nil {
+				g.Log.Warn("late answer as customer message failed", "kind", in.Kind(), "class", Classify(err).String(), "err", err)
+			}
+		}
+	}()
+	wait := g.ReplyWithin
+	if wait <= 0 {
+		wait = ReplyWithin
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !finished {
+		abandoned = true
+		return nil, true
+	}
+	return reply, true
+}
+
+// finish stores the reply so a re-delivery gets the same answer. An answer
+// that went out as a customer message is stored empty, so a retry does not
+// send it a second time.
+func (g *Gateway) finish(ctx context.Context, key string, reply []byte) {
+	if err := g.DB.FinishInbound(ctx, key, string(reply)); err != nil {
+		g.Log.Error("wechat callback: store reply", "err", err)
+	}
+}
+
+// replay answers a re-delivery with the first delivery's reply, waiting
+// briefly when that delivery is still being handled on this instance.
+func (g *Gateway) replay(ctx context.Context, key string, prior storage.Inbound) []byte {
+	if prior.State == storage.InboundDone {
+		return []byte(prior.Reply)
+	}
+	if ch, ok := g.inflight.Load(key); ok {
+		select {
+		case <-ch.(chan struct{}):
+		case <-ctx.Done():
+			return nil
+		}
+		_, again, err := g.DB.ClaimInbound(ctx, key, "", "")
+		if err == nil && again.State == storage.InboundDone {
+			return []byte(again.Reply)
+		}
+	}
+	// Still running elsewhere: it will answer by customer message if late.
+	return nil
+}
+
+// handle runs the handler, turning a panic into an empty answer.
+func (g *Gateway) handle(ctx context.Context, in Inbound) (text string) {
+	defer func() {
+		if v := recover(); v != nil {
+			g.Log.Error("panic while handling a WeChat message", "kind", in.Kind(), "panic", fmt.Sprint(v))
+			text = ""
+		}
+	}()
+	text, err := g.Handler.Handle(ctx, in)
+	if err != nil {
+		g.Log.Error("handling a WeChat message", "kind", in.Kind(), "err", err)
+	}
+	return text
+}
+
+// Wait blocks until background answers have finished, for shutdown.
+func (g *Gateway) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { g.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+)
+
+// MaxCallbackBody is the largest callback body accepted; WeChat's own
+// messages are a few kilobytes.
+const MaxCallbackBody = 64 << 10
+
+// Callback is the WeChat inbound pipeline (bot.Gateway).
+type Callback interface {
+	Verify(q url.Values) (string, error)
+	Serve(ctx context.Context, q url.Values, body []byte) ([]byte, error)
+}
+
+// WeChat returns the GET|POST /wechat handler.
+func WeChat(cb Callback, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			// A panic anywhere still answers WeChat, so it does not retry.
+			if v := recover(); v != nil {
+				log.Error("panic in wechat callback", "panic", v)
+				writeSuccess(w)
+			}
+		}()
+		switch r.Method {
+		case http.MethodGet:
+			echo, err := cb.Verify(r.URL.Query())
+			if err != nil {
+				http.Error(w, "forbidden", http.StatusForbidden)
+				return
+			}
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = io.WriteString(w, echo)
+		case http.MethodPost:
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxCallbackBody))
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			if err != nil {
+				http.Error(w, "bad request", http.StatusBadRequest)
+				return
+			}
+			out, err := cb.Serve(r.Context(), r.URL.Query(), body)
+			if err != nil {
+				log.Warn("wechat callback refused", "reason", err.Error(), "remote", r.RemoteAddr)
+				http.Error(w, "forbidden", http.StatusForbidden)
+				return
+			}
+			if out == nil {
+				// Let WeChat re-deliver: the message could not be recorded.
+				http.Error(w, "try again", http.StatusServiceUnavailable)
+				return
+			}
+			w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+			_, _ = w.Write(out)
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		}
+	})
+}
+
+func writeSuccess(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "success")
+}

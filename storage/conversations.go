@@ -1,0 +1,82 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Conversation is the chat state of one openid: the active flow, its step,
+// the answers so far (JSON) and a version for optimistic updates.
+type Conversation struct {
+	OpenID    string    `db:"openid"`
+	Flow      string    `db:"flow"`
+	Step      string    `db:"step"`
+	Data      string    `db:"data"`
+	Misses    int       `db:"misses"`
+	Version   int64     `db:"version"`
+	UpdatedAt time.Time `db:"updated_at"`
+	ExpiresAt time.Time `db:"expires_at"`
+}
+
+// ErrStale is returned when a conversation changed since it was read.
+var ErrStale = errors.New("stale conversation")
+
+// GetConversation returns openid's conversation, or ErrNotFound. An
+// expired one is returned too: the caller tells the user it timed out.
+func (db *DB) GetConversation(ctx context.Context, openid string) (Conversation, error) {
+	var c Conversation
+	err := db.w.GetContext(ctx, &c, `SELECT openid, flow, step, data, misses, version, updated_at, expires_at
+		FROM conversations WHERE openid = ?`, openid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("storage: conversation: %w", ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("storage: conversation: %w", err)
+	}
+	return c, nil
+}
+
+// SaveConversation writes c. A c.Version of 0 creates it; otherwise the
+// row is updated only if its version is still c.Version (else ErrStale).
+// On success c.Version is the new version.
+func (db *DB) SaveConversation(ctx context.Context, c *Conversation) error {
+	now := db.now().UTC()
+	if c.Data == "" {
+		c.Data = "{}"
+	}
+	if c.Version == 0 {
+		_, err := db.w.ExecContext(ctx, `INSERT INTO conversations (openid, flow, step, data, misses, version, updated_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, 1, ?, ?)`, c.OpenID, c.Flow, c.Step, c.Data, c.Misses, now, c.ExpiresAt.UTC())
+		if isDuplicate(err) {
+			return fmt.Errorf("storage: save conversation: %w", ErrStale)
+		}
+		if err != nil {
+			return fmt.Errorf("storage: save conversation: %w", err)
+		}
+		c.Version, c.UpdatedAt = 1, now
+		return nil
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE conversations SET flow = ?, step = ?, data = ?, misses = ?, version = version + 1,
+		updated_at = ?, expires_at = ? WHERE openid = ? AND version = ?`,
+		c.Flow, c.Step, c.Data, c.Misses, now, c.ExpiresAt.UTC(), c.OpenID, c.Version)
+	if err != nil {
+		return fmt.Errorf("storage: save conversation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: save conversation: %w", ErrStale)
+	}
+	c.Version++
+	c.UpdatedAt = now
+	return nil
+}
+
+// DeleteConversation ends openid's conversation.
+func (db *DB) DeleteConversation(ctx context.Context, openid string) error {
+	if _, err := db.w.ExecContext(ctx, `DELETE FROM conversations WHERE openid = ?`, openid); err != nil {
+		return fmt.Errorf("storage: delete conversation: %w", err)
+	}
+	return nil
+}

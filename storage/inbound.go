@@ -1,0 +1,155 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Inbound states.
+const (
+	InboundProcessing = "processing"
+	InboundDone       = "done"
+)
+
+// Inbound is the stored trace of one WeChat message or event.
+type Inbound struct {
+	Key   string `db:"dedupe_key"`
+	State string `db:"state"`
+	Reply string `db:"reply"`
+}
+
+// ClaimInbound records that the message with key is being handled. It
+// returns claimed=true for the first delivery; for a re-delivery it
+// returns false and what the first delivery stored.
+func (db *DB) ClaimInbound(ctx context.Context, key, openid, kind string) (bool, Inbound, error) {
+	res, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO wechat_inbound
+		(dedupe_key, openid, kind, state, reply, created_at) VALUES (?, ?, ?, ?, '', ?)`,
+		key, openid, kind, InboundProcessing, db.now().UTC())
+	if err != nil {
+		return false, Inbound{}, fmt.Errorf("storage: claim inbound: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, Inbound{Key: key, State: InboundProcessing}, nil
+	}
+	var in Inbound
+	err = db.w.GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)
+	if err != nil {
+		return false, Inbound{}, fmt.Errorf("storage: read inbound: %w", err)
+	}
+	return false, in, nil
+}
+
+// FinishInbound stores the reply given to the message with key.
+func (db *DB) FinishInbound(ctx context.Context, key, reply string) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE wechat_inbound SET state = ?, reply = ?, finished_at = ? WHERE dedupe_key = ?`,
+		InboundDone, reply, db.now().UTC(), key)
+	if err != nil {
+		return fmt.Errorf("storage: finish inbound: %w", err)
+	}
+	return nil
+}
+
+// ReleaseInbound forgets a claim whose handling could not run, so that
+// WeChat's next delivery of the message is handled afresh.
+func (db *DB) ReleaseInbound(ctx context.Context, key string) error {
+	_, err := db.w.ExecContext(ctx, `DELETE FROM wechat_inbound WHERE dedupe_key = ? AND state = ?`, key, InboundProcessing)
+	if err != nil {
+		return fmt.Errorf("storage: release inbound: %w", err)
+	}
+	return nil
+}
+
+// PruneInbound deletes traces older than before (WeChat stops retrying
+// after 15 s, so a day is plenty) and returns how many went.
+func (db *DB) PruneInbound(ctx context.Context, before time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM wechat_inbound WHERE created_at < ?`, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("storage: prune inbound: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// Follower is what deputybot knows of an openid's relation to the account.
+type Follower struct {
+	OpenID        string       `db:"openid"`
+	Following     bool         `db:"following"`
+	SubscribedAt  sql.NullTime `db:"subscribed_at"`
+	LastInboundAt sql.NullTime `db:"last_inbound_at"`
+}
+
+// RecordFollow stores a subscribe (following=true) or unsubscribe event.
+func (db *DB) RecordFollow(ctx context.Context, openid string, following bool) error {
+	now := db.now().UTC()
+	col := "unsubscribed_at"
+	if following {
+		col = "subscribed_at"
+	}
+	q := `INSERT INTO followers (openid, following, ` + col + `, last_inbound_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (openid) DO UPDATE SET following = excluded.following, ` + col + ` = excluded.` + col + `,
+		last_inbound_at = excluded.last_inbound_at, updated_at = excluded.updated_at`
+	if db.dialect == MySQL {
+		q = `INSERT INTO followers (openid, following, ` + col + `, last_inbound_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON DUPLICATE KEY UPDATE following = VALUES(following), ` + col + ` = VALUES(` + col + `),
+		last_inbound_at = VALUES(last_inbound_at), updated_at = VALUES(updated_at)`
+	}
+	if _, err := db.w.ExecContext(ctx, q, openid, following, now, now, now); err != nil {
+		return fmt.Errorf("storage: record follow: %w", err)
+	}
+	return nil
+}
+
+// TouchFollower records that openid just wrote to the account (which opens
+// the 48-hour customer-message window) and that it follows.
+func (db *DB) TouchFollower(ctx context.Context, openid string) error {
+	now := db.now().UTC()
+	q := `INSERT INTO followers (openid, following, last_inbound_at, updated_at) VALUES (?, 1, ?, ?)
+		ON CONFLICT (openid) DO UPDATE SET following = 1, last_inbound_at = excluded.last_inbound_at, updated_at = excluded.updated_at`
+	if db.dialect == MySQL {
+		q = `INSERT INTO followers (openid, following, last_inbound_at, updated_at) VALUES (?, 1, ?, ?)
+		ON DUPLICATE KEY UPDATE following = 1, last_inbound_at = VALUES(last_inbound_at), updated_at = VALUES(updated_at)`
+	}
+	if _, err := db.w.ExecContext(ctx, q, openid, now, now); err != nil {
+		return fmt.Errorf("storage: touch follower: %w", err)
+	}
+	return nil
+}
+
+// GetFollower returns what is known of openid, or ErrNotFound.
+func (db *DB) GetFollower(ctx context.Context, openid string) (Follower, error) {
+	var f Follower
+	err := db.r.GetContext(ctx, &f, `SELECT openid, following, subscribed_at, last_inbound_at FROM followers WHERE openid = ?`, openid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, fmt.Errorf("storage: follower: %w", ErrNotFound)
+	}
+	if err != nil {
+		return f, fmt.Errorf("storage: follower: %w", err)
+	}
+	return f, nil
+}
+
+// RecordTemplateReport stores a TEMPLATESENDJOBFINISH status for msgid;
+// a repeated report is ignored. The delivery pipeline reads these.
+func (db *DB) RecordTemplateReport(ctx context.Context, msgid int64, openid, status string) error {
+	_, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO template_reports (msgid, openid, status, received_at)
+		VALUES (?, ?, ?, ?)`, msgid, openid, status, db.now().UTC())
+	if err != nil {
+		return fmt.Errorf("storage: template report: %w", err)
+	}
+	return nil
+}
+
+// TemplateReport returns the status reported for msgid, or ErrNotFound.
+func (db *DB) TemplateReport(ctx context.Context, msgid int64) (string, error) {
+	var status string
+	err := db.r.GetContext(ctx, &status, `SELECT status FROM template_reports WHERE msgid = ?`, msgid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("storage: template report: %w", ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("storage: template report: %w", err)
+	}
+	return status, nil
+}
