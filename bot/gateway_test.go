@@ -77,8 +77,8 @@ func newRig(t *testing.T, db *storage.DB, o rigOptions) *rig {
 	sw := &switchHandler{}
 	sw.set(router)
 	gw := &bot.Gateway{
-		Wire:    bot.Wire{Token: testToken, EncodingAESKey: testAESKey, AppID: testAppID},
-		DB:      db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
+		Wire: bot.Wire{Token: testToken, EncodingAESKey: testAESKey, AppID: testAppID},
+		DB:   db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
 	}
 	srv := httptest.NewServer(handlers.WeChat(gw, quiet))
 	t.Cleanup(srv.Close)
