@@ -20,6 +20,7 @@ const (
 	KeyMeetings      = "MEETINGS"
 	KeyMySuggestions = "MY_SUGGESTIONS"
 	KeyFeedback      = "FEEDBACK"
+	KeyBindHelp      = "BIND_HELP" // binds an unbound user, helps a bound one
 )
 
 // Router answers deputies' messages and records WeChat's events.
@@ -92,6 +93,11 @@ func (r *Router) click(ctx context.Context, openid, key string) (string, error) 
 	case KeyBind:
 		return r.startBind(ctx, openid)
 	case KeyHelp:
+		return r.help(ctx, openid)
+	case KeyBindHelp:
+		if _, err := r.DB.GetDeputyByOpenID(ctx, openid); errors.Is(err, storage.ErrNotFound) {
+			return r.startBind(ctx, openid)
+		}
 		return r.help(ctx, openid)
 	}
 	return r.say("menu.coming", map[string]any{"Key": menuLabel(key)})

@@ -11,9 +11,13 @@ import (
 	"syscall"
 	"time"
 
+	"deputybot/bot"
 	"deputybot/config"
+	"deputybot/core"
 	"deputybot/handlers"
 	"deputybot/storage"
+	"deputybot/templates"
+	"deputybot/wechatsim"
 )
 
 // shutdownTimeout bounds a graceful stop after SIGINT/SIGTERM.
@@ -60,10 +64,22 @@ Examples:
 
 // app holds the running server's parts, for wiring and shutdown.
 type app struct {
-	cfg config.Config
-	log *slog.Logger
-	db  *storage.DB
+	cfg    config.Config
+	log    *slog.Logger
+	db     *storage.DB
+	sim    *wechatsim.Sim // simulator mode only
+	client *bot.Client
+	gw     *bot.Gateway
 }
+
+// The simulated account's credentials: fixed, so a restart keeps working
+// with the token stored in the database.
+const (
+	simAppID  = "wxdeputybotsim0001"
+	simSecret = "deputybot-simulator-secret"
+	simToken  = "deputybotsim"
+	simAESKey = "DeputybotSimulatorKey0123456789abcdefghijkl"
+)
 
 func serve(ctx context.Context, e *env, cfg config.Config) error {
 	log := newLogger(cfg, e.stderr)
@@ -75,6 +91,11 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	}
 	defer db.Close()
 	a := &app{cfg: cfg, log: log, db: db}
+	if cfg.DemoData() {
+		if err := seedDemo(ctx, db, log); err != nil {
+			return err
+		}
+	}
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
@@ -96,6 +117,14 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if a.sim != nil {
+		// The simulated account gets its menu as a real one would from `menu sync`.
+		go func() {
+			if _, err := a.client.CreateMenu(ctx, bot.MenuJSON(cfg.WeChat.Menu)); err != nil {
+				log.Warn("simulator: menu not created", "err", err)
+			}
+		}()
+	}
 	a.announce(e, base)
 	log.Info("deputybot started", "addr", ln.Addr().String(), "database", cfg.Database.Driver, "simulator", cfg.Simulated())
 
@@ -109,6 +138,12 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	if err := a.gw.Wait(shutCtx); err != nil {
+		log.Warn("late WeChat answers still running at shutdown", "err", err)
+	}
+	if a.sim != nil {
+		a.sim.Close()
 	}
 	log.Info("stopped")
 	return nil
@@ -124,13 +159,59 @@ func publicURL(cfg config.Config, addr net.Addr) string {
 }
 
 func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
-	return handlers.New(handlers.Deps{Log: a.log, DB: a.db}), nil
+	texts, err := templates.Load(a.cfg.TextsDir)
+	if err != nil {
+		return nil, err
+	}
+	wc := a.cfg.WeChat
+	if a.cfg.Simulated() {
+		wc.AppID, wc.AppSecret, wc.Token, wc.EncodingAESKey = simAppID, simSecret, simToken, simAESKey
+		wc.APIBase = base + "/sim"
+		a.sim = wechatsim.New(wechatsim.Config{
+			AppID: simAppID, AppSecret: simSecret, Token: simToken, EncodingAESKey: simAESKey,
+			Mode: wechatsim.ModeSafe, CallbackURL: base + "/wechat",
+		})
+	}
+	a.client, err = bot.NewClient(bot.ClientConfig{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}, a.db)
+	if err != nil {
+		return nil, err
+	}
+	router := &bot.Router{DB: a.db, Texts: texts, Log: a.log, Loc: a.cfg.Location(), IdleTimeout: a.cfg.Conversation.IdleTimeout}
+	a.gw = &bot.Gateway{
+		Wire:    bot.Wire{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, AppID: wc.AppID},
+		DB:      a.db,
+		Handler: router,
+		Sender:  a.client,
+		Log:     a.log,
+	}
+	deps := handlers.Deps{Log: a.log, DB: a.db, WeChat: handlers.WeChat(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated())}
+	if a.sim != nil {
+		deps.Sim = a.sim.Handler()
+	}
+	return handlers.New(deps), nil
 }
 
 func (a *app) announce(e *env, base string) {
-	fmt.Fprintf(e.stderr, "\ndeputybot is running at %s\n  health:   %s/healthz\n", base, base)
-	if a.cfg.Simulated() {
-		fmt.Fprintf(e.stderr, "  simulator mode: no WeChat account configured\n")
+	fmt.Fprintf(e.stderr, "\ndeputybot is running at %s\n", base)
+	if a.sim != nil {
+		fmt.Fprintf(e.stderr, "  simulator mode (no wechat.app_id): a fake WeChat platform runs inside deputybot\n")
+		fmt.Fprintf(e.stderr, "  phone page:  %s/sim/   (chat as a deputy: send 绑定, then a demo deputy's name and phone digits)\n", base)
 	}
+	fmt.Fprintf(e.stderr, "  start page:  %s/\n  health:      %s/healthz\n", base, base)
 	fmt.Fprintln(e.stderr, "Press Ctrl-C to stop.")
+}
+
+// seedDemo fills an empty registry with demo deputies, on first start in
+// simulator mode.
+func seedDemo(ctx context.Context, db *storage.DB, log *slog.Logger) error {
+	total, _, err := db.CountDeputies(ctx)
+	if err != nil || total > 0 {
+		return err
+	}
+	res, err := db.UpsertDeputies(ctx, core.DemoDeputies())
+	if err != nil {
+		return fmt.Errorf("seed demo deputies: %w", err)
+	}
+	log.Info("seeded demo deputies", "count", res.Created)
+	return nil
 }

@@ -25,6 +25,9 @@ type Config struct {
 	Delivery     Delivery     `yaml:"delivery"`
 	Conversation Conversation `yaml:"conversation"`
 	Log          Log          `yaml:"log"`
+	// TextsDir is a directory of *.tmpl files overriding the texts deputies
+	// read (see templates/messages.tmpl); empty uses the built-in texts.
+	TextsDir string `yaml:"texts_dir"`
 	// Demo seeds demo deputies on first start. It defaults to true in
 	// simulator mode only; set it to false to start with an empty registry.
 	Demo *bool `yaml:"demo"`
@@ -50,6 +53,18 @@ type WeChat struct {
 	EncodingAESKey string                    `yaml:"encoding_aes_key" secret:"true"`
 	APIBase        string                    `yaml:"api_base"`
 	Templates      map[string]TemplateConfig `yaml:"templates"`
+	// Menu is the custom menu `deputybot menu sync` creates; empty means
+	// the built-in default (学习材料 | 会议活动 | 我的 ▸ …).
+	Menu []MenuButton `yaml:"menu"`
+}
+
+// MenuButton is one custom-menu button: a CLICK button has a key, a VIEW
+// button a url, a parent has sub_buttons (at most 5; at most 3 top buttons).
+type MenuButton struct {
+	Name       string       `yaml:"name" json:"name"`
+	Key        string       `yaml:"key,omitempty" json:"key,omitempty"`
+	URL        string       `yaml:"url,omitempty" json:"url,omitempty"`
+	SubButtons []MenuButton `yaml:"sub_buttons,omitempty" json:"sub_buttons,omitempty"`
 }
 
 // TemplateConfig maps a notice kind to a WeChat template and its keyword fields.
@@ -173,6 +188,32 @@ func (c Config) Validate() error {
 	if k := c.WeChat.EncodingAESKey; k != "" && len(k) != 43 {
 		bad("wechat.encoding_aes_key", "must be 43 characters, got %d", len(k))
 	}
+	if len(c.WeChat.Menu) > 3 {
+		bad("wechat.menu", "has %d top buttons; WeChat allows at most 3", len(c.WeChat.Menu))
+	}
+	for i, b := range c.WeChat.Menu {
+		key := fmt.Sprintf("wechat.menu[%d]", i)
+		if len(b.SubButtons) > 5 {
+			bad(key+".sub_buttons", "has %d buttons; WeChat allows at most 5", len(b.SubButtons))
+		}
+		for j, sb := range append([]MenuButton{b}, b.SubButtons...) {
+			k := key
+			if j > 0 {
+				k = fmt.Sprintf("%s.sub_buttons[%d]", key, j-1)
+			}
+			if sb.Name == "" {
+				bad(k+".name", "must not be empty")
+			}
+			if (j > 0 || len(b.SubButtons) == 0) && (sb.Key == "") == (sb.URL == "") {
+				bad(k, "needs exactly one of key (a click) or url (a link)")
+			}
+		}
+	}
+	if c.TextsDir != "" {
+		if st, err := os.Stat(c.TextsDir); err != nil || !st.IsDir() {
+			bad("texts_dir", "%q is not a directory", c.TextsDir)
+		}
+	}
 	for kind, t := range c.WeChat.Templates {
 		if t.ID == "" {
 			bad("wechat.templates."+kind+".id", "must not be empty")
@@ -275,6 +316,7 @@ var envSetters = map[string]func(*Config, string) error{
 	"DEPUTYBOT_WECHAT_ENCODING_AES_KEY":  str(func(c *Config) *string { return &c.WeChat.EncodingAESKey }),
 	"DEPUTYBOT_WECHAT_API_BASE":          str(func(c *Config) *string { return &c.WeChat.APIBase }),
 	"DEPUTYBOT_TIMEZONE":                 str(func(c *Config) *string { return &c.Timezone }),
+	"DEPUTYBOT_TEXTS_DIR":                str(func(c *Config) *string { return &c.TextsDir }),
 	"DEPUTYBOT_DELIVERY_QUIET_HOURS":     str(func(c *Config) *string { return &c.Delivery.QuietHours }),
 	"DEPUTYBOT_LOG_LEVEL":                str(func(c *Config) *string { return &c.Log.Level }),
 	"DEPUTYBOT_LOG_FORMAT":               str(func(c *Config) *string { return &c.Log.Format }),

@@ -114,6 +114,10 @@ func (b *testBot) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad signature", http.StatusForbidden)
 		return
 	}
+	if r.Method == http.MethodGet {
+		io.WriteString(w, q.Get("echostr"))
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	inner := body
 	if q.Get("encrypt_type") == "aes" {

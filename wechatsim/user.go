@@ -473,3 +473,44 @@ func (s *Sim) menuName(key string) string {
 	}
 	return find(s.menu)
 }
+
+// VerifyCallback performs WeChat's server-URL check: a signed GET with an
+// echostr that the bot must echo back verbatim.
+func (s *Sim) VerifyCallback(ctx context.Context) error {
+	cb := s.CallbackURL()
+	if cb == "" {
+		return ErrNoCallback
+	}
+	u, err := url.Parse(cb)
+	if err != nil {
+		return fmt.Errorf("wechatsim: bad callback URL: %w", err)
+	}
+	ts := strconv.FormatInt(s.now().Unix(), 10)
+	nonce := strconv.FormatUint(uint64(rand.Uint32()), 10)
+	echo := strconv.FormatUint(rand.Uint64(), 10)
+	q := u.Query()
+	q.Set("signature", Signature(s.cfg.Token, ts, nonce))
+	q.Set("timestamp", ts)
+	q.Set("nonce", nonce)
+	q.Set("echostr", echo)
+	u.RawQuery = q.Encode()
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReplyTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return &StatusError{Status: resp.StatusCode}
+	}
+	if string(bytes.TrimSpace(body)) != echo {
+		return fmt.Errorf("wechatsim: callback answered %q, want echostr %q", body, echo)
+	}
+	return nil
+}

@@ -258,3 +258,15 @@ func TestWaitFor(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestVerifyCallback(t *testing.T) {
+	s, _, _, bot := newTestSim(t, ModeSafe)
+	if err := s.VerifyCallback(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	bot.token = "wrong"
+	var se *StatusError
+	if err := s.VerifyCallback(context.Background()); !errors.As(err, &se) || se.Status != 403 {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,28 @@
+package handlers
+
+import (
+	"html/template"
+	"net/http"
+)
+
+var homePage = template.Must(template.New("home").Parse(`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>人大代表履职服务号 · deputybot</title>
+<style>body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.6}
+h1{font-size:1.4rem}a{color:#b4261a}li{margin:.4rem 0}.note{background:#fff7e6;border:1px solid #f0c36d;padding:.6rem .8rem;border-radius:6px}</style>
+</head><body>
+<h1>人大代表履职服务号</h1>
+{{if .Simulated}}<p class="note">当前为<strong>模拟模式</strong>：未配置微信公众号，系统内置了一个模拟微信平台和演示代表数据。</p>{{end}}
+<ul>
+{{if .Simulated}}<li><a href="/sim/">模拟手机</a>：以代表身份关注公众号、绑定身份（回复“绑定”，再回复演示代表的姓名和手机号后4位）并对话</li>{{end}}
+<li><a href="/healthz">运行状态</a>（/healthz）</li>
+</ul>
+</body></html>`))
+
+// Home returns the start page.
+func Home(simulated bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_ = homePage.Execute(w, map[string]any{"Simulated": simulated})
+	})
+}
