@@ -83,6 +83,9 @@ const (
 
 func serve(ctx context.Context, e *env, cfg config.Config) error {
 	log := newLogger(cfg, e.stderr)
+	// Libraries that log through slog's default (the WeChat client) follow
+	// the configured level and format.
+	slog.SetDefault(log)
 	startCtx, cancel := context.WithTimeout(ctx, time.Minute)
 	db, ok := openDB(startCtx, e, cfg, true)
 	cancel()

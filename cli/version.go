@@ -11,10 +11,15 @@ import (
 var Version = "dev"
 
 func init() {
-	register(&command{
+	c := &command{
 		name: "version", summary: "print the version",
 		help: "Prints deputybot's version, the Go version and the VCS revision.\n\nExample:\n  deputybot version",
-		run: func(_ context.Context, e *env, args []string) int {
+	}
+	c.run = func(_ context.Context, e *env, args []string) int {
+		if code, ok := c.parse(e, c.flags(e), args); !ok {
+			return code
+		}
+		{
 			rev := ""
 			if bi, ok := debug.ReadBuildInfo(); ok {
 				for _, s := range bi.Settings {
@@ -24,7 +29,8 @@ func init() {
 				}
 			}
 			fmt.Fprintf(e.stdout, "deputybot %s%s (%s)\n", Version, rev, runtime.Version())
-			return exitOK
-		},
-	})
+		}
+		return exitOK
+	}
+	register(c)
 }
