@@ -60,7 +60,7 @@ type rigOptions struct {
 	deliveries  int
 }
 
-func newRig(t *testing.T, db *storage.DB, o rigOptions) *rig {
+func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
 	t.Helper()
 	sim := wechatsim.New(wechatsim.Config{
 		AppID: testAppID, AppSecret: testSecret, Token: testToken, EncodingAESKey: testAESKey,
@@ -87,7 +87,7 @@ func newRig(t *testing.T, db *storage.DB, o rigOptions) *rig {
 	return &rig{db: db, sim: sim, gw: gw, router: router, botURL: srv.URL, apiURL: api.URL, handler: sw}
 }
 
-func addDeputy(t *testing.T, db *storage.DB, name, phone string) storage.Deputy {
+func addDeputy(t testing.TB, db *storage.DB, name, phone string) storage.Deputy {
 	t.Helper()
 	d := storage.Deputy{Name: name, Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: phone}
 	if err := db.CreateDeputy(context.Background(), &d); err != nil {

@@ -462,13 +462,26 @@ func setGrassroots(d *Deputy, v string) string {
 // full-width digits of some input methods; Normalize validates the rest.
 func setPhone(d *Deputy, v string) string {
 	v = width.Narrow.String(v)
-	if strings.ContainsAny(v, ".eE") {
-		if f, err := strconv.ParseFloat(v, 64); err == nil && f == math.Trunc(f) && f > 0 && f < 1e15 {
-			v = strconv.FormatFloat(f, 'f', 0, 64)
-		}
-	}
 	d.Phone = v
+	if !strings.ContainsAny(v, ".eE") {
+		return ""
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f != math.Trunc(f) || f <= 0 || f >= 1e15 {
+		return ""
+	}
+	if m, _, ok := strings.Cut(strings.ToUpper(v), "E"); ok && significantDigits(m) <= 6 {
+		// Excel shows 13800138000 as 1.38001E+10 and saves a CSV that way:
+		// the last digits are gone, and guessing them would text a stranger.
+		d.Phone = ""
+		return "被 Excel 显示成了科学计数法，后几位已丢失，请把该列设为“文本”后重新填写"
+	}
+	d.Phone = strconv.FormatFloat(f, 'f', 0, 64)
 	return ""
+}
+
+func significantDigits(mantissa string) int {
+	return len(strings.Trim(strings.NewReplacer(".", "", "+", "", "-", "").Replace(mantissa), "0"))
 }
 
 func setTags(d *Deputy, v string) string {
@@ -515,6 +528,10 @@ func openSheet(rd io.Reader, filename string) (sheetRows, error) {
 	return openXLSX(b, filename)
 }
 
+// maxUnzippedSize caps what an uploaded .xlsx may expand to (a zip bomb
+// guard); a registry of 100,000 rows is far below it.
+const maxUnzippedSize = 512 << 20
+
 // oleHeader starts legacy .xls files and password-protected workbooks.
 var oleHeader = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
@@ -523,7 +540,10 @@ func openXLSX(b []byte, filename string) (sheetRows, error) {
 		return nil, fmt.Errorf("%s: 这是旧版 .xls 或设置了密码的 Excel 文件，请在 Excel 中另存为 .xlsx（不设密码）后重新导入 (%w: legacy .xls or encrypted workbook)",
 			filename, ErrImportFile)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{RawCellValue: true})
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
+		RawCellValue:   true, // numbers as stored: phones and serial dates are read by hand
+		UnzipSizeLimit: maxUnzippedSize,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: 文件已损坏或不是 Excel 文件，请在 Excel 中另存为 .xlsx 后重新导入 (%w: not a valid .xlsx file: %v)",
 			filename, ErrImportFile, err)

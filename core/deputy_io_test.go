@@ -352,7 +352,8 @@ func TestImportGBKCSV(t *testing.T) {
 	text := "姓名,性别,代表团,代表层级,手机号,标签\r\n" +
 		"欧阳建国,男,烟台市代表团,全国人大代表,13800138000,企业家、乡村振兴\r\n" +
 		"\r\n" + // Excel writes an empty row as a blank line only when the row has no cells
-		"孙丽华,女,烟台市代表团,省人大代表,bad,\r\n"
+		"孙丽华,女,烟台市代表团,省人大代表,bad,\r\n" +
+		"周明,男,烟台市代表团,省人大代表,1.38001E+10,\r\n"
 	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(text))
 	if err != nil {
 		t.Fatal(err)
@@ -363,8 +364,11 @@ func TestImportGBKCSV(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := errorStrings(rep.Errors); !slices.Equal(got, []string{`第4行 手机号: "bad" 不是有效的手机号码`}) {
-			t.Errorf("errors = %q; want the bad phone on row 4", got)
+		if got := errorStrings(rep.Errors); !slices.Equal(got, []string{
+			`第4行 手机号: "bad" 不是有效的手机号码`,
+			`第5行 手机号: "1.38001E+10" 被 Excel 显示成了科学计数法，后几位已丢失，请把该列设为“文本”后重新填写`,
+		}) {
+			t.Errorf("errors = %q; want the bad phones on rows 4 and 5", got)
 		}
 		d, err := db.GetDeputyByPhone(ctx, "13800138000")
 		if err != nil {
@@ -474,4 +478,29 @@ func TestSampleDeputiesAreValidAndDeterministic(t *testing.T) {
 	if len(demo) != 30 || demo[0].Delegation != "济南市代表团" || demo[29].Delegation != "烟台市代表团" || demo[29].Phone == "" {
 		t.Errorf("DemoDeputies = %d deputies, first in %s, last in %s", len(demo), demo[0].Delegation, demo[29].Delegation)
 	}
+}
+
+// testdata/deputies-bad-phones.xlsx is
+// go run ./bench/gendeputies -n 20 -bad 3 -o testdata/deputies-bad-phones.xlsx
+func TestImportGeneratedFileWithBadPhones(t *testing.T) {
+	want := []string{
+		`第7行 手机号: "1380013800" 不是有效的手机号码`,
+		`第12行 手机号: "abc" 不是有效的手机号码`,
+		`第17行 手机号: "12345678901" 不是有效的手机号码`,
+	}
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		reg := NewRegistry(db)
+		rep, err := reg.ImportFile(ctx, "../testdata/deputies-bad-phones.xlsx", ImportOptions{})
+		if !errors.Is(err, ErrImportInvalid) || !slices.Equal(errorStrings(rep.Errors), want) {
+			t.Fatalf("import = %v, errors %q; want %q", err, errorStrings(rep.Errors), want)
+		}
+		if n := countDeputies(t, db); n != 0 {
+			t.Fatalf("%d deputies stored, want 0", n)
+		}
+		rep, err = reg.ImportFile(ctx, "../testdata/deputies-bad-phones.xlsx", ImportOptions{SkipInvalid: true})
+		if err != nil || rep.Created != 17 || rep.Skipped != 3 {
+			t.Fatalf("SkipInvalid import = %+v, %v; want 17 created, 3 skipped", rep, err)
+		}
+	})
 }

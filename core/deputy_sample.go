@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"deputybot/storage"
@@ -45,8 +46,9 @@ var (
 		{"%s农业专业合作社理事长", "乡村振兴"},
 		{"%s小学教师", "教师"},
 		{"%s人民医院主治医师", "医生"},
-		{"%s机械厂车间主任", "农民工"},
+		{"%s机械厂车间主任", ""},
 		{"%s建筑公司农民工", "农民工"},
+		{"%[2]s某电子厂流水线班组长", "农民工"},
 		{"%s社区居委会主任", ""},
 		{"%s律师事务所律师", "律师"},
 	}
@@ -54,7 +56,7 @@ var (
 		{"%s人民政府副市长", ""},
 		{"%s集团有限公司董事长", "企业家"},
 		{"%s科技股份有限公司总经理", "企业家"},
-		{"%s大学教授", "教师"},
+		{"%[2]s大学教授", "教师"},
 		{"%s中心医院院长", "医生"},
 		{"%s中级人民法院院长", ""},
 		{"%s律师协会会长", "律师"},
@@ -103,7 +105,7 @@ func sampleDeputy(rng *rand.Rand, i int, delegation string) Deputy {
 		jobs = sampleGrassrootsJobs
 	}
 	job := jobs[rng.IntN(len(jobs))]
-	d.Occupation = fmt.Sprintf(job.job, place)
+	d.Occupation = fmt.Sprintf(job.job, place, strings.TrimSuffix(place, "市"))
 	if delegation == "解放军代表团" {
 		job.tag, d.Occupation = "", sampleArmyJobs[rng.IntN(len(sampleArmyJobs))]
 	}

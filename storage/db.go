@@ -106,6 +106,8 @@ func MySQLConfig(dsn string) (*mysql.Config, error) {
 		return nil, err
 	}
 	cfg.ParseTime = true
+	// One round trip per statement instead of prepare, execute, close.
+	cfg.InterpolateParams = true
 	cfg.Loc = time.UTC
 	cfg.Collation = "utf8mb4_unicode_ci"
 	if cfg.Params == nil {

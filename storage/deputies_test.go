@@ -152,3 +152,23 @@ func TestUpsertDeputiesIsIdempotent(t *testing.T) {
 		}
 	})
 }
+
+func TestAnImportWithoutAPhoneKeepsTheStoredOne(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		d := newDeputy("周杰", "潍坊市代表团", "13600000009")
+		if err := db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		again := newDeputy("周杰", "潍坊市代表团", "")
+		again.Occupation = "农民"
+		res, err := db.UpsertDeputies(ctx, []storage.Deputy{again})
+		if err != nil || res.Updated != 1 {
+			t.Fatalf("%+v %v", res, err)
+		}
+		got, _ := db.GetDeputy(ctx, d.ID)
+		if got.Phone != "13600000009" || got.Occupation != "农民" {
+			t.Fatalf("after import: phone %q occupation %q", got.Phone, got.Occupation)
+		}
+	})
+}
