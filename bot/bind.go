@@ -159,7 +159,7 @@ func (r *Router) tryBind(ctx context.Context, c storage.Conversation, name, digi
 	} else if err != nil {
 		return "", err
 	}
-	r.Log.Info("deputy bound to WeChat", "deputy_id", d.ID)
+	r.Log.Info("a deputy bound to WeChat")
 	return r.say("bind.ok", map[string]any{"Name": d.Name})
 }
 

@@ -187,9 +187,10 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		Sender:  a.client,
 		Log:     a.log,
 	}
-	deps := handlers.Deps{Log: a.log, DB: a.db, WeChat: handlers.WeChat(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated())}
+	deps := handlers.Deps{Log: a.log, DB: a.db, WeChat: handlers.WeChat(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil)}
 	if a.sim != nil {
 		deps.Sim = a.sim.Handler()
+		deps.Home = handlers.Home(true, a.demoLogins)
 	}
 	return handlers.New(deps), nil
 }
@@ -198,10 +199,30 @@ func (a *app) announce(e *env, base string) {
 	fmt.Fprintf(e.stderr, "\ndeputybot is running at %s\n", base)
 	if a.sim != nil {
 		fmt.Fprintf(e.stderr, "  simulator mode (no wechat.app_id): a fake WeChat platform runs inside deputybot\n")
-		fmt.Fprintf(e.stderr, "  phone page:  %s/sim/   (chat as a deputy: send 绑定, then a demo deputy's name and phone digits)\n", base)
+		fmt.Fprintf(e.stderr, "  phone page:  %s/sim/   (chat as a deputy: send 绑定, then a demo deputy's name and the last 4 phone digits)\n", base)
+		if demo := a.demoLogins(context.Background()); len(demo) > 0 {
+			fmt.Fprintf(e.stderr, "               e.g. %s, %s (the start page lists more)\n", demo[0].Name, demo[0].Last4)
+		}
 	}
 	fmt.Fprintf(e.stderr, "  start page:  %s/\n  health:      %s/healthz\n", base, base)
 	fmt.Fprintln(e.stderr, "Press Ctrl-C to stop.")
+}
+
+// demoLogins lists a few unbound deputies with phones, for the simulator's
+// start page: what a newcomer types to bind.
+func (a *app) demoLogins(ctx context.Context) []handlers.DemoLogin {
+	no := false
+	ds, _, err := a.db.ListDeputies(ctx, storage.DeputyFilter{Bound: &no, Status: storage.StatusActive, Limit: 5})
+	if err != nil {
+		return nil
+	}
+	var out []handlers.DemoLogin
+	for _, d := range ds {
+		if len(d.Phone) == 11 {
+			out = append(out, handlers.DemoLogin{Name: d.Name, Delegation: d.Delegation, Last4: d.Phone[7:]})
+		}
+	}
+	return out
 }
 
 // seedDemo fills an empty registry with demo deputies, on first start in

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 )
@@ -17,12 +18,26 @@ h1{font-size:1.4rem}a{color:#b4261a}li{margin:.4rem 0}.note{background:#fff7e6;b
 {{if .Simulated}}<li><a href="/sim/">模拟手机</a>：以代表身份关注公众号、绑定身份（回复“绑定”，再回复演示代表的姓名和手机号后4位）并对话</li>{{end}}
 <li><a href="/healthz">运行状态</a>（/healthz）</li>
 </ul>
+{{if .Demo}}<h2 style="font-size:1.1rem">可用于绑定的演示代表</h2>
+<p>在模拟手机中回复“绑定”，再依次回复姓名和手机号后4位：</p>
+<table style="border-collapse:collapse">{{range .Demo}}<tr><td style="padding:.2rem 1rem .2rem 0">{{.Name}}</td><td style="padding-right:1rem">{{.Delegation}}</td><td>手机号后4位 <strong>{{.Last4}}</strong></td></tr>{{end}}</table>{{end}}
 </body></html>`))
 
-// Home returns the start page.
-func Home(simulated bool) http.Handler {
+// DemoLogin is a demo deputy a newcomer can bind as in simulator mode.
+type DemoLogin struct {
+	Name, Delegation, Last4 string
+}
+
+// Home returns the start page; demo lists unbound demo deputies (nil
+// outside simulator mode).
+func Home(simulated bool, demo func(ctx context.Context) []DemoLogin) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var logins []DemoLogin
+		if demo != nil {
+			logins = demo(r.Context())
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = homePage.Execute(w, map[string]any{"Simulated": simulated})
+		w.Header().Set("Cache-Control", "no-store")
+		_ = homePage.Execute(w, map[string]any{"Simulated": simulated, "Demo": logins})
 	})
 }
