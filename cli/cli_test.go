@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"deputybot/storage/storagetest"
+	"deputybot/wechatsim"
 )
 
 // run executes the command line with only the given environment.
@@ -155,4 +157,24 @@ func TestServeStartsAndStopsOnSQLiteAndMariaDB(t *testing.T) {
 		dsn := storagetest.NewMySQLDatabase(t)
 		serveUntilHealthy(t, []string{"DEPUTYBOT_DATABASE_DRIVER=mysql", "DEPUTYBOT_DATABASE_DSN=" + dsn, "DEPUTYBOT_LOG_LEVEL=warn"})
 	})
+}
+
+func TestMenuSyncSendsTheMenuToWeChat(t *testing.T) {
+	sim := wechatsim.New(wechatsim.Config{AppID: "wxmenutest", AppSecret: "sec", Token: "tok"})
+	defer sim.Close()
+	api := httptest.NewServer(sim.Handler())
+	defer api.Close()
+	env := append(sqliteEnv(t), "DEPUTYBOT_WECHAT_APP_ID=wxmenutest", "DEPUTYBOT_WECHAT_APP_SECRET=sec",
+		"DEPUTYBOT_WECHAT_TOKEN=tok", "DEPUTYBOT_WECHAT_API_BASE="+api.URL)
+	code, out, errs := run(t, env, "menu", "sync")
+	if code != exitOK || !strings.Contains(out, "WeChat answered") {
+		t.Fatalf("menu sync: %d %q %q", code, out, errs)
+	}
+	menu := sim.Menu()
+	if len(menu) != 3 || menu[0].Name != "学习材料" || len(menu[2].SubButton) != 3 {
+		t.Fatalf("the platform has menu %+v", menu)
+	}
+	if code, _, errs = run(t, sqliteEnv(t), "menu", "sync"); code != exitUsage || !strings.Contains(errs, "simulator") {
+		t.Fatalf("menu sync without an account: %d %q", code, errs)
+	}
 }
