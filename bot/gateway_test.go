@@ -73,7 +73,7 @@ func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	router := &bot.Router{DB: db, Texts: templates.Default(), Log: quiet, Loc: time.UTC}
+	router := bot.NewRouter(db, templates.Default(), quiet, time.UTC, 0)
 	sw := &switchHandler{}
 	sw.set(router)
 	gw := &bot.Gateway{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -31,6 +32,15 @@ type Router struct {
 	Loc         *time.Location
 	IdleTimeout time.Duration    // an idle conversation ends after this
 	Now         func() time.Time // default time.Now
+	Engine      *Engine          // runs every flow but binding
+}
+
+// NewRouter returns a router with the engine and every deputy flow.
+func NewRouter(db *storage.DB, texts *templates.Set, log *slog.Logger, loc *time.Location, idle time.Duration) *Router {
+	r := &Router{DB: db, Texts: texts, Log: log, Loc: loc, IdleTimeout: idle}
+	r.Engine = &Engine{DB: db, Texts: texts, Log: log, Idle: idle, Now: r.now}
+	r.registerFlows()
+	return r
 }
 
 func (r *Router) now() time.Time {
@@ -89,6 +99,18 @@ func (r *Router) event(ctx context.Context, in Inbound) (string, error) {
 }
 
 func (r *Router) click(ctx context.Context, openid, key string) (string, error) {
+	parked, err := r.park(ctx, openid)
+	if err != nil {
+		return "", err
+	}
+	reply, err := r.clickKey(ctx, openid, key)
+	if parked != "" && err == nil {
+		reply += "\n" + parked
+	}
+	return reply, err
+}
+
+func (r *Router) clickKey(ctx context.Context, openid, key string) (string, error) {
 	switch key {
 	case KeyBind:
 		return r.startBind(ctx, openid)
@@ -99,6 +121,13 @@ func (r *Router) click(ctx context.Context, openid, key string) (string, error) 
 			return r.startBind(ctx, openid)
 		}
 		return r.help(ctx, openid)
+	}
+	if d, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil && r.Engine != nil {
+		if reply, ok, err := r.deputyCommand(ctx, d, openid, menuLabel(key)); ok || err != nil {
+			return reply, err
+		}
+	} else if errors.Is(err, storage.ErrNotFound) {
+		return r.say("unbound", nil)
 	}
 	return r.say("menu.coming", map[string]any{"Key": menuLabel(key)})
 }
@@ -158,15 +187,23 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 		if conv.Flow == flowBind {
 			return r.bindStep(ctx, conv, text)
 		}
+		if r.Engine != nil && r.Engine.Owns(conv.Flow) {
+			if d, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil {
+				reply, err := r.Engine.Continue(ctx, d, conv, text)
+				if !errors.Is(err, errFlowGone) {
+					return reply, err
+				}
+			}
+		}
 	}
-	reply, err := r.command(ctx, openid, word)
+	reply, err := r.command(ctx, openid, word, text)
 	if prefix != "" && reply != "" {
 		reply = prefix + "\n" + reply
 	}
 	return reply, err
 }
 
-func (r *Router) command(ctx context.Context, openid, word string) (string, error) {
+func (r *Router) command(ctx context.Context, openid, word, text string) (string, error) {
 	switch word {
 	case "绑定", "绑定身份", "代表绑定":
 		return r.startBind(ctx, openid)
@@ -180,7 +217,64 @@ func (r *Router) command(ctx context.Context, openid, word string) (string, erro
 	if err != nil {
 		return "", err
 	}
+	if r.Engine == nil {
+		return r.say("unknown", map[string]any{"Name": d.Name})
+	}
+	if word == "继续" {
+		return r.resume(ctx, d, openid)
+	}
+	if reply, ok, err := r.deputyCommand(ctx, d, openid, word); ok || err != nil {
+		return reply, err
+	}
+	// Not a command: it answers the oldest pending ask, if any.
+	asks, err := r.DB.OpenAsks(ctx, d.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(asks) > 0 {
+		a := asks[0]
+		intro := ""
+		if len(asks) > 1 {
+			intro, _ = r.say("asks.list", map[string]any{"Asks": asks})
+		}
+		return r.Engine.Start(ctx, d, openid, a.Flow, map[string]string{"ref": strconv.FormatInt(a.RefID, 10)}, text, intro)
+	}
 	return r.say("unknown", map[string]any{"Name": d.Name})
+}
+
+// resume restores a flow parked by a menu click.
+func (r *Router) resume(ctx context.Context, d storage.Deputy, openid string) (string, error) {
+	c, err := r.DB.TakeParked(ctx, openid)
+	if errors.Is(err, storage.ErrNotFound) {
+		return r.say("flow.nothing_parked", nil)
+	}
+	if err != nil {
+		return "", err
+	}
+	return r.Engine.Resume(ctx, d, c)
+}
+
+// park sets an engine flow aside when a menu click interrupts it; it
+// returns the line telling the deputy how to come back.
+func (r *Router) park(ctx context.Context, openid string) (string, error) {
+	if r.Engine == nil {
+		return "", nil
+	}
+	c, err := r.DB.GetConversation(ctx, openid)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && (!r.Engine.Owns(c.Flow) || !c.ExpiresAt.After(r.now()))) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	d, err := r.DB.GetDeputyByOpenID(ctx, openid)
+	if err != nil {
+		return "", nil
+	}
+	if err := r.DB.ParkConversation(ctx, c); err != nil {
+		return "", err
+	}
+	return r.say("flow.parked", map[string]any{"Title": r.Engine.Title(d, c)})
 }
 
 func (r *Router) help(ctx context.Context, openid string) (string, error) {

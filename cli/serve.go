@@ -179,7 +179,7 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	router := &bot.Router{DB: a.db, Texts: texts, Log: a.log, Loc: a.cfg.Location(), IdleTimeout: a.cfg.Conversation.IdleTimeout}
+	router := bot.NewRouter(a.db, texts, a.log, a.cfg.Location(), a.cfg.Conversation.IdleTimeout)
 	a.gw = &bot.Gateway{
 		Wire:    bot.Wire{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, AppID: wc.AppID},
 		DB:      a.db,

@@ -15,6 +15,10 @@ import (
 //go:embed *.tmpl
 var defaults embed.FS
 
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+}
+
 // Set is a parsed set of message templates.
 type Set struct {
 	t *template.Template
@@ -23,7 +27,7 @@ type Set struct {
 // Load parses the embedded templates, then every *.tmpl in dir (if dir is
 // not empty), whose {{define}} blocks replace the defaults of the same name.
 func Load(dir string) (*Set, error) {
-	t, err := template.New("").Option("missingkey=error").ParseFS(defaults, "*.tmpl")
+	t, err := template.New("").Option("missingkey=error").Funcs(funcs).ParseFS(defaults, "*.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}

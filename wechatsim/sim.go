@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"math/rand/v2"
+	mrand "math/rand/v2"
 	"net/http"
 	"sort"
 	"sync"
@@ -262,7 +263,9 @@ func New(cfg Config) *Sim {
 		users:       map[string]*userState{},
 		msgs:        map[string][]Message{},
 		waiters:     map[string]chan struct{}{},
-		nextUserMsg: 6054768590064713728,
+		// Real MsgIds are unique across the platform; a random base keeps
+		// two simulators on one database (a restart test) from colliding.
+		nextUserMsg: 6054768590064713728 + int64(mrand.Uint64()>>28)*1000,
 		nextTplMsg:  2000000000,
 		tokens:      map[string]*tokenInfo{},
 		rnd:         rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),

@@ -1,0 +1,530 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"deputybot/storage"
+	"deputybot/templates"
+)
+
+// Kind is what a step expects the deputy to type.
+type Kind int
+
+// Input kinds.
+const (
+	KindChoice      Kind = iota // one of Choices, by number or label
+	KindYesNo                   // 是 / 否
+	KindNumber                  // a whole number in [Min, Max]
+	KindScale                   // 1 to 5
+	KindText                    // one message of free text
+	KindMultiText               // several messages until 完成
+	KindDate                    // a date: 2026-12-01, 12月1日, 12/1
+	KindMultiChoice             // several of Choices: "1 3" or "1、3"
+)
+
+// End is the Next of a step after which the flow finishes.
+const End = "$end"
+
+// multiTextQuiet closes a multi-message text that has been quiet this long.
+const multiTextQuiet = 10 * time.Minute
+
+// Choice is one answer a choice step accepts.
+type Choice struct {
+	Value   string
+	Label   string
+	Aliases []string // other words that mean this choice
+}
+
+// Step is one question of a flow, declared as data.
+type Step struct {
+	Name     string
+	Kind     Kind
+	Prompt   string // template name in templates/
+	Data     func(s *Session) any
+	Choices  []Choice
+	Optional bool // 跳过 is accepted
+	Min, Max int  // KindNumber bounds
+	MaxLen   int  // KindText and KindMultiText, in characters; 0 = 2,000
+	// Check validates a parsed value further; a non-empty hint re-asks.
+	Check func(ctx context.Context, s *Session, value string) (hint string, err error)
+	// Next names the following step from the value; nil means the next in
+	// order, End (or no more steps) finishes the flow.
+	Next func(s *Session, value string) string
+}
+
+// Flow is a conversation with a deputy, declared as data.
+type Flow struct {
+	Name  string
+	Title func(s *Session) string // what the flow is about, for lists and 帮助
+	// Steps returns the steps; dynamic flows (a survey) build them from Params.
+	Steps func(ctx context.Context, s *Session) ([]Step, error)
+	// Begin may refuse to start (a closed RSVP): a non-empty reply ends it.
+	Begin func(ctx context.Context, s *Session) (refusal string, err error)
+	// Finish saves the answers and returns the closing reply.
+	Finish func(ctx context.Context, s *Session) (string, error)
+}
+
+// Session is a flow in progress: who, where, and the answers so far.
+type Session struct {
+	OpenID  string
+	Deputy  storage.Deputy
+	Flow    string
+	Step    string
+	Params  map[string]string
+	Answers map[string]string
+	History []string
+	Misses  int
+	LastAt  time.Time
+	Now     time.Time
+	version int64
+}
+
+// Param returns a flow parameter as a number.
+func (s *Session) Param(name string) int64 {
+	n, _ := strconv.ParseInt(s.Params[name], 10, 64)
+	return n
+}
+
+type sessionData struct {
+	Params  map[string]string `json:"p,omitempty"`
+	Answers map[string]string `json:"a,omitempty"`
+	History []string          `json:"h,omitempty"`
+	LastAt  time.Time         `json:"t"`
+}
+
+// Engine runs flows: it keeps each deputy's state in the database, so a
+// conversation survives a restart and any instance can take the next message.
+type Engine struct {
+	DB    *storage.DB
+	Texts *templates.Set
+	Log   *slog.Logger
+	Flows map[string]*Flow
+	Idle  time.Duration
+	Now   func() time.Time
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e *Engine) idle() time.Duration {
+	if e.Idle > 0 {
+		return e.Idle
+	}
+	return 30 * time.Minute
+}
+
+// Register adds flows.
+func (e *Engine) Register(fs ...*Flow) {
+	if e.Flows == nil {
+		e.Flows = map[string]*Flow{}
+	}
+	for _, f := range fs {
+		e.Flows[f.Name] = f
+	}
+}
+
+// Owns reports whether conversations of flow are run by the engine.
+func (e *Engine) Owns(flow string) bool { _, ok := e.Flows[flow]; return ok }
+
+func (e *Engine) say(name string, data any) string {
+	s, err := e.Texts.Render(name, data)
+	if err != nil {
+		e.Log.Error("render text", "template", name, "err", err)
+		return ""
+	}
+	return s
+}
+
+// maxAttempts bounds retries when two messages of one user race.
+const maxAttempts = 5
+
+// Start begins flow for the deputy; a non-empty input is tried as the
+// answer to the first step (a reply to a push). intro, if not empty, is
+// put before the first prompt when the input did not answer it.
+func (e *Engine) Start(ctx context.Context, d storage.Deputy, openid, flow string, params map[string]string, input, intro string) (string, error) {
+	f, ok := e.Flows[flow]
+	if !ok {
+		return "", fmt.Errorf("bot: unknown flow %q", flow)
+	}
+	s := &Session{OpenID: openid, Deputy: d, Flow: flow, Params: params, Answers: map[string]string{}, Now: e.now(), LastAt: e.now()}
+	if f.Begin != nil {
+		refusal, err := f.Begin(ctx, s)
+		if err != nil {
+			return "", err
+		}
+		if refusal != "" {
+			return refusal, e.closeAsk(ctx, s)
+		}
+	}
+	steps, err := f.Steps(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	if len(steps) == 0 {
+		return f.Finish(ctx, s)
+	}
+	s.Step = steps[0].Name
+	// Replace whatever conversation the user had (the caller decided).
+	if old, err := e.DB.GetConversation(ctx, openid); err == nil {
+		s.version = old.Version
+	}
+	if strings.TrimSpace(input) != "" {
+		if _, hint := parseInput(steps[0], input); hint == "" {
+			return e.apply(ctx, f, s, steps, input)
+		}
+	}
+	if err := e.save(ctx, s); err != nil {
+		return "", err
+	}
+	prompt := e.prompt(s, steps[0])
+	if intro != "" {
+		prompt = intro + "\n\n" + prompt
+	}
+	return prompt, nil
+}
+
+// Resume makes a parked conversation active again and repeats its question.
+func (e *Engine) Resume(ctx context.Context, d storage.Deputy, c storage.Conversation) (string, error) {
+	f, ok := e.Flows[c.Flow]
+	if !ok {
+		return e.say("flow.nothing_parked", nil), nil
+	}
+	s := e.load(d, c)
+	s.version = 0
+	if old, err := e.DB.GetConversation(ctx, c.OpenID); err == nil {
+		s.version = old.Version
+	}
+	steps, err := f.Steps(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	i, ok := findStep(steps, s.Step)
+	if !ok {
+		i, s.Step = 0, steps[0].Name
+	}
+	if err := e.save(ctx, s); err != nil {
+		return "", err
+	}
+	return e.say("flow.resumed", map[string]any{"Title": e.title(f, s)}) + "\n" + e.prompt(s, steps[i]), nil
+}
+
+// Title names a stored conversation's subject, for the deputy.
+func (e *Engine) Title(d storage.Deputy, c storage.Conversation) string {
+	f, ok := e.Flows[c.Flow]
+	if !ok {
+		return c.Flow
+	}
+	return e.title(f, e.load(d, c))
+}
+
+// Continue takes the next message of an engine-run conversation.
+func (e *Engine) Continue(ctx context.Context, d storage.Deputy, c storage.Conversation, text string) (string, error) {
+	for attempt := 0; ; attempt++ {
+		reply, err := e.continueOnce(ctx, d, c, text)
+		if !errors.Is(err, storage.ErrStale) || attempt == maxAttempts {
+			return reply, err
+		}
+		// Another message of this user changed the conversation first:
+		// apply this one to the new state.
+		c, err = e.DB.GetConversation(ctx, c.OpenID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return "", errFlowGone
+		}
+		if err != nil {
+			return "", err
+		}
+		if !e.Owns(c.Flow) {
+			return "", errFlowGone
+		}
+	}
+}
+
+// errFlowGone tells the router that the flow ended under this message;
+// it handles the message afresh.
+var errFlowGone = errors.New("bot: the conversation ended meanwhile")
+
+func (e *Engine) load(d storage.Deputy, c storage.Conversation) *Session {
+	var data sessionData
+	_ = json.Unmarshal([]byte(c.Data), &data)
+	s := &Session{OpenID: c.OpenID, Deputy: d, Flow: c.Flow, Step: c.Step, Params: data.Params, Answers: data.Answers,
+		History: data.History, Misses: c.Misses, LastAt: data.LastAt, Now: e.now(), version: c.Version}
+	if s.Answers == nil {
+		s.Answers = map[string]string{}
+	}
+	if s.Params == nil {
+		s.Params = map[string]string{}
+	}
+	return s
+}
+
+func (e *Engine) continueOnce(ctx context.Context, d storage.Deputy, c storage.Conversation, text string) (string, error) {
+	f := e.Flows[c.Flow]
+	s := e.load(d, c)
+	steps, err := f.Steps(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	return e.apply(ctx, f, s, steps, text)
+}
+
+func findStep(steps []Step, name string) (int, bool) {
+	for i, st := range steps {
+		if st.Name == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// apply takes one message in the current step and saves the result.
+func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, text string) (string, error) {
+	i, ok := findStep(steps, s.Step)
+	if !ok {
+		// The flow changed under a stored conversation: start it over.
+		i, s.Step, s.History, s.Answers = 0, steps[0].Name, nil, map[string]string{}
+	}
+	st := steps[i]
+	word := normalizeWord(text)
+	switch word {
+	case "取消", "退出":
+		if _, err := e.DB.DeleteConversationVersion(ctx, s.OpenID, s.version); err != nil {
+			return "", err
+		}
+		return e.say("cancelled", nil), nil
+	case "帮助":
+		return e.say("flow.help", map[string]any{"Title": e.title(f, s)}) + "\n\n" + e.prompt(s, st), e.touch(ctx, s)
+	case "返回":
+		if len(s.History) == 0 {
+			return e.say("flow.first_step", nil) + "\n\n" + e.prompt(s, st), e.touch(ctx, s)
+		}
+		s.Step = s.History[len(s.History)-1]
+		s.History = s.History[:len(s.History)-1]
+		delete(s.Answers, s.Step)
+		s.Misses = 0
+		if err := e.save(ctx, s); err != nil {
+			return "", err
+		}
+		j, _ := findStep(steps, s.Step)
+		return e.prompt(s, steps[j]), nil
+	case "跳过":
+		if st.Optional {
+			return e.advance(ctx, f, s, steps, i, "")
+		}
+	}
+	if st.Kind == KindMultiText {
+		return e.multiText(ctx, f, s, steps, i, text, word)
+	}
+	value, hint := parseInput(st, text)
+	if hint != "" {
+		hint = e.say(hint, map[string]any{"Numbers": numberList(len(st.Choices)), "Min": st.Min, "Max": st.Max, "MaxLen": maxLen(st)})
+	}
+	if hint == "" && st.Check != nil {
+		h, err := st.Check(ctx, s, value)
+		if err != nil {
+			return "", err
+		}
+		hint = h
+	}
+	if hint != "" {
+		return e.miss(ctx, s, st, hint)
+	}
+	return e.advance(ctx, f, s, steps, i, value)
+}
+
+// miss re-asks the step with a hint; after three misses it offers 取消.
+func (e *Engine) miss(ctx context.Context, s *Session, st Step, hint string) (string, error) {
+	s.Misses++
+	if err := e.save(ctx, s); err != nil {
+		return "", err
+	}
+	reply := hint
+	if s.Misses >= 3 {
+		reply += "\n" + e.say("flow.offer_cancel", nil)
+	}
+	return reply + "\n\n" + e.prompt(s, st), nil
+}
+
+func (e *Engine) multiText(ctx context.Context, f *Flow, s *Session, steps []Step, i int, text, word string) (string, error) {
+	st := steps[i]
+	buf := s.Answers[st.Name]
+	if buf != "" && s.Now.Sub(s.LastAt) > multiTextQuiet {
+		// A text left quiet for ten minutes is complete; this message
+		// answers the next step.
+		reply, err := e.advance(ctx, f, s, steps, i, buf)
+		if err != nil || s.Step == st.Name {
+			return reply, err
+		}
+		return e.apply(ctx, f, s, steps, text)
+	}
+	if word == "完成" || word == "好了" || word == "结束" {
+		if buf == "" {
+			return e.miss(ctx, s, st, e.say("flow.text_empty", nil))
+		}
+		return e.advance(ctx, f, s, steps, i, buf)
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return e.miss(ctx, s, st, e.say("flow.text_empty", nil))
+	}
+	if buf != "" {
+		buf += "\n"
+	}
+	buf += text
+	limit := maxLen(st)
+	if n := utf8.RuneCountInString(buf); n > limit {
+		return e.miss(ctx, s, st, e.say("flow.text_too_long", map[string]any{"Max": limit, "Len": n}))
+	}
+	s.Answers[st.Name] = buf
+	s.LastAt = s.Now
+	if err := e.save(ctx, s); err != nil {
+		return "", err
+	}
+	return e.say("flow.text_more", map[string]any{"Len": utf8.RuneCountInString(buf)}), nil
+}
+
+// advance records value for step i and moves on, finishing the flow after
+// its last step.
+func (e *Engine) advance(ctx context.Context, f *Flow, s *Session, steps []Step, i int, value string) (string, error) {
+	st := steps[i]
+	s.Answers[st.Name] = value
+	s.History = append(s.History, st.Name)
+	s.Misses = 0
+	s.LastAt = s.Now
+	next := ""
+	if st.Next != nil {
+		next = st.Next(s, value)
+	}
+	if next == "" && i+1 < len(steps) {
+		next = steps[i+1].Name
+	}
+	if next == "" || next == End {
+		return e.finish(ctx, f, s)
+	}
+	j, ok := findStep(steps, next)
+	if !ok {
+		return "", fmt.Errorf("bot: flow %s: step %s leads to unknown step %s", f.Name, st.Name, next)
+	}
+	s.Step = next
+	if err := e.save(ctx, s); err != nil {
+		return "", err
+	}
+	return e.prompt(s, steps[j]), nil
+}
+
+// finish ends the conversation first, so that of two racing messages only
+// one saves the answers, then runs the flow's Finish.
+func (e *Engine) finish(ctx context.Context, f *Flow, s *Session) (string, error) {
+	if s.version > 0 {
+		ok, err := e.DB.DeleteConversationVersion(ctx, s.OpenID, s.version)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", storage.ErrStale
+		}
+	}
+	reply, err := f.Finish(ctx, s)
+	if err == nil {
+		err = e.closeAsk(ctx, s)
+	}
+	if err != nil {
+		// Keep the answers so the deputy can try again.
+		s.version = 0
+		if serr := e.save(ctx, s); serr != nil {
+			e.Log.Error("restore conversation after a failed save", "flow", f.Name, "err", serr)
+		}
+		e.Log.Error("flow finish failed", "flow", f.Name, "err", err)
+		return e.say("flow.save_failed", nil), nil
+	}
+	return reply, nil
+}
+
+// closeAsk marks the pending ask this flow answered ("ref" parameter) done.
+func (e *Engine) closeAsk(ctx context.Context, s *Session) error {
+	if ref := s.Param("ref"); ref > 0 && s.Deputy.ID > 0 {
+		return e.DB.CloseAsk(ctx, s.Deputy.ID, s.Flow, ref)
+	}
+	return nil
+}
+
+func (e *Engine) touch(ctx context.Context, s *Session) error { return e.save(ctx, s) }
+
+func (e *Engine) save(ctx context.Context, s *Session) error {
+	data, _ := json.Marshal(sessionData{Params: s.Params, Answers: s.Answers, History: s.History, LastAt: s.LastAt})
+	c := storage.Conversation{OpenID: s.OpenID, Flow: s.Flow, Step: s.Step, Data: string(data), Misses: s.Misses,
+		Version: s.version, ExpiresAt: s.Now.Add(e.idle())}
+	if err := e.DB.SaveConversation(ctx, &c); err != nil {
+		return err
+	}
+	s.version = c.Version
+	return nil
+}
+
+func (e *Engine) title(f *Flow, s *Session) string {
+	if f.Title == nil {
+		return f.Name
+	}
+	return f.Title(s)
+}
+
+// prompt renders a step's question with its choices listed.
+func (e *Engine) prompt(s *Session, st Step) string {
+	var data any
+	if st.Data != nil {
+		data = st.Data(s)
+	}
+	var b strings.Builder
+	b.WriteString(e.say(st.Prompt, data))
+	switch st.Kind {
+	case KindChoice, KindMultiChoice:
+		for i, c := range st.Choices {
+			fmt.Fprintf(&b, "\n%d. %s", i+1, c.Label)
+		}
+		if st.Kind == KindMultiChoice {
+			b.WriteString("\n" + e.say("flow.multi_hint", nil))
+		} else {
+			b.WriteString("\n" + e.say("flow.choice_hint", map[string]any{"Numbers": numberList(len(st.Choices))}))
+		}
+	case KindYesNo:
+		b.WriteString("\n" + e.say("flow.yesno_hint", nil))
+	case KindScale:
+		b.WriteString("\n" + e.say("flow.scale_hint", nil))
+	case KindMultiText:
+		b.WriteString("\n" + e.say("flow.multitext_hint", nil))
+	}
+	if st.Optional {
+		b.WriteString("\n" + e.say("flow.skip_hint", nil))
+	}
+	return b.String()
+}
+
+// numberList renders "1、2 或 3".
+func numberList(n int) string {
+	if n <= 1 {
+		return "1"
+	}
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = strconv.Itoa(i + 1)
+	}
+	return strings.Join(parts[:n-1], "、") + " 或 " + parts[n-1]
+}
+
+func maxLen(st Step) int {
+	if st.MaxLen > 0 {
+		return st.MaxLen
+	}
+	return 2000
+}

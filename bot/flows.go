@@ -1,0 +1,42 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"deputybot/storage"
+)
+
+// registerFlows declares every engine-run conversation.
+func (r *Router) registerFlows() {
+	r.Engine.Register(r.rsvpFlow())
+}
+
+// deputyCommand answers the words a bound deputy can send at any time
+// outside a flow; ok is false when word is not one of them.
+func (r *Router) deputyCommand(ctx context.Context, d storage.Deputy, openid, word string) (string, bool, error) {
+	switch word {
+	case "我的会议", "会议活动", "会议", "我的活动":
+		reply, err := r.myMeetings(ctx, d)
+		return reply, true, err
+	}
+	if n, ok := numberAfter(word, "修改", "改"); ok {
+		reply, err := r.changeRSVP(ctx, d, openid, n)
+		return reply, true, err
+	}
+	return "", false, nil
+}
+
+// numberAfter reads "修改2" / "修改 2" as 2.
+func numberAfter(word string, prefixes ...string) (int, bool) {
+	for _, p := range prefixes {
+		if rest, ok := strings.CutPrefix(word, p); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(foldDigits(rest)))
+			if err == nil && n > 0 {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,95 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// PendingAsk is a push that waits for a deputy's answer: an invitation, a
+// rating request, a survey.
+type PendingAsk struct {
+	ID        int64     `db:"id"`
+	DeputyID  int64     `db:"deputy_id"`
+	Flow      string    `db:"flow"`
+	RefID     int64     `db:"ref_id"`
+	Title     string    `db:"title"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// AddPendingAsk records that the deputy is asked to answer flow about ref;
+// asking again is harmless and re-opens an answered ask.
+func (db *DB) AddPendingAsk(ctx context.Context, deputyID int64, flow string, refID int64, title string) error {
+	now := db.now().UTC()
+	q := `INSERT INTO pending_asks (deputy_id, flow, ref_id, title, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (deputy_id, flow, ref_id) DO UPDATE SET done_at = NULL, title = excluded.title`
+	if db.dialect == MySQL {
+		q = `INSERT INTO pending_asks (deputy_id, flow, ref_id, title, created_at) VALUES (?, ?, ?, ?, ?)
+		ON DUPLICATE KEY UPDATE done_at = NULL, title = VALUES(title)`
+	}
+	if _, err := db.w.ExecContext(ctx, q, deputyID, flow, refID, title, now); err != nil {
+		return fmt.Errorf("storage: add pending ask: %w", err)
+	}
+	return nil
+}
+
+// OpenAsks lists the deputy's unanswered asks, oldest first.
+func (db *DB) OpenAsks(ctx context.Context, deputyID int64) ([]PendingAsk, error) {
+	var out []PendingAsk
+	err := db.w.SelectContext(ctx, &out, `SELECT id, deputy_id, flow, ref_id, title, created_at FROM pending_asks
+		WHERE deputy_id = ? AND done_at IS NULL ORDER BY created_at, id`, deputyID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open asks: %w", err)
+	}
+	return out, nil
+}
+
+// CloseAsk marks the deputy's ask for flow and ref answered.
+func (db *DB) CloseAsk(ctx context.Context, deputyID int64, flow string, refID int64) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE pending_asks SET done_at = ? WHERE deputy_id = ? AND flow = ? AND ref_id = ?`,
+		db.now().UTC(), deputyID, flow, refID)
+	if err != nil {
+		return fmt.Errorf("storage: close ask: %w", err)
+	}
+	return nil
+}
+
+// ParkConversation moves openid's active conversation aside (replacing an
+// earlier parked one), so a menu click can be answered; 继续 restores it.
+func (db *DB) ParkConversation(ctx context.Context, c Conversation) error {
+	return db.inTxSimple(ctx, []stmt{
+		{`DELETE FROM parked_conversations WHERE openid = ?`, []any{c.OpenID}},
+		{`INSERT INTO parked_conversations (openid, flow, step, data, parked_at) VALUES (?, ?, ?, ?, ?)`,
+			[]any{c.OpenID, c.Flow, c.Step, c.Data, db.now().UTC()}},
+		{`DELETE FROM conversations WHERE openid = ? AND version = ?`, []any{c.OpenID, c.Version}},
+	})
+}
+
+// TakeParked removes and returns openid's parked conversation, or ErrNotFound.
+func (db *DB) TakeParked(ctx context.Context, openid string) (Conversation, error) {
+	var c Conversation
+	err := db.w.GetContext(ctx, &c, `SELECT openid, flow, step, data FROM parked_conversations WHERE openid = ?`, openid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("storage: parked conversation: %w", ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("storage: parked conversation: %w", err)
+	}
+	if _, err := db.w.ExecContext(ctx, `DELETE FROM parked_conversations WHERE openid = ?`, openid); err != nil {
+		return c, fmt.Errorf("storage: parked conversation: %w", err)
+	}
+	return c, nil
+}
+
+// DeleteConversationVersion ends openid's conversation if it is still at
+// version; it reports false when another message changed it first.
+func (db *DB) DeleteConversationVersion(ctx context.Context, openid string, version int64) (bool, error) {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM conversations WHERE openid = ? AND version = ?`, openid, version)
+	if err != nil {
+		return false, fmt.Errorf("storage: end conversation: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}

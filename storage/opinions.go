@@ -1,0 +1,371 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jmoiron/sqlx"
+)
+
+// Opinion categories as stored.
+const (
+	OpinionLegislative  = "legislative"  // 立法建议
+	OpinionSupervision  = "supervision"  // 监督建议
+	OpinionSocial       = "social"       // 社情民意
+	OpinionOther        = "other"        // 其他
+	OpinionSolicitation = "solicitation" // 法规草案意见: on a solicitation
+)
+
+// Opinion statuses as stored.
+const (
+	OpinionReceived = "received" // 已收到
+	OpinionAnswered = "answered" // 已答复
+	OpinionClosed   = "closed"   // 已办结
+)
+
+// The channels an opinion can arrive through.
+const (
+	OpinionViaWeChat  = "wechat"
+	OpinionViaConsole = "console"
+	OpinionViaAPI     = "api"
+)
+
+// chinaTime is the zone receipt years are counted in: the committee's
+// year, not UTC's (China has one zone and no daylight saving).
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// Solicitation is a draft regulation put out for deputies' opinions.
+type Solicitation struct {
+	ID        int64
+	Title     string // e.g. 《XX省数据条例（草案）》征求意见
+	Summary   string
+	Link      string // URL of the draft
+	Articles  int    // number of articles, 0 if unknown
+	OpensAt   time.Time
+	ClosesAt  time.Time
+	CreatedAt time.Time
+	Opinions  int // read only: opinions received on it
+}
+
+// OpenAt reports whether the solicitation accepts opinions at t.
+func (s Solicitation) OpenAt(t time.Time) bool {
+	return !t.Before(s.OpensAt) && t.Before(s.ClosesAt)
+}
+
+type solicitationRow struct {
+	ID        int64     `db:"id"`
+	Title     string    `db:"title"`
+	Summary   string    `db:"summary"`
+	Link      string    `db:"link"`
+	Articles  int       `db:"articles"`
+	OpensAt   time.Time `db:"opens_at"`
+	ClosesAt  time.Time `db:"closes_at"`
+	CreatedAt time.Time `db:"created_at"`
+	Opinions  int       `db:"opinions"`
+}
+
+func (r solicitationRow) solicitation() Solicitation {
+	return Solicitation{ID: r.ID, Title: r.Title, Summary: r.Summary, Link: r.Link, Articles: r.Articles,
+		OpensAt: r.OpensAt.UTC(), ClosesAt: r.ClosesAt.UTC(), CreatedAt: r.CreatedAt.UTC(), Opinions: r.Opinions}
+}
+
+const solicitationSelect = `SELECT s.id, s.title, s.summary, s.link, s.articles, s.opens_at, s.closes_at, s.created_at,
+	(SELECT COUNT(*) FROM opinions o WHERE o.solicitation_id = s.id) AS opinions
+	FROM solicitations s`
+
+// CreateSolicitation inserts s and sets its ID and CreatedAt.
+func (db *DB) CreateSolicitation(ctx context.Context, s *Solicitation) error {
+	now := db.now().UTC()
+	res, err := db.w.ExecContext(ctx, `INSERT INTO solicitations (title, summary, link, articles, opens_at, closes_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, s.Title, s.Summary, s.Link, s.Articles, s.OpensAt.UTC(), s.ClosesAt.UTC(), now)
+	if err != nil {
+		return fmt.Errorf("storage: create solicitation: %w", err)
+	}
+	if s.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("storage: create solicitation: %w", err)
+	}
+	s.CreatedAt = now
+	return nil
+}
+
+// GetSolicitation returns the solicitation with id, or ErrNotFound.
+func (db *DB) GetSolicitation(ctx context.Context, id int64) (Solicitation, error) {
+	var row solicitationRow
+	err := db.r.GetContext(ctx, &row, solicitationSelect+` WHERE s.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Solicitation{}, fmt.Errorf("storage: solicitation %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Solicitation{}, fmt.Errorf("storage: solicitation %d: %w", id, err)
+	}
+	return row.solicitation(), nil
+}
+
+// ListSolicitations returns every solicitation, the latest opening first.
+func (db *DB) ListSolicitations(ctx context.Context) ([]Solicitation, error) {
+	return db.selectSolicitations(ctx, solicitationSelect+` ORDER BY s.opens_at DESC, s.id DESC`)
+}
+
+// OpenSolicitations returns the solicitations accepting opinions at now,
+// the one closing soonest first.
+func (db *DB) OpenSolicitations(ctx context.Context, now time.Time) ([]Solicitation, error) {
+	return db.selectSolicitations(ctx, solicitationSelect+` WHERE s.opens_at <= ? AND s.closes_at > ?
+		ORDER BY s.closes_at, s.id`, now.UTC(), now.UTC())
+}
+
+func (db *DB) selectSolicitations(ctx context.Context, q string, args ...any) ([]Solicitation, error) {
+	var rows []solicitationRow
+	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("storage: list solicitations: %w", err)
+	}
+	out := make([]Solicitation, len(rows))
+	for i, r := range rows {
+		out[i] = r.solicitation()
+	}
+	return out, nil
+}
+
+// Opinion is one opinion (意见建议) a deputy sent.
+type Opinion struct {
+	ID                int64
+	Receipt           string // YJ2026-00123, assigned by CreateOpinion
+	DeputyID          int64
+	DeputyName        string // read only
+	Category          string // OpinionLegislative …
+	SolicitationID    int64  // 0 unless Category is OpinionSolicitation
+	SolicitationTitle string // read only
+	Article           string // e.g. 第十二条, or ""
+	Body              string
+	Status            string // OpinionReceived, OpinionAnswered or OpinionClosed
+	StaffReply        string
+	RepliedAt         *time.Time
+	Channel           string // OpinionViaWeChat, OpinionViaConsole or OpinionViaAPI
+	CreatedAt         time.Time
+}
+
+type opinionRow struct {
+	ID                int64          `db:"id"`
+	Receipt           string         `db:"receipt"`
+	DeputyID          int64          `db:"deputy_id"`
+	DeputyName        sql.NullString `db:"deputy_name"`
+	Category          string         `db:"category"`
+	SolicitationID    sql.NullInt64  `db:"solicitation_id"`
+	SolicitationTitle sql.NullString `db:"solicitation_title"`
+	Article           string         `db:"article"`
+	Body              string         `db:"body"`
+	Status            string         `db:"status"`
+	StaffReply        string         `db:"staff_reply"`
+	RepliedAt         sql.NullTime   `db:"replied_at"`
+	Channel           string         `db:"channel"`
+	CreatedAt         time.Time      `db:"created_at"`
+}
+
+func (r opinionRow) opinion() Opinion {
+	return Opinion{ID: r.ID, Receipt: r.Receipt, DeputyID: r.DeputyID, DeputyName: r.DeputyName.String,
+		Category: r.Category, SolicitationID: r.SolicitationID.Int64, SolicitationTitle: r.SolicitationTitle.String,
+		Article: r.Article, Body: r.Body, Status: r.Status, StaffReply: r.StaffReply, RepliedAt: timePtr(r.RepliedAt),
+		Channel: r.Channel, CreatedAt: r.CreatedAt.UTC()}
+}
+
+const opinionSelect = `SELECT o.id, o.receipt, o.deputy_id, d.name AS deputy_name, o.category, o.solicitation_id,
+	s.title AS solicitation_title, o.article, o.body, o.status, o.staff_reply, o.replied_at, o.channel, o.created_at
+	FROM opinions o LEFT JOIN deputies d ON d.id = o.deputy_id LEFT JOIN solicitations s ON s.id = o.solicitation_id`
+
+// CreateOpinion stores o as received and sets its ID, Receipt, Status and
+// CreatedAt. The receipt's sequence comes from a per-year counter row
+// bumped in the same transaction: on MySQL the bump's row lock serializes
+// concurrent writers until commit, on SQLite the single writer does, so no
+// two opinions share a number and a rolled-back one leaves only a gap. A
+// missing deputy or solicitation gives ErrNotFound.
+func (db *DB) CreateOpinion(ctx context.Context, o *Opinion) error {
+	now := db.now().UTC()
+	year := now.In(chinaTime).Year()
+	bump := `INSERT INTO opinion_counters (receipt_year, last_seq) VALUES (?, 1)
+		ON CONFLICT (receipt_year) DO UPDATE SET last_seq = last_seq + 1`
+	if db.dialect == MySQL {
+		bump = `INSERT INTO opinion_counters (receipt_year, last_seq) VALUES (?, 1)
+		ON DUPLICATE KEY UPDATE last_seq = last_seq + 1`
+	}
+	if o.Channel == "" {
+		o.Channel = OpinionViaWeChat
+	}
+	var solicitation any
+	if o.SolicitationID != 0 {
+		solicitation = o.SolicitationID
+	}
+	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, bump, year); err != nil {
+			return err
+		}
+		var seq int
+		if err := tx.GetContext(ctx, &seq, `SELECT last_seq FROM opinion_counters WHERE receipt_year = ?`, year); err != nil {
+			return err
+		}
+		receipt := fmt.Sprintf("YJ%d-%05d", year, seq)
+		res, err := tx.ExecContext(ctx, `INSERT INTO opinions (receipt, deputy_id, category, solicitation_id, article,
+			body, status, staff_reply, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`,
+			receipt, o.DeputyID, o.Category, solicitation, o.Article, o.Body, OpinionReceived, o.Channel, now)
+		if err != nil {
+			return err
+		}
+		if o.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		o.Receipt = receipt
+		return nil
+	})
+	if isForeignKeyViolation(err) {
+		return fmt.Errorf("storage: create opinion: deputy %d or solicitation %d: %w", o.DeputyID, o.SolicitationID, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: create opinion: %w", err)
+	}
+	o.Status, o.CreatedAt = OpinionReceived, now
+	return nil
+}
+
+// GetOpinion returns the opinion with id, or ErrNotFound.
+func (db *DB) GetOpinion(ctx context.Context, id int64) (Opinion, error) {
+	return db.getOpinion(ctx, opinionSelect+` WHERE o.id = ?`, id)
+}
+
+// GetOpinionByReceipt returns the opinion with that receipt, or ErrNotFound.
+func (db *DB) GetOpinionByReceipt(ctx context.Context, receipt string) (Opinion, error) {
+	return db.getOpinion(ctx, opinionSelect+` WHERE o.receipt = ?`, receipt)
+}
+
+func (db *DB) getOpinion(ctx context.Context, q string, arg any) (Opinion, error) {
+	var row opinionRow
+	err := db.r.GetContext(ctx, &row, q, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Opinion{}, fmt.Errorf("storage: opinion %v: %w", arg, ErrNotFound)
+	}
+	if err != nil {
+		return Opinion{}, fmt.Errorf("storage: opinion %v: %w", arg, err)
+	}
+	return row.opinion(), nil
+}
+
+// OpinionFilter selects opinions for ListOpinions. Zero values match all.
+type OpinionFilter struct {
+	DeputyID       int64
+	SolicitationID int64
+	Category       string
+	Status         string
+	Limit, Offset  int // Limit 0 means all
+}
+
+// ListOpinions returns one page of opinions matching f, newest first, and
+// how many match in all.
+func (db *DB) ListOpinions(ctx context.Context, f OpinionFilter) ([]Opinion, int, error) {
+	var conds []string
+	var args []any
+	add := func(c string, a any) { conds = append(conds, c); args = append(args, a) }
+	if f.DeputyID != 0 {
+		add(`o.deputy_id = ?`, f.DeputyID)
+	}
+	if f.SolicitationID != 0 {
+		add(`o.solicitation_id = ?`, f.SolicitationID)
+	}
+	if f.Category != "" {
+		add(`o.category = ?`, f.Category)
+	}
+	if f.Status != "" {
+		add(`o.status = ?`, f.Status)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, ` AND `)
+	}
+	var total int
+	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM opinions o`+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: count opinions: %w", err)
+	}
+	q := opinionSelect + where + ` ORDER BY o.created_at DESC, o.id DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
+	}
+	var rows []opinionRow
+	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: list opinions: %w", err)
+	}
+	out := make([]Opinion, len(rows))
+	for i, r := range rows {
+		out[i] = r.opinion()
+	}
+	return out, total, nil
+}
+
+// OpinionsOfDeputy returns the deputy's latest opinions, newest first
+// (limit 0 means all).
+func (db *DB) OpinionsOfDeputy(ctx context.Context, deputyID int64, limit int) ([]Opinion, error) {
+	out, _, err := db.ListOpinions(ctx, OpinionFilter{DeputyID: deputyID, Limit: limit})
+	return out, err
+}
+
+// ReplyOpinion records the staff's reply to an opinion and marks it
+// answered (a concluded one stays concluded). ErrNotFound if it is missing.
+func (db *DB) ReplyOpinion(ctx context.Context, id int64, reply string) error {
+	return db.updateOpinion(ctx, id, `UPDATE opinions SET staff_reply = ?, replied_at = ?,
+		status = CASE WHEN status = ? THEN status ELSE ? END WHERE id = ?`,
+		reply, db.now().UTC(), OpinionClosed, OpinionAnswered, id)
+}
+
+// CloseOpinion marks an opinion concluded (已办结). ErrNotFound if it is missing.
+func (db *DB) CloseOpinion(ctx context.Context, id int64) error {
+	return db.updateOpinion(ctx, id, `UPDATE opinions SET status = ? WHERE id = ?`, OpinionClosed, id)
+}
+
+func (db *DB) updateOpinion(ctx context.Context, id int64, q string, args ...any) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var one int
+		err := tx.GetContext(ctx, &one, `SELECT 1 FROM opinions WHERE id = ?`, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("storage: update opinion %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("storage: update opinion %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("storage: update opinion %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// errRetryTx asks inTxRetrying to run the transaction again (a random key
+// collided).
+var errRetryTx = errors.New("retry transaction")
+
+// inTxRetrying is inTx, run again (a few times) when MySQL chose the
+// transaction as a deadlock victim or fn asked for a retry: both leave
+// nothing behind, and running again is the documented remedy.
+func (db *DB) inTxRetrying(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.inTx(ctx, fn)
+		if attempt < 5 && (isDeadlockVictim(err) || errors.Is(err, errRetryTx)) {
+			continue
+		}
+		return err
+	}
+}
+
+func isDeadlockVictim(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == 1213
+}
+
+// isForeignKeyViolation reports whether err is a write naming a missing
+// parent row, on either backend.
+func isForeignKeyViolation(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1452
+	}
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
