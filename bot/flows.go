@@ -10,7 +10,7 @@ import (
 
 // registerFlows declares every engine-run conversation.
 func (r *Router) registerFlows() {
-	r.Engine.Register(r.rsvpFlow())
+	r.Engine.Register(r.rsvpFlow(), r.rateFlow())
 }
 
 // deputyCommand answers the words a bound deputy can send at any time
@@ -19,6 +19,14 @@ func (r *Router) deputyCommand(ctx context.Context, d storage.Deputy, openid, wo
 	switch word {
 	case "我的会议", "会议活动", "会议", "我的活动":
 		reply, err := r.myMeetings(ctx, d)
+		return reply, true, err
+	}
+	if word == "我的建议" || word == "建议" || word == "建议办理" {
+		reply, err := r.mySuggestions(ctx, d)
+		return reply, true, err
+	}
+	if n, ok := numberAfter(word, "测评", "评价"); ok {
+		reply, err := r.rateNth(ctx, d, openid, n)
 		return reply, true, err
 	}
 	if n, ok := numberAfter(word, "修改", "改"); ok {

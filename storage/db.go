@@ -212,6 +212,9 @@ func (db *DB) insertIgnore() string {
 var countable = map[string]bool{
 	"deputies": true, "delegations": true, "tags": true, "wechat_inbound": true,
 	"followers": true, "template_reports": true, "conversations": true, "bind_attempts": true,
+	"suggestions": true, "suggestion_deputies": true, "suggestion_steps": true, "suggestion_ratings": true,
+	"opinions": true, "survey_responses": true, "survey_answers": true, "survey_participants": true,
+	"materials": true, "material_studies": true, "meetings": true, "invitations": true, "pending_asks": true,
 }
 
 // CountRows returns the number of rows in one of deputybot's tables, for

@@ -117,7 +117,8 @@ const suggestionSelect = `SELECT s.id, s.number, s.title, s.summary, s.session, 
 	s.rehandle_reason, s.created_at, s.updated_at FROM suggestions s`
 
 // CreateSuggestion inserts s with its lead deputy (s.LeadDeputyID) and the
-// seconders (附议), and records the 'assigned' step, in one transaction.
+// seconders (附议), and records the 'assigned' step (its note the host
+// unit), in one transaction.
 // s.Status is set to assigned; s.ID and the timestamps are filled in. A
 // number already taken gives ErrConflict.
 func (db *DB) CreateSuggestion(ctx context.Context, s *Suggestion, seconders []int64) error {
@@ -140,6 +141,7 @@ func (db *DB) CreateSuggestion(ctx context.Context, s *Suggestion, seconders []i
 		if err := addSuggestionDeputies(ctx, tx, s.ID, s.LeadDeputyID, seconders); err != nil {
 			return err
 		}
+		// The step's note keeps the unit first assigned, should it change later.
 		return insertStep(ctx, tx, &SuggestionStep{SuggestionID: s.ID, At: now, Kind: StepAssigned, Note: s.HostUnit})
 	})
 	if err != nil {
@@ -420,15 +422,15 @@ func (db *DB) SuggestionSteps(ctx context.Context, suggestionID int64) ([]Sugges
 // SuggestionRating is one deputy's satisfaction rating (办理满意度测评) of
 // the handling of one suggestion.
 type SuggestionRating struct {
-	ID           int64        `db:"id"`
-	SuggestionID int64        `db:"suggestion_id"`
-	DeputyID     int64        `db:"deputy_id"`
-	Contact      string       `db:"contact"`  // one of the Contact… values
-	Attitude     string       `db:"attitude"` // one of the Rating… values
-	Result       string       `db:"result"`   // one of the Rating… values
-	Reason       string       `db:"reason"`
-	RatedAt      time.Time    `db:"rated_at"`
-	RevisedAt    sql.NullTime `db:"revised_at"`
+	ID           int64      `db:"id"`
+	SuggestionID int64      `db:"suggestion_id"`
+	DeputyID     int64      `db:"deputy_id"`
+	Contact      string     `db:"contact"`  // one of the Contact… values
+	Attitude     string     `db:"attitude"` // one of the Rating… values
+	Result       string     `db:"result"`   // one of the Rating… values
+	Reason       string     `db:"reason"`
+	RatedAt      time.Time  `db:"rated_at"`
+	RevisedAt    *time.Time `db:"revised_at"`
 }
 
 // UpsertRating stores r as r.DeputyID's rating of r.SuggestionID: it
@@ -438,10 +440,6 @@ type SuggestionRating struct {
 // check), so a rating that sends the suggestion back is never half-stored.
 // r.ID is filled in.
 func (db *DB) UpsertRating(ctx context.Context, r *SuggestionRating, then *SuggestionStep) error {
-	r.RatedAt = r.RatedAt.UTC()
-	if r.RevisedAt.Valid {
-		r.RevisedAt.Time = r.RevisedAt.Time.UTC()
-	}
 	q := `INSERT INTO suggestion_ratings (suggestion_id, deputy_id, contact, attitude, result, reason, rated_at, revised_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (suggestion_id, deputy_id) DO UPDATE SET contact = excluded.contact, attitude = excluded.attitude,
@@ -454,7 +452,7 @@ func (db *DB) UpsertRating(ctx context.Context, r *SuggestionRating, then *Sugge
 	}
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, q, r.SuggestionID, r.DeputyID, r.Contact, r.Attitude, r.Result, r.Reason,
-			r.RatedAt, r.RevisedAt); err != nil {
+			r.RatedAt.UTC(), nullTime(r.RevisedAt)); err != nil {
 			return err
 		}
 		if err := tx.GetContext(ctx, &r.ID, `SELECT id FROM suggestion_ratings WHERE suggestion_id = ? AND deputy_id = ?`,
@@ -506,8 +504,9 @@ func (db *DB) SuggestionRatings(ctx context.Context, suggestionID int64) ([]Sugg
 
 func (r SuggestionRating) utc() SuggestionRating {
 	r.RatedAt = r.RatedAt.UTC()
-	if r.RevisedAt.Valid {
-		r.RevisedAt.Time = r.RevisedAt.Time.UTC()
+	if r.RevisedAt != nil {
+		u := r.RevisedAt.UTC()
+		r.RevisedAt = &u
 	}
 	return r
 }

@@ -1,0 +1,181 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"deputybot/core"
+	"deputybot/storage"
+)
+
+func toChoices(cs []core.Choice) []Choice {
+	out := make([]Choice, len(cs))
+	for i, c := range cs {
+		out[i] = Choice{Value: c.Value, Label: c.Label}
+	}
+	return out
+}
+
+// rateFlow rates the handling of a suggestion (ref = suggestion id): how
+// the unit communicated, attitude, result, a reason for any 不满意, then a
+// summary to confirm.
+func (r *Router) rateFlow() *Flow {
+	svc := core.NewSuggestions(r.DB)
+	svc.Now = r.now
+	dissatisfied := func(s *Session) bool {
+		return s.Answers["attitude"] == storage.RatingDissatisfied || s.Answers["result"] == storage.RatingDissatisfied
+	}
+	refusal := func(err error) (string, bool) {
+		switch {
+		case errors.Is(err, core.ErrNotOnSuggestion):
+			t, _ := r.say("rate.not_on", nil)
+			return t, true
+		case errors.Is(err, core.ErrNotRateable):
+			t, _ := r.say("rate.not_yet", nil)
+			return t, true
+		case errors.Is(err, core.ErrRatingClosed):
+			t, _ := r.say("rate.closed", nil)
+			return t, true
+		}
+		return "", false
+	}
+	satisfaction := toChoices(core.SatisfactionChoices)
+	satisfaction[0].Aliases = []string{"非常满意", "很满意"}
+	satisfaction[2].Aliases = []string{"不太满意", "很不满意"}
+	return &Flow{
+		Name: core.FlowRate,
+		Title: func(s *Session) string {
+			if sg, err := r.DB.GetSuggestion(context.Background(), s.Param("ref")); err == nil {
+				return "建议办理满意度测评：" + sg.Number
+			}
+			return "建议办理满意度测评"
+		},
+		Begin: func(ctx context.Context, s *Session) (string, error) {
+			sg, err := r.DB.GetSuggestion(ctx, s.Param("ref"))
+			if err != nil {
+				return "", err
+			}
+			if _, ok, err := r.DB.IsSuggestionDeputy(ctx, sg.ID, s.Deputy.ID); err != nil || !ok {
+				if err != nil {
+					return "", err
+				}
+				return r.say("rate.not_on", nil)
+			}
+			if !rateable(sg.Status) {
+				return r.say("rate.not_yet", nil)
+			}
+			// Refuse a revision past its window before asking anything.
+			if old, err := r.DB.GetRating(ctx, sg.ID, s.Deputy.ID); err == nil {
+				window := svc.RatingRevisionWindow
+				if window == 0 {
+					window = core.DefaultRatingRevisionWindow
+				}
+				newReply := sg.RepliedAt != nil && sg.RepliedAt.After(old.RatedAt)
+				if !newReply && s.Now.Sub(old.RatedAt) > window {
+					return r.say("rate.closed", nil)
+				}
+			}
+			return "", nil
+		},
+		Steps: func(ctx context.Context, s *Session) ([]Step, error) {
+			sg, err := r.DB.GetSuggestion(ctx, s.Param("ref"))
+			if err != nil {
+				return nil, err
+			}
+			head := map[string]any{"Number": sg.Number, "Title": sg.Title, "Unit": sg.HostUnit}
+			return []Step{
+				{Name: "contact", Kind: KindChoice, Prompt: "rate.contact", Data: func(*Session) any { return head },
+					Choices: toChoices(core.ContactChoices)},
+				{Name: "attitude", Kind: KindChoice, Prompt: "rate.attitude", Choices: satisfaction},
+				{Name: "result", Kind: KindChoice, Prompt: "rate.result", Choices: satisfaction,
+					Next: func(s *Session, _ string) string {
+						if dissatisfied(s) {
+							return "reason"
+						}
+						return "confirm"
+					}},
+				{Name: "reason", Kind: KindText, Prompt: "rate.reason", MaxLen: 500},
+				{Name: "confirm", Kind: KindYesNo, Prompt: "rate.confirm", Data: func(s *Session) any {
+					reason := ""
+					if dissatisfied(s) {
+						reason = s.Answers["reason"]
+					}
+					return map[string]any{"Contact": core.ContactLabel(s.Answers["contact"]),
+						"Attitude": core.SatisfactionLabel(s.Answers["attitude"]),
+						"Result":   core.SatisfactionLabel(s.Answers["result"]), "Reason": reason}
+				}},
+			}, nil
+		},
+		Finish: func(ctx context.Context, s *Session) (string, error) {
+			if s.Answers["confirm"] != "yes" {
+				return r.say("rate.discarded", nil)
+			}
+			reason := ""
+			if dissatisfied(s) {
+				reason = s.Answers["reason"]
+			}
+			_, err := svc.Rate(ctx, s.Param("ref"), s.Deputy.ID, core.Rating{Contact: s.Answers["contact"],
+				Attitude: s.Answers["attitude"], Result: s.Answers["result"], Reason: reason})
+			if text, ok := refusal(err); ok {
+				return text, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			days := int(svc.RatingRevisionWindow.Hours() / 24)
+			if days == 0 {
+				days = int(core.DefaultRatingRevisionWindow.Hours() / 24)
+			}
+			return r.say("rate.saved", map[string]any{"Rehandle": s.Answers["result"] == storage.RatingDissatisfied,
+				"Window": fmt.Sprintf("%d 天", days)})
+		},
+	}
+}
+
+type suggestionItem struct {
+	Number, Title, Unit, Status string
+	Rateable, Rated             bool
+}
+
+func rateable(status string) bool {
+	switch status {
+	case storage.SuggestionReplied, storage.SuggestionConcluded, storage.SuggestionRehandling:
+		return true
+	}
+	return false
+}
+
+// mySuggestions lists the deputy's suggestions with their status.
+func (r *Router) mySuggestions(ctx context.Context, d storage.Deputy) (string, error) {
+	list, err := r.DB.SuggestionsOfDeputy(ctx, d.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(list) == 0 {
+		return r.say("suggestions.none", nil)
+	}
+	items := make([]suggestionItem, len(list))
+	unrated := false
+	for i, s := range list {
+		items[i] = suggestionItem{Number: s.Number, Title: s.Title, Unit: s.HostUnit,
+			Status: core.SuggestionStatusLabel(s.Status), Rateable: rateable(s.Status), Rated: s.Rated}
+		if items[i].Rateable && !s.Rated {
+			unrated = true
+		}
+	}
+	return r.say("suggestions.list", map[string]any{"Items": items, "AnyUnrated": unrated})
+}
+
+// rateNth starts rating the n-th suggestion of 我的建议.
+func (r *Router) rateNth(ctx context.Context, d storage.Deputy, openid string, n int) (string, error) {
+	list, err := r.DB.SuggestionsOfDeputy(ctx, d.ID)
+	if err != nil {
+		return "", err
+	}
+	if n < 1 || n > len(list) {
+		return r.mySuggestions(ctx, d)
+	}
+	return r.Engine.Start(ctx, d, openid, core.FlowRate, map[string]string{"ref": strconv.FormatInt(list[n-1].ID, 10)}, "", "")
+}

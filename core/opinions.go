@@ -1,0 +1,306 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"deputybot/storage"
+)
+
+// Opinion and solicitation records (see storage).
+type (
+	Opinion       = storage.Opinion
+	OpinionFilter = storage.OpinionFilter
+	Solicitation  = storage.Solicitation
+)
+
+// ErrSolicitationClosed is returned for an opinion on a draft regulation
+// whose solicitation is not open (not yet opened, or closed).
+var ErrSolicitationClosed = errors.New("solicitation closed")
+
+// Limits on what a deputy or staff member may write.
+const (
+	MaxOpinionRunes = 5000 // an opinion's body, and a staff reply
+	maxArticleRunes = 50
+)
+
+// OpinionCategoryChoices are the categories a deputy picks from when
+// sending an opinion in the chat, in the order shown. (Opinions on a draft
+// regulation, storage.OpinionSolicitation, are reached from a solicitation,
+// not from this list.)
+var OpinionCategoryChoices = []Choice{
+	{storage.OpinionLegislative, "立法建议"},
+	{storage.OpinionSupervision, "监督建议"},
+	{storage.OpinionSocial, "社情民意"},
+	{storage.OpinionOther, "其他"},
+}
+
+// OpinionCategoryLabel returns a category's Chinese name.
+func OpinionCategoryLabel(category string) string {
+	if category == storage.OpinionSolicitation {
+		return "法规草案意见"
+	}
+	for _, c := range OpinionCategoryChoices {
+		if c.Value == category {
+			return c.Label
+		}
+	}
+	return category
+}
+
+// ParseOpinionCategory accepts a stored code, a Chinese name, or the
+// 1-based number of an entry of OpinionCategoryChoices (as the chat lists
+// them).
+func ParseOpinionCategory(s string) (string, bool) {
+	s = strings.TrimSpace(halfwidthDigits(s))
+	if s == storage.OpinionSolicitation || s == "法规草案意见" {
+		return storage.OpinionSolicitation, true
+	}
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(OpinionCategoryChoices) {
+		return OpinionCategoryChoices[n-1].Value, true
+	}
+	for _, c := range OpinionCategoryChoices {
+		if s == c.Value || s == c.Label {
+			return c.Value, true
+		}
+	}
+	return "", false
+}
+
+// OpinionStatusLabel returns an opinion status's Chinese name.
+func OpinionStatusLabel(status string) string {
+	switch status {
+	case storage.OpinionAnswered:
+		return "已答复"
+	case storage.OpinionClosed:
+		return "已办结"
+	}
+	return "已收到"
+}
+
+// Opinions receives deputies' opinions and runs draft-regulation
+// solicitations.
+type Opinions struct {
+	db  *storage.DB
+	now func() time.Time
+}
+
+// NewOpinions returns the opinions service over db.
+func NewOpinions(db *storage.DB) *Opinions { return &Opinions{db: db, now: time.Now} }
+
+// Submit validates and stores a deputy's opinion and returns its receipt
+// (e.g. YJ2026-00123). Of o only Category, SolicitationID, Article, Body
+// and Channel are read. An opinion on a solicitation (its category may be
+// left empty) needs the solicitation open, else ErrSolicitationClosed.
+func (s *Opinions) Submit(ctx context.Context, deputyID int64, o Opinion) (string, error) {
+	in := Opinion{DeputyID: deputyID, Category: o.Category, SolicitationID: o.SolicitationID,
+		Article: o.Article, Body: o.Body, Channel: o.Channel}
+	if errs := normalizeOpinion(&in); len(errs) > 0 {
+		return "", errs
+	}
+	if in.SolicitationID != 0 {
+		sol, err := s.db.GetSolicitation(ctx, in.SolicitationID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return "", ValidationError{{Field: "法规草案", Value: strconv.FormatInt(in.SolicitationID, 10), Msg: "不存在"}}
+		}
+		if err != nil {
+			return "", err
+		}
+		if !sol.OpenAt(s.now()) {
+			return "", fmt.Errorf("core: opinion on solicitation %d: %w", sol.ID, ErrSolicitationClosed)
+		}
+		if err := checkArticle(in.Article, sol.Articles); err != nil {
+			return "", ValidationError{err}
+		}
+	}
+	if err := s.db.CreateOpinion(ctx, &in); err != nil {
+		return "", err
+	}
+	return in.Receipt, nil
+}
+
+// normalizeOpinion cleans o's input fields in place and returns every problem.
+func normalizeOpinion(o *Opinion) ValidationError {
+	var errs ValidationError
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	o.Body = strings.TrimSpace(o.Body)
+	switch n := utf8.RuneCountInString(o.Body); {
+	case n == 0:
+		bad("意见内容", "", "不能为空")
+	case n > MaxOpinionRunes:
+		bad("意见内容", "", fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", MaxOpinionRunes, n))
+	}
+	o.Category = strings.TrimSpace(o.Category)
+	if o.Category == "" && o.SolicitationID != 0 {
+		o.Category = storage.OpinionSolicitation
+	}
+	c, ok := ParseOpinionCategory(o.Category)
+	switch {
+	case !ok:
+		bad("意见类别", o.Category, "应为 立法建议、监督建议、社情民意 或 其他")
+	case c == storage.OpinionSolicitation && o.SolicitationID == 0:
+		bad("法规草案", "", "请选择要提意见的法规草案")
+	case c != storage.OpinionSolicitation && o.SolicitationID != 0:
+		bad("意见类别", OpinionCategoryLabel(c), "针对法规草案的意见，类别应为“法规草案意见”")
+	}
+	if ok {
+		o.Category = c
+	}
+	o.Article = strings.TrimSpace(halfwidthDigits(o.Article))
+	if n, err := strconv.Atoi(o.Article); err == nil && isDigits(o.Article) {
+		o.Article = fmt.Sprintf("第%d条", n)
+	}
+	switch {
+	case o.Article == "第0条":
+		bad("条款", o.Article, "条款序号应从 1 开始")
+	case o.Article != "" && o.SolicitationID == 0:
+		bad("条款", o.Article, "只有对法规草案的意见才能注明条款")
+	case utf8.RuneCountInString(o.Article) > maxArticleRunes:
+		bad("条款", "", fmt.Sprintf("过长（最多 %d 字）", maxArticleRunes))
+	}
+	switch o.Channel {
+	case "":
+		o.Channel = storage.OpinionViaWeChat
+	case storage.OpinionViaWeChat, storage.OpinionViaConsole, storage.OpinionViaAPI:
+	default:
+		bad("渠道", o.Channel, "应为 wechat、console 或 api")
+	}
+	return errs
+}
+
+// checkArticle refuses "第N条" beyond the draft's last article, when the
+// number of articles is known.
+func checkArticle(article string, articles int) *FieldError {
+	digits := strings.TrimSuffix(strings.TrimPrefix(article, "第"), "条")
+	n, err := strconv.Atoi(digits)
+	if err != nil || articles <= 0 || (n >= 1 && n <= articles) {
+		return nil
+	}
+	return &FieldError{Field: "条款", Value: article, Msg: fmt.Sprintf("不存在（草案共 %d 条）", articles)}
+}
+
+// Reply records the staff's reply to an opinion and marks it answered.
+func (s *Opinions) Reply(ctx context.Context, opinionID int64, reply string) error {
+	reply = strings.TrimSpace(reply)
+	switch n := utf8.RuneCountInString(reply); {
+	case n == 0:
+		return ValidationError{{Field: "答复内容", Msg: "不能为空"}}
+	case n > MaxOpinionRunes:
+		return ValidationError{{Field: "答复内容", Msg: fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", MaxOpinionRunes, n)}}
+	}
+	return s.db.ReplyOpinion(ctx, opinionID, reply)
+}
+
+// Close marks an opinion concluded (已办结).
+func (s *Opinions) Close(ctx context.Context, opinionID int64) error {
+	return s.db.CloseOpinion(ctx, opinionID)
+}
+
+// Get returns one opinion.
+func (s *Opinions) Get(ctx context.Context, id int64) (Opinion, error) {
+	return s.db.GetOpinion(ctx, id)
+}
+
+// ByReceipt returns the opinion with that receipt.
+func (s *Opinions) ByReceipt(ctx context.Context, receipt string) (Opinion, error) {
+	return s.db.GetOpinionByReceipt(ctx, strings.ToUpper(strings.TrimSpace(receipt)))
+}
+
+// List returns a page of opinions, newest first, and the total matching f.
+func (s *Opinions) List(ctx context.Context, f OpinionFilter) ([]Opinion, int, error) {
+	return s.db.ListOpinions(ctx, f)
+}
+
+// OfDeputy returns a deputy's latest opinions, newest first (limit 0: all).
+func (s *Opinions) OfDeputy(ctx context.Context, deputyID int64, limit int) ([]Opinion, error) {
+	return s.db.OpinionsOfDeputy(ctx, deputyID, limit)
+}
+
+// CreateSolicitation validates and stores a solicitation; a zero OpensAt
+// means now.
+func (s *Opinions) CreateSolicitation(ctx context.Context, sol *Solicitation) error {
+	var errs ValidationError
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	sol.Title = strings.TrimSpace(sol.Title)
+	switch n := utf8.RuneCountInString(sol.Title); {
+	case n == 0:
+		bad("标题", "", "不能为空")
+	case n > 200:
+		bad("标题", "", "过长（最多 200 字）")
+	}
+	sol.Summary = strings.TrimSpace(sol.Summary)
+	if utf8.RuneCountInString(sol.Summary) > 2000 {
+		bad("说明", "", "过长（最多 2000 字）")
+	}
+	sol.Link = strings.TrimSpace(sol.Link)
+	if sol.Link != "" && !isWebLink(sol.Link) {
+		bad("草案链接", sol.Link, "应为 http:// 或 https:// 开头的网址")
+	}
+	if sol.Articles < 0 {
+		bad("条数", strconv.Itoa(sol.Articles), "不能为负数")
+	}
+	if sol.OpensAt.IsZero() {
+		sol.OpensAt = s.now()
+	}
+	if !sol.ClosesAt.After(sol.OpensAt) {
+		bad("截止时间", "", "应晚于开始时间")
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return s.db.CreateSolicitation(ctx, sol)
+}
+
+// Solicitation returns one solicitation.
+func (s *Opinions) Solicitation(ctx context.Context, id int64) (Solicitation, error) {
+	return s.db.GetSolicitation(ctx, id)
+}
+
+// Solicitations returns every solicitation, the latest opening first.
+func (s *Opinions) Solicitations(ctx context.Context) ([]Solicitation, error) {
+	return s.db.ListSolicitations(ctx)
+}
+
+// OpenSolicitations returns the solicitations accepting opinions now, the
+// one closing soonest first.
+func (s *Opinions) OpenSolicitations(ctx context.Context) ([]Solicitation, error) {
+	return s.db.OpenSolicitations(ctx, s.now())
+}
+
+// isWebLink reports whether s is an absolute http(s) URL.
+func isWebLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// halfwidthDigits turns full-width digits and commas (as Chinese input
+// methods type them) into ASCII.
+func halfwidthDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		case r == '，':
+			return ','
+		}
+		return r
+	}, s)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

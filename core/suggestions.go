@@ -1,0 +1,611 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"deputybot/storage"
+)
+
+// Suggestion records (see storage).
+type (
+	Suggestion            = storage.Suggestion
+	SuggestionDeputy      = storage.SuggestionDeputy
+	SuggestionStep        = storage.SuggestionStep
+	SuggestionRating      = storage.SuggestionRating
+	SuggestionFilter      = storage.SuggestionFilter
+	DeputySuggestion      = storage.DeputySuggestion
+	SuggestionRatesFilter = storage.SuggestionRatesFilter
+)
+
+// Errors of the satisfaction rating (办理满意度测评); the chat maps each to
+// its own reply.
+var (
+	// ErrNotOnSuggestion: only the lead deputy and seconders may rate.
+	ErrNotOnSuggestion = errors.New("deputy is not on this suggestion")
+	// ErrNotRateable: the handling unit has not replied yet.
+	ErrNotRateable = errors.New("suggestion not replied yet")
+	// ErrRatingClosed: the revision window of an existing rating has passed.
+	ErrRatingClosed = errors.New("rating can no longer be revised")
+)
+
+// FlowRate is the conversation that rates a suggestion's handling; a
+// unit's reply leaves a pending ask with this flow for each deputy on it.
+const FlowRate = "rate"
+
+// DefaultRatingRevisionWindow is how long after the first rating a deputy
+// may still revise it.
+const DefaultRatingRevisionWindow = 7 * 24 * time.Hour
+
+// Choice is one entry of a fixed list (a deputy picks from it in the chat,
+// staff in a console form): Value is stored, Label is shown.
+type Choice struct{ Value, Label string }
+
+// SuggestionStatusChoices are the suggestion statuses in handling order.
+var SuggestionStatusChoices = []Choice{
+	{storage.SuggestionAssigned, "已交办"},
+	{storage.SuggestionHandling, "办理中"},
+	{storage.SuggestionReplied, "已答复"},
+	{storage.SuggestionConcluded, "已办结"},
+	{storage.SuggestionRehandling, "重新办理"},
+}
+
+// StepKindChoices are the steps staff or a unit may record (the 'assigned'
+// step is written when the suggestion is created).
+var StepKindChoices = []Choice{
+	{storage.StepContacted, "已联系"},
+	{storage.StepReplied, "已答复"},
+	{storage.StepConcluded, "已办结"},
+	{storage.StepRehandling, "重新办理"},
+	{storage.StepNote, "备注"},
+}
+
+// ReplyCategoryChoices are the categories of a unit's reply.
+var ReplyCategoryChoices = []Choice{
+	{"A", "A类（所提问题已经解决或基本解决）"},
+	{"B", "B类（列入计划逐步解决）"},
+	{"C", "C类（因条件限制暂时难以解决）"},
+	{"D", "D类（留作参考）"},
+}
+
+// ContactChoices are how the unit got in touch with the deputy.
+var ContactChoices = []Choice{
+	{storage.ContactFace, "当面沟通"},
+	{storage.ContactPhone, "电话沟通"},
+	{storage.ContactWritten, "书面沟通"},
+	{storage.ContactNone, "未联系"},
+}
+
+// SatisfactionChoices rate the unit's attitude or the result.
+var SatisfactionChoices = []Choice{
+	{storage.RatingSatisfied, "满意"},
+	{storage.RatingBasic, "基本满意"},
+	{storage.RatingDissatisfied, "不满意"},
+}
+
+func labelOf(choices []Choice, value string) string {
+	for _, c := range choices {
+		if c.Value == value {
+			return c.Label
+		}
+	}
+	return value
+}
+
+// SuggestionStatusLabel returns a status's Chinese name (已交办 …).
+func SuggestionStatusLabel(status string) string { return labelOf(SuggestionStatusChoices, status) }
+
+// StepKindLabel returns a step kind's Chinese name (已联系 …; 交办 for 'assigned').
+func StepKindLabel(kind string) string {
+	if kind == storage.StepAssigned {
+		return "交办"
+	}
+	return labelOf(StepKindChoices, kind)
+}
+
+// ReplyCategoryLabel returns "A类" … for a reply category, or "" for none.
+func ReplyCategoryLabel(c string) string {
+	if c == "" {
+		return ""
+	}
+	return c + "类"
+}
+
+// ContactLabel returns a contact way's Chinese name (当面沟通 …).
+func ContactLabel(contact string) string { return labelOf(ContactChoices, contact) }
+
+// SatisfactionLabel returns a rating's Chinese name (满意, 基本满意, 不满意).
+func SatisfactionLabel(rating string) string { return labelOf(SatisfactionChoices, rating) }
+
+// parseChoice matches s against the values and labels of choices, the
+// extra words in aliases, or the 1-based number of a choice (as the chat
+// lists them), ignoring surrounding blanks and a final stop.
+func parseChoice(choices []Choice, aliases map[string]string, s string) (string, bool) {
+	s = strings.TrimRight(strings.TrimSpace(s), "。.！!　 ")
+	if n, err := strconv.Atoi(toHalfwidthDigits(s)); err == nil {
+		if n >= 1 && n <= len(choices) {
+			return choices[n-1].Value, true
+		}
+		return "", false
+	}
+	for _, c := range choices {
+		if strings.EqualFold(s, c.Value) || s == c.Label {
+			return c.Value, true
+		}
+	}
+	v, ok := aliases[s]
+	return v, ok
+}
+
+var contactAliases = map[string]string{
+	"当面": storage.ContactFace, "面谈": storage.ContactFace, "见面": storage.ContactFace, "上门": storage.ContactFace,
+	"电话": storage.ContactPhone, "打电话": storage.ContactPhone,
+	"书面": storage.ContactWritten, "信函": storage.ContactWritten, "书面答复": storage.ContactWritten,
+	"没联系": storage.ContactNone, "没有联系": storage.ContactNone, "未沟通": storage.ContactNone, "没有沟通": storage.ContactNone,
+}
+
+// ParseContact accepts a contact way's value, label (当面沟通, 电话沟通,
+// 书面沟通, 未联系), short form (当面, 电话, 书面, 没联系) or 1-based number
+// in ContactChoices.
+func ParseContact(s string) (string, bool) { return parseChoice(ContactChoices, contactAliases, s) }
+
+var satisfactionAliases = map[string]string{
+	"非常满意": storage.RatingSatisfied, "很满意": storage.RatingSatisfied,
+	"基本": storage.RatingBasic, "比较满意": storage.RatingBasic,
+	"不太满意": storage.RatingDissatisfied, "很不满意": storage.RatingDissatisfied,
+}
+
+// ParseSatisfaction accepts a rating's value, label (满意, 基本满意, 不满意),
+// common variant (很满意, 比较满意, 不太满意) or 1-based number in
+// SatisfactionChoices.
+func ParseSatisfaction(s string) (string, bool) {
+	return parseChoice(SatisfactionChoices, satisfactionAliases, s)
+}
+
+// ParseReplyCategory accepts A–D in either case, with or without 类.
+func ParseReplyCategory(s string) (string, bool) {
+	s = strings.ToUpper(strings.TrimSuffix(strings.TrimSpace(s), "类"))
+	switch s {
+	case "A", "B", "C", "D":
+		return s, true
+	}
+	return "", false
+}
+
+func parseStepKind(s string) (string, bool) { return parseChoice(StepKindChoices, nil, s) }
+
+// SplitUnits splits a list of units written with 、 , ， ; or ； into names.
+func SplitUnits(s string) []string {
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case '、', ',', '，', ';', '；', '\n':
+			return true
+		}
+		return false
+	})
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func toHalfwidthDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return '0' + (r - '０')
+		}
+		return r
+	}, s)
+}
+
+var numberRE = regexp.MustCompile(`^第?0*(\d{1,6})号?$`)
+
+// NormalizeSuggestionNumber writes a bare number (123, 0123号, 第123号) as
+// 第0123号; anything else is kept, trimmed.
+func NormalizeSuggestionNumber(s string) string {
+	s = toHalfwidthDigits(strings.TrimSpace(s))
+	if m := numberRE.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf("第%04d号", n)
+	}
+	return s
+}
+
+// Suggestions manages deputies' suggestions, their handling and ratings.
+type Suggestions struct {
+	db *storage.DB
+	// Now is the clock (tests inject one).
+	Now func() time.Time
+	// RatingRevisionWindow is how long after the first rating of a reply a
+	// deputy may revise it; 0 allows no revision.
+	RatingRevisionWindow time.Duration
+}
+
+// NewSuggestions returns the suggestions service over db.
+func NewSuggestions(db *storage.DB) *Suggestions {
+	return &Suggestions{db: db, Now: time.Now, RatingRevisionWindow: DefaultRatingRevisionWindow}
+}
+
+// Create validates and stores a new suggestion with its lead deputy
+// (s.LeadDeputyID) and seconders (附议), as assigned to s.HostUnit.
+func (s *Suggestions) Create(ctx context.Context, sg *Suggestion, seconders []int64) error {
+	errs := normalizeSuggestion(sg)
+	seconders, more, err := s.checkDeputies(ctx, sg.LeadDeputyID, seconders)
+	if err != nil {
+		return err
+	}
+	if errs = append(errs, more...); len(errs) > 0 {
+		return errs
+	}
+	err = s.db.CreateSuggestion(ctx, sg, seconders)
+	if errors.Is(err, storage.ErrConflict) {
+		return ValidationError{{Field: "建议编号", Value: sg.Number, Msg: "已存在"}}
+	}
+	return err
+}
+
+func normalizeSuggestion(sg *Suggestion) ValidationError {
+	var errs ValidationError
+	text := func(field string, v *string, max int, required bool) {
+		*v = strings.TrimSpace(*v)
+		switch n := utf8.RuneCountInString(*v); {
+		case n == 0 && required:
+			errs = append(errs, &FieldError{Field: field, Msg: "不能为空"})
+		case n > max:
+			errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf("过长（最多 %d 个字）", max)})
+		}
+	}
+	sg.Number = NormalizeSuggestionNumber(sg.Number)
+	text("建议编号", &sg.Number, 32, true)
+	text("标题", &sg.Title, 200, true)
+	text("内容摘要", &sg.Summary, 5000, false)
+	text("届次", &sg.Session, 50, false)
+	text("主办单位", &sg.HostUnit, 100, true)
+	sg.CoUnits = strings.Join(SplitUnits(sg.CoUnits), "、")
+	text("协办单位", &sg.CoUnits, 1000, false)
+	return errs
+}
+
+// checkDeputies reports a missing or unknown lead deputy and unknown
+// seconders, and returns the seconders without duplicates or the lead.
+func (s *Suggestions) checkDeputies(ctx context.Context, lead int64, seconders []int64) ([]int64, ValidationError, error) {
+	var out []int64
+	var errs ValidationError
+	exists := func(field string, id int64) (bool, error) {
+		_, err := s.db.GetDeputy(ctx, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			errs = append(errs, &FieldError{Field: field, Value: strconv.FormatInt(id, 10), Msg: "不存在"})
+			return false, nil
+		}
+		return err == nil, err
+	}
+	if lead <= 0 {
+		errs = append(errs, &FieldError{Field: "领衔代表", Msg: "不能为空"})
+	} else if _, err := exists("领衔代表", lead); err != nil {
+		return nil, nil, err
+	}
+	seen := map[int64]bool{lead: true}
+	for _, id := range seconders {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		ok, err := exists("附议代表", id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			out = append(out, id)
+		}
+	}
+	return out, errs, nil
+}
+
+// Get returns a suggestion with its deputies.
+func (s *Suggestions) Get(ctx context.Context, id int64) (Suggestion, error) {
+	return s.db.GetSuggestion(ctx, id)
+}
+
+// GetByNumber returns a suggestion by its number, written as staff or a
+// deputy might (123, 第123号, 第0123号).
+func (s *Suggestions) GetByNumber(ctx context.Context, number string) (Suggestion, error) {
+	return s.db.GetSuggestionByNumber(ctx, NormalizeSuggestionNumber(number))
+}
+
+// List returns a page of suggestions and the total matching f.
+func (s *Suggestions) List(ctx context.Context, f SuggestionFilter) ([]Suggestion, int, error) {
+	return s.db.ListSuggestions(ctx, f)
+}
+
+// OfDeputy lists a deputy's suggestions for 我的建议.
+func (s *Suggestions) OfDeputy(ctx context.Context, deputyID int64) ([]DeputySuggestion, error) {
+	return s.db.SuggestionsOfDeputy(ctx, deputyID)
+}
+
+// Steps returns a suggestion's handling history, oldest first.
+func (s *Suggestions) Steps(ctx context.Context, id int64) ([]SuggestionStep, error) {
+	return s.db.SuggestionSteps(ctx, id)
+}
+
+// RecordStep validates and records a handling step by staff or a unit:
+// st.Kind is contacted (已联系), replied (已答复: st.ReplyCategory A–D and
+// the reply text in st.Note), concluded (已办结), rehandling (重新办理: the
+// reason in st.Note) or note (备注: st.Note). st.Actor names who records
+// it. A step the suggestion's status does not allow (办结 before 答复 …)
+// is refused with a Chinese message and changes nothing. st.ID and st.At
+// are filled in.
+func (s *Suggestions) RecordStep(ctx context.Context, st *SuggestionStep) error {
+	if errs := normalizeStep(st); len(errs) > 0 {
+		return errs
+	}
+	sg, err := s.db.GetSuggestion(ctx, st.SuggestionID)
+	if err != nil {
+		return err
+	}
+	if msg := transitionError(st.Kind, sg.Status); msg != "" {
+		return ValidationError{{Field: "办理步骤", Msg: msg}}
+	}
+	st.At = s.Now()
+	err = s.db.AddSuggestionStep(ctx, st, sg.Status)
+	if errors.Is(err, storage.ErrConflict) {
+		return ValidationError{{Field: "办理步骤", Msg: "该建议的状态刚刚被他人更新，请刷新后重试"}}
+	}
+	if err != nil {
+		return err
+	}
+	if st.Kind == storage.StepReplied {
+		// The reply opens the deputies' satisfaction rating: each gets a
+		// pending ask that their next message answers.
+		for _, d := range sg.Deputies {
+			if err := s.db.AddPendingAsk(ctx, d.DeputyID, FlowRate, sg.ID, "建议办理满意度测评："+sg.Number); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func normalizeStep(st *SuggestionStep) ValidationError {
+	var errs ValidationError
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	st.Actor, st.Note = strings.TrimSpace(st.Actor), strings.TrimSpace(st.Note)
+	kind, ok := parseStepKind(st.Kind)
+	if !ok {
+		bad("办理步骤", st.Kind, "应为 已联系、已答复、已办结、重新办理 或 备注")
+		return errs
+	}
+	st.Kind = kind
+	if st.Actor == "" {
+		bad("记录人", "", "不能为空")
+	} else if utf8.RuneCountInString(st.Actor) > 100 {
+		bad("记录人", "", "过长（最多 100 个字）")
+	}
+	if utf8.RuneCountInString(st.Note) > 20000 {
+		bad("内容", "", "过长（最多 20000 个字）")
+	}
+	st.ReplyCategory = strings.TrimSpace(st.ReplyCategory)
+	switch kind {
+	case storage.StepReplied:
+		if c, ok := ParseReplyCategory(st.ReplyCategory); ok {
+			st.ReplyCategory = c
+		} else {
+			bad("答复类别", st.ReplyCategory, "应为 A、B、C 或 D")
+		}
+		if st.Note == "" {
+			bad("答复内容", "", "不能为空")
+		}
+	case storage.StepRehandling:
+		if st.Note == "" {
+			bad("重新办理理由", "", "不能为空")
+		}
+	case storage.StepNote:
+		if st.Note == "" {
+			bad("备注", "", "不能为空")
+		}
+	}
+	if kind != storage.StepReplied {
+		st.ReplyCategory = ""
+	}
+	return errs
+}
+
+// transitionError returns why a step of kind may not follow status, or "".
+func transitionError(kind, status string) string {
+	answered := status == storage.SuggestionReplied || status == storage.SuggestionConcluded
+	switch kind {
+	case storage.StepContacted:
+		if answered {
+			return "该建议已答复，不能再记录“已联系”；如需说明请记录备注"
+		}
+	case storage.StepReplied:
+		switch status {
+		case storage.SuggestionReplied:
+			return "该建议已答复，不能重复答复；如需重新办理，请先记录“重新办理”"
+		case storage.SuggestionConcluded:
+			return "该建议已办结，不能再答复；如需重新办理，请先记录“重新办理”"
+		}
+	case storage.StepConcluded:
+		switch status {
+		case storage.SuggestionConcluded:
+			return "该建议已办结"
+		case storage.SuggestionRehandling:
+			return "该建议正在重新办理，须重新答复后才能办结"
+		case storage.SuggestionAssigned, storage.SuggestionHandling:
+			return "该建议尚未答复，不能办结"
+		}
+	case storage.StepRehandling:
+		switch status {
+		case storage.SuggestionRehandling:
+			return "该建议已在重新办理中"
+		case storage.SuggestionAssigned, storage.SuggestionHandling:
+			return "该建议尚未答复，不能退回重新办理"
+		}
+	}
+	return ""
+}
+
+// Rating is a deputy's answer to the satisfaction rating. Contact,
+// Attitude and Result take a stored value or its label (当面沟通, 满意 …).
+type Rating struct {
+	Contact  string // how the unit got in touch: ContactChoices
+	Attitude string // the unit's attitude (办理态度): SatisfactionChoices
+	Result   string // the result (办理结果): SatisfactionChoices
+	Reason   string // required when Attitude or Result is 不满意
+}
+
+// Rate stores deputyID's rating of the suggestion's handling, or revises
+// it. Only a deputy on the suggestion may rate (else ErrNotOnSuggestion),
+// only once the unit has replied (else ErrNotRateable), and a rating may be
+// revised within RatingRevisionWindow of the first one (else
+// ErrRatingClosed); a new reply after re-handling opens a new rating. 不满意
+// needs a reason. A 不满意 result sends the suggestion back: status
+// rehandling with the reason and a 'rehandling' step by the deputy, in the
+// same transaction as the rating.
+func (s *Suggestions) Rate(ctx context.Context, suggestionID, deputyID int64, r Rating) (SuggestionRating, error) {
+	sg, err := s.db.GetSuggestion(ctx, suggestionID)
+	if err != nil {
+		return SuggestionRating{}, err
+	}
+	name, ok := deputyOn(sg, deputyID)
+	if !ok {
+		return SuggestionRating{}, ErrNotOnSuggestion
+	}
+	switch sg.Status {
+	case storage.SuggestionReplied, storage.SuggestionConcluded, storage.SuggestionRehandling:
+	default:
+		return SuggestionRating{}, ErrNotRateable
+	}
+	rec, errs := normalizeRating(r)
+	if len(errs) > 0 {
+		return SuggestionRating{}, errs
+	}
+	rec.SuggestionID, rec.DeputyID = suggestionID, deputyID
+	now := s.Now().UTC()
+	prev, err := s.db.GetRating(ctx, suggestionID, deputyID)
+	fresh := errors.Is(err, storage.ErrNotFound)
+	if err != nil && !fresh {
+		return SuggestionRating{}, err
+	}
+	if !fresh && sg.RepliedAt != nil && sg.RepliedAt.After(lastChange(prev)) {
+		fresh = true // the earlier rating was of a reply since superseded
+	}
+	if fresh {
+		rec.RatedAt = now
+	} else {
+		if now.After(prev.RatedAt.Add(s.RatingRevisionWindow)) {
+			return SuggestionRating{}, ErrRatingClosed
+		}
+		rec.RatedAt, rec.RevisedAt = prev.RatedAt, &now
+	}
+	var back *SuggestionStep
+	if rec.Result == storage.RatingDissatisfied && (fresh || prev.Result != storage.RatingDissatisfied) {
+		back = &SuggestionStep{SuggestionID: suggestionID, At: now, Kind: storage.StepRehandling, Actor: name, Note: rec.Reason}
+	}
+	if err := s.db.UpsertRating(ctx, &rec, back); err != nil {
+		return SuggestionRating{}, err
+	}
+	return rec, nil
+}
+
+func deputyOn(sg Suggestion, deputyID int64) (name string, ok bool) {
+	for _, d := range sg.Deputies {
+		if d.DeputyID == deputyID {
+			return d.Name, true
+		}
+	}
+	return "", false
+}
+
+func lastChange(r SuggestionRating) time.Time {
+	if r.RevisedAt != nil {
+		return *r.RevisedAt
+	}
+	return r.RatedAt
+}
+
+func normalizeRating(r Rating) (SuggestionRating, ValidationError) {
+	var errs ValidationError
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	var rec SuggestionRating
+	var ok bool
+	if rec.Contact, ok = ParseContact(r.Contact); !ok {
+		bad("沟通方式", r.Contact, "应为 当面沟通、电话沟通、书面沟通 或 未联系")
+	}
+	if rec.Attitude, ok = ParseSatisfaction(r.Attitude); !ok {
+		bad("办理态度", r.Attitude, "应为 满意、基本满意 或 不满意")
+	}
+	if rec.Result, ok = ParseSatisfaction(r.Result); !ok {
+		bad("办理结果", r.Result, "应为 满意、基本满意 或 不满意")
+	}
+	rec.Reason = strings.TrimSpace(r.Reason)
+	dissatisfied := rec.Attitude == storage.RatingDissatisfied || rec.Result == storage.RatingDissatisfied
+	switch n := utf8.RuneCountInString(rec.Reason); {
+	case n == 0 && dissatisfied:
+		bad("不满意理由", "", "选择“不满意”时请说明理由")
+	case n > 1000:
+		bad("不满意理由", "", "过长（最多 1000 个字）")
+	}
+	return rec, errs
+}
+
+// GetRating returns deputyID's rating of the suggestion, or ErrNotFound.
+func (s *Suggestions) GetRating(ctx context.Context, suggestionID, deputyID int64) (SuggestionRating, error) {
+	return s.db.GetRating(ctx, suggestionID, deputyID)
+}
+
+// Ratings returns every rating of the suggestion.
+func (s *Suggestions) Ratings(ctx context.Context, suggestionID int64) ([]SuggestionRating, error) {
+	return s.db.SuggestionRatings(ctx, suggestionID)
+}
+
+// Rates are the figures suggestion handling is judged by, with the counts
+// behind them. A rate whose denominator is 0 is 0.
+type Rates struct {
+	HostUnit string // empty for the overall figures
+	storage.SuggestionCounts
+	// ReplyRate (答复率) = Replied / Total: the share of suggestions the
+	// unit has answered (including those answered and since concluded or
+	// sent back for re-handling).
+	ReplyRate float64
+	// ConclusionRate (办结率) = Concluded / Total: the share of suggestions
+	// whose status is concluded.
+	ConclusionRate float64
+	// SatisfactionRate (满意率) = Satisfied / Rated: the share of ratings
+	// whose result (办理结果) is 满意 or 基本满意, 基本满意 counting as
+	// satisfied as the usual definition has it.
+	SatisfactionRate float64
+}
+
+func ratesOf(unit string, c storage.SuggestionCounts) Rates {
+	frac := func(n, d int) float64 {
+		if d == 0 {
+			return 0
+		}
+		return float64(n) / float64(d)
+	}
+	return Rates{HostUnit: unit, SuggestionCounts: c, ReplyRate: frac(c.Replied, c.Total),
+		ConclusionRate: frac(c.Concluded, c.Total), SatisfactionRate: frac(c.Satisfied, c.Rated)}
+}
+
+// Rates returns the rates over the suggestions matching f, and the same per
+// host unit (by unit name) for charts.
+func (s *Suggestions) Rates(ctx context.Context, f SuggestionRatesFilter) (overall Rates, byUnit []Rates, err error) {
+	total, units, err := s.db.SuggestionRates(ctx, f)
+	if err != nil {
+		return Rates{}, nil, err
+	}
+	byUnit = make([]Rates, len(units))
+	for i, u := range units {
+		byUnit[i] = ratesOf(u.HostUnit, u.SuggestionCounts)
+	}
+	return ratesOf("", total), byUnit, nil
+}

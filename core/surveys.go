@@ -1,0 +1,295 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"deputybot/storage"
+)
+
+// Survey records (see storage).
+type (
+	Survey         = storage.Survey
+	SurveyQuestion = storage.SurveyQuestion
+	SurveyResults  = storage.SurveyResults
+	QuestionResult = storage.QuestionResult
+)
+
+// Survey submission errors.
+var (
+	// ErrSurveyClosed is returned for a response to a survey that is not
+	// open (not yet opened, or closed): answers can be revised only until
+	// the survey closes.
+	ErrSurveyClosed = storage.ErrSurveyClosed
+	// ErrAlreadyAnswered is returned for a second response to an anonymous
+	// survey, which keeps no link from answers to deputies and so cannot
+	// revise them.
+	ErrAlreadyAnswered = storage.ErrAlreadyAnswered
+)
+
+// Survey limits.
+const (
+	MaxSurveyQuestions = 50
+	MinChoiceOptions   = 2
+	MaxChoiceOptions   = 10
+	ScaleMin, ScaleMax = 1, 5
+	MaxTextAnswerRunes = 2000
+)
+
+// QuestionKindLabel returns a question kind's Chinese name.
+func QuestionKindLabel(kind string) string {
+	switch kind {
+	case storage.QuestionSingle:
+		return "单选题"
+	case storage.QuestionMulti:
+		return "多选题"
+	case storage.QuestionScale:
+		return "打分题"
+	case storage.QuestionText:
+		return "填空题"
+	}
+	return kind
+}
+
+// Surveys runs questionnaires (问卷) put to deputies.
+type Surveys struct {
+	db  *storage.DB
+	now func() time.Time
+}
+
+// NewSurveys returns the surveys service over db.
+func NewSurveys(db *storage.DB) *Surveys { return &Surveys{db: db, now: time.Now} }
+
+// Create validates and stores a survey with its questions; a zero OpensAt
+// means now. Choice questions need 2–10 distinct options; scale questions
+// are scored 1–5 and, like text questions, take no options.
+func (s *Surveys) Create(ctx context.Context, sv *Survey) error {
+	if sv.OpensAt.IsZero() {
+		sv.OpensAt = s.now()
+	}
+	if errs := normalizeSurvey(sv); len(errs) > 0 {
+		return errs
+	}
+	return s.db.CreateSurvey(ctx, sv)
+}
+
+func normalizeSurvey(sv *Survey) ValidationError {
+	var errs ValidationError
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	sv.Title = strings.TrimSpace(sv.Title)
+	switch n := utf8.RuneCountInString(sv.Title); {
+	case n == 0:
+		bad("标题", "", "不能为空")
+	case n > 200:
+		bad("标题", "", "过长（最多 200 字）")
+	}
+	sv.Intro = strings.TrimSpace(sv.Intro)
+	if utf8.RuneCountInString(sv.Intro) > 2000 {
+		bad("说明", "", "过长（最多 2000 字）")
+	}
+	if !sv.ClosesAt.After(sv.OpensAt) {
+		bad("截止时间", "", "应晚于开始时间")
+	}
+	switch n := len(sv.Questions); {
+	case n == 0:
+		bad("题目", "", "至少需要一道题")
+	case n > MaxSurveyQuestions:
+		bad("题目", "", fmt.Sprintf("过多（最多 %d 道，现有 %d 道）", MaxSurveyQuestions, n))
+	}
+	for i := range sv.Questions {
+		errs = append(errs, normalizeQuestion(i+1, &sv.Questions[i])...)
+	}
+	return errs
+}
+
+func normalizeQuestion(pos int, q *SurveyQuestion) ValidationError {
+	var errs ValidationError
+	field := fmt.Sprintf("第%d题", pos)
+	bad := func(value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	q.Text = strings.TrimSpace(q.Text)
+	switch n := utf8.RuneCountInString(q.Text); {
+	case n == 0:
+		bad("", "题目不能为空")
+	case n > 500:
+		bad("", "题目过长（最多 500 字）")
+	}
+	switch q.Kind {
+	case storage.QuestionSingle, storage.QuestionMulti:
+		opts := make([]string, 0, len(q.Options))
+		for _, o := range q.Options {
+			o = strings.TrimSpace(o)
+			switch {
+			case o == "":
+				continue
+			case utf8.RuneCountInString(o) > 100:
+				bad(o, "选项过长（每项最多 100 字）")
+			case slices.Contains(opts, o):
+				bad(o, "选项重复")
+			}
+			opts = append(opts, o)
+		}
+		if n := len(opts); n < MinChoiceOptions || n > MaxChoiceOptions {
+			bad("", fmt.Sprintf("%s需要 %d–%d 个选项（现有 %d 个）", QuestionKindLabel(q.Kind), MinChoiceOptions, MaxChoiceOptions, n))
+		}
+		q.Options = opts
+	case storage.QuestionScale, storage.QuestionText:
+		if len(q.Options) > 0 {
+			if q.Kind == storage.QuestionScale {
+				bad("", fmt.Sprintf("打分题固定为 %d–%d 分，不需要选项", ScaleMin, ScaleMax))
+			} else {
+				bad("", "填空题不需要选项")
+			}
+		}
+	default:
+		bad(q.Kind, "题型应为 单选、多选、打分 或 填空")
+	}
+	return errs
+}
+
+// ParseSurveyAnswer checks a deputy's answer to q as typed and returns it
+// as stored: a choice is the 1-based number of an option ("2"), several
+// choices are numbers separated by commas, 、 or spaces ("1,3", stored in
+// ascending order), a scale answer is a score 1–5, a text answer is at
+// most 2,000 characters. Full-width digits are accepted. An empty answer
+// returns "" and no error: whether the question must be answered is the
+// caller's rule. The error is a *FieldError in Chinese, fit for a
+// re-prompt.
+func ParseSurveyAnswer(q SurveyQuestion, raw string) (string, error) {
+	field := fmt.Sprintf("第%d题", q.Position)
+	if q.Kind == storage.QuestionText {
+		v := strings.TrimSpace(raw)
+		if n := utf8.RuneCountInString(v); n > MaxTextAnswerRunes {
+			return "", &FieldError{Field: field, Msg: fmt.Sprintf("回答过长（最多 %d 字，现有 %d 字）", MaxTextAnswerRunes, n)}
+		}
+		return v, nil
+	}
+	v := strings.TrimSpace(halfwidthDigits(raw))
+	if v == "" {
+		return "", nil
+	}
+	switch q.Kind {
+	case storage.QuestionSingle:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > len(q.Options) {
+			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(q.Options))}
+		}
+		return strconv.Itoa(n), nil
+	case storage.QuestionMulti:
+		return parseMulti(field, v, len(q.Options))
+	case storage.QuestionScale:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < ScaleMin || n > ScaleMax {
+			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("请回复 %d–%d 之间的分数", ScaleMin, ScaleMax)}
+		}
+		return strconv.Itoa(n), nil
+	}
+	return "", fmt.Errorf("core: question %d has unknown kind %q", q.ID, q.Kind)
+}
+
+func parseMulti(field, v string, options int) (string, error) {
+	parts := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '、' || r == ' ' || r == '　' })
+	var picked []int
+	for _, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > options {
+			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("请回复 1–%d 中的序号，多个用逗号隔开", options)}
+		}
+		if slices.Contains(picked, n) {
+			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("序号 %d 重复了", n)}
+		}
+		picked = append(picked, n)
+	}
+	if len(picked) == 0 {
+		return "", nil
+	}
+	slices.Sort(picked)
+	out := make([]string, len(picked))
+	for i, n := range picked {
+		out[i] = strconv.Itoa(n)
+	}
+	return strings.Join(out, ","), nil
+}
+
+// Submit validates a deputy's answers (keyed by question id) against the
+// survey's questions and stores them: every required question answered,
+// choices in range, multiple choices distinct, scores 1–5, texts at most
+// 2,000 characters. A named survey's response can be revised (revised is
+// true) until the survey closes; after that, or before it opens, the
+// answer is ErrSurveyClosed. An anonymous survey takes one response per
+// deputy (then ErrAlreadyAnswered) and stores it without the deputy's
+// identity.
+func (s *Surveys) Submit(ctx context.Context, surveyID, deputyID int64, answers map[int64]string) (revised bool, err error) {
+	sv, err := s.db.GetSurvey(ctx, surveyID)
+	if err != nil {
+		return false, err
+	}
+	if !sv.OpenAt(s.now()) {
+		return false, fmt.Errorf("core: survey %d: %w", surveyID, ErrSurveyClosed)
+	}
+	stored, errs := checkAnswers(sv, answers)
+	if len(errs) > 0 {
+		return false, errs
+	}
+	return s.db.SubmitSurveyResponse(ctx, surveyID, deputyID, stored)
+}
+
+func checkAnswers(sv Survey, answers map[int64]string) ([]storage.SurveyAnswer, ValidationError) {
+	var errs ValidationError
+	asked := make(map[int64]bool, len(sv.Questions))
+	var stored []storage.SurveyAnswer
+	for _, q := range sv.Questions {
+		asked[q.ID] = true
+		v, err := ParseSurveyAnswer(q, answers[q.ID])
+		switch {
+		case err != nil:
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				fe = &FieldError{Field: fmt.Sprintf("第%d题", q.Position), Msg: "无法识别的题型"}
+			}
+			errs = append(errs, fe)
+		case v == "" && !q.Optional:
+			errs = append(errs, &FieldError{Field: fmt.Sprintf("第%d题", q.Position), Msg: "必答，请作答"})
+		case v != "":
+			stored = append(stored, storage.SurveyAnswer{QuestionID: q.ID, Value: v})
+		}
+	}
+	var stray []int64
+	for id := range answers {
+		if !asked[id] {
+			stray = append(stray, id)
+		}
+	}
+	slices.Sort(stray)
+	for _, id := range stray {
+		errs = append(errs, &FieldError{Field: "题目", Value: strconv.FormatInt(id, 10), Msg: "不是本问卷的题目"})
+	}
+	return stored, errs
+}
+
+// Get returns a survey with its questions.
+func (s *Surveys) Get(ctx context.Context, id int64) (Survey, error) { return s.db.GetSurvey(ctx, id) }
+
+// List returns every survey without questions, the latest opening first.
+func (s *Surveys) List(ctx context.Context) ([]Survey, error) { return s.db.ListSurveys(ctx) }
+
+// OpenFor returns the surveys open now that the deputy has not answered,
+// the one closing soonest first.
+func (s *Surveys) OpenFor(ctx context.Context, deputyID int64) ([]Survey, error) {
+	return s.db.OpenSurveysFor(ctx, deputyID, s.now())
+}
+
+// HasAnswered reports whether the deputy has answered the survey.
+func (s *Surveys) HasAnswered(ctx context.Context, surveyID, deputyID int64) (bool, error) {
+	return s.db.HasAnswered(ctx, surveyID, deputyID)
+}
+
+// Results sums up a survey's responses question by question.
+func (s *Surveys) Results(ctx context.Context, surveyID int64) (SurveyResults, error) {
+	return s.db.SurveyResults(ctx, surveyID)
+}

@@ -1,0 +1,178 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Material is a study material (学习材料): a link, or a body shown on an H5
+// page.
+type Material struct {
+	ID          int64     `db:"id"`
+	Title       string    `db:"title"`
+	Summary     string    `db:"summary"`
+	Link        string    `db:"link"`
+	Body        string    `db:"body"`
+	PublishedAt time.Time `db:"published_at"` // deputies see it from then on
+	CreatedAt   time.Time `db:"created_at"`
+}
+
+func (m Material) utc() Material {
+	m.PublishedAt, m.CreatedAt = m.PublishedAt.UTC(), m.CreatedAt.UTC()
+	return m
+}
+
+// DeputyMaterial is a material as one deputy sees it.
+type DeputyMaterial struct {
+	Material
+	StudiedAt *time.Time // nil until the deputy marks it studied
+}
+
+// Studied reports whether the deputy has marked the material studied.
+func (m DeputyMaterial) Studied() bool { return m.StudiedAt != nil }
+
+const materialColumns = `m.id, m.title, m.summary, m.link, m.body, m.published_at, m.created_at`
+
+// CreateMaterial inserts m and sets its ID and CreatedAt; a zero
+// PublishedAt means now.
+func (db *DB) CreateMaterial(ctx context.Context, m *Material) error {
+	now := db.now().UTC()
+	if m.PublishedAt.IsZero() {
+		m.PublishedAt = now
+	}
+	res, err := db.w.ExecContext(ctx, `INSERT INTO materials (title, summary, link, body, published_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, m.Title, m.Summary, m.Link, m.Body, m.PublishedAt.UTC(), now)
+	if err != nil {
+		return fmt.Errorf("storage: create material: %w", err)
+	}
+	if m.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("storage: create material: %w", err)
+	}
+	m.PublishedAt, m.CreatedAt = m.PublishedAt.UTC(), now
+	return nil
+}
+
+// GetMaterial returns the material with id, published or not, or ErrNotFound.
+func (db *DB) GetMaterial(ctx context.Context, id int64) (Material, error) {
+	var m Material
+	err := db.r.GetContext(ctx, &m, `SELECT `+materialColumns+` FROM materials m WHERE m.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Material{}, fmt.Errorf("storage: material %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Material{}, fmt.Errorf("storage: material %d: %w", id, err)
+	}
+	return m.utc(), nil
+}
+
+// ListMaterials returns one page of every material (scheduled ones too),
+// the latest published first, and how many there are (limit 0 means all).
+func (db *DB) ListMaterials(ctx context.Context, limit, offset int) ([]Material, int, error) {
+	var total int
+	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM materials`); err != nil {
+		return nil, 0, fmt.Errorf("storage: count materials: %w", err)
+	}
+	q := `SELECT ` + materialColumns + ` FROM materials m ORDER BY m.published_at DESC, m.id DESC`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
+	}
+	var out []Material
+	if err := db.r.SelectContext(ctx, &out, q); err != nil {
+		return nil, 0, fmt.Errorf("storage: list materials: %w", err)
+	}
+	for i := range out {
+		out[i] = out[i].utc()
+	}
+	return out, total, nil
+}
+
+// LatestMaterials returns the limit most recently published materials
+// (published by the database clock), newest first, each with whether the
+// deputy has studied it.
+func (db *DB) LatestMaterials(ctx context.Context, deputyID int64, limit int) ([]DeputyMaterial, error) {
+	var rows []struct {
+		Material
+		StudiedAt sql.NullTime `db:"studied_at"`
+	}
+	err := db.r.SelectContext(ctx, &rows, `SELECT `+materialColumns+`, s.studied_at FROM materials m
+		LEFT JOIN material_studies s ON s.material_id = m.id AND s.deputy_id = ?
+		WHERE m.published_at <= ? ORDER BY m.published_at DESC, m.id DESC LIMIT ?`,
+		deputyID, db.now().UTC(), max(limit, 0))
+	if err != nil {
+		return nil, fmt.Errorf("storage: latest materials: %w", err)
+	}
+	out := make([]DeputyMaterial, len(rows))
+	for i, r := range rows {
+		out[i] = DeputyMaterial{Material: r.Material.utc(), StudiedAt: timePtr(r.StudiedAt)}
+	}
+	return out, nil
+}
+
+// MarkStudied records that the deputy studied a published material;
+// marking it again changes nothing and reports first == false. A missing
+// or not yet published material, or a missing deputy, gives ErrNotFound.
+func (db *DB) MarkStudied(ctx context.Context, materialID, deputyID int64) (first bool, err error) {
+	now := db.now().UTC()
+	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+		// Checked here, not left to the foreign key: INSERT IGNORE would
+		// turn a missing parent into a warning on MySQL.
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT (SELECT COUNT(*) FROM materials WHERE id = ? AND published_at <= ?)
+			+ (SELECT COUNT(*) FROM deputies WHERE id = ?)`, materialID, now, deputyID); err != nil {
+			return err
+		}
+		if n != 2 {
+			return ErrNotFound
+		}
+		res, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO material_studies (material_id, deputy_id, studied_at)
+			VALUES (?, ?, ?)`, materialID, deputyID, now)
+		if err != nil {
+			return err
+		}
+		added, err := res.RowsAffected()
+		first = added > 0
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("storage: mark material %d studied: %w", materialID, err)
+	}
+	return first, nil
+}
+
+// StudyCounts returns how many deputies studied each of the given
+// materials (every material when none is given); a material nobody studied
+// is absent.
+func (db *DB) StudyCounts(ctx context.Context, materialIDs ...int64) (map[int64]int, error) {
+	q, args := `SELECT material_id, COUNT(*) FROM material_studies GROUP BY material_id`, []any(nil)
+	if len(materialIDs) > 0 {
+		var err error
+		q, args, err = sqlx.In(`SELECT material_id, COUNT(*) FROM material_studies WHERE material_id IN (?)
+			GROUP BY material_id`, materialIDs)
+		if err != nil {
+			return nil, fmt.Errorf("storage: study counts: %w", err)
+		}
+	}
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: study counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("storage: study counts: %w", err)
+		}
+		out[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: study counts: %w", err)
+	}
+	return out, nil
+}
