@@ -25,6 +25,14 @@ func (r *Router) deputyCommand(ctx context.Context, d storage.Deputy, openid, wo
 		reply, err := r.mySuggestions(ctx, d)
 		return reply, true, err
 	}
+	if word == "学习" || word == "学习材料" {
+		reply, err := r.study(ctx, d)
+		return reply, true, err
+	}
+	if n, ok := numberAfter(word, "已学"); ok {
+		reply, err := r.markStudied(ctx, d, n)
+		return reply, true, err
+	}
 	if n, ok := numberAfter(word, "测评", "评价"); ok {
 		reply, err := r.rateNth(ctx, d, openid, n)
 		return reply, true, err
