@@ -70,6 +70,9 @@ type Flow struct {
 	Begin func(ctx context.Context, s *Session) (refusal string, err error)
 	// Finish saves the answers and returns the closing reply.
 	Finish func(ctx context.Context, s *Session) (string, error)
+	// KeepOnCancel makes 取消 pause the flow (继续 resumes it) instead of
+	// discarding the answers: for long flows such as surveys.
+	KeepOnCancel bool
 }
 
 // Session is a flow in progress: who, where, and the answers so far.
@@ -299,6 +302,19 @@ func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, t
 	word := normalizeWord(text)
 	switch word {
 	case "取消", "退出":
+		if f.KeepOnCancel && s.version > 0 {
+			if err := e.save(ctx, s); err != nil {
+				return "", err
+			}
+			c, err := e.DB.GetConversation(ctx, s.OpenID)
+			if err != nil {
+				return "", err
+			}
+			if err := e.DB.ParkConversation(ctx, c); err != nil {
+				return "", err
+			}
+			return e.say("flow.paused", map[string]any{"Title": e.title(f, s)}), nil
+		}
 		if _, err := e.DB.DeleteConversationVersion(ctx, s.OpenID, s.version); err != nil {
 			return "", err
 		}

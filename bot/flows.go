@@ -10,7 +10,7 @@ import (
 
 // registerFlows declares every engine-run conversation.
 func (r *Router) registerFlows() {
-	r.Engine.Register(r.rsvpFlow(), r.rateFlow(), r.opinionFlow())
+	r.Engine.Register(r.rsvpFlow(), r.rateFlow(), r.opinionFlow(), r.surveyFlow())
 }
 
 // deputyCommand answers the words a bound deputy can send at any time
@@ -28,6 +28,10 @@ func (r *Router) deputyCommand(ctx context.Context, d storage.Deputy, openid, wo
 	switch word {
 	case "意见", "意见反馈", "意见建议", "提意见", "反映意见", "法规草案", "征求意见":
 		reply, err := r.Engine.Start(ctx, d, openid, FlowOpinion, nil, "", "")
+		return reply, true, err
+	}
+	if word == "问卷" || word == "调查问卷" || word == "填问卷" {
+		reply, err := r.surveys(ctx, d, openid)
 		return reply, true, err
 	}
 	if word == "学习" || word == "学习材料" {

@@ -177,14 +177,13 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 		}
 		prefix, _ = r.say("timed_out", nil)
 	default:
-		switch word {
-		case "取消", "退出":
-			if err := r.DB.DeleteConversation(ctx, openid); err != nil {
-				return "", err
-			}
-			return r.say("cancelled", nil)
-		}
 		if conv.Flow == flowBind {
+			if word == "取消" || word == "退出" {
+				if err := r.DB.DeleteConversation(ctx, openid); err != nil {
+					return "", err
+				}
+				return r.say("cancelled", nil)
+			}
 			return r.bindStep(ctx, conv, text)
 		}
 		if r.Engine != nil && r.Engine.Owns(conv.Flow) {

@@ -85,8 +85,10 @@ func (m *Materials) MarkStudied(ctx context.Context, deputyID, materialID int64)
 	if mat, err = m.db.GetMaterial(ctx, materialID); err != nil {
 		return Material{}, false, err
 	}
-	first, err = m.db.MarkStudied(ctx, materialID, deputyID)
-	return mat, first, err
+	if first, err = m.db.MarkStudied(ctx, materialID, deputyID); err != nil {
+		return Material{}, false, err
+	}
+	return mat, first, nil
 }
 
 // MarkStudiedNth records that the deputy studied the nth (1-based) entry
@@ -104,8 +106,10 @@ func (m *Materials) MarkStudiedNth(ctx context.Context, deputyID int64, nth, lis
 		return Material{}, false, ValidationError{{Field: "序号", Value: strconv.Itoa(nth), Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(list))}}
 	}
 	mat = list[nth-1].Material
-	first, err = m.db.MarkStudied(ctx, mat.ID, deputyID)
-	return mat, first, err
+	if first, err = m.db.MarkStudied(ctx, mat.ID, deputyID); err != nil {
+		return Material{}, false, err
+	}
+	return mat, first, nil
 }
 
 // StudyCounts returns how many deputies studied each material (every
