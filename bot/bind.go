@@ -97,8 +97,9 @@ func (r *Router) bindStep(ctx context.Context, c storage.Conversation, text stri
 				return "", err
 			}
 			reply, err := r.say("bind.bad_secret", nil)
-			if c.Misses >= 3 {
-				reply += "\n如需退出，请回复“取消”。"
+			if c.Misses >= 3 && err == nil {
+				offer, _ := r.say("bind.offer_cancel", nil)
+				reply += "\n" + offer
 			}
 			return reply, err
 		}

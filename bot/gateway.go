@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"deputybot/storage"
 )
@@ -107,6 +109,8 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		return g.replay(ctx, key, prior), true
 	}
 	done := make(chan struct{})
+	responded := make(chan struct{})
+	defer close(responded)
 	g.inflight.Store(key, done)
 	var (
 		mu        sync.Mutex
@@ -123,9 +127,28 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		workCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
 		text := g.handle(workCtx, in)
+		// A passive reply holds at most 2,048 bytes: the rest of a long
+		// answer follows as customer-service messages.
+		parts := SplitReply(text, MaxPassiveReply)
 		var out []byte
-		if text != "" {
+		if len(parts) > 0 {
+			text = parts[0]
 			out = TextReplyXML(in, text, g.now())
+		}
+		if len(parts) > 1 && g.Sender != nil {
+			g.wg.Add(1)
+			go func() {
+				defer g.wg.Done()
+				<-responded
+				sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+				defer cancel()
+				for _, p := range parts[1:] {
+					if err := g.Sender.SendText(sendCtx, in.FromUserName, p); err != nil {
+						g.Log.Warn("follow-up customer message failed", "kind", in.Kind(), "class", Classify(err).String(), "err", err)
+						return
+					}
+				}
+			}()
 		}
 		mu.Lock()
 		late := abandoned
@@ -219,4 +242,28 @@ func (g *Gateway) Wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// MaxPassiveReply is the most text, in bytes, one WeChat message carries.
+const MaxPassiveReply = 2000
+
+// SplitReply cuts text into messages of at most limit bytes, at line
+// breaks where it can, never inside a character.
+func SplitReply(text string, limit int) []string {
+	var parts []string
+	for len(text) > limit {
+		cut := strings.LastIndexByte(text[:limit], '\n')
+		if cut <= 0 {
+			cut = limit
+			for cut > 0 && !utf8.RuneStart(text[cut]) {
+				cut--
+			}
+		}
+		parts = append(parts, strings.TrimRight(text[:cut], "\n"))
+		text = strings.TrimLeft(text[cut:], "\n")
+	}
+	if text != "" {
+		parts = append(parts, text)
+	}
+	return parts
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 	"testing"
 	"time"
 
@@ -373,4 +374,53 @@ func TestTemplateJobFinishIsRecorded(t *testing.T) {
 	if err != nil || status != "success" {
 		t.Fatalf("report for %d: %q %v", id, status, err)
 	}
+}
+
+func TestSplitReply(t *testing.T) {
+	long := strings.Repeat("代表建议办理进度查询结果。\n", 200)
+	parts := bot.SplitReply(long, bot.MaxPassiveReply)
+	if len(parts) < 2 {
+		t.Fatalf("%d bytes split into %d parts", len(long), len(parts))
+	}
+	var joined int
+	for _, p := range parts {
+		if len(p) > bot.MaxPassiveReply || !utf8.ValidString(p) {
+			t.Fatalf("a part of %d bytes (valid UTF-8: %v)", len(p), utf8.ValidString(p))
+		}
+		joined += utf8.RuneCountInString(strings.ReplaceAll(p, "\n", ""))
+	}
+	if want := utf8.RuneCountInString(strings.ReplaceAll(long, "\n", "")); joined != want {
+		t.Fatalf("lost text: %d of %d characters", joined, want)
+	}
+	if got := bot.SplitReply(strings.Repeat("长", 1000), 100); len(got) != 31 || len(got[0]) != 99 {
+		t.Fatalf("a line without breaks split into %d parts, first %d bytes", len(got), len(got[0]))
+	}
+}
+
+// longHandler answers with more than one WeChat message can hold.
+type longHandler struct{}
+
+func (longHandler) Handle(context.Context, bot.Inbound) (string, error) {
+	return strings.Repeat("第一部分。\n", 150) + "结尾", nil
+}
+
+func TestALongAnswerContinuesAsCustomerMessages(t *testing.T) {
+	r := newRig(t, storagetest.Open(t, storage.SQLite), rigOptions{mode: wechatsim.ModeSafe})
+	ctx := context.Background()
+	u := r.sim.User("o-long")
+	replyText(t)(u.Follow(ctx))
+	r.handler.set(longHandler{})
+	first := replyText(t)(u.SendText(ctx, "我的建议"))
+	if len(first) == 0 || len(first) > bot.MaxPassiveReply {
+		t.Fatalf("passive part of %d bytes", len(first))
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	m, err := r.sim.WaitFor(wctx, "o-long", func(m wechatsim.Message) bool {
+		return m.Kind == wechatsim.KindCustom && strings.HasSuffix(m.Text, "结尾")
+	})
+	if err != nil {
+		t.Fatalf("the rest did not arrive: %v", err)
+	}
+	_ = m
 }

@@ -26,6 +26,10 @@ type Materials struct {
 // NewMaterials returns the materials service over db.
 func NewMaterials(db *storage.DB) *Materials { return &Materials{db: db, now: time.Now} }
 
+// SetClock replaces the clock that decides what is open (tests, and the
+// bot's own clock, inject one).
+func (m *Materials) SetClock(now func() time.Time) { m.now = now }
+
 // Publish validates and stores a material: a title, and a link or a body
 // (or both). A zero PublishedAt means now; a later one schedules it.
 func (m *Materials) Publish(ctx context.Context, mat *Material) error {

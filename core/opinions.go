@@ -94,6 +94,10 @@ type Opinions struct {
 // NewOpinions returns the opinions service over db.
 func NewOpinions(db *storage.DB) *Opinions { return &Opinions{db: db, now: time.Now} }
 
+// SetClock replaces the clock that decides what is open (tests, and the
+// bot's own clock, inject one).
+func (s *Opinions) SetClock(now func() time.Time) { s.now = now }
+
 // Submit validates and stores a deputy's opinion and returns its receipt
 // (e.g. YJ2026-00123). Of o only Category, SolicitationID, Article, Body
 // and Channel are read. An opinion on a solicitation (its category may be

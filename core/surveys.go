@@ -66,6 +66,10 @@ type Surveys struct {
 // NewSurveys returns the surveys service over db.
 func NewSurveys(db *storage.DB) *Surveys { return &Surveys{db: db, now: time.Now} }
 
+// SetClock replaces the clock that decides what is open (tests, and the
+// bot's own clock, inject one).
+func (s *Surveys) SetClock(now func() time.Time) { s.now = now }
+
 // Create validates and stores a survey with its questions; a zero OpensAt
 // means now. Choice questions need 2–10 distinct options; scale questions
 // are scored 1–5 and, like text questions, take no options.
