@@ -19,6 +19,7 @@ const FlowOpinion = "opinion"
 // over one or several messages until 完成, a confirmation, a receipt.
 func (r *Router) opinionFlow() *Flow {
 	svc := core.NewOpinions(r.DB)
+	svc.SetClock(r.now)
 	solicitationOf := func(s *Session) int64 {
 		if id := s.Param("ref"); id > 0 {
 			return id

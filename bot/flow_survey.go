@@ -40,6 +40,7 @@ func questionStep(q storage.SurveyQuestion, n, count int, first bool, sv storage
 
 func (r *Router) surveyFlow() *Flow {
 	svc := core.NewSurveys(r.DB)
+	svc.SetClock(r.now)
 	return &Flow{
 		Name:         FlowSurvey,
 		KeepOnCancel: true,

@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"unicode/utf8"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"deputybot/bot"
 	"deputybot/handlers"

@@ -213,7 +213,7 @@ var countable = map[string]bool{
 	"deputies": true, "delegations": true, "tags": true, "wechat_inbound": true,
 	"followers": true, "template_reports": true, "conversations": true, "bind_attempts": true,
 	"suggestions": true, "suggestion_deputies": true, "suggestion_steps": true, "suggestion_ratings": true,
-	"opinions": true, "survey_responses": true, "survey_answers": true, "survey_participants": true,
+	"opinions": true, "surveys": true, "survey_responses": true, "survey_answers": true, "survey_participants": true,
 	"materials": true, "material_studies": true, "meetings": true, "invitations": true, "pending_asks": true,
 }
 
