@@ -23,6 +23,7 @@ type Deps struct {
 	WeChat http.Handler // the /wechat callback
 	Sim    http.Handler // the fake WeChat platform, in simulator mode only
 	Home   http.Handler // the start page
+	H5     http.Handler // pages opened from WeChat, under /h5/
 }
 
 // New returns the server's root handler.
@@ -35,6 +36,9 @@ func New(d Deps) http.Handler {
 	if d.Sim != nil {
 		mux.Handle("/sim/", http.StripPrefix("/sim", d.Sim))
 		mux.Handle("GET /sim", http.RedirectHandler("/sim/", http.StatusFound))
+	}
+	if d.H5 != nil {
+		mux.Handle("/h5/", d.H5)
 	}
 	if d.Home != nil {
 		mux.Handle("GET /{$}", d.Home)

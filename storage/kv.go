@@ -54,3 +54,12 @@ func (db *DB) KVDelete(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// KVSetIfAbsent stores value under key unless the key exists (another
+// instance won the race); it never expires.
+func (db *DB) KVSetIfAbsent(ctx context.Context, key, value string) error {
+	if _, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO kv (k, v) VALUES (?, ?)`, key, value); err != nil {
+		return fmt.Errorf("storage: kv set: %w", err)
+	}
+	return nil
+}

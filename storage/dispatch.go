@@ -1,0 +1,263 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Delivery is one recipient's copy of a push.
+type Delivery struct {
+	ID            int64         `db:"id"`
+	Source        string        `db:"source"`
+	CampaignID    sql.NullInt64 `db:"campaign_id"`
+	NoticeID      int64         `db:"notice_id"`
+	DeputyID      int64         `db:"deputy_id"`
+	OpenID        string        `db:"openid"`
+	Status        string        `db:"status"`
+	Urgent        bool          `db:"urgent"`
+	Reason        string        `db:"reason"`
+	ErrCode       int           `db:"errcode"`
+	Channel       string        `db:"channel"`
+	ChannelReason string        `db:"channel_reason"`
+	ClientMsgID   string        `db:"client_msg_id"`
+	MsgID         sql.NullInt64 `db:"msgid"`
+	Attempts      int           `db:"attempts"`
+	NextAt        time.Time     `db:"next_at"`
+	FirstTryAt    sql.NullTime  `db:"first_try_at"`
+	CreatedAt     time.Time     `db:"created_at"`
+	SentAt        sql.NullTime  `db:"sent_at"`
+	DeliveredAt   sql.NullTime  `db:"delivered_at"`
+	ReadAt        sql.NullTime  `db:"read_at"`
+}
+
+const deliveryCols = `id, source, campaign_id, notice_id, deputy_id, openid, status, urgent, reason, errcode, channel,
+	channel_reason, client_msg_id, msgid, attempts, next_at, first_try_at, created_at, sent_at, delivered_at, read_at`
+
+// GetDelivery returns the delivery with id, or ErrNotFound.
+func (db *DB) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
+	var d Delivery
+	err := db.w.GetContext(ctx, &d, `SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("storage: delivery %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("storage: delivery %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// ClaimDue takes up to limit deliveries that are due at now (queued, due
+// for retry, or sending with an expired lease: a crashed dispatcher) and
+// marks them sending until now+lease. With urgentOnly, only urgent ones
+// (quiet hours). Two dispatchers never claim the same row: MySQL skips
+// rows another transaction has locked; SQLite has one writer.
+func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]Delivery, error) {
+	var out []Delivery
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		q := `SELECT id FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
+		if urgentOnly {
+			q += ` AND urgent = 1`
+		}
+		q += ` ORDER BY next_at LIMIT ?`
+		if db.dialect == MySQL {
+			q += ` FOR UPDATE SKIP LOCKED`
+		}
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, q, DeliveryQueued, DeliveryRetry, DeliverySending, now.UTC(), limit); err != nil {
+			return fmt.Errorf("storage: claim deliveries: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		// A claimed row's next_at is its lease end: past it, the row is due again.
+		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, attempts = attempts + 1,
+			first_try_at = COALESCE(first_try_at, ?) WHERE id IN (?)`, DeliverySending, now.Add(lease).UTC(), now.UTC(), ids)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, uq, args...); err != nil {
+			return fmt.Errorf("storage: claim deliveries: %w", err)
+		}
+		sq, args, err := sqlx.In(`SELECT `+deliveryCols+` FROM deliveries WHERE id IN (?) ORDER BY id`, ids)
+		if err != nil {
+			return err
+		}
+		return tx.SelectContext(ctx, &out, sq, args...)
+	})
+	return out, err
+}
+
+// Outcome is what happened to one claimed delivery.
+type Outcome struct {
+	ID            int64
+	Status        string // DeliverySent, DeliveryRetry or DeliveryFailed
+	MsgID         int64
+	ErrCode       int
+	Reason        string
+	Channel       string
+	ChannelReason string
+	ClientMsgID   string
+	NextAt        time.Time // for DeliveryRetry
+	Template      bool      // counts against the daily template quota
+}
+
+// FinishDeliveries records the outcomes of a batch in one transaction,
+// adds the template sends to day's quota count, and applies template
+// reports that arrived before the send was recorded.
+func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []Outcome) error {
+	if len(outs) == 0 {
+		return nil
+	}
+	now := db.now().UTC()
+	templates := 0
+	var sentIDs []int64
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, o := range outs {
+			var err error
+			switch o.Status {
+			case DeliverySent:
+				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, msgid = ?, channel = ?, channel_reason = ?,
+					client_msg_id = ?, sent_at = ?, errcode = 0, reason = '' WHERE id = ? AND status = ?`,
+					DeliverySent, nullInt(o.MsgID), o.Channel, o.ChannelReason, o.ClientMsgID, now, o.ID, DeliverySending)
+				sentIDs = append(sentIDs, o.ID)
+			case DeliveryRetry:
+				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, next_at = ?, errcode = ?, reason = ?, channel = ?,
+					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
+					DeliveryRetry, o.NextAt.UTC(), o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, DeliverySending)
+			default:
+				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, errcode = ?, reason = ?, channel = ?,
+					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
+					DeliveryFailed, o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, DeliverySending)
+			}
+			if err != nil {
+				return fmt.Errorf("storage: finish delivery %d: %w", o.ID, err)
+			}
+			if o.Template && o.Status == DeliverySent {
+				templates++
+			}
+		}
+		if templates > 0 {
+			if err := db.addQuota(ctx, tx, day, templates); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || len(sentIDs) == 0 {
+		return err
+	}
+	// A TEMPLATESENDJOBFINISH can overtake the recording of its send.
+	q, args, err := sqlx.In(`SELECT d.id, r.status FROM deliveries d JOIN template_reports r ON r.msgid = d.msgid
+		WHERE d.id IN (?)`, sentIDs)
+	if err != nil {
+		return err
+	}
+	var early []struct {
+		ID     int64  `db:"id"`
+		Status string `db:"status"`
+	}
+	if err := db.w.SelectContext(ctx, &early, q, args...); err != nil {
+		return fmt.Errorf("storage: early reports: %w", err)
+	}
+	for _, e := range early {
+		if err := db.applyReport(ctx, e.ID, e.Status); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func (db *DB) addQuota(ctx context.Context, tx *sqlx.Tx, day string, n int) error {
+	q := `INSERT INTO send_quota (day, used) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET used = used + excluded.used`
+	if db.dialect == MySQL {
+		q = `INSERT INTO send_quota (day, used) VALUES (?, ?) ON DUPLICATE KEY UPDATE used = used + VALUES(used)`
+	}
+	if _, err := tx.ExecContext(ctx, q, day, n); err != nil {
+		return fmt.Errorf("storage: quota: %w", err)
+	}
+	return nil
+}
+
+// QuotaUsed returns how many template messages were sent on day.
+func (db *DB) QuotaUsed(ctx context.Context, day string) (int, error) {
+	var n int
+	err := db.w.GetContext(ctx, &n, `SELECT used FROM send_quota WHERE day = ?`, day)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("storage: quota: %w", err)
+	}
+	return n, nil
+}
+
+// ApplyTemplateReport moves the delivery sent as msgid to delivered or
+// failed, as WeChat's TEMPLATESENDJOBFINISH says; it reports whether a
+// delivery matched.
+func (db *DB) ApplyTemplateReport(ctx context.Context, msgid int64, status string) (bool, error) {
+	var id int64
+	err := db.w.GetContext(ctx, &id, `SELECT id FROM deliveries WHERE msgid = ?`, msgid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("storage: template report: %w", err)
+	}
+	return true, db.applyReport(ctx, id, status)
+}
+
+func (db *DB) applyReport(ctx context.Context, id int64, status string) error {
+	var err error
+	if status == "success" {
+		_, err = db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, delivered_at = ? WHERE id = ? AND status = ?`,
+			DeliveryDelivered, db.now().UTC(), id, DeliverySent)
+	} else {
+		_, err = db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, reason = ? WHERE id = ? AND status = ?`,
+			DeliveryFailed, status, id, DeliverySent)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: template report: %w", err)
+	}
+	return nil
+}
+
+// MarkDeliveryRead records that the deputy opened the delivery's page.
+func (db *DB) MarkDeliveryRead(ctx context.Context, id int64) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, read_at = ? WHERE id = ? AND status IN (?, ?)`,
+		DeliveryRead, db.now().UTC(), id, DeliverySent, DeliveryDelivered)
+	if err != nil {
+		return fmt.Errorf("storage: mark read: %w", err)
+	}
+	return nil
+}
+
+// UnfinishedCampaigns returns the sending campaigns among ids with no
+// delivery left to send, so they can be marked done.
+func (db *DB) UnfinishedCampaigns(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT c.id FROM campaigns c WHERE c.id IN (?) AND c.status = ? AND c.expanded_at IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_id = c.id AND d.status IN (?, ?, ?, ?))`,
+		ids, CampaignSending, DeliveryQueued, DeliveryRetry, DeliverySending, DeliveryHeld)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	if err := db.w.SelectContext(ctx, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("storage: finished campaigns: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,390 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Delivery statuses.
+const (
+	DeliveryQueued    = "queued"    // waiting to be sent
+	DeliverySending   = "sending"   // claimed by a dispatcher until its lease ends
+	DeliveryRetry     = "retry"     // failed for now; due again at next_at
+	DeliveryHeld      = "held"      // its campaign is paused
+	DeliverySent      = "sent"      // WeChat accepted it
+	DeliveryDelivered = "delivered" // WeChat reported it delivered
+	DeliveryRead      = "read"      // the deputy opened its page
+	DeliveryFailed    = "failed"    // will not be sent; reason says why
+	DeliverySkipped   = "skipped"   // never sent: unbound, unfollowed, terminated
+	DeliveryCancelled = "cancelled" // its campaign was cancelled first
+)
+
+// Campaign statuses.
+const (
+	CampaignScheduled = "scheduled"
+	CampaignSending   = "sending"
+	CampaignPaused    = "paused"
+	CampaignCancelled = "cancelled"
+	CampaignDone      = "done"
+)
+
+// Notice is what a push carries: a title, the full text for its detail
+// page, the values for its template message fields.
+type Notice struct {
+	ID        int64
+	Kind      string
+	Title     string
+	Body      string
+	Fields    map[string]string // named values the template mapping picks from
+	Link      string            // an external link, instead of the detail page
+	Urgent    bool              // ignores quiet hours
+	RefKind   string            // meeting, suggestion, survey, solicitation, material, opinion
+	RefID     int64
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+type noticeRow struct {
+	ID        int64     `db:"id"`
+	Kind      string    `db:"kind"`
+	Title     string    `db:"title"`
+	Body      string    `db:"body"`
+	Fields    string    `db:"fields"`
+	Link      string    `db:"link"`
+	Urgent    bool      `db:"urgent"`
+	RefKind   string    `db:"ref_kind"`
+	RefID     int64     `db:"ref_id"`
+	CreatedBy string    `db:"created_by"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+func (r noticeRow) notice() Notice {
+	n := Notice{ID: r.ID, Kind: r.Kind, Title: r.Title, Body: r.Body, Link: r.Link, Urgent: r.Urgent,
+		RefKind: r.RefKind, RefID: r.RefID, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
+	_ = json.Unmarshal([]byte(r.Fields), &n.Fields)
+	return n
+}
+
+func (db *DB) createNotice(ctx context.Context, x sqlx.ExtContext, n *Notice) error {
+	fields, _ := json.Marshal(n.Fields)
+	if n.Fields == nil {
+		fields = []byte("{}")
+	}
+	n.CreatedAt = db.now().UTC()
+	res, err := x.ExecContext(ctx, `INSERT INTO notices (kind, title, body, fields, link, urgent, ref_kind, ref_id,
+		created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.Kind, n.Title, n.Body, string(fields), n.Link,
+		n.Urgent, n.RefKind, n.RefID, n.CreatedBy, n.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("storage: create notice: %w", err)
+	}
+	n.ID, err = res.LastInsertId()
+	return err
+}
+
+// CreateNotice stores n and sets its id.
+func (db *DB) CreateNotice(ctx context.Context, n *Notice) error { return db.createNotice(ctx, db.w, n) }
+
+// GetNotice returns the notice with id, or ErrNotFound.
+func (db *DB) GetNotice(ctx context.Context, id int64) (Notice, error) {
+	var r noticeRow
+	err := db.r.GetContext(ctx, &r, `SELECT id, kind, title, body, fields, link, urgent, ref_kind, ref_id, created_by,
+		created_at FROM notices WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Notice{}, fmt.Errorf("storage: notice %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Notice{}, fmt.Errorf("storage: notice %d: %w", id, err)
+	}
+	return r.notice(), nil
+}
+
+// Audience says who a campaign reaches. Empty lists match everyone; the
+// lists are combined with AND.
+type Audience struct {
+	All            bool     `json:"all,omitempty"`
+	Delegations    []string `json:"delegations,omitempty"`
+	Levels         []string `json:"levels,omitempty"`
+	GrassrootsOnly bool     `json:"grassroots_only,omitempty"`
+	Groups         []string `json:"groups,omitempty"`
+	Tags           []string `json:"tags,omitempty"`
+	DeputyIDs      []int64  `json:"deputy_ids,omitempty"`
+	MeetingID      int64    `json:"meeting_id,omitempty"`    // everyone invited to the meeting
+	SuggestionID   int64    `json:"suggestion_id,omitempty"` // the suggestion's deputies
+}
+
+func (a Audience) where() (string, []any, error) {
+	var conds []string
+	var args []any
+	in := func(col string, vals any) error {
+		q, xs, err := sqlx.In(col+` IN (?)`, vals)
+		if err != nil {
+			return err
+		}
+		conds = append(conds, q)
+		args = append(args, xs...)
+		return nil
+	}
+	if len(a.Delegations) > 0 {
+		if err := in(`d.delegation_id IN (SELECT id FROM delegations WHERE name`, a.Delegations); err != nil {
+			return "", nil, err
+		}
+		conds[len(conds)-1] += ")"
+	}
+	if len(a.Levels) > 0 {
+		if err := in(`d.level`, a.Levels); err != nil {
+			return "", nil, err
+		}
+	}
+	if a.GrassrootsOnly {
+		conds = append(conds, `d.grassroots = 1`)
+	}
+	if len(a.Groups) > 0 {
+		if err := in(`d.professional_group`, a.Groups); err != nil {
+			return "", nil, err
+		}
+	}
+	if len(a.Tags) > 0 {
+		if err := in(`d.id IN (SELECT dt.deputy_id FROM deputy_tags dt JOIN tags t ON t.id = dt.tag_id WHERE t.name`, a.Tags); err != nil {
+			return "", nil, err
+		}
+		conds[len(conds)-1] += ")"
+	}
+	if len(a.DeputyIDs) > 0 {
+		if err := in(`d.id`, a.DeputyIDs); err != nil {
+			return "", nil, err
+		}
+	}
+	if a.MeetingID > 0 {
+		conds = append(conds, `d.id IN (SELECT deputy_id FROM invitations WHERE meeting_id = ?)`)
+		args = append(args, a.MeetingID)
+	}
+	if a.SuggestionID > 0 {
+		conds = append(conds, `d.id IN (SELECT deputy_id FROM suggestion_deputies WHERE suggestion_id = ?)`)
+		args = append(args, a.SuggestionID)
+	}
+	if len(conds) == 0 && !a.All {
+		return "", nil, errors.New("storage: an audience must be All or name someone")
+	}
+	if len(conds) == 0 {
+		return "1 = 1", nil, nil
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// AudienceCount counts an audience: all, and how many are reachable
+// (bound, following, in office).
+func (db *DB) AudienceCount(ctx context.Context, a Audience) (total, reachable int, err error) {
+	where, args, err := a.where()
+	if err != nil {
+		return 0, 0, err
+	}
+	err = db.r.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.openid IS NOT NULL AND d.status = 'active'
+		AND COALESCE(f.following, 1) = 1 THEN 1 ELSE 0 END), 0)
+		FROM deputies d LEFT JOIN followers f ON f.openid = d.openid WHERE `+where, args...).Scan(&total, &reachable)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: audience count: %w", err)
+	}
+	return total, reachable, nil
+}
+
+// Campaign sends one notice to an audience.
+type Campaign struct {
+	ID         int64        `db:"id"`
+	NoticeID   int64        `db:"notice_id"`
+	Audience   Audience     `db:"-"`
+	AudienceJS string       `db:"audience"`
+	Status     string       `db:"status"`
+	SendAt     time.Time    `db:"send_at"`
+	Reason     string       `db:"reason"`
+	CreatedAt  time.Time    `db:"created_at"`
+	ExpandedAt sql.NullTime `db:"expanded_at"`
+	FinishedAt sql.NullTime `db:"finished_at"`
+}
+
+// CreateCampaign stores the notice and a campaign sending it at c.SendAt.
+func (db *DB) CreateCampaign(ctx context.Context, n *Notice, c *Campaign) error {
+	if _, _, err := c.Audience.where(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.createNotice(ctx, tx, n); err != nil {
+			return err
+		}
+		aud, _ := json.Marshal(c.Audience)
+		c.NoticeID, c.AudienceJS, c.Status, c.CreatedAt = n.ID, string(aud), CampaignScheduled, db.now().UTC()
+		if c.SendAt.IsZero() {
+			c.SendAt = c.CreatedAt
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO campaigns (notice_id, audience, status, send_at, created_at)
+			VALUES (?, ?, ?, ?, ?)`, c.NoticeID, c.AudienceJS, c.Status, c.SendAt.UTC(), c.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("storage: create campaign: %w", err)
+		}
+		c.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+const campaignCols = `id, notice_id, audience, status, send_at, reason, created_at, expanded_at, finished_at`
+
+// GetCampaign returns the campaign with id, or ErrNotFound.
+func (db *DB) GetCampaign(ctx context.Context, id int64) (Campaign, error) {
+	var c Campaign
+	err := db.w.GetContext(ctx, &c, `SELECT `+campaignCols+` FROM campaigns WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("storage: campaign %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("storage: campaign %d: %w", id, err)
+	}
+	_ = json.Unmarshal([]byte(c.AudienceJS), &c.Audience)
+	return c, nil
+}
+
+// DueCampaigns returns scheduled campaigns whose time has come.
+func (db *DB) DueCampaigns(ctx context.Context, now time.Time) ([]Campaign, error) {
+	var cs []Campaign
+	err := db.w.SelectContext(ctx, &cs, `SELECT `+campaignCols+` FROM campaigns WHERE status = ? AND send_at <= ? ORDER BY send_at`,
+		CampaignScheduled, now.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("storage: due campaigns: %w", err)
+	}
+	for i := range cs {
+		_ = json.Unmarshal([]byte(cs[i].AudienceJS), &cs[i].Audience)
+	}
+	return cs, nil
+}
+
+// ClaimCampaign moves a scheduled campaign to sending; false when another
+// instance took it first.
+func (db *DB) ClaimCampaign(ctx context.Context, id int64) (bool, error) {
+	res, err := db.w.ExecContext(ctx, `UPDATE campaigns SET status = ? WHERE id = ? AND status = ?`, CampaignSending, id, CampaignScheduled)
+	if err != nil {
+		return false, fmt.Errorf("storage: claim campaign: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// ExpandBatch writes the deliveries of the next batch of the audience after
+// afterID (deputy ids in order) and returns the last deputy id written and
+// how many rows it considered; 0 rows means the audience is done. Rows
+// already there are left alone, so expanding twice is harmless.
+func (db *DB) ExpandBatch(ctx context.Context, c Campaign, source string, urgent bool, afterID int64, limit int) (last int64, n int, err error) {
+	where, args, err := c.Audience.where()
+	if err != nil {
+		return 0, 0, err
+	}
+	var rows []struct {
+		ID        int64          `db:"id"`
+		OpenID    sql.NullString `db:"openid"`
+		Status    string         `db:"status"`
+		Following sql.NullBool   `db:"following"`
+	}
+	err = db.w.SelectContext(ctx, &rows, `SELECT d.id, d.openid, d.status, f.following FROM deputies d
+		LEFT JOIN followers f ON f.openid = d.openid WHERE `+where+` AND d.id > ? ORDER BY d.id LIMIT ?`,
+		append(args, afterID, limit)...)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: expand campaign %d: %w", c.ID, err)
+	}
+	if len(rows) == 0 {
+		return afterID, 0, nil
+	}
+	now := db.now().UTC()
+	var q strings.Builder
+	q.WriteString(db.insertIgnore() + ` INTO deliveries (source, campaign_id, notice_id, deputy_id, openid, status, urgent,
+		reason, next_at, created_at) VALUES `)
+	vals := make([]any, 0, len(rows)*10)
+	for i, r := range rows {
+		status, reason := DeliveryQueued, ""
+		switch {
+		case r.Status == StatusEnded:
+			status, reason = DeliverySkipped, "代表资格已终止"
+		case !r.OpenID.Valid:
+			status, reason = DeliverySkipped, "未绑定微信"
+		case r.Following.Valid && !r.Following.Bool:
+			status, reason = DeliverySkipped, "已取消关注"
+		}
+		if i > 0 {
+			q.WriteString(",")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		vals = append(vals, source, c.ID, c.NoticeID, r.ID, r.OpenID.String, status, urgent, reason, now, now)
+	}
+	if _, err := db.w.ExecContext(ctx, q.String(), vals...); err != nil {
+		return 0, 0, fmt.Errorf("storage: expand campaign %d: %w", c.ID, err)
+	}
+	return rows[len(rows)-1].ID, len(rows), nil
+}
+
+// MarkExpanded records that a campaign's audience has been written.
+func (db *DB) MarkExpanded(ctx context.Context, id int64) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE campaigns SET expanded_at = ? WHERE id = ?`, db.now().UTC(), id)
+	return err
+}
+
+// SetCampaignStatus moves a campaign from one of from to to, with a reason,
+// and holds, releases or cancels its waiting deliveries accordingly. It
+// reports false when the campaign was not in one of from.
+func (db *DB) SetCampaignStatus(ctx context.Context, id int64, from []string, to, reason string) (bool, error) {
+	changed := false
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		q, args, err := sqlx.In(`UPDATE campaigns SET status = ?, reason = ? WHERE id = ? AND status IN (?)`, to, reason, id, from)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("storage: campaign status: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		changed = true
+		var dq string
+		var dargs []any
+		switch to {
+		case CampaignPaused:
+			dq, dargs = `UPDATE deliveries SET status = ? WHERE campaign_id = ? AND status IN (?, ?)`, []any{DeliveryHeld, id, DeliveryQueued, DeliveryRetry}
+		case CampaignSending:
+			dq, dargs = `UPDATE deliveries SET status = ? WHERE campaign_id = ? AND status = ?`, []any{DeliveryQueued, id, DeliveryHeld}
+		case CampaignCancelled:
+			dq, dargs = `UPDATE deliveries SET status = ?, reason = ? WHERE campaign_id = ? AND status IN (?, ?, ?)`,
+				[]any{DeliveryCancelled, "活动已取消", id, DeliveryQueued, DeliveryRetry, DeliveryHeld}
+		case CampaignDone:
+			_, err := tx.ExecContext(ctx, `UPDATE campaigns SET finished_at = ? WHERE id = ?`, db.now().UTC(), id)
+			return err
+		default:
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, dq, dargs...)
+		return err
+	})
+	return changed, err
+}
+
+// CampaignCounts counts a campaign's deliveries by status.
+func (db *DB) CampaignCounts(ctx context.Context, id int64) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM deliveries WHERE campaign_id = ? GROUP BY status`, id)
+	if err != nil {
+		return nil, fmt.Errorf("storage: campaign counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
