@@ -86,14 +86,16 @@ func (r *Router) event(ctx context.Context, in Inbound) (string, error) {
 		}
 		return "", r.DB.DeleteConversation(ctx, openid)
 	case "TEMPLATESENDJOBFINISH":
-		return "", r.DB.RecordTemplateReport(ctx, in.EventMsgID, openid, in.Status)
-	case "CLICK":
-		if err := r.DB.TouchFollower(ctx, openid); err != nil {
+		// Kept for a send not yet recorded (the report can overtake it);
+		// the outbox applies it when it records the send.
+		if err := r.DB.RecordTemplateReport(ctx, in.EventMsgID, openid, in.Status); err != nil {
 			return "", err
 		}
+		_, err := r.DB.ApplyTemplateReport(ctx, in.EventMsgID, in.Status)
+		return "", err
+	case "CLICK":
+		// A click does not open the 48-hour window as a message does.
 		return r.click(ctx, openid, in.EventKey)
-	case "VIEW", "SCAN", "LOCATION":
-		return "", r.DB.TouchFollower(ctx, openid)
 	}
 	return "", nil
 }

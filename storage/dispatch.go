@@ -261,3 +261,39 @@ func (db *DB) UnfinishedCampaigns(ctx context.Context, ids []int64) ([]int64, er
 	}
 	return out, nil
 }
+
+// DeliveryFilter selects deliveries for lists.
+type DeliveryFilter struct {
+	CampaignID int64
+	DeputyID   int64
+	Status     string
+	Limit      int
+	AfterID    int64
+}
+
+// ListDeliveries returns deliveries matching f, by id.
+func (db *DB) ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error) {
+	q := `SELECT ` + deliveryCols + ` FROM deliveries WHERE id > ?`
+	args := []any{f.AfterID}
+	if f.CampaignID > 0 {
+		q += ` AND campaign_id = ?`
+		args = append(args, f.CampaignID)
+	}
+	if f.DeputyID > 0 {
+		q += ` AND deputy_id = ?`
+		args = append(args, f.DeputyID)
+	}
+	if f.Status != "" {
+		q += ` AND status = ?`
+		args = append(args, f.Status)
+	}
+	q += ` ORDER BY id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	var out []Delivery
+	if err := db.r.SelectContext(ctx, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("storage: list deliveries: %w", err)
+	}
+	return out, nil
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/jmoiron/sqlx"
 	"time"
 )
 
@@ -81,21 +82,23 @@ type Follower struct {
 }
 
 // RecordFollow stores a subscribe (following=true) or unsubscribe event.
+// It does not open the 48-hour customer-message window: only a message
+// from the user does (a follow allows a few messages within a minute).
 func (db *DB) RecordFollow(ctx context.Context, openid string, following bool) error {
 	now := db.now().UTC()
 	col := "unsubscribed_at"
 	if following {
 		col = "subscribed_at"
 	}
-	q := `INSERT INTO followers (openid, following, ` + col + `, last_inbound_at, updated_at) VALUES (?, ?, ?, ?, ?)
+	q := `INSERT INTO followers (openid, following, ` + col + `, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (openid) DO UPDATE SET following = excluded.following, ` + col + ` = excluded.` + col + `,
-		last_inbound_at = excluded.last_inbound_at, updated_at = excluded.updated_at`
+		updated_at = excluded.updated_at`
 	if db.dialect == MySQL {
-		q = `INSERT INTO followers (openid, following, ` + col + `, last_inbound_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		q = `INSERT INTO followers (openid, following, ` + col + `, updated_at) VALUES (?, ?, ?, ?)
 		ON DUPLICATE KEY UPDATE following = VALUES(following), ` + col + ` = VALUES(` + col + `),
-		last_inbound_at = VALUES(last_inbound_at), updated_at = VALUES(updated_at)`
+		updated_at = VALUES(updated_at)`
 	}
-	if _, err := db.w.ExecContext(ctx, q, openid, following, now, now, now); err != nil {
+	if _, err := db.w.ExecContext(ctx, q, openid, following, now, now); err != nil {
 		return fmt.Errorf("storage: record follow: %w", err)
 	}
 	return nil
@@ -152,4 +155,31 @@ func (db *DB) TemplateReport(ctx context.Context, msgid int64) (string, error) {
 		return "", fmt.Errorf("storage: template report: %w", err)
 	}
 	return status, nil
+}
+
+// LastInbound returns when each openid last wrote to the account, for the
+// 48-hour customer-message window; openids never seen are absent.
+func (db *DB) LastInbound(ctx context.Context, openids []string) (map[string]time.Time, error) {
+	out := make(map[string]time.Time, len(openids))
+	if len(openids) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT openid, last_inbound_at FROM followers WHERE openid IN (?) AND last_inbound_at IS NOT NULL`, openids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: last inbound: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var at time.Time
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		out[id] = at.UTC()
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,353 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"deputybot/storage"
+)
+
+// ErrClass is how a send failed, as the WeChat client classifies it.
+type ErrClass int
+
+// Error classes.
+const (
+	ClassUnknown   ErrClass = iota // the request may have been sent: outcome unknown
+	ClassRetryable                 // try again later
+	ClassPermanent                 // this message will never go (blocked, bad openid …)
+	ClassAccount                   // the account's setup is wrong: stop and tell staff
+	ClassWindow                    // customer-message window closed or its quota used
+)
+
+// Field is one template keyword and its value.
+type Field struct{ Key, Value string }
+
+// Sender is the WeChat client as the dispatcher uses it.
+type Sender interface {
+	SendTemplate(ctx context.Context, openid, templateID, url string, fields []Field, clientMsgID string) (int64, error)
+	SendText(ctx context.Context, openid, text string) error
+	// Classify says how a send failed and WeChat's errcode.
+	Classify(err error) (ErrClass, int)
+}
+
+// unknownWindow is how long WeChat dedupes a client_msg_id: a send whose
+// outcome is unknown may be retried with the same id within it.
+const unknownWindow = 10 * time.Minute
+
+// Dispatcher sends due deliveries.
+type Dispatcher struct {
+	*Outbox
+	sender  Sender
+	links   *Signer
+	limiter *rate.Limiter
+	notices sync.Map // notice id -> storage.Notice
+	quiet   [2]int   // minutes of the day: start, end; equal means none
+}
+
+// NewDispatcher returns a dispatcher sending through sender.
+func NewDispatcher(o *Outbox, sender Sender, links *Signer) (*Dispatcher, error) {
+	d := &Dispatcher{Outbox: o, sender: sender, links: links}
+	if o.cfg.RatePerSecond > 0 {
+		burst := max(1, int(o.cfg.RatePerSecond))
+		d.limiter = rate.NewLimiter(rate.Limit(o.cfg.RatePerSecond), burst)
+	}
+	if q := o.cfg.QuietHours; q != "" {
+		var h1, m1, h2, m2 int
+		if _, err := fmt.Sscanf(q, "%d:%d-%d:%d", &h1, &m1, &h2, &m2); err != nil {
+			return nil, fmt.Errorf("notify: quiet hours %q: %w", q, err)
+		}
+		d.quiet = [2]int{h1*60 + m1, h2*60 + m2}
+	}
+	return d, nil
+}
+
+// InQuietHours reports whether t falls in the quiet window (local time).
+func (d *Dispatcher) InQuietHours(t time.Time) bool {
+	start, end := d.quiet[0], d.quiet[1]
+	if start == end {
+		return false
+	}
+	lt := t.In(d.cfg.Loc)
+	m := lt.Hour()*60 + lt.Minute()
+	if start < end {
+		return m >= start && m < end
+	}
+	return m >= start || m < end
+}
+
+func (d *Dispatcher) day(t time.Time) string { return t.In(d.cfg.Loc).Format(time.DateOnly) }
+
+// Run dispatches until ctx ends: due campaigns are expanded, due
+// deliveries sent; when there is nothing to do it waits for the ticker.
+func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := d.ExpandDue(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("expanding campaigns", "err", err)
+		}
+		for ctx.Err() == nil {
+			n, err := d.DispatchOnce(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					d.log.Error("dispatching", "err", err)
+				}
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DispatchOnce claims one batch of due deliveries, sends them and records
+// the outcomes; it returns how many it claimed.
+func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
+	now := d.now()
+	limit := d.cfg.BatchSize
+	used, err := d.db.QuotaUsed(ctx, d.day(now))
+	if err != nil {
+		return 0, err
+	}
+	if left := d.cfg.DailyQuota - used; left < limit {
+		// Stop short of the quota; tomorrow's count starts afresh.
+		limit = max(left, 0)
+	}
+	if limit == 0 {
+		return 0, nil
+	}
+	batch, err := d.db.ClaimDue(ctx, now, limit, d.cfg.Lease, d.InQuietHours(now))
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	windows, err := d.db.LastInbound(ctx, openidsOf(batch))
+	if err != nil {
+		return 0, err
+	}
+	outs := make([]storage.Outcome, len(batch))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(d.cfg.Workers, len(batch)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				outs[i] = d.send(ctx, batch[i], windows[batch[i].OpenID])
+			}
+		}()
+	}
+	for i := range batch {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	// Record even if ctx ended meanwhile: the sends happened.
+	if err := d.db.FinishDeliveries(context.WithoutCancel(ctx), d.day(now), outs); err != nil {
+		return len(batch), err
+	}
+	return len(batch), d.afterBatch(ctx, batch, outs)
+}
+
+func openidsOf(ds []storage.Delivery) []string {
+	out := make([]string, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, d.OpenID)
+	}
+	return out
+}
+
+func (d *Dispatcher) notice(ctx context.Context, id int64) (storage.Notice, error) {
+	if n, ok := d.notices.Load(id); ok {
+		return n.(storage.Notice), nil
+	}
+	n, err := d.db.GetNotice(ctx, id)
+	if err != nil {
+		return n, err
+	}
+	d.notices.Store(id, n)
+	return n, nil
+}
+
+// URL is the detail page a delivery links to.
+func (d *Dispatcher) URL(dl storage.Delivery, n storage.Notice) string {
+	if n.Link != "" {
+		return n.Link
+	}
+	id := strconv.FormatInt(dl.ID, 10)
+	return d.cfg.PublicURL + "/h5/d/" + id + "?t=" + d.links.Token("d"+id, dl.DeputyID)
+}
+
+// send delivers one message and says what happened.
+func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound time.Time) storage.Outcome {
+	out := storage.Outcome{ID: dl.ID, ClientMsgID: "d" + strconv.FormatInt(dl.ID, 10)}
+	n, err := d.notice(ctx, dl.NoticeID)
+	if err != nil {
+		return d.retry(dl, out, 0, "读取通知失败")
+	}
+	url := d.URL(dl, n)
+	tmpl, hasTemplate := d.cfg.Templates[n.Kind]
+	inWindow := !lastInbound.IsZero() && d.now().Sub(lastInbound) < 47*time.Hour
+	useText := false
+	switch {
+	case conversational[n.Kind] && inWindow:
+		useText, out.ChannelReason = true, "48小时内有互动，对话类通知用客服消息"
+	case !hasTemplate && inWindow:
+		useText, out.ChannelReason = true, "未配置该类模板，48小时内有互动，改用客服消息"
+	case !hasTemplate:
+		out.Channel = "template"
+		out.Status, out.Reason = storage.DeliveryFailed, "未配置“"+KindLabels[n.Kind]+"”的模板消息"
+		return out
+	default:
+		out.ChannelReason = "模板消息"
+	}
+	if d.limiter != nil {
+		if err := d.limiter.Wait(ctx); err != nil {
+			return d.retry(dl, out, 0, "发送中断")
+		}
+	}
+	if useText {
+		out.Channel = "custom"
+		err := d.sender.SendText(ctx, dl.OpenID, n.Title+"\n"+url)
+		if err == nil {
+			out.Status = storage.DeliverySent
+			return out
+		}
+		class, code := d.sender.Classify(err)
+		if class != ClassWindow || !hasTemplate {
+			return d.failure(dl, out, class, code, err)
+		}
+		out.ChannelReason = "客服消息不可用，改用模板消息"
+	}
+	out.Channel, out.Template = "template", true
+	fields := make([]Field, 0, len(tmpl.Fields))
+	for key, src := range tmpl.Fields {
+		v := n.Fields[src]
+		if src == "title" {
+			v = n.Title
+		}
+		if v = FieldValue(v); v == "" {
+			// WeChat refuses an empty keyword.
+			v = "详见通知"
+		}
+		fields = append(fields, Field{Key: key, Value: v})
+	}
+	msgid, err := d.sender.SendTemplate(ctx, dl.OpenID, tmpl.ID, url, fields, out.ClientMsgID)
+	if err == nil {
+		out.Status, out.MsgID = storage.DeliverySent, msgid
+		return out
+	}
+	class, code := d.sender.Classify(err)
+	return d.failure(dl, out, class, code, err)
+}
+
+func (d *Dispatcher) failure(dl storage.Delivery, out storage.Outcome, class ErrClass, code int, err error) storage.Outcome {
+	out.ErrCode = code
+	reason := truncate(err.Error(), 180)
+	switch class {
+	case ClassRetryable:
+		return d.retry(dl, out, code, reason)
+	case ClassUnknown:
+		// The message may have gone: only the same client_msg_id within
+		// WeChat's dedupe window may try again.
+		if out.Channel == "template" && dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) < unknownWindow-time.Minute {
+			out.Status, out.Reason, out.NextAt = storage.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(20*time.Second)
+			return out
+		}
+		out.Status, out.Reason = storage.DeliveryFailed, "超时，结果未知（为避免重复不再重试）"
+		return out
+	case ClassAccount:
+		out.Status, out.Reason = storage.DeliveryFailed, "公众号配置错误："+reason
+		return out
+	}
+	out.Status, out.Reason = storage.DeliveryFailed, reason
+	return out
+}
+
+// retry schedules another attempt with exponential backoff and jitter, or
+// gives up after MaxAttempts.
+func (d *Dispatcher) retry(dl storage.Delivery, out storage.Outcome, code int, reason string) storage.Outcome {
+	out.ErrCode = code
+	if dl.Attempts >= d.cfg.MaxAttempts {
+		out.Status, out.Reason = storage.DeliveryFailed, "重试次数已用尽："+reason
+		return out
+	}
+	backoff := 15 * time.Second << min(dl.Attempts-1, 8)
+	backoff = min(backoff, time.Hour)
+	jitter := time.Duration(rand.Int64N(int64(backoff)/5 + 1))
+	out.Status, out.Reason, out.NextAt = storage.DeliveryRetry, reason, d.now().Add(backoff+jitter)
+	return out
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	for len(string(r)) > n {
+		r = r[:len(r)-1]
+	}
+	return string(r)
+}
+
+// afterBatch pauses campaigns whose failures pass the threshold (or that hit
+// an account error) and marks finished ones done.
+func (d *Dispatcher) afterBatch(ctx context.Context, batch []storage.Delivery, outs []storage.Outcome) error {
+	touched := map[int64]bool{}
+	account := map[int64]string{}
+	for i, dl := range batch {
+		if !dl.CampaignID.Valid {
+			continue
+		}
+		touched[dl.CampaignID.Int64] = true
+		if outs[i].Status == storage.DeliveryFailed && len(outs[i].Reason) > 0 && startsWith(outs[i].Reason, "公众号配置错误") {
+			account[dl.CampaignID.Int64] = outs[i].Reason
+		}
+	}
+	var ids []int64
+	for id := range touched {
+		ids = append(ids, id)
+		if reason, ok := account[id]; ok {
+			if err := d.Pause(ctx, id, "自动暂停："+reason+"。请检查公众号配置后恢复发送。"); err != nil && err != ErrBadState {
+				return err
+			}
+			continue
+		}
+		counts, err := d.db.CampaignCounts(ctx, id)
+		if err != nil {
+			return err
+		}
+		failed := counts[storage.DeliveryFailed]
+		done := failed + counts[storage.DeliverySent] + counts[storage.DeliveryDelivered] + counts[storage.DeliveryRead]
+		if failed >= d.cfg.PauseMinFailures && float64(failed) > d.cfg.PauseFailureRatio*float64(done) {
+			reason := fmt.Sprintf("自动暂停：发送失败过多（已处理 %d 条，失败 %d 条）。请查看失败原因，处理后恢复发送。", done, failed)
+			if err := d.Pause(ctx, id, reason); err != nil && err != ErrBadState {
+				return err
+			}
+			d.log.Warn("campaign paused itself", "campaign", id, "failed", failed, "done", done)
+		}
+	}
+	finished, err := d.db.UnfinishedCampaigns(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range finished {
+		if _, err := d.db.SetCampaignStatus(ctx, id, []string{storage.CampaignSending}, storage.CampaignDone, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func startsWith(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }

@@ -1,0 +1,434 @@
+package notify_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"deputybot/bot"
+	"deputybot/handlers"
+	"deputybot/notify"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+	"deputybot/templates"
+	"deputybot/wechatsim"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// clock is a settable clock shared by the outbox and the database.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type rig struct {
+	db    *storage.DB
+	sim   *wechatsim.Sim
+	out   *notify.Outbox
+	disp  *notify.Dispatcher
+	clock *clock
+}
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+// newRig wires the outbox to a fake WeChat platform, and the platform's
+// TEMPLATESENDJOBFINISH reports back to the real callback.
+func newRig(t testing.TB, db *storage.DB, cfg notify.Config, clientTimeout time.Duration) *rig {
+	t.Helper()
+	ctx := context.Background()
+	// 10:00 in Shanghai: outside quiet hours.
+	clk := &clock{t: time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)}
+	db.SetClock(clk.Now)
+	sim := wechatsim.New(wechatsim.Config{AppID: "wxnotify", AppSecret: "sec", Token: "tok", Mode: wechatsim.ModePlain})
+	t.Cleanup(sim.Close)
+	api := httptest.NewServer(sim.Handler())
+	t.Cleanup(api.Close)
+	client, err := bot.NewClient(bot.ClientConfig{AppID: "wxnotify", AppSecret: "sec", APIBase: api.URL, Timeout: clientTimeout}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxnotify"}, DB: db, Sender: client, Log: quiet,
+		Handler: bot.NewRouter(db, templates.Default(), quiet, shanghai, 0)}
+	cb := httptest.NewServer(handlers.WeChat(gw, quiet))
+	t.Cleanup(cb.Close)
+	sim.SetCallbackURL(cb.URL)
+	if cfg.Templates == nil {
+		cfg.Templates = map[string]notify.Template{}
+		for kind := range notify.KindLabels {
+			cfg.Templates[kind] = notify.Template{ID: "TPL_" + kind, Fields: map[string]string{"thing1": "title", "time2": "time"}}
+		}
+	}
+	cfg.Loc, cfg.PublicURL = shanghai, "https://deputy.example"
+	if cfg.Workers == 0 {
+		cfg.Workers = 4
+	}
+	out := notify.New(db, cfg, quiet)
+	out.SetClock(clk.Now)
+	signer, err := notify.NewSigner(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	disp, err := notify.NewDispatcher(out, bot.NotifySender{Client: client}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rig{db: db, sim: sim, out: out, disp: disp, clock: clk}
+}
+
+// population creates deputies: bound and following, unbound, unfollowed
+// and terminated, and returns the bound ones' openids.
+func (r *rig) population(t testing.TB, bound, unbound, unfollowed, ended int) []string {
+	t.Helper()
+	ctx := context.Background()
+	var openids []string
+	i := 0
+	mk := func(kind string) storage.Deputy {
+		i++
+		d := storage.Deputy{Name: fmt.Sprintf("%s代表%d", kind, i), Delegation: "济南市代表团", Level: storage.LevelProvincial,
+			Phone: fmt.Sprintf("135%08d", i)}
+		if err := r.db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	bind := func(d storage.Deputy, openid string) {
+		if err := r.db.BindDeputy(ctx, d.ID, openid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.sim.User(openid).Follow(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k := 0; k < bound; k++ {
+		d := mk("绑定")
+		openid := fmt.Sprintf("o-b%d", d.ID)
+		bind(d, openid)
+		openids = append(openids, openid)
+	}
+	for k := 0; k < unbound; k++ {
+		mk("未绑定")
+	}
+	for k := 0; k < unfollowed; k++ {
+		d := mk("取关")
+		openid := fmt.Sprintf("o-u%d", d.ID)
+		bind(d, openid)
+		if _, err := r.sim.User(openid).Unfollow(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k := 0; k < ended; k++ {
+		d := mk("终止")
+		bind(d, fmt.Sprintf("o-e%d", d.ID))
+		if err := r.db.TerminateDeputy(ctx, d.ID, r.clock.Now(), "调离"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return openids
+}
+
+// drain dispatches until nothing is due, moving the clock past retry
+// backoffs, and flushes the platform's reports.
+func (r *rig) drain(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := r.out.ExpandDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for idle := 0; idle < 3; {
+		n, err := r.disp.DispatchOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			idle++
+			r.clock.Add(2 * time.Hour)
+			continue
+		}
+		idle = 0
+	}
+	if err := r.sim.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func templatesTo(sim *wechatsim.Sim, openid string) int {
+	n := 0
+	for _, m := range sim.Messages(openid) {
+		if m.Kind == wechatsim.KindTemplate || m.Kind == wechatsim.KindCustom {
+			n++
+		}
+	}
+	return n
+}
+
+func general(title string) *storage.Notice {
+	return &storage.Notice{Kind: notify.KindGeneral, Title: title, Body: "正文", Fields: map[string]string{"time": "2026年12月1日 09:00"}}
+}
+
+func TestACampaignReachesEveryReachableDeputyExactlyOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, notify.Config{}, 5*time.Second)
+		ctx := context.Background()
+		openids := r.population(t, 40, 8, 6, 6)
+		c, err := r.out.CreateCampaign(ctx, general("关于召开代表培训班的通知"), storage.Audience{All: true}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.drain(t)
+		// Expanding again changes nothing.
+		got, _ := db.GetCampaign(ctx, c.ID)
+		if _, err := r.out.Expand(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range openids {
+			if n := templatesTo(r.sim, o); n != 1 {
+				t.Fatalf("%s received %d messages, want 1", o, n)
+			}
+		}
+		counts, err := db.CampaignCounts(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, n := range counts {
+			total += n
+		}
+		if counts[storage.DeliveryDelivered] != 40 || counts[storage.DeliverySkipped] != 20 || total != 60 {
+			t.Fatalf("counts %v", counts)
+		}
+		got, _ = db.GetCampaign(ctx, c.ID)
+		if got.Status != storage.CampaignDone {
+			t.Fatalf("campaign status %s", got.Status)
+		}
+		reasons := map[string]int{}
+		ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID, Status: storage.DeliverySkipped})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			reasons[d.Reason]++
+		}
+		if reasons["未绑定微信"] != 8 || reasons["已取消关注"] != 6 || reasons["代表资格已终止"] != 6 {
+			t.Fatalf("skip reasons %v", reasons)
+		}
+	})
+}
+
+func TestFaultsEndEveryDeliveryWithoutDuplicates(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, notify.Config{}, 300*time.Millisecond)
+		ctx := context.Background()
+		openids := r.population(t, 60, 0, 0, 0)
+		path := "/cgi-bin/message/template/send"
+		r.sim.AddFault(wechatsim.Fault{Path: path, ErrCode: -1, Rate: 0.1})
+		r.sim.AddFault(wechatsim.Fault{Path: path, ErrCode: 45009, Count: 8})
+		r.sim.AddFault(wechatsim.Fault{Path: path, TimeoutAfterRead: true, Count: 4})
+		c, err := r.out.CreateCampaign(ctx, general("故障测试"), storage.Audience{All: true}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.drain(t)
+		ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			switch d.Status {
+			case storage.DeliverySent, storage.DeliveryDelivered:
+			case storage.DeliveryFailed:
+				if d.Reason == "" {
+					t.Fatalf("delivery %d failed without a reason", d.ID)
+				}
+			default:
+				t.Fatalf("delivery %d ended %s (%s)", d.ID, d.Status, d.Reason)
+			}
+		}
+		for _, o := range openids {
+			if n := templatesTo(r.sim, o); n > 1 {
+				t.Fatalf("%s received %d messages", o, n)
+			}
+		}
+	})
+}
+
+func TestQuietHoursHoldNormalNoticesButNotUrgentOnes(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	r := newRig(t, db, notify.Config{QuietHours: "22:00-07:30"}, 5*time.Second)
+	ctx := context.Background()
+	openids := r.population(t, 3, 0, 0, 0)
+	r.clock.t = time.Date(2026, 11, 26, 23, 0, 0, 0, shanghai)
+	if _, err := r.out.CreateCampaign(ctx, general("普通通知"), storage.Audience{All: true}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	urgent := general("紧急通知")
+	urgent.Urgent = true
+	if _, err := r.out.CreateCampaign(ctx, urgent, storage.Audience{All: true}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.out.ExpandDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		n, err := r.disp.DispatchOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if n := templatesTo(r.sim, openids[0]); n != 1 {
+		t.Fatalf("at 23:00 %d messages went out, want only the urgent one", n)
+	}
+	r.clock.t = time.Date(2026, 11, 27, 7, 29, 0, 0, shanghai)
+	if n, _ := r.disp.DispatchOnce(ctx); n != 0 {
+		t.Fatalf("at 07:29 %d deliveries were claimed", n)
+	}
+	r.clock.t = time.Date(2026, 11, 27, 7, 30, 0, 0, shanghai)
+	if n, _ := r.disp.DispatchOnce(ctx); n != 3 {
+		t.Fatalf("at 07:30 %d deliveries were claimed, want 3", n)
+	}
+}
+
+func TestTheDailyQuotaStopsSendingUntilTomorrow(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	r := newRig(t, db, notify.Config{DailyQuota: 5}, 5*time.Second)
+	ctx := context.Background()
+	r.population(t, 8, 0, 0, 0)
+	c, err := r.out.CreateCampaign(ctx, general("配额测试"), storage.Audience{All: true}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.out.ExpandDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := r.disp.DispatchOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := r.sim.TemplateSends(); got != 5 {
+		t.Fatalf("%d template sends today, quota 5", got)
+	}
+	r.clock.Add(24 * time.Hour)
+	r.drain(t)
+	if got := r.sim.TemplateSends(); got != 8 {
+		t.Fatalf("%d template sends after the next day, want 8", got)
+	}
+	counts, _ := db.CampaignCounts(ctx, c.ID)
+	if counts[storage.DeliveryDelivered] != 8 {
+		t.Fatalf("counts %v", counts)
+	}
+}
+
+func TestPauseResumeCancelAndSelfPause(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, notify.Config{PauseMinFailures: 5, BatchSize: 10}, 5*time.Second)
+		ctx := context.Background()
+		r.population(t, 30, 0, 0, 0)
+
+		c, err := r.out.CreateCampaign(ctx, general("暂停测试"), storage.Audience{All: true}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.out.ExpandDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.out.Pause(ctx, c.ID, "工作人员暂停"); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := r.disp.DispatchOnce(ctx); n != 0 {
+			t.Fatalf("a paused campaign sent %d", n)
+		}
+		if err := r.out.Pause(ctx, c.ID, ""); err != notify.ErrBadState {
+			t.Fatalf("pausing twice gives %v", err)
+		}
+		if err := r.out.Resume(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := r.disp.DispatchOnce(ctx); n != 10 {
+			t.Fatalf("after resume %d claimed, want a batch of 10", n)
+		}
+		if err := r.out.Cancel(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		counts, _ := db.CampaignCounts(ctx, c.ID)
+		if counts[storage.DeliveryCancelled] != 20 {
+			t.Fatalf("after cancel %v", counts)
+		}
+
+		r.sim.AddFault(wechatsim.Fault{Path: "/cgi-bin/message/template/send", ErrCode: 43101})
+		bad, err := r.out.CreateCampaign(ctx, general("自动暂停测试"), storage.Audience{All: true}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.drain(t)
+		got, _ := db.GetCampaign(ctx, bad.ID)
+		if got.Status != storage.CampaignPaused || !strings.Contains(got.Reason, "失败过多") {
+			t.Fatalf("campaign %s %q, want paused by itself", got.Status, got.Reason)
+		}
+		counts, _ = db.CampaignCounts(ctx, bad.ID)
+		if counts[storage.DeliveryHeld] == 0 || counts[storage.DeliveryFailed] < 5 {
+			t.Fatalf("after self-pause %v", counts)
+		}
+	})
+}
+
+func TestAConversationalNoticeUsesTheCustomerWindow(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	r := newRig(t, db, notify.Config{}, 5*time.Second)
+	ctx := context.Background()
+	openids := r.population(t, 2, 0, 0, 0)
+	// The first deputy just wrote to the account.
+	if _, err := r.sim.User(openids[0]).SendText(ctx, "你好"); err != nil {
+		t.Fatal(err)
+	}
+	n := &storage.Notice{Kind: notify.KindRatingRequest, Title: "请对建议办理情况进行测评"}
+	if _, err := r.out.CreateCampaign(ctx, n, storage.Audience{All: true}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	r.drain(t)
+	kinds := func(openid string) []string {
+		var out []string
+		for _, m := range r.sim.Messages(openid) {
+			if m.Kind == wechatsim.KindTemplate || m.Kind == wechatsim.KindCustom {
+				out = append(out, m.Kind)
+			}
+		}
+		return out
+	}
+	if got := kinds(openids[0]); len(got) != 1 || got[0] != wechatsim.KindCustom {
+		t.Fatalf("the deputy in the window got %v", got)
+	}
+	if got := kinds(openids[1]); len(got) != 1 || got[0] != wechatsim.KindTemplate {
+		ds, _ := db.ListDeliveries(ctx, storage.DeliveryFilter{})
+		t.Fatalf("the other deputy got %v; deliveries %+v", got, ds)
+	}
+}
+
+func TestFieldValue(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"短标题", "短标题"},
+		{"第一行\n第二行", "第一行 第二行"},
+		{strings.Repeat("代", 25), strings.Repeat("代", 19) + "…"},
+	}
+	for _, tt := range tests {
+		if got := notify.FieldValue(tt.in); got != tt.want {
+			t.Errorf("FieldValue(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

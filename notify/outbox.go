@@ -1,0 +1,239 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"deputybot/storage"
+)
+
+// Notice kinds.
+const (
+	KindMaterial      = "study_material"
+	KindInvitation    = "meeting_invitation"
+	KindProgress      = "suggestion_progress"
+	KindRatingRequest = "rating_request"
+	KindSurvey        = "survey"
+	KindSolicitation  = "solicitation"
+	KindGeneral       = "general_notice"
+	KindReminder      = "reminder"
+)
+
+// KindLabels names the notice kinds in Chinese.
+var KindLabels = map[string]string{
+	KindMaterial: "学习材料", KindInvitation: "会议活动邀请", KindProgress: "建议办理进展", KindRatingRequest: "满意度测评",
+	KindSurvey: "问卷调查", KindSolicitation: "法规草案征求意见", KindGeneral: "通知公告", KindReminder: "提醒",
+}
+
+// conversational kinds may go as a customer-service message to a deputy
+// who wrote to the account within 48 hours.
+var conversational = map[string]bool{KindRatingRequest: true, KindReminder: true}
+
+// Template maps a notice kind to a WeChat template and its keywords: each
+// keyword takes the notice field named (title, or a key of Notice.Fields).
+type Template struct {
+	ID     string
+	Fields map[string]string // keyword (thing1) -> notice field (title)
+}
+
+// Config tunes the outbox.
+type Config struct {
+	PublicURL     string
+	Templates     map[string]Template
+	RatePerSecond float64       // 0 means no limit (benchmarks)
+	QuietHours    string        // "22:00-07:00" or empty
+	DailyQuota    int           // template messages per day
+	Loc           *time.Location
+	BatchSize     int           // deliveries claimed at once; default 200
+	Workers       int           // concurrent sends; default 16
+	Lease         time.Duration // how long a claim lasts; default 2 min
+	MaxAttempts   int           // before a retryable error becomes failed; default 8
+	// A campaign pauses itself when at least PauseMinFailures deliveries
+	// failed and they are more than PauseFailureRatio of those attempted.
+	PauseMinFailures  int     // default 20
+	PauseFailureRatio float64 // default 0.3
+}
+
+func (c *Config) defaults() {
+	if c.Loc == nil {
+		c.Loc = time.UTC
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 200
+	}
+	if c.Workers <= 0 {
+		c.Workers = 16
+	}
+	if c.Lease <= 0 {
+		c.Lease = 2 * time.Minute
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	if c.DailyQuota <= 0 {
+		c.DailyQuota = 100000
+	}
+	if c.PauseMinFailures <= 0 {
+		c.PauseMinFailures = 20
+	}
+	if c.PauseFailureRatio <= 0 {
+		c.PauseFailureRatio = 0.3
+	}
+}
+
+// Outbox creates campaigns and runs their lifecycle.
+type Outbox struct {
+	db  *storage.DB
+	cfg Config
+	log *slog.Logger
+	now func() time.Time
+}
+
+// New returns the outbox.
+func New(db *storage.DB, cfg Config, log *slog.Logger) *Outbox {
+	cfg.defaults()
+	return &Outbox{db: db, cfg: cfg, log: log, now: time.Now}
+}
+
+// SetClock injects a clock (tests).
+func (o *Outbox) SetClock(now func() time.Time) { o.now = now }
+
+// Errors of campaign operations.
+var (
+	ErrBadState = errors.New("notify: the campaign is not in a state that allows this")
+)
+
+// FieldValue cuts a template keyword value to WeChat's 20 characters,
+// without line breaks, at a character boundary.
+func FieldValue(s string) string {
+	s = strings.Join(strings.Fields(strings.NewReplacer("\r", " ", "\n", " ").Replace(s)), " ")
+	if utf8.RuneCountInString(s) <= 20 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:19]) + "…"
+}
+
+// Validate checks a notice and its audience before a campaign is created.
+func (o *Outbox) Validate(n storage.Notice) error {
+	if strings.TrimSpace(n.Title) == "" {
+		return errors.New("标题不能为空")
+	}
+	if _, ok := KindLabels[n.Kind]; !ok {
+		return fmt.Errorf("未知的通知类型 %q", n.Kind)
+	}
+	return nil
+}
+
+// CreateCampaign stores a notice and a campaign sending it to audience at
+// sendAt (zero: now).
+func (o *Outbox) CreateCampaign(ctx context.Context, n *storage.Notice, a storage.Audience, sendAt time.Time) (storage.Campaign, error) {
+	if err := o.Validate(*n); err != nil {
+		return storage.Campaign{}, err
+	}
+	c := storage.Campaign{Audience: a, SendAt: sendAt}
+	if c.SendAt.IsZero() {
+		c.SendAt = o.now()
+	}
+	if err := o.db.CreateCampaign(ctx, n, &c); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// Pause holds a campaign's waiting deliveries.
+func (o *Outbox) Pause(ctx context.Context, id int64, reason string) error {
+	return o.transition(ctx, id, []string{storage.CampaignScheduled, storage.CampaignSending}, storage.CampaignPaused, reason)
+}
+
+// Resume releases a paused campaign.
+func (o *Outbox) Resume(ctx context.Context, id int64) error {
+	c, err := o.db.GetCampaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	to := storage.CampaignSending
+	if !c.ExpandedAt.Valid && c.SendAt.After(o.now()) {
+		to = storage.CampaignScheduled
+	}
+	return o.transition(ctx, id, []string{storage.CampaignPaused}, to, "")
+}
+
+// Cancel stops a campaign for good; deliveries already sent stay sent.
+func (o *Outbox) Cancel(ctx context.Context, id int64) error {
+	return o.transition(ctx, id, []string{storage.CampaignScheduled, storage.CampaignSending, storage.CampaignPaused},
+		storage.CampaignCancelled, "已取消")
+}
+
+func (o *Outbox) transition(ctx context.Context, id int64, from []string, to, reason string) error {
+	ok, err := o.db.SetCampaignStatus(ctx, id, from, to, reason)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrBadState
+	}
+	return nil
+}
+
+// expandBatch bounds the audience rows held in memory at once.
+const expandBatch = 1000
+
+// ExpandDue writes the deliveries of every campaign whose time has come
+// and returns how many rows it considered. Several instances may run it
+// at once: claiming a campaign is atomic and rows are unique.
+func (o *Outbox) ExpandDue(ctx context.Context) (int, error) {
+	due, err := o.db.DueCampaigns(ctx, o.now())
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, c := range due {
+		ok, err := o.db.ClaimCampaign(ctx, c.ID)
+		if err != nil || !ok {
+			if err != nil {
+				return total, err
+			}
+			continue
+		}
+		n, err := o.Expand(ctx, c)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// Expand writes a campaign's deliveries in batches.
+func (o *Outbox) Expand(ctx context.Context, c storage.Campaign) (int, error) {
+	n, err := o.db.GetNotice(ctx, c.NoticeID)
+	if err != nil {
+		return 0, err
+	}
+	source := "c" + strconv.FormatInt(c.ID, 10)
+	var after int64
+	total := 0
+	for {
+		last, k, err := o.db.ExpandBatch(ctx, c, source, n.Urgent, after, expandBatch)
+		if err != nil {
+			return total, err
+		}
+		if k == 0 {
+			break
+		}
+		total += k
+		after = last
+	}
+	if err := o.db.MarkExpanded(ctx, c.ID); err != nil {
+		return total, err
+	}
+	o.log.Info("campaign expanded", "campaign", c.ID, "recipients", total)
+	return total, nil
+}
