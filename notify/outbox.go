@@ -46,9 +46,9 @@ type Template struct {
 type Config struct {
 	PublicURL     string
 	Templates     map[string]Template
-	RatePerSecond float64       // 0 means no limit (benchmarks)
-	QuietHours    string        // "22:00-07:00" or empty
-	DailyQuota    int           // template messages per day
+	RatePerSecond float64 // 0 means no limit (benchmarks)
+	QuietHours    string  // "22:00-07:00" or empty
+	DailyQuota    int     // template messages per day
 	Loc           *time.Location
 	BatchSize     int           // deliveries claimed at once; default 200
 	Workers       int           // concurrent sends; default 16

@@ -89,7 +89,9 @@ func (db *DB) createNotice(ctx context.Context, x sqlx.ExtContext, n *Notice) er
 }
 
 // CreateNotice stores n and sets its id.
-func (db *DB) CreateNotice(ctx context.Context, n *Notice) error { return db.createNotice(ctx, db.w, n) }
+func (db *DB) CreateNotice(ctx context.Context, n *Notice) error {
+	return db.createNotice(ctx, db.w, n)
+}
 
 // GetNotice returns the notice with id, or ErrNotFound.
 func (db *DB) GetNotice(ctx context.Context, id int64) (Notice, error) {
