@@ -15,6 +15,7 @@ import (
 	"deputybot/config"
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/templates"
 	"deputybot/wechatsim"
@@ -70,6 +71,9 @@ type app struct {
 	sim    *wechatsim.Sim // simulator mode only
 	client *bot.Client
 	gw     *bot.Gateway
+	outbox *notify.Outbox
+	disp   *notify.Dispatcher
+	links  *notify.Signer
 }
 
 // The simulated account's credentials: fixed, so a restart keeps working
@@ -118,6 +122,13 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	dispCtx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopDispatch()
+	dispDone := make(chan struct{})
+	go func() {
+		defer close(dispDone)
+		a.disp.Run(dispCtx, time.Second)
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if a.sim != nil {
@@ -141,6 +152,12 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	stopDispatch()
+	select {
+	case <-dispDone:
+	case <-shutCtx.Done():
+		log.Warn("dispatcher still sending at shutdown; its claimed deliveries return to the queue when their lease ends")
 	}
 	if err := a.gw.Wait(shutCtx); err != nil {
 		log.Warn("late WeChat answers still running at shutdown", "err", err)
@@ -187,6 +204,13 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		Sender:  a.client,
 		Log:     a.log,
 	}
+	if a.links, err = notify.NewSigner(ctx, a.db); err != nil {
+		return nil, err
+	}
+	a.outbox = notify.New(a.db, outboxConfig(a.cfg, base), a.log)
+	if a.disp, err = notify.NewDispatcher(a.outbox, bot.NotifySender{Client: a.client}, a.links); err != nil {
+		return nil, err
+	}
 	deps := handlers.Deps{Log: a.log, DB: a.db, WeChat: handlers.WeChat(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil)}
 	if a.sim != nil {
 		deps.Sim = a.sim.Handler()
@@ -206,6 +230,24 @@ func (a *app) announce(e *env, base string) {
 	}
 	fmt.Fprintf(e.stderr, "  start page:  %s/\n  health:      %s/healthz\n", base, base)
 	fmt.Fprintln(e.stderr, "Press Ctrl-C to stop.")
+}
+
+// outboxConfig turns the configuration into the outbox's. In simulator
+// mode every notice kind gets a template, as a real account would have.
+func outboxConfig(cfg config.Config, base string) notify.Config {
+	tpls := map[string]notify.Template{}
+	for kind, t := range cfg.WeChat.Templates {
+		tpls[kind] = notify.Template{ID: t.ID, Fields: t.Fields}
+	}
+	if cfg.Simulated() && len(tpls) == 0 {
+		for kind := range notify.KindLabels {
+			tpls[kind] = notify.Template{ID: "SIM_" + kind, Fields: map[string]string{"thing1": "title", "time2": "time", "thing3": "note"}}
+		}
+	}
+	return notify.Config{
+		PublicURL: base, Templates: tpls, RatePerSecond: cfg.Delivery.RatePerSecond, QuietHours: cfg.Delivery.QuietHours,
+		DailyQuota: cfg.Delivery.DailyQuota, Loc: cfg.Location(),
+	}
 }
 
 // demoLogins lists a few unbound deputies with phones, for the simulator's

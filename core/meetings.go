@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/notify"
 	"errors"
 	"fmt"
 	"strings"
@@ -56,6 +57,7 @@ func RSVPLabel(status string) string {
 type Meetings struct {
 	db  *storage.DB
 	Now func() time.Time
+	Loc *time.Location // for the dates in notices
 }
 
 // NewMeetings returns the meetings service.
@@ -86,23 +88,30 @@ func (m *Meetings) Create(ctx context.Context, mt *Meeting) error {
 	return m.db.CreateMeeting(ctx, mt)
 }
 
-// Invite invites deputies and leaves each a pending ask to answer.
+// Invite invites deputies: the invitation notice and a pending RSVP ask
+// for each newly invited deputy are written with the invitations.
 func (m *Meetings) Invite(ctx context.Context, meetingID int64, deputyIDs []int64) (int, error) {
 	mt, err := m.db.GetMeeting(ctx, meetingID)
 	if err != nil {
 		return 0, err
 	}
-	n, err := m.db.Invite(ctx, meetingID, deputyIDs)
-	if err != nil {
-		return n, err
+	when := mt.StartsAt.In(m.loc()).Format("2006年1月2日 15:04")
+	push := storage.Push{
+		Notice: storage.Notice{Kind: notify.KindInvitation, Title: mt.Title, RefKind: "meeting", RefID: mt.ID,
+			Body: fmt.Sprintf("%s\n时间：%s\n地点：%s\n请于 %s 前回复是否参加。", MeetingKindLabel(mt.Kind), when, mt.Place,
+				mt.RSVPDeadline.In(m.loc()).Format("1月2日 15:04")),
+			Fields: map[string]string{"time": when, "place": mt.Place, "kind": MeetingKindLabel(mt.Kind),
+				"deadline": mt.RSVPDeadline.In(m.loc()).Format("1月2日 15:04"), "note": "回复“参加”或“请假”"}},
+		Ask: &storage.Ask{Flow: FlowRSVP, RefID: meetingID, Title: "会议活动回执：" + mt.Title},
 	}
-	title := "会议活动回执：" + mt.Title
-	for _, id := range deputyIDs {
-		if err := m.db.AddPendingAsk(ctx, id, FlowRSVP, meetingID, title); err != nil {
-			return n, err
-		}
+	return m.db.Invite(ctx, meetingID, deputyIDs, push)
+}
+
+func (m *Meetings) loc() *time.Location {
+	if m.Loc != nil {
+		return m.Loc
 	}
-	return n, nil
+	return time.Local
 }
 
 // RSVP records a deputy's answer; a leave needs a reason. It fails with

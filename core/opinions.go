@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/notify"
 	"errors"
 	"fmt"
 	"net/url"
@@ -198,7 +199,16 @@ func (s *Opinions) Reply(ctx context.Context, opinionID int64, reply string) err
 	case n > MaxOpinionRunes:
 		return ValidationError{{Field: "答复内容", Msg: fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", MaxOpinionRunes, n)}}
 	}
-	return s.db.ReplyOpinion(ctx, opinionID, reply)
+	o, err := s.db.GetOpinion(ctx, opinionID)
+	if err != nil {
+		return err
+	}
+	// The author is told in the same transaction as the reply is stored.
+	push := storage.Push{DeputyIDs: []int64{o.DeputyID}, Notice: storage.Notice{
+		Kind: notify.KindGeneral, Title: "意见建议已答复 " + o.Receipt, Body: reply,
+		Fields:  map[string]string{"number": o.Receipt, "status": "已答复", "time": s.now().Format("2006-01-02")},
+		RefKind: "opinion", RefID: o.ID}}
+	return s.db.ReplyOpinion(ctx, opinionID, reply, push)
 }
 
 // Close marks an opinion concluded (已办结).

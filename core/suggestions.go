@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/notify"
 	"errors"
 	"fmt"
 	"regexp"
@@ -355,23 +356,36 @@ func (s *Suggestions) RecordStep(ctx context.Context, st *SuggestionStep) error 
 		return ValidationError{{Field: "办理步骤", Msg: msg}}
 	}
 	st.At = s.Now()
-	err = s.db.AddSuggestionStep(ctx, st, sg.Status)
+	err = s.db.AddSuggestionStep(ctx, st, sg.Status, s.stepPushes(sg, st)...)
 	if errors.Is(err, storage.ErrConflict) {
 		return ValidationError{{Field: "办理步骤", Msg: "该建议的状态刚刚被他人更新，请刷新后重试"}}
 	}
-	if err != nil {
-		return err
+	return err
+}
+
+// stepPushes are the notices a step sends, in the step's transaction: a
+// progress notice to the suggestion's deputies for 答复, 办结 and 重新办理,
+// and with a reply a rating request that leaves each a pending ask.
+func (s *Suggestions) stepPushes(sg Suggestion, st *SuggestionStep) []storage.Push {
+	var ids []int64
+	for _, d := range sg.Deputies {
+		ids = append(ids, d.DeputyID)
 	}
+	status := map[string]string{storage.StepReplied: "已答复", storage.StepConcluded: "已办结", storage.StepRehandling: "重新办理"}[st.Kind]
+	if status == "" || len(ids) == 0 {
+		return nil
+	}
+	fields := map[string]string{"number": sg.Number, "unit": sg.HostUnit, "status": status,
+		"time": s.Now().Format("2006-01-02")}
+	pushes := []storage.Push{{DeputyIDs: ids, Notice: storage.Notice{Kind: notify.KindProgress,
+		Title: sg.Number + "建议" + status, Body: "《" + sg.Title + "》\n" + st.Note, Fields: fields, RefKind: "suggestion", RefID: sg.ID}}}
 	if st.Kind == storage.StepReplied {
-		// The reply opens the deputies' satisfaction rating: each gets a
-		// pending ask that their next message answers.
-		for _, d := range sg.Deputies {
-			if err := s.db.AddPendingAsk(ctx, d.DeputyID, FlowRate, sg.ID, "建议办理满意度测评："+sg.Number); err != nil {
-				return err
-			}
-		}
+		pushes = append(pushes, storage.Push{DeputyIDs: ids,
+			Notice: storage.Notice{Kind: notify.KindRatingRequest, Title: sg.Number + "建议办理满意度测评",
+				Body: "承办单位已答复，请对沟通方式、办理态度和办理结果作出评价。", Fields: fields, RefKind: "suggestion", RefID: sg.ID},
+			Ask: &storage.Ask{Flow: FlowRate, RefID: sg.ID, Title: "建议办理满意度测评：" + sg.Number}})
 	}
-	return nil
+	return pushes
 }
 
 func normalizeStep(st *SuggestionStep) ValidationError {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"deputybot/bot"
+	"deputybot/core"
 	"deputybot/handlers"
 	"deputybot/notify"
 	"deputybot/storage"
@@ -431,4 +432,81 @@ func TestFieldValue(t *testing.T) {
 			t.Errorf("FieldValue(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+func TestChangesPushTheirNoticesInTheSameTransaction(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, notify.Config{}, 5*time.Second)
+		ctx := context.Background()
+		openids := r.population(t, 2, 1, 0, 0)
+		all, _, err := db.ListDeputies(ctx, storage.DeputyFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lead, second, unbound := all[0], all[1], all[2]
+
+		meetings := core.NewMeetings(db)
+		meetings.Now = r.clock.Now
+		m := storage.Meeting{Kind: "study", Title: "代表履职学习班", StartsAt: r.clock.Now().Add(72 * time.Hour), Place: "省人大会议中心"}
+		if err := meetings.Create(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := meetings.Invite(ctx, m.ID, []int64{lead.ID, unbound.ID}); err != nil || n != 2 {
+			t.Fatalf("invite: %d %v", n, err)
+		}
+		if n, _ := meetings.Invite(ctx, m.ID, []int64{lead.ID}); n != 0 {
+			t.Fatal("inviting again should invite nobody new")
+		}
+		asks, _ := db.OpenAsks(ctx, lead.ID)
+		if len(asks) != 1 || asks[0].Flow != core.FlowRSVP {
+			t.Fatalf("asks after the invitation: %+v", asks)
+		}
+
+		sugs := core.NewSuggestions(db)
+		sugs.Now = r.clock.Now
+		sg := storage.Suggestion{Number: "第0300号", Title: "关于乡村公路养护的建议", LeadDeputyID: lead.ID, HostUnit: "省交通运输厅"}
+		if err := sugs.Create(ctx, &sg, []int64{second.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := sugs.RecordStep(ctx, &storage.SuggestionStep{SuggestionID: sg.ID, Kind: storage.StepReplied, Actor: "省交通运输厅",
+			ReplyCategory: "B", Note: "已安排专项资金"}); err != nil {
+			t.Fatal(err)
+		}
+
+		ops := core.NewOpinions(db)
+		receipt, err := ops.Submit(ctx, second.ID, core.Opinion{Category: storage.OpinionSocial, Body: "建议增加公交班次"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := ops.ByReceipt(ctx, receipt)
+		if err := ops.Reply(ctx, o.ID, "已转交市交通局研究办理"); err != nil {
+			t.Fatal(err)
+		}
+
+		r.drain(t)
+		titles := func(openid string) []string {
+			var out []string
+			for _, msg := range r.sim.Messages(openid) {
+				if msg.Kind == wechatsim.KindTemplate {
+					out = append(out, msg.Fields["thing1"])
+				}
+			}
+			return out
+		}
+		leadGot, secondGot := strings.Join(titles(openids[0]), "|"), strings.Join(titles(openids[1]), "|")
+		for _, want := range []string{"代表履职学习班", "已答复", "满意度测评"} {
+			if !strings.Contains(leadGot, want) {
+				t.Errorf("the lead deputy's messages %q lack %q", leadGot, want)
+			}
+		}
+		for _, want := range []string{"已答复", "满意度测评", "意见建议已答复"} {
+			if !strings.Contains(secondGot, want) {
+				t.Errorf("the seconder's messages %q lack %q", secondGot, want)
+			}
+		}
+		ds, _ := db.ListDeliveries(ctx, storage.DeliveryFilter{DeputyID: unbound.ID})
+		if len(ds) != 1 || ds[0].Status != storage.DeliverySkipped || ds[0].Reason != "未绑定微信" {
+			t.Fatalf("the unbound deputy's deliveries: %+v", ds)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/jmoiron/sqlx"
 	"time"
 )
 
@@ -22,6 +23,10 @@ type PendingAsk struct {
 // AddPendingAsk records that the deputy is asked to answer flow about ref;
 // asking again is harmless and re-opens an answered ask.
 func (db *DB) AddPendingAsk(ctx context.Context, deputyID int64, flow string, refID int64, title string) error {
+	return db.addPendingAsk(ctx, db.w, deputyID, flow, refID, title)
+}
+
+func (db *DB) addPendingAsk(ctx context.Context, x sqlx.ExecerContext, deputyID int64, flow string, refID int64, title string) error {
 	now := db.now().UTC()
 	q := `INSERT INTO pending_asks (deputy_id, flow, ref_id, title, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (deputy_id, flow, ref_id) DO UPDATE SET done_at = NULL, title = excluded.title`
@@ -29,7 +34,7 @@ func (db *DB) AddPendingAsk(ctx context.Context, deputyID int64, flow string, re
 		q = `INSERT INTO pending_asks (deputy_id, flow, ref_id, title, created_at) VALUES (?, ?, ?, ?, ?)
 		ON DUPLICATE KEY UPDATE done_at = NULL, title = VALUES(title)`
 	}
-	if _, err := db.w.ExecContext(ctx, q, deputyID, flow, refID, title, now); err != nil {
+	if _, err := x.ExecContext(ctx, q, deputyID, flow, refID, title, now); err != nil {
 		return fmt.Errorf("storage: add pending ask: %w", err)
 	}
 	return nil

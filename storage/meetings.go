@@ -73,21 +73,29 @@ func (db *DB) GetMeeting(ctx context.Context, id int64) (Meeting, error) {
 }
 
 // Invite invites the deputies to the meeting; inviting twice is harmless.
-// It returns how many invitations are new.
-func (db *DB) Invite(ctx context.Context, meetingID int64, deputyIDs []int64) (int, error) {
+// It returns how many invitations are new. The pushes (the invitation
+// notice and its RSVP asks) are written in the same transaction, to the
+// newly invited only.
+func (db *DB) Invite(ctx context.Context, meetingID int64, deputyIDs []int64, pushes ...Push) (int, error) {
 	n := 0
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		now := db.now().UTC()
+		var fresh []int64
 		for _, id := range deputyIDs {
 			res, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO invitations (meeting_id, deputy_id, status, invited_at)
 				VALUES (?, ?, ?, ?)`, meetingID, id, RSVPPending, now)
 			if err != nil {
 				return fmt.Errorf("storage: invite: %w", err)
 			}
-			k, _ := res.RowsAffected()
-			n += int(k)
+			if k, _ := res.RowsAffected(); k > 0 {
+				fresh = append(fresh, id)
+			}
 		}
-		return nil
+		n = len(fresh)
+		for i := range pushes {
+			pushes[i].DeputyIDs = fresh
+		}
+		return db.enqueueAll(ctx, tx, fmt.Sprintf("m%d", meetingID), pushes)
 	})
 	return n, err
 }

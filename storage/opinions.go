@@ -310,8 +310,9 @@ func (db *DB) OpinionsOfDeputy(ctx context.Context, deputyID int64, limit int) (
 
 // ReplyOpinion records the staff's reply to an opinion and marks it
 // answered (a concluded one stays concluded). ErrNotFound if it is missing.
-func (db *DB) ReplyOpinion(ctx context.Context, id int64, reply string) error {
-	return db.updateOpinion(ctx, id, `UPDATE opinions SET staff_reply = ?, replied_at = ?,
+// The pushes (the reply to the author) are written in the same transaction.
+func (db *DB) ReplyOpinion(ctx context.Context, id int64, reply string, pushes ...Push) error {
+	return db.updateOpinionPushing(ctx, id, pushes, `UPDATE opinions SET staff_reply = ?, replied_at = ?,
 		status = CASE WHEN status = ? THEN status ELSE ? END WHERE id = ?`,
 		reply, db.now().UTC(), OpinionClosed, OpinionAnswered, id)
 }
@@ -322,6 +323,10 @@ func (db *DB) CloseOpinion(ctx context.Context, id int64) error {
 }
 
 func (db *DB) updateOpinion(ctx context.Context, id int64, q string, args ...any) error {
+	return db.updateOpinionPushing(ctx, id, nil, q, args...)
+}
+
+func (db *DB) updateOpinionPushing(ctx context.Context, id int64, pushes []Push, q string, args ...any) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var one int
 		err := tx.GetContext(ctx, &one, `SELECT 1 FROM opinions WHERE id = ?`, id)
@@ -334,7 +339,7 @@ func (db *DB) updateOpinion(ctx context.Context, id int64, q string, args ...any
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("storage: update opinion %d: %w", id, err)
 		}
-		return nil
+		return db.enqueueAll(ctx, tx, fmt.Sprintf("op%d.%d", id, db.now().UnixNano()), pushes)
 	})
 }
 

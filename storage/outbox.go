@@ -305,15 +305,7 @@ func (db *DB) ExpandBatch(ctx context.Context, c Campaign, source string, urgent
 		reason, next_at, created_at) VALUES `)
 	vals := make([]any, 0, len(rows)*10)
 	for i, r := range rows {
-		status, reason := DeliveryQueued, ""
-		switch {
-		case r.Status == StatusEnded:
-			status, reason = DeliverySkipped, "代表资格已终止"
-		case !r.OpenID.Valid:
-			status, reason = DeliverySkipped, "未绑定微信"
-		case r.Following.Valid && !r.Following.Bool:
-			status, reason = DeliverySkipped, "已取消关注"
-		}
+		status, reason := skipReason(r.Status, r.OpenID.Valid, r.Following)
 		if i > 0 {
 			q.WriteString(",")
 		}

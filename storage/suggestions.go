@@ -330,13 +330,18 @@ type SuggestionStep struct {
 // is still in that status, else ErrConflict: the caller validated the
 // transition against what it read, and this keeps a concurrent change from
 // slipping in between. A missing suggestion gives ErrNotFound.
-func (db *DB) AddSuggestionStep(ctx context.Context, st *SuggestionStep, expectStatus string) error {
+// The pushes (progress notices, rating requests) are written in the same
+// transaction.
+func (db *DB) AddSuggestionStep(ctx context.Context, st *SuggestionStep, expectStatus string, pushes ...Push) error {
 	if st.At.IsZero() {
 		st.At = db.now()
 	}
 	st.At = st.At.UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		return db.addStep(ctx, tx, st, expectStatus)
+		if err := db.addStep(ctx, tx, st, expectStatus); err != nil {
+			return err
+		}
+		return db.enqueueAll(ctx, tx, fmt.Sprintf("st%d", st.ID), pushes)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: suggestion %d step %s: %w", st.SuggestionID, st.Kind, err)

@@ -1,0 +1,100 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Push is a notice caused by a change (a suggestion step, an invitation, a
+// reply), written in the same transaction as the change, so the change is
+// never recorded without its notification, nor the reverse.
+type Push struct {
+	Notice    Notice
+	DeputyIDs []int64
+	// Ask, when set, leaves each deputy a pending ask the chat answers.
+	Ask *Ask
+}
+
+// Ask is a pending ask to leave with a push.
+type Ask struct {
+	Flow  string
+	RefID int64
+	Title string
+}
+
+// enqueue writes p's notice, one delivery per deputy under source (skipped
+// with the reason for those who cannot be reached), and its asks.
+func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, source string, p Push) error {
+	if len(p.DeputyIDs) == 0 {
+		return nil
+	}
+	if err := db.createNotice(ctx, tx, &p.Notice); err != nil {
+		return err
+	}
+	q, args, err := sqlx.In(`SELECT d.id, d.openid, d.status, f.following FROM deputies d
+		LEFT JOIN followers f ON f.openid = d.openid WHERE d.id IN (?)`, p.DeputyIDs)
+	if err != nil {
+		return err
+	}
+	var rows []struct {
+		ID        int64          `db:"id"`
+		OpenID    sql.NullString `db:"openid"`
+		Status    string         `db:"status"`
+		Following sql.NullBool   `db:"following"`
+	}
+	if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+		return fmt.Errorf("storage: push recipients: %w", err)
+	}
+	now := db.now().UTC()
+	var b strings.Builder
+	b.WriteString(db.insertIgnore() + ` INTO deliveries (source, notice_id, deputy_id, openid, status, urgent, reason,
+		next_at, created_at) VALUES `)
+	vals := make([]any, 0, len(rows)*9)
+	for i, r := range rows {
+		status, reason := skipReason(r.Status, r.OpenID.Valid, r.Following)
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		vals = append(vals, source, p.Notice.ID, r.ID, r.OpenID.String, status, p.Notice.Urgent, reason, now, now)
+	}
+	if _, err := tx.ExecContext(ctx, b.String(), vals...); err != nil {
+		return fmt.Errorf("storage: push deliveries: %w", err)
+	}
+	if p.Ask == nil {
+		return nil
+	}
+	for _, id := range p.DeputyIDs {
+		if err := db.addPendingAsk(ctx, tx, id, p.Ask.Flow, p.Ask.RefID, p.Ask.Title); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// skipReason says whether a deputy can be reached, and why not.
+func skipReason(status string, bound bool, following sql.NullBool) (string, string) {
+	switch {
+	case status == StatusEnded:
+		return DeliverySkipped, "代表资格已终止"
+	case !bound:
+		return DeliverySkipped, "未绑定微信"
+	case following.Valid && !following.Bool:
+		return DeliverySkipped, "已取消关注"
+	}
+	return DeliveryQueued, ""
+}
+
+// enqueueAll writes each push under source.N.
+func (db *DB) enqueueAll(ctx context.Context, tx *sqlx.Tx, source string, pushes []Push) error {
+	for i, p := range pushes {
+		if err := db.enqueue(ctx, tx, fmt.Sprintf("%s.%d", source, i), p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
