@@ -246,7 +246,7 @@ func outboxConfig(cfg config.Config, base string) notify.Config {
 	}
 	return notify.Config{
 		PublicURL: base, Templates: tpls, RatePerSecond: cfg.Delivery.RatePerSecond, QuietHours: cfg.Delivery.QuietHours,
-		DailyQuota: cfg.Delivery.DailyQuota, Loc: cfg.Location(),
+		DailyQuota: cfg.Delivery.DailyQuota, Loc: cfg.Location(), Lease: cfg.Delivery.Lease,
 	}
 }
 

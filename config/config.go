@@ -78,6 +78,9 @@ type Delivery struct {
 	RatePerSecond float64 `yaml:"rate_per_second"`
 	QuietHours    string  `yaml:"quiet_hours"`
 	DailyQuota    int     `yaml:"daily_quota"`
+	// Lease is how long a dispatcher owns a claimed delivery; after a crash
+	// the delivery is sent again (with the same client_msg_id) once it ends.
+	Lease time.Duration `yaml:"lease"`
 }
 
 // Conversation tunes the chat engine.
@@ -100,7 +103,7 @@ func Default() Config {
 			APIBase: "https://api.weixin.qq.com",
 		},
 		Timezone:     "Asia/Shanghai",
-		Delivery:     Delivery{RatePerSecond: 20, QuietHours: "22:00-07:00", DailyQuota: 100000},
+		Delivery:     Delivery{RatePerSecond: 20, QuietHours: "22:00-07:30", DailyQuota: 100000, Lease: 2 * time.Minute},
 		Conversation: Conversation{IdleTimeout: 30 * time.Minute},
 		Log:          Log{Level: "info", Format: "text"},
 	}
@@ -231,6 +234,9 @@ func (c Config) Validate() error {
 	if c.Delivery.DailyQuota <= 0 {
 		bad("delivery.daily_quota", "must be greater than 0, got %d", c.Delivery.DailyQuota)
 	}
+	if c.Delivery.Lease < time.Second || c.Delivery.Lease > 9*time.Minute {
+		bad("delivery.lease", "must be between 1s and 9m (inside WeChat's 10-minute client_msg_id window), got %s", c.Delivery.Lease)
+	}
 	if c.Conversation.IdleTimeout < time.Minute {
 		bad("conversation.idle_timeout", "must be at least 1m, got %s", c.Conversation.IdleTimeout)
 	}
@@ -322,6 +328,11 @@ var envSetters = map[string]func(*Config, string) error{
 	"DEPUTYBOT_LOG_FORMAT":               str(func(c *Config) *string { return &c.Log.Format }),
 	"DEPUTYBOT_DELIVERY_RATE_PER_SECOND": parsed(func(c *Config, v string) error { return scan(v, &c.Delivery.RatePerSecond) }),
 	"DEPUTYBOT_DELIVERY_DAILY_QUOTA":     parsed(func(c *Config, v string) error { return scan(v, &c.Delivery.DailyQuota) }),
+	"DEPUTYBOT_DELIVERY_LEASE": parsed(func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.Delivery.Lease = d
+		return err
+	}),
 	"DEPUTYBOT_CONVERSATION_IDLE_TIMEOUT": parsed(func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		c.Conversation.IdleTimeout = d
