@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -509,4 +510,33 @@ func TestChangesPushTheirNoticesInTheSameTransaction(t *testing.T) {
 			t.Fatalf("the unbound deputy's deliveries: %+v", ds)
 		}
 	})
+}
+
+func TestAnExpansionCutShortIsFinishedByTheNextPass(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	r := newRig(t, db, notify.Config{}, 5*time.Second)
+	ctx := context.Background()
+	openids := r.population(t, 5, 0, 0, 0)
+	c, err := r.out.CreateCampaign(ctx, general("中断的展开"), storage.Audience{All: true}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An instance claims the campaign, writes part of the audience and dies.
+	if ok, err := db.ClaimCampaign(ctx, c.ID); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	got, _ := db.GetCampaign(ctx, c.ID)
+	if _, _, err := db.ExpandBatch(ctx, got, "c"+strconv.FormatInt(c.ID, 10), false, 0, 2); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Add(5 * time.Minute)
+	r.drain(t)
+	for _, o := range openids {
+		if n := templatesTo(r.sim, o); n != 1 {
+			t.Fatalf("%s got %d messages", o, n)
+		}
+	}
+	if got, _ := db.GetCampaign(ctx, c.ID); got.Status != storage.CampaignDone {
+		t.Fatalf("campaign %s", got.Status)
+	}
 }

@@ -208,6 +208,19 @@ func (o *Outbox) ExpandDue(ctx context.Context) (int, error) {
 			return total, err
 		}
 	}
+	// A campaign whose expansion was cut short by a crash is finished by
+	// whoever comes next: rows already written are left alone.
+	stale, err := o.db.StaleExpansions(ctx, o.now().Add(-o.cfg.Lease))
+	if err != nil {
+		return total, err
+	}
+	for _, c := range stale {
+		n, err := o.Expand(ctx, c)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
 	return total, nil
 }
 

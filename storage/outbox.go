@@ -382,3 +382,19 @@ func (db *DB) CampaignCounts(ctx context.Context, id int64) (map[string]int, err
 	}
 	return out, rows.Err()
 }
+
+// StaleExpansions returns campaigns claimed for sending whose expansion
+// never finished (the instance expanding them died) and that were due
+// before before.
+func (db *DB) StaleExpansions(ctx context.Context, before time.Time) ([]Campaign, error) {
+	var cs []Campaign
+	err := db.w.SelectContext(ctx, &cs, `SELECT `+campaignCols+` FROM campaigns WHERE status = ? AND expanded_at IS NULL
+		AND send_at <= ? ORDER BY send_at`, CampaignSending, before.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("storage: stale expansions: %w", err)
+	}
+	for i := range cs {
+		_ = json.Unmarshal([]byte(cs[i].AudienceJS), &cs[i].Audience)
+	}
+	return cs, nil
+}
