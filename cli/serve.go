@@ -98,6 +98,10 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	}
 	defer db.Close()
 	a := &app{cfg: cfg, log: log, db: db}
+	sched, err := newJobScheduler(db, cfg, log)
+	if err != nil {
+		return err
+	}
 	if cfg.DemoData() {
 		if err := seedDemo(ctx, db, log); err != nil {
 			return err
@@ -113,6 +117,12 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if cfg.Scheduler.Enabled {
+		if err := sched.Start(ctx); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	srv := &http.Server{
 		Handler:           h,
@@ -152,6 +162,9 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	if err := sched.Stop(shutCtx); err != nil {
+		log.Warn("scheduled jobs still running at shutdown", "err", err)
 	}
 	stopDispatch()
 	select {

@@ -25,6 +25,7 @@ type Config struct {
 	Delivery     Delivery     `yaml:"delivery"`
 	Conversation Conversation `yaml:"conversation"`
 	Log          Log          `yaml:"log"`
+	Scheduler    Scheduler    `yaml:"scheduler"`
 	// TextsDir is a directory of *.tmpl files overriding the texts deputies
 	// read (see templates/messages.tmpl); empty uses the built-in texts.
 	TextsDir string `yaml:"texts_dir"`
@@ -88,6 +89,16 @@ type Conversation struct {
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
 }
 
+// Scheduler configures the background jobs (`deputybot job list`).
+type Scheduler struct {
+	// Enabled runs the jobs in serve. Of several instances sharing one
+	// MySQL only one runs them anyway; false leaves this instance out.
+	Enabled bool `yaml:"enabled"`
+	// Jobs overrides a job's schedule by name: a 5-field cron spec in the
+	// configured time zone ("40 3 * * *"), or "off".
+	Jobs map[string]string `yaml:"jobs"`
+}
+
 // Log selects the log level and format.
 type Log struct {
 	Level  string `yaml:"level"`
@@ -106,6 +117,7 @@ func Default() Config {
 		Delivery:     Delivery{RatePerSecond: 20, QuietHours: "22:00-07:30", DailyQuota: 100000, Lease: 2 * time.Minute},
 		Conversation: Conversation{IdleTimeout: 30 * time.Minute},
 		Log:          Log{Level: "info", Format: "text"},
+		Scheduler:    Scheduler{Enabled: true},
 	}
 }
 
@@ -250,6 +262,11 @@ func (c Config) Validate() error {
 	default:
 		bad("log.format", "%q must be text or json", c.Log.Format)
 	}
+	for name, spec := range c.Scheduler.Jobs {
+		if strings.TrimSpace(spec) == "" {
+			bad("scheduler.jobs."+name, "must be a cron spec such as \"40 3 * * *\", or off")
+		}
+	}
 	if len(errs) == 0 {
 		return nil
 	}
@@ -338,6 +355,7 @@ var envSetters = map[string]func(*Config, string) error{
 		c.Conversation.IdleTimeout = d
 		return err
 	}),
+	"DEPUTYBOT_SCHEDULER_ENABLED": parsed(func(c *Config, v string) error { return scan(v, &c.Scheduler.Enabled) }),
 	"DEPUTYBOT_DEMO": parsed(func(c *Config, v string) error {
 		var b bool
 		err := scan(v, &b)

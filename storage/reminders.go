@@ -1,0 +1,118 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Enqueue writes a push under source in its own transaction; a deputy
+// already pushed under source is left alone, so a job that runs twice
+// sends once.
+func (db *DB) Enqueue(ctx context.Context, source string, p Push) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error { return db.enqueue(ctx, tx, source, p) })
+}
+
+// ReminderTarget is one thing to remind about and whom.
+type ReminderTarget struct {
+	RefID     int64
+	Title     string
+	When      time.Time // the meeting's start, the survey's close …
+	DeputyIDs []int64
+}
+
+func (db *DB) targets(ctx context.Context, q string, args ...any) ([]ReminderTarget, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: reminders: %w", err)
+	}
+	defer rows.Close()
+	var out []ReminderTarget
+	idx := map[int64]int{}
+	for rows.Next() {
+		var ref, dep int64
+		var title string
+		var when time.Time
+		if err := rows.Scan(&ref, &title, &when, &dep); err != nil {
+			return nil, err
+		}
+		i, ok := idx[ref]
+		if !ok {
+			i = len(out)
+			idx[ref] = i
+			out = append(out, ReminderTarget{RefID: ref, Title: title, When: when.UTC()})
+		}
+		out[i].DeputyIDs = append(out[i].DeputyIDs, dep)
+	}
+	return out, rows.Err()
+}
+
+// MeetingsStartingBetween lists meetings starting in [from, to) with the
+// deputies whose invitation has status.
+func (db *DB) MeetingsStartingBetween(ctx context.Context, from, to time.Time, status string) ([]ReminderTarget, error) {
+	return db.targets(ctx, `SELECT m.id, m.title, m.starts_at, i.deputy_id FROM meetings m
+		JOIN invitations i ON i.meeting_id = m.id
+		WHERE m.starts_at >= ? AND m.starts_at < ? AND i.status = ? ORDER BY m.id, i.deputy_id`, from.UTC(), to.UTC(), status)
+}
+
+// OpenRSVPs lists meetings whose RSVP deadline is after now with the
+// deputies who have not answered.
+func (db *DB) OpenRSVPs(ctx context.Context, now time.Time) ([]ReminderTarget, error) {
+	return db.targets(ctx, `SELECT m.id, m.title, m.rsvp_deadline, i.deputy_id FROM meetings m
+		JOIN invitations i ON i.meeting_id = m.id
+		WHERE m.rsvp_deadline > ? AND i.status = ? ORDER BY m.id, i.deputy_id`, now.UTC(), RSVPPending)
+}
+
+// UnratedReplies lists suggestions replied before repliedBefore with the
+// deputies who have not rated the current reply.
+func (db *DB) UnratedReplies(ctx context.Context, repliedBefore time.Time) ([]ReminderTarget, error) {
+	return db.targets(ctx, `SELECT s.id, s.number, s.replied_at, sd.deputy_id FROM suggestions s
+		JOIN suggestion_deputies sd ON sd.suggestion_id = s.id
+		LEFT JOIN suggestion_ratings r ON r.suggestion_id = s.id AND r.deputy_id = sd.deputy_id
+		WHERE s.status IN (?, ?, ?) AND s.replied_at IS NOT NULL AND s.replied_at < ?
+		AND (r.id IS NULL OR r.rated_at < s.replied_at) ORDER BY s.id, sd.deputy_id`,
+		SuggestionReplied, SuggestionConcluded, SuggestionRehandling, repliedBefore.UTC())
+}
+
+// SurveysClosingBetween lists open surveys closing in [from, to) with the
+// active bound deputies who have not answered.
+func (db *DB) SurveysClosingBetween(ctx context.Context, from, to time.Time) ([]ReminderTarget, error) {
+	return db.targets(ctx, `SELECT s.id, s.title, s.closes_at, d.id FROM surveys s
+		JOIN deputies d ON d.status = 'active' AND d.openid IS NOT NULL
+		WHERE s.opens_at <= ? AND s.closes_at >= ? AND s.closes_at < ?
+		AND NOT EXISTS (SELECT 1 FROM survey_participants p WHERE p.survey_id = s.id AND p.deputy_id = d.id)
+		ORDER BY s.id, d.id`, from.UTC(), from.UTC(), to.UTC())
+}
+
+// SolicitationsClosingBetween lists open solicitations closing in [from, to)
+// with the active bound deputies who have sent no opinion on them.
+func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Time) ([]ReminderTarget, error) {
+	return db.targets(ctx, `SELECT s.id, s.title, s.closes_at, d.id FROM solicitations s
+		JOIN deputies d ON d.status = 'active' AND d.openid IS NOT NULL
+		WHERE s.opens_at <= ? AND s.closes_at >= ? AND s.closes_at < ?
+		AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.solicitation_id = s.id AND o.deputy_id = d.id)
+		ORDER BY s.id, d.id`, from.UTC(), from.UTC(), to.UTC())
+}
+
+// OverdueSuggestions counts unfinished suggestions per host unit whose
+// deadline is before by (near or past it), for the staff digest.
+func (db *DB) OverdueSuggestions(ctx context.Context, by time.Time) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT host_unit, COUNT(*) FROM suggestions WHERE deadline IS NOT NULL
+		AND deadline < ? AND status IN (?, ?, ?) GROUP BY host_unit`, by.UTC(), SuggestionAssigned, SuggestionHandling, SuggestionRehandling)
+	if err != nil {
+		return nil, fmt.Errorf("storage: overdue suggestions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var unit string
+		var n int
+		if err := rows.Scan(&unit, &n); err != nil {
+			return nil, err
+		}
+		out[unit] = n
+	}
+	return out, rows.Err()
+}
