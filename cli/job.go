@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"deputybot/config"
+	"deputybot/notify"
 	"deputybot/scheduler"
 	"deputybot/storage"
 )
@@ -18,9 +19,9 @@ import (
 // defaultJobs is every job the server schedules; `job list` and `job run`
 // show and run the same set.
 func defaultJobs(db *storage.DB, cfg config.Config, log *slog.Logger) []scheduler.Job {
-	return []scheduler.Job{
-		scheduler.CleanupJob(db, scheduler.DefaultRetention),
-	}
+	outbox := notify.New(db, outboxConfig(cfg, cfg.HTTP.PublicURL), log)
+	return append([]scheduler.Job{scheduler.CleanupJob(db, scheduler.DefaultRetention)},
+		scheduler.DeputyJobs(db, outbox, cfg.Location())...)
 }
 
 // newJobScheduler returns a scheduler with defaultJobs registered, in the

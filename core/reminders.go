@@ -1,0 +1,153 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"deputybot/notify"
+	"deputybot/storage"
+)
+
+// Reminders sends the time-based reminders the scheduler runs. Each
+// reminder's source names what and when, so a job that runs twice (a
+// retry, a catch-up after downtime) reminds each deputy once.
+type Reminders struct {
+	db  *storage.DB
+	loc *time.Location
+}
+
+// NewReminders returns the reminders service; loc formats dates.
+func NewReminders(db *storage.DB, loc *time.Location) *Reminders {
+	if loc == nil {
+		loc = time.Local
+	}
+	return &Reminders{db: db, loc: loc}
+}
+
+// push sends one reminder per target and counts the targets reminded.
+func (r *Reminders) push(ctx context.Context, targets []storage.ReminderTarget, source func(t storage.ReminderTarget) string,
+	notice func(t storage.ReminderTarget) storage.Notice, ask func(t storage.ReminderTarget) *storage.Ask) (int, error) {
+	n := 0
+	for _, t := range targets {
+		p := storage.Push{Notice: notice(t), DeputyIDs: t.DeputyIDs}
+		if ask != nil {
+			p.Ask = ask(t)
+		}
+		if err := r.db.Enqueue(ctx, source(t), p); err != nil {
+			return n, err
+		}
+		n += len(t.DeputyIDs)
+	}
+	return n, nil
+}
+
+func (r *Reminders) date(t time.Time) string { return t.In(r.loc).Format("1月2日 15:04") }
+
+// Meetings reminds attending deputies 3 days and 1 day before a meeting,
+// and invitees who have not answered, once a day until the RSVP deadline.
+func (r *Reminders) Meetings(ctx context.Context, now time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	for _, w := range []struct {
+		key      string
+		from, to time.Duration
+	}{{"3d", 48 * time.Hour, 72 * time.Hour}, {"1d", 0, 24 * time.Hour}} {
+		ts, err := r.db.MeetingsStartingBetween(ctx, now.Add(w.from), now.Add(w.to), storage.RSVPAttend)
+		if err != nil {
+			return counts, err
+		}
+		n, err := r.push(ctx, ts,
+			func(t storage.ReminderTarget) string { return fmt.Sprintf("mr%s-%d", w.key, t.RefID) },
+			func(t storage.ReminderTarget) storage.Notice {
+				return storage.Notice{Kind: notify.KindReminder, Title: "会议活动提醒：" + t.Title, RefKind: "meeting", RefID: t.RefID,
+					Body:   fmt.Sprintf("您报名参加的“%s”将于 %s 开始，请按时参加。", t.Title, r.date(t.When)),
+					Fields: map[string]string{"time": r.date(t.When), "note": "请按时参加"}}
+			}, nil)
+		counts["meeting_"+w.key] += n
+		if err != nil {
+			return counts, err
+		}
+	}
+	ts, err := r.db.OpenRSVPs(ctx, now)
+	if err != nil {
+		return counts, err
+	}
+	day := now.In(r.loc).Format("20060102")
+	n, err := r.push(ctx, ts,
+		func(t storage.ReminderTarget) string { return fmt.Sprintf("rsvp%d-%s", t.RefID, day) },
+		func(t storage.ReminderTarget) storage.Notice {
+			return storage.Notice{Kind: notify.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: t.RefID,
+				Body:   fmt.Sprintf("“%s”的回执将于 %s 截止，请回复“参加”或“请假”。", t.Title, r.date(t.When)),
+				Fields: map[string]string{"time": r.date(t.When), "note": t.Title}}
+		},
+		func(t storage.ReminderTarget) *storage.Ask {
+			return &storage.Ask{Flow: FlowRSVP, RefID: t.RefID, Title: "会议活动回执：" + t.Title}
+		})
+	counts["rsvp"] = n
+	return counts, err
+}
+
+// Ratings reminds deputies who have not rated a reply after 3 days, and
+// once more after 6; never more than twice.
+func (r *Reminders) Ratings(ctx context.Context, now time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	for i, age := range []time.Duration{3 * 24 * time.Hour, 6 * 24 * time.Hour} {
+		ts, err := r.db.UnratedReplies(ctx, now.Add(-age))
+		if err != nil {
+			return counts, err
+		}
+		round := i + 1
+		n, err := r.push(ctx, ts,
+			func(t storage.ReminderTarget) string { return fmt.Sprintf("rr%d-%d-%d", round, t.RefID, t.When.Unix()) },
+			func(t storage.ReminderTarget) storage.Notice {
+				return storage.Notice{Kind: notify.KindReminder, Title: t.Title + "建议待测评", RefKind: "suggestion", RefID: t.RefID,
+					Body:   "承办单位已答复您的建议，请抽空进行满意度测评。",
+					Fields: map[string]string{"number": t.Title, "status": "待测评"}}
+			},
+			func(t storage.ReminderTarget) *storage.Ask {
+				return &storage.Ask{Flow: FlowRate, RefID: t.RefID, Title: "建议办理满意度测评：" + t.Title}
+			})
+		counts[fmt.Sprintf("round%d", round)] = n
+		if err != nil {
+			return counts, err
+		}
+	}
+	return counts, nil
+}
+
+// Closing reminds deputies who have not answered a survey or a draft
+// regulation's solicitation two days before it closes.
+func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	surveys, err := r.db.SurveysClosingBetween(ctx, now, now.Add(48*time.Hour))
+	if err != nil {
+		return counts, err
+	}
+	n, err := r.push(ctx, surveys,
+		func(t storage.ReminderTarget) string { return fmt.Sprintf("svr-%d", t.RefID) },
+		func(t storage.ReminderTarget) storage.Notice {
+			return storage.Notice{Kind: notify.KindReminder, Title: "问卷即将截止：" + t.Title, RefKind: "survey", RefID: t.RefID,
+				Body:   fmt.Sprintf("问卷“%s”将于 %s 截止，回复“问卷”即可填写。", t.Title, r.date(t.When)),
+				Fields: map[string]string{"time": r.date(t.When), "note": "回复“问卷”填写"}}
+		},
+		func(t storage.ReminderTarget) *storage.Ask {
+			return &storage.Ask{Flow: "survey", RefID: t.RefID, Title: "问卷：" + t.Title}
+		})
+	counts["survey"] = n
+	if err != nil {
+		return counts, err
+	}
+	sols, err := r.db.SolicitationsClosingBetween(ctx, now, now.Add(48*time.Hour))
+	if err != nil {
+		return counts, err
+	}
+	n, err = r.push(ctx, sols,
+		func(t storage.ReminderTarget) string { return fmt.Sprintf("solr-%d", t.RefID) },
+		func(t storage.ReminderTarget) storage.Notice {
+			return storage.Notice{Kind: notify.KindReminder, Title: "征求意见即将截止", RefKind: "solicitation", RefID: t.RefID,
+				Body:   fmt.Sprintf("%s将于 %s 截止，回复“意见”即可提出意见。", t.Title, r.date(t.When)),
+				Fields: map[string]string{"time": r.date(t.When), "note": t.Title}}
+		}, nil)
+	counts["solicitation"] = n
+	return counts, err
+}

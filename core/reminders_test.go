@@ -1,0 +1,84 @@
+package core_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"deputybot/core"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+func remindersOf(t *testing.T, db *storage.DB, deputyID int64) int {
+	t.Helper()
+	ds, err := db.ListDeliveries(context.Background(), storage.DeliveryFilter{DeputyID: deputyID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ds)
+}
+
+func TestRemindersGoOncePerOccasion(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return now })
+		mk := func(name, phone string) storage.Deputy {
+			d := storage.Deputy{Name: name, Level: storage.LevelProvincial, Phone: phone, OpenID: "o-" + phone}
+			if err := db.CreateDeputy(ctx, &d); err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		attending, silent := mk("参加者", "13600000001"), mk("未回复者", "13600000002")
+		meetings := core.NewMeetings(db)
+		meetings.Now = func() time.Time { return now }
+		m := storage.Meeting{Kind: "research", Title: "专题调研", StartsAt: now.Add(60 * time.Hour), RSVPDeadline: now.Add(30 * time.Hour)}
+		if err := meetings.Create(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := meetings.Invite(ctx, m.ID, []int64{attending.ID, silent.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := meetings.RSVP(ctx, m.ID, attending.ID, storage.RSVPAttend, "", "wechat"); err != nil {
+			t.Fatal(err)
+		}
+		rem := core.NewReminders(db, time.UTC)
+		baseA, baseS := remindersOf(t, db, attending.ID), remindersOf(t, db, silent.ID)
+		for i := 0; i < 2; i++ { // a second run (a catch-up) sends nothing more
+			counts, err := rem.Meetings(ctx, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 && (counts["meeting_3d"] != 1 || counts["rsvp"] != 1) {
+				t.Fatalf("counts %v", counts)
+			}
+		}
+		if got := remindersOf(t, db, attending.ID) - baseA; got != 1 {
+			t.Fatalf("the attending deputy got %d reminders, want 1 (3 days before)", got)
+		}
+		if got := remindersOf(t, db, silent.ID) - baseS; got != 1 {
+			t.Fatalf("the silent deputy got %d RSVP reminders, want 1", got)
+		}
+
+		sugs := core.NewSuggestions(db)
+		sugs.Now = func() time.Time { return now }
+		sg := storage.Suggestion{Number: "第0901号", Title: "测评提醒", LeadDeputyID: silent.ID, HostUnit: "省教育厅"}
+		if err := sugs.Create(ctx, &sg, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := sugs.RecordStep(ctx, &storage.SuggestionStep{SuggestionID: sg.ID, Kind: storage.StepReplied, Actor: "省教育厅", ReplyCategory: "A", Note: "已办"}); err != nil {
+			t.Fatal(err)
+		}
+		base := remindersOf(t, db, silent.ID)
+		for _, days := range []int{1, 4, 4, 7, 10} {
+			if _, err := rem.Ratings(ctx, now.Add(time.Duration(days)*24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := remindersOf(t, db, silent.ID) - base; got != 2 {
+			t.Fatalf("%d rating reminders, want at most 2", got)
+		}
+	})
+}

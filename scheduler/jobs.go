@@ -1,0 +1,45 @@
+package scheduler
+
+import (
+	"context"
+	"time"
+
+	"deputybot/core"
+	"deputybot/notify"
+	"deputybot/storage"
+)
+
+// DeputyJobs are the jobs that push to deputies: due campaigns, meeting
+// and RSVP reminders, rating reminders, closing surveys and solicitations,
+// and the suggestion deadline watch.
+func DeputyJobs(db *storage.DB, outbox *notify.Outbox, loc *time.Location) []Job {
+	rem := core.NewReminders(db, loc)
+	counts := func(f func(context.Context, time.Time) (map[string]int, error)) func(context.Context, time.Time) (Result, error) {
+		return func(ctx context.Context, now time.Time) (Result, error) {
+			c, err := f(ctx, now)
+			return Result{Counts: c}, err
+		}
+	}
+	jobs := []Job{
+		{Name: "meeting-reminders", Schedule: "0 9 * * *", Run: counts(rem.Meetings),
+			Description: "会议活动提醒：开始前 3 天、1 天提醒参加者；回执截止前每天提醒未回复者"},
+		{Name: "rating-reminders", Schedule: "30 9 * * *", Run: counts(rem.Ratings),
+			Description: "满意度测评提醒：答复满 3 天未测评的代表，最多提醒 2 次"},
+		{Name: "closing-reminders", Schedule: "0 10 * * *", Run: counts(rem.Closing),
+			Description: "问卷和法规草案征求意见截止前 2 天提醒未回复的代表"},
+		{Name: "deadline-watch", Schedule: "0 8 * * 1", Description: "建议办理期限监督：临近或超过办理期限的建议，按承办单位统计",
+			Run: func(ctx context.Context, now time.Time) (Result, error) {
+				byUnit, err := db.OverdueSuggestions(ctx, now.Add(7*24*time.Hour))
+				return Result{Counts: byUnit}, err
+			}},
+	}
+	if outbox != nil {
+		jobs = append(jobs, Job{Name: "due-campaigns", Schedule: "* * * * *",
+			Description: "到时的推送活动：展开收件人（发送由发送进程负责）",
+			Run: func(ctx context.Context, _ time.Time) (Result, error) {
+				n, err := outbox.ExpandDue(ctx)
+				return Result{Counts: map[string]int{"recipients": n}}, err
+			}})
+	}
+	return jobs
+}
