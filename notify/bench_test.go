@@ -38,7 +38,7 @@ func BenchmarkBroadcast(b *testing.B) {
 
 func benchBroadcast(b *testing.B, db *storage.DB, n int) {
 	ctx := context.Background()
-	r := newRig(b, db, notify.Config{BatchSize: 500, Workers: 32}, 10*time.Second)
+	r := newRig(b, db, notify.Config{BatchSize: 500, Workers: 32, DailyQuota: 2 * n}, 10*time.Second)
 	r.sim.SetJobFinishReports(false)
 	deputies := make([]storage.Deputy, 0, 5000)
 	openids := make([]string, 0, 5000)
