@@ -268,7 +268,11 @@ func (s *Opinions) CreateSolicitation(ctx context.Context, sol *Solicitation) er
 	if len(errs) > 0 {
 		return errs
 	}
-	return s.db.CreateSolicitation(ctx, sol)
+	// Every deputy in office is told when the solicitation opens.
+	notice := storage.Notice{Kind: notify.KindSolicitation, Title: sol.Title, RefKind: "solicitation",
+		Body:   sol.Summary + "\n\n请于 " + sol.ClosesAt.Format("2006-01-02") + " 前提出意见：回复“意见”，选择“法规草案征求意见”。",
+		Fields: map[string]string{"time": sol.ClosesAt.Format("2006-01-02") + "截止", "note": "回复“意见”提出意见"}}
+	return s.db.CreateSolicitation(ctx, sol, storage.Announcement{Notice: notice, Audience: storage.Audience{All: true}, SendAt: sol.OpensAt})
 }
 
 // Solicitation returns one solicitation.

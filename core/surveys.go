@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/notify"
 	"errors"
 	"fmt"
 	"slices"
@@ -80,7 +81,11 @@ func (s *Surveys) Create(ctx context.Context, sv *Survey) error {
 	if errs := normalizeSurvey(sv); len(errs) > 0 {
 		return errs
 	}
-	return s.db.CreateSurvey(ctx, sv)
+	// Every deputy in office is asked when the survey opens.
+	notice := storage.Notice{Kind: notify.KindSurvey, Title: "问卷：" + sv.Title, RefKind: "survey",
+		Body:   sv.Intro + "\n\n请于 " + sv.ClosesAt.Format("2006-01-02") + " 前填写：回复“问卷”即可作答。",
+		Fields: map[string]string{"time": sv.ClosesAt.Format("2006-01-02") + "截止", "note": "回复“问卷”作答"}}
+	return s.db.CreateSurvey(ctx, sv, storage.Announcement{Notice: notice, Audience: storage.Audience{All: true}, SendAt: sv.OpensAt})
 }
 
 func normalizeSurvey(sv *Survey) ValidationError {

@@ -540,3 +540,32 @@ func TestAnExpansionCutShortIsFinishedByTheNextPass(t *testing.T) {
 		t.Fatalf("campaign %s", got.Status)
 	}
 }
+
+func TestASurveyIsAnnouncedWhenItOpens(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	r := newRig(t, db, notify.Config{}, 5*time.Second)
+	ctx := context.Background()
+	openids := r.population(t, 3, 1, 0, 0)
+	surveys := core.NewSurveys(db)
+	surveys.SetClock(r.clock.Now)
+	sv := storage.Survey{Title: "履职服务满意度", OpensAt: r.clock.Now().Add(time.Hour), ClosesAt: r.clock.Now().Add(72 * time.Hour),
+		Questions: []storage.SurveyQuestion{{Kind: storage.QuestionScale, Text: "总体评价"}}}
+	if err := surveys.Create(ctx, &sv); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := r.out.ExpandDue(ctx); n != 0 {
+		t.Fatalf("announced %d recipients before the survey opens", n)
+	}
+	r.clock.Add(2 * time.Hour)
+	r.drain(t)
+	for _, o := range openids {
+		if n := templatesTo(r.sim, o); n != 1 {
+			t.Fatalf("%s got %d messages", o, n)
+		}
+	}
+	all, _, _ := db.ListDeputies(ctx, storage.DeputyFilter{})
+	asks, _ := db.OpenAsks(ctx, all[0].ID)
+	if len(asks) != 1 || asks[0].Flow != "survey" || asks[0].RefID != sv.ID {
+		t.Fatalf("asks %+v", asks)
+	}
+}

@@ -231,10 +231,15 @@ func (o *Outbox) Expand(ctx context.Context, c storage.Campaign) (int, error) {
 		return 0, err
 	}
 	source := "c" + strconv.FormatInt(c.ID, 10)
+	var asks []storage.Ask
+	if n.RefKind == "survey" && n.RefID > 0 {
+		// An announced survey is answered from the chat: its push leaves a pending ask.
+		asks = append(asks, storage.Ask{Flow: "survey", RefID: n.RefID, Title: n.Title})
+	}
 	var after int64
 	total := 0
 	for {
-		last, k, err := o.db.ExpandBatch(ctx, c, source, n.Urgent, after, expandBatch)
+		last, k, err := o.db.ExpandBatch(ctx, c, source, n.Urgent, after, expandBatch, asks...)
 		if err != nil {
 			return total, err
 		}

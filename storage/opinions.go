@@ -79,18 +79,23 @@ const solicitationSelect = `SELECT s.id, s.title, s.summary, s.link, s.articles,
 	FROM solicitations s`
 
 // CreateSolicitation inserts s and sets its ID and CreatedAt.
-func (db *DB) CreateSolicitation(ctx context.Context, s *Solicitation) error {
+//
+// The announcements (the draft's notice to deputies when the solicitation
+// opens) are created in the same transaction.
+func (db *DB) CreateSolicitation(ctx context.Context, s *Solicitation, announce ...Announcement) error {
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO solicitations (title, summary, link, articles, opens_at, closes_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, s.Title, s.Summary, s.Link, s.Articles, s.OpensAt.UTC(), s.ClosesAt.UTC(), now)
-	if err != nil {
-		return fmt.Errorf("storage: create solicitation: %w", err)
-	}
-	if s.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("storage: create solicitation: %w", err)
-	}
-	s.CreatedAt = now
-	return nil
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO solicitations (title, summary, link, articles, opens_at, closes_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, s.Title, s.Summary, s.Link, s.Articles, s.OpensAt.UTC(), s.ClosesAt.UTC(), now)
+		if err != nil {
+			return fmt.Errorf("storage: create solicitation: %w", err)
+		}
+		if s.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("storage: create solicitation: %w", err)
+		}
+		s.CreatedAt = now
+		return db.announce(ctx, tx, s.ID, announce)
+	})
 }
 
 // GetSolicitation returns the solicitation with id, or ErrNotFound.

@@ -215,23 +215,45 @@ func (db *DB) CreateCampaign(ctx context.Context, n *Notice, c *Campaign) error 
 	if _, _, err := c.Audience.where(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := db.createNotice(ctx, tx, n); err != nil {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error { return db.createCampaign(ctx, tx, n, c) })
+}
+
+func (db *DB) createCampaign(ctx context.Context, tx *sqlx.Tx, n *Notice, c *Campaign) error {
+	if err := db.createNotice(ctx, tx, n); err != nil {
+		return err
+	}
+	aud, _ := json.Marshal(c.Audience)
+	c.NoticeID, c.AudienceJS, c.Status, c.CreatedAt = n.ID, string(aud), CampaignScheduled, db.now().UTC()
+	if c.SendAt.IsZero() {
+		c.SendAt = c.CreatedAt
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO campaigns (notice_id, audience, status, send_at, created_at)
+		VALUES (?, ?, ?, ?, ?)`, c.NoticeID, c.AudienceJS, c.Status, c.SendAt.UTC(), c.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("storage: create campaign: %w", err)
+	}
+	c.ID, err = res.LastInsertId()
+	return err
+}
+
+// Announcement is a campaign created with the thing it announces (a survey,
+// a solicitation), in the same transaction; its notice's RefID is set to
+// the new thing's id.
+type Announcement struct {
+	Notice   Notice
+	Audience Audience
+	SendAt   time.Time
+}
+
+func (db *DB) announce(ctx context.Context, tx *sqlx.Tx, refID int64, as []Announcement) error {
+	for _, a := range as {
+		a.Notice.RefID = refID
+		c := Campaign{Audience: a.Audience, SendAt: a.SendAt}
+		if err := db.createCampaign(ctx, tx, &a.Notice, &c); err != nil {
 			return err
 		}
-		aud, _ := json.Marshal(c.Audience)
-		c.NoticeID, c.AudienceJS, c.Status, c.CreatedAt = n.ID, string(aud), CampaignScheduled, db.now().UTC()
-		if c.SendAt.IsZero() {
-			c.SendAt = c.CreatedAt
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO campaigns (notice_id, audience, status, send_at, created_at)
-			VALUES (?, ?, ?, ?, ?)`, c.NoticeID, c.AudienceJS, c.Status, c.SendAt.UTC(), c.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("storage: create campaign: %w", err)
-		}
-		c.ID, err = res.LastInsertId()
-		return err
-	})
+	}
+	return nil
 }
 
 const campaignCols = `id, notice_id, audience, status, send_at, reason, created_at, expanded_at, finished_at`
@@ -279,7 +301,10 @@ func (db *DB) ClaimCampaign(ctx context.Context, id int64) (bool, error) {
 // afterID (deputy ids in order) and returns the last deputy id written and
 // how many rows it considered; 0 rows means the audience is done. Rows
 // already there are left alone, so expanding twice is harmless.
-func (db *DB) ExpandBatch(ctx context.Context, c Campaign, source string, urgent bool, afterID int64, limit int) (last int64, n int, err error) {
+//
+// With ask, each reachable deputy is also left a pending ask (an
+// announced survey, an invitation) that their next message answers.
+func (db *DB) ExpandBatch(ctx context.Context, c Campaign, source string, urgent bool, afterID int64, limit int, ask ...Ask) (last int64, n int, err error) {
 	where, args, err := c.Audience.where()
 	if err != nil {
 		return 0, 0, err
@@ -314,6 +339,16 @@ func (db *DB) ExpandBatch(ctx context.Context, c Campaign, source string, urgent
 	}
 	if _, err := db.w.ExecContext(ctx, q.String(), vals...); err != nil {
 		return 0, 0, fmt.Errorf("storage: expand campaign %d: %w", c.ID, err)
+	}
+	for _, a := range ask {
+		for _, r := range rows {
+			if status, _ := skipReason(r.Status, r.OpenID.Valid, r.Following); status != DeliveryQueued {
+				continue
+			}
+			if err := db.addPendingAsk(ctx, db.w, r.ID, a.Flow, a.RefID, a.Title); err != nil {
+				return 0, 0, err
+			}
+		}
 	}
 	return rows[len(rows)-1].ID, len(rows), nil
 }

@@ -92,7 +92,10 @@ const surveySelect = `SELECT s.id, s.title, s.intro, s.anonymous, s.opens_at, s.
 
 // CreateSurvey inserts s with its questions in one transaction, numbering
 // the questions in order, and sets every ID.
-func (db *DB) CreateSurvey(ctx context.Context, s *Survey) error {
+//
+// The announcements (the survey's notice to deputies when it opens) are
+// created in the same transaction.
+func (db *DB) CreateSurvey(ctx context.Context, s *Survey, announce ...Announcement) error {
 	now := db.now().UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO surveys (title, intro, anonymous, opens_at, closes_at, created_at)
@@ -107,6 +110,9 @@ func (db *DB) CreateSurvey(ctx context.Context, s *Survey) error {
 			if err := insertQuestion(ctx, tx, s.ID, i+1, &s.Questions[i]); err != nil {
 				return err
 			}
+		}
+		if err := db.announce(ctx, tx, s.ID, announce); err != nil {
+			return err
 		}
 		return nil
 	})
