@@ -225,10 +225,13 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		return nil, err
 	}
 	deps := handlers.Deps{Log: a.log, DB: a.db, WeChat: handlers.WeChat(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil)}
+	oauth := handlers.H5OAuth{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}
 	if a.sim != nil {
 		deps.Sim = a.sim.Handler()
 		deps.Home = handlers.Home(true, a.demoLogins)
+		oauth.AuthorizeURL = base + "/sim/connect/oauth2/authorize"
 	}
+	deps.H5 = handlers.H5(handlers.H5Deps{DB: a.db, Signer: a.links, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, OAuth: oauth})
 	return handlers.New(deps), nil
 }
 

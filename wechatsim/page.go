@@ -24,6 +24,7 @@ func (s *Sim) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/cgi-bin/", s.serveAPI)
 	mux.HandleFunc("/api/", s.servePageAPI)
+	s.mountOAuth(mux) // web authorisation, oauth.go
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err)

@@ -1,0 +1,140 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"deputybot/notify"
+	"deputybot/storage"
+)
+
+// DeliveryLinkSubject is the signed-link subject of a pushed delivery's
+// page: the push links to <public url>/h5/d/{id}?t=Signer.Token(subject, deputy).
+func DeliveryLinkSubject(deliveryID int64) string { return "d" + strconv.FormatInt(deliveryID, 10) }
+
+// h5NoticePage is the page a push links to: the notice and its section.
+type h5NoticePage struct {
+	Title, Published, Link string
+	Paras                  []string
+	Section                *h5Section
+}
+
+// delivery checks the link of a delivery's page: a token for this
+// delivery, naming the deputy it was sent to. It answers with the
+// explanation page itself and returns false when the link is refused.
+func (h *h5) delivery(w http.ResponseWriter, r *http.Request) (storage.Delivery, string, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.problem(w, http.StatusNotFound, h5NotFound)
+		return storage.Delivery{}, "", false
+	}
+	tok := r.URL.Query().Get("t")
+	dep, err := h.d.Signer.Verify(DeliveryLinkSubject(id), tok)
+	if err != nil {
+		reason, p := "invalid", h5LinkInvalid
+		if errors.Is(err, notify.ErrLinkExpired) {
+			reason, p = "expired", h5LinkExpired
+		}
+		h.d.Log.Info("h5: link refused", "delivery", id, "reason", reason)
+		h.problem(w, http.StatusForbidden, p)
+		return storage.Delivery{}, "", false
+	}
+	del, err := h.d.DB.GetDelivery(r.Context(), id)
+	if errors.Is(err, storage.ErrNotFound) {
+		h.problem(w, http.StatusNotFound, h5NotFound)
+		return del, "", false
+	}
+	if err != nil {
+		h.internal(w, "get delivery", err)
+		return del, "", false
+	}
+	if del.DeputyID != dep {
+		h.d.Log.Warn("h5: link refused", "delivery", id, "reason", "deputy mismatch")
+		h.problem(w, http.StatusForbidden, h5LinkInvalid)
+		return del, "", false
+	}
+	return del, tok, true
+}
+
+// deliveryPage serves GET /h5/d/{id}?t=…: opening it marks the delivery read.
+func (h *h5) deliveryPage(w http.ResponseWriter, r *http.Request) {
+	del, tok, ok := h.delivery(w, r)
+	if !ok {
+		return
+	}
+	if err := h.d.DB.MarkDeliveryRead(r.Context(), del.ID); err != nil {
+		h.d.Log.Warn("h5: mark read", "delivery", del.ID, "err", err)
+	}
+	h.showDelivery(w, r, http.StatusOK, del, tok, resultInput(r.URL.Query()))
+}
+
+// deliveryPost serves POST /h5/d/{id}/{verb}?t=…: the answer to the
+// notice's meeting, suggestion, survey, material or solicitation.
+func (h *h5) deliveryPost(w http.ResponseWriter, r *http.Request) {
+	del, tok, ok := h.delivery(w, r)
+	if !ok {
+		return
+	}
+	n, err := h.d.DB.GetNotice(r.Context(), del.NoticeID)
+	if err != nil {
+		h.internal(w, "get notice", err)
+		return
+	}
+	if h5Verbs[n.RefKind] == "" || h5Verbs[n.RefKind] != r.PathValue("verb") {
+		h.problem(w, http.StatusNotFound, h5NotFound)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	target := h5Target{Base: "/h5/d/" + strconv.FormatInt(del.ID, 10), Token: tok}
+	done, err := h.act(r.Context(), del.DeputyID, n.RefKind, n.RefID, r.PostForm)
+	if err != nil {
+		in, ok := h.refused(w, err, n.RefKind, n.RefID, del.DeputyID, "delivery", r.PostForm)
+		if ok {
+			h.showDelivery(w, r, http.StatusUnprocessableEntity, del, tok, in)
+		}
+		return
+	}
+	h.d.Log.Info("h5: answer recorded", "kind", n.RefKind, "ref", n.RefID, "deputy", del.DeputyID, "via", "delivery")
+	http.Redirect(w, r, target.result(done), http.StatusSeeOther)
+}
+
+// refused turns a refused answer into the input that shows the form again,
+// or answers itself (not found, our failure) and returns false.
+func (h *h5) refused(w http.ResponseWriter, err error, kind string, ref, dep int64, via string, form url.Values) (h5Input, bool) {
+	if errors.Is(err, storage.ErrNotFound) {
+		h.problem(w, http.StatusNotFound, h5NotFound)
+		return h5Input{}, false
+	}
+	msgs, ok := h5UserError(err, h.suggestions.RatingRevisionWindow)
+	if !ok {
+		h.internal(w, "record "+kind, err)
+		return h5Input{}, false
+	}
+	h.d.Log.Info("h5: answer refused", "kind", kind, "ref", ref, "deputy", dep, "via", via, "reason", h5ErrorCode(err))
+	return h5Input{Form: form, Errors: msgs}, true
+}
+
+func (h *h5) showDelivery(w http.ResponseWriter, r *http.Request, status int, del storage.Delivery, tok string, in h5Input) {
+	ctx := r.Context()
+	n, err := h.d.DB.GetNotice(ctx, del.NoticeID)
+	if err != nil {
+		h.internal(w, "get notice", err)
+		return
+	}
+	target := h5Target{Base: "/h5/d/" + strconv.FormatInt(del.ID, 10), Token: tok}
+	sec, err := h.section(ctx, del.DeputyID, n.RefKind, n.RefID, target, in)
+	if errors.Is(err, storage.ErrNotFound) {
+		// The notice stands on its own even when what it was about is gone.
+		sec, err = &h5Section{Kind: n.RefKind, Note: "相关内容已被删除或暂不可查看。"}, nil
+	}
+	if err != nil {
+		h.internal(w, "build page", err)
+		return
+	}
+	h.render(w, status, "notice", h5NoticePage{Title: n.Title, Published: h.fmtTime(n.CreatedAt), Link: n.Link,
+		Paras: paragraphs(n.Body), Section: sec})
+}
