@@ -40,6 +40,7 @@ func benchBroadcast(b *testing.B, db *storage.DB, n int) {
 	ctx := context.Background()
 	r := newRig(b, db, notify.Config{BatchSize: 500, Workers: 32, DailyQuota: 2 * n}, 10*time.Second)
 	r.sim.SetJobFinishReports(false)
+	r.sim.SetDailyQuota(2 * n)
 	deputies := make([]storage.Deputy, 0, 5000)
 	openids := make([]string, 0, 5000)
 	flush := func() {
