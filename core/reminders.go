@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -150,4 +151,23 @@ func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int,
 		}, nil)
 	counts["solicitation"] = n
 	return counts, err
+}
+
+// AnnounceNextMaterial sends the oldest study material not yet announced
+// to every deputy: the weekly study series.
+func (r *Reminders) AnnounceNextMaterial(ctx context.Context, now time.Time, out *notify.Outbox) (map[string]int, error) {
+	m, err := r.db.NextUnannouncedMaterial(ctx, now)
+	if errors.Is(err, storage.ErrNotFound) {
+		return map[string]int{"announced": 0}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := storage.Notice{Kind: notify.KindMaterial, Title: m.Title, Body: m.Summary + "\n\n" + m.Body, Link: m.Link,
+		RefKind: "material", RefID: m.ID, Fields: map[string]string{"time": m.PublishedAt.In(r.loc).Format("2006-01-02"),
+			"note": "学完后回复“已学1”"}}
+	if _, err := out.CreateCampaign(ctx, &n, storage.Audience{All: true}, now); err != nil {
+		return nil, err
+	}
+	return map[string]int{"announced": 1}, nil
 }

@@ -2,6 +2,10 @@ package core_test
 
 import (
 	"context"
+	"deputybot/notify"
+	"io"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +85,33 @@ func TestRemindersGoOncePerOccasion(t *testing.T) {
 			t.Fatalf("%d rating reminders, want at most 2", got)
 		}
 	})
+}
+
+func TestTheStudySeriesAnnouncesOneMaterialEachRun(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+	for i, title := range []string{"宪法", "代表法", "监督法"} {
+		m := storage.Material{Title: title, Summary: "学习材料", PublishedAt: now.Add(time.Duration(i-3) * time.Hour)}
+		if err := db.CreateMaterial(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := notify.New(db, notify.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rem := core.NewReminders(db, time.UTC)
+	var titles []string
+	for i := 0; i < 4; i++ {
+		c, err := rem.AnnounceNextMaterial(ctx, now, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c["announced"] == 1 {
+			m, _ := db.NextUnannouncedMaterial(ctx, now)
+			titles = append(titles, m.Title)
+		}
+	}
+	// After each announcement the next one in line is the following material.
+	if strings.Join(titles, ",") != "代表法,监督法," {
+		t.Fatalf("announced in order, then nothing: %q", titles)
+	}
 }

@@ -34,6 +34,12 @@ func DeputyJobs(db *storage.DB, outbox *notify.Outbox, loc *time.Location) []Job
 			}},
 	}
 	if outbox != nil {
+		jobs = append(jobs, Job{Name: "study-series", Schedule: "0 9 * * 1",
+			Description: "学习材料系列：每周一 09:00 推送下一份尚未推送的学习材料",
+			Run: func(ctx context.Context, now time.Time) (Result, error) {
+				c, err := rem.AnnounceNextMaterial(ctx, now, outbox)
+				return Result{Counts: c}, err
+			}})
 		jobs = append(jobs, Job{Name: "due-campaigns", Schedule: "* * * * *",
 			Description: "到时的推送活动：展开收件人（发送由发送进程负责）",
 			Run: func(ctx context.Context, _ time.Time) (Result, error) {

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -115,4 +117,21 @@ func (db *DB) OverdueSuggestions(ctx context.Context, by time.Time) (map[string]
 		out[unit] = n
 	}
 	return out, rows.Err()
+}
+
+// NextUnannouncedMaterial returns the oldest published material that no
+// notice has announced yet, or ErrNotFound.
+func (db *DB) NextUnannouncedMaterial(ctx context.Context, now time.Time) (Material, error) {
+	var m Material
+	err := db.r.GetContext(ctx, &m, `SELECT m.id, m.title, m.summary, m.link, m.body, m.published_at, m.created_at
+		FROM materials m WHERE m.published_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.ref_kind = 'material' AND n.ref_id = m.id)
+		ORDER BY m.published_at, m.id LIMIT 1`, now.UTC())
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("storage: next material: %w", ErrNotFound)
+	}
+	if err != nil {
+		return m, fmt.Errorf("storage: next material: %w", err)
+	}
+	return m.utc(), nil
 }
