@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -117,14 +118,25 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []Outcome) 
 	templates := 0
 	var sentIDs []int64
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var sent []Outcome
+		for _, o := range outs {
+			if o.Status == DeliverySent {
+				sent = append(sent, o)
+				sentIDs = append(sentIDs, o.ID)
+				if o.Template {
+					templates++
+				}
+			}
+		}
+		// The common outcome, sent, is one statement for the whole batch.
+		if err := db.markSent(ctx, tx, now, sent); err != nil {
+			return err
+		}
 		for _, o := range outs {
 			var err error
 			switch o.Status {
 			case DeliverySent:
-				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, msgid = ?, channel = ?, channel_reason = ?,
-					client_msg_id = ?, sent_at = ?, errcode = 0, reason = '' WHERE id = ? AND status = ?`,
-					DeliverySent, nullInt(o.MsgID), o.Channel, o.ChannelReason, o.ClientMsgID, now, o.ID, DeliverySending)
-				sentIDs = append(sentIDs, o.ID)
+				continue
 			case DeliveryRetry:
 				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, next_at = ?, errcode = ?, reason = ?, channel = ?,
 					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
@@ -136,9 +148,6 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []Outcome) 
 			}
 			if err != nil {
 				return fmt.Errorf("storage: finish delivery %d: %w", o.ID, err)
-			}
-			if o.Template && o.Status == DeliverySent {
-				templates++
 			}
 		}
 		if templates > 0 {
@@ -296,4 +305,46 @@ func (db *DB) ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery,
 		return nil, fmt.Errorf("storage: list deliveries: %w", err)
 	}
 	return out, nil
+}
+
+// markSent records sent deliveries with one UPDATE, the per-row values
+// picked by CASE.
+func (db *DB) markSent(ctx context.Context, tx *sqlx.Tx, now time.Time, outs []Outcome) error {
+	if len(outs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString(`UPDATE deliveries SET status = ?, sent_at = ?, errcode = 0, reason = ''`)
+	args = append(args, DeliverySent, now)
+	for _, col := range []struct {
+		name string
+		val  func(Outcome) any
+	}{
+		{"msgid", func(o Outcome) any { return nullInt(o.MsgID) }},
+		{"channel", func(o Outcome) any { return o.Channel }},
+		{"channel_reason", func(o Outcome) any { return o.ChannelReason }},
+		{"client_msg_id", func(o Outcome) any { return o.ClientMsgID }},
+	} {
+		b.WriteString(", " + col.name + " = CASE id")
+		for _, o := range outs {
+			b.WriteString(" WHEN ? THEN ?")
+			args = append(args, o.ID, col.val(o))
+		}
+		b.WriteString(" END")
+	}
+	b.WriteString(" WHERE status = ? AND id IN (")
+	args = append(args, DeliverySending)
+	for i, o := range outs {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("?")
+		args = append(args, o.ID)
+	}
+	b.WriteString(")")
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("storage: mark sent: %w", err)
+	}
+	return nil
 }
