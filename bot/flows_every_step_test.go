@@ -1,0 +1,76 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+	"deputybot/wechatsim"
+)
+
+// TestGlobalWordsWorkInEveryStep walks each flow's happy path and, at every
+// step, checks that 帮助 explains the step, 返回 goes back one step, and
+// 取消 ends (or, for a survey, pauses) the flow.
+func TestGlobalWordsWorkInEveryStep(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, rigOptions{mode: wechatsim.ModePlain})
+		ctx := context.Background()
+		n := 0
+		fresh := func(t *testing.T) (storage.Deputy, *wechatsim.User) {
+			n++
+			openid := fmt.Sprintf("o-every-%d", n)
+			d := boundDeputy(t, r, fmt.Sprintf("逐步代表%d", n), fmt.Sprintf("1398800%04d", n), openid)
+			return d, r.sim.User(openid)
+		}
+		flows := []struct {
+			name   string
+			setup  func(t *testing.T, d storage.Deputy) // leaves a pending ask, or nothing
+			start  string                               // the first message
+			path   []string                             // answers that walk every step
+			cancel string                               // what 取消 says
+		}{
+			{"rsvp", func(t *testing.T, d storage.Deputy) {
+				invite(t, db, "逐步会议", time.Now().Add(72*time.Hour), time.Now().Add(48*time.Hour), d.ID)
+			}, "你好", []string{"请假", "事由"}, "已取消"},
+			{"rate", func(t *testing.T, d storage.Deputy) {
+				repliedSuggestion(t, db, fmt.Sprintf("第%04d号", 7000+n), d.ID)
+			}, "你好", []string{"1", "满意", "不满意", "原因", "是"}, "已取消"},
+			{"opinion", func(*testing.T, storage.Deputy) {}, "意见", []string{"1", "内容", "完成", "是"}, "已取消"},
+			{"survey", func(t *testing.T, d storage.Deputy) {
+				newSurvey(t, db, fmt.Sprintf("逐步问卷%d", n), false)
+			}, "问卷", []string{"1", "1", "3", "跳过", "是"}, "已暂停"},
+		}
+		for _, f := range flows {
+			for step := 0; step < len(f.path); step++ {
+				t.Run(fmt.Sprintf("%s step %d", f.name, step+1), func(t *testing.T) {
+					d, u := fresh(t)
+					f.setup(t, d)
+					lines := append([]string{f.start}, f.path[:step]...)
+					got := chat(t, u, lines...)
+					prompt := got[len(got)-1]
+					help := chat(t, u, "帮助")[0]
+					if !strings.Contains(help, "您正在进行") {
+						t.Fatalf("帮助 at step %d answered %q", step+1, help)
+					}
+					back := chat(t, u, "返回")[0]
+					if step == 0 && !strings.Contains(back, "已经是第一步") {
+						t.Fatalf("返回 at the first step answered %q", back)
+					}
+					if step > 0 && back == prompt {
+						t.Fatalf("返回 at step %d repeated the same question", step+1)
+					}
+					if c := chat(t, u, "取消")[0]; !strings.Contains(c, f.cancel) {
+						t.Fatalf("取消 at step %d answered %q", step+1, c)
+					}
+					if _, err := db.GetConversation(ctx, u.OpenID()); err == nil {
+						t.Fatal("a conversation is still active after 取消")
+					}
+				})
+			}
+		}
+	})
+}
