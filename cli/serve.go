@@ -74,6 +74,9 @@ type app struct {
 	outbox *notify.Outbox
 	disp   *notify.Dispatcher
 	links  *notify.Signer
+	// adminPassword is the first admin's one-time password, set only on
+	// the start that created it.
+	adminPassword string
 }
 
 // The simulated account's credentials: fixed, so a restart keeps working
@@ -98,6 +101,12 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	}
 	defer db.Close()
 	a := &app{cfg: cfg, log: log, db: db}
+	staff := core.NewStaff(db)
+	staff.Loc = cfg.Location()
+	var err error
+	if a.adminPassword, _, err = staff.EnsureAdmin(ctx); err != nil {
+		return fmt.Errorf("create the first admin account: %w", err)
+	}
 	sched, err := newJobScheduler(db, cfg, log)
 	if err != nil {
 		return err
@@ -224,14 +233,16 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	if a.disp, err = notify.NewDispatcher(a.outbox, bot.NotifySender{Client: a.client}, a.links); err != nil {
 		return nil, err
 	}
-	deps := handlers.Deps{Log: a.log, DB: a.db, WeChat: handlers.WeChat(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil)}
+	deps := handlers.Deps{Metrics: handlers.NewMetrics(a.db), Log: a.log, DB: a.db, WeChat: handlers.WeChat(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil, "")}
 	oauth := handlers.H5OAuth{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}
 	if a.sim != nil {
 		deps.Sim = a.sim.Handler()
-		deps.Home = handlers.Home(true, a.demoLogins)
+		deps.Home = handlers.Home(true, a.demoLogins, a.adminPassword)
 		oauth.AuthorizeURL = base + "/sim/connect/oauth2/authorize"
 	}
 	deps.H5 = handlers.H5(handlers.H5Deps{DB: a.db, Signer: a.links, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, OAuth: oauth})
+	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, Signer: a.links, Outbox: a.outbox}
+	deps.Admin, deps.API = handlers.Admin(console), handlers.API(console)
 	return handlers.New(deps), nil
 }
 
@@ -243,6 +254,10 @@ func (a *app) announce(e *env, base string) {
 		if demo := a.demoLogins(context.Background()); len(demo) > 0 {
 			fmt.Fprintf(e.stderr, "               e.g. %s, %s (the start page lists more)\n", demo[0].Name, demo[0].Last4)
 		}
+	}
+	fmt.Fprintf(e.stderr, "  console:     %s/admin/\n", base)
+	if a.adminPassword != "" {
+		fmt.Fprintf(e.stderr, "               first start: log in as admin with the one-time password %s (you will be asked to change it)\n", a.adminPassword)
 	}
 	fmt.Fprintf(e.stderr, "  start page:  %s/\n  health:      %s/healthz\n", base, base)
 	fmt.Fprintln(e.stderr, "Press Ctrl-C to stop.")

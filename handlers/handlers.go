@@ -24,6 +24,10 @@ type Deps struct {
 	Sim    http.Handler // the fake WeChat platform, in simulator mode only
 	Home   http.Handler // the start page
 	H5     http.Handler // pages opened from WeChat, under /h5/
+	Admin  http.Handler // the staff console, under /admin/ (see Admin)
+	API    http.Handler // the JSON API, under /api/v1/ (see API)
+	// Metrics counts requests and serves /metrics (Prometheus); nil for none.
+	Metrics *Metrics
 }
 
 // New returns the server's root handler.
@@ -40,10 +44,20 @@ func New(d Deps) http.Handler {
 	if d.H5 != nil {
 		mux.Handle("/h5/", d.H5)
 	}
+	if d.Admin != nil {
+		mux.Handle("/admin/", d.Admin)
+		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusFound))
+	}
+	if d.API != nil {
+		mux.Handle("/api/v1/", d.API)
+	}
 	if d.Home != nil {
 		mux.Handle("GET /{$}", d.Home)
 	}
-	return recoverPanics(d.Log, logRequests(d.Log, mux))
+	if d.Metrics != nil {
+		mux.Handle("GET /metrics", d.Metrics.Handler())
+	}
+	return recoverPanics(d.Log, logRequests(d.Log, d.Metrics, mux))
 }
 
 func health(db Pinger) http.Handler {
@@ -88,7 +102,7 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 
 // logRequests logs method, path, status and duration: never the query
 // string (it carries openids and signatures) nor bodies.
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+func logRequests(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -100,8 +114,10 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || len(r.URL.Path) > 5 && r.URL.Path[:5] == "/sim/" {
 			level = slog.LevelDebug
 		}
+		elapsed := time.Since(start)
+		m.observe(r.URL.Path, rec.status, elapsed)
 		log.Log(r.Context(), level, "http request", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration", time.Since(start).Round(time.Microsecond))
+			"status", rec.status, "duration", elapsed.Round(time.Microsecond))
 	})
 }
 

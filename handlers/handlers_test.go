@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"deputybot/handlers"
@@ -44,5 +45,31 @@ func TestHealthz(t *testing.T) {
 				t.Fatalf("got %d %v, want %d database=%s", resp.StatusCode, body, tt.status, tt.state)
 			}
 		})
+	}
+}
+
+func TestMetricsCountRequestsAndReadTheOutbox(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db := storagetest.Open(t, storage.SQLite)
+	srv := httptest.NewServer(handlers.New(handlers.Deps{Log: log, DB: db, Metrics: handlers.NewMetrics(db)}))
+	defer srv.Close()
+	for i := 0; i < 3; i++ {
+		resp, err := http.Get(srv.URL + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`deputybot_http_requests_total{area="healthz",code="200"} 3`, `deputybot_database_up 1`,
+		`deputybot_deputies{state="total"} 0`, "go_goroutines"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
 	}
 }

@@ -16,7 +16,8 @@ h1{font-size:1.4rem}a{color:#b4261a}li{margin:.4rem 0}.note{background:#fff7e6;b
 {{if .Simulated}}<p class="note">当前为<strong>模拟模式</strong>：未配置微信公众号，系统内置了一个模拟微信平台和演示代表数据。</p>{{end}}
 <ul>
 {{if .Simulated}}<li><a href="/sim/">模拟手机</a>：以代表身份关注公众号、绑定身份（回复“绑定”，再回复演示代表的姓名和手机号后4位）并对话</li>{{end}}
-<li><a href="/healthz">运行状态</a>（/healthz）</li>
+<li><a href="/admin/">工作人员后台</a>{{if .AdminPassword}}：首次启动，请用账号 <strong>admin</strong> 和一次性密码 <strong>{{.AdminPassword}}</strong> 登录（登录后需修改密码）{{end}}</li>
+<li><a href="/healthz">运行状态</a>（/healthz） · <a href="/metrics">监控指标</a>（/metrics）</li>
 </ul>
 {{if .Demo}}<h2 style="font-size:1.1rem">可用于绑定的演示代表</h2>
 <p>在模拟手机中回复“绑定”，再依次回复姓名和手机号后4位：</p>
@@ -30,7 +31,9 @@ type DemoLogin struct {
 
 // Home returns the start page; demo lists unbound demo deputies (nil
 // outside simulator mode).
-func Home(simulated bool, demo func(ctx context.Context) []DemoLogin) http.Handler {
+// adminPassword, shown in simulator mode on the start that created the
+// first admin, is empty otherwise.
+func Home(simulated bool, demo func(ctx context.Context) []DemoLogin, adminPassword string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var logins []DemoLogin
 		if demo != nil {
@@ -38,6 +41,6 @@ func Home(simulated bool, demo func(ctx context.Context) []DemoLogin) http.Handl
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		_ = homePage.Execute(w, map[string]any{"Simulated": simulated, "Demo": logins})
+		_ = homePage.Execute(w, map[string]any{"Simulated": simulated, "Demo": logins, "AdminPassword": adminPassword})
 	})
 }

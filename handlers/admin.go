@@ -1,0 +1,375 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"deputybot/core"
+	"deputybot/notify"
+	"deputybot/storage"
+)
+
+// AdminDeps is what the staff console (/admin/) and the JSON API
+// (/api/v1/) need. Services left nil are built over DB.
+type AdminDeps struct {
+	DB  *storage.DB
+	Log *slog.Logger
+	Loc *time.Location // times are shown in it; default Asia/Shanghai
+	// PublicURL is the service's address as staff reach it (https://…):
+	// session cookies are Secure when it is https, and its origin is
+	// trusted for form posts.
+	PublicURL string
+	Now       func() time.Time // default time.Now
+
+	Staff    *core.Staff
+	Registry *core.Registry
+	// Signer and Outbox are optional: features that need them are hidden
+	// while they are nil.
+	Signer *notify.Signer
+	Outbox *notify.Outbox
+}
+
+// Session lifetimes of the console.
+const (
+	SessionIdleTimeout = 30 * time.Minute
+	SessionLifetime    = 12 * time.Hour
+	sessionCookie      = "deputybot_session"
+)
+
+// The roles allowed on a route.
+var (
+	everyone = []string{core.RoleAdmin, core.RoleStaff, core.RoleUnit, core.RoleReadonly}
+	viewers  = []string{core.RoleAdmin, core.RoleStaff, core.RoleReadonly} // deputy data
+	editors  = []string{core.RoleAdmin, core.RoleStaff}                    // deputy work
+	admins   = []string{core.RoleAdmin}                                    // accounts, audit log
+)
+
+// handlerFunc serves one action for the signed-in account me (the zero
+// Account on public routes). A returned error is turned into a response in
+// one place: an error page for the console, JSON for the API.
+type handlerFunc func(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error
+
+// route is one action: one file under handlers/ declares it from init.
+type route struct {
+	method, pattern string
+	roles           []string // who may use it; nil with public
+	public          bool     // served without a login (the login page)
+	handle          handlerFunc
+}
+
+// RouteInfo describes a console or API route, for tests and docs.
+type RouteInfo struct {
+	Method, Pattern string
+	Roles           []string // the roles allowed; empty when Public
+	Public          bool
+}
+
+var consoleRoutes, apiRoutes []route
+
+// consoleRoute declares a console page or form action under /admin/.
+func consoleRoute(method, pattern string, roles []string, h handlerFunc) {
+	consoleRoutes = append(consoleRoutes, route{method: method, pattern: pattern, roles: roles, handle: h})
+}
+
+// publicConsoleRoute declares a console route served without a login.
+func publicConsoleRoute(method, pattern string, h handlerFunc) {
+	consoleRoutes = append(consoleRoutes, route{method: method, pattern: pattern, public: true, handle: h})
+}
+
+// apiRoute declares a JSON API route under /api/v1/.
+func apiRoute(method, pattern string, roles []string, h handlerFunc) {
+	apiRoutes = append(apiRoutes, route{method: method, pattern: pattern, roles: roles, handle: h})
+}
+
+func infos(rs []route) []RouteInfo {
+	out := make([]RouteInfo, len(rs))
+	for i, r := range rs {
+		out[i] = RouteInfo{Method: r.method, Pattern: r.pattern, Roles: slices.Clone(r.roles), Public: r.public}
+	}
+	return out
+}
+
+// AdminRoutes lists every console route, including the public ones (the
+// login page and the static assets).
+func AdminRoutes() []RouteInfo {
+	return append(infos(consoleRoutes), RouteInfo{Method: http.MethodGet, Pattern: "/admin/static/{file}", Public: true})
+}
+
+// APIRoutes lists every JSON API route; none is public.
+func APIRoutes() []RouteInfo { return infos(apiRoutes) }
+
+// server is the state the console and the API share.
+type server struct {
+	d        AdminDeps
+	staff    *core.Staff
+	registry *core.Registry
+	sessions *scs.SessionManager
+	secure   bool
+	views    *views
+}
+
+func newServer(d AdminDeps) *server {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Loc == nil {
+		d.Loc = shanghai()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
+	if d.Staff == nil {
+		d.Staff = core.NewStaff(d.DB)
+		d.Staff.Now, d.Staff.Loc = d.Now, d.Loc
+	}
+	if d.Registry == nil {
+		d.Registry = core.NewRegistry(d.DB)
+	}
+	s := &server{d: d, staff: d.Staff, registry: d.Registry, secure: strings.HasPrefix(d.PublicURL, "https://")}
+	sm := scs.New()
+	sm.Store = d.DB.Sessions()
+	sm.IdleTimeout, sm.Lifetime = SessionIdleTimeout, SessionLifetime
+	sm.HashTokenInStore = true // a leaked table holds no usable cookie
+	sm.Cookie.Name = sessionCookie
+	sm.Cookie.Path = "/admin/"
+	sm.Cookie.HttpOnly, sm.Cookie.Secure, sm.Cookie.SameSite = true, s.secure, http.SameSiteLaxMode
+	sm.Cookie.Persist = false // ends with the browser too
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.d.Log.Error("admin: session", "err", err, "request_id", requestID(r.Context()))
+		http.Error(w, "系统繁忙，请稍后再试", http.StatusInternalServerError)
+	}
+	s.sessions = sm
+	return s
+}
+
+// Admin returns the handler of the staff console, /admin/…: a session
+// login, then pages by role. Cross-site form posts are refused.
+func Admin(d AdminDeps) http.Handler {
+	s := newServer(d)
+	s.views = loadViews(s)
+	inner := http.NewServeMux()
+	for _, rt := range consoleRoutes {
+		inner.Handle(rt.method+" "+rt.pattern, s.page(rt))
+	}
+	inner.Handle("/admin/", s.page(route{roles: everyone, handle: func(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+		return storage.ErrNotFound
+	}}))
+	outer := http.NewServeMux()
+	outer.HandleFunc("GET /admin/static/{file}", s.views.serveStatic)
+	outer.Handle("/admin/", s.sessions.LoadAndSave(inner))
+	return withRequestID(consoleHeaders(s.crossOrigin(outer, func(w http.ResponseWriter, r *http.Request) {
+		s.errorPage(w, r, http.StatusForbidden, "提交被拒绝", "该操作只能在本系统的页面内提交。请返回页面，刷新后重新提交。")
+	})))
+}
+
+// API returns the handler of the JSON API, /api/v1/…, authenticated by
+// an account's bearer token.
+func API(d AdminDeps) http.Handler {
+	s := newServer(d)
+	mux := http.NewServeMux()
+	for _, rt := range apiRoutes {
+		mux.Handle(rt.method+" "+rt.pattern, s.endpoint(rt))
+	}
+	mux.Handle("/api/v1/", s.endpoint(route{roles: everyone, handle: func(*server, http.ResponseWriter, *http.Request, core.Account) error {
+		return storage.ErrNotFound
+	}}))
+	return withRequestID(apiHeaders(s.crossOrigin(mux, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusForbidden, apiErrorBody{Error: "跨站请求被拒绝"})
+	})))
+}
+
+// crossOrigin refuses cross-site non-GET requests from browsers. Bearer
+// tokens are not sent by browsers on their own, but the API is guarded
+// too so a console page can never be made to call it.
+func (s *server) crossOrigin(next http.Handler, deny http.HandlerFunc) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	if u, err := url.Parse(s.d.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
+		_ = cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.d.Log.Warn("admin: cross-origin request refused", "path", r.URL.Path, "request_id", requestID(r.Context()))
+		deny(w, r)
+	}))
+	return cop.Handler(next)
+}
+
+// consoleHeaders keeps console pages out of caches and frames; they load
+// only their own assets.
+func consoleHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Cache-Control", "no-store")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func apiHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type requestIDKey struct{}
+
+// withRequestID gives every request an id, echoed in X-Request-Id and in
+// the log, so a 500 shown to staff can be found.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// clientAddr is the client's IP for the login limit. Behind a reverse
+// proxy on the same machine (docs/deploy.md) it is the last address the
+// proxy appended to X-Forwarded-For; the header is ignored otherwise, so
+// a client cannot choose its own address.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			last := strings.TrimSpace(xff[strings.LastIndexByte(xff, ',')+1:])
+			if net.ParseIP(last) != nil {
+				return last
+			}
+		}
+	}
+	return host
+}
+
+// page wraps a console route: it loads the signed-in account from the
+// session, sends strangers to the login page, refuses other roles, and
+// turns a returned error into an error page.
+func (s *server) page(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var me core.Account
+		if !rt.public {
+			var ok bool
+			var err error
+			if me, ok, err = s.sessionAccount(r); err != nil {
+				s.pageError(w, r, err)
+				return
+			} else if !ok {
+				s.toLogin(w, r)
+				return
+			}
+			if me.MustChangePassword && rt.pattern != passwordPath && rt.pattern != logoutPath {
+				s.flash(r, "请先修改初始密码，再使用系统。")
+				http.Redirect(w, r, passwordPath, http.StatusSeeOther)
+				return
+			}
+			if !slices.Contains(rt.roles, me.Role) {
+				s.errorPage(w, r, http.StatusForbidden, "无权访问", "您的账号（"+core.RoleLabel(me.Role)+"）不能使用此功能。如需权限，请联系管理员。")
+				return
+			}
+		}
+		if err := rt.handle(s, w, r.WithContext(withAccount(r.Context(), me)), me); err != nil {
+			s.pageError(w, r, err)
+		}
+	})
+}
+
+// Session keys.
+const (
+	sessAccount = "staff_id"
+	sessStamp   = "stamp"
+	sessFlash   = "flash"
+)
+
+// sessionAccount returns the account signed in on this session. A session
+// of an account since disabled, or from before its password changed, is
+// ended.
+func (s *server) sessionAccount(r *http.Request) (core.Account, bool, error) {
+	ctx := r.Context()
+	id := s.sessions.GetInt64(ctx, sessAccount)
+	if id == 0 {
+		return core.Account{}, false, nil
+	}
+	a, err := s.staff.Get(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && (a.Disabled || core.SessionStamp(a) != s.sessions.GetString(ctx, sessStamp))) {
+		return core.Account{}, false, s.sessions.Destroy(ctx)
+	}
+	if err != nil {
+		return core.Account{}, false, err
+	}
+	return a, true, nil
+}
+
+// toLogin sends a stranger to the login page, back to where they were
+// going afterwards when that was a page.
+func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
+	target := loginPath
+	if r.Method == http.MethodGet {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// adminNext keeps a post-login redirect inside the console.
+func adminNext(next string) string {
+	if !strings.HasPrefix(next, "/admin/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/admin/"
+	}
+	return next
+}
+
+func (s *server) flash(r *http.Request, msg string) { s.sessions.Put(r.Context(), sessFlash, msg) }
+
+type accountKey struct{}
+
+func withAccount(ctx context.Context, a core.Account) context.Context {
+	return context.WithValue(ctx, accountKey{}, a)
+}
+
+// audit records a change by me; a failure to record is logged, not shown:
+// the change itself has been made.
+func (s *server) audit(r *http.Request, me core.Account, action, object, summary string) {
+	if err := s.staff.Audit(r.Context(), me, action, object, summary); err != nil {
+		s.d.Log.Error("admin: audit", "action", action, "err", err, "request_id", requestID(r.Context()))
+	}
+}
+
+// canSeePhones reports whether the role sees deputies' phone numbers.
+func canSeePhones(role string) bool { return role == core.RoleAdmin || role == core.RoleStaff }
+
+// forViewer masks the phone numbers of ds for roles that may not see them.
+func forViewer(me core.Account, ds ...core.Deputy) []core.Deputy {
+	if canSeePhones(me.Role) {
+		return ds
+	}
+	out := make([]core.Deputy, len(ds))
+	for i, d := range ds {
+		d.Phone = core.MaskPhone(d.Phone)
+		out[i] = d
+	}
+	return out
+}

@@ -1,0 +1,254 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"deputybot/core"
+	"deputybot/notify"
+	"deputybot/storage"
+	"deputybot/web"
+)
+
+// views holds the console's templates and assets from web/admin.
+type views struct {
+	s         *server
+	pages     map[string]*template.Template
+	static    fs.FS
+	assetHash map[string]string
+}
+
+// Paths other code refers to.
+const (
+	loginPath    = "/admin/login"
+	logoutPath   = "/admin/logout"
+	passwordPath = "/admin/password"
+)
+
+func loadViews(s *server) *views {
+	v := &views{s: s, pages: map[string]*template.Template{}, assetHash: map[string]string{}}
+	sub, err := fs.Sub(web.Admin, "admin/static")
+	if err != nil {
+		panic(err)
+	}
+	v.static = sub
+	entries, err := fs.ReadDir(sub, ".")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(sub, e.Name())
+		if err != nil {
+			panic(err)
+		}
+		sum := sha256.Sum256(b)
+		v.assetHash[e.Name()] = hex.EncodeToString(sum[:4])
+	}
+	funcs := template.FuncMap{
+		"asset":       func(name string) string { return "/admin/static/" + name + "?v=" + v.assetHash[name] },
+		"roleLabel":   core.RoleLabel,
+		"levelLabel":  core.LevelLabel,
+		"statusLabel": core.StatusLabel,
+		"kindLabel":   func(k string) string { return orDefault(notify.KindLabels[k], k) },
+		"delivery":    func(st string) string { return orDefault(deliveryLabels[st], st) },
+		"time":        s.fmtTime,
+		"date":        fmtDay,
+		"join":        strings.Join,
+		"roles":       func() []string { return core.Roles },
+	}
+	files, err := fs.Glob(web.Admin, "admin/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		v.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(web.Admin, "admin/layout.html", f))
+	}
+	return v
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+var deliveryLabels = map[string]string{
+	storage.DeliveryQueued: "排队中", storage.DeliverySending: "发送中", storage.DeliveryRetry: "待重试",
+	storage.DeliveryHeld: "已暂停", storage.DeliverySent: "已发送", storage.DeliveryDelivered: "已送达",
+	storage.DeliveryRead: "已阅读", storage.DeliveryFailed: "失败", storage.DeliverySkipped: "未发送",
+	storage.DeliveryCancelled: "已取消",
+}
+
+// deliveryOrder is the order the dashboard lists delivery states in.
+var deliveryOrder = []string{storage.DeliveryQueued, storage.DeliverySending, storage.DeliveryRetry,
+	storage.DeliveryHeld, storage.DeliverySent, storage.DeliveryDelivered, storage.DeliveryRead,
+	storage.DeliveryFailed, storage.DeliverySkipped, storage.DeliveryCancelled}
+
+func (s *server) fmtTime(t any) string {
+	var tt time.Time
+	switch v := t.(type) {
+	case time.Time:
+		tt = v
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		tt = *v
+	default:
+		return ""
+	}
+	if tt.IsZero() {
+		return ""
+	}
+	return tt.In(s.d.Loc).Format("2006-01-02 15:04")
+}
+
+// fmtDay writes a calendar date as stored (midnight UTC).
+func fmtDay(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+func (v *views) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	b, err := fs.ReadFile(v.static, name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+}
+
+// page is what every console template gets: the layout reads the
+// account and the flash, the view reads Data.
+type page struct {
+	Title     string
+	Nav       string // the highlighted menu entry
+	Me        core.Account
+	Flash     string
+	RequestID string
+	Data      any
+}
+
+// SignedIn reports whether the page is shown to an account.
+func (p page) SignedIn() bool { return p.Me.ID != 0 }
+
+// CanView reports whether the account sees deputy data.
+func (p page) CanView() bool { return slices.Contains(viewers, p.Me.Role) }
+
+// CanEdit reports whether the account changes deputy data.
+func (p page) CanEdit() bool { return slices.Contains(editors, p.Me.Role) }
+
+// IsAdmin reports whether the account manages accounts and the audit log.
+func (p page) IsAdmin() bool { return p.Me.Role == core.RoleAdmin }
+
+// render writes view with p, or a plain 500 when the template fails
+// (before anything was written). Inside a session it shows (and clears)
+// the pending flash message.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, view string, p page) {
+	if _, inSession := r.Context().Value(accountKey{}).(core.Account); inSession {
+		if f := s.sessions.PopString(r.Context(), sessFlash); f != "" && p.Flash == "" {
+			p.Flash = f
+		}
+	}
+	p.RequestID = requestID(r.Context())
+	t, ok := s.views.pages[view]
+	var buf bytes.Buffer
+	if !ok {
+		s.d.Log.Error("admin: no such view", "view", view)
+		http.Error(w, "系统繁忙，请稍后再试", http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.d.Log.Error("admin: render", "view", view, "err", err, "request_id", p.RequestID)
+		http.Error(w, "系统繁忙，请稍后再试", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+type errorView struct{ Heading, Message string }
+
+// errorPage explains why nothing can be shown; it shows no data.
+func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	me, _ := r.Context().Value(accountKey{}).(core.Account)
+	if s.views == nil {
+		http.Error(w, msg, status)
+		return
+	}
+	s.render(w, r, status, "error", page{Title: heading, Me: me, Data: errorView{heading, msg}})
+}
+
+// httpError is an error a handler wants shown as it is, with a status.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) error {
+	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// pageError turns a handler's error into an error page: never the error's
+// text unless it was meant for staff.
+func (s *server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	var verr core.ValidationError
+	switch {
+	case errors.As(err, &he):
+		s.errorPage(w, r, he.status, "无法处理", he.msg)
+	case errors.Is(err, storage.ErrNotFound):
+		s.errorPage(w, r, http.StatusNotFound, "内容不存在", "您要查看的内容不存在或已被删除。")
+	case errors.As(err, &verr):
+		s.errorPage(w, r, http.StatusUnprocessableEntity, "数据有误", verr.Error())
+	case errors.Is(err, storage.ErrConflict):
+		s.errorPage(w, r, http.StatusConflict, "数据冲突", "该数据已被修改或已存在，请刷新后重试。")
+	default:
+		s.d.Log.Error("admin: request failed", "path", r.URL.Path, "err", err, "request_id", requestID(r.Context()))
+		s.errorPage(w, r, http.StatusInternalServerError, "系统繁忙",
+			"系统暂时无法处理您的请求，请稍后再试。如问题持续，请将编号 "+requestID(r.Context())+" 告知管理员。")
+	}
+}
+
+// pager is the paging of a list page.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         string // links, empty at the ends
+}
+
+func newPager(total, page, size int, link func(page int) string) pager {
+	p := pager{Page: page, Total: total, Pages: max(1, (total+size-1)/size)}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < p.Pages {
+		p.Next = link(page + 1)
+	}
+	return p
+}

@@ -1,0 +1,224 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"deputybot/core"
+	"deputybot/storage"
+)
+
+// apiErrorBody is every API error: a Chinese message, the fields at fault
+// for 422, and the request id for 500.
+type apiErrorBody struct {
+	Error     string          `json:"error"`
+	Fields    []apiFieldError `json:"fields,omitempty"`
+	Rows      []apiRowError   `json:"rows,omitempty"`
+	RequestID string          `json:"request_id,omitempty"`
+}
+
+type apiFieldError struct {
+	Field   string `json:"field"` // the JSON property, e.g. phone
+	Label   string `json:"label"` // its Chinese name, e.g. 手机号
+	Message string `json:"message"`
+}
+
+type apiRowError struct {
+	Row     int    `json:"row"`
+	Field   string `json:"field"`
+	Value   string `json:"value,omitempty"`
+	Message string `json:"message"`
+}
+
+// endpoint wraps an API route: it authenticates the bearer token, checks
+// the account's role and maps a returned error to JSON.
+func (s *server) endpoint(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || token == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="deputybot"`)
+			writeJSON(w, http.StatusUnauthorized, apiErrorBody{Error: "需要 API 令牌：请求头 Authorization: Bearer dbt_…"})
+			return
+		}
+		me, err := s.staff.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+		if errors.Is(err, core.ErrBadToken) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="deputybot", error="invalid_token"`)
+			writeJSON(w, http.StatusUnauthorized, apiErrorBody{Error: err.Error()})
+			return
+		} else if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		if !slices.Contains(rt.roles, me.Role) {
+			writeJSON(w, http.StatusForbidden, apiErrorBody{Error: "当前账号（" + core.RoleLabel(me.Role) + "）无权执行此操作"})
+			return
+		}
+		if err := rt.handle(s, w, r.WithContext(withAccount(r.Context(), me)), me); err != nil {
+			s.apiError(w, r, err)
+		}
+	})
+}
+
+// apiError is the one mapping of errors to API responses: validation →
+// 422 with the fields, not found → 404, conflict → 409, a handler's
+// httpError as it says, anything else → 500 with a request id (the cause
+// is logged, never sent).
+func (s *server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	var verr core.ValidationError
+	var ferr *core.FieldError
+	switch {
+	case errors.As(err, &verr), errors.As(err, &ferr):
+		if ferr != nil && verr == nil {
+			verr = core.ValidationError{ferr}
+		}
+		body := apiErrorBody{Error: "数据有误，请按 fields 修改后重试"}
+		for _, e := range verr {
+			key := fieldKeys[e.Field]
+			body.Fields = append(body.Fields, apiFieldError{Field: key, Label: e.Field, Message: e.Msg})
+		}
+		writeJSON(w, http.StatusUnprocessableEntity, body)
+	case errors.As(err, &he):
+		writeJSON(w, he.status, apiErrorBody{Error: he.msg})
+	case errors.Is(err, storage.ErrNotFound):
+		writeJSON(w, http.StatusNotFound, apiErrorBody{Error: "不存在"})
+	case errors.Is(err, storage.ErrConflict):
+		writeJSON(w, http.StatusConflict, apiErrorBody{Error: "与现有数据冲突"})
+	default:
+		id := requestID(r.Context())
+		s.d.Log.Error("api: request failed", "path", r.URL.Path, "err", err, "request_id", id)
+		writeJSON(w, http.StatusInternalServerError, apiErrorBody{Error: "服务器内部错误", RequestID: id})
+	}
+}
+
+// maxJSONBody bounds a JSON request body.
+const maxJSONBody = 1 << 20
+
+// decodeJSON reads one JSON object into v, refusing unknown properties so
+// a misspelt field is an error and not silently ignored.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &httpError{http.StatusRequestEntityTooLarge, "请求体过大（最多 1 MB）"}
+		}
+		return badRequest("请求体不是有效的 JSON：%s", jsonProblem(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return badRequest("请求体只能包含一个 JSON 对象")
+	}
+	return nil
+}
+
+// jsonProblem describes a decoding error without echoing the input.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("第 %d 字节处语法错误", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("字段 %s 应为 %s", typ.Field, typ.Type)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "未知字段 " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	case errors.Is(err, io.EOF):
+		return "请求体为空"
+	}
+	return "格式错误"
+}
+
+// apiDeputy is a deputy as the API shows it. Phone is masked for roles
+// that may not see it.
+type apiDeputy struct {
+	ID                int64      `json:"id"`
+	Name              string     `json:"name"`
+	Gender            string     `json:"gender"`
+	Ethnicity         string     `json:"ethnicity"`
+	BirthDate         string     `json:"birth_date,omitempty"`
+	Delegation        string     `json:"delegation"`
+	Level             string     `json:"level"`
+	Grassroots        bool       `json:"grassroots"`
+	Occupation        string     `json:"occupation"`
+	ProfessionalGroup string     `json:"professional_group"`
+	Phone             string     `json:"phone"`
+	Status            string     `json:"status"`
+	TerminatedOn      string     `json:"terminated_on,omitempty"`
+	TerminationReason string     `json:"termination_reason,omitempty"`
+	Bound             bool       `json:"bound"`
+	BoundAt           *time.Time `json:"bound_at,omitempty"`
+	Tags              []string   `json:"tags"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+}
+
+func apiDeputyOf(d core.Deputy) apiDeputy {
+	tags := d.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return apiDeputy{ID: d.ID, Name: d.Name, Gender: d.Gender, Ethnicity: d.Ethnicity, BirthDate: fmtDay(d.BirthDate),
+		Delegation: d.Delegation, Level: d.Level, Grassroots: d.Grassroots, Occupation: d.Occupation,
+		ProfessionalGroup: d.ProfessionalGroup, Phone: d.Phone, Status: d.Status, TerminatedOn: fmtDay(d.TerminatedOn),
+		TerminationReason: d.TerminationReason, Bound: d.OpenID != "", BoundAt: d.BoundAt, Tags: tags,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+}
+
+// apiDeputyInput is the body of create and update. On update, a property
+// left out keeps its value.
+type apiDeputyInput struct {
+	Name              *string   `json:"name"`
+	Gender            *string   `json:"gender"`
+	Ethnicity         *string   `json:"ethnicity"`
+	BirthDate         *string   `json:"birth_date"`
+	Delegation        *string   `json:"delegation"`
+	Level             *string   `json:"level"`
+	Grassroots        *bool     `json:"grassroots"`
+	Occupation        *string   `json:"occupation"`
+	ProfessionalGroup *string   `json:"professional_group"`
+	Phone             *string   `json:"phone"`
+	Tags              *[]string `json:"tags"`
+}
+
+// apply writes the given properties onto d and returns the problems found
+// while decoding them.
+func (in apiDeputyInput) apply(d *core.Deputy) core.ValidationError {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&d.Name, in.Name)
+	set(&d.Gender, in.Gender)
+	set(&d.Ethnicity, in.Ethnicity)
+	set(&d.Delegation, in.Delegation)
+	set(&d.Level, in.Level)
+	set(&d.Occupation, in.Occupation)
+	set(&d.ProfessionalGroup, in.ProfessionalGroup)
+	set(&d.Phone, in.Phone)
+	if in.Grassroots != nil {
+		d.Grassroots = *in.Grassroots
+	}
+	if in.Tags != nil {
+		d.Tags = *in.Tags
+	}
+	if in.BirthDate != nil {
+		d.BirthDate = nil
+		if *in.BirthDate != "" {
+			t, err := time.Parse(time.DateOnly, *in.BirthDate)
+			if err != nil {
+				return core.ValidationError{{Field: "出生日期", Value: *in.BirthDate, Msg: "格式应为 1970-01-31"}}
+			}
+			d.BirthDate = &t
+		}
+	}
+	return nil
+}

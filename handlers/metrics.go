@@ -1,0 +1,98 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"deputybot/storage"
+)
+
+// Metrics is deputybot's Prometheus registry: HTTP traffic counted by the
+// request middleware, and the outbox and registry read from the database
+// at scrape time.
+type Metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// NewMetrics registers the collectors; db may be nil (no database gauges).
+func NewMetrics(db *storage.DB) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "deputybot_http_requests_total", Help: "HTTP requests by area and status code.",
+	}, []string{"area", "code"})
+	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "deputybot_http_request_duration_seconds", Help: "HTTP request latency by area.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"area"})
+	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if db != nil {
+		m.reg.MustRegister(&dbCollector{db: db})
+	}
+	return m
+}
+
+// Handler serves /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Timeout: 10 * time.Second})
+}
+
+// area groups paths so labels stay few: wechat, h5, admin, api, sim, other.
+func area(path string) string {
+	for _, a := range []string{"/wechat", "/h5/", "/admin/", "/api/", "/sim/", "/healthz", "/metrics"} {
+		if len(path) >= len(a) && path[:len(a)] == a {
+			return a[1:]
+		}
+	}
+	return "other"
+}
+
+// observe records one request.
+func (m *Metrics) observe(path string, code int, d time.Duration) {
+	if m == nil {
+		return
+	}
+	a := area(path)
+	m.requests.WithLabelValues(a, strconv.Itoa(code)).Inc()
+	m.duration.WithLabelValues(a).Observe(d.Seconds())
+}
+
+var (
+	deliveriesDesc = prometheus.NewDesc("deputybot_deliveries", "Deliveries by status.", []string{"status"}, nil)
+	deputiesDesc   = prometheus.NewDesc("deputybot_deputies", "Deputies in the registry, and how many are bound to WeChat.", []string{"state"}, nil)
+	upDesc         = prometheus.NewDesc("deputybot_database_up", "Whether the database answered the scrape.", nil, nil)
+)
+
+// dbCollector reads gauges from the database when scraped.
+type dbCollector struct{ db *storage.DB }
+
+func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- deliveriesDesc
+	ch <- deputiesDesc
+	ch <- upDesc
+}
+
+func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	counts, err := c.db.DeliveryCounts(ctx)
+	total, bound, err2 := c.db.CountDeputies(ctx)
+	if err != nil || err2 != nil {
+		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 1)
+	for status, n := range counts {
+		ch <- prometheus.MustNewConstMetric(deliveriesDesc, prometheus.GaugeValue, float64(n), status)
+	}
+	ch <- prometheus.MustNewConstMetric(deputiesDesc, prometheus.GaugeValue, float64(total), "total")
+	ch <- prometheus.MustNewConstMetric(deputiesDesc, prometheus.GaugeValue, float64(bound), "bound")
+}
