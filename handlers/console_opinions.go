@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"deputybot/core"
+	"deputybot/storage"
+)
+
+func init() { consoleRoute(http.MethodGet, "/admin/opinions", viewers, opinionsList) }
+
+// opinionPageSize is the length of a page of the opinions inbox.
+const opinionPageSize = 50
+
+var (
+	opinionCategories = []string{storage.OpinionLegislative, storage.OpinionSupervision, storage.OpinionSocial,
+		storage.OpinionOther, storage.OpinionSolicitation}
+	opinionStatuses = []string{storage.OpinionReceived, storage.OpinionAnswered, storage.OpinionClosed}
+)
+
+// opinionQuery is the filter of the inbox, as written in the URL.
+type opinionQuery struct {
+	Category, Status, Deputy string
+	Solicitation, DeputyID   int64
+	Page                     int
+}
+
+func parseOpinionQuery(v url.Values) opinionQuery {
+	q := opinionQuery{Category: oneOf(v.Get("category"), opinionCategories...), Status: oneOf(v.Get("status"), opinionStatuses...),
+		Deputy: cleanText(v.Get("deputy"))}
+	q.Solicitation, _ = strconv.ParseInt(v.Get("solicitation"), 10, 64)
+	q.DeputyID, _ = strconv.ParseInt(v.Get("deputy_id"), 10, 64)
+	q.Solicitation, q.DeputyID = max(q.Solicitation, 0), max(q.DeputyID, 0)
+	q.Page, _ = strconv.Atoi(v.Get("page"))
+	q.Page = min(max(q.Page, 1), 100000)
+	return q
+}
+
+func (q opinionQuery) filter() storage.OpinionQuery {
+	return storage.OpinionQuery{OpinionFilter: storage.OpinionFilter{DeputyID: q.DeputyID, SolicitationID: q.Solicitation,
+		Category: q.Category, Status: q.Status}, DeputyName: q.Deputy}
+}
+
+func (q opinionQuery) values(page int) url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("category", q.Category)
+	set("status", q.Status)
+	set("deputy", q.Deputy)
+	if q.Solicitation > 0 {
+		v.Set("solicitation", strconv.FormatInt(q.Solicitation, 10))
+	}
+	if q.DeputyID > 0 {
+		v.Set("deputy_id", strconv.FormatInt(q.DeputyID, 10))
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return v
+}
+
+func (s *server) listOpinions(ctx context.Context, q opinionQuery, per int) ([]core.Opinion, int, error) {
+	f := q.filter()
+	f.Limit, f.Offset = per, (q.Page-1)*per
+	return s.d.DB.ListOpinionItems(ctx, f)
+}
+
+// opinionRow is one line of the inbox.
+type opinionRow struct {
+	core.Opinion
+	CategoryLabel, StatusLabel, Snippet string
+}
+
+func opinionRowOf(o core.Opinion) opinionRow {
+	return opinionRow{Opinion: o, CategoryLabel: core.OpinionCategoryLabel(o.Category),
+		StatusLabel: core.OpinionStatusLabel(o.Status), Snippet: snippet(o.Body, 60)}
+}
+
+type opinionsView struct {
+	Query         opinionQuery
+	Rows          []opinionRow
+	Pager         pager
+	Categories    []core.Choice
+	Statuses      []core.Choice
+	Solicitations []core.Solicitation
+	ExportURL     string
+}
+
+var opinionStatusChoices = []core.Choice{{Value: storage.OpinionReceived, Label: "已收到"},
+	{Value: storage.OpinionAnswered, Label: "已答复"}, {Value: storage.OpinionClosed, Label: "已办结"}}
+
+func opinionCategoryChoices() []core.Choice {
+	return append(append([]core.Choice{}, core.OpinionCategoryChoices...),
+		core.Choice{Value: storage.OpinionSolicitation, Label: core.OpinionCategoryLabel(storage.OpinionSolicitation)})
+}
+
+func opinionsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	ctx := r.Context()
+	q := parseOpinionQuery(r.URL.Query())
+	list, total, err := s.listOpinions(ctx, q, opinionPageSize)
+	if err != nil {
+		return err
+	}
+	v := opinionsView{Query: q, Categories: opinionCategoryChoices(), Statuses: opinionStatusChoices,
+		Pager: newPager(total, q.Page, opinionPageSize, func(p int) string { return "/admin/opinions?" + q.values(p).Encode() })}
+	for _, o := range list {
+		v.Rows = append(v.Rows, opinionRowOf(o))
+	}
+	if canExport(me.Role) {
+		v.ExportURL = "/admin/opinions/export?" + q.values(1).Encode()
+	}
+	if v.Solicitations, err = s.opinions().Solicitations(ctx); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "opinions", page{Title: "代表意见", Nav: "opinions", Me: me, Data: v})
+	return nil
+}
+
+// opinionObject names an opinion in the audit log.
+func opinionObject(o core.Opinion) string { return "opinion/" + o.Receipt }

@@ -1,0 +1,237 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// This file holds the queries of the staff console's suggestion, opinion
+// and dashboard pages that the domain services do not need: text search
+// in lists, the values offered in filter menus, counts for charts, and the
+// all-or-nothing write of an imported batch of suggestions.
+
+// SuggestionQuery is the console's suggestion filter: SuggestionFilter
+// plus text searches. Zero values match all.
+type SuggestionQuery struct {
+	SuggestionFilter
+	Number     string // part of the number (第0123号 matches 123)
+	DeputyName string // part of the name of a deputy on the suggestion, lead or seconder
+}
+
+func (q SuggestionQuery) where() (string, []any) {
+	where, args := q.SuggestionFilter.where()
+	var conds []string
+	if q.Number != "" {
+		conds, args = append(conds, `s.number LIKE ? ESCAPE '!'`), append(args, "%"+escapeLike(q.Number)+"%")
+	}
+	if q.DeputyName != "" {
+		conds = append(conds, `s.id IN (SELECT sd.suggestion_id FROM suggestion_deputies sd
+			JOIN deputies dn ON dn.id = sd.deputy_id WHERE dn.name LIKE ? ESCAPE '!')`)
+		args = append(args, "%"+escapeLike(q.DeputyName)+"%")
+	}
+	if len(conds) == 0 {
+		return where, args
+	}
+	if where == "" {
+		return " WHERE " + strings.Join(conds, " AND "), args
+	}
+	return where + " AND " + strings.Join(conds, " AND "), args
+}
+
+// SuggestionListItem is one line of the console's suggestion list.
+type SuggestionListItem struct {
+	Suggestion
+	LeadName string // the lead deputy's name
+}
+
+type suggestionListRow struct {
+	suggestionRow
+	LeadName string `db:"lead_name"`
+}
+
+// ListSuggestionItems returns one page of suggestions matching q, ordered
+// by id, with their lead deputy's name, and how many match in all.
+func (db *DB) ListSuggestionItems(ctx context.Context, q SuggestionQuery) ([]SuggestionListItem, int, error) {
+	where, args := q.where()
+	var total int
+	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM suggestions s`+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: count suggestions: %w", err)
+	}
+	sel := suggestionSelect + ` LEFT JOIN deputies ld ON ld.id = s.lead_deputy_id` + where + ` ORDER BY s.id`
+	sel = strings.Replace(sel, ` FROM suggestions s`, `, COALESCE(ld.name, '') AS lead_name FROM suggestions s`, 1)
+	if q.Limit > 0 {
+		sel += fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, max(q.Offset, 0))
+	}
+	var rows []suggestionListRow
+	if err := db.r.SelectContext(ctx, &rows, sel, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: list suggestions: %w", err)
+	}
+	out := make([]SuggestionListItem, len(rows))
+	for i, r := range rows {
+		out[i] = SuggestionListItem{Suggestion: r.suggestion(), LeadName: r.LeadName}
+	}
+	return out, total, nil
+}
+
+// SuggestionUnits returns the host units suggestions are assigned to, by name.
+func (db *DB) SuggestionUnits(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := db.r.SelectContext(ctx, &out, `SELECT DISTINCT host_unit FROM suggestions
+		WHERE host_unit <> '' ORDER BY host_unit`); err != nil {
+		return nil, fmt.Errorf("storage: suggestion units: %w", err)
+	}
+	return out, nil
+}
+
+// SuggestionSessions returns the sessions suggestions were filed at, the
+// one with the latest suggestion first.
+func (db *DB) SuggestionSessions(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := db.r.SelectContext(ctx, &out, `SELECT session FROM suggestions WHERE session <> ''
+		GROUP BY session ORDER BY MAX(id) DESC`); err != nil {
+		return nil, fmt.Errorf("storage: suggestion sessions: %w", err)
+	}
+	return out, nil
+}
+
+// SuggestionStatusCounts counts the suggestions matching f by status.
+func (db *DB) SuggestionStatusCounts(ctx context.Context, f SuggestionFilter) (map[string]int, error) {
+	f.Limit, f.Offset = 0, 0
+	where, args := f.where()
+	var rows []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := db.r.SelectContext(ctx, &rows, `SELECT s.status, COUNT(*) AS n FROM suggestions s`+where+
+		` GROUP BY s.status`, args...); err != nil {
+		return nil, fmt.Errorf("storage: suggestion status counts: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// ExistingSuggestionNumbers returns which of numbers are already taken.
+func (db *DB) ExistingSuggestionNumbers(ctx context.Context, numbers []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for len(numbers) > 0 {
+		chunk := numbers[:min(len(numbers), 500)]
+		numbers = numbers[len(chunk):]
+		q, args, err := sqlx.In(`SELECT number FROM suggestions WHERE number IN (?)`, chunk)
+		if err != nil {
+			return nil, fmt.Errorf("storage: existing suggestion numbers: %w", err)
+		}
+		var found []string
+		if err := db.r.SelectContext(ctx, &found, q, args...); err != nil {
+			return nil, fmt.Errorf("storage: existing suggestion numbers: %w", err)
+		}
+		for _, n := range found {
+			out[n] = true
+		}
+	}
+	return out, nil
+}
+
+// NewSuggestion is one suggestion of a batch: the suggestion with its lead
+// deputy, and its seconders.
+type NewSuggestion struct {
+	Suggestion *Suggestion
+	Seconders  []int64
+}
+
+// CreateSuggestions inserts every suggestion of batch as CreateSuggestion
+// does, in one transaction: all are stored or none. A number already
+// taken gives ErrConflict, naming the number.
+func (db *DB) CreateSuggestions(ctx context.Context, batch []NewSuggestion) error {
+	now := db.now().UTC()
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, n := range batch {
+			s := n.Suggestion
+			res, err := tx.ExecContext(ctx, `INSERT INTO suggestions (number, title, summary, session, lead_deputy_id,
+				host_unit, co_units, status, deadline, reply_category, reply_text, rehandle_reason, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', ?, ?)`,
+				s.Number, s.Title, s.Summary, s.Session, s.LeadDeputyID, s.HostUnit, s.CoUnits,
+				SuggestionAssigned, dateOnly(s.Deadline), now, now)
+			if isDuplicate(err) {
+				return fmt.Errorf("number %s: %w", s.Number, ErrConflict)
+			}
+			if err != nil {
+				return err
+			}
+			if s.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			if err := addSuggestionDeputies(ctx, tx, s.ID, s.LeadDeputyID, n.Seconders); err != nil {
+				return err
+			}
+			if err := insertStep(ctx, tx, &SuggestionStep{SuggestionID: s.ID, At: now, Kind: StepAssigned, Note: s.HostUnit}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storage: create %d suggestions: %w", len(batch), err)
+	}
+	for _, n := range batch {
+		s := n.Suggestion
+		s.Status, s.CreatedAt, s.UpdatedAt = SuggestionAssigned, now, now
+	}
+	return nil
+}
+
+// OpinionQuery is the console's opinion filter: OpinionFilter plus a
+// search in the author's name. Zero values match all.
+type OpinionQuery struct {
+	OpinionFilter
+	DeputyName string // part of the author's name
+}
+
+// ListOpinionItems returns one page of opinions matching q, newest first,
+// and how many match in all.
+func (db *DB) ListOpinionItems(ctx context.Context, q OpinionQuery) ([]Opinion, int, error) {
+	var conds []string
+	var args []any
+	add := func(c string, a any) { conds = append(conds, c); args = append(args, a) }
+	if q.DeputyID != 0 {
+		add(`o.deputy_id = ?`, q.DeputyID)
+	}
+	if q.SolicitationID != 0 {
+		add(`o.solicitation_id = ?`, q.SolicitationID)
+	}
+	if q.Category != "" {
+		add(`o.category = ?`, q.Category)
+	}
+	if q.Status != "" {
+		add(`o.status = ?`, q.Status)
+	}
+	if q.DeputyName != "" {
+		add(`o.deputy_id IN (SELECT id FROM deputies WHERE name LIKE ? ESCAPE '!')`, "%"+escapeLike(q.DeputyName)+"%")
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, ` AND `)
+	}
+	var total int
+	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM opinions o`+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: count opinions: %w", err)
+	}
+	sel := opinionSelect + where + ` ORDER BY o.created_at DESC, o.id DESC`
+	if q.Limit > 0 {
+		sel += fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, max(q.Offset, 0))
+	}
+	var rows []opinionRow
+	if err := db.r.SelectContext(ctx, &rows, sel, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: list opinions: %w", err)
+	}
+	out := make([]Opinion, len(rows))
+	for i, r := range rows {
+		out[i] = r.opinion()
+	}
+	return out, total, nil
+}

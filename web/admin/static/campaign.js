@@ -1,0 +1,57 @@
+// deputybot console: the live audience count and the template keyword
+// lengths on the compose and invite pages, and the refresh of a campaign
+// still sending. Plain script, no library; the pages work without it.
+(function () {
+  'use strict';
+  var names = ['all', 'delegation', 'level', 'grassroots', 'groups', 'tag', 'deputy_ids', 'meeting_id'];
+  var out = document.getElementById('audience-count');
+  if (out && out.closest('form')) {
+    var form = out.closest('form');
+    var timer = 0;
+    var update = function () {
+      var params = new URLSearchParams();
+      names.forEach(function (name) {
+        form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
+          if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) { return; }
+          if (el.tagName === 'SELECT' && el.multiple) {
+            Array.prototype.forEach.call(el.selectedOptions, function (o) { params.append(name, o.value); });
+            return;
+          }
+          if (el.value !== '') { params.append(name, el.value); }
+        });
+      });
+      fetch(out.dataset.countUrl + '?' + params.toString(), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.json(); })
+        .then(function (c) {
+          out.textContent = c.text || c.error || '';
+          out.classList.toggle('bad', !!c.error);
+        })
+        .catch(function () {});
+    };
+    var later = function (e) {
+      if (e.target.closest('#audience')) {
+        clearTimeout(timer);
+        timer = setTimeout(update, 300);
+      }
+    };
+    form.addEventListener('input', later);
+    form.addEventListener('change', later);
+    update();
+  }
+  document.querySelectorAll('[data-maxlen]').forEach(function (el) {
+    var note = document.getElementById(el.id + '-len');
+    if (!note) { return; }
+    var max = Number(el.dataset.maxlen);
+    var check = function () {
+      var n = Array.from(el.value.trim().split(/\s+/).join(' ')).length;
+      note.textContent = n + ' 字' + (n > max ? '：模板消息每项最多 ' + max + ' 字，超出部分将被截断并以“…”结尾' : '');
+      note.classList.toggle('warnc', n > max);
+    };
+    el.addEventListener('input', check);
+    check();
+  });
+  var refresh = document.querySelector('[data-refresh]');
+  if (refresh) {
+    setTimeout(function () { window.location.reload(); }, (Number(refresh.dataset.refresh) || 5) * 1000);
+  }
+})();
