@@ -109,6 +109,12 @@ var (
 	ErrBadState = errors.New("notify: the campaign is not in a state that allows this")
 )
 
+// Template returns the template configured for a notice kind.
+func (o *Outbox) Template(kind string) (Template, bool) {
+	t, ok := o.cfg.Templates[kind]
+	return t, ok
+}
+
 // FieldValue cuts a template keyword value to WeChat's 20 characters,
 // without line breaks, at a character boundary.
 func FieldValue(s string) string {

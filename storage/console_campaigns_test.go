@@ -1,0 +1,191 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+// consoleDeputies creates n deputies of 济南市代表团, the even ones bound,
+// and returns their ids.
+func consoleDeputies(t *testing.T, db *storage.DB, n int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	for i := range n {
+		d := newDeputy(fmt.Sprintf("代表%02d", i), "济南市代表团", fmt.Sprintf("139000000%02d", i))
+		if err := db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			if err := db.BindDeputy(ctx, d.ID, fmt.Sprintf("openid-%d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids = append(ids, d.ID)
+	}
+	return ids
+}
+
+func TestCampaignsAreListedWithTheirDeliveryCounts(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ids := consoleDeputies(t, db, 5)
+		var cs []storage.Campaign
+		for i := range 3 {
+			n := storage.Notice{Kind: "general_notice", Title: fmt.Sprintf("通知 %d", i), CreatedBy: "u-staff"}
+			c := storage.Campaign{Audience: storage.Audience{All: true}}
+			if err := db.CreateCampaign(ctx, &n, &c); err != nil {
+				t.Fatal(err)
+			}
+			cs = append(cs, c)
+		}
+		if _, _, err := db.ExpandBatch(ctx, cs[0], fmt.Sprintf("c%d", cs[0].ID), false, 0, 1000); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SetCampaignStatus(ctx, cs[2].ID, []string{storage.CampaignScheduled}, storage.CampaignCancelled, "已取消"); err != nil {
+			t.Fatal(err)
+		}
+
+		list, total, err := db.ListCampaigns(ctx, storage.CampaignFilter{Limit: 2})
+		if err != nil || total != 3 || len(list) != 2 {
+			t.Fatalf("page 1: %d of %d, %v", len(list), total, err)
+		}
+		if list[0].ID != cs[2].ID || list[0].Title != "通知 2" || list[0].Status != storage.CampaignCancelled || !list[0].Audience.All {
+			t.Fatalf("newest first: %+v", list[0])
+		}
+		list, _, _ = db.ListCampaigns(ctx, storage.CampaignFilter{Limit: 2, Offset: 2})
+		if len(list) != 1 || list[0].ID != cs[0].ID || list[0].Total != 5 ||
+			list[0].Counts[storage.DeliveryQueued] != 3 || list[0].Counts[storage.DeliverySkipped] != 2 {
+			t.Fatalf("page 2: %+v", list)
+		}
+		if list, total, _ := db.ListCampaigns(ctx, storage.CampaignFilter{Status: storage.CampaignCancelled}); total != 1 || len(list) != 1 {
+			t.Fatalf("by status: %d", total)
+		}
+
+		dls, total, err := db.ListCampaignDeliveries(ctx, storage.CampaignDeliveryFilter{CampaignID: cs[0].ID, Status: storage.DeliverySkipped})
+		if err != nil || total != 2 || len(dls) != 2 || dls[0].DeputyName != "代表01" || dls[0].Delegation != "济南市代表团" || dls[0].Reason != "未绑定微信" {
+			t.Fatalf("skipped deliveries: %d %+v %v", total, dls, err)
+		}
+		var seen []int64
+		var after int64
+		for {
+			page, _, err := db.ListCampaignDeliveries(ctx, storage.CampaignDeliveryFilter{CampaignID: cs[0].ID, Limit: 2, AfterID: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, d := range page {
+				seen = append(seen, d.DeputyID)
+			}
+			after = page[len(page)-1].ID
+		}
+		if !slices.Equal(seen, ids) {
+			t.Fatalf("paging by id saw %v, want %v", seen, ids)
+		}
+	})
+}
+
+func TestAnAudienceIsReadInPagesOfDeputiesInOffice(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ids := consoleDeputies(t, db, 5)
+		if err := db.TerminateDeputy(ctx, ids[2], time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), "辞职"); err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		var after int64
+		for {
+			page, err := db.AudienceIDs(ctx, storage.Audience{Delegations: []string{"济南市代表团"}}, after, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			got = append(got, page...)
+			after = page[len(page)-1]
+		}
+		want := []int64{ids[0], ids[1], ids[3], ids[4]}
+		if !slices.Equal(got, want) {
+			t.Fatalf("audience %v, want %v", got, want)
+		}
+		if _, err := db.AudienceIDs(ctx, storage.Audience{}, 0, 10); err == nil {
+			t.Fatal("an empty audience was accepted")
+		}
+		exist, err := db.ExistingDeputyIDs(ctx, []int64{ids[0], 99999})
+		if err != nil || !exist[ids[0]] || exist[99999] {
+			t.Fatalf("existing %v %v", exist, err)
+		}
+	})
+}
+
+func TestMeetingsListRSVPTablesAndAttendance(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ids := consoleDeputies(t, db, 4)
+		start := time.Date(2026, 5, 10, 1, 0, 0, 0, time.UTC)
+		var ms []storage.Meeting
+		for i := range 2 {
+			m := storage.Meeting{Kind: "research", Title: fmt.Sprintf("调研 %d", i), StartsAt: start.Add(time.Duration(i) * 24 * time.Hour),
+				RSVPDeadline: start.Add(-time.Hour)}
+			if err := db.CreateMeeting(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			ms = append(ms, m)
+		}
+		if n, err := db.Invite(ctx, ms[0].ID, ids); err != nil || n != 4 {
+			t.Fatalf("invite: %d %v", n, err)
+		}
+		if err := db.AnswerInvitation(ctx, ms[0].ID, ids[0], storage.RSVPAttend, "", "chat"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AnswerInvitation(ctx, ms[0].ID, ids[1], storage.RSVPLeave, "出差", "h5"); err != nil {
+			t.Fatal(err)
+		}
+
+		list, total, err := db.ListMeetings(ctx, storage.MeetingFilter{})
+		if err != nil || total != 2 || list[0].ID != ms[1].ID || list[1].Invited != 4 ||
+			list[1].Counts[storage.RSVPAttend] != 1 || list[1].Counts[storage.RSVPLeave] != 1 || list[1].Counts[storage.RSVPPending] != 2 {
+			t.Fatalf("meetings %+v %d %v", list, total, err)
+		}
+
+		rows, total, err := db.ListInvitations(ctx, storage.InvitationFilter{MeetingID: ms[0].ID})
+		if err != nil || total != 4 || rows[1].DeputyName != "代表01" || rows[1].Reason != "出差" || rows[1].Channel != "h5" || !rows[1].AnsweredAt.Valid {
+			t.Fatalf("rsvp table %+v %v", rows, err)
+		}
+		if rows, total, _ := db.ListInvitations(ctx, storage.InvitationFilter{MeetingID: ms[0].ID, Status: storage.RSVPPending, Limit: 1}); total != 2 || len(rows) != 1 {
+			t.Fatalf("pending page: %d %d", total, len(rows))
+		}
+		pending, err := db.PendingInvitees(ctx, ms[0].ID, 0, 10)
+		if err != nil || !slices.Equal(pending, ids[2:]) {
+			t.Fatalf("pending %v %v", pending, err)
+		}
+
+		missing, err := db.SetAttendance(ctx, ms[0].ID, []int64{ids[0]}, []int64{ids[1], 99999})
+		if err != nil || !slices.Equal(missing, []int64{99999}) {
+			t.Fatalf("an uninvited deputy: %v %v", missing, err)
+		}
+		if inv, _ := db.GetInvitation(ctx, ms[0].ID, ids[0]); inv.Attended.Valid {
+			t.Fatal("attendance was written although one deputy was not invited")
+		}
+		if missing, err := db.SetAttendance(ctx, ms[0].ID, []int64{ids[0]}, []int64{ids[1]}); err != nil || len(missing) != 0 {
+			t.Fatalf("attendance: %v %v", missing, err)
+		}
+		a, _ := db.GetInvitation(ctx, ms[0].ID, ids[0])
+		b, _ := db.GetInvitation(ctx, ms[0].ID, ids[1])
+		if !a.Attended.Valid || !a.Attended.Bool || !b.Attended.Valid || b.Attended.Bool {
+			t.Fatalf("attended %+v %+v", a.Attended, b.Attended)
+		}
+		if list, _, _ := db.ListMeetings(ctx, storage.MeetingFilter{Kind: "research"}); list[1].Attended != 1 {
+			t.Fatalf("attended count %d", list[1].Attended)
+		}
+	})
+}
