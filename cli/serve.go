@@ -148,6 +148,10 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 		defer close(dispDone)
 		a.disp.Run(dispCtx, time.Second)
 	}()
+	if a.sim != nil {
+		// Ends the phone page's long polls, which would hold Shutdown.
+		srv.RegisterOnShutdown(a.sim.Close)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if a.sim != nil {

@@ -204,6 +204,9 @@ func (s *Sim) longPoll(ctx context.Context, openid string, after int64, wait tim
 	case <-t.C:
 	case <-ctx.Done():
 		return nil
+	case <-s.bgCtx.Done():
+		// The simulator is closing: let the server shut down now.
+		return nil
 	}
 	msgs, _ = s.messagesAfter(openid, after)
 	return msgs
