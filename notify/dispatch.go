@@ -192,6 +192,14 @@ func (d *Dispatcher) URL(dl storage.Delivery, n storage.Notice) string {
 // send delivers one message and says what happened.
 func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound time.Time) storage.Outcome {
 	out := storage.Outcome{ID: dl.ID, ClientMsgID: "d" + strconv.FormatInt(dl.ID, 10)}
+	// A row whose lease ran out (its dispatcher died) may already have
+	// reached WeChat: resending is harmless only with the same
+	// client_msg_id inside WeChat's dedupe window. Past it, a resend could
+	// be a second message, so the outcome stays unknown, as for a timeout.
+	if dl.Reclaimed && dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) >= unknownWindow-time.Minute {
+		out.Status, out.Reason = storage.DeliveryFailed, "发送中断，结果未知（已超过10分钟，为避免重复不再重试）"
+		return out
+	}
 	n, err := d.notice(ctx, dl.NoticeID)
 	if err != nil {
 		return d.retry(dl, out, 0, "读取通知失败")

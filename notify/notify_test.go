@@ -569,3 +569,22 @@ func TestASurveyIsAnnouncedWhenItOpens(t *testing.T) {
 		t.Fatalf("asks %+v", asks)
 	}
 }
+
+func TestACampaignNobodyCanReceiveIsDone(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	r := newRig(t, db, notify.Config{}, 5*time.Second)
+	ctx := context.Background()
+	r.population(t, 0, 5, 0, 0)
+	c, err := r.out.CreateCampaign(ctx, general("无人可达"), storage.Audience{All: true}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.out.ExpandDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.GetCampaign(ctx, c.ID)
+	counts, _ := db.CampaignCounts(ctx, c.ID)
+	if got.Status != storage.CampaignDone || counts[storage.DeliverySkipped] != 5 {
+		t.Fatalf("campaign %s with %v, want done with 5 skipped", got.Status, counts)
+	}
+}

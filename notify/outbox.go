@@ -227,7 +227,31 @@ func (o *Outbox) ExpandDue(ctx context.Context) (int, error) {
 			return total, err
 		}
 	}
-	return total, nil
+	return total, o.finishCampaigns(ctx)
+}
+
+// finishCampaigns marks done the expanded campaigns with nothing left to
+// send. The dispatcher checks only the campaigns of the batch it just
+// recorded, which misses a campaign whose last batch was recorded before
+// its expansion was marked (another instance, or the due-campaigns job,
+// expanding while this one sends), one that no batch ever touches (nobody
+// in the audience is reachable), and a crash between recording a batch
+// and checking it.
+func (o *Outbox) finishCampaigns(ctx context.Context) error {
+	ids, err := o.db.SendingCampaigns(ctx)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	finished, err := o.db.UnfinishedCampaigns(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range finished {
+		if _, err := o.db.SetCampaignStatus(ctx, id, []string{storage.CampaignSending}, storage.CampaignDone, ""); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Expand writes a campaign's deliveries in batches.

@@ -34,6 +34,9 @@ type Delivery struct {
 	SentAt        sql.NullTime  `db:"sent_at"`
 	DeliveredAt   sql.NullTime  `db:"delivered_at"`
 	ReadAt        sql.NullTime  `db:"read_at"`
+	// Reclaimed is set by ClaimDue when the row was sending under a lease
+	// that ran out: its dispatcher died and may have sent it already.
+	Reclaimed bool `db:"-"`
 }
 
 const deliveryCols = `id, source, campaign_id, notice_id, deputy_id, openid, status, urgent, reason, errcode, channel,
@@ -59,8 +62,8 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
 // rows another transaction has locked; SQLite has one writer.
 func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]Delivery, error) {
 	var out []Delivery
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		q := `SELECT id FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
+	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
+		q := `SELECT id, status FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
 		if urgentOnly {
 			q += ` AND urgent = 1`
 		}
@@ -70,12 +73,20 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 		if db.dialect == MySQL {
 			q += ` FOR UPDATE SKIP LOCKED`
 		}
-		var ids []int64
-		if err := tx.SelectContext(ctx, &ids, q, DeliveryQueued, DeliveryRetry, DeliverySending, now.UTC(), limit); err != nil {
+		var due []struct {
+			ID     int64  `db:"id"`
+			Status string `db:"status"`
+		}
+		if err := tx.SelectContext(ctx, &due, q, DeliveryQueued, DeliveryRetry, DeliverySending, now.UTC(), limit); err != nil {
 			return fmt.Errorf("storage: claim deliveries: %w", err)
 		}
-		if len(ids) == 0 {
+		if len(due) == 0 {
 			return nil
+		}
+		ids := make([]int64, len(due))
+		reclaimed := make(map[int64]bool, len(due))
+		for i, d := range due {
+			ids[i], reclaimed[d.ID] = d.ID, d.Status == DeliverySending
 		}
 		// A claimed row's next_at is its lease end: past it, the row is due again.
 		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, attempts = attempts + 1,
@@ -90,7 +101,13 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 		if err != nil {
 			return err
 		}
-		return tx.SelectContext(ctx, &out, sq, args...)
+		if err := tx.SelectContext(ctx, &out, sq, args...); err != nil {
+			return fmt.Errorf("storage: claim deliveries: %w", err)
+		}
+		for i := range out {
+			out[i].Reclaimed = reclaimed[out[i].ID]
+		}
+		return nil
 	})
 	return out, err
 }
@@ -119,7 +136,10 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []Outcome) 
 	now := db.now().UTC()
 	templates := 0
 	var sentIDs []int64
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	// Two dispatchers recording batches at once can deadlock on MySQL; the
+	// victim's batch is recorded again rather than left to its lease.
+	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
+		templates, sentIDs = 0, sentIDs[:0]
 		var sent []Outcome
 		for _, o := range outs {
 			if o.Status == DeliverySent {

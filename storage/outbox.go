@@ -345,8 +345,11 @@ func (db *DB) ExpandBatch(ctx context.Context, c Campaign, source string, urgent
 			if status, _ := skipReason(r.Status, r.OpenID.Valid, r.Following); status != DeliveryQueued {
 				continue
 			}
-			if err := db.addPendingAsk(ctx, db.w, r.ID, a.Flow, a.RefID, a.Title); err != nil {
-				return 0, 0, err
+			// INSERT IGNORE, not addPendingAsk: a re-expansion after a crash
+			// must not reopen an ask the deputy has answered since.
+			if _, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO pending_asks (deputy_id, flow, ref_id, title, created_at)
+				VALUES (?, ?, ?, ?, ?)`, r.ID, a.Flow, a.RefID, a.Title, now); err != nil {
+				return 0, 0, fmt.Errorf("storage: expansion ask: %w", err)
 			}
 		}
 	}
@@ -416,6 +419,16 @@ func (db *DB) CampaignCounts(ctx context.Context, id int64) (map[string]int, err
 		out[s] = n
 	}
 	return out, rows.Err()
+}
+
+// SendingCampaigns returns the ids of expanded campaigns still sending.
+func (db *DB) SendingCampaigns(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := db.w.SelectContext(ctx, &ids, `SELECT id FROM campaigns WHERE status = ? AND expanded_at IS NOT NULL`, CampaignSending)
+	if err != nil {
+		return nil, fmt.Errorf("storage: sending campaigns: %w", err)
+	}
+	return ids, nil
 }
 
 // StaleExpansions returns campaigns claimed for sending whose expansion

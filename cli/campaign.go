@@ -1,0 +1,428 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"deputybot/config"
+	"deputybot/notify"
+	"deputybot/storage"
+)
+
+// campaignLabels and deliveryLabels name statuses in Chinese, in the order
+// status lists them.
+var (
+	campaignLabels = map[string]string{
+		storage.CampaignScheduled: "待发送", storage.CampaignSending: "发送中", storage.CampaignPaused: "已暂停",
+		storage.CampaignCancelled: "已取消", storage.CampaignDone: "已完成",
+	}
+	deliveryOrder = []string{
+		storage.DeliveryQueued, storage.DeliverySending, storage.DeliveryRetry, storage.DeliveryHeld,
+		storage.DeliverySent, storage.DeliveryDelivered, storage.DeliveryRead,
+		storage.DeliveryFailed, storage.DeliverySkipped, storage.DeliveryCancelled,
+	}
+	deliveryLabels = map[string]string{
+		storage.DeliveryQueued: "排队中", storage.DeliverySending: "发送中", storage.DeliveryRetry: "待重试",
+		storage.DeliveryHeld: "暂停中", storage.DeliverySent: "已发送", storage.DeliveryDelivered: "已送达",
+		storage.DeliveryRead: "已阅读", storage.DeliveryFailed: "失败", storage.DeliverySkipped: "未发送",
+		storage.DeliveryCancelled: "已取消",
+	}
+)
+
+// atLayouts are the forms --at accepts, in the configured time zone.
+var atLayouts = []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
+
+func init() {
+	send := &command{
+		name: "campaign send", summary: "send a notice to deputies (now or at a time)",
+		usage: "--title TEXT [--body TEXT] [--kind KIND] [--urgent] [--at TIME] (--all | --delegation NAME … | --deputy-ids 1,2,3) [--config FILE]",
+		help: `Creates a campaign: a notice and the deputies it goes to. A running
+'deputybot serve' sends it (at most delivery.rate_per_second, not in quiet
+hours unless --urgent) as a template message carrying a short summary and a
+link to the full text. Deputies who are not bound, not following the account
+or no longer in office are counted but not sent to.
+
+--at is local time (timezone, default Asia/Shanghai), e.g. 2026-12-01T09:00;
+without it the campaign starts at once. --delegation may be repeated.
+Kinds: general_notice (通知公告, default), study_material, meeting_invitation,
+survey, solicitation, reminder, rating_request, suggestion_progress.
+
+Prints the campaign's id; follow it with 'deputybot campaign status ID'.
+
+Example:
+  deputybot campaign send --all --title 关于召开代表培训班的通知 --body "12月1日9时在省人大会堂……"
+  deputybot campaign send --delegation 济南市代表团 --delegation 青岛市代表团 --title 视察安排 --at 2026-12-01T09:00`,
+	}
+	send.run = func(ctx context.Context, e *env, args []string) int { return campaignSend(ctx, e, send, args) }
+	register(send)
+
+	status := &command{
+		name: "campaign status", summary: "show a campaign's progress",
+		usage: "ID [--config FILE]",
+		help: `Prints a campaign's status (and why it paused, if it did) and its
+deliveries counted by status: 已发送 means WeChat accepted the message,
+已送达 that WeChat reported it delivered, 已阅读 that the deputy opened it.
+
+Example:
+  deputybot campaign status 12`,
+	}
+	status.run = func(ctx context.Context, e *env, args []string) int {
+		return withCampaign(ctx, e, status, args, func(cfg config.Config, o *notify.Outbox, db *storage.DB, c storage.Campaign) int {
+			return printCampaign(ctx, e, cfg, db, c)
+		})
+	}
+	register(status)
+
+	pause := &command{
+		name: "campaign pause", summary: "hold a campaign's unsent deliveries",
+		usage: "ID [--reason TEXT] [--config FILE]",
+		help: `Holds a scheduled or sending campaign: nothing more goes out until
+'deputybot campaign resume'. Messages already sent stay sent.
+
+Example:
+  deputybot campaign pause 12 --reason 正文有误，修改后再发`,
+	}
+	pause.run = func(ctx context.Context, e *env, args []string) int {
+		fs := pause.flags(e)
+		reason := fs.String("reason", "", "why, shown by campaign status")
+		return withCampaignFlags(ctx, e, pause, fs, args, func(_ config.Config, o *notify.Outbox, _ *storage.DB, c storage.Campaign) int {
+			r := strings.TrimSpace(*reason)
+			if r == "" {
+				r = "手动暂停（命令行）"
+			}
+			return transition(e, c, "paused", o.Pause(ctx, c.ID, r))
+		})
+	}
+	register(pause)
+
+	resume := &command{
+		name: "campaign resume", summary: "release a paused campaign",
+		usage: "ID [--config FILE]",
+		help: `Releases a paused campaign: its held deliveries are sent again (or, if its
+time has not come yet, it waits for it).
+
+Example:
+  deputybot campaign resume 12`,
+	}
+	resume.run = func(ctx context.Context, e *env, args []string) int {
+		return withCampaign(ctx, e, resume, args, func(_ config.Config, o *notify.Outbox, _ *storage.DB, c storage.Campaign) int {
+			return transition(e, c, "resumed", o.Resume(ctx, c.ID))
+		})
+	}
+	register(resume)
+
+	cancel := &command{
+		name: "campaign cancel", summary: "stop a campaign for good",
+		usage: "ID [--yes] [--config FILE]",
+		help: `Cancels a scheduled, sending or paused campaign: its unsent deliveries are
+dropped. This cannot be undone (send a new campaign instead), so it asks
+for confirmation on standard input unless --yes is given.
+
+Example:
+  deputybot campaign cancel 12
+  deputybot campaign cancel 12 --yes`,
+	}
+	cancel.run = func(ctx context.Context, e *env, args []string) int {
+		fs := cancel.flags(e)
+		yes := fs.Bool("yes", false, "do not ask for confirmation")
+		return withCampaignFlags(ctx, e, cancel, fs, args, func(_ config.Config, o *notify.Outbox, db *storage.DB, c storage.Campaign) int {
+			if c.Status == storage.CampaignDone || c.Status == storage.CampaignCancelled {
+				return transition(e, c, "cancelled", notify.ErrBadState)
+			}
+			if !*yes {
+				ok, code := confirmCancel(ctx, e, db, c)
+				if !ok {
+					return code
+				}
+			}
+			return transition(e, c, "cancelled", o.Cancel(ctx, c.ID))
+		})
+	}
+	register(cancel)
+}
+
+// audienceFlags collects --all, --delegation and --deputy-ids.
+type audienceFlags struct {
+	all         bool
+	delegations stringList
+	ids         string
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// audience turns the flags into exactly one kind of audience.
+func (f audienceFlags) audience() (storage.Audience, error) {
+	n := 0
+	for _, set := range []bool{f.all, len(f.delegations) > 0, f.ids != ""} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return storage.Audience{}, errors.New("give exactly one of --all, --delegation NAME or --deputy-ids 1,2,3")
+	}
+	a := storage.Audience{All: f.all, Delegations: f.delegations}
+	if f.ids != "" {
+		for _, s := range strings.Split(f.ids, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+			if err != nil || id <= 0 {
+				return a, fmt.Errorf("--deputy-ids: %q is not a deputy id", s)
+			}
+			a.DeputyIDs = append(a.DeputyIDs, id)
+		}
+	}
+	return a, nil
+}
+
+// parseAt reads --at in loc; it must not be in the past.
+func parseAt(s string, loc *time.Location, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	for _, layout := range atLayouts {
+		if err == nil {
+			break
+		}
+		t, err = time.ParseInLocation(layout, s, loc)
+	}
+	if err != nil {
+		return t, fmt.Errorf("--at %q: use local time like 2026-12-01T09:00", s)
+	}
+	if t.Before(now.Add(-time.Minute)) {
+		return t, fmt.Errorf("--at %s is in the past", t.In(loc).Format("2006-01-02 15:04"))
+	}
+	return t, nil
+}
+
+func campaignSend(ctx context.Context, e *env, c *command, args []string) int {
+	fs := c.flags(e)
+	path := configFlag(fs)
+	kind := fs.String("kind", notify.KindGeneral, "notice kind")
+	title := fs.String("title", "", "the notice's title (the template message shows at most 20 characters)")
+	body := fs.String("body", "", "the full text, shown on the page the message links to")
+	urgent := fs.Bool("urgent", false, "send during quiet hours too")
+	at := fs.String("at", "", "start time, local (2026-12-01T09:00); default now")
+	var af audienceFlags
+	fs.BoolVar(&af.all, "all", false, "every deputy")
+	fs.Var(&af.delegations, "delegation", "deputies of this delegation (repeatable)")
+	fs.StringVar(&af.ids, "deputy-ids", "", "these deputies, by id, comma-separated")
+	if code, ok := c.parse(e, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(e, c, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	aud, err := af.audience()
+	if err != nil {
+		return usageError(e, c, err.Error())
+	}
+	cfg, ok := loadConfig(e, *path)
+	if !ok {
+		return exitUsage
+	}
+	loc := cfg.Location()
+	sendAt, err := parseAt(*at, loc, time.Now())
+	if err != nil {
+		return usageError(e, c, err.Error())
+	}
+	when := sendAt
+	if when.IsZero() {
+		when = time.Now()
+	}
+	n := &storage.Notice{Kind: *kind, Title: strings.TrimSpace(*title), Body: *body, Urgent: *urgent, CreatedBy: "cli",
+		Fields: map[string]string{"time": when.In(loc).Format("2006年1月2日 15:04"), "note": firstLine(*body)}}
+	return withOutbox(ctx, e, cfg, func(o *notify.Outbox, db *storage.DB) int {
+		if err := o.Validate(*n); err != nil {
+			return usageError(e, c, err.Error())
+		}
+		total, reachable, err := db.AudienceCount(ctx, aud)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "deputybot campaign send: %v\n", err)
+			return exitFailure
+		}
+		if total == 0 {
+			fmt.Fprintln(e.stderr, "deputybot campaign send: no deputy matches this audience (check the delegation names or ids); nothing was created")
+			return exitFailure
+		}
+		camp, err := o.CreateCampaign(ctx, n, aud, sendAt)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "deputybot campaign send: %v\n", err)
+			return exitFailure
+		}
+		fmt.Fprintf(e.stdout, "campaign %d created: %s “%s”\n", camp.ID, notify.KindLabels[n.Kind], n.Title)
+		fmt.Fprintf(e.stdout, "audience: %d deputies, %d reachable (bound to WeChat, following, in office)\n", total, reachable)
+		if reachable == 0 {
+			fmt.Fprintln(e.stderr, "note: nobody in this audience can receive it now (none is bound to WeChat and following)")
+		}
+		if sendAt.IsZero() {
+			fmt.Fprintln(e.stdout, "sending starts now (a running deputybot serve sends it)")
+		} else {
+			fmt.Fprintf(e.stdout, "scheduled for %s (%s)\n", sendAt.In(loc).Format("2006-01-02 15:04"), loc)
+		}
+		fmt.Fprintf(e.stdout, "follow it with: deputybot campaign status %d\n", camp.ID)
+		return exitOK
+	})
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return notify.FieldValue(s)
+}
+
+func usageError(e *env, c *command, msg string) int {
+	fmt.Fprintf(e.stderr, "deputybot %s: %s\n(see deputybot %s --help)\n", c.name, msg, c.name)
+	return exitUsage
+}
+
+// withOutbox opens the database and the outbox over it.
+func withOutbox(ctx context.Context, e *env, cfg config.Config, fn func(*notify.Outbox, *storage.DB) int) int {
+	db, ok := openDB(ctx, e, cfg, true)
+	if !ok {
+		return exitFailure
+	}
+	defer db.Close()
+	return fn(notify.New(db, outboxConfig(cfg, cfg.HTTP.PublicURL), newLogger(cfg, e.stderr)), db)
+}
+
+type campaignFunc func(config.Config, *notify.Outbox, *storage.DB, storage.Campaign) int
+
+func withCampaign(ctx context.Context, e *env, c *command, args []string, fn campaignFunc) int {
+	return withCampaignFlags(ctx, e, c, c.flags(e), args, fn)
+}
+
+// withCampaignFlags parses ID and fs's flags (plus --config) and loads
+// the campaign.
+func withCampaignFlags(ctx context.Context, e *env, c *command, fs *flag.FlagSet, args []string, fn campaignFunc) int {
+	path := configFlag(fs)
+	ref, code, ok := fileArg(c, e, fs, args)
+	if !ok {
+		return code
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return usageError(e, c, fmt.Sprintf("%q is not a campaign id", ref))
+	}
+	cfg, ok := loadConfig(e, *path)
+	if !ok {
+		return exitUsage
+	}
+	return withOutbox(ctx, e, cfg, func(o *notify.Outbox, db *storage.DB) int {
+		camp, err := db.GetCampaign(ctx, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			fmt.Fprintf(e.stderr, "deputybot %s: there is no campaign %d\n", c.name, id)
+			return exitFailure
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "deputybot %s: %v\n", c.name, err)
+			return exitFailure
+		}
+		return fn(cfg, o, db, camp)
+	})
+}
+
+func printCampaign(ctx context.Context, e *env, cfg config.Config, db *storage.DB, c storage.Campaign) int {
+	n, err := db.GetNotice(ctx, c.NoticeID)
+	if err == nil {
+		var counts map[string]int
+		if counts, err = db.CampaignCounts(ctx, c.ID); err == nil {
+			printCampaignCounts(e.stdout, cfg.Location(), c, n, counts)
+			err = printFailures(ctx, e.stdout, db, c.ID, counts[storage.DeliveryFailed])
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "deputybot campaign status: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+func printCampaignCounts(w io.Writer, loc *time.Location, c storage.Campaign, n storage.Notice, counts map[string]int) {
+	fmt.Fprintf(w, "campaign %d: %s “%s”\n", c.ID, notify.KindLabels[n.Kind], n.Title)
+	fmt.Fprintf(w, "status:   %s (%s)\n", campaignLabels[c.Status], c.Status)
+	if c.Reason != "" {
+		fmt.Fprintf(w, "reason:   %s\n", c.Reason)
+	}
+	fmt.Fprintf(w, "send at:  %s\n", c.SendAt.In(loc).Format("2006-01-02 15:04"))
+	if c.FinishedAt.Valid {
+		fmt.Fprintf(w, "finished: %s\n", c.FinishedAt.Time.In(loc).Format("2006-01-02 15:04:05"))
+	}
+	total := 0
+	for _, k := range counts {
+		total += k
+	}
+	if !c.ExpandedAt.Valid {
+		fmt.Fprintf(w, "deliveries: %d so far (the audience is not fully written yet)\n", total)
+	} else {
+		fmt.Fprintf(w, "deliveries: %d\n", total)
+	}
+	for _, s := range deliveryOrder {
+		if k, ok := counts[s]; ok {
+			fmt.Fprintf(w, "  %s %-10s %6d\n", deliveryLabels[s], s, k)
+		}
+	}
+}
+
+// printFailures lists a few failure reasons, so staff see why without a query.
+func printFailures(ctx context.Context, w io.Writer, db *storage.DB, id int64, failed int) error {
+	if failed == 0 {
+		return nil
+	}
+	ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: id, Status: storage.DeliveryFailed, Limit: 5})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "failures (first 5):")
+	for _, d := range ds {
+		fmt.Fprintf(w, "  deputy %d: %s\n", d.DeputyID, d.Reason)
+	}
+	return nil
+}
+
+// confirmCancel asks on stdin (the process's: env carries no input; tests
+// replace it); ok is false when the command must stop.
+func confirmCancel(ctx context.Context, e *env, db *storage.DB, c storage.Campaign) (ok bool, code int) {
+	counts, err := db.CampaignCounts(ctx, c.ID)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "deputybot campaign cancel: %v\n", err)
+		return false, exitFailure
+	}
+	unsent := counts[storage.DeliveryQueued] + counts[storage.DeliveryRetry] + counts[storage.DeliveryHeld]
+	sent := counts[storage.DeliverySent] + counts[storage.DeliveryDelivered] + counts[storage.DeliveryRead]
+	fmt.Fprintf(e.stderr, "Cancel campaign %d (%s)? %d messages already sent stay sent; %d unsent are dropped.\n"+
+		"This cannot be undone. Type yes to cancel: ", c.ID, campaignLabels[c.Status], sent, unsent)
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(e.stderr, "\nno answer on standard input; nothing changed (use --yes to cancel without asking)")
+		return false, exitFailure
+	}
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "yes" && a != "y" {
+		fmt.Fprintln(e.stderr, "not cancelled")
+		return false, exitFailure
+	}
+	return true, 0
+}
+
+// transition reports the outcome of pause, resume or cancel.
+func transition(e *env, c storage.Campaign, done string, err error) int {
+	if errors.Is(err, notify.ErrBadState) {
+		fmt.Fprintf(e.stderr, "campaign %d is %s (%s); it cannot be %s\n", c.ID, campaignLabels[c.Status], c.Status, done)
+		return exitFailure
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "deputybot: campaign %d: %v\n", c.ID, err)
+		return exitFailure
+	}
+	fmt.Fprintf(e.stdout, "campaign %d %s\n", c.ID, done)
+	return exitOK
+}
