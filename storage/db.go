@@ -229,3 +229,23 @@ func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
 	}
 	return n, nil
 }
+
+// countBy runs a "SELECT key, COUNT(*) … GROUP BY key" query and returns
+// the counts by key.
+func (db *DB) countBy(ctx context.Context, what, q string, args ...any) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: %s: %w", what, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, fmt.Errorf("storage: %s: %w", what, err)
+		}
+		out[key] = n
+	}
+	return out, rows.Err()
+}

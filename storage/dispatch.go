@@ -373,19 +373,5 @@ func (db *DB) markSent(ctx context.Context, tx *sqlx.Tx, now time.Time, outs []O
 
 // DeliveryCounts counts all deliveries by status, for metrics.
 func (db *DB) DeliveryCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM deliveries GROUP BY status`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: delivery counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return db.countBy(ctx, "delivery counts", `SELECT status, COUNT(*) FROM deliveries GROUP BY status`)
 }

@@ -159,19 +159,5 @@ func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since tim
 
 // RSVPCounts counts a meeting's invitations by status.
 func (db *DB) RSVPCounts(ctx context.Context, meetingID int64) (map[string]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM invitations WHERE meeting_id = ? GROUP BY status`, meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: rsvp counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return db.countBy(ctx, "rsvp counts", `SELECT status, COUNT(*) FROM invitations WHERE meeting_id = ? GROUP BY status`, meetingID)
 }

@@ -404,21 +404,7 @@ func (db *DB) SetCampaignStatus(ctx context.Context, id int64, from []string, to
 
 // CampaignCounts counts a campaign's deliveries by status.
 func (db *DB) CampaignCounts(ctx context.Context, id int64) (map[string]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM deliveries WHERE campaign_id = ? GROUP BY status`, id)
-	if err != nil {
-		return nil, fmt.Errorf("storage: campaign counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return db.countBy(ctx, "campaign counts", `SELECT status, COUNT(*) FROM deliveries WHERE campaign_id = ? GROUP BY status`, id)
 }
 
 // SendingCampaigns returns the ids of expanded campaigns still sending.

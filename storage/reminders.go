@@ -101,22 +101,8 @@ func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Tim
 // OverdueSuggestions counts unfinished suggestions per host unit whose
 // deadline is before by (near or past it), for the staff digest.
 func (db *DB) OverdueSuggestions(ctx context.Context, by time.Time) (map[string]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT host_unit, COUNT(*) FROM suggestions WHERE deadline IS NOT NULL
+	return db.countBy(ctx, "overdue suggestions", `SELECT host_unit, COUNT(*) FROM suggestions WHERE deadline IS NOT NULL
 		AND deadline < ? AND status IN (?, ?, ?) GROUP BY host_unit`, by.UTC(), SuggestionAssigned, SuggestionHandling, SuggestionRehandling)
-	if err != nil {
-		return nil, fmt.Errorf("storage: overdue suggestions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var unit string
-		var n int
-		if err := rows.Scan(&unit, &n); err != nil {
-			return nil, err
-		}
-		out[unit] = n
-	}
-	return out, rows.Err()
 }
 
 // NextUnannouncedMaterial returns the oldest published material that no
