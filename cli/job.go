@@ -21,7 +21,7 @@ import (
 func defaultJobs(db *storage.DB, cfg config.Config, log *slog.Logger) []scheduler.Job {
 	outbox := notify.New(db, outboxConfig(cfg, cfg.HTTP.PublicURL), log)
 	return append([]scheduler.Job{scheduler.CleanupJob(db, scheduler.DefaultRetention)},
-		scheduler.DeputyJobs(db, outbox, cfg.Location())...)
+		append(scheduler.DeputyJobs(db, outbox, cfg.Location()), scheduler.SupervisionJobs(db, cfg.Location())...)...)
 }
 
 // newJobScheduler returns a scheduler with defaultJobs registered, in the

@@ -11,7 +11,7 @@ import (
 
 // DeputyJobs are the jobs that push to deputies: due campaigns, meeting
 // and RSVP reminders, rating reminders, closing surveys and solicitations,
-// and the suggestion deadline watch.
+// (the suggestion deadline watch is SupervisionJobs').
 func DeputyJobs(db *storage.DB, outbox *notify.Outbox, loc *time.Location) []Job {
 	rem := core.NewReminders(db, loc)
 	counts := func(f func(context.Context, time.Time) (map[string]int, error)) func(context.Context, time.Time) (Result, error) {
@@ -27,11 +27,6 @@ func DeputyJobs(db *storage.DB, outbox *notify.Outbox, loc *time.Location) []Job
 			Description: "满意度测评提醒：答复满 3 天未测评的代表，最多提醒 2 次"},
 		{Name: "closing-reminders", Schedule: "0 10 * * *", Run: counts(rem.Closing),
 			Description: "问卷和法规草案征求意见截止前 2 天提醒未回复的代表"},
-		{Name: "deadline-watch", Schedule: "0 8 * * 1", Description: "建议办理期限监督：临近或超过办理期限的建议，按承办单位统计",
-			Run: func(ctx context.Context, now time.Time) (Result, error) {
-				byUnit, err := db.OverdueSuggestions(ctx, now.Add(7*24*time.Hour))
-				return Result{Counts: byUnit}, err
-			}},
 	}
 	if outbox != nil {
 		jobs = append(jobs, Job{Name: "study-series", Schedule: "0 9 * * 1",

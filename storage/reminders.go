@@ -98,13 +98,6 @@ func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Tim
 		ORDER BY s.id, d.id`, from.UTC(), from.UTC(), to.UTC())
 }
 
-// OverdueSuggestions counts unfinished suggestions per host unit whose
-// deadline is before by (near or past it), for the staff digest.
-func (db *DB) OverdueSuggestions(ctx context.Context, by time.Time) (map[string]int, error) {
-	return db.countBy(ctx, "overdue suggestions", `SELECT host_unit, COUNT(*) FROM suggestions WHERE deadline IS NOT NULL
-		AND deadline < ? AND status IN (?, ?, ?) GROUP BY host_unit`, by.UTC(), SuggestionAssigned, SuggestionHandling, SuggestionRehandling)
-}
-
 // NextUnannouncedMaterial returns the oldest published material that no
 // notice has announced yet, or ErrNotFound.
 func (db *DB) NextUnannouncedMaterial(ctx context.Context, now time.Time) (Material, error) {

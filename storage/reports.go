@@ -1,0 +1,112 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ReportCounts are the figures of a period [From, To) behind the monthly
+// and yearly reports of deputy work. Each count is of things that
+// happened in the period, unless its comment says otherwise.
+type ReportCounts struct {
+	From, To time.Time
+
+	// Notices counts notices written; Deliveries counts their deliveries
+	// (one per deputy per notice) created in the period, by status.
+	Notices    int
+	Deliveries map[string]int
+
+	// Materials counts study materials published; Studies the studies of
+	// those materials (whenever before To); Students the deputies who
+	// studied at least one of them; BoundDeputies the serving deputies
+	// bound to WeChat now, who can receive them.
+	Materials, Studies, Students, BoundDeputies int
+
+	// Meetings counts meetings and activities starting in the period;
+	// Invitations their invitations by RSVP status; Attended those
+	// marked present.
+	Meetings    int
+	Invitations map[string]int
+	Attended    int
+
+	// NewSuggestions, Replied, Concluded count suggestions filed, answered
+	// and concluded in the period; Ratings the ratings first made in it,
+	// of which Satisfied were 满意 or 基本满意 and Face reported 当面沟通.
+	NewSuggestions, Replied, Concluded, Ratings, Satisfied, Face int
+
+	// Opinions counts opinions received, by category; OpinionsAnswered
+	// those answered in the period.
+	Opinions         map[string]int
+	OpinionsAnswered int
+
+	// Surveys counts surveys opening in the period; Responses the answers
+	// submitted in it (to any survey).
+	Surveys, Responses int
+}
+
+// ReportCounts computes the figures of [from, to).
+func (db *DB) ReportCounts(ctx context.Context, from, to time.Time) (ReportCounts, error) {
+	from, to = from.UTC(), to.UTC()
+	c := ReportCounts{From: from, To: to}
+	scalars := []struct {
+		dst *int
+		q   string
+	}{
+		{&c.Notices, `SELECT COUNT(*) FROM notices WHERE created_at >= ? AND created_at < ?`},
+		{&c.Materials, `SELECT COUNT(*) FROM materials WHERE published_at >= ? AND published_at < ?`},
+		{&c.Studies, `SELECT COUNT(*) FROM material_studies ms JOIN materials m ON m.id = ms.material_id
+			WHERE m.published_at >= ? AND m.published_at < ? AND ms.studied_at < ?`},
+		{&c.Students, `SELECT COUNT(DISTINCT ms.deputy_id) FROM material_studies ms JOIN materials m ON m.id = ms.material_id
+			WHERE m.published_at >= ? AND m.published_at < ? AND ms.studied_at < ?`},
+		{&c.Meetings, `SELECT COUNT(*) FROM meetings WHERE starts_at >= ? AND starts_at < ?`},
+		{&c.Attended, `SELECT COUNT(*) FROM invitations i JOIN meetings m ON m.id = i.meeting_id
+			WHERE m.starts_at >= ? AND m.starts_at < ? AND i.attended = 1`},
+		{&c.NewSuggestions, `SELECT COUNT(*) FROM suggestions WHERE created_at >= ? AND created_at < ?`},
+		{&c.Replied, `SELECT COUNT(DISTINCT suggestion_id) FROM suggestion_steps WHERE kind = 'replied' AND at >= ? AND at < ?`},
+		{&c.Concluded, `SELECT COUNT(DISTINCT suggestion_id) FROM suggestion_steps WHERE kind = 'concluded' AND at >= ? AND at < ?`},
+		{&c.Ratings, `SELECT COUNT(*) FROM suggestion_ratings WHERE rated_at >= ? AND rated_at < ?`},
+		{&c.Satisfied, `SELECT COUNT(*) FROM suggestion_ratings WHERE rated_at >= ? AND rated_at < ? AND result IN ('satisfied', 'basic')`},
+		{&c.Face, `SELECT COUNT(*) FROM suggestion_ratings WHERE rated_at >= ? AND rated_at < ? AND contact = 'face'`},
+		{&c.OpinionsAnswered, `SELECT COUNT(*) FROM opinions WHERE replied_at >= ? AND replied_at < ?`},
+		{&c.Surveys, `SELECT COUNT(*) FROM surveys WHERE opens_at >= ? AND opens_at < ?`},
+		{&c.Responses, `SELECT COUNT(*) FROM survey_responses WHERE submitted_at >= ? AND submitted_at < ?`},
+	}
+	for _, s := range scalars {
+		args := []any{from, to}
+		if n := countPlaceholders(s.q); n == 3 {
+			args = append(args, to)
+		}
+		if err := db.r.GetContext(ctx, s.dst, s.q, args...); err != nil {
+			return c, fmt.Errorf("storage: report counts: %w", err)
+		}
+	}
+	if err := db.r.GetContext(ctx, &c.BoundDeputies, `SELECT COUNT(*) FROM deputies
+		WHERE status = 'active' AND openid IS NOT NULL AND openid <> ''`); err != nil {
+		return c, fmt.Errorf("storage: report bound deputies: %w", err)
+	}
+	var err error
+	if c.Deliveries, err = db.countBy(ctx, "report deliveries", `SELECT status, COUNT(*) FROM deliveries
+		WHERE created_at >= ? AND created_at < ? GROUP BY status`, from, to); err != nil {
+		return c, err
+	}
+	if c.Invitations, err = db.countBy(ctx, "report invitations", `SELECT i.status, COUNT(*) FROM invitations i
+		JOIN meetings m ON m.id = i.meeting_id WHERE m.starts_at >= ? AND m.starts_at < ? GROUP BY i.status`, from, to); err != nil {
+		return c, err
+	}
+	if c.Opinions, err = db.countBy(ctx, "report opinions", `SELECT category, COUNT(*) FROM opinions
+		WHERE created_at >= ? AND created_at < ? GROUP BY category`, from, to); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func countPlaceholders(q string) int {
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+		}
+	}
+	return n
+}
