@@ -98,11 +98,16 @@ func (g *Gateway) now() time.Time {
 // for none), and ok=false when the message could not be recorded.
 func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool) {
 	key := in.DedupeKey()
-	claimed, prior, err := g.DB.ClaimInbound(ctx, key, in.FromUserName, in.Kind())
+	// The claim's time identifies it, so only this claim is ever released.
+	at := g.now().UTC().Truncate(time.Microsecond)
+	claimed, prior, err := g.DB.ClaimInbound(ctx, key, in.FromUserName, in.Kind(), at)
 	if err != nil {
 		// Without the dedupe record the message cannot be handled exactly
-		// once; answering "success" would lose it, so let WeChat retry.
+		// once; answering "success" would lose it, so let WeChat retry. The
+		// insert may have reached the database all the same: release it
+		// once the database answers, or the retry would find it taken.
 		g.Log.Error("wechat callback: cannot record message; WeChat will retry", "kind", in.Kind(), "err", err)
+		g.releaseLater(key, at)
 		return nil, false
 	}
 	if !claimed {
@@ -116,6 +121,7 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		mu        sync.Mutex
 		finished  bool
 		abandoned bool
+		failed    bool
 	)
 	g.wg.Add(1)
 	go func() {
@@ -126,7 +132,17 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		// as a customer-service message.
 		workCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
-		text := g.handle(workCtx, in)
+		text, herr := g.handle(workCtx, in)
+		if herr != nil {
+			// The handler failed (the database, most likely): forget the
+			// claim so that WeChat's next delivery is handled afresh, and
+			// ask for that delivery unless the request has gone already.
+			g.releaseLater(key, at)
+			mu.Lock()
+			failed, finished = true, true
+			mu.Unlock()
+			return
+		}
 		// A passive reply holds at most 2,048 bytes: the rest of a long
 		// answer follows as customer-service messages.
 		parts := SplitReply(text, MaxPassiveReply)
@@ -184,7 +200,30 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		abandoned = true
 		return nil, true
 	}
+	if failed {
+		return nil, false
+	}
 	return reply, true
+}
+
+// releaseLater releases a claim in the background, retrying while the
+// database is unreachable (WeChat re-delivers for about 15 s; a longer
+// outage loses the message at WeChat's end whatever we do).
+func (g *Gateway) releaseLater(key string, at time.Time) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		for i := 0; i < 120; i++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			err := g.DB.ReleaseInboundClaim(ctx, key, at)
+			cancel()
+			if err == nil {
+				return
+			}
+			time.Sleep(time.Second)
+		}
+		g.Log.Error("wechat callback: could not release a claim; its re-deliveries will be answered without effect", "kind", "unknown")
+	}()
 }
 
 // finish stores the reply so a re-delivery gets the same answer. An answer
@@ -208,7 +247,7 @@ func (g *Gateway) replay(ctx context.Context, key string, prior storage.Inbound)
 		case <-ctx.Done():
 			return nil
 		}
-		_, again, err := g.DB.ClaimInbound(ctx, key, "", "")
+		again, err := g.DB.GetInbound(ctx, key)
 		if err == nil && again.State == storage.InboundDone {
 			return []byte(again.Reply)
 		}
@@ -218,18 +257,21 @@ func (g *Gateway) replay(ctx context.Context, key string, prior storage.Inbound)
 }
 
 // handle runs the handler, turning a panic into an empty answer.
-func (g *Gateway) handle(ctx context.Context, in Inbound) (text string) {
+// handle runs the handler. A panic is logged and becomes an empty answer
+// (retrying would panic again); an error is returned, so the message can be
+// delivered again.
+func (g *Gateway) handle(ctx context.Context, in Inbound) (text string, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			g.Log.Error("panic while handling a WeChat message", "kind", in.Kind(), "panic", fmt.Sprint(v))
-			text = ""
+			text, err = "", nil
 		}
 	}()
-	text, err := g.Handler.Handle(ctx, in)
+	text, err = g.Handler.Handle(ctx, in)
 	if err != nil {
-		g.Log.Error("handling a WeChat message", "kind", in.Kind(), "err", err)
+		g.Log.Error("handling a WeChat message; WeChat will retry", "kind", in.Kind(), "err", err)
 	}
-	return text
+	return text, err
 }
 
 // Wait blocks until background answers have finished, for shutdown.

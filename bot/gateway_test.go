@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -423,4 +424,51 @@ func TestALongAnswerContinuesAsCustomerMessages(t *testing.T) {
 		t.Fatalf("the rest did not arrive: %v", err)
 	}
 	_ = m
+}
+
+// flakyHandler fails its first call, like a handler whose database blinked.
+type flakyHandler struct {
+	calls atomic.Int32
+	next  bot.Handler
+}
+
+func (f *flakyHandler) Handle(ctx context.Context, in bot.Inbound) (string, error) {
+	if f.calls.Add(1) == 1 {
+		return "", errors.New("database unavailable")
+	}
+	return f.next.Handle(ctx, in)
+}
+
+func TestAHandlerErrorAsksWeChatToDeliverAgain(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	r := newRig(t, db, rigOptions{mode: wechatsim.ModeSafe})
+	ctx := context.Background()
+	u := r.sim.User("o-flaky")
+	replyText(t)(u.Follow(ctx))
+	r.handler.set(&flakyHandler{next: r.router})
+	rep, err := u.SendTextWithID(ctx, "帮助", 990001)
+	var se *wechatsim.StatusError
+	if !errors.As(err, &se) && rep.Status != http.StatusServiceUnavailable {
+		t.Fatalf("the failed attempt answered %d %q %v, want 503", rep.Status, rep.Body, err)
+	}
+	// The claim is released in the background; WeChat's next delivery is handled.
+	var got string
+	for i := 0; i < 200 && !strings.Contains(got, "您可以回复"); i++ {
+		rep, err = u.SendTextWithID(ctx, "帮助", 990001)
+		if err == nil && rep.Msg != nil {
+			got = rep.Msg.Text
+		}
+	}
+	if !strings.Contains(got, "您可以回复") {
+		t.Fatalf("the re-delivery answered %q", got)
+	}
+}
+
+func TestTwoTemplateReportsInOneSecondAreBothKept(t *testing.T) {
+	a := bot.Inbound{FromUserName: "o", MsgType: "event", Event: "TEMPLATESENDJOBFINISH", CreateTime: 100, EventMsgID: 1}
+	b := a
+	b.EventMsgID = 2
+	if a.DedupeKey() == b.DedupeKey() {
+		t.Fatal("two reports in the same second share a dedupe key")
+	}
 }

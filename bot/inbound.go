@@ -171,6 +171,11 @@ func ParseInbound(plain []byte) (Inbound, error) {
 // DedupeKey identifies a message across WeChat's re-deliveries: MsgId for
 // messages, sender + CreateTime + Event for events.
 func (in Inbound) DedupeKey() string {
+	if in.MsgType == "event" && in.EventMsgID != 0 {
+		// Two template reports to one deputy can share a second: the
+		// template msgid tells them apart.
+		return "e:" + in.FromUserName + ":" + in.Event + ":" + strconv.FormatInt(in.EventMsgID, 10)
+	}
 	if in.MsgType != "event" && in.MsgID != 0 {
 		return "m:" + strconv.FormatInt(in.MsgID, 10)
 	}

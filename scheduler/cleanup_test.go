@@ -15,7 +15,7 @@ func TestCleanupDeletesRowsPastTheirRetention(t *testing.T) {
 		clk := newClock(at("2026-08-01 03:40"))
 		db.SetClock(clk.Now)
 		// Old rows, written 117 days before the run.
-		if _, _, err := db.ClaimInbound(ctx, "msg-old", "o-1", "text"); err != nil {
+		if _, _, err := db.ClaimInbound(ctx, "msg-old", "o-1", "text", clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.SaveConversation(ctx, &storage.Conversation{OpenID: "o-1", Flow: "rsvp", Step: "ask", ExpiresAt: clk.Now().Add(time.Hour)}); err != nil {
@@ -33,7 +33,7 @@ func TestCleanupDeletesRowsPastTheirRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 		clk.Set(at("2026-11-25 03:40"))
-		if _, _, err := db.ClaimInbound(ctx, "msg-new", "o-2", "text"); err != nil {
+		if _, _, err := db.ClaimInbound(ctx, "msg-new", "o-2", "text", clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.SaveConversation(ctx, &storage.Conversation{OpenID: "o-2", Flow: "rsvp", Step: "ask", ExpiresAt: clk.Now().Add(48 * time.Hour)}); err != nil {

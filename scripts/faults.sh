@@ -2,11 +2,14 @@
 # Crash-safety suite: real deputybot serve processes on MariaDB, killed with
 # SIGKILL mid-campaign, sending to a deputybot sim process; every deputy
 # must get each notice exactly once. Needs MariaDB/MySQL at
-# DEPUTYBOT_TEST_MYSQL_DSN (default root@tcp(127.0.0.1:3306)/test).
+# DEPUTYBOT_TEST_MYSQL_DSN (default root@tcp(127.0.0.1:3306)/test), and for
+# the 20-second outage test mariadb-install-db and mariadbd (it runs a
+# private server on its own port and stops that one, not the shared one).
 #
 #   scripts/faults.sh                       # 2,000 deputies, about 1 minute
 #   FAULTS_DEPUTIES=10000 scripts/faults.sh # the full figure
 #   FAULTS_SEED=123 scripts/faults.sh       # replay a failed run's kill points
+#   FAULTS_OUTAGE=freeze scripts/faults.sh -run Outage  # a hung database (SIGSTOP) instead of a stopped one
 #
 # Extra arguments go to go test (e.g. -run TwoInstances).
 set -euo pipefail

@@ -22,13 +22,14 @@ type Inbound struct {
 	Reply string `db:"reply"`
 }
 
-// ClaimInbound records that the message with key is being handled. It
-// returns claimed=true for the first delivery; for a re-delivery it
+// ClaimInbound records that the message with key is being handled, at
+// the time at (which also identifies this claim, see ReleaseInboundClaim).
+// It returns claimed=true for the first delivery; for a re-delivery it
 // returns false and what the first delivery stored.
-func (db *DB) ClaimInbound(ctx context.Context, key, openid, kind string) (bool, Inbound, error) {
+func (db *DB) ClaimInbound(ctx context.Context, key, openid, kind string, at time.Time) (bool, Inbound, error) {
 	res, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO wechat_inbound
 		(dedupe_key, openid, kind, state, reply, created_at) VALUES (?, ?, ?, ?, '', ?)`,
-		key, openid, kind, InboundProcessing, db.now().UTC())
+		key, openid, kind, InboundProcessing, at.UTC())
 	if err != nil {
 		return false, Inbound{}, fmt.Errorf("storage: claim inbound: %w", err)
 	}
@@ -43,22 +44,26 @@ func (db *DB) ClaimInbound(ctx context.Context, key, openid, kind string) (bool,
 	return false, in, nil
 }
 
+// ReleaseInboundClaim forgets the claim made at at on the message with key
+// while it is still processing, so that WeChat's next delivery of it is
+// handled afresh: after a handler error, or when the claim's outcome was
+// unknown (the database failed mid-insert). Another instance's claim is
+// never released.
+func (db *DB) ReleaseInboundClaim(ctx context.Context, key string, at time.Time) error {
+	_, err := db.w.ExecContext(ctx, `DELETE FROM wechat_inbound WHERE dedupe_key = ? AND state = ? AND created_at = ?`,
+		key, InboundProcessing, at.UTC())
+	if err != nil {
+		return fmt.Errorf("storage: release inbound: %w", err)
+	}
+	return nil
+}
+
 // FinishInbound stores the reply given to the message with key.
 func (db *DB) FinishInbound(ctx context.Context, key, reply string) error {
 	_, err := db.w.ExecContext(ctx, `UPDATE wechat_inbound SET state = ?, reply = ?, finished_at = ? WHERE dedupe_key = ?`,
 		InboundDone, reply, db.now().UTC(), key)
 	if err != nil {
 		return fmt.Errorf("storage: finish inbound: %w", err)
-	}
-	return nil
-}
-
-// ReleaseInbound forgets a claim whose handling could not run, so that
-// WeChat's next delivery of the message is handled afresh.
-func (db *DB) ReleaseInbound(ctx context.Context, key string) error {
-	_, err := db.w.ExecContext(ctx, `DELETE FROM wechat_inbound WHERE dedupe_key = ? AND state = ?`, key, InboundProcessing)
-	if err != nil {
-		return fmt.Errorf("storage: release inbound: %w", err)
 	}
 	return nil
 }
@@ -182,4 +187,17 @@ func (db *DB) LastInbound(ctx context.Context, openids []string) (map[string]tim
 		out[id] = at.UTC()
 	}
 	return out, rows.Err()
+}
+
+// GetInbound returns the stored trace of the message with key, or ErrNotFound.
+func (db *DB) GetInbound(ctx context.Context, key string) (Inbound, error) {
+	var in Inbound
+	err := db.w.GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, fmt.Errorf("storage: inbound: %w", ErrNotFound)
+	}
+	if err != nil {
+		return in, fmt.Errorf("storage: inbound: %w", err)
+	}
+	return in, nil
 }
