@@ -10,7 +10,7 @@ import (
 
 // registerFlows declares every engine-run conversation.
 func (r *Router) registerFlows() {
-	r.Engine.Register(r.rsvpFlow(), r.rateFlow(), r.opinionFlow(), r.surveyFlow())
+	r.Engine.Register(r.rsvpFlow(), r.rateFlow(), r.opinionFlow(), r.surveyFlow(), r.recordFlow())
 }
 
 // deputyCommand answers the words a bound deputy can send at any time
@@ -32,6 +32,14 @@ func (r *Router) deputyCommand(ctx context.Context, d storage.Deputy, openid, wo
 	}
 	if word == "问卷" || word == "调查问卷" || word == "填问卷" {
 		reply, err := r.surveys(ctx, d, openid)
+		return reply, true, err
+	}
+	switch word {
+	case "我的履职", "履职档案", "履职情况":
+		reply, err := r.myRecord(ctx, d)
+		return reply, true, err
+	case "履职登记", "登记履职":
+		reply, err := r.Engine.Start(ctx, d, openid, FlowRecord, nil, "", "")
 		return reply, true, err
 	}
 	if word == "学习" || word == "学习材料" {
