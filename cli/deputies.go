@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
-	"math/big"
 	"time"
 
 	"deputybot/core"
@@ -112,12 +110,11 @@ Example:
 			return c
 		}
 		return withDeputy(ctx, e, *path, ref, func(db *storage.DB, d storage.Deputy) int {
-			n, err := rand.Int(rand.Reader, big.NewInt(900000))
+			pin, err := core.NewBindCode()
 			if err != nil {
 				fmt.Fprintf(e.stderr, "deputybot: %v\n", err)
 				return exitFailure
 			}
-			pin := fmt.Sprintf("%06d", n.Int64()+100000)
 			expires := time.Now().Add(*valid)
 			if err := db.SetBindCode(ctx, d.ID, pin, expires); err != nil {
 				fmt.Fprintf(e.stderr, "deputybot: %v\n", err)

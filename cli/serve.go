@@ -245,6 +245,7 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		oauth.AuthorizeURL = base + "/sim/connect/oauth2/authorize"
 	}
 	deps.H5 = handlers.H5(handlers.H5Deps{DB: a.db, Signer: a.links, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, OAuth: oauth})
+	handlers.SetSettingsDeps(&a.cfg, a.client.CreateMenu)
 	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, Signer: a.links, Outbox: a.outbox}
 	deps.Admin, deps.API = handlers.Admin(console), handlers.API(console)
 	return handlers.New(deps), nil

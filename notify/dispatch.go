@@ -205,7 +205,7 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 		return d.retry(dl, out, 0, "读取通知失败")
 	}
 	url := d.URL(dl, n)
-	tmpl, hasTemplate := d.cfg.Templates[n.Kind]
+	tmpl, hasTemplate := d.templates(ctx)[n.Kind]
 	inWindow := !lastInbound.IsZero() && d.now().Sub(lastInbound) < 47*time.Hour
 	useText := false
 	switch {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -93,12 +94,89 @@ type Outbox struct {
 	cfg Config
 	log *slog.Logger
 	now func() time.Time
+
+	tmu     sync.Mutex
+	tsource TemplateSource
+	tmerged map[string]Template // cfg.Templates with the source's overrides
+	tread   time.Time           // when tmerged was built; zero: never
 }
 
-// New returns the outbox.
+// New returns the outbox. Template mappings saved in the database (the
+// console's settings) override the configured ones, kind by kind.
 func New(db *storage.DB, cfg Config, log *slog.Logger) *Outbox {
 	cfg.defaults()
-	return &Outbox{db: db, cfg: cfg, log: log, now: time.Now}
+	return &Outbox{db: db, cfg: cfg, log: log, now: time.Now, tsource: DBTemplates(db)}
+}
+
+// TemplateSource returns template mappings that replace the configured
+// ones for the kinds it names.
+type TemplateSource func(ctx context.Context) (map[string]Template, error)
+
+// templateRefresh is how often the template source is read at most: a
+// change in the console reaches every instance within it.
+const templateRefresh = 30 * time.Second
+
+// DBTemplates is the template mappings saved in the database's settings.
+func DBTemplates(db *storage.DB) TemplateSource {
+	return func(ctx context.Context) (map[string]Template, error) {
+		saved, err := db.TemplateSettings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]Template, len(saved))
+		for kind, t := range saved {
+			out[kind] = Template{ID: t.ID, Fields: t.Fields}
+		}
+		return out, nil
+	}
+}
+
+// SetTemplateSource replaces where template overrides come from; nil
+// uses the configuration alone.
+func (o *Outbox) SetTemplateSource(src TemplateSource) {
+	o.tmu.Lock()
+	defer o.tmu.Unlock()
+	o.tsource, o.tread = src, time.Time{}
+}
+
+// ReloadTemplates makes the next lookup read the source again (after this
+// instance saved a change).
+func (o *Outbox) ReloadTemplates() {
+	o.tmu.Lock()
+	defer o.tmu.Unlock()
+	o.tread = time.Time{}
+}
+
+// templates returns the effective mapping, reading the source at most
+// every templateRefresh. When the source fails the last mapping stays.
+func (o *Outbox) templates(ctx context.Context) map[string]Template {
+	o.tmu.Lock()
+	defer o.tmu.Unlock()
+	now := o.now()
+	if age := now.Sub(o.tread); o.tmerged != nil && !o.tread.IsZero() && age >= 0 && age < templateRefresh {
+		return o.tmerged
+	}
+	var over map[string]Template
+	if o.tsource != nil {
+		var err error
+		if over, err = o.tsource(ctx); err != nil {
+			o.log.Warn("template settings not read; keeping the last mapping", "err", err)
+			if o.tmerged != nil {
+				o.tread = now // try again after templateRefresh, not on every send
+				return o.tmerged
+			}
+			over = nil
+		}
+	}
+	merged := make(map[string]Template, len(o.cfg.Templates)+len(over))
+	for k, t := range o.cfg.Templates {
+		merged[k] = t
+	}
+	for k, t := range over {
+		merged[k] = t
+	}
+	o.tmerged, o.tread = merged, now
+	return merged
 }
 
 // SetClock injects a clock (tests).
@@ -109,9 +187,10 @@ var (
 	ErrBadState = errors.New("notify: the campaign is not in a state that allows this")
 )
 
-// Template returns the template configured for a notice kind.
+// Template returns the template of a notice kind: the saved override, or
+// the configured one.
 func (o *Outbox) Template(kind string) (Template, bool) {
-	t, ok := o.cfg.Templates[kind]
+	t, ok := o.templates(context.Background())[kind]
 	return t, ok
 }
 

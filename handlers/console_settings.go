@@ -1,0 +1,202 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync/atomic"
+
+	"deputybot/bot"
+	"deputybot/config"
+	"deputybot/core"
+	"deputybot/notify"
+	"deputybot/storage"
+)
+
+func init() { consoleRoute(http.MethodGet, "/admin/settings", admins, settingsShow) }
+
+// MenuSyncer creates the account's custom menu on WeChat from the body of
+// menu/create and returns WeChat's answer (bot.Client.CreateMenu).
+type MenuSyncer func(ctx context.Context, menuJSON []byte) (string, error)
+
+// settingsDeps is what the settings page needs beyond AdminDeps.
+type settingsDeps struct {
+	cfg  *config.Config
+	sync MenuSyncer
+}
+
+var runtimeSettings atomic.Pointer[settingsDeps]
+
+// SetSettingsDeps gives the settings page the effective configuration
+// (shown with secrets masked: its templates, menu, quiet hours and rate
+// limit) and the WeChat client's menu sync. Either may be nil: the page
+// then says what it cannot show or do. serve calls it once at start.
+func SetSettingsDeps(cfg *config.Config, sync MenuSyncer) {
+	runtimeSettings.Store(&settingsDeps{cfg: cfg, sync: sync})
+}
+
+func currentSettingsDeps() settingsDeps {
+	if d := runtimeSettings.Load(); d != nil {
+		return *d
+	}
+	return settingsDeps{}
+}
+
+// settingsView is the settings page.
+type settingsView struct {
+	Templates      []templateRow
+	TemplateErrors string // problems of no particular row
+	Fields         []string
+	FieldLabels    map[string]string
+
+	Menu       string // JSON in the textarea
+	MenuSource string // where the shown menu comes from
+	MenuSaved  bool
+	MenuError  string
+	CanSync    bool
+
+	HasConfig                 bool
+	QuietHours, RatePerSecond string
+	DailyQuota                int
+	Dump                      string
+}
+
+// templateRow is one notice kind: what the configuration says, and the
+// console's override as typed.
+type templateRow struct {
+	Kind, Label            string
+	ConfigID, ConfigFields string
+	ID, FieldsText         string // the override; empty follows the configuration
+	ErrID, ErrFields       string
+}
+
+// noticeKinds lists the notice kinds in the order the settings show them.
+func noticeKinds() []string {
+	kinds := make([]string, 0, len(notify.KindLabels))
+	for _, o := range campaignNoticeKinds() {
+		kinds = append(kinds, o.Value)
+	}
+	for k := range notify.KindLabels {
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
+// templateRows builds the table from the saved overrides.
+func templateRows(cfg *config.Config, saved map[string]core.TemplateSetting) []templateRow {
+	var rows []templateRow
+	for _, kind := range noticeKinds() {
+		row := templateRow{Kind: kind, Label: notify.KindLabels[kind]}
+		if cfg != nil {
+			if t, ok := cfg.WeChat.Templates[kind]; ok {
+				row.ConfigID, row.ConfigFields = t.ID, core.FormatTemplateFields(t.Fields)
+			}
+		}
+		if t, ok := saved[kind]; ok {
+			row.ID, row.FieldsText = t.ID, core.FormatTemplateFields(t.Fields)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// configuredMenu is the menu as the configuration gives it (the built-in
+// default when it gives none).
+func configuredMenu(cfg *config.Config) []byte {
+	if cfg == nil {
+		return bot.MenuJSON(nil)
+	}
+	return bot.MenuJSON(cfg.WeChat.Menu)
+}
+
+// currentMenu is the menu sync would send: the saved one, else the
+// configured one.
+func (s *server) currentMenu(ctx context.Context) (menu []byte, saved bool, err error) {
+	m, err := core.NewSettings(s.d.DB).Menu(ctx)
+	if errors.Is(err, storage.ErrNotFound) {
+		return configuredMenu(currentSettingsDeps().cfg), false, nil
+	}
+	return m, err == nil, err
+}
+
+// renderSettings fills in what v leaves empty and shows the page.
+func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me core.Account, status int, v settingsView) error {
+	ctx := r.Context()
+	deps := currentSettingsDeps()
+	if v.Templates == nil {
+		saved, err := core.NewSettings(s.d.DB).Templates(ctx)
+		if err != nil {
+			return err
+		}
+		v.Templates = templateRows(deps.cfg, saved)
+	}
+	v.Fields, v.FieldLabels = core.TemplateFields, core.TemplateFieldLabels
+	current, saved, err := s.currentMenu(ctx)
+	if err != nil {
+		return err
+	}
+	v.MenuSaved = saved
+	v.MenuSource = "配置文件中的菜单（wechat.menu，未配置时为内置默认菜单）"
+	if saved {
+		v.MenuSource = "在本页保存的菜单"
+	}
+	if v.Menu == "" {
+		v.Menu = string(current)
+	}
+	v.CanSync = deps.sync != nil
+	if cfg := deps.cfg; cfg != nil {
+		v.HasConfig = true
+		v.QuietHours = cfg.Delivery.QuietHours
+		v.RatePerSecond = strconv.FormatFloat(cfg.Delivery.RatePerSecond, 'f', -1, 64)
+		v.DailyQuota = cfg.Delivery.DailyQuota
+		v.Dump = cfg.Dump()
+	}
+	s.render(w, r, status, "settings", page{Title: "设置", Nav: "settings", Me: me, Data: v})
+	return nil
+}
+
+func settingsShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	return s.renderSettings(w, r, me, http.StatusOK, settingsView{})
+}
+
+// templatesSummary describes overrides for the audit log.
+func templatesSummary(m map[string]core.TemplateSetting) string {
+	if len(m) == 0 {
+		return "无（全部按配置文件）"
+	}
+	out := ""
+	for _, kind := range noticeKinds() {
+		if t, ok := m[kind]; ok {
+			if out != "" {
+				out += "；"
+			}
+			out += fmt.Sprintf("%s：%s（%s）", notify.KindLabels[kind], t.ID, core.FormatTemplateFields(t.Fields))
+		}
+	}
+	return out
+}
+
+// compactJSON writes a menu on one line for the audit log, cut so that
+// before and after both fit.
+func compactJSON(b []byte) string {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return truncateRunes(string(b), 900)
+	}
+	return truncateRunes(buf.String(), 900)
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
