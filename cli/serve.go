@@ -217,6 +217,13 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 			AppID: simAppID, AppSecret: simSecret, Token: simToken, EncodingAESKey: simAESKey,
 			Mode: wechatsim.ModeSafe, CallbackURL: base + "/wechat",
 		})
+		// The simulated account has a template for every notice kind, as
+		// the mapping outboxConfig gives it.
+		var ids []string
+		for kind := range notify.KindLabels {
+			ids = append(ids, "SIM_"+kind)
+		}
+		a.sim.SetTemplates(ids...)
 	}
 	a.client, err = bot.NewClient(bot.ClientConfig{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}, a.db)
 	if err != nil {
@@ -246,6 +253,7 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	}
 	deps.H5 = handlers.H5(handlers.H5Deps{DB: a.db, Signer: a.links, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, OAuth: oauth})
 	handlers.SetSettingsDeps(&a.cfg, a.client.CreateMenu)
+	handlers.SetTemplateLister(a.client.TemplateIDs)
 	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, Signer: a.links, Outbox: a.outbox}
 	deps.Admin, deps.API = handlers.Admin(console), handlers.API(console)
 	return handlers.New(deps), nil

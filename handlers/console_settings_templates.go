@@ -78,6 +78,12 @@ func settingsSaveTemplates(s *server, w http.ResponseWriter, r *http.Request, me
 	rows := templateRows(currentSettingsDeps().cfg, nil)
 	m, bad := parseTemplateForm(r, rows)
 	errs := core.ValidateTemplates(m)
+	var note string
+	if len(errs) == 0 {
+		var unknown core.ValidationError
+		unknown, note = checkTemplateIDs(r.Context(), m)
+		errs = append(errs, unknown...)
+	}
 	if bad || len(errs) > 0 {
 		markTemplateErrors(rows, errs)
 		return s.renderSettings(w, r, me, http.StatusUnprocessableEntity, settingsView{Templates: rows,
@@ -86,7 +92,7 @@ func settingsSaveTemplates(s *server, w http.ResponseWriter, r *http.Request, me
 	if err := s.saveTemplates(r, me, m); err != nil {
 		return err
 	}
-	s.flash(r, "模板消息设置已保存，30 秒内对所有实例生效。")
+	s.flash(r, "模板消息设置已保存，30 秒内对所有实例生效。"+note)
 	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
 	return nil
 }
