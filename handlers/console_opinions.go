@@ -25,12 +25,13 @@ var (
 type opinionQuery struct {
 	Category, Status, Deputy string
 	Solicitation, DeputyID   int64
+	Assignee                 string // "me": only the opinions assigned to the viewer
 	Page                     int
 }
 
 func parseOpinionQuery(v url.Values) opinionQuery {
 	q := opinionQuery{Category: oneOf(v.Get("category"), opinionCategories...), Status: oneOf(v.Get("status"), opinionStatuses...),
-		Deputy: cleanText(v.Get("deputy"))}
+		Deputy: cleanText(v.Get("deputy")), Assignee: oneOf(v.Get("assignee"), "me")}
 	q.Solicitation, _ = strconv.ParseInt(v.Get("solicitation"), 10, 64)
 	q.DeputyID, _ = strconv.ParseInt(v.Get("deputy_id"), 10, 64)
 	q.Solicitation, q.DeputyID = max(q.Solicitation, 0), max(q.DeputyID, 0)
@@ -54,6 +55,7 @@ func (q opinionQuery) values(page int) url.Values {
 	set("category", q.Category)
 	set("status", q.Status)
 	set("deputy", q.Deputy)
+	set("assignee", q.Assignee)
 	if q.Solicitation > 0 {
 		v.Set("solicitation", strconv.FormatInt(q.Solicitation, 10))
 	}
@@ -68,6 +70,12 @@ func (q opinionQuery) values(page int) url.Values {
 
 func (s *server) listOpinions(ctx context.Context, q opinionQuery, per int) ([]core.Opinion, int, error) {
 	f := q.filter()
+	if me, _ := ctx.Value(accountKey{}).(core.Account); q.Assignee == "me" {
+		f.AssigneeID = me.ID
+		if f.AssigneeID == 0 {
+			f.AssigneeID = -1 // no account: nothing is assigned to it
+		}
+	}
 	f.Limit, f.Offset = per, (q.Page-1)*per
 	return s.d.DB.ListOpinionItems(ctx, f)
 }
@@ -76,6 +84,7 @@ func (s *server) listOpinions(ctx context.Context, q opinionQuery, per int) ([]c
 type opinionRow struct {
 	core.Opinion
 	CategoryLabel, StatusLabel, Snippet string
+	Assignee                            string // the assignee's name, "" when unassigned
 }
 
 func opinionRowOf(o core.Opinion) opinionRow {
@@ -110,8 +119,14 @@ func opinionsList(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 	}
 	v := opinionsView{Query: q, Categories: opinionCategoryChoices(), Statuses: opinionStatusChoices,
 		Pager: newPager(total, q.Page, opinionPageSize, func(p int) string { return "/admin/opinions?" + q.values(p).Encode() })}
+	assignees, err := s.opinionAssignees(ctx, list)
+	if err != nil {
+		return err
+	}
 	for _, o := range list {
-		v.Rows = append(v.Rows, opinionRowOf(o))
+		row := opinionRowOf(o)
+		row.Assignee = assignees[o.ID]
+		v.Rows = append(v.Rows, row)
 	}
 	if canExport(me.Role) {
 		v.ExportURL = "/admin/opinions/export?" + q.values(1).Encode()

@@ -21,6 +21,7 @@ type opinionView struct {
 	CanAnswer     bool
 	Form          string // the reply as typed
 	Errors        fieldErrors
+	Assign        opinionAssignView
 }
 
 var channelLabels = map[string]string{storage.OpinionViaWeChat: "微信", storage.OpinionViaConsole: "管理后台",
@@ -45,6 +46,10 @@ func opinionShow(s *server, w http.ResponseWriter, r *http.Request, me core.Acco
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "opinion", page{Title: "意见 " + o.Receipt, Nav: "opinions", Me: me, Data: opinionViewOf(me, o)})
+	v := opinionViewOf(me, o)
+	if v.Assign, err = s.opinionAssignViewOf(r.Context(), o.ID); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "opinion", page{Title: "意见 " + o.Receipt, Nav: "opinions", Me: me, Data: v})
 	return nil
 }

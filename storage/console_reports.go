@@ -190,6 +190,7 @@ func (db *DB) CreateSuggestions(ctx context.Context, batch []NewSuggestion) erro
 type OpinionQuery struct {
 	OpinionFilter
 	DeputyName string // part of the author's name
+	AssigneeID int64  // only the opinions assigned to this staff account
 }
 
 // ListOpinionItems returns one page of opinions matching q, newest first,
@@ -212,6 +213,9 @@ func (db *DB) ListOpinionItems(ctx context.Context, q OpinionQuery) ([]Opinion, 
 	}
 	if q.DeputyName != "" {
 		add(`o.deputy_id IN (SELECT id FROM deputies WHERE name LIKE ? ESCAPE '!')`, "%"+escapeLike(q.DeputyName)+"%")
+	}
+	if q.AssigneeID != 0 {
+		add(AssignedOpinionsCond(q.AssigneeID))
 	}
 	where := ""
 	if len(conds) > 0 {

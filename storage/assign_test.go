@@ -1,0 +1,44 @@
+package storage_test
+
+import (
+	"errors"
+	"testing"
+
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+func TestAssignOpinionReplacesTheAssignee(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := t.Context()
+		d := storage.Deputy{Name: "王芳", Phone: "13800000001"}
+		if err := db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		o := storage.Opinion{DeputyID: d.ID, Category: storage.OpinionSocial, Body: "x"}
+		if err := db.CreateOpinion(ctx, &o); err != nil {
+			t.Fatal(err)
+		}
+		a, b := storage.Account{Username: "a", Role: storage.RoleStaff}, storage.Account{Username: "b", Name: "乙", Role: storage.RoleStaff}
+		for _, acc := range []*storage.Account{&a, &b} {
+			if err := db.CreateAccount(ctx, acc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.GetOpinionAssignment(ctx, o.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("unassigned: %v", err)
+		}
+		for _, id := range []int64{a.ID, b.ID} {
+			if err := db.AssignOpinion(ctx, o.ID, id, "admin"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.OpinionAssignments(ctx, []int64{o.ID, o.ID + 100})
+		if err != nil || len(got) != 1 || got[o.ID].StaffID != b.ID || got[o.ID].StaffName != "乙" {
+			t.Fatalf("%+v %v", got, err)
+		}
+		if err := db.AssignOpinion(ctx, o.ID+100, a.ID, "admin"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("missing opinion: %v", err)
+		}
+	})
+}
