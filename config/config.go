@@ -327,6 +327,13 @@ func EnvKeys() []string {
 	return keys
 }
 
+// secretEnv are the variables that may also be given as NAME_FILE, the
+// path of a file holding the value.
+var secretEnv = map[string]bool{
+	"DEPUTYBOT_DATABASE_DSN": true, "DEPUTYBOT_WECHAT_APP_SECRET": true,
+	"DEPUTYBOT_WECHAT_TOKEN": true, "DEPUTYBOT_WECHAT_ENCODING_AES_KEY": true,
+}
+
 // envSetters maps each DEPUTYBOT_* variable to the key it sets.
 var envSetters = map[string]func(*Config, string) error{
 	"DEPUTYBOT_HTTP_ADDR":                str(func(c *Config) *string { return &c.HTTP.Addr }),
@@ -381,6 +388,16 @@ func applyEnv(cfg *Config, environ []string) error {
 		name, value, ok := strings.Cut(kv, "=")
 		if !ok || !strings.HasPrefix(name, "DEPUTYBOT_") {
 			continue
+		}
+		if base, ok := strings.CutSuffix(name, "_FILE"); ok && secretEnv[base] {
+			// DEPUTYBOT_WECHAT_APP_SECRET_FILE=/run/secrets/app_secret: the
+			// secret is read from a file (Docker/systemd credentials).
+			data, err := os.ReadFile(value)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %v", name, err))
+				continue
+			}
+			name, value = base, strings.TrimSpace(string(data))
 		}
 		set, known := envSetters[name]
 		if !known {

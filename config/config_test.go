@@ -115,3 +115,20 @@ func TestDumpMasksSecrets(t *testing.T) {
 		t.Errorf("dump does not show the masked DSN:\n%s", out)
 	}
 }
+
+func TestSecretsCanComeFromFiles(t *testing.T) {
+	p := writeFile(t, "s3cr3t-from-file\n")
+	cfg, err := config.Load("", []string{"DEPUTYBOT_WECHAT_APP_SECRET_FILE=" + p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.WeChat.AppSecret != "s3cr3t-from-file" {
+		t.Fatalf("app secret %q", cfg.WeChat.AppSecret)
+	}
+	if _, err := config.Load("", []string{"DEPUTYBOT_WECHAT_TOKEN_FILE=/nonexistent"}); err == nil || !strings.Contains(err.Error(), "DEPUTYBOT_WECHAT_TOKEN_FILE") {
+		t.Fatalf("a missing file gives %v", err)
+	}
+	if _, err := config.Load("", []string{"DEPUTYBOT_HTTP_ADDR_FILE=" + p}); err == nil {
+		t.Fatal("_FILE is only for secrets")
+	}
+}
