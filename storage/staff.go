@@ -300,8 +300,13 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 
 // CountDeliveriesSince returns how many deliveries created at or after
 // since are in each status, for the dashboard.
+//
+// GROUP BY +status, not status: SQLite would otherwise walk every delivery
+// ever written in the deliveries_due index to get the groups in order,
+// instead of reading today's few from deliveries_created (84 ms against
+// 3 ms on 200,000 deliveries). MySQL ignores the unary plus.
 func (db *DB) CountDeliveriesSince(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM deliveries WHERE created_at >= ? GROUP BY status`, since.UTC())
+	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM deliveries WHERE created_at >= ? GROUP BY +status`, since.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("storage: count deliveries: %w", err)
 	}

@@ -1,0 +1,453 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"deputybot/core"
+	"deputybot/handlers"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+// docBase is the address docs/api.md writes its examples against.
+const docBase = "http://127.0.0.1:8080"
+
+// TestAPIDocExamples runs every curl example of docs/api.md against the
+// real API on SQLite with a real admin token. Each ```sh block runs on a
+// fresh database whose fixtures give the ids the examples name (deputy 42,
+// suggestion 7, campaign 9, meeting 7 …) and the files they upload, so an
+// example does not depend on what the blocks before it changed; the
+// commands of one block run in order (pause, then resume, then cancel).
+// Each must hit a registered route and answer 2xx.
+func TestAPIDocExamples(t *testing.T) {
+	doc, err := os.ReadFile("../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := curlBlocks(t, string(doc))
+	total := 0
+	for _, b := range blocks {
+		total += len(b.cmds)
+	}
+	if total < 30 {
+		t.Fatalf("found %d curl examples in docs/api.md; the parser is likely broken", total)
+	}
+	routes := http.NewServeMux()
+	for _, r := range handlers.APIRoutes() {
+		routes.HandleFunc(r.Method+" "+r.Pattern, func(http.ResponseWriter, *http.Request) {})
+	}
+	// The menu sync example needs a WeChat client; this one accepts.
+	handlers.SetSettingsDeps(nil, func(context.Context, []byte) (string, error) { return `{"errcode":0,"errmsg":"ok"}`, nil })
+	t.Cleanup(func() { handlers.SetSettingsDeps(nil, nil) })
+	ran, covered := 0, map[string]bool{}
+	for _, b := range blocks {
+		t.Run(b.heading, func(t *testing.T) {
+			w := newAdminWorld(t, storagetest.Open(t, storage.SQLite), "")
+			files := apiDocFixtures(t, w)
+			env := map[string]string{"TOKEN": w.tokens[core.RoleAdmin]}
+			for _, cmd := range b.cmds {
+				req := curlRequest(t, cmd, w.srv.URL, env, files)
+				_, pattern := routes.Handler(req)
+				if pattern == "" {
+					t.Fatalf("%s %s is not an API route\n%s", req.Method, req.URL.Path, b.src)
+				}
+				covered[pattern] = true
+				res := w.do(t, http.DefaultClient, req)
+				if res.status < 200 || res.status > 299 {
+					t.Fatalf("%s %s: %d %s\n%s", req.Method, req.URL.RequestURI(), res.status, res.body, b.src)
+				}
+				if strings.HasPrefix(res.header.Get("Content-Type"), "application/json") && !json.Valid([]byte(res.body)) {
+					t.Fatalf("%s %s: the answer is not JSON: %s", req.Method, req.URL.Path, res.body)
+				}
+				ran++
+			}
+		})
+	}
+	t.Logf("%d of the %d curl examples of docs/api.md ran and answered 2xx", ran, total)
+	for _, r := range handlers.APIRoutes() {
+		if !covered[r.Method+" "+r.Pattern] {
+			t.Logf("no example in docs/api.md for %s %s", r.Method, r.Pattern)
+		}
+	}
+}
+
+// curlBlock is a ```sh block with curl commands, under the route heading
+// (### …) it documents.
+type curlBlock struct {
+	heading string
+	src     string     // the block, for failure messages
+	cmds    [][]string // the words after curl of each command
+}
+
+var shBlockRE = regexp.MustCompile("(?ms)^```sh\n(.*?)^```")
+
+// curlBlocks returns the ```sh blocks of doc that run curl, in order.
+func curlBlocks(t *testing.T, doc string) []curlBlock {
+	t.Helper()
+	var out []curlBlock
+	for _, b := range shBlockRE.FindAllStringSubmatchIndex(doc, -1) {
+		src := doc[b[2]:b[3]]
+		if !strings.Contains(src, "curl") {
+			continue
+		}
+		heading := "intro"
+		if h := strings.LastIndex(doc[:b[0]], "\n### "); h >= 0 {
+			heading = strings.TrimSpace(doc[h+5 : h+5+strings.Index(doc[h+5:], "\n")])
+		}
+		cb := curlBlock{heading: heading, src: src}
+		for _, cmd := range shellWords(t, src) {
+			if len(cmd) > 0 && cmd[0] == "curl" {
+				cb.cmds = append(cb.cmds, cmd[1:])
+			}
+		}
+		out = append(out, cb)
+	}
+	return out
+}
+
+// shellWords splits src into commands (one a line, with \-newline
+// continuations) of words, with sh's single and double quoting. Variables
+// are kept as "$NAME" to be expanded per example; # starts a comment.
+func shellWords(t *testing.T, src string) [][]string {
+	t.Helper()
+	var cmds [][]string
+	var cmd []string
+	var word strings.Builder
+	inWord := false
+	end := func() {
+		if inWord {
+			cmd = append(cmd, word.String())
+			word.Reset()
+			inWord = false
+		}
+	}
+	rs := []rune(src)
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		switch {
+		case c == '\\' && i+1 < len(rs):
+			i++
+			if rs[i] != '\n' {
+				word.WriteString(literal(rs[i]))
+				inWord = true
+			}
+		case c == '\'':
+			j := i + 1
+			for j < len(rs) && rs[j] != '\'' {
+				j++
+			}
+			if j == len(rs) {
+				t.Fatalf("unclosed ' in\n%s", src)
+			}
+			// Single quotes keep $ literally: mark it so expansion skips it.
+			word.WriteString(strings.ReplaceAll(string(rs[i+1:j]), "$", "\x00"))
+			inWord, i = true, j
+		case c == '"':
+			j := i + 1
+			for ; j < len(rs) && rs[j] != '"'; j++ {
+				if rs[j] == '\\' && j+1 < len(rs) && strings.ContainsRune(`"\$`+"`", rs[j+1]) {
+					j++
+					word.WriteString(literal(rs[j]))
+					continue
+				}
+				word.WriteRune(rs[j])
+			}
+			if j == len(rs) {
+				t.Fatalf("unclosed \" in\n%s", src)
+			}
+			inWord, i = true, j
+		case c == '#' && !inWord:
+			for i < len(rs) && rs[i] != '\n' {
+				i++
+			}
+			i--
+		case c == '\n':
+			end()
+			if len(cmd) > 0 {
+				cmds = append(cmds, cmd)
+				cmd = nil
+			}
+		case c == ' ' || c == '\t':
+			end()
+		default:
+			word.WriteRune(c)
+			inWord = true
+		}
+	}
+	end()
+	if len(cmd) > 0 {
+		cmds = append(cmds, cmd)
+	}
+	return cmds
+}
+
+// literal returns an escaped character, with a $ marked so that expand
+// leaves it alone.
+func literal(r rune) string {
+	if r == '$' {
+		return "\x00"
+	}
+	return string(r)
+}
+
+var shellVarRE = regexp.MustCompile(`\$\{?([A-Z_][A-Z0-9_]*)\}?`)
+
+// expand replaces $NAME with env's value; an unknown variable fails.
+func expand(t *testing.T, s string, env map[string]string) string {
+	t.Helper()
+	s = shellVarRE.ReplaceAllStringFunc(s, func(v string) string {
+		name := shellVarRE.FindStringSubmatch(v)[1]
+		val, ok := env[name]
+		if !ok {
+			t.Fatalf("the example uses $%s, which the test does not know", name)
+		}
+		return val
+	})
+	return strings.ReplaceAll(s, "\x00", "$")
+}
+
+// curlRequest builds the HTTP request curl would send for args (the words
+// after curl), to base instead of docBase. files holds the content of each
+// file an -F sends.
+func curlRequest(t *testing.T, args []string, base string, env map[string]string, files map[string][]byte) *http.Request {
+	t.Helper()
+	var (
+		method, target string
+		get            bool
+		data           []string
+		header         = http.Header{}
+		form           [][2]string
+	)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		val := func() string {
+			i++
+			if i == len(args) {
+				t.Fatalf("%s needs a value", a)
+			}
+			return expand(t, args[i], env)
+		}
+		switch a {
+		case "-H", "--header":
+			k, v, ok := strings.Cut(val(), ":")
+			if !ok {
+				t.Fatalf("bad header %q", args[i])
+			}
+			header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+		case "-d", "--data", "--data-raw", "--data-binary":
+			v := val()
+			if a != "--data-binary" { // curl -d drops newlines
+				v = strings.ReplaceAll(strings.ReplaceAll(v, "\r", ""), "\n", "")
+			}
+			data = append(data, v)
+		case "--data-urlencode":
+			v := val()
+			if name, content, ok := strings.Cut(v, "="); ok {
+				data = append(data, name+"="+url.QueryEscape(content))
+			} else {
+				data = append(data, url.QueryEscape(v))
+			}
+		case "-F", "--form":
+			k, v, ok := strings.Cut(val(), "=")
+			if !ok {
+				t.Fatalf("bad form field %q", args[i])
+			}
+			form = append(form, [2]string{k, v})
+		case "-G", "--get":
+			get = true
+		case "-X", "--request":
+			method = val()
+		case "-o", "--output":
+			val()
+		case "-s", "--silent", "-S", "--show-error", "-f", "--fail", "-i", "--include":
+		default:
+			if strings.HasPrefix(a, "-") {
+				t.Fatalf("curl option %s is not understood by this test", a)
+			}
+			if target != "" {
+				t.Fatalf("two URLs: %s and %s", target, a)
+			}
+			target = expand(t, a, env)
+		}
+	}
+	if !strings.HasPrefix(target, docBase+"/api/v1/") {
+		t.Fatalf("the URL %q is not under %s/api/v1/", target, docBase)
+	}
+	target = base + strings.TrimPrefix(target, docBase)
+	var body io.Reader
+	switch {
+	case len(form) > 0:
+		if len(data) > 0 {
+			t.Fatal("-F and -d together")
+		}
+		ct, b := curlMultipart(t, form, files)
+		header.Set("Content-Type", ct)
+		body, method = b, methodOr(method, http.MethodPost)
+	case len(data) > 0 && get:
+		sep := "?"
+		if strings.Contains(target, "?") {
+			sep = "&"
+		}
+		target += sep + strings.Join(data, "&")
+	case len(data) > 0:
+		body, method = strings.NewReader(strings.Join(data, "&")), methodOr(method, http.MethodPost)
+		if header.Get("Content-Type") == "" {
+			header.Set("Content-Type", "application/x-www-form-urlencoded") // as curl sends -d
+		}
+	}
+	req, err := http.NewRequest(methodOr(method, http.MethodGet), target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = header
+	return req
+}
+
+// methodOr returns s, or def when s is empty.
+func methodOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// curlMultipart encodes -F fields; a value @name sends files[name] as a
+// file called name.
+func curlMultipart(t *testing.T, form [][2]string, files map[string][]byte) (string, *bytes.Buffer) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, f := range form {
+		name, ok := strings.CutPrefix(f[1], "@")
+		if !ok {
+			if err := mw.WriteField(f[0], f[1]); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		content, known := files[name]
+		if !known {
+			t.Fatalf("the example uploads %s, for which the test has no fixture", name)
+		}
+		fw, err := mw.CreateFormFile(f[0], name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = fw.Write(content)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return mw.FormDataContentType(), &b
+}
+
+// apiDocFixtures fills the database so the ids the examples use exist:
+// deputies 1–50 (42–44 invited to meeting 7), suggestions 1–7, opinions
+// 1–3, surveys 1–2, campaigns 1–9 (9 sending), meetings 1–7. It returns
+// the files the examples upload, by name.
+func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
+	t.Helper()
+	ctx := context.Background()
+	db := w.db
+	now := w.clock.Now()
+	ds := make([]storage.Deputy, 50)
+	for i := range ds {
+		ds[i] = storage.Deputy{Name: fmt.Sprintf("代表%02d", i+1), Delegation: "济南市代表团", Level: storage.LevelProvincial,
+			Grassroots: i%2 == 0, Phone: fmt.Sprintf("1390000%04d", i+1), Tags: []string{"教育"}}
+		if i >= 30 {
+			ds[i].Delegation = "青岛市代表团"
+		}
+		if i%3 != 0 {
+			ds[i].OpenID, ds[i].BoundAt = fmt.Sprintf("o-doc-%02d", i+1), &now
+		}
+	}
+	if _, err := db.UpsertDeputies(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	if ds[0].ID != 1 || ds[49].ID != 50 {
+		t.Fatalf("deputy ids %d…%d, want 1…50", ds[0].ID, ds[49].ID)
+	}
+	for i := 1; i <= 7; i++ {
+		w.suggestion(t, fmt.Sprintf("第%04d号", i), fmt.Sprintf("关于改善农村公路的建议（%d）", i), "省交通运输厅",
+			"十四届人大三次会议", int64(i), int64(i+10))
+	}
+	for i := 1; i <= 3; i++ {
+		w.opinion(t, int64(i), "social", "建议增加农村公交班次。")
+	}
+	for i := 1; i <= 2; i++ {
+		s := storage.Survey{Title: fmt.Sprintf("代表履职需求调查（%d）", i), OpensAt: now, ClosesAt: now.AddDate(0, 1, 0),
+			Questions: []storage.SurveyQuestion{{Kind: "single", Text: "您最关心哪个领域？", Options: []string{"教育", "医疗", "交通"}},
+				{Kind: "scale", Text: "对履职服务的满意程度"}}}
+		if err := db.CreateSurvey(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var campaign storage.Campaign
+	for campaign.ID < 9 {
+		n := storage.Notice{Kind: "general_notice", Title: "全省代表学习班通知", Body: "定于3月10日在济南举办……"}
+		campaign = storage.Campaign{Audience: storage.Audience{Delegations: []string{"济南市代表团"}}}
+		if err := db.CreateCampaign(ctx, &n, &campaign); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := db.ClaimCampaign(ctx, campaign.ID); !ok || err != nil {
+		t.Fatalf("claim campaign 9: %v %v", ok, err)
+	}
+	if _, _, err := db.ExpandBatch(ctx, campaign, "c9", false, 0, 1000); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkExpanded(ctx, campaign.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 7; i++ {
+		m := storage.Meeting{Kind: "inspection", Title: fmt.Sprintf("年末集中视察（%d）", i), Place: "济南",
+			StartsAt: now.Add(8 * 24 * time.Hour), RSVPDeadline: now.Add(6 * 24 * time.Hour)}
+		if err := db.CreateMeeting(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		if i == 7 {
+			if _, err := db.Invite(ctx, m.ID, []int64{42, 43, 44}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return map[string][]byte{
+		"代表名册.xlsx": xlsxOf(t, [][]any{{"姓名", "代表团", "手机号"}, {"赵敏", "烟台市代表团", "13800000021"}, {"钱进", "烟台市代表团", "12"}}),
+		"建议.xlsx": xlsxOf(t, [][]any{
+			{"建议编号", "标题", "内容摘要", "届次", "领衔代表", "附议代表", "主办单位", "协办单位", "办理期限"},
+			{"第0200号", "关于加强乡村教师队伍建设的建议", "……", "十四届人大三次会议", "代表12", "代表15、代表31", "省教育厅", "省财政厅", "2026-06-30"},
+		}),
+	}
+}
+
+// xlsxOf returns a workbook with rows on its first sheet.
+func xlsxOf(t *testing.T, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
