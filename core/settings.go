@@ -331,3 +331,49 @@ func (s *Settings) SaveMenu(ctx context.Context, raw []byte) ([]byte, error) {
 
 // ResetMenu removes the saved menu: the configured one applies again.
 func (s *Settings) ResetMenu(ctx context.Context) error { return s.db.SaveMenuSetting(ctx, nil) }
+
+// DeliverySetting is the quiet hours and send rate saved in the console;
+// it replaces the configured ones (delivery.quiet_hours,
+// delivery.rate_per_second) on every instance within 30 s.
+type DeliverySetting = storage.DeliverySetting
+
+// MaxRatePerSecond bounds the send rate staff may set.
+const MaxRatePerSecond = 1000
+
+// quietHoursRE is config.Validate's check of delivery.quiet_hours.
+var quietHoursRE = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
+
+// ValidateDelivery checks a delivery setting as config.Validate checks
+// the file: quiet hours HH:MM-HH:MM or empty, a rate above 0 and at most
+// MaxRatePerSecond. Fields are "quiet_hours" and "rate_per_second".
+func ValidateDelivery(d DeliverySetting) ValidationError {
+	var errs ValidationError
+	if d.QuietHours != "" && !quietHoursRE.MatchString(d.QuietHours) {
+		errs = append(errs, &FieldError{Field: "quiet_hours", Value: d.QuietHours, Msg: "应写作 22:00-07:30（24 小时制，两位数），不设免打扰则留空"})
+	}
+	if !(d.RatePerSecond > 0 && d.RatePerSecond <= MaxRatePerSecond) { // also refuses NaN
+		errs = append(errs, &FieldError{Field: "rate_per_second", Msg: fmt.Sprintf("应大于 0 且不超过 %d", MaxRatePerSecond)})
+	}
+	return errs
+}
+
+// Delivery returns the saved delivery setting, or storage.ErrNotFound
+// when the configuration applies.
+func (s *Settings) Delivery(ctx context.Context) (DeliverySetting, error) {
+	return s.db.DeliverySetting(ctx)
+}
+
+// SaveDelivery validates and stores the delivery setting.
+func (s *Settings) SaveDelivery(ctx context.Context, d DeliverySetting) error {
+	d.QuietHours = strings.TrimSpace(d.QuietHours)
+	if errs := ValidateDelivery(d); len(errs) > 0 {
+		return errs
+	}
+	return s.db.SaveDeliverySetting(ctx, &d)
+}
+
+// ResetDelivery removes the saved delivery setting: the configured quiet
+// hours and rate apply again.
+func (s *Settings) ResetDelivery(ctx context.Context) error {
+	return s.db.SaveDeliverySetting(ctx, nil)
+}

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -93,4 +94,57 @@ func TestABindCodeHasSixDigitsAndReplacesTheLastOne(t *testing.T) {
 	if ids, _ := db.DeputyIDsForBindCode(t.Context(), first); first != second && len(ids) != 0 {
 		t.Fatal("the replaced code still works")
 	}
+}
+
+func TestDeliverySettingsAreValidatedLikeTheConfiguration(t *testing.T) {
+	for _, tc := range []struct {
+		quiet  string
+		rate   float64
+		fields string
+	}{
+		{"22:00-07:30", 20, ""},
+		{"", 0.5, ""},
+		{"", 1000, ""},
+		{"22:00-7:30", 20, "quiet_hours"},
+		{"24:00-07:00", 20, "quiet_hours"},
+		{"22:00", 20, "quiet_hours"},
+		{"22:00-07:00", 0, "rate_per_second"},
+		{"22:00-07:00", -1, "rate_per_second"},
+		{"x", 1001, "quiet_hours,rate_per_second"},
+	} {
+		errs := core.ValidateDelivery(core.DeliverySetting{QuietHours: tc.quiet, RatePerSecond: tc.rate})
+		var got []string
+		for _, e := range errs {
+			got = append(got, e.Field)
+		}
+		if strings.Join(got, ",") != tc.fields {
+			t.Errorf("%q %v: fields %v, want %q", tc.quiet, tc.rate, got, tc.fields)
+		}
+	}
+}
+
+func TestDeliverySettingsAreSavedAndReset(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := t.Context()
+		s := core.NewSettings(db)
+		if _, err := s.Delivery(ctx); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("nothing saved: %v", err)
+		}
+		if err := s.SaveDelivery(ctx, core.DeliverySetting{QuietHours: "bad", RatePerSecond: 5}); err == nil {
+			t.Fatal("bad quiet hours saved")
+		}
+		if err := s.SaveDelivery(ctx, core.DeliverySetting{QuietHours: " 21:00-08:00 ", RatePerSecond: 5}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Delivery(ctx)
+		if err != nil || got.QuietHours != "21:00-08:00" || got.RatePerSecond != 5 {
+			t.Fatalf("saved: %+v, %v", got, err)
+		}
+		if err := s.ResetDelivery(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Delivery(ctx); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("after reset: %v", err)
+		}
+	})
 }

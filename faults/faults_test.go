@@ -152,9 +152,15 @@ type rig struct {
 
 func newRig(t *testing.T, serveNames ...string) *rig {
 	t.Helper()
-	dsn := storagetest.NewMySQLDatabase(t)
-	r := &rig{t: t, dir: t.TempDir(), bound: envInt("FAULTS_DEPUTIES", 2000), servePort: map[string]int{}}
-	r.unbound = max(r.bound/10, 1)
+	return newRigDSN(t, storagetest.NewMySQLDatabase(t), envInt("FAULTS_DEPUTIES", 2000), 200, serveNames...)
+}
+
+// newRigDSN seeds bound deputies (and a tenth as many unbound) in the
+// database at dsn, starts the simulator, and prepares the environment of
+// serve processes sending at rate messages per second.
+func newRigDSN(t *testing.T, dsn string, bound, rate int, serveNames ...string) *rig {
+	t.Helper()
+	r := &rig{t: t, dir: t.TempDir(), bound: bound, unbound: max(bound/10, 1), servePort: map[string]int{}}
 	r.cfgPath = filepath.Join(r.dir, "deputybot.yaml")
 	if err := os.WriteFile(r.cfgPath, []byte(templateConfig), 0o600); err != nil {
 		t.Fatal(err)
@@ -170,7 +176,7 @@ func newRig(t *testing.T, serveNames ...string) *rig {
 		"DEPUTYBOT_WECHAT_APP_ID=" + appID, "DEPUTYBOT_WECHAT_APP_SECRET=" + secret,
 		"DEPUTYBOT_WECHAT_TOKEN=" + token, "DEPUTYBOT_WECHAT_ENCODING_AES_KEY=" + aesKey,
 		"DEPUTYBOT_WECHAT_API_BASE=" + r.simBase,
-		"DEPUTYBOT_DELIVERY_LEASE=3s", "DEPUTYBOT_DELIVERY_RATE_PER_SECOND=200",
+		"DEPUTYBOT_DELIVERY_LEASE=3s", fmt.Sprintf("DEPUTYBOT_DELIVERY_RATE_PER_SECOND=%d", rate),
 		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=info",
 	}
 	ctx := context.Background()

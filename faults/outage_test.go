@@ -168,37 +168,7 @@ func newRigOn(t *testing.T, serverDSN, database string, bound int, serveNames ..
 		t.Fatal(err)
 	}
 	cfg.DBName = database
-	dsn := cfg.FormatDSN()
-	r := &rig{t: t, dir: t.TempDir(), bound: bound, unbound: max(bound/10, 1), servePort: map[string]int{}}
-	r.cfgPath = filepath.Join(r.dir, "deputybot.yaml")
-	if err := os.WriteFile(r.cfgPath, []byte(templateConfig), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.stopAll)
-	for _, n := range serveNames {
-		r.servePort[n] = freePort(t)
-	}
-	r.startSim(fmt.Sprintf("http://127.0.0.1:%d/wechat", r.servePort[serveNames[0]]))
-	r.env = []string{
-		"DEPUTYBOT_DATABASE_DRIVER=mysql", "DEPUTYBOT_DATABASE_DSN=" + dsn,
-		"DEPUTYBOT_WECHAT_APP_ID=" + appID, "DEPUTYBOT_WECHAT_APP_SECRET=" + secret,
-		"DEPUTYBOT_WECHAT_TOKEN=" + token, "DEPUTYBOT_WECHAT_ENCODING_AES_KEY=" + aesKey,
-		"DEPUTYBOT_WECHAT_API_BASE=" + r.simBase,
-		"DEPUTYBOT_DELIVERY_LEASE=3s", "DEPUTYBOT_DELIVERY_RATE_PER_SECOND=100",
-		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=info",
-	}
-	ctx := context.Background()
-	db, err := storage.Open(ctx, "mysql", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.db = db
-	r.seed(ctx)
-	return r
+	return newRigDSN(t, cfg.FormatDSN(), bound, 100, serveNames...)
 }
 
 // chatResult is one text message a deputy sent and what WeChat got back.

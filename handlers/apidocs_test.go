@@ -357,7 +357,8 @@ func curlMultipart(t *testing.T, form [][2]string, files map[string][]byte) (str
 
 // apiDocFixtures fills the database so the ids the examples use exist:
 // deputies 1–50 (42–44 invited to meeting 7), suggestions 1–7, opinions
-// 1–3, surveys 1–2, campaigns 1–9 (9 sending), meetings 1–7. It returns
+// 1–3, surveys 1–2, campaigns 1–9 (9 sending), meetings 1–7, self-report
+// 1 (pending). It returns
 // the files the examples upload, by name.
 func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	t.Helper()
@@ -424,6 +425,12 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 				t.Fatal(err)
 			}
 		}
+	}
+	// Self-report 1 of deputy 42, awaiting review.
+	entry := storage.RecordEntry{DeputyID: 42, Category: storage.EntryResearch, HappenedOn: now.AddDate(0, 0, -7),
+		Place: "济南市历城区", Description: "走访农村公路养护情况。"}
+	if err := db.CreateRecordEntry(ctx, &entry); err != nil || entry.ID != 1 {
+		t.Fatalf("record entry %d: %v", entry.ID, err)
 	}
 	return map[string][]byte{
 		"代表名册.xlsx": xlsxOf(t, [][]any{{"姓名", "代表团", "手机号"}, {"赵敏", "烟台市代表团", "13800000021"}, {"钱进", "烟台市代表团", "12"}}),

@@ -61,9 +61,21 @@ type settingsView struct {
 	CanSync    bool
 
 	HasConfig                 bool
-	QuietHours, RatePerSecond string
+	QuietHours, RatePerSecond string // as configured
 	DailyQuota                int
 	Dump                      string
+
+	Delivery deliveryForm
+}
+
+// deliveryForm is the quiet hours and rate form: the saved values (or the
+// configured ones when none are saved), or what was typed.
+type deliveryForm struct {
+	Quiet, Rate       string
+	Saved             bool // an override is saved
+	ErrQuiet, ErrRate string
+	Error             string
+	Typed             bool // Quiet and Rate are what was typed
 }
 
 // templateRow is one notice kind: what the configuration says, and the
@@ -154,13 +166,29 @@ func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me core.
 	if cfg := deps.cfg; cfg != nil {
 		v.HasConfig = true
 		v.QuietHours = cfg.Delivery.QuietHours
-		v.RatePerSecond = strconv.FormatFloat(cfg.Delivery.RatePerSecond, 'f', -1, 64)
+		v.RatePerSecond = formatRate(cfg.Delivery.RatePerSecond)
 		v.DailyQuota = cfg.Delivery.DailyQuota
 		v.Dump = cfg.Dump()
+	}
+	delivery, err := core.NewSettings(s.d.DB).Delivery(ctx)
+	switch {
+	case err == nil:
+		v.Delivery.Saved = true
+		if !v.Delivery.Typed {
+			v.Delivery.Quiet, v.Delivery.Rate = delivery.QuietHours, formatRate(delivery.RatePerSecond)
+		}
+	case errors.Is(err, storage.ErrNotFound):
+		if !v.Delivery.Typed {
+			v.Delivery.Quiet, v.Delivery.Rate = v.QuietHours, v.RatePerSecond
+		}
+	default:
+		return err
 	}
 	s.render(w, r, status, "settings", page{Title: "设置", Nav: "settings", Me: me, Data: v})
 	return nil
 }
+
+func formatRate(r float64) string { return strconv.FormatFloat(r, 'f', -1, 64) }
 
 func settingsShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
 	return s.renderSettings(w, r, me, http.StatusOK, settingsView{})

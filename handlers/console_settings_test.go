@@ -223,7 +223,7 @@ func TestTheSettingsPageShowsTheConfigurationWithSecretsMasked(t *testing.T) {
 	cfg.WeChat.Templates = map[string]config.TemplateConfig{notify.KindInvitation: {ID: "CFG_MEETING", Fields: map[string]string{"thing1": "title"}}}
 	withSettingsDeps(t, &cfg, nil)
 	res := w.get(t, w.login(t, core.RoleAdmin), "/admin/settings")
-	mustHave(t, res, http.StatusOK, "22:00-07:30", "每秒最多 20 条", "在配置文件中设置", "不在本功能范围内",
+	mustHave(t, res, http.StatusOK, "22:00-07:30", "每秒最多 20 条", "在配置文件中设置", `name="quiet_hours" value="22:00-07:30"`, `value="20"`,
 		"wx123", "******", "CFG_MEETING", "thing1=title")
 	mustLack(t, res, "app-secret-value", "token-value", "db-password")
 	res = w.api(t, core.RoleAdmin, http.MethodGet, "/api/v1/settings", "", nil)

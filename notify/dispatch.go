@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -45,31 +46,91 @@ type Dispatcher struct {
 	*Outbox
 	sender  Sender
 	links   *Signer
-	limiter *rate.Limiter
-	notices sync.Map // notice id -> storage.Notice
-	quiet   [2]int   // minutes of the day: start, end; equal means none
+	limiter *rate.Limiter // rate.Inf when there is no limit
+	notices sync.Map      // notice id -> storage.Notice
+
+	qmu     sync.Mutex
+	quiet   [2]int           // minutes of the day: start, end; equal means none
+	applied DeliveryOverride // the quiet hours and rate last read
 }
 
 // NewDispatcher returns a dispatcher sending through sender.
 func NewDispatcher(o *Outbox, sender Sender, links *Signer) (*Dispatcher, error) {
-	d := &Dispatcher{Outbox: o, sender: sender, links: links}
-	if o.cfg.RatePerSecond > 0 {
-		burst := max(1, int(o.cfg.RatePerSecond))
-		d.limiter = rate.NewLimiter(rate.Limit(o.cfg.RatePerSecond), burst)
+	d := &Dispatcher{Outbox: o, sender: sender, links: links, limiter: rate.NewLimiter(rate.Inf, 1)}
+	q, err := parseQuietHours(o.cfg.QuietHours)
+	if err != nil {
+		return nil, err
 	}
-	if q := o.cfg.QuietHours; q != "" {
-		var h1, m1, h2, m2 int
-		if _, err := fmt.Sscanf(q, "%d:%d-%d:%d", &h1, &m1, &h2, &m2); err != nil {
-			return nil, fmt.Errorf("notify: quiet hours %q: %w", q, err)
-		}
-		d.quiet = [2]int{h1*60 + m1, h2*60 + m2}
-	}
+	d.quiet = q
+	d.setRate(o.cfg.RatePerSecond)
+	d.applied = DeliveryOverride{QuietHours: o.cfg.QuietHours, RatePerSecond: o.cfg.RatePerSecond}
 	return d, nil
+}
+
+// parseQuietHours reads "22:00-07:30" as minutes of the day; empty is none.
+func parseQuietHours(q string) ([2]int, error) {
+	if q == "" {
+		return [2]int{}, nil
+	}
+	var h1, m1, h2, m2 int
+	if _, err := fmt.Sscanf(q, "%d:%d-%d:%d", &h1, &m1, &h2, &m2); err != nil {
+		return [2]int{}, fmt.Errorf("notify: quiet hours %q: %w", q, err)
+	}
+	if h1 < 0 || h1 > 23 || h2 < 0 || h2 > 23 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59 {
+		return [2]int{}, fmt.Errorf("notify: quiet hours %q: not a time of day", q)
+	}
+	return [2]int{h1*60 + m1, h2*60 + m2}, nil
+}
+
+// setRate sets the send rate; 0 or less means no limit.
+func (d *Dispatcher) setRate(perSecond float64) {
+	if perSecond <= 0 {
+		d.limiter.SetLimit(rate.Inf)
+		return
+	}
+	d.limiter.SetBurst(max(1, int(perSecond)))
+	d.limiter.SetLimit(rate.Limit(perSecond))
+}
+
+// RateLimit is the send rate in force, in messages per second (+Inf when
+// there is none).
+func (d *Dispatcher) RateLimit() float64 {
+	d.applyDelivery(context.Background())
+	if l := d.limiter.Limit(); l != rate.Inf {
+		return float64(l)
+	}
+	return math.Inf(1)
+}
+
+// applyDelivery puts the saved quiet hours and rate (read at most every
+// 30 s) in force and returns the quiet window.
+func (d *Dispatcher) applyDelivery(ctx context.Context) [2]int {
+	cur := d.delivery(ctx)
+	d.qmu.Lock()
+	defer d.qmu.Unlock()
+	if cur == d.applied {
+		return d.quiet
+	}
+	if cur.QuietHours != d.applied.QuietHours {
+		// A window that does not parse (validated on save, so only a
+		// hand-edited database) leaves the one in force.
+		if q, err := parseQuietHours(cur.QuietHours); err != nil {
+			d.log.Warn("saved quiet hours ignored", "err", err)
+		} else {
+			d.quiet = q
+		}
+	}
+	if cur.RatePerSecond != d.applied.RatePerSecond {
+		d.setRate(cur.RatePerSecond)
+	}
+	d.applied = cur
+	return d.quiet
 }
 
 // InQuietHours reports whether t falls in the quiet window (local time).
 func (d *Dispatcher) InQuietHours(t time.Time) bool {
-	start, end := d.quiet[0], d.quiet[1]
+	q := d.applyDelivery(context.Background())
+	start, end := q[0], q[1]
 	if start == end {
 		return false
 	}
@@ -116,6 +177,7 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 // the outcomes; it returns how many it claimed.
 func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 	now := d.now()
+	d.applyDelivery(ctx)
 	limit := d.cfg.BatchSize
 	used, err := d.db.QuotaUsed(ctx, d.day(now))
 	if err != nil {
@@ -220,10 +282,8 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 	default:
 		out.ChannelReason = "模板消息"
 	}
-	if d.limiter != nil {
-		if err := d.limiter.Wait(ctx); err != nil {
-			return d.retry(dl, out, 0, "发送中断")
-		}
+	if err := d.limiter.Wait(ctx); err != nil {
+		return d.retry(dl, out, 0, "发送中断")
 	}
 	if useText {
 		out.Channel = "custom"

@@ -99,13 +99,86 @@ type Outbox struct {
 	tsource TemplateSource
 	tmerged map[string]Template // cfg.Templates with the source's overrides
 	tread   time.Time           // when tmerged was built; zero: never
+
+	dmu     sync.Mutex
+	dsource DeliverySource
+	dcur    DeliveryOverride // the configuration with the source's override
+	dread   time.Time        // when dcur was read; zero: never
 }
 
 // New returns the outbox. Template mappings saved in the database (the
 // console's settings) override the configured ones, kind by kind.
 func New(db *storage.DB, cfg Config, log *slog.Logger) *Outbox {
 	cfg.defaults()
-	return &Outbox{db: db, cfg: cfg, log: log, now: time.Now, tsource: DBTemplates(db)}
+	return &Outbox{db: db, cfg: cfg, log: log, now: time.Now, tsource: DBTemplates(db), dsource: DBDelivery(db)}
+}
+
+// DeliveryOverride is the quiet hours and send rate saved in the console:
+// they replace the configured ones, both together.
+type DeliveryOverride struct {
+	QuietHours    string  // "22:00-07:00" or empty for none
+	RatePerSecond float64 // > 0
+}
+
+// DeliverySource returns the saved delivery override, or nil when the
+// configuration applies.
+type DeliverySource func(ctx context.Context) (*DeliveryOverride, error)
+
+// DBDelivery is the delivery override saved in the database's settings.
+func DBDelivery(db *storage.DB) DeliverySource {
+	return func(ctx context.Context) (*DeliveryOverride, error) {
+		saved, err := db.DeliverySetting(ctx)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &DeliveryOverride{QuietHours: saved.QuietHours, RatePerSecond: saved.RatePerSecond}, nil
+	}
+}
+
+// SetDeliverySource replaces where the delivery override comes from; nil
+// uses the configuration alone.
+func (o *Outbox) SetDeliverySource(src DeliverySource) {
+	o.dmu.Lock()
+	defer o.dmu.Unlock()
+	o.dsource, o.dread = src, time.Time{}
+}
+
+// ReloadDelivery makes the next dispatch read the delivery source again
+// (after this instance saved a change).
+func (o *Outbox) ReloadDelivery() {
+	o.dmu.Lock()
+	defer o.dmu.Unlock()
+	o.dread = time.Time{}
+}
+
+// delivery returns the effective quiet hours and rate, reading the source
+// at most every templateRefresh. When the source fails the last value stays.
+func (o *Outbox) delivery(ctx context.Context) DeliveryOverride {
+	o.dmu.Lock()
+	defer o.dmu.Unlock()
+	now := o.now()
+	if age := now.Sub(o.dread); !o.dread.IsZero() && age >= 0 && age < templateRefresh {
+		return o.dcur
+	}
+	cur := DeliveryOverride{QuietHours: o.cfg.QuietHours, RatePerSecond: o.cfg.RatePerSecond}
+	if o.dsource != nil {
+		over, err := o.dsource(ctx)
+		switch {
+		case err != nil:
+			o.log.Warn("delivery settings not read; keeping the last ones", "err", err)
+			if !o.dread.IsZero() {
+				o.dread = now
+				return o.dcur
+			}
+		case over != nil:
+			cur = *over
+		}
+	}
+	o.dcur, o.dread = cur, now
+	return cur
 }
 
 // TemplateSource returns template mappings that replace the configured

@@ -13,7 +13,41 @@ import (
 const (
 	settingTemplates = "settings:templates"
 	settingMenu      = "settings:menu"
+	settingDelivery  = "settings:delivery"
 )
+
+// DeliverySetting replaces the configured quiet hours and send rate.
+type DeliverySetting struct {
+	QuietHours    string  `json:"quiet_hours"` // "22:00-07:00" or empty for none
+	RatePerSecond float64 `json:"rate_per_second"`
+}
+
+// DeliverySetting returns the saved delivery setting, or ErrNotFound when
+// none was saved.
+func (db *DB) DeliverySetting(ctx context.Context) (DeliverySetting, error) {
+	var out DeliverySetting
+	v, err := db.KVGet(ctx, settingDelivery)
+	if err != nil {
+		return out, err
+	}
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		return out, fmt.Errorf("storage: delivery settings: %w", err)
+	}
+	return out, nil
+}
+
+// SaveDeliverySetting stores the delivery setting; nil removes it (back to
+// the configuration).
+func (db *DB) SaveDeliverySetting(ctx context.Context, s *DeliverySetting) error {
+	if s == nil {
+		return db.KVDelete(ctx, settingDelivery)
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("storage: delivery settings: %w", err)
+	}
+	return db.KVSet(ctx, settingDelivery, string(b), 0)
+}
 
 // TemplateSetting maps a notice kind to a WeChat template: its ID and, per
 // keyword (thing1), the notice field it shows (title).

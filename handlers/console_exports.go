@@ -1,0 +1,156 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"deputybot/core"
+	"deputybot/storage"
+)
+
+// Excel exports of the lists that have no export of their own. Each
+// follows the list's filters, is audited, and is refused to read-only
+// accounts (the route test checks that).
+func init() {
+	consoleRoute(http.MethodGet, "/admin/accounts/export", admins, accountsExport)
+	consoleRoute(http.MethodGet, "/admin/tokens/export", tokenExporters, tokensExport)
+	consoleRoute(http.MethodGet, "/admin/campaigns/export", editors, campaignsExport)
+	consoleRoute(http.MethodGet, "/admin/meetings/export", editors, meetingsExport)
+	consoleRoute(http.MethodGet, "/admin/series/export", editors, seriesExport)
+	consoleRoute(http.MethodGet, "/admin/solicitations/export", editors, solicitationsExport)
+}
+
+// tokenExporters may export their own API tokens: everyone but read-only.
+var tokenExporters = []string{core.RoleAdmin, core.RoleStaff, core.RoleUnit}
+
+// listExportPage is how many rows a paged list export reads at a time.
+const listExportPage = 1000
+
+// sendListExport writes the sheet and records the export.
+func (s *server) sendListExport(w http.ResponseWriter, r *http.Request, me core.Account, name, action, object string, header []string, rows [][]string) error {
+	file := fmt.Sprintf("%s-%s.xlsx", name, s.d.Now().In(s.d.Loc).Format("20060102-1504"))
+	if err := sendSheet(w, file, name, header, rows); err != nil {
+		return err
+	}
+	s.audit(r, me, action, object, fmt.Sprintf("导出%s %d 条", name, len(rows)))
+	return nil
+}
+
+func yesNo(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}
+
+func accountsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	list, err := s.staff.List(r.Context())
+	if err != nil {
+		return err
+	}
+	header := []string{"用户名", "姓名", "角色", "承办单位", "状态", "创建时间", "最近登录"}
+	rows := make([][]string, 0, len(list))
+	for _, a := range list {
+		rows = append(rows, []string{a.Username, a.Name, core.RoleLabel(a.Role), a.Unit, yesNo(a.Disabled, "已停用", "正常"),
+			s.fmtTime(a.CreatedAt), s.fmtTime(a.LastLoginAt)})
+	}
+	return s.sendListExport(w, r, me, "账号", "staff.export", "staff", header, rows)
+}
+
+func tokensExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	list, err := s.staff.Tokens(r.Context(), me.ID)
+	if err != nil {
+		return err
+	}
+	header := []string{"编号", "名称", "创建时间", "最近使用", "状态", "吊销时间"}
+	rows := make([][]string, 0, len(list))
+	for _, t := range list {
+		rows = append(rows, []string{strconv.FormatInt(t.ID, 10), t.Name, s.fmtTime(t.CreatedAt), s.fmtTime(t.LastUsedAt),
+			yesNo(t.RevokedAt != nil, "已吊销", "有效"), s.fmtTime(t.RevokedAt)})
+	}
+	return s.sendListExport(w, r, me, "API令牌", "token.export", accountObject(me), header, rows)
+}
+
+func campaignsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	status := oneOf(r.URL.Query().Get("status"), campaignStatusOrder...)
+	header := []string{"编号", "标题", "类别", "状态", "发送对象", "发送时间", "创建人", "紧急", "推送总数", "已发送", "失败"}
+	var rows [][]string
+	for offset := 0; ; offset += listExportPage {
+		cs, _, err := s.d.DB.ListCampaigns(r.Context(), storage.CampaignFilter{Status: status, Limit: listExportPage, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			sent := c.Counts[storage.DeliverySent] + c.Counts[storage.DeliveryDelivered] + c.Counts[storage.DeliveryRead]
+			rows = append(rows, []string{strconv.FormatInt(c.ID, 10), c.Title, noticeKindLabelOf(c.Kind), campaignStatusLabel(c.Status),
+				campaignAudienceSummary(c.Audience), s.fmtTime(c.SendAt), c.CreatedBy, yesNo(c.Urgent, "是", "否"),
+				strconv.Itoa(c.Total), strconv.Itoa(sent), strconv.Itoa(c.Counts[storage.DeliveryFailed])})
+		}
+		if len(cs) < listExportPage {
+			break
+		}
+	}
+	return s.sendListExport(w, r, me, "通知推送", "campaign.export", "campaigns", header, rows)
+}
+
+func meetingsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	kind := r.URL.Query().Get("kind")
+	if _, ok := core.MeetingKinds[kind]; !ok {
+		kind = ""
+	}
+	header := []string{"编号", "类别", "名称", "开始时间", "结束时间", "地点", "回复截止", "已邀请", "参加", "请假", "待回复", "已签到"}
+	var rows [][]string
+	for offset := 0; ; offset += listExportPage {
+		ms, _, err := s.d.DB.ListMeetings(r.Context(), storage.MeetingFilter{Kind: kind, Limit: listExportPage, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			l := s.meetingLineOf(m)
+			rows = append(rows, []string{strconv.FormatInt(l.ID, 10), l.Kind, l.Title, l.StartsAt, l.EndsAt, l.Place, l.RSVPDeadline,
+				strconv.Itoa(l.Invited), strconv.Itoa(l.Attend), strconv.Itoa(l.Leave), strconv.Itoa(l.Pending), strconv.Itoa(l.Attended)})
+		}
+		if len(ms) < listExportPage {
+			break
+		}
+	}
+	return s.sendListExport(w, r, me, "会议活动", "meeting.export", "meetings", header, rows)
+}
+
+func seriesExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	list, err := s.d.DB.ListSeries(r.Context(), false)
+	if err != nil {
+		return err
+	}
+	header := []string{"编号", "名称", "类别", "标题", "发送对象", "周期（cron）", "内容", "状态", "创建时间", "上次发送"}
+	rows := make([][]string, 0, len(list))
+	for _, x := range list {
+		title := x.Title
+		if x.NextMaterial {
+			title = "（下一份未推送的学习材料）"
+		}
+		rows = append(rows, []string{strconv.FormatInt(x.ID, 10), x.Name, noticeKindLabelOf(x.Kind), title, seriesAudienceLabel(x.Audience),
+			x.Schedule, x.Body, yesNo(x.Active, "启用", "停用"), s.fmtTime(x.CreatedAt), s.fmtTime(x.LastRunAt)})
+	}
+	return s.sendListExport(w, r, me, "定期通知系列", "series.export", "series", header, rows)
+}
+
+func solicitationsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	list, err := s.opinions().Solicitations(r.Context())
+	if err != nil {
+		return err
+	}
+	now := s.d.Now()
+	header := []string{"编号", "标题", "说明", "草案链接", "条数", "开始时间", "截止时间", "状态", "收到意见"}
+	rows := make([][]string, 0, len(list))
+	for _, sol := range list {
+		articles := ""
+		if sol.Articles > 0 {
+			articles = strconv.Itoa(sol.Articles)
+		}
+		rows = append(rows, []string{strconv.FormatInt(sol.ID, 10), sol.Title, sol.Summary, sol.Link, articles,
+			s.fmtTime(sol.OpensAt), s.fmtTime(sol.ClosesAt), windowState(now, sol.OpensAt, sol.ClosesAt), strconv.Itoa(sol.Opinions)})
+	}
+	return s.sendListExport(w, r, me, "法规草案征求意见", "solicitation.export", "solicitations", header, rows)
+}
