@@ -19,6 +19,9 @@ const recentOpinionCount = 5
 type dashboardView struct {
 	Total, Bound, Unbound int
 	Deliveries            []statusCount
+	// OpenRSVPs counts the invitations not yet answered of meetings whose
+	// RSVP deadline is still ahead.
+	OpenRSVPs int
 
 	// Suggestion handling, for the latest session (all when none is
 	// named); a unit account sees its own unit's.
@@ -51,34 +54,50 @@ type recentOpinion struct {
 }
 
 func dashboard(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	v, err := s.dashboardData(r.Context(), me)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "dashboard", page{Title: "首页", Nav: "home", Me: me, Data: v})
+	return nil
+}
+
+// dashboardData gathers the dashboard's figures as me may see them; the
+// console page and GET /api/v1/dashboard both show them.
+func (s *server) dashboardData(ctx context.Context, me core.Account) (dashboardView, error) {
 	var v dashboardView
-	ctx := r.Context()
 	if slices.Contains(viewers, me.Role) {
 		var err error
 		if v.Total, v.Bound, err = s.d.DB.CountDeputies(ctx); err != nil {
-			return err
+			return v, err
 		}
 		v.Unbound = v.Total - v.Bound
 		now := s.d.Now().In(s.d.Loc)
 		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.d.Loc)
 		counts, err := s.d.DB.CountDeliveriesSince(ctx, midnight)
 		if err != nil {
-			return err
+			return v, err
 		}
 		for _, st := range deliveryOrder {
 			if n := counts[st]; n > 0 {
 				v.Deliveries = append(v.Deliveries, statusCount{st, n})
 			}
 		}
+		open, err := s.d.DB.OpenRSVPs(ctx, now)
+		if err != nil {
+			return v, err
+		}
+		for _, m := range open {
+			v.OpenRSVPs += len(m.DeputyIDs)
+		}
 		if v.Opinions, err = s.recentOpinions(ctx); err != nil {
-			return err
+			return v, err
 		}
 	}
 	if err := s.dashboardSuggestions(ctx, me, &v); err != nil {
-		return err
+		return v, err
 	}
-	s.render(w, r, http.StatusOK, "dashboard", page{Title: "首页", Nav: "home", Me: me, Data: v})
-	return nil
+	return v, nil
 }
 
 // dashboardSuggestions fills in the rates and the suggestions by status of

@@ -31,6 +31,12 @@ type clock struct {
 }
 
 func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
 func (c *clock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
@@ -272,7 +278,7 @@ func TestQuietHoursHoldNormalNoticesButNotUrgentOnes(t *testing.T) {
 	r := newRig(t, db, notify.Config{QuietHours: "22:00-07:30"}, 5*time.Second)
 	ctx := context.Background()
 	openids := r.population(t, 3, 0, 0, 0)
-	r.clock.t = time.Date(2026, 11, 26, 23, 0, 0, 0, shanghai)
+	r.clock.Set(time.Date(2026, 11, 26, 23, 0, 0, 0, shanghai))
 	if _, err := r.out.CreateCampaign(ctx, general("普通通知"), storage.Audience{All: true}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
@@ -296,11 +302,11 @@ func TestQuietHoursHoldNormalNoticesButNotUrgentOnes(t *testing.T) {
 	if n := templatesTo(r.sim, openids[0]); n != 1 {
 		t.Fatalf("at 23:00 %d messages went out, want only the urgent one", n)
 	}
-	r.clock.t = time.Date(2026, 11, 27, 7, 29, 0, 0, shanghai)
+	r.clock.Set(time.Date(2026, 11, 27, 7, 29, 0, 0, shanghai))
 	if n, _ := r.disp.DispatchOnce(ctx); n != 0 {
 		t.Fatalf("at 07:29 %d deliveries were claimed", n)
 	}
-	r.clock.t = time.Date(2026, 11, 27, 7, 30, 0, 0, shanghai)
+	r.clock.Set(time.Date(2026, 11, 27, 7, 30, 0, 0, shanghai))
 	if n, _ := r.disp.DispatchOnce(ctx); n != 3 {
 		t.Fatalf("at 07:30 %d deliveries were claimed, want 3", n)
 	}
