@@ -357,7 +357,7 @@ func curlMultipart(t *testing.T, form [][2]string, files map[string][]byte) (str
 
 // apiDocFixtures fills the database so the ids the examples use exist:
 // deputies 1–50 (42–44 invited to meeting 7), suggestions 1–7, opinions
-// 1–3, surveys 1–2, campaigns 1–9 (9 sending), meetings 1–7, self-report
+// 1–3 (4 on solicitation 1), surveys 1–2, campaigns 1–9 (9 sending), meetings 1–7, self-report
 // 1 (pending). It returns
 // the files the examples upload, by name.
 func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
@@ -388,6 +388,15 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	}
 	for i := 1; i <= 3; i++ {
 		w.opinion(t, int64(i), "social", "建议增加农村公交班次。")
+	}
+	// Opinion 4, of deputy 4, on article 3 of a draft regulation (the adopt example).
+	draft := storage.Solicitation{Title: "《山东省数据条例（草案）》征求意见", Articles: 60, OpensAt: now, ClosesAt: now.AddDate(0, 1, 0)}
+	if err := db.CreateSolicitation(ctx, &draft); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateOpinion(ctx, &storage.Opinion{DeputyID: 4, Category: storage.OpinionSolicitation,
+		SolicitationID: draft.ID, Article: "第3条", Body: "建议明确数据分类分级标准。"}); err != nil {
+		t.Fatal(err)
 	}
 	for i := 1; i <= 2; i++ {
 		s := storage.Survey{Title: fmt.Sprintf("代表履职需求调查（%d）", i), OpensAt: now, ClosesAt: now.AddDate(0, 1, 0),

@@ -136,6 +136,8 @@ type solicitationView struct {
 	Summary []string
 	Groups  []articleGroup
 	Total   int
+	Adopted map[int64]*core.Adoption // by opinion id (console_adopt.go)
+	CanMark bool                     // may mark opinions adopted
 }
 
 func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
@@ -153,7 +155,10 @@ func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, me core
 		return err
 	}
 	v := solicitationView{S: sol, State: windowState(s.d.Now(), sol.OpensAt, sol.ClosesAt), Summary: textLines(sol.Summary),
-		Groups: groupByArticle(list), Total: len(list)}
+		Groups: groupByArticle(list), Total: len(list), CanMark: slices.Contains(editors, me.Role)}
+	if v.Adopted, err = s.adoptionsOf(r.Context(), list); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "solicitation", page{Title: sol.Title, Nav: "surveys", Me: me, Data: v})
 	return nil
 }

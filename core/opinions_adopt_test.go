@@ -1,0 +1,94 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"deputybot/core"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 4, 1, 1, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return now })
+		svc := core.NewOpinions(db)
+		svc.SetClock(func() time.Time { return now })
+		d := storage.Deputy{Name: "王芳", Level: storage.LevelProvincial}
+		if err := db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		sol := core.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: 40, ClosesAt: now.Add(24 * time.Hour)}
+		if err := svc.CreateSolicitation(ctx, &sol); err != nil {
+			t.Fatal(err)
+		}
+		receipt, err := svc.Submit(ctx, d.ID, core.Opinion{SolicitationID: sol.ID, Article: "12", Body: "建议明确数据分类分级标准"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := svc.ByReceipt(ctx, receipt)
+		general, err := svc.Submit(ctx, d.ID, core.Opinion{Category: "social", Body: "建议增加农村公交班次"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := svc.ByReceipt(ctx, general)
+		before := deliveriesOf(t, db, d.ID)
+
+		adopted, err := svc.Adopt(ctx, o.ID, "u-staff", " 已吸收 ")
+		if err != nil || !adopted {
+			t.Fatalf("adopt: %v %v", adopted, err)
+		}
+		a, err := svc.Adoption(ctx, o.ID)
+		if err != nil || a.AdoptedBy != "u-staff" || a.Note != "已吸收" || !a.AdoptedAt.Equal(now) {
+			t.Fatalf("adoption %+v %v", a, err)
+		}
+		got := deliveriesOf(t, db, d.ID)
+		if len(got) != len(before)+1 {
+			t.Fatalf("deliveries %d → %d, want one more", len(before), len(got))
+		}
+		n, err := db.GetNotice(ctx, got[len(got)-1].NoticeID)
+		if err != nil || n.Kind != "general_notice" || n.Title != "您的意见已被采纳 "+receipt ||
+			!strings.Contains(n.Body, sol.Title) || !strings.Contains(n.Body, "第12条") || n.RefKind != "opinion" || n.RefID != o.ID {
+			t.Fatalf("notice %+v %v", n, err)
+		}
+
+		adopted, err = svc.Adopt(ctx, o.ID, "u-admin", "")
+		if err != nil || adopted || len(deliveriesOf(t, db, d.ID)) != len(got) {
+			t.Fatalf("adopting again: %v %v, deliveries %d", adopted, err, len(deliveriesOf(t, db, d.ID)))
+		}
+		if a2, _ := svc.Adoption(ctx, o.ID); a2.AdoptedBy != "u-staff" {
+			t.Fatalf("adopting again changed it: %+v", a2)
+		}
+		var ve core.ValidationError
+		if _, err := svc.Adopt(ctx, g.ID, "u-staff", ""); !errors.As(err, &ve) {
+			t.Fatalf("adopting an opinion not on a draft: %v", err)
+		}
+		if _, err := svc.Adopt(ctx, o.ID, "u-staff", strings.Repeat("长", 501)); !errors.As(err, &ve) {
+			t.Fatalf("long note: %v", err)
+		}
+		if _, err := svc.Adopt(ctx, 9999, "u-staff", ""); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("missing opinion: %v", err)
+		}
+		as, err := svc.Adoptions(ctx, []core.Opinion{o, g})
+		if err != nil || len(as) != 1 || as[o.ID].OpinionID != o.ID {
+			t.Fatalf("adoptions %+v %v", as, err)
+		}
+		if _, err := db.AdoptOpinion(ctx, 9999, "x", ""); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("storage, missing opinion: %v", err)
+		}
+	})
+}
+
+func deliveriesOf(t *testing.T, db *storage.DB, deputyID int64) []storage.Delivery {
+	t.Helper()
+	ds, err := db.ListDeliveries(context.Background(), storage.DeliveryFilter{DeputyID: deputyID, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
