@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -33,6 +34,8 @@ type Router struct {
 	IdleTimeout time.Duration    // an idle conversation ends after this
 	Now         func() time.Time // default time.Now
 	Engine      *Engine          // runs every flow but binding
+
+	touched sync.Map // openid -> when this instance last recorded a message
 }
 
 // NewRouter returns a router with the engine and every deputy flow.
@@ -50,13 +53,32 @@ func (r *Router) now() time.Time {
 	return time.Now()
 }
 
+// touchEvery bounds how often one instance records a user's last message:
+// the 48-hour window loses at most this much, and a chatting deputy costs
+// one write less per message.
+const touchEvery = time.Minute
+
+// touch records that openid wrote to the account, at most once a minute
+// per instance.
+func (r *Router) touch(ctx context.Context, openid string) error {
+	now := r.now()
+	if v, ok := r.touched.Load(openid); ok && now.Sub(v.(time.Time)) < touchEvery {
+		return nil
+	}
+	if err := r.DB.TouchFollower(ctx, openid); err != nil {
+		return err
+	}
+	r.touched.Store(openid, now)
+	return nil
+}
+
 // Handle implements Handler.
 func (r *Router) Handle(ctx context.Context, in Inbound) (string, error) {
 	openid := in.FromUserName
 	if in.MsgType == "event" {
 		return r.event(ctx, in)
 	}
-	if err := r.DB.TouchFollower(ctx, openid); err != nil {
+	if err := r.touch(ctx, openid); err != nil {
 		return "", err
 	}
 	text := in.Content
