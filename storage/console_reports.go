@@ -217,25 +217,5 @@ func (db *DB) ListOpinionItems(ctx context.Context, q OpinionQuery) ([]Opinion, 
 	if q.AssigneeID != 0 {
 		add(AssignedOpinionsCond(q.AssigneeID))
 	}
-	where := ""
-	if len(conds) > 0 {
-		where = ` WHERE ` + strings.Join(conds, ` AND `)
-	}
-	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM opinions o`+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("storage: count opinions: %w", err)
-	}
-	sel := opinionSelect + where + ` ORDER BY o.created_at DESC, o.id DESC`
-	if q.Limit > 0 {
-		sel += fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, max(q.Offset, 0))
-	}
-	var rows []opinionRow
-	if err := db.r.SelectContext(ctx, &rows, sel, args...); err != nil {
-		return nil, 0, fmt.Errorf("storage: list opinions: %w", err)
-	}
-	out := make([]Opinion, len(rows))
-	for i, r := range rows {
-		out[i] = r.opinion()
-	}
-	return out, total, nil
+	return db.listOpinions(ctx, conds, args, q.Limit, q.Offset)
 }

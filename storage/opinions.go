@@ -283,6 +283,12 @@ func (db *DB) ListOpinions(ctx context.Context, f OpinionFilter) ([]Opinion, int
 	if f.Status != "" {
 		add(`o.status = ?`, f.Status)
 	}
+	return db.listOpinions(ctx, conds, args, f.Limit, f.Offset)
+}
+
+// listOpinions returns a page of the opinions matching conds (ANDed),
+// newest first, and how many match in all.
+func (db *DB) listOpinions(ctx context.Context, conds []string, args []any, limit, offset int) ([]Opinion, int, error) {
 	where := ""
 	if len(conds) > 0 {
 		where = ` WHERE ` + strings.Join(conds, ` AND `)
@@ -292,8 +298,8 @@ func (db *DB) ListOpinions(ctx context.Context, f OpinionFilter) ([]Opinion, int
 		return nil, 0, fmt.Errorf("storage: count opinions: %w", err)
 	}
 	q := opinionSelect + where + ` ORDER BY o.created_at DESC, o.id DESC`
-	if f.Limit > 0 {
-		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
 	}
 	var rows []opinionRow
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
