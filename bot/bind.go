@@ -32,6 +32,9 @@ func (r *Router) startBind(ctx context.Context, openid string) (string, error) {
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return "", err
 	}
+	if m, err := r.DB.MemberByOpenID(ctx, openid); err == nil {
+		return r.say("bind.member_already", map[string]any{"Name": m.Name})
+	}
 	if until, locked, err := r.bindLocked(ctx, openid); err != nil || locked {
 		if err != nil {
 			return "", err
@@ -132,6 +135,9 @@ func (r *Router) tryBind(ctx context.Context, c storage.Conversation, name, digi
 		return "", err
 	}
 	if len(candidates) == 0 {
+		if reply, ok, err := r.tryBindMember(ctx, c, name, digits); ok || err != nil {
+			return reply, err
+		}
 		return r.bindFailed(ctx, c)
 	}
 	if len(candidates) > 1 {

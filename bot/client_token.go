@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"deputybot/obs"
 	"deputybot/storage"
 )
 
@@ -164,8 +165,10 @@ func (t *clientTokens) fetchAndStore(ctx context.Context, bad string) (string, e
 	tok, ttl, err := t.fetch(ctx, false)
 	if err == nil && bad != "" && tok == bad {
 		t.log.Warn("wechat: stable_token returned the rejected token; forcing a refresh")
+		obs.TokenStale()
 		tok, ttl, err = t.fetch(ctx, true)
 	}
+	obs.TokenRefresh(err)
 	if err != nil {
 		return "", err
 	}

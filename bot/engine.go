@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/obs"
 	"deputybot/storage"
 	"deputybot/templates"
 )
@@ -414,6 +415,7 @@ func (e *Engine) multiText(ctx context.Context, f *Flow, s *Session, steps []Ste
 // its last step.
 func (e *Engine) advance(ctx context.Context, f *Flow, s *Session, steps []Step, i int, value string) (string, error) {
 	st := steps[i]
+	obs.ConversationStep(f.Name)
 	s.Answers[st.Name] = value
 	s.History = append(s.History, st.Name)
 	s.Misses = 0

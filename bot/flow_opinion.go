@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"deputybot/core"
@@ -29,6 +28,29 @@ func (r *Router) opinionFlow() *Flow {
 			return id
 		}
 		return 0
+	}
+	// draftOf is the solicitation the session is about, with its articles.
+	draftOf := func(ctx context.Context, s *Session) draft {
+		var d draft
+		id := solicitationOf(s)
+		if id == 0 {
+			return d
+		}
+		if d.sol, d.err = svc.Solicitation(ctx, id); d.err != nil {
+			return d
+		}
+		if d.articles, d.err = svc.Articles(ctx, id); d.err != nil {
+			return d
+		}
+		d.rng = core.ArticleRange(d.articles, d.sol.Articles)
+		d.example = core.ArticleExample(d.articles, d.sol.Articles)
+		return d
+	}
+	resolve := func(_ context.Context, d draft, input string) (core.ArticleChoice, error) {
+		if d.err != nil {
+			return core.ArticleChoice{}, d.err
+		}
+		return core.ResolveArticleIn(d.articles, d.sol.Articles, input)
 	}
 	return &Flow{
 		Name:  FlowOpinion,
@@ -55,8 +77,39 @@ func (r *Router) opinionFlow() *Flow {
 						return "body"
 					}},
 				{Name: "solicitation", Kind: KindChoice, Prompt: "opinion.solicitation", Choices: sols},
-				{Name: "article", Kind: KindText, Prompt: "opinion.article", MaxLen: 50},
-				{Name: "body", Kind: KindMultiText, Prompt: "opinion.body", MaxLen: core.MaxOpinionRunes},
+				{Name: "article", Kind: KindText, Prompt: "opinion.article", MaxLen: 50,
+					Data: func(s *Session) any {
+						d := draftOf(context.Background(), s)
+						return map[string]any{"Range": d.rng, "Example": d.example}
+					},
+					Check: func(ctx context.Context, s *Session, v string) (string, error) {
+						d := draftOf(ctx, s)
+						if d.err != nil {
+							return "", d.err
+						}
+						_, err := resolve(ctx, d, v)
+						var problem *core.ArticleProblem
+						if errors.As(err, &problem) {
+							return r.say("opinion.article_invalid", map[string]any{"Input": problem.Input,
+								"Range": problem.Range, "Example": problem.Example})
+						}
+						return "", err
+					}},
+				{Name: "body", Kind: KindMultiText, Prompt: "opinion.body", MaxLen: core.MaxOpinionRunes,
+					Data: func(s *Session) any {
+						// Echo the article chosen, so a wrong number is noticed now.
+						data := map[string]any{"Article": "", "Excerpt": ""}
+						if a, ok := s.Answers["article"]; ok && solicitationOf(s) > 0 {
+							ctx := context.Background()
+							if c, err := resolve(ctx, draftOf(ctx, s), a); err == nil {
+								data["Article"] = orWhole(c)
+								if c.Article != nil {
+									data["Excerpt"] = core.Excerpt(c.Article.Body, 30)
+								}
+							}
+						}
+						return data
+					}},
 				{Name: "confirm", Kind: KindYesNo, Prompt: "opinion.confirm", Data: func(s *Session) any {
 					body := s.Answers["body"]
 					preview := body
@@ -70,8 +123,9 @@ func (r *Router) opinionFlow() *Flow {
 						if sol, err := svc.Solicitation(context.Background(), id); err == nil {
 							target = sol.Title
 						}
-						if a := s.Answers["article"]; a != "" {
-							target += " " + a
+						ctx := context.Background()
+						if c, err := resolve(ctx, draftOf(ctx, s), s.Answers["article"]); err == nil {
+							target += " " + orWhole(c)
 						}
 					}
 					return map[string]any{"Category": label, "Target": target, "Len": utf8.RuneCountInString(body), "Preview": preview}
@@ -89,10 +143,8 @@ func (r *Router) opinionFlow() *Flow {
 			}
 			o := core.Opinion{Category: s.Answers["category"], Body: s.Answers["body"], Channel: storage.OpinionViaWeChat}
 			if id := solicitationOf(s); id > 0 {
-				o.Category, o.SolicitationID = storage.OpinionSolicitation, id
-				if a := strings.TrimSpace(s.Answers["article"]); a != "整体" && a != "全文" {
-					o.Article = a
-				}
+				// core reads 12, 第十二条, 十二 and 整体 alike.
+				o.Category, o.SolicitationID, o.Article = storage.OpinionSolicitation, id, s.Answers["article"]
 			}
 			receipt, err := svc.Submit(ctx, s.Deputy.ID, o)
 			var verr core.ValidationError
@@ -107,4 +159,20 @@ func (r *Router) opinionFlow() *Flow {
 			return r.say("opinion.saved", map[string]any{"Receipt": receipt})
 		},
 	}
+}
+
+// draft is the solicitation an opinion is on, as the article step needs it.
+type draft struct {
+	sol          core.Solicitation
+	articles     []core.Article
+	rng, example string // 第一条至第六十条, 第十二条
+	err          error
+}
+
+// orWhole names an article choice for the deputy: 第十二条, or 草案整体.
+func orWhole(c core.ArticleChoice) string {
+	if c.Stored == "" {
+		return "草案整体"
+	}
+	return c.Stored
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/core"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -43,6 +44,14 @@ func TestGlobalWordsWorkInEveryStep(t *testing.T) {
 			{"survey", func(t *testing.T, d storage.Deputy) {
 				newSurvey(t, db, fmt.Sprintf("逐步问卷%d", n), false)
 			}, "问卷", []string{"1", "1", "3", "跳过", "是"}, "已暂停"},
+			{"liaison contact", func(t *testing.T, d storage.Deputy) {
+				liaisonMember(t, db, d.Name, fmt.Sprintf("逐步联系代表%d-", n), d.ID)
+			}, "联系登记", []string{"1", "电话", "今天", "备注"}, "已取消"},
+			{"leader activity", func(t *testing.T, d storage.Deputy) {
+				if _, err := core.NewLiaison(db).CreateLeader(ctx, d.ID, "", ""); err != nil {
+					t.Fatal(err)
+				}
+			}, "选区活动登记", []string{"1", "今天", "备注"}, "已取消"},
 		}
 		for _, f := range flows {
 			for step := 0; step < len(f.path); step++ {

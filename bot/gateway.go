@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/obs"
 	"deputybot/storage"
 )
 
@@ -22,6 +23,34 @@ const ReplyWithin = 4 * time.Second
 // Handler turns one inbound message into the text to answer ("" for none).
 type Handler interface {
 	Handle(ctx context.Context, in Inbound) (string, error)
+}
+
+// Path is how the gateway handles a message a QuickHandler looked at.
+type Path int
+
+// The paths.
+const (
+	// FullPath: claim the message, handle it under the reply deadline,
+	// store the reply.
+	FullPath Path = iota
+	// Answered: the answer came from reads alone (and writes that may be
+	// repeated, like the follower touch). The dedupe record and the reply
+	// are stored together in one statement; a re-delivery gets that reply.
+	Answered
+	// Absorbed: an event whose repetition has no further effect (a template
+	// report). No dedupe record: a re-delivery is simply handled again.
+	Absorbed
+)
+
+// QuickHandler is a Handler that can answer some messages at once,
+// without a claim held while it works: one database write per message
+// instead of two.
+type QuickHandler interface {
+	Handler
+	// Quick answers in when that needs no write a second delivery must not
+	// repeat, and says how (Answered or Absorbed); FullPath sends in down
+	// the full path, through Handle. On an error, in goes down the full path.
+	Quick(ctx context.Context, in Inbound) (text string, how Path, err error)
 }
 
 // TextSender sends a customer-service text message.
@@ -62,13 +91,16 @@ func (g *Gateway) Serve(ctx context.Context, q url.Values, body []byte) ([]byte,
 	}
 	if err != nil {
 		g.Log.Warn("wechat callback rejected", "err", err, "bytes", len(body))
+		obs.CallbackOutcome(ctx, obs.Malformed)
 		return Success, nil
 	}
 	in, err := ParseInbound(plain)
 	if err != nil {
 		g.Log.Warn("wechat callback unreadable", "err", err, "bytes", len(plain))
+		obs.CallbackOutcome(ctx, obs.Malformed)
 		return Success, nil
 	}
+	obs.CallbackType(ctx, in.Kind())
 	reply, ok := g.answer(ctx, in)
 	if !ok {
 		return nil, nil
@@ -98,6 +130,12 @@ func (g *Gateway) now() time.Time {
 // for none), and ok=false when the message could not be recorded.
 func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool) {
 	key := in.DedupeKey()
+	started := time.Now()
+	if reply, ok, done := g.quick(ctx, in, key); done {
+		return reply, ok
+	}
+	// A failed quick attempt's time counts against the reply deadline.
+	tried := time.Since(started)
 	// The claim's time identifies it, so only this claim is ever released.
 	at := g.now().UTC().Truncate(time.Microsecond)
 	claimed, prior, err := g.DB.ClaimInbound(ctx, key, in.FromUserName, in.Kind(), at)
@@ -111,6 +149,7 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		return nil, false
 	}
 	if !claimed {
+		obs.CallbackOutcome(ctx, obs.Duplicate)
 		return g.replay(ctx, key, prior), true
 	}
 	done := make(chan struct{})
@@ -176,18 +215,13 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		}
 		// The request has been answered "success": store no reply, so a
 		// retry does not repeat the answer, and send it as a customer message.
-		g.finish(workCtx, key, nil)
 		if text != "" && g.Sender != nil {
 			if err := g.Sender.SendText(workCtx, in.FromUserName, text); err != nil {
 				g.Log.Warn("late answer as customer message failed", "kind", in.Kind(), "class", Classify(err).String(), "err", err)
 			}
 		}
 	}()
-	wait := g.ReplyWithin
-	if wait <= 0 {
-		wait = ReplyWithin
-	}
-	timer := time.NewTimer(wait)
+	timer := time.NewTimer(g.replyWithin() - tried)
 	defer timer.Stop()
 	select {
 	case <-done:
@@ -197,6 +231,7 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 	mu.Lock()
 	defer mu.Unlock()
 	if !finished {
+		obs.CallbackOutcome(ctx, obs.Late)
 		abandoned = true
 		return nil, true
 	}
@@ -204,6 +239,72 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		return nil, false
 	}
 	return reply, true
+}
+
+func (g *Gateway) replyWithin() time.Duration {
+	if g.ReplyWithin > 0 {
+		return g.ReplyWithin
+	}
+	return ReplyWithin
+}
+
+// quick answers in without a claim held while it is handled, when the
+// handler can (see QuickHandler). done=false sends in down the full path;
+// otherwise reply and ok are answer's.
+func (g *Gateway) quick(ctx context.Context, in Inbound, key string) (reply []byte, ok, done bool) {
+	q, can := g.Handler.(QuickHandler)
+	if !can {
+		return nil, false, false
+	}
+	if _, busy := g.inflight.Load(key); busy {
+		// A re-delivery of a message this instance is handling: the full
+		// path waits for its reply.
+		return nil, false, false
+	}
+	// Half the reply time at most, so that the full path still has time to
+	// answer if the quick one fails.
+	qctx, cancel := context.WithTimeout(ctx, g.replyWithin()/2)
+	text, how, err := g.tryQuick(qctx, q, in)
+	cancel()
+	if err != nil || (how != Answered && how != Absorbed) {
+		return nil, false, false
+	}
+	parts := SplitReply(text, MaxPassiveReply)
+	if len(parts) > 1 {
+		// The rest would go out as customer messages, once: full path.
+		return nil, false, false
+	}
+	var out []byte
+	if len(parts) == 1 {
+		out = TextReplyXML(in, parts[0], g.now())
+	}
+	if how == Absorbed {
+		return out, true, true
+	}
+	at := g.now().UTC().Truncate(time.Microsecond)
+	claimed, prior, err := g.DB.ClaimInboundAnswered(ctx, key, in.FromUserName, in.Kind(), string(out), at)
+	if err != nil {
+		// Let WeChat deliver it again: if the record landed all the same,
+		// that delivery gets this reply; if not, it is answered afresh.
+		g.Log.Error("wechat callback: cannot record message; WeChat will retry", "kind", in.Kind(), "err", err)
+		return nil, false, true
+	}
+	if !claimed {
+		obs.CallbackOutcome(ctx, obs.Duplicate)
+		return g.replay(ctx, key, prior), true, true
+	}
+	return out, true, true
+}
+
+// tryQuick runs the handler's quick answer; a panic sends the message down
+// the full path (where it is logged).
+func (g *Gateway) tryQuick(ctx context.Context, q QuickHandler, in Inbound) (text string, how Path, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			text, how, err = "", FullPath, nil
+		}
+	}()
+	return q.Quick(ctx, in)
 }
 
 // releaseLater releases a claim in the background, retrying while the
@@ -226,10 +327,16 @@ func (g *Gateway) releaseLater(key string, at time.Time) {
 	}()
 }
 
-// finish stores the reply so a re-delivery gets the same answer. An answer
-// that went out as a customer message is stored empty, so a retry does not
+// finish stores the reply so a re-delivery gets the same answer. An empty
+// reply is not stored: a re-delivery that finds the claim still processing
+// is answered "success", as it would be with an empty reply stored, so
+// events and other silent messages cost one commit less. A late answer,
+// sent as a customer message, is such an empty reply: a retry does not
 // send it a second time.
 func (g *Gateway) finish(ctx context.Context, key string, reply []byte) {
+	if len(reply) == 0 {
+		return
+	}
 	if err := g.DB.FinishInbound(ctx, key, string(reply)); err != nil {
 		g.Log.Error("wechat callback: store reply", "err", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"deputybot/obs"
 	"deputybot/storage"
 	"deputybot/templates"
 )
@@ -36,6 +37,8 @@ type Router struct {
 	Engine      *Engine          // runs every flow but binding
 
 	touched sync.Map // openid -> when this instance last recorded a message
+	helps   sync.Map // deputy name -> renderedHelp
+	reports reportBatcher
 }
 
 // NewRouter returns a router with the engine and every deputy flow.
@@ -72,6 +75,46 @@ func (r *Router) touch(ctx context.Context, openid string) error {
 	return nil
 }
 
+// Quick implements QuickHandler: template reports are absorbed (written in
+// batches, no dedupe record: repeating one changes nothing), and a help word
+// outside any conversation or a message that is not text is answered from
+// one read.
+func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
+	if in.MsgType == "event" {
+		if in.Event == "TEMPLATESENDJOBFINISH" {
+			return "", Absorbed, r.reports.absorb(ctx, r.DB,
+				storage.TemplateStatus{MsgID: in.EventMsgID, OpenID: in.FromUserName, Status: in.Status})
+		}
+		return "", FullPath, nil
+	}
+	openid := in.FromUserName
+	if in.MsgType != "text" && (in.MsgType != "voice" || in.Recognition == "") {
+		if err := r.touch(ctx, openid); err != nil {
+			return "", FullPath, err
+		}
+		text, err := r.say("not_text", nil)
+		return text, Answered, err
+	}
+	text := in.Content
+	if in.MsgType == "voice" {
+		text = in.Recognition
+	}
+	if !isHelpWord(normalizeWord(text)) {
+		return "", FullPath, nil
+	}
+	st, err := r.DB.GetChatState(ctx, openid)
+	if err != nil || st.InConversation || st.DeputyName == "" {
+		// A flow under way may read the word as its own; someone who is
+		// not a bound deputy may be a committee member with their own help.
+		return "", FullPath, err
+	}
+	if err := r.touch(ctx, openid); err != nil {
+		return "", FullPath, err
+	}
+	text, err = r.helpText(st.DeputyName)
+	return text, Answered, err
+}
+
 // Handle implements Handler.
 func (r *Router) Handle(ctx context.Context, in Inbound) (string, error) {
 	openid := in.FromUserName
@@ -98,8 +141,8 @@ func (r *Router) event(ctx context.Context, in Inbound) (string, error) {
 			return "", err
 		}
 		name := ""
-		if d, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil {
-			name = d.Name
+		if st, err := r.DB.GetChatState(ctx, openid); err == nil {
+			name = st.DeputyName
 		}
 		return r.say("welcome", map[string]any{"Name": name})
 	case "unsubscribe":
@@ -108,13 +151,9 @@ func (r *Router) event(ctx context.Context, in Inbound) (string, error) {
 		}
 		return "", r.DB.DeleteConversation(ctx, openid)
 	case "TEMPLATESENDJOBFINISH":
-		// Kept for a send not yet recorded (the report can overtake it);
-		// the outbox applies it when it records the send.
-		if err := r.DB.RecordTemplateReport(ctx, in.EventMsgID, openid, in.Status); err != nil {
-			return "", err
-		}
-		_, err := r.DB.ApplyTemplateReport(ctx, in.EventMsgID, in.Status)
-		return "", err
+		// One UPDATE when the send is recorded; kept for the outbox when the
+		// report overtook the recording of its send.
+		return "", r.DB.AbsorbTemplateReport(ctx, in.EventMsgID, openid, in.Status)
 	case "CLICK":
 		// A click does not open the 48-hour window as a message does.
 		return r.click(ctx, openid, in.EventKey)
@@ -199,6 +238,7 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 		if err := r.DB.DeleteConversation(ctx, openid); err != nil {
 			return "", err
 		}
+		obs.ConversationTimeout(conv.Flow)
 		prefix, _ = r.say("timed_out", nil)
 	default:
 		if conv.Flow == flowBind {
@@ -227,14 +267,17 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 }
 
 func (r *Router) command(ctx context.Context, openid, word, text string) (string, error) {
-	switch word {
-	case "绑定", "绑定身份", "代表绑定":
+	switch {
+	case word == "绑定" || word == "绑定身份" || word == "代表绑定":
 		return r.startBind(ctx, openid)
-	case "帮助", "help", "HELP", "?", "菜单":
-		return r.help(ctx, openid)
+	case isHelpWord(word):
+		return r.helpWithLiaison(ctx, openid)
 	}
 	d, err := r.DB.GetDeputyByOpenID(ctx, openid)
 	if errors.Is(err, storage.ErrNotFound) {
+		if reply, ok, err := r.memberCommand(ctx, openid, word, text); ok || err != nil {
+			return reply, err
+		}
 		return r.say("unbound", nil)
 	}
 	if err != nil {
@@ -300,12 +343,44 @@ func (r *Router) park(ctx context.Context, openid string) (string, error) {
 	return r.say("flow.parked", map[string]any{"Title": r.Engine.Title(d, c)})
 }
 
-func (r *Router) help(ctx context.Context, openid string) (string, error) {
-	name := ""
-	if d, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil {
-		name = d.Name
+// isHelpWord tells whether a normalized message asks for help.
+func isHelpWord(word string) bool {
+	switch word {
+	case "帮助", "help", "HELP", "?", "菜单":
+		return true
 	}
-	return r.say("help", map[string]any{"Name": name})
+	return false
+}
+
+func (r *Router) help(ctx context.Context, openid string) (string, error) {
+	st, err := r.DB.GetChatState(ctx, openid)
+	if err != nil {
+		// Help without the greeting rather than no help.
+		st = storage.ChatState{}
+	}
+	return r.helpText(st.DeputyName)
+}
+
+// helpText renders the help text for a deputy called name ("" when
+// unbound), once per name: it is the most frequent answer, and the texts
+// never change while the router runs.
+func (r *Router) helpText(name string) (string, error) {
+	if v, ok := r.helps.Load(name); ok {
+		if h := v.(renderedHelp); h.texts == r.Texts {
+			return h.text, nil
+		}
+	}
+	text, err := r.say("help", map[string]any{"Name": name})
+	if err == nil {
+		r.helps.Store(name, renderedHelp{r.Texts, text})
+	}
+	return text, err
+}
+
+// renderedHelp is a cached help text and the texts it came from.
+type renderedHelp struct {
+	texts *templates.Set
+	text  string
 }
 
 func (r *Router) say(name string, data any) (string, error) {

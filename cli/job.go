@@ -22,7 +22,7 @@ func defaultJobs(db *storage.DB, cfg config.Config, log *slog.Logger) []schedule
 	outbox := notify.New(db, outboxConfig(cfg, cfg.HTTP.PublicURL), log)
 	return append([]scheduler.Job{scheduler.CleanupJob(db, scheduler.DefaultRetention)},
 		append(append(scheduler.DeputyJobs(db, outbox, cfg.Location()), scheduler.SupervisionJobs(db, cfg.Location())...),
-			scheduler.SeriesJob(db, outbox, cfg.Location()))...)
+			append(scheduler.LiaisonJobs(db), scheduler.SeriesJob(db, outbox, cfg.Location()))...)...)
 }
 
 // newJobScheduler returns a scheduler with defaultJobs registered, in the

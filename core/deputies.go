@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"deputybot/storage"
@@ -127,6 +128,10 @@ func Normalize(d *Deputy) ValidationError {
 		bad("姓名", "", "不能为空")
 	case n > 50:
 		bad("姓名", d.Name, "过长（最多 50 个字）")
+	case strings.ContainsFunc(d.Name, unicode.IsControl):
+		// A NUL or line break in a name breaks matching by name (binding,
+		// suggestion imports) and is never meant.
+		bad("姓名", "", "含有换行或不可见的控制字符，请重新输入")
 	}
 	d.Gender = strings.TrimSpace(d.Gender)
 	switch d.Gender {

@@ -64,6 +64,10 @@ type ImportReport struct {
 	Errors                               []RowError
 }
 
+// maxImportRows bounds the data rows of one imported registry: a
+// provincial registry has about a thousand deputies.
+const maxImportRows = 100000
+
 // headerSearchRows bounds how far down the header row is looked for, so a
 // title row above it (common in hand-made sheets) is tolerated.
 const headerSearchRows = 10
@@ -158,6 +162,12 @@ func readDeputyRows(ctx context.Context, src sheetRows, filename string) ([]impo
 		}
 		if blank(cells) {
 			continue
+		}
+		if len(out) == maxImportRows {
+			// A sheet this long is a mistake or a zip bomb: stop before it
+			// fills the memory.
+			return nil, nil, fmt.Errorf("%s: 一次最多导入 %d 行，请分批导入 (%w: more than %d rows)",
+				filename, maxImportRows, ErrImportFile, maxImportRows)
 		}
 		if len(out)%1000 == 999 {
 			if err := ctx.Err(); err != nil {

@@ -120,9 +120,15 @@ func (s *Opinions) Submit(ctx context.Context, deputyID int64, o Opinion) (strin
 		if !sol.OpenAt(s.now()) {
 			return "", fmt.Errorf("core: opinion on solicitation %d: %w", sol.ID, ErrSolicitationClosed)
 		}
-		if err := checkArticle(in.Article, sol.Articles); err != nil {
-			return "", ValidationError{err}
+		c, err := s.ResolveArticle(ctx, sol, in.Article)
+		var problem *ArticleProblem
+		if errors.As(err, &problem) {
+			return "", ValidationError{{Field: "条款", Msg: problem.Error()}}
 		}
+		if err != nil {
+			return "", err
+		}
+		in.Article = c.Stored
 	}
 	if err := s.db.CreateOpinion(ctx, &in); err != nil {
 		return "", err
@@ -157,12 +163,14 @@ func normalizeOpinion(o *Opinion) ValidationError {
 	if ok {
 		o.Category = c
 	}
-	o.Article = strings.TrimSpace(halfwidthDigits(o.Article))
-	if n, err := strconv.Atoi(o.Article); err == nil && isDigits(o.Article) {
-		o.Article = fmt.Sprintf("第%d条", n)
+	// 12, 第12条 and 十二 are all stored 第十二条; 整体 is the whole draft.
+	ref, isRef := ParseArticleRef(o.Article)
+	o.Article = strings.TrimSpace(o.Article)
+	if isRef {
+		o.Article = ref.String()
 	}
 	switch {
-	case o.Article == "第0条":
+	case isRef && !ref.Whole && ref.Number == 0:
 		bad("条款", o.Article, "条款序号应从 1 开始")
 	case o.Article != "" && o.SolicitationID == 0:
 		bad("条款", o.Article, "只有对法规草案的意见才能注明条款")
@@ -177,17 +185,6 @@ func normalizeOpinion(o *Opinion) ValidationError {
 		bad("渠道", o.Channel, "应为 wechat、console 或 api")
 	}
 	return errs
-}
-
-// checkArticle refuses "第N条" beyond the draft's last article, when the
-// number of articles is known.
-func checkArticle(article string, articles int) *FieldError {
-	digits := strings.TrimSuffix(strings.TrimPrefix(article, "第"), "条")
-	n, err := strconv.Atoi(digits)
-	if err != nil || articles <= 0 || (n >= 1 && n <= articles) {
-		return nil
-	}
-	return &FieldError{Field: "条款", Value: article, Msg: fmt.Sprintf("不存在（草案共 %d 条）", articles)}
 }
 
 // Reply records the staff's reply to an opinion and marks it answered.
@@ -256,8 +253,24 @@ func (s *Opinions) CreateSolicitation(ctx context.Context, sol *Solicitation) er
 	if sol.Link != "" && !isWebLink(sol.Link) {
 		bad("草案链接", sol.Link, "应为 http:// 或 https:// 开头的网址")
 	}
-	if sol.Articles < 0 {
+	switch {
+	case sol.Articles < 0:
 		bad("条数", strconv.Itoa(sol.Articles), "不能为负数")
+	case len(sol.Draft) > 0 && sol.Articles != 0 && sol.Articles != len(sol.Draft):
+		bad("条数", strconv.Itoa(sol.Articles), fmt.Sprintf("与草案全文识别出的条数（%d 条）不一致；填写了草案全文时条数可留空", len(sol.Draft)))
+	case len(sol.Draft) > 0:
+		sol.Articles = len(sol.Draft)
+	}
+	seen := map[int]bool{}
+	for i, a := range sol.Draft {
+		if a.Number < 1 || seen[a.Number] || strings.TrimSpace(a.Body) == "" {
+			bad("草案全文", a.Heading, "条款序号重复或正文为空，请检查草案全文")
+			break
+		}
+		seen[a.Number] = true
+		if a.Heading == "" {
+			sol.Draft[i].Heading = ArticleHeading(a.Number)
+		}
 	}
 	if sol.OpensAt.IsZero() {
 		sol.OpensAt = s.now()

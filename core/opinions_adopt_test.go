@@ -53,7 +53,7 @@ func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
 		}
 		n, err := db.GetNotice(ctx, got[len(got)-1].NoticeID)
 		if err != nil || n.Kind != "general_notice" || n.Title != "您的意见已被采纳 "+receipt ||
-			!strings.Contains(n.Body, sol.Title) || !strings.Contains(n.Body, "第12条") || n.RefKind != "opinion" || n.RefID != o.ID {
+			!strings.Contains(n.Body, sol.Title) || !strings.Contains(n.Body, "第十二条") || n.RefKind != "opinion" || n.RefID != o.ID {
 			t.Fatalf("notice %+v %v", n, err)
 		}
 

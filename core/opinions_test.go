@@ -96,7 +96,9 @@ func TestSubmitOpinion(t *testing.T) {
 			{"a social opinion", Opinion{Category: storage.OpinionSocial, Body: "  建议增加社区养老服务点  "}, "", nil, storage.OpinionSocial, ""},
 			{"a category by its chat number", Opinion{Category: "2", Body: "监督食品安全"}, "", nil, storage.OpinionSupervision, ""},
 			{"5,000 characters are accepted", Opinion{Category: "other", Body: strings.Repeat("议", 5000)}, "", nil, storage.OpinionOther, ""},
-			{"on an open draft, article by number", Opinion{SolicitationID: draft.ID, Article: "１２", Body: "建议细化"}, "", nil, storage.OpinionSolicitation, "第12条"},
+			{"on an open draft, article by number", Opinion{SolicitationID: draft.ID, Article: "１２", Body: "建议细化"}, "", nil, storage.OpinionSolicitation, "第十二条"},
+			{"on an open draft, the whole of it", Opinion{SolicitationID: draft.ID, Article: "整体", Body: "总体赞成"}, "", nil, storage.OpinionSolicitation, ""},
+			{"article zero", Opinion{SolicitationID: draft.ID, Article: "0", Body: "x"}, "条款", nil, "", ""},
 			{"on an open draft, article in words", Opinion{Category: storage.OpinionSolicitation, SolicitationID: draft.ID, Article: "第十二条", Body: "建议细化"}, "", nil, storage.OpinionSolicitation, "第十二条"},
 			{"an empty body", Opinion{Category: "other", Body: " \n "}, "意见内容", nil, "", ""},
 			{"5,001 characters", Opinion{Category: "other", Body: strings.Repeat("议", 5001)}, "意见内容", nil, "", ""},
@@ -140,7 +142,7 @@ func TestSubmitOpinion(t *testing.T) {
 			t.Errorf("%d opinions stored, want %d: refused ones must change nothing", total, stored)
 		}
 		open, _ := s.OpenSolicitations(ctx)
-		if len(open) != 1 || open[0].ID != draft.ID || open[0].Opinions != 2 {
+		if len(open) != 1 || open[0].ID != draft.ID || open[0].Opinions != 3 {
 			t.Errorf("open solicitations %+v", open)
 		}
 	})

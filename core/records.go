@@ -259,7 +259,7 @@ func (r *Records) SetRules(ctx context.Context, rules RecordRules) error {
 			continue
 		}
 		if v < 0 || v > 100 {
-			errs = append(errs, &FieldError{Field: RecordTypeLabel(k), Value: strconv.Itoa(v), Msg: "积分应为 0 到 100 的整数"})
+			errs = append(errs, &FieldError{Field: RecordTypeLabel(k), Value: strconv.Itoa(v), Msg: "超出范围，请填写 0 到 100 的整数"})
 			continue
 		}
 		cur[k] = v
@@ -269,6 +269,46 @@ func (r *Records) SetRules(ctx context.Context, rules RecordRules) error {
 	}
 	b, _ := json.Marshal(cur)
 	return r.db.KVSet(ctx, recordRulesKey, string(b), 0)
+}
+
+// ParseRules reads points typed into a form, by event type: every type of
+// RecordTypes must be there, a whole number from 0 to 100. Each problem
+// names the type's label.
+func ParseRules(typed map[string]string) (RecordRules, ValidationError) {
+	out := RecordRules{}
+	var errs ValidationError
+	for _, t := range RecordTypes {
+		raw := strings.TrimSpace(halfwidthDigits(typed[t.Type]))
+		n, err := strconv.Atoi(raw)
+		switch {
+		case raw == "":
+			errs = append(errs, &FieldError{Field: t.Label, Msg: "不能为空，请填写 0 到 100 的整数"})
+		case err != nil:
+			errs = append(errs, &FieldError{Field: t.Label, Value: raw, Msg: "不是整数，请填写 0 到 100 的整数（不能有小数或文字）"})
+		case n < 0 || n > 100:
+			errs = append(errs, &FieldError{Field: t.Label, Value: raw, Msg: "超出范围，请填写 0 到 100 的整数"})
+		default:
+			out[t.Type] = n
+		}
+	}
+	return out, errs
+}
+
+// RuleChanges describes, in Chinese, what differs between two sets of
+// rules (列席常委会会议 3→5), in the order of RecordTypes.
+func RuleChanges(before, after RecordRules) []string {
+	var out []string
+	for _, t := range RecordTypes {
+		if v, ok := after[t.Type]; ok && v != before[t.Type] {
+			out = append(out, fmt.Sprintf("%s %d→%d", t.Label, before[t.Type], v))
+		}
+	}
+	return out
+}
+
+// ResetRules drops the configured rules: every type earns its default.
+func (r *Records) ResetRules(ctx context.Context) error {
+	return r.db.KVDelete(ctx, recordRulesKey)
 }
 
 // eventType maps a stored event to its record type; "" drops it (a

@@ -292,6 +292,10 @@ func (s *server) page(rt route) http.Handler {
 				return
 			}
 		}
+		if !formIsUTF8(r) {
+			s.errorPage(w, r, http.StatusBadRequest, "无法处理", invalidUTF8)
+			return
+		}
 		if err := rt.handle(s, w, r.WithContext(withAccount(r.Context(), me)), me); err != nil {
 			s.pageError(w, r, err)
 		}

@@ -190,7 +190,7 @@ func TestGapsOpinionCloseAndSolicitations(t *testing.T) {
 	for _, g := range got.Groups {
 		order = append(order, g.Article)
 	}
-	if strings.Join(order, ",") != "总体意见（未注明条款）,第2条,第10条" {
+	if strings.Join(order, ",") != "总体意见（未注明条款）,第二条,第十条" {
 		t.Fatalf("groups %v", order)
 	}
 	wantStatus(t, w.apiJSON(t, core.RoleReadonly, http.MethodGet, "/api/v1/solicitations/999", ""), http.StatusNotFound)

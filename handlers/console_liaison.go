@@ -104,6 +104,11 @@ type liaisonView struct {
 	Kinds    []string
 	Today    string
 	Error    string
+	// The member's WeChat: how they are reached, and a code just issued.
+	Binding     string
+	Code        string
+	CodeExpires string
+	CodeLive    bool // an unexpired code exists (not shown again)
 }
 
 func liaisonShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
@@ -111,6 +116,16 @@ func liaisonShow(s *server, w http.ResponseWriter, r *http.Request, me core.Acco
 }
 
 func (s *server) renderLiaison(w http.ResponseWriter, r *http.Request, me core.Account, status int, names, msg string) error {
+	return s.renderLiaisonWith(w, r, me, status, func(v *liaisonView) {
+		v.Error = msg
+		if names != "" {
+			v.Names = names
+		}
+	})
+}
+
+// renderLiaisonWith renders the member page; edit sets what the action adds.
+func (s *server) renderLiaisonWith(w http.ResponseWriter, r *http.Request, me core.Account, status int, edit func(v *liaisonView)) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -125,14 +140,18 @@ func (s *server) renderLiaison(w http.ResponseWriter, r *http.Request, me core.A
 		return err
 	}
 	v := liaisonView{Digest: d, Since: d.Since.In(s.d.Loc).Format("2006-01-02"), Kinds: core.ContactKinds,
-		Today: s.d.Now().In(s.d.Loc).Format("2006-01-02"), Error: msg, Names: names}
-	if names == "" {
-		lines := make([]string, len(d.Rows))
-		for i, row := range d.Rows {
-			lines[i] = row.Name
-		}
-		v.Names = strings.Join(lines, "\n")
+		Today: s.d.Now().In(s.d.Loc).Format("2006-01-02"), Binding: core.BindingState(d.Member)}
+	lines := make([]string, len(d.Rows))
+	for i, row := range d.Rows {
+		lines[i] = row.Name
 	}
+	v.Names = strings.Join(lines, "\n")
+	code, _, err := svc.MemberBindCode(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	v.CodeLive = code != ""
+	edit(&v)
 	for _, c := range cs {
 		v.Contacts = append(v.Contacts, liaisonContactRow{MemberContact: c, Day: c.OnDate.Format("2006-01-02")})
 	}

@@ -129,10 +129,12 @@ func recordReportXLSX(s *server, w http.ResponseWriter, r *http.Request, me core
 	default:
 		return badRequest("请选择代表或代表团。")
 	}
+	// Audited before the file goes out: once the client has it, the
+	// record of who took it must already exist.
+	s.audit(r, me, "record.export", object, fmt.Sprintf("导出 %d 年度履职报告：%s", year, strings.TrimSuffix(name, ".xlsx")))
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", contentDisposition(name))
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = buf.WriteTo(w)
-	s.audit(r, me, "record.export", object, fmt.Sprintf("导出 %d 年度履职报告：%s", year, strings.TrimSuffix(name, ".xlsx")))
 	return nil
 }

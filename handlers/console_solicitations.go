@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -46,20 +49,23 @@ func solicitationsList(s *server, w http.ResponseWriter, r *http.Request, me cor
 // solicitationForm is the create form, as typed.
 type solicitationForm struct {
 	Title, Summary, Link, Articles, OpensAt, ClosesAt string
+	Draft                                             string // the draft's full text, split into articles
+	Confirm                                           string // the digest of the draft text whose preview staff confirmed
 }
 
 type solicitationFormView struct {
-	Form   solicitationForm
-	Errors fieldErrors
+	Form    solicitationForm
+	Errors  fieldErrors
+	Preview *draftPreview // the split draft, shown for confirmation
 }
 
 var solicitationKeys = mapKeys(map[string]string{"标题": "title", "说明": "summary", "草案链接": "link", "条数": "articles",
-	"开始时间": "opens_at", "截止时间": "closes_at"})
+	"开始时间": "opens_at", "截止时间": "closes_at", "草案全文": "draft"})
 
 func parseSolicitationForm(v url.Values) solicitationForm {
 	return solicitationForm{Title: v.Get("title"), Summary: v.Get("summary"), Link: v.Get("link"),
 		Articles: strings.TrimSpace(v.Get("articles")), OpensAt: strings.TrimSpace(v.Get("opens_at")),
-		ClosesAt: strings.TrimSpace(v.Get("closes_at"))}
+		ClosesAt: strings.TrimSpace(v.Get("closes_at")), Draft: strings.TrimSpace(v.Get("draft")), Confirm: v.Get("confirm")}
 }
 
 func (f solicitationForm) solicitation(loc *time.Location) (core.Solicitation, core.ValidationError) {
@@ -89,6 +95,45 @@ func (f solicitationForm) solicitation(loc *time.Location) (core.Solicitation, c
 	return sol, errs
 }
 
+// draftPreview is what staff confirm before a pasted draft is saved: how
+// many articles were found, the first and the last, and the lines that
+// looked like a heading but were read as text.
+type draftPreview struct {
+	Count       int
+	First, Last articlePreview
+	Warnings    []string
+	Digest      string // names the text previewed: a changed text is previewed again
+}
+
+type articlePreview struct{ Heading, Excerpt string }
+
+func previewOf(d core.DraftParse, text string) *draftPreview {
+	first, last := d.Articles[0], d.Articles[len(d.Articles)-1]
+	return &draftPreview{Count: len(d.Articles), Warnings: d.Warnings, Digest: draftDigest(text),
+		First: articlePreview{first.Heading, core.Excerpt(first.Body, 30)},
+		Last:  articlePreview{last.Heading, core.Excerpt(last.Body, 30)}}
+}
+
+// draftDigest identifies a draft's text between its preview and its
+// confirmation.
+func draftDigest(text string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(text)))
+	return hex.EncodeToString(sum[:12])
+}
+
+// readDraft splits the pasted draft; confirmed reports whether staff saw
+// this very text's preview and confirmed it.
+func readDraft(text, confirm string) (d core.DraftParse, preview *draftPreview, confirmed bool, err error) {
+	if text == "" {
+		return d, nil, true, nil
+	}
+	if d, err = core.ParseDraft(text); err != nil {
+		return d, nil, false, err
+	}
+	preview = previewOf(d, text)
+	return d, preview, confirm == preview.Digest, nil
+}
+
 func (s *server) renderSolicitationForm(w http.ResponseWriter, r *http.Request, me core.Account, status int, v solicitationFormView) {
 	s.render(w, r, status, "solicitation_form", page{Title: "新建征求意见", Nav: "surveys", Me: me, Data: v})
 }
@@ -100,7 +145,8 @@ func solicitationNew(s *server, w http.ResponseWriter, r *http.Request, me core.
 }
 
 // solicitationCreate stores the solicitation; core announces it to every
-// deputy in office when it opens.
+// deputy in office when it opens. A pasted draft is split into articles
+// and shown for confirmation first.
 func solicitationCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
@@ -108,36 +154,70 @@ func solicitationCreate(s *server, w http.ResponseWriter, r *http.Request, me co
 	f := parseSolicitationForm(r.PostForm)
 	sol, pre := f.solicitation(s.d.Loc)
 	var err error = pre
+	d, preview, confirmed, derr := readDraft(f.Draft, f.Confirm)
+	if derr != nil {
+		pre = append(pre, fieldErrorsIn(derr)...)
+		err = pre
+	}
+	sol.Draft = d.Articles
+	if len(pre) == 0 && !confirmed {
+		// The split is shown before anything is stored.
+		s.renderSolicitationForm(w, r, me, http.StatusOK, solicitationFormView{Form: f, Preview: preview})
+		return nil
+	}
 	if len(pre) == 0 {
 		err = s.opinions().CreateSolicitation(r.Context(), &sol)
 	}
 	if fe, ok := formErrors(err, solicitationKeys); ok {
-		s.renderSolicitationForm(w, r, me, http.StatusUnprocessableEntity, solicitationFormView{Form: f, Errors: fe})
+		s.renderSolicitationForm(w, r, me, http.StatusUnprocessableEntity, solicitationFormView{Form: f, Errors: fe, Preview: preview})
 		return nil
 	} else if err != nil {
 		return err
 	}
-	s.audit(r, me, "solicitation.create", fmt.Sprintf("solicitation/%d", sol.ID), fmt.Sprintf("新建征求意见《%s》，截止 %s",
-		sol.Title, s.fmtTime(sol.ClosesAt)))
+	detail := fmt.Sprintf("新建征求意见《%s》，截止 %s", sol.Title, s.fmtTime(sol.ClosesAt))
+	if len(sol.Draft) > 0 {
+		detail += fmt.Sprintf("，草案全文 %d 条", len(sol.Draft))
+	}
+	s.audit(r, me, "solicitation.create", fmt.Sprintf("solicitation/%d", sol.ID), detail)
 	s.flash(r, "已新建征求意见，开始时将推送给全体在任代表。")
 	http.Redirect(w, r, fmt.Sprintf("/admin/solicitations/%d", sol.ID), http.StatusSeeOther)
 	return nil
 }
 
+// fieldErrorsIn returns the field errors of a validation error (none for
+// another error).
+func fieldErrorsIn(err error) core.ValidationError {
+	var v core.ValidationError
+	if errors.As(err, &v) {
+		return v
+	}
+	return core.ValidationError{{Field: "草案全文", Msg: err.Error()}}
+}
+
 // articleGroup is the opinions on one article of a draft.
 type articleGroup struct {
-	Article  string
-	Opinions []opinionRow
+	Article  string   // 第十二条, or 总体意见（未注明条款）
+	Text     []string // the article's text, when stored
+	Opinions []articleOpinion
+}
+
+// articleOpinion is an opinion in its article's group; Sub is the
+// paragraph it names (第二款), if any.
+type articleOpinion struct {
+	opinionRow
+	Sub string
 }
 
 type solicitationView struct {
-	S       core.Solicitation
-	State   string
-	Summary []string
-	Groups  []articleGroup
-	Total   int
-	Adopted map[int64]*core.Adoption // by opinion id (console_adopt.go)
-	CanMark bool                     // may mark opinions adopted
+	S         core.Solicitation
+	State     string
+	Summary   []string
+	Groups    []articleGroup
+	Total     int
+	Commented int                      // articles with at least one opinion
+	Adopted   map[int64]*core.Adoption // by opinion id (console_adopt.go)
+	CanMark   bool                     // may mark opinions adopted
+	CanEdit   bool                     // may export and replace the draft's text
 }
 
 func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
@@ -154,8 +234,18 @@ func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, me core
 	if err != nil {
 		return err
 	}
+	articles, err := svc.Articles(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	v := solicitationView{S: sol, State: windowState(s.d.Now(), sol.OpensAt, sol.ClosesAt), Summary: textLines(sol.Summary),
-		Groups: groupByArticle(list), Total: len(list), CanMark: slices.Contains(editors, me.Role)}
+		Groups: groupByArticle(list, articles), Total: len(list), CanMark: slices.Contains(editors, me.Role),
+		CanEdit: slices.Contains(editors, me.Role)}
+	for _, g := range v.Groups {
+		if g.Article != wholeDraftGroup {
+			v.Commented++
+		}
+	}
 	if v.Adopted, err = s.adoptionsOf(r.Context(), list); err != nil {
 		return err
 	}
@@ -163,66 +253,58 @@ func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, me core
 	return nil
 }
 
+// wholeDraftGroup names the opinions on the draft as a whole.
+const wholeDraftGroup = "总体意见（未注明条款）"
+
 // groupByArticle groups opinions by the article they are on, in the
-// draft's order (第2条 before 第10条), opinions on the draft as a whole
-// first; within a group the oldest first.
-func groupByArticle(list []core.Opinion) []articleGroup {
+// draft's order (第二条 before 第十条, whether typed 第2条 or 第二条), the
+// opinions on the draft as a whole first, references it cannot read last;
+// within a group the oldest first. A group shows its article's text when
+// the draft's text is stored.
+func groupByArticle(list []core.Opinion, articles []core.Article) []articleGroup {
+	texts := make(map[int]string, len(articles))
+	for _, a := range articles {
+		texts[a.Number] = a.Body
+	}
 	idx := map[string]int{}
 	var groups []articleGroup
+	var keys []int
 	for i := len(list) - 1; i >= 0; i-- { // the list is newest first
 		o := list[i]
-		name := orDefault(o.Article, "总体意见（未注明条款）")
+		name, key, sub := wholeDraftGroup, -1, ""
+		if o.Article != "" {
+			name, key = core.NormalizeArticle(o.Article), 1<<30
+			if n := core.ArticleNumber(o.Article); n > 0 {
+				name, key = core.ArticleHeading(n), n
+				sub = strings.TrimPrefix(core.NormalizeArticle(o.Article), name)
+			}
+		}
 		j, ok := idx[name]
 		if !ok {
 			j = len(groups)
 			idx[name] = j
-			groups = append(groups, articleGroup{Article: name})
+			g := articleGroup{Article: name}
+			if t, ok := texts[key]; ok {
+				g.Text = textLines(t)
+			}
+			groups = append(groups, g)
+			keys = append(keys, key)
 		}
-		groups[j].Opinions = append(groups[j].Opinions, opinionRowOf(o))
+		groups[j].Opinions = append(groups[j].Opinions, articleOpinion{opinionRowOf(o), sub})
 	}
-	key := func(g articleGroup) int {
-		if len(g.Opinions) > 0 && g.Opinions[0].Article == "" {
-			return -1
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if keys[a] != keys[b] {
+			return keys[a] - keys[b]
 		}
-		return articleNumber(g.Article)
+		return strings.Compare(groups[a].Article, groups[b].Article)
+	})
+	out := make([]articleGroup, len(groups))
+	for i, j := range order {
+		out[i] = groups[j]
 	}
-	slices.SortStableFunc(groups, func(a, b articleGroup) int { return key(a) - key(b) })
-	return groups
-}
-
-// articleNumber reads 第12条 or 第十二条; an article it cannot read sorts last.
-func articleNumber(article string) int {
-	s := strings.TrimSuffix(strings.TrimPrefix(article, "第"), "条")
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	if n, ok := chineseNumber(s); ok {
-		return n
-	}
-	return 1 << 30
-}
-
-// chineseNumber reads a number below 10,000 written in Chinese (十二, 一百零五).
-func chineseNumber(s string) (int, bool) {
-	digits := map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-	units := map[rune]int{'十': 10, '百': 100, '千': 1000}
-	total, cur := 0, -1
-	for _, r := range s {
-		if d, ok := digits[r]; ok {
-			cur = d
-			continue
-		}
-		u, ok := units[r]
-		if !ok {
-			return 0, false
-		}
-		if cur < 0 {
-			cur = 1 // 十二: the leading 一 is left out
-		}
-		total, cur = total+cur*u, -1
-	}
-	if cur > 0 {
-		total += cur
-	}
-	return total, s != ""
+	return out
 }

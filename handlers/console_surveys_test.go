@@ -141,8 +141,8 @@ func TestASolicitationGroupsItsOpinionsByArticle(t *testing.T) {
 	}
 	res = w.get(t, c, path)
 	mustHave(t, res, http.StatusOK, "收到意见</dt><dd>4 条")
-	i0, i2, i10 := strings.Index(res.body, "总体意见"), strings.Index(res.body, "第2条"), strings.Index(res.body, "第10条 <span")
-	if i0 < 0 || i2 < i0 || i10 < i2 || strings.Count(res.body, "第10条 <span class=\"muted\">2 条") != 1 {
+	i0, i2, i10 := strings.Index(res.body, "总体意见"), strings.Index(res.body, "第二条 <span"), strings.Index(res.body, "第十条 <span")
+	if i0 < 0 || i2 < i0 || i10 < i2 || strings.Count(res.body, "第十条 <span class=\"muted\">2 条") != 1 {
 		t.Fatalf("grouping: %d %d %d\n%s", i0, i2, i10, res.body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"deputybot/core"
 	"deputybot/storage"
@@ -450,7 +451,27 @@ type h5Solicitation struct {
 	Open                  bool
 	Receipt               string
 	Article, Body, Action string
+	// The draft's articles, each with its own opinion box, when its text
+	// is stored; else one box with a free-text article field.
+	ArticleList []h5Article
+	Whole       h5Article // the box for the draft as a whole
+	Mine        int       // the deputy's opinions on this draft so far
 }
+
+// h5Article is one article of a draft and the deputy's box for it.
+type h5Article struct {
+	Heading string // 第十二条; "" for the draft as a whole
+	Paras   []string
+	Long    bool   // folded behind its first words
+	Excerpt string // those words
+	Mine    int    // the deputy's opinions on it so far
+	Body    string // a refused opinion's text, shown again
+	Refused bool   // the refused opinion was on it: open its box
+	Action  string // where its box posts
+}
+
+// h5ArticleFold is how long an article may be before it is folded.
+const h5ArticleFold = 120
 
 func (h *h5) solicitationSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
 	sol, err := h.opinions.Solicitation(ctx, id)
@@ -466,18 +487,63 @@ func (h *h5) solicitationSection(ctx context.Context, s *h5Section, dep, id int6
 			s.Note = "征求意见将于 " + h.fmtTime(sol.OpensAt) + " 开始。"
 		}
 	}
+	if err := h.solicitationArticles(ctx, v, dep, in); err != nil {
+		return err
+	}
 	if in.Done == "opinion" && in.Receipt != "" {
 		// The receipt comes from the URL: show it only if it is this
 		// deputy's opinion on this draft.
 		op, err := h.opinions.ByReceipt(ctx, in.Receipt)
 		if err == nil && op.DeputyID == dep && op.SolicitationID == id {
 			v.Receipt = op.Receipt
-			s.Done = "您的意见已收到，回执编号 " + op.Receipt + "。请保存此编号，以便查询办理情况。"
+			on := "草案整体"
+			if op.Article != "" {
+				on = op.Article
+			}
+			s.Done = "您对" + on + "的意见已收到，回执编号 " + op.Receipt + "。请保存此编号，以便查询办理情况。"
 		} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
 	}
 	s.Solicitation = v
+	return nil
+}
+
+// solicitationArticles fills the draft's articles, with how many opinions
+// the deputy gave on each and a refused opinion put back in its box.
+func (h *h5) solicitationArticles(ctx context.Context, v *h5Solicitation, dep int64, in h5Input) error {
+	list, err := h.opinions.Articles(ctx, v.ID)
+	if err != nil {
+		return err
+	}
+	mine, _, err := h.opinions.List(ctx, core.OpinionFilter{DeputyID: dep, SolicitationID: v.ID})
+	if err != nil {
+		return err
+	}
+	v.Mine = len(mine)
+	per := map[int]int{}
+	for _, o := range mine {
+		per[core.ArticleNumber(o.Article)]++
+	}
+	refused := -1 // the article of the refused opinion; 0 for the whole draft
+	if len(in.Errors) > 0 {
+		refused = core.ArticleNumber(in.Form.Get("article"))
+	}
+	v.Whole = h5Article{Mine: per[0], Refused: refused == 0, Action: v.Action}
+	if refused == 0 {
+		v.Whole.Body = in.Form.Get("body")
+	}
+	for _, a := range list {
+		x := h5Article{Heading: a.Heading, Paras: paragraphs(a.Body), Mine: per[a.Number], Refused: refused == a.Number,
+			Action: v.Action}
+		if utf8.RuneCountInString(a.Body) > h5ArticleFold {
+			x.Long, x.Excerpt = true, core.Excerpt(a.Body, 40)
+		}
+		if x.Refused {
+			x.Body = in.Form.Get("body")
+		}
+		v.ArticleList = append(v.ArticleList, x)
+	}
 	return nil
 }
 

@@ -480,7 +480,7 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 				http.StatusUnprocessableEntity, []string{"意见内容：不能为空"}},
 			{"an opinion on the draft returns its receipt", postPath(solLink, "opinion"),
 				url.Values{"article": {"12"}, "body": {"建议明确公共数据开放的范围。"}}, http.StatusOK,
-				[]string{"您的意见已收到，回执编号 YJ"}},
+				[]string{"您对第十二条的意见已收到，回执编号 YJ"}},
 			{"a verb that does not fit the notice is 404", postPath(matLink, "rsvp"), url.Values{}, http.StatusNotFound,
 				[]string{"内容不存在"}},
 		}
@@ -504,7 +504,7 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 			t.Fatalf("materials %+v, %v", latest, err)
 		}
 		ops, err := opinions.OfDeputy(ctx, w.deputy.ID, 0)
-		if err != nil || len(ops) != 1 || ops[0].Article != "第12条" || ops[0].SolicitationID != sol.ID {
+		if err != nil || len(ops) != 1 || ops[0].Article != "第十二条" || ops[0].SolicitationID != sol.ID {
 			t.Fatalf("opinions %+v, %v", ops, err)
 		}
 		// A receipt in the URL that is not this deputy's is not shown.

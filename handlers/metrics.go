@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,12 +12,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"deputybot/bot"
+	"deputybot/obs"
 	"deputybot/storage"
 )
 
 // Metrics is deputybot's Prometheus registry: HTTP traffic counted by the
-// request middleware, and the outbox and registry read from the database
-// at scrape time.
+// request middleware, the instruments bot, notify and scheduler record
+// (package obs), and the outbox, the registry and the jobs' last successes
+// read from the database at scrape time.
 type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -34,6 +39,7 @@ func NewMetrics(db *storage.DB) *Metrics {
 	}, []string{"area"})
 	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	obs.Register(m.reg)
 	if db != nil {
 		m.reg.MustRegister(&dbCollector{db: db})
 	}
@@ -65,10 +71,30 @@ func (m *Metrics) observe(path string, code int, d time.Duration) {
 	m.duration.WithLabelValues(a).Observe(d.Seconds())
 }
 
+// callbackOutcome reads a callback's outcome off the gateway's answer;
+// the gateway notes the finer ones (duplicate, late, malformed) itself.
+func callbackOutcome(out []byte, err error) string {
+	switch {
+	case errors.Is(err, bot.ErrStaleRequest):
+		return obs.RefusedStale
+	case err != nil:
+		return obs.RefusedSignature
+	case out == nil:
+		return obs.Error
+	case bytes.Equal(out, bot.Success):
+		return obs.Empty
+	}
+	return obs.Replied
+}
+
 var (
 	deliveriesDesc = prometheus.NewDesc("deputybot_deliveries", "Deliveries by status.", []string{"status"}, nil)
 	deputiesDesc   = prometheus.NewDesc("deputybot_deputies", "Deputies in the registry, and how many are bound to WeChat.", []string{"state"}, nil)
 	upDesc         = prometheus.NewDesc("deputybot_database_up", "Whether the database answered the scrape.", nil, nil)
+	queueDesc      = prometheus.NewDesc("deputybot_delivery_queue_due",
+		"Deliveries due to be sent now (queued, due for retry, or left by a crashed dispatcher); during quiet hours only urgent ones go.", nil, nil)
+	lastSuccessDesc = prometheus.NewDesc("deputybot_cron_last_success_timestamp_seconds",
+		"When each scheduled job last finished successfully on any instance (Unix time).", []string{"job"}, nil)
 )
 
 // dbCollector reads gauges from the database when scraped.
@@ -78,6 +104,8 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- deliveriesDesc
 	ch <- deputiesDesc
 	ch <- upDesc
+	ch <- queueDesc
+	ch <- lastSuccessDesc
 }
 
 func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
@@ -85,7 +113,9 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	counts, err := c.db.DeliveryCounts(ctx)
 	total, bound, err2 := c.db.CountDeputies(ctx)
-	if err != nil || err2 != nil {
+	due, err3 := c.db.DueDeliveryCount(ctx)
+	last, err4 := c.db.LastJobSuccesses(ctx)
+	if err != nil || err2 != nil || err3 != nil || err4 != nil {
 		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 0)
 		return
 	}
@@ -95,4 +125,8 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(deputiesDesc, prometheus.GaugeValue, float64(total), "total")
 	ch <- prometheus.MustNewConstMetric(deputiesDesc, prometheus.GaugeValue, float64(bound), "bound")
+	ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(due))
+	for job, at := range last {
+		ch <- prometheus.MustNewConstMetric(lastSuccessDesc, prometheus.GaugeValue, float64(at.Unix()), job)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+
+	"deputybot/obs"
 )
 
 // MaxCallbackBody is the largest callback body accepted; WeChat's own
@@ -39,9 +41,12 @@ func WeChat(cb Callback, log *slog.Logger) http.Handler {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			_, _ = io.WriteString(w, echo)
 		case http.MethodPost:
+			ctx, measure := obs.StartCallback(r.Context())
+			defer measure.Finish()
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxCallbackBody))
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
+				measure.Outcome(obs.RefusedSize)
 				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 				return
 			}
@@ -49,7 +54,8 @@ func WeChat(cb Callback, log *slog.Logger) http.Handler {
 				http.Error(w, "bad request", http.StatusBadRequest)
 				return
 			}
-			out, err := cb.Serve(r.Context(), r.URL.Query(), body)
+			out, err := cb.Serve(ctx, r.URL.Query(), body)
+			measure.Outcome(callbackOutcome(out, err))
 			if err != nil {
 				log.Warn("wechat callback refused", "reason", err.Error(), "remote", r.RemoteAddr)
 				http.Error(w, "forbidden", http.StatusForbidden)

@@ -6,11 +6,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"deputybot/obs"
 	"deputybot/storage"
 )
 
@@ -207,6 +209,7 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 			defer wg.Done()
 			for i := range jobs {
 				outs[i] = d.send(ctx, batch[i], windows[batch[i].OpenID])
+				obs.Dispatched(outs[i].Status)
 			}
 		}()
 	}
@@ -258,9 +261,17 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 	// reached WeChat: resending is harmless only with the same
 	// client_msg_id inside WeChat's dedupe window. Past it, a resend could
 	// be a second message, so the outcome stays unknown, as for a timeout.
-	if dl.Reclaimed && dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) >= unknownWindow-time.Minute {
-		out.Status, out.Reason = storage.DeliveryFailed, "发送中断，结果未知（已超过10分钟，为避免重复不再重试）"
-		return out
+	// The same holds for a retry after a timeout, however many
+	// attempts refused outright (-1, 45009) came between.
+	if dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) >= unknownWindow-time.Minute {
+		switch {
+		case dl.Reclaimed:
+			out.Status, out.Reason = storage.DeliveryFailed, "发送中断，结果未知（已超过10分钟，为避免重复不再重试）"
+			return out
+		case unknownBefore(dl):
+			out.Status, out.Reason = storage.DeliveryFailed, "此前发送超时，结果未知（已超过10分钟，为避免重复不再重试）"
+			return out
+		}
 	}
 	n, err := d.notice(ctx, dl.NoticeID)
 	if err != nil {
@@ -269,6 +280,16 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 	url := d.URL(dl, n)
 	tmpl, hasTemplate := d.templates(ctx)[n.Kind]
 	inWindow := !lastInbound.IsZero() && d.now().Sub(lastInbound) < 47*time.Hour
+	// A customer message has no dedupe key (message/custom/send takes
+	// none), so a reclaimed row whose cut-off attempt may have been one
+	// (the deputy was in the 48-hour window then or is now) is not sent
+	// again.
+	if dl.Reclaimed && (conversational[n.Kind] || !hasTemplate) && !lastInbound.IsZero() &&
+		lastInbound.After(dl.FirstTryAt.Time.Add(-47*time.Hour)) {
+		out.Channel = "custom"
+		out.Status, out.Reason = storage.DeliveryFailed, "发送中断，结果未知（客服消息无法去重，为避免重复不再重发）"
+		return out
+	}
 	useText := false
 	switch {
 	case conversational[n.Kind] && inWindow:
@@ -288,6 +309,7 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 	if useText {
 		out.Channel = "custom"
 		err := d.sender.SendText(ctx, dl.OpenID, n.Title+"\n"+url)
+		d.observeSend("custom", err)
 		if err == nil {
 			out.Status = storage.DeliverySent
 			return out
@@ -312,6 +334,7 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 		fields = append(fields, Field{Key: key, Value: v})
 	}
 	msgid, err := d.sender.SendTemplate(ctx, dl.OpenID, tmpl.ID, url, fields, out.ClientMsgID)
+	d.observeSend("template", err)
 	if err == nil {
 		out.Status, out.MsgID = storage.DeliverySent, msgid
 		return out
@@ -347,6 +370,10 @@ func (d *Dispatcher) failure(dl storage.Delivery, out storage.Outcome, class Err
 // gives up after MaxAttempts.
 func (d *Dispatcher) retry(dl storage.Delivery, out storage.Outcome, code int, reason string) storage.Outcome {
 	out.ErrCode = code
+	if unknownBefore(dl) {
+		// Keep the mark: the dedupe window still counts from the first try.
+		reason = "此前发送结果未知；" + reason
+	}
 	if dl.Attempts >= d.cfg.MaxAttempts {
 		out.Status, out.Reason = storage.DeliveryFailed, "重试次数已用尽："+reason
 		return out
@@ -357,6 +384,11 @@ func (d *Dispatcher) retry(dl storage.Delivery, out storage.Outcome, code int, r
 	out.Status, out.Reason, out.NextAt = storage.DeliveryRetry, reason, d.now().Add(backoff+jitter)
 	return out
 }
+
+// unknownBefore reports whether an earlier attempt of dl may have reached
+// WeChat without an answer (a timeout): its reason says so, and keeps
+// saying so through later retries.
+func unknownBefore(dl storage.Delivery) bool { return strings.Contains(dl.Reason, "结果未知") }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

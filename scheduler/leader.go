@@ -31,6 +31,14 @@ type lockConn = *sql.Conn
 // lockTimeout bounds each lock statement.
 const lockTimeout = 5 * time.Second
 
+// leaderIdle is the leader lock connection's wait_timeout. The leader
+// uses that connection at every check (every leaderRetry) and cron tick,
+// so only a leader that stopped (hung process, lost network, dead host)
+// leaves it idle this long; MariaDB then closes it and frees the lock.
+// Without it the server's default (28,800 s) applies, or TCP keepalive
+// (about two hours) for a dead host: no cron job would run meanwhile.
+const leaderIdle = 4 * leaderRetry
+
 // ensureLeader checks that this instance still holds the leader lock, or
 // tries to take it (reconnecting if its connection died). gained reports a
 // change from follower to leader.
@@ -80,6 +88,9 @@ func (s *Scheduler) holdLeaderLock(ctx context.Context) (bool, error) {
 	conn, ok, err := getLock(ctx, s.db.SQL(), name)
 	if ok {
 		s.lockConn = conn
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET SESSION wait_timeout = %d", int(leaderIdle.Seconds()))); err != nil {
+			s.log.Warn("scheduler: leader lock idle timeout not set; a hung leader keeps the lock until the server's wait_timeout", "err", err)
+		}
 	}
 	return ok, err
 }

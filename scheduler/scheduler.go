@@ -22,6 +22,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"deputybot/obs"
 	"deputybot/storage"
 )
 
@@ -440,6 +441,7 @@ func (s *Scheduler) tick(ctx context.Context, e *entry, scheduledAt time.Time, k
 	if err := s.db.FinishJobRun(fctx, &run); err != nil {
 		s.log.Error("scheduler: record job run", "job", e.Name, "err", err)
 	}
+	obs.CronRun(e.Name, run.Status)
 	attrs := []any{"job", e.Name, "kind", kind, "status", run.Status, "duration", run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond)}
 	for k, v := range run.Counts {
 		attrs = append(attrs, "count_"+k, v)
@@ -465,6 +467,7 @@ func (s *Scheduler) skip(ctx context.Context, e *entry, scheduledAt time.Time, k
 		s.log.Error("scheduler: record skipped run", "job", e.Name, "err", err)
 	}
 	s.log.Warn("job skipped", "job", e.Name, "kind", kind, "reason", why)
+	obs.CronRun(e.Name, storage.JobSkipped)
 	return run, fmt.Errorf("scheduler: job %s: %w (%s)", e.Name, ErrBusy, why)
 }
 

@@ -211,7 +211,7 @@ func (db *DB) insertIgnore() string {
 // countable lists the tables CountRows may count.
 var countable = map[string]bool{
 	"deputies": true, "delegations": true, "tags": true, "wechat_inbound": true,
-	"followers": true, "template_reports": true, "conversations": true, "bind_attempts": true,
+	"followers": true, "template_reports": true, "conversations": true, "bind_attempts": true, "parked_conversations": true, "sessions": true,
 	"suggestions": true, "suggestion_deputies": true, "suggestion_steps": true, "suggestion_ratings": true,
 	"opinions": true, "surveys": true, "survey_responses": true, "survey_answers": true, "survey_participants": true,
 	"materials": true, "material_studies": true, "meetings": true, "invitations": true, "pending_asks": true, "job_runs": true,

@@ -235,18 +235,145 @@ func (db *DB) QuotaUsed(ctx context.Context, day string) (int, error) {
 }
 
 // ApplyTemplateReport moves the delivery sent as msgid to delivered or
-// failed, as WeChat's TEMPLATESENDJOBFINISH says; it reports whether a
-// delivery matched.
+// failed, as WeChat's TEMPLATESENDJOBFINISH says, with one UPDATE; it
+// reports whether a delivery in the sent state matched.
 func (db *DB) ApplyTemplateReport(ctx context.Context, msgid int64, status string) (bool, error) {
-	var id int64
-	err := db.w.GetContext(ctx, &id, `SELECT id FROM deliveries WHERE msgid = ?`, msgid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	n, err := db.applyReports(ctx, status, []int64{msgid})
+	return n > 0, err
+}
+
+// applyReports applies one reported status to the sent deliveries among
+// msgids with one UPDATE, and returns how many changed.
+//
+// +status, not status: with an IN list SQLite would otherwise search the
+// deliveries_due index for every sent delivery (a campaign's worth) rather
+// than deliveries_msgid for these few. MySQL ignores the unary plus.
+func (db *DB) applyReports(ctx context.Context, status string, msgids []int64) (int64, error) {
+	q, args, err := sqlx.In(`UPDATE deliveries SET status = ?, delivered_at = ? WHERE +status = ? AND msgid IN (?)`,
+		DeliveryDelivered, db.now().UTC(), DeliverySent, msgids)
+	if status != "success" {
+		q, args, err = sqlx.In(`UPDATE deliveries SET status = ?, reason = ? WHERE +status = ? AND msgid IN (?)`,
+			DeliveryFailed, status, DeliverySent, msgids)
 	}
 	if err != nil {
-		return false, fmt.Errorf("storage: template report: %w", err)
+		return 0, err
 	}
-	return true, db.applyReport(ctx, id, status)
+	res, err := db.w.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("storage: template reports: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("storage: template reports: %w", err)
+	}
+	return n, nil
+}
+
+// TemplateStatus is one TEMPLATESENDJOBFINISH report: the msgid of a
+// template send and what WeChat says became of it.
+type TemplateStatus struct {
+	MsgID  int64
+	OpenID string
+	Status string // "success", "failed:user block", "failed: system failed"
+}
+
+// AbsorbTemplateReport applies one TEMPLATESENDJOBFINISH report; see
+// AbsorbTemplateReports.
+func (db *DB) AbsorbTemplateReport(ctx context.Context, msgid int64, openid, status string) error {
+	return db.AbsorbTemplateReports(ctx, []TemplateStatus{{MsgID: msgid, OpenID: openid, Status: status}})
+}
+
+// AbsorbTemplateReports applies TEMPLATESENDJOBFINISH reports to the
+// deliveries sent as their msgids: one UPDATE per distinct status (in a
+// campaign's status storm, one for the lot) when every send is recorded,
+// which is the rule. A report whose delivery is not recorded as sent yet
+// may have overtaken the recording of its send: it is kept for the outbox
+// (which applies kept reports after recording sends, see
+// FinishDeliveries) and applied once more, in case the send was recorded
+// in the meantime. Each statement commits on its own, in that order, so a
+// report is never missed by both. Repeating a report changes nothing.
+func (db *DB) AbsorbTemplateReports(ctx context.Context, reports []TemplateStatus) error {
+	if len(reports) == 0 {
+		return nil
+	}
+	applied, err := db.applyGrouped(ctx, reports)
+	if err != nil || applied == int64(len(reports)) {
+		return err
+	}
+	// Some matched no sent delivery: keep those not settled already (a
+	// repeated report finds its delivery delivered, read or failed).
+	all := make([]int64, len(reports))
+	for i, r := range reports {
+		all[i] = r.MsgID
+	}
+	q, args, err := sqlx.In(`SELECT msgid FROM deliveries WHERE msgid IN (?) AND status <> ?`, all, DeliverySent)
+	if err != nil {
+		return err
+	}
+	var settled []int64
+	if err := db.w.SelectContext(ctx, &settled, q, args...); err != nil {
+		return fmt.Errorf("storage: template reports: %w", err)
+	}
+	done := make(map[int64]bool, len(settled))
+	for _, id := range settled {
+		done[id] = true
+	}
+	var keep []TemplateStatus
+	for _, r := range reports {
+		if !done[r.MsgID] {
+			keep = append(keep, r)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	if err := db.keepTemplateReports(ctx, keep); err != nil {
+		return err
+	}
+	_, err = db.applyGrouped(ctx, keep)
+	return err
+}
+
+// applyGrouped applies reports with one UPDATE per distinct status and
+// returns how many deliveries changed.
+func (db *DB) applyGrouped(ctx context.Context, reports []TemplateStatus) (int64, error) {
+	var statuses []string
+	byStatus := map[string][]int64{}
+	for _, r := range reports {
+		if _, ok := byStatus[r.Status]; !ok {
+			statuses = append(statuses, r.Status)
+		}
+		byStatus[r.Status] = append(byStatus[r.Status], r.MsgID)
+	}
+	var total int64
+	for _, status := range statuses {
+		n, err := db.applyReports(ctx, status, byStatus[status])
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// keepTemplateReports stores reports for sends not recorded yet with one
+// INSERT; a report kept already is ignored.
+func (db *DB) keepTemplateReports(ctx context.Context, reports []TemplateStatus) error {
+	var b strings.Builder
+	b.WriteString(db.insertIgnore() + ` INTO template_reports (msgid, openid, status, received_at) VALUES `)
+	args := make([]any, 0, 4*len(reports))
+	now := db.now().UTC()
+	for i, r := range reports {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?)")
+		args = append(args, r.MsgID, r.OpenID, r.Status, now)
+	}
+	if _, err := db.w.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("storage: keep template reports: %w", err)
+	}
+	return nil
 }
 
 func (db *DB) applyReport(ctx context.Context, id int64, status string) error {

@@ -27,14 +27,28 @@ type Inbound struct {
 // It returns claimed=true for the first delivery; for a re-delivery it
 // returns false and what the first delivery stored.
 func (db *DB) ClaimInbound(ctx context.Context, key, openid, kind string, at time.Time) (bool, Inbound, error) {
+	return db.claimInbound(ctx, key, openid, kind, InboundProcessing, "", at, nil)
+}
+
+// ClaimInboundAnswered records the message with key as handled already,
+// with its reply, in one statement: for a message answered without a write
+// that must happen only once, so that no claim needs holding while it is
+// handled. It returns what ClaimInbound returns. A done record is never
+// released: if the caller cannot tell whether it landed, WeChat's next
+// delivery gets the stored reply or, if it did not land, is handled afresh.
+func (db *DB) ClaimInboundAnswered(ctx context.Context, key, openid, kind, reply string, at time.Time) (bool, Inbound, error) {
+	return db.claimInbound(ctx, key, openid, kind, InboundDone, reply, at, at.UTC())
+}
+
+func (db *DB) claimInbound(ctx context.Context, key, openid, kind, state, reply string, at time.Time, finished any) (bool, Inbound, error) {
 	res, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO wechat_inbound
-		(dedupe_key, openid, kind, state, reply, created_at) VALUES (?, ?, ?, ?, '', ?)`,
-		key, openid, kind, InboundProcessing, at.UTC())
+		(dedupe_key, openid, kind, state, reply, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		key, openid, kind, state, reply, at.UTC(), finished)
 	if err != nil {
 		return false, Inbound{}, fmt.Errorf("storage: claim inbound: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return true, Inbound{Key: key, State: InboundProcessing}, nil
+		return true, Inbound{Key: key, State: state, Reply: reply}, nil
 	}
 	var in Inbound
 	err = db.w.GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)

@@ -19,6 +19,23 @@ type CommitteeMember struct {
 	Title     string    `db:"title"`
 	CreatedAt time.Time `db:"created_at"`
 	Deputies  int       `db:"deputies"` // read only: linked deputies
+	// Read only, from member_bindings: the deputy record the member holds
+	// (0 when not a deputy) and that record's WeChat, or the member's own
+	// WeChat bound with a member code.
+	DeputyID     int64        `db:"deputy_id"`
+	DeputyName   string       `db:"deputy_name"`
+	DeputyOpenID string       `db:"deputy_openid"`
+	OpenID       string       `db:"openid"`
+	BoundAt      sql.NullTime `db:"bound_at"`
+}
+
+// WeChat is the openid the member is reached at: their deputy record's
+// binding, else their own; "" when neither is bound.
+func (m CommitteeMember) WeChat() string {
+	if m.DeputyOpenID != "" {
+		return m.DeputyOpenID
+	}
+	return m.OpenID
 }
 
 // MemberContact is one contact a member logged with a linked deputy.
@@ -49,7 +66,10 @@ func (db *DB) CreateCommitteeMember(ctx context.Context, m *CommitteeMember) err
 }
 
 const memberSelect = `SELECT m.id, m.name, m.phone, m.title, m.created_at,
-	(SELECT COUNT(*) FROM member_links l WHERE l.member_id = m.id) AS deputies FROM committee_members m`
+	(SELECT COUNT(*) FROM member_links l WHERE l.member_id = m.id) AS deputies,
+	COALESCE(b.deputy_id, 0) AS deputy_id, COALESCE(md.name, '') AS deputy_name, COALESCE(md.openid, '') AS deputy_openid,
+	COALESCE(b.openid, '') AS openid, b.bound_at
+	FROM committee_members m LEFT JOIN member_bindings b ON b.member_id = m.id LEFT JOIN deputies md ON md.id = b.deputy_id`
 
 // GetCommitteeMember returns the member with id, or ErrNotFound.
 func (db *DB) GetCommitteeMember(ctx context.Context, id int64) (CommitteeMember, error) {

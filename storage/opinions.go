@@ -50,6 +50,10 @@ type Solicitation struct {
 	ClosesAt  time.Time
 	CreatedAt time.Time
 	Opinions  int // read only: opinions received on it
+	Texts     int // read only: articles whose text is stored (SolicitationArticles)
+	// Draft is the draft's articles, written with it by CreateSolicitation
+	// (read back with SolicitationArticles).
+	Draft []SolicitationArticle
 }
 
 // OpenAt reports whether the solicitation accepts opinions at t.
@@ -67,21 +71,24 @@ type solicitationRow struct {
 	ClosesAt  time.Time `db:"closes_at"`
 	CreatedAt time.Time `db:"created_at"`
 	Opinions  int       `db:"opinions"`
+	Texts     int       `db:"texts"`
 }
 
 func (r solicitationRow) solicitation() Solicitation {
 	return Solicitation{ID: r.ID, Title: r.Title, Summary: r.Summary, Link: r.Link, Articles: r.Articles,
-		OpensAt: r.OpensAt.UTC(), ClosesAt: r.ClosesAt.UTC(), CreatedAt: r.CreatedAt.UTC(), Opinions: r.Opinions}
+		OpensAt: r.OpensAt.UTC(), ClosesAt: r.ClosesAt.UTC(), CreatedAt: r.CreatedAt.UTC(), Opinions: r.Opinions, Texts: r.Texts}
 }
 
 const solicitationSelect = `SELECT s.id, s.title, s.summary, s.link, s.articles, s.opens_at, s.closes_at, s.created_at,
-	(SELECT COUNT(*) FROM opinions o WHERE o.solicitation_id = s.id) AS opinions
+	(SELECT COUNT(*) FROM opinions o WHERE o.solicitation_id = s.id) AS opinions,
+	(SELECT COUNT(*) FROM solicitation_articles a WHERE a.solicitation_id = s.id) AS texts
 	FROM solicitations s`
 
 // CreateSolicitation inserts s and sets its ID and CreatedAt.
 //
-// The announcements (the draft's notice to deputies when the solicitation
-// opens) are created in the same transaction.
+// Its Draft articles and the announcements (the draft's notice to
+// deputies when the solicitation opens) are written in the same
+// transaction.
 func (db *DB) CreateSolicitation(ctx context.Context, s *Solicitation, announce ...Announcement) error {
 	now := db.now().UTC()
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -94,6 +101,9 @@ func (db *DB) CreateSolicitation(ctx context.Context, s *Solicitation, announce 
 			return fmt.Errorf("storage: create solicitation: %w", err)
 		}
 		s.CreatedAt = now
+		if err := insertArticles(ctx, tx, s.ID, s.Draft); err != nil {
+			return err
+		}
 		return db.announce(ctx, tx, s.ID, announce)
 	})
 }
@@ -141,6 +151,7 @@ type Opinion struct {
 	Receipt           string // YJ2026-00123, assigned by CreateOpinion
 	DeputyID          int64
 	DeputyName        string // read only
+	DeputyDelegation  string // read only
 	Category          string // OpinionLegislative …
 	SolicitationID    int64  // 0 unless Category is OpinionSolicitation
 	SolicitationTitle string // read only
@@ -158,6 +169,7 @@ type opinionRow struct {
 	Receipt           string         `db:"receipt"`
 	DeputyID          int64          `db:"deputy_id"`
 	DeputyName        sql.NullString `db:"deputy_name"`
+	DeputyDelegation  sql.NullString `db:"deputy_delegation"`
 	Category          string         `db:"category"`
 	SolicitationID    sql.NullInt64  `db:"solicitation_id"`
 	SolicitationTitle sql.NullString `db:"solicitation_title"`
@@ -172,14 +184,17 @@ type opinionRow struct {
 
 func (r opinionRow) opinion() Opinion {
 	return Opinion{ID: r.ID, Receipt: r.Receipt, DeputyID: r.DeputyID, DeputyName: r.DeputyName.String,
-		Category: r.Category, SolicitationID: r.SolicitationID.Int64, SolicitationTitle: r.SolicitationTitle.String,
-		Article: r.Article, Body: r.Body, Status: r.Status, StaffReply: r.StaffReply, RepliedAt: timePtr(r.RepliedAt),
+		DeputyDelegation: r.DeputyDelegation.String, Category: r.Category, SolicitationID: r.SolicitationID.Int64,
+		SolicitationTitle: r.SolicitationTitle.String,
+		Article:           r.Article, Body: r.Body, Status: r.Status, StaffReply: r.StaffReply, RepliedAt: timePtr(r.RepliedAt),
 		Channel: r.Channel, CreatedAt: r.CreatedAt.UTC()}
 }
 
-const opinionSelect = `SELECT o.id, o.receipt, o.deputy_id, d.name AS deputy_name, o.category, o.solicitation_id,
-	s.title AS solicitation_title, o.article, o.body, o.status, o.staff_reply, o.replied_at, o.channel, o.created_at
-	FROM opinions o LEFT JOIN deputies d ON d.id = o.deputy_id LEFT JOIN solicitations s ON s.id = o.solicitation_id`
+const opinionSelect = `SELECT o.id, o.receipt, o.deputy_id, d.name AS deputy_name, g.name AS deputy_delegation, o.category,
+	o.solicitation_id, s.title AS solicitation_title, o.article, o.body, o.status, o.staff_reply, o.replied_at, o.channel,
+	o.created_at
+	FROM opinions o LEFT JOIN deputies d ON d.id = o.deputy_id LEFT JOIN delegations g ON g.id = d.delegation_id
+	LEFT JOIN solicitations s ON s.id = o.solicitation_id`
 
 // CreateOpinion stores o as received and sets its ID, Receipt, Status and
 // CreatedAt. The receipt's sequence comes from a per-year counter row

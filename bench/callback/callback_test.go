@@ -17,9 +17,10 @@ const rounds = 4
 
 // BenchmarkCallback sends safe-mode text messages ("帮助") from bound
 // deputies at 8, 32 and 128 concurrent clients, through wechatsim's user
-// side over HTTP, to deputybot's full /wechat stack (verify, decrypt,
-// dedupe, follower touch, conversation step, reply store, encrypted reply)
-// and to a minimal reference handler (verify, decrypt, one INSERT IGNORE,
+// side over HTTP, to deputybot's full /wechat stack (verify, decrypt, the
+// router: one read of conversation and deputy, the follower touch at most
+// once a minute, the dedupe record written with the reply in one
+// statement, encrypted reply) and to a minimal reference handler (verify, decrypt, one INSERT IGNORE,
 // "success") on the same database, in alternating rounds. b.N is the
 // number of requests each handler gets per client count.
 //

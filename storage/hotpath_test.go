@@ -1,0 +1,196 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+// delivery inserts one delivery of a fresh notice in status (with msgid
+// when not 0) and returns its id.
+func delivery(t *testing.T, db *storage.DB, status string, msgid int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	res, err := db.SQL().ExecContext(ctx, `INSERT INTO notices (kind, title, body, fields, created_at) VALUES (?, ?, ?, ?, ?)`,
+		"general_notice", "通知", "正文", "{}", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice, _ := res.LastInsertId()
+	var id any
+	if msgid != 0 {
+		id = msgid
+	}
+	res, err = db.SQL().ExecContext(ctx, `INSERT INTO deliveries (source, notice_id, deputy_id, openid, status, msgid, next_at, created_at)
+		VALUES (?, ?, 1, 'o-report', ?, ?, ?, ?)`, fmt.Sprintf("hotpath%d", notice), notice, status, id, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := res.LastInsertId()
+	return n
+}
+
+func deliveryStatus(t *testing.T, db *storage.DB, id int64) (status, reason string) {
+	t.Helper()
+	d, err := db.GetDelivery(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Status, d.Reason
+}
+
+func TestTemplateReportsAreAbsorbed(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		t.Run("a report on a recorded send updates the delivery and keeps nothing", func(t *testing.T) {
+			id := delivery(t, db, storage.DeliverySent, 71001)
+			if err := db.AbsorbTemplateReport(ctx, 71001, "o-report", "success"); err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := deliveryStatus(t, db, id); s != storage.DeliveryDelivered {
+				t.Fatalf("status %q, want delivered", s)
+			}
+			if _, err := db.TemplateReport(ctx, 71001); !errors.Is(err, storage.ErrNotFound) {
+				t.Fatalf("the report was kept (%v) although it was applied", err)
+			}
+		})
+		t.Run("a failure report marks the delivery failed with WeChat's reason", func(t *testing.T) {
+			id := delivery(t, db, storage.DeliverySent, 71002)
+			if err := db.AbsorbTemplateReport(ctx, 71002, "o-report", "failed:user block"); err != nil {
+				t.Fatal(err)
+			}
+			if s, reason := deliveryStatus(t, db, id); s != storage.DeliveryFailed || reason != "failed:user block" {
+				t.Fatalf("status %q reason %q", s, reason)
+			}
+		})
+		t.Run("a repeated report changes nothing", func(t *testing.T) {
+			id := delivery(t, db, storage.DeliverySent, 71003)
+			for range 2 {
+				if err := db.AbsorbTemplateReport(ctx, 71003, "o-report", "success"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := db.MarkDeliveryRead(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.AbsorbTemplateReport(ctx, 71003, "o-report", "failed: system failed"); err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := deliveryStatus(t, db, id); s != storage.DeliveryRead {
+				t.Fatalf("status %q after a late report, want read", s)
+			}
+		})
+		t.Run("a report that overtakes its send is applied when the send is recorded", func(t *testing.T) {
+			id := delivery(t, db, storage.DeliverySending, 0)
+			if err := db.AbsorbTemplateReport(ctx, 71004, "o-report", "success"); err != nil {
+				t.Fatal(err)
+			}
+			if status, err := db.TemplateReport(ctx, 71004); err != nil || status != "success" {
+				t.Fatalf("kept report %q %v", status, err)
+			}
+			if s, _ := deliveryStatus(t, db, id); s != storage.DeliverySending {
+				t.Fatalf("status %q before the send is recorded", s)
+			}
+			err := db.FinishDeliveries(ctx, "2026-11-27", []storage.Outcome{{ID: id, Status: storage.DeliverySent, MsgID: 71004, Template: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := deliveryStatus(t, db, id); s != storage.DeliveryDelivered {
+				t.Fatalf("status %q after the send was recorded, want delivered", s)
+			}
+		})
+	})
+}
+
+func TestABatchOfTemplateReportsIsAbsorbedAtOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ok1 := delivery(t, db, storage.DeliverySent, 72001)
+		ok2 := delivery(t, db, storage.DeliverySent, 72002)
+		blocked := delivery(t, db, storage.DeliverySent, 72003)
+		read := delivery(t, db, storage.DeliveryRead, 72004)
+		early := delivery(t, db, storage.DeliverySending, 0)
+		err := db.AbsorbTemplateReports(ctx, []storage.TemplateStatus{
+			{MsgID: 72001, OpenID: "o-1", Status: "success"},
+			{MsgID: 72002, OpenID: "o-2", Status: "success"},
+			{MsgID: 72003, OpenID: "o-3", Status: "failed:user block"},
+			{MsgID: 72004, OpenID: "o-4", Status: "success"},
+			{MsgID: 72005, OpenID: "o-5", Status: "success"},
+			{MsgID: 72001, OpenID: "o-1", Status: "success"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, want := range map[int64]string{ok1: storage.DeliveryDelivered, ok2: storage.DeliveryDelivered,
+			blocked: storage.DeliveryFailed, read: storage.DeliveryRead, early: storage.DeliverySending} {
+			if s, _ := deliveryStatus(t, db, id); s != want {
+				t.Errorf("delivery %d is %q, want %q", id, s, want)
+			}
+		}
+		for msgid, kept := range map[int64]bool{72001: false, 72003: false, 72004: false, 72005: true} {
+			_, err := db.TemplateReport(ctx, msgid)
+			if got := err == nil; got != kept {
+				t.Errorf("report %d kept: %v, want %v (%v)", msgid, got, kept, err)
+			}
+		}
+	})
+}
+
+func TestAnAnsweredMessageIsRecordedWithItsReplyInOneStatement(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		at := time.Now().UTC().Truncate(time.Microsecond)
+		claimed, _, err := db.ClaimInboundAnswered(ctx, "m:5501", "o-fast", "text", "<xml>帮助</xml>", at)
+		if err != nil || !claimed {
+			t.Fatalf("first record: %v %v", claimed, err)
+		}
+		claimed, prior, err := db.ClaimInboundAnswered(ctx, "m:5501", "o-fast", "text", "<xml>other</xml>", at.Add(time.Second))
+		if err != nil || claimed || prior.State != storage.InboundDone || prior.Reply != "<xml>帮助</xml>" {
+			t.Fatalf("re-delivery: claimed %v prior %+v %v", claimed, prior, err)
+		}
+		// The full path sees it answered too, and cannot release it.
+		claimed, prior, err = db.ClaimInbound(ctx, "m:5501", "o-fast", "text", at)
+		if err != nil || claimed || prior.Reply != "<xml>帮助</xml>" {
+			t.Fatalf("full path: claimed %v prior %+v %v", claimed, prior, err)
+		}
+		if err := db.ReleaseInboundClaim(ctx, "m:5501", at); err != nil {
+			t.Fatal(err)
+		}
+		if in, err := db.GetInbound(ctx, "m:5501"); err != nil || in.State != storage.InboundDone {
+			t.Fatalf("after a release: %+v %v", in, err)
+		}
+	})
+}
+
+func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		st, err := db.GetChatState(ctx, "o-nobody")
+		if err != nil || st != (storage.ChatState{}) {
+			t.Fatalf("unknown openid: %+v %v", st, err)
+		}
+		d := storage.Deputy{Name: "王小明", Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: "13900001111"}
+		if err := db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.BindDeputy(ctx, d.ID, "o-chat"); err != nil {
+			t.Fatal(err)
+		}
+		if st, err = db.GetChatState(ctx, "o-chat"); err != nil || st.DeputyName != "王小明" || st.InConversation {
+			t.Fatalf("bound, no conversation: %+v %v", st, err)
+		}
+		c := storage.Conversation{OpenID: "o-chat", Flow: "bind", Step: "name", ExpiresAt: time.Now().Add(time.Hour)}
+		if err := db.SaveConversation(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		if st, err = db.GetChatState(ctx, "o-chat"); err != nil || st.DeputyName != "王小明" || !st.InConversation {
+			t.Fatalf("bound, in a conversation: %+v %v", st, err)
+		}
+	})
+}

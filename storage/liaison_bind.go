@@ -1,0 +1,210 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// ensureMemberBinding makes sure the member has a member_bindings row; a
+// missing member gives ErrNotFound.
+func (db *DB) ensureMemberBinding(ctx context.Context, tx *sqlx.Tx, memberID int64) error {
+	var one int
+	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM committee_members WHERE id = ?`, memberID); errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO member_bindings (member_id) VALUES (?)`, memberID)
+	return err
+}
+
+// SetMemberDeputy records the deputy record a member holds (0: none). A
+// missing member or deputy gives ErrNotFound; a deputy already held by
+// another member gives ErrConflict.
+func (db *DB) SetMemberDeputy(ctx context.Context, memberID, deputyID int64) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.ensureMemberBinding(ctx, tx, memberID); err != nil {
+			return err
+		}
+		var id any
+		if deputyID > 0 {
+			var one int
+			if err := tx.GetContext(ctx, &one, `SELECT 1 FROM deputies WHERE id = ?`, deputyID); errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			} else if err != nil {
+				return err
+			}
+			id = deputyID
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE member_bindings SET deputy_id = ? WHERE member_id = ?`, id, memberID)
+		return err
+	})
+	switch {
+	case isDuplicate(err):
+		return fmt.Errorf("storage: member %d deputy %d: %w", memberID, deputyID, ErrConflict)
+	case errors.Is(err, ErrNotFound), isForeignKeyViolation(err):
+		return fmt.Errorf("storage: member %d deputy %d: %w", memberID, deputyID, ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("storage: member %d deputy %d: %w", memberID, deputyID, err)
+	}
+	return nil
+}
+
+// SetMemberBindCode stores a member's binding code, replacing any earlier.
+func (db *DB) SetMemberBindCode(ctx context.Context, memberID int64, code string, expires time.Time) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.ensureMemberBinding(ctx, tx, memberID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE member_bindings SET bind_code = ?, bind_code_expires = ? WHERE member_id = ?`,
+			code, expires.UTC(), memberID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("storage: member %d bind code: %w", memberID, err)
+	}
+	return nil
+}
+
+// MemberIDsForBindCode returns the unbound members whose unexpired code is code.
+func (db *DB) MemberIDsForBindCode(ctx context.Context, code string) ([]int64, error) {
+	var ids []int64
+	err := db.w.SelectContext(ctx, &ids, `SELECT member_id FROM member_bindings WHERE bind_code = ? AND bind_code_expires > ?
+		AND openid IS NULL ORDER BY member_id`, code, db.now().UTC())
+	if err != nil {
+		return nil, fmt.Errorf("storage: member bind code: %w", err)
+	}
+	return ids, nil
+}
+
+// BindMember binds openid to the member and spends their code. It fails
+// with ErrAlreadyBound when the member has a WeChat or the openid belongs
+// to another member.
+func (db *DB) BindMember(ctx context.Context, memberID int64, openid string) error {
+	now := db.now().UTC()
+	var n int64
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.ensureMemberBinding(ctx, tx, memberID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE member_bindings SET openid = ?, bound_at = ?, bind_code = NULL,
+			bind_code_expires = NULL WHERE member_id = ? AND openid IS NULL`, openid, now, memberID)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	switch {
+	case isDuplicate(err):
+		return fmt.Errorf("storage: bind member %d: %w", memberID, ErrAlreadyBound)
+	case errors.Is(err, ErrNotFound):
+		return fmt.Errorf("storage: bind member %d: %w", memberID, ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("storage: bind member %d: %w", memberID, err)
+	case n == 0:
+		return fmt.Errorf("storage: bind member %d: %w", memberID, ErrAlreadyBound)
+	}
+	return nil
+}
+
+// UnbindMember removes the member's own WeChat binding (not their deputy's).
+func (db *DB) UnbindMember(ctx context.Context, memberID int64) error {
+	if _, err := db.w.ExecContext(ctx, `UPDATE member_bindings SET openid = NULL, bound_at = NULL WHERE member_id = ?`,
+		memberID); err != nil {
+		return fmt.Errorf("storage: unbind member %d: %w", memberID, err)
+	}
+	return nil
+}
+
+func (db *DB) getMember(ctx context.Context, what string, q string, arg any) (CommitteeMember, error) {
+	var m CommitteeMember
+	err := db.r.GetContext(ctx, &m, memberSelect+q, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("storage: committee member of %s: %w", what, ErrNotFound)
+	}
+	if err != nil {
+		return m, fmt.Errorf("storage: committee member of %s: %w", what, err)
+	}
+	m.CreatedAt = m.CreatedAt.UTC()
+	return m, nil
+}
+
+// MemberByDeputy returns the member who holds the deputy record, or ErrNotFound.
+func (db *DB) MemberByDeputy(ctx context.Context, deputyID int64) (CommitteeMember, error) {
+	return db.getMember(ctx, "a deputy", ` WHERE b.deputy_id = ?`, deputyID)
+}
+
+// MemberByOpenID returns the member bound to openid with a member code,
+// or ErrNotFound (a member who is a deputy is found through the deputy).
+func (db *DB) MemberByOpenID(ctx context.Context, openid string) (CommitteeMember, error) {
+	return db.getMember(ctx, "an openid", ` WHERE b.openid = ?`, openid)
+}
+
+// MemberBindCode returns a member's current code and its expiry; "" when
+// none is unexpired.
+func (db *DB) MemberBindCode(ctx context.Context, memberID int64) (string, time.Time, error) {
+	var row struct {
+		Code    sql.NullString `db:"bind_code"`
+		Expires sql.NullTime   `db:"bind_code_expires"`
+	}
+	err := db.r.GetContext(ctx, &row, `SELECT bind_code, bind_code_expires FROM member_bindings WHERE member_id = ?`, memberID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("storage: member %d bind code: %w", memberID, err)
+	}
+	if !row.Code.Valid || !row.Expires.Valid || !row.Expires.Time.After(db.now()) {
+		return "", time.Time{}, nil
+	}
+	return row.Code.String, row.Expires.Time.UTC(), nil
+}
+
+// EnqueueMemberNotice writes a notice and one delivery of it to a
+// committee member under source, unless a delivery under source exists:
+// the unique (source, deputy) key makes a second writer harmless too.
+// deputyID is the deputy record the member holds, or 0. It reports
+// whether this call queued it, and the delivery's status.
+func (db *DB) EnqueueMemberNotice(ctx context.Context, source string, n *Notice, deputyID int64, openid string) (bool, string, error) {
+	queued, status := false, ""
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var one int
+		err := tx.GetContext(ctx, &one, `SELECT 1 FROM deliveries WHERE source = ?`, source)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var following sql.NullBool
+		if err := tx.GetContext(ctx, &following, `SELECT following FROM followers WHERE openid = ?`, openid); err != nil &&
+			!errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var reason string
+		status, reason = skipReason(StatusActive, openid != "", following)
+		if err := db.createNotice(ctx, tx, n); err != nil {
+			return err
+		}
+		now := db.now().UTC()
+		res, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO deliveries (source, notice_id, deputy_id, openid, status,
+			urgent, reason, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			source, n.ID, deputyID, openid, status, n.Urgent, reason, now, now)
+		if err != nil {
+			return err
+		}
+		k, err := res.RowsAffected()
+		queued = k == 1
+		return err
+	})
+	if err != nil {
+		return false, "", fmt.Errorf("storage: member notice %s: %w", source, err)
+	}
+	return queued, status, nil
+}
