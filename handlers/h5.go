@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"deputybot/core"
 	"deputybot/notify"
@@ -253,6 +254,7 @@ var (
 		"请返回页面，刷新后重新提交。"}
 	h5Internal = h5Problem{"系统繁忙", "系统暂时无法处理您的请求。", "请稍后再试。"}
 	h5TooLarge = h5Problem{"内容过长", "提交的内容超过了允许的长度。", "请返回上一页，精简后重新提交。"}
+	h5NotUTF8  = h5Problem{"无法识别的字符", "提交的内容含有无法识别的字符（乱码）。", "请返回上一页，删去乱码后重新提交。"}
 )
 
 func (h *h5) problem(w http.ResponseWriter, status int, p h5Problem) {
@@ -276,6 +278,15 @@ func (h *h5) parseForm(w http.ResponseWriter, r *http.Request) bool {
 			h.problem(w, http.StatusBadRequest, h5LinkInvalid)
 		}
 		return false
+	}
+	for k, vs := range r.Form {
+		for _, v := range append(vs, k) {
+			if !utf8.ValidString(v) {
+				// MySQL would refuse to store it: a server error later.
+				h.problem(w, http.StatusBadRequest, h5NotUTF8)
+				return false
+			}
+		}
 	}
 	return true
 }

@@ -303,6 +303,14 @@ func TestH5MeetingRSVP(t *testing.T) {
 						t.Fatalf("invitation %+v", inv)
 					}
 				}},
+			{"a reason that is not UTF-8 is refused before anything is stored", 0,
+				url.Values{"status": {"leave"}, "reason": {"外出\xff\xfe考察"}}, http.StatusBadRequest,
+				[]string{"无法识别的字符"},
+				func(t *testing.T, inv storage.Invitation) {
+					if inv.Status != storage.RSVPPending {
+						t.Fatalf("invitation %+v", inv)
+					}
+				}},
 			{"a leave with a reason is the same record the chat writes, on the h5 channel", 0,
 				url.Values{"status": {"leave"}, "reason": {"外出考察"}}, http.StatusOK,
 				[]string{"已记录您的回执：请假。请假事由：外出考察", "<strong class=\"h5-status\">请假</strong>"},
