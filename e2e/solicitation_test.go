@@ -75,7 +75,10 @@ func TestBrowserSolicitationArticles(t *testing.T) {
 			h.do(t, chromedp.Click(chromedp.CSS(box+" summary")))
 			h.do(t, chromedp.SendKeys(chromedp.CSS(box+" textarea"), "建议列举数据的主要类型。"))
 			h.screenshot(t, j.shots, "h5-solicitation-article.png")
-			h.submit(t, chromedp.Click(chromedp.CSS(box+" button[type=submit]")))
+			// Submit the box's form. (chromedp's synthesized mouse click on
+			// a button inside the opened <details> does not reach it in
+			// headless Chromium, while the button's own click() submits.)
+			h.submit(t, chromedp.Submit(chromedp.CSS(box+" form")))
 			h.pageHas(t, "您对第二条的意见已收到")
 			h.pageHas(t, "您已对本条提出 1 条意见")
 		}},

@@ -27,14 +27,13 @@ var tokenExporters = []string{core.RoleAdmin, core.RoleStaff, core.RoleUnit}
 // listExportPage is how many rows a paged list export reads at a time.
 const listExportPage = 1000
 
-// sendListExport writes the sheet and records the export.
+// sendListExport records the export and writes the sheet.
 func (s *server) sendListExport(w http.ResponseWriter, r *http.Request, me core.Account, name, action, object string, header []string, rows [][]string) error {
 	file := fmt.Sprintf("%s-%s.xlsx", name, s.d.Now().In(s.d.Loc).Format("20060102-1504"))
-	if err := sendSheet(w, file, name, header, rows); err != nil {
-		return err
-	}
+	// Recorded before the file goes out, so the entry is there once the
+	// download has finished.
 	s.audit(r, me, action, object, fmt.Sprintf("导出%s %d 条", name, len(rows)))
-	return nil
+	return sendSheet(w, file, name, header, rows)
 }
 
 func yesNo(b bool, yes, no string) string {

@@ -34,11 +34,8 @@ func reportsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Ac
 		}
 	}
 	name := fmt.Sprintf("工作报表-%s.xlsx", p.Key)
-	if err := sendSheet(w, name, "工作报表", []string{"期间", "类别", "指标", "数值", "计算方法"}, rows); err != nil {
-		return err
-	}
 	s.audit(r, me, "report.export", "reports", "导出工作报表 "+p.Label)
-	return nil
+	return sendSheet(w, name, "工作报表", []string{"期间", "类别", "指标", "数值", "计算方法"}, rows)
 }
 
 func itoaInt(n int) string { return fmt.Sprint(n) }
