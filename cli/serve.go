@@ -291,6 +291,7 @@ func outboxConfig(cfg config.Config, base string) notify.Config {
 	return notify.Config{
 		PublicURL: base, Templates: tpls, RatePerSecond: cfg.Delivery.RatePerSecond, QuietHours: cfg.Delivery.QuietHours,
 		DailyQuota: cfg.Delivery.DailyQuota, Loc: cfg.Location(), Lease: cfg.Delivery.Lease,
+		Workers: cfg.Delivery.Concurrency,
 	}
 }
 

@@ -82,6 +82,8 @@ type Delivery struct {
 	// Lease is how long a dispatcher owns a claimed delivery; after a crash
 	// the delivery is sent again (with the same client_msg_id) once it ends.
 	Lease time.Duration `yaml:"lease"`
+	// Concurrency is how many sends one instance has in flight at once.
+	Concurrency int `yaml:"concurrency"`
 }
 
 // Conversation tunes the chat engine.
@@ -114,7 +116,7 @@ func Default() Config {
 			APIBase: "https://api.weixin.qq.com",
 		},
 		Timezone:     "Asia/Shanghai",
-		Delivery:     Delivery{RatePerSecond: 20, QuietHours: "22:00-07:30", DailyQuota: 100000, Lease: 2 * time.Minute},
+		Delivery:     Delivery{RatePerSecond: 20, QuietHours: "22:00-07:30", DailyQuota: 100000, Lease: 2 * time.Minute, Concurrency: 16},
 		Conversation: Conversation{IdleTimeout: 30 * time.Minute},
 		Log:          Log{Level: "info", Format: "text"},
 		Scheduler:    Scheduler{Enabled: true},
@@ -246,6 +248,9 @@ func (c Config) Validate() error {
 	if c.Delivery.DailyQuota <= 0 {
 		bad("delivery.daily_quota", "must be greater than 0, got %d", c.Delivery.DailyQuota)
 	}
+	if c.Delivery.Concurrency < 1 || c.Delivery.Concurrency > 256 {
+		bad("delivery.concurrency", "must be between 1 and 256, got %d", c.Delivery.Concurrency)
+	}
 	if c.Delivery.Lease < time.Second || c.Delivery.Lease > 9*time.Minute {
 		bad("delivery.lease", "must be between 1s and 9m (inside WeChat's 10-minute client_msg_id window), got %s", c.Delivery.Lease)
 	}
@@ -352,6 +357,7 @@ var envSetters = map[string]func(*Config, string) error{
 	"DEPUTYBOT_LOG_FORMAT":               str(func(c *Config) *string { return &c.Log.Format }),
 	"DEPUTYBOT_DELIVERY_RATE_PER_SECOND": parsed(func(c *Config, v string) error { return scan(v, &c.Delivery.RatePerSecond) }),
 	"DEPUTYBOT_DELIVERY_DAILY_QUOTA":     parsed(func(c *Config, v string) error { return scan(v, &c.Delivery.DailyQuota) }),
+	"DEPUTYBOT_DELIVERY_CONCURRENCY":     parsed(func(c *Config, v string) error { return scan(v, &c.Delivery.Concurrency) }),
 	"DEPUTYBOT_DELIVERY_LEASE": parsed(func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		c.Delivery.Lease = d

@@ -59,6 +59,21 @@ func TestPrecedenceIsDefaultsThenFileThenEnv(t *testing.T) {
 	}
 }
 
+func TestDeliveryConcurrencyFromFileAndEnv(t *testing.T) {
+	p := writeFile(t, "delivery:\n  concurrency: 48\n")
+	cfg, err := config.Load(p, nil)
+	if err != nil || cfg.Validate() != nil || cfg.Delivery.Concurrency != 48 {
+		t.Fatalf("from the file: %d, %v", cfg.Delivery.Concurrency, err)
+	}
+	cfg, err = config.Load(p, []string{"DEPUTYBOT_DELIVERY_CONCURRENCY=64"})
+	if err != nil || cfg.Validate() != nil || cfg.Delivery.Concurrency != 64 {
+		t.Fatalf("from the environment: %d, %v", cfg.Delivery.Concurrency, err)
+	}
+	if config.Default().Delivery.Concurrency != 16 {
+		t.Fatalf("default %d, want 16", config.Default().Delivery.Concurrency)
+	}
+}
+
 func TestBadInputNamesTheKey(t *testing.T) {
 	tests := []struct {
 		name, file string
@@ -73,6 +88,7 @@ func TestBadInputNamesTheKey(t *testing.T) {
 		{"app_id without secret and token", "wechat:\n  app_id: wx123\n", nil, []string{"wechat.app_secret", "wechat.token"}},
 		{"a short AES key", "wechat:\n  encoding_aes_key: abc\n", nil, []string{"wechat.encoding_aes_key", "43"}},
 		{"a bad env value", "", []string{"DEPUTYBOT_DELIVERY_DAILY_QUOTA=lots"}, []string{"DEPUTYBOT_DELIVERY_DAILY_QUOTA"}},
+		{"no sends in flight", "delivery:\n  concurrency: 0\n", nil, []string{"delivery.concurrency", "1 and 256"}},
 		{"an unknown env variable", "", []string{"DEPUTYBOT_HTTP_ADRESS=:1"}, []string{"DEPUTYBOT_HTTP_ADRESS"}},
 	}
 	for _, tt := range tests {
