@@ -219,6 +219,7 @@ func (r *rig) serve(rate float64) *server {
 		"DEPUTYBOT_WECHAT_API_BASE=" + r.simBase, fmt.Sprintf("DEPUTYBOT_HTTP_ADDR=127.0.0.1:%d", port),
 		fmt.Sprintf("DEPUTYBOT_DELIVERY_RATE_PER_SECOND=%g", rate), fmt.Sprintf("DEPUTYBOT_DELIVERY_DAILY_QUOTA=%d", 2*r.n),
 		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=warn",
+		"DEPUTYBOT_DELIVERY_CONCURRENCY=" + strconv.Itoa(envInt("BENCH_CONCURRENCY", 16)),
 	}
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	if err := s.cmd.Start(); err != nil {
