@@ -185,7 +185,7 @@ func (e *Engine) Start(ctx context.Context, d storage.Deputy, openid, flow strin
 		s.version = old.Version
 	}
 	if strings.TrimSpace(input) != "" {
-		if _, hint := parseInput(steps[0], input); hint == "" {
+		if _, hint := parseInput(steps[0], input, s.Now); hint == "" {
 			return e.apply(ctx, f, s, steps, input)
 		}
 	}
@@ -343,7 +343,7 @@ func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, t
 	if st.Kind == KindMultiText {
 		return e.multiText(ctx, f, s, steps, i, text, word)
 	}
-	value, hint := parseInput(st, text)
+	value, hint := parseInput(st, text, s.Now)
 	if hint != "" {
 		hint = e.say(hint, map[string]any{"Numbers": numberList(len(st.Choices)), "Min": st.Min, "Max": st.Max, "MaxLen": maxLen(st)})
 	}

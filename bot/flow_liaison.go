@@ -141,28 +141,12 @@ func (r *Router) myLiaison(ctx context.Context, m core.CommitteeMember) (string,
 		"Warning": d.Warning})
 }
 
-// chatDay reads 今天, 昨天, 前天 or a date (2026-05-20, 5月20日) in China time.
-func chatDay(text string, now time.Time) (time.Time, bool) {
-	local := now.In(chinaZone)
-	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
-	switch w := normalizeWord(text); w {
-	case "今天", "今日":
-		return today, true
-	case "昨天", "昨日":
-		return today.AddDate(0, 0, -1), true
-	case "前天":
-		return today.AddDate(0, 0, -2), true
-	default:
-		return parseChatDate(w, local)
-	}
-}
-
-// dayStep asks for a date and checks it is one, not in the future.
+// dayStep asks for a date (今天, 昨天, 5月20日 …) not in the future.
 func (r *Router) dayStep(prompt string) Step {
-	return Step{Name: "date", Kind: KindText, Prompt: prompt, MaxLen: 20,
+	return Step{Name: "date", Kind: KindDate, Prompt: prompt,
 		Check: func(_ context.Context, s *Session, v string) (string, error) {
-			day, ok := chatDay(v, s.Now)
-			if !ok {
+			day, err := time.Parse(time.DateOnly, v)
+			if err != nil {
 				return r.say("hint.date", nil)
 			}
 			if problem := r.liaison().CheckDate(day); problem != "" {
@@ -227,7 +211,7 @@ func (r *Router) liaisonContactFlow() *Flow {
 			}, nil
 		},
 		Finish: func(ctx context.Context, s *Session) (string, error) {
-			day, _ := chatDay(s.Answers["date"], s.Now)
+			day, _ := time.Parse(time.DateOnly, s.Answers["date"])
 			deputyID, _ := strconv.ParseInt(s.Answers["deputy"], 10, 64)
 			svc := r.liaison()
 			c := core.MemberContact{MemberID: s.Param("member"), DeputyID: deputyID, Kind: s.Answers["kind"], OnDate: day,
@@ -287,7 +271,7 @@ func (r *Router) leaderActivityFlow() *Flow {
 			if err != nil {
 				return "", err
 			}
-			day, _ := chatDay(s.Answers["date"], s.Now)
+			day, _ := time.Parse(time.DateOnly, s.Answers["date"])
 			a := core.LeaderActivity{LeaderID: l.ID, Kind: s.Answers["kind"], OnDate: day, Note: s.Answers["note"], CreatedBy: "微信"}
 			err = svc.LogActivity(ctx, &a)
 			var verr core.ValidationError

@@ -8,9 +8,10 @@ import (
 	"unicode/utf8"
 )
 
-// parseInput reads a deputy's answer to st. It returns the normalized
-// value, or the name of the hint template saying what is expected.
-func parseInput(st Step, text string) (value, hint string) {
+// parseInput reads a deputy's answer to st at now. It returns the
+// normalized value, or the name of the hint template saying what is
+// expected.
+func parseInput(st Step, text string, now time.Time) (value, hint string) {
 	word := normalizeWord(text)
 	switch st.Kind {
 	case KindChoice:
@@ -49,7 +50,7 @@ func parseInput(st Step, text string) (value, hint string) {
 		}
 		return t, ""
 	case KindDate:
-		if d, ok := parseChatDate(word, time.Now()); ok {
+		if d, ok := parseChatDay(word, now); ok {
 			return d.Format(time.DateOnly), ""
 		}
 		return "", "hint.date"
@@ -106,6 +107,22 @@ func foldDigits(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// parseChatDay reads 今天, 昨天, 前天 (today being now's day in China
+// time) or a date as parseChatDate does.
+func parseChatDay(word string, now time.Time) (time.Time, bool) {
+	local := now.In(chinaZone)
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	switch word {
+	case "今天", "今日":
+		return today, true
+	case "昨天", "昨日":
+		return today.AddDate(0, 0, -1), true
+	case "前天":
+		return today.AddDate(0, 0, -2), true
+	}
+	return parseChatDate(word, local)
 }
 
 // parseChatDate reads 2026-12-01, 2026/12/1, 2026年12月1日, 12月1日 or 12/1
