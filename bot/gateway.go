@@ -71,7 +71,11 @@ type Gateway struct {
 
 	inflight sync.Map // dedupe key -> chan struct{} closed when done
 	wg       sync.WaitGroup
+	claims   batcher[storage.AnsweredClaim, storage.ClaimResult] // quick answers' dedupe records
 }
+
+// maxClaimBatch bounds the quick answers recorded with one commit.
+const maxClaimBatch = 256
 
 // Success is the body that tells WeChat "received, nothing to say".
 var Success = []byte("success")
@@ -282,7 +286,11 @@ func (g *Gateway) quick(ctx context.Context, in Inbound, key string) (reply []by
 		return out, true, true
 	}
 	at := g.now().UTC().Truncate(time.Microsecond)
-	claimed, prior, err := g.DB.ClaimInboundAnswered(ctx, key, in.FromUserName, in.Kind(), string(out), at)
+	// Recorded with the quick answers of the callbacks arriving meanwhile,
+	// with one commit for all.
+	res, err := g.claims.do(ctx, storage.AnsweredClaim{Key: key, OpenID: in.FromUserName, Kind: in.Kind(), Reply: string(out), At: at},
+		maxClaimBatch, g.DB.ClaimInboundAnsweredBatch)
+	claimed, prior := res.Claimed, res.Prior
 	if err != nil {
 		// Let WeChat deliver it again: if the record landed all the same,
 		// that delivery gets this reply; if not, it is answered afresh.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,6 +54,65 @@ func TestAHelpWordIsRecordedWithItsReplyAndAnsweredAlikeWhenRedelivered(t *testi
 		f, err := db.GetFollower(ctx, "o-quick")
 		if err != nil || !f.LastInboundAt.Valid {
 			t.Fatalf("the message did not open the customer-message window: %+v %v", f, err)
+		}
+	})
+}
+
+// Concurrent quick answers share commits (the gateway's batcher): each
+// message is recorded once with its own reply, and two deliveries of one
+// message arriving together get the same answer.
+func TestConcurrentHelpWordsAreRecordedOnceEachWithTheirOwnReply(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, rigOptions{mode: wechatsim.ModeSafe})
+		ctx := context.Background()
+		const deputies = 24
+		users := make([]*wechatsim.User, deputies)
+		for i := range users {
+			openid := fmt.Sprintf("o-batch-%d", i)
+			d := addDeputy(t, db, fmt.Sprintf("代表%02d", i), fmt.Sprintf("139000033%02d", i))
+			if err := db.BindDeputy(ctx, d.ID, openid); err != nil {
+				t.Fatal(err)
+			}
+			users[i] = r.sim.User(openid)
+			replyText(t)(users[i].Follow(ctx))
+		}
+		before := countInbound(t, db)
+		// Each deputy's message is delivered twice at once.
+		replies := make([]string, 2*deputies)
+		errs := make(chan error, 2*deputies)
+		var wg sync.WaitGroup
+		for i := range replies {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rep, err := users[i/2].SendTextWithID(ctx, "帮助", int64(770000+i/2))
+				if err == nil && rep.Msg == nil {
+					err = fmt.Errorf("message %d: no reply", i)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				replies[i] = rep.Msg.Text
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		for i := 0; i < deputies; i++ {
+			name := fmt.Sprintf("代表%02d代表，您好！", i)
+			if !strings.HasPrefix(replies[2*i], name) || replies[2*i+1] != replies[2*i] {
+				t.Fatalf("deputy %d answered %q and %q", i, replies[2*i], replies[2*i+1])
+			}
+			in, err := db.GetInbound(ctx, fmt.Sprintf("m:%d", 770000+i))
+			if err != nil || in.State != storage.InboundDone || !strings.Contains(in.Reply, name) {
+				t.Fatalf("deputy %d stored %+v %v", i, in, err)
+			}
+		}
+		if got := countInbound(t, db) - before; got != deputies {
+			t.Fatalf("%d stored messages, want %d", got, deputies)
 		}
 	})
 }

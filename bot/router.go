@@ -38,7 +38,7 @@ type Router struct {
 
 	touched sync.Map // openid -> when this instance last recorded a message
 	helps   sync.Map // deputy name -> renderedHelp
-	reports reportBatcher
+	reports batcher[storage.TemplateStatus, struct{}]
 }
 
 // NewRouter returns a router with the engine and every deputy flow.
@@ -54,6 +54,15 @@ func (r *Router) now() time.Time {
 		return r.Now()
 	}
 	return time.Now()
+}
+
+// maxReportBatch bounds one batch of template reports (one UPDATE's IN list).
+const maxReportBatch = 500
+
+// absorbReports writes a batch of TEMPLATESENDJOBFINISH reports: a
+// campaign's status storm costs one UPDATE per batch.
+func (r *Router) absorbReports(ctx context.Context, reports []storage.TemplateStatus) ([]struct{}, error) {
+	return nil, r.DB.AbsorbTemplateReports(ctx, reports)
 }
 
 // touchEvery bounds how often one instance records a user's last message:
@@ -82,8 +91,9 @@ func (r *Router) touch(ctx context.Context, openid string) error {
 func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if in.MsgType == "event" {
 		if in.Event == "TEMPLATESENDJOBFINISH" {
-			return "", Absorbed, r.reports.absorb(ctx, r.DB,
-				storage.TemplateStatus{MsgID: in.EventMsgID, OpenID: in.FromUserName, Status: in.Status})
+			_, err := r.reports.do(ctx, storage.TemplateStatus{MsgID: in.EventMsgID, OpenID: in.FromUserName, Status: in.Status},
+				maxReportBatch, r.absorbReports)
+			return "", Absorbed, err
 		}
 		return "", FullPath, nil
 	}

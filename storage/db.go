@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -41,6 +42,9 @@ type DB struct {
 	r       *sqlx.DB // reads
 	dsn     string
 	now     func() time.Time
+
+	chatOnce sync.Once
+	chatStmt *sqlx.Stmt // GetChatState's query, prepared on SQLite
 }
 
 // SetClock replaces the clock used for expiries (tests inject one).
@@ -165,6 +169,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close releases every connection.
 func (db *DB) Close() error {
+	if db.chatStmt != nil {
+		db.chatStmt.Close()
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Reads for the WeChat callback's hot path: what the router needs to know
@@ -16,17 +18,40 @@ type ChatState struct {
 	DeputyName     string // "" when no deputy is bound to the openid
 }
 
+const chatStateQuery = `SELECT
+	(SELECT COUNT(*) FROM conversations WHERE openid = ?) AS conversations,
+	(SELECT name FROM deputies WHERE openid = ?) AS name`
+
 // GetChatState returns openid's ChatState with one query.
 func (db *DB) GetChatState(ctx context.Context, openid string) (ChatState, error) {
 	var row struct {
 		Conversations int            `db:"conversations"`
 		Name          sql.NullString `db:"name"`
 	}
-	err := db.r.GetContext(ctx, &row, `SELECT
-		(SELECT COUNT(*) FROM conversations WHERE openid = ?) AS conversations,
-		(SELECT name FROM deputies WHERE openid = ?) AS name`, openid, openid)
+	var err error
+	if stmt := db.chatStateStmt(); stmt != nil {
+		err = stmt.GetContext(ctx, &row, openid, openid)
+	} else {
+		err = db.r.GetContext(ctx, &row, chatStateQuery, openid, openid)
+	}
 	if err != nil {
 		return ChatState{}, fmt.Errorf("storage: chat state: %w", err)
 	}
 	return ChatState{InConversation: row.Conversations > 0, DeputyName: row.Name.String}, nil
+}
+
+// chatStateStmt returns GetChatState's query prepared, on SQLite, where
+// compiling it each time was half its cost; nil elsewhere (MySQL's
+// interpolated query is one round trip already) or when it cannot be
+// prepared (the plain query then says why).
+func (db *DB) chatStateStmt() *sqlx.Stmt {
+	if db.dialect != SQLite {
+		return nil
+	}
+	db.chatOnce.Do(func() {
+		if stmt, err := db.r.Preparex(chatStateQuery); err == nil {
+			db.chatStmt = stmt
+		}
+	})
+	return db.chatStmt
 }

@@ -168,6 +168,68 @@ func TestAnAnsweredMessageIsRecordedWithItsReplyInOneStatement(t *testing.T) {
 	})
 }
 
+func TestABatchOfAnsweredMessagesIsRecordedWithOneStatement(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		at := time.Now().UTC().Truncate(time.Microsecond)
+		claim := func(key, reply string, at time.Time) storage.AnsweredClaim {
+			return storage.AnsweredClaim{Key: key, OpenID: "o-batch", Kind: "text", Reply: reply, At: at}
+		}
+		t.Run("fresh keys are all claimed", func(t *testing.T) {
+			res, err := db.ClaimInboundAnsweredBatch(ctx, []storage.AnsweredClaim{
+				claim("m:6601", "<xml>1</xml>", at), claim("m:6602", "<xml>2</xml>", at), claim("m:6603", "<xml>3</xml>", at)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range res {
+				if !r.Claimed {
+					t.Fatalf("claim %d not claimed: %+v", i, r)
+				}
+			}
+			for i, key := range []string{"m:6601", "m:6602", "m:6603"} {
+				in, err := db.GetInbound(ctx, key)
+				if err != nil || in.State != storage.InboundDone || in.Reply != fmt.Sprintf("<xml>%d</xml>", i+1) {
+					t.Fatalf("%s stored as %+v (%v)", key, in, err)
+				}
+			}
+		})
+		t.Run("a re-delivery in a batch gets the first reply, the others are claimed", func(t *testing.T) {
+			later := at.Add(2 * time.Second)
+			res, err := db.ClaimInboundAnsweredBatch(ctx, []storage.AnsweredClaim{
+				claim("m:6604", "<xml>4</xml>", later), claim("m:6602", "<xml>again</xml>", later), claim("m:6605", "<xml>5</xml>", later)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res[0].Claimed || !res[2].Claimed {
+				t.Fatalf("the fresh keys were not claimed: %+v", res)
+			}
+			if res[1].Claimed || res[1].Prior.Reply != "<xml>2</xml>" || res[1].Prior.State != storage.InboundDone {
+				t.Fatalf("the re-delivery: %+v, want the first reply", res[1])
+			}
+			if in, _ := db.GetInbound(ctx, "m:6602"); in.Reply != "<xml>2</xml>" {
+				t.Fatalf("the re-delivery overwrote the reply: %+v", in)
+			}
+		})
+		t.Run("a key twice in one batch is claimed once", func(t *testing.T) {
+			later := at.Add(3 * time.Second)
+			res, err := db.ClaimInboundAnsweredBatch(ctx, []storage.AnsweredClaim{
+				claim("m:6606", "<xml>6</xml>", later), claim("m:6606", "<xml>6b</xml>", later.Add(time.Microsecond))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res[0].Claimed || res[1].Claimed || res[1].Prior.Reply != "<xml>6</xml>" {
+				t.Fatalf("got %+v", res)
+			}
+		})
+		t.Run("a batch of one is ClaimInboundAnswered", func(t *testing.T) {
+			res, err := db.ClaimInboundAnsweredBatch(ctx, []storage.AnsweredClaim{claim("m:6601", "<xml>x</xml>", at)})
+			if err != nil || len(res) != 1 || res[0].Claimed || res[0].Prior.Reply != "<xml>1</xml>" {
+				t.Fatalf("got %+v %v", res, err)
+			}
+		})
+	})
+}
+
 func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()

@@ -5,8 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/jmoiron/sqlx"
+	"maps"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Inbound states.
@@ -214,4 +218,89 @@ func (db *DB) GetInbound(ctx context.Context, key string) (Inbound, error) {
 		return in, fmt.Errorf("storage: inbound: %w", err)
 	}
 	return in, nil
+}
+
+// AnsweredClaim is one message to record as handled, with its reply (see
+// ClaimInboundAnswered).
+type AnsweredClaim struct {
+	Key, OpenID, Kind, Reply string
+	At                       time.Time
+}
+
+// ClaimResult is what ClaimInboundAnswered returns for one claim.
+type ClaimResult struct {
+	Claimed bool
+	Prior   Inbound // what the first delivery stored, when !Claimed
+}
+
+// ClaimInboundAnsweredBatch does ClaimInboundAnswered for each claim with
+// one statement (one commit for all): the callbacks that arrive while a
+// commit is under way share the next. Results are in claims' order. When
+// a key was recorded already (a re-delivery), the rows are read back: a
+// claim whose row holds its own time and reply is the one that landed.
+// After an error a claim may or may not have landed, as with
+// ClaimInboundAnswered.
+func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []AnsweredClaim) ([]ClaimResult, error) {
+	if len(claims) == 1 {
+		c := claims[0]
+		ok, prior, err := db.ClaimInboundAnswered(ctx, c.Key, c.OpenID, c.Kind, c.Reply, c.At)
+		if err != nil {
+			return nil, err
+		}
+		return []ClaimResult{{Claimed: ok, Prior: prior}}, nil
+	}
+	// A key twice in one batch (two deliveries at once) is inserted once.
+	var q strings.Builder
+	q.WriteString(db.insertIgnore() + ` INTO wechat_inbound
+		(dedupe_key, openid, kind, state, reply, created_at, finished_at) VALUES `)
+	first := make(map[string]int, len(claims))
+	args := make([]any, 0, 7*len(claims))
+	for i, c := range claims {
+		if _, twice := first[c.Key]; twice {
+			continue
+		}
+		if len(first) > 0 {
+			q.WriteString(", ")
+		}
+		first[c.Key] = i
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+		at := c.At.UTC()
+		args = append(args, c.Key, c.OpenID, c.Kind, InboundDone, c.Reply, at, at)
+	}
+	res, err := db.w.ExecContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: claim inbound: %w", err)
+	}
+	out := make([]ClaimResult, len(claims))
+	if n, _ := res.RowsAffected(); n == int64(len(claims)) {
+		for i, c := range claims {
+			out[i] = ClaimResult{Claimed: true, Prior: Inbound{Key: c.Key, State: InboundDone, Reply: c.Reply}}
+		}
+		return out, nil
+	}
+	query, qargs, err := sqlx.In(`SELECT dedupe_key, state, reply, created_at FROM wechat_inbound WHERE dedupe_key IN (?)`, slices.Collect(maps.Keys(first)))
+	if err != nil {
+		return nil, fmt.Errorf("storage: read inbound: %w", err)
+	}
+	var rows []struct {
+		Inbound
+		CreatedAt time.Time `db:"created_at"`
+	}
+	if err := db.w.SelectContext(ctx, &rows, db.w.Rebind(query), qargs...); err != nil {
+		return nil, fmt.Errorf("storage: read inbound: %w", err)
+	}
+	stored := make(map[string]int, len(rows))
+	for i, r := range rows {
+		stored[r.Key] = i
+	}
+	for i, c := range claims {
+		j, ok := stored[c.Key]
+		if !ok {
+			return nil, fmt.Errorf("storage: claim inbound: %s was neither stored nor found", c.Key)
+		}
+		r := rows[j]
+		mine := first[c.Key] == i && r.CreatedAt.Equal(c.At) && r.State == InboundDone && r.Reply == c.Reply
+		out[i] = ClaimResult{Claimed: mine, Prior: r.Inbound}
+	}
+	return out, nil
 }
