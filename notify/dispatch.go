@@ -402,26 +402,33 @@ func truncate(s string, n int) string {
 }
 
 // afterBatch pauses campaigns whose failures pass the threshold (or that hit
-// an account error) and marks finished ones done.
+// an account error) and marks finished ones done. A campaign is counted
+// only when the batch failed some of its deliveries: without a new failure
+// its failure ratio can only fall, and counting a 200,000-recipient
+// campaign after every batch made the dispatch slow down as it went.
 func (d *Dispatcher) afterBatch(ctx context.Context, batch []storage.Delivery, outs []storage.Outcome) error {
-	touched := map[int64]bool{}
+	touched := map[int64]bool{} // campaign -> the batch failed some of it
 	account := map[int64]string{}
 	for i, dl := range batch {
 		if !dl.CampaignID.Valid {
 			continue
 		}
-		touched[dl.CampaignID.Int64] = true
-		if outs[i].Status == storage.DeliveryFailed && len(outs[i].Reason) > 0 && startsWith(outs[i].Reason, "公众号配置错误") {
-			account[dl.CampaignID.Int64] = outs[i].Reason
+		id, failed := dl.CampaignID.Int64, outs[i].Status == storage.DeliveryFailed
+		touched[id] = touched[id] || failed
+		if failed && len(outs[i].Reason) > 0 && startsWith(outs[i].Reason, "公众号配置错误") {
+			account[id] = outs[i].Reason
 		}
 	}
 	var ids []int64
-	for id := range touched {
+	for id, failures := range touched {
 		ids = append(ids, id)
 		if reason, ok := account[id]; ok {
 			if err := d.Pause(ctx, id, "自动暂停："+reason+"。请检查公众号配置后恢复发送。"); err != nil && err != ErrBadState {
 				return err
 			}
+			continue
+		}
+		if !failures {
 			continue
 		}
 		counts, err := d.db.CampaignCounts(ctx, id)

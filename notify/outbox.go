@@ -420,6 +420,7 @@ func (o *Outbox) Expand(ctx context.Context, c storage.Campaign) (int, error) {
 	}
 	var after int64
 	total := 0
+	start := time.Now()
 	for {
 		last, k, err := o.db.ExpandBatch(ctx, c, source, n.Urgent, after, expandBatch, asks...)
 		if err != nil {
@@ -434,6 +435,6 @@ func (o *Outbox) Expand(ctx context.Context, c storage.Campaign) (int, error) {
 	if err := o.db.MarkExpanded(ctx, c.ID); err != nil {
 		return total, err
 	}
-	o.log.Info("campaign expanded", "campaign", c.ID, "recipients", total)
+	o.log.Info("campaign expanded", "campaign", c.ID, "recipients", total, "seconds", time.Since(start).Round(time.Millisecond).Seconds())
 	return total, nil
 }

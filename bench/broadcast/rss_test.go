@@ -3,6 +3,7 @@ package broadcast_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -113,6 +114,22 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// expansionSeconds returns how long serve took to expand campaign id, from
+// its log ("campaign expanded" with seconds), or false if it has not said.
+func (l *lockedBuffer) expansionSeconds(id int64) (float64, bool) {
+	for _, line := range strings.Split(l.String(), "\n") {
+		var rec struct {
+			Msg      string  `json:"msg"`
+			Campaign int64   `json:"campaign"`
+			Seconds  float64 `json:"seconds"`
+		}
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "campaign expanded" && rec.Campaign == id {
+			return rec.Seconds, true
+		}
+	}
+	return 0, false
+}
+
 // server is one deputybot serve process.
 type server struct {
 	cmd  *exec.Cmd
@@ -218,7 +235,7 @@ func (r *rig) serve(rate float64) *server {
 		"DEPUTYBOT_WECHAT_TOKEN=" + token, "DEPUTYBOT_WECHAT_ENCODING_AES_KEY=" + aesKey,
 		"DEPUTYBOT_WECHAT_API_BASE=" + r.simBase, fmt.Sprintf("DEPUTYBOT_HTTP_ADDR=127.0.0.1:%d", port),
 		fmt.Sprintf("DEPUTYBOT_DELIVERY_RATE_PER_SECOND=%g", rate), fmt.Sprintf("DEPUTYBOT_DELIVERY_DAILY_QUOTA=%d", 2*r.n),
-		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=warn",
+		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=info", "DEPUTYBOT_LOG_FORMAT=json",
 		"DEPUTYBOT_DELIVERY_CONCURRENCY=" + strconv.Itoa(envInt("BENCH_CONCURRENCY", 16)),
 	}
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
@@ -397,13 +414,23 @@ func broadcastRSS(b *testing.B, d storage.Dialect, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	expand := got.ExpandedAt.Time.Sub(t0)
+	created := got.ExpandedAt.Time.Sub(t0)
+	expand, ok := s.out.expansionSeconds(c.ID)
+	if !ok {
+		b.Fatalf("serve did not log the expansion of campaign %d:\n%s", c.ID, s.out.String())
+	}
 	dispatch := marks[10].Sub(marks[0])
-	b.Logf("%s: %d messages; expanded %s after the campaign was created (serve polls every second), "+
+	b.Logf("%s: %d messages; serve expanded the campaign in %.3fs, done %s after it was created (serve polls every second), "+
 		"first message %s after, last %s after; serve's VmHWM %d MB before the campaign, %d MB after; VmRSS at the end %d MB; "+
-		"CPU %.1f s", d, n, expand.Round(time.Millisecond), marks[0].Sub(t0).Round(time.Millisecond),
+		"CPU %.1f s", d, n, expand, created.Round(time.Millisecond), marks[0].Sub(t0).Round(time.Millisecond),
 		marks[10].Sub(t0).Round(time.Millisecond), idleHWM>>10, hwm>>10, rss>>10, cpuEnd-cpu0)
-	b.ReportMetric(expand.Seconds(), "expand-s")
+	tenths := make([]string, 10)
+	for i := range tenths {
+		tenths[i] = marks[i+1].Sub(marks[i]).Round(10 * time.Millisecond).String()
+	}
+	b.Logf("%s: each tenth of the messages took %s", d, strings.Join(tenths, " "))
+	b.ReportMetric(expand, "expand-s")
+	b.ReportMetric(created.Seconds(), "created-to-expanded-s")
 	b.ReportMetric(float64(n)/dispatch.Seconds(), "msgs/s")
 	b.ReportMetric((cpuEnd-cpu0)/float64(n)*1000, "cpu-s/1k")
 	b.ReportMetric(float64(hwm)/1024, "peak-rss-MB")
