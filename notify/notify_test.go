@@ -393,6 +393,20 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		if counts[storage.DeliveryHeld] == 0 || counts[storage.DeliveryFailed] < 5 {
 			t.Fatalf("after self-pause %v", counts)
 		}
+
+		// Staff mend the cause and resume: the campaign sends the rest,
+		// although its failure ratio stays above the threshold, and pauses
+		// again only on a new failure.
+		r.sim.ClearFaults()
+		if err := r.out.Resume(ctx, bad.ID); err != nil {
+			t.Fatal(err)
+		}
+		r.drain(t)
+		got, _ = db.GetCampaign(ctx, bad.ID)
+		after, _ := db.CampaignCounts(ctx, bad.ID)
+		if got.Status != storage.CampaignDone || after[storage.DeliverySent]+after[storage.DeliveryDelivered] != counts[storage.DeliveryHeld] {
+			t.Fatalf("after resume: campaign %s %q, counts %v (held before %d)", got.Status, got.Reason, after, counts[storage.DeliveryHeld])
+		}
 	})
 }
 
