@@ -189,3 +189,97 @@ func TestMeetingsListRSVPTablesAndAttendance(t *testing.T) {
 		}
 	})
 }
+
+// An expansion in several batches writes one delivery per deputy of the
+// audience, as skipReason decides, and leaves an announced survey's ask
+// with the reachable deputies only; expanding again reopens no answered ask.
+func TestAnExpansionInBatchesWritesDeliveriesAndAsks(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		var reachable []int64
+		for i := range 11 {
+			d := storage.Deputy{Name: fmt.Sprintf("扩展%02d", i), Delegation: "济南市代表团", Level: storage.LevelProvincial,
+				Phone: fmt.Sprintf("1370000%04d", i)}
+			if err := db.CreateDeputy(ctx, &d); err != nil {
+				t.Fatal(err)
+			}
+			openid := fmt.Sprintf("o-expand-%d", i)
+			switch i % 4 {
+			case 0: // not bound
+				continue
+			case 1: // bound, then unfollowed
+				if err := db.BindDeputy(ctx, d.ID, openid); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.RecordFollow(ctx, openid, false); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			case 2: // bound, term ended
+				if err := db.BindDeputy(ctx, d.ID, openid); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.SQL().ExecContext(ctx, `UPDATE deputies SET status = ? WHERE id = ?`, storage.StatusEnded, d.ID); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			if err := db.BindDeputy(ctx, d.ID, openid); err != nil {
+				t.Fatal(err)
+			}
+			reachable = append(reachable, d.ID)
+		}
+		n := storage.Notice{Kind: "general_notice", Title: "问卷：代表履职情况", Body: "正文", Fields: map[string]string{}}
+		c := storage.Campaign{Audience: storage.Audience{All: true}}
+		if err := db.CreateCampaign(ctx, &n, &c); err != nil {
+			t.Fatal(err)
+		}
+		ask := storage.Ask{Flow: "survey", RefID: 4242, Title: n.Title}
+		expand := func() {
+			after := int64(0)
+			for {
+				last, k, err := db.ExpandBatch(ctx, c, fmt.Sprintf("c%d", c.ID), false, after, 3, ask)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if k == 0 {
+					return
+				}
+				if k > 3 || last <= after {
+					t.Fatalf("a batch of %d after %d ended at %d", k, after, last)
+				}
+				after = last
+			}
+		}
+		expand()
+		counts, err := db.CampaignCounts(ctx, c.ID)
+		if err != nil || counts[storage.DeliveryQueued] != len(reachable) || counts[storage.DeliverySkipped] != 11-len(reachable) {
+			t.Fatalf("counts %v (%v), want %d queued and %d skipped", counts, err, len(reachable), 11-len(reachable))
+		}
+		dls, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID, Status: storage.DeliverySkipped})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reasons := map[string]int{}
+		for _, d := range dls {
+			reasons[d.Reason]++
+		}
+		if reasons["未绑定微信"] != 3 || reasons["已取消关注"] != 3 || reasons["代表资格已终止"] != 3 {
+			t.Fatalf("skip reasons %v", reasons)
+		}
+		var asks int
+		if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM pending_asks WHERE ref_id = 4242`).Scan(&asks); err != nil || asks != len(reachable) {
+			t.Fatalf("%d asks (%v), want one per reachable deputy (%d)", asks, err, len(reachable))
+		}
+		if err := db.CloseAsk(ctx, reachable[0], "survey", 4242); err != nil {
+			t.Fatal(err)
+		}
+		expand()
+		if open, err := db.OpenAsks(ctx, reachable[0]); err != nil || len(open) != 0 {
+			t.Fatalf("expanding again reopened an answered ask: %+v %v", open, err)
+		}
+		if counts2, _ := db.CampaignCounts(ctx, c.ID); counts2[storage.DeliveryQueued] != len(reachable) {
+			t.Fatalf("expanding again changed the deliveries: %v", counts2)
+		}
+	})
+}

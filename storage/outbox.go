@@ -309,51 +309,45 @@ func (db *DB) ExpandBatch(ctx context.Context, c Campaign, source string, urgent
 	if err != nil {
 		return 0, 0, err
 	}
-	var rows []struct {
-		ID        int64          `db:"id"`
-		OpenID    sql.NullString `db:"openid"`
-		Status    string         `db:"status"`
-		Following sql.NullBool   `db:"following"`
+	// The batch is the audience's next limit deputies; its rows are written
+	// by the database from the deputies table, without a trip through here.
+	var batch struct {
+		N    int           `db:"n"`
+		Last sql.NullInt64 `db:"last"`
 	}
-	err = db.w.SelectContext(ctx, &rows, `SELECT d.id, d.openid, d.status, f.following FROM deputies d
-		LEFT JOIN followers f ON f.openid = d.openid WHERE `+where+` AND d.id > ? ORDER BY d.id LIMIT ?`,
-		append(args, afterID, limit)...)
+	err = db.w.GetContext(ctx, &batch, `SELECT COUNT(*) AS n, MAX(id) AS last FROM
+		(SELECT d.id FROM deputies d WHERE `+where+` AND d.id > ? ORDER BY d.id LIMIT ?) b`,
+		append(args[:len(args):len(args)], afterID, limit)...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: expand campaign %d: %w", c.ID, err)
 	}
-	if len(rows) == 0 {
+	if batch.N == 0 {
 		return afterID, 0, nil
 	}
 	now := db.now().UTC()
-	var q strings.Builder
-	q.WriteString(db.insertIgnore() + ` INTO deliveries (source, campaign_id, notice_id, deputy_id, openid, status, urgent,
-		reason, next_at, created_at) VALUES `)
-	vals := make([]any, 0, len(rows)*10)
-	for i, r := range rows {
-		status, reason := skipReason(r.Status, r.OpenID.Valid, r.Following)
-		if i > 0 {
-			q.WriteString(",")
-		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		vals = append(vals, source, c.ID, c.NoticeID, r.ID, r.OpenID.String, status, urgent, reason, now, now)
-	}
-	if _, err := db.w.ExecContext(ctx, q.String(), vals...); err != nil {
+	from := ` FROM deputies d LEFT JOIN followers f ON f.openid = d.openid WHERE ` + where + ` AND d.id > ? AND d.id <= ?`
+	fromArgs := append(args[:len(args):len(args)], afterID, batch.Last.Int64)
+	q := db.insertIgnore() + ` INTO deliveries (source, campaign_id, notice_id, deputy_id, openid, status, urgent,
+		reason, next_at, created_at) SELECT ?, ?, ?, d.id, COALESCE(d.openid, ''), ` + reachCase + `, ?, ` + reachCase + `, ?, ?` + from
+	vals := append([]any{source, c.ID, c.NoticeID}, reachArgs(true)...)
+	vals = append(vals, urgent)
+	vals = append(vals, reachArgs(false)...)
+	vals = append(append(vals, now, now), fromArgs...)
+	if _, err := db.w.ExecContext(ctx, q, vals...); err != nil {
 		return 0, 0, fmt.Errorf("storage: expand campaign %d: %w", c.ID, err)
 	}
 	for _, a := range ask {
-		for _, r := range rows {
-			if status, _ := skipReason(r.Status, r.OpenID.Valid, r.Following); status != DeliveryQueued {
-				continue
-			}
-			// INSERT IGNORE, not addPendingAsk: a re-expansion after a crash
-			// must not reopen an ask the deputy has answered since.
-			if _, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO pending_asks (deputy_id, flow, ref_id, title, created_at)
-				VALUES (?, ?, ?, ?, ?)`, r.ID, a.Flow, a.RefID, a.Title, now); err != nil {
-				return 0, 0, fmt.Errorf("storage: expansion ask: %w", err)
-			}
+		// INSERT IGNORE, not addPendingAsk: a re-expansion after a crash
+		// must not reopen an ask the deputy has answered since.
+		q := db.insertIgnore() + ` INTO pending_asks (deputy_id, flow, ref_id, title, created_at)
+			SELECT d.id, ?, ?, ?, ?` + from + ` AND ` + reachCase + ` = ?`
+		vals := append([]any{a.Flow, a.RefID, a.Title, now}, fromArgs...)
+		vals = append(append(vals, reachArgs(true)...), DeliveryQueued)
+		if _, err := db.w.ExecContext(ctx, q, vals...); err != nil {
+			return 0, 0, fmt.Errorf("storage: expansion ask: %w", err)
 		}
 	}
-	return rows[len(rows)-1].ID, len(rows), nil
+	return batch.Last.Int64, batch.N, nil
 }
 
 // MarkExpanded records that a campaign's audience has been written.
