@@ -39,6 +39,7 @@ type Router struct {
 	touched sync.Map // openid -> when this instance last recorded a message
 	helps   sync.Map // deputy name -> renderedHelp
 	reports batcher[storage.TemplateStatus, struct{}]
+	states  batcher[string, storage.ChatState] // the quick path's reads
 }
 
 // NewRouter returns a router with the engine and every deputy flow.
@@ -55,6 +56,9 @@ func (r *Router) now() time.Time {
 	}
 	return time.Now()
 }
+
+// maxStateBatch bounds the quick path's reads answered by one query.
+const maxStateBatch = 256
 
 // maxReportBatch bounds one batch of template reports (one UPDATE's IN list).
 const maxReportBatch = 500
@@ -112,7 +116,7 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if !isHelpWord(normalizeWord(text)) {
 		return "", FullPath, nil
 	}
-	st, err := r.DB.GetChatState(ctx, openid)
+	st, err := r.states.do(ctx, openid, maxStateBatch, r.DB.GetChatStates)
 	if err != nil || st.InConversation || st.DeputyName == "" {
 		// A flow under way may read the word as its own; someone who is
 		// not a bound deputy may be a committee member with their own help.

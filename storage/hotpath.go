@@ -40,6 +40,47 @@ func (db *DB) GetChatState(ctx context.Context, openid string) (ChatState, error
 	return ChatState{InConversation: row.Conversations > 0, DeputyName: row.Name.String}, nil
 }
 
+// GetChatStates returns the ChatState of each openid, in order, with one
+// query for all: the callbacks that arrive while one read is under way
+// share the next.
+func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]ChatState, error) {
+	if len(openids) == 1 {
+		st, err := db.GetChatState(ctx, openids[0])
+		if err != nil {
+			return nil, err
+		}
+		return []ChatState{st}, nil
+	}
+	q, args, err := sqlx.In(`SELECT 1 AS conversation, openid, '' AS name FROM conversations WHERE openid IN (?)
+		UNION ALL SELECT 0, openid, name FROM deputies WHERE openid IN (?)`, openids, openids)
+	if err != nil {
+		return nil, fmt.Errorf("storage: chat states: %w", err)
+	}
+	var rows []struct {
+		Conversation bool   `db:"conversation"`
+		OpenID       string `db:"openid"`
+		Name         string `db:"name"`
+	}
+	if err := db.r.SelectContext(ctx, &rows, db.r.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("storage: chat states: %w", err)
+	}
+	byOpenID := make(map[string]ChatState, len(openids))
+	for _, r := range rows {
+		st := byOpenID[r.OpenID]
+		if r.Conversation {
+			st.InConversation = true
+		} else {
+			st.DeputyName = r.Name
+		}
+		byOpenID[r.OpenID] = st
+	}
+	out := make([]ChatState, len(openids))
+	for i, o := range openids {
+		out[i] = byOpenID[o]
+	}
+	return out, nil
+}
+
 // chatStateStmt returns GetChatState's query prepared, on SQLite, where
 // compiling it each time was half its cost; nil elsewhere (MySQL's
 // interpolated query is one round trip already) or when it cannot be

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -253,6 +254,25 @@ func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
 		}
 		if st, err = db.GetChatState(ctx, "o-chat"); err != nil || st.DeputyName != "王小明" || !st.InConversation {
 			t.Fatalf("bound, in a conversation: %+v %v", st, err)
+		}
+
+		// Several at once, in order, an openid twice.
+		d2 := storage.Deputy{Name: "李华", Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: "13900001112"}
+		if err := db.CreateDeputy(ctx, &d2); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.BindDeputy(ctx, d2.ID, "o-chat-2"); err != nil {
+			t.Fatal(err)
+		}
+		c2 := storage.Conversation{OpenID: "o-stranger", Flow: "bind", Step: "name", ExpiresAt: time.Now().Add(time.Hour)}
+		if err := db.SaveConversation(ctx, &c2); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GetChatStates(ctx, []string{"o-chat-2", "o-nobody", "o-chat", "o-stranger", "o-chat-2"})
+		want := []storage.ChatState{{DeputyName: "李华"}, {}, {DeputyName: "王小明", InConversation: true},
+			{InConversation: true}, {DeputyName: "李华"}}
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("GetChatStates = %+v (%v), want %+v", got, err, want)
 		}
 	})
 }
