@@ -20,7 +20,8 @@ const rounds = 4
 // side over HTTP, to deputybot's full /wechat stack (verify, decrypt, the
 // router: one read of conversation and deputy, the follower touch at most
 // once a minute, the dedupe record written with the reply in one
-// statement, encrypted reply) and to a minimal reference handler (verify, decrypt, one INSERT IGNORE,
+// statement — reads and writes shared with the callbacks arriving at the
+// same time — encrypted reply) and to a minimal reference handler (verify, decrypt, one INSERT IGNORE,
 // "success") on the same database, in alternating rounds. b.N is the
 // number of requests each handler gets per client count.
 //
