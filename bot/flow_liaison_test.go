@@ -218,3 +218,41 @@ func TestALeaderLogsAnActivityInTheirUnitByChat(t *testing.T) {
 		}
 	})
 }
+
+// A deputy who is also a committee member, or a leader linked to an
+// electoral unit, finds their 双联系 words in the help; others do not.
+func TestTheHelpListsTheLiaisonWordsOfMembersAndLeaders(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, rigOptions{mode: wechatsim.ModeSafe})
+		ctx := context.Background()
+		svc := core.NewLiaison(db)
+		plain := boundDeputy(t, r, "周普通", "13800000021", "o-help-plain")
+		member := boundDeputy(t, r, "吴委员", "13800000022", "o-help-member")
+		leader := boundDeputy(t, r, "郑省长", "13800000023", "o-help-leader")
+		m := core.CommitteeMember{Name: "吴委员"}
+		if err := svc.CreateMember(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.SetMemberDeputy(ctx, m.ID, member.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.CreateLeader(ctx, leader.ID, "", "副省长"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			d              storage.Deputy
+			member, leader bool
+		}{{plain, false, false}, {member, true, false}, {leader, false, true}} {
+			// Twice: the first answer is rendered, the second cached.
+			for range 2 {
+				got := chat(t, r.sim.User(c.d.OpenID), "帮助")[0]
+				if !strings.HasPrefix(got, c.d.Name+"代表，您好！") || !strings.Contains(got, "我的会议") {
+					t.Fatalf("%s: help %q", c.d.Name, got)
+				}
+				if strings.Contains(got, "联系登记") != c.member || strings.Contains(got, "选区活动登记") != c.leader {
+					t.Fatalf("%s (member %v, leader %v): help %q", c.d.Name, c.member, c.leader, got)
+				}
+			}
+		}
+	})
+}

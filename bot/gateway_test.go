@@ -329,8 +329,12 @@ func TestASlowAnswerArrivesAsACustomerMessage(t *testing.T) {
 	close(slow.release)
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	m, err := r.sim.WaitFor(wctx, "o-slow", func(m wechatsim.Message) bool { return m.Kind == wechatsim.KindCustom })
-	if err != nil || m.Text != "迟到的回复" {
+	// With a 50 ms deadline a loaded machine can make the welcome late too
+	// (it then also arrives as a customer message): wait for this answer.
+	m, err := r.sim.WaitFor(wctx, "o-slow", func(m wechatsim.Message) bool {
+		return m.Kind == wechatsim.KindCustom && m.Text == "迟到的回复"
+	})
+	if err != nil {
 		t.Fatalf("customer message %+v %v", m, err)
 	}
 	// A late re-delivery of the same message does not repeat the answer.

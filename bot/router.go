@@ -37,7 +37,7 @@ type Router struct {
 	Engine      *Engine          // runs every flow but binding
 
 	touched sync.Map // openid -> when this instance last recorded a message
-	helps   sync.Map // deputy name -> renderedHelp
+	helps   sync.Map // helpKey -> renderedHelp
 	reports batcher[storage.TemplateStatus, struct{}]
 	states  batcher[string, storage.ChatState] // the quick path's reads
 }
@@ -125,7 +125,7 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if err := r.touch(ctx, openid); err != nil {
 		return "", FullPath, err
 	}
-	text, err = r.helpText(st.DeputyName)
+	text, err = r.helpText(st)
 	return text, Answered, err
 }
 
@@ -372,23 +372,31 @@ func (r *Router) help(ctx context.Context, openid string) (string, error) {
 		// Help without the greeting rather than no help.
 		st = storage.ChatState{}
 	}
-	return r.helpText(st.DeputyName)
+	return r.helpText(st)
 }
 
-// helpText renders the help text for a deputy called name ("" when
-// unbound), once per name: it is the most frequent answer, and the texts
-// never change while the router runs.
-func (r *Router) helpText(name string) (string, error) {
-	if v, ok := r.helps.Load(name); ok {
+// helpText renders the help text for the deputy st names ("" when
+// unbound), with the 双联系 words when they are a member or a leader, once
+// per deputy: it is the most frequent answer, and the texts never change
+// while the router runs.
+func (r *Router) helpText(st storage.ChatState) (string, error) {
+	key := helpKey{st.DeputyName, st.Member, st.Leader}
+	if v, ok := r.helps.Load(key); ok {
 		if h := v.(renderedHelp); h.texts == r.Texts {
 			return h.text, nil
 		}
 	}
-	text, err := r.say("help", map[string]any{"Name": name})
+	text, err := r.say("help", map[string]any{"Name": st.DeputyName, "Member": st.Member, "Leader": st.Leader})
 	if err == nil {
-		r.helps.Store(name, renderedHelp{r.Texts, text})
+		r.helps.Store(key, renderedHelp{r.Texts, text})
 	}
 	return text, err
+}
+
+// helpKey is what a help text depends on.
+type helpKey struct {
+	name           string
+	member, leader bool
 }
 
 // renderedHelp is a cached help text and the texts it came from.

@@ -16,28 +16,35 @@ import (
 type ChatState struct {
 	InConversation bool
 	DeputyName     string // "" when no deputy is bound to the openid
+	Member         bool   // the deputy is also a committee member (双联系)
+	Leader         bool   // the deputy is a leader linked to an electoral unit
 }
 
 const chatStateQuery = `SELECT
 	(SELECT COUNT(*) FROM conversations WHERE openid = ?) AS conversations,
-	(SELECT name FROM deputies WHERE openid = ?) AS name`
+	(SELECT name FROM deputies WHERE openid = ?) AS name,
+	(SELECT COUNT(*) FROM member_bindings b JOIN deputies d ON d.id = b.deputy_id WHERE d.openid = ?) AS member,
+	(SELECT COUNT(*) FROM liaison_leaders l JOIN deputies d ON d.id = l.deputy_id WHERE d.openid = ?) AS leader`
 
 // GetChatState returns openid's ChatState with one query.
 func (db *DB) GetChatState(ctx context.Context, openid string) (ChatState, error) {
 	var row struct {
 		Conversations int            `db:"conversations"`
 		Name          sql.NullString `db:"name"`
+		Member        int            `db:"member"`
+		Leader        int            `db:"leader"`
 	}
 	var err error
 	if stmt := db.chatStateStmt(); stmt != nil {
-		err = stmt.GetContext(ctx, &row, openid, openid)
+		err = stmt.GetContext(ctx, &row, openid, openid, openid, openid)
 	} else {
-		err = db.r.GetContext(ctx, &row, chatStateQuery, openid, openid)
+		err = db.r.GetContext(ctx, &row, chatStateQuery, openid, openid, openid, openid)
 	}
 	if err != nil {
 		return ChatState{}, fmt.Errorf("storage: chat state: %w", err)
 	}
-	return ChatState{InConversation: row.Conversations > 0, DeputyName: row.Name.String}, nil
+	return ChatState{InConversation: row.Conversations > 0, DeputyName: row.Name.String,
+		Member: row.Member > 0, Leader: row.Leader > 0}, nil
 }
 
 // GetChatStates returns the ChatState of each openid, in order, with one
@@ -51,8 +58,12 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]ChatState,
 		}
 		return []ChatState{st}, nil
 	}
-	q, args, err := sqlx.In(`SELECT 1 AS conversation, openid, '' AS name FROM conversations WHERE openid IN (?)
-		UNION ALL SELECT 0, openid, name FROM deputies WHERE openid IN (?)`, openids, openids)
+	q, args, err := sqlx.In(`SELECT 1 AS conversation, openid, '' AS name, 0 AS member, 0 AS leader
+		FROM conversations WHERE openid IN (?)
+		UNION ALL SELECT 0, d.openid, d.name,
+			(SELECT COUNT(*) FROM member_bindings b WHERE b.deputy_id = d.id),
+			(SELECT COUNT(*) FROM liaison_leaders l WHERE l.deputy_id = d.id)
+		FROM deputies d WHERE d.openid IN (?)`, openids, openids)
 	if err != nil {
 		return nil, fmt.Errorf("storage: chat states: %w", err)
 	}
@@ -60,6 +71,8 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]ChatState,
 		Conversation bool   `db:"conversation"`
 		OpenID       string `db:"openid"`
 		Name         string `db:"name"`
+		Member       int    `db:"member"`
+		Leader       int    `db:"leader"`
 	}
 	if err := db.r.SelectContext(ctx, &rows, db.r.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("storage: chat states: %w", err)
@@ -70,7 +83,7 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]ChatState,
 		if r.Conversation {
 			st.InConversation = true
 		} else {
-			st.DeputyName = r.Name
+			st.DeputyName, st.Member, st.Leader = r.Name, r.Member > 0, r.Leader > 0
 		}
 		byOpenID[r.OpenID] = st
 	}

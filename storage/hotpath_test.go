@@ -268,9 +268,27 @@ func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
 		if err := db.SaveConversation(ctx, &c2); err != nil {
 			t.Fatal(err)
 		}
+		// 李华 is also a committee member, 王小明 a leader linked to his unit.
+		m := storage.CommitteeMember{Name: "李华"}
+		if err := db.CreateCommitteeMember(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetMemberDeputy(ctx, m.ID, d2.ID); err != nil {
+			t.Fatal(err)
+		}
+		unit, err := db.DelegationID(ctx, "济南市代表团")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateLeader(ctx, &storage.LiaisonLeader{DeputyID: d.ID, DelegationID: unit, Title: "副省长"}); err != nil {
+			t.Fatal(err)
+		}
+		if st, err = db.GetChatState(ctx, "o-chat-2"); err != nil || !st.Member || st.Leader {
+			t.Fatalf("a deputy who is a member: %+v %v", st, err)
+		}
 		got, err := db.GetChatStates(ctx, []string{"o-chat-2", "o-nobody", "o-chat", "o-stranger", "o-chat-2"})
-		want := []storage.ChatState{{DeputyName: "李华"}, {}, {DeputyName: "王小明", InConversation: true},
-			{InConversation: true}, {DeputyName: "李华"}}
+		want := []storage.ChatState{{DeputyName: "李华", Member: true}, {}, {DeputyName: "王小明", InConversation: true, Leader: true},
+			{InConversation: true}, {DeputyName: "李华", Member: true}}
 		if err != nil || !slices.Equal(got, want) {
 			t.Fatalf("GetChatStates = %+v (%v), want %+v", got, err, want)
 		}
