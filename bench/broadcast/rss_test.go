@@ -429,9 +429,18 @@ func broadcastRSS(b *testing.B, d storage.Dialect, n int) {
 		tenths[i] = marks[i+1].Sub(marks[i]).Round(10 * time.Millisecond).String()
 	}
 	b.Logf("%s: each tenth of the messages took %s", d, strings.Join(tenths, " "))
+	// The reference, on the same database and simulator with serve stopped.
+	s.stop()
+	refExpand, refDispatch := r.referenceBroadcast(got.NoticeID, envInt("BENCH_CONCURRENCY", 16))
+	rate, refRate := float64(n)/dispatch.Seconds(), float64(n)/refDispatch.Seconds()
+	b.Logf("%s: reference: expanded in %.3fs, sent at %.0f msg/s; deputybot/reference: expansion %.2f, dispatch rate %.2f",
+		d, refExpand.Seconds(), refRate, expand/refExpand.Seconds(), rate/refRate)
 	b.ReportMetric(expand, "expand-s")
 	b.ReportMetric(created.Seconds(), "created-to-expanded-s")
-	b.ReportMetric(float64(n)/dispatch.Seconds(), "msgs/s")
+	b.ReportMetric(rate, "msgs/s")
+	b.ReportMetric(refExpand.Seconds(), "ref-expand-s")
+	b.ReportMetric(refRate, "ref-msgs/s")
+	b.ReportMetric(rate/refRate, "rate-ratio")
 	b.ReportMetric((cpuEnd-cpu0)/float64(n)*1000, "cpu-s/1k")
 	b.ReportMetric(float64(hwm)/1024, "peak-rss-MB")
 }
