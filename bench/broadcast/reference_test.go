@@ -19,7 +19,7 @@ const referenceStatus = "ref-queued"
 // referenceBroadcast is the least a broadcast can do, on the same database
 // and simulated WeChat as serve's run, in the benchmark's own process after
 // serve has stopped. Expansion: one INSERT … SELECT writing every bound
-// deputy's delivery row. Dispatch: claim 200 rows at a time by id, send
+// deputy's delivery row. Dispatch: take 200 rows at a time in deputy order, send
 // them with concurrency requests in flight (the template payload serve
 // sends, with a client_msg_id) and record each claim with one UPDATE of
 // status and msgid. No rate limiter, quota, lease, retry, customer-message
@@ -90,7 +90,7 @@ func (r *rig) referenceBroadcast(noticeID int64, concurrency int) (expand, dispa
 			r.b.Fatal(err)
 		}
 		sent += len(rows)
-		after = rows[len(rows)-1].ID
+		after = rows[len(rows)-1].DeputyID
 	}
 	dispatch = time.Since(t1)
 	if sent != r.n {
@@ -100,15 +100,16 @@ func (r *rig) referenceBroadcast(noticeID int64, concurrency int) (expand, dispa
 }
 
 type referenceRow struct {
-	ID     int64
-	OpenID string
+	ID, DeputyID int64
+	OpenID       string
 }
 
-// referenceClaim reads the next 200 of the reference's rows after id after.
+// referenceClaim reads the reference's next 200 rows, those of the
+// deputies after the deputy id after (a range of its unique index).
 func (r *rig) referenceClaim(ctx context.Context, after int64) []referenceRow {
 	r.b.Helper()
-	rs, err := r.db.SQL().QueryContext(ctx, `SELECT id, openid FROM deliveries
-		WHERE source = 'ref' AND status = ? AND id > ? ORDER BY id LIMIT 200`, referenceStatus, after)
+	rs, err := r.db.SQL().QueryContext(ctx, `SELECT id, deputy_id, openid FROM deliveries
+		WHERE source = 'ref' AND deputy_id > ? ORDER BY deputy_id LIMIT 200`, after)
 	if err != nil {
 		r.b.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func (r *rig) referenceClaim(ctx context.Context, after int64) []referenceRow {
 	var out []referenceRow
 	for rs.Next() {
 		var rw referenceRow
-		if err := rs.Scan(&rw.ID, &rw.OpenID); err != nil {
+		if err := rs.Scan(&rw.ID, &rw.DeputyID, &rw.OpenID); err != nil {
 			r.b.Fatal(err)
 		}
 		out = append(out, rw)
