@@ -229,13 +229,7 @@ func TestTheHelpListsTheLiaisonWordsOfMembersAndLeaders(t *testing.T) {
 		plain := boundDeputy(t, r, "周普通", "13800000021", "o-help-plain")
 		member := boundDeputy(t, r, "吴委员", "13800000022", "o-help-member")
 		leader := boundDeputy(t, r, "郑省长", "13800000023", "o-help-leader")
-		m := core.CommitteeMember{Name: "吴委员"}
-		if err := svc.CreateMember(ctx, &m); err != nil {
-			t.Fatal(err)
-		}
-		if err := svc.SetMemberDeputy(ctx, m.ID, member.ID); err != nil {
-			t.Fatal(err)
-		}
+		liaisonMember(t, db, "吴委员", "吴联系代表", member.ID)
 		if _, err := svc.CreateLeader(ctx, leader.ID, "", "副省长"); err != nil {
 			t.Fatal(err)
 		}
