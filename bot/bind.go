@@ -2,12 +2,11 @@ package bot
 
 import (
 	"context"
+	"deputybot/model"
 	"encoding/json"
 	"errors"
 	"strings"
 	"time"
-
-	"deputybot/storage"
 )
 
 const flowBind = "bind"
@@ -29,7 +28,7 @@ func bindLockKey(openid string) string { return "bindlock:" + openid }
 func (r *Router) startBind(ctx context.Context, openid string) (string, error) {
 	if d, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil {
 		return r.say("bind.already", map[string]any{"Name": d.Name})
-	} else if !errors.Is(err, storage.ErrNotFound) {
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return "", err
 	}
 	if m, err := r.DB.MemberByOpenID(ctx, openid); err == nil {
@@ -41,7 +40,7 @@ func (r *Router) startBind(ctx context.Context, openid string) (string, error) {
 		}
 		return r.say("bind.locked", map[string]any{"Until": until})
 	}
-	c := storage.Conversation{OpenID: openid, Flow: flowBind, Step: "name", ExpiresAt: r.now().Add(r.idle())}
+	c := model.Conversation{OpenID: openid, Flow: flowBind, Step: "name", ExpiresAt: r.now().Add(r.idle())}
 	if old, err := r.DB.GetConversation(ctx, openid); err == nil {
 		c.Version = old.Version
 	}
@@ -60,7 +59,7 @@ func (r *Router) idle() time.Duration {
 
 func (r *Router) bindLocked(ctx context.Context, openid string) (string, bool, error) {
 	v, err := r.DB.KVGet(ctx, bindLockKey(openid))
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return "", false, nil
 	}
 	if err != nil {
@@ -75,7 +74,7 @@ func (r *Router) bindLocked(ctx context.Context, openid string) (string, bool, e
 }
 
 // bindStep takes the deputy's answer to the current binding question.
-func (r *Router) bindStep(ctx context.Context, c storage.Conversation, text string) (string, error) {
+func (r *Router) bindStep(ctx context.Context, c model.Conversation, text string) (string, error) {
 	var data bindData
 	_ = json.Unmarshal([]byte(c.Data), &data)
 	c.ExpiresAt = r.now().Add(r.idle())
@@ -128,7 +127,7 @@ func asciiDigits(s string) string {
 	return b.String()
 }
 
-func (r *Router) tryBind(ctx context.Context, c storage.Conversation, name, digits string) (string, error) {
+func (r *Router) tryBind(ctx context.Context, c model.Conversation, name, digits string) (string, error) {
 	openid := c.OpenID
 	candidates, err := r.bindCandidates(ctx, name, digits)
 	if err != nil {
@@ -151,14 +150,14 @@ func (r *Router) tryBind(ctx context.Context, c storage.Conversation, name, digi
 		return "", err
 	}
 	switch {
-	case d.Status == storage.StatusEnded:
+	case d.Status == model.StatusEnded:
 		return r.say("bind.terminated", nil)
 	case d.OpenID == openid:
 		return r.say("bind.already", map[string]any{"Name": d.Name})
 	case d.OpenID != "":
 		return r.say("bind.taken", nil)
 	}
-	if err := r.DB.BindDeputy(ctx, d.ID, openid); errors.Is(err, storage.ErrAlreadyBound) {
+	if err := r.DB.BindDeputy(ctx, d.ID, openid); errors.Is(err, model.ErrAlreadyBound) {
 		if other, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil {
 			return r.say("bind.already", map[string]any{"Name": other.Name})
 		}
@@ -172,12 +171,12 @@ func (r *Router) tryBind(ctx context.Context, c storage.Conversation, name, digi
 
 // bindCandidates returns the deputies called name whose phone ends in the
 // 4 digits, or whose unexpired binding code is the 6 digits.
-func (r *Router) bindCandidates(ctx context.Context, name, digits string) ([]storage.Deputy, error) {
+func (r *Router) bindCandidates(ctx context.Context, name, digits string) ([]model.Deputy, error) {
 	named, err := r.DB.FindDeputiesByName(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	var out []storage.Deputy
+	var out []model.Deputy
 	if len(digits) == 4 {
 		for _, d := range named {
 			if len(d.Phone) >= 4 && strings.HasSuffix(d.Phone, digits) {
@@ -200,7 +199,7 @@ func (r *Router) bindCandidates(ctx context.Context, name, digits string) ([]sto
 	return out, nil
 }
 
-func (r *Router) bindFailed(ctx context.Context, c storage.Conversation) (string, error) {
+func (r *Router) bindFailed(ctx context.Context, c model.Conversation) (string, error) {
 	openid := c.OpenID
 	if err := r.DB.AddBindFailure(ctx, openid); err != nil {
 		return "", err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -130,7 +131,7 @@ func TestAnIdleBindingTimesOut(t *testing.T) {
 	}
 }
 
-func mustFind(t *testing.T, db *storage.DB, name string) storage.Deputy {
+func mustFind(t *testing.T, db *storage.DB, name string) model.Deputy {
 	t.Helper()
 	ds, err := db.FindDeputiesByName(context.Background(), name)
 	if err != nil || len(ds) != 1 {

@@ -46,7 +46,7 @@ const DefaultAPIBase = "https://api.weixin.qq.com"
 
 // KV is the shared key-value store holding the access token; *storage.DB
 // implements it. KVGet reports a missing or expired key with an error
-// wrapping storage.ErrNotFound.
+// wrapping model.ErrNotFound.
 type KV interface {
 	KVGet(ctx context.Context, key string) (string, error)
 	KVSet(ctx context.Context, key, value string, ttl time.Duration) error

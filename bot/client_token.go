@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"deputybot/model"
 	"deputybot/obs"
-	"deputybot/storage"
 )
 
 // Access tokens come from /cgi-bin/stable_token and live in the shared KV
@@ -149,7 +149,7 @@ func (t *clientTokens) refresh(ctx context.Context, bad string) (string, error) 
 func (t *clientTokens) fromKV(ctx context.Context) string {
 	tok, err := t.kv.KVGet(ctx, t.key)
 	if err != nil {
-		if !errors.Is(err, storage.ErrNotFound) {
+		if !errors.Is(err, model.ErrNotFound) {
 			t.log.Warn("wechat: read cached access token", "err", err)
 		}
 		return ""

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/obs"
 	"deputybot/storage"
 	"deputybot/templates"
@@ -79,7 +80,7 @@ type Flow struct {
 // Session is a flow in progress: who, where, and the answers so far.
 type Session struct {
 	OpenID  string
-	Deputy  storage.Deputy
+	Deputy  model.Deputy
 	Flow    string
 	Step    string
 	Params  map[string]string
@@ -157,7 +158,7 @@ const maxAttempts = 5
 // Start begins flow for the deputy; a non-empty input is tried as the
 // answer to the first step (a reply to a push). intro, if not empty, is
 // put before the first prompt when the input did not answer it.
-func (e *Engine) Start(ctx context.Context, d storage.Deputy, openid, flow string, params map[string]string, input, intro string) (string, error) {
+func (e *Engine) Start(ctx context.Context, d model.Deputy, openid, flow string, params map[string]string, input, intro string) (string, error) {
 	f, ok := e.Flows[flow]
 	if !ok {
 		return "", fmt.Errorf("bot: unknown flow %q", flow)
@@ -200,7 +201,7 @@ func (e *Engine) Start(ctx context.Context, d storage.Deputy, openid, flow strin
 }
 
 // Resume makes a parked conversation active again and repeats its question.
-func (e *Engine) Resume(ctx context.Context, d storage.Deputy, c storage.Conversation) (string, error) {
+func (e *Engine) Resume(ctx context.Context, d model.Deputy, c model.Conversation) (string, error) {
 	f, ok := e.Flows[c.Flow]
 	if !ok {
 		return e.say("flow.nothing_parked", nil), nil
@@ -225,7 +226,7 @@ func (e *Engine) Resume(ctx context.Context, d storage.Deputy, c storage.Convers
 }
 
 // Title names a stored conversation's subject, for the deputy.
-func (e *Engine) Title(d storage.Deputy, c storage.Conversation) string {
+func (e *Engine) Title(d model.Deputy, c model.Conversation) string {
 	f, ok := e.Flows[c.Flow]
 	if !ok {
 		return c.Flow
@@ -234,16 +235,16 @@ func (e *Engine) Title(d storage.Deputy, c storage.Conversation) string {
 }
 
 // Continue takes the next message of an engine-run conversation.
-func (e *Engine) Continue(ctx context.Context, d storage.Deputy, c storage.Conversation, text string) (string, error) {
+func (e *Engine) Continue(ctx context.Context, d model.Deputy, c model.Conversation, text string) (string, error) {
 	for attempt := 0; ; attempt++ {
 		reply, err := e.continueOnce(ctx, d, c, text)
-		if !errors.Is(err, storage.ErrStale) || attempt == maxAttempts {
+		if !errors.Is(err, model.ErrStale) || attempt == maxAttempts {
 			return reply, err
 		}
 		// Another message of this user changed the conversation first:
 		// apply this one to the new state.
 		c, err = e.DB.GetConversation(ctx, c.OpenID)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			return "", errFlowGone
 		}
 		if err != nil {
@@ -259,7 +260,7 @@ func (e *Engine) Continue(ctx context.Context, d storage.Deputy, c storage.Conve
 // it handles the message afresh.
 var errFlowGone = errors.New("bot: the conversation ended meanwhile")
 
-func (e *Engine) load(d storage.Deputy, c storage.Conversation) *Session {
+func (e *Engine) load(d model.Deputy, c model.Conversation) *Session {
 	var data sessionData
 	_ = json.Unmarshal([]byte(c.Data), &data)
 	s := &Session{OpenID: c.OpenID, Deputy: d, Flow: c.Flow, Step: c.Step, Params: data.Params, Answers: data.Answers,
@@ -273,7 +274,7 @@ func (e *Engine) load(d storage.Deputy, c storage.Conversation) *Session {
 	return s
 }
 
-func (e *Engine) continueOnce(ctx context.Context, d storage.Deputy, c storage.Conversation, text string) (string, error) {
+func (e *Engine) continueOnce(ctx context.Context, d model.Deputy, c model.Conversation, text string) (string, error) {
 	f := e.Flows[c.Flow]
 	s := e.load(d, c)
 	steps, err := f.Steps(ctx, s)
@@ -450,7 +451,7 @@ func (e *Engine) finish(ctx context.Context, f *Flow, s *Session) (string, error
 			return "", err
 		}
 		if !ok {
-			return "", storage.ErrStale
+			return "", model.ErrStale
 		}
 	}
 	reply, err := f.Finish(ctx, s)
@@ -481,7 +482,7 @@ func (e *Engine) touch(ctx context.Context, s *Session) error { return e.save(ct
 
 func (e *Engine) save(ctx context.Context, s *Session) error {
 	data, _ := json.Marshal(sessionData{Params: s.Params, Answers: s.Answers, History: s.History, LastAt: s.LastAt})
-	c := storage.Conversation{OpenID: s.OpenID, Flow: s.Flow, Step: s.Step, Data: string(data), Misses: s.Misses,
+	c := model.Conversation{OpenID: s.OpenID, Flow: s.Flow, Step: s.Step, Data: string(data), Misses: s.Misses,
 		Version: s.version, ExpiresAt: s.Now.Add(e.idle())}
 	if err := e.DB.SaveConversation(ctx, &c); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/templates"
@@ -28,7 +29,7 @@ func FuzzEngine(f *testing.F) {
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := NewRouter(db, templates.Default(), quiet, time.UTC, 0)
-	d := storage.Deputy{Name: "模糊测试", Level: storage.LevelProvincial, Phone: "13999990000"}
+	d := model.Deputy{Name: "模糊测试", Level: model.LevelProvincial, Phone: "13999990000"}
 	if err := db.CreateDeputy(ctx, &d); err != nil {
 		f.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func FuzzEngine(f *testing.F) {
 	if err := db.BindDeputy(ctx, d.ID, openid); err != nil {
 		f.Fatal(err)
 	}
-	m := storage.Meeting{Kind: "study", Title: "学习班", StartsAt: time.Now().Add(48 * time.Hour), RSVPDeadline: time.Now().Add(24 * time.Hour)}
+	m := model.Meeting{Kind: "study", Title: "学习班", StartsAt: time.Now().Add(48 * time.Hour), RSVPDeadline: time.Now().Add(24 * time.Hour)}
 	meetings := core.NewMeetings(db)
 	if err := meetings.Create(ctx, &m); err != nil {
 		f.Fatal(err)
@@ -62,7 +63,7 @@ func FuzzEngine(f *testing.F) {
 				}
 				continue
 			}
-			steps, err := flow.Steps(ctx, r.Engine.load(storage.Deputy{ID: d.ID}, c))
+			steps, err := flow.Steps(ctx, r.Engine.load(model.Deputy{ID: d.ID}, c))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // 双联系 in the chat: a committee member logs a contact with one of their
@@ -40,11 +40,11 @@ func (r *Router) liaison() *core.Liaison {
 
 // liaisonCommand answers the 双联系 words of a bound deputy; ok is false
 // when word is not one of them.
-func (r *Router) liaisonCommand(ctx context.Context, d storage.Deputy, openid, word string) (string, bool, error) {
+func (r *Router) liaisonCommand(ctx context.Context, d model.Deputy, openid, word string) (string, bool, error) {
 	switch {
 	case liaisonContactWords[word], liaisonDigestWords[word]:
 		m, err := r.liaison().MemberOf(ctx, d, "")
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			reply, err := r.say("liaison.not_member", nil)
 			return reply, true, err
 		}
@@ -54,7 +54,7 @@ func (r *Router) liaisonCommand(ctx context.Context, d storage.Deputy, openid, w
 		reply, err := r.memberWord(ctx, d, m, openid, word)
 		return reply, true, err
 	case leaderActivityWords[word]:
-		if _, err := r.liaison().LeaderOf(ctx, d.ID); errors.Is(err, storage.ErrNotFound) {
+		if _, err := r.liaison().LeaderOf(ctx, d.ID); errors.Is(err, model.ErrNotFound) {
 			reply, err := r.say("leader.not_leader", nil)
 			return reply, true, err
 		} else if err != nil {
@@ -67,7 +67,7 @@ func (r *Router) liaisonCommand(ctx context.Context, d storage.Deputy, openid, w
 }
 
 // memberWord runs 联系登记 or 我的联系 for the member m.
-func (r *Router) memberWord(ctx context.Context, d storage.Deputy, m core.CommitteeMember, openid, word string) (string, error) {
+func (r *Router) memberWord(ctx context.Context, d model.Deputy, m model.CommitteeMember, openid, word string) (string, error) {
 	if liaisonContactWords[word] {
 		return r.Engine.Start(ctx, d, openid, FlowLiaisonContact, map[string]string{"member": strconv.FormatInt(m.ID, 10)}, "", "")
 	}
@@ -79,7 +79,7 @@ func (r *Router) memberWord(ctx context.Context, d storage.Deputy, m core.Commit
 // 双联系 conversation or answers their words; ok is false otherwise.
 func (r *Router) memberCommand(ctx context.Context, openid, word, text string) (string, bool, error) {
 	m, err := r.DB.MemberByOpenID(ctx, openid)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return "", false, nil
 	}
 	if err != nil {
@@ -89,15 +89,15 @@ func (r *Router) memberCommand(ctx context.Context, openid, word, text string) (
 		c, err := r.DB.GetConversation(ctx, openid)
 		switch {
 		case err == nil && c.Flow == FlowLiaisonContact && c.ExpiresAt.After(r.now()):
-			reply, err := r.Engine.Continue(ctx, storage.Deputy{}, c, text)
+			reply, err := r.Engine.Continue(ctx, model.Deputy{}, c, text)
 			if !errors.Is(err, errFlowGone) {
 				return reply, true, err
 			}
-		case err != nil && !errors.Is(err, storage.ErrNotFound):
+		case err != nil && !errors.Is(err, model.ErrNotFound):
 			return "", true, err
 		}
 		if liaisonContactWords[word] || liaisonDigestWords[word] {
-			reply, err := r.memberWord(ctx, storage.Deputy{}, m, openid, word)
+			reply, err := r.memberWord(ctx, model.Deputy{}, m, openid, word)
 			return reply, true, err
 		}
 	}
@@ -113,14 +113,14 @@ func (r *Router) memberHelp(ctx context.Context, openid string) (string, bool, e
 		return "", false, nil
 	}
 	m, err := r.DB.MemberByOpenID(ctx, openid)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return "", false, nil
 	} else if err != nil {
 		return "", true, err
 	}
 	c, err := r.DB.GetConversation(ctx, openid)
 	if err == nil && c.Flow == FlowLiaisonContact && c.ExpiresAt.After(r.now()) {
-		reply, err := r.Engine.Continue(ctx, storage.Deputy{}, c, "帮助")
+		reply, err := r.Engine.Continue(ctx, model.Deputy{}, c, "帮助")
 		if !errors.Is(err, errFlowGone) {
 			return reply, true, err
 		}
@@ -130,7 +130,7 @@ func (r *Router) memberHelp(ctx context.Context, openid string) (string, bool, e
 }
 
 // myLiaison answers 我的联系: the member's digest in a few lines.
-func (r *Router) myLiaison(ctx context.Context, m core.CommitteeMember) (string, error) {
+func (r *Router) myLiaison(ctx context.Context, m model.CommitteeMember) (string, error) {
 	d, err := r.liaison().Digest(ctx, m.ID)
 	if err != nil {
 		return "", err
@@ -214,7 +214,7 @@ func (r *Router) liaisonContactFlow() *Flow {
 			day, _ := time.Parse(time.DateOnly, s.Answers["date"])
 			deputyID, _ := strconv.ParseInt(s.Answers["deputy"], 10, 64)
 			svc := r.liaison()
-			c := core.MemberContact{MemberID: s.Param("member"), DeputyID: deputyID, Kind: s.Answers["kind"], OnDate: day,
+			c := model.MemberContact{MemberID: s.Param("member"), DeputyID: deputyID, Kind: s.Answers["kind"], OnDate: day,
 				Note: s.Answers["note"]}
 			err := svc.LogContact(ctx, &c)
 			var verr core.ValidationError
@@ -265,14 +265,14 @@ func (r *Router) leaderActivityFlow() *Flow {
 		Finish: func(ctx context.Context, s *Session) (string, error) {
 			svc := r.liaison()
 			l, err := svc.LeaderOf(ctx, s.Deputy.ID)
-			if errors.Is(err, storage.ErrNotFound) {
+			if errors.Is(err, model.ErrNotFound) {
 				return r.say("leader.not_leader", nil)
 			}
 			if err != nil {
 				return "", err
 			}
 			day, _ := time.Parse(time.DateOnly, s.Answers["date"])
-			a := core.LeaderActivity{LeaderID: l.ID, Kind: s.Answers["kind"], OnDate: day, Note: s.Answers["note"], CreatedBy: "微信"}
+			a := model.LeaderActivity{LeaderID: l.ID, Kind: s.Answers["kind"], OnDate: day, Note: s.Answers["note"], CreatedBy: "微信"}
 			err = svc.LogActivity(ctx, &a)
 			var verr core.ValidationError
 			switch {

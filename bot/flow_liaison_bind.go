@@ -2,16 +2,15 @@ package bot
 
 import (
 	"context"
+	"deputybot/model"
 	"errors"
 	"strings"
-
-	"deputybot/storage"
 )
 
 // tryBindMember binds a committee member who is not a deputy: their name
 // and the 6-digit member code staff issued in the console. ok is false
 // when no member matches, so the attempt counts as a failure as usual.
-func (r *Router) tryBindMember(ctx context.Context, c storage.Conversation, name, digits string) (string, bool, error) {
+func (r *Router) tryBindMember(ctx context.Context, c model.Conversation, name, digits string) (string, bool, error) {
 	if len(digits) != 6 {
 		return "", false, nil
 	}
@@ -30,7 +29,7 @@ func (r *Router) tryBindMember(ctx context.Context, c storage.Conversation, name
 		if err := r.DB.DeleteConversation(ctx, c.OpenID); err != nil {
 			return "", true, err
 		}
-		if err := r.DB.BindMember(ctx, m.ID, c.OpenID); errors.Is(err, storage.ErrAlreadyBound) {
+		if err := r.DB.BindMember(ctx, m.ID, c.OpenID); errors.Is(err, model.ErrAlreadyBound) {
 			reply, err := r.say("bind.taken", nil)
 			return reply, true, err
 		} else if err != nil {

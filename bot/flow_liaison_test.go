@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -15,15 +16,15 @@ import (
 
 // liaisonMember creates a member linked to five new deputies (named
 // prefix1…prefix5), holding deputy record holder when holder > 0.
-func liaisonMember(t *testing.T, db *storage.DB, name, prefix string, holder int64) (core.CommitteeMember, []storage.Deputy) {
+func liaisonMember(t *testing.T, db *storage.DB, name, prefix string, holder int64) (model.CommitteeMember, []model.Deputy) {
 	t.Helper()
 	ctx := context.Background()
 	svc := core.NewLiaison(db)
-	m := core.CommitteeMember{Name: name, Title: "常委会委员"}
+	m := model.CommitteeMember{Name: name, Title: "常委会委员"}
 	if err := svc.CreateMember(ctx, &m); err != nil {
 		t.Fatal(err)
 	}
-	var ds []storage.Deputy
+	var ds []model.Deputy
 	var ids []int64
 	for i := 1; i <= 5; i++ {
 		d := addDeputy(t, db, fmt.Sprintf("%s%d", prefix, i), "")
@@ -101,7 +102,7 @@ func TestLiaisonContactByChat(t *testing.T) {
 
 		t.Run("a member with no deputies linked cannot start", func(t *testing.T) {
 			d := boundDeputy(t, r, "钱坤", "13800000003", "o-liaison-qian")
-			m := core.CommitteeMember{Name: "钱坤"}
+			m := model.CommitteeMember{Name: "钱坤"}
 			if err := svc.CreateMember(ctx, &m); err != nil {
 				t.Fatal(err)
 			}
@@ -234,7 +235,7 @@ func TestTheHelpListsTheLiaisonWordsOfMembersAndLeaders(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range []struct {
-			d              storage.Deputy
+			d              model.Deputy
 			member, leader bool
 		}{{plain, false, false}, {member, true, false}, {leader, false, true}} {
 			// Twice: the first answer is rendered, the second cached.

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // FlowOpinion sends an opinion (意见建议), or an opinion on a draft
@@ -23,7 +23,7 @@ func (r *Router) opinionFlow() *Flow {
 		if id := s.Param("ref"); id > 0 {
 			return id
 		}
-		if s.Answers["category"] == storage.OpinionSolicitation {
+		if s.Answers["category"] == model.OpinionSolicitation {
 			id, _ := strconv.ParseInt(s.Answers["solicitation"], 10, 64)
 			return id
 		}
@@ -66,12 +66,12 @@ func (r *Router) opinionFlow() *Flow {
 			}
 			categories := toChoices(core.OpinionCategoryChoices)
 			if len(sols) > 0 {
-				categories = append(categories, Choice{Value: storage.OpinionSolicitation, Label: "法规草案征求意见", Aliases: []string{"法规草案", "草案"}})
+				categories = append(categories, Choice{Value: model.OpinionSolicitation, Label: "法规草案征求意见", Aliases: []string{"法规草案", "草案"}})
 			}
 			steps := []Step{
 				{Name: "category", Kind: KindChoice, Prompt: "opinion.category", Choices: categories,
 					Next: func(_ *Session, v string) string {
-						if v == storage.OpinionSolicitation {
+						if v == model.OpinionSolicitation {
 							return "solicitation"
 						}
 						return "body"
@@ -141,10 +141,10 @@ func (r *Router) opinionFlow() *Flow {
 			if s.Answers["confirm"] != "yes" {
 				return r.say("opinion.discarded", nil)
 			}
-			o := core.Opinion{Category: s.Answers["category"], Body: s.Answers["body"], Channel: storage.OpinionViaWeChat}
+			o := model.Opinion{Category: s.Answers["category"], Body: s.Answers["body"], Channel: model.OpinionViaWeChat}
 			if id := solicitationOf(s); id > 0 {
 				// core reads 12, 第十二条, 十二 and 整体 alike.
-				o.Category, o.SolicitationID, o.Article = storage.OpinionSolicitation, id, s.Answers["article"]
+				o.Category, o.SolicitationID, o.Article = model.OpinionSolicitation, id, s.Answers["article"]
 			}
 			receipt, err := svc.Submit(ctx, s.Deputy.ID, o)
 			var verr core.ValidationError
@@ -163,8 +163,8 @@ func (r *Router) opinionFlow() *Flow {
 
 // draft is the solicitation an opinion is on, as the article step needs it.
 type draft struct {
-	sol          core.Solicitation
-	articles     []core.Article
+	sol          model.Solicitation
+	articles     []model.SolicitationArticle
 	rng, example string // 第一条至第六十条, 第十二条
 	err          error
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -30,13 +31,13 @@ func TestOpinionArticleStepKnowsTheDraft(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sol := core.Solicitation{Title: "《数据条例（草案）》征求意见", Draft: d.Articles,
+		sol := model.Solicitation{Title: "《数据条例（草案）》征求意见", Draft: d.Articles,
 			OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(240 * time.Hour)}
 		if err := core.NewOpinions(db).CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
 		n := 0
-		fresh := func(t *testing.T) (storage.Deputy, *wechatsim.User) {
+		fresh := func(t *testing.T) (model.Deputy, *wechatsim.User) {
 			n++
 			openid := fmt.Sprintf("o-article-%d", n)
 			dep := boundDeputy(t, r, fmt.Sprintf("条款代表%d", n), fmt.Sprintf("1387700%04d", n), openid)

@@ -9,6 +9,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -28,7 +29,7 @@ func TestOpinionConversations(t *testing.T) {
 				t.Fatalf("no receipt number in %q", got[5])
 			}
 			ops, err := db.OpinionsOfDeputy(ctx, d.ID, 10)
-			if err != nil || len(ops) != 1 || ops[0].Category != storage.OpinionSocial || !strings.Contains(ops[0].Body, "加大省级补助") {
+			if err != nil || len(ops) != 1 || ops[0].Category != model.OpinionSocial || !strings.Contains(ops[0].Body, "加大省级补助") {
 				t.Fatalf("stored %+v %v", ops, err)
 			}
 		})
@@ -43,7 +44,7 @@ func TestOpinionConversations(t *testing.T) {
 		})
 
 		t.Run("an opinion on an open draft regulation names the article", func(t *testing.T) {
-			sol := core.Solicitation{Title: "《数据条例（草案）》征求意见", Link: "https://example.org/draft", Articles: 40,
+			sol := model.Solicitation{Title: "《数据条例（草案）》征求意见", Link: "https://example.org/draft", Articles: 40,
 				OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(240 * time.Hour)}
 			if err := core.NewOpinions(db).CreateSolicitation(ctx, &sol); err != nil {
 				t.Fatal(err)

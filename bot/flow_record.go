@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // FlowRecord is 履职登记: a deputy reports an activity for the
@@ -59,7 +59,7 @@ func (r *Router) recordFlow() *Flow {
 			if err != nil {
 				return "", err
 			}
-			_, err = r.records().SubmitEntry(ctx, s.Deputy.ID, core.RecordEntry{Category: s.Answers["category"], HappenedOn: day,
+			_, err = r.records().SubmitEntry(ctx, s.Deputy.ID, model.RecordEntry{Category: s.Answers["category"], HappenedOn: day,
 				Place: s.Answers["place"], Description: s.Answers["description"], Channel: "wechat"})
 			var verr core.ValidationError
 			switch {
@@ -75,7 +75,7 @@ func (r *Router) recordFlow() *Flow {
 
 // myRecord answers 我的履职: this year's counts by type, points, and the
 // self-reports still awaiting review.
-func (r *Router) myRecord(ctx context.Context, d storage.Deputy) (string, error) {
+func (r *Router) myRecord(ctx context.Context, d model.Deputy) (string, error) {
 	svc := r.records()
 	t, err := svc.Totals(ctx, d.ID, svc.ThisYear())
 	if err != nil {

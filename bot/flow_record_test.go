@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -16,9 +17,9 @@ import (
 // todayOf is the day the bot's records count as today, in its zone.
 func todayOf(r *rig) string { return time.Now().In(r.router.Loc).Format(time.DateOnly) }
 
-func entriesOf(t *testing.T, db *storage.DB, deputyID int64) []storage.RecordEntry {
+func entriesOf(t *testing.T, db *storage.DB, deputyID int64) []model.RecordEntry {
 	t.Helper()
-	es, _, err := db.ListRecordEntries(context.Background(), storage.RecordEntryFilter{DeputyID: deputyID})
+	es, _, err := db.ListRecordEntries(context.Background(), model.RecordEntryFilter{DeputyID: deputyID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestRecordConversations(t *testing.T) {
 		ctx := context.Background()
 		today := todayOf(r)
 		n := 0
-		fresh := func(t *testing.T) (storage.Deputy, *wechatsim.User) {
+		fresh := func(t *testing.T) (model.Deputy, *wechatsim.User) {
 			n++
 			openid := fmt.Sprintf("o-record-%d", n)
 			return boundDeputy(t, r, fmt.Sprintf("履职代表%d", n), fmt.Sprintf("1377700%04d", n), openid), r.sim.User(openid)
@@ -41,14 +42,14 @@ func TestRecordConversations(t *testing.T) {
 			name  string
 			lines []string
 			want  []string
-			check func(t *testing.T, d storage.Deputy)
+			check func(t *testing.T, d model.Deputy)
 		}{
 			{"a complete 履职登记 is stored pending review",
 				[]string{"履职登记", "2", today, "历城区华山街道代表联络站", "接待选民，收集意见 5 条", "是"},
 				[]string{"类别", "哪一天", "地点", "一句话", "联系群众", "已提交，待工作人员审核"},
-				func(t *testing.T, d storage.Deputy) {
+				func(t *testing.T, d model.Deputy) {
 					es := entriesOf(t, db, d.ID)
-					if len(es) != 1 || es[0].Status != storage.EntryPending || es[0].Category != storage.EntryContact ||
+					if len(es) != 1 || es[0].Status != model.EntryPending || es[0].Category != model.EntryContact ||
 						es[0].HappenedOn.Format(time.DateOnly) != today || es[0].Place != "历城区华山街道代表联络站" ||
 						es[0].Description != "接待选民，收集意见 5 条" || es[0].Channel != "wechat" {
 						t.Fatalf("stored %+v", es)
@@ -57,7 +58,7 @@ func TestRecordConversations(t *testing.T) {
 			{"a date that is not one, or in the future, is asked again; 否 stores nothing",
 				[]string{"履职登记", "调研视察", "前几天", "2099-01-01", today, "跳过", "调研乡村振兴", "否"},
 				[]string{"类别", "哪一天", "请回复日期", "不能晚于今天", "地点", "一句话", "（未填）", "未提交"},
-				func(t *testing.T, d storage.Deputy) {
+				func(t *testing.T, d model.Deputy) {
 					if es := entriesOf(t, db, d.ID); len(es) != 0 {
 						t.Fatalf("a discarded entry was stored: %+v", es)
 					}
@@ -65,7 +66,7 @@ func TestRecordConversations(t *testing.T) {
 			{"a description over 100 characters is asked again",
 				[]string{"履职登记", "4", today, "济南", strings.Repeat("长", 101), "短说明", "是"},
 				[]string{"类别", "哪一天", "地点", "一句话", "100 字以内", "确认", "已提交"},
-				func(t *testing.T, d storage.Deputy) {
+				func(t *testing.T, d model.Deputy) {
 					if es := entriesOf(t, db, d.ID); len(es) != 1 || es[0].Description != "短说明" {
 						t.Fatalf("stored %+v", es)
 					}
@@ -85,7 +86,7 @@ func TestRecordConversations(t *testing.T) {
 
 		t.Run("我的履职 counts the year's work; a self-report counts once approved", func(t *testing.T) {
 			d, u := fresh(t)
-			if _, err := core.NewOpinions(db).Submit(ctx, d.ID, core.Opinion{Category: storage.OpinionSocial, Body: "道路养护"}); err != nil {
+			if _, err := core.NewOpinions(db).Submit(ctx, d.ID, model.Opinion{Category: model.OpinionSocial, Body: "道路养护"}); err != nil {
 				t.Fatal(err)
 			}
 			chat(t, u, "履职登记", "1", today, "济南", "参加专题调研", "是")

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // rsvpFlow answers an invitation: 参加, or 请假 with a reason. Params:
@@ -25,7 +25,7 @@ func (r *Router) rsvpFlow() *Flow {
 		},
 		Begin: func(ctx context.Context, s *Session) (string, error) {
 			inv, err := r.DB.GetInvitation(ctx, s.Param("ref"), s.Deputy.ID)
-			if errors.Is(err, storage.ErrNotFound) {
+			if errors.Is(err, model.ErrNotFound) {
 				return r.say("rsvp.not_invited", nil)
 			}
 			if err != nil {
@@ -45,11 +45,11 @@ func (r *Router) rsvpFlow() *Flow {
 			return []Step{
 				{Name: "answer", Kind: KindChoice, Prompt: "rsvp.ask", Data: func(*Session) any { return data },
 					Choices: []Choice{
-						{Value: storage.RSVPAttend, Label: "参加", Aliases: []string{"是", "出席", "能参加", "可以", "参会"}},
-						{Value: storage.RSVPLeave, Label: "请假", Aliases: []string{"否", "不参加", "不能参加", "不去"}},
+						{Value: model.RSVPAttend, Label: "参加", Aliases: []string{"是", "出席", "能参加", "可以", "参会"}},
+						{Value: model.RSVPLeave, Label: "请假", Aliases: []string{"否", "不参加", "不能参加", "不去"}},
 					},
 					Next: func(_ *Session, v string) string {
-						if v == storage.RSVPAttend {
+						if v == model.RSVPAttend {
 							return End
 						}
 						return "reason"
@@ -73,7 +73,7 @@ func (r *Router) rsvpFlow() *Flow {
 				return "", err
 			}
 			data["Reason"] = reason
-			if status == storage.RSVPAttend {
+			if status == model.RSVPAttend {
 				return r.say("rsvp.ok_attend", data)
 			}
 			return r.say("rsvp.ok_leave", data)
@@ -88,10 +88,10 @@ func (r *Router) local(t time.Time) time.Time {
 	return t
 }
 
-func (r *Router) meetingData(inv storage.Invitation) map[string]any {
+func (r *Router) meetingData(inv model.Invitation) map[string]any {
 	m := inv.Meeting
 	current := ""
-	if inv.Status != storage.RSVPPending {
+	if inv.Status != model.RSVPPending {
 		current = core.RSVPLabel(inv.Status)
 	}
 	contact := m.Contact
@@ -115,7 +115,7 @@ type meetingItem struct {
 }
 
 // myMeetings lists the deputy's upcoming invitations with their answers.
-func (r *Router) myMeetings(ctx context.Context, d storage.Deputy) (string, error) {
+func (r *Router) myMeetings(ctx context.Context, d model.Deputy) (string, error) {
 	invs, err := r.DB.UpcomingInvitations(ctx, d.ID, r.now())
 	if err != nil {
 		return "", err
@@ -133,7 +133,7 @@ func (r *Router) myMeetings(ctx context.Context, d storage.Deputy) (string, erro
 }
 
 // changeRSVP restarts the RSVP flow for the n-th upcoming invitation.
-func (r *Router) changeRSVP(ctx context.Context, d storage.Deputy, openid string, n int) (string, error) {
+func (r *Router) changeRSVP(ctx context.Context, d model.Deputy, openid string, n int) (string, error) {
 	invs, err := r.DB.UpcomingInvitations(ctx, d.ID, r.now())
 	if err != nil {
 		return "", err

@@ -9,13 +9,14 @@ import (
 
 	"deputybot/bot"
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
 )
 
 // boundDeputy creates a deputy bound to openid who follows the account.
-func boundDeputy(t testing.TB, r *rig, name, phone, openid string) storage.Deputy {
+func boundDeputy(t testing.TB, r *rig, name, phone, openid string) model.Deputy {
 	t.Helper()
 	d := addDeputy(t, r.db, name, phone)
 	if err := r.db.BindDeputy(context.Background(), d.ID, openid); err != nil {
@@ -28,9 +29,9 @@ func boundDeputy(t testing.TB, r *rig, name, phone, openid string) storage.Deput
 	return d
 }
 
-func invite(t testing.TB, db *storage.DB, title string, starts, deadline time.Time, deputies ...int64) storage.Meeting {
+func invite(t testing.TB, db *storage.DB, title string, starts, deadline time.Time, deputies ...int64) model.Meeting {
 	t.Helper()
-	m := storage.Meeting{Kind: "session", Title: title, StartsAt: starts, RSVPDeadline: deadline, Place: "省人大常委会机关", Contact: "代表工委 0531-12345678"}
+	m := model.Meeting{Kind: "session", Title: title, StartsAt: starts, RSVPDeadline: deadline, Place: "省人大常委会机关", Contact: "代表工委 0531-12345678"}
 	svc := core.NewMeetings(db)
 	if err := svc.Create(context.Background(), &m); err != nil {
 		t.Fatal(err)
@@ -62,12 +63,12 @@ func TestRSVPConversations(t *testing.T) {
 			name  string
 			lines []string
 			want  []string
-			check func(t *testing.T, d storage.Deputy, m storage.Meeting)
+			check func(t *testing.T, d model.Deputy, m model.Meeting)
 		}{
 			{"a plain 参加 answers the pending invitation", []string{"参加"}, []string{"已登记：您将参加"},
-				func(t *testing.T, d storage.Deputy, m storage.Meeting) {
+				func(t *testing.T, d model.Deputy, m model.Meeting) {
 					inv, _ := db.GetInvitation(ctx, m.ID, d.ID)
-					if inv.Status != storage.RSVPAttend || inv.Channel != "wechat" || !inv.AnsweredAt.Valid {
+					if inv.Status != model.RSVPAttend || inv.Channel != "wechat" || !inv.AnsweredAt.Valid {
 						t.Fatalf("invitation %+v", inv)
 					}
 					if asks, _ := db.OpenAsks(ctx, d.ID); len(asks) != 0 {
@@ -76,9 +77,9 @@ func TestRSVPConversations(t *testing.T) {
 				}},
 			{"a full-width number works", []string{"１"}, []string{"已登记：您将参加"}, nil},
 			{"请假 asks for a reason and records it", []string{"2", "外出考察"}, []string{"请假事由", "已登记您的请假"},
-				func(t *testing.T, d storage.Deputy, m storage.Meeting) {
+				func(t *testing.T, d model.Deputy, m model.Meeting) {
 					inv, _ := db.GetInvitation(ctx, m.ID, d.ID)
-					if inv.Status != storage.RSVPLeave || inv.Reason != "外出考察" {
+					if inv.Status != model.RSVPLeave || inv.Reason != "外出考察" {
 						t.Fatalf("invitation %+v", inv)
 					}
 				}},
@@ -107,7 +108,7 @@ func TestRSVPConversations(t *testing.T) {
 			m := invite(t, db, "集中视察", week, now.Add(-time.Hour), d.ID)
 			expect(t, chat(t, r.sim.User("o-late"), "参加"), "已于")
 			expect(t, chat(t, r.sim.User("o-late"), "我的会议"), "回执已截止")
-			if inv, _ := db.GetInvitation(ctx, m.ID, d.ID); inv.Status != storage.RSVPPending {
+			if inv, _ := db.GetInvitation(ctx, m.ID, d.ID); inv.Status != model.RSVPPending {
 				t.Fatalf("a closed invitation changed: %+v", inv)
 			}
 		})
@@ -120,7 +121,7 @@ func TestRSVPConversations(t *testing.T) {
 			expect(t, got, "您有 2 项待回复", "已登记：您将参加“专题调研", "请假事由", "已登记您的请假：“学习班")
 			a, _ := db.GetInvitation(ctx, first.ID, d.ID)
 			b, _ := db.GetInvitation(ctx, second.ID, d.ID)
-			if a.Status != storage.RSVPAttend || b.Status != storage.RSVPLeave {
+			if a.Status != model.RSVPAttend || b.Status != model.RSVPLeave {
 				t.Fatalf("answers %s, %s", a.Status, b.Status)
 			}
 		})
@@ -144,7 +145,7 @@ func TestRSVPConversations(t *testing.T) {
 			u := r.sim.User("o-change")
 			expect(t, chat(t, u, "参加", "我的会议", "修改1", "请假", "临时出差"),
 				"已登记：您将参加", "代表联络站接待", "您目前的回执：参加", "请假事由", "已登记您的请假")
-			if inv, _ := db.GetInvitation(ctx, m.ID, d.ID); inv.Status != storage.RSVPLeave {
+			if inv, _ := db.GetInvitation(ctx, m.ID, d.ID); inv.Status != model.RSVPLeave {
 				t.Fatalf("after changing: %+v", inv)
 			}
 		})
@@ -184,9 +185,9 @@ func TestRSVPConversations(t *testing.T) {
 			inv, _ := db.GetInvitation(ctx, m.ID, d.ID)
 			conv, cerr := db.GetConversation(ctx, "o-race")
 			switch {
-			case inv.Status == storage.RSVPLeave && inv.Reason == "出差在外" && cerr != nil:
+			case inv.Status == model.RSVPLeave && inv.Reason == "出差在外" && cerr != nil:
 				// 请假 first, then the reason: finished.
-			case inv.Status == storage.RSVPPending && cerr == nil && conv.Step == "reason" && conv.Misses == 0:
+			case inv.Status == model.RSVPPending && cerr == nil && conv.Step == "reason" && conv.Misses == 0:
 				// The reason first (a miss), then 请假: now at the reason step.
 			default:
 				t.Fatalf("an inconsistent result: invitation %+v, conversation %+v %v", inv, conv, cerr)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func toChoices(cs []core.Choice) []Choice {
@@ -25,7 +25,7 @@ func (r *Router) rateFlow() *Flow {
 	svc := core.NewSuggestions(r.DB)
 	svc.Now = r.now
 	dissatisfied := func(s *Session) bool {
-		return s.Answers["attitude"] == storage.RatingDissatisfied || s.Answers["result"] == storage.RatingDissatisfied
+		return s.Answers["attitude"] == model.RatingDissatisfied || s.Answers["result"] == model.RatingDissatisfied
 	}
 	refusal := func(err error) (string, bool) {
 		switch {
@@ -128,7 +128,7 @@ func (r *Router) rateFlow() *Flow {
 			if days == 0 {
 				days = int(core.DefaultRatingRevisionWindow.Hours() / 24)
 			}
-			return r.say("rate.saved", map[string]any{"Rehandle": s.Answers["result"] == storage.RatingDissatisfied,
+			return r.say("rate.saved", map[string]any{"Rehandle": s.Answers["result"] == model.RatingDissatisfied,
 				"Window": fmt.Sprintf("%d 天", days)})
 		},
 	}
@@ -141,14 +141,14 @@ type suggestionItem struct {
 
 func rateable(status string) bool {
 	switch status {
-	case storage.SuggestionReplied, storage.SuggestionConcluded, storage.SuggestionRehandling:
+	case model.SuggestionReplied, model.SuggestionConcluded, model.SuggestionRehandling:
 		return true
 	}
 	return false
 }
 
 // mySuggestions lists the deputy's suggestions with their status.
-func (r *Router) mySuggestions(ctx context.Context, d storage.Deputy) (string, error) {
+func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, error) {
 	list, err := r.DB.SuggestionsOfDeputy(ctx, d.ID)
 	if err != nil {
 		return "", err
@@ -169,7 +169,7 @@ func (r *Router) mySuggestions(ctx context.Context, d storage.Deputy) (string, e
 }
 
 // rateNth starts rating the n-th suggestion of 我的建议.
-func (r *Router) rateNth(ctx context.Context, d storage.Deputy, openid string, n int) (string, error) {
+func (r *Router) rateNth(ctx context.Context, d model.Deputy, openid string, n int) (string, error) {
 	list, err := r.DB.SuggestionsOfDeputy(ctx, d.ID)
 	if err != nil {
 		return "", err

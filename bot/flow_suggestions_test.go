@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -13,16 +14,16 @@ import (
 
 // repliedSuggestion files a suggestion led by lead (with seconders) and
 // records the unit's reply, which asks its deputies to rate it.
-func repliedSuggestion(t testing.TB, db *storage.DB, number string, lead int64, seconders ...int64) storage.Suggestion {
+func repliedSuggestion(t testing.TB, db *storage.DB, number string, lead int64, seconders ...int64) model.Suggestion {
 	t.Helper()
 	ctx := context.Background()
 	svc := core.NewSuggestions(db)
-	sg := storage.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", Session: "十四届人大三次会议",
+	sg := model.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", Session: "十四届人大三次会议",
 		LeadDeputyID: lead, HostUnit: "省水利厅"}
 	if err := svc.Create(ctx, &sg, seconders); err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.RecordStep(ctx, &storage.SuggestionStep{SuggestionID: sg.ID, Kind: storage.StepReplied, Actor: "省水利厅",
+	if err := svc.RecordStep(ctx, &model.SuggestionStep{SuggestionID: sg.ID, Kind: model.StepReplied, Actor: "省水利厅",
 		ReplyCategory: "A", Note: "已列入年度计划"}); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestRatingConversations(t *testing.T) {
 			expect(t, chat(t, r.sim.User("o-lead"), "1", "满意", "基本满意", "是"),
 				"办理态度", "办理结果", "确认提交", "测评已提交")
 			rt, err := db.GetRating(ctx, sg.ID, lead.ID)
-			if err != nil || rt.Contact != storage.ContactFace || rt.Attitude != storage.RatingSatisfied || rt.Result != storage.RatingBasic {
+			if err != nil || rt.Contact != model.ContactFace || rt.Attitude != model.RatingSatisfied || rt.Result != model.RatingBasic {
 				t.Fatalf("rating %+v %v", rt, err)
 			}
 			// The seconder rates too, by number from 我的建议.
@@ -58,7 +59,7 @@ func TestRatingConversations(t *testing.T) {
 			expect(t, chat(t, r.sim.User("o-unhappy"), "电话沟通", "满意", "不满意", "没有实际解决", "确认"),
 				"办理态度", "办理结果", "原因", "没有实际解决", "重新办理")
 			got, _ := db.GetSuggestion(ctx, sg.ID)
-			if got.Status != storage.SuggestionRehandling || got.RehandleReason != "没有实际解决" {
+			if got.Status != model.SuggestionRehandling || got.RehandleReason != "没有实际解决" {
 				t.Fatalf("suggestion after 不满意: %s %q", got.Status, got.RehandleReason)
 			}
 		})

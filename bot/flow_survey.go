@@ -6,13 +6,13 @@ import (
 	"strconv"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // FlowSurvey answers a survey (ref = survey id), one question a step.
 const FlowSurvey = "survey"
 
-func questionStep(q storage.SurveyQuestion, n, count int, first bool, sv storage.Survey) Step {
+func questionStep(q model.SurveyQuestion, n, count int, first bool, sv model.Survey) Step {
 	st := Step{Name: "q" + strconv.FormatInt(q.ID, 10), Prompt: "survey.question", Optional: q.Optional}
 	if first {
 		st.Prompt = "survey.first"
@@ -22,15 +22,15 @@ func questionStep(q storage.SurveyQuestion, n, count int, first bool, sv storage
 			"Title": sv.Title, "Intro": sv.Intro, "Anonymous": sv.Anonymous}
 	}
 	switch q.Kind {
-	case storage.QuestionSingle, storage.QuestionMulti:
+	case model.QuestionSingle, model.QuestionMulti:
 		for i, o := range q.Options {
 			st.Choices = append(st.Choices, Choice{Value: strconv.Itoa(i + 1), Label: o})
 		}
 		st.Kind = KindChoice
-		if q.Kind == storage.QuestionMulti {
+		if q.Kind == model.QuestionMulti {
 			st.Kind = KindMultiChoice
 		}
-	case storage.QuestionScale:
+	case model.QuestionScale:
 		st.Kind = KindScale
 	default:
 		st.Kind, st.MaxLen = KindText, core.MaxTextAnswerRunes
@@ -96,9 +96,9 @@ func (r *Router) surveyFlow() *Flow {
 			_, err = svc.Submit(ctx, sv.ID, s.Deputy.ID, answers)
 			var verr core.ValidationError
 			switch {
-			case errors.Is(err, core.ErrSurveyClosed):
+			case errors.Is(err, model.ErrSurveyClosed):
 				return r.say("survey.closed", nil)
-			case errors.Is(err, core.ErrAlreadyAnswered):
+			case errors.Is(err, model.ErrAlreadyAnswered):
 				return r.say("survey.already", nil)
 			case errors.As(err, &verr):
 				return r.say("opinion.invalid", map[string]any{"Problem": verr.Error()})
@@ -111,7 +111,7 @@ func (r *Router) surveyFlow() *Flow {
 }
 
 // surveys starts the oldest open survey the deputy has not answered.
-func (r *Router) surveys(ctx context.Context, d storage.Deputy, openid string) (string, error) {
+func (r *Router) surveys(ctx context.Context, d model.Deputy, openid string) (string, error) {
 	open, err := r.DB.OpenSurveysFor(ctx, d.ID, r.now())
 	if err != nil {
 		return "", err

@@ -6,20 +6,21 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
 )
 
-func newSurvey(t testing.TB, db *storage.DB, title string, anonymous bool) storage.Survey {
+func newSurvey(t testing.TB, db *storage.DB, title string, anonymous bool) model.Survey {
 	t.Helper()
-	sv := storage.Survey{Title: title, Intro: "请根据实际情况作答。", Anonymous: anonymous,
+	sv := model.Survey{Title: title, Intro: "请根据实际情况作答。", Anonymous: anonymous,
 		OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(72 * time.Hour),
-		Questions: []storage.SurveyQuestion{
-			{Kind: storage.QuestionSingle, Text: "您参加过几次代表培训？", Options: []string{"没有", "1 次", "2 次及以上"}},
-			{Kind: storage.QuestionMulti, Text: "您希望学习哪些内容？", Options: []string{"宪法法律", "预算审查", "调查研究", "建议撰写"}},
-			{Kind: storage.QuestionScale, Text: "您对本年度履职服务的评价（1–5）"},
-			{Kind: storage.QuestionText, Text: "其他意见", Optional: true},
+		Questions: []model.SurveyQuestion{
+			{Kind: model.QuestionSingle, Text: "您参加过几次代表培训？", Options: []string{"没有", "1 次", "2 次及以上"}},
+			{Kind: model.QuestionMulti, Text: "您希望学习哪些内容？", Options: []string{"宪法法律", "预算审查", "调查研究", "建议撰写"}},
+			{Kind: model.QuestionScale, Text: "您对本年度履职服务的评价（1–5）"},
+			{Kind: model.QuestionText, Text: "其他意见", Optional: true},
 		}}
 	if err := core.NewSurveys(db).Create(context.Background(), &sv); err != nil {
 		t.Fatal(err)

@@ -2,10 +2,9 @@ package bot
 
 import (
 	"context"
+	"deputybot/model"
 	"strconv"
 	"strings"
-
-	"deputybot/storage"
 )
 
 // registerFlows declares every engine-run conversation.
@@ -16,7 +15,7 @@ func (r *Router) registerFlows() {
 
 // deputyCommand answers the words a bound deputy can send at any time
 // outside a flow; ok is false when word is not one of them.
-func (r *Router) deputyCommand(ctx context.Context, d storage.Deputy, openid, word string) (string, bool, error) {
+func (r *Router) deputyCommand(ctx context.Context, d model.Deputy, openid, word string) (string, bool, error) {
 	if reply, ok, err := r.liaisonCommand(ctx, d, openid, word); ok || err != nil {
 		return reply, true, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -21,7 +22,7 @@ func TestGlobalWordsWorkInEveryStep(t *testing.T) {
 		r := newRig(t, db, rigOptions{mode: wechatsim.ModePlain})
 		ctx := context.Background()
 		n := 0
-		fresh := func(t *testing.T) (storage.Deputy, *wechatsim.User) {
+		fresh := func(t *testing.T) (model.Deputy, *wechatsim.User) {
 			n++
 			openid := fmt.Sprintf("o-every-%d", n)
 			d := boundDeputy(t, r, fmt.Sprintf("逐步代表%d", n), fmt.Sprintf("1398800%04d", n), openid)
@@ -29,25 +30,25 @@ func TestGlobalWordsWorkInEveryStep(t *testing.T) {
 		}
 		flows := []struct {
 			name   string
-			setup  func(t *testing.T, d storage.Deputy) // leaves a pending ask, or nothing
-			start  string                               // the first message
-			path   []string                             // answers that walk every step
-			cancel string                               // what 取消 says
+			setup  func(t *testing.T, d model.Deputy) // leaves a pending ask, or nothing
+			start  string                             // the first message
+			path   []string                           // answers that walk every step
+			cancel string                             // what 取消 says
 		}{
-			{"rsvp", func(t *testing.T, d storage.Deputy) {
+			{"rsvp", func(t *testing.T, d model.Deputy) {
 				invite(t, db, "逐步会议", time.Now().Add(72*time.Hour), time.Now().Add(48*time.Hour), d.ID)
 			}, "你好", []string{"请假", "事由"}, "已取消"},
-			{"rate", func(t *testing.T, d storage.Deputy) {
+			{"rate", func(t *testing.T, d model.Deputy) {
 				repliedSuggestion(t, db, fmt.Sprintf("第%04d号", 7000+n), d.ID)
 			}, "你好", []string{"1", "满意", "不满意", "原因", "是"}, "已取消"},
-			{"opinion", func(*testing.T, storage.Deputy) {}, "意见", []string{"1", "内容", "完成", "是"}, "已取消"},
-			{"survey", func(t *testing.T, d storage.Deputy) {
+			{"opinion", func(*testing.T, model.Deputy) {}, "意见", []string{"1", "内容", "完成", "是"}, "已取消"},
+			{"survey", func(t *testing.T, d model.Deputy) {
 				newSurvey(t, db, fmt.Sprintf("逐步问卷%d", n), false)
 			}, "问卷", []string{"1", "1", "3", "跳过", "是"}, "已暂停"},
-			{"liaison contact", func(t *testing.T, d storage.Deputy) {
+			{"liaison contact", func(t *testing.T, d model.Deputy) {
 				liaisonMember(t, db, d.Name, fmt.Sprintf("逐步联系代表%d-", n), d.ID)
 			}, "联系登记", []string{"1", "电话", "今天", "备注"}, "已取消"},
-			{"leader activity", func(t *testing.T, d storage.Deputy) {
+			{"leader activity", func(t *testing.T, d model.Deputy) {
 				if _, err := core.NewLiaison(db).CreateLeader(ctx, d.ID, "", ""); err != nil {
 					t.Fatal(err)
 				}

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/obs"
 	"deputybot/storage"
 )
@@ -71,7 +72,7 @@ type Gateway struct {
 
 	inflight sync.Map // dedupe key -> chan struct{} closed when done
 	wg       sync.WaitGroup
-	claims   batcher[storage.AnsweredClaim, storage.ClaimResult] // quick answers' dedupe records
+	claims   batcher[model.AnsweredClaim, model.ClaimResult] // quick answers' dedupe records
 }
 
 // maxClaimBatch bounds the quick answers recorded with one commit.
@@ -288,7 +289,7 @@ func (g *Gateway) quick(ctx context.Context, in Inbound, key string) (reply []by
 	at := g.now().UTC().Truncate(time.Microsecond)
 	// Recorded with the quick answers of the callbacks arriving meanwhile,
 	// with one commit for all.
-	res, err := g.claims.do(ctx, storage.AnsweredClaim{Key: key, OpenID: in.FromUserName, Kind: in.Kind(), Reply: string(out), At: at},
+	res, err := g.claims.do(ctx, model.AnsweredClaim{Key: key, OpenID: in.FromUserName, Kind: in.Kind(), Reply: string(out), At: at},
 		maxClaimBatch, g.DB.ClaimInboundAnsweredBatch)
 	claimed, prior := res.Claimed, res.Prior
 	if err != nil {
@@ -352,8 +353,8 @@ func (g *Gateway) finish(ctx context.Context, key string, reply []byte) {
 
 // replay answers a re-delivery with the first delivery's reply, waiting
 // briefly when that delivery is still being handled on this instance.
-func (g *Gateway) replay(ctx context.Context, key string, prior storage.Inbound) []byte {
-	if prior.State == storage.InboundDone {
+func (g *Gateway) replay(ctx context.Context, key string, prior model.Inbound) []byte {
+	if prior.State == model.InboundDone {
 		return []byte(prior.Reply)
 	}
 	if ch, ok := g.inflight.Load(key); ok {
@@ -363,7 +364,7 @@ func (g *Gateway) replay(ctx context.Context, key string, prior storage.Inbound)
 			return nil
 		}
 		again, err := g.DB.GetInbound(ctx, key)
-		if err == nil && again.State == storage.InboundDone {
+		if err == nil && again.State == model.InboundDone {
 			return []byte(again.Reply)
 		}
 	}

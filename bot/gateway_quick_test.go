@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"deputybot/bot"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -48,7 +49,7 @@ func TestAHelpWordIsRecordedWithItsReplyAndAnsweredAlikeWhenRedelivered(t *testi
 			t.Fatalf("%d stored messages for two deliveries, want 1", got)
 		}
 		in, err := db.GetInbound(ctx, "m:660001")
-		if err != nil || in.State != storage.InboundDone || !strings.Contains(in.Reply, "您可以回复") {
+		if err != nil || in.State != model.InboundDone || !strings.Contains(in.Reply, "您可以回复") {
 			t.Fatalf("stored %+v %v, want done with the reply", in, err)
 		}
 		f, err := db.GetFollower(ctx, "o-quick")
@@ -107,7 +108,7 @@ func TestConcurrentHelpWordsAreRecordedOnceEachWithTheirOwnReply(t *testing.T) {
 				t.Fatalf("deputy %d answered %q and %q", i, replies[2*i], replies[2*i+1])
 			}
 			in, err := db.GetInbound(ctx, fmt.Sprintf("m:%d", 770000+i))
-			if err != nil || in.State != storage.InboundDone || !strings.Contains(in.Reply, name) {
+			if err != nil || in.State != model.InboundDone || !strings.Contains(in.Reply, name) {
 				t.Fatalf("deputy %d stored %+v %v", i, in, err)
 			}
 		}
@@ -158,7 +159,7 @@ func TestATemplateReportUpdatesItsDeliveryWithoutADedupeRecord(t *testing.T) {
 		}
 		notice, _ := res.LastInsertId()
 		res, err = db.SQL().ExecContext(ctx, `INSERT INTO deliveries (source, notice_id, deputy_id, openid, status, msgid, next_at, created_at, sent_at)
-			VALUES ('quick', ?, 1, 'o-report', ?, 660201, ?, ?, ?)`, notice, storage.DeliverySent, now, now, now)
+			VALUES ('quick', ?, 1, 'o-report', ?, 660201, ?, ?, ?)`, notice, model.DeliverySent, now, now, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +178,7 @@ func TestATemplateReportUpdatesItsDeliveryWithoutADedupeRecord(t *testing.T) {
 		report(660201)
 		report(660201) // WeChat's retry
 		dl, err := db.GetDelivery(ctx, id)
-		if err != nil || dl.Status != storage.DeliveryDelivered {
+		if err != nil || dl.Status != model.DeliveryDelivered {
 			t.Fatalf("delivery %+v %v, want delivered", dl, err)
 		}
 		// A report for a send not recorded yet is kept for the outbox.

@@ -18,6 +18,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/templates"
@@ -89,9 +90,9 @@ func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
 	return &rig{db: db, sim: sim, gw: gw, router: router, botURL: srv.URL, apiURL: api.URL, handler: sw}
 }
 
-func addDeputy(t testing.TB, db *storage.DB, name, phone string) storage.Deputy {
+func addDeputy(t testing.TB, db *storage.DB, name, phone string) model.Deputy {
 	t.Helper()
-	d := storage.Deputy{Name: name, Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: phone}
+	d := model.Deputy{Name: name, Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: phone}
 	if err := db.CreateDeputy(context.Background(), &d); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"deputybot/model"
 	"deputybot/obs"
 	"deputybot/storage"
 	"deputybot/templates"
@@ -38,8 +39,8 @@ type Router struct {
 
 	touched sync.Map // openid -> when this instance last recorded a message
 	helps   sync.Map // helpKey -> renderedHelp
-	reports batcher[storage.TemplateStatus, struct{}]
-	states  batcher[string, storage.ChatState] // the quick path's reads
+	reports batcher[model.TemplateStatus, struct{}]
+	states  batcher[string, model.ChatState] // the quick path's reads
 }
 
 // NewRouter returns a router with the engine and every deputy flow.
@@ -65,7 +66,7 @@ const maxReportBatch = 500
 
 // absorbReports writes a batch of TEMPLATESENDJOBFINISH reports: a
 // campaign's status storm costs one UPDATE per batch.
-func (r *Router) absorbReports(ctx context.Context, reports []storage.TemplateStatus) ([]struct{}, error) {
+func (r *Router) absorbReports(ctx context.Context, reports []model.TemplateStatus) ([]struct{}, error) {
 	return nil, r.DB.AbsorbTemplateReports(ctx, reports)
 }
 
@@ -95,7 +96,7 @@ func (r *Router) touch(ctx context.Context, openid string) error {
 func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if in.MsgType == "event" {
 		if in.Event == "TEMPLATESENDJOBFINISH" {
-			_, err := r.reports.do(ctx, storage.TemplateStatus{MsgID: in.EventMsgID, OpenID: in.FromUserName, Status: in.Status},
+			_, err := r.reports.do(ctx, model.TemplateStatus{MsgID: in.EventMsgID, OpenID: in.FromUserName, Status: in.Status},
 				maxReportBatch, r.absorbReports)
 			return "", Absorbed, err
 		}
@@ -194,7 +195,7 @@ func (r *Router) clickKey(ctx context.Context, openid, key string) (string, erro
 	case KeyHelp:
 		return r.help(ctx, openid)
 	case KeyBindHelp:
-		if _, err := r.DB.GetDeputyByOpenID(ctx, openid); errors.Is(err, storage.ErrNotFound) {
+		if _, err := r.DB.GetDeputyByOpenID(ctx, openid); errors.Is(err, model.ErrNotFound) {
 			return r.startBind(ctx, openid)
 		}
 		return r.help(ctx, openid)
@@ -203,7 +204,7 @@ func (r *Router) clickKey(ctx context.Context, openid, key string) (string, erro
 		if reply, ok, err := r.deputyCommand(ctx, d, openid, menuLabel(key)); ok || err != nil {
 			return reply, err
 		}
-	} else if errors.Is(err, storage.ErrNotFound) {
+	} else if errors.Is(err, model.ErrNotFound) {
 		return r.say("unbound", nil)
 	}
 	return r.say("menu.coming", map[string]any{"Key": menuLabel(key)})
@@ -245,7 +246,7 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 	prefix := ""
 	conv, err := r.DB.GetConversation(ctx, openid)
 	switch {
-	case errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound):
 	case err != nil:
 		return "", err
 	case !conv.ExpiresAt.After(r.now()):
@@ -288,7 +289,7 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 		return r.helpWithLiaison(ctx, openid)
 	}
 	d, err := r.DB.GetDeputyByOpenID(ctx, openid)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		if reply, ok, err := r.memberCommand(ctx, openid, word, text); ok || err != nil {
 			return reply, err
 		}
@@ -323,9 +324,9 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 }
 
 // resume restores a flow parked by a menu click.
-func (r *Router) resume(ctx context.Context, d storage.Deputy, openid string) (string, error) {
+func (r *Router) resume(ctx context.Context, d model.Deputy, openid string) (string, error) {
 	c, err := r.DB.TakeParked(ctx, openid)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return r.say("flow.nothing_parked", nil)
 	}
 	if err != nil {
@@ -341,7 +342,7 @@ func (r *Router) park(ctx context.Context, openid string) (string, error) {
 		return "", nil
 	}
 	c, err := r.DB.GetConversation(ctx, openid)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && (!r.Engine.Owns(c.Flow) || !c.ExpiresAt.After(r.now()))) {
+	if errors.Is(err, model.ErrNotFound) || (err == nil && (!r.Engine.Owns(c.Flow) || !c.ExpiresAt.After(r.now()))) {
 		return "", nil
 	}
 	if err != nil {
@@ -370,7 +371,7 @@ func (r *Router) help(ctx context.Context, openid string) (string, error) {
 	st, err := r.DB.GetChatState(ctx, openid)
 	if err != nil {
 		// Help without the greeting rather than no help.
-		st = storage.ChatState{}
+		st = model.ChatState{}
 	}
 	return r.helpText(st)
 }
@@ -379,7 +380,7 @@ func (r *Router) help(ctx context.Context, openid string) (string, error) {
 // unbound), with the 双联系 words when they are a member or a leader, once
 // per deputy: it is the most frequent answer, and the texts never change
 // while the router runs.
-func (r *Router) helpText(st storage.ChatState) (string, error) {
+func (r *Router) helpText(st model.ChatState) (string, error) {
 	key := helpKey{st.DeputyName, st.Member, st.Leader}
 	if v, ok := r.helps.Load(key); ok {
 		if h := v.(renderedHelp); h.texts == r.Texts {

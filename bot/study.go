@@ -2,8 +2,7 @@ package bot
 
 import (
 	"context"
-
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // latestStudy is how many materials 学习 lists.
@@ -15,7 +14,7 @@ type studyItem struct {
 }
 
 // study lists the latest materials with the deputy's studied marks.
-func (r *Router) study(ctx context.Context, d storage.Deputy) (string, error) {
+func (r *Router) study(ctx context.Context, d model.Deputy) (string, error) {
 	ms, err := r.DB.LatestMaterials(ctx, d.ID, latestStudy)
 	if err != nil {
 		return "", err
@@ -35,7 +34,7 @@ func (r *Router) study(ctx context.Context, d storage.Deputy) (string, error) {
 }
 
 // markStudied marks the n-th of the latest materials studied.
-func (r *Router) markStudied(ctx context.Context, d storage.Deputy, n int) (string, error) {
+func (r *Router) markStudied(ctx context.Context, d model.Deputy, n int) (string, error) {
 	ms, err := r.DB.LatestMaterials(ctx, d.ID, latestStudy)
 	if err != nil {
 		return "", err

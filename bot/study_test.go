@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"deputybot/bot"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -19,7 +20,7 @@ func TestStudyMaterials(t *testing.T) {
 		u := r.sim.User("o-study")
 		expect(t, chat(t, u, "学习"), "暂无学习材料")
 		for i, title := range []string{"宪法学习辅导", "代表法解读"} {
-			m := storage.Material{Title: title, Link: "https://example.org/m" + string(rune('1'+i)), PublishedAt: time.Now().Add(time.Duration(i-5) * time.Minute)}
+			m := model.Material{Title: title, Link: "https://example.org/m" + string(rune('1'+i)), PublishedAt: time.Now().Add(time.Duration(i-5) * time.Minute)}
 			if err := db.CreateMaterial(ctx, &m); err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"deputybot/config"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 )
@@ -20,19 +21,19 @@ import (
 // status lists them.
 var (
 	campaignLabels = map[string]string{
-		storage.CampaignScheduled: "待发送", storage.CampaignSending: "发送中", storage.CampaignPaused: "已暂停",
-		storage.CampaignCancelled: "已取消", storage.CampaignDone: "已完成",
+		model.CampaignScheduled: "待发送", model.CampaignSending: "发送中", model.CampaignPaused: "已暂停",
+		model.CampaignCancelled: "已取消", model.CampaignDone: "已完成",
 	}
 	deliveryOrder = []string{
-		storage.DeliveryQueued, storage.DeliverySending, storage.DeliveryRetry, storage.DeliveryHeld,
-		storage.DeliverySent, storage.DeliveryDelivered, storage.DeliveryRead,
-		storage.DeliveryFailed, storage.DeliverySkipped, storage.DeliveryCancelled,
+		model.DeliveryQueued, model.DeliverySending, model.DeliveryRetry, model.DeliveryHeld,
+		model.DeliverySent, model.DeliveryDelivered, model.DeliveryRead,
+		model.DeliveryFailed, model.DeliverySkipped, model.DeliveryCancelled,
 	}
 	deliveryLabels = map[string]string{
-		storage.DeliveryQueued: "排队中", storage.DeliverySending: "发送中", storage.DeliveryRetry: "待重试",
-		storage.DeliveryHeld: "暂停中", storage.DeliverySent: "已发送", storage.DeliveryDelivered: "已送达",
-		storage.DeliveryRead: "已阅读", storage.DeliveryFailed: "失败", storage.DeliverySkipped: "未发送",
-		storage.DeliveryCancelled: "已取消",
+		model.DeliveryQueued: "排队中", model.DeliverySending: "发送中", model.DeliveryRetry: "待重试",
+		model.DeliveryHeld: "暂停中", model.DeliverySent: "已发送", model.DeliveryDelivered: "已送达",
+		model.DeliveryRead: "已阅读", model.DeliveryFailed: "失败", model.DeliverySkipped: "未发送",
+		model.DeliveryCancelled: "已取消",
 	}
 )
 
@@ -74,7 +75,7 @@ Example:
   deputybot campaign status 12`,
 	}
 	status.run = func(ctx context.Context, e *env, args []string) int {
-		return withCampaign(ctx, e, status, args, func(cfg config.Config, o *notify.Outbox, db *storage.DB, c storage.Campaign) int {
+		return withCampaign(ctx, e, status, args, func(cfg config.Config, o *notify.Outbox, db *storage.DB, c model.Campaign) int {
 			return printCampaign(ctx, e, cfg, db, c)
 		})
 	}
@@ -92,7 +93,7 @@ Example:
 	pause.run = func(ctx context.Context, e *env, args []string) int {
 		fs := pause.flags(e)
 		reason := fs.String("reason", "", "why, shown by campaign status")
-		return withCampaignFlags(ctx, e, pause, fs, args, func(_ config.Config, o *notify.Outbox, _ *storage.DB, c storage.Campaign) int {
+		return withCampaignFlags(ctx, e, pause, fs, args, func(_ config.Config, o *notify.Outbox, _ *storage.DB, c model.Campaign) int {
 			r := strings.TrimSpace(*reason)
 			if r == "" {
 				r = "手动暂停（命令行）"
@@ -112,7 +113,7 @@ Example:
   deputybot campaign resume 12`,
 	}
 	resume.run = func(ctx context.Context, e *env, args []string) int {
-		return withCampaign(ctx, e, resume, args, func(_ config.Config, o *notify.Outbox, _ *storage.DB, c storage.Campaign) int {
+		return withCampaign(ctx, e, resume, args, func(_ config.Config, o *notify.Outbox, _ *storage.DB, c model.Campaign) int {
 			return transition(e, c, "resumed", o.Resume(ctx, c.ID))
 		})
 	}
@@ -132,8 +133,8 @@ Example:
 	cancel.run = func(ctx context.Context, e *env, args []string) int {
 		fs := cancel.flags(e)
 		yes := fs.Bool("yes", false, "do not ask for confirmation")
-		return withCampaignFlags(ctx, e, cancel, fs, args, func(_ config.Config, o *notify.Outbox, db *storage.DB, c storage.Campaign) int {
-			if c.Status == storage.CampaignDone || c.Status == storage.CampaignCancelled {
+		return withCampaignFlags(ctx, e, cancel, fs, args, func(_ config.Config, o *notify.Outbox, db *storage.DB, c model.Campaign) int {
+			if c.Status == model.CampaignDone || c.Status == model.CampaignCancelled {
 				return transition(e, c, "cancelled", notify.ErrBadState)
 			}
 			if !*yes {
@@ -161,7 +162,7 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // audience turns the flags into exactly one kind of audience.
-func (f audienceFlags) audience() (storage.Audience, error) {
+func (f audienceFlags) audience() (model.Audience, error) {
 	n := 0
 	for _, set := range []bool{f.all, len(f.delegations) > 0, f.ids != ""} {
 		if set {
@@ -169,9 +170,9 @@ func (f audienceFlags) audience() (storage.Audience, error) {
 		}
 	}
 	if n != 1 {
-		return storage.Audience{}, errors.New("give exactly one of --all, --delegation NAME or --deputy-ids 1,2,3")
+		return model.Audience{}, errors.New("give exactly one of --all, --delegation NAME or --deputy-ids 1,2,3")
 	}
-	a := storage.Audience{All: f.all, Delegations: f.delegations}
+	a := model.Audience{All: f.all, Delegations: f.delegations}
 	if f.ids != "" {
 		for _, s := range strings.Split(f.ids, ",") {
 			id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
@@ -240,7 +241,7 @@ func campaignSend(ctx context.Context, e *env, c *command, args []string) int {
 	if when.IsZero() {
 		when = time.Now()
 	}
-	n := &storage.Notice{Kind: *kind, Title: strings.TrimSpace(*title), Body: *body, Urgent: *urgent, CreatedBy: "cli",
+	n := &model.Notice{Kind: *kind, Title: strings.TrimSpace(*title), Body: *body, Urgent: *urgent, CreatedBy: "cli",
 		Fields: map[string]string{"time": when.In(loc).Format("2006年1月2日 15:04"), "note": firstLine(*body)}}
 	return withOutbox(ctx, e, cfg, func(o *notify.Outbox, db *storage.DB) int {
 		if err := o.Validate(*n); err != nil {
@@ -295,7 +296,7 @@ func withOutbox(ctx context.Context, e *env, cfg config.Config, fn func(*notify.
 	return fn(notify.New(db, outboxConfig(cfg, cfg.HTTP.PublicURL), newLogger(cfg, e.stderr)), db)
 }
 
-type campaignFunc func(config.Config, *notify.Outbox, *storage.DB, storage.Campaign) int
+type campaignFunc func(config.Config, *notify.Outbox, *storage.DB, model.Campaign) int
 
 func withCampaign(ctx context.Context, e *env, c *command, args []string, fn campaignFunc) int {
 	return withCampaignFlags(ctx, e, c, c.flags(e), args, fn)
@@ -319,7 +320,7 @@ func withCampaignFlags(ctx context.Context, e *env, c *command, fs *flag.FlagSet
 	}
 	return withOutbox(ctx, e, cfg, func(o *notify.Outbox, db *storage.DB) int {
 		camp, err := db.GetCampaign(ctx, id)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			fmt.Fprintf(e.stderr, "deputybot %s: there is no campaign %d\n", c.name, id)
 			return exitFailure
 		}
@@ -331,13 +332,13 @@ func withCampaignFlags(ctx context.Context, e *env, c *command, fs *flag.FlagSet
 	})
 }
 
-func printCampaign(ctx context.Context, e *env, cfg config.Config, db *storage.DB, c storage.Campaign) int {
+func printCampaign(ctx context.Context, e *env, cfg config.Config, db *storage.DB, c model.Campaign) int {
 	n, err := db.GetNotice(ctx, c.NoticeID)
 	if err == nil {
 		var counts map[string]int
 		if counts, err = db.CampaignCounts(ctx, c.ID); err == nil {
 			printCampaignCounts(e.stdout, cfg.Location(), c, n, counts)
-			err = printFailures(ctx, e.stdout, db, c.ID, counts[storage.DeliveryFailed])
+			err = printFailures(ctx, e.stdout, db, c.ID, counts[model.DeliveryFailed])
 		}
 	}
 	if err != nil {
@@ -347,7 +348,7 @@ func printCampaign(ctx context.Context, e *env, cfg config.Config, db *storage.D
 	return exitOK
 }
 
-func printCampaignCounts(w io.Writer, loc *time.Location, c storage.Campaign, n storage.Notice, counts map[string]int) {
+func printCampaignCounts(w io.Writer, loc *time.Location, c model.Campaign, n model.Notice, counts map[string]int) {
 	fmt.Fprintf(w, "campaign %d: %s “%s”\n", c.ID, notify.KindLabels[n.Kind], n.Title)
 	fmt.Fprintf(w, "status:   %s (%s)\n", campaignLabels[c.Status], c.Status)
 	if c.Reason != "" {
@@ -378,7 +379,7 @@ func printFailures(ctx context.Context, w io.Writer, db *storage.DB, id int64, f
 	if failed == 0 {
 		return nil
 	}
-	ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: id, Status: storage.DeliveryFailed, Limit: 5})
+	ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: id, Status: model.DeliveryFailed, Limit: 5})
 	if err != nil {
 		return err
 	}
@@ -391,14 +392,14 @@ func printFailures(ctx context.Context, w io.Writer, db *storage.DB, id int64, f
 
 // confirmCancel asks on stdin (the process's: env carries no input; tests
 // replace it); ok is false when the command must stop.
-func confirmCancel(ctx context.Context, e *env, db *storage.DB, c storage.Campaign) (ok bool, code int) {
+func confirmCancel(ctx context.Context, e *env, db *storage.DB, c model.Campaign) (ok bool, code int) {
 	counts, err := db.CampaignCounts(ctx, c.ID)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "deputybot campaign cancel: %v\n", err)
 		return false, exitFailure
 	}
-	unsent := counts[storage.DeliveryQueued] + counts[storage.DeliveryRetry] + counts[storage.DeliveryHeld]
-	sent := counts[storage.DeliverySent] + counts[storage.DeliveryDelivered] + counts[storage.DeliveryRead]
+	unsent := counts[model.DeliveryQueued] + counts[model.DeliveryRetry] + counts[model.DeliveryHeld]
+	sent := counts[model.DeliverySent] + counts[model.DeliveryDelivered] + counts[model.DeliveryRead]
 	fmt.Fprintf(e.stderr, "Cancel campaign %d (%s)? %d messages already sent stay sent; %d unsent are dropped.\n"+
 		"This cannot be undone. Type yes to cancel: ", c.ID, campaignLabels[c.Status], sent, unsent)
 	line, err := bufio.NewReader(stdin).ReadString('\n')
@@ -414,7 +415,7 @@ func confirmCancel(ctx context.Context, e *env, db *storage.DB, c storage.Campai
 }
 
 // transition reports the outcome of pause, resume or cancel.
-func transition(e *env, c storage.Campaign, done string, err error) int {
+func transition(e *env, c model.Campaign, done string, err error) int {
 	if errors.Is(err, notify.ErrBadState) {
 		fmt.Fprintf(e.stderr, "campaign %d is %s (%s); it cannot be %s\n", c.ID, campaignLabels[c.Status], c.Status, done)
 		return exitFailure

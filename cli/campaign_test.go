@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"deputybot/bot"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -26,7 +27,7 @@ import (
 type campaignRig struct {
 	env []string
 	db  *storage.DB
-	ds  []storage.Deputy
+	ds  []model.Deputy
 }
 
 func newCampaignRig(t *testing.T) *campaignRig {
@@ -41,7 +42,7 @@ func newCampaignRig(t *testing.T) *campaignRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ds, _, err := db.ListDeputies(ctx, storage.DeputyFilter{})
+	ds, _, err := db.ListDeputies(ctx, model.DeputyFilter{})
 	if err != nil || len(ds) != 20 {
 		t.Fatalf("deputies: %d %v", len(ds), err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -73,12 +74,12 @@ Example:
 		if !ok {
 			return code
 		}
-		if *status != "" && *status != storage.StatusActive && *status != storage.StatusEnded {
+		if *status != "" && *status != model.StatusActive && *status != model.StatusEnded {
 			fmt.Fprintf(e.stderr, "deputybot export: --status must be active or terminated, not %q\n", *status)
 			return exitUsage
 		}
 		return withRegistry(ctx, e, *path, func(reg *core.Registry, _ *storage.DB) int {
-			n, err := reg.ExportFile(ctx, file, core.DeputyFilter{Delegation: *delegation, Status: *status})
+			n, err := reg.ExportFile(ctx, file, model.DeputyFilter{Delegation: *delegation, Status: *status})
 			if err != nil {
 				fmt.Fprintf(e.stderr, "deputybot export: %v\n", err)
 				return exitFailure
@@ -109,7 +110,7 @@ Example:
 		if !ok {
 			return c
 		}
-		return withDeputy(ctx, e, *path, ref, func(db *storage.DB, d storage.Deputy) int {
+		return withDeputy(ctx, e, *path, ref, func(db *storage.DB, d model.Deputy) int {
 			pin, err := core.NewBindCode()
 			if err != nil {
 				fmt.Fprintf(e.stderr, "deputybot: %v\n", err)
@@ -146,8 +147,8 @@ Example:
 		if !ok {
 			return c
 		}
-		return withDeputy(ctx, e, *path, ref, func(db *storage.DB, d storage.Deputy) int {
-			if _, err := db.UnbindDeputy(ctx, d.ID); errors.Is(err, storage.ErrNotFound) {
+		return withDeputy(ctx, e, *path, ref, func(db *storage.DB, d model.Deputy) int {
+			if _, err := db.UnbindDeputy(ctx, d.ID); errors.Is(err, model.ErrNotFound) {
 				fmt.Fprintf(e.stderr, "%s (#%d) is not bound to WeChat; nothing to do\n", d.Name, d.ID)
 				return exitFailure
 			} else if err != nil {
@@ -196,10 +197,10 @@ func withRegistry(ctx context.Context, e *env, cfgPath string, fn func(*core.Reg
 }
 
 // withDeputy resolves NAME|ID to exactly one deputy.
-func withDeputy(ctx context.Context, e *env, cfgPath, ref string, fn func(*storage.DB, storage.Deputy) int) int {
+func withDeputy(ctx context.Context, e *env, cfgPath, ref string, fn func(*storage.DB, model.Deputy) int) int {
 	return withRegistry(ctx, e, cfgPath, func(reg *core.Registry, db *storage.DB) int {
 		ds, err := reg.Find(ctx, ref)
-		if errors.Is(err, storage.ErrNotFound) || (err == nil && len(ds) == 0) {
+		if errors.Is(err, model.ErrNotFound) || (err == nil && len(ds) == 0) {
 			fmt.Fprintf(e.stderr, "no deputy %q (give the exact name or the id)\n", ref)
 			return exitFailure
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"deputybot/config"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/scheduler"
 	"deputybot/storage"
@@ -66,7 +67,7 @@ Example:
 				switch {
 				case err == nil:
 					last, status = r.StartedAt.In(cfg.Location()).Format("2006-01-02 15:04:05"), r.Status
-				case !errors.Is(err, storage.ErrNotFound):
+				case !errors.Is(err, model.ErrNotFound):
 					fmt.Fprintf(e.stderr, "deputybot job list: %v\n", err)
 					return exitFailure
 				}

@@ -15,6 +15,7 @@ import (
 	"deputybot/config"
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/templates"
@@ -299,7 +300,7 @@ func outboxConfig(cfg config.Config, base string) notify.Config {
 // start page: what a newcomer types to bind.
 func (a *app) demoLogins(ctx context.Context) []handlers.DemoLogin {
 	no := false
-	ds, _, err := a.db.ListDeputies(ctx, storage.DeputyFilter{Bound: &no, Status: storage.StatusActive, Limit: 5})
+	ds, _, err := a.db.ListDeputies(ctx, model.DeputyFilter{Bound: &no, Status: model.StatusActive, Limit: 5})
 	if err != nil {
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -27,7 +28,7 @@ Example:
 		if !ok {
 			return code
 		}
-		return withAccount(ctx, e, *path, username, func(s *core.Staff, a core.Account) int {
+		return withAccount(ctx, e, *path, username, func(s *core.Staff, a model.Account) int {
 			if a.Disabled {
 				fmt.Fprintf(e.stderr, "%s is disabled; its tokens would be refused\n", a.Username)
 				return exitFailure

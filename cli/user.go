@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // stdin is where --password-stdin reads; tests replace it.
@@ -95,7 +95,7 @@ Example:
 				return exitUsage
 			}
 		}
-		return withAccount(ctx, e, *path, username, func(s *core.Staff, a core.Account) int {
+		return withAccount(ctx, e, *path, username, func(s *core.Staff, a model.Account) int {
 			var err error
 			if password == "" {
 				password, err = s.ResetPassword(ctx, a.ID)
@@ -131,7 +131,7 @@ Example:
 		if !ok {
 			return code
 		}
-		return withAccount(ctx, e, *path, username, func(s *core.Staff, a core.Account) int {
+		return withAccount(ctx, e, *path, username, func(s *core.Staff, a model.Account) int {
 			if err := s.SetDisabled(ctx, a.ID, true); err != nil {
 				return staffError(e, err)
 			}
@@ -208,10 +208,10 @@ func withStaff(ctx context.Context, e *env, cfgPath string, fn func(*core.Staff)
 }
 
 // withAccount resolves USERNAME to its account.
-func withAccount(ctx context.Context, e *env, cfgPath, username string, fn func(*core.Staff, core.Account) int) int {
+func withAccount(ctx context.Context, e *env, cfgPath, username string, fn func(*core.Staff, model.Account) int) int {
 	return withStaff(ctx, e, cfgPath, func(s *core.Staff) int {
 		a, err := s.GetByUsername(ctx, username)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			fmt.Fprintf(e.stderr, "no account %q (see deputybot user list)\n", username)
 			return exitFailure
 		}

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -31,7 +32,7 @@ func IssueBindCode(ctx context.Context, db *storage.DB, deputyID int64, now time
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if d.Status == storage.StatusEnded {
+	if d.Status == model.StatusEnded {
 		return "", time.Time{}, &FieldError{Field: "绑定码", Msg: "代表资格已终止，不能生成绑定码"}
 	}
 	code, err := NewBindCode()

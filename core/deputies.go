@@ -12,19 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/storage"
-)
-
-// Deputy is a deputy's record (see storage.Deputy).
-type Deputy = storage.Deputy
-
-// DeputyFilter selects deputies (see storage.DeputyFilter).
-type DeputyFilter = storage.DeputyFilter
-
-// Errors core returns; handlers map them to responses in one place.
-var (
-	ErrNotFound = storage.ErrNotFound
-	ErrConflict = storage.ErrConflict
 )
 
 // FieldError is a validation failure on one field, with a message in
@@ -55,8 +44,8 @@ func (v ValidationError) Error() string {
 
 // Level labels, as staff write them.
 var levelLabels = map[string]string{
-	storage.LevelNational:   "全国人大代表",
-	storage.LevelProvincial: "省人大代表",
+	model.LevelNational:   "全国人大代表",
+	model.LevelProvincial: "省人大代表",
 }
 
 // LevelLabel returns the Chinese label of a stored level.
@@ -70,17 +59,17 @@ func LevelLabel(level string) string {
 // ParseLevel accepts a label (省人大代表, 全国人大代表, also 省级, 全国) or a code.
 func ParseLevel(s string) (string, bool) {
 	switch strings.TrimSpace(s) {
-	case "", "省人大代表", "省级", "省", storage.LevelProvincial:
-		return storage.LevelProvincial, true
-	case "全国人大代表", "全国", "全国级", storage.LevelNational:
-		return storage.LevelNational, true
+	case "", "省人大代表", "省级", "省", model.LevelProvincial:
+		return model.LevelProvincial, true
+	case "全国人大代表", "全国", "全国级", model.LevelNational:
+		return model.LevelNational, true
 	}
 	return "", false
 }
 
 // StatusLabel returns the Chinese label of a stored status.
 func StatusLabel(status string) string {
-	if status == storage.StatusEnded {
+	if status == model.StatusEnded {
 		return "终止"
 	}
 	return "在任"
@@ -119,7 +108,7 @@ func MaskPhone(p string) string {
 }
 
 // Normalize cleans d's fields in place and returns every problem found.
-func Normalize(d *Deputy) ValidationError {
+func Normalize(d *model.Deputy) ValidationError {
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
 	d.Name = strings.TrimSpace(d.Name)
@@ -183,7 +172,7 @@ func Normalize(d *Deputy) ValidationError {
 	}
 	d.Tags = tags
 	if d.Status == "" {
-		d.Status = storage.StatusActive
+		d.Status = model.StatusActive
 	}
 	return errs
 }
@@ -200,7 +189,7 @@ func NewRegistry(db *storage.DB) *Registry {
 }
 
 // Create validates and stores a new deputy.
-func (r *Registry) Create(ctx context.Context, d *Deputy) error {
+func (r *Registry) Create(ctx context.Context, d *model.Deputy) error {
 	if errs := Normalize(d); len(errs) > 0 {
 		return errs
 	}
@@ -212,7 +201,7 @@ func (r *Registry) Create(ctx context.Context, d *Deputy) error {
 }
 
 // Update validates and stores the registry fields of an existing deputy.
-func (r *Registry) Update(ctx context.Context, d *Deputy) error {
+func (r *Registry) Update(ctx context.Context, d *model.Deputy) error {
 	if errs := Normalize(d); len(errs) > 0 {
 		return errs
 	}
@@ -223,7 +212,7 @@ func (r *Registry) Update(ctx context.Context, d *Deputy) error {
 }
 
 func conflictAsField(err error) error {
-	if errors.Is(err, storage.ErrConflict) {
+	if errors.Is(err, model.ErrConflict) {
 		return ValidationError{{Field: "手机号", Msg: "已被另一位代表使用"}}
 	}
 	return err
@@ -239,22 +228,24 @@ func (r *Registry) Terminate(ctx context.Context, id int64, on time.Time, reason
 }
 
 // Get returns one deputy.
-func (r *Registry) Get(ctx context.Context, id int64) (Deputy, error) { return r.db.GetDeputy(ctx, id) }
+func (r *Registry) Get(ctx context.Context, id int64) (model.Deputy, error) {
+	return r.db.GetDeputy(ctx, id)
+}
 
 // List returns a page of deputies and the total matching f.
-func (r *Registry) List(ctx context.Context, f DeputyFilter) ([]Deputy, int, error) {
+func (r *Registry) List(ctx context.Context, f model.DeputyFilter) ([]model.Deputy, int, error) {
 	return r.db.ListDeputies(ctx, f)
 }
 
 // Find returns deputies by exact name, or the one with that id when ref is a number.
-func (r *Registry) Find(ctx context.Context, ref string) ([]Deputy, error) {
+func (r *Registry) Find(ctx context.Context, ref string) ([]model.Deputy, error) {
 	var id int64
 	if _, err := fmt.Sscan(ref, &id); err == nil && id > 0 {
 		d, err := r.db.GetDeputy(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		return []Deputy{d}, nil
+		return []model.Deputy{d}, nil
 	}
 	return r.db.FindDeputiesByName(ctx, strings.TrimSpace(ref))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -41,7 +42,7 @@ func TestRegistryRules(t *testing.T) {
 		ctx := context.Background()
 		reg := core.NewRegistry(db)
 
-		bad := core.Deputy{Name: " ", Gender: "未知", Level: "市级", Phone: "abc"}
+		bad := model.Deputy{Name: " ", Gender: "未知", Level: "市级", Phone: "abc"}
 		err := reg.Create(ctx, &bad)
 		var verr core.ValidationError
 		if !errors.As(err, &verr) || len(verr) != 4 {
@@ -56,16 +57,16 @@ func TestRegistryRules(t *testing.T) {
 			t.Fatalf("an invalid deputy wrote %d rows", n)
 		}
 
-		d := core.Deputy{Name: "王芳", Gender: "F", Ethnicity: "回", Level: "全国人大代表", Delegation: "济南市代表团",
+		d := model.Deputy{Name: "王芳", Gender: "F", Ethnicity: "回", Level: "全国人大代表", Delegation: "济南市代表团",
 			Phone: "+86 13800131234", Tags: []string{"教师", " 教师 ", ""}}
 		if err := reg.Create(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := reg.Get(ctx, d.ID)
-		if got.Gender != "女" || got.Ethnicity != "回族" || got.Level != storage.LevelNational || got.Phone != "13800131234" || len(got.Tags) != 1 {
+		if got.Gender != "女" || got.Ethnicity != "回族" || got.Level != model.LevelNational || got.Phone != "13800131234" || len(got.Tags) != 1 {
 			t.Fatalf("normalized to %+v", got)
 		}
-		twin := core.Deputy{Name: "李强", Phone: "13800131234"}
+		twin := model.Deputy{Name: "李强", Phone: "13800131234"}
 		if err := reg.Create(ctx, &twin); err == nil || !strings.Contains(err.Error(), "已被另一位代表使用") {
 			t.Fatalf("a taken phone gives %v", err)
 		}
@@ -76,7 +77,7 @@ func TestRegistryRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		found, err := reg.Find(ctx, "王芳")
-		if err != nil || len(found) != 1 || found[0].Status != storage.StatusEnded || core.StatusLabel(found[0].Status) != "终止" {
+		if err != nil || len(found) != 1 || found[0].Status != model.StatusEnded || core.StatusLabel(found[0].Status) != "终止" {
 			t.Fatalf("find: %+v %v", found, err)
 		}
 	})

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/model"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -31,33 +32,33 @@ type deputyColumn struct {
 	name  string
 	width float64
 	kind  colKind
-	get   func(d *Deputy) string
+	get   func(d *model.Deputy) string
 	// set reads a trimmed cell into d and returns a message when the value
 	// cannot be understood; nil marks a read-only column import ignores.
-	set func(d *Deputy, v string) string
+	set func(d *model.Deputy, v string) string
 }
 
 var deputyColumns = []deputyColumn{
-	{name: "姓名", width: 10, get: func(d *Deputy) string { return d.Name },
-		set: func(d *Deputy, v string) string { d.Name = v; return "" }},
-	{name: "性别", width: 6, get: func(d *Deputy) string { return d.Gender },
-		set: func(d *Deputy, v string) string { d.Gender = v; return "" }},
-	{name: "民族", width: 8, get: func(d *Deputy) string { return d.Ethnicity },
-		set: func(d *Deputy, v string) string { d.Ethnicity = v; return "" }},
+	{name: "姓名", width: 10, get: func(d *model.Deputy) string { return d.Name },
+		set: func(d *model.Deputy, v string) string { d.Name = v; return "" }},
+	{name: "性别", width: 6, get: func(d *model.Deputy) string { return d.Gender },
+		set: func(d *model.Deputy, v string) string { d.Gender = v; return "" }},
+	{name: "民族", width: 8, get: func(d *model.Deputy) string { return d.Ethnicity },
+		set: func(d *model.Deputy, v string) string { d.Ethnicity = v; return "" }},
 	{name: "出生日期", width: 12, kind: colDate, get: formatBirthDate, set: setBirthDate},
-	{name: "代表团", width: 16, get: func(d *Deputy) string { return d.Delegation },
-		set: func(d *Deputy, v string) string { d.Delegation = v; return "" }},
-	{name: "代表层级", width: 13, get: func(d *Deputy) string { return LevelLabel(d.Level) },
-		set: func(d *Deputy, v string) string { d.Level = v; return "" }},
-	{name: "是否基层代表", width: 13, get: func(d *Deputy) string { return yesNo(d.Grassroots) }, set: setGrassroots},
-	{name: "职业", width: 32, get: func(d *Deputy) string { return d.Occupation },
-		set: func(d *Deputy, v string) string { d.Occupation = v; return "" }},
-	{name: "专业小组", width: 16, get: func(d *Deputy) string { return d.ProfessionalGroup },
-		set: func(d *Deputy, v string) string { d.ProfessionalGroup = v; return "" }},
-	{name: "手机号", width: 14, kind: colPhone, get: func(d *Deputy) string { return d.Phone }, set: setPhone},
-	{name: "标签", width: 24, get: func(d *Deputy) string { return strings.Join(d.Tags, "、") }, set: setTags},
-	{name: "状态", width: 8, get: func(d *Deputy) string { return StatusLabel(d.Status) }},
-	{name: "绑定微信", width: 10, get: func(d *Deputy) string { return yesNo(d.OpenID != "") }},
+	{name: "代表团", width: 16, get: func(d *model.Deputy) string { return d.Delegation },
+		set: func(d *model.Deputy, v string) string { d.Delegation = v; return "" }},
+	{name: "代表层级", width: 13, get: func(d *model.Deputy) string { return LevelLabel(d.Level) },
+		set: func(d *model.Deputy, v string) string { d.Level = v; return "" }},
+	{name: "是否基层代表", width: 13, get: func(d *model.Deputy) string { return yesNo(d.Grassroots) }, set: setGrassroots},
+	{name: "职业", width: 32, get: func(d *model.Deputy) string { return d.Occupation },
+		set: func(d *model.Deputy, v string) string { d.Occupation = v; return "" }},
+	{name: "专业小组", width: 16, get: func(d *model.Deputy) string { return d.ProfessionalGroup },
+		set: func(d *model.Deputy, v string) string { d.ProfessionalGroup = v; return "" }},
+	{name: "手机号", width: 14, kind: colPhone, get: func(d *model.Deputy) string { return d.Phone }, set: setPhone},
+	{name: "标签", width: 24, get: func(d *model.Deputy) string { return strings.Join(d.Tags, "、") }, set: setTags},
+	{name: "状态", width: 8, get: func(d *model.Deputy) string { return StatusLabel(d.Status) }},
+	{name: "绑定微信", width: 10, get: func(d *model.Deputy) string { return yesNo(d.OpenID != "") }},
 }
 
 // columnIndex returns the index of the named column in deputyColumns, or -1.
@@ -70,7 +71,7 @@ func columnIndex(name string) int {
 	return -1
 }
 
-func formatBirthDate(d *Deputy) string {
+func formatBirthDate(d *model.Deputy) string {
 	if d.BirthDate == nil {
 		return ""
 	}
@@ -87,7 +88,7 @@ func yesNo(b bool) string {
 // Export writes the deputies matching f (Limit, Offset and AfterID are
 // ignored) as "xlsx" or "csv", reading them a page at a time, and returns
 // how many it wrote.
-func (r *Registry) Export(ctx context.Context, w io.Writer, format string, f DeputyFilter) (int, error) {
+func (r *Registry) Export(ctx context.Context, w io.Writer, format string, f model.DeputyFilter) (int, error) {
 	dw, err := newDeputyWriter(w, format)
 	if err != nil {
 		return 0, err
@@ -120,7 +121,7 @@ func (r *Registry) Export(ctx context.Context, w io.Writer, format string, f Dep
 
 // ExportFile exports to path, in the format its extension names (.xlsx or
 // .csv). The file appears only once complete.
-func (r *Registry) ExportFile(ctx context.Context, path string, f DeputyFilter) (int, error) {
+func (r *Registry) ExportFile(ctx context.Context, path string, f model.DeputyFilter) (int, error) {
 	var n int
 	err := writeFileAtomic(path, func(w io.Writer, format string) error {
 		var err error
@@ -132,7 +133,7 @@ func (r *Registry) ExportFile(ctx context.Context, path string, f DeputyFilter) 
 
 // WriteDeputies writes ds in the export layout as "xlsx" or "csv"; the
 // sample generator uses it.
-func WriteDeputies(w io.Writer, format string, ds []Deputy) error {
+func WriteDeputies(w io.Writer, format string, ds []model.Deputy) error {
 	dw, err := newDeputyWriter(w, format)
 	if err != nil {
 		return err
@@ -147,7 +148,7 @@ func WriteDeputies(w io.Writer, format string, ds []Deputy) error {
 }
 
 // WriteDeputiesFile writes ds to path, in the format its extension names.
-func WriteDeputiesFile(path string, ds []Deputy) error {
+func WriteDeputiesFile(path string, ds []model.Deputy) error {
 	return writeFileAtomic(path, func(w io.Writer, format string) error {
 		return WriteDeputies(w, format, ds)
 	})
@@ -180,7 +181,7 @@ func writeFileAtomic(path string, write func(w io.Writer, format string) error) 
 
 // deputyWriter writes deputies one row at a time.
 type deputyWriter interface {
-	write(d *Deputy) error
+	write(d *model.Deputy) error
 	finish() error // completes the file
 	abort()        // releases resources after a failure
 }
@@ -213,7 +214,7 @@ func newCSVWriter(w io.Writer) (*csvWriter, error) {
 	return &csvWriter{cw: cw}, cw.Write(header)
 }
 
-func (c *csvWriter) write(d *Deputy) error {
+func (c *csvWriter) write(d *model.Deputy) error {
 	rec := make([]string, len(deputyColumns))
 	for i, col := range deputyColumns {
 		rec[i] = col.get(d)
@@ -288,7 +289,7 @@ func (x *xlsxWriter) start() error {
 	return x.sw.SetRow("A1", header)
 }
 
-func (x *xlsxWriter) write(d *Deputy) error {
+func (x *xlsxWriter) write(d *model.Deputy) error {
 	x.row++
 	vals := make([]any, len(deputyColumns))
 	for i, c := range deputyColumns {

@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"deputybot/model"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -106,7 +107,7 @@ func (r *Registry) Import(ctx context.Context, rd io.Reader, filename string, op
 		return rep, err
 	}
 	checkDuplicates(rows)
-	good := make([]Deputy, 0, len(rows))
+	good := make([]model.Deputy, 0, len(rows))
 	bad := 0
 	for _, row := range rows {
 		if len(row.errs) > 0 {
@@ -134,7 +135,7 @@ func (r *Registry) Import(ctx context.Context, rd io.Reader, filename string, op
 // importRow is one data row of the file, parsed and normalized.
 type importRow struct {
 	row  int
-	d    Deputy
+	d    model.Deputy
 	errs []RowError
 }
 
@@ -248,7 +249,7 @@ func canonicalHeader(s string) string {
 }
 
 func parseRow(n int, cols []int, cells []string) importRow {
-	row := importRow{row: n, d: Deputy{}}
+	row := importRow{row: n, d: model.Deputy{}}
 	var errs []RowError
 	for i, cell := range cells {
 		if i >= len(cols) || cols[i] < 0 {
@@ -335,7 +336,7 @@ func (r *Registry) fillMissingColumns(ctx context.Context, rows []importRow, pre
 			byKey[matchKey(rows[i].d)] = &rows[i]
 		}
 	}
-	f := DeputyFilter{Limit: exportPage}
+	f := model.DeputyFilter{Limit: exportPage}
 	for {
 		page, _, err := r.db.ListDeputies(ctx, f)
 		if err != nil {
@@ -363,7 +364,7 @@ func (r *Registry) fillMissingColumns(ctx context.Context, rows []importRow, pre
 }
 
 // matchKey mirrors how storage.UpsertDeputies matches a row to a record.
-func matchKey(d Deputy) string {
+func matchKey(d model.Deputy) string {
 	if d.Phone != "" {
 		return "p:" + d.Phone
 	}
@@ -382,7 +383,7 @@ func blank(cells []string) bool {
 // Cell readers: each sets one field from a trimmed cell and returns a
 // message when the value cannot be understood. Normalize checks the rest.
 
-func setBirthDate(d *Deputy, v string) string {
+func setBirthDate(d *model.Deputy, v string) string {
 	if v == "" {
 		d.BirthDate = nil
 		return ""
@@ -455,7 +456,7 @@ func validDate(y, m, d int) (time.Time, bool) {
 	return t, true
 }
 
-func setGrassroots(d *Deputy, v string) string {
+func setGrassroots(d *model.Deputy, v string) string {
 	switch strings.ToUpper(width.Narrow.String(v)) {
 	case "是", "Y", "YES", "1", "√", "✓", "✔", "TRUE", "基层", "基层代表":
 		d.Grassroots = true
@@ -470,7 +471,7 @@ func setGrassroots(d *Deputy, v string) string {
 // setPhone undoes what Excel does to a phone typed into a number cell
 // (13800138000 shown as 1.38E+10 and stored as 1.3800138E10), and the
 // full-width digits of some input methods; Normalize validates the rest.
-func setPhone(d *Deputy, v string) string {
+func setPhone(d *model.Deputy, v string) string {
 	v = width.Narrow.String(v)
 	d.Phone = v
 	if !strings.ContainsAny(v, ".eE") {
@@ -494,7 +495,7 @@ func significantDigits(mantissa string) int {
 	return len(strings.Trim(strings.NewReplacer(".", "", "+", "", "-", "").Replace(mantissa), "0"))
 }
 
-func setTags(d *Deputy, v string) string {
+func setTags(d *model.Deputy, v string) string {
 	d.Tags = strings.FieldsFunc(v, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune("、,，;；|/", r)
 	})

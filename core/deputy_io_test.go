@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -215,7 +216,7 @@ func TestImportChangedFieldUpdatesOne(t *testing.T) {
 }
 
 // registryFields is what an import carries, in a comparable form.
-func registryFields(d Deputy) string {
+func registryFields(d model.Deputy) string {
 	tags := slices.Clone(d.Tags)
 	slices.Sort(tags)
 	return strings.Join([]string{d.Name, d.Gender, d.Ethnicity, formatBirthDate(&d), d.Delegation, d.Level,
@@ -235,7 +236,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				var buf bytes.Buffer
-				got, err := reg.Export(ctx, &buf, format, DeputyFilter{})
+				got, err := reg.Export(ctx, &buf, format, model.DeputyFilter{})
 				if err != nil || got != n {
 					t.Fatalf("Export = %d, %v; want %d", got, err, n)
 				}
@@ -251,11 +252,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 				if err != nil || rep.Created != n {
 					t.Fatalf("import of the export into an empty registry = %+v, %v", rep, err)
 				}
-				want, _, err := db.ListDeputies(ctx, DeputyFilter{})
+				want, _, err := db.ListDeputies(ctx, model.DeputyFilter{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				have, _, err := fresh.ListDeputies(ctx, DeputyFilter{})
+				have, _, err := fresh.ListDeputies(ctx, model.DeputyFilter{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -279,7 +280,7 @@ func TestExportXLSXKeepsPhonesAsText(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(t.TempDir(), "代表.xlsx")
-		if n, err := NewRegistry(db).ExportFile(ctx, path, DeputyFilter{}); err != nil || n != 3 {
+		if n, err := NewRegistry(db).ExportFile(ctx, path, model.DeputyFilter{}); err != nil || n != 3 {
 			t.Fatalf("ExportFile = %d, %v", n, err)
 		}
 		f, err := excelize.OpenFile(path)
@@ -464,7 +465,7 @@ func TestSampleDeputiesAreValidAndDeterministic(t *testing.T) {
 			t.Fatalf("phone %s repeated", d.Phone)
 		}
 		phones[d.Phone] = true
-		if d.Level == storage.LevelNational {
+		if d.Level == model.LevelNational {
 			national++
 		}
 		if d.Grassroots {

@@ -1,12 +1,11 @@
 package core
 
 import (
+	"deputybot/model"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
-
-	"deputybot/storage"
 )
 
 // Sample data for simulator mode, tests and benchmarks: realistic enough
@@ -69,17 +68,17 @@ var (
 // delegations, about 10% national-level, about half grassroots, with
 // occupations, professional groups, tags and unique valid phones
 // (139 followed by the index).
-func SampleDeputies(n int, seed int64) []Deputy {
+func SampleDeputies(n int, seed int64) []model.Deputy {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x6465707574790001))
-	out := make([]Deputy, n)
+	out := make([]model.Deputy, n)
 	for i := range out {
 		out[i] = sampleDeputy(rng, i, sampleDelegations[rng.IntN(len(sampleDelegations))])
 	}
 	return out
 }
 
-func sampleDeputy(rng *rand.Rand, i int, delegation string) Deputy {
-	d := Deputy{Delegation: delegation, Level: storage.LevelProvincial, Status: storage.StatusActive}
+func sampleDeputy(rng *rand.Rand, i int, delegation string) model.Deputy {
+	d := model.Deputy{Delegation: delegation, Level: model.LevelProvincial, Status: model.StatusActive}
 	d.Name = sampleSurnames[rng.IntN(len(sampleSurnames))]
 	if rng.IntN(100) < 36 {
 		d.Gender = "女"
@@ -94,9 +93,9 @@ func sampleDeputy(rng *rand.Rand, i int, delegation string) Deputy {
 	}
 	birth := time.Date(1955, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(36*365))
 	d.BirthDate = &birth
-	d.Level = storage.LevelProvincial
+	d.Level = model.LevelProvincial
 	if rng.IntN(10) == 0 {
-		d.Level = storage.LevelNational
+		d.Level = model.LevelNational
 	}
 	city := []rune(delegation)
 	place := string(city[:len(city)-3]) // 济南市代表团 → 济南市
@@ -122,10 +121,10 @@ func sampleDeputy(rng *rand.Rand, i int, delegation string) Deputy {
 
 // DemoDeputies returns the 30 deputies simulator mode starts with: ten in
 // each of 济南市代表团, 青岛市代表团 and 烟台市代表团, phones 13900000001…
-func DemoDeputies() []Deputy {
+func DemoDeputies() []model.Deputy {
 	rng := rand.New(rand.NewPCG(2024, 0x64656d6f))
 	delegations := []string{"济南市代表团", "青岛市代表团", "烟台市代表团"}
-	out := make([]Deputy, 30)
+	out := make([]model.Deputy, 30)
 	for i := range out {
 		out[i] = sampleDeputy(rng, i, delegations[i/10])
 	}

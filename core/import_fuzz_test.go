@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -127,7 +128,7 @@ func FuzzImportDeputies(f *testing.F) {
 	db := storagetest.Open(f, storage.SQLite)
 	reg := NewRegistry(db)
 	ctx := context.Background()
-	seed := []Deputy{{Name: "王芳", Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: "13800000001"}}
+	seed := []model.Deputy{{Name: "王芳", Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: "13800000001"}}
 	if _, err := db.UpsertDeputies(ctx, seed); err != nil {
 		f.Fatal(err)
 	}
@@ -176,11 +177,11 @@ func FuzzSuggestionImport(f *testing.F) {
 	}
 	db := storagetest.Open(f, storage.SQLite)
 	ctx := context.Background()
-	deputies := []Deputy{
-		{Name: "王芳", Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: "13800000001"},
-		{Name: "李强", Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: "13800000002"},
-		{Name: "赵敏", Delegation: "青岛市代表团", Level: storage.LevelProvincial, Phone: "13800000003"},
-		{Name: "赵敏", Delegation: "烟台市代表团", Level: storage.LevelProvincial, Phone: "13800000004"},
+	deputies := []model.Deputy{
+		{Name: "王芳", Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: "13800000001"},
+		{Name: "李强", Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: "13800000002"},
+		{Name: "赵敏", Delegation: "青岛市代表团", Level: model.LevelProvincial, Phone: "13800000003"},
+		{Name: "赵敏", Delegation: "烟台市代表团", Level: model.LevelProvincial, Phone: "13800000004"},
 	}
 	if _, err := db.UpsertDeputies(ctx, deputies); err != nil {
 		f.Fatal(err)

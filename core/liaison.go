@@ -8,14 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/storage"
-)
-
-// 双联系 records (see storage).
-type (
-	CommitteeMember = storage.CommitteeMember
-	MemberContact   = storage.MemberContact
-	DigestRow       = storage.DigestRow
 )
 
 // The number of deputies a committee member should be linked to.
@@ -44,7 +38,7 @@ func NewLiaison(db *storage.DB) *Liaison { return &Liaison{db: db, now: time.Now
 func (s *Liaison) SetClock(now func() time.Time) { s.now = now }
 
 // CreateMember validates and stores a committee member.
-func (s *Liaison) CreateMember(ctx context.Context, m *CommitteeMember) error {
+func (s *Liaison) CreateMember(ctx context.Context, m *model.CommitteeMember) error {
 	var errs ValidationError
 	m.Name, m.Phone, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Phone), strings.TrimSpace(m.Title)
 	switch n := utf8.RuneCountInString(m.Name); {
@@ -66,12 +60,12 @@ func (s *Liaison) CreateMember(ctx context.Context, m *CommitteeMember) error {
 }
 
 // Member returns one member.
-func (s *Liaison) Member(ctx context.Context, id int64) (CommitteeMember, error) {
+func (s *Liaison) Member(ctx context.Context, id int64) (model.CommitteeMember, error) {
 	return s.db.GetCommitteeMember(ctx, id)
 }
 
 // Members returns every member, by name.
-func (s *Liaison) Members(ctx context.Context) ([]CommitteeMember, error) {
+func (s *Liaison) Members(ctx context.Context) ([]model.CommitteeMember, error) {
 	return s.db.ListCommitteeMembers(ctx)
 }
 
@@ -104,7 +98,7 @@ func (s *Liaison) Deputies(ctx context.Context, memberID int64) ([]int64, error)
 
 // LogContact validates and stores a contact: the deputy must be linked to
 // the member, the kind one of ContactKinds, the date not in the future.
-func (s *Liaison) LogContact(ctx context.Context, c *MemberContact) error {
+func (s *Liaison) LogContact(ctx context.Context, c *model.MemberContact) error {
 	var errs ValidationError
 	c.Kind, c.Note = strings.TrimSpace(c.Kind), strings.TrimSpace(c.Note)
 	if !slices.Contains(ContactKinds, c.Kind) {
@@ -134,15 +128,15 @@ func (s *Liaison) LogContact(ctx context.Context, c *MemberContact) error {
 }
 
 // Contacts returns a member's contacts, the latest first.
-func (s *Liaison) Contacts(ctx context.Context, memberID int64) ([]MemberContact, error) {
+func (s *Liaison) Contacts(ctx context.Context, memberID int64) ([]model.MemberContact, error) {
 	return s.db.MemberContacts(ctx, memberID)
 }
 
 // Digest is a member's weekly digest.
 type Digest struct {
-	Member      CommitteeMember
+	Member      model.CommitteeMember
 	Since       time.Time // "new" counts from here (7 days ago)
-	Rows        []DigestRow
+	Rows        []model.DigestRow
 	Warning     string   // the 5–7 warning, "" when within
 	NotThisYear []string // deputies not contacted this year, by name
 	// Totals over Rows.

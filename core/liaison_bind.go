@@ -2,11 +2,10 @@ package core
 
 import (
 	"context"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
-
-	"deputybot/storage"
 )
 
 // SetMemberDeputy records that the member holds the deputy record
@@ -14,14 +13,14 @@ import (
 // their deputy binding and needs no member code.
 func (s *Liaison) SetMemberDeputy(ctx context.Context, memberID, deputyID int64) error {
 	if deputyID > 0 {
-		if _, err := s.db.GetDeputy(ctx, deputyID); errors.Is(err, storage.ErrNotFound) {
+		if _, err := s.db.GetDeputy(ctx, deputyID); errors.Is(err, model.ErrNotFound) {
 			return &FieldError{Field: "代表身份", Value: fmt.Sprint(deputyID), Msg: "没有这名代表"}
 		} else if err != nil {
 			return err
 		}
 	}
 	err := s.db.SetMemberDeputy(ctx, memberID, deputyID)
-	if errors.Is(err, storage.ErrConflict) {
+	if errors.Is(err, model.ErrConflict) {
 		return &FieldError{Field: "代表身份", Value: fmt.Sprint(deputyID), Msg: "已关联到另一名委员"}
 	}
 	return err
@@ -68,21 +67,21 @@ func (s *Liaison) UnbindMember(ctx context.Context, memberID int64) error {
 // MemberOf returns the member who writes from openid: the member holding
 // the bound deputy record d (when d.ID > 0), else the member bound to
 // openid with a member code; ErrNotFound when neither.
-func (s *Liaison) MemberOf(ctx context.Context, d storage.Deputy, openid string) (CommitteeMember, error) {
+func (s *Liaison) MemberOf(ctx context.Context, d model.Deputy, openid string) (model.CommitteeMember, error) {
 	if d.ID > 0 {
 		m, err := s.db.MemberByDeputy(ctx, d.ID)
-		if err == nil || !errors.Is(err, storage.ErrNotFound) {
+		if err == nil || !errors.Is(err, model.ErrNotFound) {
 			return m, err
 		}
 	}
 	if openid == "" {
-		return CommitteeMember{}, fmt.Errorf("core: member: %w", storage.ErrNotFound)
+		return model.CommitteeMember{}, fmt.Errorf("core: member: %w", model.ErrNotFound)
 	}
 	return s.db.MemberByOpenID(ctx, openid)
 }
 
 // BindingState describes in Chinese how a member is reached on WeChat.
-func BindingState(m CommitteeMember) string {
+func BindingState(m model.CommitteeMember) string {
 	switch {
 	case m.DeputyID > 0 && m.DeputyOpenID != "":
 		return "已通过代表身份（" + m.DeputyName + "）绑定微信"

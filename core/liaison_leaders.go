@@ -2,20 +2,13 @@ package core
 
 import (
 	"context"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"deputybot/storage"
-)
-
-// Provincial leaders in 双联系 (see storage).
-type (
-	LiaisonLeader  = storage.LiaisonLeader
-	LeaderActivity = storage.LeaderActivity
 )
 
 // ActivityKinds are the kinds of activity a leader attends in their
@@ -44,16 +37,16 @@ func (s *Liaison) today() time.Time {
 
 // CreateLeader records a provincial leader who is a deputy. The electoral
 // unit is the delegation named unit, or the deputy's own when unit is "".
-func (s *Liaison) CreateLeader(ctx context.Context, deputyID int64, unit, title string) (LiaisonLeader, error) {
+func (s *Liaison) CreateLeader(ctx context.Context, deputyID int64, unit, title string) (model.LiaisonLeader, error) {
 	unit, title = strings.TrimSpace(unit), strings.TrimSpace(title)
 	var errs ValidationError
 	d, err := s.db.GetDeputy(ctx, deputyID)
 	switch {
-	case errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound):
 		errs = append(errs, &FieldError{Field: "代表", Value: fmt.Sprint(deputyID), Msg: "不存在"})
 	case err != nil:
-		return LiaisonLeader{}, err
-	case d.Status == storage.StatusEnded:
+		return model.LiaisonLeader{}, err
+	case d.Status == model.StatusEnded:
 		errs = append(errs, &FieldError{Field: "代表", Value: d.Name, Msg: "代表资格已终止"})
 	case unit == "":
 		unit = d.Delegation
@@ -61,11 +54,11 @@ func (s *Liaison) CreateLeader(ctx context.Context, deputyID int64, unit, title 
 	if utf8.RuneCountInString(title) > 200 {
 		errs = append(errs, &FieldError{Field: "职务", Msg: "过长（最多 200 字）"})
 	}
-	l := LiaisonLeader{DeputyID: deputyID, DeputyName: d.Name, Title: title, Unit: unit}
+	l := model.LiaisonLeader{DeputyID: deputyID, DeputyName: d.Name, Title: title, Unit: unit}
 	if err == nil {
 		if unit == "" {
 			errs = append(errs, &FieldError{Field: "选举单位", Msg: "该代表没有所属代表团，请填写选举单位"})
-		} else if l.DelegationID, err = s.db.DelegationID(ctx, unit); errors.Is(err, storage.ErrNotFound) {
+		} else if l.DelegationID, err = s.db.DelegationID(ctx, unit); errors.Is(err, model.ErrNotFound) {
 			errs = append(errs, &FieldError{Field: "选举单位", Value: unit, Msg: "不是代表名册中的代表团（选举单位）"})
 		} else if err != nil {
 			return l, err
@@ -77,7 +70,7 @@ func (s *Liaison) CreateLeader(ctx context.Context, deputyID int64, unit, title 
 	if _, err := s.db.LeaderByDeputy(ctx, deputyID, time.Time{}, time.Time{}); err == nil {
 		return l, ValidationError{{Field: "代表", Value: d.Name, Msg: "已经是联系选举单位的省领导"}}
 	}
-	if err := s.db.CreateLeader(ctx, &l); errors.Is(err, storage.ErrConflict) {
+	if err := s.db.CreateLeader(ctx, &l); errors.Is(err, model.ErrConflict) {
 		return l, ValidationError{{Field: "代表", Value: d.Name, Msg: "已经是联系选举单位的省领导"}}
 	} else if err != nil {
 		return l, err
@@ -86,20 +79,20 @@ func (s *Liaison) CreateLeader(ctx context.Context, deputyID int64, unit, title 
 }
 
 // Leader returns a leader with their activities this year.
-func (s *Liaison) Leader(ctx context.Context, id int64) (LiaisonLeader, error) {
+func (s *Liaison) Leader(ctx context.Context, id int64) (model.LiaisonLeader, error) {
 	from, to := yearBounds(s.ThisYear())
 	return s.db.GetLeader(ctx, id, from, to)
 }
 
 // LeaderOf returns the leader who is the deputy, with this year's activities.
-func (s *Liaison) LeaderOf(ctx context.Context, deputyID int64) (LiaisonLeader, error) {
+func (s *Liaison) LeaderOf(ctx context.Context, deputyID int64) (model.LiaisonLeader, error) {
 	from, to := yearBounds(s.ThisYear())
 	return s.db.LeaderByDeputy(ctx, deputyID, from, to)
 }
 
 // LogActivity validates and stores an activity of a leader in their unit:
 // the kind one of ActivityKinds, the date not in the future.
-func (s *Liaison) LogActivity(ctx context.Context, a *LeaderActivity) error {
+func (s *Liaison) LogActivity(ctx context.Context, a *model.LeaderActivity) error {
 	var errs ValidationError
 	a.Kind, a.Note = strings.TrimSpace(a.Kind), strings.TrimSpace(a.Note)
 	if !slices.Contains(ActivityKinds, a.Kind) {
@@ -134,7 +127,7 @@ func (s *Liaison) CheckDate(day time.Time) string {
 }
 
 // Activities returns a leader's activities, the latest first.
-func (s *Liaison) Activities(ctx context.Context, leaderID int64) ([]LeaderActivity, error) {
+func (s *Liaison) Activities(ctx context.Context, leaderID int64) ([]model.LeaderActivity, error) {
 	if _, err := s.db.GetLeader(ctx, leaderID, time.Time{}, time.Time{}); err != nil {
 		return nil, err
 	}
@@ -143,7 +136,7 @@ func (s *Liaison) Activities(ctx context.Context, leaderID int64) ([]LeaderActiv
 
 // LeaderYear is a leader's standing against the yearly requirement.
 type LeaderYear struct {
-	LiaisonLeader
+	model.LiaisonLeader
 	Met  bool   // at least one activity in the unit this year
 	Flag string // LeaderNotYet when not met, else ""
 }

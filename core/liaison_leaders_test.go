@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -30,7 +31,7 @@ func TestLeaderRequirementOnAFixture(t *testing.T) {
 		}
 		var ids []int64
 		for i, unit := range []string{"济南市代表团", "青岛市代表团", "烟台市代表团", ""} {
-			d := storage.Deputy{Name: fmt.Sprintf("领导%d", i+1), Level: storage.LevelProvincial, Delegation: unit}
+			d := model.Deputy{Name: fmt.Sprintf("领导%d", i+1), Level: model.LevelProvincial, Delegation: unit}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +63,7 @@ func TestLeaderRequirementOnAFixture(t *testing.T) {
 
 		// Leader 1: two activities in 2026 (China), one on 2025-12-31 (last year).
 		// Leader 2: one on 2025-06-01 only. Leader 3: none.
-		for _, a := range []core.LeaderActivity{
+		for _, a := range []model.LeaderActivity{
 			{LeaderID: l1.ID, Kind: "调研", OnDate: day(2026, 1, 1), Note: "元旦走访"},
 			{LeaderID: l1.ID, Kind: "座谈", OnDate: day(2025, 12, 31)},
 			{LeaderID: l2.ID, Kind: "接待代表", OnDate: day(2025, 6, 1)},
@@ -71,7 +72,7 @@ func TestLeaderRequirementOnAFixture(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for name, bad := range map[string]core.LeaderActivity{
+		for name, bad := range map[string]model.LeaderActivity{
 			"kind":   {LeaderID: l1.ID, Kind: "宴请", OnDate: day(2026, 1, 1)},
 			"future": {LeaderID: l1.ID, Kind: "调研", OnDate: day(2026, 1, 2)},
 			"no day": {LeaderID: l1.ID, Kind: "调研"},
@@ -80,10 +81,10 @@ func TestLeaderRequirementOnAFixture(t *testing.T) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
-		if err := svc.LogActivity(ctx, &core.LeaderActivity{LeaderID: 9999, Kind: "调研", OnDate: day(2026, 1, 1)}); !errors.Is(err, storage.ErrNotFound) {
+		if err := svc.LogActivity(ctx, &model.LeaderActivity{LeaderID: 9999, Kind: "调研", OnDate: day(2026, 1, 1)}); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("missing leader: %v", err)
 		}
-		if err := svc.LogActivity(ctx, &core.LeaderActivity{LeaderID: l1.ID, Kind: "其他", OnDate: day(2026, 1, 1)}); err != nil {
+		if err := svc.LogActivity(ctx, &model.LeaderActivity{LeaderID: l1.ID, Kind: "其他", OnDate: day(2026, 1, 1)}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -149,7 +150,7 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 		svc.SetClock(func() time.Time { return now })
 		var ids []int64
 		for i := 1; i <= 6; i++ {
-			d := storage.Deputy{Name: fmt.Sprintf("代表%d", i), Level: storage.LevelProvincial, Delegation: "济南市代表团"}
+			d := model.Deputy{Name: fmt.Sprintf("代表%d", i), Level: model.LevelProvincial, Delegation: "济南市代表团"}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
@@ -159,8 +160,8 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 		if err := db.BindDeputy(ctx, ids[5], "o-zhang"); err != nil {
 			t.Fatal(err)
 		}
-		zhang, li, wang := core.CommitteeMember{Name: "张委员"}, core.CommitteeMember{Name: "李委员"}, core.CommitteeMember{Name: "王委员"}
-		for _, m := range []*core.CommitteeMember{&zhang, &li, &wang} {
+		zhang, li, wang := model.CommitteeMember{Name: "张委员"}, model.CommitteeMember{Name: "李委员"}, model.CommitteeMember{Name: "王委员"}
+		for _, m := range []*model.CommitteeMember{&zhang, &li, &wang} {
 			if err := svc.CreateMember(ctx, m); err != nil {
 				t.Fatal(err)
 			}
@@ -194,19 +195,19 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 		if err := db.BindMember(ctx, li.ID, "o-li"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.BindMember(ctx, li.ID, "o-other"); !errors.Is(err, storage.ErrAlreadyBound) {
+		if err := db.BindMember(ctx, li.ID, "o-other"); !errors.Is(err, model.ErrAlreadyBound) {
 			t.Fatalf("bound twice: %v", err)
 		}
 		if got, _, _ := svc.MemberBindCode(ctx, li.ID); got != "" {
 			t.Fatalf("the code survived binding: %q", got)
 		}
-		if m, err := svc.MemberOf(ctx, storage.Deputy{ID: ids[5]}, "o-zhang"); err != nil || m.ID != zhang.ID || m.WeChat() != "o-zhang" {
+		if m, err := svc.MemberOf(ctx, model.Deputy{ID: ids[5]}, "o-zhang"); err != nil || m.ID != zhang.ID || m.WeChat() != "o-zhang" {
 			t.Fatalf("member of deputy: %+v %v", m, err)
 		}
-		if m, err := svc.MemberOf(ctx, storage.Deputy{}, "o-li"); err != nil || m.ID != li.ID || m.WeChat() != "o-li" {
+		if m, err := svc.MemberOf(ctx, model.Deputy{}, "o-li"); err != nil || m.ID != li.ID || m.WeChat() != "o-li" {
 			t.Fatalf("member of openid: %+v %v", m, err)
 		}
-		if _, err := svc.MemberOf(ctx, storage.Deputy{ID: ids[0]}, "o-nobody"); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := svc.MemberOf(ctx, model.Deputy{ID: ids[0]}, "o-nobody"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("not a member: %v", err)
 		}
 		if got := core.BindingState(wang); got != "未绑定微信" {
@@ -214,14 +215,14 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 		}
 
 		// One pending invitation for 代表1; 李委员 phoned 代表1 this year.
-		mt := storage.Meeting{Kind: "inspection", Title: "视察", Place: "济南", StartsAt: now.AddDate(0, 0, 10), RSVPDeadline: now.AddDate(0, 0, 5)}
+		mt := model.Meeting{Kind: "inspection", Title: "视察", Place: "济南", StartsAt: now.AddDate(0, 0, 10), RSVPDeadline: now.AddDate(0, 0, 5)}
 		if err := db.CreateMeeting(ctx, &mt); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Invite(ctx, mt.ID, ids[:1]); err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.LogContact(ctx, &core.MemberContact{MemberID: li.ID, DeputyID: ids[0], Kind: "电话", OnDate: day(2026, 6, 1)}); err != nil {
+		if err := svc.LogContact(ctx, &model.MemberContact{MemberID: li.ID, DeputyID: ids[0], Kind: "电话", OnDate: day(2026, 6, 1)}); err != nil {
 			t.Fatal(err)
 		}
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -25,18 +26,18 @@ func TestLiaisonDigestOnAFixture(t *testing.T) {
 
 		var ids []int64
 		for i := 1; i <= 6; i++ {
-			d := storage.Deputy{Name: fmt.Sprintf("代表%d", i), Level: storage.LevelProvincial, Delegation: "济南市代表团"}
+			d := model.Deputy{Name: fmt.Sprintf("代表%d", i), Level: model.LevelProvincial, Delegation: "济南市代表团"}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
 			ids = append(ids, d.ID)
 		}
-		m := core.CommitteeMember{Name: " 李委员 ", Title: "常委会委员"}
+		m := model.CommitteeMember{Name: " 李委员 ", Title: "常委会委员"}
 		if err := svc.CreateMember(ctx, &m); err != nil || m.Name != "李委员" {
 			t.Fatalf("%+v %v", m, err)
 		}
 		var ve core.ValidationError
-		if err := svc.CreateMember(ctx, &core.CommitteeMember{}); !errors.As(err, &ve) {
+		if err := svc.CreateMember(ctx, &model.CommitteeMember{}); !errors.As(err, &ve) {
 			t.Fatalf("no name: %v", err)
 		}
 
@@ -47,14 +48,14 @@ func TestLiaisonDigestOnAFixture(t *testing.T) {
 		if w, err := svc.Link(ctx, m.ID, append(ids[:5:5], ids[0])); err != nil || w != "" {
 			t.Fatalf("five: %q %v", w, err)
 		}
-		if _, err := svc.Link(ctx, 9999, ids[:5]); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := svc.Link(ctx, 9999, ids[:5]); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("missing member: %v", err)
 		}
 
 		// 代表1: invited to an open meeting (pending) and a past one.
-		open := storage.Meeting{Kind: "inspection", Title: "视察", Place: "济南", StartsAt: now.AddDate(0, 0, 10), RSVPDeadline: now.AddDate(0, 0, 5)}
-		past := storage.Meeting{Kind: "inspection", Title: "旧视察", Place: "济南", StartsAt: now.AddDate(0, 0, -3), RSVPDeadline: now.AddDate(0, 0, -5)}
-		for _, mt := range []*storage.Meeting{&open, &past} {
+		open := model.Meeting{Kind: "inspection", Title: "视察", Place: "济南", StartsAt: now.AddDate(0, 0, 10), RSVPDeadline: now.AddDate(0, 0, 5)}
+		past := model.Meeting{Kind: "inspection", Title: "旧视察", Place: "济南", StartsAt: now.AddDate(0, 0, -3), RSVPDeadline: now.AddDate(0, 0, -5)}
+		for _, mt := range []*model.Meeting{&open, &past} {
 			if err := db.CreateMeeting(ctx, mt); err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +64,7 @@ func TestLiaisonDigestOnAFixture(t *testing.T) {
 			}
 		}
 		// 代表2 leads a suggestion answered and not rated (created 30 days ago), 代表3 one created 2 days ago.
-		old := storage.Suggestion{Number: "第0001号", Title: "旧建议", LeadDeputyID: ids[1], HostUnit: "省交通运输厅"}
+		old := model.Suggestion{Number: "第0001号", Title: "旧建议", LeadDeputyID: ids[1], HostUnit: "省交通运输厅"}
 		if err := db.CreateSuggestion(ctx, &old, []int64{ids[5]}); err != nil {
 			t.Fatal(err)
 		}
@@ -71,29 +72,29 @@ func TestLiaisonDigestOnAFixture(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock = now.AddDate(0, 0, -2)
-		fresh := storage.Suggestion{Number: "第0002号", Title: "新建议", LeadDeputyID: ids[2], HostUnit: "省教育厅"}
+		fresh := model.Suggestion{Number: "第0002号", Title: "新建议", LeadDeputyID: ids[2], HostUnit: "省教育厅"}
 		if err := db.CreateSuggestion(ctx, &fresh, nil); err != nil {
 			t.Fatal(err)
 		}
 		// 代表3: an opinion 2 days ago; 代表4: one 10 days ago (not new).
-		if err := db.CreateOpinion(ctx, &storage.Opinion{DeputyID: ids[2], Category: storage.OpinionSocial, Body: "新"}); err != nil {
+		if err := db.CreateOpinion(ctx, &model.Opinion{DeputyID: ids[2], Category: model.OpinionSocial, Body: "新"}); err != nil {
 			t.Fatal(err)
 		}
 		clock = now.AddDate(0, 0, -10)
-		if err := db.CreateOpinion(ctx, &storage.Opinion{DeputyID: ids[3], Category: storage.OpinionSocial, Body: "旧"}); err != nil {
+		if err := db.CreateOpinion(ctx, &model.Opinion{DeputyID: ids[3], Category: model.OpinionSocial, Body: "旧"}); err != nil {
 			t.Fatal(err)
 		}
 		// Contacts: 代表1 this year, 代表2 last year only.
 		clock = now
-		c := core.MemberContact{MemberID: m.ID, DeputyID: ids[0], Kind: "电话", OnDate: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+		c := model.MemberContact{MemberID: m.ID, DeputyID: ids[0], Kind: "电话", OnDate: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
 		if err := svc.LogContact(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.LogContact(ctx, &core.MemberContact{MemberID: m.ID, DeputyID: ids[1], Kind: "见面走访",
+		if err := svc.LogContact(ctx, &model.MemberContact{MemberID: m.ID, DeputyID: ids[1], Kind: "见面走访",
 			OnDate: time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
 			t.Fatal(err)
 		}
-		for name, bad := range map[string]core.MemberContact{
+		for name, bad := range map[string]model.MemberContact{
 			"kind":       {MemberID: m.ID, DeputyID: ids[0], Kind: "短信", OnDate: now},
 			"future":     {MemberID: m.ID, DeputyID: ids[0], Kind: "电话", OnDate: now.AddDate(0, 0, 2)},
 			"not linked": {MemberID: m.ID, DeputyID: ids[5], Kind: "电话", OnDate: now},

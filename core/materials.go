@@ -8,13 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/storage"
-)
-
-// Study material records (see storage).
-type (
-	Material       = storage.Material
-	DeputyMaterial = storage.DeputyMaterial
 )
 
 // Materials publishes study materials (学习材料) and records who studied them.
@@ -32,7 +27,7 @@ func (m *Materials) SetClock(now func() time.Time) { m.now = now }
 
 // Publish validates and stores a material: a title, and a link or a body
 // (or both). A zero PublishedAt means now; a later one schedules it.
-func (m *Materials) Publish(ctx context.Context, mat *Material) error {
+func (m *Materials) Publish(ctx context.Context, mat *model.Material) error {
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
 	mat.Title = strings.TrimSpace(mat.Title)
@@ -67,30 +62,30 @@ func (m *Materials) Publish(ctx context.Context, mat *Material) error {
 }
 
 // Get returns one material.
-func (m *Materials) Get(ctx context.Context, id int64) (Material, error) {
+func (m *Materials) Get(ctx context.Context, id int64) (model.Material, error) {
 	return m.db.GetMaterial(ctx, id)
 }
 
 // List returns a page of every material (scheduled ones too), the latest
 // published first, and how many there are (limit 0 means all).
-func (m *Materials) List(ctx context.Context, limit, offset int) ([]Material, int, error) {
+func (m *Materials) List(ctx context.Context, limit, offset int) ([]model.Material, int, error) {
 	return m.db.ListMaterials(ctx, limit, offset)
 }
 
 // Latest returns the n most recently published materials, newest first,
 // each with whether the deputy studied it: the list the chat numbers 1…n.
-func (m *Materials) Latest(ctx context.Context, deputyID int64, n int) ([]DeputyMaterial, error) {
+func (m *Materials) Latest(ctx context.Context, deputyID int64, n int) ([]model.DeputyMaterial, error) {
 	return m.db.LatestMaterials(ctx, deputyID, n)
 }
 
 // MarkStudied records that the deputy studied the material with that id;
 // first is false when it was recorded before.
-func (m *Materials) MarkStudied(ctx context.Context, deputyID, materialID int64) (mat Material, first bool, err error) {
+func (m *Materials) MarkStudied(ctx context.Context, deputyID, materialID int64) (mat model.Material, first bool, err error) {
 	if mat, err = m.db.GetMaterial(ctx, materialID); err != nil {
-		return Material{}, false, err
+		return model.Material{}, false, err
 	}
 	if first, err = m.db.MarkStudied(ctx, materialID, deputyID); err != nil {
-		return Material{}, false, err
+		return model.Material{}, false, err
 	}
 	return mat, first, nil
 }
@@ -98,20 +93,20 @@ func (m *Materials) MarkStudied(ctx context.Context, deputyID, materialID int64)
 // MarkStudiedNth records that the deputy studied the nth (1-based) entry
 // of Latest(deputyID, listLen), the list the chat showed; first is false
 // when it was recorded before. An n outside the list is a ValidationError.
-func (m *Materials) MarkStudiedNth(ctx context.Context, deputyID int64, nth, listLen int) (mat Material, first bool, err error) {
+func (m *Materials) MarkStudiedNth(ctx context.Context, deputyID int64, nth, listLen int) (mat model.Material, first bool, err error) {
 	list, err := m.db.LatestMaterials(ctx, deputyID, listLen)
 	if err != nil {
-		return Material{}, false, err
+		return model.Material{}, false, err
 	}
 	switch {
 	case len(list) == 0:
-		return Material{}, false, ValidationError{{Field: "序号", Msg: "暂无学习材料"}}
+		return model.Material{}, false, ValidationError{{Field: "序号", Msg: "暂无学习材料"}}
 	case nth < 1 || nth > len(list):
-		return Material{}, false, ValidationError{{Field: "序号", Value: strconv.Itoa(nth), Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(list))}}
+		return model.Material{}, false, ValidationError{{Field: "序号", Value: strconv.Itoa(nth), Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(list))}}
 	}
 	mat = list[nth-1].Material
 	if first, err = m.db.MarkStudied(ctx, mat.ID, deputyID); err != nil {
-		return Material{}, false, err
+		return model.Material{}, false, err
 	}
 	return mat, first, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -17,14 +18,14 @@ func TestPublishMaterialValidation(t *testing.T) {
 	m := &Materials{now: func() time.Time { return now }} // refused before storage is reached
 	tests := []struct {
 		name  string
-		in    Material
+		in    model.Material
 		field string
 	}{
-		{"no title", Material{Link: "https://example.org"}, "标题"},
-		{"a title too long", Material{Title: strings.Repeat("题", 201), Body: "x"}, "标题"},
-		{"neither link nor body", Material{Title: "宪法学习"}, "链接或正文"},
-		{"a link that is not a web address", Material{Title: "宪法学习", Link: "javascript:alert(1)"}, "链接"},
-		{"a summary too long", Material{Title: "宪法学习", Body: "x", Summary: strings.Repeat("摘", 501)}, "摘要"},
+		{"no title", model.Material{Link: "https://example.org"}, "标题"},
+		{"a title too long", model.Material{Title: strings.Repeat("题", 201), Body: "x"}, "标题"},
+		{"neither link nor body", model.Material{Title: "宪法学习"}, "链接或正文"},
+		{"a link that is not a web address", model.Material{Title: "宪法学习", Link: "javascript:alert(1)"}, "链接"},
+		{"a summary too long", model.Material{Title: "宪法学习", Body: "x", Summary: strings.Repeat("摘", 501)}, "摘要"},
 	}
 	for _, tt := range tests {
 		if err := m.Publish(context.Background(), &tt.in); fieldOf(err) != tt.field {
@@ -41,13 +42,13 @@ func TestStudyMaterials(t *testing.T) {
 		db.SetClock(clock)
 		m := NewMaterials(db)
 		m.now = clock
-		d := Deputy{Name: "钱进", Level: storage.LevelProvincial}
+		d := model.Deputy{Name: "钱进", Level: model.LevelProvincial}
 		if err := db.CreateDeputy(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
 		var ids []int64
 		for i, title := range []string{"宪法", "代表法", "立法法", "监督法"} {
-			mat := Material{Title: " " + title + " ", Link: "https://example.org/" + fmt.Sprint(i), PublishedAt: now.AddDate(0, 0, i-3)}
+			mat := model.Material{Title: " " + title + " ", Link: "https://example.org/" + fmt.Sprint(i), PublishedAt: now.AddDate(0, 0, i-3)}
 			if err := m.Publish(ctx, &mat); err != nil {
 				t.Fatal(err)
 			}
@@ -57,18 +58,18 @@ func TestStudyMaterials(t *testing.T) {
 
 		steps := []struct {
 			name      string
-			mark      func() (Material, bool, error)
+			mark      func() (model.Material, bool, error)
 			wantTitle string
 			first     bool
 			field     string
 			err       error
 		}{
-			{"the 2nd of the latest three", func() (Material, bool, error) { return m.MarkStudiedNth(ctx, d.ID, 2, 3) }, "立法法", true, "", nil},
-			{"the same again, by id", func() (Material, bool, error) { return m.MarkStudied(ctx, d.ID, ids[2]) }, "立法法", false, "", nil},
-			{"the oldest, by id", func() (Material, bool, error) { return m.MarkStudied(ctx, d.ID, ids[0]) }, "宪法", true, "", nil},
-			{"a number beyond the list", func() (Material, bool, error) { return m.MarkStudiedNth(ctx, d.ID, 4, 3) }, "", false, "序号", nil},
-			{"a number zero", func() (Material, bool, error) { return m.MarkStudiedNth(ctx, d.ID, 0, 3) }, "", false, "序号", nil},
-			{"a missing material", func() (Material, bool, error) { return m.MarkStudied(ctx, d.ID, 9999) }, "", false, "", ErrNotFound},
+			{"the 2nd of the latest three", func() (model.Material, bool, error) { return m.MarkStudiedNth(ctx, d.ID, 2, 3) }, "立法法", true, "", nil},
+			{"the same again, by id", func() (model.Material, bool, error) { return m.MarkStudied(ctx, d.ID, ids[2]) }, "立法法", false, "", nil},
+			{"the oldest, by id", func() (model.Material, bool, error) { return m.MarkStudied(ctx, d.ID, ids[0]) }, "宪法", true, "", nil},
+			{"a number beyond the list", func() (model.Material, bool, error) { return m.MarkStudiedNth(ctx, d.ID, 4, 3) }, "", false, "序号", nil},
+			{"a number zero", func() (model.Material, bool, error) { return m.MarkStudiedNth(ctx, d.ID, 0, 3) }, "", false, "序号", nil},
+			{"a missing material", func() (model.Material, bool, error) { return m.MarkStudied(ctx, d.ID, 9999) }, "", false, "", model.ErrNotFound},
 		}
 		for _, st := range steps {
 			mat, first, err := st.mark()

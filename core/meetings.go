@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/model"
 	"deputybot/notify"
 	"errors"
 	"fmt"
@@ -9,12 +10,6 @@ import (
 	"time"
 
 	"deputybot/storage"
-)
-
-// Meeting and invitation records (see storage).
-type (
-	Meeting    = storage.Meeting
-	Invitation = storage.Invitation
 )
 
 // FlowRSVP is the conversation that answers an invitation; a pending ask
@@ -45,9 +40,9 @@ func MeetingKindLabel(kind string) string {
 // RSVPLabel returns an invitation status's Chinese name.
 func RSVPLabel(status string) string {
 	switch status {
-	case storage.RSVPAttend:
+	case model.RSVPAttend:
 		return "参加"
-	case storage.RSVPLeave:
+	case model.RSVPLeave:
 		return "请假"
 	}
 	return "待回复"
@@ -64,7 +59,7 @@ type Meetings struct {
 func NewMeetings(db *storage.DB) *Meetings { return &Meetings{db: db, Now: time.Now} }
 
 // Create validates and stores a meeting.
-func (m *Meetings) Create(ctx context.Context, mt *Meeting) error {
+func (m *Meetings) Create(ctx context.Context, mt *model.Meeting) error {
 	var errs ValidationError
 	mt.Title = strings.TrimSpace(mt.Title)
 	if mt.Title == "" {
@@ -96,13 +91,13 @@ func (m *Meetings) Invite(ctx context.Context, meetingID int64, deputyIDs []int6
 		return 0, err
 	}
 	when := mt.StartsAt.In(m.loc()).Format("2006年1月2日 15:04")
-	push := storage.Push{
-		Notice: storage.Notice{Kind: notify.KindInvitation, Title: mt.Title, RefKind: "meeting", RefID: mt.ID,
+	push := model.Push{
+		Notice: model.Notice{Kind: notify.KindInvitation, Title: mt.Title, RefKind: "meeting", RefID: mt.ID,
 			Body: fmt.Sprintf("%s\n时间：%s\n地点：%s\n请于 %s 前回复是否参加。", MeetingKindLabel(mt.Kind), when, mt.Place,
 				mt.RSVPDeadline.In(m.loc()).Format("1月2日 15:04")),
 			Fields: map[string]string{"time": when, "place": mt.Place, "kind": MeetingKindLabel(mt.Kind),
 				"deadline": mt.RSVPDeadline.In(m.loc()).Format("1月2日 15:04"), "note": "回复“参加”或“请假”"}},
-		Ask: &storage.Ask{Flow: FlowRSVP, RefID: meetingID, Title: "会议活动回执：" + mt.Title},
+		Ask: &model.Ask{Flow: FlowRSVP, RefID: meetingID, Title: "会议活动回执：" + mt.Title},
 	}
 	return m.db.Invite(ctx, meetingID, deputyIDs, push)
 }
@@ -126,9 +121,9 @@ func (m *Meetings) RSVP(ctx context.Context, meetingID, deputyID int64, status, 
 	}
 	reason = strings.TrimSpace(reason)
 	switch status {
-	case storage.RSVPAttend:
+	case model.RSVPAttend:
 		reason = ""
-	case storage.RSVPLeave:
+	case model.RSVPLeave:
 		if reason == "" {
 			return ValidationError{{Field: "请假事由", Msg: "不能为空"}}
 		}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/model"
 	"deputybot/notify"
 	"errors"
 	"fmt"
@@ -12,13 +13,6 @@ import (
 	"unicode/utf8"
 
 	"deputybot/storage"
-)
-
-// Opinion and solicitation records (see storage).
-type (
-	Opinion       = storage.Opinion
-	OpinionFilter = storage.OpinionFilter
-	Solicitation  = storage.Solicitation
 )
 
 // ErrSolicitationClosed is returned for an opinion on a draft regulation
@@ -36,15 +30,15 @@ const (
 // regulation, storage.OpinionSolicitation, are reached from a solicitation,
 // not from this list.)
 var OpinionCategoryChoices = []Choice{
-	{storage.OpinionLegislative, "立法建议"},
-	{storage.OpinionSupervision, "监督建议"},
-	{storage.OpinionSocial, "社情民意"},
-	{storage.OpinionOther, "其他"},
+	{model.OpinionLegislative, "立法建议"},
+	{model.OpinionSupervision, "监督建议"},
+	{model.OpinionSocial, "社情民意"},
+	{model.OpinionOther, "其他"},
 }
 
 // OpinionCategoryLabel returns a category's Chinese name.
 func OpinionCategoryLabel(category string) string {
-	if category == storage.OpinionSolicitation {
+	if category == model.OpinionSolicitation {
 		return "法规草案意见"
 	}
 	for _, c := range OpinionCategoryChoices {
@@ -60,8 +54,8 @@ func OpinionCategoryLabel(category string) string {
 // them).
 func ParseOpinionCategory(s string) (string, bool) {
 	s = strings.TrimSpace(halfwidthDigits(s))
-	if s == storage.OpinionSolicitation || s == "法规草案意见" {
-		return storage.OpinionSolicitation, true
+	if s == model.OpinionSolicitation || s == "法规草案意见" {
+		return model.OpinionSolicitation, true
 	}
 	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(OpinionCategoryChoices) {
 		return OpinionCategoryChoices[n-1].Value, true
@@ -77,9 +71,9 @@ func ParseOpinionCategory(s string) (string, bool) {
 // OpinionStatusLabel returns an opinion status's Chinese name.
 func OpinionStatusLabel(status string) string {
 	switch status {
-	case storage.OpinionAnswered:
+	case model.OpinionAnswered:
 		return "已答复"
-	case storage.OpinionClosed:
+	case model.OpinionClosed:
 		return "已办结"
 	}
 	return "已收到"
@@ -103,15 +97,15 @@ func (s *Opinions) SetClock(now func() time.Time) { s.now = now }
 // (e.g. YJ2026-00123). Of o only Category, SolicitationID, Article, Body
 // and Channel are read. An opinion on a solicitation (its category may be
 // left empty) needs the solicitation open, else ErrSolicitationClosed.
-func (s *Opinions) Submit(ctx context.Context, deputyID int64, o Opinion) (string, error) {
-	in := Opinion{DeputyID: deputyID, Category: o.Category, SolicitationID: o.SolicitationID,
+func (s *Opinions) Submit(ctx context.Context, deputyID int64, o model.Opinion) (string, error) {
+	in := model.Opinion{DeputyID: deputyID, Category: o.Category, SolicitationID: o.SolicitationID,
 		Article: o.Article, Body: o.Body, Channel: o.Channel}
 	if errs := normalizeOpinion(&in); len(errs) > 0 {
 		return "", errs
 	}
 	if in.SolicitationID != 0 {
 		sol, err := s.db.GetSolicitation(ctx, in.SolicitationID)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			return "", ValidationError{{Field: "法规草案", Value: strconv.FormatInt(in.SolicitationID, 10), Msg: "不存在"}}
 		}
 		if err != nil {
@@ -137,7 +131,7 @@ func (s *Opinions) Submit(ctx context.Context, deputyID int64, o Opinion) (strin
 }
 
 // normalizeOpinion cleans o's input fields in place and returns every problem.
-func normalizeOpinion(o *Opinion) ValidationError {
+func normalizeOpinion(o *model.Opinion) ValidationError {
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
 	o.Body = strings.TrimSpace(o.Body)
@@ -149,15 +143,15 @@ func normalizeOpinion(o *Opinion) ValidationError {
 	}
 	o.Category = strings.TrimSpace(o.Category)
 	if o.Category == "" && o.SolicitationID != 0 {
-		o.Category = storage.OpinionSolicitation
+		o.Category = model.OpinionSolicitation
 	}
 	c, ok := ParseOpinionCategory(o.Category)
 	switch {
 	case !ok:
 		bad("意见类别", o.Category, "应为 立法建议、监督建议、社情民意 或 其他")
-	case c == storage.OpinionSolicitation && o.SolicitationID == 0:
+	case c == model.OpinionSolicitation && o.SolicitationID == 0:
 		bad("法规草案", "", "请选择要提意见的法规草案")
-	case c != storage.OpinionSolicitation && o.SolicitationID != 0:
+	case c != model.OpinionSolicitation && o.SolicitationID != 0:
 		bad("意见类别", OpinionCategoryLabel(c), "针对法规草案的意见，类别应为“法规草案意见”")
 	}
 	if ok {
@@ -179,8 +173,8 @@ func normalizeOpinion(o *Opinion) ValidationError {
 	}
 	switch o.Channel {
 	case "":
-		o.Channel = storage.OpinionViaWeChat
-	case storage.OpinionViaWeChat, storage.OpinionViaConsole, storage.OpinionViaAPI:
+		o.Channel = model.OpinionViaWeChat
+	case model.OpinionViaWeChat, model.OpinionViaConsole, model.OpinionViaAPI:
 	default:
 		bad("渠道", o.Channel, "应为 wechat、console 或 api")
 	}
@@ -201,7 +195,7 @@ func (s *Opinions) Reply(ctx context.Context, opinionID int64, reply string) err
 		return err
 	}
 	// The author is told in the same transaction as the reply is stored.
-	push := storage.Push{DeputyIDs: []int64{o.DeputyID}, Notice: storage.Notice{
+	push := model.Push{DeputyIDs: []int64{o.DeputyID}, Notice: model.Notice{
 		Kind: notify.KindGeneral, Title: "意见建议已答复 " + o.Receipt, Body: reply,
 		Fields:  map[string]string{"number": o.Receipt, "status": "已答复", "time": s.now().Format("2006-01-02")},
 		RefKind: "opinion", RefID: o.ID}}
@@ -214,28 +208,28 @@ func (s *Opinions) Close(ctx context.Context, opinionID int64) error {
 }
 
 // Get returns one opinion.
-func (s *Opinions) Get(ctx context.Context, id int64) (Opinion, error) {
+func (s *Opinions) Get(ctx context.Context, id int64) (model.Opinion, error) {
 	return s.db.GetOpinion(ctx, id)
 }
 
 // ByReceipt returns the opinion with that receipt.
-func (s *Opinions) ByReceipt(ctx context.Context, receipt string) (Opinion, error) {
+func (s *Opinions) ByReceipt(ctx context.Context, receipt string) (model.Opinion, error) {
 	return s.db.GetOpinionByReceipt(ctx, strings.ToUpper(strings.TrimSpace(receipt)))
 }
 
 // List returns a page of opinions, newest first, and the total matching f.
-func (s *Opinions) List(ctx context.Context, f OpinionFilter) ([]Opinion, int, error) {
+func (s *Opinions) List(ctx context.Context, f model.OpinionFilter) ([]model.Opinion, int, error) {
 	return s.db.ListOpinions(ctx, f)
 }
 
 // OfDeputy returns a deputy's latest opinions, newest first (limit 0: all).
-func (s *Opinions) OfDeputy(ctx context.Context, deputyID int64, limit int) ([]Opinion, error) {
+func (s *Opinions) OfDeputy(ctx context.Context, deputyID int64, limit int) ([]model.Opinion, error) {
 	return s.db.OpinionsOfDeputy(ctx, deputyID, limit)
 }
 
 // CreateSolicitation validates and stores a solicitation; a zero OpensAt
 // means now.
-func (s *Opinions) CreateSolicitation(ctx context.Context, sol *Solicitation) error {
+func (s *Opinions) CreateSolicitation(ctx context.Context, sol *model.Solicitation) error {
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
 	sol.Title = strings.TrimSpace(sol.Title)
@@ -282,25 +276,25 @@ func (s *Opinions) CreateSolicitation(ctx context.Context, sol *Solicitation) er
 		return errs
 	}
 	// Every deputy in office is told when the solicitation opens.
-	notice := storage.Notice{Kind: notify.KindSolicitation, Title: sol.Title, RefKind: "solicitation",
+	notice := model.Notice{Kind: notify.KindSolicitation, Title: sol.Title, RefKind: "solicitation",
 		Body:   sol.Summary + "\n\n请于 " + sol.ClosesAt.Format("2006-01-02") + " 前提出意见：回复“意见”，选择“法规草案征求意见”。",
 		Fields: map[string]string{"time": sol.ClosesAt.Format("2006-01-02") + "截止", "note": "回复“意见”提出意见"}}
-	return s.db.CreateSolicitation(ctx, sol, storage.Announcement{Notice: notice, Audience: storage.Audience{All: true}, SendAt: sol.OpensAt})
+	return s.db.CreateSolicitation(ctx, sol, model.Announcement{Notice: notice, Audience: model.Audience{All: true}, SendAt: sol.OpensAt})
 }
 
 // Solicitation returns one solicitation.
-func (s *Opinions) Solicitation(ctx context.Context, id int64) (Solicitation, error) {
+func (s *Opinions) Solicitation(ctx context.Context, id int64) (model.Solicitation, error) {
 	return s.db.GetSolicitation(ctx, id)
 }
 
 // Solicitations returns every solicitation, the latest opening first.
-func (s *Opinions) Solicitations(ctx context.Context) ([]Solicitation, error) {
+func (s *Opinions) Solicitations(ctx context.Context) ([]model.Solicitation, error) {
 	return s.db.ListSolicitations(ctx)
 }
 
 // OpenSolicitations returns the solicitations accepting opinions now, the
 // one closing soonest first.
-func (s *Opinions) OpenSolicitations(ctx context.Context) ([]Solicitation, error) {
+func (s *Opinions) OpenSolicitations(ctx context.Context) ([]model.Solicitation, error) {
 	return s.db.OpenSolicitations(ctx, s.now())
 }
 

@@ -6,12 +6,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 )
-
-// Adoption records that an opinion was adopted (see storage).
-type Adoption = storage.Adoption
 
 // maxAdoptNoteRunes bounds the note staff may add when marking adoption.
 const maxAdoptNoteRunes = 500
@@ -36,7 +33,7 @@ func (s *Opinions) Adopt(ctx context.Context, opinionID int64, by, note string) 
 }
 
 // adoptionPush is the notice telling an opinion's author it was adopted.
-func adoptionPush(o Opinion, note, day string) storage.Push {
+func adoptionPush(o model.Opinion, note, day string) model.Push {
 	where := strings.Trim(o.SolicitationTitle, " ")
 	if o.Article != "" {
 		where += " " + o.Article
@@ -45,7 +42,7 @@ func adoptionPush(o Opinion, note, day string) storage.Push {
 	if note != "" {
 		body += "\n\n" + note
 	}
-	return storage.Push{DeputyIDs: []int64{o.DeputyID}, Notice: storage.Notice{
+	return model.Push{DeputyIDs: []int64{o.DeputyID}, Notice: model.Notice{
 		Kind: notify.KindGeneral, Title: "您的意见已被采纳 " + o.Receipt, Body: body,
 		Fields:  map[string]string{"number": o.Receipt, "status": "已采纳", "time": day},
 		RefKind: "opinion", RefID: o.ID}}
@@ -53,7 +50,7 @@ func adoptionPush(o Opinion, note, day string) storage.Push {
 
 // Adoptions returns the adoptions of the listed opinions that are adopted,
 // by opinion id.
-func (s *Opinions) Adoptions(ctx context.Context, list []Opinion) (map[int64]Adoption, error) {
+func (s *Opinions) Adoptions(ctx context.Context, list []model.Opinion) (map[int64]model.Adoption, error) {
 	ids := make([]int64, len(list))
 	for i, o := range list {
 		ids[i] = o.ID
@@ -61,7 +58,7 @@ func (s *Opinions) Adoptions(ctx context.Context, list []Opinion) (map[int64]Ado
 	return s.db.OpinionAdoptions(ctx, ids)
 }
 
-// Adoption returns an opinion's adoption, or storage.ErrNotFound.
-func (s *Opinions) Adoption(ctx context.Context, opinionID int64) (Adoption, error) {
+// Adoption returns an opinion's adoption, or model.ErrNotFound.
+func (s *Opinions) Adoption(ctx context.Context, opinionID int64) (model.Adoption, error) {
 	return s.db.GetOpinionAdoption(ctx, opinionID)
 }

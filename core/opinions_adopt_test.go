@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -19,20 +20,20 @@ func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
 		db.SetClock(func() time.Time { return now })
 		svc := core.NewOpinions(db)
 		svc.SetClock(func() time.Time { return now })
-		d := storage.Deputy{Name: "王芳", Level: storage.LevelProvincial}
+		d := model.Deputy{Name: "王芳", Level: model.LevelProvincial}
 		if err := db.CreateDeputy(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
-		sol := core.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: 40, ClosesAt: now.Add(24 * time.Hour)}
+		sol := model.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: 40, ClosesAt: now.Add(24 * time.Hour)}
 		if err := svc.CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
-		receipt, err := svc.Submit(ctx, d.ID, core.Opinion{SolicitationID: sol.ID, Article: "12", Body: "建议明确数据分类分级标准"})
+		receipt, err := svc.Submit(ctx, d.ID, model.Opinion{SolicitationID: sol.ID, Article: "12", Body: "建议明确数据分类分级标准"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		o, _ := svc.ByReceipt(ctx, receipt)
-		general, err := svc.Submit(ctx, d.ID, core.Opinion{Category: "social", Body: "建议增加农村公交班次"})
+		general, err := svc.Submit(ctx, d.ID, model.Opinion{Category: "social", Body: "建议增加农村公交班次"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,22 +72,22 @@ func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
 		if _, err := svc.Adopt(ctx, o.ID, "u-staff", strings.Repeat("长", 501)); !errors.As(err, &ve) {
 			t.Fatalf("long note: %v", err)
 		}
-		if _, err := svc.Adopt(ctx, 9999, "u-staff", ""); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := svc.Adopt(ctx, 9999, "u-staff", ""); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("missing opinion: %v", err)
 		}
-		as, err := svc.Adoptions(ctx, []core.Opinion{o, g})
+		as, err := svc.Adoptions(ctx, []model.Opinion{o, g})
 		if err != nil || len(as) != 1 || as[o.ID].OpinionID != o.ID {
 			t.Fatalf("adoptions %+v %v", as, err)
 		}
-		if _, err := db.AdoptOpinion(ctx, 9999, "x", ""); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.AdoptOpinion(ctx, 9999, "x", ""); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("storage, missing opinion: %v", err)
 		}
 	})
 }
 
-func deliveriesOf(t *testing.T, db *storage.DB, deputyID int64) []storage.Delivery {
+func deliveriesOf(t *testing.T, db *storage.DB, deputyID int64) []model.Delivery {
 	t.Helper()
-	ds, err := db.ListDeliveries(context.Background(), storage.DeliveryFilter{DeputyID: deputyID, Limit: 1000})
+	ds, err := db.ListDeliveries(context.Background(), model.DeliveryFilter{DeputyID: deputyID, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,17 +2,13 @@ package core
 
 import (
 	"context"
+	"deputybot/model"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"deputybot/storage"
 )
-
-// Article is one article (条) of a draft regulation (see storage).
-type Article = storage.SolicitationArticle
 
 // Limits on a draft's text, as pasted into the console or the API.
 const (
@@ -172,7 +168,7 @@ func NormalizeArticle(s string) string {
 
 // DraftParse is a draft regulation's text split into articles.
 type DraftParse struct {
-	Articles []Article
+	Articles []model.SolicitationArticle
 	Warnings []string // lines that look like a heading but were read as text, in Chinese
 }
 
@@ -192,7 +188,7 @@ var partRE = regexp.MustCompile(`^第[0-9０-９零〇一二两三四五六七�
 // out.
 func ParseDraft(text string) (DraftParse, error) {
 	var out DraftParse
-	var cur *Article
+	var cur *model.SolicitationArticle
 	flush := func() {
 		if cur != nil {
 			cur.Body = strings.TrimSpace(cur.Body)
@@ -214,7 +210,7 @@ func ParseDraft(text string) (DraftParse, error) {
 			switch {
 			case ok && (last == 0 || n == last+1):
 				flush()
-				cur = &Article{Number: n, Heading: ArticleHeading(n), Body: line[m[1]:]}
+				cur = &model.SolicitationArticle{Number: n, Heading: ArticleHeading(n), Body: line[m[1]:]}
 				last = n
 				continue
 			case ok && n > last+1:
@@ -254,7 +250,7 @@ func ParseDraft(text string) (DraftParse, error) {
 
 // ArticleRange describes the articles opinions may name, for prompts:
 // 第一条至第六十条.
-func ArticleRange(list []Article, count int) string {
+func ArticleRange(list []model.SolicitationArticle, count int) string {
 	switch {
 	case len(list) > 0:
 		return list[0].Heading + "至" + list[len(list)-1].Heading
@@ -266,7 +262,7 @@ func ArticleRange(list []Article, count int) string {
 
 // ArticleExample is the article a prompt gives as an example: the
 // twelfth, or the last when the draft is shorter.
-func ArticleExample(list []Article, count int) string {
+func ArticleExample(list []model.SolicitationArticle, count int) string {
 	switch {
 	case len(list) > 0:
 		return list[min(11, len(list)-1)].Heading
@@ -278,7 +274,7 @@ func ArticleExample(list []Article, count int) string {
 
 // Articles returns the stored articles of a solicitation in order; none
 // when only their number (or nothing) is known.
-func (s *Opinions) Articles(ctx context.Context, solicitationID int64) ([]Article, error) {
+func (s *Opinions) Articles(ctx context.Context, solicitationID int64) ([]model.SolicitationArticle, error) {
 	return s.db.SolicitationArticles(ctx, solicitationID)
 }
 
@@ -298,7 +294,7 @@ func (s *Opinions) SetArticles(ctx context.Context, solicitationID int64, text s
 	for _, a := range d.Articles {
 		known[a.Number] = true
 	}
-	ops, _, err := s.db.ListOpinions(ctx, OpinionFilter{SolicitationID: solicitationID})
+	ops, _, err := s.db.ListOpinions(ctx, model.OpinionFilter{SolicitationID: solicitationID})
 	if err != nil {
 		return d, err
 	}
@@ -316,9 +312,9 @@ func (s *Opinions) SetArticles(ctx context.Context, solicitationID int64, text s
 
 // ArticleChoice is an article reference checked against a solicitation.
 type ArticleChoice struct {
-	Stored  string   // as stored on the opinion: 第十二条, "" for the whole draft
-	Whole   bool     // on the draft as a whole
-	Article *Article // the article's text, when stored
+	Stored  string                     // as stored on the opinion: 第十二条, "" for the whole draft
+	Whole   bool                       // on the draft as a whole
+	Article *model.SolicitationArticle // the article's text, when stored
 }
 
 // ArticleProblem says why an article reference is refused, with what is
@@ -340,7 +336,7 @@ func (p *ArticleProblem) Error() string {
 // articles. Text that is no article reference is refused when the
 // articles are known, else kept as typed (a draft pasted nowhere may be
 // cited as 第三章).
-func (s *Opinions) ResolveArticle(ctx context.Context, sol Solicitation, input string) (ArticleChoice, error) {
+func (s *Opinions) ResolveArticle(ctx context.Context, sol model.Solicitation, input string) (ArticleChoice, error) {
 	list, err := s.Articles(ctx, sol.ID)
 	if err != nil {
 		return ArticleChoice{}, err
@@ -350,7 +346,7 @@ func (s *Opinions) ResolveArticle(ctx context.Context, sol Solicitation, input s
 
 // ResolveArticleIn is ResolveArticle against articles already read (list,
 // or only their count).
-func ResolveArticleIn(list []Article, count int, input string) (ArticleChoice, error) {
+func ResolveArticleIn(list []model.SolicitationArticle, count int, input string) (ArticleChoice, error) {
 	input = strings.TrimSpace(input)
 	problem := &ArticleProblem{Input: input, Range: ArticleRange(list, count), Example: ArticleExample(list, count)}
 	ref, ok := ParseArticleRef(input)

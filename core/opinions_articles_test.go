@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -130,7 +131,7 @@ func TestSolicitationArticlesAreStoredAndCheckOpinions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sol := Solicitation{Title: "《XX省数据条例（草案）》征求意见", ClosesAt: now.AddDate(0, 0, 14), Draft: d.Articles}
+		sol := model.Solicitation{Title: "《XX省数据条例（草案）》征求意见", ClosesAt: now.AddDate(0, 0, 14), Draft: d.Articles}
 		if err := s.CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +146,7 @@ func TestSolicitationArticlesAreStoredAndCheckOpinions(t *testing.T) {
 
 		t.Run("an opinion names a stored article in any form", func(t *testing.T) {
 			for _, in := range []string{"3", "第3条", "三", "整体"} {
-				receipt, err := s.Submit(ctx, dep, Opinion{SolicitationID: sol.ID, Article: in, Body: "意见"})
+				receipt, err := s.Submit(ctx, dep, model.Opinion{SolicitationID: sol.ID, Article: in, Body: "意见"})
 				if err != nil {
 					t.Fatalf("%s: %v", in, err)
 				}
@@ -157,7 +158,7 @@ func TestSolicitationArticlesAreStoredAndCheckOpinions(t *testing.T) {
 		})
 		t.Run("an article the draft lacks is refused with the range", func(t *testing.T) {
 			for _, in := range []string{"5", "第三章"} {
-				_, err := s.Submit(ctx, dep, Opinion{SolicitationID: sol.ID, Article: in, Body: "意见"})
+				_, err := s.Submit(ctx, dep, model.Opinion{SolicitationID: sol.ID, Article: in, Body: "意见"})
 				if fieldOf(err) != "条款" || !strings.Contains(err.Error(), "第一条至第四条") {
 					t.Errorf("%s: %v", in, err)
 				}
@@ -174,7 +175,7 @@ func TestSolicitationArticlesAreStoredAndCheckOpinions(t *testing.T) {
 			}
 		})
 		t.Run("a count that contradicts the text is refused", func(t *testing.T) {
-			bad := Solicitation{Title: "条数不符", Articles: 60, ClosesAt: now.AddDate(0, 0, 14), Draft: d.Articles}
+			bad := model.Solicitation{Title: "条数不符", Articles: 60, ClosesAt: now.AddDate(0, 0, 14), Draft: d.Articles}
 			if err := s.CreateSolicitation(ctx, &bad); fieldOf(err) != "条数" {
 				t.Fatalf("%v", err)
 			}
@@ -196,15 +197,15 @@ func TestSolicitationArticlesAreStoredAndCheckOpinions(t *testing.T) {
 			}
 		})
 		t.Run("a count without text still bounds the article", func(t *testing.T) {
-			old := Solicitation{Title: "只有条数", Articles: 10, ClosesAt: now.AddDate(0, 0, 14)}
+			old := model.Solicitation{Title: "只有条数", Articles: 10, ClosesAt: now.AddDate(0, 0, 14)}
 			if err := s.CreateSolicitation(ctx, &old); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Submit(ctx, dep, Opinion{SolicitationID: old.ID, Article: "十一", Body: "x"}); fieldOf(err) != "条款" ||
+			if _, err := s.Submit(ctx, dep, model.Opinion{SolicitationID: old.ID, Article: "十一", Body: "x"}); fieldOf(err) != "条款" ||
 				!strings.Contains(err.Error(), "第一条至第十条") {
 				t.Fatalf("article 11 of 10: %v", err)
 			}
-			if _, err := s.Submit(ctx, dep, Opinion{SolicitationID: old.ID, Article: "10", Body: "x"}); err != nil {
+			if _, err := s.Submit(ctx, dep, model.Opinion{SolicitationID: old.ID, Article: "10", Body: "x"}); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -19,7 +20,7 @@ func opinionsAt(t *testing.T, db *storage.DB, now *time.Time) (*Opinions, int64)
 	t.Helper()
 	clock := func() time.Time { return *now }
 	db.SetClock(clock)
-	d := Deputy{Name: "赵敏", Level: storage.LevelProvincial}
+	d := model.Deputy{Name: "赵敏", Level: model.LevelProvincial}
 	if err := db.CreateDeputy(context.Background(), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -42,11 +43,11 @@ func TestOpinionCategoryLabelsAndParsing(t *testing.T) {
 		in, want string
 		ok       bool
 	}{
-		{"legislative", storage.OpinionLegislative, true},
-		{"监督建议", storage.OpinionSupervision, true},
-		{"３", storage.OpinionSocial, true},
-		{" 4 ", storage.OpinionOther, true},
-		{"法规草案意见", storage.OpinionSolicitation, true},
+		{"legislative", model.OpinionLegislative, true},
+		{"监督建议", model.OpinionSupervision, true},
+		{"３", model.OpinionSocial, true},
+		{" 4 ", model.OpinionOther, true},
+		{"法规草案意见", model.OpinionSolicitation, true},
 		{"5", "", false},
 		{"投诉", "", false},
 	}
@@ -66,7 +67,7 @@ func TestOpinionCategoryLabelsAndParsing(t *testing.T) {
 	if strings.Join(labels, "/") != "立法建议/监督建议/社情民意/其他" {
 		t.Errorf("chat choices %v", labels)
 	}
-	if OpinionCategoryLabel(storage.OpinionSolicitation) != "法规草案意见" || OpinionStatusLabel(storage.OpinionClosed) != "已办结" {
+	if OpinionCategoryLabel(model.OpinionSolicitation) != "法规草案意见" || OpinionStatusLabel(model.OpinionClosed) != "已办结" {
 		t.Error("solicitation or status label")
 	}
 }
@@ -76,10 +77,10 @@ func TestSubmitOpinion(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC)
 		s, dep := opinionsAt(t, db, &now)
-		draft := Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: 40, ClosesAt: now.AddDate(0, 0, 14)}
-		closed := Solicitation{Title: "已截止的草案", OpensAt: now.AddDate(0, -1, 0), ClosesAt: now.Add(-time.Second)}
-		later := Solicitation{Title: "未开始的草案", OpensAt: now.Add(time.Hour), ClosesAt: now.AddDate(0, 1, 0)}
-		for _, sol := range []*Solicitation{&draft, &closed, &later} {
+		draft := model.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: 40, ClosesAt: now.AddDate(0, 0, 14)}
+		closed := model.Solicitation{Title: "已截止的草案", OpensAt: now.AddDate(0, -1, 0), ClosesAt: now.Add(-time.Second)}
+		later := model.Solicitation{Title: "未开始的草案", OpensAt: now.Add(time.Hour), ClosesAt: now.AddDate(0, 1, 0)}
+		for _, sol := range []*model.Solicitation{&draft, &closed, &later} {
 			if err := s.CreateSolicitation(ctx, sol); err != nil {
 				t.Fatal(err)
 			}
@@ -87,31 +88,31 @@ func TestSubmitOpinion(t *testing.T) {
 
 		tests := []struct {
 			name      string
-			in        Opinion
+			in        model.Opinion
 			field     string // the field at fault, or
 			sentinel  error  // the error expected, or neither: stored
 			wantCat   string
 			wantArtic string
 		}{
-			{"a social opinion", Opinion{Category: storage.OpinionSocial, Body: "  建议增加社区养老服务点  "}, "", nil, storage.OpinionSocial, ""},
-			{"a category by its chat number", Opinion{Category: "2", Body: "监督食品安全"}, "", nil, storage.OpinionSupervision, ""},
-			{"5,000 characters are accepted", Opinion{Category: "other", Body: strings.Repeat("议", 5000)}, "", nil, storage.OpinionOther, ""},
-			{"on an open draft, article by number", Opinion{SolicitationID: draft.ID, Article: "１２", Body: "建议细化"}, "", nil, storage.OpinionSolicitation, "第十二条"},
-			{"on an open draft, the whole of it", Opinion{SolicitationID: draft.ID, Article: "整体", Body: "总体赞成"}, "", nil, storage.OpinionSolicitation, ""},
-			{"article zero", Opinion{SolicitationID: draft.ID, Article: "0", Body: "x"}, "条款", nil, "", ""},
-			{"on an open draft, article in words", Opinion{Category: storage.OpinionSolicitation, SolicitationID: draft.ID, Article: "第十二条", Body: "建议细化"}, "", nil, storage.OpinionSolicitation, "第十二条"},
-			{"an empty body", Opinion{Category: "other", Body: " \n "}, "意见内容", nil, "", ""},
-			{"5,001 characters", Opinion{Category: "other", Body: strings.Repeat("议", 5001)}, "意见内容", nil, "", ""},
-			{"an unknown category", Opinion{Category: "投诉", Body: "x"}, "意见类别", nil, "", ""},
-			{"no category at all", Opinion{Body: "x"}, "意见类别", nil, "", ""},
-			{"a solicitation opinion without a draft", Opinion{Category: storage.OpinionSolicitation, Body: "x"}, "法规草案", nil, "", ""},
-			{"a draft with another category", Opinion{Category: storage.OpinionLegislative, SolicitationID: draft.ID, Body: "x"}, "意见类别", nil, "", ""},
-			{"an article without a draft", Opinion{Category: "other", Article: "第三条", Body: "x"}, "条款", nil, "", ""},
-			{"an article beyond the draft", Opinion{SolicitationID: draft.ID, Article: "41", Body: "x"}, "条款", nil, "", ""},
-			{"a missing draft", Opinion{SolicitationID: 9999, Body: "x"}, "法规草案", nil, "", ""},
-			{"an unknown channel", Opinion{Category: "other", Body: "x", Channel: "sms"}, "渠道", nil, "", ""},
-			{"a closed draft", Opinion{SolicitationID: closed.ID, Body: "x"}, "", ErrSolicitationClosed, "", ""},
-			{"a draft not open yet", Opinion{SolicitationID: later.ID, Body: "x"}, "", ErrSolicitationClosed, "", ""},
+			{"a social opinion", model.Opinion{Category: model.OpinionSocial, Body: "  建议增加社区养老服务点  "}, "", nil, model.OpinionSocial, ""},
+			{"a category by its chat number", model.Opinion{Category: "2", Body: "监督食品安全"}, "", nil, model.OpinionSupervision, ""},
+			{"5,000 characters are accepted", model.Opinion{Category: "other", Body: strings.Repeat("议", 5000)}, "", nil, model.OpinionOther, ""},
+			{"on an open draft, article by number", model.Opinion{SolicitationID: draft.ID, Article: "１２", Body: "建议细化"}, "", nil, model.OpinionSolicitation, "第十二条"},
+			{"on an open draft, the whole of it", model.Opinion{SolicitationID: draft.ID, Article: "整体", Body: "总体赞成"}, "", nil, model.OpinionSolicitation, ""},
+			{"article zero", model.Opinion{SolicitationID: draft.ID, Article: "0", Body: "x"}, "条款", nil, "", ""},
+			{"on an open draft, article in words", model.Opinion{Category: model.OpinionSolicitation, SolicitationID: draft.ID, Article: "第十二条", Body: "建议细化"}, "", nil, model.OpinionSolicitation, "第十二条"},
+			{"an empty body", model.Opinion{Category: "other", Body: " \n "}, "意见内容", nil, "", ""},
+			{"5,001 characters", model.Opinion{Category: "other", Body: strings.Repeat("议", 5001)}, "意见内容", nil, "", ""},
+			{"an unknown category", model.Opinion{Category: "投诉", Body: "x"}, "意见类别", nil, "", ""},
+			{"no category at all", model.Opinion{Body: "x"}, "意见类别", nil, "", ""},
+			{"a solicitation opinion without a draft", model.Opinion{Category: model.OpinionSolicitation, Body: "x"}, "法规草案", nil, "", ""},
+			{"a draft with another category", model.Opinion{Category: model.OpinionLegislative, SolicitationID: draft.ID, Body: "x"}, "意见类别", nil, "", ""},
+			{"an article without a draft", model.Opinion{Category: "other", Article: "第三条", Body: "x"}, "条款", nil, "", ""},
+			{"an article beyond the draft", model.Opinion{SolicitationID: draft.ID, Article: "41", Body: "x"}, "条款", nil, "", ""},
+			{"a missing draft", model.Opinion{SolicitationID: 9999, Body: "x"}, "法规草案", nil, "", ""},
+			{"an unknown channel", model.Opinion{Category: "other", Body: "x", Channel: "sms"}, "渠道", nil, "", ""},
+			{"a closed draft", model.Opinion{SolicitationID: closed.ID, Body: "x"}, "", ErrSolicitationClosed, "", ""},
+			{"a draft not open yet", model.Opinion{SolicitationID: later.ID, Body: "x"}, "", ErrSolicitationClosed, "", ""},
 		}
 		stored := 0
 		for _, tt := range tests {
@@ -133,12 +134,12 @@ func TestSubmitOpinion(t *testing.T) {
 				}
 				got, _ := s.ByReceipt(ctx, strings.ToLower(receipt))
 				if got.Category != tt.wantCat || got.Article != tt.wantArtic || got.Body != strings.TrimSpace(tt.in.Body) ||
-					got.Channel != storage.OpinionViaWeChat || got.DeputyID != dep {
+					got.Channel != model.OpinionViaWeChat || got.DeputyID != dep {
 					t.Errorf("%s: stored %+v", tt.name, got)
 				}
 			}
 		}
-		if _, total, _ := s.List(ctx, OpinionFilter{}); total != stored {
+		if _, total, _ := s.List(ctx, model.OpinionFilter{}); total != stored {
 			t.Errorf("%d opinions stored, want %d: refused ones must change nothing", total, stored)
 		}
 		open, _ := s.OpenSolicitations(ctx)
@@ -157,7 +158,7 @@ func TestTwoConcurrentOpinionsGetDistinctReceipts(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range receipts {
 			wg.Go(func() {
-				receipts[i], errs[i] = s.Submit(context.Background(), dep, Opinion{Category: "social", Body: "同时提交"})
+				receipts[i], errs[i] = s.Submit(context.Background(), dep, model.Opinion{Category: "social", Body: "同时提交"})
 			})
 		}
 		wg.Wait()
@@ -177,7 +178,7 @@ func TestReplyToOpinion(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC)
 		s, dep := opinionsAt(t, db, &now)
-		receipt, err := s.Submit(ctx, dep, Opinion{Category: "legislative", Body: "建议制定条例"})
+		receipt, err := s.Submit(ctx, dep, model.Opinion{Category: "legislative", Body: "建议制定条例"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +189,7 @@ func TestReplyToOpinion(t *testing.T) {
 		}{
 			{"an empty reply", "  ", "答复内容", nil},
 			{"a reply too long", strings.Repeat("答", 5001), "答复内容", nil},
-			{"a missing opinion", "已收悉", "", ErrNotFound},
+			{"a missing opinion", "已收悉", "", model.ErrNotFound},
 		}
 		for _, tt := range tests {
 			id := o.ID
@@ -204,13 +205,13 @@ func TestReplyToOpinion(t *testing.T) {
 			t.Fatal(err)
 		}
 		mine, _ := s.OfDeputy(ctx, dep, 5)
-		if len(mine) != 1 || mine[0].Status != storage.OpinionAnswered || mine[0].StaffReply != "已转有关部门研究" {
+		if len(mine) != 1 || mine[0].Status != model.OpinionAnswered || mine[0].StaffReply != "已转有关部门研究" {
 			t.Fatalf("after reply %+v", mine)
 		}
 		if err := s.Close(ctx, o.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.Get(ctx, o.ID); got.Status != storage.OpinionClosed {
+		if got, _ := s.Get(ctx, o.ID); got.Status != model.OpinionClosed {
 			t.Fatalf("after close %+v", got)
 		}
 	})
@@ -221,13 +222,13 @@ func TestCreateSolicitationValidation(t *testing.T) {
 	s := &Opinions{now: func() time.Time { return now }} // refused before storage is reached
 	tests := []struct {
 		name  string
-		in    Solicitation
+		in    model.Solicitation
 		field string
 	}{
-		{"no title", Solicitation{ClosesAt: now.AddDate(0, 0, 1)}, "标题"},
-		{"a link that is not a web address", Solicitation{Title: "草案", Link: "ftp://x", ClosesAt: now.AddDate(0, 0, 1)}, "草案链接"},
-		{"closing before it opens", Solicitation{Title: "草案", OpensAt: now, ClosesAt: now}, "截止时间"},
-		{"a negative article count", Solicitation{Title: "草案", Articles: -1, ClosesAt: now.AddDate(0, 0, 1)}, "条数"},
+		{"no title", model.Solicitation{ClosesAt: now.AddDate(0, 0, 1)}, "标题"},
+		{"a link that is not a web address", model.Solicitation{Title: "草案", Link: "ftp://x", ClosesAt: now.AddDate(0, 0, 1)}, "草案链接"},
+		{"closing before it opens", model.Solicitation{Title: "草案", OpensAt: now, ClosesAt: now}, "截止时间"},
+		{"a negative article count", model.Solicitation{Title: "草案", Articles: -1, ClosesAt: now.AddDate(0, 0, 1)}, "条数"},
 	}
 	for _, tt := range tests {
 		if err := s.CreateSolicitation(context.Background(), &tt.in); fieldOf(err) != tt.field {

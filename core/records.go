@@ -15,11 +15,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"deputybot/model"
 	"deputybot/storage"
 )
-
-// RecordEntry is a self-reported activity (see storage).
-type RecordEntry = storage.RecordEntry
 
 // Event types of the performance record (履职档案): the keys of the
 // points rules.
@@ -77,10 +75,10 @@ func RecordTypeLabel(typ string) string {
 // EntryCategoryChoices are the categories of a self-reported entry, in the
 // order the chat lists them.
 var EntryCategoryChoices = []Choice{
-	{storage.EntryResearch, "调研视察"},
-	{storage.EntryContact, "联系群众"},
-	{storage.EntryActivity, "参加活动"},
-	{storage.EntryOther, "其他"},
+	{model.EntryResearch, "调研视察"},
+	{model.EntryContact, "联系群众"},
+	{model.EntryActivity, "参加活动"},
+	{model.EntryOther, "其他"},
 }
 
 // EntryCategoryLabel returns a self-report category's Chinese name.
@@ -96,9 +94,9 @@ func EntryCategoryLabel(category string) string {
 // EntryStatusLabel returns a self-report review status's Chinese name.
 func EntryStatusLabel(status string) string {
 	switch status {
-	case storage.EntryApproved:
+	case model.EntryApproved:
 		return "已通过"
-	case storage.EntryRejected:
+	case model.EntryRejected:
 		return "未通过"
 	}
 	return "待审核"
@@ -191,11 +189,11 @@ type DelegationRecord struct {
 
 // RecordReport is a deputy's annual performance report (履职报告).
 type RecordReport struct {
-	Deputy   Deputy
+	Deputy   model.Deputy
 	Year     int
 	Totals   RecordTotals
 	Timeline []RecordEvent
-	Entries  []RecordEntry // the year's self-reports, whatever their review
+	Entries  []model.RecordEntry // the year's self-reports, whatever their review
 	Rules    RecordRules
 }
 
@@ -227,7 +225,7 @@ func (r *Records) window(year int) (time.Time, time.Time) {
 func (r *Records) Rules(ctx context.Context) (RecordRules, error) {
 	rules := DefaultRecordRules()
 	raw, err := r.db.KVGet(ctx, recordRulesKey)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return rules, nil
 	}
 	if err != nil {
@@ -313,25 +311,25 @@ func (r *Records) ResetRules(ctx context.Context) error {
 
 // eventType maps a stored event to its record type; "" drops it (a
 // meeting kind that is not an activity the record counts).
-func eventType(e storage.RecordEvent) string {
+func eventType(e model.RecordEvent) string {
 	switch e.Kind {
-	case storage.EventAttend:
+	case model.EventAttend:
 		if _, ok := MeetingKinds[e.Sub]; ok {
 			return "attend_" + e.Sub
 		}
 		return ""
-	case storage.EventSuggestion:
-		if e.Sub == storage.RoleLead {
+	case model.EventSuggestion:
+		if e.Sub == model.RoleLead {
 			return RecSuggestionLead
 		}
 		return RecSuggestionSecond
-	case storage.EventEntry:
+	case model.EventEntry:
 		return RecSelfReport
 	}
 	return e.Kind // rsvp, study, opinion, rating are the same word
 }
 
-func (r *Records) events(ctx context.Context, scope storage.RecordScope, year int) ([]RecordEvent, RecordRules, error) {
+func (r *Records) events(ctx context.Context, scope model.RecordScope, year int) ([]RecordEvent, RecordRules, error) {
 	rules, err := r.Rules(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -350,14 +348,14 @@ func (r *Records) events(ctx context.Context, scope storage.RecordScope, year in
 		ev := RecordEvent{DeputyID: e.DeputyID, Type: typ, Label: RecordTypeLabel(typ), At: e.At.In(r.Loc),
 			Title: e.Title, Place: e.Place, Points: rules[typ], Ref: e.Ref}
 		switch e.Kind {
-		case storage.EventEntry:
+		case model.EventEntry:
 			// A day, stored at midnight UTC: keep the calendar date.
 			ev.At, ev.DateOnly, ev.Detail = time.Date(e.At.Year(), e.At.Month(), e.At.Day(), 0, 0, 0, 0, r.Loc), true, EntryCategoryLabel(e.Sub)
-		case storage.EventOpinion:
+		case model.EventOpinion:
 			ev.Detail = OpinionCategoryLabel(e.Sub)
-		case storage.EventRSVP:
+		case model.EventRSVP:
 			ev.Detail = RSVPLabel(e.Sub)
-		case storage.EventAttend:
+		case model.EventAttend:
 			ev.Detail = MeetingKindLabel(e.Sub)
 		}
 		out = append(out, ev)
@@ -375,7 +373,7 @@ func typeOrder(typ string) int {
 // Timeline returns the deputy's events of year, in date order, with the
 // points each earns.
 func (r *Records) Timeline(ctx context.Context, deputyID int64, year int) ([]RecordEvent, error) {
-	evs, _, err := r.events(ctx, storage.RecordScope{DeputyID: deputyID}, year)
+	evs, _, err := r.events(ctx, model.RecordScope{DeputyID: deputyID}, year)
 	return evs, err
 }
 
@@ -416,28 +414,28 @@ func (r *Records) Totals(ctx context.Context, deputyID int64, year int) (RecordT
 	if err != nil {
 		return RecordTotals{}, err
 	}
-	evs, _, err := r.events(ctx, storage.RecordScope{DeputyID: deputyID}, year)
+	evs, _, err := r.events(ctx, model.RecordScope{DeputyID: deputyID}, year)
 	if err != nil {
 		return RecordTotals{}, err
 	}
 	return r.totals(ctx, d, year, evs)
 }
 
-func (r *Records) totals(ctx context.Context, d Deputy, year int, evs []RecordEvent) (RecordTotals, error) {
+func (r *Records) totals(ctx context.Context, d model.Deputy, year int, evs []RecordEvent) (RecordTotals, error) {
 	t := emptyTotals(year)
 	t.DeputyID, t.Name, t.Delegation = d.ID, d.Name, d.Delegation
 	for _, e := range evs {
 		t.add(e)
 	}
-	counts, err := r.entryCounts(ctx, storage.RecordScope{DeputyID: d.ID}, year)
+	counts, err := r.entryCounts(ctx, model.RecordScope{DeputyID: d.ID}, year)
 	if err != nil {
 		return t, err
 	}
-	t.Pending, t.Rejected = counts[d.ID][storage.EntryPending], counts[d.ID][storage.EntryRejected]
+	t.Pending, t.Rejected = counts[d.ID][model.EntryPending], counts[d.ID][model.EntryRejected]
 	return t, nil
 }
 
-func (r *Records) entryCounts(ctx context.Context, scope storage.RecordScope, year int) (map[int64]map[string]int, error) {
+func (r *Records) entryCounts(ctx context.Context, scope model.RecordScope, year int) (map[int64]map[string]int, error) {
 	from, to := r.window(year)
 	return r.db.RecordEntryCounts(ctx, scope, from, to)
 }
@@ -447,14 +445,14 @@ func (r *Records) entryCounts(ctx context.Context, scope storage.RecordScope, ye
 func (r *Records) DelegationReport(ctx context.Context, delegation string, year int) (DelegationRecord, error) {
 	out := DelegationRecord{Delegation: delegation, Year: year, Sum: emptyTotals(year)}
 	out.Sum.Name, out.Sum.Delegation = "合计", delegation
-	deputies, _, err := r.db.ListDeputies(ctx, storage.DeputyFilter{Delegation: delegation})
+	deputies, _, err := r.db.ListDeputies(ctx, model.DeputyFilter{Delegation: delegation})
 	if err != nil {
 		return out, err
 	}
 	if len(deputies) == 0 {
-		return out, fmt.Errorf("core: delegation %q: %w", delegation, storage.ErrNotFound)
+		return out, fmt.Errorf("core: delegation %q: %w", delegation, model.ErrNotFound)
 	}
-	scope := storage.RecordScope{Delegation: delegation}
+	scope := model.RecordScope{Delegation: delegation}
 	evs, _, err := r.events(ctx, scope, year)
 	if err != nil {
 		return out, err
@@ -467,7 +465,7 @@ func (r *Records) DelegationReport(ctx context.Context, delegation string, year 
 	for _, d := range deputies {
 		t := emptyTotals(year)
 		t.DeputyID, t.Name, t.Delegation = d.ID, d.Name, d.Delegation
-		t.Pending, t.Rejected = counts[d.ID][storage.EntryPending], counts[d.ID][storage.EntryRejected]
+		t.Pending, t.Rejected = counts[d.ID][model.EntryPending], counts[d.ID][model.EntryRejected]
 		out.Deputies = append(out.Deputies, t)
 	}
 	for i := range out.Deputies {
@@ -494,7 +492,7 @@ func (r *Records) Report(ctx context.Context, deputyID int64, year int) (RecordR
 	if err != nil {
 		return RecordReport{}, err
 	}
-	evs, rules, err := r.events(ctx, storage.RecordScope{DeputyID: deputyID}, year)
+	evs, rules, err := r.events(ctx, model.RecordScope{DeputyID: deputyID}, year)
 	if err != nil {
 		return RecordReport{}, err
 	}
@@ -503,7 +501,7 @@ func (r *Records) Report(ctx context.Context, deputyID int64, year int) (RecordR
 		return RecordReport{}, err
 	}
 	from, to := r.window(year)
-	entries, _, err := r.db.ListRecordEntries(ctx, storage.RecordEntryFilter{DeputyID: deputyID, From: &from, To: &to})
+	entries, _, err := r.db.ListRecordEntries(ctx, model.RecordEntryFilter{DeputyID: deputyID, From: &from, To: &to})
 	if err != nil {
 		return RecordReport{}, err
 	}
@@ -513,8 +511,8 @@ func (r *Records) Report(ctx context.Context, deputyID int64, year int) (RecordR
 // SubmitEntry validates and stores a deputy's self-report (履职登记) as
 // pending review. Of e only Category, HappenedOn, Place, Description and
 // Channel are read.
-func (r *Records) SubmitEntry(ctx context.Context, deputyID int64, e RecordEntry) (RecordEntry, error) {
-	in := RecordEntry{DeputyID: deputyID, Category: strings.TrimSpace(e.Category), HappenedOn: e.HappenedOn,
+func (r *Records) SubmitEntry(ctx context.Context, deputyID int64, e model.RecordEntry) (model.RecordEntry, error) {
+	in := model.RecordEntry{DeputyID: deputyID, Category: strings.TrimSpace(e.Category), HappenedOn: e.HappenedOn,
 		Place: strings.TrimSpace(e.Place), Description: strings.TrimSpace(e.Description), Channel: e.Channel}
 	if errs := r.checkEntry(&in); len(errs) > 0 {
 		return in, errs
@@ -540,7 +538,7 @@ func (r *Records) CheckEntryDate(day time.Time) string {
 	return ""
 }
 
-func (r *Records) checkEntry(e *RecordEntry) ValidationError {
+func (r *Records) checkEntry(e *model.RecordEntry) ValidationError {
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
 	if !slices.ContainsFunc(EntryCategoryChoices, func(c Choice) bool { return c.Value == e.Category }) {
@@ -568,35 +566,35 @@ func (r *Records) checkEntry(e *RecordEntry) ValidationError {
 
 // ReviewQueue returns one page of self-reports awaiting review, oldest
 // first, and how many there are.
-func (r *Records) ReviewQueue(ctx context.Context, limit, offset int) ([]RecordEntry, int, error) {
-	return r.db.ListRecordEntries(ctx, storage.RecordEntryFilter{Status: storage.EntryPending, Limit: limit, Offset: offset})
+func (r *Records) ReviewQueue(ctx context.Context, limit, offset int) ([]model.RecordEntry, int, error) {
+	return r.db.ListRecordEntries(ctx, model.RecordEntryFilter{Status: model.EntryPending, Limit: limit, Offset: offset})
 }
 
 // Review approves or rejects a pending self-report; a rejection needs a
 // note saying why (the deputy may ask). It returns the entry as reviewed.
-// An entry already reviewed gives storage.ErrConflict.
-func (r *Records) Review(ctx context.Context, id int64, approve bool, note, reviewer string) (RecordEntry, error) {
+// An entry already reviewed gives model.ErrConflict.
+func (r *Records) Review(ctx context.Context, id int64, approve bool, note, reviewer string) (model.RecordEntry, error) {
 	note = strings.TrimSpace(note)
-	status := storage.EntryApproved
+	status := model.EntryApproved
 	if !approve {
-		status = storage.EntryRejected
+		status = model.EntryRejected
 		if note == "" {
-			return RecordEntry{}, ValidationError{{Field: "审核意见", Msg: "退回时请说明原因"}}
+			return model.RecordEntry{}, ValidationError{{Field: "审核意见", Msg: "退回时请说明原因"}}
 		}
 	}
 	if n := utf8.RuneCountInString(note); n > MaxReviewNoteRunes {
-		return RecordEntry{}, ValidationError{{Field: "审核意见", Msg: fmt.Sprintf("过长（最多 %d 字）", MaxReviewNoteRunes)}}
+		return model.RecordEntry{}, ValidationError{{Field: "审核意见", Msg: fmt.Sprintf("过长（最多 %d 字）", MaxReviewNoteRunes)}}
 	}
 	if err := r.db.ReviewRecordEntry(ctx, id, status, note, reviewer); err != nil {
-		return RecordEntry{}, err
+		return model.RecordEntry{}, err
 	}
 	return r.db.GetRecordEntry(ctx, id)
 }
 
 // Entries lists a deputy's self-reports of year, whatever their review.
-func (r *Records) Entries(ctx context.Context, deputyID int64, year int) ([]RecordEntry, error) {
+func (r *Records) Entries(ctx context.Context, deputyID int64, year int) ([]model.RecordEntry, error) {
 	from, to := r.window(year)
-	out, _, err := r.db.ListRecordEntries(ctx, storage.RecordEntryFilter{DeputyID: deputyID, From: &from, To: &to})
+	out, _, err := r.db.ListRecordEntries(ctx, model.RecordEntryFilter{DeputyID: deputyID, From: &from, To: &to})
 	return out, err
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -19,7 +20,7 @@ var cst = time.FixedZone("CST", 8*60*60)
 type recordFixture struct {
 	rec             *Records
 	db              *storage.DB
-	a, b, c         Deputy
+	a, b, c         model.Deputy
 	pending, reject int64 // A's self-reports awaiting review / to reject
 	now             *time.Time
 }
@@ -49,8 +50,8 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 		}
 		*f.now = tm
 	}
-	mk := func(name, delegation string) Deputy {
-		d := Deputy{Name: name, Delegation: delegation, Level: storage.LevelProvincial}
+	mk := func(name, delegation string) model.Deputy {
+		d := model.Deputy{Name: name, Delegation: delegation, Level: model.LevelProvincial}
 		if err := db.CreateDeputy(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +60,7 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 	f.a, f.b, f.c = mk("甲代表", "济南市代表团"), mk("乙代表", "济南市代表团"), mk("丙代表", "青岛市代表团")
 	meeting := func(kind, starts string, invited []int64, present, absent []int64) int64 {
 		st, _ := time.ParseInLocation("2006-01-02 15:04", starts, cst)
-		m := Meeting{Kind: kind, Title: MeetingKindLabel(kind) + starts, StartsAt: st, RSVPDeadline: st, Place: "济南"}
+		m := model.Meeting{Kind: kind, Title: MeetingKindLabel(kind) + starts, StartsAt: st, RSVPDeadline: st, Place: "济南"}
 		if err := db.CreateMeeting(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +75,7 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 	a, b := f.a.ID, f.b.ID
 	at("2026-03-01 09:00")
 	session := meeting("session", "2026-03-10 09:00", []int64{a, b}, []int64{a}, []int64{b})
-	if err := db.AnswerInvitation(ctx, session, a, storage.RSVPAttend, "", "wechat"); err != nil {
+	if err := db.AnswerInvitation(ctx, session, a, model.RSVPAttend, "", "wechat"); err != nil {
 		t.Fatal(err)
 	}
 	meeting("research", "2026-04-01 09:00", []int64{a}, []int64{a}, nil)
@@ -83,7 +84,7 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 
 	study := func(when string) {
 		at(when)
-		m := storage.Material{Title: "学习材料 " + when, PublishedAt: f.now.Add(-time.Hour)}
+		m := model.Material{Title: "学习材料 " + when, PublishedAt: f.now.Add(-time.Hour)}
 		if err := db.CreateMaterial(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
@@ -99,18 +100,18 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 	ops := NewOpinions(db)
 	ops.now = clock
 	for _, d := range []int64{a, f.c.ID} {
-		if _, err := ops.Submit(ctx, d, Opinion{Category: storage.OpinionSocial, Body: "农村道路养护"}); err != nil {
+		if _, err := ops.Submit(ctx, d, model.Opinion{Category: model.OpinionSocial, Body: "农村道路养护"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	at("2026-01-20 10:00")
-	s := storage.Suggestion{Number: "第0001号", Title: "关于加强农村道路养护的建议", LeadDeputyID: a, HostUnit: "省交通运输厅"}
+	s := model.Suggestion{Number: "第0001号", Title: "关于加强农村道路养护的建议", LeadDeputyID: a, HostUnit: "省交通运输厅"}
 	if err := db.CreateSuggestion(ctx, &s, []int64{b}); err != nil {
 		t.Fatal(err)
 	}
 	at("2026-06-01 10:00")
-	if err := db.UpsertRating(ctx, &storage.SuggestionRating{SuggestionID: s.ID, DeputyID: a, Contact: storage.ContactFace,
-		Attitude: storage.RatingSatisfied, Result: storage.RatingSatisfied, RatedAt: *f.now}, nil); err != nil {
+	if err := db.UpsertRating(ctx, &model.SuggestionRating{SuggestionID: s.ID, DeputyID: a, Contact: model.ContactFace,
+		Attitude: model.RatingSatisfied, Result: model.RatingSatisfied, RatedAt: *f.now}, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -119,7 +120,7 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 	f.rec.Now, f.rec.Loc = clock, cst
 	entry := func(day, desc string) int64 {
 		d, _ := time.Parse(time.DateOnly, day)
-		e, err := f.rec.SubmitEntry(ctx, a, RecordEntry{Category: storage.EntryContact, HappenedOn: d, Place: "历城区", Description: desc})
+		e, err := f.rec.SubmitEntry(ctx, a, model.RecordEntry{Category: model.EntryContact, HappenedOn: d, Place: "历城区", Description: desc})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +194,7 @@ func TestRecordTotalsMatchHandComputedFigures(t *testing.T) {
 			if _, err := f.rec.Review(ctx, f.pending, true, "核实无误", "工作人员"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.rec.Review(ctx, f.reject, true, "", "工作人员"); !errors.Is(err, storage.ErrConflict) {
+			if _, err := f.rec.Review(ctx, f.reject, true, "", "工作人员"); !errors.Is(err, model.ErrConflict) {
 				t.Fatalf("approving a rejected entry gave %v, want ErrConflict", err)
 			}
 			got, _ := f.rec.Totals(ctx, f.a.ID, 2026)
@@ -232,7 +233,7 @@ func TestRecordTotalsMatchHandComputedFigures(t *testing.T) {
 			if rep.Sum.Count != 12 || rep.Sum.Points != 19 {
 				t.Fatalf("sum %d events %d points, want 12 and 19", rep.Sum.Count, rep.Sum.Points)
 			}
-			if _, err := f.rec.DelegationReport(ctx, "无此代表团", 2026); !errors.Is(err, storage.ErrNotFound) {
+			if _, err := f.rec.DelegationReport(ctx, "无此代表团", 2026); !errors.Is(err, model.ErrNotFound) {
 				t.Fatalf("unknown delegation gave %v", err)
 			}
 		})
@@ -269,7 +270,7 @@ func TestRecordTotalsMatchHandComputedFigures(t *testing.T) {
 func TestRecordEntryValidation(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	ctx := context.Background()
-	d := Deputy{Name: "登记代表", Level: storage.LevelProvincial}
+	d := model.Deputy{Name: "登记代表", Level: model.LevelProvincial}
 	if err := db.CreateDeputy(ctx, &d); err != nil {
 		t.Fatal(err)
 	}
@@ -279,15 +280,15 @@ func TestRecordEntryValidation(t *testing.T) {
 	long := string(bytes.Repeat([]byte("字"), 101))
 	tests := []struct {
 		name string
-		e    RecordEntry
+		e    model.RecordEntry
 		bad  string
 	}{
-		{"a complete entry is accepted", RecordEntry{Category: storage.EntryResearch, HappenedOn: day("2026-06-15"), Description: "调研"}, ""},
-		{"an unknown category is refused", RecordEntry{Category: "x", HappenedOn: day("2026-06-01"), Description: "调研"}, "类别"},
-		{"a day in the future is refused", RecordEntry{Category: storage.EntryOther, HappenedOn: day("2026-06-16"), Description: "调研"}, "日期"},
-		{"a day two years back is refused", RecordEntry{Category: storage.EntryOther, HappenedOn: day("2024-12-31"), Description: "调研"}, "日期"},
-		{"an empty description is refused", RecordEntry{Category: storage.EntryOther, HappenedOn: day("2026-06-01")}, "内容"},
-		{"a description over 100 characters is refused", RecordEntry{Category: storage.EntryOther, HappenedOn: day("2026-06-01"), Description: string([]rune(long))}, "内容"},
+		{"a complete entry is accepted", model.RecordEntry{Category: model.EntryResearch, HappenedOn: day("2026-06-15"), Description: "调研"}, ""},
+		{"an unknown category is refused", model.RecordEntry{Category: "x", HappenedOn: day("2026-06-01"), Description: "调研"}, "类别"},
+		{"a day in the future is refused", model.RecordEntry{Category: model.EntryOther, HappenedOn: day("2026-06-16"), Description: "调研"}, "日期"},
+		{"a day two years back is refused", model.RecordEntry{Category: model.EntryOther, HappenedOn: day("2024-12-31"), Description: "调研"}, "日期"},
+		{"an empty description is refused", model.RecordEntry{Category: model.EntryOther, HappenedOn: day("2026-06-01")}, "内容"},
+		{"a description over 100 characters is refused", model.RecordEntry{Category: model.EntryOther, HappenedOn: day("2026-06-01"), Description: string([]rune(long))}, "内容"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

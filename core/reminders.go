@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 )
@@ -27,11 +28,11 @@ func NewReminders(db *storage.DB, loc *time.Location) *Reminders {
 }
 
 // push sends one reminder per target and counts the targets reminded.
-func (r *Reminders) push(ctx context.Context, targets []storage.ReminderTarget, source func(t storage.ReminderTarget) string,
-	notice func(t storage.ReminderTarget) storage.Notice, ask func(t storage.ReminderTarget) *storage.Ask) (int, error) {
+func (r *Reminders) push(ctx context.Context, targets []model.ReminderTarget, source func(t model.ReminderTarget) string,
+	notice func(t model.ReminderTarget) model.Notice, ask func(t model.ReminderTarget) *model.Ask) (int, error) {
 	n := 0
 	for _, t := range targets {
-		p := storage.Push{Notice: notice(t), DeputyIDs: t.DeputyIDs}
+		p := model.Push{Notice: notice(t), DeputyIDs: t.DeputyIDs}
 		if ask != nil {
 			p.Ask = ask(t)
 		}
@@ -53,14 +54,14 @@ func (r *Reminders) Meetings(ctx context.Context, now time.Time) (map[string]int
 		key      string
 		from, to time.Duration
 	}{{"3d", 48 * time.Hour, 72 * time.Hour}, {"1d", 0, 24 * time.Hour}} {
-		ts, err := r.db.MeetingsStartingBetween(ctx, now.Add(w.from), now.Add(w.to), storage.RSVPAttend)
+		ts, err := r.db.MeetingsStartingBetween(ctx, now.Add(w.from), now.Add(w.to), model.RSVPAttend)
 		if err != nil {
 			return counts, err
 		}
 		n, err := r.push(ctx, ts,
-			func(t storage.ReminderTarget) string { return fmt.Sprintf("mr%s-%d", w.key, t.RefID) },
-			func(t storage.ReminderTarget) storage.Notice {
-				return storage.Notice{Kind: notify.KindReminder, Title: "会议活动提醒：" + t.Title, RefKind: "meeting", RefID: t.RefID,
+			func(t model.ReminderTarget) string { return fmt.Sprintf("mr%s-%d", w.key, t.RefID) },
+			func(t model.ReminderTarget) model.Notice {
+				return model.Notice{Kind: notify.KindReminder, Title: "会议活动提醒：" + t.Title, RefKind: "meeting", RefID: t.RefID,
 					Body:   fmt.Sprintf("您报名参加的“%s”将于 %s 开始，请按时参加。", t.Title, r.date(t.When)),
 					Fields: map[string]string{"time": r.date(t.When), "note": "请按时参加"}}
 			}, nil)
@@ -75,14 +76,14 @@ func (r *Reminders) Meetings(ctx context.Context, now time.Time) (map[string]int
 	}
 	day := now.In(r.loc).Format("20060102")
 	n, err := r.push(ctx, ts,
-		func(t storage.ReminderTarget) string { return fmt.Sprintf("rsvp%d-%s", t.RefID, day) },
-		func(t storage.ReminderTarget) storage.Notice {
-			return storage.Notice{Kind: notify.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: t.RefID,
+		func(t model.ReminderTarget) string { return fmt.Sprintf("rsvp%d-%s", t.RefID, day) },
+		func(t model.ReminderTarget) model.Notice {
+			return model.Notice{Kind: notify.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: t.RefID,
 				Body:   fmt.Sprintf("“%s”的回执将于 %s 截止，请回复“参加”或“请假”。", t.Title, r.date(t.When)),
 				Fields: map[string]string{"time": r.date(t.When), "note": t.Title}}
 		},
-		func(t storage.ReminderTarget) *storage.Ask {
-			return &storage.Ask{Flow: FlowRSVP, RefID: t.RefID, Title: "会议活动回执：" + t.Title}
+		func(t model.ReminderTarget) *model.Ask {
+			return &model.Ask{Flow: FlowRSVP, RefID: t.RefID, Title: "会议活动回执：" + t.Title}
 		})
 	counts["rsvp"] = n
 	return counts, err
@@ -99,14 +100,14 @@ func (r *Reminders) Ratings(ctx context.Context, now time.Time) (map[string]int,
 		}
 		round := i + 1
 		n, err := r.push(ctx, ts,
-			func(t storage.ReminderTarget) string { return fmt.Sprintf("rr%d-%d-%d", round, t.RefID, t.When.Unix()) },
-			func(t storage.ReminderTarget) storage.Notice {
-				return storage.Notice{Kind: notify.KindReminder, Title: t.Title + "建议待测评", RefKind: "suggestion", RefID: t.RefID,
+			func(t model.ReminderTarget) string { return fmt.Sprintf("rr%d-%d-%d", round, t.RefID, t.When.Unix()) },
+			func(t model.ReminderTarget) model.Notice {
+				return model.Notice{Kind: notify.KindReminder, Title: t.Title + "建议待测评", RefKind: "suggestion", RefID: t.RefID,
 					Body:   "承办单位已答复您的建议，请抽空进行满意度测评。",
 					Fields: map[string]string{"number": t.Title, "status": "待测评"}}
 			},
-			func(t storage.ReminderTarget) *storage.Ask {
-				return &storage.Ask{Flow: FlowRate, RefID: t.RefID, Title: "建议办理满意度测评：" + t.Title}
+			func(t model.ReminderTarget) *model.Ask {
+				return &model.Ask{Flow: FlowRate, RefID: t.RefID, Title: "建议办理满意度测评：" + t.Title}
 			})
 		counts[fmt.Sprintf("round%d", round)] = n
 		if err != nil {
@@ -125,14 +126,14 @@ func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int,
 		return counts, err
 	}
 	n, err := r.push(ctx, surveys,
-		func(t storage.ReminderTarget) string { return fmt.Sprintf("svr-%d", t.RefID) },
-		func(t storage.ReminderTarget) storage.Notice {
-			return storage.Notice{Kind: notify.KindReminder, Title: "问卷即将截止：" + t.Title, RefKind: "survey", RefID: t.RefID,
+		func(t model.ReminderTarget) string { return fmt.Sprintf("svr-%d", t.RefID) },
+		func(t model.ReminderTarget) model.Notice {
+			return model.Notice{Kind: notify.KindReminder, Title: "问卷即将截止：" + t.Title, RefKind: "survey", RefID: t.RefID,
 				Body:   fmt.Sprintf("问卷“%s”将于 %s 截止，回复“问卷”即可填写。", t.Title, r.date(t.When)),
 				Fields: map[string]string{"time": r.date(t.When), "note": "回复“问卷”填写"}}
 		},
-		func(t storage.ReminderTarget) *storage.Ask {
-			return &storage.Ask{Flow: "survey", RefID: t.RefID, Title: "问卷：" + t.Title}
+		func(t model.ReminderTarget) *model.Ask {
+			return &model.Ask{Flow: "survey", RefID: t.RefID, Title: "问卷：" + t.Title}
 		})
 	counts["survey"] = n
 	if err != nil {
@@ -143,9 +144,9 @@ func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int,
 		return counts, err
 	}
 	n, err = r.push(ctx, sols,
-		func(t storage.ReminderTarget) string { return fmt.Sprintf("solr-%d", t.RefID) },
-		func(t storage.ReminderTarget) storage.Notice {
-			return storage.Notice{Kind: notify.KindReminder, Title: "征求意见即将截止", RefKind: "solicitation", RefID: t.RefID,
+		func(t model.ReminderTarget) string { return fmt.Sprintf("solr-%d", t.RefID) },
+		func(t model.ReminderTarget) model.Notice {
+			return model.Notice{Kind: notify.KindReminder, Title: "征求意见即将截止", RefKind: "solicitation", RefID: t.RefID,
 				Body:   fmt.Sprintf("%s将于 %s 截止，回复“意见”即可提出意见。", t.Title, r.date(t.When)),
 				Fields: map[string]string{"time": r.date(t.When), "note": t.Title}}
 		}, nil)
@@ -157,16 +158,16 @@ func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int,
 // to every deputy: the weekly study series.
 func (r *Reminders) AnnounceNextMaterial(ctx context.Context, now time.Time, out *notify.Outbox) (map[string]int, error) {
 	m, err := r.db.NextUnannouncedMaterial(ctx, now)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return map[string]int{"announced": 0}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	n := storage.Notice{Kind: notify.KindMaterial, Title: m.Title, Body: m.Summary + "\n\n" + m.Body, Link: m.Link,
+	n := model.Notice{Kind: notify.KindMaterial, Title: m.Title, Body: m.Summary + "\n\n" + m.Body, Link: m.Link,
 		RefKind: "material", RefID: m.ID, Fields: map[string]string{"time": m.PublishedAt.In(r.loc).Format("2006-01-02"),
 			"note": "学完后回复“已学1”"}}
-	if _, err := out.CreateCampaign(ctx, &n, storage.Audience{All: true}, now); err != nil {
+	if _, err := out.CreateCampaign(ctx, &n, model.Audience{All: true}, now); err != nil {
 		return nil, err
 	}
 	return map[string]int{"announced": 1}, nil

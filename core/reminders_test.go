@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"deputybot/model"
 	"deputybot/notify"
 	"io"
 	"log/slog"
@@ -16,7 +17,7 @@ import (
 
 func remindersOf(t *testing.T, db *storage.DB, deputyID int64) int {
 	t.Helper()
-	ds, err := db.ListDeliveries(context.Background(), storage.DeliveryFilter{DeputyID: deputyID})
+	ds, err := db.ListDeliveries(context.Background(), model.DeliveryFilter{DeputyID: deputyID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,8 +29,8 @@ func TestRemindersGoOncePerOccasion(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
-		mk := func(name, phone string) storage.Deputy {
-			d := storage.Deputy{Name: name, Level: storage.LevelProvincial, Phone: phone, OpenID: "o-" + phone}
+		mk := func(name, phone string) model.Deputy {
+			d := model.Deputy{Name: name, Level: model.LevelProvincial, Phone: phone, OpenID: "o-" + phone}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
@@ -38,14 +39,14 @@ func TestRemindersGoOncePerOccasion(t *testing.T) {
 		attending, silent := mk("参加者", "13600000001"), mk("未回复者", "13600000002")
 		meetings := core.NewMeetings(db)
 		meetings.Now = func() time.Time { return now }
-		m := storage.Meeting{Kind: "research", Title: "专题调研", StartsAt: now.Add(60 * time.Hour), RSVPDeadline: now.Add(30 * time.Hour)}
+		m := model.Meeting{Kind: "research", Title: "专题调研", StartsAt: now.Add(60 * time.Hour), RSVPDeadline: now.Add(30 * time.Hour)}
 		if err := meetings.Create(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := meetings.Invite(ctx, m.ID, []int64{attending.ID, silent.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if err := meetings.RSVP(ctx, m.ID, attending.ID, storage.RSVPAttend, "", "wechat"); err != nil {
+		if err := meetings.RSVP(ctx, m.ID, attending.ID, model.RSVPAttend, "", "wechat"); err != nil {
 			t.Fatal(err)
 		}
 		rem := core.NewReminders(db, time.UTC)
@@ -68,11 +69,11 @@ func TestRemindersGoOncePerOccasion(t *testing.T) {
 
 		sugs := core.NewSuggestions(db)
 		sugs.Now = func() time.Time { return now }
-		sg := storage.Suggestion{Number: "第0901号", Title: "测评提醒", LeadDeputyID: silent.ID, HostUnit: "省教育厅"}
+		sg := model.Suggestion{Number: "第0901号", Title: "测评提醒", LeadDeputyID: silent.ID, HostUnit: "省教育厅"}
 		if err := sugs.Create(ctx, &sg, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := sugs.RecordStep(ctx, &storage.SuggestionStep{SuggestionID: sg.ID, Kind: storage.StepReplied, Actor: "省教育厅", ReplyCategory: "A", Note: "已办"}); err != nil {
+		if err := sugs.RecordStep(ctx, &model.SuggestionStep{SuggestionID: sg.ID, Kind: model.StepReplied, Actor: "省教育厅", ReplyCategory: "A", Note: "已办"}); err != nil {
 			t.Fatal(err)
 		}
 		base := remindersOf(t, db, silent.ID)
@@ -92,7 +93,7 @@ func TestTheStudySeriesAnnouncesOneMaterialEachRun(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
 	for i, title := range []string{"宪法", "代表法", "监督法"} {
-		m := storage.Material{Title: title, Summary: "学习材料", PublishedAt: now.Add(time.Duration(i-3) * time.Hour)}
+		m := model.Material{Title: title, Summary: "学习材料", PublishedAt: now.Add(time.Duration(i-3) * time.Hour)}
 		if err := db.CreateMaterial(ctx, &m); err != nil {
 			t.Fatal(err)
 		}

@@ -7,11 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 )
-
-// ReportCounts are a period's raw figures (see storage).
-type ReportCounts = storage.ReportCounts
 
 // Reports builds the monthly and yearly reports of deputy work in
 // deputybot's numbers.
@@ -65,7 +63,7 @@ func (p Period) Months() []Period {
 // Report is a period's figures and the rates made of them. A rate whose
 // denominator is 0 is 0.
 type Report struct {
-	ReportCounts
+	model.ReportCounts
 	// DeliveriesTotal counts every delivery; Due those meant to go out
 	// (all but 已取消); Reached those delivered or read.
 	DeliveriesTotal, Due, Reached, Read int
@@ -100,14 +98,14 @@ func (r *Reports) Period(ctx context.Context, from, to time.Time) (Report, error
 	rep := Report{ReportCounts: c}
 	for st, n := range c.Deliveries {
 		rep.DeliveriesTotal += n
-		if st != storage.DeliveryCancelled {
+		if st != model.DeliveryCancelled {
 			rep.Due += n
 		}
 		switch st {
-		case storage.DeliveryDelivered, storage.DeliveryRead:
+		case model.DeliveryDelivered, model.DeliveryRead:
 			rep.Reached += n
 		}
-		if st == storage.DeliveryRead {
+		if st == model.DeliveryRead {
 			rep.Read += n
 		}
 	}
@@ -115,7 +113,7 @@ func (r *Reports) Period(ctx context.Context, from, to time.Time) (Report, error
 	rep.StudyRate = frac(c.Studies, c.Materials*c.BoundDeputies)
 	for st, n := range c.Invitations {
 		rep.Invited += n
-		if st == storage.RSVPAttend || st == storage.RSVPLeave {
+		if st == model.RSVPAttend || st == model.RSVPLeave {
 			rep.Answered += n
 		}
 	}

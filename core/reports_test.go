@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -29,7 +30,7 @@ func TestReportOfAMonthMatchesHandFigures(t *testing.T) {
 		// October: one material, studied only in November: not in October's
 		// report (studied after it), nor in November's (published before).
 		w.now = oct
-		old := storage.Material{Title: "十月学习材料", PublishedAt: oct}
+		old := model.Material{Title: "十月学习材料", PublishedAt: oct}
 		must(db.CreateMaterial(ctx, &old))
 		w.now = nov
 		_, err := db.MarkStudied(ctx, old.ID, w.deputy["甲"])
@@ -37,7 +38,7 @@ func TestReportOfAMonthMatchesHandFigures(t *testing.T) {
 		// November: two materials, 甲 studies both, 乙 one.
 		var mats []int64
 		for _, title := range []string{"宪法学习", "代表法学习"} {
-			m := storage.Material{Title: title, PublishedAt: nov}
+			m := model.Material{Title: title, PublishedAt: nov}
 			must(db.CreateMaterial(ctx, &m))
 			mats = append(mats, m.ID)
 		}
@@ -49,25 +50,25 @@ func TestReportOfAMonthMatchesHandFigures(t *testing.T) {
 			must(err)
 		}
 		// A notice to all three: three deliveries.
-		must(db.Enqueue(ctx, "report-test", storage.Push{DeputyIDs: all,
-			Notice: storage.Notice{Kind: "notice", Title: "通知"}}))
+		must(db.Enqueue(ctx, "report-test", model.Push{DeputyIDs: all,
+			Notice: model.Notice{Kind: "notice", Title: "通知"}}))
 		// A meeting: 甲 attends and is marked present, 乙 on leave, 丙 silent.
-		m := storage.Meeting{Kind: "meeting", Title: "视察", StartsAt: nov.Add(48 * time.Hour), RSVPDeadline: nov.Add(24 * time.Hour)}
+		m := model.Meeting{Kind: "meeting", Title: "视察", StartsAt: nov.Add(48 * time.Hour), RSVPDeadline: nov.Add(24 * time.Hour)}
 		must(db.CreateMeeting(ctx, &m))
 		_, err = db.Invite(ctx, m.ID, all)
 		must(err)
-		must(db.AnswerInvitation(ctx, m.ID, w.deputy["甲"], storage.RSVPAttend, "", "wechat"))
-		must(db.AnswerInvitation(ctx, m.ID, w.deputy["乙"], storage.RSVPLeave, "出差", "wechat"))
+		must(db.AnswerInvitation(ctx, m.ID, w.deputy["甲"], model.RSVPAttend, "", "wechat"))
+		must(db.AnswerInvitation(ctx, m.ID, w.deputy["乙"], model.RSVPLeave, "出差", "wechat"))
 		_, err = db.SetAttendance(ctx, m.ID, []int64{w.deputy["甲"]}, nil)
 		must(err)
 		// An opinion, a survey with one response.
-		must(db.CreateOpinion(ctx, &storage.Opinion{DeputyID: w.deputy["乙"], Category: storage.OpinionSocial, Body: "建议增设公交线路"}))
-		sv := storage.Survey{Title: "履职需求调查", OpensAt: nov, ClosesAt: nov.Add(7 * 24 * time.Hour),
-			Questions: []storage.SurveyQuestion{{Position: 1, Kind: storage.QuestionSingle, Text: "满意吗", Options: []string{"是", "否"}}}}
+		must(db.CreateOpinion(ctx, &model.Opinion{DeputyID: w.deputy["乙"], Category: model.OpinionSocial, Body: "建议增设公交线路"}))
+		sv := model.Survey{Title: "履职需求调查", OpensAt: nov, ClosesAt: nov.Add(7 * 24 * time.Hour),
+			Questions: []model.SurveyQuestion{{Position: 1, Kind: model.QuestionSingle, Text: "满意吗", Options: []string{"是", "否"}}}}
 		must(db.CreateSurvey(ctx, &sv))
 		got, err := db.GetSurvey(ctx, sv.ID)
 		must(err)
-		_, err = db.SubmitSurveyResponse(ctx, sv.ID, w.deputy["甲"], []storage.SurveyAnswer{{QuestionID: got.Questions[0].ID, Value: "1"}})
+		_, err = db.SubmitSurveyResponse(ctx, sv.ID, w.deputy["甲"], []model.SurveyAnswer{{QuestionID: got.Questions[0].ID, Value: "1"}})
 		must(err)
 		// A suggestion filed, answered and rated 当面沟通/满意.
 		s := w.create(t, "9", "省交通运输厅", sessionThree, "丙")
@@ -93,7 +94,7 @@ func TestReportOfAMonthMatchesHandFigures(t *testing.T) {
 		if r.NewSuggestions != 1 || r.Replied != 1 || r.Concluded != 0 || r.Ratings != 1 || r.Satisfied != 1 || r.Face != 1 || !near(r.SatisfactionRate, 1) {
 			t.Errorf("suggestions: %+v", r.ReportCounts)
 		}
-		if r.OpinionsTotal != 1 || r.Opinions[storage.OpinionSocial] != 1 || r.Surveys != 1 || r.Responses != 1 {
+		if r.OpinionsTotal != 1 || r.Opinions[model.OpinionSocial] != 1 || r.Surveys != 1 || r.Responses != 1 {
 			t.Errorf("opinions and surveys: %+v", r.ReportCounts)
 		}
 		p, err = reports.ParsePeriod("2026-10")

@@ -9,12 +9,10 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 )
-
-// Series is a recurring notice as staff define it.
-type Series = storage.Series
 
 // NoticeSeries runs the recurring notices: it checks and stores series, and
 // sends one campaign per schedule tick.
@@ -44,7 +42,7 @@ func ParseSeriesSchedule(spec string) (cron.Schedule, error) {
 }
 
 // Create checks s and stores it, active.
-func (ns *NoticeSeries) Create(ctx context.Context, s *Series) error {
+func (ns *NoticeSeries) Create(ctx context.Context, s *model.Series) error {
 	s.Name, s.Title, s.Schedule = strings.TrimSpace(s.Name), strings.TrimSpace(s.Title), strings.TrimSpace(s.Schedule)
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Field: field, Value: value, Msg: msg}) }
@@ -63,7 +61,7 @@ func (ns *NoticeSeries) Create(ctx context.Context, s *Series) error {
 		bad("时间表", s.Schedule, "这个时间表不会触发")
 	}
 	if s.NextMaterial {
-		s.Kind, s.Audience = notify.KindMaterial, storage.Audience{All: true}
+		s.Kind, s.Audience = notify.KindMaterial, model.Audience{All: true}
 	}
 	if len(errs) > 0 {
 		return errs
@@ -73,7 +71,7 @@ func (ns *NoticeSeries) Create(ctx context.Context, s *Series) error {
 
 // Due reports whether s had a tick after its last run (or its creation)
 // and at or before now.
-func (ns *NoticeSeries) Due(s Series, now time.Time) bool {
+func (ns *NoticeSeries) Due(s model.Series, now time.Time) bool {
 	sched, err := ParseSeriesSchedule(s.Schedule)
 	if err != nil || !s.Active {
 		return false
@@ -115,12 +113,12 @@ func (ns *NoticeSeries) RunDue(ctx context.Context, now time.Time, out *notify.O
 	return counts, errors.Join(errs...)
 }
 
-func (ns *NoticeSeries) send(ctx context.Context, s Series, now time.Time, out *notify.Outbox) error {
+func (ns *NoticeSeries) send(ctx context.Context, s model.Series, now time.Time, out *notify.Outbox) error {
 	if s.NextMaterial {
 		_, err := NewReminders(ns.db, ns.loc).AnnounceNextMaterial(ctx, now, out)
 		return err
 	}
-	n := storage.Notice{Kind: s.Kind, Title: s.Title, Body: s.Body, RefKind: "series", RefID: s.ID,
+	n := model.Notice{Kind: s.Kind, Title: s.Title, Body: s.Body, RefKind: "series", RefID: s.ID,
 		CreatedBy: "series:" + s.Name, Fields: map[string]string{"time": now.In(ns.loc).Format("2006-01-02 15:04")}}
 	_, err := out.CreateCampaign(ctx, &n, s.Audience, now)
 	return err

@@ -12,12 +12,10 @@ import (
 	"slices"
 	"strings"
 
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 )
-
-// TemplateSetting maps a notice kind to a WeChat template and its keywords.
-type TemplateSetting = storage.TemplateSetting
 
 // TemplateFields are the notice fields a template keyword may show.
 var TemplateFields = []string{"title", "time", "place", "status", "unit", "number", "deadline", "note", "kind"}
@@ -96,7 +94,7 @@ func keywordNum(k string) int {
 
 // ValidateTemplates checks template overrides by notice kind. Each
 // problem's Field is "<kind>.id" or "<kind>.fields".
-func ValidateTemplates(m map[string]TemplateSetting) ValidationError {
+func ValidateTemplates(m map[string]model.TemplateSetting) ValidationError {
 	var errs ValidationError
 	kinds := make([]string, 0, len(m))
 	for k := range m {
@@ -300,13 +298,13 @@ type Settings struct{ db *storage.DB }
 func NewSettings(db *storage.DB) *Settings { return &Settings{db: db} }
 
 // Templates returns the saved template overrides by notice kind.
-func (s *Settings) Templates(ctx context.Context) (map[string]TemplateSetting, error) {
+func (s *Settings) Templates(ctx context.Context) (map[string]model.TemplateSetting, error) {
 	return s.db.TemplateSettings(ctx)
 }
 
 // SaveTemplates validates and stores the overrides, replacing all earlier
 // ones; kinds left out follow the configuration.
-func (s *Settings) SaveTemplates(ctx context.Context, m map[string]TemplateSetting) error {
+func (s *Settings) SaveTemplates(ctx context.Context, m map[string]model.TemplateSetting) error {
 	if errs := ValidateTemplates(m); len(errs) > 0 {
 		return errs
 	}
@@ -317,7 +315,7 @@ func (s *Settings) SaveTemplates(ctx context.Context, m map[string]TemplateSetti
 	return s.db.SaveTemplateSettings(ctx, m)
 }
 
-// Menu returns the saved custom menu, or storage.ErrNotFound.
+// Menu returns the saved custom menu, or model.ErrNotFound.
 func (s *Settings) Menu(ctx context.Context) ([]byte, error) { return s.db.MenuSetting(ctx) }
 
 // SaveMenu validates and stores a custom menu and returns it normalised.
@@ -332,11 +330,6 @@ func (s *Settings) SaveMenu(ctx context.Context, raw []byte) ([]byte, error) {
 // ResetMenu removes the saved menu: the configured one applies again.
 func (s *Settings) ResetMenu(ctx context.Context) error { return s.db.SaveMenuSetting(ctx, nil) }
 
-// DeliverySetting is the quiet hours and send rate saved in the console;
-// it replaces the configured ones (delivery.quiet_hours,
-// delivery.rate_per_second) on every instance within 30 s.
-type DeliverySetting = storage.DeliverySetting
-
 // MaxRatePerSecond bounds the send rate staff may set.
 const MaxRatePerSecond = 1000
 
@@ -346,7 +339,7 @@ var quietHoursRE = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):
 // ValidateDelivery checks a delivery setting as config.Validate checks
 // the file: quiet hours HH:MM-HH:MM or empty, a rate above 0 and at most
 // MaxRatePerSecond. Fields are "quiet_hours" and "rate_per_second".
-func ValidateDelivery(d DeliverySetting) ValidationError {
+func ValidateDelivery(d model.DeliverySetting) ValidationError {
 	var errs ValidationError
 	if d.QuietHours != "" && !quietHoursRE.MatchString(d.QuietHours) {
 		errs = append(errs, &FieldError{Field: "quiet_hours", Value: d.QuietHours, Msg: "应写作 22:00-07:30（24 小时制，两位数），不设免打扰则留空"})
@@ -357,14 +350,14 @@ func ValidateDelivery(d DeliverySetting) ValidationError {
 	return errs
 }
 
-// Delivery returns the saved delivery setting, or storage.ErrNotFound
+// Delivery returns the saved delivery setting, or model.ErrNotFound
 // when the configuration applies.
-func (s *Settings) Delivery(ctx context.Context) (DeliverySetting, error) {
+func (s *Settings) Delivery(ctx context.Context) (model.DeliverySetting, error) {
 	return s.db.DeliverySetting(ctx)
 }
 
 // SaveDelivery validates and stores the delivery setting.
-func (s *Settings) SaveDelivery(ctx context.Context, d DeliverySetting) error {
+func (s *Settings) SaveDelivery(ctx context.Context, d model.DeliverySetting) error {
 	d.QuietHours = strings.TrimSpace(d.QuietHours)
 	if errs := ValidateDelivery(d); len(errs) > 0 {
 		return errs

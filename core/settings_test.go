@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -28,7 +29,7 @@ func TestATemplateMappingIsReadAsStaffTypeIt(t *testing.T) {
 }
 
 func TestTemplateSettingsAreChecked(t *testing.T) {
-	errs := core.ValidateTemplates(map[string]core.TemplateSetting{
+	errs := core.ValidateTemplates(map[string]model.TemplateSetting{
 		"general_notice":     {ID: "TPL_OK-1", Fields: map[string]string{"thing1": "title", "character_string2": "number"}},
 		"meeting_invitation": {ID: " ", Fields: map[string]string{"Thing1": "title"}},
 		"survey":             {ID: "A B", Fields: map[string]string{"thing1": "salary"}},
@@ -75,7 +76,7 @@ func TestAMenuIsCheckedAgainstWeChatsRules(t *testing.T) {
 
 func TestABindCodeHasSixDigitsAndReplacesTheLastOne(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
-	d := storage.Deputy{Name: "王芳", Delegation: "济南市代表团", Level: storage.LevelProvincial}
+	d := model.Deputy{Name: "王芳", Delegation: "济南市代表团", Level: model.LevelProvincial}
 	if err := db.CreateDeputy(t.Context(), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestDeliverySettingsAreValidatedLikeTheConfiguration(t *testing.T) {
 		{"22:00-07:00", -1, "rate_per_second"},
 		{"x", 1001, "quiet_hours,rate_per_second"},
 	} {
-		errs := core.ValidateDelivery(core.DeliverySetting{QuietHours: tc.quiet, RatePerSecond: tc.rate})
+		errs := core.ValidateDelivery(model.DeliverySetting{QuietHours: tc.quiet, RatePerSecond: tc.rate})
 		var got []string
 		for _, e := range errs {
 			got = append(got, e.Field)
@@ -127,13 +128,13 @@ func TestDeliverySettingsAreSavedAndReset(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := t.Context()
 		s := core.NewSettings(db)
-		if _, err := s.Delivery(ctx); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := s.Delivery(ctx); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("nothing saved: %v", err)
 		}
-		if err := s.SaveDelivery(ctx, core.DeliverySetting{QuietHours: "bad", RatePerSecond: 5}); err == nil {
+		if err := s.SaveDelivery(ctx, model.DeliverySetting{QuietHours: "bad", RatePerSecond: 5}); err == nil {
 			t.Fatal("bad quiet hours saved")
 		}
-		if err := s.SaveDelivery(ctx, core.DeliverySetting{QuietHours: " 21:00-08:00 ", RatePerSecond: 5}); err != nil {
+		if err := s.SaveDelivery(ctx, model.DeliverySetting{QuietHours: " 21:00-08:00 ", RatePerSecond: 5}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Delivery(ctx)
@@ -143,7 +144,7 @@ func TestDeliverySettingsAreSavedAndReset(t *testing.T) {
 		if err := s.ResetDelivery(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Delivery(ctx); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := s.Delivery(ctx); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("after reset: %v", err)
 		}
 	})

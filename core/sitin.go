@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -38,7 +39,7 @@ type SitInRequest struct {
 // Proposal is one proposed invitee, with the reasons shown to staff; each
 // reason is a fact about the deputy.
 type Proposal struct {
-	Deputy      Deputy
+	Deputy      model.Deputy
 	Score       float64 // the topic and grassroots score, see Propose
 	Sittings    int     // sessions sat in on this term
 	Suggestions int     // suggestions mentioning a topic, as lead or seconder
@@ -209,7 +210,7 @@ func (s *SitIn) facts(ctx context.Context, meetingID int64, req SitInRequest) (m
 		f := get(r.DeputyID)
 		switch r.Kind {
 		case sitInSession:
-			if sessionsSeen[r.DeputyID]++; sessionsSeen[r.DeputyID] <= 2 && r.Status == storage.RSVPLeave {
+			if sessionsSeen[r.DeputyID]++; sessionsSeen[r.DeputyID] <= 2 && r.Status == model.RSVPLeave {
 				leaves[r.DeputyID]++
 			}
 			if r.TookPart() && !r.StartsAt.Before(req.TermStart) {
@@ -237,7 +238,7 @@ func (s *SitIn) facts(ctx context.Context, meetingID int64, req SitInRequest) (m
 }
 
 // sitInProposalOf scores d and writes its reasons (see Propose).
-func sitInProposalOf(d Deputy, f *sitInFacts, topics []string) Proposal {
+func sitInProposalOf(d model.Deputy, f *sitInFacts, topics []string) Proposal {
 	p := Proposal{Deputy: d}
 	if f != nil {
 		p.Sittings, p.Suggestions, p.Research = f.sittings, len(f.suggestions), len(f.research)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -19,8 +20,8 @@ type sitInWorld struct {
 	db        *storage.DB
 	svc       *core.SitIn
 	termStart time.Time
-	deputies  map[int64]core.Deputy // in office
-	sat       map[int64]int         // sessions sat in on this term
+	deputies  map[int64]model.Deputy // in office
+	sat       map[int64]int          // sessions sat in on this term
 	// suggestion texts (title + summary) per deputy, and research titles
 	// each deputy took part in
 	suggestions map[int64][]string
@@ -30,14 +31,14 @@ type sitInWorld struct {
 func newSitInWorld(t *testing.T, db *storage.DB, n int, seed int64) *sitInWorld {
 	t.Helper()
 	ctx := t.Context()
-	w := &sitInWorld{db: db, svc: core.NewSitIn(db), deputies: map[int64]core.Deputy{}, sat: map[int64]int{},
+	w := &sitInWorld{db: db, svc: core.NewSitIn(db), deputies: map[int64]model.Deputy{}, sat: map[int64]int{},
 		suggestions: map[int64][]string{}, research: map[int64][]string{},
 		termStart: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)}
 	w.svc.Loc = time.UTC
 	if _, err := db.UpsertDeputies(ctx, core.SampleDeputies(n, seed)); err != nil {
 		t.Fatal(err)
 	}
-	all, _, err := db.ListDeputies(ctx, storage.DeputyFilter{})
+	all, _, err := db.ListDeputies(ctx, model.DeputyFilter{})
 	if err != nil || len(all) != n {
 		t.Fatalf("listed %d deputies, %v", len(all), err)
 	}
@@ -57,7 +58,7 @@ func (w *sitInWorld) addSuggestions(t *testing.T, rng *rand.Rand, k int) {
 	for i := range k {
 		title := sitInTexts[rng.IntN(len(sitInTexts))]
 		summary := "建议" + sitInTexts[rng.IntN(len(sitInTexts))]
-		s := storage.Suggestion{Number: fmt.Sprintf("第%04d号", i+1), Title: title, Summary: summary, LeadDeputyID: ids[rng.IntN(len(ids))]}
+		s := model.Suggestion{Number: fmt.Sprintf("第%04d号", i+1), Title: title, Summary: summary, LeadDeputyID: ids[rng.IntN(len(ids))]}
 		var seconders []int64
 		for range rng.IntN(3) {
 			if id := ids[rng.IntN(len(ids))]; id != s.LeadDeputyID && !slices.Contains(seconders, id) {
@@ -94,12 +95,12 @@ func (w *sitInWorld) addResearch(t *testing.T, rng *rand.Rand, kind, title strin
 		case 1:
 			absent = append(absent, id)
 		case 2: // accepted, attendance not recorded: took part
-			if err := w.db.AnswerInvitation(ctx, m.ID, id, storage.RSVPAttend, "", "wechat"); err != nil {
+			if err := w.db.AnswerInvitation(ctx, m.ID, id, model.RSVPAttend, "", "wechat"); err != nil {
 				t.Fatal(err)
 			}
 			w.research[id] = append(w.research[id], title)
 		case 3:
-			if err := w.db.AnswerInvitation(ctx, m.ID, id, storage.RSVPLeave, "出差", "wechat"); err != nil {
+			if err := w.db.AnswerInvitation(ctx, m.ID, id, model.RSVPLeave, "出差", "wechat"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -112,9 +113,9 @@ func (w *sitInWorld) addResearch(t *testing.T, rng *rand.Rand, kind, title strin
 	}
 }
 
-func (w *sitInWorld) meeting(t *testing.T, kind, title string, at time.Time) storage.Meeting {
+func (w *sitInWorld) meeting(t *testing.T, kind, title string, at time.Time) model.Meeting {
 	t.Helper()
-	m := storage.Meeting{Kind: kind, Title: title, StartsAt: at, RSVPDeadline: at.Add(-48 * time.Hour)}
+	m := model.Meeting{Kind: kind, Title: title, StartsAt: at, RSVPDeadline: at.Add(-48 * time.Hour)}
 	if err := w.db.CreateMeeting(t.Context(), &m); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func containsFold(text, topic string) bool {
 
 // reasonsOf states, from what the test itself recorded, what may be said
 // of the deputy for these topics.
-func (w *sitInWorld) reasonsOf(d core.Deputy, topics []string) []string {
+func (w *sitInWorld) reasonsOf(d model.Deputy, topics []string) []string {
 	var out []string
 	if d.Grassroots {
 		out = append(out, "基层代表")
@@ -266,30 +267,30 @@ func TestSitInSkipsDecliners(t *testing.T) {
 		ids := w.ids()
 		twice, thenCame, once, oldTwice, pendingLast := ids[0], ids[1], ids[2], ids[3], ids[4]
 		day := func(m int) time.Time { return time.Date(2024, time.Month(m), 1, 9, 0, 0, 0, time.UTC) }
-		answer := func(m storage.Meeting, id int64, status string) {
+		answer := func(m model.Meeting, id int64, status string) {
 			t.Helper()
 			if _, err := db.Invite(ctx, m.ID, []int64{id}); err != nil {
 				t.Fatal(err)
 			}
-			if status != storage.RSVPPending {
+			if status != model.RSVPPending {
 				if err := db.AnswerInvitation(ctx, m.ID, id, status, "外出", "wechat"); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		s1, s2, s3 := w.meeting(t, "session", "一", day(1)), w.meeting(t, "session", "二", day(3)), w.meeting(t, "session", "三", day(5))
-		answer(s1, oldTwice, storage.RSVPLeave)
-		answer(s2, oldTwice, storage.RSVPLeave)
-		answer(s3, oldTwice, storage.RSVPPending)
-		answer(s2, twice, storage.RSVPLeave)
-		answer(s3, twice, storage.RSVPLeave)
-		answer(s1, thenCame, storage.RSVPLeave)
-		answer(s2, thenCame, storage.RSVPLeave)
-		answer(s3, thenCame, storage.RSVPAttend)
-		answer(s3, once, storage.RSVPLeave)
+		answer(s1, oldTwice, model.RSVPLeave)
+		answer(s2, oldTwice, model.RSVPLeave)
+		answer(s3, oldTwice, model.RSVPPending)
+		answer(s2, twice, model.RSVPLeave)
+		answer(s3, twice, model.RSVPLeave)
+		answer(s1, thenCame, model.RSVPLeave)
+		answer(s2, thenCame, model.RSVPLeave)
+		answer(s3, thenCame, model.RSVPAttend)
+		answer(s3, once, model.RSVPLeave)
 		// A research meeting declined does not count as a session.
 		r := w.meeting(t, "research", "调研", day(6))
-		answer(r, once, storage.RSVPLeave)
+		answer(r, once, model.RSVPLeave)
 
 		next := w.meeting(t, "session", "四", day(7))
 		ps, err := w.svc.Propose(ctx, core.SitInRequest{MeetingID: next.ID, N: 12, TermStart: w.termStart})
@@ -317,9 +318,9 @@ func TestSitInSkipsDecliners(t *testing.T) {
 func TestSitInReasonsScoresAndSpread(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := t.Context()
-		mk := func(name, delegation, group string, grassroots bool) core.Deputy {
-			d := core.Deputy{Name: name, Delegation: delegation, ProfessionalGroup: group, Grassroots: grassroots,
-				Level: storage.LevelProvincial}
+		mk := func(name, delegation, group string, grassroots bool) model.Deputy {
+			d := model.Deputy{Name: name, Delegation: delegation, ProfessionalGroup: group, Grassroots: grassroots,
+				Level: model.LevelProvincial}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
@@ -336,7 +337,7 @@ func TestSitInReasonsScoresAndSpread(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, title := range []string{"关于减轻中小学生负担的建议", "关于职业教育的建议", "关于道路建设的建议"} {
-			s := storage.Suggestion{Number: fmt.Sprint(i), Title: title, Summary: "", LeadDeputyID: a.ID}
+			s := model.Suggestion{Number: fmt.Sprint(i), Title: title, Summary: "", LeadDeputyID: a.ID}
 			if i == 2 {
 				s.Summary = "涉及农村中小学生上学路"
 			}
@@ -345,7 +346,7 @@ func TestSitInReasonsScoresAndSpread(t *testing.T) {
 			}
 		}
 		svc := core.NewSitIn(db)
-		ms := storage.Meeting{Kind: "research", Title: "职业教育专题调研", StartsAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+		ms := model.Meeting{Kind: "research", Title: "职业教育专题调研", StartsAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
 		ms.RSVPDeadline = ms.StartsAt
 		if err := db.CreateMeeting(ctx, &ms); err != nil {
 			t.Fatal(err)
@@ -356,7 +357,7 @@ func TestSitInReasonsScoresAndSpread(t *testing.T) {
 		if _, err := db.SetAttendance(ctx, ms.ID, []int64{a.ID}, []int64{c.ID}); err != nil {
 			t.Fatal(err)
 		}
-		session := storage.Meeting{Kind: "session", Title: "常委会第十次会议", StartsAt: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)}
+		session := model.Meeting{Kind: "session", Title: "常委会第十次会议", StartsAt: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)}
 		session.RSVPDeadline = session.StartsAt
 		if err := db.CreateMeeting(ctx, &session); err != nil {
 			t.Fatal(err)

@@ -16,31 +16,15 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"deputybot/model"
 	"deputybot/storage"
 )
 
-// Account is a console / API account (see storage.Account).
-type Account = storage.Account
-
-// APIToken is an account's API token (see storage.APIToken).
-type APIToken = storage.APIToken
-
-// AuditEntry is one line of the audit log (see storage.AuditEntry).
-type AuditEntry = storage.AuditEntry
-
-// The roles, from most to least powerful.
-const (
-	RoleAdmin    = storage.RoleAdmin
-	RoleStaff    = storage.RoleStaff
-	RoleUnit     = storage.RoleUnit
-	RoleReadonly = storage.RoleReadonly
-)
-
 // Roles lists every role, in the order the console offers them.
-var Roles = []string{RoleAdmin, RoleStaff, RoleUnit, RoleReadonly}
+var Roles = []string{model.RoleAdmin, model.RoleStaff, model.RoleUnit, model.RoleReadonly}
 
 var roleLabels = map[string]string{
-	RoleAdmin: "管理员", RoleStaff: "工作人员", RoleUnit: "承办单位", RoleReadonly: "只读",
+	model.RoleAdmin: "管理员", model.RoleStaff: "工作人员", model.RoleUnit: "承办单位", model.RoleReadonly: "只读",
 }
 
 // RoleLabel returns the Chinese name of a role.
@@ -142,7 +126,7 @@ func checkAccount(username, name, role, unit string) ValidationError {
 	if _, ok := roleLabels[role]; !ok {
 		errs = append(errs, &FieldError{"角色", role, "应为 管理员、工作人员、承办单位 或 只读"})
 	}
-	if role == RoleUnit && unit == "" {
+	if role == model.RoleUnit && unit == "" {
 		errs = append(errs, &FieldError{"承办单位", "", "承办单位账号须填写单位名称"})
 	}
 	if utf8.RuneCountInString(unit) > 100 {
@@ -165,10 +149,10 @@ func CheckPassword(p string) *FieldError {
 // Create validates and stores a new account and returns it with its
 // password: the one given, or a generated one the holder must change at
 // first login.
-func (s *Staff) Create(ctx context.Context, in NewAccount) (Account, string, error) {
-	a := Account{Username: NormalizeUsername(in.Username), Name: strings.TrimSpace(in.Name),
+func (s *Staff) Create(ctx context.Context, in NewAccount) (model.Account, string, error) {
+	a := model.Account{Username: NormalizeUsername(in.Username), Name: strings.TrimSpace(in.Name),
 		Role: strings.TrimSpace(in.Role), Unit: strings.TrimSpace(in.Unit)}
-	if a.Role != RoleUnit {
+	if a.Role != model.RoleUnit {
 		a.Unit = ""
 	}
 	errs := checkAccount(a.Username, a.Name, a.Role, a.Unit)
@@ -179,17 +163,17 @@ func (s *Staff) Create(ctx context.Context, in NewAccount) (Account, string, err
 		errs = append(errs, fe)
 	}
 	if len(errs) > 0 {
-		return Account{}, "", errs
+		return model.Account{}, "", errs
 	}
 	hash, err := s.hash(password)
 	if err != nil {
-		return Account{}, "", err
+		return model.Account{}, "", err
 	}
 	a.PasswordHash = hash
-	if err := s.db.CreateAccount(ctx, &a); errors.Is(err, storage.ErrConflict) {
-		return Account{}, "", ValidationError{{Field: "用户名", Value: a.Username, Msg: "已被使用"}}
+	if err := s.db.CreateAccount(ctx, &a); errors.Is(err, model.ErrConflict) {
+		return model.Account{}, "", ValidationError{{Field: "用户名", Value: a.Username, Msg: "已被使用"}}
 	} else if err != nil {
-		return Account{}, "", err
+		return model.Account{}, "", err
 	}
 	return a, password, nil
 }
@@ -223,7 +207,7 @@ func (s *Staff) ResetPassword(ctx context.Context, id int64) (string, error) {
 }
 
 // ChangeOwnPassword replaces a's password after checking the current one.
-func (s *Staff) ChangeOwnPassword(ctx context.Context, a Account, current, next string) error {
+func (s *Staff) ChangeOwnPassword(ctx context.Context, a model.Account, current, next string) error {
 	fresh, err := s.db.GetAccount(ctx, a.ID)
 	if err != nil {
 		return err
@@ -244,19 +228,21 @@ func (s *Staff) SetDisabled(ctx context.Context, id int64, disabled bool) error 
 }
 
 // Get returns an account by id.
-func (s *Staff) Get(ctx context.Context, id int64) (Account, error) { return s.db.GetAccount(ctx, id) }
+func (s *Staff) Get(ctx context.Context, id int64) (model.Account, error) {
+	return s.db.GetAccount(ctx, id)
+}
 
 // GetByUsername returns an account by username.
-func (s *Staff) GetByUsername(ctx context.Context, username string) (Account, error) {
+func (s *Staff) GetByUsername(ctx context.Context, username string) (model.Account, error) {
 	return s.db.GetAccountByUsername(ctx, NormalizeUsername(username))
 }
 
 // List returns every account.
-func (s *Staff) List(ctx context.Context) ([]Account, error) { return s.db.ListAccounts(ctx) }
+func (s *Staff) List(ctx context.Context) ([]model.Account, error) { return s.db.ListAccounts(ctx) }
 
 // SessionStamp fingerprints what a console session depends on: a session
 // started before the password changed no longer matches.
-func SessionStamp(a Account) string {
+func SessionStamp(a model.Account) string {
 	sum := sha256.Sum256([]byte(a.PasswordHash))
 	return hex.EncodeToString(sum[:8])
 }
@@ -272,7 +258,7 @@ var dummyHash = sync.OnceValue(func() []byte {
 // empty). It returns a *LockedError while the account or the address is
 // locked, ErrBadCredentials for a wrong username or password (the failure
 // counts against both), ErrAccountDisabled for a disabled account.
-func (s *Staff) Authenticate(ctx context.Context, username, password, addr string) (Account, error) {
+func (s *Staff) Authenticate(ctx context.Context, username, password, addr string) (model.Account, error) {
 	username = NormalizeUsername(username)
 	// Keys are bounded (the column holds 191 characters); a longer name is
 	// no username anyway.
@@ -281,34 +267,34 @@ func (s *Staff) Authenticate(ctx context.Context, username, password, addr strin
 		keys = append(keys, "a:"+clipRunes(addr, 100))
 	}
 	if err := s.checkLocks(ctx, keys); err != nil {
-		return Account{}, err
+		return model.Account{}, err
 	}
 	a, err := s.db.GetAccountByUsername(ctx, username)
 	hash := dummyHash()
 	if err == nil {
 		hash = []byte(a.PasswordHash)
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return Account{}, err
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return model.Account{}, err
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
 		for _, k := range keys {
 			if err := s.db.RecordLoginFailure(ctx, k, s.FailWindow+s.LockFor); err != nil {
-				return Account{}, err
+				return model.Account{}, err
 			}
 		}
 		if err := s.checkLocks(ctx, keys); err != nil {
-			return Account{}, err
+			return model.Account{}, err
 		}
-		return Account{}, ErrBadCredentials
+		return model.Account{}, ErrBadCredentials
 	}
 	if a.Disabled {
-		return Account{}, ErrAccountDisabled
+		return model.Account{}, ErrAccountDisabled
 	}
 	if err := s.db.ClearLoginFailures(ctx, keys[0]); err != nil {
-		return Account{}, err
+		return model.Account{}, err
 	}
 	if err := s.db.TouchAccountLogin(ctx, a.ID); err != nil {
-		return Account{}, err
+		return model.Account{}, err
 	}
 	at := s.Now().UTC()
 	a.LastLoginAt = &at
@@ -344,15 +330,15 @@ func clipRunes(s string, n int) string {
 
 // CreateToken issues an API token named name for a and returns it; only
 // its hash is kept, so this is the one time it can be shown.
-func (s *Staff) CreateToken(ctx context.Context, a Account, name string) (string, APIToken, error) {
+func (s *Staff) CreateToken(ctx context.Context, a model.Account, name string) (string, model.APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return "", APIToken{}, ValidationError{{Field: "令牌名称", Value: name, Msg: "不能为空，最多 100 个字（如“建议办理系统”）"}}
+		return "", model.APIToken{}, ValidationError{{Field: "令牌名称", Value: name, Msg: "不能为空，最多 100 个字（如“建议办理系统”）"}}
 	}
 	token := TokenPrefix + rand.Text()
-	t := APIToken{StaffID: a.ID, Name: name, Hash: tokenHash(token)}
+	t := model.APIToken{StaffID: a.ID, Name: name, Hash: tokenHash(token)}
 	if err := s.db.CreateAPIToken(ctx, &t); err != nil {
-		return "", APIToken{}, err
+		return "", model.APIToken{}, err
 	}
 	return token, t, nil
 }
@@ -363,12 +349,12 @@ func tokenHash(token string) string {
 }
 
 // Tokens lists the API tokens of an account.
-func (s *Staff) Tokens(ctx context.Context, staffID int64) ([]APIToken, error) {
+func (s *Staff) Tokens(ctx context.Context, staffID int64) ([]model.APIToken, error) {
 	return s.db.ListAPITokens(ctx, staffID)
 }
 
 // RevokeToken revokes one of a's tokens.
-func (s *Staff) RevokeToken(ctx context.Context, a Account, id int64) error {
+func (s *Staff) RevokeToken(ctx context.Context, a model.Account, id int64) error {
 	return s.db.RevokeAPIToken(ctx, a.ID, id)
 }
 
@@ -378,50 +364,50 @@ const tokenTouchEvery = time.Minute
 
 // AuthenticateToken returns the account an API token belongs to, or
 // ErrBadToken when it is unknown, revoked or its account disabled.
-func (s *Staff) AuthenticateToken(ctx context.Context, token string) (Account, error) {
+func (s *Staff) AuthenticateToken(ctx context.Context, token string) (model.Account, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
-		return Account{}, ErrBadToken
+		return model.Account{}, ErrBadToken
 	}
 	t, err := s.db.GetAPITokenByHash(ctx, tokenHash(token))
-	if errors.Is(err, storage.ErrNotFound) {
-		return Account{}, ErrBadToken
+	if errors.Is(err, model.ErrNotFound) {
+		return model.Account{}, ErrBadToken
 	} else if err != nil {
-		return Account{}, err
+		return model.Account{}, err
 	}
 	if t.RevokedAt != nil {
-		return Account{}, ErrBadToken
+		return model.Account{}, ErrBadToken
 	}
 	a, err := s.db.GetAccount(ctx, t.StaffID)
 	if err != nil {
-		return Account{}, err
+		return model.Account{}, err
 	}
 	if a.Disabled {
-		return Account{}, ErrBadToken
+		return model.Account{}, ErrBadToken
 	}
 	if t.LastUsedAt == nil || s.Now().Sub(*t.LastUsedAt) >= tokenTouchEvery {
 		if err := s.db.TouchAPIToken(ctx, t.ID); err != nil {
-			return Account{}, err
+			return model.Account{}, err
 		}
 	}
 	return a, nil
 }
 
 // CommandLine is the actor of changes made with the deputybot command.
-var CommandLine = Account{Username: "cli", Name: "命令行"}
+var CommandLine = model.Account{Username: "cli", Name: "命令行"}
 
 var phoneInText = regexp.MustCompile(`1[3-9]\d{9}`)
 
 // Audit records that actor did action on object. summary says what
 // changed, before and after, and must not hold phone numbers or message
 // texts; any mobile number that slips in is masked anyway.
-func (s *Staff) Audit(ctx context.Context, actor Account, action, object, summary string) error {
+func (s *Staff) Audit(ctx context.Context, actor model.Account, action, object, summary string) error {
 	summary = phoneInText.ReplaceAllStringFunc(summary, MaskPhone)
-	return s.db.AddAudit(ctx, &AuditEntry{StaffID: actor.ID, StaffName: actor.DisplayName(),
+	return s.db.AddAudit(ctx, &model.AuditEntry{StaffID: actor.ID, StaffName: actor.DisplayName(),
 		Action: action, Object: object, Summary: summary})
 }
 
 // AuditLog returns a page of the audit log and the total matching f.
-func (s *Staff) AuditLog(ctx context.Context, f storage.AuditFilter) ([]AuditEntry, int, error) {
+func (s *Staff) AuditLog(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, int, error) {
 	return s.db.ListAudit(ctx, f)
 }
 
@@ -436,8 +422,8 @@ func (s *Staff) EnsureAdmin(ctx context.Context) (password string, created bool,
 	}
 	existing, err := s.db.GetAccountByUsername(ctx, "admin")
 	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		_, password, err = s.Create(ctx, NewAccount{Username: "admin", Name: "管理员", Role: RoleAdmin})
+	case errors.Is(err, model.ErrNotFound):
+		_, password, err = s.Create(ctx, NewAccount{Username: "admin", Name: "管理员", Role: model.RoleAdmin})
 		var verr ValidationError
 		if errors.As(err, &verr) {
 			return "", false, nil // another instance created it first
@@ -448,7 +434,7 @@ func (s *Staff) EnsureAdmin(ctx context.Context) (password string, created bool,
 	case err != nil:
 		return "", false, err
 	default:
-		existing.Role, existing.Unit, existing.Disabled = RoleAdmin, "", false
+		existing.Role, existing.Unit, existing.Disabled = model.RoleAdmin, "", false
 		if err := s.db.UpdateAccount(ctx, existing); err != nil {
 			return "", false, err
 		}
@@ -456,7 +442,7 @@ func (s *Staff) EnsureAdmin(ctx context.Context) (password string, created bool,
 			return "", false, err
 		}
 	}
-	err = s.Audit(ctx, Account{Name: "系统"}, "staff.bootstrap", "staff/admin", "首次启动：创建管理员账号 admin（一次性密码已打印到服务日志）")
+	err = s.Audit(ctx, model.Account{Name: "系统"}, "staff.bootstrap", "staff/admin", "首次启动：创建管理员账号 admin（一次性密码已打印到服务日志）")
 	return password, true, err
 }
 
@@ -479,7 +465,7 @@ func GeneratePassword() string {
 
 // DeputyChanges summarises what an edit changed, for the audit log:
 // 代表团：甲 → 乙；标签：…. A phone change is noted without the numbers.
-func DeputyChanges(before, after Deputy) string {
+func DeputyChanges(before, after model.Deputy) string {
 	var parts []string
 	diff := func(label, a, b string) {
 		if a != b {

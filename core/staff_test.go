@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -34,10 +35,10 @@ func TestCreatingAccountsValidatesEveryField(t *testing.T) {
 			in    core.NewAccount
 			field string
 		}{
-			{"a username with spaces", core.NewAccount{Username: "li ming", Role: core.RoleStaff}, "用户名"},
+			{"a username with spaces", core.NewAccount{Username: "li ming", Role: model.RoleStaff}, "用户名"},
 			{"an unknown role", core.NewAccount{Username: "li", Role: "root"}, "角色"},
-			{"a unit account without a unit", core.NewAccount{Username: "jt", Role: core.RoleUnit}, "承办单位"},
-			{"a short password", core.NewAccount{Username: "li", Role: core.RoleStaff, Password: "short"}, "密码"},
+			{"a unit account without a unit", core.NewAccount{Username: "jt", Role: model.RoleUnit}, "承办单位"},
+			{"a short password", core.NewAccount{Username: "li", Role: model.RoleStaff, Password: "short"}, "密码"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -48,11 +49,11 @@ func TestCreatingAccountsValidatesEveryField(t *testing.T) {
 				}
 			})
 		}
-		a, pw, err := s.Create(ctx, core.NewAccount{Username: " LiMing ", Name: "李明", Role: core.RoleStaff})
+		a, pw, err := s.Create(ctx, core.NewAccount{Username: " LiMing ", Name: "李明", Role: model.RoleStaff})
 		if err != nil || a.Username != "liming" || len(pw) != 16 || !a.MustChangePassword {
 			t.Fatalf("created %+v with %q, %v", a, pw, err)
 		}
-		_, _, err = s.Create(ctx, core.NewAccount{Username: "liming", Role: core.RoleStaff})
+		_, _, err = s.Create(ctx, core.NewAccount{Username: "liming", Role: model.RoleStaff})
 		var verr core.ValidationError
 		if !errors.As(err, &verr) || !strings.Contains(verr.Error(), "已被使用") {
 			t.Fatalf("a taken username gives %v", err)
@@ -64,7 +65,7 @@ func TestLoginLocksAnAccountAfterFiveFailuresForFifteenMinutes(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s, now := newStaff(db)
-		if _, _, err := s.Create(ctx, core.NewAccount{Username: "li", Role: core.RoleStaff, Password: "correct-horse"}); err != nil {
+		if _, _, err := s.Create(ctx, core.NewAccount{Username: "li", Role: model.RoleStaff, Password: "correct-horse"}); err != nil {
 			t.Fatal(err)
 		}
 		if a, err := s.Authenticate(ctx, "LI", "correct-horse", "10.0.0.1"); err != nil || a.LastLoginAt == nil {
@@ -99,7 +100,7 @@ func TestLoginLocksAnAddressTryingManyAccounts(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s, now := newStaff(db)
-		if _, _, err := s.Create(ctx, core.NewAccount{Username: "li", Role: core.RoleStaff, Password: "correct-horse"}); err != nil {
+		if _, _, err := s.Create(ctx, core.NewAccount{Username: "li", Role: model.RoleStaff, Password: "correct-horse"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range []string{"a1", "a2", "a3", "a4", "a5"} {
@@ -124,7 +125,7 @@ func TestDisabledAccountsAndTokens(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s, now := newStaff(db)
-		a, _, err := s.Create(ctx, core.NewAccount{Username: "sys", Role: core.RoleUnit, Unit: "省交通运输厅", Password: "correct-horse"})
+		a, _, err := s.Create(ctx, core.NewAccount{Username: "sys", Role: model.RoleUnit, Unit: "省交通运输厅", Password: "correct-horse"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +173,7 @@ func TestEnsureAdminCreatesOneAdminOnce(t *testing.T) {
 			t.Fatalf("first start: %q %v %v", pw, created, err)
 		}
 		a, err := s.Authenticate(ctx, "admin", pw, "")
-		if err != nil || a.Role != core.RoleAdmin || !a.MustChangePassword {
+		if err != nil || a.Role != model.RoleAdmin || !a.MustChangePassword {
 			t.Fatalf("the printed password does not log in as a new admin: %+v %v", a, err)
 		}
 		if pw, created, err := s.EnsureAdmin(ctx); err != nil || created || pw != "" {
@@ -182,7 +183,7 @@ func TestEnsureAdminCreatesOneAdminOnce(t *testing.T) {
 		if pw2, created, err := s.EnsureAdmin(ctx); err != nil || !created || pw2 == pw {
 			t.Fatalf("with the only admin disabled: %q %v %v", pw2, created, err)
 		}
-		entries, _, _ := s.AuditLog(ctx, storage.AuditFilter{Action: "staff.bootstrap"})
+		entries, _, _ := s.AuditLog(ctx, model.AuditFilter{Action: "staff.bootstrap"})
 		if len(entries) != 2 {
 			t.Fatalf("bootstrap audit entries: %+v", entries)
 		}
@@ -193,7 +194,7 @@ func TestAuditSummariesNeverKeepPhoneNumbers(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s, _ := newStaff(db)
-		before := core.Deputy{Name: "王芳", Delegation: "济南市代表团", Phone: "13800001111", Level: "provincial"}
+		before := model.Deputy{Name: "王芳", Delegation: "济南市代表团", Phone: "13800001111", Level: "provincial"}
 		after := before
 		after.Delegation, after.Phone, after.Tags = "青岛市代表团", "13900002222", []string{"教育"}
 		summary := core.DeputyChanges(before, after)
@@ -204,7 +205,7 @@ func TestAuditSummariesNeverKeepPhoneNumbers(t *testing.T) {
 		if err := s.Audit(ctx, core.CommandLine, "deputy.update", "deputy/1", "误写 13800001111"); err != nil {
 			t.Fatal(err)
 		}
-		es, _, _ := s.AuditLog(ctx, storage.AuditFilter{})
+		es, _, _ := s.AuditLog(ctx, model.AuditFilter{})
 		if len(es) != 1 || strings.Contains(es[0].Summary, "13800001111") || es[0].StaffName != "命令行" {
 			t.Fatalf("audit entry %+v", es)
 		}

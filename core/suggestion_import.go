@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -63,7 +64,7 @@ func (s *Suggestions) ImportSuggestions(ctx context.Context, rd io.Reader, filen
 	if len(rows) > maxImportedSuggestions {
 		return rep, fmt.Errorf("%s: 一次最多导入 %d 件建议，请分批导入 (%w: %d rows)", filename, maxImportedSuggestions, ErrImportFile, len(rows))
 	}
-	names := &deputyNames{db: s.db, cache: map[string][]Deputy{}}
+	names := &deputyNames{db: s.db, cache: map[string][]model.Deputy{}}
 	for i := range rows {
 		if err := rows[i].resolve(ctx, names); err != nil {
 			return rep, fmt.Errorf("core: import %s: %w", filename, err)
@@ -72,7 +73,7 @@ func (s *Suggestions) ImportSuggestions(ctx context.Context, rd io.Reader, filen
 	if err := s.checkNumbers(ctx, rows); err != nil {
 		return rep, fmt.Errorf("core: import %s: %w", filename, err)
 	}
-	batch := make([]storage.NewSuggestion, 0, len(rows))
+	batch := make([]model.NewSuggestion, 0, len(rows))
 	bad := 0
 	for _, row := range rows {
 		if len(row.errs) > 0 {
@@ -81,7 +82,7 @@ func (s *Suggestions) ImportSuggestions(ctx context.Context, rd io.Reader, filen
 			bad++
 			continue
 		}
-		batch = append(batch, storage.NewSuggestion{Suggestion: row.sg, Seconders: row.seconders})
+		batch = append(batch, model.NewSuggestion{Suggestion: row.sg, Seconders: row.seconders})
 	}
 	if bad > 0 {
 		return rep, fmt.Errorf("%s: %d 行有错误，未导入任何数据 (%w)", filename, bad, ErrImportInvalid)
@@ -90,7 +91,7 @@ func (s *Suggestions) ImportSuggestions(ctx context.Context, rd io.Reader, filen
 		return rep, nil
 	}
 	err = s.db.CreateSuggestions(ctx, batch)
-	if errors.Is(err, storage.ErrConflict) {
+	if errors.Is(err, model.ErrConflict) {
 		return rep, fmt.Errorf("%s: 导入过程中有建议编号被他人占用，未导入任何数据，请重新导入 (%w: %v)", filename, ErrImportFile, err)
 	}
 	if err != nil {
@@ -103,7 +104,7 @@ func (s *Suggestions) ImportSuggestions(ctx context.Context, rd io.Reader, filen
 // suggestionRow is one data row of the file.
 type suggestionRow struct {
 	row       int
-	sg        *Suggestion
+	sg        *model.Suggestion
 	lead      string // as written
 	seconders []int64
 	names     []string // seconders as written
@@ -201,7 +202,7 @@ func suggestionHeader(cell string) string {
 }
 
 func parseSuggestionRow(n int, cols []string, cells []string) suggestionRow {
-	row := suggestionRow{row: n, sg: &Suggestion{}}
+	row := suggestionRow{row: n, sg: &model.Suggestion{}}
 	for i, cell := range cells {
 		if i >= len(cols) || cols[i] == "" {
 			continue
@@ -328,7 +329,7 @@ func sortRowErrors(errs []RowError) {
 // deputyNames resolves deputies' names, each looked up once.
 type deputyNames struct {
 	db    *storage.DB
-	cache map[string][]Deputy
+	cache map[string][]model.Deputy
 }
 
 // resolve finds the one deputy ref names: 张三, or 张三（济南市代表团）
@@ -343,7 +344,7 @@ func (n *deputyNames) resolve(ctx context.Context, ref string) (id int64, msg st
 		n.cache[name] = ds
 	}
 	if delegation != "" {
-		var in []Deputy
+		var in []model.Deputy
 		for _, d := range ds {
 			if d.Delegation == delegation {
 				in = append(in, d)
@@ -391,7 +392,7 @@ func splitDelegation(ref string) (name, delegation string) {
 // import: 张三 or 张三（代表团）) for a form's field; names it cannot match,
 // or cannot match to one deputy, come back as field errors.
 func (s *Suggestions) ResolveDeputies(ctx context.Context, field string, refs []string) ([]int64, ValidationError, error) {
-	names := &deputyNames{db: s.db, cache: map[string][]Deputy{}}
+	names := &deputyNames{db: s.db, cache: map[string][]model.Deputy{}}
 	var ids []int64
 	var errs ValidationError
 	for _, ref := range refs {
@@ -419,4 +420,4 @@ func ParseDeadline(s string) (time.Time, bool) { return parseDate(strings.TrimSp
 // CheckSuggestion reports what Create would refuse in sg's own fields
 // (number, title, units, lengths), without touching sg or the database:
 // forms use it to show every problem at once.
-func CheckSuggestion(sg Suggestion) ValidationError { return normalizeSuggestion(&sg) }
+func CheckSuggestion(sg model.Suggestion) ValidationError { return normalizeSuggestion(&sg) }

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -38,11 +39,11 @@ var suggestionHeader = []any{"建议编号", "标题", "内容摘要", "届次",
 func importDeputies(t *testing.T, db *storage.DB) map[string]int64 {
 	t.Helper()
 	ids := map[string]int64{}
-	for _, d := range []storage.Deputy{
+	for _, d := range []model.Deputy{
 		{Name: "王芳", Delegation: "济南市代表团"}, {Name: "李强", Delegation: "济南市代表团"},
 		{Name: "张伟", Delegation: "济南市代表团"}, {Name: "张伟", Delegation: "青岛市代表团"},
 	} {
-		d.Level = storage.LevelProvincial
+		d.Level = model.LevelProvincial
 		if err := db.CreateDeputy(context.Background(), &d); err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +57,7 @@ func TestImportSuggestions(t *testing.T) {
 		ctx := context.Background()
 		ids := importDeputies(t, db)
 		svc := core.NewSuggestions(db)
-		existing := core.Suggestion{Number: "9", Title: "已有的建议", HostUnit: "省教育厅", LeadDeputyID: ids["王芳/济南市代表团"]}
+		existing := model.Suggestion{Number: "9", Title: "已有的建议", HostUnit: "省教育厅", LeadDeputyID: ids["王芳/济南市代表团"]}
 		if err := svc.Create(ctx, &existing, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +107,7 @@ func TestImportSuggestions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sg.Status != storage.SuggestionAssigned || sg.CoUnits != "省财政厅、省自然资源厅" || sg.Deadline == nil ||
+			if sg.Status != model.SuggestionAssigned || sg.CoUnits != "省财政厅、省自然资源厅" || sg.Deadline == nil ||
 				sg.Deadline.Format(time.DateOnly) != "2026-06-30" || len(sg.Deputies) != 3 || sg.Deputies[0].DeputyID != ids["王芳/济南市代表团"] {
 				t.Fatalf("imported %+v", sg)
 			}
@@ -118,7 +119,7 @@ func TestImportSuggestions(t *testing.T) {
 				t.Fatalf("imported %+v", other)
 			}
 			steps, _ := svc.Steps(ctx, sg.ID)
-			if len(steps) != 1 || steps[0].Kind != storage.StepAssigned {
+			if len(steps) != 1 || steps[0].Kind != model.StepAssigned {
 				t.Fatalf("steps %+v", steps)
 			}
 		})

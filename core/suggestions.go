@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/model"
 	"deputybot/notify"
 	"errors"
 	"fmt"
@@ -12,17 +13,6 @@ import (
 	"unicode/utf8"
 
 	"deputybot/storage"
-)
-
-// Suggestion records (see storage).
-type (
-	Suggestion            = storage.Suggestion
-	SuggestionDeputy      = storage.SuggestionDeputy
-	SuggestionStep        = storage.SuggestionStep
-	SuggestionRating      = storage.SuggestionRating
-	SuggestionFilter      = storage.SuggestionFilter
-	DeputySuggestion      = storage.DeputySuggestion
-	SuggestionRatesFilter = storage.SuggestionRatesFilter
 )
 
 // Errors of the satisfaction rating (办理满意度测评); the chat maps each to
@@ -50,21 +40,21 @@ type Choice struct{ Value, Label string }
 
 // SuggestionStatusChoices are the suggestion statuses in handling order.
 var SuggestionStatusChoices = []Choice{
-	{storage.SuggestionAssigned, "已交办"},
-	{storage.SuggestionHandling, "办理中"},
-	{storage.SuggestionReplied, "已答复"},
-	{storage.SuggestionConcluded, "已办结"},
-	{storage.SuggestionRehandling, "重新办理"},
+	{model.SuggestionAssigned, "已交办"},
+	{model.SuggestionHandling, "办理中"},
+	{model.SuggestionReplied, "已答复"},
+	{model.SuggestionConcluded, "已办结"},
+	{model.SuggestionRehandling, "重新办理"},
 }
 
 // StepKindChoices are the steps staff or a unit may record (the 'assigned'
 // step is written when the suggestion is created).
 var StepKindChoices = []Choice{
-	{storage.StepContacted, "已联系"},
-	{storage.StepReplied, "已答复"},
-	{storage.StepConcluded, "已办结"},
-	{storage.StepRehandling, "重新办理"},
-	{storage.StepNote, "备注"},
+	{model.StepContacted, "已联系"},
+	{model.StepReplied, "已答复"},
+	{model.StepConcluded, "已办结"},
+	{model.StepRehandling, "重新办理"},
+	{model.StepNote, "备注"},
 }
 
 // ReplyCategoryChoices are the categories of a unit's reply.
@@ -77,17 +67,17 @@ var ReplyCategoryChoices = []Choice{
 
 // ContactChoices are how the unit got in touch with the deputy.
 var ContactChoices = []Choice{
-	{storage.ContactFace, "当面沟通"},
-	{storage.ContactPhone, "电话沟通"},
-	{storage.ContactWritten, "书面沟通"},
-	{storage.ContactNone, "未联系"},
+	{model.ContactFace, "当面沟通"},
+	{model.ContactPhone, "电话沟通"},
+	{model.ContactWritten, "书面沟通"},
+	{model.ContactNone, "未联系"},
 }
 
 // SatisfactionChoices rate the unit's attitude or the result.
 var SatisfactionChoices = []Choice{
-	{storage.RatingSatisfied, "满意"},
-	{storage.RatingBasic, "基本满意"},
-	{storage.RatingDissatisfied, "不满意"},
+	{model.RatingSatisfied, "满意"},
+	{model.RatingBasic, "基本满意"},
+	{model.RatingDissatisfied, "不满意"},
 }
 
 func labelOf(choices []Choice, value string) string {
@@ -104,7 +94,7 @@ func SuggestionStatusLabel(status string) string { return labelOf(SuggestionStat
 
 // StepKindLabel returns a step kind's Chinese name (已联系 …; 交办 for 'assigned').
 func StepKindLabel(kind string) string {
-	if kind == storage.StepAssigned {
+	if kind == model.StepAssigned {
 		return "交办"
 	}
 	return labelOf(StepKindChoices, kind)
@@ -145,10 +135,10 @@ func parseChoice(choices []Choice, aliases map[string]string, s string) (string,
 }
 
 var contactAliases = map[string]string{
-	"当面": storage.ContactFace, "面谈": storage.ContactFace, "见面": storage.ContactFace, "上门": storage.ContactFace,
-	"电话": storage.ContactPhone, "打电话": storage.ContactPhone,
-	"书面": storage.ContactWritten, "信函": storage.ContactWritten, "书面答复": storage.ContactWritten,
-	"没联系": storage.ContactNone, "没有联系": storage.ContactNone, "未沟通": storage.ContactNone, "没有沟通": storage.ContactNone,
+	"当面": model.ContactFace, "面谈": model.ContactFace, "见面": model.ContactFace, "上门": model.ContactFace,
+	"电话": model.ContactPhone, "打电话": model.ContactPhone,
+	"书面": model.ContactWritten, "信函": model.ContactWritten, "书面答复": model.ContactWritten,
+	"没联系": model.ContactNone, "没有联系": model.ContactNone, "未沟通": model.ContactNone, "没有沟通": model.ContactNone,
 }
 
 // ParseContact accepts a contact way's value, label (当面沟通, 电话沟通,
@@ -157,9 +147,9 @@ var contactAliases = map[string]string{
 func ParseContact(s string) (string, bool) { return parseChoice(ContactChoices, contactAliases, s) }
 
 var satisfactionAliases = map[string]string{
-	"非常满意": storage.RatingSatisfied, "很满意": storage.RatingSatisfied,
-	"基本": storage.RatingBasic, "比较满意": storage.RatingBasic,
-	"不太满意": storage.RatingDissatisfied, "很不满意": storage.RatingDissatisfied,
+	"非常满意": model.RatingSatisfied, "很满意": model.RatingSatisfied,
+	"基本": model.RatingBasic, "比较满意": model.RatingBasic,
+	"不太满意": model.RatingDissatisfied, "很不满意": model.RatingDissatisfied,
 }
 
 // ParseSatisfaction accepts a rating's value, label (满意, 基本满意, 不满意),
@@ -238,7 +228,7 @@ func NewSuggestions(db *storage.DB) *Suggestions {
 
 // Create validates and stores a new suggestion with its lead deputy
 // (s.LeadDeputyID) and seconders (附议), as assigned to s.HostUnit.
-func (s *Suggestions) Create(ctx context.Context, sg *Suggestion, seconders []int64) error {
+func (s *Suggestions) Create(ctx context.Context, sg *model.Suggestion, seconders []int64) error {
 	errs := normalizeSuggestion(sg)
 	seconders, more, err := s.checkDeputies(ctx, sg.LeadDeputyID, seconders)
 	if err != nil {
@@ -248,13 +238,13 @@ func (s *Suggestions) Create(ctx context.Context, sg *Suggestion, seconders []in
 		return errs
 	}
 	err = s.db.CreateSuggestion(ctx, sg, seconders)
-	if errors.Is(err, storage.ErrConflict) {
+	if errors.Is(err, model.ErrConflict) {
 		return ValidationError{{Field: "建议编号", Value: sg.Number, Msg: "已存在"}}
 	}
 	return err
 }
 
-func normalizeSuggestion(sg *Suggestion) ValidationError {
+func normalizeSuggestion(sg *model.Suggestion) ValidationError {
 	var errs ValidationError
 	text := func(field string, v *string, max int, required bool) {
 		*v = strings.TrimSpace(*v)
@@ -283,7 +273,7 @@ func (s *Suggestions) checkDeputies(ctx context.Context, lead int64, seconders [
 	var errs ValidationError
 	exists := func(field string, id int64) (bool, error) {
 		_, err := s.db.GetDeputy(ctx, id)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			errs = append(errs, &FieldError{Field: field, Value: strconv.FormatInt(id, 10), Msg: "不存在"})
 			return false, nil
 		}
@@ -312,28 +302,28 @@ func (s *Suggestions) checkDeputies(ctx context.Context, lead int64, seconders [
 }
 
 // Get returns a suggestion with its deputies.
-func (s *Suggestions) Get(ctx context.Context, id int64) (Suggestion, error) {
+func (s *Suggestions) Get(ctx context.Context, id int64) (model.Suggestion, error) {
 	return s.db.GetSuggestion(ctx, id)
 }
 
 // GetByNumber returns a suggestion by its number, written as staff or a
 // deputy might (123, 第123号, 第0123号).
-func (s *Suggestions) GetByNumber(ctx context.Context, number string) (Suggestion, error) {
+func (s *Suggestions) GetByNumber(ctx context.Context, number string) (model.Suggestion, error) {
 	return s.db.GetSuggestionByNumber(ctx, NormalizeSuggestionNumber(number))
 }
 
 // List returns a page of suggestions and the total matching f.
-func (s *Suggestions) List(ctx context.Context, f SuggestionFilter) ([]Suggestion, int, error) {
+func (s *Suggestions) List(ctx context.Context, f model.SuggestionFilter) ([]model.Suggestion, int, error) {
 	return s.db.ListSuggestions(ctx, f)
 }
 
 // OfDeputy lists a deputy's suggestions for 我的建议.
-func (s *Suggestions) OfDeputy(ctx context.Context, deputyID int64) ([]DeputySuggestion, error) {
+func (s *Suggestions) OfDeputy(ctx context.Context, deputyID int64) ([]model.DeputySuggestion, error) {
 	return s.db.SuggestionsOfDeputy(ctx, deputyID)
 }
 
 // Steps returns a suggestion's handling history, oldest first.
-func (s *Suggestions) Steps(ctx context.Context, id int64) ([]SuggestionStep, error) {
+func (s *Suggestions) Steps(ctx context.Context, id int64) ([]model.SuggestionStep, error) {
 	return s.db.SuggestionSteps(ctx, id)
 }
 
@@ -344,7 +334,7 @@ func (s *Suggestions) Steps(ctx context.Context, id int64) ([]SuggestionStep, er
 // it. A step the suggestion's status does not allow (办结 before 答复 …)
 // is refused with a Chinese message and changes nothing. st.ID and st.At
 // are filled in.
-func (s *Suggestions) RecordStep(ctx context.Context, st *SuggestionStep) error {
+func (s *Suggestions) RecordStep(ctx context.Context, st *model.SuggestionStep) error {
 	if errs := normalizeStep(st); len(errs) > 0 {
 		return errs
 	}
@@ -357,7 +347,7 @@ func (s *Suggestions) RecordStep(ctx context.Context, st *SuggestionStep) error 
 	}
 	st.At = s.Now()
 	err = s.db.AddSuggestionStep(ctx, st, sg.Status, s.stepPushes(sg, st)...)
-	if errors.Is(err, storage.ErrConflict) {
+	if errors.Is(err, model.ErrConflict) {
 		return ValidationError{{Field: "办理步骤", Msg: "该建议的状态刚刚被他人更新，请刷新后重试"}}
 	}
 	return err
@@ -366,29 +356,29 @@ func (s *Suggestions) RecordStep(ctx context.Context, st *SuggestionStep) error 
 // stepPushes are the notices a step sends, in the step's transaction: a
 // progress notice to the suggestion's deputies for 答复, 办结 and 重新办理,
 // and with a reply a rating request that leaves each a pending ask.
-func (s *Suggestions) stepPushes(sg Suggestion, st *SuggestionStep) []storage.Push {
+func (s *Suggestions) stepPushes(sg model.Suggestion, st *model.SuggestionStep) []model.Push {
 	var ids []int64
 	for _, d := range sg.Deputies {
 		ids = append(ids, d.DeputyID)
 	}
-	status := map[string]string{storage.StepReplied: "已答复", storage.StepConcluded: "已办结", storage.StepRehandling: "重新办理"}[st.Kind]
+	status := map[string]string{model.StepReplied: "已答复", model.StepConcluded: "已办结", model.StepRehandling: "重新办理"}[st.Kind]
 	if status == "" || len(ids) == 0 {
 		return nil
 	}
 	fields := map[string]string{"number": sg.Number, "unit": sg.HostUnit, "status": status,
 		"time": s.Now().Format("2006-01-02")}
-	pushes := []storage.Push{{DeputyIDs: ids, Notice: storage.Notice{Kind: notify.KindProgress,
+	pushes := []model.Push{{DeputyIDs: ids, Notice: model.Notice{Kind: notify.KindProgress,
 		Title: sg.Number + "建议" + status, Body: "《" + sg.Title + "》\n" + st.Note, Fields: fields, RefKind: "suggestion", RefID: sg.ID}}}
-	if st.Kind == storage.StepReplied {
-		pushes = append(pushes, storage.Push{DeputyIDs: ids,
-			Notice: storage.Notice{Kind: notify.KindRatingRequest, Title: sg.Number + "建议办理满意度测评",
+	if st.Kind == model.StepReplied {
+		pushes = append(pushes, model.Push{DeputyIDs: ids,
+			Notice: model.Notice{Kind: notify.KindRatingRequest, Title: sg.Number + "建议办理满意度测评",
 				Body: "承办单位已答复，请对沟通方式、办理态度和办理结果作出评价。", Fields: fields, RefKind: "suggestion", RefID: sg.ID},
-			Ask: &storage.Ask{Flow: FlowRate, RefID: sg.ID, Title: "建议办理满意度测评：" + sg.Number}})
+			Ask: &model.Ask{Flow: FlowRate, RefID: sg.ID, Title: "建议办理满意度测评：" + sg.Number}})
 	}
 	return pushes
 }
 
-func normalizeStep(st *SuggestionStep) ValidationError {
+func normalizeStep(st *model.SuggestionStep) ValidationError {
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
 	st.Actor, st.Note = strings.TrimSpace(st.Actor), strings.TrimSpace(st.Note)
@@ -408,7 +398,7 @@ func normalizeStep(st *SuggestionStep) ValidationError {
 	}
 	st.ReplyCategory = strings.TrimSpace(st.ReplyCategory)
 	switch kind {
-	case storage.StepReplied:
+	case model.StepReplied:
 		if c, ok := ParseReplyCategory(st.ReplyCategory); ok {
 			st.ReplyCategory = c
 		} else {
@@ -417,16 +407,16 @@ func normalizeStep(st *SuggestionStep) ValidationError {
 		if st.Note == "" {
 			bad("答复内容", "", "不能为空")
 		}
-	case storage.StepRehandling:
+	case model.StepRehandling:
 		if st.Note == "" {
 			bad("重新办理理由", "", "不能为空")
 		}
-	case storage.StepNote:
+	case model.StepNote:
 		if st.Note == "" {
 			bad("备注", "", "不能为空")
 		}
 	}
-	if kind != storage.StepReplied {
+	if kind != model.StepReplied {
 		st.ReplyCategory = ""
 	}
 	return errs
@@ -434,33 +424,33 @@ func normalizeStep(st *SuggestionStep) ValidationError {
 
 // transitionError returns why a step of kind may not follow status, or "".
 func transitionError(kind, status string) string {
-	answered := status == storage.SuggestionReplied || status == storage.SuggestionConcluded
+	answered := status == model.SuggestionReplied || status == model.SuggestionConcluded
 	switch kind {
-	case storage.StepContacted:
+	case model.StepContacted:
 		if answered {
 			return "该建议已答复，不能再记录“已联系”；如需说明请记录备注"
 		}
-	case storage.StepReplied:
+	case model.StepReplied:
 		switch status {
-		case storage.SuggestionReplied:
+		case model.SuggestionReplied:
 			return "该建议已答复，不能重复答复；如需重新办理，请先记录“重新办理”"
-		case storage.SuggestionConcluded:
+		case model.SuggestionConcluded:
 			return "该建议已办结，不能再答复；如需重新办理，请先记录“重新办理”"
 		}
-	case storage.StepConcluded:
+	case model.StepConcluded:
 		switch status {
-		case storage.SuggestionConcluded:
+		case model.SuggestionConcluded:
 			return "该建议已办结"
-		case storage.SuggestionRehandling:
+		case model.SuggestionRehandling:
 			return "该建议正在重新办理，须重新答复后才能办结"
-		case storage.SuggestionAssigned, storage.SuggestionHandling:
+		case model.SuggestionAssigned, model.SuggestionHandling:
 			return "该建议尚未答复，不能办结"
 		}
-	case storage.StepRehandling:
+	case model.StepRehandling:
 		switch status {
-		case storage.SuggestionRehandling:
+		case model.SuggestionRehandling:
 			return "该建议已在重新办理中"
-		case storage.SuggestionAssigned, storage.SuggestionHandling:
+		case model.SuggestionAssigned, model.SuggestionHandling:
 			return "该建议尚未答复，不能退回重新办理"
 		}
 	}
@@ -484,30 +474,30 @@ type Rating struct {
 // needs a reason. A 不满意 result sends the suggestion back: status
 // rehandling with the reason and a 'rehandling' step by the deputy, in the
 // same transaction as the rating.
-func (s *Suggestions) Rate(ctx context.Context, suggestionID, deputyID int64, r Rating) (SuggestionRating, error) {
+func (s *Suggestions) Rate(ctx context.Context, suggestionID, deputyID int64, r Rating) (model.SuggestionRating, error) {
 	sg, err := s.db.GetSuggestion(ctx, suggestionID)
 	if err != nil {
-		return SuggestionRating{}, err
+		return model.SuggestionRating{}, err
 	}
 	name, ok := deputyOn(sg, deputyID)
 	if !ok {
-		return SuggestionRating{}, ErrNotOnSuggestion
+		return model.SuggestionRating{}, ErrNotOnSuggestion
 	}
 	switch sg.Status {
-	case storage.SuggestionReplied, storage.SuggestionConcluded, storage.SuggestionRehandling:
+	case model.SuggestionReplied, model.SuggestionConcluded, model.SuggestionRehandling:
 	default:
-		return SuggestionRating{}, ErrNotRateable
+		return model.SuggestionRating{}, ErrNotRateable
 	}
 	rec, errs := normalizeRating(r)
 	if len(errs) > 0 {
-		return SuggestionRating{}, errs
+		return model.SuggestionRating{}, errs
 	}
 	rec.SuggestionID, rec.DeputyID = suggestionID, deputyID
 	now := s.Now().UTC()
 	prev, err := s.db.GetRating(ctx, suggestionID, deputyID)
-	fresh := errors.Is(err, storage.ErrNotFound)
+	fresh := errors.Is(err, model.ErrNotFound)
 	if err != nil && !fresh {
-		return SuggestionRating{}, err
+		return model.SuggestionRating{}, err
 	}
 	if !fresh && sg.RepliedAt != nil && sg.RepliedAt.After(lastChange(prev)) {
 		fresh = true // the earlier rating was of a reply since superseded
@@ -516,21 +506,21 @@ func (s *Suggestions) Rate(ctx context.Context, suggestionID, deputyID int64, r 
 		rec.RatedAt = now
 	} else {
 		if now.After(prev.RatedAt.Add(s.RatingRevisionWindow)) {
-			return SuggestionRating{}, ErrRatingClosed
+			return model.SuggestionRating{}, ErrRatingClosed
 		}
 		rec.RatedAt, rec.RevisedAt = prev.RatedAt, &now
 	}
-	var back *SuggestionStep
-	if rec.Result == storage.RatingDissatisfied && (fresh || prev.Result != storage.RatingDissatisfied) {
-		back = &SuggestionStep{SuggestionID: suggestionID, At: now, Kind: storage.StepRehandling, Actor: name, Note: rec.Reason}
+	var back *model.SuggestionStep
+	if rec.Result == model.RatingDissatisfied && (fresh || prev.Result != model.RatingDissatisfied) {
+		back = &model.SuggestionStep{SuggestionID: suggestionID, At: now, Kind: model.StepRehandling, Actor: name, Note: rec.Reason}
 	}
 	if err := s.db.UpsertRating(ctx, &rec, back); err != nil {
-		return SuggestionRating{}, err
+		return model.SuggestionRating{}, err
 	}
 	return rec, nil
 }
 
-func deputyOn(sg Suggestion, deputyID int64) (name string, ok bool) {
+func deputyOn(sg model.Suggestion, deputyID int64) (name string, ok bool) {
 	for _, d := range sg.Deputies {
 		if d.DeputyID == deputyID {
 			return d.Name, true
@@ -539,17 +529,17 @@ func deputyOn(sg Suggestion, deputyID int64) (name string, ok bool) {
 	return "", false
 }
 
-func lastChange(r SuggestionRating) time.Time {
+func lastChange(r model.SuggestionRating) time.Time {
 	if r.RevisedAt != nil {
 		return *r.RevisedAt
 	}
 	return r.RatedAt
 }
 
-func normalizeRating(r Rating) (SuggestionRating, ValidationError) {
+func normalizeRating(r Rating) (model.SuggestionRating, ValidationError) {
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
-	var rec SuggestionRating
+	var rec model.SuggestionRating
 	var ok bool
 	if rec.Contact, ok = ParseContact(r.Contact); !ok {
 		bad("沟通方式", r.Contact, "应为 当面沟通、电话沟通、书面沟通 或 未联系")
@@ -561,7 +551,7 @@ func normalizeRating(r Rating) (SuggestionRating, ValidationError) {
 		bad("办理结果", r.Result, "应为 满意、基本满意 或 不满意")
 	}
 	rec.Reason = strings.TrimSpace(r.Reason)
-	dissatisfied := rec.Attitude == storage.RatingDissatisfied || rec.Result == storage.RatingDissatisfied
+	dissatisfied := rec.Attitude == model.RatingDissatisfied || rec.Result == model.RatingDissatisfied
 	switch n := utf8.RuneCountInString(rec.Reason); {
 	case n == 0 && dissatisfied:
 		bad("不满意理由", "", "选择“不满意”时请说明理由")
@@ -572,12 +562,12 @@ func normalizeRating(r Rating) (SuggestionRating, ValidationError) {
 }
 
 // GetRating returns deputyID's rating of the suggestion, or ErrNotFound.
-func (s *Suggestions) GetRating(ctx context.Context, suggestionID, deputyID int64) (SuggestionRating, error) {
+func (s *Suggestions) GetRating(ctx context.Context, suggestionID, deputyID int64) (model.SuggestionRating, error) {
 	return s.db.GetRating(ctx, suggestionID, deputyID)
 }
 
 // Ratings returns every rating of the suggestion.
-func (s *Suggestions) Ratings(ctx context.Context, suggestionID int64) ([]SuggestionRating, error) {
+func (s *Suggestions) Ratings(ctx context.Context, suggestionID int64) ([]model.SuggestionRating, error) {
 	return s.db.SuggestionRatings(ctx, suggestionID)
 }
 
@@ -585,7 +575,7 @@ func (s *Suggestions) Ratings(ctx context.Context, suggestionID int64) ([]Sugges
 // behind them. A rate whose denominator is 0 is 0.
 type Rates struct {
 	HostUnit string // empty for the overall figures
-	storage.SuggestionCounts
+	model.SuggestionCounts
 	// ReplyRate (答复率) = Replied / Total: the share of suggestions the
 	// unit has answered (including those answered and since concluded or
 	// sent back for re-handling).
@@ -599,7 +589,7 @@ type Rates struct {
 	SatisfactionRate float64
 }
 
-func ratesOf(unit string, c storage.SuggestionCounts) Rates {
+func ratesOf(unit string, c model.SuggestionCounts) Rates {
 	frac := func(n, d int) float64 {
 		if d == 0 {
 			return 0
@@ -612,7 +602,7 @@ func ratesOf(unit string, c storage.SuggestionCounts) Rates {
 
 // Rates returns the rates over the suggestions matching f, and the same per
 // host unit (by unit name) for charts.
-func (s *Suggestions) Rates(ctx context.Context, f SuggestionRatesFilter) (overall Rates, byUnit []Rates, err error) {
+func (s *Suggestions) Rates(ctx context.Context, f model.SuggestionRatesFilter) (overall Rates, byUnit []Rates, err error) {
 	total, units, err := s.db.SuggestionRates(ctx, f)
 	if err != nil {
 		return Rates{}, nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -31,7 +32,7 @@ func newSuggestionWorld(t *testing.T, db *storage.DB, names ...string) *suggesti
 	db.SetClock(clock)
 	w.svc.Now = clock
 	for _, name := range names {
-		d := storage.Deputy{Name: name, Level: storage.LevelProvincial, Delegation: "济南市代表团"}
+		d := model.Deputy{Name: name, Level: model.LevelProvincial, Delegation: "济南市代表团"}
 		if err := db.CreateDeputy(context.Background(), &d); err != nil {
 			t.Fatal(err)
 		}
@@ -42,9 +43,9 @@ func newSuggestionWorld(t *testing.T, db *storage.DB, names ...string) *suggesti
 
 func (w *suggestionWorld) advance(d time.Duration) { w.now = w.now.Add(d) }
 
-func (w *suggestionWorld) create(t *testing.T, number, unit, session, lead string, seconders ...string) core.Suggestion {
+func (w *suggestionWorld) create(t *testing.T, number, unit, session, lead string, seconders ...string) model.Suggestion {
 	t.Helper()
-	s := core.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", Session: session,
+	s := model.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", Session: session,
 		LeadDeputyID: w.deputy[lead], HostUnit: unit}
 	var ids []int64
 	for _, n := range seconders {
@@ -58,7 +59,7 @@ func (w *suggestionWorld) create(t *testing.T, number, unit, session, lead strin
 
 func (w *suggestionWorld) step(t *testing.T, id int64, kind, category, note string) {
 	t.Helper()
-	st := core.SuggestionStep{SuggestionID: id, Kind: kind, Actor: w.staffer, ReplyCategory: category, Note: note}
+	st := model.SuggestionStep{SuggestionID: id, Kind: kind, Actor: w.staffer, ReplyCategory: category, Note: note}
 	if err := w.svc.RecordStep(context.Background(), &st); err != nil {
 		t.Fatalf("step %s: %v", kind, err)
 	}
@@ -81,17 +82,17 @@ func TestCreateSuggestionRules(t *testing.T) {
 		ctx := context.Background()
 		w := newSuggestionWorld(t, db, "王芳", "李强", "张伟")
 
-		bad := core.Suggestion{Number: " ", Title: "", HostUnit: " ", LeadDeputyID: 9999}
+		bad := model.Suggestion{Number: " ", Title: "", HostUnit: " ", LeadDeputyID: 9999}
 		err := w.svc.Create(ctx, &bad, []int64{w.deputy["李强"], 8888})
 		want := []string{"建议编号", "标题", "主办单位", "领衔代表", "附议代表"}
 		if fmt.Sprint(fieldsOf(err)) != fmt.Sprint(want) {
 			t.Fatalf("an invalid suggestion gives %v, want errors on %v", err, want)
 		}
-		if _, total, _ := db.ListSuggestions(ctx, core.SuggestionFilter{}); total != 0 {
+		if _, total, _ := db.ListSuggestions(ctx, model.SuggestionFilter{}); total != 0 {
 			t.Fatalf("an invalid suggestion wrote %d rows", total)
 		}
 
-		s := core.Suggestion{Number: "１２３", Title: " 关于加强农村饮水安全保障的建议 ", Session: "十四届人大三次会议",
+		s := model.Suggestion{Number: "１２３", Title: " 关于加强农村饮水安全保障的建议 ", Session: "十四届人大三次会议",
 			LeadDeputyID: w.deputy["王芳"], HostUnit: "省水利厅", CoUnits: "省财政厅，省卫生健康委, 省农业农村厅"}
 		if err := w.svc.Create(ctx, &s, []int64{w.deputy["李强"], w.deputy["王芳"], w.deputy["张伟"], w.deputy["李强"]}); err != nil {
 			t.Fatal(err)
@@ -101,7 +102,7 @@ func TestCreateSuggestionRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Number != "第0123号" || got.Title != "关于加强农村饮水安全保障的建议" || got.CoUnits != "省财政厅、省卫生健康委、省农业农村厅" ||
-			got.Status != storage.SuggestionAssigned {
+			got.Status != model.SuggestionAssigned {
 			t.Fatalf("stored %+v", got)
 		}
 		var roles []string
@@ -112,7 +113,7 @@ func TestCreateSuggestionRules(t *testing.T) {
 			t.Fatalf("deputies %v", roles)
 		}
 
-		dup := core.Suggestion{Number: "第0123号", Title: "另一件", LeadDeputyID: w.deputy["李强"], HostUnit: "省教育厅"}
+		dup := model.Suggestion{Number: "第0123号", Title: "另一件", LeadDeputyID: w.deputy["李强"], HostUnit: "省教育厅"}
 		if err := w.svc.Create(ctx, &dup, nil); !strings.Contains(fmt.Sprint(err), "已存在") {
 			t.Fatalf("a duplicate number gives %v", err)
 		}
@@ -132,28 +133,28 @@ func TestRecordStepTransitions(t *testing.T) {
 			wantStatus string // after the step
 			wantErr    string // part of the refusal; empty when accepted
 		}{
-			{"concluding before the reply is refused", storage.StepConcluded, "", "", storage.SuggestionAssigned, "尚未答复，不能办结"},
-			{"sending back before the reply is refused", storage.StepRehandling, "", "理由", storage.SuggestionAssigned, "尚未答复"},
-			{"an unknown kind is refused", "approved", "", "", storage.SuggestionAssigned, "应为 已联系"},
-			{"contacting starts handling", "已联系", "", "电话沟通", storage.SuggestionHandling, ""},
-			{"a reply without a category is refused", storage.StepReplied, "", "答复全文", storage.SuggestionHandling, "答复类别"},
-			{"a reply without text is refused", storage.StepReplied, "A", "", storage.SuggestionHandling, "答复内容"},
-			{"a reply is recorded", storage.StepReplied, "b类", "已列入明年计划", storage.SuggestionReplied, ""},
-			{"a second reply is refused", storage.StepReplied, "A", "再答复", storage.SuggestionReplied, "不能重复答复"},
-			{"contacting after the reply is refused", storage.StepContacted, "", "", storage.SuggestionReplied, "已答复"},
-			{"a note without text is refused", storage.StepNote, "", " ", storage.SuggestionReplied, "备注"},
-			{"a note is recorded", storage.StepNote, "", "已电话回访", storage.SuggestionReplied, ""},
-			{"concluding after the reply", storage.StepConcluded, "", "", storage.SuggestionConcluded, ""},
-			{"concluding twice is refused", storage.StepConcluded, "", "", storage.SuggestionConcluded, "已办结"},
-			{"sending back without a reason is refused", storage.StepRehandling, "", "", storage.SuggestionConcluded, "重新办理理由"},
-			{"sending back for re-handling", storage.StepRehandling, "", "回头看：未落实", storage.SuggestionRehandling, ""},
-			{"concluding during re-handling is refused", storage.StepConcluded, "", "", storage.SuggestionRehandling, "须重新答复"},
-			{"a new reply after re-handling", storage.StepReplied, "A", "已解决", storage.SuggestionReplied, ""},
+			{"concluding before the reply is refused", model.StepConcluded, "", "", model.SuggestionAssigned, "尚未答复，不能办结"},
+			{"sending back before the reply is refused", model.StepRehandling, "", "理由", model.SuggestionAssigned, "尚未答复"},
+			{"an unknown kind is refused", "approved", "", "", model.SuggestionAssigned, "应为 已联系"},
+			{"contacting starts handling", "已联系", "", "电话沟通", model.SuggestionHandling, ""},
+			{"a reply without a category is refused", model.StepReplied, "", "答复全文", model.SuggestionHandling, "答复类别"},
+			{"a reply without text is refused", model.StepReplied, "A", "", model.SuggestionHandling, "答复内容"},
+			{"a reply is recorded", model.StepReplied, "b类", "已列入明年计划", model.SuggestionReplied, ""},
+			{"a second reply is refused", model.StepReplied, "A", "再答复", model.SuggestionReplied, "不能重复答复"},
+			{"contacting after the reply is refused", model.StepContacted, "", "", model.SuggestionReplied, "已答复"},
+			{"a note without text is refused", model.StepNote, "", " ", model.SuggestionReplied, "备注"},
+			{"a note is recorded", model.StepNote, "", "已电话回访", model.SuggestionReplied, ""},
+			{"concluding after the reply", model.StepConcluded, "", "", model.SuggestionConcluded, ""},
+			{"concluding twice is refused", model.StepConcluded, "", "", model.SuggestionConcluded, "已办结"},
+			{"sending back without a reason is refused", model.StepRehandling, "", "", model.SuggestionConcluded, "重新办理理由"},
+			{"sending back for re-handling", model.StepRehandling, "", "回头看：未落实", model.SuggestionRehandling, ""},
+			{"concluding during re-handling is refused", model.StepConcluded, "", "", model.SuggestionRehandling, "须重新答复"},
+			{"a new reply after re-handling", model.StepReplied, "A", "已解决", model.SuggestionReplied, ""},
 		}
 		for _, tt := range tests {
 			w.advance(time.Hour)
 			before, _ := w.svc.Steps(ctx, s.ID)
-			st := core.SuggestionStep{SuggestionID: s.ID, Kind: tt.kind, Actor: w.staffer, ReplyCategory: tt.category, Note: tt.note}
+			st := model.SuggestionStep{SuggestionID: s.ID, Kind: tt.kind, Actor: w.staffer, ReplyCategory: tt.category, Note: tt.note}
 			err := w.svc.RecordStep(ctx, &st)
 			got, _ := w.svc.Get(ctx, s.ID)
 			after, _ := w.svc.Steps(ctx, s.ID)
@@ -175,11 +176,11 @@ func TestRecordStepTransitions(t *testing.T) {
 		if got.ReplyCategory != "A" || got.ReplyText != "已解决" || got.RehandleReason != "回头看：未落实" {
 			t.Errorf("after re-handling and a new reply: %+v", got)
 		}
-		missing := core.SuggestionStep{SuggestionID: s.ID + 100, Kind: storage.StepNote, Actor: w.staffer, Note: "x"}
-		if err := w.svc.RecordStep(ctx, &missing); !errors.Is(err, core.ErrNotFound) {
+		missing := model.SuggestionStep{SuggestionID: s.ID + 100, Kind: model.StepNote, Actor: w.staffer, Note: "x"}
+		if err := w.svc.RecordStep(ctx, &missing); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("a step on a missing suggestion gives %v", err)
 		}
-		noActor := core.SuggestionStep{SuggestionID: s.ID, Kind: storage.StepNote, Note: "x"}
+		noActor := model.SuggestionStep{SuggestionID: s.ID, Kind: model.StepNote, Note: "x"}
 		if err := w.svc.RecordStep(ctx, &noActor); fmt.Sprint(fieldsOf(err)) != "[记录人]" {
 			t.Errorf("a step without an actor gives %v", err)
 		}
@@ -197,11 +198,11 @@ func TestRateRules(t *testing.T) {
 		if _, err := w.svc.Rate(ctx, s.ID, wang, satisfied); !errors.Is(err, core.ErrNotRateable) {
 			t.Fatalf("rating before the reply gives %v, want ErrNotRateable", err)
 		}
-		w.step(t, s.ID, storage.StepReplied, "A", "已解决")
+		w.step(t, s.ID, model.StepReplied, "A", "已解决")
 		if _, err := w.svc.Rate(ctx, s.ID, zhang, satisfied); !errors.Is(err, core.ErrNotOnSuggestion) {
 			t.Fatalf("a deputy not on the suggestion gives %v, want ErrNotOnSuggestion", err)
 		}
-		if _, err := w.svc.Rate(ctx, s.ID+100, wang, satisfied); !errors.Is(err, core.ErrNotFound) {
+		if _, err := w.svc.Rate(ctx, s.ID+100, wang, satisfied); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a missing suggestion gives %v", err)
 		}
 
@@ -220,7 +221,7 @@ func TestRateRules(t *testing.T) {
 				t.Errorf("%s: got %v, want errors on %v", tt.name, err, tt.fields)
 			}
 		}
-		if _, err := w.svc.GetRating(ctx, s.ID, wang); !errors.Is(err, core.ErrNotFound) {
+		if _, err := w.svc.GetRating(ctx, s.ID, wang); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("refused ratings stored something: %v", err)
 		}
 
@@ -229,11 +230,11 @@ func TestRateRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Contact != storage.ContactFace || r.Attitude != storage.RatingSatisfied || r.Result != storage.RatingBasic ||
+		if r.Contact != model.ContactFace || r.Attitude != model.RatingSatisfied || r.Result != model.RatingBasic ||
 			!r.RatedAt.Equal(first) || r.RevisedAt != nil {
 			t.Fatalf("first rating %+v", r)
 		}
-		if got, _ := w.svc.Get(ctx, s.ID); got.Status != storage.SuggestionReplied {
+		if got, _ := w.svc.Get(ctx, s.ID); got.Status != model.SuggestionReplied {
 			t.Fatalf("a satisfied rating changed the status to %s", got.Status)
 		}
 
@@ -242,14 +243,14 @@ func TestRateRules(t *testing.T) {
 		if err != nil {
 			t.Fatalf("revising within 7 days: %v", err)
 		}
-		if !r.RatedAt.Equal(first) || r.RevisedAt == nil || !r.RevisedAt.Equal(w.now) || r.Result != storage.RatingDissatisfied {
+		if !r.RatedAt.Equal(first) || r.RevisedAt == nil || !r.RevisedAt.Equal(w.now) || r.Result != model.RatingDissatisfied {
 			t.Fatalf("revised rating %+v", r)
 		}
 		got, _ := w.svc.Get(ctx, s.ID)
 		steps, _ := w.svc.Steps(ctx, s.ID)
 		last := steps[len(steps)-1]
-		if got.Status != storage.SuggestionRehandling || got.RehandleReason != "水管仍未通到村" ||
-			last.Kind != storage.StepRehandling || last.Actor != "王芳" || last.Note != "水管仍未通到村" || !last.At.Equal(w.now) {
+		if got.Status != model.SuggestionRehandling || got.RehandleReason != "水管仍未通到村" ||
+			last.Kind != model.StepRehandling || last.Actor != "王芳" || last.Note != "水管仍未通到村" || !last.At.Equal(w.now) {
 			t.Fatalf("a dissatisfied result leaves %+v, last step %+v", got, last)
 		}
 
@@ -276,7 +277,7 @@ func TestRateRules(t *testing.T) {
 			t.Fatalf("both deputies rated, but 我的建议 says otherwise")
 		}
 		w.advance(24 * time.Hour)
-		w.step(t, s.ID, storage.StepReplied, "A", "已通水")
+		w.step(t, s.ID, model.StepReplied, "A", "已通水")
 		if rated(wang) || rated(li) {
 			t.Fatalf("after a new reply 我的建议 still shows the old ratings as current")
 		}
@@ -285,7 +286,7 @@ func TestRateRules(t *testing.T) {
 		if err != nil {
 			t.Fatalf("rating the new reply, 10 days after the first rating: %v", err)
 		}
-		if !r.RatedAt.Equal(w.now) || r.RevisedAt != nil || r.Contact != storage.ContactFace || !rated(wang) {
+		if !r.RatedAt.Equal(w.now) || r.RevisedAt != nil || r.Contact != model.ContactFace || !rated(wang) {
 			t.Fatalf("the new reply's rating %+v", r)
 		}
 	})
@@ -306,22 +307,22 @@ func TestRatesFractions(t *testing.T) {
 		// 省水利厅: a concluded one rated 满意 and 基本满意; a replied one
 		// rated 不满意 (so sent back); an assigned one.
 		a := w.create(t, "1", "省水利厅", session, "王芳", "李强")
-		w.step(t, a.ID, storage.StepReplied, "A", "答复")
-		w.step(t, a.ID, storage.StepConcluded, "", "")
+		w.step(t, a.ID, model.StepReplied, "A", "答复")
+		w.step(t, a.ID, model.StepConcluded, "", "")
 		rate(a.ID, wang, "满意", "")
 		rate(a.ID, li, "基本满意", "")
 		b := w.create(t, "2", "省水利厅", session, "张伟")
-		w.step(t, b.ID, storage.StepReplied, "C", "答复")
+		w.step(t, b.ID, model.StepReplied, "C", "答复")
 		rate(b.ID, zhang, "不满意", "没有解决")
 		w.create(t, "3", "省水利厅", session, "王芳")
 		// 省教育厅: handling, not replied.
 		c := w.create(t, "4", "省教育厅", session, "李强")
-		w.step(t, c.ID, storage.StepContacted, "", "")
+		w.step(t, c.ID, model.StepContacted, "", "")
 		// Another session.
 		d := w.create(t, "5", "省教育厅", "十四届人大二次会议", "李强")
-		w.step(t, d.ID, storage.StepReplied, "A", "答复")
+		w.step(t, d.ID, model.StepReplied, "A", "答复")
 
-		overall, units, err := w.svc.Rates(ctx, core.SuggestionRatesFilter{Session: session})
+		overall, units, err := w.svc.Rates(ctx, model.SuggestionRatesFilter{Session: session})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +350,7 @@ func TestRatesFractions(t *testing.T) {
 					tt.got.ConclusionRate, tt.got.SatisfactionRate, tt.got.HostUnit, tt.reply, tt.conclude, tt.ok)
 			}
 		}
-		all, _, err := w.svc.Rates(ctx, core.SuggestionRatesFilter{})
+		all, _, err := w.svc.Rates(ctx, model.SuggestionRatesFilter{})
 		if err != nil || all.Total != 5 || all.ReplyRate != 3.0/5 {
 			t.Errorf("all sessions: %+v, %v", all, err)
 		}
@@ -364,16 +365,16 @@ func TestSuggestionChoicesAndLabels(t *testing.T) {
 		want  string
 		ok    bool
 	}{
-		{"contact label", core.ParseContact, "当面沟通", storage.ContactFace, true},
-		{"contact short form", core.ParseContact, " 电话。", storage.ContactPhone, true},
-		{"contact value", core.ParseContact, "WRITTEN", storage.ContactWritten, true},
-		{"contact number", core.ParseContact, "４", storage.ContactNone, true},
+		{"contact label", core.ParseContact, "当面沟通", model.ContactFace, true},
+		{"contact short form", core.ParseContact, " 电话。", model.ContactPhone, true},
+		{"contact value", core.ParseContact, "WRITTEN", model.ContactWritten, true},
+		{"contact number", core.ParseContact, "４", model.ContactNone, true},
 		{"contact out of range", core.ParseContact, "5", "", false},
 		{"contact unknown", core.ParseContact, "微信", "", false},
-		{"satisfied", core.ParseSatisfaction, "满意", storage.RatingSatisfied, true},
-		{"basically satisfied", core.ParseSatisfaction, "基本满意", storage.RatingBasic, true},
-		{"dissatisfied", core.ParseSatisfaction, "不满意！", storage.RatingDissatisfied, true},
-		{"dissatisfied variant", core.ParseSatisfaction, "不太满意", storage.RatingDissatisfied, true},
+		{"satisfied", core.ParseSatisfaction, "满意", model.RatingSatisfied, true},
+		{"basically satisfied", core.ParseSatisfaction, "基本满意", model.RatingBasic, true},
+		{"dissatisfied", core.ParseSatisfaction, "不满意！", model.RatingDissatisfied, true},
+		{"dissatisfied variant", core.ParseSatisfaction, "不太满意", model.RatingDissatisfied, true},
 		{"satisfaction unknown", core.ParseSatisfaction, "一般", "", false},
 		{"category", core.ParseReplyCategory, "b类", "B", true},
 		{"category unknown", core.ParseReplyCategory, "E", "", false},
@@ -392,14 +393,14 @@ func TestSuggestionChoicesAndLabels(t *testing.T) {
 		t.Errorf("SplitUnits gives %q", got)
 	}
 	labels := [][2]string{
-		{core.SuggestionStatusLabel(storage.SuggestionAssigned), "已交办"},
-		{core.SuggestionStatusLabel(storage.SuggestionHandling), "办理中"},
-		{core.SuggestionStatusLabel(storage.SuggestionReplied), "已答复"},
-		{core.SuggestionStatusLabel(storage.SuggestionConcluded), "已办结"},
-		{core.SuggestionStatusLabel(storage.SuggestionRehandling), "重新办理"},
-		{core.ContactLabel(storage.ContactNone), "未联系"},
-		{core.SatisfactionLabel(storage.RatingBasic), "基本满意"},
-		{core.StepKindLabel(storage.StepAssigned), "交办"},
+		{core.SuggestionStatusLabel(model.SuggestionAssigned), "已交办"},
+		{core.SuggestionStatusLabel(model.SuggestionHandling), "办理中"},
+		{core.SuggestionStatusLabel(model.SuggestionReplied), "已答复"},
+		{core.SuggestionStatusLabel(model.SuggestionConcluded), "已办结"},
+		{core.SuggestionStatusLabel(model.SuggestionRehandling), "重新办理"},
+		{core.ContactLabel(model.ContactNone), "未联系"},
+		{core.SatisfactionLabel(model.RatingBasic), "基本满意"},
+		{core.StepKindLabel(model.StepAssigned), "交办"},
 		{core.ReplyCategoryLabel("C"), "C类"},
 	}
 	for _, l := range labels {

@@ -9,14 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/storage"
-)
-
-// Supervision records (see storage).
-type (
-	Extension         = storage.Extension
-	ExtensionFilter   = storage.ExtensionFilter
-	SupervisionFilter = storage.SupervisionFilter
 )
 
 // 督办 rules.
@@ -80,7 +74,7 @@ func addMonths(d time.Time, n int) time.Time {
 // answer, so its deadline is watched.
 func openStatus(status string) bool {
 	switch status {
-	case storage.SuggestionAssigned, storage.SuggestionHandling, storage.SuggestionRehandling:
+	case model.SuggestionAssigned, model.SuggestionHandling, model.SuggestionRehandling:
 		return true
 	}
 	return false
@@ -88,7 +82,7 @@ func openStatus(status string) bool {
 
 // Supervised is one suggestion as 督办 sees it.
 type Supervised struct {
-	storage.SupervisionRow
+	model.SupervisionRow
 	Assigned time.Time // the assignment date
 	// Deadline is the one in force: the latest approved extension, else
 	// the suggestion's own, else DefaultHandlingMonths after assignment.
@@ -100,7 +94,7 @@ type Supervised struct {
 	Reasons    []string // why it is on the 回头看 list
 }
 
-func (s *Supervision) supervised(r storage.SupervisionRow, today time.Time) Supervised {
+func (s *Supervision) supervised(r model.SupervisionRow, today time.Time) Supervised {
 	v := Supervised{SupervisionRow: r, Assigned: day(r.CreatedAt, s.Loc)}
 	v.Deadline = addMonths(v.Assigned, DefaultHandlingMonths)
 	if r.Deadline != nil {
@@ -131,7 +125,7 @@ func (s *Supervision) supervised(r storage.SupervisionRow, today time.Time) Supe
 // 解决) answer still standing: replied or concluded on it.
 func (v Supervised) promised() bool {
 	return (v.ReplyCategory == "B" || v.ReplyCategory == "C") &&
-		(v.Status == storage.SuggestionReplied || v.Status == storage.SuggestionConcluded)
+		(v.Status == model.SuggestionReplied || v.Status == model.SuggestionConcluded)
 }
 
 // UnitOverdue counts one host unit's open suggestions by deadline.
@@ -151,12 +145,12 @@ type Overview struct {
 	// NoPromise lists the standing B/C replies without a promise date,
 	// for staff to set one.
 	NoPromise []Supervised
-	Units     []UnitOverdue // by unit name
-	Pending   []Extension   // extension requests awaiting a decision
+	Units     []UnitOverdue     // by unit name
+	Pending   []model.Extension // extension requests awaiting a decision
 }
 
 // Overview computes the 督办 lists over the suggestions matching f.
-func (s *Supervision) Overview(ctx context.Context, f SupervisionFilter) (Overview, error) {
+func (s *Supervision) Overview(ctx context.Context, f model.SupervisionFilter) (Overview, error) {
 	rows, err := s.db.SupervisionRows(ctx, f)
 	if err != nil {
 		return Overview{}, err
@@ -198,7 +192,7 @@ func (s *Supervision) Overview(ctx context.Context, f SupervisionFilter) (Overvi
 		o.Units = append(o.Units, *u)
 	}
 	sort.Slice(o.Units, func(i, j int) bool { return o.Units[i].HostUnit < o.Units[j].HostUnit })
-	o.Pending, err = s.db.ListExtensions(ctx, ExtensionFilter{Status: storage.ExtensionPending, HostUnit: f.HostUnit})
+	o.Pending, err = s.db.ListExtensions(ctx, model.ExtensionFilter{Status: model.ExtensionPending, HostUnit: f.HostUnit})
 	return o, err
 }
 
@@ -208,7 +202,7 @@ func (s *Supervision) Get(ctx context.Context, suggestionID int64) (Supervised, 
 	if err != nil {
 		return Supervised{}, err
 	}
-	rows, err := s.db.SupervisionRows(ctx, SupervisionFilter{Session: sg.Session, HostUnit: sg.HostUnit})
+	rows, err := s.db.SupervisionRows(ctx, model.SupervisionFilter{Session: sg.Session, HostUnit: sg.HostUnit})
 	if err != nil {
 		return Supervised{}, err
 	}
@@ -217,14 +211,14 @@ func (s *Supervision) Get(ctx context.Context, suggestionID int64) (Supervised, 
 			return s.supervised(r, day(s.Now(), s.Loc)), nil
 		}
 	}
-	return Supervised{}, fmt.Errorf("core: supervision of suggestion %d: %w", suggestionID, storage.ErrNotFound)
+	return Supervised{}, fmt.Errorf("core: supervision of suggestion %d: %w", suggestionID, model.ErrNotFound)
 }
 
 // Digest counts, per host unit, the open suggestions past their deadline
 // ("逾期:unit") and near it ("临近:unit"), and the 回头看 list, for the
 // weekly escalation digest to staff.
 func (s *Supervision) Digest(ctx context.Context) (map[string]int, error) {
-	o, err := s.Overview(ctx, SupervisionFilter{})
+	o, err := s.Overview(ctx, model.SupervisionFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -261,15 +255,15 @@ type ExtensionRequest struct {
 // deadline must be after the one in force and no later than
 // MaxHandlingMonths after assignment; the suggestion must still be open,
 // with no other request pending.
-func (s *Supervision) RequestExtension(ctx context.Context, req ExtensionRequest) (Extension, error) {
+func (s *Supervision) RequestExtension(ctx context.Context, req ExtensionRequest) (model.Extension, error) {
 	v, err := s.Get(ctx, req.SuggestionID)
 	if err != nil {
-		return Extension{}, err
+		return model.Extension{}, err
 	}
 	var errs ValidationError
 	bad := func(field, msg string) { errs = append(errs, &FieldError{Field: field, Msg: msg}) }
 	if req.Unit != "" && req.Unit != v.HostUnit {
-		return Extension{}, fmt.Errorf("core: extension by %s of another unit's suggestion: %w", req.Unit, storage.ErrNotFound)
+		return model.Extension{}, fmt.Errorf("core: extension by %s of another unit's suggestion: %w", req.Unit, model.ErrNotFound)
 	}
 	if !openStatus(v.Status) {
 		bad("建议", "该建议已答复，无需延期")
@@ -291,13 +285,13 @@ func (s *Supervision) RequestExtension(ctx context.Context, req ExtensionRequest
 		bad("延期至", fmt.Sprintf("办理期限自交办起最长 %d 个月，最晚 %s", MaxHandlingMonths, v.Limit.Format(time.DateOnly)))
 	}
 	if len(errs) > 0 {
-		return Extension{}, errs
+		return model.Extension{}, errs
 	}
-	e := Extension{SuggestionID: v.ID, Unit: v.HostUnit, OldDeadline: v.Deadline, NewDeadline: nd, Reason: req.Reason,
+	e := model.Extension{SuggestionID: v.ID, Unit: v.HostUnit, OldDeadline: v.Deadline, NewDeadline: nd, Reason: req.Reason,
 		RequestedBy: strings.TrimSpace(req.By), Number: v.Number, Title: v.Title}
 	err = s.db.CreateExtension(ctx, &e)
-	if errors.Is(err, storage.ErrConflict) {
-		return Extension{}, ValidationError{{Field: "延期申请", Msg: "该建议已有待审批的延期申请"}}
+	if errors.Is(err, model.ErrConflict) {
+		return model.Extension{}, ValidationError{{Field: "延期申请", Msg: "该建议已有待审批的延期申请"}}
 	}
 	return e, err
 }
@@ -305,19 +299,19 @@ func (s *Supervision) RequestExtension(ctx context.Context, req ExtensionRequest
 // DecideExtension approves or rejects a pending request. An approval is
 // checked again against the limit, should the deadline have moved since
 // the request.
-func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve bool, by, note string) (Extension, error) {
+func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve bool, by, note string) (model.Extension, error) {
 	e, err := s.db.GetExtension(ctx, id)
 	if err != nil {
 		return e, err
 	}
-	if e.Status != storage.ExtensionPending {
+	if e.Status != model.ExtensionPending {
 		return e, ValidationError{{Field: "延期申请", Msg: "该申请已审批"}}
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 1000 {
 		return e, ValidationError{{Field: "审批意见", Msg: "过长（最多 1000 个字）"}}
 	}
-	status := storage.ExtensionRejected
+	status := model.ExtensionRejected
 	if approve {
 		v, err := s.Get(ctx, e.SuggestionID)
 		if err != nil {
@@ -326,10 +320,10 @@ func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve boo
 		if e.NewDeadline.After(v.Limit) {
 			return e, ValidationError{{Field: "延期至", Msg: fmt.Sprintf("超过自交办起 %d 个月的最长期限 %s", MaxHandlingMonths, v.Limit.Format(time.DateOnly))}}
 		}
-		status = storage.ExtensionApproved
+		status = model.ExtensionApproved
 	}
 	err = s.db.DecideExtension(ctx, id, status, strings.TrimSpace(by), note)
-	if errors.Is(err, storage.ErrConflict) {
+	if errors.Is(err, model.ErrConflict) {
 		return e, ValidationError{{Field: "延期申请", Msg: "该申请刚刚已被他人审批，请刷新"}}
 	}
 	if err != nil {
@@ -339,7 +333,7 @@ func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve boo
 }
 
 // Extensions lists extension requests.
-func (s *Supervision) Extensions(ctx context.Context, f ExtensionFilter) ([]Extension, error) {
+func (s *Supervision) Extensions(ctx context.Context, f model.ExtensionFilter) ([]model.Extension, error) {
 	return s.db.ListExtensions(ctx, f)
 }
 
@@ -350,7 +344,7 @@ func (s *Supervision) SetPromise(ctx context.Context, suggestionID int64, date t
 	if err != nil {
 		return err
 	}
-	v := Supervised{SupervisionRow: storage.SupervisionRow{ReplyCategory: sg.ReplyCategory, Status: sg.Status}}
+	v := Supervised{SupervisionRow: model.SupervisionRow{ReplyCategory: sg.ReplyCategory, Status: sg.Status}}
 	if !v.promised() || sg.RepliedAt == nil {
 		return ValidationError{{Field: "承诺期限", Msg: "只有答复为 B 类或 C 类的建议需要设定承诺期限"}}
 	}
@@ -378,7 +372,7 @@ type SupervisionRates struct {
 
 // Rates returns 答复率, 办结率, 满意率 and 见面率 over the suggestions
 // matching f, and the same per host unit.
-func (s *Supervision) Rates(ctx context.Context, f SuggestionRatesFilter) (SupervisionRates, []SupervisionRates, error) {
+func (s *Supervision) Rates(ctx context.Context, f model.SuggestionRatesFilter) (SupervisionRates, []SupervisionRates, error) {
 	total, units, err := s.db.SuggestionRates(ctx, f)
 	if err != nil {
 		return SupervisionRates{}, nil, err
@@ -387,7 +381,7 @@ func (s *Supervision) Rates(ctx context.Context, f SuggestionRatesFilter) (Super
 	if err != nil {
 		return SupervisionRates{}, nil, err
 	}
-	with := func(unit string, c storage.SuggestionCounts, n int) SupervisionRates {
+	with := func(unit string, c model.SuggestionCounts, n int) SupervisionRates {
 		r := SupervisionRates{Rates: ratesOf(unit, c), Face: n}
 		if c.RatedSuggestions > 0 {
 			r.FaceRate = float64(n) / float64(c.RatedSuggestions)
@@ -418,7 +412,7 @@ func (s *Supervision) RatesBySession(ctx context.Context, unit string) ([]Sessio
 	}
 	var out []SessionRates
 	for _, ss := range sessions {
-		r, _, err := s.Rates(ctx, SuggestionRatesFilter{Session: ss, HostUnit: unit})
+		r, _, err := s.Rates(ctx, model.SuggestionRatesFilter{Session: ss, HostUnit: unit})
 		if err != nil {
 			return nil, err
 		}

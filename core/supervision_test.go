@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -40,7 +41,7 @@ func supervisionFixture(t *testing.T, db *storage.DB) (*suggestionWorld, *core.S
 	ids["4"] = w.create(t, "4", unitEducation, sessionThree, "甲").ID
 	ids["5"] = w.create(t, "5", unitEducation, sessionTwo, "乙").ID
 	deadline := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-	six := core.Suggestion{Number: "6", Title: "关于公路养护的建议", Session: sessionThree, LeadDeputyID: w.deputy["丙"],
+	six := model.Suggestion{Number: "6", Title: "关于公路养护的建议", Session: sessionThree, LeadDeputyID: w.deputy["丙"],
 		HostUnit: unitTransport, Deadline: &deadline}
 	if err := w.svc.Create(context.Background(), &six, nil); err != nil {
 		t.Fatal(err)
@@ -77,7 +78,7 @@ func TestSupervisionRatesIncludingFaceToFaceMatchHandFigures(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		_, sv, _ := supervisionFixture(t, db)
 		ctx := context.Background()
-		all, units, err := sv.Rates(ctx, core.SuggestionRatesFilter{})
+		all, units, err := sv.Rates(ctx, model.SuggestionRatesFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +109,7 @@ func TestSupervisionRatesIncludingFaceToFaceMatchHandFigures(t *testing.T) {
 		check("交通", byName[unitTransport], fig{3, 2, 0, 3, 2, 2, 1, 2.0 / 3, 0, 2.0 / 3, 1.0 / 2})
 		check("教育", byName[unitEducation], fig{3, 2, 2, 2, 2, 2, 1, 2.0 / 3, 2.0 / 3, 1, 1.0 / 2})
 
-		three, _, err := sv.Rates(ctx, core.SuggestionRatesFilter{Session: sessionThree})
+		three, _, err := sv.Rates(ctx, model.SuggestionRatesFilter{Session: sessionThree})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +138,7 @@ func TestSupervisionOverdueAndLookbackListsFollowTheClock(t *testing.T) {
 		w, sv, ids := supervisionFixture(t, db)
 		ctx := context.Background()
 		w.now = time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)
-		o, err := sv.Overview(ctx, core.SupervisionFilter{})
+		o, err := sv.Overview(ctx, model.SupervisionFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,17 +168,17 @@ func TestSupervisionOverdueAndLookbackListsFollowTheClock(t *testing.T) {
 		if err := sv.SetPromise(ctx, ids["3"], time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), "张三"); err != nil {
 			t.Fatal(err)
 		}
-		if o, _ = sv.Overview(ctx, core.SupervisionFilter{}); numbersOf(o.Lookback) != "[第0002号]" || len(o.NoPromise) != 0 {
+		if o, _ = sv.Overview(ctx, model.SupervisionFilter{}); numbersOf(o.Lookback) != "[第0002号]" || len(o.NoPromise) != 0 {
 			t.Fatalf("before the promise date: lookback %s, no promise %s", numbersOf(o.Lookback), numbersOf(o.NoPromise))
 		}
 		w.now = time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
-		if o, _ = sv.Overview(ctx, core.SupervisionFilter{}); numbersOf(o.Lookback) != "[第0002号 第0003号]" {
+		if o, _ = sv.Overview(ctx, model.SupervisionFilter{}); numbersOf(o.Lookback) != "[第0002号 第0003号]" {
 			t.Fatalf("after the promise date: lookback %s", numbersOf(o.Lookback))
 		}
 		if numbersOf(o.Past) != "[第0002号 第0004号 第0006号]" && numbersOf(o.Past) != "[第0006号 第0002号 第0004号]" {
 			t.Fatalf("past on 07-01: %s", numbersOf(o.Past))
 		}
-		unit, err := sv.Overview(ctx, core.SupervisionFilter{HostUnit: unitEducation})
+		unit, err := sv.Overview(ctx, model.SupervisionFilter{HostUnit: unitEducation})
 		if err != nil || numbersOf(unit.Past) != "[第0004号]" || numbersOf(unit.Lookback) != "[第0003号]" {
 			t.Fatalf("education only: %s %s %v", numbersOf(unit.Past), numbersOf(unit.Lookback), err)
 		}
@@ -193,7 +194,7 @@ func TestSupervisionExtensionsStayWithinSixMonthsOfAssignment(t *testing.T) {
 		w, sv, ids := supervisionFixture(t, db)
 		ctx := context.Background()
 		w.now = time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)
-		ask := func(id string, y int, m time.Month, d int, unit string) (core.Extension, error) {
+		ask := func(id string, y int, m time.Month, d int, unit string) (model.Extension, error) {
 			return sv.RequestExtension(ctx, core.ExtensionRequest{SuggestionID: ids[id], NewDeadline: time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
 				Reason: "需跨部门协调", By: "交通厅李四", Unit: unit})
 		}
@@ -203,7 +204,7 @@ func TestSupervisionExtensionsStayWithinSixMonthsOfAssignment(t *testing.T) {
 		if _, err := ask("4", 2026, 6, 20, ""); fmt.Sprint(fieldsOf(err)) != "[延期至]" {
 			t.Fatalf("not after the deadline: %v", err)
 		}
-		if _, err := ask("4", 2026, 8, 1, unitTransport); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := ask("4", 2026, 8, 1, unitTransport); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("another unit's suggestion: %v", err)
 		}
 		if _, err := ask("1", 2026, 8, 1, ""); fmt.Sprint(fieldsOf(err)) != "[建议]" {
@@ -216,7 +217,7 @@ func TestSupervisionExtensionsStayWithinSixMonthsOfAssignment(t *testing.T) {
 		if _, err := ask("4", 2026, 8, 1, ""); fmt.Sprint(fieldsOf(err)) != "[延期申请]" {
 			t.Fatalf("a second pending request: %v", err)
 		}
-		if got, err := sv.DecideExtension(ctx, e.ID, true, "选工委张三", "同意"); err != nil || got.Status != storage.ExtensionApproved {
+		if got, err := sv.DecideExtension(ctx, e.ID, true, "选工委张三", "同意"); err != nil || got.Status != model.ExtensionApproved {
 			t.Fatalf("approve: %+v %v", got, err)
 		}
 		if _, err := sv.DecideExtension(ctx, e.ID, false, "选工委张三", ""); fmt.Sprint(fieldsOf(err)) != "[延期申请]" {
@@ -240,7 +241,7 @@ func TestSupervisionExtensionsStayWithinSixMonthsOfAssignment(t *testing.T) {
 		if v, _ := sv.Get(ctx, ids["6"]); v.Deadline.Format(time.DateOnly) != "2026-05-01" {
 			t.Fatalf("a rejected request moved the deadline to %v", v.Deadline)
 		}
-		o, err := sv.Overview(ctx, core.SupervisionFilter{})
+		o, err := sv.Overview(ctx, model.SupervisionFilter{})
 		if err != nil || numbersOf(o.Near) != "[第0002号]" || len(o.Pending) != 0 {
 			t.Fatalf("near %s pending %d %v", numbersOf(o.Near), len(o.Pending), err)
 		}

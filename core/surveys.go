@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"deputybot/model"
 	"deputybot/notify"
 	"errors"
 	"fmt"
@@ -12,26 +13,6 @@ import (
 	"unicode/utf8"
 
 	"deputybot/storage"
-)
-
-// Survey records (see storage).
-type (
-	Survey         = storage.Survey
-	SurveyQuestion = storage.SurveyQuestion
-	SurveyResults  = storage.SurveyResults
-	QuestionResult = storage.QuestionResult
-)
-
-// Survey submission errors.
-var (
-	// ErrSurveyClosed is returned for a response to a survey that is not
-	// open (not yet opened, or closed): answers can be revised only until
-	// the survey closes.
-	ErrSurveyClosed = storage.ErrSurveyClosed
-	// ErrAlreadyAnswered is returned for a second response to an anonymous
-	// survey, which keeps no link from answers to deputies and so cannot
-	// revise them.
-	ErrAlreadyAnswered = storage.ErrAlreadyAnswered
 )
 
 // Survey limits.
@@ -46,13 +27,13 @@ const (
 // QuestionKindLabel returns a question kind's Chinese name.
 func QuestionKindLabel(kind string) string {
 	switch kind {
-	case storage.QuestionSingle:
+	case model.QuestionSingle:
 		return "单选题"
-	case storage.QuestionMulti:
+	case model.QuestionMulti:
 		return "多选题"
-	case storage.QuestionScale:
+	case model.QuestionScale:
 		return "打分题"
-	case storage.QuestionText:
+	case model.QuestionText:
 		return "填空题"
 	}
 	return kind
@@ -74,7 +55,7 @@ func (s *Surveys) SetClock(now func() time.Time) { s.now = now }
 // Create validates and stores a survey with its questions; a zero OpensAt
 // means now. Choice questions need 2–10 distinct options; scale questions
 // are scored 1–5 and, like text questions, take no options.
-func (s *Surveys) Create(ctx context.Context, sv *Survey) error {
+func (s *Surveys) Create(ctx context.Context, sv *model.Survey) error {
 	if sv.OpensAt.IsZero() {
 		sv.OpensAt = s.now()
 	}
@@ -82,13 +63,13 @@ func (s *Surveys) Create(ctx context.Context, sv *Survey) error {
 		return errs
 	}
 	// Every deputy in office is asked when the survey opens.
-	notice := storage.Notice{Kind: notify.KindSurvey, Title: "问卷：" + sv.Title, RefKind: "survey",
+	notice := model.Notice{Kind: notify.KindSurvey, Title: "问卷：" + sv.Title, RefKind: "survey",
 		Body:   sv.Intro + "\n\n请于 " + sv.ClosesAt.Format("2006-01-02") + " 前填写：回复“问卷”即可作答。",
 		Fields: map[string]string{"time": sv.ClosesAt.Format("2006-01-02") + "截止", "note": "回复“问卷”作答"}}
-	return s.db.CreateSurvey(ctx, sv, storage.Announcement{Notice: notice, Audience: storage.Audience{All: true}, SendAt: sv.OpensAt})
+	return s.db.CreateSurvey(ctx, sv, model.Announcement{Notice: notice, Audience: model.Audience{All: true}, SendAt: sv.OpensAt})
 }
 
-func normalizeSurvey(sv *Survey) ValidationError {
+func normalizeSurvey(sv *model.Survey) ValidationError {
 	var errs ValidationError
 	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
 	sv.Title = strings.TrimSpace(sv.Title)
@@ -117,7 +98,7 @@ func normalizeSurvey(sv *Survey) ValidationError {
 	return errs
 }
 
-func normalizeQuestion(pos int, q *SurveyQuestion) ValidationError {
+func normalizeQuestion(pos int, q *model.SurveyQuestion) ValidationError {
 	var errs ValidationError
 	field := fmt.Sprintf("第%d题", pos)
 	bad := func(value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
@@ -129,7 +110,7 @@ func normalizeQuestion(pos int, q *SurveyQuestion) ValidationError {
 		bad("", "题目过长（最多 500 字）")
 	}
 	switch q.Kind {
-	case storage.QuestionSingle, storage.QuestionMulti:
+	case model.QuestionSingle, model.QuestionMulti:
 		opts := make([]string, 0, len(q.Options))
 		for _, o := range q.Options {
 			o = strings.TrimSpace(o)
@@ -147,9 +128,9 @@ func normalizeQuestion(pos int, q *SurveyQuestion) ValidationError {
 			bad("", fmt.Sprintf("%s需要 %d–%d 个选项（现有 %d 个）", QuestionKindLabel(q.Kind), MinChoiceOptions, MaxChoiceOptions, n))
 		}
 		q.Options = opts
-	case storage.QuestionScale, storage.QuestionText:
+	case model.QuestionScale, model.QuestionText:
 		if len(q.Options) > 0 {
-			if q.Kind == storage.QuestionScale {
+			if q.Kind == model.QuestionScale {
 				bad("", fmt.Sprintf("打分题固定为 %d–%d 分，不需要选项", ScaleMin, ScaleMax))
 			} else {
 				bad("", "填空题不需要选项")
@@ -169,9 +150,9 @@ func normalizeQuestion(pos int, q *SurveyQuestion) ValidationError {
 // returns "" and no error: whether the question must be answered is the
 // caller's rule. The error is a *FieldError in Chinese, fit for a
 // re-prompt.
-func ParseSurveyAnswer(q SurveyQuestion, raw string) (string, error) {
+func ParseSurveyAnswer(q model.SurveyQuestion, raw string) (string, error) {
 	field := fmt.Sprintf("第%d题", q.Position)
-	if q.Kind == storage.QuestionText {
+	if q.Kind == model.QuestionText {
 		v := strings.TrimSpace(raw)
 		if n := utf8.RuneCountInString(v); n > MaxTextAnswerRunes {
 			return "", &FieldError{Field: field, Msg: fmt.Sprintf("回答过长（最多 %d 字，现有 %d 字）", MaxTextAnswerRunes, n)}
@@ -183,15 +164,15 @@ func ParseSurveyAnswer(q SurveyQuestion, raw string) (string, error) {
 		return "", nil
 	}
 	switch q.Kind {
-	case storage.QuestionSingle:
+	case model.QuestionSingle:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > len(q.Options) {
 			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(q.Options))}
 		}
 		return strconv.Itoa(n), nil
-	case storage.QuestionMulti:
+	case model.QuestionMulti:
 		return parseMulti(field, v, len(q.Options))
-	case storage.QuestionScale:
+	case model.QuestionScale:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < ScaleMin || n > ScaleMax {
 			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("请回复 %d–%d 之间的分数", ScaleMin, ScaleMax)}
@@ -239,7 +220,7 @@ func (s *Surveys) Submit(ctx context.Context, surveyID, deputyID int64, answers 
 		return false, err
 	}
 	if !sv.OpenAt(s.now()) {
-		return false, fmt.Errorf("core: survey %d: %w", surveyID, ErrSurveyClosed)
+		return false, fmt.Errorf("core: survey %d: %w", surveyID, model.ErrSurveyClosed)
 	}
 	stored, errs := checkAnswers(sv, answers)
 	if len(errs) > 0 {
@@ -248,10 +229,10 @@ func (s *Surveys) Submit(ctx context.Context, surveyID, deputyID int64, answers 
 	return s.db.SubmitSurveyResponse(ctx, surveyID, deputyID, stored)
 }
 
-func checkAnswers(sv Survey, answers map[int64]string) ([]storage.SurveyAnswer, ValidationError) {
+func checkAnswers(sv model.Survey, answers map[int64]string) ([]model.SurveyAnswer, ValidationError) {
 	var errs ValidationError
 	asked := make(map[int64]bool, len(sv.Questions))
-	var stored []storage.SurveyAnswer
+	var stored []model.SurveyAnswer
 	for _, q := range sv.Questions {
 		asked[q.ID] = true
 		v, err := ParseSurveyAnswer(q, answers[q.ID])
@@ -265,7 +246,7 @@ func checkAnswers(sv Survey, answers map[int64]string) ([]storage.SurveyAnswer, 
 		case v == "" && !q.Optional:
 			errs = append(errs, &FieldError{Field: fmt.Sprintf("第%d题", q.Position), Msg: "必答，请作答"})
 		case v != "":
-			stored = append(stored, storage.SurveyAnswer{QuestionID: q.ID, Value: v})
+			stored = append(stored, model.SurveyAnswer{QuestionID: q.ID, Value: v})
 		}
 	}
 	var stray []int64
@@ -282,14 +263,16 @@ func checkAnswers(sv Survey, answers map[int64]string) ([]storage.SurveyAnswer, 
 }
 
 // Get returns a survey with its questions.
-func (s *Surveys) Get(ctx context.Context, id int64) (Survey, error) { return s.db.GetSurvey(ctx, id) }
+func (s *Surveys) Get(ctx context.Context, id int64) (model.Survey, error) {
+	return s.db.GetSurvey(ctx, id)
+}
 
 // List returns every survey without questions, the latest opening first.
-func (s *Surveys) List(ctx context.Context) ([]Survey, error) { return s.db.ListSurveys(ctx) }
+func (s *Surveys) List(ctx context.Context) ([]model.Survey, error) { return s.db.ListSurveys(ctx) }
 
 // OpenFor returns the surveys open now that the deputy has not answered,
 // the one closing soonest first.
-func (s *Surveys) OpenFor(ctx context.Context, deputyID int64) ([]Survey, error) {
+func (s *Surveys) OpenFor(ctx context.Context, deputyID int64) ([]model.Survey, error) {
 	return s.db.OpenSurveysFor(ctx, deputyID, s.now())
 }
 
@@ -299,6 +282,6 @@ func (s *Surveys) HasAnswered(ctx context.Context, surveyID, deputyID int64) (bo
 }
 
 // Results sums up a survey's responses question by question.
-func (s *Surveys) Results(ctx context.Context, surveyID int64) (SurveyResults, error) {
+func (s *Surveys) Results(ctx context.Context, surveyID int64) (model.SurveyResults, error) {
 	return s.db.SurveyResults(ctx, surveyID)
 }

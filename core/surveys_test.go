@@ -8,24 +8,25 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
 
-func sampleQuestions() []SurveyQuestion {
-	return []SurveyQuestion{
-		{Kind: storage.QuestionSingle, Text: "您的代表层级", Options: []string{"全国", "省级"}},
-		{Kind: storage.QuestionMulti, Text: "希望的学习形式", Options: []string{"线下学习班", "网络平台", "专题讲座"}},
-		{Kind: storage.QuestionScale, Text: "对服务的满意度"},
-		{Kind: storage.QuestionText, Text: "其他建议", Optional: true},
+func sampleQuestions() []model.SurveyQuestion {
+	return []model.SurveyQuestion{
+		{Kind: model.QuestionSingle, Text: "您的代表层级", Options: []string{"全国", "省级"}},
+		{Kind: model.QuestionMulti, Text: "希望的学习形式", Options: []string{"线下学习班", "网络平台", "专题讲座"}},
+		{Kind: model.QuestionScale, Text: "对服务的满意度"},
+		{Kind: model.QuestionText, Text: "其他建议", Optional: true},
 	}
 }
 
 func TestSurveyCreateValidation(t *testing.T) {
 	now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	s := &Surveys{now: func() time.Time { return now }} // refused before storage is reached
-	with := func(edit func(*Survey)) Survey {
-		sv := Survey{Title: "满意度调查", ClosesAt: now.AddDate(0, 0, 7), Questions: sampleQuestions()}
+	with := func(edit func(*model.Survey)) model.Survey {
+		sv := model.Survey{Title: "满意度调查", ClosesAt: now.AddDate(0, 0, 7), Questions: sampleQuestions()}
 		edit(&sv)
 		return sv
 	}
@@ -38,21 +39,21 @@ func TestSurveyCreateValidation(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		in    Survey
+		in    model.Survey
 		field string
 		msg   string
 	}{
-		{"no title", with(func(s *Survey) { s.Title = " " }), "标题", "不能为空"},
-		{"closing before it opens", with(func(s *Survey) { s.ClosesAt = now.Add(-time.Hour) }), "截止时间", "晚于"},
-		{"no questions", with(func(s *Survey) { s.Questions = nil }), "题目", "至少"},
-		{"an unknown kind", with(func(s *Survey) { s.Questions[0].Kind = "rank" }), "第1题", "题型"},
-		{"a question without text", with(func(s *Survey) { s.Questions[2].Text = "" }), "第3题", "题目不能为空"},
-		{"a single choice with one option", with(func(s *Survey) { s.Questions[0].Options = opts(1) }), "第1题", "2–10"},
-		{"a multiple choice with eleven options", with(func(s *Survey) { s.Questions[1].Options = opts(11) }), "第2题", "2–10"},
-		{"blank options do not count", with(func(s *Survey) { s.Questions[0].Options = []string{"是", " "} }), "第1题", "2–10"},
-		{"repeated options", with(func(s *Survey) { s.Questions[1].Options = []string{"甲", "乙", "甲"} }), "第2题", "重复"},
-		{"a scale with options", with(func(s *Survey) { s.Questions[2].Options = opts(5) }), "第3题", "1–5"},
-		{"a text question with options", with(func(s *Survey) { s.Questions[3].Options = opts(2) }), "第4题", "不需要选项"},
+		{"no title", with(func(s *model.Survey) { s.Title = " " }), "标题", "不能为空"},
+		{"closing before it opens", with(func(s *model.Survey) { s.ClosesAt = now.Add(-time.Hour) }), "截止时间", "晚于"},
+		{"no questions", with(func(s *model.Survey) { s.Questions = nil }), "题目", "至少"},
+		{"an unknown kind", with(func(s *model.Survey) { s.Questions[0].Kind = "rank" }), "第1题", "题型"},
+		{"a question without text", with(func(s *model.Survey) { s.Questions[2].Text = "" }), "第3题", "题目不能为空"},
+		{"a single choice with one option", with(func(s *model.Survey) { s.Questions[0].Options = opts(1) }), "第1题", "2–10"},
+		{"a multiple choice with eleven options", with(func(s *model.Survey) { s.Questions[1].Options = opts(11) }), "第2题", "2–10"},
+		{"blank options do not count", with(func(s *model.Survey) { s.Questions[0].Options = []string{"是", " "} }), "第1题", "2–10"},
+		{"repeated options", with(func(s *model.Survey) { s.Questions[1].Options = []string{"甲", "乙", "甲"} }), "第2题", "重复"},
+		{"a scale with options", with(func(s *model.Survey) { s.Questions[2].Options = opts(5) }), "第3题", "1–5"},
+		{"a text question with options", with(func(s *model.Survey) { s.Questions[3].Options = opts(2) }), "第4题", "不需要选项"},
 	}
 	for _, tt := range tests {
 		err := s.Create(context.Background(), &tt.in)
@@ -71,7 +72,7 @@ func TestParseSurveyAnswer(t *testing.T) {
 	single, multi, scale, text := qs[0], qs[1], qs[2], qs[3]
 	tests := []struct {
 		name string
-		q    SurveyQuestion
+		q    model.SurveyQuestion
 		in   string
 		want string
 		bad  bool
@@ -110,7 +111,7 @@ func surveysAt(t *testing.T, db *storage.DB, now *time.Time, n int) (*Surveys, [
 	db.SetClock(clock)
 	ids := make([]int64, n)
 	for i := range ids {
-		d := Deputy{Name: fmt.Sprintf("代表%d", i+1), Level: storage.LevelProvincial}
+		d := model.Deputy{Name: fmt.Sprintf("代表%d", i+1), Level: model.LevelProvincial}
 		if err := db.CreateDeputy(context.Background(), &d); err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +127,7 @@ func TestSubmitSurveyValidatesEachAnswer(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 7, 1, 2, 0, 0, 0, time.UTC)
 		s, deps := surveysAt(t, db, &now, 1)
-		sv := Survey{Title: "满意度调查", ClosesAt: now.AddDate(0, 0, 7), Questions: sampleQuestions()}
+		sv := model.Survey{Title: "满意度调查", ClosesAt: now.AddDate(0, 0, 7), Questions: sampleQuestions()}
 		if err := s.Create(ctx, &sv); err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +161,7 @@ func TestSubmitSurveyValidatesEachAnswer(t *testing.T) {
 		if _, err := s.Submit(ctx, sv.ID, deps[0], valid(func(map[int64]string) {})); err != nil {
 			t.Fatalf("the optional text question may be left out: %v", err)
 		}
-		if _, err := s.Submit(ctx, 9999, deps[0], nil); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Submit(ctx, 9999, deps[0], nil); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("missing survey: %v", err)
 		}
 	})
@@ -171,7 +172,7 @@ func TestNamedSurveyRevisionsStopAtClose(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 7, 1, 2, 0, 0, 0, time.UTC)
 		s, deps := surveysAt(t, db, &now, 1)
-		sv := Survey{Title: "实名调查", ClosesAt: now.AddDate(0, 0, 7), Questions: sampleQuestions()}
+		sv := model.Survey{Title: "实名调查", ClosesAt: now.AddDate(0, 0, 7), Questions: sampleQuestions()}
 		if err := s.Create(ctx, &sv); err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +189,7 @@ func TestNamedSurveyRevisionsStopAtClose(t *testing.T) {
 			{"first answer", 0, "1", false, nil},
 			{"a revision the next day", 24 * time.Hour, "2", true, nil},
 			{"a revision in the last second", 6*24*time.Hour - time.Second, "1", true, nil},
-			{"a revision at close", time.Second, "2", false, ErrSurveyClosed},
+			{"a revision at close", time.Second, "2", false, model.ErrSurveyClosed},
 		}
 		for _, st := range steps {
 			now = now.Add(st.advance)
@@ -212,7 +213,7 @@ func TestAnonymousSurveyTakesOneResponse(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 7, 1, 2, 0, 0, 0, time.UTC)
 		s, deps := surveysAt(t, db, &now, 3)
-		sv := Survey{Title: "匿名调查", Anonymous: true, ClosesAt: now.AddDate(0, 0, 7), Questions: sampleQuestions()}
+		sv := model.Survey{Title: "匿名调查", Anonymous: true, ClosesAt: now.AddDate(0, 0, 7), Questions: sampleQuestions()}
 		if err := s.Create(ctx, &sv); err != nil {
 			t.Fatal(err)
 		}
@@ -229,7 +230,7 @@ func TestAnonymousSurveyTakesOneResponse(t *testing.T) {
 			}
 		}
 		again := map[int64]string{sv.Questions[0].ID: "1", sv.Questions[1].ID: "1", sv.Questions[2].ID: "1"}
-		if _, err := s.Submit(ctx, sv.ID, deps[0], again); !errors.Is(err, ErrAlreadyAnswered) {
+		if _, err := s.Submit(ctx, sv.ID, deps[0], again); !errors.Is(err, model.ErrAlreadyAnswered) {
 			t.Fatalf("second anonymous submission: %v, want ErrAlreadyAnswered", err)
 		}
 		if open, _ := s.OpenFor(ctx, deps[0]); len(open) != 0 {

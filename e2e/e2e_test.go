@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -37,7 +38,7 @@ type journey struct {
 	phone    *tab        // the simulator's phone page, phone-sized
 	h5       *tab        // H5 pages opened from pushes, phone-sized
 	openid   string      // the phone's simulated user
-	deputy   storage.Deputy
+	deputy   model.Deputy
 	shanghai *time.Location
 }
 
@@ -317,7 +318,7 @@ func (j *journey) inviteToMeeting(t *testing.T, ctx context.Context, title strin
 	c := j.console
 	if status := c.open(t, "/admin/meetings/new"); status == http.StatusNotFound {
 		t.Logf("no console meeting pages (/admin/meetings/new answers 404): creating and inviting through core")
-		mt := &core.Meeting{Kind: "session", Title: title, StartsAt: starts, RSVPDeadline: deadline,
+		mt := &model.Meeting{Kind: "session", Title: title, StartsAt: starts, RSVPDeadline: deadline,
 			Place: "省人大常委会机关第一会议室", Organiser: "省人大常委会办公厅", Contact: "代表工作室 0531-12345678"}
 		meetings := core.NewMeetings(j.db)
 		meetings.Loc = j.shanghai
@@ -377,8 +378,8 @@ func (j *journey) answerRSVP(t *testing.T, ctx context.Context) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.Status != storage.RSVPAttend {
-		t.Fatalf("invitation status %q after 参加, want %q", inv.Status, storage.RSVPAttend)
+	if inv.Status != model.RSVPAttend {
+		t.Fatalf("invitation status %q after 参加, want %q", inv.Status, model.RSVPAttend)
 	}
 
 	// The card's 详情 link opens the meeting page showing the answer.
@@ -420,19 +421,19 @@ func (j *journey) dashboardSatisfaction(t *testing.T) (string, bool) {
 func (j *journey) rateSuggestion(t *testing.T, ctx context.Context) {
 	svc := core.NewSuggestions(j.db)
 	before, shown := j.dashboardSatisfaction(t)
-	overallBefore, _, err := svc.Rates(ctx, core.SuggestionRatesFilter{})
+	overallBefore, _, err := svc.Rates(ctx, model.SuggestionRatesFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	// No console page records suggestions yet: create one with the bound
 	// deputy as lead and record the unit's reply through core.
-	sg := &core.Suggestion{Number: "第0101号", Title: "关于加强农村饮水安全保障的建议", Session: "十四届人大三次会议",
+	sg := &model.Suggestion{Number: "第0101号", Title: "关于加强农村饮水安全保障的建议", Session: "十四届人大三次会议",
 		LeadDeputyID: j.deputy.ID, HostUnit: "省水利厅", Summary: "建议加快农村供水工程建设。"}
 	if err := svc.Create(ctx, sg, nil); err != nil {
 		t.Fatalf("create suggestion: %v", err)
 	}
-	step := &core.SuggestionStep{SuggestionID: sg.ID, Kind: storage.StepReplied, ReplyCategory: "A",
+	step := &model.SuggestionStep{SuggestionID: sg.ID, Kind: model.StepReplied, ReplyCategory: "A",
 		Actor: "省水利厅", Note: "已将相关工程列入年度计划，年内完工。"}
 	if err := svc.RecordStep(ctx, step); err != nil {
 		t.Fatalf("record the reply: %v", err)
@@ -450,10 +451,10 @@ func (j *journey) rateSuggestion(t *testing.T, ctx context.Context) {
 	if err != nil {
 		t.Fatalf("the rating was not stored: %v", err)
 	}
-	if r.Contact != storage.ContactPhone || r.Attitude != storage.RatingSatisfied || r.Result != storage.RatingSatisfied {
+	if r.Contact != model.ContactPhone || r.Attitude != model.RatingSatisfied || r.Result != model.RatingSatisfied {
 		t.Fatalf("stored rating %+v, want phone / satisfied / satisfied", r)
 	}
-	overallAfter, _, err := svc.Rates(ctx, core.SuggestionRatesFilter{})
+	overallAfter, _, err := svc.Rates(ctx, model.SuggestionRatesFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

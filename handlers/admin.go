@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 )
@@ -49,16 +50,16 @@ const (
 
 // The roles allowed on a route.
 var (
-	everyone = []string{core.RoleAdmin, core.RoleStaff, core.RoleUnit, core.RoleReadonly}
-	viewers  = []string{core.RoleAdmin, core.RoleStaff, core.RoleReadonly} // deputy data
-	editors  = []string{core.RoleAdmin, core.RoleStaff}                    // deputy work
-	admins   = []string{core.RoleAdmin}                                    // accounts, audit log
+	everyone = []string{model.RoleAdmin, model.RoleStaff, model.RoleUnit, model.RoleReadonly}
+	viewers  = []string{model.RoleAdmin, model.RoleStaff, model.RoleReadonly} // deputy data
+	editors  = []string{model.RoleAdmin, model.RoleStaff}                     // deputy work
+	admins   = []string{model.RoleAdmin}                                      // accounts, audit log
 )
 
 // handlerFunc serves one action for the signed-in account me (the zero
 // Account on public routes). A returned error is turned into a response in
 // one place: an error page for the console, JSON for the API.
-type handlerFunc func(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error
+type handlerFunc func(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error
 
 // route is one action: one file under handlers/ declares it from init.
 type route struct {
@@ -163,8 +164,8 @@ func Admin(d AdminDeps) http.Handler {
 	for _, rt := range consoleRoutes {
 		inner.Handle(rt.method+" "+rt.pattern, s.page(rt))
 	}
-	inner.Handle("/admin/", s.page(route{roles: everyone, handle: func(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
-		return storage.ErrNotFound
+	inner.Handle("/admin/", s.page(route{roles: everyone, handle: func(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
+		return model.ErrNotFound
 	}}))
 	outer := http.NewServeMux()
 	outer.HandleFunc("GET /admin/static/{file}", s.views.serveStatic)
@@ -182,8 +183,8 @@ func API(d AdminDeps) http.Handler {
 	for _, rt := range apiRoutes {
 		mux.Handle(rt.method+" "+rt.pattern, s.endpoint(rt))
 	}
-	mux.Handle("/api/v1/", s.endpoint(route{roles: everyone, handle: func(*server, http.ResponseWriter, *http.Request, core.Account) error {
-		return storage.ErrNotFound
+	mux.Handle("/api/v1/", s.endpoint(route{roles: everyone, handle: func(*server, http.ResponseWriter, *http.Request, model.Account) error {
+		return model.ErrNotFound
 	}}))
 	return withRequestID(apiHeaders(s.crossOrigin(mux, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, apiErrorBody{Error: "跨站请求被拒绝"})
@@ -271,7 +272,7 @@ func clientAddr(r *http.Request) string {
 // turns a returned error into an error page.
 func (s *server) page(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var me core.Account
+		var me model.Account
 		if !rt.public {
 			var ok bool
 			var err error
@@ -312,18 +313,18 @@ const (
 // sessionAccount returns the account signed in on this session. A session
 // of an account since disabled, or from before its password changed, is
 // ended.
-func (s *server) sessionAccount(r *http.Request) (core.Account, bool, error) {
+func (s *server) sessionAccount(r *http.Request) (model.Account, bool, error) {
 	ctx := r.Context()
 	id := s.sessions.GetInt64(ctx, sessAccount)
 	if id == 0 {
-		return core.Account{}, false, nil
+		return model.Account{}, false, nil
 	}
 	a, err := s.staff.Get(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && (a.Disabled || core.SessionStamp(a) != s.sessions.GetString(ctx, sessStamp))) {
-		return core.Account{}, false, s.sessions.Destroy(ctx)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && (a.Disabled || core.SessionStamp(a) != s.sessions.GetString(ctx, sessStamp))) {
+		return model.Account{}, false, s.sessions.Destroy(ctx)
 	}
 	if err != nil {
-		return core.Account{}, false, err
+		return model.Account{}, false, err
 	}
 	return a, true, nil
 }
@@ -350,27 +351,27 @@ func (s *server) flash(r *http.Request, msg string) { s.sessions.Put(r.Context()
 
 type accountKey struct{}
 
-func withAccount(ctx context.Context, a core.Account) context.Context {
+func withAccount(ctx context.Context, a model.Account) context.Context {
 	return context.WithValue(ctx, accountKey{}, a)
 }
 
 // audit records a change by me; a failure to record is logged, not shown:
 // the change itself has been made.
-func (s *server) audit(r *http.Request, me core.Account, action, object, summary string) {
+func (s *server) audit(r *http.Request, me model.Account, action, object, summary string) {
 	if err := s.staff.Audit(r.Context(), me, action, object, summary); err != nil {
 		s.d.Log.Error("admin: audit", "action", action, "err", err, "request_id", requestID(r.Context()))
 	}
 }
 
 // canSeePhones reports whether the role sees deputies' phone numbers.
-func canSeePhones(role string) bool { return role == core.RoleAdmin || role == core.RoleStaff }
+func canSeePhones(role string) bool { return role == model.RoleAdmin || role == model.RoleStaff }
 
 // forViewer masks the phone numbers of ds for roles that may not see them.
-func forViewer(me core.Account, ds ...core.Deputy) []core.Deputy {
+func forViewer(me model.Account, ds ...model.Deputy) []model.Deputy {
 	if canSeePhones(me.Role) {
 		return ds
 	}
-	out := make([]core.Deputy, len(ds))
+	out := make([]model.Deputy, len(ds))
 	for i, d := range ds {
 		d.Phone = core.MaskPhone(d.Phone)
 		out[i] = d

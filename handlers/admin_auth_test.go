@@ -10,6 +10,7 @@ import (
 
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -118,20 +119,20 @@ func TestTheRoleMatrix(t *testing.T) {
 			continue
 		}
 		may := func(role string) bool { return slices.Contains(r.Roles, role) }
-		if !may(core.RoleAdmin) {
+		if !may(model.RoleAdmin) {
 			t.Errorf("%s %s: an admin may do everything", r.Method, r.Pattern)
 		}
-		if may(core.RoleReadonly) && r.Method != http.MethodGet && !own(r.Pattern) {
+		if may(model.RoleReadonly) && r.Method != http.MethodGet && !own(r.Pattern) {
 			t.Errorf("%s %s: read-only accounts change nothing but their own password and tokens", r.Method, r.Pattern)
 		}
-		if may(core.RoleUnit) && strings.Contains(r.Pattern, "/deputies") {
+		if may(model.RoleUnit) && strings.Contains(r.Pattern, "/deputies") {
 			t.Errorf("%s %s: a handling unit does not see the registry", r.Method, r.Pattern)
 		}
-		if strings.Contains(r.Pattern, "/export") && may(core.RoleReadonly) {
+		if strings.Contains(r.Pattern, "/export") && may(model.RoleReadonly) {
 			t.Errorf("%s %s: exports carry phone numbers; read-only accounts may not export", r.Method, r.Pattern)
 		}
 		if (strings.HasPrefix(r.Pattern, "/admin/accounts") || strings.HasPrefix(r.Pattern, "/admin/audit")) &&
-			!slices.Equal(r.Roles, []string{core.RoleAdmin}) {
+			!slices.Equal(r.Roles, []string{model.RoleAdmin}) {
 			t.Errorf("%s %s: accounts and the audit log are for admins only", r.Method, r.Pattern)
 		}
 	}
@@ -191,7 +192,7 @@ func TestTheSessionCookieIsSecureHttpOnlyAndLax(t *testing.T) {
 func TestCrossOriginPostsAreRefused(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	form := url.Values{"name": {"钓鱼"}, "level": {"provincial"}}
 	for _, h := range []struct{ key, value string }{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
 		req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/admin/deputies", strings.NewReader(form.Encode()))
@@ -215,7 +216,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 func TestSessionsEndWhenThePasswordChangesOrTheAccountIsDisabled(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	first, second := w.login(t, core.RoleStaff), w.login(t, core.RoleStaff)
+	first, second := w.login(t, model.RoleStaff), w.login(t, model.RoleStaff)
 	res := w.postForm(t, first, "/admin/password", url.Values{"current": {testPassword}, "password": {"another-long-one"}, "confirm": {"another-long-one"}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("change password: %d %s", res.status, res.body)
@@ -226,13 +227,13 @@ func TestSessionsEndWhenThePasswordChangesOrTheAccountIsDisabled(t *testing.T) {
 	if res := w.get(t, second, "/admin/"); res.status != http.StatusSeeOther {
 		t.Fatalf("another session after the password changed: %d", res.status)
 	}
-	if err := w.staff.SetDisabled(t.Context(), w.accounts[core.RoleStaff].ID, true); err != nil {
+	if err := w.staff.SetDisabled(t.Context(), w.accounts[model.RoleStaff].ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if res := w.get(t, first, "/admin/"); res.status != http.StatusSeeOther {
 		t.Fatalf("a disabled account's session: %d", res.status)
 	}
-	if res := w.api(t, core.RoleStaff, http.MethodGet, "/api/v1/me", "", nil); res.status != http.StatusUnauthorized {
+	if res := w.api(t, model.RoleStaff, http.MethodGet, "/api/v1/me", "", nil); res.status != http.StatusUnauthorized {
 		t.Fatalf("a disabled account's token: %d", res.status)
 	}
 }
@@ -240,7 +241,7 @@ func TestSessionsEndWhenThePasswordChangesOrTheAccountIsDisabled(t *testing.T) {
 func TestAGeneratedPasswordMustBeChangedFirst(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	a, pw, err := w.staff.Create(t.Context(), core.NewAccount{Username: "new", Role: core.RoleStaff})
+	a, pw, err := w.staff.Create(t.Context(), core.NewAccount{Username: "new", Role: model.RoleStaff})
 	if err != nil || !a.MustChangePassword {
 		t.Fatal(err)
 	}

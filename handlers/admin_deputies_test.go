@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -20,7 +21,7 @@ func TestADeputysNameIsShownEscaped(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	d := w.deputy(t, xssName, "13800000001")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	for _, path := range []string{"/admin/deputies", "/admin/deputies/" + strconv.FormatInt(d.ID, 10),
 		"/admin/deputies/" + strconv.FormatInt(d.ID, 10) + "/edit", "/admin/deputies/" + strconv.FormatInt(d.ID, 10) + "/terminate"} {
 		res := w.get(t, c, path)
@@ -38,7 +39,7 @@ func TestSQLMetacharactersInFiltersAreHarmless(t *testing.T) {
 		w := newAdminWorld(t, db, "")
 		w.deputy(t, "王芳", "13800000001")
 		w.deputy(t, "李强", "13800000002")
-		c := w.login(t, core.RoleStaff)
+		c := w.login(t, model.RoleStaff)
 		nasty := []string{`' OR '1'='1`, `%`, `_`, `!`, `\`, `"; DROP TABLE deputies; --`, `1) OR (1=1`, "\x00"}
 		for _, param := range []string{"q", "delegation", "group", "tag", "level", "status", "grassroots", "bound", "page"} {
 			for _, v := range nasty {
@@ -50,7 +51,7 @@ func TestSQLMetacharactersInFiltersAreHarmless(t *testing.T) {
 				if res.status != http.StatusOK || textual == strings.Contains(res.body, "王芳") {
 					t.Errorf("console %s=%q: %d, match %v", param, v, res.status, strings.Contains(res.body, "王芳"))
 				}
-				res = w.api(t, core.RoleStaff, http.MethodGet, "/api/v1/deputies?"+q, "", nil)
+				res = w.api(t, model.RoleStaff, http.MethodGet, "/api/v1/deputies?"+q, "", nil)
 				if res.status != http.StatusOK || textual != strings.Contains(res.body, `"total":0`) {
 					t.Errorf("api %s=%q: %d %s", param, v, res.status, res.body)
 				}
@@ -63,7 +64,7 @@ func TestSQLMetacharactersInFiltersAreHarmless(t *testing.T) {
 		if res.status != http.StatusForbidden {
 			t.Fatalf("staff reading the audit log: %d", res.status)
 		}
-		admin := w.login(t, core.RoleAdmin)
+		admin := w.login(t, model.RoleAdmin)
 		if res := w.get(t, admin, "/admin/audit?action="+url.QueryEscape(`%'.`)); res.status != http.StatusOK || !strings.Contains(res.body, "没有记录") {
 			t.Fatalf("audit filter with metacharacters: %d", res.status)
 		}
@@ -74,7 +75,7 @@ func TestPhonesAreMaskedForReadOnlyAccounts(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	d := w.deputy(t, "王芳", "13812345678")
-	ro := w.login(t, core.RoleReadonly)
+	ro := w.login(t, model.RoleReadonly)
 	for _, path := range []string{"/admin/deputies", "/admin/deputies/" + strconv.FormatInt(d.ID, 10)} {
 		res := w.get(t, ro, path)
 		if res.status != http.StatusOK || strings.Contains(res.body, "13812345678") || !strings.Contains(res.body, "138****5678") {
@@ -86,12 +87,12 @@ func TestPhonesAreMaskedForReadOnlyAccounts(t *testing.T) {
 		t.Error("a read-only phone search is not refused")
 	}
 	for _, path := range []string{"/api/v1/deputies", "/api/v1/deputies/" + strconv.FormatInt(d.ID, 10)} {
-		res := w.api(t, core.RoleReadonly, http.MethodGet, path, "", nil)
+		res := w.api(t, model.RoleReadonly, http.MethodGet, path, "", nil)
 		if res.status != http.StatusOK || strings.Contains(res.body, "13812345678") || !strings.Contains(res.body, "138****5678") {
 			t.Errorf("%s as read-only: %d %s", path, res.status, res.body)
 		}
 	}
-	if res := w.get(t, w.login(t, core.RoleStaff), "/admin/deputies"); !strings.Contains(res.body, "13812345678") {
+	if res := w.get(t, w.login(t, model.RoleStaff), "/admin/deputies"); !strings.Contains(res.body, "13812345678") {
 		t.Error("staff do not see the phone")
 	}
 }
@@ -99,7 +100,7 @@ func TestPhonesAreMaskedForReadOnlyAccounts(t *testing.T) {
 func TestDeputyFormsShowErrorsBesideTheirFields(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	res := w.postForm(t, c, "/admin/deputies", url.Values{"name": {"王芳"}, "phone": {"12345"}, "birth_date": {"1970-13-01"}, "level": {"provincial"}})
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `<div class="err">不是有效的手机号码</div>`) ||
 		!strings.Contains(res.body, `<div class="err">格式应为 1970-01-31</div>`) || !strings.Contains(res.body, `value="12345"`) {
@@ -130,7 +131,7 @@ func TestDeputyFormsShowErrorsBesideTheirFields(t *testing.T) {
 	if got["deputy.create"] != 1 || got["deputy.update"] != 1 || got["deputy.terminate"] != 1 {
 		t.Fatalf("audit entries %v", got)
 	}
-	es, _, _ := db.ListAudit(t.Context(), storage.AuditFilter{Action: "deputy.update"})
+	es, _, _ := db.ListAudit(t.Context(), model.AuditFilter{Action: "deputy.update"})
 	if len(es) != 1 || !strings.Contains(es[0].Summary, "代表团：济南市代表团 → 青岛市代表团") || strings.Contains(es[0].Summary, "13800000009") {
 		t.Fatalf("update summary %+v", es)
 	}
@@ -155,7 +156,7 @@ func multipartFile(t *testing.T, name, content string, fields map[string]string)
 func TestConsoleImportShowsTheRowErrors(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	csv := "姓名,代表团,手机号\n王芳,济南市代表团,13800000001\n李强,济南市代表团,abc\n"
 	post := func(fields map[string]string) result {
 		ct, body := multipartFile(t, "名册.csv", csv, fields)
@@ -183,7 +184,7 @@ func TestConsoleImportShowsTheRowErrors(t *testing.T) {
 func TestAccountsTokensAndTheAuditLogPages(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	admin := w.login(t, core.RoleAdmin)
+	admin := w.login(t, model.RoleAdmin)
 	res := w.postForm(t, admin, "/admin/accounts", url.Values{"username": {"Bad Name"}, "role": {"staff"}})
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `<div class="err">应为 2–32 位`) {
 		t.Fatalf("invalid account: %d", res.status)
@@ -193,7 +194,7 @@ func TestAccountsTokensAndTheAuditLogPages(t *testing.T) {
 		t.Fatalf("new account: %d", res.status)
 	}
 	a, err := w.staff.GetByUsername(t.Context(), "zhangwei")
-	if err != nil || a.Role != core.RoleReadonly || !a.MustChangePassword {
+	if err != nil || a.Role != model.RoleReadonly || !a.MustChangePassword {
 		t.Fatalf("account %+v %v", a, err)
 	}
 	id := strconv.FormatInt(a.ID, 10)
@@ -203,17 +204,17 @@ func TestAccountsTokensAndTheAuditLogPages(t *testing.T) {
 	if res := w.postForm(t, admin, "/admin/accounts/"+id+"/password", nil); res.status != http.StatusOK {
 		t.Fatalf("reset password: %d", res.status)
 	}
-	self := strconv.FormatInt(w.accounts[core.RoleAdmin].ID, 10)
+	self := strconv.FormatInt(w.accounts[model.RoleAdmin].ID, 10)
 	if res := w.postForm(t, admin, "/admin/accounts/"+self+"/disable", nil); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("disabling oneself: %d", res.status)
 	}
 
-	unit := w.login(t, core.RoleUnit)
+	unit := w.login(t, model.RoleUnit)
 	res = w.postForm(t, unit, "/admin/tokens", url.Values{"name": {"办理系统"}})
 	if res.status != http.StatusOK || !strings.Contains(res.body, core.TokenPrefix) {
 		t.Fatalf("create token: %d", res.status)
 	}
-	tokens, _ := w.staff.Tokens(t.Context(), w.accounts[core.RoleUnit].ID)
+	tokens, _ := w.staff.Tokens(t.Context(), w.accounts[model.RoleUnit].ID)
 	if res := w.postForm(t, admin, "/admin/tokens/"+strconv.FormatInt(tokens[0].ID, 10)+"/revoke", nil); res.status != http.StatusNotFound {
 		t.Fatalf("revoking another account's token: %d", res.status)
 	}

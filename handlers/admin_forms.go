@@ -12,7 +12,7 @@ import (
 	"unicode"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // fieldKeys maps core's Chinese field names to the names of form fields
@@ -67,8 +67,8 @@ func parseDeputyQuery(v url.Values) deputyQuery {
 	q := deputyQuery{
 		Delegation: cleanText(v.Get("delegation")), Group: cleanText(v.Get("group")),
 		Tag: cleanText(v.Get("tag")), Q: cleanText(v.Get("q")),
-		Level:      oneOf(v.Get("level"), storage.LevelProvincial, storage.LevelNational),
-		Status:     oneOf(v.Get("status"), storage.StatusActive, storage.StatusEnded),
+		Level:      oneOf(v.Get("level"), model.LevelProvincial, model.LevelNational),
+		Status:     oneOf(v.Get("status"), model.StatusActive, model.StatusEnded),
 		Grassroots: oneOf(v.Get("grassroots"), "yes", "no"), Bound: oneOf(v.Get("bound"), "yes", "no"),
 	}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
@@ -113,8 +113,8 @@ var hasDigit = regexp.MustCompile(`\d`)
 // filter turns the query into a storage filter for me. Roles that do not
 // see phone numbers search by name only, so a search cannot be used to
 // guess a number digit by digit.
-func (q deputyQuery) filter(me core.Account) (storage.DeputyFilter, string) {
-	f := storage.DeputyFilter{Delegation: q.Delegation, Level: q.Level, Grassroots: yesNoPtr(q.Grassroots),
+func (q deputyQuery) filter(me model.Account) (model.DeputyFilter, string) {
+	f := model.DeputyFilter{Delegation: q.Delegation, Level: q.Level, Grassroots: yesNoPtr(q.Grassroots),
 		ProfessionalGroup: q.Group, Tag: q.Tag, Status: q.Status, Bound: yesNoPtr(q.Bound), Query: q.Q}
 	var note string
 	if !canSeePhones(me.Role) && hasDigit.MatchString(q.Q) {
@@ -153,12 +153,12 @@ type deputyForm struct {
 	Occupation, ProfessionalGroup, Phone, Tags            string
 }
 
-func deputyFormOf(d core.Deputy) deputyForm {
+func deputyFormOf(d model.Deputy) deputyForm {
 	f := deputyForm{Name: d.Name, Gender: d.Gender, Ethnicity: d.Ethnicity, BirthDate: fmtDay(d.BirthDate),
 		Delegation: d.Delegation, Level: d.Level, Grassroots: d.Grassroots, Occupation: d.Occupation,
 		ProfessionalGroup: d.ProfessionalGroup, Phone: d.Phone, Tags: strings.Join(d.Tags, "，")}
 	if f.Level == "" {
-		f.Level = storage.LevelProvincial
+		f.Level = model.LevelProvincial
 	}
 	return f
 }
@@ -172,7 +172,7 @@ func parseDeputyForm(v url.Values) deputyForm {
 
 // apply writes the form's fields onto d (keeping its status and binding)
 // and returns the problems found before core validates the rest.
-func (f deputyForm) apply(d *core.Deputy) core.ValidationError {
+func (f deputyForm) apply(d *model.Deputy) core.ValidationError {
 	var errs core.ValidationError
 	d.Name, d.Gender, d.Ethnicity, d.Delegation = f.Name, f.Gender, f.Ethnicity, f.Delegation
 	d.Level, d.Grassroots, d.Occupation, d.ProfessionalGroup = f.Level, f.Grassroots, f.Occupation, f.ProfessionalGroup
@@ -204,7 +204,7 @@ func splitTags(s string) []string {
 // storeDeputy validates and stores d (created when d.ID is 0). pre holds
 // the problems found while decoding; core's are added to them, so every
 // field's problem is shown at once.
-func (s *server) storeDeputy(ctx context.Context, d *core.Deputy, pre core.ValidationError) error {
+func (s *server) storeDeputy(ctx context.Context, d *model.Deputy, pre core.ValidationError) error {
 	if len(pre) > 0 {
 		probe := *d
 		return append(pre, core.Normalize(&probe)...)
@@ -215,15 +215,15 @@ func (s *server) storeDeputy(ctx context.Context, d *core.Deputy, pre core.Valid
 	return s.registry.Update(ctx, d)
 }
 
-func deputyObject(d core.Deputy) string { return fmt.Sprintf("deputy/%d", d.ID) }
+func deputyObject(d model.Deputy) string { return fmt.Sprintf("deputy/%d", d.ID) }
 
-func accountObject(a core.Account) string { return "staff/" + a.Username }
+func accountObject(a model.Account) string { return "staff/" + a.Username }
 
 // parseID reads a positive numeric path value.
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, storage.ErrNotFound
+		return 0, model.ErrNotFound
 	}
 	return id, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -28,8 +29,8 @@ type adminWorld struct {
 	staff    *core.Staff
 	srv      *httptest.Server
 	log      *logBuffer
-	accounts map[string]core.Account // by role
-	tokens   map[string]string       // an API token per role
+	accounts map[string]model.Account // by role
+	tokens   map[string]string        // an API token per role
 	public   string
 }
 
@@ -40,11 +41,11 @@ const testPassword = "correct-horse-battery"
 func newAdminWorld(t *testing.T, db *storage.DB, public string) *adminWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &adminWorld{db: db, clock: newH5Clock(), log: &logBuffer{}, accounts: map[string]core.Account{}, tokens: map[string]string{}}
+	w := &adminWorld{db: db, clock: newH5Clock(), log: &logBuffer{}, accounts: map[string]model.Account{}, tokens: map[string]string{}}
 	db.SetClock(w.clock.Now)
 	w.staff = core.NewStaff(db)
 	w.staff.Now, w.staff.HashCost = w.clock.Now, bcrypt.MinCost
-	spare, _, err := w.staff.Create(ctx, core.NewAccount{Username: "spare", Role: core.RoleStaff, Password: testPassword})
+	spare, _, err := w.staff.Create(ctx, core.NewAccount{Username: "spare", Role: model.RoleStaff, Password: testPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,9 +136,9 @@ func (w *adminWorld) api(t *testing.T, role, method, path, contentType string, b
 	return w.do(t, http.DefaultClient, req)
 }
 
-func (w *adminWorld) deputy(t *testing.T, name, phone string) core.Deputy {
+func (w *adminWorld) deputy(t *testing.T, name, phone string) model.Deputy {
 	t.Helper()
-	d := core.Deputy{Name: name, Delegation: "济南市代表团", Phone: phone, Level: storage.LevelProvincial, Tags: []string{"教育"}}
+	d := model.Deputy{Name: name, Delegation: "济南市代表团", Phone: phone, Level: model.LevelProvincial, Tags: []string{"教育"}}
 	if err := core.NewRegistry(w.db).Create(context.Background(), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func (w *adminWorld) deputy(t *testing.T, name, phone string) core.Deputy {
 
 func (w *adminWorld) auditActions(t *testing.T) map[string]int {
 	t.Helper()
-	es, _, err := w.db.ListAudit(context.Background(), storage.AuditFilter{})
+	es, _, err := w.db.ListAudit(context.Background(), model.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

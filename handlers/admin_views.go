@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 	"deputybot/web"
 )
 
@@ -89,16 +89,16 @@ func orDefault(s, def string) string {
 }
 
 var deliveryLabels = map[string]string{
-	storage.DeliveryQueued: "排队中", storage.DeliverySending: "发送中", storage.DeliveryRetry: "待重试",
-	storage.DeliveryHeld: "已暂停", storage.DeliverySent: "已发送", storage.DeliveryDelivered: "已送达",
-	storage.DeliveryRead: "已阅读", storage.DeliveryFailed: "失败", storage.DeliverySkipped: "未发送",
-	storage.DeliveryCancelled: "已取消",
+	model.DeliveryQueued: "排队中", model.DeliverySending: "发送中", model.DeliveryRetry: "待重试",
+	model.DeliveryHeld: "已暂停", model.DeliverySent: "已发送", model.DeliveryDelivered: "已送达",
+	model.DeliveryRead: "已阅读", model.DeliveryFailed: "失败", model.DeliverySkipped: "未发送",
+	model.DeliveryCancelled: "已取消",
 }
 
 // deliveryOrder is the order the dashboard lists delivery states in.
-var deliveryOrder = []string{storage.DeliveryQueued, storage.DeliverySending, storage.DeliveryRetry,
-	storage.DeliveryHeld, storage.DeliverySent, storage.DeliveryDelivered, storage.DeliveryRead,
-	storage.DeliveryFailed, storage.DeliverySkipped, storage.DeliveryCancelled}
+var deliveryOrder = []string{model.DeliveryQueued, model.DeliverySending, model.DeliveryRetry,
+	model.DeliveryHeld, model.DeliverySent, model.DeliveryDelivered, model.DeliveryRead,
+	model.DeliveryFailed, model.DeliverySkipped, model.DeliveryCancelled}
 
 func (s *server) fmtTime(t any) string {
 	var tt time.Time
@@ -146,7 +146,7 @@ func (v *views) serveStatic(w http.ResponseWriter, r *http.Request) {
 type page struct {
 	Title     string
 	Nav       string // the highlighted menu entry
-	Me        core.Account
+	Me        model.Account
 	Flash     string
 	RequestID string
 	Data      any
@@ -162,13 +162,13 @@ func (p page) CanView() bool { return slices.Contains(viewers, p.Me.Role) }
 func (p page) CanEdit() bool { return slices.Contains(editors, p.Me.Role) }
 
 // IsAdmin reports whether the account manages accounts and the audit log.
-func (p page) IsAdmin() bool { return p.Me.Role == core.RoleAdmin }
+func (p page) IsAdmin() bool { return p.Me.Role == model.RoleAdmin }
 
 // render writes view with p, or a plain 500 when the template fails
 // (before anything was written). Inside a session it shows (and clears)
 // the pending flash message.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, view string, p page) {
-	if _, inSession := r.Context().Value(accountKey{}).(core.Account); inSession {
+	if _, inSession := r.Context().Value(accountKey{}).(model.Account); inSession {
 		if f := s.sessions.PopString(r.Context(), sessFlash); f != "" && p.Flash == "" {
 			p.Flash = f
 		}
@@ -195,7 +195,7 @@ type errorView struct{ Heading, Message string }
 
 // errorPage explains why nothing can be shown; it shows no data.
 func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
-	me, _ := r.Context().Value(accountKey{}).(core.Account)
+	me, _ := r.Context().Value(accountKey{}).(model.Account)
 	if s.views == nil {
 		http.Error(w, msg, status)
 		return
@@ -223,11 +223,11 @@ func (s *server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &he):
 		s.errorPage(w, r, he.status, "无法处理", he.msg)
-	case errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound):
 		s.errorPage(w, r, http.StatusNotFound, "内容不存在", "您要查看的内容不存在或已被删除。")
 	case errors.As(err, &verr):
 		s.errorPage(w, r, http.StatusUnprocessableEntity, "数据有误", verr.Error())
-	case errors.Is(err, storage.ErrConflict):
+	case errors.Is(err, model.ErrConflict):
 		s.errorPage(w, r, http.StatusConflict, "数据冲突", "该数据已被修改或已存在，请刷新后重试。")
 	default:
 		s.d.Log.Error("admin: request failed", "path", r.URL.Path, "err", err, "request_id", requestID(r.Context()))

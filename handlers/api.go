@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // apiErrorBody is every API error: a Chinese message, the fields at fault
@@ -86,9 +86,9 @@ func (s *server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, http.StatusUnprocessableEntity, body)
 	case errors.As(err, &he):
 		writeJSON(w, he.status, apiErrorBody{Error: he.msg})
-	case errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, apiErrorBody{Error: "不存在"})
-	case errors.Is(err, storage.ErrConflict):
+	case errors.Is(err, model.ErrConflict):
 		writeJSON(w, http.StatusConflict, apiErrorBody{Error: "与现有数据冲突"})
 	default:
 		id := requestID(r.Context())
@@ -160,7 +160,7 @@ type apiDeputy struct {
 	UpdatedAt         time.Time  `json:"updated_at"`
 }
 
-func apiDeputyOf(d core.Deputy) apiDeputy {
+func apiDeputyOf(d model.Deputy) apiDeputy {
 	tags := d.Tags
 	if tags == nil {
 		tags = []string{}
@@ -190,7 +190,7 @@ type apiDeputyInput struct {
 
 // apply writes the given properties onto d and returns the problems found
 // while decoding them.
-func (in apiDeputyInput) apply(d *core.Deputy) core.ValidationError {
+func (in apiDeputyInput) apply(d *model.Deputy) core.ValidationError {
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src

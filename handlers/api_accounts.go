@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -30,7 +31,7 @@ type apiStaffAccount struct {
 	LastLoginAt        *time.Time `json:"last_login_at,omitempty"`
 }
 
-func apiStaffAccountOf(a core.Account) apiStaffAccount {
+func apiStaffAccountOf(a model.Account) apiStaffAccount {
 	return apiStaffAccount{ID: a.ID, Username: a.Username, Name: a.Name, Role: a.Role, RoleLabel: core.RoleLabel(a.Role),
 		Unit: a.Unit, MustChangePassword: a.MustChangePassword, Disabled: a.Disabled, CreatedAt: a.CreatedAt,
 		LastLoginAt: a.LastLoginAt}
@@ -43,7 +44,7 @@ type apiAccountSecret struct {
 	Password string          `json:"password"`
 }
 
-func apiAccountsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiAccountsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.staff.List(r.Context())
 	if err != nil {
 		return err
@@ -60,7 +61,7 @@ func apiAccountsList(s *server, w http.ResponseWriter, r *http.Request, me core.
 
 // apiAccountCreate adds an account with a generated password:
 // {"username", "name", "role", "unit"}.
-func apiAccountCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiAccountCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in struct {
 		Username string `json:"username"`
 		Name     string `json:"name"`
@@ -82,7 +83,7 @@ func apiAccountCreate(s *server, w http.ResponseWriter, r *http.Request, me core
 
 // apiAccountDisable disables an account: its sessions and tokens stop
 // working. An admin cannot disable their own account.
-func apiAccountDisable(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiAccountDisable(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	a, err := s.accountOfPath(r)
 	if err != nil {
 		return err
@@ -104,7 +105,7 @@ func apiAccountDisable(s *server, w http.ResponseWriter, r *http.Request, me cor
 
 // apiAccountResetPassword gives an account a generated password, returned
 // once; its holder must change it at the next login.
-func apiAccountResetPassword(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiAccountResetPassword(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	a, err := s.accountOfPath(r)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -27,7 +28,7 @@ type apiOpinionAdoption struct {
 
 // apiOpinionAdopt marks an opinion on a draft regulation adopted
 // ({"note": …} optional, the body may be empty); its author is told.
-func apiOpinionAdopt(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiOpinionAdopt(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err

@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"time"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/audit", admins, apiAuditList) }
@@ -29,7 +28,7 @@ type apiAuditPage struct {
 // apiAuditList pages through the audit log, newest first, with the
 // console's filter: ?action= an exact action or a prefix ending in "."
 // (deputy.), and ?page=.
-func apiAuditList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiAuditList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	f, pageNo := auditFilter(r.URL.Query())
 	per, err := perPage(r, auditPageSize)
 	if err != nil {

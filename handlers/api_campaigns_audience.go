@@ -1,17 +1,15 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/audience/count", editors, apiAudienceCount) }
 
 // apiAudienceCount counts an audience before sending to it.
-func apiAudienceCount(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
-	var a storage.Audience
+func apiAudienceCount(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
+	var a model.Audience
 	if err := decodeJSON(w, r, &a); err != nil {
 		return err
 	}

@@ -1,9 +1,8 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -15,7 +14,7 @@ func init() {
 // apiCampaignAction pauses, resumes or cancels a campaign and answers
 // with it; a campaign in the wrong state is a 409.
 func apiCampaignAction(verb string) handlerFunc {
-	return func(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	return func(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 		c, n, err := s.campaignOfPath(r.Context(), r.PathValue("id"))
 		if err != nil {
 			return err

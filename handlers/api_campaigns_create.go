@@ -1,17 +1,16 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/campaigns", editors, apiCampaignCreate) }
 
 // apiCampaignCreate stores a campaign: sent now, at send_at, or with
 // test, now to one deputy and marked as a test.
-func apiCampaignCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiCampaignCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var body apiCampaignInput
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err

@@ -1,11 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"strconv"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() {
@@ -23,7 +21,7 @@ type apiDeliveryPage struct {
 
 // apiCampaignDeliveries pages through a campaign's deliveries by id:
 // page/per_page, or after_id to read them all in order.
-func apiCampaignDeliveries(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+func apiCampaignDeliveries(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 	c, _, err := s.campaignOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -37,7 +35,7 @@ func apiCampaignDeliveries(s *server, w http.ResponseWriter, r *http.Request, _ 
 	if status != "" && oneOf(status, deliveryOrder...) == "" {
 		return badRequest("status 不是已知的推送状态")
 	}
-	f := storage.CampaignDeliveryFilter{CampaignID: c.ID, Status: status, Limit: per}
+	f := model.CampaignDeliveryFilter{CampaignID: c.ID, Status: status, Limit: per}
 	pg := 0
 	if v := q.Get("after_id"); v != "" {
 		if f.AfterID, err = strconv.ParseInt(v, 10, 64); err != nil || f.AfterID < 0 {
@@ -65,6 +63,6 @@ func apiCampaignDeliveries(s *server, w http.ResponseWriter, r *http.Request, _ 
 	return nil
 }
 
-func apiCampaignDeliveriesExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiCampaignDeliveriesExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.exportCampaignDeliveries(w, r, me)
 }

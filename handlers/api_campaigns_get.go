@@ -1,14 +1,13 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/campaigns/{id}", viewers, apiCampaignGet) }
 
-func apiCampaignGet(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+func apiCampaignGet(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 	c, n, err := s.campaignOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

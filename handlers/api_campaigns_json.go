@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // apiCampaign is a campaign as the API shows it: its notice, audience and
@@ -33,13 +33,13 @@ type apiCampaign struct {
 	Fields          map[string]string `json:"fields,omitempty"`
 	CreatedBy       string            `json:"created_by"`
 	Test            bool              `json:"test"`
-	Audience        storage.Audience  `json:"audience"`
+	Audience        model.Audience    `json:"audience"`
 	AudienceSummary string            `json:"audience_summary"`
 	Counts          map[string]int    `json:"counts"`
 	Total           int               `json:"total"`
 }
 
-func apiCampaignOf(c storage.Campaign, counts map[string]int) apiCampaign {
+func apiCampaignOf(c model.Campaign, counts map[string]int) apiCampaign {
 	if counts == nil {
 		counts = map[string]int{}
 	}
@@ -54,7 +54,7 @@ func apiCampaignOf(c storage.Campaign, counts map[string]int) apiCampaign {
 }
 
 // withNotice adds the notice's content.
-func (a apiCampaign) withNotice(n storage.Notice) apiCampaign {
+func (a apiCampaign) withNotice(n model.Notice) apiCampaign {
 	a.Kind, a.KindLabel, a.Title, a.Link, a.Urgent, a.CreatedBy = n.Kind, noticeKindLabelOf(n.Kind), n.Title, n.Link, n.Urgent, n.CreatedBy
 	a.Test = isTestNotice(n)
 	body := n.Body
@@ -76,13 +76,13 @@ type apiCampaignInput struct {
 	Link     string            `json:"link"`
 	Urgent   bool              `json:"urgent"`
 	Fields   map[string]string `json:"fields"`
-	Audience *storage.Audience `json:"audience"`
+	Audience *model.Audience   `json:"audience"`
 	SendAt   string            `json:"send_at"` // RFC 3339, or "2006-01-02 15:04" local; empty: now
 	Test     bool              `json:"test"`    // send now to the one deputy in audience.deputy_ids, marked as a test
 }
 
 // input checks what only the API can get wrong and returns the notice.
-func (in apiCampaignInput) input(loc *time.Location) (campaignNoticeInput, storage.Audience, core.ValidationError) {
+func (in apiCampaignInput) input(loc *time.Location) (campaignNoticeInput, model.Audience, core.ValidationError) {
 	n := campaignNoticeInput{Kind: in.Kind, Title: strings.TrimSpace(in.Title), Body: strings.TrimSpace(in.Body),
 		Link: strings.TrimSpace(in.Link), Urgent: in.Urgent, Fields: map[string]string{}}
 	var errs core.ValidationError
@@ -103,7 +103,7 @@ func (in apiCampaignInput) input(loc *time.Location) (campaignNoticeInput, stora
 		}
 		n.SendAt = t
 	}
-	var a storage.Audience
+	var a model.Audience
 	if in.Audience != nil {
 		a = *in.Audience
 	}
@@ -111,7 +111,7 @@ func (in apiCampaignInput) input(loc *time.Location) (campaignNoticeInput, stora
 		errs = append(errs, &core.FieldError{Field: "测试代表", Msg: "发送测试时 audience.deputy_ids 应恰好包含一位代表"})
 	}
 	if in.Test {
-		a = storage.Audience{DeputyIDs: a.DeputyIDs}
+		a = model.Audience{DeputyIDs: a.DeputyIDs}
 	}
 	return n, a, errs
 }
@@ -134,7 +134,7 @@ type apiDelivery struct {
 	ReadAt      *time.Time `json:"read_at"`
 }
 
-func apiDeliveryOf(d storage.CampaignDelivery) apiDelivery {
+func apiDeliveryOf(d model.CampaignDelivery) apiDelivery {
 	return apiDelivery{ID: d.ID, DeputyID: d.DeputyID, DeputyName: d.DeputyName, Delegation: d.Delegation, Status: d.Status,
 		StatusLabel: orDefault(deliveryLabels[d.Status], d.Status), Reason: d.Reason, Channel: d.Channel, ErrCode: d.ErrCode,
 		Attempts: d.Attempts, CreatedAt: d.CreatedAt.UTC(), SentAt: campaignTime(d.SentAt),

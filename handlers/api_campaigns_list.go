@@ -1,11 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"strings"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/campaigns", viewers, apiCampaignsList) }
@@ -18,7 +16,7 @@ type apiCampaignPage struct {
 }
 
 // apiCampaignsList pages through campaigns, newest first; status filters.
-func apiCampaignsList(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+func apiCampaignsList(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 	q := r.URL.Query()
 	per, err := campaignPerPage(r, campaignPageSize, 200)
 	if err != nil {
@@ -29,7 +27,7 @@ func apiCampaignsList(s *server, w http.ResponseWriter, r *http.Request, _ core.
 		return badRequest("status 应为 scheduled、sending、paused、done 或 cancelled")
 	}
 	pg := campaignPageParam(q)
-	cs, total, err := s.d.DB.ListCampaigns(r.Context(), storage.CampaignFilter{Status: status, Limit: per, Offset: (pg - 1) * per})
+	cs, total, err := s.d.DB.ListCampaigns(r.Context(), model.CampaignFilter{Status: status, Limit: per, Offset: (pg - 1) * per})
 	if err != nil {
 		return err
 	}

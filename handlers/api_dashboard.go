@@ -1,11 +1,10 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"slices"
 	"time"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/dashboard", everyone, apiDashboard) }
@@ -46,7 +45,7 @@ type apiDashboardBody struct {
 	RecentOpinions  []apiRecentOpinion    `json:"recent_opinions"`
 }
 
-func apiDashboard(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDashboard(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	v, err := s.dashboardData(r.Context(), me)
 	if err != nil {
 		return err

@@ -1,20 +1,19 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/deputies", editors, apiDeputyCreate) }
 
-func apiDeputyCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputyCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in apiDeputyInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	var d core.Deputy
+	var d model.Deputy
 	if err := s.storeDeputy(r.Context(), &d, in.apply(&d)); err != nil {
 		return err
 	}

@@ -1,14 +1,13 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/deputies/{id}", viewers, apiDeputyGet) }
 
-func apiDeputyGet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputyGet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/deputies/import", editors, apiDeputyImport) }
@@ -30,7 +31,7 @@ func rowErrors(errs []core.RowError) []apiRowError {
 // apiDeputyImport imports the multipart field "file" (.xlsx or .csv);
 // skip_invalid=true imports the valid rows. Invalid rows without it give
 // 422 with every row error, and nothing is written.
-func apiDeputyImport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputyImport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	rep, name, err := s.importDeputies(w, r, me)
 	var he *httpError
 	if errors.As(err, &he) && len(rep.Errors) > 0 {

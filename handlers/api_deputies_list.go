@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"strconv"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/deputies", viewers, apiDeputiesList) }
@@ -20,7 +19,7 @@ type apiDeputyPage struct {
 // apiDeputiesList pages through deputies with the console's filters
 // (delegation, level, grassroots, group, tag, status, bound, q) plus
 // per_page (1–500, default 50).
-func apiDeputiesList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputiesList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	q := parseDeputyQuery(r.URL.Query())
 	per := deputyPageSize
 	if v := r.URL.Query().Get("per_page"); v != "" {

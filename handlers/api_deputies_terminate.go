@@ -1,12 +1,11 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -18,7 +17,7 @@ type apiTermination struct {
 	Reason string `json:"reason"`
 }
 
-func apiDeputyTerminate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputyTerminate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err

@@ -4,13 +4,14 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { apiRoute(http.MethodPut, "/api/v1/deputies/{id}", editors, apiDeputyUpdate) }
 
 // apiDeputyUpdate changes the properties the body names; the others keep
 // their values. Status is changed only by terminate.
-func apiDeputyUpdate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputyUpdate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	before, err := s.deputyOfPath(r)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 // 双联系 over the JSON API: committee members, their links, contacts and
@@ -47,7 +48,7 @@ type apiMember struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-func apiMemberOf(me core.Account, m core.CommitteeMember) apiMember {
+func apiMemberOf(me model.Account, m model.CommitteeMember) apiMember {
 	phone := m.Phone
 	if !canSeePhones(me.Role) && phone != "" {
 		phone = maskPhone(phone)
@@ -65,7 +66,7 @@ func maskPhone(p string) string {
 	return strings.Repeat("*", len(p)-4) + p[len(p)-4:]
 }
 
-func apiLiaisonMembers(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonMembers(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ms, err := s.liaison().Members(r.Context())
 	if err != nil {
 		return err
@@ -85,7 +86,7 @@ type apiMemberInput struct {
 	DeputyID int64  `json:"deputy_id"` // the deputy record the member holds, if any
 }
 
-func apiLiaisonMemberCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonMemberCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in apiMemberInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -97,7 +98,7 @@ func apiLiaisonMemberCreate(s *server, w http.ResponseWriter, r *http.Request, m
 				liaisonKeys)
 		}
 	}
-	m := core.CommitteeMember{Name: in.Name, Title: in.Title, Phone: in.Phone}
+	m := model.CommitteeMember{Name: in.Name, Title: in.Title, Phone: in.Phone}
 	if err := svc.CreateMember(r.Context(), &m); err != nil {
 		return writeAPIValidation(w, err, liaisonKeys)
 	}
@@ -142,7 +143,7 @@ type apiMemberDetail struct {
 	Digest apiDigest `json:"digest"`
 }
 
-func apiLiaisonMemberGet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonMemberGet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -169,7 +170,7 @@ type apiLinksInput struct {
 
 // apiLiaisonLinks replaces the member's deputies; outside 5–7 it is saved
 // and the answer's warning says so.
-func apiLiaisonLinks(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonLinks(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -205,7 +206,7 @@ type apiMemberDeputyInput struct {
 }
 
 // apiLiaisonMemberDeputy records the deputy record the member holds.
-func apiLiaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -231,7 +232,7 @@ func apiLiaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, m
 
 // apiLiaisonBindCode issues a member binding code (for a member who is
 // not a deputy); the request body is ignored.
-func apiLiaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	m, code, expires, err := s.issueMemberCode(r, me)
 	if err != nil {
 		return writeAPIValidation(w, err, liaisonKeys)
@@ -242,10 +243,10 @@ func apiLiaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, me co
 
 // issueMemberCode gives the member of the path a fresh code and records
 // who did it; the code stays out of the audit log.
-func (s *server) issueMemberCode(r *http.Request, me core.Account) (core.CommitteeMember, string, time.Time, error) {
+func (s *server) issueMemberCode(r *http.Request, me model.Account) (model.CommitteeMember, string, time.Time, error) {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
-		return core.CommitteeMember{}, "", time.Time{}, err
+		return model.CommitteeMember{}, "", time.Time{}, err
 	}
 	m, err := s.liaison().Member(r.Context(), id)
 	if err != nil {
@@ -270,12 +271,12 @@ type apiContact struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-func apiContactOf(c core.MemberContact) apiContact {
+func apiContactOf(c model.MemberContact) apiContact {
 	return apiContact{ID: c.ID, DeputyID: c.DeputyID, DeputyName: c.DeputyName, Kind: c.Kind, OnDate: apiDay(c.OnDate),
 		Note: c.Note, CreatedAt: c.CreatedAt}
 }
 
-func apiLiaisonContacts(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonContacts(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -314,7 +315,7 @@ func (in apiDatedInput) day() (time.Time, error) {
 	return t, nil
 }
 
-func apiLiaisonContactCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonContactCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -331,7 +332,7 @@ func apiLiaisonContactCreate(s *server, w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return writeAPIValidation(w, err, liaisonKeys)
 	}
-	c := core.MemberContact{MemberID: id, DeputyID: in.DeputyID, Kind: in.Kind, OnDate: day, Note: in.Note}
+	c := model.MemberContact{MemberID: id, DeputyID: in.DeputyID, Kind: in.Kind, OnDate: day, Note: in.Note}
 	if err := s.liaison().LogContact(r.Context(), &c); err != nil {
 		return writeAPIValidation(w, err, liaisonKeys)
 	}
@@ -357,7 +358,7 @@ type apiLeader struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-func apiLeaderOf(l core.LiaisonLeader) apiLeader {
+func apiLeaderOf(l model.LiaisonLeader) apiLeader {
 	out := apiLeader{ID: l.ID, DeputyID: l.DeputyID, DeputyName: l.DeputyName, Unit: l.Unit, Title: l.Title,
 		Activities: l.Activities, Met: l.Activities > 0, CreatedAt: l.CreatedAt}
 	if l.LastOn.Valid {
@@ -369,7 +370,7 @@ func apiLeaderOf(l core.LiaisonLeader) apiLeader {
 	return out
 }
 
-func apiLiaisonLeaders(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonLeaders(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	req, err := s.liaison().Requirement(r.Context(), 0)
 	if err != nil {
 		return err
@@ -388,7 +389,7 @@ type apiLeaderInput struct {
 	Title    string `json:"title"`
 }
 
-func apiLiaisonLeaderCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonLeaderCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in apiLeaderInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -421,11 +422,11 @@ type apiActivity struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func apiActivityOf(a core.LeaderActivity) apiActivity {
+func apiActivityOf(a model.LeaderActivity) apiActivity {
 	return apiActivity{ID: a.ID, Kind: a.Kind, OnDate: apiDay(a.OnDate), Note: a.Note, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt}
 }
 
-func apiLeaderActivities(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLeaderActivities(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -442,7 +443,7 @@ func apiLeaderActivities(s *server, w http.ResponseWriter, r *http.Request, me c
 	return nil
 }
 
-func apiLeaderActivityCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLeaderActivityCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -459,7 +460,7 @@ func apiLeaderActivityCreate(s *server, w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return writeAPIValidation(w, err, liaisonKeys)
 	}
-	a := core.LeaderActivity{LeaderID: id, Kind: in.Kind, OnDate: day, Note: in.Note, CreatedBy: me.DisplayName()}
+	a := model.LeaderActivity{LeaderID: id, Kind: in.Kind, OnDate: day, Note: in.Note, CreatedBy: me.DisplayName()}
 	if err := s.liaison().LogActivity(r.Context(), &a); err != nil {
 		return writeAPIValidation(w, err, liaisonKeys)
 	}
@@ -472,7 +473,7 @@ func apiLeaderActivityCreate(s *server, w http.ResponseWriter, r *http.Request, 
 // apiLiaisonRequirement is the yearly requirement view for ?year= (this
 // year, China time, by default): every leader, their unit, activities and
 // a flag for those with none.
-func apiLiaisonRequirement(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiLiaisonRequirement(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	year := 0
 	if v := r.URL.Query().Get("year"); v != "" {
 		y, err := strconv.Atoi(v)

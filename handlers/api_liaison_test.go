@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -28,24 +29,24 @@ func TestLiaisonAPI(t *testing.T) {
 		// 接口代表1 sent an opinion today: one new opinion in the digest.
 		w.opinion(t, ids[0], "social", "建议增加农村公交班次。")
 
-		res := w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/members", `{"name":""}`)
+		res := w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/members", `{"name":""}`)
 		wantStatus(t, res, http.StatusUnprocessableEntity, `"field":"name"`)
-		res = w.apiJSON(t, core.RoleReadonly, http.MethodPost, "/api/v1/liaison/members", `{"name":"李娜"}`)
+		res = w.apiJSON(t, model.RoleReadonly, http.MethodPost, "/api/v1/liaison/members", `{"name":"李娜"}`)
 		wantStatus(t, res, http.StatusForbidden)
-		res = w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/members",
+		res = w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/members",
 			`{"name":"李娜","title":"省人大常委会委员","phone":"13905310001"}`)
 		wantStatus(t, res, http.StatusCreated, `"id":1`, `"binding":"未绑定微信"`, `"warning":"联系代表 0 名`)
 
-		res = w.apiJSON(t, core.RoleStaff, http.MethodPut, "/api/v1/liaison/members/1/links", fmt.Sprintf(`{"deputy_ids":[%d,%d,%d,%d]}`,
+		res = w.apiJSON(t, model.RoleStaff, http.MethodPut, "/api/v1/liaison/members/1/links", fmt.Sprintf(`{"deputy_ids":[%d,%d,%d,%d]}`,
 			ids[0], ids[1], ids[2], ids[3]))
 		wantStatus(t, res, http.StatusOK, `"warning":"联系代表 4 名，不在规定的 5–7 名之间"`)
-		res = w.apiJSON(t, core.RoleStaff, http.MethodPut, "/api/v1/liaison/members/1/links", `{"deputy_ids":[9999]}`)
+		res = w.apiJSON(t, model.RoleStaff, http.MethodPut, "/api/v1/liaison/members/1/links", `{"deputy_ids":[9999]}`)
 		wantStatus(t, res, http.StatusUnprocessableEntity, `"field":"deputy_id"`)
-		res = w.apiJSON(t, core.RoleStaff, http.MethodPut, "/api/v1/liaison/members/1/links", fmt.Sprintf(`{"deputy_ids":[%d,%d,%d,%d,%d]}`,
+		res = w.apiJSON(t, model.RoleStaff, http.MethodPut, "/api/v1/liaison/members/1/links", fmt.Sprintf(`{"deputy_ids":[%d,%d,%d,%d,%d]}`,
 			ids[0], ids[1], ids[2], ids[3], ids[4]))
 		wantStatus(t, res, http.StatusOK, `"warning":""`)
 
-		res = w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/members/1/contacts",
+		res = w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/members/1/contacts",
 			fmt.Sprintf(`{"deputy_id":%d,"kind":"视频","on_date":"2026-03-01","note":"了解议案准备"}`, ids[1]))
 		wantStatus(t, res, http.StatusCreated, `"deputy_name":"接口代表2"`, `"on_date":"2026-03-01"`)
 		for _, bad := range []string{
@@ -54,9 +55,9 @@ func TestLiaisonAPI(t *testing.T) {
 			fmt.Sprintf(`{"deputy_id":%d,"kind":"电话","on_date":"2026-03-01"}`, ids[6]), // not linked
 			fmt.Sprintf(`{"deputy_id":%d,"kind":"电话","on_date":"3月1日"}`, ids[1]),
 		} {
-			wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/members/1/contacts", bad), http.StatusUnprocessableEntity)
+			wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/members/1/contacts", bad), http.StatusUnprocessableEntity)
 		}
-		wantStatus(t, w.apiJSON(t, core.RoleReadonly, http.MethodGet, "/api/v1/liaison/members/1/contacts", ""), http.StatusOK,
+		wantStatus(t, w.apiJSON(t, model.RoleReadonly, http.MethodGet, "/api/v1/liaison/members/1/contacts", ""), http.StatusOK,
 			`"kind":"视频"`)
 
 		var got struct {
@@ -71,7 +72,7 @@ func TestLiaisonAPI(t *testing.T) {
 				} `json:"links"`
 			} `json:"digest"`
 		}
-		res = w.apiJSON(t, core.RoleReadonly, http.MethodGet, "/api/v1/liaison/members/1", "")
+		res = w.apiJSON(t, model.RoleReadonly, http.MethodGet, "/api/v1/liaison/members/1", "")
 		if err := json.Unmarshal([]byte(res.body), &got); err != nil || res.status != http.StatusOK {
 			t.Fatalf("%d %s %v", res.status, res.body, err)
 		}
@@ -81,30 +82,30 @@ func TestLiaisonAPI(t *testing.T) {
 		}
 
 		// The member is 接口代表7 on WeChat; such a member gets no member code.
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/members/1/bind-code", ""), http.StatusOK, `"code":"`)
-		res = w.apiJSON(t, core.RoleStaff, http.MethodPut, "/api/v1/liaison/members/1/deputy", fmt.Sprintf(`{"deputy_id":%d}`, ids[6]))
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/members/1/bind-code", ""), http.StatusOK, `"code":"`)
+		res = w.apiJSON(t, model.RoleStaff, http.MethodPut, "/api/v1/liaison/members/1/deputy", fmt.Sprintf(`{"deputy_id":%d}`, ids[6]))
 		wantStatus(t, res, http.StatusOK, `"deputy_name":"接口代表7"`, `"binding":"是代表（接口代表7），代表身份尚未绑定微信"`)
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/members/1/bind-code", ""),
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/members/1/bind-code", ""),
 			http.StatusUnprocessableEntity, "请用代表身份绑定")
 
 		// Leaders: 接口代表6 with an activity this year, 接口代表7 none.
-		res = w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders", fmt.Sprintf(`{"deputy_id":%d,"title":"副省长"}`, ids[5]))
+		res = w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders", fmt.Sprintf(`{"deputy_id":%d,"title":"副省长"}`, ids[5]))
 		wantStatus(t, res, http.StatusCreated, `"unit":"济南市代表团"`, `"flag":"今年尚未参加"`)
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders", fmt.Sprintf(`{"deputy_id":%d}`, ids[5])),
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders", fmt.Sprintf(`{"deputy_id":%d}`, ids[5])),
 			http.StatusUnprocessableEntity, "已经是")
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders", fmt.Sprintf(`{"deputy_id":%d,"unit":"火星代表团"}`, ids[6])),
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders", fmt.Sprintf(`{"deputy_id":%d,"unit":"火星代表团"}`, ids[6])),
 			http.StatusUnprocessableEntity, `"field":"unit"`)
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders", fmt.Sprintf(`{"deputy_id":%d}`, ids[6])),
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders", fmt.Sprintf(`{"deputy_id":%d}`, ids[6])),
 			http.StatusCreated)
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders/1/activities",
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders/1/activities",
 			`{"kind":"调研","on_date":"2026-02-10","note":"调研乡村振兴"}`), http.StatusCreated, `"created_by":"`)
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders/1/activities",
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders/1/activities",
 			`{"kind":"调研","on_date":"2025-12-10"}`), http.StatusCreated)
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders/1/activities",
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders/1/activities",
 			`{"kind":"宴请","on_date":"2026-02-10"}`), http.StatusUnprocessableEntity, `"field":"kind"`)
-		wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders/9/activities",
+		wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/liaison/leaders/9/activities",
 			`{"kind":"调研","on_date":"2026-02-10"}`), http.StatusNotFound)
-		wantStatus(t, w.apiJSON(t, core.RoleReadonly, http.MethodGet, "/api/v1/liaison/leaders/1/activities", ""), http.StatusOK,
+		wantStatus(t, w.apiJSON(t, model.RoleReadonly, http.MethodGet, "/api/v1/liaison/leaders/1/activities", ""), http.StatusOK,
 			`"note":"调研乡村振兴"`)
 
 		var req struct {
@@ -123,7 +124,7 @@ func TestLiaisonAPI(t *testing.T) {
 			year, met, notYet, n6 int
 			last6, flag7          string
 		}{{"", 2026, 1, 1, 1, "2026-02-10", "今年尚未参加"}, {"?year=2025", 2025, 1, 1, 1, "2025-12-10", "今年尚未参加"}} {
-			res = w.apiJSON(t, core.RoleReadonly, http.MethodGet, "/api/v1/liaison/requirement"+c.query, "")
+			res = w.apiJSON(t, model.RoleReadonly, http.MethodGet, "/api/v1/liaison/requirement"+c.query, "")
 			if err := json.Unmarshal([]byte(res.body), &req); err != nil || res.status != http.StatusOK {
 				t.Fatalf("%d %s", res.status, res.body)
 			}
@@ -133,8 +134,8 @@ func TestLiaisonAPI(t *testing.T) {
 				t.Fatalf("requirement%s: %+v", c.query, req)
 			}
 		}
-		wantStatus(t, w.apiJSON(t, core.RoleReadonly, http.MethodGet, "/api/v1/liaison/requirement?year=abc", ""), http.StatusBadRequest)
-		wantStatus(t, w.apiJSON(t, core.RoleReadonly, http.MethodGet, "/api/v1/liaison/leaders", ""), http.StatusOK, `"year":2026`)
+		wantStatus(t, w.apiJSON(t, model.RoleReadonly, http.MethodGet, "/api/v1/liaison/requirement?year=abc", ""), http.StatusBadRequest)
+		wantStatus(t, w.apiJSON(t, model.RoleReadonly, http.MethodGet, "/api/v1/liaison/leaders", ""), http.StatusOK, `"year":2026`)
 
 		if a := w.auditActions(t); a["liaison.member.create"] != 1 || a["liaison.link"] != 2 || a["liaison.contact"] != 1 ||
 			a["liaison.member.deputy"] != 1 || a["liaison.member.bind_code"] != 1 || a["liaison.leader.create"] != 2 ||
@@ -153,7 +154,7 @@ func TestLiaisonAPI(t *testing.T) {
 func TestLiaisonLeadersAndBindingInTheConsole(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newAdminWorld(t, db, "")
-		c := w.login(t, core.RoleStaff)
+		c := w.login(t, model.RoleStaff)
 		var names []string
 		for i := 1; i <= 6; i++ {
 			names = append(names, w.deputy(t, fmt.Sprintf("页面代表%d", i), fmt.Sprintf("1380000030%d", i)).Name)
@@ -214,7 +215,7 @@ func TestLiaisonLeadersAndBindingInTheConsole(t *testing.T) {
 			rows[1][8] != strings.Join(names[:5], "、") {
 			t.Fatalf("rows %q %v", rows, err)
 		}
-		if res := w.get(t, w.login(t, core.RoleReadonly), "/admin/liaison/export"); res.status != http.StatusForbidden {
+		if res := w.get(t, w.login(t, model.RoleReadonly), "/admin/liaison/export"); res.status != http.StatusForbidden {
 			t.Fatalf("readonly export %d", res.status)
 		}
 		if a := w.auditActions(t); a["liaison.export"] != 1 || a["liaison.leader.create"] != 1 || a["liaison.leader.activity"] != 1 ||

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/me", everyone, apiMe) }
@@ -20,7 +21,7 @@ type apiAccount struct {
 }
 
 // apiMe tells an integration which account its token acts as.
-func apiMe(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiMe(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	writeJSON(w, http.StatusOK, apiAccount{ID: me.ID, Username: me.Username, Name: me.Name, Role: me.Role,
 		RoleLabel: core.RoleLabel(me.Role), Unit: me.Unit, LastLoginAt: me.LastLoginAt})
 	return nil

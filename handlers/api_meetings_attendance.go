@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -16,7 +17,7 @@ func init() {
 // apiMeetingAttendance records who attended and who did not; deputies not
 // named keep what was recorded. Nothing is written if anyone named was not
 // invited.
-func apiMeetingAttendance(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiMeetingAttendance(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	m, err := s.meetingOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

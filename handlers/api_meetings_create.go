@@ -1,16 +1,14 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/meetings", editors, apiMeetingCreate) }
 
-func apiMeetingCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiMeetingCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in apiMeetingInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -23,6 +21,6 @@ func apiMeetingCreate(s *server, w http.ResponseWriter, r *http.Request, me core
 	}
 	s.audit(r, me, "meeting.create", meetingObject(m.ID), meetingSummaryText(s, m))
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/meetings/%d", m.ID))
-	writeJSON(w, http.StatusCreated, apiMeetingOf(storage.MeetingSummary{Meeting: m}))
+	writeJSON(w, http.StatusCreated, apiMeetingOf(model.MeetingSummary{Meeting: m}))
 	return nil
 }

@@ -1,10 +1,8 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/meetings/{id}", viewers, apiMeetingGet) }
@@ -12,7 +10,7 @@ func init() { apiRoute(http.MethodGet, "/api/v1/meetings/{id}", viewers, apiMeet
 // apiMeetingGet answers a meeting with a page of its RSVP table, by
 // delegation and name: status filters, page and per_page (1–1000,
 // default 500) page.
-func apiMeetingGet(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+func apiMeetingGet(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 	ctx := r.Context()
 	m, err := s.meetingOfPath(ctx, r.PathValue("id"))
 	if err != nil {
@@ -32,7 +30,7 @@ func apiMeetingGet(s *server, w http.ResponseWriter, r *http.Request, _ core.Acc
 		return err
 	}
 	pg := campaignPageParam(q)
-	rows, total, err := s.d.DB.ListInvitations(ctx, storage.InvitationFilter{MeetingID: m.ID, Status: status, Limit: per, Offset: (pg - 1) * per})
+	rows, total, err := s.d.DB.ListInvitations(ctx, model.InvitationFilter{MeetingID: m.ID, Status: status, Limit: per, Offset: (pg - 1) * per})
 	if err != nil {
 		return err
 	}

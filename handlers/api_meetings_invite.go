@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/meetings/{id}/invite", editors, apiMeetingInvite) }
@@ -16,14 +16,14 @@ type apiInviteResult struct {
 }
 
 // apiMeetingInvite invites the audience's deputies in office.
-func apiMeetingInvite(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiMeetingInvite(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	m, err := s.meetingOfPath(ctx, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	var in struct {
-		Audience storage.Audience `json:"audience"`
+		Audience model.Audience `json:"audience"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // apiMeeting is a meeting as the API shows it, with its RSVP counts and,
@@ -28,8 +28,8 @@ type apiMeeting struct {
 	Invitations      *[]apiInvitation `json:"invitations,omitempty"`
 }
 
-func apiMeetingOf(m storage.MeetingSummary) apiMeeting {
-	counts := map[string]int{storage.RSVPAttend: 0, storage.RSVPLeave: 0, storage.RSVPPending: 0}
+func apiMeetingOf(m model.MeetingSummary) apiMeeting {
+	counts := map[string]int{model.RSVPAttend: 0, model.RSVPLeave: 0, model.RSVPPending: 0}
 	for k, v := range m.Counts {
 		counts[k] = v
 	}
@@ -53,7 +53,7 @@ type apiInvitation struct {
 	InvitedAt   time.Time  `json:"invited_at"`
 }
 
-func apiInvitationOf(r storage.InvitationRow) apiInvitation {
+func apiInvitationOf(r model.InvitationRow) apiInvitation {
 	out := apiInvitation{DeputyID: r.DeputyID, Name: r.DeputyName, Delegation: r.Delegation, Status: r.Status,
 		StatusLabel: core.RSVPLabel(r.Status), Reason: r.Reason, Channel: r.Channel, AnsweredAt: campaignTime(r.AnsweredAt),
 		InvitedAt: r.InvitedAt.UTC()}

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/meetings", viewers, apiMeetingsList) }
@@ -17,7 +17,7 @@ type apiMeetingPage struct {
 }
 
 // apiMeetingsList pages through meetings, latest start first; kind filters.
-func apiMeetingsList(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+func apiMeetingsList(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 	q := r.URL.Query()
 	per, err := campaignPerPage(r, campaignPageSize, 200)
 	if err != nil {
@@ -28,7 +28,7 @@ func apiMeetingsList(s *server, w http.ResponseWriter, r *http.Request, _ core.A
 		return badRequest("kind 不是已知的会议活动类型")
 	}
 	pg := campaignPageParam(q)
-	ms, total, err := s.d.DB.ListMeetings(r.Context(), storage.MeetingFilter{Kind: kind, Limit: per, Offset: (pg - 1) * per})
+	ms, total, err := s.d.DB.ListMeetings(r.Context(), model.MeetingFilter{Kind: kind, Limit: per, Offset: (pg - 1) * per})
 	if err != nil {
 		return err
 	}

@@ -1,16 +1,15 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/meetings/{id}/remind", editors, apiMeetingRemind) }
 
 // apiMeetingRemind reminds the invitees who have not answered, now.
-func apiMeetingRemind(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiMeetingRemind(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	m, err := s.meetingOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

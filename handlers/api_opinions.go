@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -32,7 +33,7 @@ type apiOpinion struct {
 	CreatedAt         time.Time  `json:"created_at"`
 }
 
-func apiOpinionOf(o core.Opinion) apiOpinion {
+func apiOpinionOf(o model.Opinion) apiOpinion {
 	return apiOpinion{ID: o.ID, Receipt: o.Receipt, DeputyID: o.DeputyID, DeputyName: o.DeputyName, Category: o.Category,
 		CategoryLabel: core.OpinionCategoryLabel(o.Category), SolicitationID: o.SolicitationID,
 		SolicitationTitle: o.SolicitationTitle, Article: o.Article, Body: o.Body, Status: o.Status,
@@ -48,7 +49,7 @@ type apiOpinionPage struct {
 
 // apiOpinionsList pages through opinions, newest first, with the inbox's
 // filters (category, status, solicitation, deputy, deputy_id).
-func apiOpinionsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiOpinionsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	q := parseOpinionQuery(r.URL.Query())
 	per, err := perPage(r, opinionPageSize)
 	if err != nil {
@@ -66,7 +67,7 @@ func apiOpinionsList(s *server, w http.ResponseWriter, r *http.Request, me core.
 	return nil
 }
 
-func apiOpinionGet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiOpinionGet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err
@@ -77,7 +78,7 @@ func apiOpinionGet(s *server, w http.ResponseWriter, r *http.Request, me core.Ac
 
 // apiOpinionReply answers an opinion: {"reply": "…"}. The reply is pushed
 // to the deputy who sent it.
-func apiOpinionReply(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiOpinionReply(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -29,7 +29,7 @@ type apiOpinionAssignment struct {
 
 // apiOpinionAssign gives an opinion to an enabled admin or staff account
 // ({"staff_id": …}, the account's id as GET /api/v1/me shows it).
-func apiOpinionAssign(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiOpinionAssign(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func apiOpinionAssign(s *server, w http.ResponseWriter, r *http.Request, me core
 		return writeAPIValidation(w, bad, keys)
 	}
 	a, err := s.staff.Get(r.Context(), in.StaffID)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && !assignable(a)) {
+	if errors.Is(err, model.ErrNotFound) || (err == nil && !assignable(a)) {
 		return writeAPIValidation(w, bad, keys)
 	} else if err != nil {
 		return err

@@ -1,16 +1,15 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/opinions/{id}/close", editors, apiOpinionClose) }
 
 // apiOpinionClose marks an opinion handled (已办结) and answers with it.
-func apiOpinionClose(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiOpinionClose(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -66,14 +66,14 @@ type apiRecordEntry struct {
 	CreatedAt     time.Time  `json:"created_at"`
 }
 
-func apiRecordEntryOf(e core.RecordEntry) apiRecordEntry {
+func apiRecordEntryOf(e model.RecordEntry) apiRecordEntry {
 	return apiRecordEntry{ID: e.ID, DeputyID: e.DeputyID, DeputyName: e.DeputyName, Delegation: e.Delegation,
 		Category: e.Category, CategoryLabel: core.EntryCategoryLabel(e.Category), HappenedOn: apiDay(e.HappenedOn),
 		Place: e.Place, Description: e.Description, Status: e.Status, StatusLabel: core.EntryStatusLabel(e.Status),
 		ReviewNote: e.ReviewNote, ReviewedBy: e.ReviewedBy, ReviewedAt: e.ReviewedAt, CreatedAt: e.CreatedAt}
 }
 
-func apiRecordEntries(es []core.RecordEntry) []apiRecordEntry {
+func apiRecordEntries(es []model.RecordEntry) []apiRecordEntry {
 	out := make([]apiRecordEntry, len(es))
 	for i, e := range es {
 		out[i] = apiRecordEntryOf(e)
@@ -92,7 +92,7 @@ type apiDeputyRecordOut struct {
 // apiDeputyRecord is a deputy's performance record (履职档案) for ?year=
 // (this year by default): totals by type, the timeline and the
 // self-reports with their review.
-func apiDeputyRecord(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputyRecord(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ type apiRecordQueue struct {
 
 // apiRecordReviewQueue pages through the self-reports awaiting review,
 // oldest first.
-func apiRecordReviewQueue(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiRecordReviewQueue(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	per, err := perPage(r, recordReviewPageSize)
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ type apiRecordReviewInput struct {
 
 // apiRecordReview approves or rejects one pending self-report; one
 // already reviewed is 409.
-func apiRecordReview(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiRecordReview(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -179,7 +179,7 @@ func apiRecordReview(s *server, w http.ResponseWriter, r *http.Request, me core.
 		return writeAPIValidation(w, err, recordKeys)
 	}
 	verb := "通过"
-	if e.Status == storage.EntryRejected {
+	if e.Status == model.EntryRejected {
 		verb = "退回"
 	}
 	s.audit(r, me, "record.review", fmt.Sprintf("record_entry/%d", e.ID),

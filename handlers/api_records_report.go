@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -29,7 +30,7 @@ func apiTotalsOf(t core.RecordTotals) apiRecordTotals {
 // apiDelegationRecord is a delegation's year (代表团年度履职情况): each
 // deputy's totals, highest points first, and their sum, as the printable
 // report and its Excel show them.
-func apiDelegationRecord(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDelegationRecord(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	year, _, err := s.recordYear(r.URL.Query())
 	if err != nil {
 		return err

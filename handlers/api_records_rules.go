@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -32,7 +33,7 @@ func writeRules(w http.ResponseWriter, rules core.RecordRules) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func apiRecordRulesGet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiRecordRulesGet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	rules, err := s.records().Rules(r.Context())
 	if err != nil {
 		return err
@@ -44,7 +45,7 @@ func apiRecordRulesGet(s *server, w http.ResponseWriter, r *http.Request, me cor
 // apiRecordRulesPut changes the points of the event types it names (the
 // others keep theirs); each is a whole number from 0 to 100, else 422
 // naming the type. The change applies to every total at once.
-func apiRecordRulesPut(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiRecordRulesPut(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in struct {
 		Rules map[string]float64 `json:"rules"`
 	}

@@ -1,9 +1,8 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
 )
 
 // The monthly and yearly work report (工作报表), as the console's
@@ -36,7 +35,7 @@ type apiReportMonth struct {
 // apiReport is the report of ?period= (2026-11 or 2026; this month by
 // default): its figures with how each is computed, and for a year one
 // line per month.
-func apiReport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiReport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	p, err := s.reportPeriod(r)
 	if err != nil {
 		return err

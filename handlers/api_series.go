@@ -1,12 +1,10 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"time"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() {
@@ -18,21 +16,21 @@ func init() {
 
 // apiSeries is a recurring notice (定期通知系列).
 type apiSeries struct {
-	ID           int64            `json:"id"`
-	Name         string           `json:"name"`
-	Kind         string           `json:"kind"`
-	KindLabel    string           `json:"kind_label"`
-	Title        string           `json:"title,omitempty"`
-	Body         string           `json:"body,omitempty"`
-	Audience     storage.Audience `json:"audience"`
-	Schedule     string           `json:"schedule"`
-	NextMaterial bool             `json:"next_material"`
-	Active       bool             `json:"active"`
-	CreatedAt    time.Time        `json:"created_at"`
-	LastRunAt    *time.Time       `json:"last_run_at,omitempty"`
+	ID           int64          `json:"id"`
+	Name         string         `json:"name"`
+	Kind         string         `json:"kind"`
+	KindLabel    string         `json:"kind_label"`
+	Title        string         `json:"title,omitempty"`
+	Body         string         `json:"body,omitempty"`
+	Audience     model.Audience `json:"audience"`
+	Schedule     string         `json:"schedule"`
+	NextMaterial bool           `json:"next_material"`
+	Active       bool           `json:"active"`
+	CreatedAt    time.Time      `json:"created_at"`
+	LastRunAt    *time.Time     `json:"last_run_at,omitempty"`
 }
 
-func apiSeriesOf(x storage.Series) apiSeries {
+func apiSeriesOf(x model.Series) apiSeries {
 	return apiSeries{ID: x.ID, Name: x.Name, Kind: x.Kind, KindLabel: noticeKindLabelOf(x.Kind), Title: x.Title, Body: x.Body,
 		Audience: x.Audience, Schedule: x.Schedule, NextMaterial: x.NextMaterial, Active: x.Active,
 		CreatedAt: x.CreatedAt, LastRunAt: x.LastRunAt}
@@ -42,7 +40,7 @@ type apiSeriesPage struct {
 	Series []apiSeries `json:"series"`
 }
 
-func apiSeriesList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSeriesList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.d.DB.ListSeries(r.Context(), false)
 	if err != nil {
 		return err
@@ -68,12 +66,12 @@ type apiSeriesInput struct {
 }
 
 // apiSeriesCreate creates a series, active; answers 201 with it.
-func apiSeriesCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSeriesCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in apiSeriesInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	x := core.Series{Name: cleanText(in.Name), Kind: in.Kind, Title: cleanText(in.Title), Body: in.Body,
+	x := model.Series{Name: cleanText(in.Name), Kind: in.Kind, Title: cleanText(in.Title), Body: in.Body,
 		Schedule: cleanText(in.Schedule), NextMaterial: in.NextMaterial}
 	for _, d := range in.Delegations {
 		if d = cleanText(d); d != "" {
@@ -96,7 +94,7 @@ func apiSeriesCreate(s *server, w http.ResponseWriter, r *http.Request, me core.
 
 // apiSeriesSetActive starts or stops a series; answers with it.
 func apiSeriesSetActive(active bool) handlerFunc {
-	return func(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	return func(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 		id, err := parseID(r.PathValue("id"))
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
 )
 
@@ -47,7 +48,7 @@ type apiSettings struct {
 	Delivery *apiDeliverySettings `json:"delivery"`
 }
 
-func apiSettingsGet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSettingsGet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	deps := currentSettingsDeps()
 	saved, err := core.NewSettings(s.d.DB).Templates(r.Context())
 	if err != nil {
@@ -85,14 +86,14 @@ type apiTemplatesInput struct {
 	Templates map[string]apiTemplate `json:"templates"`
 }
 
-func apiSettingsPutTemplates(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSettingsPutTemplates(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in apiTemplatesInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	m := make(map[string]core.TemplateSetting, len(in.Templates))
+	m := make(map[string]model.TemplateSetting, len(in.Templates))
 	for kind, t := range in.Templates {
-		m[kind] = core.TemplateSetting{ID: t.ID, Fields: t.Fields}
+		m[kind] = model.TemplateSetting{ID: t.ID, Fields: t.Fields}
 	}
 	if errs := core.ValidateTemplates(m); len(errs) > 0 {
 		body := apiErrorBody{Error: "数据有误，请按 fields 修改后重试"}
@@ -111,7 +112,7 @@ func apiSettingsPutTemplates(s *server, w http.ResponseWriter, r *http.Request, 
 }
 
 // apiSettingsPutMenu stores the body, a menu/create body ({"button": …}).
-func apiSettingsPutMenu(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSettingsPutMenu(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -135,7 +136,7 @@ func apiSettingsPutMenu(s *server, w http.ResponseWriter, r *http.Request, me co
 	return apiSettingsGet(s, w, r, me)
 }
 
-func apiSettingsResetMenu(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSettingsResetMenu(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	before, _, err := s.currentMenu(r.Context())
 	if err != nil {
 		return err
@@ -147,7 +148,7 @@ func apiSettingsResetMenu(s *server, w http.ResponseWriter, r *http.Request, me 
 	return apiSettingsGet(s, w, r, me)
 }
 
-func apiSettingsSyncMenu(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSettingsSyncMenu(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	answer, err := s.syncMenu(r, me)
 	if err != nil {
 		return err

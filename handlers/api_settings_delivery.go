@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -24,7 +24,7 @@ type apiDeliveryState struct {
 
 func (s *server) apiDelivery(r *http.Request) (apiDeliveryState, error) {
 	saved, err := core.NewSettings(s.d.DB).Delivery(r.Context())
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		var out apiDeliveryState
 		if cfg := currentSettingsDeps().cfg; cfg != nil {
 			q, rate := cfg.Delivery.QuietHours, cfg.Delivery.RatePerSecond
@@ -40,7 +40,7 @@ func (s *server) apiDelivery(r *http.Request) (apiDeliveryState, error) {
 // apiSettingsPutDelivery saves quiet hours and the send rate over the
 // configuration file's: {"quiet_hours": "22:00-07:00", "rate_per_second": 20}
 // ("" for no quiet hours). Every instance uses it within 30 s.
-func apiSettingsPutDelivery(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSettingsPutDelivery(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in struct {
 		QuietHours    string   `json:"quiet_hours"`
 		RatePerSecond *float64 `json:"rate_per_second"`
@@ -48,7 +48,7 @@ func apiSettingsPutDelivery(s *server, w http.ResponseWriter, r *http.Request, m
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	set := core.DeliverySetting{QuietHours: in.QuietHours}
+	set := model.DeliverySetting{QuietHours: in.QuietHours}
 	if in.RatePerSecond != nil {
 		set.RatePerSecond = *in.RatePerSecond
 	}
@@ -79,7 +79,7 @@ func apiSettingsPutDelivery(s *server, w http.ResponseWriter, r *http.Request, m
 
 // apiSettingsResetDelivery drops the saved setting: the configuration
 // file's quiet hours and rate apply again.
-func apiSettingsResetDelivery(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSettingsResetDelivery(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	before, err := s.deliverySummary(r)
 	if err != nil {
 		return err

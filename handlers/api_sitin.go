@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -45,7 +46,7 @@ type apiSitInProposalOut struct {
 // apiSitInProposal proposes whom to invite to sit in (列席) on a session,
 // each with the reasons; it invites no one (POST …/invite does, with
 // deputy_ids).
-func apiSitInProposal(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSitInProposal(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	m, err := s.meetingOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -117,7 +118,7 @@ type apiCoverageOut struct {
 
 // apiSitInCoverage is the yearly 列席 coverage by delegation: deputies in
 // office, those who sat in this term (from ?term=) and in ?year=.
-func apiSitInCoverage(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSitInCoverage(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	q := r.URL.Query()
 	year := s.d.Now().In(s.d.Loc).Year()
 	if v := strings.TrimSpace(q.Get("year")); v != "" {

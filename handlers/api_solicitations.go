@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -31,13 +32,13 @@ type apiSolicitation struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func (s *server) apiSolicitationOf(sol core.Solicitation) apiSolicitation {
+func (s *server) apiSolicitationOf(sol model.Solicitation) apiSolicitation {
 	return apiSolicitation{ID: sol.ID, Title: sol.Title, Summary: sol.Summary, Link: sol.Link, Articles: sol.Articles,
 		Texts: sol.Texts, OpensAt: sol.OpensAt, ClosesAt: sol.ClosesAt, State: windowState(s.d.Now(), sol.OpensAt, sol.ClosesAt),
 		Opinions: sol.Opinions, CreatedAt: sol.CreatedAt}
 }
 
-func apiSolicitationsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSolicitationsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.opinions().Solicitations(r.Context())
 	if err != nil {
 		return err
@@ -55,7 +56,7 @@ func apiSolicitationsList(s *server, w http.ResponseWriter, r *http.Request, me 
 // apiSolicitationCreate stores a solicitation; it is announced to every
 // deputy in office when it opens (opens_at left out: now). The draft's
 // full text, when given, is split into its articles.
-func apiSolicitationCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSolicitationCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in struct {
 		Title    string     `json:"title"`
 		Summary  string     `json:"summary"`
@@ -68,7 +69,7 @@ func apiSolicitationCreate(s *server, w http.ResponseWriter, r *http.Request, me
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sol := core.Solicitation{Title: in.Title, Summary: in.Summary, Link: in.Link, Articles: in.Articles, ClosesAt: in.ClosesAt}
+	sol := model.Solicitation{Title: in.Title, Summary: in.Summary, Link: in.Link, Articles: in.Articles, ClosesAt: in.ClosesAt}
 	if in.OpensAt != nil {
 		sol.OpensAt = *in.OpensAt
 	}
@@ -118,7 +119,7 @@ type apiArticle struct {
 // apiSolicitationArticlesPut replaces the articles of a draft with those
 // split from its full text; an opinion on an article the new text lacks
 // refuses the change (422).
-func apiSolicitationArticlesPut(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSolicitationArticlesPut(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -148,7 +149,7 @@ func apiSolicitationArticlesPut(s *server, w http.ResponseWriter, r *http.Reques
 	return nil
 }
 
-func apiArticlesOf(list []core.Article) []apiArticle {
+func apiArticlesOf(list []model.SolicitationArticle) []apiArticle {
 	out := make([]apiArticle, len(list))
 	for i, a := range list {
 		out[i] = apiArticle{Number: a.Number, Heading: a.Heading, Text: a.Body}
@@ -158,7 +159,7 @@ func apiArticlesOf(list []core.Article) []apiArticle {
 
 // apiSolicitationOpinionsExport is the sheet for the legislative affairs
 // committee: one row per opinion, in the draft's article order.
-func apiSolicitationOpinionsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSolicitationOpinionsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return solicitationOpinionsExport(s, w, r, me)
 }
 
@@ -170,7 +171,7 @@ type apiArticleGroup struct {
 
 // apiSolicitationGet is a solicitation with its opinions grouped by
 // article in the draft's order, the whole-draft opinions first.
-func apiSolicitationGet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSolicitationGet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -180,7 +181,7 @@ func apiSolicitationGet(s *server, w http.ResponseWriter, r *http.Request, me co
 	if err != nil {
 		return err
 	}
-	list, _, err := svc.List(r.Context(), core.OpinionFilter{SolicitationID: id})
+	list, _, err := svc.List(r.Context(), model.OpinionFilter{SolicitationID: id})
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -66,7 +66,7 @@ type apiRating struct {
 	RevisedAt *time.Time `json:"revised_at,omitempty"`
 }
 
-func apiSuggestionOf(sg core.Suggestion) apiSuggestion {
+func apiSuggestionOf(sg model.Suggestion) apiSuggestion {
 	out := apiSuggestion{ID: sg.ID, Number: sg.Number, Title: sg.Title, Summary: sg.Summary, Session: sg.Session,
 		LeadDeputyID: sg.LeadDeputyID, HostUnit: sg.HostUnit, CoUnits: sg.CoUnits, Status: sg.Status,
 		StatusLabel: core.SuggestionStatusLabel(sg.Status), Deadline: fmtDay(sg.Deadline), ReplyCategory: sg.ReplyCategory,
@@ -74,14 +74,14 @@ func apiSuggestionOf(sg core.Suggestion) apiSuggestion {
 		CreatedAt: sg.CreatedAt, UpdatedAt: sg.UpdatedAt}
 	for _, d := range sg.Deputies {
 		out.Deputies = append(out.Deputies, apiSuggestionDeputy{DeputyID: d.DeputyID, Name: d.Name, Role: d.Role})
-		if d.Role == storage.RoleLead {
+		if d.Role == model.RoleLead {
 			out.LeadName = d.Name
 		}
 	}
 	return out
 }
 
-func apiStepOf(st core.SuggestionStep) apiStep {
+func apiStepOf(st model.SuggestionStep) apiStep {
 	return apiStep{ID: st.ID, At: st.At, Kind: st.Kind, KindLabel: core.StepKindLabel(st.Kind), Actor: st.Actor, Note: st.Note}
 }
 
@@ -107,7 +107,7 @@ func perPage(r *http.Request, def int) (int, error) {
 
 // apiSuggestionsList pages through the suggestions the account may see
 // with the console's filters (status, unit, session, deputy, number).
-func apiSuggestionsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSuggestionsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	q := parseSuggestionQuery(r.URL.Query())
 	per, err := perPage(r, suggestionPageSize)
 	if err != nil {
@@ -129,7 +129,7 @@ func apiSuggestionsList(s *server, w http.ResponseWriter, r *http.Request, me co
 
 // apiSuggestionGet returns a suggestion with its deputies, steps and
 // ratings; another unit's suggestion is 404.
-func apiSuggestionGet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSuggestionGet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	sg, err := s.suggestionOfPath(r, me)
 	if err != nil {
 		return err
@@ -142,7 +142,7 @@ func apiSuggestionGet(s *server, w http.ResponseWriter, r *http.Request, me core
 	return nil
 }
 
-func (s *server) apiSuggestionFull(r *http.Request, sg core.Suggestion) (apiSuggestion, error) {
+func (s *server) apiSuggestionFull(r *http.Request, sg model.Suggestion) (apiSuggestion, error) {
 	svc := s.suggestions()
 	out := apiSuggestionOf(sg)
 	steps, err := svc.Steps(r.Context(), sg.ID)

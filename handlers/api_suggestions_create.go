@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/suggestions", editors, apiSuggestionCreate) }
@@ -26,12 +27,12 @@ var apiSuggestionKeys = mapKeys(map[string]string{"建议编号": "number", "标
 	"届次": "session", "主办单位": "host_unit", "协办单位": "co_units", "领衔代表": "lead_deputy_id",
 	"附议代表": "seconder_ids", "办理期限": "deadline"})
 
-func apiSuggestionCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSuggestionCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in apiSuggestionInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sg := core.Suggestion{Number: in.Number, Title: in.Title, Summary: in.Summary, Session: in.Session,
+	sg := model.Suggestion{Number: in.Number, Title: in.Title, Summary: in.Summary, Session: in.Session,
 		LeadDeputyID: in.LeadDeputyID, HostUnit: in.HostUnit, CoUnits: in.CoUnits}
 	var err error
 	if in.Deadline != "" {

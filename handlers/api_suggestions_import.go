@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"errors"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { apiRoute(http.MethodPost, "/api/v1/suggestions/import", editors, apiSuggestionImport) }
@@ -18,7 +17,7 @@ type apiSuggestionImportReport struct {
 
 // apiSuggestionImport imports the multipart field "file" (.xlsx or .csv).
 // Any invalid row gives 422 with every row error, and nothing is written.
-func apiSuggestionImport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSuggestionImport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	rep, name, err := s.importSuggestions(w, r, me)
 	var he *httpError
 	if errors.As(err, &he) && len(rep.Errors) > 0 {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { apiRoute(http.MethodGet, "/api/v1/suggestions/rates", everyone, apiSuggestionRates) }
@@ -39,7 +40,7 @@ func apiRatesOf(r core.Rates) apiRates {
 
 // apiSuggestionRates returns 答复率, 办结率 and 满意率 overall and per host
 // unit, for one session (?session=) or all; a unit token sees its own.
-func apiSuggestionRates(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSuggestionRates(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	session := cleanText(r.URL.Query().Get("session"))
 	overall, units, err := s.suggestionRates(r.Context(), me, session)
 	if err != nil {

@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"strings"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -29,7 +28,7 @@ type apiStepResult struct {
 
 // apiSuggestionStep is a handling unit's integration point: it records a
 // step on one of the unit's own suggestions (another unit's is 404).
-func apiSuggestionStep(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSuggestionStep(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	sg, err := s.suggestionOfPath(r, me)
 	if err != nil {
 		return err

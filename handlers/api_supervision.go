@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -100,7 +101,7 @@ type apiExtension struct {
 	DecisionNote string     `json:"decision_note,omitempty"`
 }
 
-func apiExtensionOf(e core.Extension) apiExtension {
+func apiExtensionOf(e model.Extension) apiExtension {
 	return apiExtension{ID: e.ID, SuggestionID: e.SuggestionID, Number: e.Number, Title: e.Title, Unit: e.Unit,
 		OldDeadline: apiDay(e.OldDeadline), NewDeadline: apiDay(e.NewDeadline), Reason: e.Reason, Status: e.Status,
 		RequestedBy: e.RequestedBy, RequestedAt: e.RequestedAt, DecidedBy: e.DecidedBy, DecidedAt: e.DecidedAt,
@@ -129,7 +130,7 @@ type apiOverview struct {
 
 // supervisionUnit is the unit filter of me: "" for every unit; a unit
 // account without a unit sees nothing.
-func supervisionUnit(me core.Account) (unit string, limited bool) {
+func supervisionUnit(me model.Account) (unit string, limited bool) {
 	unit, limited = unitScope(me)
 	if limited && unit == "" {
 		return "\x00", true
@@ -140,10 +141,10 @@ func supervisionUnit(me core.Account) (unit string, limited bool) {
 // apiSupervisionOverview is the 督办 page as JSON: overdue and near
 // suggestions, 回头看, B/C replies without a promise date, counts per
 // unit and the pending extension requests; a unit token sees its own.
-func apiSupervisionOverview(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSupervisionOverview(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	session := cleanText(r.URL.Query().Get("session"))
 	unit, limited := supervisionUnit(me)
-	o, err := s.supervision().Overview(r.Context(), core.SupervisionFilter{Session: session, HostUnit: unit})
+	o, err := s.supervision().Overview(r.Context(), model.SupervisionFilter{Session: session, HostUnit: unit})
 	if err != nil {
 		return err
 	}
@@ -185,12 +186,12 @@ type apiSupervisionRatesReport struct {
 
 // apiSupervisionRates returns the four rates (with 见面率) overall, per
 // unit for ?session= (or all), and overall per session.
-func apiSupervisionRates(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSupervisionRates(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	session := cleanText(r.URL.Query().Get("session"))
 	unit, _ := supervisionUnit(me)
 	sv := s.supervision()
-	overall, units, err := sv.Rates(ctx, core.SuggestionRatesFilter{Session: session, HostUnit: unit})
+	overall, units, err := sv.Rates(ctx, model.SuggestionRatesFilter{Session: session, HostUnit: unit})
 	if err != nil {
 		return err
 	}
@@ -219,7 +220,7 @@ type apiExtensionInput struct {
 
 // apiExtensionRequest asks for a later deadline: a unit for its own
 // suggestions (another unit's is 404), staff on a unit's behalf.
-func apiExtensionRequest(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiExtensionRequest(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	sg, err := s.suggestionOfPath(r, me)
 	if err != nil {
 		return err
@@ -250,7 +251,7 @@ type apiDecisionInput struct {
 }
 
 // apiExtensionDecide approves or rejects a pending extension request.
-func apiExtensionDecide(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiExtensionDecide(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -286,7 +287,7 @@ type apiPromiseInput struct {
 
 // apiPromiseSet records the promise date of a B/C reply; the suggestion
 // joins 回头看 once it passes. Answers with the suggestion as 督办 sees it.
-func apiPromiseSet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiPromiseSet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	sg, err := s.suggestionOfPath(r, me)
 	if err != nil {
 		return err

@@ -1,11 +1,10 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"time"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -35,7 +34,7 @@ type apiQuestion struct {
 	Optional bool     `json:"optional"`
 }
 
-func apiSurveyOf(sv core.Survey) apiSurvey {
+func apiSurveyOf(sv model.Survey) apiSurvey {
 	out := apiSurvey{ID: sv.ID, Title: sv.Title, Intro: sv.Intro, Anonymous: sv.Anonymous, OpensAt: sv.OpensAt,
 		ClosesAt: sv.ClosesAt, CreatedAt: sv.CreatedAt, Responses: sv.Responses}
 	for _, q := range sv.Questions {
@@ -45,7 +44,7 @@ func apiSurveyOf(sv core.Survey) apiSurvey {
 	return out
 }
 
-func apiSurveysList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSurveysList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.surveys().List(r.Context())
 	if err != nil {
 		return err
@@ -84,17 +83,17 @@ func apiSurveyKeys(field string) string {
 
 // apiSurveyCreate creates a survey; it is announced to every deputy in
 // office when it opens.
-func apiSurveyCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSurveyCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in apiSurveyInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sv := core.Survey{Title: in.Title, Intro: in.Intro, Anonymous: in.Anonymous, ClosesAt: in.ClosesAt}
+	sv := model.Survey{Title: in.Title, Intro: in.Intro, Anonymous: in.Anonymous, ClosesAt: in.ClosesAt}
 	if in.OpensAt != nil {
 		sv.OpensAt = *in.OpensAt
 	}
 	for _, q := range in.Questions {
-		sv.Questions = append(sv.Questions, core.SurveyQuestion{Kind: q.Kind, Text: q.Text, Options: q.Options, Optional: q.Optional})
+		sv.Questions = append(sv.Questions, model.SurveyQuestion{Kind: q.Kind, Text: q.Text, Options: q.Options, Optional: q.Optional})
 	}
 	if err := s.surveys().Create(r.Context(), &sv); err != nil {
 		return writeAPIValidation(w, err, apiSurveyKeys)
@@ -115,7 +114,7 @@ type apiQuestionResult struct {
 }
 
 // apiSurveyResults sums up a survey's responses question by question.
-func apiSurveyResults(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiSurveyResults(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	res, err := s.surveyOfPath(r)
 	if err != nil {
 		return err

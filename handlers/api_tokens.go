@@ -1,17 +1,16 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"time"
-
-	"deputybot/core"
 )
 
 // Tokens are the calling account's own. Listing is open to every role;
 // creating and revoking are not for read-only accounts, which change
 // nothing through the API.
-var tokenEditors = []string{core.RoleAdmin, core.RoleStaff, core.RoleUnit}
+var tokenEditors = []string{model.RoleAdmin, model.RoleStaff, model.RoleUnit}
 
 func init() {
 	apiRoute(http.MethodGet, "/api/v1/tokens", everyone, apiTokensList)
@@ -28,11 +27,11 @@ type apiToken struct {
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 }
 
-func apiTokenOf(t core.APIToken) apiToken {
+func apiTokenOf(t model.APIToken) apiToken {
 	return apiToken{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
 }
 
-func apiTokensList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiTokensList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.staff.Tokens(r.Context(), me.ID)
 	if err != nil {
 		return err
@@ -49,7 +48,7 @@ func apiTokensList(s *server, w http.ResponseWriter, r *http.Request, me core.Ac
 
 // apiTokenCreate issues a token for the calling account: {"name": "…"}.
 // The token is in the answer this once.
-func apiTokenCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiTokenCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -71,7 +70,7 @@ func apiTokenCreate(s *server, w http.ResponseWriter, r *http.Request, me core.A
 
 // apiTokenRevoke revokes one of the calling account's tokens; another
 // account's token is 404.
-func apiTokenRevoke(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiTokenRevoke(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -79,7 +78,7 @@ func apiTokenRevoke(s *server, w http.ResponseWriter, r *http.Request, me core.A
 	if err := s.staff.RevokeToken(r.Context(), me, id); err != nil {
 		return err
 	}
-	s.audit(r, me, "token.revoke", tokenObject(core.APIToken{ID: id}), "撤销 API 令牌")
+	s.audit(r, me, "token.revoke", tokenObject(model.APIToken{ID: id}), "撤销 API 令牌")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

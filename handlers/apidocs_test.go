@@ -17,8 +17,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -58,7 +58,7 @@ func TestAPIDocExamples(t *testing.T) {
 		t.Run(b.heading, func(t *testing.T) {
 			w := newAdminWorld(t, storagetest.Open(t, storage.SQLite), "")
 			files := apiDocFixtures(t, w)
-			env := map[string]string{"TOKEN": w.tokens[core.RoleAdmin]}
+			env := map[string]string{"TOKEN": w.tokens[model.RoleAdmin]}
 			for _, cmd := range b.cmds {
 				req := curlRequest(t, cmd, w.srv.URL, env, files)
 				_, pattern := routes.Handler(req)
@@ -365,9 +365,9 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	ctx := context.Background()
 	db := w.db
 	now := w.clock.Now()
-	ds := make([]storage.Deputy, 50)
+	ds := make([]model.Deputy, 50)
 	for i := range ds {
-		ds[i] = storage.Deputy{Name: fmt.Sprintf("代表%02d", i+1), Delegation: "济南市代表团", Level: storage.LevelProvincial,
+		ds[i] = model.Deputy{Name: fmt.Sprintf("代表%02d", i+1), Delegation: "济南市代表团", Level: model.LevelProvincial,
 			Grassroots: i%2 == 0, Phone: fmt.Sprintf("1390000%04d", i+1), Tags: []string{"教育"}}
 		if i >= 30 {
 			ds[i].Delegation = "青岛市代表团"
@@ -390,26 +390,26 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 		w.opinion(t, int64(i), "social", "建议增加农村公交班次。")
 	}
 	// Opinion 4, of deputy 4, on article 3 of a draft regulation (the adopt example).
-	draft := storage.Solicitation{Title: "《山东省数据条例（草案）》征求意见", Articles: 60, OpensAt: now, ClosesAt: now.AddDate(0, 1, 0)}
+	draft := model.Solicitation{Title: "《山东省数据条例（草案）》征求意见", Articles: 60, OpensAt: now, ClosesAt: now.AddDate(0, 1, 0)}
 	if err := db.CreateSolicitation(ctx, &draft); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateOpinion(ctx, &storage.Opinion{DeputyID: 4, Category: storage.OpinionSolicitation,
+	if err := db.CreateOpinion(ctx, &model.Opinion{DeputyID: 4, Category: model.OpinionSolicitation,
 		SolicitationID: draft.ID, Article: "第3条", Body: "建议明确数据分类分级标准。"}); err != nil {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 2; i++ {
-		s := storage.Survey{Title: fmt.Sprintf("代表履职需求调查（%d）", i), OpensAt: now, ClosesAt: now.AddDate(0, 1, 0),
-			Questions: []storage.SurveyQuestion{{Kind: "single", Text: "您最关心哪个领域？", Options: []string{"教育", "医疗", "交通"}},
+		s := model.Survey{Title: fmt.Sprintf("代表履职需求调查（%d）", i), OpensAt: now, ClosesAt: now.AddDate(0, 1, 0),
+			Questions: []model.SurveyQuestion{{Kind: "single", Text: "您最关心哪个领域？", Options: []string{"教育", "医疗", "交通"}},
 				{Kind: "scale", Text: "对履职服务的满意程度"}}}
 		if err := db.CreateSurvey(ctx, &s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var campaign storage.Campaign
+	var campaign model.Campaign
 	for campaign.ID < 9 {
-		n := storage.Notice{Kind: "general_notice", Title: "全省代表学习班通知", Body: "定于3月10日在济南举办……"}
-		campaign = storage.Campaign{Audience: storage.Audience{Delegations: []string{"济南市代表团"}}}
+		n := model.Notice{Kind: "general_notice", Title: "全省代表学习班通知", Body: "定于3月10日在济南举办……"}
+		campaign = model.Campaign{Audience: model.Audience{Delegations: []string{"济南市代表团"}}}
 		if err := db.CreateCampaign(ctx, &n, &campaign); err != nil {
 			t.Fatal(err)
 		}
@@ -424,7 +424,7 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 7; i++ {
-		m := storage.Meeting{Kind: "inspection", Title: fmt.Sprintf("年末集中视察（%d）", i), Place: "济南",
+		m := model.Meeting{Kind: "inspection", Title: fmt.Sprintf("年末集中视察（%d）", i), Place: "济南",
 			StartsAt: now.Add(8 * 24 * time.Hour), RSVPDeadline: now.Add(6 * 24 * time.Hour)}
 		if err := db.CreateMeeting(ctx, &m); err != nil {
 			t.Fatal(err)
@@ -436,7 +436,7 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 		}
 	}
 	// Self-report 1 of deputy 42, awaiting review.
-	entry := storage.RecordEntry{DeputyID: 42, Category: storage.EntryResearch, HappenedOn: now.AddDate(0, 0, -7),
+	entry := model.RecordEntry{DeputyID: 42, Category: model.EntryResearch, HappenedOn: now.AddDate(0, 0, -7),
 		Place: "济南市历城区", Description: "走访农村公路养护情况。"}
 	if err := db.CreateRecordEntry(ctx, &entry); err != nil || entry.ID != 1 {
 		t.Fatalf("record entry %d: %v", entry.ID, err)

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -105,7 +105,7 @@ func documentedFormRefusal(t *testing.T, route string, res result) {
 func TestHostileValuesInEveryConsoleFieldAreRefusedOrEscaped(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newHostileWorld(t, db)
-		readonly := w.signIn(t, core.RoleReadonly)
+		readonly := w.signIn(t, model.RoleReadonly)
 		for _, route := range consolePostRoutes() {
 			if route == "POST /admin/logout" {
 				continue
@@ -174,7 +174,7 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 		}
 		req, _ = http.NewRequest(http.MethodPost, w.srv.URL+"/api/v1/deputies", strings.NewReader(`{"name":"钓鱼","level":"provincial"}`))
 		req.Header = h.Clone()
-		req.Header.Set("Authorization", "Bearer "+w.tokens[core.RoleAdmin])
+		req.Header.Set("Authorization", "Bearer "+w.tokens[model.RoleAdmin])
 		req.Header.Set("Content-Type", "application/json")
 		if res, err = send(http.DefaultClient, req); err != nil {
 			t.Fatal(err)
@@ -307,7 +307,7 @@ func TestTheAPIRefusesBadBodiesAsDocumented(t *testing.T) {
 			t.Run(tc.name+" is refused as documented", func(t *testing.T) {
 				wantStatus, wantMsg := documentedRefusal(t, tc.doc)
 				before := fingerprint(t, db)
-				res, err := w.apiCall(core.RoleAdmin, tc.method, tc.path, "application/json", []byte(tc.body))
+				res, err := w.apiCall(model.RoleAdmin, tc.method, tc.path, "application/json", []byte(tc.body))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodPost, "/admin/accounts", admins, accountCreate) }
@@ -15,7 +16,7 @@ type secretView struct {
 }
 
 // accountCreate adds an account with a generated password, shown once.
-func accountCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func accountCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}

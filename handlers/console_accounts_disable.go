@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"errors"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -15,7 +14,7 @@ func init() {
 var errSelfDisable = errors.New("不能停用自己的账号。")
 
 func accountSetDisabled(disabled bool) handlerFunc {
-	return func(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	return func(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 		a, err := s.accountOfPath(r)
 		if err != nil {
 			return err
@@ -37,10 +36,10 @@ func accountSetDisabled(disabled bool) handlerFunc {
 	}
 }
 
-func (s *server) accountOfPath(r *http.Request) (core.Account, error) {
+func (s *server) accountOfPath(r *http.Request) (model.Account, error) {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
-		return core.Account{}, err
+		return model.Account{}, err
 	}
 	return s.staff.Get(r.Context(), id)
 }

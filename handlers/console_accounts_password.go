@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -13,7 +12,7 @@ func init() {
 
 // accountResetPassword gives an account a generated password, shown once;
 // its holder must change it at the next login, and its sessions end.
-func accountResetPassword(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func accountResetPassword(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	a, err := s.accountOfPath(r)
 	if err != nil {
 		return err

@@ -7,18 +7,19 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodPost, "/admin/opinions/{id}/adopt", editors, opinionAdopt) }
 
 // adoptionsOf returns the adoptions of the listed opinions, by opinion id:
 // the solicitation page's 已采纳 badges.
-func (s *server) adoptionsOf(ctx context.Context, list []core.Opinion) (map[int64]*core.Adoption, error) {
+func (s *server) adoptionsOf(ctx context.Context, list []model.Opinion) (map[int64]*model.Adoption, error) {
 	as, err := s.opinions().Adoptions(ctx, list)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]*core.Adoption, len(as))
+	out := make(map[int64]*model.Adoption, len(as))
 	for id, a := range as {
 		out[id] = &a
 	}
@@ -27,7 +28,7 @@ func (s *server) adoptionsOf(ctx context.Context, list []core.Opinion) (map[int6
 
 // opinionAdopt marks an opinion on a draft regulation adopted; its author
 // is told.
-func opinionAdopt(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func opinionAdopt(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err

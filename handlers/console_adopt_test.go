@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -19,19 +20,19 @@ func TestAdoptingAnOpinionOnTheSolicitationPage(t *testing.T) {
 		d := w.deputy(t, "王芳", "13800000001")
 		svc := core.NewOpinions(db)
 		svc.SetClock(w.clock.Now)
-		sol := core.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: 40, ClosesAt: w.clock.Now().Add(48 * time.Hour)}
+		sol := model.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: 40, ClosesAt: w.clock.Now().Add(48 * time.Hour)}
 		if err := svc.CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
-		receipt, err := svc.Submit(ctx, d.ID, core.Opinion{SolicitationID: sol.ID, Article: "3", Body: "建议明确数据分类分级标准。"})
+		receipt, err := svc.Submit(ctx, d.ID, model.Opinion{SolicitationID: sol.ID, Article: "3", Body: "建议明确数据分类分级标准。"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		o, _ := svc.ByReceipt(ctx, receipt)
 		page := "/admin/solicitations/" + itoa(sol.ID)
 		action := `action="/admin/opinions/` + itoa(o.ID) + `/adopt"`
-		c := w.login(t, core.RoleStaff)
-		ro := w.login(t, core.RoleReadonly)
+		c := w.login(t, model.RoleStaff)
+		ro := w.login(t, model.RoleReadonly)
 
 		mustHave(t, w.get(t, c, page), http.StatusOK, action, ">采纳<")
 		mustLack(t, w.get(t, ro, page), action)

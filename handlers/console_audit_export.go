@@ -2,13 +2,12 @@ package handlers
 
 import (
 	"bytes"
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
-
-	"deputybot/core"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/audit/export", admins, auditExport) }
@@ -17,7 +16,7 @@ func init() { consoleRoute(http.MethodGet, "/admin/audit/export", admins, auditE
 const auditExportPage = 1000
 
 // auditExport downloads the (filtered) audit log as Excel, newest first.
-func auditExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func auditExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	f, _ := auditFilter(r.URL.Query())
 	x := excelize.NewFile()
 	defer x.Close()

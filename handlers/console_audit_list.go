@@ -1,13 +1,11 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/audit", admins, auditList) }
@@ -16,20 +14,20 @@ const auditPageSize = 100
 
 type auditView struct {
 	Action    string
-	Entries   []core.AuditEntry
+	Entries   []model.AuditEntry
 	Pager     pager
 	ExportURL string
 }
 
 // auditFilter reads the audit log's filter: action is an exact action or
 // a prefix ending in ".".
-func auditFilter(v url.Values) (storage.AuditFilter, int) {
-	f := storage.AuditFilter{Action: strings.TrimSpace(v.Get("action"))}
+func auditFilter(v url.Values) (model.AuditFilter, int) {
+	f := model.AuditFilter{Action: strings.TrimSpace(v.Get("action"))}
 	pageNo, _ := strconv.Atoi(v.Get("page"))
 	return f, min(max(pageNo, 1), 100000)
 }
 
-func auditList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func auditList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	f, pageNo := auditFilter(r.URL.Query())
 	f.Limit, f.Offset = auditPageSize, (pageNo-1)*auditPageSize
 	entries, total, err := s.staff.AuditLog(r.Context(), f)

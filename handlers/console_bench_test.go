@@ -19,6 +19,7 @@ import (
 
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -145,14 +146,14 @@ func seedCampaigns(b *testing.B, db *storage.DB, ids []int64, now time.Time) int
 	var big int64
 	var rows [][]any
 	for c := range 21 {
-		n := storage.Notice{Kind: "general_notice", Title: fmt.Sprintf("全省代表学习班通知（第%d期）", c+1), Body: "定于3月10日在济南举办……"}
-		camp := storage.Campaign{Audience: storage.Audience{All: true}}
+		n := model.Notice{Kind: "general_notice", Title: fmt.Sprintf("全省代表学习班通知（第%d期）", c+1), Body: "定于3月10日在济南举办……"}
+		camp := model.Campaign{Audience: model.Audience{All: true}}
 		if err := db.CreateCampaign(ctx, &n, &camp); err != nil {
 			b.Fatal(err)
 		}
-		status, sources := storage.CampaignDone, 1
+		status, sources := model.CampaignDone, 1
 		if c == 20 {
-			big, status, sources = camp.ID, storage.CampaignSending, 20
+			big, status, sources = camp.ID, model.CampaignSending, 20
 		}
 		if _, err := db.SQL().ExecContext(ctx, `UPDATE campaigns SET status = ?, expanded_at = ? WHERE id = ?`, status, now, camp.ID); err != nil {
 			b.Fatal(err)
@@ -162,7 +163,7 @@ func seedCampaigns(b *testing.B, db *storage.DB, ids []int64, now time.Time) int
 			for i, id := range ids {
 				st, reason, errcode := benchDeliveryStatus(i + s)
 				var sent any
-				if st != storage.DeliveryQueued && st != storage.DeliverySkipped && st != storage.DeliveryRetry {
+				if st != model.DeliveryQueued && st != model.DeliverySkipped && st != model.DeliveryRetry {
 					sent = day
 				}
 				rows = append(rows, []any{fmt.Sprintf("c%d-%d", camp.ID, s), camp.ID, n.ID, id, fmt.Sprintf("o-console-%05d", i),
@@ -178,19 +179,19 @@ func seedCampaigns(b *testing.B, db *storage.DB, ids []int64, now time.Time) int
 func benchDeliveryStatus(i int) (status, reason string, errcode int) {
 	switch k := i % 100; {
 	case k < 55:
-		return storage.DeliverySent, "", 0
+		return model.DeliverySent, "", 0
 	case k < 70:
-		return storage.DeliveryDelivered, "", 0
+		return model.DeliveryDelivered, "", 0
 	case k < 80:
-		return storage.DeliveryRead, "", 0
+		return model.DeliveryRead, "", 0
 	case k < 85:
-		return storage.DeliveryFailed, "用户拒收（43101）", 43101
+		return model.DeliveryFailed, "用户拒收（43101）", 43101
 	case k < 90:
-		return storage.DeliverySkipped, "未绑定", 0
+		return model.DeliverySkipped, "未绑定", 0
 	case k < 95:
-		return storage.DeliveryQueued, "", 0
+		return model.DeliveryQueued, "", 0
 	default:
-		return storage.DeliveryRetry, "系统繁忙", -1
+		return model.DeliveryRetry, "系统繁忙", -1
 	}
 }
 
@@ -202,7 +203,7 @@ func seedMeetings(b *testing.B, db *storage.DB, ids []int64, now time.Time) int6
 	var first int64
 	var rows [][]any
 	for k := range 10 {
-		m := storage.Meeting{Kind: "inspection", Title: fmt.Sprintf("集中视察（第%d次）", k+1), StartsAt: now.Add(time.Duration(k+7) * 24 * time.Hour),
+		m := model.Meeting{Kind: "inspection", Title: fmt.Sprintf("集中视察（第%d次）", k+1), StartsAt: now.Add(time.Duration(k+7) * 24 * time.Hour),
 			Place: "济南", RSVPDeadline: now.Add(time.Duration(k+5) * 24 * time.Hour)}
 		if err := db.CreateMeeting(ctx, &m); err != nil {
 			b.Fatal(err)
@@ -212,13 +213,13 @@ func seedMeetings(b *testing.B, db *storage.DB, ids []int64, now time.Time) int6
 			first, invitees = m.ID, ids
 		}
 		for i, id := range invitees {
-			status, reason := storage.RSVPPending, ""
+			status, reason := model.RSVPPending, ""
 			var answered any
 			switch i % 6 {
 			case 0, 1:
-				status, answered = storage.RSVPAttend, now
+				status, answered = model.RSVPAttend, now
 			case 2:
-				status, reason, answered = storage.RSVPLeave, "另有公务", now
+				status, reason, answered = model.RSVPLeave, "另有公务", now
 			}
 			rows = append(rows, []any{m.ID, id, status, reason, "wechat", answered, now})
 		}
@@ -233,9 +234,9 @@ func seedSuggestions(b *testing.B, db *storage.DB, ids []int64, now time.Time) i
 	b.Helper()
 	ctx := context.Background()
 	deadline := now.AddDate(0, 3, 0)
-	batch := make([]storage.NewSuggestion, 1000)
+	batch := make([]model.NewSuggestion, 1000)
 	for i := range batch {
-		batch[i] = storage.NewSuggestion{Suggestion: &storage.Suggestion{Number: fmt.Sprintf("第%04d号", i+1),
+		batch[i] = model.NewSuggestion{Suggestion: &model.Suggestion{Number: fmt.Sprintf("第%04d号", i+1),
 			Title: fmt.Sprintf("关于改善农村公路的建议（%d）", i+1), Session: "十四届人大三次会议", LeadDeputyID: ids[i*5],
 			HostUnit: fmt.Sprintf("省直单位%02d", i%30), Deadline: &deadline}, Seconders: []int64{ids[i*5+1], ids[i*5+2]}}
 	}
@@ -248,9 +249,9 @@ func seedSuggestions(b *testing.B, db *storage.DB, ids []int64, now time.Time) i
 		var status string
 		switch i % 10 {
 		case 0:
-			status = storage.SuggestionConcluded
+			status = model.SuggestionConcluded
 		case 1, 2, 3:
-			status = storage.SuggestionReplied
+			status = model.SuggestionReplied
 		default:
 			continue
 		}
@@ -258,8 +259,8 @@ func seedSuggestions(b *testing.B, db *storage.DB, ids []int64, now time.Time) i
 			replied_at = ? WHERE id = ?`, status, "已列入明年计划，逐步解决。", now, s.ID); err != nil {
 			b.Fatal(err)
 		}
-		result := []string{storage.RatingSatisfied, storage.RatingBasic, storage.RatingDissatisfied}[i%3]
-		ratings = append(ratings, []any{s.ID, s.LeadDeputyID, storage.ContactPhone, storage.RatingSatisfied, result, "", now})
+		result := []string{model.RatingSatisfied, model.RatingBasic, model.RatingDissatisfied}[i%3]
+		ratings = append(ratings, []any{s.ID, s.LeadDeputyID, model.ContactPhone, model.RatingSatisfied, result, "", now})
 	}
 	bulkInsert(b, db, `INSERT INTO suggestion_ratings (suggestion_id, deputy_id, contact, attitude, result, reason, rated_at) VALUES `, ratings)
 	return batch[0].Suggestion.ID
@@ -370,7 +371,7 @@ func newConsoleBench(b *testing.B, db *storage.DB) *consoleBench {
 	ctx := context.Background()
 	staff := core.NewStaff(db)
 	staff.HashCost = bcrypt.MinCost
-	a, _, err := staff.Create(ctx, core.NewAccount{Username: "bench", Name: "压测", Role: core.RoleAdmin, Password: testPassword})
+	a, _, err := staff.Create(ctx, core.NewAccount{Username: "bench", Name: "压测", Role: model.RoleAdmin, Password: testPassword})
 	if err != nil {
 		b.Fatal(err)
 	}

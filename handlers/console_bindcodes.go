@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -18,14 +18,14 @@ func init() {
 
 // bindCodeView shows a binding code the one time it is shown.
 type bindCodeView struct {
-	Deputy  core.Deputy
+	Deputy  model.Deputy
 	Code    string
 	Expires time.Time
 }
 
 // issueBindCode gives the deputy a fresh code (replacing any earlier one)
 // and records who did it; the code itself stays out of the audit log.
-func (s *server) issueBindCode(r *http.Request, me core.Account, d core.Deputy) (string, time.Time, error) {
+func (s *server) issueBindCode(r *http.Request, me model.Account, d model.Deputy) (string, time.Time, error) {
 	code, expires, err := core.IssueBindCode(r.Context(), s.d.DB, d.ID, s.d.Now(), core.BindCodeValidity)
 	var ferr *core.FieldError
 	if errors.As(err, &ferr) {
@@ -37,7 +37,7 @@ func (s *server) issueBindCode(r *http.Request, me core.Account, d core.Deputy) 
 	return code, expires, nil
 }
 
-func deputyBindCode(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyBindCode(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err
@@ -52,11 +52,11 @@ func deputyBindCode(s *server, w http.ResponseWriter, r *http.Request, me core.A
 }
 
 type unbindView struct {
-	Deputy core.Deputy
+	Deputy model.Deputy
 	Errors fieldErrors
 }
 
-func deputyUnbindForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyUnbindForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err
@@ -69,11 +69,11 @@ func deputyUnbindForm(s *server, w http.ResponseWriter, r *http.Request, me core
 var errNotBound = &httpError{http.StatusConflict, "该代表尚未绑定微信，无需解除。"}
 
 // unbindDeputy removes the binding and records who did it.
-func (s *server) unbindDeputy(r *http.Request, me core.Account, d core.Deputy) error {
+func (s *server) unbindDeputy(r *http.Request, me model.Account, d model.Deputy) error {
 	if d.OpenID == "" {
 		return errNotBound
 	}
-	if _, err := s.d.DB.UnbindDeputy(r.Context(), d.ID); errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.d.DB.UnbindDeputy(r.Context(), d.ID); errors.Is(err, model.ErrNotFound) {
 		return errNotBound // unbound meanwhile
 	} else if err != nil {
 		return err
@@ -83,7 +83,7 @@ func (s *server) unbindDeputy(r *http.Request, me core.Account, d core.Deputy) e
 }
 
 // deputyUnbind removes the binding once the confirmation box is ticked.
-func deputyUnbind(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyUnbind(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err

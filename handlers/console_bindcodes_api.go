@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"time"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -22,7 +21,7 @@ type apiBindCode struct {
 }
 
 // apiDeputyBindCode issues a fresh binding code; the request body is ignored.
-func apiDeputyBindCode(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputyBindCode(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err
@@ -37,7 +36,7 @@ func apiDeputyBindCode(s *server, w http.ResponseWriter, r *http.Request, me cor
 
 // apiDeputyUnbind removes the deputy's WeChat binding (409 when there is
 // none) and returns the deputy.
-func apiDeputyUnbind(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func apiDeputyUnbind(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err

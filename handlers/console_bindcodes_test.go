@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -21,7 +21,7 @@ var shownCode = regexp.MustCompile(`class="secret">(\d{6})<`)
 // auditSummaries returns the summaries of the audit entries of action.
 func (w *adminWorld) auditSummaries(t *testing.T, action string) []string {
 	t.Helper()
-	es, _, err := w.db.ListAudit(context.Background(), storage.AuditFilter{})
+	es, _, err := w.db.ListAudit(context.Background(), model.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestABindCodeIsShownOnceWithItsExpiryAndBindsTheDeputy(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newAdminWorld(t, db, "")
 		d := w.deputy(t, "王芳", "13800000001")
-		c := w.login(t, core.RoleStaff)
+		c := w.login(t, model.RoleStaff)
 		path := "/admin/deputies/" + itoa(d.ID)
 		mustHave(t, w.get(t, c, path), http.StatusOK, `action="`+path+`/bind-code"`, "生成绑定码")
 
@@ -65,7 +65,7 @@ func TestABindCodeIsShownOnceWithItsExpiryAndBindsTheDeputy(t *testing.T) {
 			t.Fatalf("audit %q: want one entry naming the deputy and not the code", summaries)
 		}
 
-		api := w.api(t, core.RoleStaff, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/bind-code", "", nil)
+		api := w.api(t, model.RoleStaff, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/bind-code", "", nil)
 		var got struct {
 			Code      string    `json:"code"`
 			ExpiresAt time.Time `json:"expires_at"`
@@ -94,10 +94,10 @@ func TestATerminatedDeputyGetsNoBindCode(t *testing.T) {
 	if err := db.TerminateDeputy(t.Context(), d.ID, w.clock.Now(), "调离"); err != nil {
 		t.Fatal(err)
 	}
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	mustLack(t, w.get(t, c, "/admin/deputies/"+itoa(d.ID)), "生成绑定码")
 	mustHave(t, w.postForm(t, c, "/admin/deputies/"+itoa(d.ID)+"/bind-code", url.Values{}), http.StatusUnprocessableEntity, "代表资格已终止")
-	if res := w.api(t, core.RoleStaff, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/bind-code", "", nil); res.status != http.StatusUnprocessableEntity {
+	if res := w.api(t, model.RoleStaff, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/bind-code", "", nil); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("api: %d %s", res.status, res.body)
 	}
 	if n := w.auditActions(t)["deputy.bind_code"]; n != 0 {
@@ -113,7 +113,7 @@ func TestUnbindingAsksForConfirmationAndIsAudited(t *testing.T) {
 		if err := db.BindDeputy(ctx, d.ID, "o-wangfang"); err != nil {
 			t.Fatal(err)
 		}
-		c := w.login(t, core.RoleStaff)
+		c := w.login(t, model.RoleStaff)
 		path := "/admin/deputies/" + itoa(d.ID)
 		mustHave(t, w.get(t, c, path), http.StatusOK, `href="`+path+`/unbind"`)
 		mustHave(t, w.get(t, c, path+"/unbind"), http.StatusOK, `name="confirm"`, "我确认解除 王芳 的微信绑定")
@@ -136,14 +136,14 @@ func TestUnbindingAsksForConfirmationAndIsAudited(t *testing.T) {
 		if err := db.BindDeputy(ctx, d.ID, "o-wangfang-2"); err != nil {
 			t.Fatal(err)
 		}
-		if res := w.api(t, core.RoleReadonly, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/unbind", "", nil); res.status != http.StatusForbidden {
+		if res := w.api(t, model.RoleReadonly, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/unbind", "", nil); res.status != http.StatusForbidden {
 			t.Fatalf("a read-only token unbinds: %d", res.status)
 		}
-		res = w.api(t, core.RoleStaff, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/unbind", "", nil)
+		res = w.api(t, model.RoleStaff, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/unbind", "", nil)
 		if res.status != http.StatusOK || !strings.Contains(res.body, `"bound":false`) {
 			t.Fatalf("api unbind: %d %s", res.status, res.body)
 		}
-		if res := w.api(t, core.RoleStaff, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/unbind", "", nil); res.status != http.StatusConflict {
+		if res := w.api(t, model.RoleStaff, http.MethodPost, "/api/v1/deputies/"+itoa(d.ID)+"/unbind", "", nil); res.status != http.StatusConflict {
 			t.Fatalf("api unbind of an unbound deputy: %d", res.status)
 		}
 		if n := w.auditActions(t)["deputy.unbind"]; n != 2 {
@@ -158,7 +158,7 @@ func TestTheDeputyPageShowsTheRecordOfWork(t *testing.T) {
 	ctx := t.Context()
 	d := w.deputy(t, "王芳", "13800000001")
 	now := w.clock.Now()
-	m := storage.Meeting{Kind: "inspection", Title: "集中视察" + xss, StartsAt: now.Add(48 * time.Hour), Place: "济南",
+	m := model.Meeting{Kind: "inspection", Title: "集中视察" + xss, StartsAt: now.Add(48 * time.Hour), Place: "济南",
 		RSVPDeadline: now.Add(24 * time.Hour)}
 	if err := db.CreateMeeting(ctx, &m); err != nil {
 		t.Fatal(err)
@@ -166,19 +166,19 @@ func TestTheDeputyPageShowsTheRecordOfWork(t *testing.T) {
 	if _, err := db.Invite(ctx, m.ID, []int64{d.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AnswerInvitation(ctx, m.ID, d.ID, storage.RSVPLeave, "外出调研", "wechat"); err != nil {
+	if err := db.AnswerInvitation(ctx, m.ID, d.ID, model.RSVPLeave, "外出调研", "wechat"); err != nil {
 		t.Fatal(err)
 	}
 	sg := w.suggestion(t, "第0042号", "关于改善农村公路养护的建议", ourUnit, "十四届三次", d.ID)
-	rating := storage.SuggestionRating{SuggestionID: sg.ID, DeputyID: d.ID, Contact: storage.ContactPhone,
-		Attitude: storage.RatingSatisfied, Result: storage.RatingDissatisfied, Reason: "进度太慢", RatedAt: now}
+	rating := model.SuggestionRating{SuggestionID: sg.ID, DeputyID: d.ID, Contact: model.ContactPhone,
+		Attitude: model.RatingSatisfied, Result: model.RatingDissatisfied, Reason: "进度太慢", RatedAt: now}
 	if err := db.UpsertRating(ctx, &rating, nil); err != nil {
 		t.Fatal(err)
 	}
 	body := "建议加快" + xss + strings.Repeat("甲", 40) + "结尾不应显示"
 	o := w.opinion(t, d.ID, "social", body)
 
-	for _, role := range []string{core.RoleStaff, core.RoleReadonly} {
+	for _, role := range []string{model.RoleStaff, model.RoleReadonly} {
 		res := w.get(t, w.login(t, role), "/admin/deputies/"+itoa(d.ID))
 		mustHave(t, res, http.StatusOK,
 			"集中视察&lt;script&gt;", "请假", "外出调研", // invitation
@@ -187,7 +187,7 @@ func TestTheDeputyPageShowsTheRecordOfWork(t *testing.T) {
 			o.Receipt, "建议加快&lt;script&gt;", // opinion, escaped
 		)
 		mustLack(t, res, "<script>alert", "<img src=x", "结尾不应显示")
-		if role == core.RoleReadonly {
+		if role == model.RoleReadonly {
 			mustLack(t, res, "生成绑定码", "/unbind")
 		}
 	}

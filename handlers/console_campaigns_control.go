@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 )
 
 func init() {
@@ -19,7 +18,7 @@ func init() {
 
 // controlCampaign runs one of pause, resume, cancel on the campaign of
 // the path and records it; a campaign in the wrong state is a 409.
-func (s *server) controlCampaign(r *http.Request, me core.Account, c storage.Campaign, n storage.Notice, verb string) error {
+func (s *server) controlCampaign(r *http.Request, me model.Account, c model.Campaign, n model.Notice, verb string) error {
 	o, ctx := s.campaignOutbox(), r.Context()
 	var err error
 	switch verb {
@@ -42,7 +41,7 @@ func (s *server) controlCampaign(r *http.Request, me core.Account, c storage.Cam
 var campaignVerbs = map[string]string{"pause": "暂停", "resume": "恢复", "cancel": "取消"}
 
 func campaignAction(verb string) handlerFunc {
-	return func(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+	return func(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 		c, n, err := s.campaignOfPath(r.Context(), r.PathValue("id"))
 		if err != nil {
 			return err
@@ -69,19 +68,19 @@ type campaignCancelView struct {
 	Errors        fieldErrors
 }
 
-func (s *server) renderCampaignCancel(w http.ResponseWriter, r *http.Request, me core.Account, status int, c storage.Campaign, n storage.Notice, errs fieldErrors) error {
+func (s *server) renderCampaignCancel(w http.ResponseWriter, r *http.Request, me model.Account, status int, c model.Campaign, n model.Notice, errs fieldErrors) error {
 	counts, err := s.d.DB.CampaignCounts(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
 	v := campaignCancelView{ID: c.ID, Title: n.Title, Status: campaignStatusLabel(c.Status), Errors: errs,
-		Waiting: counts[storage.DeliveryQueued] + counts[storage.DeliveryRetry] + counts[storage.DeliveryHeld],
-		Sent:    counts[storage.DeliverySent] + counts[storage.DeliveryDelivered] + counts[storage.DeliveryRead] + counts[storage.DeliverySending]}
+		Waiting: counts[model.DeliveryQueued] + counts[model.DeliveryRetry] + counts[model.DeliveryHeld],
+		Sent:    counts[model.DeliverySent] + counts[model.DeliveryDelivered] + counts[model.DeliveryRead] + counts[model.DeliverySending]}
 	s.render(w, r, status, "campaign_cancel", page{Title: "取消发送", Nav: "campaigns", Me: me, Data: v})
 	return nil
 }
 
-func campaignCancelForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func campaignCancelForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	c, n, err := s.campaignOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -93,7 +92,7 @@ func campaignCancelForm(s *server, w http.ResponseWriter, r *http.Request, me co
 }
 
 // campaignCancel cancels for good once the confirmation box is ticked.
-func campaignCancel(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func campaignCancel(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	c, n, err := s.campaignOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

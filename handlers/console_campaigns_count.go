@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"strings"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -13,7 +12,7 @@ func init() {
 
 // campaignAudienceCountLive answers the compose and invite pages' live count with
 // JSON: the audience builder's fields in the query.
-func campaignAudienceCountLive(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+func campaignAudienceCountLive(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 	a, errs := parseCampaignAudienceForm(r.URL.Query()).audience()
 	aerrs, err := s.checkCampaignAudience(r.Context(), a)
 	if err != nil {

@@ -2,14 +2,12 @@ package handlers
 
 import (
 	"bytes"
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() {
@@ -19,13 +17,13 @@ func init() {
 // campaignExportBatch is how many rows an export reads at a time.
 const campaignExportBatch = 1000
 
-func campaignExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func campaignExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.exportCampaignDeliveries(w, r, me)
 }
 
 // exportCampaignDeliveries downloads the deliveries of the campaign of the
 // path (filtered by ?status=) as Excel; the console and the API share it.
-func (s *server) exportCampaignDeliveries(w http.ResponseWriter, r *http.Request, me core.Account) error {
+func (s *server) exportCampaignDeliveries(w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	c, n, err := s.campaignOfPath(ctx, r.PathValue("id"))
 	if err != nil {
@@ -41,7 +39,7 @@ func (s *server) exportCampaignDeliveries(w http.ResponseWriter, r *http.Request
 	var after int64
 	rows := 0
 	for {
-		dls, _, err := s.d.DB.ListCampaignDeliveries(ctx, storage.CampaignDeliveryFilter{CampaignID: c.ID, Status: status,
+		dls, _, err := s.d.DB.ListCampaignDeliveries(ctx, model.CampaignDeliveryFilter{CampaignID: c.ID, Status: status,
 			Limit: campaignExportBatch, AfterID: after})
 		if err != nil {
 			return err

@@ -14,8 +14,8 @@ import (
 	"unicode/utf8"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 )
 
 // campaignFieldKeys names the form fields and JSON properties of the
@@ -78,12 +78,12 @@ const (
 )
 
 var campaignStatusLabels = map[string]string{
-	storage.CampaignScheduled: "待发送", storage.CampaignSending: "发送中", storage.CampaignPaused: "已暂停",
-	storage.CampaignCancelled: "已取消", storage.CampaignDone: "已完成",
+	model.CampaignScheduled: "待发送", model.CampaignSending: "发送中", model.CampaignPaused: "已暂停",
+	model.CampaignCancelled: "已取消", model.CampaignDone: "已完成",
 }
 
-var campaignStatusOrder = []string{storage.CampaignScheduled, storage.CampaignSending, storage.CampaignPaused,
-	storage.CampaignDone, storage.CampaignCancelled}
+var campaignStatusOrder = []string{model.CampaignScheduled, model.CampaignSending, model.CampaignPaused,
+	model.CampaignDone, model.CampaignCancelled}
 
 func campaignStatusLabel(st string) string { return orDefault(campaignStatusLabels[st], st) }
 
@@ -176,8 +176,8 @@ var deputyIDSep = strings.NewReplacer("，", ",", "、", ",", ";", ",", "；", "
 
 // audience turns the form into a storage audience; problems with the
 // deputy ids are returned, the rest is checked by checkCampaignAudience.
-func (f campaignAudienceForm) audience() (storage.Audience, core.ValidationError) {
-	a := storage.Audience{All: f.All, Delegations: f.Delegations, Levels: f.Levels, GrassrootsOnly: f.Grassroots,
+func (f campaignAudienceForm) audience() (model.Audience, core.ValidationError) {
+	a := model.Audience{All: f.All, Delegations: f.Delegations, Levels: f.Levels, GrassrootsOnly: f.Grassroots,
 		Groups: splitTags(f.Groups), Tags: f.Tags, MeetingID: f.MeetingID}
 	var errs core.ValidationError
 	for _, part := range strings.Split(deputyIDSep.Replace(f.DeputyIDs), ",") {
@@ -198,10 +198,10 @@ func (f campaignAudienceForm) audience() (storage.Audience, core.ValidationError
 
 // checkCampaignAudience validates an audience from the console or the API: it
 // must name someone, with known levels and existing deputies.
-func (s *server) checkCampaignAudience(ctx context.Context, a storage.Audience) (core.ValidationError, error) {
+func (s *server) checkCampaignAudience(ctx context.Context, a model.Audience) (core.ValidationError, error) {
 	var errs core.ValidationError
 	for _, l := range a.Levels {
-		if l != storage.LevelProvincial && l != storage.LevelNational {
+		if l != model.LevelProvincial && l != model.LevelNational {
 			errs = append(errs, &core.FieldError{Field: "层级", Value: l, Msg: "应为 provincial 或 national"})
 			break
 		}
@@ -227,7 +227,7 @@ func (s *server) checkCampaignAudience(ctx context.Context, a storage.Audience) 
 		}
 	}
 	if a.MeetingID > 0 {
-		if _, err := s.d.DB.GetMeeting(ctx, a.MeetingID); errors.Is(err, storage.ErrNotFound) {
+		if _, err := s.d.DB.GetMeeting(ctx, a.MeetingID); errors.Is(err, model.ErrNotFound) {
 			errs = append(errs, &core.FieldError{Field: "会议活动", Value: strconv.FormatInt(a.MeetingID, 10), Msg: "不存在"})
 		} else if err != nil {
 			return nil, err
@@ -242,7 +242,7 @@ func (s *server) checkCampaignAudience(ctx context.Context, a storage.Audience) 
 }
 
 // campaignAudienceSummary says in words whom an audience reaches.
-func campaignAudienceSummary(a storage.Audience) string {
+func campaignAudienceSummary(a model.Audience) string {
 	var parts []string
 	if len(a.Delegations) > 0 {
 		parts = append(parts, "代表团："+strings.Join(a.Delegations, "、"))
@@ -286,7 +286,7 @@ type campaignAudienceCount struct {
 	Text        string `json:"text"`
 }
 
-func (s *server) countCampaignAudience(ctx context.Context, a storage.Audience) (campaignAudienceCount, error) {
+func (s *server) countCampaignAudience(ctx context.Context, a model.Audience) (campaignAudienceCount, error) {
 	total, reachable, err := s.d.DB.AudienceCount(ctx, a)
 	if err != nil {
 		return campaignAudienceCount{}, err
@@ -360,7 +360,7 @@ func (in campaignNoticeInput) check(now time.Time) core.ValidationError {
 }
 
 // notice turns the input into the notice to store, for me.
-func (in campaignNoticeInput) notice(me core.Account, loc *time.Location, now time.Time) storage.Notice {
+func (in campaignNoticeInput) notice(me model.Account, loc *time.Location, now time.Time) model.Notice {
 	fields := map[string]string{}
 	for k, v := range in.Fields {
 		if v = strings.TrimSpace(v); v != "" {
@@ -374,13 +374,13 @@ func (in campaignNoticeInput) notice(me core.Account, loc *time.Location, now ti
 		}
 		fields["time"] = at.In(loc).Format("2006年1月2日 15:04")
 	}
-	return storage.Notice{Kind: in.Kind, Title: in.Title, Body: in.Body, Link: in.Link, Urgent: in.Urgent,
+	return model.Notice{Kind: in.Kind, Title: in.Title, Body: in.Body, Link: in.Link, Urgent: in.Urgent,
 		Fields: fields, CreatedBy: me.Username}
 }
 
 // input reads the typed form into a notice and audience, with the
 // problems found while reading.
-func (f campaignForm) input(loc *time.Location) (campaignNoticeInput, storage.Audience, core.ValidationError) {
+func (f campaignForm) input(loc *time.Location) (campaignNoticeInput, model.Audience, core.ValidationError) {
 	in := campaignNoticeInput{Kind: f.Kind, Title: f.Title, Body: f.Body, Link: f.Link, Urgent: f.Urgent,
 		Fields: map[string]string{"time": f.FieldTime, "note": f.FieldNote}}
 	var errs core.ValidationError
@@ -417,7 +417,7 @@ const campaignTestTitle = "【测试】"
 // campaignTestField marks a test notice among its fields (no template picks it).
 const campaignTestField = "_test"
 
-func isTestNotice(n storage.Notice) bool { return n.Fields[campaignTestField] != "" }
+func isTestNotice(n model.Notice) bool { return n.Fields[campaignTestField] != "" }
 
 // campaignKeyword is one template keyword as the phone shows it.
 type campaignKeyword struct {
@@ -444,7 +444,7 @@ type campaignTemplateLookup interface {
 // previewCampaignTemplate cuts each keyword value as the dispatcher will. When the
 // outbox cannot tell the mapping, the common layout (title, time, note) is
 // shown.
-func (s *server) previewCampaignTemplate(n storage.Notice) campaignPhonePreview {
+func (s *server) previewCampaignTemplate(n model.Notice) campaignPhonePreview {
 	p := campaignPhonePreview{}
 	var tmpl notify.Template
 	if s.d.Outbox != nil {
@@ -525,16 +525,16 @@ func (s *server) campaignOutbox() *notify.Outbox {
 
 // createCampaign validates and stores a campaign; with test, it goes now
 // to the one deputy named, its title marked as a test.
-func (s *server) createCampaign(ctx context.Context, me core.Account, in campaignNoticeInput, a storage.Audience, test bool) (storage.Campaign, storage.Notice, error) {
+func (s *server) createCampaign(ctx context.Context, me model.Account, in campaignNoticeInput, a model.Audience, test bool) (model.Campaign, model.Notice, error) {
 	now := s.d.Now()
 	errs := in.check(now)
 	aerrs, err := s.checkCampaignAudience(ctx, a)
 	if err != nil {
-		return storage.Campaign{}, storage.Notice{}, err
+		return model.Campaign{}, model.Notice{}, err
 	}
 	errs = append(errs, aerrs...)
 	if len(errs) > 0 {
-		return storage.Campaign{}, storage.Notice{}, errs
+		return model.Campaign{}, model.Notice{}, errs
 	}
 	n := in.notice(me, s.d.Loc, now)
 	if test {
@@ -551,27 +551,27 @@ func campaignObject(id int64) string { return fmt.Sprintf("campaign/%d", id) }
 
 // campaignCanPause and friends say which controls a campaign in a status offers.
 func campaignCanPause(st string) bool {
-	return st == storage.CampaignScheduled || st == storage.CampaignSending
+	return st == model.CampaignScheduled || st == model.CampaignSending
 }
-func campaignCanResume(st string) bool { return st == storage.CampaignPaused }
-func campaignCanCancel(st string) bool { return campaignCanPause(st) || st == storage.CampaignPaused }
+func campaignCanResume(st string) bool { return st == model.CampaignPaused }
+func campaignCanCancel(st string) bool { return campaignCanPause(st) || st == model.CampaignPaused }
 
 // campaignOfPath loads the campaign named in the path with its notice.
-func (s *server) campaignOfPath(ctx context.Context, idText string) (storage.Campaign, storage.Notice, error) {
+func (s *server) campaignOfPath(ctx context.Context, idText string) (model.Campaign, model.Notice, error) {
 	id, err := parseID(idText)
 	if err != nil {
-		return storage.Campaign{}, storage.Notice{}, err
+		return model.Campaign{}, model.Notice{}, err
 	}
 	c, err := s.d.DB.GetCampaign(ctx, id)
 	if err != nil {
-		return c, storage.Notice{}, err
+		return c, model.Notice{}, err
 	}
 	n, err := s.d.DB.GetNotice(ctx, c.NoticeID)
 	return c, n, err
 }
 
 // campaignBadState explains why a campaign cannot be paused, resumed or cancelled.
-func campaignBadState(c storage.Campaign, verb string) error {
+func campaignBadState(c model.Campaign, verb string) error {
 	return &httpError{409, fmt.Sprintf("该通知当前“%s”，不能%s。", campaignStatusLabel(c.Status), verb)}
 }
 

@@ -1,13 +1,11 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/campaigns", viewers, campaignsList) }
@@ -69,11 +67,11 @@ func campaignPageParam(v url.Values) int {
 	return min(max(p, 1), 100000)
 }
 
-func campaignsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func campaignsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	q := r.URL.Query()
 	status := oneOf(q.Get("status"), campaignStatusOrder...)
 	pg := campaignPageParam(q)
-	cs, total, err := s.d.DB.ListCampaigns(r.Context(), storage.CampaignFilter{Status: status,
+	cs, total, err := s.d.DB.ListCampaigns(r.Context(), model.CampaignFilter{Status: status,
 		Limit: campaignPageSize, Offset: (pg - 1) * campaignPageSize})
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -27,7 +27,7 @@ type campaignComposeView struct {
 	Tags        []string
 	Count       *campaignAudienceCount
 	Preview     *campaignNoticePreview
-	Meeting     *storage.Meeting // when the audience is a meeting's invitees
+	Meeting     *model.Meeting // when the audience is a meeting's invitees
 }
 
 // campaignNoticePreview is a notice as the deputy sees it: the template message on
@@ -50,7 +50,7 @@ func (s *server) campaignAudienceChoices(r *http.Request) (dels, tags []string, 
 	return dels, tags, err
 }
 
-func (s *server) renderCampaignCompose(w http.ResponseWriter, r *http.Request, me core.Account, status int, v campaignComposeView) error {
+func (s *server) renderCampaignCompose(w http.ResponseWriter, r *http.Request, me model.Account, status int, v campaignComposeView) error {
 	var err error
 	if v.Delegations, v.Tags, err = s.campaignAudienceChoices(r); err != nil {
 		return err
@@ -65,7 +65,7 @@ func (s *server) renderCampaignCompose(w http.ResponseWriter, r *http.Request, m
 	return nil
 }
 
-func campaignNew(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func campaignNew(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	f := campaignForm{Kind: "general_notice", When: "now",
 		SendAt: s.d.Now().In(s.d.Loc).Add(time.Hour).Truncate(time.Hour).Format("2006-01-02T15:04")}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("meeting"), 10, 64); err == nil && id > 0 {
@@ -80,7 +80,7 @@ func campaignNew(s *server, w http.ResponseWriter, r *http.Request, me core.Acco
 
 // campaignCreate previews, sends a test, or creates the campaign,
 // depending on the button pressed.
-func campaignCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func campaignCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
@@ -100,8 +100,8 @@ func campaignCreate(s *server, w http.ResponseWriter, r *http.Request, me core.A
 	if action == "" || action == "preview" {
 		return s.showCampaignPreview(w, r, me, v, in, a, errs)
 	}
-	var c storage.Campaign
-	var n storage.Notice
+	var c model.Campaign
+	var n model.Notice
 	err = errs
 	if len(errs) == 0 {
 		c, n, err = s.createCampaign(ctx, me, in, a, false)
@@ -124,8 +124,8 @@ func campaignCreate(s *server, w http.ResponseWriter, r *http.Request, me core.A
 }
 
 // showCampaignPreview renders the form with the count and what the phone shows.
-func (s *server) showCampaignPreview(w http.ResponseWriter, r *http.Request, me core.Account, v campaignComposeView,
-	in campaignNoticeInput, a storage.Audience, errs core.ValidationError) error {
+func (s *server) showCampaignPreview(w http.ResponseWriter, r *http.Request, me model.Account, v campaignComposeView,
+	in campaignNoticeInput, a model.Audience, errs core.ValidationError) error {
 	status := http.StatusOK
 	if len(errs) > 0 {
 		v.Errors, _ = campaignErrors(errs)
@@ -147,18 +147,18 @@ func (s *server) showCampaignPreview(w http.ResponseWriter, r *http.Request, me 
 // sendCampaignTest sends the notice now to one deputy, as a test: staff accounts
 // have no WeChat of their own, so staff pick a deputy record (their own,
 // or a colleague's test record) to receive it.
-func (s *server) sendCampaignTest(w http.ResponseWriter, r *http.Request, me core.Account, v campaignComposeView, in campaignNoticeInput) error {
+func (s *server) sendCampaignTest(w http.ResponseWriter, r *http.Request, me model.Account, v campaignComposeView, in campaignNoticeInput) error {
 	in.SendAt = time.Time{}
 	var errs core.ValidationError
 	id, err := strconv.ParseInt(strings.TrimSpace(v.Form.TestDeputy), 10, 64)
 	if err != nil || id <= 0 {
 		errs = append(errs, &core.FieldError{Field: "测试代表", Value: v.Form.TestDeputy, Msg: "请填写接收测试的代表编号"})
 	}
-	var c storage.Campaign
-	var n storage.Notice
+	var c model.Campaign
+	var n model.Notice
 	err = error(errs)
 	if len(errs) == 0 {
-		c, n, err = s.createCampaign(r.Context(), me, in, storage.Audience{DeputyIDs: []int64{id}}, true)
+		c, n, err = s.createCampaign(r.Context(), me, in, model.Audience{DeputyIDs: []int64{id}}, true)
 	}
 	if fe, ok := campaignErrors(err); ok {
 		if msg, bad := fe["deputy_ids"]; bad {

@@ -1,14 +1,12 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/campaigns/{id}", viewers, campaignShow) }
@@ -16,7 +14,7 @@ func init() { consoleRoute(http.MethodGet, "/admin/campaigns/{id}", viewers, cam
 // campaignView is the progress page of a campaign.
 type campaignView struct {
 	ID                     int64
-	Notice                 storage.Notice
+	Notice                 model.Notice
 	Test                   bool
 	Status, StatusLabel    string
 	Reason                 string
@@ -44,7 +42,7 @@ type campaignDeliveryLine struct {
 	Attempts                    int
 }
 
-func (s *server) campaignDeliveryLineOf(d storage.CampaignDelivery) campaignDeliveryLine {
+func (s *server) campaignDeliveryLineOf(d model.CampaignDelivery) campaignDeliveryLine {
 	return campaignDeliveryLine{DeputyID: d.DeputyID, Name: d.DeputyName, Delegation: d.Delegation, Status: d.Status,
 		Label: orDefault(deliveryLabels[d.Status], d.Status), Reason: d.Reason, Channel: deliveryChannelLabel(d.Channel),
 		SentAt: s.fmtTime(campaignTime(d.SentAt)), DeliveredAt: s.fmtTime(campaignTime(d.DeliveredAt)),
@@ -61,7 +59,7 @@ func deliveryChannelLabel(ch string) string {
 	return ch
 }
 
-func campaignShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func campaignShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	c, n, err := s.campaignOfPath(ctx, r.PathValue("id"))
 	if err != nil {
@@ -88,7 +86,7 @@ func campaignShow(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 		}
 		return base + "?" + u.Encode()
 	}
-	dls, total, err := s.d.DB.ListCampaignDeliveries(ctx, storage.CampaignDeliveryFilter{CampaignID: c.ID, Status: filter,
+	dls, total, err := s.d.DB.ListCampaignDeliveries(ctx, model.CampaignDeliveryFilter{CampaignID: c.ID, Status: filter,
 		Limit: campaignPageSize, Offset: (pg - 1) * campaignPageSize})
 	if err != nil {
 		return err
@@ -109,7 +107,7 @@ func campaignShow(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 		v.CanPause, v.CanResume, v.CanCancel = campaignCanPause(c.Status), campaignCanResume(c.Status), campaignCanCancel(c.Status)
 	}
 	// Refresh while deliveries are moving: being written or sent.
-	v.Refresh = c.Status == storage.CampaignSending || (c.Status == storage.CampaignScheduled && !c.SendAt.After(s.d.Now()))
+	v.Refresh = c.Status == model.CampaignSending || (c.Status == model.CampaignScheduled && !c.SendAt.After(s.d.Now()))
 	s.render(w, r, http.StatusOK, "campaign", page{Title: n.Title, Nav: "campaigns", Me: me, Data: v})
 	return nil
 }

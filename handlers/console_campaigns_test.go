@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -19,9 +19,9 @@ import (
 
 // campaignDeputies creates three deputies of 济南市代表团, the first two
 // bound to WeChat, and returns them.
-func campaignDeputies(t *testing.T, w *adminWorld) []core.Deputy {
+func campaignDeputies(t *testing.T, w *adminWorld) []model.Deputy {
 	t.Helper()
-	var ds []core.Deputy
+	var ds []model.Deputy
 	for i, name := range []string{"王芳", "李强", "赵敏"} {
 		d := w.deputy(t, name, fmt.Sprintf("1380000010%d", i))
 		if i < 2 {
@@ -67,7 +67,7 @@ func createCampaign(t *testing.T, w *adminWorld, c *http.Client, form url.Values
 func TestTheComposeFormShowsErrorsBesideTheFields(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	form := url.Values{"kind": {"nonsense"}, "title": {""}, "link": {"javascript:alert(1)"}, "when": {"later"},
 		"send_at": {"明天"}, "deputy_ids": {"12x"}, "action": {"send"}}
 	res := w.postForm(t, c, "/admin/campaigns", form)
@@ -91,7 +91,7 @@ func TestTheComposeFormShowsErrorsBesideTheFields(t *testing.T) {
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "定时发送的时间应晚于现在") {
 		t.Fatalf("a time in the past: %d", res.status)
 	}
-	if _, total, _ := db.ListCampaigns(t.Context(), storage.CampaignFilter{}); total != 0 {
+	if _, total, _ := db.ListCampaigns(t.Context(), model.CampaignFilter{}); total != 0 {
 		t.Fatalf("an invalid form created %d campaigns", total)
 	}
 }
@@ -100,7 +100,7 @@ func TestAPreviewCountsTheAudienceAndCutsLongKeywords(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	campaignDeputies(t, w)
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	form := composeForm("关于召开省人大常委会第二十次会议征求代表意见的通知")
 	form.Set("action", "preview")
 	res := w.postForm(t, c, "/admin/campaigns", form)
@@ -117,7 +117,7 @@ func TestAPreviewCountsTheAudienceAndCutsLongKeywords(t *testing.T) {
 	if live := w.get(t, c, "/admin/audience/count"); live.status != http.StatusUnprocessableEntity {
 		t.Fatalf("live count of no one: %d %s", live.status, live.body)
 	}
-	if _, total, _ := db.ListCampaigns(t.Context(), storage.CampaignFilter{}); total != 0 {
+	if _, total, _ := db.ListCampaigns(t.Context(), model.CampaignFilter{}); total != 0 {
 		t.Fatalf("a preview created %d campaigns", total)
 	}
 }
@@ -126,7 +126,7 @@ func TestACampaignShowsItsDeliveriesAndIsPausedResumedAndCancelled(t *testing.T)
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	campaignDeputies(t, w)
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	id := createCampaign(t, w, c, composeForm("三月集中视察安排"))
 	path := "/admin/campaigns/" + strconv.FormatInt(id, 10)
 	expandCampaigns(t, w)
@@ -167,7 +167,7 @@ func TestACampaignShowsItsDeliveriesAndIsPausedResumedAndCancelled(t *testing.T)
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "请勾选确认") {
 		t.Fatalf("cancel without confirming: %d", res.status)
 	}
-	if cp, _ := db.GetCampaign(t.Context(), id); cp.Status != storage.CampaignSending {
+	if cp, _ := db.GetCampaign(t.Context(), id); cp.Status != model.CampaignSending {
 		t.Fatalf("cancelled without confirmation: %s", cp.Status)
 	}
 	if res := w.postForm(t, c, path+"/cancel", url.Values{"confirm": {"1"}}); res.status != http.StatusSeeOther {
@@ -192,7 +192,7 @@ func TestATestSendGoesToOneDeputyMarkedAsATest(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	ds := campaignDeputies(t, w)
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	form := composeForm("换届选举工作安排")
 	form.Set("action", "test")
 	res := w.postForm(t, c, "/admin/campaigns", form)
@@ -223,9 +223,9 @@ func TestAReadOnlyAccountSeesCampaignsButChangesNothing(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	campaignDeputies(t, w)
-	id := createCampaign(t, w, w.login(t, core.RoleStaff), composeForm("学习材料推送"))
+	id := createCampaign(t, w, w.login(t, model.RoleStaff), composeForm("学习材料推送"))
 	path := "/admin/campaigns/" + strconv.FormatInt(id, 10)
-	ro := w.login(t, core.RoleReadonly)
+	ro := w.login(t, model.RoleReadonly)
 	for _, p := range []string{"/admin/campaigns", path} {
 		if res := w.get(t, ro, p); res.status != http.StatusOK || strings.Contains(res.body, "/pause") || strings.Contains(res.body, "撰写通知</a>") {
 			t.Errorf("%s: %d, or controls shown", p, res.status)
@@ -237,7 +237,7 @@ func TestAReadOnlyAccountSeesCampaignsButChangesNothing(t *testing.T) {
 	if res := w.postForm(t, ro, path+"/pause", nil); res.status != http.StatusForbidden {
 		t.Fatalf("pause: %d", res.status)
 	}
-	if cp, _ := db.GetCampaign(t.Context(), id); cp.Status != storage.CampaignScheduled {
+	if cp, _ := db.GetCampaign(t.Context(), id); cp.Status != model.CampaignScheduled {
 		t.Fatalf("status %s", cp.Status)
 	}
 }
@@ -246,7 +246,7 @@ func TestANoticeTitleIsShownEscaped(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	campaignDeputies(t, w)
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	form := composeForm(xssName)
 	form.Set("body", xssName)
 	id := createCampaign(t, w, c, form)

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/{$}", everyone, dashboard) }
@@ -53,7 +53,7 @@ type recentOpinion struct {
 	CreatedAt                  time.Time
 }
 
-func dashboard(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func dashboard(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	v, err := s.dashboardData(r.Context(), me)
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func dashboard(s *server, w http.ResponseWriter, r *http.Request, me core.Accoun
 
 // dashboardData gathers the dashboard's figures as me may see them; the
 // console page and GET /api/v1/dashboard both show them.
-func (s *server) dashboardData(ctx context.Context, me core.Account) (dashboardView, error) {
+func (s *server) dashboardData(ctx context.Context, me model.Account) (dashboardView, error) {
 	var v dashboardView
 	if slices.Contains(viewers, me.Role) {
 		var err error
@@ -102,7 +102,7 @@ func (s *server) dashboardData(ctx context.Context, me core.Account) (dashboardV
 
 // dashboardSuggestions fills in the rates and the suggestions by status of
 // the latest session.
-func (s *server) dashboardSuggestions(ctx context.Context, me core.Account, v *dashboardView) error {
+func (s *server) dashboardSuggestions(ctx context.Context, me model.Account, v *dashboardView) error {
 	sessions, err := s.d.DB.SuggestionSessions(ctx)
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func (s *server) dashboardSuggestions(ctx context.Context, me core.Account, v *d
 		return err
 	}
 	v.Rates = rateRowOf(overall)
-	f := storage.SuggestionFilter{Session: v.Session}
+	f := model.SuggestionFilter{Session: v.Session}
 	if unit, limited := unitScope(me); limited {
 		v.UnitOnly = orDefault(unit, "（未设置承办单位）")
 		if unit == "" {
@@ -137,7 +137,7 @@ func (s *server) dashboardSuggestions(ctx context.Context, me core.Account, v *d
 }
 
 func (s *server) recentOpinions(ctx context.Context) ([]recentOpinion, error) {
-	list, _, err := s.opinions().List(ctx, core.OpinionFilter{Limit: recentOpinionCount})
+	list, _, err := s.opinions().List(ctx, model.OpinionFilter{Limit: recentOpinionCount})
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -21,7 +20,7 @@ type deputyFormView struct {
 	Delegations []string
 }
 
-func (s *server) renderDeputyForm(w http.ResponseWriter, r *http.Request, me core.Account, status int, v deputyFormView) error {
+func (s *server) renderDeputyForm(w http.ResponseWriter, r *http.Request, me model.Account, status int, v deputyFormView) error {
 	dels, err := s.d.DB.ListDelegations(r.Context())
 	if err != nil {
 		return err
@@ -37,16 +36,16 @@ func (s *server) renderDeputyForm(w http.ResponseWriter, r *http.Request, me cor
 	return nil
 }
 
-func deputyNew(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
-	return s.renderDeputyForm(w, r, me, http.StatusOK, deputyFormView{Form: deputyFormOf(core.Deputy{})})
+func deputyNew(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
+	return s.renderDeputyForm(w, r, me, http.StatusOK, deputyFormView{Form: deputyFormOf(model.Deputy{})})
 }
 
-func deputyCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
 	f := parseDeputyForm(r.PostForm)
-	var d core.Deputy
+	var d model.Deputy
 	err := s.storeDeputy(r.Context(), &d, f.apply(&d))
 	if fe, ok := fieldErrorsOf(err); ok {
 		return s.renderDeputyForm(w, r, me, http.StatusUnprocessableEntity, deputyFormView{Form: f, Errors: fe})

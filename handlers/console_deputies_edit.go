@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -12,7 +13,7 @@ func init() {
 	consoleRoute(http.MethodPost, "/admin/deputies/{id}", editors, deputyUpdate)
 }
 
-func deputyEdit(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyEdit(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -24,7 +25,7 @@ func deputyEdit(s *server, w http.ResponseWriter, r *http.Request, me core.Accou
 	return s.renderDeputyForm(w, r, me, http.StatusOK, deputyFormView{ID: d.ID, Form: deputyFormOf(d)})
 }
 
-func deputyUpdate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyUpdate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err

@@ -2,12 +2,11 @@ package handlers
 
 import (
 	"bytes"
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -16,13 +15,13 @@ func init() {
 
 // deputyExport downloads the deputies matching the list's filters as
 // Excel (or CSV with format=csv).
-func deputyExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.exportDeputies(w, r, me)
 }
 
 // exportDeputies writes the registry, filtered like the list, as a file
 // download; the console and the API share it.
-func (s *server) exportDeputies(w http.ResponseWriter, r *http.Request, me core.Account) error {
+func (s *server) exportDeputies(w http.ResponseWriter, r *http.Request, me model.Account) error {
 	format := r.URL.Query().Get("format")
 	switch format {
 	case "", "xlsx":

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -31,14 +32,14 @@ type importView struct {
 	More        int // row errors not shown
 }
 
-func deputyImportForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyImportForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	s.render(w, r, http.StatusOK, "deputy_import", page{Title: "导入代表名册", Nav: "deputies", Me: me, Data: importView{}})
 	return nil
 }
 
 // deputyImport runs an uploaded file through the registry's importer and
 // shows its report, row errors included, in the page.
-func deputyImport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyImport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	rep, name, err := s.importDeputies(w, r, me)
 	v := importView{Done: true, Filename: name, Report: rep, SkipInvalid: r.FormValue("skip_invalid") != ""}
 	v.Shown = rep.Errors[:min(len(rep.Errors), maxShownRowErrs)]
@@ -58,7 +59,7 @@ func deputyImport(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 // importDeputies reads the multipart field "file" (and the flag
 // "skip_invalid") and imports it. Problems staff can fix come back as an
 // *httpError with the report filled in as far as it got.
-func (s *server) importDeputies(w http.ResponseWriter, r *http.Request, me core.Account) (core.ImportReport, string, error) {
+func (s *server) importDeputies(w http.ResponseWriter, r *http.Request, me model.Account) (core.ImportReport, string, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes+64<<10)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var tooBig *http.MaxBytesError

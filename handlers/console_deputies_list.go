@@ -1,9 +1,8 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/deputies", viewers, deputiesList) }
@@ -14,7 +13,7 @@ const deputyPageSize = 50
 type deputiesView struct {
 	Query       deputyQuery
 	Note        string
-	Deputies    []core.Deputy
+	Deputies    []model.Deputy
 	Pager       pager
 	Delegations []string
 	Groups      []string
@@ -22,7 +21,7 @@ type deputiesView struct {
 	ExportURL   string
 }
 
-func deputiesList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputiesList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	q := parseDeputyQuery(r.URL.Query())
 	f, note := q.filter(me)

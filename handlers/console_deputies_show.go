@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/deputies/{id}", viewers, deputyShow) }
@@ -19,37 +19,37 @@ const (
 )
 
 type deputyView struct {
-	Deputy      core.Deputy
+	Deputy      model.Deputy
 	Invitations []deputyInvitationRow
 	Suggestions []deputySuggestionRow
 	Ratings     []deputyRatingRow
 	Opinions    []deputyOpinionRow
-	Deliveries  []storage.DeputyDelivery
+	Deliveries  []model.DeputyDelivery
 }
 
 type deputyInvitationRow struct {
-	storage.Invitation
+	model.Invitation
 	KindLabel, StatusLabel string
 }
 
 type deputySuggestionRow struct {
-	storage.DeputySuggestion
+	model.DeputySuggestion
 	StatusLabel, RoleLabel string
 }
 
 type deputyRatingRow struct {
-	storage.DeputyRating
+	model.DeputyRating
 	Contact, Attitude, Result string
 }
 
 type deputyOpinionRow struct {
-	storage.Opinion
+	model.Opinion
 	CategoryLabel, StatusLabel, Snippet string
 }
 
-var suggestionRoleLabels = map[string]string{storage.RoleLead: "领衔", storage.RoleSecond: "附议"}
+var suggestionRoleLabels = map[string]string{model.RoleLead: "领衔", model.RoleSecond: "附议"}
 
-func deputyShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -15,12 +16,12 @@ func init() {
 }
 
 type terminateView struct {
-	Deputy       core.Deputy
+	Deputy       model.Deputy
 	Date, Reason string
 	Errors       fieldErrors
 }
 
-func deputyTerminateForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyTerminateForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err
@@ -31,7 +32,7 @@ func deputyTerminateForm(s *server, w http.ResponseWriter, r *http.Request, me c
 }
 
 // deputyTerminate ends a term once the confirmation box is ticked.
-func deputyTerminate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyTerminate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	d, err := s.deputyOfPath(r)
 	if err != nil {
 		return err
@@ -72,10 +73,10 @@ func parseTermination(date string, confirmed bool) (time.Time, core.ValidationEr
 	return on, errs
 }
 
-func (s *server) deputyOfPath(r *http.Request) (core.Deputy, error) {
+func (s *server) deputyOfPath(r *http.Request) (model.Deputy, error) {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
-		return core.Deputy{}, err
+		return model.Deputy{}, err
 	}
 	return s.registry.Get(r.Context(), id)
 }

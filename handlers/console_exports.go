@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // Excel exports of the lists that have no export of their own. Each
@@ -22,13 +22,13 @@ func init() {
 }
 
 // tokenExporters may export their own API tokens: everyone but read-only.
-var tokenExporters = []string{core.RoleAdmin, core.RoleStaff, core.RoleUnit}
+var tokenExporters = []string{model.RoleAdmin, model.RoleStaff, model.RoleUnit}
 
 // listExportPage is how many rows a paged list export reads at a time.
 const listExportPage = 1000
 
 // sendListExport records the export and writes the sheet.
-func (s *server) sendListExport(w http.ResponseWriter, r *http.Request, me core.Account, name, action, object string, header []string, rows [][]string) error {
+func (s *server) sendListExport(w http.ResponseWriter, r *http.Request, me model.Account, name, action, object string, header []string, rows [][]string) error {
 	file := fmt.Sprintf("%s-%s.xlsx", name, s.d.Now().In(s.d.Loc).Format("20060102-1504"))
 	// Recorded before the file goes out, so the entry is there once the
 	// download has finished.
@@ -43,7 +43,7 @@ func yesNo(b bool, yes, no string) string {
 	return no
 }
 
-func accountsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func accountsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.staff.List(r.Context())
 	if err != nil {
 		return err
@@ -57,7 +57,7 @@ func accountsExport(s *server, w http.ResponseWriter, r *http.Request, me core.A
 	return s.sendListExport(w, r, me, "账号", "staff.export", "staff", header, rows)
 }
 
-func tokensExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func tokensExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.staff.Tokens(r.Context(), me.ID)
 	if err != nil {
 		return err
@@ -71,20 +71,20 @@ func tokensExport(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 	return s.sendListExport(w, r, me, "API令牌", "token.export", accountObject(me), header, rows)
 }
 
-func campaignsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func campaignsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	status := oneOf(r.URL.Query().Get("status"), campaignStatusOrder...)
 	header := []string{"编号", "标题", "类别", "状态", "发送对象", "发送时间", "创建人", "紧急", "推送总数", "已发送", "失败"}
 	var rows [][]string
 	for offset := 0; ; offset += listExportPage {
-		cs, _, err := s.d.DB.ListCampaigns(r.Context(), storage.CampaignFilter{Status: status, Limit: listExportPage, Offset: offset})
+		cs, _, err := s.d.DB.ListCampaigns(r.Context(), model.CampaignFilter{Status: status, Limit: listExportPage, Offset: offset})
 		if err != nil {
 			return err
 		}
 		for _, c := range cs {
-			sent := c.Counts[storage.DeliverySent] + c.Counts[storage.DeliveryDelivered] + c.Counts[storage.DeliveryRead]
+			sent := c.Counts[model.DeliverySent] + c.Counts[model.DeliveryDelivered] + c.Counts[model.DeliveryRead]
 			rows = append(rows, []string{strconv.FormatInt(c.ID, 10), c.Title, noticeKindLabelOf(c.Kind), campaignStatusLabel(c.Status),
 				campaignAudienceSummary(c.Audience), s.fmtTime(c.SendAt), c.CreatedBy, yesNo(c.Urgent, "是", "否"),
-				strconv.Itoa(c.Total), strconv.Itoa(sent), strconv.Itoa(c.Counts[storage.DeliveryFailed])})
+				strconv.Itoa(c.Total), strconv.Itoa(sent), strconv.Itoa(c.Counts[model.DeliveryFailed])})
 		}
 		if len(cs) < listExportPage {
 			break
@@ -93,7 +93,7 @@ func campaignsExport(s *server, w http.ResponseWriter, r *http.Request, me core.
 	return s.sendListExport(w, r, me, "通知推送", "campaign.export", "campaigns", header, rows)
 }
 
-func meetingsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	kind := r.URL.Query().Get("kind")
 	if _, ok := core.MeetingKinds[kind]; !ok {
 		kind = ""
@@ -101,7 +101,7 @@ func meetingsExport(s *server, w http.ResponseWriter, r *http.Request, me core.A
 	header := []string{"编号", "类别", "名称", "开始时间", "结束时间", "地点", "回复截止", "已邀请", "参加", "请假", "待回复", "已签到"}
 	var rows [][]string
 	for offset := 0; ; offset += listExportPage {
-		ms, _, err := s.d.DB.ListMeetings(r.Context(), storage.MeetingFilter{Kind: kind, Limit: listExportPage, Offset: offset})
+		ms, _, err := s.d.DB.ListMeetings(r.Context(), model.MeetingFilter{Kind: kind, Limit: listExportPage, Offset: offset})
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func meetingsExport(s *server, w http.ResponseWriter, r *http.Request, me core.A
 	return s.sendListExport(w, r, me, "会议活动", "meeting.export", "meetings", header, rows)
 }
 
-func seriesExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func seriesExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.d.DB.ListSeries(r.Context(), false)
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func seriesExport(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 	return s.sendListExport(w, r, me, "定期通知系列", "series.export", "series", header, rows)
 }
 
-func solicitationsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func solicitationsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.opinions().Solicitations(r.Context())
 	if err != nil {
 		return err

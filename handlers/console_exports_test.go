@@ -8,7 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -18,21 +18,21 @@ func TestListExportsAreExcelWithChineseHeaders(t *testing.T) {
 	w := newAdminWorld(t, db, "")
 	ctx := t.Context()
 	now := w.clock.Now()
-	n := storage.Notice{Kind: "general_notice", Title: "全省代表学习班通知", Body: "定于3月10日在济南举办"}
-	campaign := storage.Campaign{Audience: storage.Audience{Delegations: []string{"济南市代表团"}}}
+	n := model.Notice{Kind: "general_notice", Title: "全省代表学习班通知", Body: "定于3月10日在济南举办"}
+	campaign := model.Campaign{Audience: model.Audience{Delegations: []string{"济南市代表团"}}}
 	if err := db.CreateCampaign(ctx, &n, &campaign); err != nil {
 		t.Fatal(err)
 	}
-	m := storage.Meeting{Kind: "inspection", Title: "年末集中视察", Place: "济南",
+	m := model.Meeting{Kind: "inspection", Title: "年末集中视察", Place: "济南",
 		StartsAt: now.Add(8 * 24 * time.Hour), RSVPDeadline: now.Add(6 * 24 * time.Hour)}
 	if err := db.CreateMeeting(ctx, &m); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateSeries(ctx, &storage.Series{Name: "每周学习", Kind: "study_material", Title: "本周学习材料",
+	if err := db.CreateSeries(ctx, &model.Series{Name: "每周学习", Kind: "study_material", Title: "本周学习材料",
 		Body: "请学习", Schedule: "0 9 * * 1", Active: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateSolicitation(ctx, &storage.Solicitation{Title: "《数据条例（草案）》征求意见", Articles: 30,
+	if err := db.CreateSolicitation(ctx, &model.Solicitation{Title: "《数据条例（草案）》征求意见", Articles: 30,
 		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(72 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -40,12 +40,12 @@ func TestListExportsAreExcelWithChineseHeaders(t *testing.T) {
 	for _, tc := range []struct {
 		path, role, sheet, header, value, action string
 	}{
-		{"/admin/accounts/export", core.RoleAdmin, "账号", "用户名,姓名,角色,承办单位,状态,创建时间,最近登录", "u-readonly", "staff.export"},
-		{"/admin/tokens/export", core.RoleUnit, "API令牌", "编号,名称,创建时间,最近使用,状态,吊销时间", "测试", "token.export"},
-		{"/admin/campaigns/export", core.RoleStaff, "通知推送", "编号,标题,类别,状态,发送对象,发送时间,创建人,紧急,推送总数,已发送,失败", "全省代表学习班通知", "campaign.export"},
-		{"/admin/meetings/export", core.RoleStaff, "会议活动", "编号,类别,名称,开始时间,结束时间,地点,回复截止,已邀请,参加,请假,待回复,已签到", "年末集中视察", "meeting.export"},
-		{"/admin/series/export", core.RoleStaff, "定期通知系列", "编号,名称,类别,标题,发送对象,周期（cron）,内容,状态,创建时间,上次发送", "每周学习", "series.export"},
-		{"/admin/solicitations/export", core.RoleAdmin, "法规草案征求意见", "编号,标题,说明,草案链接,条数,开始时间,截止时间,状态,收到意见", "进行中", "solicitation.export"},
+		{"/admin/accounts/export", model.RoleAdmin, "账号", "用户名,姓名,角色,承办单位,状态,创建时间,最近登录", "u-readonly", "staff.export"},
+		{"/admin/tokens/export", model.RoleUnit, "API令牌", "编号,名称,创建时间,最近使用,状态,吊销时间", "测试", "token.export"},
+		{"/admin/campaigns/export", model.RoleStaff, "通知推送", "编号,标题,类别,状态,发送对象,发送时间,创建人,紧急,推送总数,已发送,失败", "全省代表学习班通知", "campaign.export"},
+		{"/admin/meetings/export", model.RoleStaff, "会议活动", "编号,类别,名称,开始时间,结束时间,地点,回复截止,已邀请,参加,请假,待回复,已签到", "年末集中视察", "meeting.export"},
+		{"/admin/series/export", model.RoleStaff, "定期通知系列", "编号,名称,类别,标题,发送对象,周期（cron）,内容,状态,创建时间,上次发送", "每周学习", "series.export"},
+		{"/admin/solicitations/export", model.RoleAdmin, "法规草案征求意见", "编号,标题,说明,草案链接,条数,开始时间,截止时间,状态,收到意见", "进行中", "solicitation.export"},
 	} {
 		t.Run(tc.sheet, func(t *testing.T) {
 			res := w.get(t, w.login(t, tc.role), tc.path)
@@ -74,13 +74,13 @@ func TestListExportsAreExcelWithChineseHeaders(t *testing.T) {
 				t.Fatalf("%s not audited", tc.action)
 			}
 			// Read-only accounts never export.
-			if res := w.get(t, w.login(t, core.RoleReadonly), tc.path); res.status != http.StatusForbidden {
+			if res := w.get(t, w.login(t, model.RoleReadonly), tc.path); res.status != http.StatusForbidden {
 				t.Fatalf("read-only: %d", res.status)
 			}
 		})
 	}
 	// Only the account's own tokens.
-	res := w.get(t, w.login(t, core.RoleUnit), "/admin/tokens/export")
+	res := w.get(t, w.login(t, model.RoleUnit), "/admin/tokens/export")
 	f, err := excelize.OpenReader(strings.NewReader(res.body))
 	if err != nil {
 		t.Fatal(err)

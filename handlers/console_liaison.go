@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // 双联系: committee members linked to deputies, their contacts and digest.
@@ -28,22 +28,22 @@ func (s *server) liaison() *core.Liaison {
 }
 
 type liaisonMemberRow struct {
-	core.CommitteeMember
+	model.CommitteeMember
 	Warning string
 }
 
 type liaisonListView struct {
 	Rows  []liaisonMemberRow
-	Form  core.CommitteeMember
+	Form  model.CommitteeMember
 	Error string
 }
 
-func liaisonList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
-	return s.renderLiaisonList(w, r, me, http.StatusOK, core.CommitteeMember{}, "")
+func liaisonList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
+	return s.renderLiaisonList(w, r, me, http.StatusOK, model.CommitteeMember{}, "")
 }
 
-func (s *server) renderLiaisonList(w http.ResponseWriter, r *http.Request, me core.Account, status int,
-	form core.CommitteeMember, msg string) error {
+func (s *server) renderLiaisonList(w http.ResponseWriter, r *http.Request, me model.Account, status int,
+	form model.CommitteeMember, msg string) error {
 	ms, err := s.liaison().Members(r.Context())
 	if err != nil {
 		return err
@@ -57,11 +57,11 @@ func (s *server) renderLiaisonList(w http.ResponseWriter, r *http.Request, me co
 }
 
 // liaisonCreate adds a committee member.
-func liaisonCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func liaisonCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
-	m := core.CommitteeMember{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Title: r.PostFormValue("title")}
+	m := model.CommitteeMember{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Title: r.PostFormValue("title")}
 	err := s.liaison().CreateMember(r.Context(), &m)
 	if msg, ok := validationText(err); ok {
 		return s.renderLiaisonList(w, r, me, http.StatusUnprocessableEntity, m, msg)
@@ -92,7 +92,7 @@ func validationText(err error) (string, bool) {
 }
 
 type liaisonContactRow struct {
-	core.MemberContact
+	model.MemberContact
 	Day string
 }
 
@@ -111,11 +111,11 @@ type liaisonView struct {
 	CodeLive    bool // an unexpired code exists (not shown again)
 }
 
-func liaisonShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func liaisonShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.renderLiaison(w, r, me, http.StatusOK, "", "")
 }
 
-func (s *server) renderLiaison(w http.ResponseWriter, r *http.Request, me core.Account, status int, names, msg string) error {
+func (s *server) renderLiaison(w http.ResponseWriter, r *http.Request, me model.Account, status int, names, msg string) error {
 	return s.renderLiaisonWith(w, r, me, status, func(v *liaisonView) {
 		v.Error = msg
 		if names != "" {
@@ -125,7 +125,7 @@ func (s *server) renderLiaison(w http.ResponseWriter, r *http.Request, me core.A
 }
 
 // renderLiaisonWith renders the member page; edit sets what the action adds.
-func (s *server) renderLiaisonWith(w http.ResponseWriter, r *http.Request, me core.Account, status int, edit func(v *liaisonView)) error {
+func (s *server) renderLiaisonWith(w http.ResponseWriter, r *http.Request, me model.Account, status int, edit func(v *liaisonView)) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func (s *server) renderLiaisonWith(w http.ResponseWriter, r *http.Request, me co
 
 // liaisonLink replaces the member's deputies, given by name (or id), one a
 // line or separated by 、 or commas. A number outside 5–7 is saved and flagged.
-func liaisonLink(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func liaisonLink(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -209,7 +209,7 @@ func (s *server) resolveDeputies(r *http.Request, text string) ([]int64, []strin
 			continue
 		}
 		if n, err := strconv.ParseInt(f, 10, 64); err == nil {
-			if _, err := s.d.DB.GetDeputy(r.Context(), n); errors.Is(err, storage.ErrNotFound) {
+			if _, err := s.d.DB.GetDeputy(r.Context(), n); errors.Is(err, model.ErrNotFound) {
 				problems = append(problems, "没有编号为 "+f+" 的代表")
 				continue
 			} else if err != nil {
@@ -235,7 +235,7 @@ func (s *server) resolveDeputies(r *http.Request, text string) ([]int64, []strin
 }
 
 // liaisonContact logs a contact between the member and a linked deputy.
-func liaisonContact(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func liaisonContact(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -248,7 +248,7 @@ func liaisonContact(s *server, w http.ResponseWriter, r *http.Request, me core.A
 		return badRequest("提交的内容过长。")
 	}
 	deputyID, _ := strconv.ParseInt(r.PostFormValue("deputy_id"), 10, 64)
-	c := core.MemberContact{MemberID: id, DeputyID: deputyID, Kind: r.PostFormValue("kind"), Note: r.PostFormValue("note")}
+	c := model.MemberContact{MemberID: id, DeputyID: deputyID, Kind: r.PostFormValue("kind"), Note: r.PostFormValue("note")}
 	if day := strings.TrimSpace(r.PostFormValue("on_date")); day != "" {
 		t, err := time.Parse("2006-01-02", day)
 		if err != nil {

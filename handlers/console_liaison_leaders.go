@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 // 双联系, second part: provincial leaders and their electoral units, a
@@ -35,11 +36,11 @@ type leadersView struct {
 	Error string
 }
 
-func leadersList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func leadersList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.renderLeaders(w, r, me, http.StatusOK, leadersView{})
 }
 
-func (s *server) renderLeaders(w http.ResponseWriter, r *http.Request, me core.Account, status int, v leadersView) error {
+func (s *server) renderLeaders(w http.ResponseWriter, r *http.Request, me model.Account, status int, v leadersView) error {
 	year := 0
 	if y := strings.TrimSpace(r.URL.Query().Get("year")); y != "" {
 		n, err := strconv.Atoi(y)
@@ -66,7 +67,7 @@ func (s *server) renderLeaders(w http.ResponseWriter, r *http.Request, me core.A
 
 // leaderCreate adds a leader: a deputy (by name or id) and their electoral
 // unit, the deputy's delegation unless another is named.
-func leaderCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func leaderCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
@@ -98,12 +99,12 @@ func leaderCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 }
 
 type leaderActivityRow struct {
-	core.LeaderActivity
+	model.LeaderActivity
 	Day string
 }
 
 type leaderView struct {
-	Leader     core.LiaisonLeader
+	Leader     model.LiaisonLeader
 	Year       int
 	Activities []leaderActivityRow
 	Kinds      []string
@@ -112,11 +113,11 @@ type leaderView struct {
 	Error      string
 }
 
-func leaderShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func leaderShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.renderLeader(w, r, me, http.StatusOK, "")
 }
 
-func (s *server) renderLeader(w http.ResponseWriter, r *http.Request, me core.Account, status int, msg string) error {
+func (s *server) renderLeader(w http.ResponseWriter, r *http.Request, me model.Account, status int, msg string) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -143,7 +144,7 @@ func (s *server) renderLeader(w http.ResponseWriter, r *http.Request, me core.Ac
 }
 
 // leaderActivity logs an activity of the leader in their unit.
-func leaderActivity(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func leaderActivity(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -155,7 +156,7 @@ func leaderActivity(s *server, w http.ResponseWriter, r *http.Request, me core.A
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
-	a := core.LeaderActivity{LeaderID: id, Kind: r.PostFormValue("kind"), Note: r.PostFormValue("note"), CreatedBy: me.DisplayName()}
+	a := model.LeaderActivity{LeaderID: id, Kind: r.PostFormValue("kind"), Note: r.PostFormValue("note"), CreatedBy: me.DisplayName()}
 	if day := strings.TrimSpace(r.PostFormValue("on_date")); day != "" {
 		t, err := time.Parse(time.DateOnly, day)
 		if err != nil {
@@ -177,7 +178,7 @@ func leaderActivity(s *server, w http.ResponseWriter, r *http.Request, me core.A
 }
 
 // liaisonBindCode shows a fresh member binding code, the one time it is shown.
-func liaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func liaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	_, code, expires, err := s.issueMemberCode(r, me)
 	if msg, ok := validationText(err); ok {
 		return s.renderLiaisonWith(w, r, me, http.StatusUnprocessableEntity, func(v *liaisonView) { v.Error = msg })
@@ -191,7 +192,7 @@ func liaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, me core.
 
 // liaisonMemberDeputy records the deputy record (by name or id) the member
 // holds; an empty field clears it.
-func liaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func liaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -237,7 +238,7 @@ func liaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, me c
 // liaisonExport is the members with their counts, for staff who keep the
 // work in Excel: linked deputies, the warning, contacts this year, who is
 // not yet contacted, and the week's digest figures.
-func liaisonExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func liaisonExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	svc := s.liaison()
 	ms, err := svc.Members(r.Context())
 	if err != nil {

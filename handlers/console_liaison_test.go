@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -22,8 +23,8 @@ func TestLiaisonConsole(t *testing.T) {
 			d := w.deputy(t, fmt.Sprintf("联系代表%d", i), fmt.Sprintf("1380000010%d", i))
 			names = append(names, d.Name)
 		}
-		c := w.login(t, core.RoleStaff)
-		if res := w.get(t, w.login(t, core.RoleReadonly), "/admin/liaison"); res.status != http.StatusForbidden {
+		c := w.login(t, model.RoleStaff)
+		if res := w.get(t, w.login(t, model.RoleReadonly), "/admin/liaison"); res.status != http.StatusForbidden {
 			t.Fatalf("readonly: %d", res.status)
 		}
 		mustHave(t, w.get(t, c, "/admin/liaison"), http.StatusOK, "还没有委员", `href="/admin/liaison"`)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -16,7 +17,7 @@ type loginView struct {
 	Username, Next, Error string
 }
 
-func loginForm(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+func loginForm(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 	if _, ok, err := s.sessionAccount(r); err == nil && ok {
 		http.Redirect(w, r, "/admin/", http.StatusSeeOther)
 		return nil
@@ -27,7 +28,7 @@ func loginForm(s *server, w http.ResponseWriter, r *http.Request, _ core.Account
 
 // login checks the password under the per-account and per-address limit
 // and starts a fresh session (a new token, so a planted one is useless).
-func login(s *server, w http.ResponseWriter, r *http.Request, _ core.Account) error {
+func login(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 	if !parseSmallForm(w, r) {
 		s.render(w, r, http.StatusRequestEntityTooLarge, "login", page{Title: "登录", Data: loginView{Error: "提交的内容过长。"}})
 		return nil

@@ -1,14 +1,13 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { consoleRoute(http.MethodPost, logoutPath, everyone, logout) }
 
-func logout(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func logout(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		return err
 	}

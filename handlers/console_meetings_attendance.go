@@ -1,11 +1,10 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"strconv"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -14,7 +13,7 @@ func init() {
 
 // meetingAttendance records the page's checkboxes: the deputies shown and
 // ticked attended, those shown and not ticked did not.
-func meetingAttendance(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingAttendance(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	m, err := s.meetingOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -19,17 +19,17 @@ type meetingFormView struct {
 	Errors fieldErrors
 }
 
-func (s *server) renderMeetingForm(w http.ResponseWriter, r *http.Request, me core.Account, status int, v meetingFormView) {
+func (s *server) renderMeetingForm(w http.ResponseWriter, r *http.Request, me model.Account, status int, v meetingFormView) {
 	v.Kinds = meetingKindOptions()
 	s.render(w, r, status, "meeting_form", page{Title: "新建会议活动", Nav: "meetings", Me: me, Data: v})
 }
 
-func meetingNew(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingNew(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	s.renderMeetingForm(w, r, me, http.StatusOK, meetingFormView{Form: meetingForm{Kind: "session"}})
 	return nil
 }
 
-func meetingCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
@@ -48,6 +48,6 @@ func meetingCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Ac
 	return nil
 }
 
-func meetingSummaryText(s *server, m storage.Meeting) string {
+func meetingSummaryText(s *server, m model.Meeting) string {
 	return fmt.Sprintf("新建%s“%s”，%s，%s", core.MeetingKindLabel(m.Kind), m.Title, s.fmtTime(m.StartsAt), m.Place)
 }

@@ -7,18 +7,18 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/meetings/{id}/export", editors, meetingExport) }
 
-func meetingExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.exportSignInSheet(w, r, me)
 }
 
 // exportSignInSheet downloads the meeting's sign-in sheet: every invitee
 // by delegation and name, their answer, and an empty column to sign in.
-func (s *server) exportSignInSheet(w http.ResponseWriter, r *http.Request, me core.Account) error {
+func (s *server) exportSignInSheet(w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	m, err := s.meetingOfPath(ctx, r.PathValue("id"))
 	if err != nil {
@@ -31,7 +31,7 @@ func (s *server) exportSignInSheet(w http.ResponseWriter, r *http.Request, me co
 	defer sh.close()
 	rows := 0
 	for {
-		invs, _, err := s.d.DB.ListInvitations(ctx, storage.InvitationFilter{MeetingID: m.ID, Limit: campaignExportBatch, Offset: rows})
+		invs, _, err := s.d.DB.ListInvitations(ctx, model.InvitationFilter{MeetingID: m.ID, Limit: campaignExportBatch, Offset: rows})
 		if err != nil {
 			return err
 		}

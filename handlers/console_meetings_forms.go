@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 )
 
 // meetingService is the meetings service, on the console's clock.
@@ -60,8 +60,8 @@ func parseMeetingForm(v url.Values) meetingForm {
 
 // meeting turns the form into a meeting, with the problems core does not
 // check: times that cannot be read, an end before the start, lengths.
-func (f meetingForm) meeting(loc *time.Location) (storage.Meeting, core.ValidationError) {
-	m := storage.Meeting{Kind: f.Kind, Title: f.Title, Place: f.Place, Organiser: f.Organiser, Contact: f.Contact}
+func (f meetingForm) meeting(loc *time.Location) (model.Meeting, core.ValidationError) {
+	m := model.Meeting{Kind: f.Kind, Title: f.Title, Place: f.Place, Organiser: f.Organiser, Contact: f.Contact}
 	var errs core.ValidationError
 	at := func(field, v string, required bool) time.Time {
 		if v == "" {
@@ -97,7 +97,7 @@ func (f meetingForm) meeting(loc *time.Location) (storage.Meeting, core.Validati
 
 // createMeeting validates and stores a meeting: the form's problems and
 // the rules core applies are reported together (core checks again).
-func (s *server) createMeeting(ctx context.Context, m *storage.Meeting, pre core.ValidationError) error {
+func (s *server) createMeeting(ctx context.Context, m *model.Meeting, pre core.ValidationError) error {
 	errs := pre
 	if m.Title == "" {
 		errs = append(errs, &core.FieldError{Field: "标题", Msg: "不能为空"})
@@ -123,7 +123,7 @@ const meetingInviteBatch = 1000
 // a batch of deputy ids at a time, each batch one transaction with its
 // invitation notices and RSVP asks. It returns the newly invited and how
 // many the audience held.
-func (s *server) inviteAudience(ctx context.Context, meetingID int64, a storage.Audience) (invited, considered int, err error) {
+func (s *server) inviteAudience(ctx context.Context, meetingID int64, a model.Audience) (invited, considered int, err error) {
 	svc := s.meetingService()
 	var after int64
 	for {
@@ -147,11 +147,11 @@ func (s *server) inviteAudience(ctx context.Context, meetingID int64, a storage.
 // remindPending pushes a reminder now to the invitees who have not
 // answered; their RSVP asks stay open. Each press is its own source, so a
 // second press reminds again.
-func (s *server) remindPending(ctx context.Context, m storage.Meeting) (int, error) {
+func (s *server) remindPending(ctx context.Context, m model.Meeting) (int, error) {
 	now := s.d.Now()
 	source := fmt.Sprintf("rsvpnow-%d-%d", m.ID, now.Unix())
 	deadline := m.RSVPDeadline.In(s.d.Loc).Format("1月2日 15:04")
-	notice := storage.Notice{Kind: notify.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: m.ID,
+	notice := model.Notice{Kind: notify.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: m.ID,
 		Body:   fmt.Sprintf("“%s”的回执将于 %s 截止，请回复“参加”或“请假”。", m.Title, deadline),
 		Fields: map[string]string{"time": deadline, "note": m.Title}}
 	var after int64
@@ -161,7 +161,7 @@ func (s *server) remindPending(ctx context.Context, m storage.Meeting) (int, err
 		if err != nil || len(ids) == 0 {
 			return n, err
 		}
-		if err := s.d.DB.Enqueue(ctx, source, storage.Push{Notice: notice, DeputyIDs: ids}); err != nil {
+		if err := s.d.DB.Enqueue(ctx, source, model.Push{Notice: notice, DeputyIDs: ids}); err != nil {
 			return n, err
 		}
 		n += len(ids)
@@ -178,7 +178,7 @@ type rsvpLine struct {
 	Attended, AttendedKnown bool
 }
 
-func (s *server) rsvpLineOf(r storage.InvitationRow) rsvpLine {
+func (s *server) rsvpLineOf(r model.InvitationRow) rsvpLine {
 	return rsvpLine{DeputyID: r.DeputyID, Name: r.DeputyName, Delegation: r.Delegation, Status: r.Status,
 		Label: core.RSVPLabel(r.Status), Reason: r.Reason, AnsweredAt: s.fmtTime(campaignTime(r.AnsweredAt)),
 		Channel: rsvpChannelLabel(r.Channel), Attended: r.Attended.Valid && r.Attended.Bool, AttendedKnown: r.Attended.Valid}
@@ -198,4 +198,4 @@ func rsvpChannelLabel(ch string) string {
 	return ch
 }
 
-var rsvpStatuses = []string{storage.RSVPAttend, storage.RSVPLeave, storage.RSVPPending}
+var rsvpStatuses = []string{model.RSVPAttend, model.RSVPLeave, model.RSVPPending}

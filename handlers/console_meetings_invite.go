@@ -1,11 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() {
@@ -15,7 +13,7 @@ func init() {
 
 // meetingInviteView is the invite page: the audience builder with its count.
 type meetingInviteView struct {
-	Meeting     storage.Meeting
+	Meeting     model.Meeting
 	Form        campaignForm // only Aud is used
 	Errors      fieldErrors
 	Delegations []string
@@ -23,7 +21,7 @@ type meetingInviteView struct {
 	Count       *campaignAudienceCount
 }
 
-func (s *server) renderMeetingInvite(w http.ResponseWriter, r *http.Request, me core.Account, status int, v meetingInviteView) error {
+func (s *server) renderMeetingInvite(w http.ResponseWriter, r *http.Request, me model.Account, status int, v meetingInviteView) error {
 	var err error
 	if v.Delegations, v.Tags, err = s.campaignAudienceChoices(r); err != nil {
 		return err
@@ -32,7 +30,7 @@ func (s *server) renderMeetingInvite(w http.ResponseWriter, r *http.Request, me 
 	return nil
 }
 
-func meetingInviteForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingInviteForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	m, err := s.meetingOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -41,7 +39,7 @@ func meetingInviteForm(s *server, w http.ResponseWriter, r *http.Request, me cor
 }
 
 // meetingInvite counts the audience (preview) or invites it.
-func meetingInvite(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingInvite(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	m, err := s.meetingOfPath(ctx, r.PathValue("id"))
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/meetings", viewers, meetingsList) }
@@ -21,10 +21,10 @@ type meetingLine struct {
 	Open                           bool // RSVPs still accepted
 }
 
-func (s *server) meetingLineOf(m storage.MeetingSummary) meetingLine {
+func (s *server) meetingLineOf(m model.MeetingSummary) meetingLine {
 	l := meetingLine{ID: m.ID, Kind: core.MeetingKindLabel(m.Kind), Title: m.Title, Place: m.Place,
 		StartsAt: s.fmtTime(m.StartsAt), EndsAt: s.fmtTime(campaignTime(m.EndsAt)), RSVPDeadline: s.fmtTime(m.RSVPDeadline),
-		Attend: m.Counts[storage.RSVPAttend], Leave: m.Counts[storage.RSVPLeave], Pending: m.Counts[storage.RSVPPending],
+		Attend: m.Counts[model.RSVPAttend], Leave: m.Counts[model.RSVPLeave], Pending: m.Counts[model.RSVPPending],
 		Invited: m.Invited, Attended: m.Attended, Open: s.d.Now().Before(m.RSVPDeadline)}
 	return l
 }
@@ -36,14 +36,14 @@ type meetingsView struct {
 	Pager    pager
 }
 
-func meetingsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	q := r.URL.Query()
 	kind := q.Get("kind")
 	if _, ok := core.MeetingKinds[kind]; !ok {
 		kind = ""
 	}
 	pg := campaignPageParam(q)
-	ms, total, err := s.d.DB.ListMeetings(r.Context(), storage.MeetingFilter{Kind: kind, Limit: campaignPageSize,
+	ms, total, err := s.d.DB.ListMeetings(r.Context(), model.MeetingFilter{Kind: kind, Limit: campaignPageSize,
 		Offset: (pg - 1) * campaignPageSize})
 	if err != nil {
 		return err

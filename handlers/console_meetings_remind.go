@@ -1,16 +1,15 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { consoleRoute(http.MethodPost, "/admin/meetings/{id}/remind", editors, meetingRemind) }
 
 // meetingRemind reminds the invitees who have not answered, now.
-func meetingRemind(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingRemind(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	m, err := s.meetingOfPath(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/meetings/{id}", viewers, meetingShow) }
@@ -17,7 +17,7 @@ func init() { consoleRoute(http.MethodGet, "/admin/meetings/{id}", viewers, meet
 const rsvpPageSize = 100
 
 type meetingView struct {
-	Meeting             storage.Meeting
+	Meeting             model.Meeting
 	Line                meetingLine
 	Organiser, Contact  string
 	Filter, FilterLabel string
@@ -29,17 +29,17 @@ type meetingView struct {
 }
 
 // meetingOfPath loads the meeting named in the path.
-func (s *server) meetingOfPath(ctx context.Context, idText string) (storage.Meeting, error) {
+func (s *server) meetingOfPath(ctx context.Context, idText string) (model.Meeting, error) {
 	id, err := parseID(idText)
 	if err != nil {
-		return storage.Meeting{}, err
+		return model.Meeting{}, err
 	}
 	return s.d.DB.GetMeeting(ctx, id)
 }
 
 // meetingSummaryOf counts a meeting's invitations.
-func (s *server) meetingSummaryOf(ctx context.Context, m storage.Meeting) (storage.MeetingSummary, error) {
-	sum := storage.MeetingSummary{Meeting: m}
+func (s *server) meetingSummaryOf(ctx context.Context, m model.Meeting) (model.MeetingSummary, error) {
+	sum := model.MeetingSummary{Meeting: m}
 	var err error
 	if sum.Counts, err = s.d.DB.RSVPCounts(ctx, m.ID); err != nil {
 		return sum, err
@@ -51,7 +51,7 @@ func (s *server) meetingSummaryOf(ctx context.Context, m storage.Meeting) (stora
 	return sum, err
 }
 
-func meetingShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func meetingShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	m, err := s.meetingOfPath(ctx, r.PathValue("id"))
 	if err != nil {
@@ -77,7 +77,7 @@ func meetingShow(s *server, w http.ResponseWriter, r *http.Request, me core.Acco
 		}
 		return fmt.Sprintf("/admin/meetings/%d?%s", m.ID, u.Encode())
 	}
-	rows, total, err := s.d.DB.ListInvitations(ctx, storage.InvitationFilter{MeetingID: m.ID, Status: filter,
+	rows, total, err := s.d.DB.ListInvitations(ctx, model.InvitationFilter{MeetingID: m.ID, Status: filter,
 		Limit: rsvpPageSize, Offset: (pg - 1) * rsvpPageSize})
 	if err != nil {
 		return err

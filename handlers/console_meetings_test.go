@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -38,7 +39,7 @@ func createMeeting(t *testing.T, w *adminWorld, c *http.Client, form url.Values)
 func TestTheMeetingFormShowsErrorsBesideTheFields(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	form := meetingForm("")
 	form.Set("kind", "party")
 	form.Set("ends_at", "2026-03-09T09:00")
@@ -58,7 +59,7 @@ func TestTheMeetingFormShowsErrorsBesideTheFields(t *testing.T) {
 	if res := w.postForm(t, c, "/admin/meetings", form); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "请填写日期和时间") {
 		t.Fatalf("an unreadable time: %d", res.status)
 	}
-	if _, total, _ := db.ListMeetings(t.Context(), storage.MeetingFilter{}); total != 0 {
+	if _, total, _ := db.ListMeetings(t.Context(), model.MeetingFilter{}); total != 0 {
 		t.Fatalf("invalid forms created %d meetings", total)
 	}
 }
@@ -67,7 +68,7 @@ func TestAMeetingIsCreatedInvitedAnsweredRemindedAndSignedIn(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	ds := campaignDeputies(t, w)
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	id := createMeeting(t, w, c, meetingForm("乡村振兴专题调研"))
 	path := "/admin/meetings/" + strconv.FormatInt(id, 10)
 	ctx := t.Context()
@@ -107,10 +108,10 @@ func TestAMeetingIsCreatedInvitedAnsweredRemindedAndSignedIn(t *testing.T) {
 
 	meetings := core.NewMeetings(db)
 	meetings.Now = w.clock.Now
-	if err := meetings.RSVP(ctx, id, ds[0].ID, storage.RSVPAttend, "", "wechat"); err != nil {
+	if err := meetings.RSVP(ctx, id, ds[0].ID, model.RSVPAttend, "", "wechat"); err != nil {
 		t.Fatal(err)
 	}
-	if err := meetings.RSVP(ctx, id, ds[1].ID, storage.RSVPLeave, "在外地出差", "h5"); err != nil {
+	if err := meetings.RSVP(ctx, id, ds[1].ID, model.RSVPLeave, "在外地出差", "h5"); err != nil {
 		t.Fatal(err)
 	}
 	res = w.get(t, c, path)
@@ -184,12 +185,12 @@ func TestAReadOnlyAccountSeesMeetingsButChangesNothing(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	ds := campaignDeputies(t, w)
-	id := createMeeting(t, w, w.login(t, core.RoleStaff), meetingForm(xssName))
+	id := createMeeting(t, w, w.login(t, model.RoleStaff), meetingForm(xssName))
 	path := "/admin/meetings/" + strconv.FormatInt(id, 10)
 	if _, err := core.NewMeetings(db).Invite(t.Context(), id, []int64{ds[0].ID}); err != nil {
 		t.Fatal(err)
 	}
-	ro := w.login(t, core.RoleReadonly)
+	ro := w.login(t, model.RoleReadonly)
 	for _, p := range []string{"/admin/meetings", path} {
 		res := w.get(t, ro, p)
 		if res.status != http.StatusOK || strings.Contains(res.body, `name="attended"`) || strings.Contains(res.body, "/invite") {

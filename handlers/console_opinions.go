@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/opinions", viewers, opinionsList) }
@@ -16,9 +16,9 @@ func init() { consoleRoute(http.MethodGet, "/admin/opinions", viewers, opinionsL
 const opinionPageSize = 50
 
 var (
-	opinionCategories = []string{storage.OpinionLegislative, storage.OpinionSupervision, storage.OpinionSocial,
-		storage.OpinionOther, storage.OpinionSolicitation}
-	opinionStatuses = []string{storage.OpinionReceived, storage.OpinionAnswered, storage.OpinionClosed}
+	opinionCategories = []string{model.OpinionLegislative, model.OpinionSupervision, model.OpinionSocial,
+		model.OpinionOther, model.OpinionSolicitation}
+	opinionStatuses = []string{model.OpinionReceived, model.OpinionAnswered, model.OpinionClosed}
 )
 
 // opinionQuery is the filter of the inbox, as written in the URL.
@@ -40,8 +40,8 @@ func parseOpinionQuery(v url.Values) opinionQuery {
 	return q
 }
 
-func (q opinionQuery) filter() storage.OpinionQuery {
-	return storage.OpinionQuery{OpinionFilter: storage.OpinionFilter{DeputyID: q.DeputyID, SolicitationID: q.Solicitation,
+func (q opinionQuery) filter() model.OpinionQuery {
+	return model.OpinionQuery{OpinionFilter: model.OpinionFilter{DeputyID: q.DeputyID, SolicitationID: q.Solicitation,
 		Category: q.Category, Status: q.Status}, DeputyName: q.Deputy}
 }
 
@@ -68,9 +68,9 @@ func (q opinionQuery) values(page int) url.Values {
 	return v
 }
 
-func (s *server) listOpinions(ctx context.Context, q opinionQuery, per int) ([]core.Opinion, int, error) {
+func (s *server) listOpinions(ctx context.Context, q opinionQuery, per int) ([]model.Opinion, int, error) {
 	f := q.filter()
-	if me, _ := ctx.Value(accountKey{}).(core.Account); q.Assignee == "me" {
+	if me, _ := ctx.Value(accountKey{}).(model.Account); q.Assignee == "me" {
 		f.AssigneeID = me.ID
 		if f.AssigneeID == 0 {
 			f.AssigneeID = -1 // no account: nothing is assigned to it
@@ -82,12 +82,12 @@ func (s *server) listOpinions(ctx context.Context, q opinionQuery, per int) ([]c
 
 // opinionRow is one line of the inbox.
 type opinionRow struct {
-	core.Opinion
+	model.Opinion
 	CategoryLabel, StatusLabel, Snippet string
 	Assignee                            string // the assignee's name, "" when unassigned
 }
 
-func opinionRowOf(o core.Opinion) opinionRow {
+func opinionRowOf(o model.Opinion) opinionRow {
 	return opinionRow{Opinion: o, CategoryLabel: core.OpinionCategoryLabel(o.Category),
 		StatusLabel: core.OpinionStatusLabel(o.Status), Snippet: snippet(o.Body, 60)}
 }
@@ -98,19 +98,19 @@ type opinionsView struct {
 	Pager         pager
 	Categories    []core.Choice
 	Statuses      []core.Choice
-	Solicitations []core.Solicitation
+	Solicitations []model.Solicitation
 	ExportURL     string
 }
 
-var opinionStatusChoices = []core.Choice{{Value: storage.OpinionReceived, Label: "已收到"},
-	{Value: storage.OpinionAnswered, Label: "已答复"}, {Value: storage.OpinionClosed, Label: "已办结"}}
+var opinionStatusChoices = []core.Choice{{Value: model.OpinionReceived, Label: "已收到"},
+	{Value: model.OpinionAnswered, Label: "已答复"}, {Value: model.OpinionClosed, Label: "已办结"}}
 
 func opinionCategoryChoices() []core.Choice {
 	return append(append([]core.Choice{}, core.OpinionCategoryChoices...),
-		core.Choice{Value: storage.OpinionSolicitation, Label: core.OpinionCategoryLabel(storage.OpinionSolicitation)})
+		core.Choice{Value: model.OpinionSolicitation, Label: core.OpinionCategoryLabel(model.OpinionSolicitation)})
 }
 
-func opinionsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func opinionsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	q := parseOpinionQuery(r.URL.Query())
 	list, total, err := s.listOpinions(ctx, q, opinionPageSize)
@@ -139,4 +139,4 @@ func opinionsList(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 }
 
 // opinionObject names an opinion in the audit log.
-func opinionObject(o core.Opinion) string { return "opinion/" + o.Receipt }
+func opinionObject(o model.Opinion) string { return "opinion/" + o.Receipt }

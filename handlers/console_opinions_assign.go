@@ -2,13 +2,11 @@ package handlers
 
 import (
 	"context"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-
-	"deputybot/core"
-	"deputybot/storage"
 )
 
 func init() { consoleRoute(http.MethodPost, "/admin/opinions/{id}/assign", editors, opinionAssign) }
@@ -16,14 +14,14 @@ func init() { consoleRoute(http.MethodPost, "/admin/opinions/{id}/assign", edito
 // opinionAssignView is the assign form of an opinion's page: who looks
 // after it, and the accounts it can be given to.
 type opinionAssignView struct {
-	Current *storage.OpinionAssignment
-	Staff   []core.Account
+	Current *model.OpinionAssignment
+	Staff   []model.Account
 }
 
 // assignable reports whether an opinion can be given to the account: an
 // enabled account doing deputy work.
-func assignable(a core.Account) bool {
-	return !a.Disabled && (a.Role == core.RoleAdmin || a.Role == core.RoleStaff)
+func assignable(a model.Account) bool {
+	return !a.Disabled && (a.Role == model.RoleAdmin || a.Role == model.RoleStaff)
 }
 
 // opinionAssignViewOf loads the assign form of an opinion.
@@ -33,7 +31,7 @@ func (s *server) opinionAssignViewOf(ctx context.Context, opinionID int64) (opin
 	switch {
 	case err == nil:
 		v.Current = &cur
-	case !errors.Is(err, storage.ErrNotFound):
+	case !errors.Is(err, model.ErrNotFound):
 		return v, err
 	}
 	all, err := s.d.DB.ListAccounts(ctx)
@@ -50,7 +48,7 @@ func (s *server) opinionAssignViewOf(ctx context.Context, opinionID int64) (opin
 
 // opinionAssignees returns the assignee's name of each listed opinion that
 // has one, by opinion id: the inbox's column.
-func (s *server) opinionAssignees(ctx context.Context, list []core.Opinion) (map[int64]string, error) {
+func (s *server) opinionAssignees(ctx context.Context, list []model.Opinion) (map[int64]string, error) {
 	ids := make([]int64, len(list))
 	for i, o := range list {
 		ids[i] = o.ID
@@ -67,7 +65,7 @@ func (s *server) opinionAssignees(ctx context.Context, list []core.Opinion) (map
 }
 
 // opinionAssign gives an opinion to a staff account.
-func opinionAssign(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func opinionAssign(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err
@@ -77,7 +75,7 @@ func opinionAssign(s *server, w http.ResponseWriter, r *http.Request, me core.Ac
 	}
 	staffID, _ := strconv.ParseInt(r.PostFormValue("staff_id"), 10, 64)
 	a, err := s.staff.Get(r.Context(), staffID)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && !assignable(a)) {
+	if errors.Is(err, model.ErrNotFound) || (err == nil && !assignable(a)) {
 		return badRequest("请选择一个启用的管理员或工作人员账号。")
 	} else if err != nil {
 		return err

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"testing"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -15,8 +15,8 @@ func TestAssigningAnOpinion(t *testing.T) {
 		w := newAdminWorld(t, db, "")
 		d := w.deputy(t, "王芳", "13800000001")
 		o := w.opinion(t, d.ID, "social", "建议增加农村公交班次。")
-		c := w.login(t, core.RoleStaff)
-		assignee := w.accounts[core.RoleAdmin]
+		c := w.login(t, model.RoleStaff)
+		assignee := w.accounts[model.RoleAdmin]
 		path := "/admin/opinions/" + itoa(o.ID) + "/assign"
 
 		t.Run("a staff member assigns it to an account", func(t *testing.T) {
@@ -34,12 +34,12 @@ func TestAssigningAnOpinion(t *testing.T) {
 			}
 		})
 		t.Run("a read-only or unit account may not assign", func(t *testing.T) {
-			if res := w.postForm(t, w.login(t, core.RoleReadonly), path, url.Values{"staff_id": {itoa(assignee.ID)}}); res.status != http.StatusForbidden {
+			if res := w.postForm(t, w.login(t, model.RoleReadonly), path, url.Values{"staff_id": {itoa(assignee.ID)}}); res.status != http.StatusForbidden {
 				t.Fatalf("readonly: %d", res.status)
 			}
 		})
 		t.Run("only an admin or staff account can be the assignee", func(t *testing.T) {
-			res := w.postForm(t, c, path, url.Values{"staff_id": {itoa(w.accounts[core.RoleUnit].ID)}})
+			res := w.postForm(t, c, path, url.Values{"staff_id": {itoa(w.accounts[model.RoleUnit].ID)}})
 			if res.status != http.StatusBadRequest {
 				t.Fatalf("unit assignee: %d", res.status)
 			}
@@ -52,7 +52,7 @@ func TestAssigningAnOpinion(t *testing.T) {
 			mustHave(t, w.get(t, c, "/admin/opinions/"+itoa(o.ID)), http.StatusOK, "负责人", assignee.DisplayName(),
 				`action="/admin/opinions/`+itoa(o.ID)+`/assign"`)
 			mustHave(t, w.get(t, c, "/admin/opinions"), http.StatusOK, assignee.DisplayName(), other.Receipt, "指派给我的")
-			admin := w.login(t, core.RoleAdmin)
+			admin := w.login(t, model.RoleAdmin)
 			res := w.get(t, admin, "/admin/opinions?assignee=me")
 			mustHave(t, res, http.StatusOK, o.Receipt)
 			mustLack(t, res, other.Receipt)

@@ -5,12 +5,13 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/opinions/export", editors, opinionExport) }
 
 // opinionExport downloads the opinions matching the inbox's filters as Excel.
-func opinionExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func opinionExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	q := parseOpinionQuery(r.URL.Query())
 	q.Page = 1
 	list, _, err := s.listOpinions(r.Context(), q, 0)

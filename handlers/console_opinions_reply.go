@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -15,7 +14,7 @@ func init() {
 var opinionKeys = mapKeys(map[string]string{"答复内容": "reply"})
 
 // opinionReply answers an opinion; core pushes the reply to its author.
-func opinionReply(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func opinionReply(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err
@@ -40,7 +39,7 @@ func opinionReply(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 }
 
 // opinionClose marks an opinion handled (已办结).
-func opinionClose(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func opinionClose(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/opinions/{id}", viewers, opinionShow) }
@@ -13,7 +13,7 @@ func init() { consoleRoute(http.MethodGet, "/admin/opinions/{id}", viewers, opin
 // opinionView is an opinion's page: the text as paragraphs, the staff's
 // reply, and the reply and close forms.
 type opinionView struct {
-	O             core.Opinion
+	O             model.Opinion
 	CategoryLabel string
 	StatusLabel   string
 	Channel       string
@@ -24,24 +24,24 @@ type opinionView struct {
 	Assign        opinionAssignView
 }
 
-var channelLabels = map[string]string{storage.OpinionViaWeChat: "微信", storage.OpinionViaConsole: "管理后台",
-	storage.OpinionViaAPI: "API"}
+var channelLabels = map[string]string{model.OpinionViaWeChat: "微信", model.OpinionViaConsole: "管理后台",
+	model.OpinionViaAPI: "API"}
 
-func (s *server) opinionOfPath(r *http.Request) (core.Opinion, error) {
+func (s *server) opinionOfPath(r *http.Request) (model.Opinion, error) {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
-		return core.Opinion{}, err
+		return model.Opinion{}, err
 	}
 	return s.opinions().Get(r.Context(), id)
 }
 
-func opinionViewOf(me core.Account, o core.Opinion) opinionView {
+func opinionViewOf(me model.Account, o model.Opinion) opinionView {
 	return opinionView{O: o, CategoryLabel: core.OpinionCategoryLabel(o.Category), StatusLabel: core.OpinionStatusLabel(o.Status),
 		Channel: orDefault(channelLabels[o.Channel], o.Channel), Body: textLines(o.Body), Reply: textLines(o.StaffReply),
 		CanAnswer: slices.Contains(editors, me.Role)}
 }
 
-func opinionShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func opinionShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	o, err := s.opinionOfPath(r)
 	if err != nil {
 		return err

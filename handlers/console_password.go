@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -13,14 +14,14 @@ func init() {
 
 type passwordView struct{ Errors fieldErrors }
 
-func passwordForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func passwordForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	s.render(w, r, http.StatusOK, "password", page{Title: "修改密码", Me: me, Data: passwordView{}})
 	return nil
 }
 
 // changePassword replaces the signed-in account's password; the session
 // gets the new stamp, other sessions of the account end.
-func changePassword(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func changePassword(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}

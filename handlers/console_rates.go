@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/suggestions/rates", everyone, ratesPage) }
@@ -54,8 +55,8 @@ type ratesView struct {
 
 // suggestionRates returns the rates over session ("" for all) that me may
 // see: a unit account sees its own unit only.
-func (s *server) suggestionRates(ctx context.Context, me core.Account, session string) (core.Rates, []core.Rates, error) {
-	f := core.SuggestionRatesFilter{Session: session}
+func (s *server) suggestionRates(ctx context.Context, me model.Account, session string) (core.Rates, []core.Rates, error) {
+	f := model.SuggestionRatesFilter{Session: session}
 	if unit, limited := unitScope(me); limited {
 		if unit == "" {
 			return core.Rates{}, nil, nil
@@ -78,7 +79,7 @@ func ratesChart(units []core.Rates) chartData {
 	return c
 }
 
-func ratesPage(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func ratesPage(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	v := ratesView{Session: cleanText(r.URL.Query().Get("session"))}
 	var err error

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 // The performance record (履职档案) pages: a deputy's timeline, the review
@@ -63,7 +64,7 @@ type recordEntryRow struct {
 	Submitted, Reviewed                 string
 }
 
-func (s *server) entryRows(es []core.RecordEntry) []recordEntryRow {
+func (s *server) entryRows(es []model.RecordEntry) []recordEntryRow {
 	out := make([]recordEntryRow, len(es))
 	for i, e := range es {
 		out[i] = recordEntryRow{ID: e.ID, DeputyID: e.DeputyID, DeputyName: e.DeputyName, Delegation: e.Delegation,

@@ -5,12 +5,13 @@ import (
 	"strconv"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/deputies/{id}/record", viewers, deputyRecord) }
 
 type deputyRecordView struct {
-	Deputy           core.Deputy
+	Deputy           model.Deputy
 	Year             int
 	Years            []int
 	Totals           core.RecordTotals
@@ -21,7 +22,7 @@ type deputyRecordView struct {
 
 // deputyRecord shows a deputy's performance record for a year: totals by
 // type, the timeline, and the self-reports with their review.
-func deputyRecord(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func deputyRecord(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err

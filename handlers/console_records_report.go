@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -26,7 +26,7 @@ type recordReportView struct {
 	Deputy      *core.RecordReport
 	Timeline    []recordEventRow
 	Delegation  *core.DelegationRecord
-	Delegations []storage.Delegation
+	Delegations []model.Delegation
 	Types       []core.RecordType
 	Rules       core.RecordRules
 	Excel       string
@@ -44,7 +44,7 @@ func reportTarget(v url.Values) (deputyID int64, delegation string, err error) {
 
 // recordReport is the printable annual report (履职报告) of a deputy or of a
 // delegation; without either it lists the delegations to choose from.
-func recordReport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func recordReport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	year, years, err := s.recordYear(r.URL.Query())
 	if err != nil {
@@ -94,7 +94,7 @@ func recordReport(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 
 // recordReportXLSX downloads the annual report of a deputy or a delegation
 // as a workbook.
-func recordReportXLSX(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func recordReportXLSX(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	year, _, err := s.recordYear(r.URL.Query())
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -28,11 +28,11 @@ type recordReviewView struct {
 }
 
 // recordReviewQueue lists the self-reports awaiting review, oldest first.
-func recordReviewQueue(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func recordReviewQueue(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.renderReviewQueue(w, r, me, http.StatusOK, recordReviewView{})
 }
 
-func (s *server) renderReviewQueue(w http.ResponseWriter, r *http.Request, me core.Account, status int, v recordReviewView) error {
+func (s *server) renderReviewQueue(w http.ResponseWriter, r *http.Request, me model.Account, status int, v recordReviewView) error {
 	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	pg = min(max(pg, 1), 100000)
 	es, total, err := s.records().ReviewQueue(r.Context(), recordReviewPageSize, (pg-1)*recordReviewPageSize)
@@ -49,7 +49,7 @@ func (s *server) renderReviewQueue(w http.ResponseWriter, r *http.Request, me co
 
 // recordReview approves or rejects one self-report (decision=approve or
 // reject; a rejection needs a note).
-func recordReview(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func recordReview(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func recordReview(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 	case errors.As(err, &verr):
 		return s.renderReviewQueue(w, r, me, http.StatusUnprocessableEntity,
 			recordReviewView{ErrorID: id, Error: verr.Error(), Note: note})
-	case errors.Is(err, storage.ErrConflict):
+	case errors.Is(err, model.ErrConflict):
 		s.flash(r, "这条履职登记已由其他工作人员审核。")
 		http.Redirect(w, r, "/admin/records/review", http.StatusSeeOther)
 		return nil
@@ -78,7 +78,7 @@ func recordReview(s *server, w http.ResponseWriter, r *http.Request, me core.Acc
 		return err
 	}
 	verb := "通过"
-	if e.Status == storage.EntryRejected {
+	if e.Status == model.EntryRejected {
 		verb = "退回"
 	}
 	s.audit(r, me, "record.review", fmt.Sprintf("record_entry/%d", e.ID),

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 // The points rules (积分规则) of the performance record: everyone who sees
@@ -56,12 +57,12 @@ func ruleKeys(field string) string {
 	return ""
 }
 
-func (s *server) renderRecordRules(w http.ResponseWriter, r *http.Request, me core.Account, status int, v recordRulesView) {
-	v.CanSave = me.Role == core.RoleAdmin
+func (s *server) renderRecordRules(w http.ResponseWriter, r *http.Request, me model.Account, status int, v recordRulesView) {
+	v.CanSave = me.Role == model.RoleAdmin
 	s.render(w, r, status, "record_rules", page{Title: "履职积分规则", Nav: "records", Me: me, Data: v})
 }
 
-func recordRulesShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func recordRulesShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	rules, err := s.records().Rules(r.Context())
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func recordRulesShow(s *server, w http.ResponseWriter, r *http.Request, me core.
 
 // recordRulesSave stores the points typed for every event type, or, with
 // reset, goes back to the defaults; the change is audited with what moved.
-func recordRulesSave(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func recordRulesSave(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -20,7 +21,7 @@ func TestPointsRulesAreEditedByAdminsAndApplyAtOnce(t *testing.T) {
 		w.opinion(t, d.ID, "social", "建议增加农村公交班次。")
 		points := func(t *testing.T) int {
 			t.Helper()
-			res := w.apiJSON(t, core.RoleReadonly, http.MethodGet, fmt.Sprintf("/api/v1/deputies/%d/record", d.ID), "")
+			res := w.apiJSON(t, model.RoleReadonly, http.MethodGet, fmt.Sprintf("/api/v1/deputies/%d/record", d.ID), "")
 			var got struct {
 				Totals struct{ Points int }
 			}
@@ -38,14 +39,14 @@ func TestPointsRulesAreEditedByAdminsAndApplyAtOnce(t *testing.T) {
 		}
 
 		t.Run("staff see the rules without boxes", func(t *testing.T) {
-			res := w.get(t, w.login(t, core.RoleStaff), "/admin/records/rules")
+			res := w.get(t, w.login(t, model.RoleStaff), "/admin/records/rules")
 			mustHave(t, res, http.StatusOK, "提出意见建议", "只有系统管理员可以修改积分规则")
 			if strings.Contains(res.body, `type="number"`) {
 				t.Fatal("staff are offered boxes they may not save")
 			}
 		})
 
-		admin := w.login(t, core.RoleAdmin)
+		admin := w.login(t, model.RoleAdmin)
 		t.Run("bad points are refused, each saying what is wrong", func(t *testing.T) {
 			bad := url.Values{}
 			for k, v := range form {
@@ -83,16 +84,16 @@ func TestPointsRulesAreEditedByAdminsAndApplyAtOnce(t *testing.T) {
 			}
 		})
 		t.Run("the API reads and changes the rules", func(t *testing.T) {
-			wantStatus(t, w.apiJSON(t, core.RoleReadonly, http.MethodGet, "/api/v1/records/rules", ""), http.StatusOK,
+			wantStatus(t, w.apiJSON(t, model.RoleReadonly, http.MethodGet, "/api/v1/records/rules", ""), http.StatusOK,
 				`{"type":"opinion","label":"提出意见建议","points":1,"default":1}`)
-			wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPut, "/api/v1/records/rules", `{"rules":{"opinion":3}}`), http.StatusForbidden)
-			wantStatus(t, w.apiJSON(t, core.RoleAdmin, http.MethodPut, "/api/v1/records/rules", `{"rules":{"opinion":1.5}}`),
+			wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPut, "/api/v1/records/rules", `{"rules":{"opinion":3}}`), http.StatusForbidden)
+			wantStatus(t, w.apiJSON(t, model.RoleAdmin, http.MethodPut, "/api/v1/records/rules", `{"rules":{"opinion":1.5}}`),
 				http.StatusUnprocessableEntity, `"field":"rules.opinion"`, "不是整数")
-			wantStatus(t, w.apiJSON(t, core.RoleAdmin, http.MethodPut, "/api/v1/records/rules", `{"rules":{"opinion":101}}`),
+			wantStatus(t, w.apiJSON(t, model.RoleAdmin, http.MethodPut, "/api/v1/records/rules", `{"rules":{"opinion":101}}`),
 				http.StatusUnprocessableEntity, "超出范围")
-			wantStatus(t, w.apiJSON(t, core.RoleAdmin, http.MethodPut, "/api/v1/records/rules", `{"rules":{"nonsense":1}}`),
+			wantStatus(t, w.apiJSON(t, model.RoleAdmin, http.MethodPut, "/api/v1/records/rules", `{"rules":{"nonsense":1}}`),
 				http.StatusUnprocessableEntity, `"field":"rules"`)
-			wantStatus(t, w.apiJSON(t, core.RoleAdmin, http.MethodPut, "/api/v1/records/rules", `{"rules":{"opinion":3}}`),
+			wantStatus(t, w.apiJSON(t, model.RoleAdmin, http.MethodPut, "/api/v1/records/rules", `{"rules":{"opinion":3}}`),
 				http.StatusOK, `"type":"opinion","label":"提出意见建议","points":3`)
 			if p := points(t); p != 3 {
 				t.Fatalf("after the API change: %d", p)

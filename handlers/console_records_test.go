@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -24,7 +25,7 @@ func TestRecordConsole(t *testing.T) {
 		rec := core.NewRecords(db)
 		rec.Now = w.clock.Now
 		submit := func(desc string) int64 {
-			e, err := rec.SubmitEntry(ctx, d.ID, core.RecordEntry{Category: storage.EntryContact,
+			e, err := rec.SubmitEntry(ctx, d.ID, model.RecordEntry{Category: model.EntryContact,
 				HappenedOn: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Place: "历城区", Description: desc})
 			if err != nil {
 				t.Fatal(err)
@@ -32,7 +33,7 @@ func TestRecordConsole(t *testing.T) {
 			return e.ID
 		}
 		first, second := submit("走访选民"), submit("接待群众")
-		staff, readonly := w.login(t, core.RoleStaff), w.login(t, core.RoleReadonly)
+		staff, readonly := w.login(t, model.RoleStaff), w.login(t, model.RoleReadonly)
 
 		t.Run("the review queue lists pending self-reports for editors only", func(t *testing.T) {
 			res := w.get(t, staff, "/admin/records/review")
@@ -49,7 +50,7 @@ func TestRecordConsole(t *testing.T) {
 			if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "退回时请说明原因") {
 				t.Fatalf("%d %s", res.status, res.body)
 			}
-			if e, _ := db.GetRecordEntry(ctx, second); e.Status != storage.EntryPending {
+			if e, _ := db.GetRecordEntry(ctx, second); e.Status != model.EntryPending {
 				t.Fatalf("entry changed: %+v", e)
 			}
 		})
@@ -70,7 +71,7 @@ func TestRecordConsole(t *testing.T) {
 			if res.status != http.StatusSeeOther {
 				t.Fatalf("a second review: %d", res.status)
 			}
-			if e, _ := db.GetRecordEntry(ctx, first); e.Status != storage.EntryApproved {
+			if e, _ := db.GetRecordEntry(ctx, first); e.Status != model.EntryApproved {
 				t.Fatalf("a second review changed the entry: %+v", e)
 			}
 			if res := w.postForm(t, staff, "/admin/records/9999/review", url.Values{"decision": {"approve"}}); res.status != http.StatusNotFound {

@@ -7,7 +7,7 @@ import (
 	"slices"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -102,7 +102,7 @@ func (s *server) reportView(ctx context.Context, p core.Period) (reportView, cor
 		}
 	}
 	v.Opinions = chartData{Kind: "bar", Categories: []string{}, Series: []chartSeries{{Name: "意见", Data: []float64{}}}}
-	for _, c := range append(slices.Clone(core.OpinionCategoryChoices), core.Choice{Value: storage.OpinionSolicitation, Label: "法规草案意见"}) {
+	for _, c := range append(slices.Clone(core.OpinionCategoryChoices), core.Choice{Value: model.OpinionSolicitation, Label: "法规草案意见"}) {
 		v.Opinions.Categories = append(v.Opinions.Categories, c.Label)
 		v.Opinions.Series[0].Data = append(v.Opinions.Series[0].Data, float64(rep.Opinions[c.Value]))
 	}
@@ -129,7 +129,7 @@ func (s *server) reportView(ctx context.Context, p core.Period) (reportView, cor
 
 // reportsPage is the monthly or yearly report of deputy work in
 // deputybot's numbers, with charts and the formulas of its rates.
-func reportsPage(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func reportsPage(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	p, err := s.reportPeriod(r)
 	if err != nil {
 		return err

@@ -1,10 +1,9 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -13,7 +12,7 @@ func init() {
 
 // reportsExport downloads the report as Excel: the figures with their
 // formulas, and for a year one row per month.
-func reportsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func reportsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	p, err := s.reportPeriod(r)
 	if err != nil {
 		return err

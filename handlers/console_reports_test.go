@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -14,7 +14,7 @@ func TestReportPagesMonthYearAndExport(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	w.deputy(t, "王芳", "13800000001")
-	staff := w.login(t, core.RoleStaff)
+	staff := w.login(t, model.RoleStaff)
 	res := w.get(t, staff, "/admin/reports?period=2026-03")
 	for _, want := range []string{"2026年3月", "学习完成率", "学习人次 ÷（材料数 × 已绑定微信的在任代表数）", "2026-03-31"} {
 		if res.status != http.StatusOK || !strings.Contains(res.body, want) {
@@ -35,10 +35,10 @@ func TestReportPagesMonthYearAndExport(t *testing.T) {
 	if res.status != http.StatusOK || !strings.HasPrefix(res.body, "PK") || !strings.Contains(res.header.Get("Content-Disposition"), ".xlsx") {
 		t.Fatalf("export: %d %v", res.status, res.header)
 	}
-	if res := w.get(t, w.login(t, core.RoleReadonly), "/admin/reports/export?period=2026"); res.status != http.StatusForbidden {
+	if res := w.get(t, w.login(t, model.RoleReadonly), "/admin/reports/export?period=2026"); res.status != http.StatusForbidden {
 		t.Fatalf("read-only export: %d", res.status)
 	}
-	if res := w.get(t, w.login(t, core.RoleUnit), "/admin/reports"); res.status != http.StatusForbidden {
+	if res := w.get(t, w.login(t, model.RoleUnit), "/admin/reports"); res.status != http.StatusForbidden {
 		t.Fatalf("a unit sees the committee's report: %d", res.status)
 	}
 }

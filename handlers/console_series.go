@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -17,11 +17,11 @@ func init() {
 
 // seriesRow is one recurring notice in the list.
 type seriesRow struct {
-	storage.Series
+	model.Series
 	KindLabel, AudienceLabel string
 }
 
-func seriesAudienceLabel(a storage.Audience) string {
+func seriesAudienceLabel(a model.Audience) string {
 	if len(a.Delegations) > 0 {
 		return "代表团：" + strings.Join(a.Delegations, "、")
 	}
@@ -30,7 +30,7 @@ func seriesAudienceLabel(a storage.Audience) string {
 
 func (s *server) noticeSeries() *core.NoticeSeries { return core.NewNoticeSeries(s.d.DB, s.d.Loc) }
 
-func seriesList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func seriesList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.d.DB.ListSeries(r.Context(), false)
 	if err != nil {
 		return err
@@ -43,15 +43,15 @@ func seriesList(s *server, w http.ResponseWriter, r *http.Request, me core.Accou
 	return nil
 }
 
-func seriesActivate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func seriesActivate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.setSeriesActive(w, r, me, true)
 }
 
-func seriesDeactivate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func seriesDeactivate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.setSeriesActive(w, r, me, false)
 }
 
-func (s *server) setSeriesActive(w http.ResponseWriter, r *http.Request, me core.Account, active bool) error {
+func (s *server) setSeriesActive(w http.ResponseWriter, r *http.Request, me model.Account, active bool) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err

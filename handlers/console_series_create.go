@@ -1,11 +1,10 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"slices"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -17,7 +16,7 @@ var seriesKeys = mapKeys(map[string]string{"名称": "name", "类型": "kind", "
 
 // seriesFormView is the form of a new series, as typed.
 type seriesFormView struct {
-	Form        core.Series
+	Form        model.Series
 	Delegations []string // the choices
 	Kinds       []campaignOption
 	Errors      fieldErrors
@@ -28,7 +27,7 @@ func (v seriesFormView) HasDelegation(d string) bool {
 	return slices.Contains(v.Form.Audience.Delegations, d)
 }
 
-func (s *server) renderSeriesForm(w http.ResponseWriter, r *http.Request, me core.Account, status int, v seriesFormView) error {
+func (s *server) renderSeriesForm(w http.ResponseWriter, r *http.Request, me model.Account, status int, v seriesFormView) error {
 	dels, _, err := s.campaignAudienceChoices(r)
 	if err != nil {
 		return err
@@ -38,14 +37,14 @@ func (s *server) renderSeriesForm(w http.ResponseWriter, r *http.Request, me cor
 	return nil
 }
 
-func seriesNew(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
-	return s.renderSeriesForm(w, r, me, http.StatusOK, seriesFormView{Form: core.Series{Schedule: "0 9 * * 1"}})
+func seriesNew(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
+	return s.renderSeriesForm(w, r, me, http.StatusOK, seriesFormView{Form: model.Series{Schedule: "0 9 * * 1"}})
 }
 
 // parseSeriesForm reads the form: the audience is everyone unless
 // delegations are ticked.
-func parseSeriesForm(r *http.Request) core.Series {
-	x := core.Series{Name: cleanText(r.PostFormValue("name")), Kind: r.PostFormValue("kind"),
+func parseSeriesForm(r *http.Request) model.Series {
+	x := model.Series{Name: cleanText(r.PostFormValue("name")), Kind: r.PostFormValue("kind"),
 		Title: cleanText(r.PostFormValue("title")), Body: r.PostFormValue("body"),
 		Schedule: cleanText(r.PostFormValue("schedule")), NextMaterial: r.PostFormValue("next_material") != ""}
 	for _, d := range r.PostForm["delegation"] {
@@ -57,7 +56,7 @@ func parseSeriesForm(r *http.Request) core.Series {
 	return x
 }
 
-func seriesCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func seriesCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}

@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"testing"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -13,7 +13,7 @@ import (
 func TestRecurringNoticeSeriesInTheConsole(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newAdminWorld(t, db, "")
-		c := w.login(t, core.RoleStaff)
+		c := w.login(t, model.RoleStaff)
 
 		t.Run("a bad cron spec is shown beside its field", func(t *testing.T) {
 			res := w.postForm(t, c, "/admin/series", url.Values{"name": {"周报"}, "kind": {"general"},
@@ -40,7 +40,7 @@ func TestRecurringNoticeSeriesInTheConsole(t *testing.T) {
 			}
 		})
 		t.Run("read-only accounts may not see series", func(t *testing.T) {
-			if res := w.get(t, w.login(t, core.RoleReadonly), "/admin/series"); res.status != http.StatusForbidden {
+			if res := w.get(t, w.login(t, model.RoleReadonly), "/admin/series"); res.status != http.StatusForbidden {
 				t.Fatalf("%d", res.status)
 			}
 		})

@@ -14,8 +14,8 @@ import (
 	"deputybot/bot"
 	"deputybot/config"
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/settings", admins, settingsShow) }
@@ -102,7 +102,7 @@ func noticeKinds() []string {
 }
 
 // templateRows builds the table from the saved overrides.
-func templateRows(cfg *config.Config, saved map[string]core.TemplateSetting) []templateRow {
+func templateRows(cfg *config.Config, saved map[string]model.TemplateSetting) []templateRow {
 	var rows []templateRow
 	for _, kind := range noticeKinds() {
 		row := templateRow{Kind: kind, Label: notify.KindLabels[kind]}
@@ -132,14 +132,14 @@ func configuredMenu(cfg *config.Config) []byte {
 // configured one.
 func (s *server) currentMenu(ctx context.Context) (menu []byte, saved bool, err error) {
 	m, err := core.NewSettings(s.d.DB).Menu(ctx)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return configuredMenu(currentSettingsDeps().cfg), false, nil
 	}
 	return m, err == nil, err
 }
 
 // renderSettings fills in what v leaves empty and shows the page.
-func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me core.Account, status int, v settingsView) error {
+func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me model.Account, status int, v settingsView) error {
 	ctx := r.Context()
 	deps := currentSettingsDeps()
 	if v.Templates == nil {
@@ -177,7 +177,7 @@ func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me core.
 		if !v.Delivery.Typed {
 			v.Delivery.Quiet, v.Delivery.Rate = delivery.QuietHours, formatRate(delivery.RatePerSecond)
 		}
-	case errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound):
 		if !v.Delivery.Typed {
 			v.Delivery.Quiet, v.Delivery.Rate = v.QuietHours, v.RatePerSecond
 		}
@@ -190,12 +190,12 @@ func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me core.
 
 func formatRate(r float64) string { return strconv.FormatFloat(r, 'f', -1, 64) }
 
-func settingsShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func settingsShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.renderSettings(w, r, me, http.StatusOK, settingsView{})
 }
 
 // templatesSummary describes overrides for the audit log.
-func templatesSummary(m map[string]core.TemplateSetting) string {
+func templatesSummary(m map[string]model.TemplateSetting) string {
 	if len(m) == 0 {
 		return "无（全部按配置文件）"
 	}

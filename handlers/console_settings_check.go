@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 // TemplateLister lists the template IDs the WeChat account has added.
@@ -20,7 +21,7 @@ func SetTemplateLister(l TemplateLister) { templateLister.Store(&l) }
 
 // checkTemplateIDs names each mapped template the account does not have.
 // When WeChat cannot be asked, it says so in note and checks nothing.
-func checkTemplateIDs(ctx context.Context, m map[string]core.TemplateSetting) (errs core.ValidationError, note string) {
+func checkTemplateIDs(ctx context.Context, m map[string]model.TemplateSetting) (errs core.ValidationError, note string) {
 	l := templateLister.Load()
 	if l == nil || *l == nil || len(m) == 0 {
 		return nil, ""

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"deputybot/bot"
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -28,7 +28,7 @@ func TestTemplateIDsAreCheckedAgainstTheAccountsList(t *testing.T) {
 	SetTemplateLister(client.TemplateIDs)
 	defer SetTemplateLister(nil)
 	ctx := context.Background()
-	errs, note := checkTemplateIDs(ctx, map[string]core.TemplateSetting{
+	errs, note := checkTemplateIDs(ctx, map[string]model.TemplateSetting{
 		"meeting_invitation":  {ID: "TPL_MEETING"},
 		"suggestion_progress": {ID: "TPL_TYPO"},
 	})
@@ -36,7 +36,7 @@ func TestTemplateIDsAreCheckedAgainstTheAccountsList(t *testing.T) {
 		t.Fatalf("errors %v, note %q", errs, note)
 	}
 	sim.AddFault(wechatsim.Fault{Path: "/cgi-bin/template/get_all_private_template", ErrCode: -1})
-	if errs, note := checkTemplateIDs(ctx, map[string]core.TemplateSetting{"survey": {ID: "X"}}); len(errs) != 0 || note == "" {
+	if errs, note := checkTemplateIDs(ctx, map[string]model.TemplateSetting{"survey": {ID: "X"}}); len(errs) != 0 || note == "" {
 		t.Fatalf("with WeChat unreachable: errors %v, note %q", errs, note)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -20,7 +20,7 @@ func init() {
 // audit log.
 func (s *server) deliverySummary(r *http.Request) (string, error) {
 	saved, err := core.NewSettings(s.d.DB).Delivery(r.Context())
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		cfg := currentSettingsDeps().cfg
 		if cfg == nil {
 			return "按配置文件", nil
@@ -41,14 +41,14 @@ func (s *server) reloadDelivery() {
 	}
 }
 
-func settingsSaveDelivery(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func settingsSaveDelivery(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
 	form := deliveryForm{Typed: true,
 		Quiet: strings.TrimSpace(r.PostFormValue("quiet_hours")),
 		Rate:  strings.TrimSpace(r.PostFormValue("rate_per_second"))}
-	set := core.DeliverySetting{QuietHours: strings.NewReplacer("：", ":", "－", "-", "—", "-", "～", "-", "~", "-").Replace(form.Quiet)}
+	set := model.DeliverySetting{QuietHours: strings.NewReplacer("：", ":", "－", "-", "—", "-", "～", "-", "~", "-").Replace(form.Quiet)}
 	rate, err := strconv.ParseFloat(form.Rate, 64)
 	if err != nil || math.IsNaN(rate) || math.IsInf(rate, 0) {
 		form.ErrRate = "请填写数字，如 20"
@@ -88,7 +88,7 @@ func settingsSaveDelivery(s *server, w http.ResponseWriter, r *http.Request, me 
 	return nil
 }
 
-func settingsResetDelivery(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func settingsResetDelivery(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	before, err := s.deliverySummary(r)
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"deputybot/config"
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -18,7 +18,7 @@ func TestDeliverySettingsShowErrorsBesideTheFieldsSaveAndReset(t *testing.T) {
 		w := newAdminWorld(t, db, "")
 		cfg := config.Default()
 		withSettingsDeps(t, &cfg, nil)
-		c := w.login(t, core.RoleAdmin)
+		c := w.login(t, model.RoleAdmin)
 		mustHave(t, w.get(t, c, "/admin/settings"), http.StatusOK, `action="/admin/settings/delivery"`,
 			`name="quiet_hours" value="22:00-07:30"`, `name="rate_per_second" value="20"`, "当前使用配置文件中的值")
 
@@ -33,7 +33,7 @@ func TestDeliverySettingsShowErrorsBesideTheFieldsSaveAndReset(t *testing.T) {
 		mustHave(t, res, http.StatusUnprocessableEntity, "请填写数字")
 		res = w.postForm(t, c, "/admin/settings/delivery", url.Values{"quiet_hours": {""}, "rate_per_second": {"1001"}})
 		mustHave(t, res, http.StatusUnprocessableEntity, "应大于 0 且不超过 1000")
-		if _, err := db.DeliverySetting(t.Context()); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.DeliverySetting(t.Context()); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("saved despite errors: %v", err)
 		}
 
@@ -59,7 +59,7 @@ func TestDeliverySettingsShowErrorsBesideTheFieldsSaveAndReset(t *testing.T) {
 		if res := w.postForm(t, c, "/admin/settings/delivery/reset", url.Values{}); res.status != http.StatusSeeOther {
 			t.Fatalf("reset: %d %s", res.status, res.body)
 		}
-		if _, err := db.DeliverySetting(t.Context()); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.DeliverySetting(t.Context()); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("after reset: %v", err)
 		}
 		audit := w.auditSummaries(t, "settings.delivery")
@@ -74,7 +74,7 @@ func TestDeliverySettingsShowErrorsBesideTheFieldsSaveAndReset(t *testing.T) {
 		}
 
 		// Staff may not change it.
-		staff := w.login(t, core.RoleStaff)
+		staff := w.login(t, model.RoleStaff)
 		if res := w.postForm(t, staff, "/admin/settings/delivery", url.Values{"quiet_hours": {""}, "rate_per_second": {"5"}}); res.status != http.StatusForbidden {
 			t.Fatalf("staff: %d", res.status)
 		}

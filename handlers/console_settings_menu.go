@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -29,7 +30,7 @@ func menuProblem(err error) (string, bool) {
 	return msg, true
 }
 
-func settingsSaveMenu(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func settingsSaveMenu(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
@@ -50,7 +51,7 @@ func settingsSaveMenu(s *server, w http.ResponseWriter, r *http.Request, me core
 	return nil
 }
 
-func settingsResetMenu(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func settingsResetMenu(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	before, _, err := s.currentMenu(r.Context())
 	if err != nil {
 		return err
@@ -71,7 +72,7 @@ var errNoMenuSync = &httpError{http.StatusServiceUnavailable,
 
 // syncMenu sends the current menu (saved, else configured) to WeChat and
 // records the attempt, whatever WeChat answered.
-func (s *server) syncMenu(r *http.Request, me core.Account) (string, error) {
+func (s *server) syncMenu(r *http.Request, me model.Account) (string, error) {
 	sync := currentSettingsDeps().sync
 	if sync == nil {
 		return "", errNoMenuSync
@@ -90,7 +91,7 @@ func (s *server) syncMenu(r *http.Request, me core.Account) (string, error) {
 	return answer, nil
 }
 
-func settingsSyncMenu(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func settingsSyncMenu(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if _, err := s.syncMenu(r, me); err != nil {
 		return err
 	}

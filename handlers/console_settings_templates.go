@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -14,8 +15,8 @@ func init() {
 // parseTemplateForm reads one row per notice kind (id_<kind>,
 // fields_<kind>); a row left empty follows the configuration. It returns
 // the overrides, the rows as typed, and whether a row failed to parse.
-func parseTemplateForm(r *http.Request, rows []templateRow) (map[string]core.TemplateSetting, bool) {
-	out := map[string]core.TemplateSetting{}
+func parseTemplateForm(r *http.Request, rows []templateRow) (map[string]model.TemplateSetting, bool) {
+	out := map[string]model.TemplateSetting{}
 	bad := false
 	for i := range rows {
 		row := &rows[i]
@@ -28,7 +29,7 @@ func parseTemplateForm(r *http.Request, rows []templateRow) (map[string]core.Tem
 		if err != nil {
 			row.ErrFields, bad = err.Error(), true
 		}
-		out[row.Kind] = core.TemplateSetting{ID: row.ID, Fields: fields}
+		out[row.Kind] = model.TemplateSetting{ID: row.ID, Fields: fields}
 	}
 	return out, bad
 }
@@ -54,7 +55,7 @@ func markTemplateErrors(rows []templateRow, errs core.ValidationError) {
 
 // saveTemplates stores overrides, makes this instance's dispatcher use
 // them at once (others within 30 s), and records the change.
-func (s *server) saveTemplates(r *http.Request, me core.Account, m map[string]core.TemplateSetting) error {
+func (s *server) saveTemplates(r *http.Request, me model.Account, m map[string]model.TemplateSetting) error {
 	settings := core.NewSettings(s.d.DB)
 	before, err := settings.Templates(r.Context())
 	if err != nil {
@@ -71,7 +72,7 @@ func (s *server) saveTemplates(r *http.Request, me core.Account, m map[string]co
 	return nil
 }
 
-func settingsSaveTemplates(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func settingsSaveTemplates(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}

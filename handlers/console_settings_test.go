@@ -11,8 +11,8 @@ import (
 
 	"deputybot/bot"
 	"deputybot/config"
-	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -29,7 +29,7 @@ func withSettingsDeps(t *testing.T, cfg *config.Config, sync handlers.MenuSyncer
 func TestTemplateSettingsShowErrorsBesideTheFieldsAndSaveNothing(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newAdminWorld(t, db, "")
-		c := w.login(t, core.RoleAdmin)
+		c := w.login(t, model.RoleAdmin)
 		mustHave(t, w.get(t, c, "/admin/settings"), http.StatusOK, `name="id_general_notice"`, "通知公告")
 
 		bad := url.Values{
@@ -67,13 +67,13 @@ func TestTemplateSettingsShowErrorsBesideTheFieldsAndSaveNothing(t *testing.T) {
 		}
 
 		// The API shares the rules.
-		res = w.api(t, core.RoleAdmin, http.MethodPut, "/api/v1/settings/templates", "application/json",
+		res = w.api(t, model.RoleAdmin, http.MethodPut, "/api/v1/settings/templates", "application/json",
 			strings.NewReader(`{"templates":{"survey":{"id":"","fields":{"thing1":"salary"}}}}`))
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"templates.survey.id"`) ||
 			!strings.Contains(res.body, `"field":"templates.survey.fields"`) {
 			t.Fatalf("api with bad templates: %d %s", res.status, res.body)
 		}
-		res = w.api(t, core.RoleAdmin, http.MethodPut, "/api/v1/settings/templates", "application/json",
+		res = w.api(t, model.RoleAdmin, http.MethodPut, "/api/v1/settings/templates", "application/json",
 			strings.NewReader(`{"templates":{"survey":{"id":"TPL_SURVEY","fields":{"thing1":"title"}}}}`))
 		if res.status != http.StatusOK || !strings.Contains(res.body, `"override":{"id":"TPL_SURVEY"`) {
 			t.Fatalf("api with good templates: %d %s", res.status, res.body)
@@ -81,7 +81,7 @@ func TestTemplateSettingsShowErrorsBesideTheFieldsAndSaveNothing(t *testing.T) {
 		if saved, _ := db.TemplateSettings(t.Context()); len(saved) != 1 || saved[notify.KindSurvey].ID != "TPL_SURVEY" {
 			t.Fatalf("after the API: %v (the PUT replaces every override)", saved)
 		}
-		if res := w.api(t, core.RoleStaff, http.MethodGet, "/api/v1/settings", "", nil); res.status != http.StatusForbidden {
+		if res := w.api(t, model.RoleStaff, http.MethodGet, "/api/v1/settings", "", nil); res.status != http.StatusForbidden {
 			t.Fatalf("staff reads the settings: %d", res.status)
 		}
 	})
@@ -99,7 +99,7 @@ func TestASavedTemplateIsUsedByTheConsolesOutbox(t *testing.T) {
 	srv := httptest.NewServer(handlers.New(handlers.Deps{Log: log, DB: db, Admin: handlers.Admin(d), API: handlers.API(d)}))
 	t.Cleanup(srv.Close)
 	w.srv = srv
-	res := w.postForm(t, w.login(t, core.RoleAdmin), "/admin/settings/templates",
+	res := w.postForm(t, w.login(t, model.RoleAdmin), "/admin/settings/templates",
 		url.Values{"id_general_notice": {"SAVED"}, "fields_general_notice": {"thing1=title"}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", res.status, res.body)
@@ -113,7 +113,7 @@ func TestASavedTemplateIsUsedByTheConsolesOutbox(t *testing.T) {
 func TestTheMenuIsValidatedSavedAndSyncedToWeChat(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newAdminWorld(t, db, "")
-		c := w.login(t, core.RoleAdmin)
+		c := w.login(t, model.RoleAdmin)
 		res := w.get(t, c, "/admin/settings")
 		mustHave(t, res, http.StatusOK, "学习材料", "同步不可用")
 		mustLack(t, res, `action="/admin/settings/menu/sync"`)
@@ -195,20 +195,20 @@ func TestTheMenuIsValidatedSavedAndSyncedToWeChat(t *testing.T) {
 func TestTheMenuAPIValidatesAndSaves(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	res := w.api(t, core.RoleAdmin, http.MethodPut, "/api/v1/settings/menu", "application/json",
+	res := w.api(t, model.RoleAdmin, http.MethodPut, "/api/v1/settings/menu", "application/json",
 		strings.NewReader(`{"button":[{"name":"学习","url":"ftp://x"}]}`))
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"menu"`) {
 		t.Fatalf("bad menu: %d %s", res.status, res.body)
 	}
-	res = w.api(t, core.RoleAdmin, http.MethodPut, "/api/v1/settings/menu", "application/json",
+	res = w.api(t, model.RoleAdmin, http.MethodPut, "/api/v1/settings/menu", "application/json",
 		strings.NewReader(`{"button":[{"name":"学习","key":"MATERIALS"}]}`))
 	if res.status != http.StatusOK || !strings.Contains(res.body, `"menu_saved":true`) {
 		t.Fatalf("good menu: %d %s", res.status, res.body)
 	}
-	if res := w.api(t, core.RoleAdmin, http.MethodPost, "/api/v1/settings/menu/sync", "", nil); res.status != http.StatusServiceUnavailable {
+	if res := w.api(t, model.RoleAdmin, http.MethodPost, "/api/v1/settings/menu/sync", "", nil); res.status != http.StatusServiceUnavailable {
 		t.Fatalf("sync without a client: %d %s", res.status, res.body)
 	}
-	res = w.api(t, core.RoleAdmin, http.MethodDelete, "/api/v1/settings/menu", "", nil)
+	res = w.api(t, model.RoleAdmin, http.MethodDelete, "/api/v1/settings/menu", "", nil)
 	if res.status != http.StatusOK || !strings.Contains(res.body, `"menu_saved":false`) {
 		t.Fatalf("reset: %d %s", res.status, res.body)
 	}
@@ -222,14 +222,14 @@ func TestTheSettingsPageShowsTheConfigurationWithSecretsMasked(t *testing.T) {
 	cfg.Database = config.Database{Driver: "mysql", DSN: "deputybot:db-password@tcp(127.0.0.1:3306)/deputybot"}
 	cfg.WeChat.Templates = map[string]config.TemplateConfig{notify.KindInvitation: {ID: "CFG_MEETING", Fields: map[string]string{"thing1": "title"}}}
 	withSettingsDeps(t, &cfg, nil)
-	res := w.get(t, w.login(t, core.RoleAdmin), "/admin/settings")
+	res := w.get(t, w.login(t, model.RoleAdmin), "/admin/settings")
 	mustHave(t, res, http.StatusOK, "22:00-07:30", "每秒最多 20 条", "在配置文件中设置", `name="quiet_hours" value="22:00-07:30"`, `value="20"`,
 		"wx123", "******", "CFG_MEETING", "thing1=title")
 	mustLack(t, res, "app-secret-value", "token-value", "db-password")
-	res = w.api(t, core.RoleAdmin, http.MethodGet, "/api/v1/settings", "", nil)
+	res = w.api(t, model.RoleAdmin, http.MethodGet, "/api/v1/settings", "", nil)
 	if res.status != http.StatusOK || !strings.Contains(res.body, `"quiet_hours":"22:00-07:30"`) || strings.Contains(res.body, "secret-value") {
 		t.Fatalf("api: %d %s", res.status, res.body)
 	}
-	mustHave(t, w.get(t, w.login(t, core.RoleAdmin), "/admin/"), http.StatusOK, `href="/admin/settings"`)
-	mustLack(t, w.get(t, w.login(t, core.RoleStaff), "/admin/"), `href="/admin/settings"`)
+	mustHave(t, w.get(t, w.login(t, model.RoleAdmin), "/admin/"), http.StatusOK, `href="/admin/settings"`)
+	mustLack(t, w.get(t, w.login(t, model.RoleStaff), "/admin/"), `href="/admin/settings"`)
 }

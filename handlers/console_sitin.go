@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() {
@@ -44,7 +44,7 @@ func sitInRows(ps []core.Proposal) []sitInRow {
 
 // sitInView is the 列席 proposal page.
 type sitInView struct {
-	Meeting   storage.Meeting
+	Meeting   model.Meeting
 	KindLabel string
 	Form      sitInQuery
 	Errors    fieldErrors
@@ -69,7 +69,7 @@ func (s *server) sitInTerm(text string, at time.Time) (time.Time, bool) {
 }
 
 // propose reads q and runs the proposal; form errors come back as fields.
-func (s *server) sitInPropose(ctx context.Context, m storage.Meeting, q sitInQuery) ([]core.Proposal, fieldErrors, error) {
+func (s *server) sitInPropose(ctx context.Context, m model.Meeting, q sitInQuery) ([]core.Proposal, fieldErrors, error) {
 	errs := fieldErrors{}
 	if m.Kind != "session" {
 		errs["general"] = "只有“" + core.MeetingKindLabel("session") + "”可以按列席规则推荐人选。"
@@ -98,7 +98,7 @@ func sitInQueryOf(v url.Values) sitInQuery {
 	return sitInQuery{N: v.Get("n"), Topics: v.Get("topics"), Term: v.Get("term")}
 }
 
-func (s *server) renderSitIn(w http.ResponseWriter, r *http.Request, me core.Account, status int, v sitInView) {
+func (s *server) renderSitIn(w http.ResponseWriter, r *http.Request, me model.Account, status int, v sitInView) {
 	v.KindLabel = core.MeetingKindLabel(v.Meeting.Kind)
 	if v.Form.N == "" {
 		v.Form.N = strconv.Itoa(sitInDefaultN)
@@ -111,7 +111,7 @@ func (s *server) renderSitIn(w http.ResponseWriter, r *http.Request, me core.Acc
 
 // sitInForm shows the form and, once asked (n given), the proposal with
 // every proposed deputy checked.
-func sitInForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func sitInForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	m, err := s.meetingOfPath(ctx, r.PathValue("id"))
 	if err != nil {
@@ -146,7 +146,7 @@ func sitInForm(s *server, w http.ResponseWriter, r *http.Request, me core.Accoun
 // sitInInvite invites the checked deputies. Only deputies in office and
 // not yet invited may be checked; anything else shows the proposal again
 // with the message and invites no one.
-func sitInInvite(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func sitInInvite(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	m, err := s.meetingOfPath(ctx, r.PathValue("id"))
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/sitin/coverage", viewers, sitInCoverage) }
@@ -18,10 +18,10 @@ type sitInCoverageView struct {
 	Term     string
 	Errors   fieldErrors
 	Coverage core.SitInCoverage
-	Sessions []storage.MeetingSummary // the latest sessions, to propose invitees for
+	Sessions []model.MeetingSummary // the latest sessions, to propose invitees for
 }
 
-func sitInCoverage(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func sitInCoverage(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	now := s.d.Now().In(s.d.Loc)
@@ -54,7 +54,7 @@ func sitInCoverage(s *server, w http.ResponseWriter, r *http.Request, me core.Ac
 		status = http.StatusUnprocessableEntity
 	}
 	var err error
-	if v.Sessions, _, err = s.d.DB.ListMeetings(ctx, storage.MeetingFilter{Kind: "session", Limit: 5}); err != nil {
+	if v.Sessions, _, err = s.d.DB.ListMeetings(ctx, model.MeetingFilter{Kind: "session", Limit: 5}); err != nil {
 		return err
 	}
 	s.render(w, r, status, "sitin_coverage", page{Title: "列席覆盖情况", Nav: "sitin", Me: me, Data: v})

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -24,12 +24,12 @@ func TestSitInConsoleProposesInvitesAndShowsCoverage(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := w.clock.Now().Add(30 * 24 * time.Hour)
-	m := storage.Meeting{Kind: "session", Title: "省人大常委会第二十次会议", StartsAt: at, RSVPDeadline: at.Add(-72 * time.Hour)}
+	m := model.Meeting{Kind: "session", Title: "省人大常委会第二十次会议", StartsAt: at, RSVPDeadline: at.Add(-72 * time.Hour)}
 	if err := db.CreateMeeting(ctx, &m); err != nil {
 		t.Fatal(err)
 	}
 	path := fmt.Sprintf("/admin/meetings/%d/sitin", m.ID)
-	staff := w.login(t, core.RoleStaff)
+	staff := w.login(t, model.RoleStaff)
 
 	t.Run("the form proposes deputies in office with their reasons", func(t *testing.T) {
 		res := w.get(t, staff, path)
@@ -69,7 +69,7 @@ func TestSitInConsoleProposesInvitesAndShowsCoverage(t *testing.T) {
 		if res.status != http.StatusSeeOther || res.header.Get("Location") != fmt.Sprintf("/admin/meetings/%d", m.ID) {
 			t.Fatalf("invite: %d %s", res.status, res.body)
 		}
-		if inv, err := db.GetInvitation(ctx, m.ID, a.ID); err != nil || inv.Status != storage.RSVPPending {
+		if inv, err := db.GetInvitation(ctx, m.ID, a.ID); err != nil || inv.Status != model.RSVPPending {
 			t.Fatalf("invitation %+v %v", inv, err)
 		}
 		if w.auditActions(t)["meeting.sitin"] != 1 {
@@ -82,10 +82,10 @@ func TestSitInConsoleProposesInvitesAndShowsCoverage(t *testing.T) {
 	})
 
 	t.Run("the coverage page counts those who sat in, for read-only accounts too", func(t *testing.T) {
-		if err := db.AnswerInvitation(ctx, m.ID, a.ID, storage.RSVPAttend, "", "wechat"); err != nil {
+		if err := db.AnswerInvitation(ctx, m.ID, a.ID, model.RSVPAttend, "", "wechat"); err != nil {
 			t.Fatal(err)
 		}
-		res := w.get(t, w.login(t, core.RoleReadonly), "/admin/sitin/coverage?year=2026&term=2023-01-01")
+		res := w.get(t, w.login(t, model.RoleReadonly), "/admin/sitin/coverage?year=2026&term=2023-01-01")
 		if res.status != http.StatusOK || !strings.Contains(res.body, "济南市代表团") || !strings.Contains(res.body, "50.0%") ||
 			!strings.Contains(res.body, "<b>1 / 2</b>") || strings.Contains(res.body, path) {
 			t.Fatalf("coverage: %d %s", res.status, res.body)

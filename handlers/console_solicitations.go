@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -23,7 +24,7 @@ func init() {
 }
 
 type solicitationRow struct {
-	core.Solicitation
+	model.Solicitation
 	State string
 }
 
@@ -32,7 +33,7 @@ type solicitationsView struct {
 	CanCreate bool
 }
 
-func solicitationsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func solicitationsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.opinions().Solicitations(r.Context())
 	if err != nil {
 		return err
@@ -68,8 +69,8 @@ func parseSolicitationForm(v url.Values) solicitationForm {
 		ClosesAt: strings.TrimSpace(v.Get("closes_at")), Draft: strings.TrimSpace(v.Get("draft")), Confirm: v.Get("confirm")}
 }
 
-func (f solicitationForm) solicitation(loc *time.Location) (core.Solicitation, core.ValidationError) {
-	sol := core.Solicitation{Title: f.Title, Summary: f.Summary, Link: f.Link}
+func (f solicitationForm) solicitation(loc *time.Location) (model.Solicitation, core.ValidationError) {
+	sol := model.Solicitation{Title: f.Title, Summary: f.Summary, Link: f.Link}
 	var errs core.ValidationError
 	if f.Articles != "" {
 		n, err := strconv.Atoi(f.Articles)
@@ -134,11 +135,11 @@ func readDraft(text, confirm string) (d core.DraftParse, preview *draftPreview, 
 	return d, preview, confirm == preview.Digest, nil
 }
 
-func (s *server) renderSolicitationForm(w http.ResponseWriter, r *http.Request, me core.Account, status int, v solicitationFormView) {
+func (s *server) renderSolicitationForm(w http.ResponseWriter, r *http.Request, me model.Account, status int, v solicitationFormView) {
 	s.render(w, r, status, "solicitation_form", page{Title: "新建征求意见", Nav: "surveys", Me: me, Data: v})
 }
 
-func solicitationNew(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func solicitationNew(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	f := solicitationForm{ClosesAt: s.d.Now().In(s.d.Loc).AddDate(0, 0, 30).Format("2006-01-02") + "T18:00"}
 	s.renderSolicitationForm(w, r, me, http.StatusOK, solicitationFormView{Form: f})
 	return nil
@@ -147,7 +148,7 @@ func solicitationNew(s *server, w http.ResponseWriter, r *http.Request, me core.
 // solicitationCreate stores the solicitation; core announces it to every
 // deputy in office when it opens. A pasted draft is split into articles
 // and shown for confirmation first.
-func solicitationCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func solicitationCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
@@ -209,18 +210,18 @@ type articleOpinion struct {
 }
 
 type solicitationView struct {
-	S         core.Solicitation
+	S         model.Solicitation
 	State     string
 	Summary   []string
 	Groups    []articleGroup
 	Total     int
-	Commented int                      // articles with at least one opinion
-	Adopted   map[int64]*core.Adoption // by opinion id (console_adopt.go)
-	CanMark   bool                     // may mark opinions adopted
-	CanEdit   bool                     // may export and replace the draft's text
+	Commented int                       // articles with at least one opinion
+	Adopted   map[int64]*model.Adoption // by opinion id (console_adopt.go)
+	CanMark   bool                      // may mark opinions adopted
+	CanEdit   bool                      // may export and replace the draft's text
 }
 
-func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -230,7 +231,7 @@ func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, me core
 	if err != nil {
 		return err
 	}
-	list, _, err := svc.List(r.Context(), core.OpinionFilter{SolicitationID: id})
+	list, _, err := svc.List(r.Context(), model.OpinionFilter{SolicitationID: id})
 	if err != nil {
 		return err
 	}
@@ -261,7 +262,7 @@ const wholeDraftGroup = "总体意见（未注明条款）"
 // opinions on the draft as a whole first, references it cannot read last;
 // within a group the oldest first. A group shows its article's text when
 // the draft's text is stored.
-func groupByArticle(list []core.Opinion, articles []core.Article) []articleGroup {
+func groupByArticle(list []model.Opinion, articles []model.SolicitationArticle) []articleGroup {
 	texts := make(map[int]string, len(articles))
 	for _, a := range articles {
 		texts[a.Number] = a.Body

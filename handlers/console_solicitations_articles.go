@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -16,17 +17,17 @@ func init() {
 // solicitationArticlesView is the page that stores (or replaces) the text
 // of a draft already put out: it arrived later, or was corrected.
 type solicitationArticlesView struct {
-	S       core.Solicitation
+	S       model.Solicitation
 	Draft   string
 	Errors  fieldErrors
 	Preview *draftPreview
 }
 
-func (s *server) renderSolicitationArticles(w http.ResponseWriter, r *http.Request, me core.Account, status int, v solicitationArticlesView) {
+func (s *server) renderSolicitationArticles(w http.ResponseWriter, r *http.Request, me model.Account, status int, v solicitationArticlesView) {
 	s.render(w, r, status, "solicitation_articles", page{Title: "录入草案条文", Nav: "surveys", Me: me, Data: v})
 }
 
-func solicitationArticlesForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func solicitationArticlesForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -50,7 +51,7 @@ func solicitationArticlesForm(s *server, w http.ResponseWriter, r *http.Request,
 
 // solicitationArticlesSave splits the pasted text, shows the split for
 // confirmation, then replaces the draft's articles.
-func solicitationArticlesSave(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func solicitationArticlesSave(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err

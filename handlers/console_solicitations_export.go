@@ -2,12 +2,11 @@ package handlers
 
 import (
 	"context"
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -21,13 +20,13 @@ var solicitationOpinionsHeader = []string{"条款", "条文", "意见", "代表"
 // solicitationOpinionsSheet is the opinions on a draft, one row per
 // opinion, grouped in the draft's article order (the whole-draft opinions
 // first), each with its article's text and whether it was adopted.
-func (s *server) solicitationOpinionsSheet(ctx context.Context, id int64) (core.Solicitation, [][]string, error) {
+func (s *server) solicitationOpinionsSheet(ctx context.Context, id int64) (model.Solicitation, [][]string, error) {
 	svc := s.opinions()
 	sol, err := svc.Solicitation(ctx, id)
 	if err != nil {
 		return sol, nil, err
 	}
-	list, _, err := svc.List(ctx, core.OpinionFilter{SolicitationID: id})
+	list, _, err := svc.List(ctx, model.OpinionFilter{SolicitationID: id})
 	if err != nil {
 		return sol, nil, err
 	}
@@ -53,7 +52,7 @@ func (s *server) solicitationOpinionsSheet(ctx context.Context, id int64) (core.
 
 // solicitationOpinionsExport downloads the opinions on one draft for the
 // legislative affairs committee.
-func solicitationOpinionsExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func solicitationOpinionsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -65,7 +64,7 @@ func solicitationOpinionsExport(s *server, w http.ResponseWriter, r *http.Reques
 	return s.sendSolicitationOpinions(w, r, me, sol, rows)
 }
 
-func (s *server) sendSolicitationOpinions(w http.ResponseWriter, r *http.Request, me core.Account, sol core.Solicitation, rows [][]string) error {
+func (s *server) sendSolicitationOpinions(w http.ResponseWriter, r *http.Request, me model.Account, sol model.Solicitation, rows [][]string) error {
 	file := fmt.Sprintf("法规草案意见-%d-%s.xlsx", sol.ID, s.d.Now().In(s.d.Loc).Format("20060102-1504"))
 	b, err := buildSheet("代表意见", solicitationOpinionsHeader, rows)
 	if err != nil {

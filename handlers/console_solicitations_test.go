@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -26,7 +27,7 @@ var digestRE = regexp.MustCompile(`name="confirm" value="([0-9a-f]+)"`)
 func TestConsoleSolicitationSplitsThePastedDraftAfterConfirmation(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newAdminWorld(t, db, "")
-		c := w.login(t, core.RoleStaff)
+		c := w.login(t, model.RoleStaff)
 		closes := w.clock.Now().Add(240 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
 		form := url.Values{"title": {"《XX省数据条例（草案）》征求意见"}, "draft": {consoleDraft}, "closes_at": {closes}}
 
@@ -74,7 +75,7 @@ func TestConsoleSolicitationSplitsThePastedDraftAfterConfirmation(t *testing.T) 
 			article string
 			body    string
 		}{{a.ID, "3", "施行日期宜推迟"}, {b.ID, "第二条", "数据的定义过宽"}, {a.ID, "", "总体赞成"}, {b.ID, "第2条", "建议列举数据类型"}} {
-			r, err := svc.Submit(t.Context(), o.dep, core.Opinion{SolicitationID: sol.ID, Article: o.article, Body: o.body})
+			r, err := svc.Submit(t.Context(), o.dep, model.Opinion{SolicitationID: sol.ID, Article: o.article, Body: o.body})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,7 +124,7 @@ func TestConsoleSolicitationSplitsThePastedDraftAfterConfirmation(t *testing.T) 
 			if w.auditActions(t)["solicitation.export_opinions"] != 1 {
 				t.Fatal("the export is not audited")
 			}
-			if res := w.get(t, w.login(t, core.RoleReadonly), path+"/export"); res.status != http.StatusForbidden {
+			if res := w.get(t, w.login(t, model.RoleReadonly), path+"/export"); res.status != http.StatusForbidden {
 				t.Fatalf("read-only export: %d", res.status)
 			}
 		})
@@ -147,7 +148,7 @@ func TestConsoleSolicitationSplitsThePastedDraftAfterConfirmation(t *testing.T) 
 		})
 
 		t.Run("the API returns the articles and takes a draft's text", func(t *testing.T) {
-			res := w.apiJSON(t, core.RoleReadonly, http.MethodGet, fmt.Sprintf("/api/v1/solicitations/%d", sol.ID), "")
+			res := w.apiJSON(t, model.RoleReadonly, http.MethodGet, fmt.Sprintf("/api/v1/solicitations/%d", sol.ID), "")
 			var got struct {
 				Texts       int
 				ArticleList []struct {
@@ -161,13 +162,13 @@ func TestConsoleSolicitationSplitsThePastedDraftAfterConfirmation(t *testing.T) 
 				t.Fatalf("%+v %v\n%s", got, err, res.body)
 			}
 			body := `{"title":"《YY条例（草案）》征求意见","text":"第一条　甲。\n第二条　乙。\n第四条　丁。","closes_at":"2026-03-31T10:00:00Z"}`
-			wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/solicitations", body), http.StatusCreated,
+			wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/solicitations", body), http.StatusCreated,
 				`"articles":2`, `"texts":2`, `缺少第三条`)
-			wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPost, "/api/v1/solicitations",
+			wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/solicitations",
 				`{"title":"x","text":"无条款","closes_at":"2026-03-31T10:00:00Z"}`), http.StatusUnprocessableEntity, `"text"`)
-			wantStatus(t, w.apiJSON(t, core.RoleStaff, http.MethodPut, fmt.Sprintf("/api/v1/solicitations/%d/articles", sol.ID),
+			wantStatus(t, w.apiJSON(t, model.RoleStaff, http.MethodPut, fmt.Sprintf("/api/v1/solicitations/%d/articles", sol.ID),
 				`{"text":"第一条　甲。"}`), http.StatusUnprocessableEntity, receipts[0])
-			res = w.api(t, core.RoleStaff, http.MethodGet, fmt.Sprintf("/api/v1/solicitations/%d/export", sol.ID), "", nil)
+			res = w.api(t, model.RoleStaff, http.MethodGet, fmt.Sprintf("/api/v1/solicitations/%d/export", sol.ID), "", nil)
 			if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "spreadsheetml") {
 				t.Fatalf("API export: %d %s", res.status, res.header.Get("Content-Type"))
 			}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // This file holds what the suggestion pages and API share: the services,
@@ -22,8 +22,8 @@ func init() { consoleRoute(http.MethodGet, "/admin/suggestions", everyone, sugge
 // Roles of the suggestion routes beyond the shared sets: a handling unit
 // records steps on, and exports, its own suggestions.
 var (
-	stepRecorders       = []string{core.RoleAdmin, core.RoleStaff, core.RoleUnit}
-	suggestionExporters = []string{core.RoleAdmin, core.RoleStaff, core.RoleUnit}
+	stepRecorders       = []string{model.RoleAdmin, model.RoleStaff, model.RoleUnit}
+	suggestionExporters = []string{model.RoleAdmin, model.RoleStaff, model.RoleUnit}
 )
 
 // suggestionPageSize is the length of a page of the suggestion list.
@@ -61,32 +61,32 @@ func (s *server) surveys() *core.Surveys {
 
 // unitScope returns the host unit me is limited to. limited is false for
 // roles that see every suggestion; a unit account without a unit sees none.
-func unitScope(me core.Account) (unit string, limited bool) {
-	if me.Role == core.RoleUnit {
+func unitScope(me model.Account) (unit string, limited bool) {
+	if me.Role == model.RoleUnit {
 		return me.Unit, true
 	}
 	return "", false
 }
 
 // seesSuggestion reports whether me may see (and, if a unit, act on) sg.
-func seesSuggestion(me core.Account, sg core.Suggestion) bool {
+func seesSuggestion(me model.Account, sg model.Suggestion) bool {
 	unit, limited := unitScope(me)
 	return !limited || (unit != "" && sg.HostUnit == unit)
 }
 
 // suggestionOfPath returns the suggestion of the {id} path value; another
 // unit's suggestion is "not found", so its existence is not revealed.
-func (s *server) suggestionOfPath(r *http.Request, me core.Account) (core.Suggestion, error) {
+func (s *server) suggestionOfPath(r *http.Request, me model.Account) (model.Suggestion, error) {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
-		return core.Suggestion{}, err
+		return model.Suggestion{}, err
 	}
 	sg, err := s.suggestions().Get(r.Context(), id)
 	if err != nil {
-		return core.Suggestion{}, err
+		return model.Suggestion{}, err
 	}
 	if !seesSuggestion(me, sg) {
-		return core.Suggestion{}, fmt.Errorf("suggestion %d of another unit: %w", id, storage.ErrNotFound)
+		return model.Suggestion{}, fmt.Errorf("suggestion %d of another unit: %w", id, model.ErrNotFound)
 	}
 	return sg, nil
 }
@@ -97,8 +97,8 @@ type suggestionQuery struct {
 	Page                                  int
 }
 
-var suggestionStatuses = []string{storage.SuggestionAssigned, storage.SuggestionHandling, storage.SuggestionReplied,
-	storage.SuggestionConcluded, storage.SuggestionRehandling}
+var suggestionStatuses = []string{model.SuggestionAssigned, model.SuggestionHandling, model.SuggestionReplied,
+	model.SuggestionConcluded, model.SuggestionRehandling}
 
 func parseSuggestionQuery(v url.Values) suggestionQuery {
 	q := suggestionQuery{Status: oneOf(v.Get("status"), suggestionStatuses...), Unit: cleanText(v.Get("unit")),
@@ -110,8 +110,8 @@ func parseSuggestionQuery(v url.Values) suggestionQuery {
 
 // filter turns the query into a storage query for me: a unit's own unit
 // replaces whatever unit was asked for.
-func (q suggestionQuery) filter(me core.Account) storage.SuggestionQuery {
-	f := storage.SuggestionQuery{SuggestionFilter: storage.SuggestionFilter{Status: q.Status, HostUnit: q.Unit,
+func (q suggestionQuery) filter(me model.Account) model.SuggestionQuery {
+	f := model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{Status: q.Status, HostUnit: q.Unit,
 		Session: q.Session}, Number: q.Number, DeputyName: q.Deputy}
 	if unit, limited := unitScope(me); limited {
 		f.HostUnit = unit
@@ -134,7 +134,7 @@ func (q suggestionQuery) values(page int) url.Values {
 }
 
 // listSuggestions returns a page of the suggestions me may see.
-func (s *server) listSuggestions(ctx context.Context, me core.Account, q suggestionQuery, per int) ([]storage.SuggestionListItem, int, error) {
+func (s *server) listSuggestions(ctx context.Context, me model.Account, q suggestionQuery, per int) ([]model.SuggestionListItem, int, error) {
 	if unit, limited := unitScope(me); limited && unit == "" {
 		return nil, 0, nil
 	}
@@ -145,15 +145,15 @@ func (s *server) listSuggestions(ctx context.Context, me core.Account, q suggest
 
 // suggestionRow is one line of the list as shown.
 type suggestionRow struct {
-	storage.SuggestionListItem
+	model.SuggestionListItem
 	StatusLabel string
 	Deadline    string
 	Overdue     bool
 }
 
-func (s *server) suggestionRowOf(it storage.SuggestionListItem) suggestionRow {
+func (s *server) suggestionRowOf(it model.SuggestionListItem) suggestionRow {
 	row := suggestionRow{SuggestionListItem: it, StatusLabel: core.SuggestionStatusLabel(it.Status), Deadline: fmtDay(it.Deadline)}
-	if it.Deadline != nil && it.Status != storage.SuggestionReplied && it.Status != storage.SuggestionConcluded {
+	if it.Deadline != nil && it.Status != model.SuggestionReplied && it.Status != model.SuggestionConcluded {
 		today := s.d.Now().In(s.d.Loc).Format(time.DateOnly)
 		row.Overdue = fmtDay(it.Deadline) < today
 	}
@@ -173,7 +173,7 @@ type suggestionsView struct {
 	Rehandle  bool // the 重新办理 list: reasons shown
 }
 
-func suggestionsList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func suggestionsList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	q := parseSuggestionQuery(r.URL.Query())
 	items, total, err := s.listSuggestions(ctx, me, q, suggestionPageSize)
@@ -181,7 +181,7 @@ func suggestionsList(s *server, w http.ResponseWriter, r *http.Request, me core.
 		return err
 	}
 	v := suggestionsView{Query: q, Statuses: core.SuggestionStatusChoices, CanCreate: slices.Contains(editors, me.Role),
-		Rehandle: q.Status == storage.SuggestionRehandling,
+		Rehandle: q.Status == model.SuggestionRehandling,
 		Pager:    newPager(total, q.Page, suggestionPageSize, func(p int) string { return "/admin/suggestions?" + q.values(p).Encode() })}
 	for _, it := range items {
 		v.Rows = append(v.Rows, s.suggestionRowOf(it))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -42,8 +43,8 @@ func parseSuggestionForm(v url.Values) suggestionForm {
 // suggestion turns the form into a suggestion and its seconders, with
 // every problem found: names not matching one deputy, a bad date, and
 // what core would refuse.
-func (f suggestionForm) suggestion(ctx context.Context, svc *core.Suggestions) (core.Suggestion, []int64, core.ValidationError, error) {
-	sg := core.Suggestion{Number: f.Number, Title: f.Title, Summary: f.Summary, Session: f.Session,
+func (f suggestionForm) suggestion(ctx context.Context, svc *core.Suggestions) (model.Suggestion, []int64, core.ValidationError, error) {
+	sg := model.Suggestion{Number: f.Number, Title: f.Title, Summary: f.Summary, Session: f.Session,
 		HostUnit: f.HostUnit, CoUnits: f.CoUnits}
 	var errs core.ValidationError
 	if lead := strings.TrimSpace(f.Lead); lead != "" {
@@ -77,7 +78,7 @@ func (f suggestionForm) suggestion(ctx context.Context, svc *core.Suggestions) (
 	return sg, seconders, errs, nil
 }
 
-func (s *server) renderSuggestionForm(w http.ResponseWriter, r *http.Request, me core.Account, status int, v suggestionFormView) error {
+func (s *server) renderSuggestionForm(w http.ResponseWriter, r *http.Request, me model.Account, status int, v suggestionFormView) error {
 	var err error
 	if v.Units, err = s.d.DB.SuggestionUnits(r.Context()); err != nil {
 		return err
@@ -89,11 +90,11 @@ func (s *server) renderSuggestionForm(w http.ResponseWriter, r *http.Request, me
 	return nil
 }
 
-func suggestionNew(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func suggestionNew(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.renderSuggestionForm(w, r, me, http.StatusOK, suggestionFormView{})
 }
 
-func suggestionCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func suggestionCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}

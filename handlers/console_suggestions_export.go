@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -17,7 +18,7 @@ func init() {
 
 // suggestionExport downloads the suggestions matching the list's filters
 // (a unit's own only) as Excel.
-func suggestionExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func suggestionExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	q := parseSuggestionQuery(r.URL.Query())
 	q.Page = 1
 	items, _, err := s.listSuggestions(r.Context(), me, q, 0)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -24,14 +25,14 @@ type suggestionImportView struct {
 	More     int
 }
 
-func suggestionImportForm(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func suggestionImportForm(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	s.render(w, r, http.StatusOK, "suggestion_import", page{Title: "导入代表建议", Nav: "suggestions", Me: me, Data: suggestionImportView{}})
 	return nil
 }
 
 // suggestionImport imports an uploaded sheet and shows its report, every
 // row error included, in the page.
-func suggestionImport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func suggestionImport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	rep, name, err := s.importSuggestions(w, r, me)
 	v := suggestionImportView{Done: true, Filename: name, Report: rep}
 	v.Shown = rep.Errors[:min(len(rep.Errors), maxShownRowErrs)]
@@ -50,7 +51,7 @@ func suggestionImport(s *server, w http.ResponseWriter, r *http.Request, me core
 
 // importSuggestions reads the multipart field "file" and imports it;
 // problems staff can fix come back as an *httpError.
-func (s *server) importSuggestions(w http.ResponseWriter, r *http.Request, me core.Account) (core.SuggestionImportReport, string, error) {
+func (s *server) importSuggestions(w http.ResponseWriter, r *http.Request, me model.Account) (core.SuggestionImportReport, string, error) {
 	var rep core.SuggestionImportReport
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes+64<<10)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/suggestions/{id}", everyone, suggestionShow) }
@@ -15,7 +15,7 @@ func init() { consoleRoute(http.MethodGet, "/admin/suggestions/{id}", everyone, 
 // suggestionView is a suggestion's page: its fields, deputies, handling
 // history and ratings, and the form to record the next step.
 type suggestionView struct {
-	S           core.Suggestion
+	S           model.Suggestion
 	Summary     []string
 	Reply       []string
 	StatusLabel string
@@ -37,7 +37,7 @@ type suggestionDeputyView struct {
 }
 
 type stepView struct {
-	core.SuggestionStep
+	model.SuggestionStep
 	KindLabel string
 	Paras     []string // the note, paragraph by paragraph
 }
@@ -56,7 +56,7 @@ func textLines(text string) []string {
 }
 
 type ratingView struct {
-	core.SuggestionRating
+	model.SuggestionRating
 	DeputyName                string
 	Contact, Attitude, Result string
 	Dissatisfied              bool
@@ -69,14 +69,14 @@ type stepForm struct {
 
 // defaultActor is who a step is recorded by unless staff say otherwise:
 // a unit account's unit, else the account's name.
-func defaultActor(me core.Account) string {
-	if me.Role == core.RoleUnit && me.Unit != "" {
+func defaultActor(me model.Account) string {
+	if me.Role == model.RoleUnit && me.Unit != "" {
 		return me.Unit
 	}
 	return me.DisplayName()
 }
 
-func suggestionShow(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func suggestionShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	sg, err := s.suggestionOfPath(r, me)
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func suggestionShow(s *server, w http.ResponseWriter, r *http.Request, me core.A
 	return nil
 }
 
-func (s *server) suggestionViewOf(ctx context.Context, me core.Account, sg core.Suggestion) (suggestionView, error) {
+func (s *server) suggestionViewOf(ctx context.Context, me model.Account, sg model.Suggestion) (suggestionView, error) {
 	svc := s.suggestions()
 	v := suggestionView{S: sg, StatusLabel: core.SuggestionStatusLabel(sg.Status), Deadline: fmtDay(sg.Deadline),
 		LinkDeputy: slices.Contains(viewers, me.Role), CanRecord: slices.Contains(stepRecorders, me.Role),
@@ -99,7 +99,7 @@ func (s *server) suggestionViewOf(ctx context.Context, me core.Account, sg core.
 	names := map[int64]string{}
 	for _, d := range sg.Deputies {
 		role := "附议"
-		if d.Role == storage.RoleLead {
+		if d.Role == model.RoleLead {
 			role = "领衔"
 		}
 		names[d.DeputyID] = d.Name
@@ -120,7 +120,7 @@ func (s *server) suggestionViewOf(ctx context.Context, me core.Account, sg core.
 		v.Ratings = append(v.Ratings, ratingView{SuggestionRating: rt, DeputyName: orDefault(names[rt.DeputyID], "（已不在建议上）"),
 			Contact: core.ContactLabel(rt.Contact), Attitude: core.SatisfactionLabel(rt.Attitude),
 			Result:       core.SatisfactionLabel(rt.Result),
-			Dissatisfied: rt.Result == storage.RatingDissatisfied || rt.Attitude == storage.RatingDissatisfied})
+			Dissatisfied: rt.Result == model.RatingDissatisfied || rt.Attitude == model.RatingDissatisfied})
 	}
 	return v, nil
 }

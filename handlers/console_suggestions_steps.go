@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -19,7 +20,7 @@ var stepKeys = mapKeys(map[string]string{"办理步骤": "kind", "记录人": "a
 
 // suggestionStep records a handling step; the deputies on the suggestion
 // hear of a reply, a conclusion or a re-handling through core's pushes.
-func suggestionStep(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func suggestionStep(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	sg, err := s.suggestionOfPath(r, me)
 	if err != nil {
 		return err
@@ -48,14 +49,14 @@ func suggestionStep(s *server, w http.ResponseWriter, r *http.Request, me core.A
 	return nil
 }
 
-func (f stepForm) step(suggestionID int64) core.SuggestionStep {
-	return core.SuggestionStep{SuggestionID: suggestionID, Kind: strings.TrimSpace(f.Kind), ReplyCategory: f.ReplyCategory,
+func (f stepForm) step(suggestionID int64) model.SuggestionStep {
+	return model.SuggestionStep{SuggestionID: suggestionID, Kind: strings.TrimSpace(f.Kind), ReplyCategory: f.ReplyCategory,
 		Note: f.Note, Actor: f.Actor}
 }
 
 func suggestionObject(id int64) string { return fmt.Sprintf("suggestion/%d", id) }
 
-func stepSummary(sg core.Suggestion, st core.SuggestionStep) string {
+func stepSummary(sg model.Suggestion, st model.SuggestionStep) string {
 	msg := fmt.Sprintf("%s 记录“%s”（%s）", sg.Number, core.StepKindLabel(st.Kind), st.Actor)
 	if st.ReplyCategory != "" {
 		msg += "，答复类别 " + st.ReplyCategory

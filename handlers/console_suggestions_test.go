@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -20,9 +21,9 @@ const (
 )
 
 // suggestionFixture creates a suggestion led by lead, assigned to unit.
-func (w *adminWorld) suggestion(t *testing.T, number, title, unit, session string, lead int64, seconders ...int64) core.Suggestion {
+func (w *adminWorld) suggestion(t *testing.T, number, title, unit, session string, lead int64, seconders ...int64) model.Suggestion {
 	t.Helper()
-	sg := core.Suggestion{Number: number, Title: title, HostUnit: unit, Session: session, LeadDeputyID: lead}
+	sg := model.Suggestion{Number: number, Title: title, HostUnit: unit, Session: session, LeadDeputyID: lead}
 	if err := w.suggestionsSvc().Create(context.Background(), &sg, seconders); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func (w *adminWorld) suggestionsSvc() *core.Suggestions {
 // step records a step on a suggestion, failing the test on error.
 func (w *adminWorld) step(t *testing.T, id int64, kind, category, note string) {
 	t.Helper()
-	st := core.SuggestionStep{SuggestionID: id, Kind: kind, ReplyCategory: category, Note: note, Actor: "测试"}
+	st := model.SuggestionStep{SuggestionID: id, Kind: kind, ReplyCategory: category, Note: note, Actor: "测试"}
 	if err := w.suggestionsSvc().RecordStep(context.Background(), &st); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestAUnitSeesAndHandlesOnlyItsOwnSuggestions(t *testing.T) {
 	lead, second := w.deputy(t, "王芳", "13800000001"), w.deputy(t, "李强", "13800000002")
 	ours := w.suggestion(t, "1", "关于改善农村公路的建议", ourUnit, "十四届三次", lead.ID, second.ID)
 	theirs := w.suggestion(t, "2", "关于减轻学生课业负担的建议", otherUnit, "十四届三次", lead.ID)
-	unit := w.login(t, core.RoleUnit)
+	unit := w.login(t, model.RoleUnit)
 
 	res := w.get(t, unit, "/admin/suggestions")
 	mustHave(t, res, http.StatusOK, "第0001号", "关于改善农村公路的建议")
@@ -99,17 +100,17 @@ func TestAUnitSeesAndHandlesOnlyItsOwnSuggestions(t *testing.T) {
 			t.Fatalf("%d %s", res.status, res.body)
 		}
 		sg, _ := w.suggestionsSvc().Get(t.Context(), ours.ID)
-		if sg.Status != storage.SuggestionReplied || sg.ReplyCategory != "A" {
+		if sg.Status != model.SuggestionReplied || sg.ReplyCategory != "A" {
 			t.Fatalf("after the reply: %+v", sg)
 		}
-		ds, err := db.ListDeliveries(t.Context(), storage.DeliveryFilter{DeputyID: second.ID})
+		ds, err := db.ListDeliveries(t.Context(), model.DeliveryFilter{DeputyID: second.ID})
 		if err != nil || len(ds) == 0 {
 			t.Fatalf("no delivery to the seconder: %v", err)
 		}
 		mustHave(t, w.get(t, unit, "/admin/suggestions/"+itoa(ours.ID)), http.StatusOK, "已答复", "<p>已列入年度计划。</p>")
 	})
 	t.Run("read-only accounts see every suggestion and record nothing", func(t *testing.T) {
-		ro := w.login(t, core.RoleReadonly)
+		ro := w.login(t, model.RoleReadonly)
 		mustHave(t, w.get(t, ro, "/admin/suggestions"), http.StatusOK, "第0001号", "第0002号")
 		res := w.get(t, ro, "/admin/suggestions/"+itoa(theirs.ID))
 		mustHave(t, res, http.StatusOK, "关于减轻学生课业负担的建议")
@@ -132,7 +133,7 @@ func TestTheSuggestionListFilters(t *testing.T) {
 	sent := w.suggestion(t, "123", "丙建议", otherUnit, "十四届三次", b.ID)
 	w.step(t, sent.ID, "replied", "C", "暂难解决")
 	w.step(t, sent.ID, "rehandling", "", "代表不满意：答复敷衍")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	tests := []struct {
 		query      string
 		want, lack []string
@@ -156,7 +157,7 @@ func TestCreatingASuggestionShowsErrorsBesideTheFields(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	w.deputy(t, "王芳", "13800000001")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	res := w.postForm(t, c, "/admin/suggestions", url.Values{"number": {"7"}, "title": {""}, "lead": {"赵六"}, "host_unit": {ourUnit}})
 	mustHave(t, res, http.StatusUnprocessableEntity, `<div class="err">不能为空</div>`, "“赵六”不是名册中的代表")
 	res = w.postForm(t, c, "/admin/suggestions", url.Values{"number": {"7"}, "title": {"关于公交的建议"}, "lead": {"王芳"},
@@ -196,7 +197,7 @@ func TestTheRatesPageShowsThePercentages(t *testing.T) {
 	// Session 十四届三次: 4 suggestions, 2 answered (50.0%), none concluded
 	// (丁 was sent back), 2 of 3 ratings satisfied (66.7%). 省交通运输厅:
 	// 1 of 3 answered (33.3%), 100.0% satisfied; 省教育厅: 100.0%, 0.0%.
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	res := w.get(t, c, "/admin/suggestions/rates?session="+url.QueryEscape(session))
 	mustHave(t, res, http.StatusOK, "<b>50.0%</b>", "<b>0.0%</b>", "<b>66.7%</b>", "2 / 3 份测评",
 		"<td>33.3%</td>", "<td>100.0%</td>", "<td>0.0%</td>",
@@ -204,7 +205,7 @@ func TestTheRatesPageShowsThePercentages(t *testing.T) {
 		`src="/admin/static/echarts.min.js?v=`, `src="/admin/static/charts.js?v=`)
 
 	t.Run("a unit sees its own rates only", func(t *testing.T) {
-		res := w.get(t, w.login(t, core.RoleUnit), "/admin/suggestions/rates?session="+url.QueryEscape(session))
+		res := w.get(t, w.login(t, model.RoleUnit), "/admin/suggestions/rates?session="+url.QueryEscape(session))
 		mustHave(t, res, http.StatusOK, "<b>33.3%</b>", "<b>100.0%</b>")
 		mustLack(t, res, otherUnit)
 	})
@@ -229,7 +230,7 @@ func TestASuggestionImportWithThreeBadRowsListsThemAllAndWritesNothing(t *testin
 	w := newAdminWorld(t, db, "")
 	w.deputy(t, "王芳", "13800000001")
 	w.deputy(t, "李强", "13800000002")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	csv := "建议编号,标题,届次,领衔代表,附议代表,主办单位,办理期限\n" +
 		"1,关于农村公路的建议,十四届三次,王芳,李强,省交通运输厅,2026-06-30\n" +
 		"2,关于课后服务的建议,十四届三次,赵六,,省教育厅,\n" +
@@ -255,7 +256,7 @@ func TestASuggestionImportWithThreeBadRowsListsThemAllAndWritesNothing(t *testin
 		t.Fatalf("audit %v", got)
 	}
 	t.Run("the list exports to Excel, a unit's own only", func(t *testing.T) {
-		res := w.get(t, w.login(t, core.RoleUnit), "/admin/suggestions/export")
+		res := w.get(t, w.login(t, model.RoleUnit), "/admin/suggestions/export")
 		if res.status != http.StatusOK || !strings.HasPrefix(res.body, "PK") || !strings.Contains(res.header.Get("Content-Disposition"), ".xlsx") {
 			t.Fatalf("export: %d %v", res.status, res.header)
 		}

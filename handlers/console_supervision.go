@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/supervision", everyone, supervisionPage) }
@@ -45,7 +45,7 @@ type supervisionView struct {
 	OverdueChart      chartData
 	CanRequest        bool // may ask for extensions
 	CanDecide         bool // may decide extensions and set promise dates
-	Digest            *storage.JobRun
+	Digest            *model.JobRun
 	DigestCounts      []digestCount
 	NearDays          int
 	PastList          deadlineList
@@ -96,7 +96,7 @@ func overdueChart(units []core.UnitOverdue) chartData {
 // supervisionPage is 督办: overdue suggestions by handling unit, 回头看,
 // extension requests and the four rates with their formulas. A unit
 // account sees its own unit only.
-func supervisionPage(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func supervisionPage(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	ctx := r.Context()
 	v := supervisionView{Session: cleanText(r.URL.Query().Get("session")), NearDays: core.NearDays,
 		DefaultMonths: core.DefaultHandlingMonths, MaxMonths: core.MaxHandlingMonths,
@@ -128,7 +128,7 @@ func supervisionPage(s *server, w http.ResponseWriter, r *http.Request, me core.
 				}
 				return 1
 			})
-		} else if !errors.Is(err, storage.ErrNotFound) {
+		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 	}
@@ -138,13 +138,13 @@ func supervisionPage(s *server, w http.ResponseWriter, r *http.Request, me core.
 
 func (s *server) fillSupervision(ctx context.Context, v *supervisionView, unit string) error {
 	sv := s.supervision()
-	o, err := sv.Overview(ctx, core.SupervisionFilter{Session: v.Session, HostUnit: unit})
+	o, err := sv.Overview(ctx, model.SupervisionFilter{Session: v.Session, HostUnit: unit})
 	if err != nil {
 		return err
 	}
 	v.Overview, v.Today = o, o.Today.Format(time.DateOnly)
 	v.PastList, v.NearList = deadlineList{o.Past, v.CanRequest}, deadlineList{o.Near, v.CanRequest}
-	overall, units, err := sv.Rates(ctx, core.SuggestionRatesFilter{Session: v.Session, HostUnit: unit})
+	overall, units, err := sv.Rates(ctx, model.SuggestionRatesFilter{Session: v.Session, HostUnit: unit})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -40,7 +41,7 @@ func (s *server) backWith(w http.ResponseWriter, r *http.Request, err error) boo
 
 // extensionRequest asks for a later deadline: a unit for its own
 // suggestions, staff on a unit's behalf.
-func extensionRequest(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func extensionRequest(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	sg, err := s.suggestionOfPath(r, me)
 	if err != nil {
 		return err
@@ -65,7 +66,7 @@ func extensionRequest(s *server, w http.ResponseWriter, r *http.Request, me core
 }
 
 // extensionDecide approves or rejects a pending extension request.
-func extensionDecide(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func extensionDecide(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
 		return err

@@ -1,11 +1,10 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"time"
-
-	"deputybot/core"
 )
 
 func init() {
@@ -14,7 +13,7 @@ func init() {
 
 // promiseSet records the promise date of a B/C reply, which puts the
 // suggestion on the 回头看 list once it passes.
-func promiseSet(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func promiseSet(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	sg, err := s.suggestionOfPath(r, me)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -20,23 +21,23 @@ func TestSupervisionPageExtensionsAndUnitScope(t *testing.T) {
 	d := w.deputy(t, "王芳", "13800000001")
 	svc := core.NewSuggestions(db)
 	svc.Now = w.clock.Now
-	mine := core.Suggestion{Number: "1", Title: "关于公路养护的建议", HostUnit: "省交通运输厅", LeadDeputyID: d.ID, Session: "十四届三次"}
-	other := core.Suggestion{Number: "2", Title: "关于学前教育的建议", HostUnit: "省教育厅", LeadDeputyID: d.ID, Session: "十四届三次"}
-	for _, sg := range []*core.Suggestion{&mine, &other} {
+	mine := model.Suggestion{Number: "1", Title: "关于公路养护的建议", HostUnit: "省交通运输厅", LeadDeputyID: d.ID, Session: "十四届三次"}
+	other := model.Suggestion{Number: "2", Title: "关于学前教育的建议", HostUnit: "省教育厅", LeadDeputyID: d.ID, Session: "十四届三次"}
+	for _, sg := range []*model.Suggestion{&mine, &other} {
 		if err := svc.Create(ctx, sg, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	w.clock.Advance(84 * 24 * time.Hour) // 2026-05-25: both fall due on 06-02
 
-	staff := w.login(t, core.RoleStaff)
+	staff := w.login(t, model.RoleStaff)
 	res := w.get(t, staff, "/admin/supervision")
 	for _, want := range []string{"见面率 = 至少一位代表测评为“当面沟通”的建议件数", "第0001号", "第0002号", "临近期限（2）", "剩 8 天"} {
 		if res.status != http.StatusOK || !strings.Contains(res.body, want) {
 			t.Fatalf("staff page lacks %q: %d", want, res.status)
 		}
 	}
-	unit := w.login(t, core.RoleUnit)
+	unit := w.login(t, model.RoleUnit)
 	if res := w.get(t, unit, "/admin/supervision"); res.status != http.StatusOK || !strings.Contains(res.body, "第0001号") ||
 		strings.Contains(res.body, "第0002号") {
 		t.Fatalf("a unit sees other units' suggestions: %d", res.status)
@@ -54,7 +55,7 @@ func TestSupervisionPageExtensionsAndUnitScope(t *testing.T) {
 	if res := w.postForm(t, unit, "/admin/supervision/suggestions/1/extensions", ask); res.status != http.StatusSeeOther {
 		t.Fatalf("request: %d %s", res.status, res.body)
 	}
-	pending, err := db.ListExtensions(ctx, storage.ExtensionFilter{Status: storage.ExtensionPending})
+	pending, err := db.ListExtensions(ctx, model.ExtensionFilter{Status: model.ExtensionPending})
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("pending %v %v", pending, err)
 	}

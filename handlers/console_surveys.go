@@ -9,14 +9,14 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/surveys", viewers, surveysList) }
 
 // surveyRow is one line of the survey list.
 type surveyRow struct {
-	core.Survey
+	model.Survey
 	State string // 未开始, 进行中, 已截止
 }
 
@@ -36,7 +36,7 @@ type surveysView struct {
 	CanCreate bool
 }
 
-func surveysList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func surveysList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	list, err := s.surveys().List(r.Context())
 	if err != nil {
 		return err
@@ -52,8 +52,8 @@ func surveysList(s *server, w http.ResponseWriter, r *http.Request, me core.Acco
 
 // Question kinds in the order the form offers them.
 var questionKindChoices = []core.Choice{
-	{Value: storage.QuestionSingle, Label: "单选题"}, {Value: storage.QuestionMulti, Label: "多选题"},
-	{Value: storage.QuestionScale, Label: "打分题（1–5 分）"}, {Value: storage.QuestionText, Label: "填空题"},
+	{Value: model.QuestionSingle, Label: "单选题"}, {Value: model.QuestionMulti, Label: "多选题"},
+	{Value: model.QuestionScale, Label: "打分题（1–5 分）"}, {Value: model.QuestionText, Label: "填空题"},
 }
 
 // Blank question blocks on the form: how many a new form shows, and at most.
@@ -104,14 +104,14 @@ func (f surveyForm) withBlanks(n int) surveyForm {
 		if len(f.Questions) >= maxFormBlocks {
 			break
 		}
-		f.Questions = append(f.Questions, questionForm{N: len(f.Questions) + 1, Kind: storage.QuestionSingle})
+		f.Questions = append(f.Questions, questionForm{N: len(f.Questions) + 1, Kind: model.QuestionSingle})
 	}
 	return f
 }
 
 // survey turns the form into a survey, with the problems of its times.
-func (f surveyForm) survey(loc *time.Location) (core.Survey, core.ValidationError) {
-	sv := core.Survey{Title: f.Title, Intro: f.Intro, Anonymous: f.Anonymous}
+func (f surveyForm) survey(loc *time.Location) (model.Survey, core.ValidationError) {
+	sv := model.Survey{Title: f.Title, Intro: f.Intro, Anonymous: f.Anonymous}
 	var errs core.ValidationError
 	parse := func(field, v string, dst *time.Time) {
 		if v == "" {
@@ -127,8 +127,8 @@ func (f surveyForm) survey(loc *time.Location) (core.Survey, core.ValidationErro
 	parse("开始时间", f.OpensAt, &sv.OpensAt)
 	parse("截止时间", f.ClosesAt, &sv.ClosesAt)
 	for _, q := range f.Questions {
-		sq := core.SurveyQuestion{Kind: q.Kind, Text: q.Text, Optional: q.Optional}
-		if q.Kind == storage.QuestionSingle || q.Kind == storage.QuestionMulti {
+		sq := model.SurveyQuestion{Kind: q.Kind, Text: q.Text, Optional: q.Optional}
+		if q.Kind == model.QuestionSingle || q.Kind == model.QuestionMulti {
 			sq.Options = splitLines(q.Options)
 		} else if strings.TrimSpace(q.Options) != "" {
 			sq.Options = splitLines(q.Options) // core says it needs none

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() {
@@ -18,12 +19,12 @@ type surveyFormView struct {
 	Kinds  []core.Choice
 }
 
-func (s *server) renderSurveyForm(w http.ResponseWriter, r *http.Request, me core.Account, status int, v surveyFormView) {
+func (s *server) renderSurveyForm(w http.ResponseWriter, r *http.Request, me model.Account, status int, v surveyFormView) {
 	v.Kinds = questionKindChoices
 	s.render(w, r, status, "survey_form", page{Title: "新建问卷", Nav: "surveys", Me: me, Data: v})
 }
 
-func surveyNew(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func surveyNew(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	now := s.d.Now().In(s.d.Loc)
 	f := surveyForm{ClosesAt: now.AddDate(0, 0, 14).Format("2006-01-02") + "T18:00"}
 	s.renderSurveyForm(w, r, me, http.StatusOK, surveyFormView{Form: f.withBlanks(blankQuestions)})
@@ -32,7 +33,7 @@ func surveyNew(s *server, w http.ResponseWriter, r *http.Request, me core.Accoun
 
 // surveyCreate stores the survey; core announces it to every deputy in
 // office when it opens. "更多题目" shows the form again with more blocks.
-func surveyCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func surveyCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseTextForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}

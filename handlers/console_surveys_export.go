@@ -1,18 +1,17 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"fmt"
 	"net/http"
 	"strconv"
-
-	"deputybot/core"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/surveys/{id}/export", editors, surveyExport) }
 
 // surveyExport downloads a survey's results as Excel: one line per option
 // or score with its count and share, one line per free-text answer.
-func surveyExport(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func surveyExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	res, err := s.surveyOfPath(r)
 	if err != nil {
 		return err

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/surveys/{id}", viewers, surveyResults) }
@@ -15,7 +15,7 @@ func init() { consoleRoute(http.MethodGet, "/admin/surveys/{id}", viewers, surve
 // surveyResultsView is a survey's results: per choice or scale question a
 // chart and a table of counts, per text question the answers.
 type surveyResultsView struct {
-	S         core.Survey
+	S         model.Survey
 	State     string
 	Intro     []string
 	Responses int
@@ -42,15 +42,15 @@ type optionCount struct {
 	Share string // of the responses that answered the question
 }
 
-func questionResultOf(qr core.QuestionResult) questionResultView {
+func questionResultOf(qr model.QuestionResult) questionResultView {
 	q := qr.Question
 	v := questionResultView{N: q.Position, Text: q.Text, KindLabel: core.QuestionKindLabel(q.Kind), Optional: q.Optional,
 		Answered: qr.Answered, Texts: qr.Texts}
 	var labels []string
 	switch q.Kind {
-	case storage.QuestionSingle, storage.QuestionMulti:
+	case model.QuestionSingle, model.QuestionMulti:
 		labels = q.Options
-	case storage.QuestionScale:
+	case model.QuestionScale:
 		for i := core.ScaleMin; i <= core.ScaleMax; i++ {
 			labels = append(labels, strconv.Itoa(i)+" 分")
 		}
@@ -61,7 +61,7 @@ func questionResultOf(qr core.QuestionResult) questionResultView {
 		return v
 	}
 	c := chartData{Kind: "hbar", Categories: []string{}, Series: []chartSeries{{Name: "人数", Data: []float64{}}}}
-	if q.Kind == storage.QuestionScale {
+	if q.Kind == model.QuestionScale {
 		c.Kind = "bar"
 	}
 	for i, l := range labels {
@@ -81,15 +81,15 @@ func questionResultOf(qr core.QuestionResult) questionResultView {
 	return v
 }
 
-func (s *server) surveyOfPath(r *http.Request) (core.SurveyResults, error) {
+func (s *server) surveyOfPath(r *http.Request) (model.SurveyResults, error) {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
-		return core.SurveyResults{}, err
+		return model.SurveyResults{}, err
 	}
 	return s.surveys().Results(r.Context(), id)
 }
 
-func surveyResults(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func surveyResults(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	res, err := s.surveyOfPath(r)
 	if err != nil {
 		return err

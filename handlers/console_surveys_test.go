@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -16,7 +17,7 @@ func TestASurveyIsCreatedAndItsResultsCharted(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	wang, li := w.deputy(t, "王芳", "13800000001"), w.deputy(t, "李强", "13800000002")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	closes := w.clock.Now().Add(72 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
 
 	t.Run("problems are shown beside the question at fault", func(t *testing.T) {
@@ -68,7 +69,7 @@ func TestASurveyIsCreatedAndItsResultsCharted(t *testing.T) {
 	if res := w.get(t, c, path+"/export"); res.status != http.StatusOK || !strings.HasPrefix(res.body, "PK") {
 		t.Fatalf("export: %d", res.status)
 	}
-	mustHave(t, w.get(t, w.login(t, core.RoleReadonly), "/admin/surveys"), http.StatusOK, "代表履职需求调查", "进行中")
+	mustHave(t, w.get(t, w.login(t, model.RoleReadonly), "/admin/surveys"), http.StatusOK, "代表履职需求调查", "进行中")
 }
 
 func TestTheSurveyAPI(t *testing.T) {
@@ -76,7 +77,7 @@ func TestTheSurveyAPI(t *testing.T) {
 		w := newAdminWorld(t, db, "")
 		closes := w.clock.Now().Add(48 * time.Hour).Format(time.RFC3339)
 		body := `{"title":"学习需求","closes_at":"` + closes + `","questions":[{"kind":"multi","text":"希望学习的内容","options":["宪法","预算审查","监督法"]},{"kind":"text","text":"其他","optional":true}]}`
-		res := w.api(t, core.RoleStaff, http.MethodPost, "/api/v1/surveys", "application/json", strings.NewReader(body))
+		res := w.api(t, model.RoleStaff, http.MethodPost, "/api/v1/surveys", "application/json", strings.NewReader(body))
 		created := decode[struct {
 			ID        int64 `json:"id"`
 			Questions []struct {
@@ -87,7 +88,7 @@ func TestTheSurveyAPI(t *testing.T) {
 			t.Fatalf("create: %d %s", res.status, res.body)
 		}
 		bad := `{"title":"x","closes_at":"` + closes + `","questions":[{"kind":"single","text":"只有一个选项","options":["是"]}]}`
-		res = w.api(t, core.RoleStaff, http.MethodPost, "/api/v1/surveys", "application/json", strings.NewReader(bad))
+		res = w.api(t, model.RoleStaff, http.MethodPost, "/api/v1/surveys", "application/json", strings.NewReader(bad))
 		if e := decode[apiError](t, res); res.status != http.StatusUnprocessableEntity || e.Fields[0].Field != "questions[0]" {
 			t.Fatalf("invalid: %d %s", res.status, res.body)
 		}
@@ -97,7 +98,7 @@ func TestTheSurveyAPI(t *testing.T) {
 		if _, err := svc.Submit(t.Context(), created.ID, d.ID, map[int64]string{created.Questions[0].ID: "1,3"}); err != nil {
 			t.Fatal(err)
 		}
-		res = w.api(t, core.RoleReadonly, http.MethodGet, "/api/v1/surveys/"+itoa(created.ID)+"/results", "", nil)
+		res = w.api(t, model.RoleReadonly, http.MethodGet, "/api/v1/surveys/"+itoa(created.ID)+"/results", "", nil)
 		results := decode[struct {
 			Responses int `json:"responses"`
 			Questions []struct {
@@ -108,7 +109,7 @@ func TestTheSurveyAPI(t *testing.T) {
 			len(results.Questions[0].Counts) != 3 || results.Questions[0].Counts[2] != 1 {
 			t.Fatalf("results: %d %s", res.status, res.body)
 		}
-		res = w.api(t, core.RoleReadonly, http.MethodGet, "/api/v1/surveys", "", nil)
+		res = w.api(t, model.RoleReadonly, http.MethodGet, "/api/v1/surveys", "", nil)
 		if res.status != http.StatusOK || !strings.Contains(res.body, "学习需求") {
 			t.Fatalf("list: %d %s", res.status, res.body)
 		}
@@ -118,7 +119,7 @@ func TestTheSurveyAPI(t *testing.T) {
 func TestASolicitationGroupsItsOpinionsByArticle(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
-	c := w.login(t, core.RoleStaff)
+	c := w.login(t, model.RoleStaff)
 	closes := w.clock.Now().Add(240 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
 	res := w.postForm(t, c, "/admin/solicitations", url.Values{"title": {"《数据条例（草案）》征求意见"}, "link": {"ftp://x"},
 		"articles": {"20"}, "closes_at": {closes}})
@@ -133,7 +134,7 @@ func TestASolicitationGroupsItsOpinionsByArticle(t *testing.T) {
 	d := w.deputy(t, "王芳", "13800000001")
 	ops := core.NewOpinions(db)
 	ops.SetClock(func() time.Time { return w.clock.Now().Add(time.Minute) })
-	for _, o := range []core.Opinion{{Article: "10", Body: "第十条太宽泛"}, {Article: "2", Body: "第二条定义不清"}, {Body: "总体赞成"}, {Article: "10", Body: "第十条还应补充"}} {
+	for _, o := range []model.Opinion{{Article: "10", Body: "第十条太宽泛"}, {Article: "2", Body: "第二条定义不清"}, {Body: "总体赞成"}, {Article: "10", Body: "第十条还应补充"}} {
 		o.SolicitationID = sols[0].ID
 		if _, err := ops.Submit(t.Context(), d.ID, o); err != nil {
 			t.Fatal(err)

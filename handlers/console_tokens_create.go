@@ -4,12 +4,13 @@ import (
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/model"
 )
 
 func init() { consoleRoute(http.MethodPost, "/admin/tokens", everyone, tokenCreate) }
 
 // tokenCreate issues a token for the signed-in account and shows it once.
-func tokenCreate(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func tokenCreate(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}

@@ -1,20 +1,19 @@
 package handlers
 
 import (
+	"deputybot/model"
 	"net/http"
-
-	"deputybot/core"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/tokens", everyone, tokensList) }
 
 type tokensView struct {
-	Tokens []core.APIToken
+	Tokens []model.APIToken
 	Name   string
 	Errors fieldErrors
 }
 
-func (s *server) renderTokens(w http.ResponseWriter, r *http.Request, me core.Account, status int, v tokensView) error {
+func (s *server) renderTokens(w http.ResponseWriter, r *http.Request, me model.Account, status int, v tokensView) error {
 	var err error
 	if v.Tokens, err = s.staff.Tokens(r.Context(), me.ID); err != nil {
 		return err
@@ -24,6 +23,6 @@ func (s *server) renderTokens(w http.ResponseWriter, r *http.Request, me core.Ac
 }
 
 // tokensList shows the signed-in account's own API tokens.
-func tokensList(s *server, w http.ResponseWriter, r *http.Request, me core.Account) error {
+func tokensList(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.renderTokens(w, r, me, http.StatusOK, tokensView{})
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -154,7 +154,7 @@ func FuzzAPIJSON(f *testing.F) {
 		route := routes[int(pick)%len(routes)]
 		method, pattern, _ := strings.Cut(route, " ")
 		before := fingerprint(t, db)
-		res, err := w.apiCall(core.RoleAdmin, method, concrete(pattern), "application/json", body)
+		res, err := w.apiCall(model.RoleAdmin, method, concrete(pattern), "application/json", body)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/web"
@@ -314,9 +315,9 @@ func h5UserError(err error, ratingWindow time.Duration) ([]string, bool) {
 		return []string{"承办单位尚未答复该建议，答复后才能进行满意度测评。"}, true
 	case errors.Is(err, core.ErrRatingClosed):
 		return []string{fmt.Sprintf("测评提交已超过 %d 天，不能再修改。", int(ratingWindow.Hours()/24))}, true
-	case errors.Is(err, core.ErrSurveyClosed):
+	case errors.Is(err, model.ErrSurveyClosed):
 		return []string{"问卷不在填写时间内（已截止或尚未开始），无法提交。"}, true
-	case errors.Is(err, core.ErrAlreadyAnswered):
+	case errors.Is(err, model.ErrAlreadyAnswered):
 		return []string{"您已提交过本问卷。匿名问卷只能提交一次。"}, true
 	case errors.Is(err, core.ErrSolicitationClosed):
 		return []string{"征求意见已截止，不能再提交。"}, true
@@ -331,13 +332,13 @@ func h5ErrorCode(err error) string {
 	case errors.As(err, &verr):
 		return "invalid"
 	case errors.Is(err, core.ErrRSVPClosed), errors.Is(err, core.ErrRatingClosed),
-		errors.Is(err, core.ErrSurveyClosed), errors.Is(err, core.ErrSolicitationClosed):
+		errors.Is(err, model.ErrSurveyClosed), errors.Is(err, core.ErrSolicitationClosed):
 		return "closed"
 	case errors.Is(err, core.ErrNotOnSuggestion):
 		return "not_on_suggestion"
 	case errors.Is(err, core.ErrNotRateable):
 		return "not_rateable"
-	case errors.Is(err, core.ErrAlreadyAnswered):
+	case errors.Is(err, model.ErrAlreadyAnswered):
 		return "already_answered"
 	}
 	return "refused"

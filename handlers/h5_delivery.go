@@ -6,8 +6,8 @@ import (
 	"net/url"
 	"strconv"
 
+	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 )
 
 // DeliveryLinkSubject is the signed-link subject of a pushed delivery's
@@ -24,11 +24,11 @@ type h5NoticePage struct {
 // delivery checks the link of a delivery's page: a token for this
 // delivery, naming the deputy it was sent to. It answers with the
 // explanation page itself and returns false when the link is refused.
-func (h *h5) delivery(w http.ResponseWriter, r *http.Request) (storage.Delivery, string, bool) {
+func (h *h5) delivery(w http.ResponseWriter, r *http.Request) (model.Delivery, string, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		h.problem(w, http.StatusNotFound, h5NotFound)
-		return storage.Delivery{}, "", false
+		return model.Delivery{}, "", false
 	}
 	tok := r.URL.Query().Get("t")
 	dep, err := h.d.Signer.Verify(DeliveryLinkSubject(id), tok)
@@ -39,10 +39,10 @@ func (h *h5) delivery(w http.ResponseWriter, r *http.Request) (storage.Delivery,
 		}
 		h.d.Log.Info("h5: link refused", "delivery", id, "reason", reason)
 		h.problem(w, http.StatusForbidden, p)
-		return storage.Delivery{}, "", false
+		return model.Delivery{}, "", false
 	}
 	del, err := h.d.DB.GetDelivery(r.Context(), id)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		h.problem(w, http.StatusNotFound, h5NotFound)
 		return del, "", false
 	}
@@ -105,7 +105,7 @@ func (h *h5) deliveryPost(w http.ResponseWriter, r *http.Request) {
 // refused turns a refused answer into the input that shows the form again,
 // or answers itself (not found, our failure) and returns false.
 func (h *h5) refused(w http.ResponseWriter, err error, kind string, ref, dep int64, via string, form url.Values) (h5Input, bool) {
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		h.problem(w, http.StatusNotFound, h5NotFound)
 		return h5Input{}, false
 	}
@@ -118,7 +118,7 @@ func (h *h5) refused(w http.ResponseWriter, err error, kind string, ref, dep int
 	return h5Input{Form: form, Errors: msgs}, true
 }
 
-func (h *h5) showDelivery(w http.ResponseWriter, r *http.Request, status int, del storage.Delivery, tok string, in h5Input) {
+func (h *h5) showDelivery(w http.ResponseWriter, r *http.Request, status int, del model.Delivery, tok string, in h5Input) {
 	ctx := r.Context()
 	n, err := h.d.DB.GetNotice(ctx, del.NoticeID)
 	if err != nil {
@@ -127,7 +127,7 @@ func (h *h5) showDelivery(w http.ResponseWriter, r *http.Request, status int, de
 	}
 	target := h5Target{Base: "/h5/d/" + strconv.FormatInt(del.ID, 10), Token: tok}
 	sec, err := h.section(ctx, del.DeputyID, n.RefKind, n.RefID, target, in)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		// The notice stands on its own even when what it was about is gone.
 		sec, err = &h5Section{Kind: n.RefKind, Note: "相关内容已被删除或暂不可查看。"}, nil
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // h5SessionKinds are the menu session's entity pages, /h5/{prefix}/{id},
@@ -71,26 +71,26 @@ func (h *h5) menuPage(w http.ResponseWriter, r *http.Request) {
 	switch kind {
 	case refMeeting:
 		page.Title = "我的会议"
-		var invs []storage.Invitation
+		var invs []model.Invitation
 		t := h.d.Now().In(h.d.Loc)
 		today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, h.d.Loc)
 		if invs, err = h.d.DB.UpcomingInvitations(ctx, dep, today); err == nil {
 			for _, inv := range invs {
 				page.Meetings = append(page.Meetings, h5MeetingItem{Href: "/h5/meetings/" + strconv.FormatInt(inv.MeetingID, 10),
 					Title: inv.Meeting.Title, Kind: core.MeetingKindLabel(inv.Meeting.Kind), Starts: h.fmtTime(inv.Meeting.StartsAt),
-					Status: core.RSVPLabel(inv.Status), Pending: inv.Status == storage.RSVPPending,
+					Status: core.RSVPLabel(inv.Status), Pending: inv.Status == model.RSVPPending,
 					Open: !h.d.Now().After(inv.Meeting.RSVPDeadline)})
 			}
 		}
 	case refSuggestion:
 		page.Title = "我的建议"
-		var sgs []core.DeputySuggestion
+		var sgs []model.DeputySuggestion
 		if sgs, err = h.suggestions.OfDeputy(ctx, dep); err == nil {
 			for _, s := range sgs {
-				rateable := s.Status == storage.SuggestionReplied || s.Status == storage.SuggestionConcluded ||
-					s.Status == storage.SuggestionRehandling
+				rateable := s.Status == model.SuggestionReplied || s.Status == model.SuggestionConcluded ||
+					s.Status == model.SuggestionRehandling
 				role := "附议"
-				if s.Role == storage.RoleLead {
+				if s.Role == model.RoleLead {
 					role = "领衔"
 				}
 				page.Suggestions = append(page.Suggestions, h5SuggestionItem{Href: "/h5/suggestions/" + strconv.FormatInt(s.ID, 10),
@@ -100,7 +100,7 @@ func (h *h5) menuPage(w http.ResponseWriter, r *http.Request) {
 		}
 	case refMaterial:
 		page.Title = "学习材料"
-		var mats []core.DeputyMaterial
+		var mats []model.DeputyMaterial
 		if mats, err = h.materials.Latest(ctx, dep, h5MaterialsShown); err == nil {
 			for _, m := range mats {
 				href := "/h5/materials/" + strconv.FormatInt(m.ID, 10)
@@ -167,7 +167,7 @@ func entityTarget(kind string, id int64) h5Target {
 
 func (h *h5) showEntity(w http.ResponseWriter, r *http.Request, status int, dep int64, kind string, id int64, in h5Input) {
 	sec, err := h.section(r.Context(), dep, kind, id, entityTarget(kind, id), in)
-	if errors.Is(err, storage.ErrNotFound) || err == nil && (sec == nil || sec.NotYours) {
+	if errors.Is(err, model.ErrNotFound) || err == nil && (sec == nil || sec.NotYours) {
 		// Someone else's meeting or suggestion is none of this page's business.
 		h.problem(w, http.StatusNotFound, h5NotFound)
 		return

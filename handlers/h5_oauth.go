@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"deputybot/model"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,8 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"deputybot/storage"
 )
 
 // The menu pages identify the deputy with WeChat web authorisation
@@ -46,7 +45,7 @@ func (h *h5) session(r *http.Request) (int64, bool) {
 		return 0, false
 	}
 	d, err := h.d.DB.GetDeputy(r.Context(), dep)
-	if err != nil || d.OpenID == "" || d.Status == storage.StatusEnded {
+	if err != nil || d.OpenID == "" || d.Status == model.StatusEnded {
 		return 0, false
 	}
 	return dep, true
@@ -132,14 +131,14 @@ func (h *h5) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := h.d.DB.GetDeputyByOpenID(r.Context(), openid)
 	switch {
-	case errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound):
 		h.d.Log.Info("h5: oauth refused", "reason", "unbound")
 		h.problem(w, http.StatusForbidden, h5Unbound)
 		return
 	case err != nil:
 		h.internal(w, "deputy by openid", err)
 		return
-	case d.Status == storage.StatusEnded:
+	case d.Status == model.StatusEnded:
 		h.d.Log.Info("h5: oauth refused", "reason", "terminated", "deputy", d.ID)
 		h.problem(w, http.StatusForbidden, h5Ended)
 		return

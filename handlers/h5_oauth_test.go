@@ -14,6 +14,7 @@ import (
 
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -89,8 +90,8 @@ func TestH5OAuthMenuPages(t *testing.T) {
 		now := w.clock.Now()
 		meetings := core.NewMeetings(db)
 		meetings.Now = w.clock.Now
-		invite := func(title string, deputy int64) storage.Meeting {
-			m := storage.Meeting{Kind: "research", Title: title, StartsAt: now.Add(96 * time.Hour), RSVPDeadline: now.Add(72 * time.Hour)}
+		invite := func(title string, deputy int64) model.Meeting {
+			m := model.Meeting{Kind: "research", Title: title, StartsAt: now.Add(96 * time.Hour), RSVPDeadline: now.Add(72 * time.Hour)}
 			if err := meetings.Create(ctx, &m); err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +105,7 @@ func TestH5OAuthMenuPages(t *testing.T) {
 		sg := replied(t, db, w.clock, "201", w.deputy.ID)
 		materials := core.NewMaterials(db)
 		materials.SetClock(w.clock.Now)
-		mat := core.Material{Title: "代表法学习要点", Body: "代表应当密切联系群众。", PublishedAt: now.Add(-time.Hour)}
+		mat := model.Material{Title: "代表法学习要点", Body: "代表应当密切联系群众。", PublishedAt: now.Add(-time.Hour)}
 		if err := materials.Publish(ctx, &mat); err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +143,7 @@ func TestH5OAuthMenuPages(t *testing.T) {
 				t.Fatalf("result page %s", at)
 			}
 			inv, err := db.GetInvitation(ctx, mine.ID, w.deputy.ID)
-			if err != nil || inv.Status != storage.RSVPAttend || inv.Channel != "h5" {
+			if err != nil || inv.Status != model.RSVPAttend || inv.Channel != "h5" {
 				t.Fatalf("invitation %+v, %v", inv, err)
 			}
 		})

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"deputybot/core"
-	"deputybot/storage"
+	"deputybot/model"
 )
 
 // The kinds of thing a page is about: a notice's RefKind.
@@ -110,7 +110,7 @@ func choicesOf(name string, cs []core.Choice, picked ...string) []h5Choice {
 
 // section builds the section about (kind, id) for deputy dep; nil for a
 // notice about nothing in particular. A missing record is
-// storage.ErrNotFound.
+// model.ErrNotFound.
 func (h *h5) section(ctx context.Context, dep int64, kind string, id int64, t h5Target, in h5Input) (*h5Section, error) {
 	s := &h5Section{Kind: kind, Errors: in.Errors}
 	var err error
@@ -153,11 +153,11 @@ func (h *h5) act(ctx context.Context, dep int64, kind string, id int64, f url.Va
 		_, _, err = h.materials.MarkStudied(ctx, dep, id)
 	case refSolicitation:
 		var receipt string
-		receipt, err = h.opinions.Submit(ctx, dep, core.Opinion{SolicitationID: id, Article: f.Get("article"),
-			Body: f.Get("body"), Channel: storage.OpinionViaWeChat})
+		receipt, err = h.opinions.Submit(ctx, dep, model.Opinion{SolicitationID: id, Article: f.Get("article"),
+			Body: f.Get("body"), Channel: model.OpinionViaWeChat})
 		done.Set("r", receipt)
 	default:
-		return nil, storage.ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return done, err
 }
@@ -177,10 +177,10 @@ type h5Meeting struct {
 func (h *h5) meetingSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
 	inv, err := h.d.DB.GetInvitation(ctx, id, dep)
 	invited := err == nil
-	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
-	var m storage.Meeting
+	var m model.Meeting
 	if invited {
 		m = *inv.Meeting
 	} else if m, err = h.d.DB.GetMeeting(ctx, id); err != nil {
@@ -193,7 +193,7 @@ func (h *h5) meetingSection(ctx context.Context, s *h5Section, dep, id int64, t 
 	if m.EndsAt.Valid {
 		v.Ends = h.fmtTime(m.EndsAt.Time)
 	}
-	if v.FormReason == "" && inv.Status == storage.RSVPLeave {
+	if v.FormReason == "" && inv.Status == model.RSVPLeave {
 		v.FormReason = inv.Reason
 	}
 	s.Meeting = v
@@ -205,9 +205,9 @@ func (h *h5) meetingSection(ctx context.Context, s *h5Section, dep, id int64, t 
 	}
 	if in.Done == "rsvp" {
 		switch inv.Status {
-		case storage.RSVPAttend:
+		case model.RSVPAttend:
 			s.Done = "已记录您的回执：参加。请按时出席。"
-		case storage.RSVPLeave:
+		case model.RSVPLeave:
 			s.Done = "已记录您的回执：请假。请假事由：" + inv.Reason
 		}
 	}
@@ -255,7 +255,7 @@ func (h *h5) suggestionSection(ctx context.Context, s *h5Section, dep, id int64,
 		v.OnIt = v.OnIt || d.DeputyID == dep
 	}
 	switch sg.Status {
-	case storage.SuggestionReplied, storage.SuggestionConcluded, storage.SuggestionRehandling:
+	case model.SuggestionReplied, model.SuggestionConcluded, model.SuggestionRehandling:
 		v.Rateable = true
 	}
 	s.Suggestion = v
@@ -268,7 +268,7 @@ func (h *h5) suggestionSection(ctx context.Context, s *h5Section, dep, id int64,
 		return nil
 	}
 	prev, err := h.suggestions.GetRating(ctx, id, dep)
-	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	v.CanRate = true
@@ -293,14 +293,14 @@ func (h *h5) suggestionSection(ctx context.Context, s *h5Section, dep, id int64,
 	if in.Done == "rate" && v.Rating != nil {
 		s.Done = "已记录您的满意度测评：沟通方式 " + v.Rating.Contact + "，办理态度 " + v.Rating.Attitude +
 			"，办理结果 " + v.Rating.Result + "。"
-		if prev.Result == storage.RatingDissatisfied {
+		if prev.Result == model.RatingDissatisfied {
 			s.Done += "该建议已退回承办单位重新办理。"
 		}
 	}
 	return nil
 }
 
-func lastRatingChange(r core.SuggestionRating) time.Time {
+func lastRatingChange(r model.SuggestionRating) time.Time {
 	if r.RevisedAt != nil {
 		return *r.RevisedAt
 	}
@@ -363,19 +363,19 @@ func (h *h5) surveySection(ctx context.Context, s *h5Section, dep, id int64, t h
 	return nil
 }
 
-func questionView(q core.SurveyQuestion, form url.Values) h5Question {
+func questionView(q model.SurveyQuestion, form url.Values) h5Question {
 	field := "q" + strconv.FormatInt(q.ID, 10)
 	v := h5Question{Field: field, Kind: q.Kind, KindLabel: core.QuestionKindLabel(q.Kind), Text: q.Text,
 		Position: q.Position, Optional: q.Optional}
 	picked := form[field]
 	switch q.Kind {
-	case storage.QuestionSingle, storage.QuestionMulti:
+	case model.QuestionSingle, model.QuestionMulti:
 		for i, o := range q.Options {
 			val := strconv.Itoa(i + 1)
 			v.Choices = append(v.Choices, h5Choice{Name: field, Value: val, Label: o, Checked: slices.Contains(picked, val),
-				Required: q.Kind == storage.QuestionSingle && !q.Optional})
+				Required: q.Kind == model.QuestionSingle && !q.Optional})
 		}
-	case storage.QuestionScale:
+	case model.QuestionScale:
 		for n := core.ScaleMin; n <= core.ScaleMax; n++ {
 			val := strconv.Itoa(n)
 			v.Choices = append(v.Choices, h5Choice{Name: field, Value: val, Label: val + " 分",
@@ -421,7 +421,7 @@ func (h *h5) materialSection(ctx context.Context, s *h5Section, dep, id int64, t
 		return err
 	}
 	if m.PublishedAt.After(h.d.Now()) {
-		return storage.ErrNotFound // scheduled, not yet for deputies' eyes
+		return model.ErrNotFound // scheduled, not yet for deputies' eyes
 	}
 	v := &h5Material{ID: m.ID, Title: m.Title, Summary: m.Summary, Link: m.Link, Published: h.fmtDate(m.PublishedAt),
 		Paras: paragraphs(m.Body), Action: t.action("studied")}
@@ -501,7 +501,7 @@ func (h *h5) solicitationSection(ctx context.Context, s *h5Section, dep, id int6
 				on = op.Article
 			}
 			s.Done = "您对" + on + "的意见已收到，回执编号 " + op.Receipt + "。请保存此编号，以便查询办理情况。"
-		} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		} else if err != nil && !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 	}
@@ -516,7 +516,7 @@ func (h *h5) solicitationArticles(ctx context.Context, v *h5Solicitation, dep in
 	if err != nil {
 		return err
 	}
-	mine, _, err := h.opinions.List(ctx, core.OpinionFilter{DeputyID: dep, SolicitationID: v.ID})
+	mine, _, err := h.opinions.List(ctx, model.OpinionFilter{DeputyID: dep, SolicitationID: v.ID})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -29,12 +30,12 @@ func TestH5SolicitationPageTakesAnOpinionPerArticle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sol := core.Solicitation{Title: "《某省数据条例（草案）》征求意见", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(72 * time.Hour),
+		sol := model.Solicitation{Title: "《某省数据条例（草案）》征求意见", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(72 * time.Hour),
 			Draft: d.Articles}
 		if err := opinions.CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
-		_, link := w.deliver(t, storage.Notice{Kind: "solicitation", Title: "征求意见", RefKind: "solicitation", RefID: sol.ID})
+		_, link := w.deliver(t, model.Notice{Kind: "solicitation", Title: "征求意见", RefKind: "solicitation", RefID: sol.ID})
 
 		page := w.get(t, link)
 		mustContain(t, page, http.StatusOK, "草案共 3 条", "总体意见", "对草案整体提意见", "第一条", "为了规范数据处理活动，制定本条例。",

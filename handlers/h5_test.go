@@ -19,6 +19,7 @@ import (
 
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -62,8 +63,8 @@ type h5World struct {
 	signer *notify.Signer
 	srv    *httptest.Server
 	log    *logBuffer
-	deputy storage.Deputy
-	other  storage.Deputy // a second bound deputy
+	deputy model.Deputy
+	other  model.Deputy // a second bound deputy
 	client *http.Client
 }
 
@@ -91,9 +92,9 @@ func newH5World(t *testing.T, db *storage.DB, oauth handlers.H5OAuth) *h5World {
 	return w
 }
 
-func h5Deputy(t *testing.T, db *storage.DB, name, phone, openid string) storage.Deputy {
+func h5Deputy(t *testing.T, db *storage.DB, name, phone, openid string) model.Deputy {
 	t.Helper()
-	d := storage.Deputy{Name: name, Level: storage.LevelProvincial, Delegation: "济南市代表团", Phone: phone}
+	d := model.Deputy{Name: name, Level: model.LevelProvincial, Delegation: "济南市代表团", Phone: phone}
 	if err := db.CreateDeputy(context.Background(), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -108,10 +109,10 @@ func h5Deputy(t *testing.T, db *storage.DB, name, phone, openid string) storage.
 
 // deliver pushes n to the deputy through a campaign, records it sent, and
 // returns the delivery id and the page's path with its signed token.
-func (w *h5World) deliver(t *testing.T, n storage.Notice) (int64, string) {
+func (w *h5World) deliver(t *testing.T, n model.Notice) (int64, string) {
 	t.Helper()
 	ctx := context.Background()
-	c := storage.Campaign{Audience: storage.Audience{DeputyIDs: []int64{w.deputy.ID}}}
+	c := model.Campaign{Audience: model.Audience{DeputyIDs: []int64{w.deputy.ID}}}
 	if err := w.db.CreateCampaign(ctx, &n, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func (w *h5World) deliver(t *testing.T, n storage.Notice) (int64, string) {
 		t.Fatalf("no delivery claimed for notice %d", n.ID)
 	}
 	err = w.db.FinishDeliveries(ctx, w.clock.Now().Format("2006-01-02"),
-		[]storage.Outcome{{ID: id, Status: storage.DeliverySent, MsgID: 7000 + id, Channel: "template"}})
+		[]model.Outcome{{ID: id, Status: model.DeliverySent, MsgID: 7000 + id, Channel: "template"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +219,7 @@ func mustNotContain(t *testing.T, r h5Resp, unwanted ...string) {
 func TestH5DeliveryLinks(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newH5World(t, db, handlers.H5OAuth{})
-		n := storage.Notice{Kind: "notice", Title: "关于开展代表集中视察的通知",
+		n := model.Notice{Kind: "notice", Title: "关于开展代表集中视察的通知",
 			Body: "各位代表：\n\n定于三月开展集中视察。<script>alert(1)</script>\n\n请准时参加。"}
 		id, link := w.deliver(t, n)
 		tampered := strings.Replace(link, "t=", "t=9", 1)
@@ -256,7 +257,7 @@ func TestH5DeliveryLinks(t *testing.T) {
 			})
 		}
 		d, err := db.GetDelivery(context.Background(), id)
-		if err != nil || d.Status != storage.DeliveryRead || !d.ReadAt.Valid {
+		if err != nil || d.Status != model.DeliveryRead || !d.ReadAt.Valid {
 			t.Fatalf("delivery after opening: %+v, %v", d, err)
 		}
 		tok, _ := url.QueryUnescape(link[strings.Index(link, "t=")+2:])
@@ -271,7 +272,7 @@ func TestH5MeetingRSVP(t *testing.T) {
 		w := newH5World(t, db, handlers.H5OAuth{})
 		ctx := context.Background()
 		now := w.clock.Now()
-		m := storage.Meeting{Kind: "session", Title: "省十四届人大常委会第十五次会议", StartsAt: now.Add(72 * time.Hour),
+		m := model.Meeting{Kind: "session", Title: "省十四届人大常委会第十五次会议", StartsAt: now.Add(72 * time.Hour),
 			RSVPDeadline: now.Add(48 * time.Hour), Place: "省人大常委会机关二楼会议室", Contact: "代表工委 0531-12345678"}
 		meetings := core.NewMeetings(db)
 		meetings.Now = w.clock.Now
@@ -281,7 +282,7 @@ func TestH5MeetingRSVP(t *testing.T) {
 		if _, err := meetings.Invite(ctx, m.ID, []int64{w.deputy.ID}); err != nil {
 			t.Fatal(err)
 		}
-		_, link := w.deliver(t, storage.Notice{Kind: "meeting", Title: "列席邀请", Body: "诚邀您列席会议。", RefKind: "meeting", RefID: m.ID})
+		_, link := w.deliver(t, model.Notice{Kind: "meeting", Title: "列席邀请", Body: "诚邀您列席会议。", RefKind: "meeting", RefID: m.ID})
 
 		page := w.get(t, link)
 		mustContain(t, page, http.StatusOK, "省十四届人大常委会第十五次会议", "2026年3月5日（周四）09:00", "省人大常委会机关二楼会议室",
@@ -293,29 +294,29 @@ func TestH5MeetingRSVP(t *testing.T) {
 			form    url.Values
 			status  int
 			want    []string
-			check   func(t *testing.T, inv storage.Invitation)
+			check   func(t *testing.T, inv model.Invitation)
 		}{
 			{"a leave without a reason shows the form again and records nothing", 0,
 				url.Values{"status": {"leave"}, "reason": {"  "}}, http.StatusUnprocessableEntity,
 				[]string{"请假事由：不能为空", ">请假</button>"},
-				func(t *testing.T, inv storage.Invitation) {
-					if inv.Status != storage.RSVPPending {
+				func(t *testing.T, inv model.Invitation) {
+					if inv.Status != model.RSVPPending {
 						t.Fatalf("invitation %+v", inv)
 					}
 				}},
 			{"a reason that is not UTF-8 is refused before anything is stored", 0,
 				url.Values{"status": {"leave"}, "reason": {"外出\xff\xfe考察"}}, http.StatusBadRequest,
 				[]string{"无法识别的字符"},
-				func(t *testing.T, inv storage.Invitation) {
-					if inv.Status != storage.RSVPPending {
+				func(t *testing.T, inv model.Invitation) {
+					if inv.Status != model.RSVPPending {
 						t.Fatalf("invitation %+v", inv)
 					}
 				}},
 			{"a leave with a reason is the same record the chat writes, on the h5 channel", 0,
 				url.Values{"status": {"leave"}, "reason": {"外出考察"}}, http.StatusOK,
 				[]string{"已记录您的回执：请假。请假事由：外出考察", "<strong class=\"h5-status\">请假</strong>"},
-				func(t *testing.T, inv storage.Invitation) {
-					if inv.Status != storage.RSVPLeave || inv.Reason != "外出考察" || inv.Channel != "h5" || !inv.AnsweredAt.Valid {
+				func(t *testing.T, inv model.Invitation) {
+					if inv.Status != model.RSVPLeave || inv.Reason != "外出考察" || inv.Channel != "h5" || !inv.AnsweredAt.Valid {
 						t.Fatalf("invitation %+v", inv)
 					}
 					if asks, _ := db.OpenAsks(ctx, w.deputy.ID); len(asks) != 0 {
@@ -324,16 +325,16 @@ func TestH5MeetingRSVP(t *testing.T) {
 				}},
 			{"changing to attend before the deadline is recorded", time.Hour,
 				url.Values{"status": {"attend"}}, http.StatusOK, []string{"已记录您的回执：参加"},
-				func(t *testing.T, inv storage.Invitation) {
-					if inv.Status != storage.RSVPAttend || inv.Reason != "" {
+				func(t *testing.T, inv model.Invitation) {
+					if inv.Status != model.RSVPAttend || inv.Reason != "" {
 						t.Fatalf("invitation %+v", inv)
 					}
 				}},
 			{"after the deadline the answer is refused with the closed message", 48 * time.Hour,
 				url.Values{"status": {"leave"}, "reason": {"临时有事"}}, http.StatusUnprocessableEntity,
 				[]string{"回执已截止，不能再提交或修改"},
-				func(t *testing.T, inv storage.Invitation) {
-					if inv.Status != storage.RSVPAttend {
+				func(t *testing.T, inv model.Invitation) {
+					if inv.Status != model.RSVPAttend {
 						t.Fatalf("invitation %+v", inv)
 					}
 				}},
@@ -361,16 +362,16 @@ func TestH5MeetingRSVP(t *testing.T) {
 }
 
 // replied creates a suggestion led by lead that the unit has answered.
-func replied(t *testing.T, db *storage.DB, clock *h5Clock, number string, lead int64) core.Suggestion {
+func replied(t *testing.T, db *storage.DB, clock *h5Clock, number string, lead int64) model.Suggestion {
 	t.Helper()
 	ctx := context.Background()
 	svc := core.NewSuggestions(db)
 	svc.Now = clock.Now
-	sg := core.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", HostUnit: "省水利厅", LeadDeputyID: lead}
+	sg := model.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", HostUnit: "省水利厅", LeadDeputyID: lead}
 	if err := svc.Create(ctx, &sg, nil); err != nil {
 		t.Fatal(err)
 	}
-	st := core.SuggestionStep{SuggestionID: sg.ID, Kind: storage.StepReplied, Actor: "省水利厅", ReplyCategory: "A",
+	st := model.SuggestionStep{SuggestionID: sg.ID, Kind: model.StepReplied, Actor: "省水利厅", ReplyCategory: "A",
 		Note: "已将农村饮水工程列入年度计划。\n\n今年完成改造120处。"}
 	if err := svc.RecordStep(ctx, &st); err != nil {
 		t.Fatal(err)
@@ -384,8 +385,8 @@ func TestH5Rating(t *testing.T) {
 		ctx := context.Background()
 		mine := replied(t, db, w.clock, "101", w.deputy.ID)
 		theirs := replied(t, db, w.clock, "102", w.other.ID)
-		_, link := w.deliver(t, storage.Notice{Kind: "suggestion", Title: "建议已答复", RefKind: "suggestion", RefID: mine.ID})
-		_, theirLink := w.deliver(t, storage.Notice{Kind: "suggestion", Title: "建议已答复", RefKind: "suggestion", RefID: theirs.ID})
+		_, link := w.deliver(t, model.Notice{Kind: "suggestion", Title: "建议已答复", RefKind: "suggestion", RefID: mine.ID})
+		_, theirLink := w.deliver(t, model.Notice{Kind: "suggestion", Title: "建议已答复", RefKind: "suggestion", RefID: theirs.ID})
 
 		mustContain(t, w.get(t, link), http.StatusOK, "第0101号", "省水利厅", "A类（所提问题已经解决或基本解决）",
 			"<p>今年完成改造120处。</p>", "当面沟通", "基本满意", "不满意的理由", ">提交测评</button>")
@@ -420,10 +421,10 @@ func TestH5Rating(t *testing.T) {
 			})
 		}
 		rt, err := db.GetRating(ctx, mine.ID, w.deputy.ID)
-		if err != nil || rt.Contact != storage.ContactFace || rt.Result != storage.RatingBasic {
+		if err != nil || rt.Contact != model.ContactFace || rt.Result != model.RatingBasic {
 			t.Fatalf("rating %+v, %v", rt, err)
 		}
-		if _, err := db.GetRating(ctx, theirs.ID, w.deputy.ID); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetRating(ctx, theirs.ID, w.deputy.ID); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a rating was stored for someone else's suggestion: %v", err)
 		}
 	})
@@ -437,33 +438,33 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 
 		surveys := core.NewSurveys(db)
 		surveys.SetClock(w.clock.Now)
-		sv := core.Survey{Title: "代表履职需求调查", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(7 * 24 * time.Hour),
-			Questions: []core.SurveyQuestion{
-				{Kind: storage.QuestionSingle, Text: "您最希望参加哪类学习？", Options: []string{"法律知识", "经济知识"}},
-				{Kind: storage.QuestionMulti, Text: "您关注哪些领域？", Options: []string{"教育", "医疗", "交通"}},
-				{Kind: storage.QuestionScale, Text: "对履职服务的满意程度"},
-				{Kind: storage.QuestionText, Text: "其他建议", Optional: true},
+		sv := model.Survey{Title: "代表履职需求调查", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(7 * 24 * time.Hour),
+			Questions: []model.SurveyQuestion{
+				{Kind: model.QuestionSingle, Text: "您最希望参加哪类学习？", Options: []string{"法律知识", "经济知识"}},
+				{Kind: model.QuestionMulti, Text: "您关注哪些领域？", Options: []string{"教育", "医疗", "交通"}},
+				{Kind: model.QuestionScale, Text: "对履职服务的满意程度"},
+				{Kind: model.QuestionText, Text: "其他建议", Optional: true},
 			}}
 		if err := surveys.Create(ctx, &sv); err != nil {
 			t.Fatal(err)
 		}
 		materials := core.NewMaterials(db)
 		materials.SetClock(w.clock.Now)
-		mat := core.Material{Title: "中华人民共和国全国人民代表大会和地方各级人民代表大会代表法", Body: "第一条 为了保证代表依法行使职权。",
+		mat := model.Material{Title: "中华人民共和国全国人民代表大会和地方各级人民代表大会代表法", Body: "第一条 为了保证代表依法行使职权。",
 			PublishedAt: now.Add(-time.Hour)}
 		if err := materials.Publish(ctx, &mat); err != nil {
 			t.Fatal(err)
 		}
 		opinions := core.NewOpinions(db)
 		opinions.SetClock(w.clock.Now)
-		sol := core.Solicitation{Title: "《某省数据条例（草案）》征求意见", Summary: "草案共五章。", Link: "https://example.gov.cn/draft.pdf",
+		sol := model.Solicitation{Title: "《某省数据条例（草案）》征求意见", Summary: "草案共五章。", Link: "https://example.gov.cn/draft.pdf",
 			Articles: 30, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(7 * 24 * time.Hour)}
 		if err := opinions.CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
-		_, surveyLink := w.deliver(t, storage.Notice{Kind: "survey", Title: "问卷", RefKind: "survey", RefID: sv.ID})
-		_, matLink := w.deliver(t, storage.Notice{Kind: "material", Title: "学习材料", RefKind: "material", RefID: mat.ID})
-		_, solLink := w.deliver(t, storage.Notice{Kind: "solicitation", Title: "征求意见", RefKind: "solicitation", RefID: sol.ID})
+		_, surveyLink := w.deliver(t, model.Notice{Kind: "survey", Title: "问卷", RefKind: "survey", RefID: sv.ID})
+		_, matLink := w.deliver(t, model.Notice{Kind: "material", Title: "学习材料", RefKind: "material", RefID: mat.ID})
+		_, solLink := w.deliver(t, model.Notice{Kind: "solicitation", Title: "征求意见", RefKind: "solicitation", RefID: sol.ID})
 		q := func(i int) string { return "q" + strconv.FormatInt(sv.Questions[i].ID, 10) }
 
 		mustContain(t, w.get(t, surveyLink), http.StatusOK, "您最希望参加哪类学习？", `type="checkbox"`, "5 分", "（填空题，选答）", "提交问卷")
@@ -526,13 +527,13 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 func TestH5CrossOriginPostRefused(t *testing.T) {
 	w := newH5World(t, storagetest.Open(t, storage.SQLite), handlers.H5OAuth{})
 	ctx := context.Background()
-	mat := core.Material{Title: "代表法", Body: "正文", PublishedAt: w.clock.Now().Add(-time.Hour)}
+	mat := model.Material{Title: "代表法", Body: "正文", PublishedAt: w.clock.Now().Add(-time.Hour)}
 	materials := core.NewMaterials(w.db)
 	materials.SetClock(w.clock.Now)
 	if err := materials.Publish(ctx, &mat); err != nil {
 		t.Fatal(err)
 	}
-	_, link := w.deliver(t, storage.Notice{Kind: "material", Title: "学习材料", RefKind: "material", RefID: mat.ID})
+	_, link := w.deliver(t, model.Notice{Kind: "material", Title: "学习材料", RefKind: "material", RefID: mat.ID})
 	tests := []struct {
 		name   string
 		header http.Header

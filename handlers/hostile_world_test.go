@@ -22,6 +22,7 @@ import (
 
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -150,11 +151,11 @@ type hostileWorld struct {
 func newHostileWorld(tb testing.TB, db *storage.DB) *hostileWorld {
 	tb.Helper()
 	ctx := context.Background()
-	w := &adminWorld{db: db, clock: newH5Clock(), log: &logBuffer{}, accounts: map[string]core.Account{}, tokens: map[string]string{}}
+	w := &adminWorld{db: db, clock: newH5Clock(), log: &logBuffer{}, accounts: map[string]model.Account{}, tokens: map[string]string{}}
 	db.SetClock(w.clock.Now)
 	w.staff = core.NewStaff(db)
 	w.staff.Now, w.staff.HashCost = w.clock.Now, bcrypt.MinCost
-	spare, _, err := w.staff.Create(ctx, core.NewAccount{Username: "spare", Role: core.RoleStaff, Password: testPassword})
+	spare, _, err := w.staff.Create(ctx, core.NewAccount{Username: "spare", Role: model.RoleStaff, Password: testPassword})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func newHostileWorld(tb testing.TB, db *storage.DB) *hostileWorld {
 	tb.Cleanup(w.srv.Close)
 
 	hw := &hostileWorld{adminWorld: w}
-	hw.admin = hw.signIn(tb, core.RoleAdmin)
+	hw.admin = hw.signIn(tb, model.RoleAdmin)
 	hw.fixtures(tb)
 	return hw
 }
@@ -234,10 +235,10 @@ func (w *hostileWorld) fixtures(tb testing.TB) {
 	_, _ = w.post(w.admin, "/admin/liaison/leaders", consoleForms["POST /admin/liaison/leaders"])
 	mustPost("/admin/surveys", "/admin/surveys", nil)
 	mustPost("/admin/campaigns", "/admin/campaigns", nil)
-	if err := w.db.CreateOpinion(ctx, &storage.Opinion{DeputyID: 1, Category: "social", Body: "建议增加农村公交班次。"}); err != nil {
+	if err := w.db.CreateOpinion(ctx, &model.Opinion{DeputyID: 1, Category: "social", Body: "建议增加农村公交班次。"}); err != nil {
 		tb.Fatal(err)
 	}
-	entry := storage.RecordEntry{DeputyID: 1, Category: storage.EntryResearch, HappenedOn: w.clock.Now().AddDate(0, 0, -7),
+	entry := model.RecordEntry{DeputyID: 1, Category: model.EntryResearch, HappenedOn: w.clock.Now().AddDate(0, 0, -7),
 		Place: "济南市历城区", Description: "走访农村公路养护情况。"}
 	if err := w.db.CreateRecordEntry(ctx, &entry); err != nil || entry.ID != 1 {
 		tb.Fatalf("record entry %d: %v", entry.ID, err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -41,7 +42,7 @@ func benchBroadcast(b *testing.B, db *storage.DB, n int) {
 	r := newRig(b, db, notify.Config{BatchSize: 500, Workers: 32, DailyQuota: 2 * n}, 10*time.Second)
 	r.sim.SetJobFinishReports(false)
 	r.sim.SetDailyQuota(2 * n)
-	deputies := make([]storage.Deputy, 0, 5000)
+	deputies := make([]model.Deputy, 0, 5000)
 	openids := make([]string, 0, 5000)
 	flush := func() {
 		if _, err := db.UpsertDeputies(ctx, deputies); err != nil {
@@ -52,8 +53,8 @@ func benchBroadcast(b *testing.B, db *storage.DB, n int) {
 	}
 	for i := 1; i <= n; i++ {
 		openid := fmt.Sprintf("o-bench-%07d", i)
-		deputies = append(deputies, storage.Deputy{Name: fmt.Sprintf("代表%07d", i), Delegation: "济南市代表团",
-			Level: storage.LevelProvincial, Phone: fmt.Sprintf("13%09d", i), OpenID: openid})
+		deputies = append(deputies, model.Deputy{Name: fmt.Sprintf("代表%07d", i), Delegation: "济南市代表团",
+			Level: model.LevelProvincial, Phone: fmt.Sprintf("13%09d", i), OpenID: openid})
 		openids = append(openids, openid)
 		if len(deputies) == cap(deputies) {
 			flush()
@@ -80,7 +81,7 @@ func benchBroadcast(b *testing.B, db *storage.DB, n int) {
 		}
 	}()
 	b.ResetTimer()
-	c, err := r.out.CreateCampaign(ctx, general("全体代表通知"), storage.Audience{All: true}, time.Time{})
+	c, err := r.out.CreateCampaign(ctx, general("全体代表通知"), model.Audience{All: true}, time.Time{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func benchBroadcast(b *testing.B, db *storage.DB, n int) {
 	close(stop)
 	b.StopTimer()
 	counts, _ := db.CampaignCounts(ctx, c.ID)
-	if counts[storage.DeliverySent] != n {
+	if counts[model.DeliverySent] != n {
 		b.Fatalf("counts %v, want %d sent", counts, n)
 	}
 	b.ReportMetric(expand.Seconds(), "expand-s")

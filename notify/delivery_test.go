@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -39,7 +40,7 @@ func TestQuietHoursAndRateFollowTheDeliveryOverride(t *testing.T) {
 
 	// Saved in the database: seen once the 30 s cache runs out.
 	ctx := context.Background()
-	if err := db.SaveDeliverySetting(ctx, &storage.DeliverySetting{QuietHours: "11:00-13:00", RatePerSecond: 5}); err != nil {
+	if err := db.SaveDeliverySetting(ctx, &model.DeliverySetting{QuietHours: "11:00-13:00", RatePerSecond: 5}); err != nil {
 		t.Fatal(err)
 	}
 	clk.Add(29 * time.Second)
@@ -48,7 +49,7 @@ func TestQuietHoursAndRateFollowTheDeliveryOverride(t *testing.T) {
 	check("override", true, false, 5)
 
 	// No quiet hours at all; a reload is seen at once.
-	if err := db.SaveDeliverySetting(ctx, &storage.DeliverySetting{QuietHours: "", RatePerSecond: 100}); err != nil {
+	if err := db.SaveDeliverySetting(ctx, &model.DeliverySetting{QuietHours: "", RatePerSecond: 100}); err != nil {
 		t.Fatal(err)
 	}
 	out.ReloadDelivery()

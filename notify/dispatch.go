@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"deputybot/model"
 	"deputybot/obs"
-	"deputybot/storage"
 )
 
 // ErrClass is how a send failed, as the WeChat client classifies it.
@@ -200,7 +200,7 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	outs := make([]storage.Outcome, len(batch))
+	outs := make([]model.Outcome, len(batch))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < min(d.cfg.Workers, len(batch)); w++ {
@@ -225,7 +225,7 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 	return len(batch), d.afterBatch(ctx, batch, outs)
 }
 
-func openidsOf(ds []storage.Delivery) []string {
+func openidsOf(ds []model.Delivery) []string {
 	out := make([]string, 0, len(ds))
 	for _, d := range ds {
 		out = append(out, d.OpenID)
@@ -233,9 +233,9 @@ func openidsOf(ds []storage.Delivery) []string {
 	return out
 }
 
-func (d *Dispatcher) notice(ctx context.Context, id int64) (storage.Notice, error) {
+func (d *Dispatcher) notice(ctx context.Context, id int64) (model.Notice, error) {
 	if n, ok := d.notices.Load(id); ok {
-		return n.(storage.Notice), nil
+		return n.(model.Notice), nil
 	}
 	n, err := d.db.GetNotice(ctx, id)
 	if err != nil {
@@ -246,7 +246,7 @@ func (d *Dispatcher) notice(ctx context.Context, id int64) (storage.Notice, erro
 }
 
 // URL is the detail page a delivery links to.
-func (d *Dispatcher) URL(dl storage.Delivery, n storage.Notice) string {
+func (d *Dispatcher) URL(dl model.Delivery, n model.Notice) string {
 	if n.Link != "" {
 		return n.Link
 	}
@@ -255,8 +255,8 @@ func (d *Dispatcher) URL(dl storage.Delivery, n storage.Notice) string {
 }
 
 // send delivers one message and says what happened.
-func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound time.Time) storage.Outcome {
-	out := storage.Outcome{ID: dl.ID, ClientMsgID: "d" + strconv.FormatInt(dl.ID, 10)}
+func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound time.Time) model.Outcome {
+	out := model.Outcome{ID: dl.ID, ClientMsgID: "d" + strconv.FormatInt(dl.ID, 10)}
 	// A row whose lease ran out (its dispatcher died) may already have
 	// reached WeChat: resending is harmless only with the same
 	// client_msg_id inside WeChat's dedupe window. Past it, a resend could
@@ -266,10 +266,10 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 	if dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) >= unknownWindow-time.Minute {
 		switch {
 		case dl.Reclaimed:
-			out.Status, out.Reason = storage.DeliveryFailed, "发送中断，结果未知（已超过10分钟，为避免重复不再重试）"
+			out.Status, out.Reason = model.DeliveryFailed, "发送中断，结果未知（已超过10分钟，为避免重复不再重试）"
 			return out
 		case unknownBefore(dl):
-			out.Status, out.Reason = storage.DeliveryFailed, "此前发送超时，结果未知（已超过10分钟，为避免重复不再重试）"
+			out.Status, out.Reason = model.DeliveryFailed, "此前发送超时，结果未知（已超过10分钟，为避免重复不再重试）"
 			return out
 		}
 	}
@@ -287,7 +287,7 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 	if dl.Reclaimed && (conversational[n.Kind] || !hasTemplate) && !lastInbound.IsZero() &&
 		lastInbound.After(dl.FirstTryAt.Time.Add(-47*time.Hour)) {
 		out.Channel = "custom"
-		out.Status, out.Reason = storage.DeliveryFailed, "发送中断，结果未知（客服消息无法去重，为避免重复不再重发）"
+		out.Status, out.Reason = model.DeliveryFailed, "发送中断，结果未知（客服消息无法去重，为避免重复不再重发）"
 		return out
 	}
 	useText := false
@@ -298,7 +298,7 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 		useText, out.ChannelReason = true, "未配置该类模板，48小时内有互动，改用客服消息"
 	case !hasTemplate:
 		out.Channel = "template"
-		out.Status, out.Reason = storage.DeliveryFailed, "未配置“"+KindLabels[n.Kind]+"”的模板消息"
+		out.Status, out.Reason = model.DeliveryFailed, "未配置“"+KindLabels[n.Kind]+"”的模板消息"
 		return out
 	default:
 		out.ChannelReason = "模板消息"
@@ -311,7 +311,7 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 		err := d.sender.SendText(ctx, dl.OpenID, n.Title+"\n"+url)
 		d.observeSend("custom", err)
 		if err == nil {
-			out.Status = storage.DeliverySent
+			out.Status = model.DeliverySent
 			return out
 		}
 		class, code := d.sender.Classify(err)
@@ -336,14 +336,14 @@ func (d *Dispatcher) send(ctx context.Context, dl storage.Delivery, lastInbound 
 	msgid, err := d.sender.SendTemplate(ctx, dl.OpenID, tmpl.ID, url, fields, out.ClientMsgID)
 	d.observeSend("template", err)
 	if err == nil {
-		out.Status, out.MsgID = storage.DeliverySent, msgid
+		out.Status, out.MsgID = model.DeliverySent, msgid
 		return out
 	}
 	class, code := d.sender.Classify(err)
 	return d.failure(dl, out, class, code, err)
 }
 
-func (d *Dispatcher) failure(dl storage.Delivery, out storage.Outcome, class ErrClass, code int, err error) storage.Outcome {
+func (d *Dispatcher) failure(dl model.Delivery, out model.Outcome, class ErrClass, code int, err error) model.Outcome {
 	out.ErrCode = code
 	reason := truncate(err.Error(), 180)
 	switch class {
@@ -353,42 +353,42 @@ func (d *Dispatcher) failure(dl storage.Delivery, out storage.Outcome, class Err
 		// The message may have gone: only the same client_msg_id within
 		// WeChat's dedupe window may try again.
 		if out.Channel == "template" && dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) < unknownWindow-time.Minute {
-			out.Status, out.Reason, out.NextAt = storage.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(20*time.Second)
+			out.Status, out.Reason, out.NextAt = model.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(20*time.Second)
 			return out
 		}
-		out.Status, out.Reason = storage.DeliveryFailed, "超时，结果未知（为避免重复不再重试）"
+		out.Status, out.Reason = model.DeliveryFailed, "超时，结果未知（为避免重复不再重试）"
 		return out
 	case ClassAccount:
-		out.Status, out.Reason = storage.DeliveryFailed, "公众号配置错误："+reason
+		out.Status, out.Reason = model.DeliveryFailed, "公众号配置错误："+reason
 		return out
 	}
-	out.Status, out.Reason = storage.DeliveryFailed, reason
+	out.Status, out.Reason = model.DeliveryFailed, reason
 	return out
 }
 
 // retry schedules another attempt with exponential backoff and jitter, or
 // gives up after MaxAttempts.
-func (d *Dispatcher) retry(dl storage.Delivery, out storage.Outcome, code int, reason string) storage.Outcome {
+func (d *Dispatcher) retry(dl model.Delivery, out model.Outcome, code int, reason string) model.Outcome {
 	out.ErrCode = code
 	if unknownBefore(dl) {
 		// Keep the mark: the dedupe window still counts from the first try.
 		reason = "此前发送结果未知；" + reason
 	}
 	if dl.Attempts >= d.cfg.MaxAttempts {
-		out.Status, out.Reason = storage.DeliveryFailed, "重试次数已用尽："+reason
+		out.Status, out.Reason = model.DeliveryFailed, "重试次数已用尽："+reason
 		return out
 	}
 	backoff := 15 * time.Second << min(dl.Attempts-1, 8)
 	backoff = min(backoff, time.Hour)
 	jitter := time.Duration(rand.Int64N(int64(backoff)/5 + 1))
-	out.Status, out.Reason, out.NextAt = storage.DeliveryRetry, reason, d.now().Add(backoff+jitter)
+	out.Status, out.Reason, out.NextAt = model.DeliveryRetry, reason, d.now().Add(backoff+jitter)
 	return out
 }
 
 // unknownBefore reports whether an earlier attempt of dl may have reached
 // WeChat without an answer (a timeout): its reason says so, and keeps
 // saying so through later retries.
-func unknownBefore(dl storage.Delivery) bool { return strings.Contains(dl.Reason, "结果未知") }
+func unknownBefore(dl model.Delivery) bool { return strings.Contains(dl.Reason, "结果未知") }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
@@ -406,14 +406,14 @@ func truncate(s string, n int) string {
 // only when the batch failed some of its deliveries: without a new failure
 // its failure ratio can only fall, and counting a 200,000-recipient
 // campaign after every batch made the dispatch slow down as it went.
-func (d *Dispatcher) afterBatch(ctx context.Context, batch []storage.Delivery, outs []storage.Outcome) error {
+func (d *Dispatcher) afterBatch(ctx context.Context, batch []model.Delivery, outs []model.Outcome) error {
 	touched := map[int64]bool{} // campaign -> the batch failed some of it
 	account := map[int64]string{}
 	for i, dl := range batch {
 		if !dl.CampaignID.Valid {
 			continue
 		}
-		id, failed := dl.CampaignID.Int64, outs[i].Status == storage.DeliveryFailed
+		id, failed := dl.CampaignID.Int64, outs[i].Status == model.DeliveryFailed
 		touched[id] = touched[id] || failed
 		if failed && len(outs[i].Reason) > 0 && startsWith(outs[i].Reason, "公众号配置错误") {
 			account[id] = outs[i].Reason
@@ -435,8 +435,8 @@ func (d *Dispatcher) afterBatch(ctx context.Context, batch []storage.Delivery, o
 		if err != nil {
 			return err
 		}
-		failed := counts[storage.DeliveryFailed]
-		done := failed + counts[storage.DeliverySent] + counts[storage.DeliveryDelivered] + counts[storage.DeliveryRead]
+		failed := counts[model.DeliveryFailed]
+		done := failed + counts[model.DeliverySent] + counts[model.DeliveryDelivered] + counts[model.DeliveryRead]
 		if failed >= d.cfg.PauseMinFailures && float64(failed) > d.cfg.PauseFailureRatio*float64(done) {
 			reason := fmt.Sprintf("自动暂停：发送失败过多（已处理 %d 条，失败 %d 条）。请查看失败原因，处理后恢复发送。", done, failed)
 			if err := d.Pause(ctx, id, reason); err != nil && err != ErrBadState {
@@ -450,7 +450,7 @@ func (d *Dispatcher) afterBatch(ctx context.Context, batch []storage.Delivery, o
 		return err
 	}
 	for _, id := range finished {
-		if _, err := d.db.SetCampaignStatus(ctx, id, []string{storage.CampaignSending}, storage.CampaignDone, ""); err != nil {
+		if _, err := d.db.SetCampaignStatus(ctx, id, []string{model.CampaignSending}, model.CampaignDone, ""); err != nil {
 			return err
 		}
 	}

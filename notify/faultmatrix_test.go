@@ -15,6 +15,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -168,7 +169,7 @@ func (r *rig) dispatchUntilDone(t *testing.T, id int64, step time.Duration) {
 		}
 		if c, err := r.db.GetCampaign(ctx, id); err != nil {
 			t.Fatal(err)
-		} else if c.Status == storage.CampaignDone {
+		} else if c.Status == model.CampaignDone {
 			if err := r.sim.Flush(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -205,7 +206,7 @@ func TestTheFaultMatrixEndsEveryDeliveryAndSendsNoSecondMessage(t *testing.T) {
 		r.sim.AddFault(wechatsim.Fault{Path: tplSendPath, ErrCode: 45009, Count: 8})
 		busy := wechatsim.Fault{Path: tplSendPath, ErrCode: -1, Rate: 0.1}
 		r.sim.AddFault(busy)
-		c, err := r.out.CreateCampaign(ctx, general("故障矩阵测试"), storage.Audience{All: true}, time.Time{})
+		c, err := r.out.CreateCampaign(ctx, general("故障矩阵测试"), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -252,7 +253,7 @@ func TestTheFaultMatrixEndsEveryDeliveryAndSendsNoSecondMessage(t *testing.T) {
 			}
 		})
 		t.Run("every delivery ends sent or delivered", func(t *testing.T) {
-			ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID})
+			ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: c.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,7 +263,7 @@ func TestTheFaultMatrixEndsEveryDeliveryAndSendsNoSecondMessage(t *testing.T) {
 			for _, d := range ds {
 				// Every fault here is transient and retried within the
 				// dedupe window: nothing needs to fail.
-				if d.Status != storage.DeliverySent && d.Status != storage.DeliveryDelivered {
+				if d.Status != model.DeliverySent && d.Status != model.DeliveryDelivered {
 					t.Errorf("delivery %d ended %s (%q)", d.ID, d.Status, d.Reason)
 				}
 			}
@@ -292,7 +293,7 @@ func TestATimeoutThenBusyWeChatPastTheDedupeWindowSendsNoSecondMessage(t *testin
 		ctx := context.Background()
 		openids := r.population(t, 1, 0, 0, 0)
 		r.sim.AddFault(wechatsim.Fault{Path: tplSendPath, TimeoutAfterRead: true, Count: 1})
-		c, err := r.out.CreateCampaign(ctx, general("超时后繁忙"), storage.Audience{All: true}, time.Time{})
+		c, err := r.out.CreateCampaign(ctx, general("超时后繁忙"), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,11 +312,11 @@ func TestATimeoutThenBusyWeChatPastTheDedupeWindowSendsNoSecondMessage(t *testin
 		if tpl, _ := messagesTo(r.sim, openids[0]); tpl != 1 {
 			t.Fatalf("the deputy received %d messages, want 1 (answers %v)", tpl, log.String(tplSendPath))
 		}
-		ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID})
+		ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: c.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ds) != 1 || ds[0].Status != storage.DeliveryFailed || !strings.Contains(ds[0].Reason, "结果未知") {
+		if len(ds) != 1 || ds[0].Status != model.DeliveryFailed || !strings.Contains(ds[0].Reason, "结果未知") {
 			t.Fatalf("deliveries %+v; want one failed with an unknown result", ds)
 		}
 		t.Logf("answers %v; the delivery: %s, %q", log.String(tplSendPath), ds[0].Status, ds[0].Reason)
@@ -331,8 +332,8 @@ func conversation(t *testing.T, r *rig, openid string) {
 	}
 }
 
-func ratingRequest() *storage.Notice {
-	return &storage.Notice{Kind: notify.KindRatingRequest, Title: "请对建议办理情况进行测评"}
+func ratingRequest() *model.Notice {
+	return &model.Notice{Kind: notify.KindRatingRequest, Title: "请对建议办理情况进行测评"}
 }
 
 func TestATimedOutCustomerMessageIsNotSentAgain(t *testing.T) {
@@ -345,7 +346,7 @@ func TestATimedOutCustomerMessageIsNotSentAgain(t *testing.T) {
 		}
 		// WeChat takes the first customer message and never answers.
 		r.sim.AddFault(wechatsim.Fault{Path: customSendPath, TimeoutAfterRead: true, Count: 1})
-		c, err := r.out.CreateCampaign(ctx, ratingRequest(), storage.Audience{All: true}, time.Time{})
+		c, err := r.out.CreateCampaign(ctx, ratingRequest(), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,7 +354,7 @@ func TestATimedOutCustomerMessageIsNotSentAgain(t *testing.T) {
 		if log.waitCount(customSendPath, "timeout", 1) != 1 {
 			t.Fatalf("answers to customer messages %v; want one timeout", log.String(customSendPath))
 		}
-		ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID})
+		ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: c.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -364,9 +365,9 @@ func TestATimedOutCustomerMessageIsNotSentAgain(t *testing.T) {
 				t.Errorf("%s received %d template and %d customer messages, want 1 customer message", d.OpenID, tpl, custom)
 			}
 			switch {
-			case d.Status == storage.DeliveryFailed && strings.Contains(d.Reason, "结果未知"):
+			case d.Status == model.DeliveryFailed && strings.Contains(d.Reason, "结果未知"):
 				unknown++
-			case d.Status != storage.DeliverySent:
+			case d.Status != model.DeliverySent:
 				t.Errorf("delivery %d to %s ended %s (%q)", d.ID, d.OpenID, d.Status, d.Reason)
 			}
 		}
@@ -387,7 +388,7 @@ func TestACustomerMessageCutOffByACrashIsNotSentAgain(t *testing.T) {
 		ctx := context.Background()
 		openids := r.population(t, 1, 0, 0, 0)
 		conversation(t, r, openids[0])
-		c, err := r.out.CreateCampaign(ctx, ratingRequest(), storage.Audience{All: true}, time.Time{})
+		c, err := r.out.CreateCampaign(ctx, ratingRequest(), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -407,11 +408,11 @@ func TestACustomerMessageCutOffByACrashIsNotSentAgain(t *testing.T) {
 		if tpl, custom := messagesTo(r.sim, openids[0]); tpl+custom != 1 {
 			t.Errorf("the deputy received %d template and %d customer messages, want only the first", tpl, custom)
 		}
-		ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID})
+		ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: c.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ds) != 1 || ds[0].Status != storage.DeliveryFailed || !strings.Contains(ds[0].Reason, "结果未知") {
+		if len(ds) != 1 || ds[0].Status != model.DeliveryFailed || !strings.Contains(ds[0].Reason, "结果未知") {
 			t.Fatalf("deliveries %+v; want one failed with an unknown result", ds)
 		}
 	})
@@ -426,7 +427,7 @@ func TestATemplateCutOffByACrashGoesOnceWithinTheWindow(t *testing.T) {
 		r, _, client := newMatrixRig(t, db, notify.Config{Lease: time.Minute})
 		ctx := context.Background()
 		openids := r.population(t, 1, 0, 0, 0)
-		c, err := r.out.CreateCampaign(ctx, general("崩溃后重发"), storage.Audience{All: true}, time.Time{})
+		c, err := r.out.CreateCampaign(ctx, general("崩溃后重发"), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -446,11 +447,11 @@ func TestATemplateCutOffByACrashGoesOnceWithinTheWindow(t *testing.T) {
 		if tpl, custom := messagesTo(r.sim, openids[0]); tpl != 1 || custom != 0 {
 			t.Errorf("the deputy received %d template and %d customer messages, want 1 template", tpl, custom)
 		}
-		ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID})
+		ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: c.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ds) != 1 || (ds[0].Status != storage.DeliverySent && ds[0].Status != storage.DeliveryDelivered) {
+		if len(ds) != 1 || (ds[0].Status != model.DeliverySent && ds[0].Status != model.DeliveryDelivered) {
 			t.Fatalf("deliveries %+v; want one sent", ds)
 		}
 	})

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -41,7 +42,7 @@ type Signer struct {
 // first use, so every instance signs alike.
 func NewSigner(ctx context.Context, db *storage.DB) (*Signer, error) {
 	v, err := db.KVGet(ctx, linkSecretKey)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
 			return nil, err

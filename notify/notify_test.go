@@ -15,6 +15,7 @@ import (
 	"deputybot/bot"
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -104,16 +105,16 @@ func (r *rig) population(t testing.TB, bound, unbound, unfollowed, ended int) []
 	ctx := context.Background()
 	var openids []string
 	i := 0
-	mk := func(kind string) storage.Deputy {
+	mk := func(kind string) model.Deputy {
 		i++
-		d := storage.Deputy{Name: fmt.Sprintf("%s代表%d", kind, i), Delegation: "济南市代表团", Level: storage.LevelProvincial,
+		d := model.Deputy{Name: fmt.Sprintf("%s代表%d", kind, i), Delegation: "济南市代表团", Level: model.LevelProvincial,
 			Phone: fmt.Sprintf("135%08d", i)}
 		if err := r.db.CreateDeputy(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
 		return d
 	}
-	bind := func(d storage.Deputy, openid string) {
+	bind := func(d model.Deputy, openid string) {
 		if err := r.db.BindDeputy(ctx, d.ID, openid); err != nil {
 			t.Fatal(err)
 		}
@@ -183,8 +184,8 @@ func templatesTo(sim *wechatsim.Sim, openid string) int {
 	return n
 }
 
-func general(title string) *storage.Notice {
-	return &storage.Notice{Kind: notify.KindGeneral, Title: title, Body: "正文", Fields: map[string]string{"time": "2026年12月1日 09:00"}}
+func general(title string) *model.Notice {
+	return &model.Notice{Kind: notify.KindGeneral, Title: title, Body: "正文", Fields: map[string]string{"time": "2026年12月1日 09:00"}}
 }
 
 func TestACampaignReachesEveryReachableDeputyExactlyOnce(t *testing.T) {
@@ -192,7 +193,7 @@ func TestACampaignReachesEveryReachableDeputyExactlyOnce(t *testing.T) {
 		r := newRig(t, db, notify.Config{}, 5*time.Second)
 		ctx := context.Background()
 		openids := r.population(t, 40, 8, 6, 6)
-		c, err := r.out.CreateCampaign(ctx, general("关于召开代表培训班的通知"), storage.Audience{All: true}, time.Time{})
+		c, err := r.out.CreateCampaign(ctx, general("关于召开代表培训班的通知"), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,15 +216,15 @@ func TestACampaignReachesEveryReachableDeputyExactlyOnce(t *testing.T) {
 		for _, n := range counts {
 			total += n
 		}
-		if counts[storage.DeliveryDelivered] != 40 || counts[storage.DeliverySkipped] != 20 || total != 60 {
+		if counts[model.DeliveryDelivered] != 40 || counts[model.DeliverySkipped] != 20 || total != 60 {
 			t.Fatalf("counts %v", counts)
 		}
 		got, _ = db.GetCampaign(ctx, c.ID)
-		if got.Status != storage.CampaignDone {
+		if got.Status != model.CampaignDone {
 			t.Fatalf("campaign status %s", got.Status)
 		}
 		reasons := map[string]int{}
-		ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID, Status: storage.DeliverySkipped})
+		ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: c.ID, Status: model.DeliverySkipped})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,19 +246,19 @@ func TestFaultsEndEveryDeliveryWithoutDuplicates(t *testing.T) {
 		r.sim.AddFault(wechatsim.Fault{Path: path, ErrCode: -1, Rate: 0.1})
 		r.sim.AddFault(wechatsim.Fault{Path: path, ErrCode: 45009, Count: 8})
 		r.sim.AddFault(wechatsim.Fault{Path: path, TimeoutAfterRead: true, Count: 4})
-		c, err := r.out.CreateCampaign(ctx, general("故障测试"), storage.Audience{All: true}, time.Time{})
+		c, err := r.out.CreateCampaign(ctx, general("故障测试"), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.drain(t)
-		ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID})
+		ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: c.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, d := range ds {
 			switch d.Status {
-			case storage.DeliverySent, storage.DeliveryDelivered:
-			case storage.DeliveryFailed:
+			case model.DeliverySent, model.DeliveryDelivered:
+			case model.DeliveryFailed:
 				if d.Reason == "" {
 					t.Fatalf("delivery %d failed without a reason", d.ID)
 				}
@@ -279,12 +280,12 @@ func TestQuietHoursHoldNormalNoticesButNotUrgentOnes(t *testing.T) {
 	ctx := context.Background()
 	openids := r.population(t, 3, 0, 0, 0)
 	r.clock.Set(time.Date(2026, 11, 26, 23, 0, 0, 0, shanghai))
-	if _, err := r.out.CreateCampaign(ctx, general("普通通知"), storage.Audience{All: true}, time.Time{}); err != nil {
+	if _, err := r.out.CreateCampaign(ctx, general("普通通知"), model.Audience{All: true}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	urgent := general("紧急通知")
 	urgent.Urgent = true
-	if _, err := r.out.CreateCampaign(ctx, urgent, storage.Audience{All: true}, time.Time{}); err != nil {
+	if _, err := r.out.CreateCampaign(ctx, urgent, model.Audience{All: true}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.out.ExpandDue(ctx); err != nil {
@@ -317,7 +318,7 @@ func TestTheDailyQuotaStopsSendingUntilTomorrow(t *testing.T) {
 	r := newRig(t, db, notify.Config{DailyQuota: 5}, 5*time.Second)
 	ctx := context.Background()
 	r.population(t, 8, 0, 0, 0)
-	c, err := r.out.CreateCampaign(ctx, general("配额测试"), storage.Audience{All: true}, time.Time{})
+	c, err := r.out.CreateCampaign(ctx, general("配额测试"), model.Audience{All: true}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func TestTheDailyQuotaStopsSendingUntilTomorrow(t *testing.T) {
 		t.Fatalf("%d template sends after the next day, want 8", got)
 	}
 	counts, _ := db.CampaignCounts(ctx, c.ID)
-	if counts[storage.DeliveryDelivered] != 8 {
+	if counts[model.DeliveryDelivered] != 8 {
 		t.Fatalf("counts %v", counts)
 	}
 }
@@ -349,7 +350,7 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		ctx := context.Background()
 		r.population(t, 30, 0, 0, 0)
 
-		c, err := r.out.CreateCampaign(ctx, general("暂停测试"), storage.Audience{All: true}, time.Time{})
+		c, err := r.out.CreateCampaign(ctx, general("暂停测试"), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -375,22 +376,22 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 			t.Fatal(err)
 		}
 		counts, _ := db.CampaignCounts(ctx, c.ID)
-		if counts[storage.DeliveryCancelled] != 20 {
+		if counts[model.DeliveryCancelled] != 20 {
 			t.Fatalf("after cancel %v", counts)
 		}
 
 		r.sim.AddFault(wechatsim.Fault{Path: "/cgi-bin/message/template/send", ErrCode: 43101})
-		bad, err := r.out.CreateCampaign(ctx, general("自动暂停测试"), storage.Audience{All: true}, time.Time{})
+		bad, err := r.out.CreateCampaign(ctx, general("自动暂停测试"), model.Audience{All: true}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.drain(t)
 		got, _ := db.GetCampaign(ctx, bad.ID)
-		if got.Status != storage.CampaignPaused || !strings.Contains(got.Reason, "失败过多") {
+		if got.Status != model.CampaignPaused || !strings.Contains(got.Reason, "失败过多") {
 			t.Fatalf("campaign %s %q, want paused by itself", got.Status, got.Reason)
 		}
 		counts, _ = db.CampaignCounts(ctx, bad.ID)
-		if counts[storage.DeliveryHeld] == 0 || counts[storage.DeliveryFailed] < 5 {
+		if counts[model.DeliveryHeld] == 0 || counts[model.DeliveryFailed] < 5 {
 			t.Fatalf("after self-pause %v", counts)
 		}
 
@@ -404,8 +405,8 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		r.drain(t)
 		got, _ = db.GetCampaign(ctx, bad.ID)
 		after, _ := db.CampaignCounts(ctx, bad.ID)
-		if got.Status != storage.CampaignDone || after[storage.DeliverySent]+after[storage.DeliveryDelivered] != counts[storage.DeliveryHeld] {
-			t.Fatalf("after resume: campaign %s %q, counts %v (held before %d)", got.Status, got.Reason, after, counts[storage.DeliveryHeld])
+		if got.Status != model.CampaignDone || after[model.DeliverySent]+after[model.DeliveryDelivered] != counts[model.DeliveryHeld] {
+			t.Fatalf("after resume: campaign %s %q, counts %v (held before %d)", got.Status, got.Reason, after, counts[model.DeliveryHeld])
 		}
 	})
 }
@@ -419,8 +420,8 @@ func TestAConversationalNoticeUsesTheCustomerWindow(t *testing.T) {
 	if _, err := r.sim.User(openids[0]).SendText(ctx, "你好"); err != nil {
 		t.Fatal(err)
 	}
-	n := &storage.Notice{Kind: notify.KindRatingRequest, Title: "请对建议办理情况进行测评"}
-	if _, err := r.out.CreateCampaign(ctx, n, storage.Audience{All: true}, time.Time{}); err != nil {
+	n := &model.Notice{Kind: notify.KindRatingRequest, Title: "请对建议办理情况进行测评"}
+	if _, err := r.out.CreateCampaign(ctx, n, model.Audience{All: true}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	r.drain(t)
@@ -437,7 +438,7 @@ func TestAConversationalNoticeUsesTheCustomerWindow(t *testing.T) {
 		t.Fatalf("the deputy in the window got %v", got)
 	}
 	if got := kinds(openids[1]); len(got) != 1 || got[0] != wechatsim.KindTemplate {
-		ds, _ := db.ListDeliveries(ctx, storage.DeliveryFilter{})
+		ds, _ := db.ListDeliveries(ctx, model.DeliveryFilter{})
 		t.Fatalf("the other deputy got %v; deliveries %+v", got, ds)
 	}
 }
@@ -460,7 +461,7 @@ func TestChangesPushTheirNoticesInTheSameTransaction(t *testing.T) {
 		r := newRig(t, db, notify.Config{}, 5*time.Second)
 		ctx := context.Background()
 		openids := r.population(t, 2, 1, 0, 0)
-		all, _, err := db.ListDeputies(ctx, storage.DeputyFilter{})
+		all, _, err := db.ListDeputies(ctx, model.DeputyFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -468,7 +469,7 @@ func TestChangesPushTheirNoticesInTheSameTransaction(t *testing.T) {
 
 		meetings := core.NewMeetings(db)
 		meetings.Now = r.clock.Now
-		m := storage.Meeting{Kind: "study", Title: "代表履职学习班", StartsAt: r.clock.Now().Add(72 * time.Hour), Place: "省人大会议中心"}
+		m := model.Meeting{Kind: "study", Title: "代表履职学习班", StartsAt: r.clock.Now().Add(72 * time.Hour), Place: "省人大会议中心"}
 		if err := meetings.Create(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
@@ -485,17 +486,17 @@ func TestChangesPushTheirNoticesInTheSameTransaction(t *testing.T) {
 
 		sugs := core.NewSuggestions(db)
 		sugs.Now = r.clock.Now
-		sg := storage.Suggestion{Number: "第0300号", Title: "关于乡村公路养护的建议", LeadDeputyID: lead.ID, HostUnit: "省交通运输厅"}
+		sg := model.Suggestion{Number: "第0300号", Title: "关于乡村公路养护的建议", LeadDeputyID: lead.ID, HostUnit: "省交通运输厅"}
 		if err := sugs.Create(ctx, &sg, []int64{second.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if err := sugs.RecordStep(ctx, &storage.SuggestionStep{SuggestionID: sg.ID, Kind: storage.StepReplied, Actor: "省交通运输厅",
+		if err := sugs.RecordStep(ctx, &model.SuggestionStep{SuggestionID: sg.ID, Kind: model.StepReplied, Actor: "省交通运输厅",
 			ReplyCategory: "B", Note: "已安排专项资金"}); err != nil {
 			t.Fatal(err)
 		}
 
 		ops := core.NewOpinions(db)
-		receipt, err := ops.Submit(ctx, second.ID, core.Opinion{Category: storage.OpinionSocial, Body: "建议增加公交班次"})
+		receipt, err := ops.Submit(ctx, second.ID, model.Opinion{Category: model.OpinionSocial, Body: "建议增加公交班次"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -525,8 +526,8 @@ func TestChangesPushTheirNoticesInTheSameTransaction(t *testing.T) {
 				t.Errorf("the seconder's messages %q lack %q", secondGot, want)
 			}
 		}
-		ds, _ := db.ListDeliveries(ctx, storage.DeliveryFilter{DeputyID: unbound.ID})
-		if len(ds) != 1 || ds[0].Status != storage.DeliverySkipped || ds[0].Reason != "未绑定微信" {
+		ds, _ := db.ListDeliveries(ctx, model.DeliveryFilter{DeputyID: unbound.ID})
+		if len(ds) != 1 || ds[0].Status != model.DeliverySkipped || ds[0].Reason != "未绑定微信" {
 			t.Fatalf("the unbound deputy's deliveries: %+v", ds)
 		}
 	})
@@ -537,7 +538,7 @@ func TestAnExpansionCutShortIsFinishedByTheNextPass(t *testing.T) {
 	r := newRig(t, db, notify.Config{}, 5*time.Second)
 	ctx := context.Background()
 	openids := r.population(t, 5, 0, 0, 0)
-	c, err := r.out.CreateCampaign(ctx, general("中断的展开"), storage.Audience{All: true}, time.Time{})
+	c, err := r.out.CreateCampaign(ctx, general("中断的展开"), model.Audience{All: true}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -556,7 +557,7 @@ func TestAnExpansionCutShortIsFinishedByTheNextPass(t *testing.T) {
 			t.Fatalf("%s got %d messages", o, n)
 		}
 	}
-	if got, _ := db.GetCampaign(ctx, c.ID); got.Status != storage.CampaignDone {
+	if got, _ := db.GetCampaign(ctx, c.ID); got.Status != model.CampaignDone {
 		t.Fatalf("campaign %s", got.Status)
 	}
 }
@@ -568,8 +569,8 @@ func TestASurveyIsAnnouncedWhenItOpens(t *testing.T) {
 	openids := r.population(t, 3, 1, 0, 0)
 	surveys := core.NewSurveys(db)
 	surveys.SetClock(r.clock.Now)
-	sv := storage.Survey{Title: "履职服务满意度", OpensAt: r.clock.Now().Add(time.Hour), ClosesAt: r.clock.Now().Add(72 * time.Hour),
-		Questions: []storage.SurveyQuestion{{Kind: storage.QuestionScale, Text: "总体评价"}}}
+	sv := model.Survey{Title: "履职服务满意度", OpensAt: r.clock.Now().Add(time.Hour), ClosesAt: r.clock.Now().Add(72 * time.Hour),
+		Questions: []model.SurveyQuestion{{Kind: model.QuestionScale, Text: "总体评价"}}}
 	if err := surveys.Create(ctx, &sv); err != nil {
 		t.Fatal(err)
 	}
@@ -583,7 +584,7 @@ func TestASurveyIsAnnouncedWhenItOpens(t *testing.T) {
 			t.Fatalf("%s got %d messages", o, n)
 		}
 	}
-	all, _, _ := db.ListDeputies(ctx, storage.DeputyFilter{})
+	all, _, _ := db.ListDeputies(ctx, model.DeputyFilter{})
 	asks, _ := db.OpenAsks(ctx, all[0].ID)
 	if len(asks) != 1 || asks[0].Flow != "survey" || asks[0].RefID != sv.ID {
 		t.Fatalf("asks %+v", asks)
@@ -595,7 +596,7 @@ func TestACampaignNobodyCanReceiveIsDone(t *testing.T) {
 	r := newRig(t, db, notify.Config{}, 5*time.Second)
 	ctx := context.Background()
 	r.population(t, 0, 5, 0, 0)
-	c, err := r.out.CreateCampaign(ctx, general("无人可达"), storage.Audience{All: true}, time.Time{})
+	c, err := r.out.CreateCampaign(ctx, general("无人可达"), model.Audience{All: true}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -604,7 +605,7 @@ func TestACampaignNobodyCanReceiveIsDone(t *testing.T) {
 	}
 	got, _ := db.GetCampaign(ctx, c.ID)
 	counts, _ := db.CampaignCounts(ctx, c.ID)
-	if got.Status != storage.CampaignDone || counts[storage.DeliverySkipped] != 5 {
+	if got.Status != model.CampaignDone || counts[model.DeliverySkipped] != 5 {
 		t.Fatalf("campaign %s with %v, want done with 5 skipped", got.Status, counts)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/storage"
 )
 
@@ -128,7 +129,7 @@ type DeliverySource func(ctx context.Context) (*DeliveryOverride, error)
 func DBDelivery(db *storage.DB) DeliverySource {
 	return func(ctx context.Context) (*DeliveryOverride, error) {
 		saved, err := db.DeliverySetting(ctx)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			return nil, nil
 		}
 		if err != nil {
@@ -279,7 +280,7 @@ func FieldValue(s string) string {
 }
 
 // Validate checks a notice and its audience before a campaign is created.
-func (o *Outbox) Validate(n storage.Notice) error {
+func (o *Outbox) Validate(n model.Notice) error {
 	if strings.TrimSpace(n.Title) == "" {
 		return errors.New("标题不能为空")
 	}
@@ -291,11 +292,11 @@ func (o *Outbox) Validate(n storage.Notice) error {
 
 // CreateCampaign stores a notice and a campaign sending it to audience at
 // sendAt (zero: now).
-func (o *Outbox) CreateCampaign(ctx context.Context, n *storage.Notice, a storage.Audience, sendAt time.Time) (storage.Campaign, error) {
+func (o *Outbox) CreateCampaign(ctx context.Context, n *model.Notice, a model.Audience, sendAt time.Time) (model.Campaign, error) {
 	if err := o.Validate(*n); err != nil {
-		return storage.Campaign{}, err
+		return model.Campaign{}, err
 	}
-	c := storage.Campaign{Audience: a, SendAt: sendAt}
+	c := model.Campaign{Audience: a, SendAt: sendAt}
 	if c.SendAt.IsZero() {
 		c.SendAt = o.now()
 	}
@@ -307,7 +308,7 @@ func (o *Outbox) CreateCampaign(ctx context.Context, n *storage.Notice, a storag
 
 // Pause holds a campaign's waiting deliveries.
 func (o *Outbox) Pause(ctx context.Context, id int64, reason string) error {
-	return o.transition(ctx, id, []string{storage.CampaignScheduled, storage.CampaignSending}, storage.CampaignPaused, reason)
+	return o.transition(ctx, id, []string{model.CampaignScheduled, model.CampaignSending}, model.CampaignPaused, reason)
 }
 
 // Resume releases a paused campaign.
@@ -316,17 +317,17 @@ func (o *Outbox) Resume(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	to := storage.CampaignSending
+	to := model.CampaignSending
 	if !c.ExpandedAt.Valid && c.SendAt.After(o.now()) {
-		to = storage.CampaignScheduled
+		to = model.CampaignScheduled
 	}
-	return o.transition(ctx, id, []string{storage.CampaignPaused}, to, "")
+	return o.transition(ctx, id, []string{model.CampaignPaused}, to, "")
 }
 
 // Cancel stops a campaign for good; deliveries already sent stay sent.
 func (o *Outbox) Cancel(ctx context.Context, id int64) error {
-	return o.transition(ctx, id, []string{storage.CampaignScheduled, storage.CampaignSending, storage.CampaignPaused},
-		storage.CampaignCancelled, "已取消")
+	return o.transition(ctx, id, []string{model.CampaignScheduled, model.CampaignSending, model.CampaignPaused},
+		model.CampaignCancelled, "已取消")
 }
 
 func (o *Outbox) transition(ctx context.Context, id int64, from []string, to, reason string) error {
@@ -399,7 +400,7 @@ func (o *Outbox) finishCampaigns(ctx context.Context) error {
 		return err
 	}
 	for _, id := range finished {
-		if _, err := o.db.SetCampaignStatus(ctx, id, []string{storage.CampaignSending}, storage.CampaignDone, ""); err != nil {
+		if _, err := o.db.SetCampaignStatus(ctx, id, []string{model.CampaignSending}, model.CampaignDone, ""); err != nil {
 			return err
 		}
 	}
@@ -407,16 +408,16 @@ func (o *Outbox) finishCampaigns(ctx context.Context) error {
 }
 
 // Expand writes a campaign's deliveries in batches.
-func (o *Outbox) Expand(ctx context.Context, c storage.Campaign) (int, error) {
+func (o *Outbox) Expand(ctx context.Context, c model.Campaign) (int, error) {
 	n, err := o.db.GetNotice(ctx, c.NoticeID)
 	if err != nil {
 		return 0, err
 	}
 	source := "c" + strconv.FormatInt(c.ID, 10)
-	var asks []storage.Ask
+	var asks []model.Ask
 	if n.RefKind == "survey" && n.RefID > 0 {
 		// An announced survey is answered from the chat: its push leaves a pending ask.
-		asks = append(asks, storage.Ask{Flow: "survey", RefID: n.RefID, Title: n.Title})
+		asks = append(asks, model.Ask{Flow: "survey", RefID: n.RefID, Title: n.Title})
 	}
 	var after int64
 	total := 0

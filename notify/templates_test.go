@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -17,12 +18,12 @@ func TestATemplateSavedInTheDatabaseIsTheOneSent(t *testing.T) {
 		r := newRig(t, db, notify.Config{}, 5*time.Second)
 		ctx := context.Background()
 		openids := r.population(t, 2, 0, 0, 0)
-		err := db.SaveTemplateSettings(ctx, map[string]storage.TemplateSetting{
+		err := db.SaveTemplateSettings(ctx, map[string]model.TemplateSetting{
 			notify.KindGeneral: {ID: "TPL_OVERRIDE", Fields: map[string]string{"thing7": "title", "time8": "time"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.out.CreateCampaign(ctx, general("关于召开代表座谈会的通知"), storage.Audience{All: true}, time.Time{}); err != nil {
+		if _, err := r.out.CreateCampaign(ctx, general("关于召开代表座谈会的通知"), model.Audience{All: true}, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		r.drain(t)

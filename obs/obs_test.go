@@ -18,6 +18,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/scheduler"
 	"deputybot/storage"
@@ -123,7 +124,7 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 		// Two bound deputies; one chats.
 		var openids []string
 		for i, name := range []string{"甲代表", "乙代表"} {
-			d := storage.Deputy{Name: name, Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: fmt.Sprintf("1350000000%d", i)}
+			d := model.Deputy{Name: name, Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: fmt.Sprintf("1350000000%d", i)}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
@@ -177,8 +178,8 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		notice := &storage.Notice{Kind: notify.KindGeneral, Title: "关于召开代表培训班的通知", Body: "正文"}
-		if _, err := out.CreateCampaign(ctx, notice, storage.Audience{All: true}, time.Time{}); err != nil {
+		notice := &model.Notice{Kind: notify.KindGeneral, Title: "关于召开代表培训班的通知", Body: "正文"}
+		if _, err := out.CreateCampaign(ctx, notice, model.Audience{All: true}, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := out.ExpandDue(ctx); err != nil {

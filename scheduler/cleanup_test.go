@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -18,25 +19,25 @@ func TestCleanupDeletesRowsPastTheirRetention(t *testing.T) {
 		if _, _, err := db.ClaimInbound(ctx, "msg-old", "o-1", "text", clk.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SaveConversation(ctx, &storage.Conversation{OpenID: "o-1", Flow: "rsvp", Step: "ask", ExpiresAt: clk.Now().Add(time.Hour)}); err != nil {
+		if err := db.SaveConversation(ctx, &model.Conversation{OpenID: "o-1", Flow: "rsvp", Step: "ask", ExpiresAt: clk.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.KVSet(ctx, "old", "v", time.Hour); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: clk.Now(), Status: storage.JobOK, FinishedAt: clk.Now()}); err != nil {
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: clk.Now(), Status: model.JobOK, FinishedAt: clk.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		// Recent rows, written a day before the run (job_runs: 76 days).
 		clk.Set(at("2026-09-11 03:40"))
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: clk.Now(), Status: storage.JobOK, FinishedAt: clk.Now()}); err != nil {
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: clk.Now(), Status: model.JobOK, FinishedAt: clk.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		clk.Set(at("2026-11-25 03:40"))
 		if _, _, err := db.ClaimInbound(ctx, "msg-new", "o-2", "text", clk.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SaveConversation(ctx, &storage.Conversation{OpenID: "o-2", Flow: "rsvp", Step: "ask", ExpiresAt: clk.Now().Add(48 * time.Hour)}); err != nil {
+		if err := db.SaveConversation(ctx, &model.Conversation{OpenID: "o-2", Flow: "rsvp", Step: "ask", ExpiresAt: clk.Now().Add(48 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.KVSet(ctx, "live", "v", 48*time.Hour); err != nil {
@@ -76,7 +77,7 @@ func TestCleanupPrunesParkedConversationsBindAttemptsReportsAndSessions(t *testi
 		db.SetClock(clk.Now)
 		write := func(openid string, msgid int64, sessionFor time.Duration) {
 			t.Helper()
-			if err := db.SaveConversation(ctx, &storage.Conversation{OpenID: openid, Flow: "rsvp", Step: "ask", ExpiresAt: clk.Now().Add(time.Hour)}); err != nil {
+			if err := db.SaveConversation(ctx, &model.Conversation{OpenID: openid, Flow: "rsvp", Step: "ask", ExpiresAt: clk.Now().Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
 			c, err := db.GetConversation(ctx, openid)

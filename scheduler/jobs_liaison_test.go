@@ -12,6 +12,7 @@ import (
 	"deputybot/bot"
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/scheduler"
 	"deputybot/storage"
@@ -35,7 +36,7 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 
 		var ids []int64
 		for i := 1; i <= 6; i++ {
-			d := storage.Deputy{Name: fmt.Sprintf("周报代表%d", i), Level: storage.LevelProvincial, Delegation: "济南市代表团"}
+			d := model.Deputy{Name: fmt.Sprintf("周报代表%d", i), Level: model.LevelProvincial, Delegation: "济南市代表团"}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
@@ -43,8 +44,8 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 		}
 		svc := core.NewLiaison(db)
 		svc.SetClock(func() time.Time { return now })
-		zhang, li, wang := core.CommitteeMember{Name: "张伟"}, core.CommitteeMember{Name: "李娜"}, core.CommitteeMember{Name: "王强"}
-		for _, m := range []*core.CommitteeMember{&zhang, &li, &wang} {
+		zhang, li, wang := model.CommitteeMember{Name: "张伟"}, model.CommitteeMember{Name: "李娜"}, model.CommitteeMember{Name: "王强"}
+		for _, m := range []*model.CommitteeMember{&zhang, &li, &wang} {
 			if err := svc.CreateMember(ctx, m); err != nil {
 				t.Fatal(err)
 			}

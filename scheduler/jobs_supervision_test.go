@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/scheduler"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -15,12 +16,12 @@ func TestSupervisionDigestJobCountsPerUnit(t *testing.T) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 3, 20, 1, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return t0 })
-		d := storage.Deputy{Name: "王芳", Level: storage.LevelProvincial, Delegation: "济南市代表团"}
+		d := model.Deputy{Name: "王芳", Level: model.LevelProvincial, Delegation: "济南市代表团"}
 		if err := db.CreateDeputy(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
 		for i, unit := range []string{"省教育厅", "省教育厅", "省水利厅"} {
-			s := storage.Suggestion{Number: string(rune('A' + i)), Title: "建议", HostUnit: unit, LeadDeputyID: d.ID}
+			s := model.Suggestion{Number: string(rune('A' + i)), Title: "建议", HostUnit: unit, LeadDeputyID: d.ID}
 			if err := db.CreateSuggestion(ctx, &s, nil); err != nil {
 				t.Fatal(err)
 			}

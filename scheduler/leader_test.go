@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -40,8 +41,8 @@ func TestOnMySQLExactlyOneInstanceRunsEachTick(t *testing.T) {
 	ticks := []string{"2026-11-26 10:05", "2026-11-26 10:10", "2026-11-26 10:15"}
 	for i, tickAt := range ticks {
 		clk.Set(at(tickAt))
-		_, errA := a.tick(ctx, a.byName["digest"], at(tickAt), storage.JobScheduled)
-		_, errB := b.tick(ctx, b.byName["digest"], at(tickAt), storage.JobScheduled)
+		_, errA := a.tick(ctx, a.byName["digest"], at(tickAt), model.JobScheduled)
+		_, errB := b.tick(ctx, b.byName["digest"], at(tickAt), model.JobScheduled)
 		if total := ran[0].Load() + ran[1].Load(); total != int32(i+1) {
 			t.Fatalf("after the tick at %s the job ran %d times in all, want %d", tickAt, total, i+1)
 		}
@@ -68,7 +69,7 @@ func TestOnMySQLExactlyOneInstanceRunsEachTick(t *testing.T) {
 		t.Fatal("a stopped scheduler still says it leads")
 	}
 	clk.Set(at("2026-11-26 10:20"))
-	if _, err := b.tick(ctx, b.byName["digest"], at("2026-11-26 10:20"), storage.JobScheduled); err != nil || !b.IsLeader() || ran[1].Load() != 1 {
+	if _, err := b.tick(ctx, b.byName["digest"], at("2026-11-26 10:20"), model.JobScheduled); err != nil || !b.IsLeader() || ran[1].Load() != 1 {
 		t.Fatalf("the follower did not take over: %v, leader %v, ran %d", err, b.IsLeader(), ran[1].Load())
 	}
 }
@@ -113,10 +114,10 @@ func TestOnMySQLAFollowerTakesOverWhenTheLeadersConnectionDies(t *testing.T) {
 		<-time.After(20 * time.Millisecond)
 	}
 	clk.Set(at("2026-11-26 10:05"))
-	if _, err := a.tick(ctx, a.byName["digest"], at("2026-11-26 10:05"), storage.JobScheduled); !errors.Is(err, errNotLeader) || a.IsLeader() {
+	if _, err := a.tick(ctx, a.byName["digest"], at("2026-11-26 10:05"), model.JobScheduled); !errors.Is(err, errNotLeader) || a.IsLeader() {
 		t.Fatalf("the old leader ticked with %v (leader %v)", err, a.IsLeader())
 	}
-	if _, err := b.tick(ctx, b.byName["digest"], at("2026-11-26 10:05"), storage.JobScheduled); err != nil {
+	if _, err := b.tick(ctx, b.byName["digest"], at("2026-11-26 10:05"), model.JobScheduled); err != nil {
 		t.Fatal(err)
 	}
 	if ran[0].Load() != 1 || ran[1].Load() != 1 {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"deputybot/model"
 	"deputybot/obs"
 	"deputybot/storage"
 )
@@ -336,7 +337,7 @@ func (s *Scheduler) catchUp(ctx context.Context) {
 			continue
 		}
 		s.log.Info("scheduler: running a missed job", "job", e.Name, "scheduled_at", due.In(s.loc))
-		if _, err := s.tick(ctx, e, due, storage.JobCatchUp); err != nil && !errors.Is(err, ErrBusy) && !errors.Is(err, errNotLeader) {
+		if _, err := s.tick(ctx, e, due, model.JobCatchUp); err != nil && !errors.Is(err, ErrBusy) && !errors.Is(err, errNotLeader) {
 			s.log.Warn("scheduler: missed job", "job", e.Name, "err", err)
 		}
 	}
@@ -355,7 +356,7 @@ func missedTick(ctx context.Context, db *storage.DB, e *entry, now time.Time, lo
 	switch {
 	case err == nil && last.ScheduledAt.Before(due):
 		return due
-	case errors.Is(err, storage.ErrNotFound) && now.Sub(due) <= firstRunWindow:
+	case errors.Is(err, model.ErrNotFound) && now.Sub(due) <= firstRunWindow:
 		return due
 	}
 	return time.Time{}
@@ -368,7 +369,7 @@ func (s *Scheduler) onTick(e *entry) {
 	if at.IsZero() {
 		at = now
 	}
-	if _, err := s.tick(s.runCtx, e, at, storage.JobScheduled); errors.Is(err, errNotLeader) {
+	if _, err := s.tick(s.runCtx, e, at, model.JobScheduled); errors.Is(err, errNotLeader) {
 		s.log.Debug("scheduler: another instance runs jobs", "job", e.Name)
 	}
 }
@@ -380,28 +381,28 @@ func (s *Scheduler) onTick(e *entry) {
 // job on any instance. A run that fails returns its error with the
 // record; a run that could not start because the job is running returns
 // ErrBusy with the skipped record.
-func (s *Scheduler) RunNow(ctx context.Context, name string) (storage.JobRun, error) {
+func (s *Scheduler) RunNow(ctx context.Context, name string) (model.JobRun, error) {
 	s.mu.Lock()
 	e := s.byName[name]
 	names := s.namesLocked()
 	s.mu.Unlock()
 	if e == nil {
-		return storage.JobRun{}, fmt.Errorf("scheduler: %w %q (known: %s)", ErrUnknownJob, name, strings.Join(names, ", "))
+		return model.JobRun{}, fmt.Errorf("scheduler: %w %q (known: %s)", ErrUnknownJob, name, strings.Join(names, ", "))
 	}
-	return s.tick(ctx, e, s.now(), storage.JobManual)
+	return s.tick(ctx, e, s.now(), model.JobManual)
 }
 
 // tick runs e for its tick at scheduledAt, if this instance is the leader
 // (manual runs need not be) and no run of e is in progress anywhere, and
 // records the run. A catch-up run is dropped silently when busy or when a
 // run at or after scheduledAt was recorded meanwhile.
-func (s *Scheduler) tick(ctx context.Context, e *entry, scheduledAt time.Time, kind string) (storage.JobRun, error) {
-	if kind != storage.JobManual {
+func (s *Scheduler) tick(ctx context.Context, e *entry, scheduledAt time.Time, kind string) (model.JobRun, error) {
+	if kind != model.JobManual {
 		leader, gained := s.ensureLeader(ctx)
 		if !leader {
-			return storage.JobRun{}, errNotLeader
+			return model.JobRun{}, errNotLeader
 		}
-		if gained && kind == storage.JobScheduled {
+		if gained && kind == model.JobScheduled {
 			select { // the leader loop catches up the other jobs
 			case s.gained <- struct{}{}:
 			default:
@@ -414,26 +415,26 @@ func (s *Scheduler) tick(ctx context.Context, e *entry, scheduledAt time.Time, k
 	defer e.busy.Unlock()
 	release, ok, err := s.lockJob(ctx, e.Name)
 	if err != nil {
-		return storage.JobRun{}, fmt.Errorf("scheduler: job %s: %w", e.Name, err)
+		return model.JobRun{}, fmt.Errorf("scheduler: job %s: %w", e.Name, err)
 	}
 	if !ok {
 		return s.skip(ctx, e, scheduledAt, kind, "already running on another instance")
 	}
 	defer release()
-	if kind == storage.JobCatchUp && missedTick(ctx, s.db, e, s.now(), s.loc).IsZero() {
-		return storage.JobRun{}, ErrBusy // another instance or tick ran it meanwhile
+	if kind == model.JobCatchUp && missedTick(ctx, s.db, e, s.now(), s.loc).IsZero() {
+		return model.JobRun{}, ErrBusy // another instance or tick ran it meanwhile
 	}
-	run, err := s.db.RecordJobRun(ctx, storage.JobRun{Job: e.Name, Kind: kind, ScheduledAt: scheduledAt, StartedAt: s.now()})
-	if errors.Is(err, storage.ErrConflict) {
+	run, err := s.db.RecordJobRun(ctx, model.JobRun{Job: e.Name, Kind: kind, ScheduledAt: scheduledAt, StartedAt: s.now()})
+	if errors.Is(err, model.ErrConflict) {
 		return s.skip(ctx, e, scheduledAt, kind, "already running in another process")
 	}
 	if err != nil {
 		return run, fmt.Errorf("scheduler: job %s: %w", e.Name, err)
 	}
 	res, runErr := s.call(ctx, e, run.StartedAt)
-	run.Status, run.Counts, run.Note, run.FinishedAt = storage.JobOK, res.Counts, res.Note, s.now()
+	run.Status, run.Counts, run.Note, run.FinishedAt = model.JobOK, res.Counts, res.Note, s.now()
 	if runErr != nil {
-		run.Status, run.Note = storage.JobFailed, runErr.Error()
+		run.Status, run.Note = model.JobFailed, runErr.Error()
 	}
 	// Record the outcome even when ctx was cancelled during the run.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -456,18 +457,18 @@ func (s *Scheduler) tick(ctx context.Context, e *entry, scheduledAt time.Time, k
 
 // skip records a run of e that did not start because one is in progress.
 // A catch-up is not recorded: nothing was due that is not running.
-func (s *Scheduler) skip(ctx context.Context, e *entry, scheduledAt time.Time, kind, why string) (storage.JobRun, error) {
-	if kind == storage.JobCatchUp {
-		return storage.JobRun{}, ErrBusy
+func (s *Scheduler) skip(ctx context.Context, e *entry, scheduledAt time.Time, kind, why string) (model.JobRun, error) {
+	if kind == model.JobCatchUp {
+		return model.JobRun{}, ErrBusy
 	}
 	now := s.now()
-	run, err := s.db.RecordJobRun(ctx, storage.JobRun{Job: e.Name, Kind: kind, ScheduledAt: scheduledAt,
-		StartedAt: now, FinishedAt: now, Status: storage.JobSkipped, Note: why})
+	run, err := s.db.RecordJobRun(ctx, model.JobRun{Job: e.Name, Kind: kind, ScheduledAt: scheduledAt,
+		StartedAt: now, FinishedAt: now, Status: model.JobSkipped, Note: why})
 	if err != nil {
 		s.log.Error("scheduler: record skipped run", "job", e.Name, "err", err)
 	}
 	s.log.Warn("job skipped", "job", e.Name, "kind", kind, "reason", why)
-	obs.CronRun(e.Name, storage.JobSkipped)
+	obs.CronRun(e.Name, model.JobSkipped)
 	return run, fmt.Errorf("scheduler: job %s: %w (%s)", e.Name, ErrBusy, why)
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -67,7 +68,7 @@ func at(s string) time.Time {
 	return t
 }
 
-func runs(t *testing.T, db *storage.DB, job string) []storage.JobRun {
+func runs(t *testing.T, db *storage.DB, job string) []model.JobRun {
 	t.Helper()
 	rs, err := db.ListJobRuns(context.Background(), job, 100)
 	if err != nil {
@@ -89,7 +90,7 @@ func TestAScheduledRunIsRecordedWithItsCounts(t *testing.T) {
 			return inner(ctx, now)
 		}
 		s := newScheduler(t, db, clk, job)
-		run, err := s.tick(ctx, s.byName["cleanup"], at("2026-11-26 03:40"), storage.JobScheduled)
+		run, err := s.tick(ctx, s.byName["cleanup"], at("2026-11-26 03:40"), model.JobScheduled)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +102,7 @@ func TestAScheduledRunIsRecordedWithItsCounts(t *testing.T) {
 			t.Fatalf("%d runs recorded, want 1", len(rs))
 		}
 		r := rs[0]
-		if r.ID != run.ID || r.Status != storage.JobOK || r.Kind != storage.JobScheduled || r.Note != "done" ||
+		if r.ID != run.ID || r.Status != model.JobOK || r.Kind != model.JobScheduled || r.Note != "done" ||
 			r.Counts["kv"] != 2 || r.Counts["conversations"] != 5 ||
 			!r.ScheduledAt.Equal(at("2026-11-26 03:40")) || r.FinishedAt.Sub(r.StartedAt) != 3*time.Second {
 			t.Fatalf("recorded %+v", r)
@@ -115,11 +116,11 @@ func TestAFailingJobIsRecordedWithItsError(t *testing.T) {
 		s := newScheduler(t, db, clk, Job{Name: "flaky", Schedule: "@hourly", Run: func(context.Context, time.Time) (Result, error) {
 			return Result{Counts: map[string]int{"sent": 3}}, errors.New("wechat: system busy")
 		}})
-		if _, err := s.tick(context.Background(), s.byName["flaky"], at("2026-11-26 03:00"), storage.JobScheduled); err == nil {
+		if _, err := s.tick(context.Background(), s.byName["flaky"], at("2026-11-26 03:00"), model.JobScheduled); err == nil {
 			t.Fatal("a failing job gave no error")
 		}
 		r := runs(t, db, "flaky")[0]
-		if r.Status != storage.JobFailed || r.Note != "wechat: system busy" || r.Counts["sent"] != 3 {
+		if r.Status != model.JobFailed || r.Note != "wechat: system busy" || r.Counts["sent"] != 3 {
 			t.Fatalf("recorded %+v", r)
 		}
 	})
@@ -135,8 +136,8 @@ func TestAPanickingJobIsRecordedFailedAndTheSchedulerGoesOn(t *testing.T) {
 		s := newScheduler(t, db, clk, boom, counting("fine", "0 10 * * *", nil))
 		// Ran at the latest tick already: nothing to catch up at start.
 		for _, name := range []string{"boom", "fine"} {
-			if _, err := db.RecordJobRun(context.Background(), storage.JobRun{Job: name, ScheduledAt: at("2026-11-25 10:00"),
-				StartedAt: at("2026-11-25 10:00"), Status: storage.JobOK, FinishedAt: at("2026-11-25 10:00")}); err != nil {
+			if _, err := db.RecordJobRun(context.Background(), model.JobRun{Job: name, ScheduledAt: at("2026-11-25 10:00"),
+				StartedAt: at("2026-11-25 10:00"), Status: model.JobOK, FinishedAt: at("2026-11-25 10:00")}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -150,11 +151,11 @@ func TestAPanickingJobIsRecordedFailedAndTheSchedulerGoesOn(t *testing.T) {
 			s.cron.Entry(s.byName["boom"].id).WrappedJob.Run()
 			s.cron.Entry(s.byName["fine"].id).WrappedJob.Run()
 			rs := runs(t, db, "boom")
-			if len(rs) != i+2 || rs[0].Status != storage.JobFailed || !strings.Contains(rs[0].Note, "panic: kaboom") ||
+			if len(rs) != i+2 || rs[0].Status != model.JobFailed || !strings.Contains(rs[0].Note, "panic: kaboom") ||
 				!rs[0].ScheduledAt.Equal(at(tickAt)) || rs[0].FinishedAt.IsZero() {
 				t.Fatalf("after the tick at %s the panicking job has %+v", tickAt, rs)
 			}
-			if rs := runs(t, db, "fine"); len(rs) != i+2 || rs[0].Status != storage.JobOK {
+			if rs := runs(t, db, "fine"); len(rs) != i+2 || rs[0].Status != model.JobOK {
 				t.Fatalf("after the tick at %s the other job has %+v", tickAt, rs)
 			}
 		}
@@ -187,8 +188,8 @@ func TestAMissedRunRunsOnceOnStart(t *testing.T) {
 				ctx := context.Background()
 				clk := newClock(at(tc.now))
 				if tc.lastRun != "" {
-					if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "digest", ScheduledAt: at(tc.lastRun),
-						StartedAt: at(tc.lastRun), Status: storage.JobOK, FinishedAt: at(tc.lastRun)}); err != nil {
+					if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "digest", ScheduledAt: at(tc.lastRun),
+						StartedAt: at(tc.lastRun), Status: model.JobOK, FinishedAt: at(tc.lastRun)}); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -202,9 +203,9 @@ func TestAMissedRunRunsOnceOnStart(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				var caught []storage.JobRun
+				var caught []model.JobRun
 				for _, r := range runs(t, db, "digest") {
-					if r.Kind == storage.JobCatchUp {
+					if r.Kind == model.JobCatchUp {
 						caught = append(caught, r)
 					}
 				}
@@ -213,7 +214,7 @@ func TestAMissedRunRunsOnceOnStart(t *testing.T) {
 					t.Fatalf("caught up %+v, want nothing", caught)
 				case tc.wantRun != "" && len(caught) != 1:
 					t.Fatalf("caught up %d runs, want 1 for %s", len(caught), tc.wantRun)
-				case tc.wantRun != "" && (!caught[0].ScheduledAt.Equal(at(tc.wantRun)) || caught[0].Status != storage.JobOK):
+				case tc.wantRun != "" && (!caught[0].ScheduledAt.Equal(at(tc.wantRun)) || caught[0].Status != model.JobOK):
 					t.Fatalf("caught up %+v, want the tick at %s", caught[0], tc.wantRun)
 				}
 			})
@@ -226,7 +227,7 @@ func TestARunLeftRunningByADeadProcessIsMarkedFailedOnStart(t *testing.T) {
 		ctx := context.Background()
 		clk := newClock(at("2026-11-26 10:00"))
 		db.SetClock(clk.Now)
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "digest", ScheduledAt: at("2026-11-26 09:00"), StartedAt: at("2026-11-26 09:00")}); err != nil {
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "digest", ScheduledAt: at("2026-11-26 09:00"), StartedAt: at("2026-11-26 09:00")}); err != nil {
 			t.Fatal(err)
 		}
 		s := newScheduler(t, db, clk, counting("digest", "0 * * * *", nil))
@@ -237,10 +238,10 @@ func TestARunLeftRunningByADeadProcessIsMarkedFailedOnStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		rs := runs(t, db, "digest")
-		if len(rs) != 2 || rs[1].Status != storage.JobFailed || !strings.Contains(rs[1].Note, "interrupted") {
+		if len(rs) != 2 || rs[1].Status != model.JobFailed || !strings.Contains(rs[1].Note, "interrupted") {
 			t.Fatalf("runs %+v", rs)
 		}
-		if rs[0].Kind != storage.JobCatchUp || !rs[0].ScheduledAt.Equal(at("2026-11-26 10:00")) || rs[0].Status != storage.JobOK {
+		if rs[0].Kind != model.JobCatchUp || !rs[0].ScheduledAt.Equal(at("2026-11-26 10:00")) || rs[0].Status != model.JobOK {
 			t.Fatalf("the 10:00 tick was not caught up: %+v", rs[0])
 		}
 	})
@@ -255,10 +256,10 @@ func TestRunNow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if run.Kind != storage.JobManual || run.Status != storage.JobOK || run.Counts["kv"] != 1 || !run.ScheduledAt.Equal(clk.Now()) {
+		if run.Kind != model.JobManual || run.Status != model.JobOK || run.Counts["kv"] != 1 || !run.ScheduledAt.Equal(clk.Now()) {
 			t.Fatalf("run %+v", run)
 		}
-		if last, err := db.LastJobRun(ctx, "cleanup"); err != nil || last.ID != run.ID || last.Status != storage.JobOK {
+		if last, err := db.LastJobRun(ctx, "cleanup"); err != nil || last.ID != run.ID || last.Status != model.JobOK {
 			t.Fatalf("recorded %+v, %v", last, err)
 		}
 		if _, err := s.RunNow(ctx, "nope"); !errors.Is(err, ErrUnknownJob) || !strings.Contains(err.Error(), "cleanup") {
@@ -286,10 +287,10 @@ func TestARunNeverOverlapsAnotherRunOfTheSameJob(t *testing.T) {
 			done <- err
 		}()
 		<-started
-		if run, err := a.tick(ctx, a.byName["digest"], at("2026-11-26 16:00"), storage.JobScheduled); !errors.Is(err, ErrBusy) || run.Status != storage.JobSkipped {
+		if run, err := a.tick(ctx, a.byName["digest"], at("2026-11-26 16:00"), model.JobScheduled); !errors.Is(err, ErrBusy) || run.Status != model.JobSkipped {
 			t.Fatalf("a tick in the same instance during a run: %+v, %v", run, err)
 		}
-		if run, err := b.RunNow(ctx, "digest"); !errors.Is(err, ErrBusy) || run.Status != storage.JobSkipped {
+		if run, err := b.RunNow(ctx, "digest"); !errors.Is(err, ErrBusy) || run.Status != model.JobSkipped {
 			t.Fatalf("a run elsewhere during a run: %+v, %v", run, err)
 		}
 		close(finish)
@@ -319,7 +320,7 @@ func TestSQLiteIsAlwaysTheLeader(t *testing.T) {
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.tick(context.Background(), a.byName["cleanup"], at("2026-11-26 10:05"), storage.JobScheduled); err != nil || !a.IsLeader() {
+	if _, err := a.tick(context.Background(), a.byName["cleanup"], at("2026-11-26 10:05"), model.JobScheduled); err != nil || !a.IsLeader() {
 		t.Fatalf("tick: %v, leader %v", err, a.IsLeader())
 	}
 	if err := a.Stop(context.Background()); err != nil || !a.IsLeader() {
@@ -347,7 +348,7 @@ func TestStopWaitsForRunningJobsUntilItsDeadline(t *testing.T) {
 	}
 	// Stop cancelled the job; it records its end.
 	s.wg.Wait()
-	if rs := runs(t, db, "stuck"); len(rs) != 1 || rs[0].Status != storage.JobFailed || !strings.Contains(rs[0].Note, "context canceled") {
+	if rs := runs(t, db, "stuck"); len(rs) != 1 || rs[0].Status != model.JobFailed || !strings.Contains(rs[0].Note, "context canceled") {
 		t.Fatalf("runs %+v", rs)
 	}
 }

@@ -3,33 +3,25 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
-
-// Adoption records that an opinion on a draft regulation was adopted (采纳).
-type Adoption struct {
-	OpinionID int64     `db:"opinion_id"`
-	AdoptedBy string    `db:"adopted_by"`
-	AdoptedAt time.Time `db:"adopted_at"`
-	Note      string    `db:"note"`
-}
 
 // AdoptOpinion marks an opinion adopted by the account by, with an
 // optional note, and writes the pushes (the notice to its author) in the
 // same transaction. Marking an adopted opinion again changes nothing and
 // pushes nothing; it reports whether this call adopted it. A missing
 // opinion gives ErrNotFound.
-func (db *DB) AdoptOpinion(ctx context.Context, id int64, by, note string, pushes ...Push) (bool, error) {
+func (db *DB) AdoptOpinion(ctx context.Context, id int64, by, note string, pushes ...model.Push) (bool, error) {
 	adopted := false
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var one int
 		err := tx.GetContext(ctx, &one, `SELECT 1 FROM opinions WHERE id = ?`, id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("storage: adopt opinion %d: %w", id, ErrNotFound)
+			return fmt.Errorf("storage: adopt opinion %d: %w", id, model.ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("storage: adopt opinion %d: %w", id, err)
@@ -50,15 +42,15 @@ func (db *DB) AdoptOpinion(ctx context.Context, id int64, by, note string, pushe
 
 // GetOpinionAdoption returns the adoption of an opinion, or ErrNotFound
 // when it is not adopted.
-func (db *DB) GetOpinionAdoption(ctx context.Context, opinionID int64) (Adoption, error) {
-	var a Adoption
+func (db *DB) GetOpinionAdoption(ctx context.Context, opinionID int64) (model.Adoption, error) {
+	var a model.Adoption
 	err := db.r.GetContext(ctx, &a, `SELECT opinion_id, adopted_by, adopted_at, note FROM opinion_adoptions
 		WHERE opinion_id = ?`, opinionID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Adoption{}, fmt.Errorf("storage: adoption of opinion %d: %w", opinionID, ErrNotFound)
+		return model.Adoption{}, fmt.Errorf("storage: adoption of opinion %d: %w", opinionID, model.ErrNotFound)
 	}
 	if err != nil {
-		return Adoption{}, fmt.Errorf("storage: adoption of opinion %d: %w", opinionID, err)
+		return model.Adoption{}, fmt.Errorf("storage: adoption of opinion %d: %w", opinionID, err)
 	}
 	a.AdoptedAt = a.AdoptedAt.UTC()
 	return a, nil
@@ -66,8 +58,8 @@ func (db *DB) GetOpinionAdoption(ctx context.Context, opinionID int64) (Adoption
 
 // OpinionAdoptions returns the adoptions of the opinions with ids that are
 // adopted, by opinion id.
-func (db *DB) OpinionAdoptions(ctx context.Context, ids []int64) (map[int64]Adoption, error) {
-	out := map[int64]Adoption{}
+func (db *DB) OpinionAdoptions(ctx context.Context, ids []int64) (map[int64]model.Adoption, error) {
+	out := map[int64]model.Adoption{}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -76,7 +68,7 @@ func (db *DB) OpinionAdoptions(ctx context.Context, ids []int64) (map[int64]Adop
 	if err != nil {
 		return nil, err
 	}
-	var rows []Adoption
+	var rows []model.Adoption
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: opinion adoptions: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -16,17 +17,17 @@ func TestAdoptOpinionWritesItsPushOnce(t *testing.T) {
 		deps := addTestDeputies(t, db, 1)
 		now := time.Date(2026, 4, 1, 1, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
-		sol := storage.Solicitation{Title: "《XX省数据条例（草案）》征求意见", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour)}
+		sol := model.Solicitation{Title: "《XX省数据条例（草案）》征求意见", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour)}
 		if err := db.CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
-		o := storage.Opinion{DeputyID: deps[0], Category: storage.OpinionSolicitation, SolicitationID: sol.ID, Article: "第3条", Body: "x"}
+		o := model.Opinion{DeputyID: deps[0], Category: model.OpinionSolicitation, SolicitationID: sol.ID, Article: "第3条", Body: "x"}
 		if err := db.CreateOpinion(ctx, &o); err != nil {
 			t.Fatal(err)
 		}
-		push := storage.Push{DeputyIDs: deps, Notice: storage.Notice{Kind: "general_notice", Title: "您的意见已被采纳 " + o.Receipt, Body: "y"}}
+		push := model.Push{DeputyIDs: deps, Notice: model.Notice{Kind: "general_notice", Title: "您的意见已被采纳 " + o.Receipt, Body: "y"}}
 		count := func() int {
-			ds, err := db.ListDeliveries(ctx, storage.DeliveryFilter{DeputyID: deps[0], Limit: 100})
+			ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{DeputyID: deps[0], Limit: 100})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,10 +47,10 @@ func TestAdoptOpinionWritesItsPushOnce(t *testing.T) {
 		if err != nil || len(as) != 1 {
 			t.Fatalf("%+v %v", as, err)
 		}
-		if _, err := db.GetOpinionAdoption(ctx, 9999); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetOpinionAdoption(ctx, 9999); !errors.Is(err, model.ErrNotFound) {
 			t.Fatal(err)
 		}
-		if _, err := db.AdoptOpinion(ctx, 9999, "u", "", push); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.AdoptOpinion(ctx, 9999, "u", "", push); !errors.Is(err, model.ErrNotFound) {
 			t.Fatal(err)
 		}
 	})

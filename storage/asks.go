@@ -3,22 +3,12 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
-	"github.com/jmoiron/sqlx"
-	"time"
-)
 
-// PendingAsk is a push that waits for a deputy's answer: an invitation, a
-// rating request, a survey.
-type PendingAsk struct {
-	ID        int64     `db:"id"`
-	DeputyID  int64     `db:"deputy_id"`
-	Flow      string    `db:"flow"`
-	RefID     int64     `db:"ref_id"`
-	Title     string    `db:"title"`
-	CreatedAt time.Time `db:"created_at"`
-}
+	"github.com/jmoiron/sqlx"
+)
 
 // AddPendingAsk records that the deputy is asked to answer flow about ref;
 // asking again is harmless and re-opens an answered ask.
@@ -41,8 +31,8 @@ func (db *DB) addPendingAsk(ctx context.Context, x sqlx.ExecerContext, deputyID 
 }
 
 // OpenAsks lists the deputy's unanswered asks, oldest first.
-func (db *DB) OpenAsks(ctx context.Context, deputyID int64) ([]PendingAsk, error) {
-	var out []PendingAsk
+func (db *DB) OpenAsks(ctx context.Context, deputyID int64) ([]model.PendingAsk, error) {
+	var out []model.PendingAsk
 	err := db.w.SelectContext(ctx, &out, `SELECT id, deputy_id, flow, ref_id, title, created_at FROM pending_asks
 		WHERE deputy_id = ? AND done_at IS NULL ORDER BY created_at, id`, deputyID)
 	if err != nil {
@@ -63,7 +53,7 @@ func (db *DB) CloseAsk(ctx context.Context, deputyID int64, flow string, refID i
 
 // ParkConversation moves openid's active conversation aside (replacing an
 // earlier parked one), so a menu click can be answered; 继续 restores it.
-func (db *DB) ParkConversation(ctx context.Context, c Conversation) error {
+func (db *DB) ParkConversation(ctx context.Context, c model.Conversation) error {
 	return db.inTxSimple(ctx, []stmt{
 		{`DELETE FROM parked_conversations WHERE openid = ?`, []any{c.OpenID}},
 		{`INSERT INTO parked_conversations (openid, flow, step, data, parked_at) VALUES (?, ?, ?, ?, ?)`,
@@ -73,11 +63,11 @@ func (db *DB) ParkConversation(ctx context.Context, c Conversation) error {
 }
 
 // TakeParked removes and returns openid's parked conversation, or ErrNotFound.
-func (db *DB) TakeParked(ctx context.Context, openid string) (Conversation, error) {
-	var c Conversation
+func (db *DB) TakeParked(ctx context.Context, openid string) (model.Conversation, error) {
+	var c model.Conversation
 	err := db.w.GetContext(ctx, &c, `SELECT openid, flow, step, data FROM parked_conversations WHERE openid = ?`, openid)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("storage: parked conversation: %w", ErrNotFound)
+		return c, fmt.Errorf("storage: parked conversation: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("storage: parked conversation: %w", err)

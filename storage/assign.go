@@ -3,20 +3,11 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
-
-// OpinionAssignment is the staff account looking after an opinion.
-type OpinionAssignment struct {
-	OpinionID  int64     `db:"opinion_id"`
-	StaffID    int64     `db:"staff_id"`
-	StaffName  string    `db:"staff_name"` // read only: the account's display name
-	AssignedBy string    `db:"assigned_by"`
-	AssignedAt time.Time `db:"assigned_at"`
-}
 
 const assignmentSelect = `SELECT a.opinion_id, a.staff_id,
 	COALESCE(NULLIF(s.name, ''), s.username, '') AS staff_name, a.assigned_by, a.assigned_at
@@ -34,7 +25,7 @@ func (db *DB) AssignOpinion(ctx context.Context, opinionID, staffID int64, by st
 	}
 	_, err := db.w.ExecContext(ctx, upsert, opinionID, staffID, by, db.now().UTC())
 	if isForeignKeyViolation(err) {
-		return fmt.Errorf("storage: assign opinion %d to %d: %w", opinionID, staffID, ErrNotFound)
+		return fmt.Errorf("storage: assign opinion %d to %d: %w", opinionID, staffID, model.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: assign opinion %d to %d: %w", opinionID, staffID, err)
@@ -44,11 +35,11 @@ func (db *DB) AssignOpinion(ctx context.Context, opinionID, staffID int64, by st
 
 // GetOpinionAssignment returns who looks after the opinion, or ErrNotFound
 // when nobody does.
-func (db *DB) GetOpinionAssignment(ctx context.Context, opinionID int64) (OpinionAssignment, error) {
-	var a OpinionAssignment
+func (db *DB) GetOpinionAssignment(ctx context.Context, opinionID int64) (model.OpinionAssignment, error) {
+	var a model.OpinionAssignment
 	err := db.r.GetContext(ctx, &a, assignmentSelect+` WHERE a.opinion_id = ?`, opinionID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, fmt.Errorf("storage: assignment of opinion %d: %w", opinionID, ErrNotFound)
+		return a, fmt.Errorf("storage: assignment of opinion %d: %w", opinionID, model.ErrNotFound)
 	}
 	if err != nil {
 		return a, fmt.Errorf("storage: assignment of opinion %d: %w", opinionID, err)
@@ -59,8 +50,8 @@ func (db *DB) GetOpinionAssignment(ctx context.Context, opinionID int64) (Opinio
 
 // OpinionAssignments returns the assignments of the given opinions, by
 // opinion id; unassigned ones are absent.
-func (db *DB) OpinionAssignments(ctx context.Context, opinionIDs []int64) (map[int64]OpinionAssignment, error) {
-	out := map[int64]OpinionAssignment{}
+func (db *DB) OpinionAssignments(ctx context.Context, opinionIDs []int64) (map[int64]model.OpinionAssignment, error) {
+	out := map[int64]model.OpinionAssignment{}
 	if len(opinionIDs) == 0 {
 		return out, nil
 	}
@@ -69,7 +60,7 @@ func (db *DB) OpinionAssignments(ctx context.Context, opinionIDs []int64) (map[i
 		args[i] = id
 	}
 	q := assignmentSelect + ` WHERE a.opinion_id IN (?` + strings.Repeat(`, ?`, len(args)-1) + `)`
-	var rows []OpinionAssignment
+	var rows []model.OpinionAssignment
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: opinion assignments: %w", err)
 	}

@@ -3,22 +3,11 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"fmt"
 	"strings"
 	"time"
 )
-
-// AuditEntry is one line of the audit log: who changed what, when. Summary
-// never holds phone numbers or message texts.
-type AuditEntry struct {
-	ID        int64
-	At        time.Time
-	StaffID   int64  // 0 for the command line or the system
-	StaffName string // as it was at the time
-	Action    string // e.g. deputy.update
-	Object    string // e.g. deputy/42
-	Summary   string
-}
 
 type auditRow struct {
 	ID        int64         `db:"id"`
@@ -31,7 +20,7 @@ type auditRow struct {
 }
 
 // AddAudit appends e to the audit log and sets its ID and At.
-func (db *DB) AddAudit(ctx context.Context, e *AuditEntry) error {
+func (db *DB) AddAudit(ctx context.Context, e *model.AuditEntry) error {
 	e.At = db.now().UTC()
 	var staff any
 	if e.StaffID > 0 {
@@ -56,16 +45,31 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// AuditFilter selects audit entries. Zero values match all.
-type AuditFilter struct {
-	StaffID       int64
-	Action        string // an exact action, or a prefix ending in "." (deputy.)
-	Since, Until  time.Time
-	Limit, Offset int   // Limit 0 means all
-	BeforeID      int64 // keyset paging for exports: ids smaller than this
+// ListAudit returns one page of audit entries matching f, newest first,
+// and how many match in all.
+func (db *DB) ListAudit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, int, error) {
+	where, args := whereAuditFilter(f)
+	var total int
+	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM audit_log`+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: count audit: %w", err)
+	}
+	q := `SELECT id, at, staff_id, staff_name, action, object, summary FROM audit_log` + where + ` ORDER BY id DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
+	}
+	var rows []auditRow
+	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: list audit: %w", err)
+	}
+	out := make([]model.AuditEntry, len(rows))
+	for i, r := range rows {
+		out[i] = model.AuditEntry{ID: r.ID, At: r.At.UTC(), StaffID: r.StaffID.Int64, StaffName: r.StaffName,
+			Action: r.Action, Object: r.Object, Summary: r.Summary}
+	}
+	return out, total, nil
 }
 
-func (f AuditFilter) where() (string, []any) {
+func whereAuditFilter(f model.AuditFilter) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
@@ -90,28 +94,4 @@ func (f AuditFilter) where() (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-// ListAudit returns one page of audit entries matching f, newest first,
-// and how many match in all.
-func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, int, error) {
-	where, args := f.where()
-	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM audit_log`+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("storage: count audit: %w", err)
-	}
-	q := `SELECT id, at, staff_id, staff_name, action, object, summary FROM audit_log` + where + ` ORDER BY id DESC`
-	if f.Limit > 0 {
-		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
-	}
-	var rows []auditRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
-		return nil, 0, fmt.Errorf("storage: list audit: %w", err)
-	}
-	out := make([]AuditEntry, len(rows))
-	for i, r := range rows {
-		out[i] = AuditEntry{ID: r.ID, At: r.At.UTC(), StaffID: r.StaffID.Int64, StaffName: r.StaffName,
-			Action: r.Action, Object: r.Object, Summary: r.Summary}
-	}
-	return out, total, nil
 }

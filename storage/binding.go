@@ -3,13 +3,11 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
 )
-
-// ErrAlreadyBound is returned when a deputy or an openid is already bound.
-var ErrAlreadyBound = errors.New("already bound")
 
 // BindDeputy binds openid to the deputy. It fails with ErrAlreadyBound
 // when the deputy has another openid or the openid has another deputy.
@@ -18,7 +16,7 @@ func (db *DB) BindDeputy(ctx context.Context, deputyID int64, openid string) err
 	res, err := db.w.ExecContext(ctx, `UPDATE deputies SET openid = ?, bound_at = ?, updated_at = ?
 		WHERE id = ? AND openid IS NULL`, openid, now, now, deputyID)
 	if isDuplicate(err) {
-		return fmt.Errorf("storage: bind deputy %d: %w", deputyID, ErrAlreadyBound)
+		return fmt.Errorf("storage: bind deputy %d: %w", deputyID, model.ErrAlreadyBound)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: bind deputy %d: %w", deputyID, err)
@@ -27,7 +25,7 @@ func (db *DB) BindDeputy(ctx context.Context, deputyID int64, openid string) err
 		if _, err := db.GetDeputy(ctx, deputyID); err != nil {
 			return err
 		}
-		return fmt.Errorf("storage: bind deputy %d: %w", deputyID, ErrAlreadyBound)
+		return fmt.Errorf("storage: bind deputy %d: %w", deputyID, model.ErrAlreadyBound)
 	}
 	_, _ = db.w.ExecContext(ctx, `DELETE FROM bind_codes WHERE deputy_id = ?`, deputyID)
 	return nil
@@ -41,7 +39,7 @@ func (db *DB) UnbindDeputy(ctx context.Context, deputyID int64) (string, error) 
 		return "", err
 	}
 	if d.OpenID == "" {
-		return "", fmt.Errorf("storage: unbind deputy %d: %w", deputyID, ErrNotFound)
+		return "", fmt.Errorf("storage: unbind deputy %d: %w", deputyID, model.ErrNotFound)
 	}
 	_, err = db.w.ExecContext(ctx, `UPDATE deputies SET openid = NULL, bound_at = NULL, updated_at = ? WHERE id = ?`,
 		db.now().UTC(), deputyID)

@@ -2,35 +2,16 @@ package storage
 
 import (
 	"context"
-	"database/sql"
+	"deputybot/model"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
 
-// CampaignSummary is a campaign as the console lists it: with its notice's
-// kind and title and its deliveries counted by status.
-type CampaignSummary struct {
-	Campaign
-	Kind      string         `db:"kind"`
-	Title     string         `db:"title"`
-	Urgent    bool           `db:"urgent"`
-	CreatedBy string         `db:"created_by"`
-	Counts    map[string]int `db:"-"`
-	Total     int            `db:"-"` // deliveries written so far
-}
-
-// CampaignFilter selects campaigns for ListCampaigns; zero values match all.
-type CampaignFilter struct {
-	Status        string
-	Limit, Offset int // Limit 0 means 50
-}
-
 // ListCampaigns returns one page of campaigns, newest first, with their
 // delivery counts, and how many match in all.
-func (db *DB) ListCampaigns(ctx context.Context, f CampaignFilter) ([]CampaignSummary, int, error) {
+func (db *DB) ListCampaigns(ctx context.Context, f model.CampaignFilter) ([]model.CampaignSummary, int, error) {
 	where, args := "", []any{}
 	if f.Status != "" {
 		where, args = ` WHERE c.status = ?`, append(args, f.Status)
@@ -43,7 +24,7 @@ func (db *DB) ListCampaigns(ctx context.Context, f CampaignFilter) ([]CampaignSu
 	if limit <= 0 {
 		limit = 50
 	}
-	var out []CampaignSummary
+	var out []model.CampaignSummary
 	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT c.id, c.notice_id, c.audience, c.status, c.send_at, c.reason,
 		c.created_at, c.expanded_at, c.finished_at, n.kind, n.title, n.urgent, n.created_by
 		FROM campaigns c JOIN notices n ON n.id = c.notice_id%s ORDER BY c.id DESC LIMIT %d OFFSET %d`,
@@ -102,47 +83,10 @@ func (db *DB) groupCounts(ctx context.Context, q string, ids []int64) (map[int64
 	return out, rows.Err()
 }
 
-// CampaignDelivery is one recipient's delivery of a campaign, with the
-// deputy's name and delegation.
-type CampaignDelivery struct {
-	ID          int64         `db:"id"`
-	DeputyID    int64         `db:"deputy_id"`
-	DeputyName  string        `db:"deputy_name"`
-	Delegation  string        `db:"delegation"`
-	Status      string        `db:"status"`
-	Reason      string        `db:"reason"`
-	ErrCode     int           `db:"errcode"`
-	Channel     string        `db:"channel"`
-	Attempts    int           `db:"attempts"`
-	CreatedAt   time.Time     `db:"created_at"`
-	SentAt      sql.NullTime  `db:"sent_at"`
-	DeliveredAt sql.NullTime  `db:"delivered_at"`
-	ReadAt      sql.NullTime  `db:"read_at"`
-	MsgID       sql.NullInt64 `db:"msgid"`
-}
-
-// CampaignDeliveryFilter selects a campaign's deliveries. Pages go by
-// Offset (the console's numbered pages) or by AfterID (an export reading
-// every row in batches).
-type CampaignDeliveryFilter struct {
-	CampaignID    int64
-	Status        string
-	Limit, Offset int // Limit 0 means 50
-	AfterID       int64
-}
-
-func (f CampaignDeliveryFilter) where() (string, []any) {
-	q, args := ` WHERE dl.campaign_id = ?`, []any{f.CampaignID}
-	if f.Status != "" {
-		q, args = q+` AND dl.status = ?`, append(args, f.Status)
-	}
-	return q, args
-}
-
 // ListCampaignDeliveries returns one page of a campaign's deliveries by
 // id, and how many match in all (not counted when paging by AfterID).
-func (db *DB) ListCampaignDeliveries(ctx context.Context, f CampaignDeliveryFilter) ([]CampaignDelivery, int, error) {
-	where, args := f.where()
+func (db *DB) ListCampaignDeliveries(ctx context.Context, f model.CampaignDeliveryFilter) ([]model.CampaignDelivery, int, error) {
+	where, args := whereCampaignDeliveryFilter(f)
 	total := -1
 	if f.AfterID == 0 {
 		if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM deliveries dl`+where, args...); err != nil {
@@ -155,7 +99,7 @@ func (db *DB) ListCampaignDeliveries(ctx context.Context, f CampaignDeliveryFilt
 	if limit <= 0 {
 		limit = 50
 	}
-	var out []CampaignDelivery
+	var out []model.CampaignDelivery
 	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT dl.id, dl.deputy_id, COALESCE(d.name, '') AS deputy_name,
 		COALESCE(g.name, '') AS delegation, dl.status, dl.reason, dl.errcode, dl.channel, dl.attempts, dl.created_at,
 		dl.sent_at, dl.delivered_at, dl.read_at, dl.msgid
@@ -170,14 +114,14 @@ func (db *DB) ListCampaignDeliveries(ctx context.Context, f CampaignDeliveryFilt
 // AudienceIDs returns the ids of the audience's deputies in office after
 // afterID, in order, at most limit: callers page through a large audience
 // instead of holding it.
-func (db *DB) AudienceIDs(ctx context.Context, a Audience, afterID int64, limit int) ([]int64, error) {
-	where, args, err := a.where()
+func (db *DB) AudienceIDs(ctx context.Context, a model.Audience, afterID int64, limit int) ([]int64, error) {
+	where, args, err := whereAudience(a)
 	if err != nil {
 		return nil, err
 	}
 	var ids []int64
 	err = db.r.SelectContext(ctx, &ids, fmt.Sprintf(`SELECT d.id FROM deputies d WHERE (%s) AND d.status = ? AND d.id > ?
-		ORDER BY d.id LIMIT %d`, where, max(limit, 1)), append(args, StatusActive, afterID)...)
+		ORDER BY d.id LIMIT %d`, where, max(limit, 1)), append(args, model.StatusActive, afterID)...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: audience ids: %w", err)
 	}
@@ -204,24 +148,9 @@ func (db *DB) ExistingDeputyIDs(ctx context.Context, ids []int64) (map[int64]boo
 	return out, nil
 }
 
-// MeetingSummary is a meeting as the console lists it, with its
-// invitations counted by RSVP status and attendance.
-type MeetingSummary struct {
-	Meeting
-	Counts   map[string]int // by RSVP status
-	Invited  int
-	Attended int
-}
-
-// MeetingFilter selects meetings for ListMeetings.
-type MeetingFilter struct {
-	Kind          string
-	Limit, Offset int // Limit 0 means 50
-}
-
 // ListMeetings returns one page of meetings, latest start first, with
 // their RSVP counts, and how many match in all.
-func (db *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingSummary, int, error) {
+func (db *DB) ListMeetings(ctx context.Context, f model.MeetingFilter) ([]model.MeetingSummary, int, error) {
 	where, args := "", []any{}
 	if f.Kind != "" {
 		where, args = ` WHERE kind = ?`, append(args, f.Kind)
@@ -234,13 +163,13 @@ func (db *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingSumma
 	if limit <= 0 {
 		limit = 50
 	}
-	var ms []Meeting
+	var ms []model.Meeting
 	err := db.r.SelectContext(ctx, &ms, fmt.Sprintf(`SELECT `+meetingCols+` FROM meetings%s
 		ORDER BY starts_at DESC, id DESC LIMIT %d OFFSET %d`, where, limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: list meetings: %w", err)
 	}
-	out := make([]MeetingSummary, len(ms))
+	out := make([]model.MeetingSummary, len(ms))
 	if len(ms) == 0 {
 		return out, total, nil
 	}
@@ -259,7 +188,7 @@ func (db *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingSumma
 		return nil, 0, fmt.Errorf("storage: attendance counts: %w", err)
 	}
 	for i, m := range ms {
-		out[i] = MeetingSummary{Meeting: m, Counts: counts[m.ID], Attended: attended[m.ID]["attended"]}
+		out[i] = model.MeetingSummary{Meeting: m, Counts: counts[m.ID], Attended: attended[m.ID]["attended"]}
 		for _, n := range out[i].Counts {
 			out[i].Invited += n
 		}
@@ -267,23 +196,9 @@ func (db *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingSumma
 	return out, total, nil
 }
 
-// InvitationRow is one line of a meeting's RSVP table.
-type InvitationRow struct {
-	Invitation
-	DeputyName string `db:"deputy_name"`
-	Delegation string `db:"delegation"`
-}
-
-// InvitationFilter selects a meeting's invitations, by delegation and name.
-type InvitationFilter struct {
-	MeetingID     int64
-	Status        string // RSVPPending, RSVPAttend, RSVPLeave or empty
-	Limit, Offset int    // Limit 0 means 50
-}
-
 // ListInvitations returns one page of a meeting's RSVP table, ordered by
 // delegation, name and id, and how many match in all.
-func (db *DB) ListInvitations(ctx context.Context, f InvitationFilter) ([]InvitationRow, int, error) {
+func (db *DB) ListInvitations(ctx context.Context, f model.InvitationFilter) ([]model.InvitationRow, int, error) {
 	where, args := ` WHERE i.meeting_id = ?`, []any{f.MeetingID}
 	if f.Status != "" {
 		where, args = where+` AND i.status = ?`, append(args, f.Status)
@@ -296,7 +211,7 @@ func (db *DB) ListInvitations(ctx context.Context, f InvitationFilter) ([]Invita
 	if limit <= 0 {
 		limit = 50
 	}
-	var out []InvitationRow
+	var out []model.InvitationRow
 	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT `+invitationCols+`, d.name AS deputy_name,
 		COALESCE(g.name, '') AS delegation
 		FROM invitations i JOIN deputies d ON d.id = i.deputy_id LEFT JOIN delegations g ON g.id = d.delegation_id
@@ -312,7 +227,7 @@ func (db *DB) ListInvitations(ctx context.Context, f InvitationFilter) ([]Invita
 func (db *DB) PendingInvitees(ctx context.Context, meetingID, afterID int64, limit int) ([]int64, error) {
 	var ids []int64
 	err := db.r.SelectContext(ctx, &ids, fmt.Sprintf(`SELECT deputy_id FROM invitations WHERE meeting_id = ? AND status = ?
-		AND deputy_id > ? ORDER BY deputy_id LIMIT %d`, max(limit, 1)), meetingID, RSVPPending, afterID)
+		AND deputy_id > ? ORDER BY deputy_id LIMIT %d`, max(limit, 1)), meetingID, model.RSVPPending, afterID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: pending invitees: %w", err)
 	}
@@ -380,4 +295,12 @@ func (db *DB) AttendedCount(ctx context.Context, meetingID int64) (recorded, att
 		return 0, 0, fmt.Errorf("storage: attendance of meeting %d: %w", meetingID, err)
 	}
 	return recorded, attended, nil
+}
+
+func whereCampaignDeliveryFilter(f model.CampaignDeliveryFilter) (string, []any) {
+	q, args := ` WHERE dl.campaign_id = ?`, []any{f.CampaignID}
+	if f.Status != "" {
+		q, args = q+` AND dl.status = ?`, append(args, f.Status)
+	}
+	return q, args
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -36,10 +37,10 @@ func TestCampaignsAreListedWithTheirDeliveryCounts(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		ids := consoleDeputies(t, db, 5)
-		var cs []storage.Campaign
+		var cs []model.Campaign
 		for i := range 3 {
-			n := storage.Notice{Kind: "general_notice", Title: fmt.Sprintf("通知 %d", i), CreatedBy: "u-staff"}
-			c := storage.Campaign{Audience: storage.Audience{All: true}}
+			n := model.Notice{Kind: "general_notice", Title: fmt.Sprintf("通知 %d", i), CreatedBy: "u-staff"}
+			c := model.Campaign{Audience: model.Audience{All: true}}
 			if err := db.CreateCampaign(ctx, &n, &c); err != nil {
 				t.Fatal(err)
 			}
@@ -48,34 +49,34 @@ func TestCampaignsAreListedWithTheirDeliveryCounts(t *testing.T) {
 		if _, _, err := db.ExpandBatch(ctx, cs[0], fmt.Sprintf("c%d", cs[0].ID), false, 0, 1000); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SetCampaignStatus(ctx, cs[2].ID, []string{storage.CampaignScheduled}, storage.CampaignCancelled, "已取消"); err != nil {
+		if _, err := db.SetCampaignStatus(ctx, cs[2].ID, []string{model.CampaignScheduled}, model.CampaignCancelled, "已取消"); err != nil {
 			t.Fatal(err)
 		}
 
-		list, total, err := db.ListCampaigns(ctx, storage.CampaignFilter{Limit: 2})
+		list, total, err := db.ListCampaigns(ctx, model.CampaignFilter{Limit: 2})
 		if err != nil || total != 3 || len(list) != 2 {
 			t.Fatalf("page 1: %d of %d, %v", len(list), total, err)
 		}
-		if list[0].ID != cs[2].ID || list[0].Title != "通知 2" || list[0].Status != storage.CampaignCancelled || !list[0].Audience.All {
+		if list[0].ID != cs[2].ID || list[0].Title != "通知 2" || list[0].Status != model.CampaignCancelled || !list[0].Audience.All {
 			t.Fatalf("newest first: %+v", list[0])
 		}
-		list, _, _ = db.ListCampaigns(ctx, storage.CampaignFilter{Limit: 2, Offset: 2})
+		list, _, _ = db.ListCampaigns(ctx, model.CampaignFilter{Limit: 2, Offset: 2})
 		if len(list) != 1 || list[0].ID != cs[0].ID || list[0].Total != 5 ||
-			list[0].Counts[storage.DeliveryQueued] != 3 || list[0].Counts[storage.DeliverySkipped] != 2 {
+			list[0].Counts[model.DeliveryQueued] != 3 || list[0].Counts[model.DeliverySkipped] != 2 {
 			t.Fatalf("page 2: %+v", list)
 		}
-		if list, total, _ := db.ListCampaigns(ctx, storage.CampaignFilter{Status: storage.CampaignCancelled}); total != 1 || len(list) != 1 {
+		if list, total, _ := db.ListCampaigns(ctx, model.CampaignFilter{Status: model.CampaignCancelled}); total != 1 || len(list) != 1 {
 			t.Fatalf("by status: %d", total)
 		}
 
-		dls, total, err := db.ListCampaignDeliveries(ctx, storage.CampaignDeliveryFilter{CampaignID: cs[0].ID, Status: storage.DeliverySkipped})
+		dls, total, err := db.ListCampaignDeliveries(ctx, model.CampaignDeliveryFilter{CampaignID: cs[0].ID, Status: model.DeliverySkipped})
 		if err != nil || total != 2 || len(dls) != 2 || dls[0].DeputyName != "代表01" || dls[0].Delegation != "济南市代表团" || dls[0].Reason != "未绑定微信" {
 			t.Fatalf("skipped deliveries: %d %+v %v", total, dls, err)
 		}
 		var seen []int64
 		var after int64
 		for {
-			page, _, err := db.ListCampaignDeliveries(ctx, storage.CampaignDeliveryFilter{CampaignID: cs[0].ID, Limit: 2, AfterID: after})
+			page, _, err := db.ListCampaignDeliveries(ctx, model.CampaignDeliveryFilter{CampaignID: cs[0].ID, Limit: 2, AfterID: after})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +104,7 @@ func TestAnAudienceIsReadInPagesOfDeputiesInOffice(t *testing.T) {
 		var got []int64
 		var after int64
 		for {
-			page, err := db.AudienceIDs(ctx, storage.Audience{Delegations: []string{"济南市代表团"}}, after, 2)
+			page, err := db.AudienceIDs(ctx, model.Audience{Delegations: []string{"济南市代表团"}}, after, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +118,7 @@ func TestAnAudienceIsReadInPagesOfDeputiesInOffice(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("audience %v, want %v", got, want)
 		}
-		if _, err := db.AudienceIDs(ctx, storage.Audience{}, 0, 10); err == nil {
+		if _, err := db.AudienceIDs(ctx, model.Audience{}, 0, 10); err == nil {
 			t.Fatal("an empty audience was accepted")
 		}
 		exist, err := db.ExistingDeputyIDs(ctx, []int64{ids[0], 99999})
@@ -132,9 +133,9 @@ func TestMeetingsListRSVPTablesAndAttendance(t *testing.T) {
 		ctx := context.Background()
 		ids := consoleDeputies(t, db, 4)
 		start := time.Date(2026, 5, 10, 1, 0, 0, 0, time.UTC)
-		var ms []storage.Meeting
+		var ms []model.Meeting
 		for i := range 2 {
-			m := storage.Meeting{Kind: "research", Title: fmt.Sprintf("调研 %d", i), StartsAt: start.Add(time.Duration(i) * 24 * time.Hour),
+			m := model.Meeting{Kind: "research", Title: fmt.Sprintf("调研 %d", i), StartsAt: start.Add(time.Duration(i) * 24 * time.Hour),
 				RSVPDeadline: start.Add(-time.Hour)}
 			if err := db.CreateMeeting(ctx, &m); err != nil {
 				t.Fatal(err)
@@ -144,24 +145,24 @@ func TestMeetingsListRSVPTablesAndAttendance(t *testing.T) {
 		if n, err := db.Invite(ctx, ms[0].ID, ids); err != nil || n != 4 {
 			t.Fatalf("invite: %d %v", n, err)
 		}
-		if err := db.AnswerInvitation(ctx, ms[0].ID, ids[0], storage.RSVPAttend, "", "chat"); err != nil {
+		if err := db.AnswerInvitation(ctx, ms[0].ID, ids[0], model.RSVPAttend, "", "chat"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AnswerInvitation(ctx, ms[0].ID, ids[1], storage.RSVPLeave, "出差", "h5"); err != nil {
+		if err := db.AnswerInvitation(ctx, ms[0].ID, ids[1], model.RSVPLeave, "出差", "h5"); err != nil {
 			t.Fatal(err)
 		}
 
-		list, total, err := db.ListMeetings(ctx, storage.MeetingFilter{})
+		list, total, err := db.ListMeetings(ctx, model.MeetingFilter{})
 		if err != nil || total != 2 || list[0].ID != ms[1].ID || list[1].Invited != 4 ||
-			list[1].Counts[storage.RSVPAttend] != 1 || list[1].Counts[storage.RSVPLeave] != 1 || list[1].Counts[storage.RSVPPending] != 2 {
+			list[1].Counts[model.RSVPAttend] != 1 || list[1].Counts[model.RSVPLeave] != 1 || list[1].Counts[model.RSVPPending] != 2 {
 			t.Fatalf("meetings %+v %d %v", list, total, err)
 		}
 
-		rows, total, err := db.ListInvitations(ctx, storage.InvitationFilter{MeetingID: ms[0].ID})
+		rows, total, err := db.ListInvitations(ctx, model.InvitationFilter{MeetingID: ms[0].ID})
 		if err != nil || total != 4 || rows[1].DeputyName != "代表01" || rows[1].Reason != "出差" || rows[1].Channel != "h5" || !rows[1].AnsweredAt.Valid {
 			t.Fatalf("rsvp table %+v %v", rows, err)
 		}
-		if rows, total, _ := db.ListInvitations(ctx, storage.InvitationFilter{MeetingID: ms[0].ID, Status: storage.RSVPPending, Limit: 1}); total != 2 || len(rows) != 1 {
+		if rows, total, _ := db.ListInvitations(ctx, model.InvitationFilter{MeetingID: ms[0].ID, Status: model.RSVPPending, Limit: 1}); total != 2 || len(rows) != 1 {
 			t.Fatalf("pending page: %d %d", total, len(rows))
 		}
 		pending, err := db.PendingInvitees(ctx, ms[0].ID, 0, 10)
@@ -184,7 +185,7 @@ func TestMeetingsListRSVPTablesAndAttendance(t *testing.T) {
 		if !a.Attended.Valid || !a.Attended.Bool || !b.Attended.Valid || b.Attended.Bool {
 			t.Fatalf("attended %+v %+v", a.Attended, b.Attended)
 		}
-		if list, _, _ := db.ListMeetings(ctx, storage.MeetingFilter{Kind: "research"}); list[1].Attended != 1 {
+		if list, _, _ := db.ListMeetings(ctx, model.MeetingFilter{Kind: "research"}); list[1].Attended != 1 {
 			t.Fatalf("attended count %d", list[1].Attended)
 		}
 	})
@@ -198,7 +199,7 @@ func TestAnExpansionInBatchesWritesDeliveriesAndAsks(t *testing.T) {
 		ctx := context.Background()
 		var reachable []int64
 		for i := range 11 {
-			d := storage.Deputy{Name: fmt.Sprintf("扩展%02d", i), Delegation: "济南市代表团", Level: storage.LevelProvincial,
+			d := model.Deputy{Name: fmt.Sprintf("扩展%02d", i), Delegation: "济南市代表团", Level: model.LevelProvincial,
 				Phone: fmt.Sprintf("1370000%04d", i)}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
@@ -219,7 +220,7 @@ func TestAnExpansionInBatchesWritesDeliveriesAndAsks(t *testing.T) {
 				if err := db.BindDeputy(ctx, d.ID, openid); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := db.SQL().ExecContext(ctx, `UPDATE deputies SET status = ? WHERE id = ?`, storage.StatusEnded, d.ID); err != nil {
+				if _, err := db.SQL().ExecContext(ctx, `UPDATE deputies SET status = ? WHERE id = ?`, model.StatusEnded, d.ID); err != nil {
 					t.Fatal(err)
 				}
 				continue
@@ -229,12 +230,12 @@ func TestAnExpansionInBatchesWritesDeliveriesAndAsks(t *testing.T) {
 			}
 			reachable = append(reachable, d.ID)
 		}
-		n := storage.Notice{Kind: "general_notice", Title: "问卷：代表履职情况", Body: "正文", Fields: map[string]string{}}
-		c := storage.Campaign{Audience: storage.Audience{All: true}}
+		n := model.Notice{Kind: "general_notice", Title: "问卷：代表履职情况", Body: "正文", Fields: map[string]string{}}
+		c := model.Campaign{Audience: model.Audience{All: true}}
 		if err := db.CreateCampaign(ctx, &n, &c); err != nil {
 			t.Fatal(err)
 		}
-		ask := storage.Ask{Flow: "survey", RefID: 4242, Title: n.Title}
+		ask := model.Ask{Flow: "survey", RefID: 4242, Title: n.Title}
 		expand := func() {
 			after := int64(0)
 			for {
@@ -253,10 +254,10 @@ func TestAnExpansionInBatchesWritesDeliveriesAndAsks(t *testing.T) {
 		}
 		expand()
 		counts, err := db.CampaignCounts(ctx, c.ID)
-		if err != nil || counts[storage.DeliveryQueued] != len(reachable) || counts[storage.DeliverySkipped] != 11-len(reachable) {
+		if err != nil || counts[model.DeliveryQueued] != len(reachable) || counts[model.DeliverySkipped] != 11-len(reachable) {
 			t.Fatalf("counts %v (%v), want %d queued and %d skipped", counts, err, len(reachable), 11-len(reachable))
 		}
-		dls, err := db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: c.ID, Status: storage.DeliverySkipped})
+		dls, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: c.ID, Status: model.DeliverySkipped})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +279,7 @@ func TestAnExpansionInBatchesWritesDeliveriesAndAsks(t *testing.T) {
 		if open, err := db.OpenAsks(ctx, reachable[0]); err != nil || len(open) != 0 {
 			t.Fatalf("expanding again reopened an answered ask: %+v %v", open, err)
 		}
-		if counts2, _ := db.CampaignCounts(ctx, c.ID); counts2[storage.DeliveryQueued] != len(reachable) {
+		if counts2, _ := db.CampaignCounts(ctx, c.ID); counts2[model.DeliveryQueued] != len(reachable) {
 			t.Fatalf("expanding again changed the deliveries: %v", counts2)
 		}
 	})

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"deputybot/model"
 	"fmt"
 	"strings"
 
@@ -13,40 +14,6 @@ import (
 // in lists, the values offered in filter menus, counts for charts, and the
 // all-or-nothing write of an imported batch of suggestions.
 
-// SuggestionQuery is the console's suggestion filter: SuggestionFilter
-// plus text searches. Zero values match all.
-type SuggestionQuery struct {
-	SuggestionFilter
-	Number     string // part of the number (第0123号 matches 123)
-	DeputyName string // part of the name of a deputy on the suggestion, lead or seconder
-}
-
-func (q SuggestionQuery) where() (string, []any) {
-	where, args := q.SuggestionFilter.where()
-	var conds []string
-	if q.Number != "" {
-		conds, args = append(conds, `s.number LIKE ? ESCAPE '!'`), append(args, "%"+escapeLike(q.Number)+"%")
-	}
-	if q.DeputyName != "" {
-		conds = append(conds, `s.id IN (SELECT sd.suggestion_id FROM suggestion_deputies sd
-			JOIN deputies dn ON dn.id = sd.deputy_id WHERE dn.name LIKE ? ESCAPE '!')`)
-		args = append(args, "%"+escapeLike(q.DeputyName)+"%")
-	}
-	if len(conds) == 0 {
-		return where, args
-	}
-	if where == "" {
-		return " WHERE " + strings.Join(conds, " AND "), args
-	}
-	return where + " AND " + strings.Join(conds, " AND "), args
-}
-
-// SuggestionListItem is one line of the console's suggestion list.
-type SuggestionListItem struct {
-	Suggestion
-	LeadName string // the lead deputy's name
-}
-
 type suggestionListRow struct {
 	suggestionRow
 	LeadName string `db:"lead_name"`
@@ -54,8 +21,8 @@ type suggestionListRow struct {
 
 // ListSuggestionItems returns one page of suggestions matching q, ordered
 // by id, with their lead deputy's name, and how many match in all.
-func (db *DB) ListSuggestionItems(ctx context.Context, q SuggestionQuery) ([]SuggestionListItem, int, error) {
-	where, args := q.where()
+func (db *DB) ListSuggestionItems(ctx context.Context, q model.SuggestionQuery) ([]model.SuggestionListItem, int, error) {
+	where, args := whereSuggestionQuery(q)
 	var total int
 	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM suggestions s`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count suggestions: %w", err)
@@ -69,9 +36,9 @@ func (db *DB) ListSuggestionItems(ctx context.Context, q SuggestionQuery) ([]Sug
 	if err := db.r.SelectContext(ctx, &rows, sel, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list suggestions: %w", err)
 	}
-	out := make([]SuggestionListItem, len(rows))
+	out := make([]model.SuggestionListItem, len(rows))
 	for i, r := range rows {
-		out[i] = SuggestionListItem{Suggestion: r.suggestion(), LeadName: r.LeadName}
+		out[i] = model.SuggestionListItem{Suggestion: r.suggestion(), LeadName: r.LeadName}
 	}
 	return out, total, nil
 }
@@ -98,9 +65,9 @@ func (db *DB) SuggestionSessions(ctx context.Context) ([]string, error) {
 }
 
 // SuggestionStatusCounts counts the suggestions matching f by status.
-func (db *DB) SuggestionStatusCounts(ctx context.Context, f SuggestionFilter) (map[string]int, error) {
+func (db *DB) SuggestionStatusCounts(ctx context.Context, f model.SuggestionFilter) (map[string]int, error) {
 	f.Limit, f.Offset = 0, 0
-	where, args := f.where()
+	where, args := whereSuggestionFilter(f)
 	var rows []struct {
 		Status string `db:"status"`
 		N      int    `db:"n"`
@@ -137,17 +104,10 @@ func (db *DB) ExistingSuggestionNumbers(ctx context.Context, numbers []string) (
 	return out, nil
 }
 
-// NewSuggestion is one suggestion of a batch: the suggestion with its lead
-// deputy, and its seconders.
-type NewSuggestion struct {
-	Suggestion *Suggestion
-	Seconders  []int64
-}
-
 // CreateSuggestions inserts every suggestion of batch as CreateSuggestion
 // does, in one transaction: all are stored or none. A number already
 // taken gives ErrConflict, naming the number.
-func (db *DB) CreateSuggestions(ctx context.Context, batch []NewSuggestion) error {
+func (db *DB) CreateSuggestions(ctx context.Context, batch []model.NewSuggestion) error {
 	now := db.now().UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, n := range batch {
@@ -156,9 +116,9 @@ func (db *DB) CreateSuggestions(ctx context.Context, batch []NewSuggestion) erro
 				host_unit, co_units, status, deadline, reply_category, reply_text, rehandle_reason, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', ?, ?)`,
 				s.Number, s.Title, s.Summary, s.Session, s.LeadDeputyID, s.HostUnit, s.CoUnits,
-				SuggestionAssigned, dateOnly(s.Deadline), now, now)
+				model.SuggestionAssigned, dateOnly(s.Deadline), now, now)
 			if isDuplicate(err) {
-				return fmt.Errorf("number %s: %w", s.Number, ErrConflict)
+				return fmt.Errorf("number %s: %w", s.Number, model.ErrConflict)
 			}
 			if err != nil {
 				return err
@@ -169,7 +129,7 @@ func (db *DB) CreateSuggestions(ctx context.Context, batch []NewSuggestion) erro
 			if err := addSuggestionDeputies(ctx, tx, s.ID, s.LeadDeputyID, n.Seconders); err != nil {
 				return err
 			}
-			if err := insertStep(ctx, tx, &SuggestionStep{SuggestionID: s.ID, At: now, Kind: StepAssigned, Note: s.HostUnit}); err != nil {
+			if err := insertStep(ctx, tx, &model.SuggestionStep{SuggestionID: s.ID, At: now, Kind: model.StepAssigned, Note: s.HostUnit}); err != nil {
 				return err
 			}
 		}
@@ -180,22 +140,14 @@ func (db *DB) CreateSuggestions(ctx context.Context, batch []NewSuggestion) erro
 	}
 	for _, n := range batch {
 		s := n.Suggestion
-		s.Status, s.CreatedAt, s.UpdatedAt = SuggestionAssigned, now, now
+		s.Status, s.CreatedAt, s.UpdatedAt = model.SuggestionAssigned, now, now
 	}
 	return nil
 }
 
-// OpinionQuery is the console's opinion filter: OpinionFilter plus a
-// search in the author's name. Zero values match all.
-type OpinionQuery struct {
-	OpinionFilter
-	DeputyName string // part of the author's name
-	AssigneeID int64  // only the opinions assigned to this staff account
-}
-
 // ListOpinionItems returns one page of opinions matching q, newest first,
 // and how many match in all.
-func (db *DB) ListOpinionItems(ctx context.Context, q OpinionQuery) ([]Opinion, int, error) {
+func (db *DB) ListOpinionItems(ctx context.Context, q model.OpinionQuery) ([]model.Opinion, int, error) {
 	var conds []string
 	var args []any
 	add := func(c string, a any) { conds = append(conds, c); args = append(args, a) }
@@ -218,4 +170,24 @@ func (db *DB) ListOpinionItems(ctx context.Context, q OpinionQuery) ([]Opinion, 
 		add(AssignedOpinionsCond(q.AssigneeID))
 	}
 	return db.listOpinions(ctx, conds, args, q.Limit, q.Offset)
+}
+
+func whereSuggestionQuery(q model.SuggestionQuery) (string, []any) {
+	where, args := whereSuggestionFilter(q.SuggestionFilter)
+	var conds []string
+	if q.Number != "" {
+		conds, args = append(conds, `s.number LIKE ? ESCAPE '!'`), append(args, "%"+escapeLike(q.Number)+"%")
+	}
+	if q.DeputyName != "" {
+		conds = append(conds, `s.id IN (SELECT sd.suggestion_id FROM suggestion_deputies sd
+			JOIN deputies dn ON dn.id = sd.deputy_id WHERE dn.name LIKE ? ESCAPE '!')`)
+		args = append(args, "%"+escapeLike(q.DeputyName)+"%")
+	}
+	if len(conds) == 0 {
+		return where, args
+	}
+	if where == "" {
+		return " WHERE " + strings.Join(conds, " AND "), args
+	}
+	return where + " AND " + strings.Join(conds, " AND "), args
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -17,7 +18,7 @@ func TestConsoleSuggestionQueries(t *testing.T) {
 		createSuggestion(t, db, "第0001号", "省教育厅", "十四届二次", ids[0])
 		createSuggestion(t, db, "第0012号", "省交通运输厅", "十四届三次", ids[1], ids[0])
 		third := createSuggestion(t, db, "第0123号", "省教育厅", "十四届三次", ids[2])
-		numbers := func(q storage.SuggestionQuery) []string {
+		numbers := func(q model.SuggestionQuery) []string {
 			t.Helper()
 			items, total, err := db.ListSuggestionItems(ctx, q)
 			if err != nil {
@@ -34,17 +35,17 @@ func TestConsoleSuggestionQueries(t *testing.T) {
 		}
 		tests := []struct {
 			name string
-			q    storage.SuggestionQuery
+			q    model.SuggestionQuery
 			want []string
 		}{
-			{"all, with the lead's name", storage.SuggestionQuery{}, []string{"第0001号/王芳", "第0012号/李强", "第0123号/张_伟"}},
-			{"part of a number", storage.SuggestionQuery{Number: "12"}, []string{"第0012号/李强", "第0123号/张_伟"}},
-			{"a seconder's name", storage.SuggestionQuery{DeputyName: "王"}, []string{"第0001号/王芳", "第0012号/李强"}},
-			{"a LIKE wildcard is a literal", storage.SuggestionQuery{DeputyName: "_"}, []string{"第0123号/张_伟"}},
-			{"% matches nothing", storage.SuggestionQuery{Number: "%"}, nil},
-			{"text and unit together", storage.SuggestionQuery{SuggestionFilter: storage.SuggestionFilter{HostUnit: "省教育厅"}, Number: "1"},
+			{"all, with the lead's name", model.SuggestionQuery{}, []string{"第0001号/王芳", "第0012号/李强", "第0123号/张_伟"}},
+			{"part of a number", model.SuggestionQuery{Number: "12"}, []string{"第0012号/李强", "第0123号/张_伟"}},
+			{"a seconder's name", model.SuggestionQuery{DeputyName: "王"}, []string{"第0001号/王芳", "第0012号/李强"}},
+			{"a LIKE wildcard is a literal", model.SuggestionQuery{DeputyName: "_"}, []string{"第0123号/张_伟"}},
+			{"% matches nothing", model.SuggestionQuery{Number: "%"}, nil},
+			{"text and unit together", model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{HostUnit: "省教育厅"}, Number: "1"},
 				[]string{"第0001号/王芳", "第0123号/张_伟"}},
-			{"a page", storage.SuggestionQuery{SuggestionFilter: storage.SuggestionFilter{Limit: 1, Offset: 1}}, []string{"第0012号/李强"}},
+			{"a page", model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{Limit: 1, Offset: 1}}, []string{"第0012号/李强"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -61,12 +62,12 @@ func TestConsoleSuggestionQueries(t *testing.T) {
 		if err != nil || !slices.Equal(sessions, []string{"十四届三次", "十四届二次"}) {
 			t.Fatalf("sessions %v %v", sessions, err)
 		}
-		if err := db.AddSuggestionStep(ctx, &storage.SuggestionStep{SuggestionID: third.ID, Kind: storage.StepReplied,
+		if err := db.AddSuggestionStep(ctx, &model.SuggestionStep{SuggestionID: third.ID, Kind: model.StepReplied,
 			ReplyCategory: "A", Note: "已解决"}, ""); err != nil {
 			t.Fatal(err)
 		}
-		counts, err := db.SuggestionStatusCounts(ctx, storage.SuggestionFilter{Session: "十四届三次"})
-		if err != nil || counts[storage.SuggestionAssigned] != 1 || counts[storage.SuggestionReplied] != 1 || len(counts) != 2 {
+		counts, err := db.SuggestionStatusCounts(ctx, model.SuggestionFilter{Session: "十四届三次"})
+		if err != nil || counts[model.SuggestionAssigned] != 1 || counts[model.SuggestionReplied] != 1 || len(counts) != 2 {
 			t.Fatalf("counts %v %v", counts, err)
 		}
 		taken, err := db.ExistingSuggestionNumbers(ctx, []string{"第0001号", "第0999号"})
@@ -81,11 +82,11 @@ func TestCreateSuggestionsIsAllOrNothing(t *testing.T) {
 		ctx := context.Background()
 		ids := suggestionFixture(t, db, "王芳", "李强")
 		createSuggestion(t, db, "第0002号", "省教育厅", "", ids[0])
-		batch := []storage.NewSuggestion{
-			{Suggestion: &storage.Suggestion{Number: "第0001号", Title: "甲", HostUnit: "省教育厅", LeadDeputyID: ids[0]}, Seconders: []int64{ids[1]}},
-			{Suggestion: &storage.Suggestion{Number: "第0002号", Title: "乙", HostUnit: "省教育厅", LeadDeputyID: ids[1]}},
+		batch := []model.NewSuggestion{
+			{Suggestion: &model.Suggestion{Number: "第0001号", Title: "甲", HostUnit: "省教育厅", LeadDeputyID: ids[0]}, Seconders: []int64{ids[1]}},
+			{Suggestion: &model.Suggestion{Number: "第0002号", Title: "乙", HostUnit: "省教育厅", LeadDeputyID: ids[1]}},
 		}
-		if err := db.CreateSuggestions(ctx, batch); !errors.Is(err, storage.ErrConflict) {
+		if err := db.CreateSuggestions(ctx, batch); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("a taken number: %v", err)
 		}
 		if n, _ := db.CountRows(ctx, "suggestions"); n != 1 {
@@ -96,11 +97,11 @@ func TestCreateSuggestionsIsAllOrNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		sg, err := db.GetSuggestion(ctx, batch[0].Suggestion.ID)
-		if err != nil || sg.Status != storage.SuggestionAssigned || len(sg.Deputies) != 2 {
+		if err != nil || sg.Status != model.SuggestionAssigned || len(sg.Deputies) != 2 {
 			t.Fatalf("%+v %v", sg, err)
 		}
 		steps, _ := db.SuggestionSteps(ctx, sg.ID)
-		if len(steps) != 1 || steps[0].Kind != storage.StepAssigned {
+		if len(steps) != 1 || steps[0].Kind != model.StepAssigned {
 			t.Fatalf("steps %+v", steps)
 		}
 	})
@@ -111,19 +112,19 @@ func TestListOpinionItemsByAuthorName(t *testing.T) {
 		ctx := context.Background()
 		ids := suggestionFixture(t, db, "王芳", "李强")
 		for i, id := range ids {
-			o := storage.Opinion{DeputyID: id, Category: storage.OpinionSocial, Body: "意见" + string(rune('A'+i))}
+			o := model.Opinion{DeputyID: id, Category: model.OpinionSocial, Body: "意见" + string(rune('A'+i))}
 			if err := db.CreateOpinion(ctx, &o); err != nil {
 				t.Fatal(err)
 			}
 		}
-		list, total, err := db.ListOpinionItems(ctx, storage.OpinionQuery{DeputyName: "李"})
+		list, total, err := db.ListOpinionItems(ctx, model.OpinionQuery{DeputyName: "李"})
 		if err != nil || total != 1 || len(list) != 1 || list[0].DeputyName != "李强" {
 			t.Fatalf("%v %d %v", list, total, err)
 		}
-		if _, total, _ := db.ListOpinionItems(ctx, storage.OpinionQuery{DeputyName: "%"}); total != 0 {
+		if _, total, _ := db.ListOpinionItems(ctx, model.OpinionQuery{DeputyName: "%"}); total != 0 {
 			t.Fatalf("%% matched %d", total)
 		}
-		if _, total, _ := db.ListOpinionItems(ctx, storage.OpinionQuery{OpinionFilter: storage.OpinionFilter{Category: storage.OpinionSocial}}); total != 2 {
+		if _, total, _ := db.ListOpinionItems(ctx, model.OpinionQuery{OpinionFilter: model.OpinionFilter{Category: model.OpinionSocial}}); total != 2 {
 			t.Fatalf("category: %d", total)
 		}
 	})

@@ -3,35 +3,19 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
-	"time"
 )
-
-// Conversation is the chat state of one openid: the active flow, its step,
-// the answers so far (JSON) and a version for optimistic updates.
-type Conversation struct {
-	OpenID    string    `db:"openid"`
-	Flow      string    `db:"flow"`
-	Step      string    `db:"step"`
-	Data      string    `db:"data"`
-	Misses    int       `db:"misses"`
-	Version   int64     `db:"version"`
-	UpdatedAt time.Time `db:"updated_at"`
-	ExpiresAt time.Time `db:"expires_at"`
-}
-
-// ErrStale is returned when a conversation changed since it was read.
-var ErrStale = errors.New("stale conversation")
 
 // GetConversation returns openid's conversation, or ErrNotFound. An
 // expired one is returned too: the caller tells the user it timed out.
-func (db *DB) GetConversation(ctx context.Context, openid string) (Conversation, error) {
-	var c Conversation
+func (db *DB) GetConversation(ctx context.Context, openid string) (model.Conversation, error) {
+	var c model.Conversation
 	err := db.w.GetContext(ctx, &c, `SELECT openid, flow, step, data, misses, version, updated_at, expires_at
 		FROM conversations WHERE openid = ?`, openid)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("storage: conversation: %w", ErrNotFound)
+		return c, fmt.Errorf("storage: conversation: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("storage: conversation: %w", err)
@@ -42,7 +26,7 @@ func (db *DB) GetConversation(ctx context.Context, openid string) (Conversation,
 // SaveConversation writes c. A c.Version of 0 creates it; otherwise the
 // row is updated only if its version is still c.Version (else ErrStale).
 // On success c.Version is the new version.
-func (db *DB) SaveConversation(ctx context.Context, c *Conversation) error {
+func (db *DB) SaveConversation(ctx context.Context, c *model.Conversation) error {
 	now := db.now().UTC()
 	if c.Data == "" {
 		c.Data = "{}"
@@ -51,7 +35,7 @@ func (db *DB) SaveConversation(ctx context.Context, c *Conversation) error {
 		_, err := db.w.ExecContext(ctx, `INSERT INTO conversations (openid, flow, step, data, misses, version, updated_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, 1, ?, ?)`, c.OpenID, c.Flow, c.Step, c.Data, c.Misses, now, c.ExpiresAt.UTC())
 		if isDuplicate(err) {
-			return fmt.Errorf("storage: save conversation: %w", ErrStale)
+			return fmt.Errorf("storage: save conversation: %w", model.ErrStale)
 		}
 		if err != nil {
 			return fmt.Errorf("storage: save conversation: %w", err)
@@ -66,7 +50,7 @@ func (db *DB) SaveConversation(ctx context.Context, c *Conversation) error {
 		return fmt.Errorf("storage: save conversation: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: save conversation: %w", ErrStale)
+		return fmt.Errorf("storage: save conversation: %w", model.ErrStale)
 	}
 	c.Version++
 	c.UpdatedAt = now

@@ -18,12 +18,6 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// ErrNotFound is returned when a row asked for does not exist.
-var ErrNotFound = errors.New("not found")
-
-// ErrConflict is returned when a write would break a uniqueness rule.
-var ErrConflict = errors.New("conflict")
-
 // Dialect names the SQL backend.
 type Dialect string
 

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"sort"
@@ -11,37 +12,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 )
-
-// Deputy levels and statuses as stored.
-const (
-	LevelNational   = "national"
-	LevelProvincial = "provincial"
-	StatusActive    = "active"
-	StatusEnded     = "terminated"
-)
-
-// Deputy is one deputy's record.
-type Deputy struct {
-	ID                int64
-	Name              string
-	Gender            string
-	Ethnicity         string
-	BirthDate         *time.Time
-	Delegation        string // the delegation / electoral unit's name
-	Level             string // LevelNational or LevelProvincial
-	Grassroots        bool
-	Occupation        string
-	ProfessionalGroup string
-	Phone             string // empty when unknown
-	Status            string // StatusActive or StatusEnded
-	TerminatedOn      *time.Time
-	TerminationReason string
-	OpenID            string // empty while unbound
-	BoundAt           *time.Time
-	Tags              []string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-}
 
 type deputyRow struct {
 	ID                int64          `db:"id"`
@@ -64,8 +34,8 @@ type deputyRow struct {
 	UpdatedAt         time.Time      `db:"updated_at"`
 }
 
-func (r deputyRow) deputy() Deputy {
-	return Deputy{
+func (r deputyRow) deputy() model.Deputy {
+	return model.Deputy{
 		ID: r.ID, Name: r.Name, Gender: r.Gender, Ethnicity: r.Ethnicity,
 		BirthDate: timePtr(r.BirthDate), Delegation: r.Delegation.String, Level: r.Level,
 		Grassroots: r.Grassroots, Occupation: r.Occupation, ProfessionalGroup: r.ProfessionalGroup,
@@ -114,20 +84,20 @@ const deputySelect = `SELECT d.id, d.name, d.gender, d.ethnicity, d.birth_date, 
 
 // CreateDeputy inserts d (its delegation and tags are created as needed)
 // and sets d.ID. A phone or openid already taken gives ErrConflict.
-func (db *DB) CreateDeputy(ctx context.Context, d *Deputy) error {
+func (db *DB) CreateDeputy(ctx context.Context, d *model.Deputy) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		return db.createDeputy(ctx, tx, d)
 	})
 }
 
-func (db *DB) createDeputy(ctx context.Context, tx *sqlx.Tx, d *Deputy) error {
+func (db *DB) createDeputy(ctx context.Context, tx *sqlx.Tx, d *model.Deputy) error {
 	delID, err := db.delegationID(ctx, tx, d.Delegation)
 	if err != nil {
 		return err
 	}
 	now := db.now().UTC()
 	if d.Status == "" {
-		d.Status = StatusActive
+		d.Status = model.StatusActive
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO deputies (name, gender, ethnicity, birth_date, delegation_id,
 		level, grassroots, occupation, professional_group, phone, status, terminated_on, termination_reason,
@@ -136,7 +106,7 @@ func (db *DB) createDeputy(ctx context.Context, tx *sqlx.Tx, d *Deputy) error {
 		d.ProfessionalGroup, nullStr(d.Phone), d.Status, dateOnly(d.TerminatedOn), d.TerminationReason,
 		nullStr(d.OpenID), nullTime(d.BoundAt), now, now)
 	if isDuplicate(err) {
-		return fmt.Errorf("storage: create deputy: %w", ErrConflict)
+		return fmt.Errorf("storage: create deputy: %w", model.ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: create deputy: %w", err)
@@ -149,13 +119,13 @@ func (db *DB) createDeputy(ctx context.Context, tx *sqlx.Tx, d *Deputy) error {
 }
 
 // UpdateDeputy writes every field of d, including its tags.
-func (db *DB) UpdateDeputy(ctx context.Context, d *Deputy) error {
+func (db *DB) UpdateDeputy(ctx context.Context, d *model.Deputy) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		return db.updateDeputy(ctx, tx, d)
 	})
 }
 
-func (db *DB) updateDeputy(ctx context.Context, tx *sqlx.Tx, d *Deputy) error {
+func (db *DB) updateDeputy(ctx context.Context, tx *sqlx.Tx, d *model.Deputy) error {
 	delID, err := db.delegationID(ctx, tx, d.Delegation)
 	if err != nil {
 		return err
@@ -167,7 +137,7 @@ func (db *DB) updateDeputy(ctx context.Context, tx *sqlx.Tx, d *Deputy) error {
 		d.Name, d.Gender, d.Ethnicity, dateOnly(d.BirthDate), delID, d.Level, d.Grassroots, d.Occupation,
 		d.ProfessionalGroup, nullStr(d.Phone), d.Status, dateOnly(d.TerminatedOn), d.TerminationReason, now, d.ID)
 	if isDuplicate(err) {
-		return fmt.Errorf("storage: update deputy %d: %w", d.ID, ErrConflict)
+		return fmt.Errorf("storage: update deputy %d: %w", d.ID, model.ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: update deputy %d: %w", d.ID, err)
@@ -176,7 +146,7 @@ func (db *DB) updateDeputy(ctx context.Context, tx *sqlx.Tx, d *Deputy) error {
 		// MySQL reports 0 for an unchanged row; check it exists.
 		var one int
 		if err := tx.GetContext(ctx, &one, `SELECT 1 FROM deputies WHERE id = ?`, d.ID); errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("storage: update deputy %d: %w", d.ID, ErrNotFound)
+			return fmt.Errorf("storage: update deputy %d: %w", d.ID, model.ErrNotFound)
 		}
 	}
 	d.UpdatedAt = now
@@ -222,40 +192,40 @@ func (db *DB) setTags(ctx context.Context, tx *sqlx.Tx, deputyID int64, tags []s
 }
 
 // GetDeputy returns the deputy with id, or ErrNotFound.
-func (db *DB) GetDeputy(ctx context.Context, id int64) (Deputy, error) {
+func (db *DB) GetDeputy(ctx context.Context, id int64) (model.Deputy, error) {
 	return db.getDeputy(ctx, deputySelect+` WHERE d.id = ?`, id)
 }
 
 // GetDeputyByOpenID returns the deputy bound to openid, or ErrNotFound.
-func (db *DB) GetDeputyByOpenID(ctx context.Context, openid string) (Deputy, error) {
+func (db *DB) GetDeputyByOpenID(ctx context.Context, openid string) (model.Deputy, error) {
 	return db.getDeputy(ctx, deputySelect+` WHERE d.openid = ?`, openid)
 }
 
 // GetDeputyByPhone returns the deputy with that phone, or ErrNotFound.
-func (db *DB) GetDeputyByPhone(ctx context.Context, phone string) (Deputy, error) {
+func (db *DB) GetDeputyByPhone(ctx context.Context, phone string) (model.Deputy, error) {
 	return db.getDeputy(ctx, deputySelect+` WHERE d.phone = ?`, phone)
 }
 
-func (db *DB) getDeputy(ctx context.Context, q string, arg any) (Deputy, error) {
+func (db *DB) getDeputy(ctx context.Context, q string, arg any) (model.Deputy, error) {
 	var row deputyRow
 	err := db.r.GetContext(ctx, &row, q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Deputy{}, fmt.Errorf("storage: deputy: %w", ErrNotFound)
+		return model.Deputy{}, fmt.Errorf("storage: deputy: %w", model.ErrNotFound)
 	}
 	if err != nil {
-		return Deputy{}, fmt.Errorf("storage: deputy: %w", err)
+		return model.Deputy{}, fmt.Errorf("storage: deputy: %w", err)
 	}
 	d := row.deputy()
 	tags, err := db.tagsOf(ctx, db.r, []int64{d.ID})
 	if err != nil {
-		return Deputy{}, err
+		return model.Deputy{}, err
 	}
 	d.Tags = tags[d.ID]
 	return d, nil
 }
 
 // FindDeputiesByName returns the deputies called name (all statuses).
-func (db *DB) FindDeputiesByName(ctx context.Context, name string) ([]Deputy, error) {
+func (db *DB) FindDeputiesByName(ctx context.Context, name string) ([]model.Deputy, error) {
 	var rows []deputyRow
 	if err := db.r.SelectContext(ctx, &rows, deputySelect+` WHERE d.name = ? ORDER BY d.id`, name); err != nil {
 		return nil, fmt.Errorf("storage: find deputies: %w", err)
@@ -289,7 +259,7 @@ func (db *DB) tagsOf(ctx context.Context, q sqlx.QueryerContext, ids []int64) (m
 	return out, rows.Err()
 }
 
-func (db *DB) withTags(ctx context.Context, rows []deputyRow) ([]Deputy, error) {
+func (db *DB) withTags(ctx context.Context, rows []deputyRow) ([]model.Deputy, error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
@@ -298,7 +268,7 @@ func (db *DB) withTags(ctx context.Context, rows []deputyRow) ([]Deputy, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Deputy, len(rows))
+	out := make([]model.Deputy, len(rows))
 	for i, r := range rows {
 		out[i] = r.deputy()
 		out[i].Tags = tags[r.ID]
@@ -306,21 +276,82 @@ func (db *DB) withTags(ctx context.Context, rows []deputyRow) ([]Deputy, error) 
 	return out, nil
 }
 
-// DeputyFilter selects deputies for ListDeputies. Zero values match all.
-type DeputyFilter struct {
-	Delegation        string
-	Level             string
-	Grassroots        *bool
-	ProfessionalGroup string
-	Tag               string
-	Status            string
-	Bound             *bool
-	Query             string // part of the name, or of the phone
-	Limit, Offset     int    // Limit 0 means all
-	AfterID           int64  // keyset paging for exports: ids greater than this
+func escapeLike(s string) string {
+	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+	return r.Replace(s)
 }
 
-func (f DeputyFilter) where() (string, []any) {
+// ListDeputies returns one page of deputies matching f, ordered by id,
+// and how many match in all.
+func (db *DB) ListDeputies(ctx context.Context, f model.DeputyFilter) ([]model.Deputy, int, error) {
+	where, args := whereDeputyFilter(f)
+	var total int
+	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM deputies d
+		LEFT JOIN delegations g ON g.id = d.delegation_id`+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: count deputies: %w", err)
+	}
+	q := deputySelect + where + ` ORDER BY d.id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
+	}
+	var rows []deputyRow
+	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: list deputies: %w", err)
+	}
+	out, err := db.withTags(ctx, rows)
+	return out, total, err
+}
+
+// TerminateDeputy ends a deputy's term on date for reason and unbinds
+// nothing: the binding stays so history remains attributable, but pushes
+// skip terminated deputies.
+func (db *DB) TerminateDeputy(ctx context.Context, id int64, on time.Time, reason string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE deputies SET status = ?, terminated_on = ?, termination_reason = ?,
+		updated_at = ? WHERE id = ?`, model.StatusEnded, dateOnly(&on), reason, db.now().UTC(), id)
+	if err != nil {
+		return fmt.Errorf("storage: terminate deputy %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: terminate deputy %d: %w", id, model.ErrNotFound)
+	}
+	return nil
+}
+
+// ListDelegations returns every delegation with counts, by name.
+func (db *DB) ListDelegations(ctx context.Context) ([]model.Delegation, error) {
+	var out []model.Delegation
+	err := db.r.SelectContext(ctx, &out, `SELECT g.id, g.name, COUNT(d.id) AS total,
+		COALESCE(SUM(CASE WHEN d.openid IS NOT NULL THEN 1 ELSE 0 END), 0) AS bound,
+		COALESCE(SUM(CASE WHEN d.status = 'active' THEN 1 ELSE 0 END), 0) AS current
+		FROM delegations g LEFT JOIN deputies d ON d.delegation_id = g.id
+		GROUP BY g.id, g.name ORDER BY g.name`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list delegations: %w", err)
+	}
+	return out, nil
+}
+
+// ListTags returns every tag name in use, sorted.
+func (db *DB) ListTags(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := db.r.SelectContext(ctx, &out, `SELECT name FROM tags ORDER BY name`); err != nil {
+		return nil, fmt.Errorf("storage: list tags: %w", err)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// CountDeputies returns how many deputies there are and how many are bound.
+func (db *DB) CountDeputies(ctx context.Context) (total, bound int, err error) {
+	err = db.r.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN openid IS NOT NULL THEN 1 ELSE 0 END), 0)
+		FROM deputies`).Scan(&total, &bound)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: count deputies: %w", err)
+	}
+	return total, bound, nil
+}
+
+func whereDeputyFilter(f model.DeputyFilter) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
@@ -360,88 +391,4 @@ func (f DeputyFilter) where() (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-func escapeLike(s string) string {
-	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
-	return r.Replace(s)
-}
-
-// ListDeputies returns one page of deputies matching f, ordered by id,
-// and how many match in all.
-func (db *DB) ListDeputies(ctx context.Context, f DeputyFilter) ([]Deputy, int, error) {
-	where, args := f.where()
-	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM deputies d
-		LEFT JOIN delegations g ON g.id = d.delegation_id`+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("storage: count deputies: %w", err)
-	}
-	q := deputySelect + where + ` ORDER BY d.id`
-	if f.Limit > 0 {
-		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
-	}
-	var rows []deputyRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
-		return nil, 0, fmt.Errorf("storage: list deputies: %w", err)
-	}
-	out, err := db.withTags(ctx, rows)
-	return out, total, err
-}
-
-// TerminateDeputy ends a deputy's term on date for reason and unbinds
-// nothing: the binding stays so history remains attributable, but pushes
-// skip terminated deputies.
-func (db *DB) TerminateDeputy(ctx context.Context, id int64, on time.Time, reason string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE deputies SET status = ?, terminated_on = ?, termination_reason = ?,
-		updated_at = ? WHERE id = ?`, StatusEnded, dateOnly(&on), reason, db.now().UTC(), id)
-	if err != nil {
-		return fmt.Errorf("storage: terminate deputy %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: terminate deputy %d: %w", id, ErrNotFound)
-	}
-	return nil
-}
-
-// Delegation is a delegation / electoral unit with its deputy counts.
-type Delegation struct {
-	ID      int64  `db:"id"`
-	Name    string `db:"name"`
-	Total   int    `db:"total"`
-	Bound   int    `db:"bound"`
-	Current int    `db:"current"`
-}
-
-// ListDelegations returns every delegation with counts, by name.
-func (db *DB) ListDelegations(ctx context.Context) ([]Delegation, error) {
-	var out []Delegation
-	err := db.r.SelectContext(ctx, &out, `SELECT g.id, g.name, COUNT(d.id) AS total,
-		COALESCE(SUM(CASE WHEN d.openid IS NOT NULL THEN 1 ELSE 0 END), 0) AS bound,
-		COALESCE(SUM(CASE WHEN d.status = 'active' THEN 1 ELSE 0 END), 0) AS current
-		FROM delegations g LEFT JOIN deputies d ON d.delegation_id = g.id
-		GROUP BY g.id, g.name ORDER BY g.name`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: list delegations: %w", err)
-	}
-	return out, nil
-}
-
-// ListTags returns every tag name in use, sorted.
-func (db *DB) ListTags(ctx context.Context) ([]string, error) {
-	var out []string
-	if err := db.r.SelectContext(ctx, &out, `SELECT name FROM tags ORDER BY name`); err != nil {
-		return nil, fmt.Errorf("storage: list tags: %w", err)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-// CountDeputies returns how many deputies there are and how many are bound.
-func (db *DB) CountDeputies(ctx context.Context) (total, bound int, err error) {
-	err = db.r.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN openid IS NOT NULL THEN 1 ELSE 0 END), 0)
-		FROM deputies`).Scan(&total, &bound)
-	if err != nil {
-		return 0, 0, fmt.Errorf("storage: count deputies: %w", err)
-	}
-	return total, bound, nil
 }

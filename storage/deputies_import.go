@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"deputybot/model"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,11 +10,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 )
-
-// UpsertResult counts what UpsertDeputies did.
-type UpsertResult struct {
-	Created, Updated, Unchanged int
-}
 
 // upsertBatch bounds the size of the IN lists used to find existing rows.
 const upsertBatch = 500
@@ -24,10 +20,10 @@ const upsertBatch = 500
 // name and delegation when it has no phone; a match whose fields are
 // already equal is not written, so importing the same file twice changes
 // nothing. Status and WeChat binding are never touched.
-func (db *DB) UpsertDeputies(ctx context.Context, ds []Deputy) (UpsertResult, error) {
-	var res UpsertResult
+func (db *DB) UpsertDeputies(ctx context.Context, ds []model.Deputy) (model.UpsertResult, error) {
+	var res model.UpsertResult
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		res = UpsertResult{}
+		res = model.UpsertResult{}
 		for start := 0; start < len(ds); start += upsertBatch {
 			batch := ds[start:min(start+upsertBatch, len(ds))]
 			if err := db.upsertBatch(ctx, tx, batch, &res); err != nil {
@@ -39,12 +35,12 @@ func (db *DB) UpsertDeputies(ctx context.Context, ds []Deputy) (UpsertResult, er
 	return res, err
 }
 
-func (db *DB) upsertBatch(ctx context.Context, tx *sqlx.Tx, batch []Deputy, res *UpsertResult) error {
+func (db *DB) upsertBatch(ctx context.Context, tx *sqlx.Tx, batch []model.Deputy, res *model.UpsertResult) error {
 	existing, err := db.existingFor(ctx, tx, batch)
 	if err != nil {
 		return err
 	}
-	var fresh []*Deputy
+	var fresh []*model.Deputy
 	for i := range batch {
 		d := &batch[i]
 		old, ok := existing[upsertKey(*d)]
@@ -71,7 +67,7 @@ func (db *DB) upsertBatch(ctx context.Context, tx *sqlx.Tx, batch []Deputy, res 
 
 // createDeputies inserts ds with one multi-row INSERT and tags them with
 // one more: a 5,000-row import is a few dozen statements, not 30,000.
-func (db *DB) createDeputies(ctx context.Context, tx *sqlx.Tx, ds []*Deputy) error {
+func (db *DB) createDeputies(ctx context.Context, tx *sqlx.Tx, ds []*model.Deputy) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -93,7 +89,7 @@ func (db *DB) createDeputies(ctx context.Context, tx *sqlx.Tx, ds []*Deputy) err
 	args := make([]any, 0, 17*len(ds))
 	for i, d := range ds {
 		if d.Status == "" {
-			d.Status = StatusActive
+			d.Status = model.StatusActive
 		}
 		if i > 0 {
 			q.WriteString(",")
@@ -105,7 +101,7 @@ func (db *DB) createDeputies(ctx context.Context, tx *sqlx.Tx, ds []*Deputy) err
 	}
 	_, err := tx.ExecContext(ctx, q.String(), args...)
 	if isDuplicate(err) {
-		return fmt.Errorf("storage: create deputies: %w", ErrConflict)
+		return fmt.Errorf("storage: create deputies: %w", model.ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: create deputies: %w", err)
@@ -113,7 +109,7 @@ func (db *DB) createDeputies(ctx context.Context, tx *sqlx.Tx, ds []*Deputy) err
 	// Read the new ids back by key rather than assume a multi-row INSERT got
 	// consecutive ids: MySQL's interleaved auto-increment mode does not
 	// promise that.
-	plain := make([]Deputy, len(ds))
+	plain := make([]model.Deputy, len(ds))
 	for i, d := range ds {
 		plain[i] = *d
 	}
@@ -132,7 +128,7 @@ func (db *DB) createDeputies(ctx context.Context, tx *sqlx.Tx, ds []*Deputy) err
 }
 
 // addTags tags newly created deputies in bulk.
-func (db *DB) addTags(ctx context.Context, tx *sqlx.Tx, ds []*Deputy) error {
+func (db *DB) addTags(ctx context.Context, tx *sqlx.Tx, ds []*model.Deputy) error {
 	var names []string
 	seen := map[string]bool{}
 	for _, d := range ds {
@@ -193,7 +189,7 @@ func (db *DB) addTags(ctx context.Context, tx *sqlx.Tx, ds []*Deputy) error {
 	return nil
 }
 
-func upsertKey(d Deputy) string {
+func upsertKey(d model.Deputy) string {
 	if d.Phone != "" {
 		return "p:" + d.Phone
 	}
@@ -201,7 +197,7 @@ func upsertKey(d Deputy) string {
 }
 
 // existingFor loads the stored deputies that rows of batch may match.
-func (db *DB) existingFor(ctx context.Context, tx *sqlx.Tx, batch []Deputy) (map[string]Deputy, error) {
+func (db *DB) existingFor(ctx context.Context, tx *sqlx.Tx, batch []model.Deputy) (map[string]model.Deputy, error) {
 	var phones, names []string
 	for _, d := range batch {
 		if d.Phone != "" {
@@ -236,7 +232,7 @@ func (db *DB) existingFor(ctx context.Context, tx *sqlx.Tx, batch []Deputy) (map
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]Deputy, len(rows))
+	out := make(map[string]model.Deputy, len(rows))
 	for _, r := range rows {
 		d := r.deputy()
 		d.Tags = tags[d.ID]
@@ -256,7 +252,7 @@ func sameDate(a, b *time.Time) bool {
 	return a.Format(time.DateOnly) == b.Format(time.DateOnly)
 }
 
-func sameRegistryFields(a, b Deputy) bool {
+func sameRegistryFields(a, b model.Deputy) bool {
 	at, bt := slices.Clone(a.Tags), slices.Clone(b.Tags)
 	slices.Sort(at)
 	slices.Sort(bt)
@@ -266,7 +262,7 @@ func sameRegistryFields(a, b Deputy) bool {
 		a.ProfessionalGroup == b.ProfessionalGroup && (a.Phone == b.Phone || b.Phone == "") && slices.Equal(at, bt)
 }
 
-func copyRegistryFields(dst *Deputy, src Deputy) {
+func copyRegistryFields(dst *model.Deputy, src model.Deputy) {
 	dst.Name, dst.Gender, dst.Ethnicity, dst.BirthDate = src.Name, src.Gender, src.Ethnicity, src.BirthDate
 	dst.Delegation, dst.Level, dst.Grassroots = src.Delegation, src.Level, src.Grassroots
 	dst.Occupation, dst.ProfessionalGroup, dst.Tags = src.Occupation, src.ProfessionalGroup, src.Tags

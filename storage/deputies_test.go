@@ -6,14 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
 
-func newDeputy(name, delegation, phone string, tags ...string) storage.Deputy {
+func newDeputy(name, delegation, phone string, tags ...string) model.Deputy {
 	birth := time.Date(1970, 3, 15, 0, 0, 0, 0, time.UTC)
-	return storage.Deputy{Name: name, Gender: "女", Ethnicity: "汉族", BirthDate: &birth, Delegation: delegation,
-		Level: storage.LevelProvincial, Grassroots: true, Occupation: "教师", ProfessionalGroup: "教育科学文化卫生",
+	return model.Deputy{Name: name, Gender: "女", Ethnicity: "汉族", BirthDate: &birth, Delegation: delegation,
+		Level: model.LevelProvincial, Grassroots: true, Occupation: "教师", ProfessionalGroup: "教育科学文化卫生",
 		Phone: phone, Tags: tags}
 }
 
@@ -29,12 +30,12 @@ func TestDeputyCRUD(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Name != "王芳" || got.Delegation != "济南市代表团" || got.Phone != "13800138000" || !got.Grassroots ||
-			got.BirthDate == nil || got.BirthDate.Format(time.DateOnly) != "1970-03-15" || len(got.Tags) != 2 || got.Status != storage.StatusActive {
+			got.BirthDate == nil || got.BirthDate.Format(time.DateOnly) != "1970-03-15" || len(got.Tags) != 2 || got.Status != model.StatusActive {
 			t.Fatalf("read back %+v", got)
 		}
 
 		dup := newDeputy("李强", "青岛市代表团", "13800138000")
-		if err := db.CreateDeputy(ctx, &dup); !errors.Is(err, storage.ErrConflict) {
+		if err := db.CreateDeputy(ctx, &dup); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("a second deputy with the same phone gives %v, want ErrConflict", err)
 		}
 
@@ -52,15 +53,15 @@ func TestDeputyCRUD(t *testing.T) {
 			t.Fatal(err)
 		}
 		ended, _ := db.GetDeputy(ctx, d.ID)
-		if ended.Status != storage.StatusEnded || ended.TerminationReason != "辞职" || ended.TerminatedOn.Format(time.DateOnly) != "2026-06-01" {
+		if ended.Status != model.StatusEnded || ended.TerminationReason != "辞职" || ended.TerminatedOn.Format(time.DateOnly) != "2026-06-01" {
 			t.Fatalf("after terminate %+v", ended)
 		}
-		if _, err := db.GetDeputy(ctx, 99999); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetDeputy(ctx, 99999); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a missing deputy gives %v", err)
 		}
 		missing := newDeputy("无", "", "")
 		missing.ID = 99999
-		if err := db.UpdateDeputy(ctx, &missing); !errors.Is(err, storage.ErrNotFound) {
+		if err := db.UpdateDeputy(ctx, &missing); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("updating a missing deputy gives %v", err)
 		}
 	})
@@ -69,14 +70,14 @@ func TestDeputyCRUD(t *testing.T) {
 func TestListDeputiesFilters(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		seed := []storage.Deputy{
+		seed := []model.Deputy{
 			newDeputy("张伟", "济南市代表团", "13900000001", "企业家"),
 			newDeputy("张敏", "济南市代表团", "13900000002"),
 			newDeputy("刘洋", "青岛市代表团", "13900000003", "企业家"),
 			newDeputy("陈静_100%", "青岛市代表团", ""),
 		}
 		seed[1].Grassroots = false
-		seed[2].Level = storage.LevelNational
+		seed[2].Level = model.LevelNational
 		for i := range seed {
 			if err := db.CreateDeputy(ctx, &seed[i]); err != nil {
 				t.Fatal(err)
@@ -85,20 +86,20 @@ func TestListDeputiesFilters(t *testing.T) {
 		yes, no := true, false
 		tests := []struct {
 			name string
-			f    storage.DeputyFilter
+			f    model.DeputyFilter
 			want int
 		}{
-			{"everyone", storage.DeputyFilter{}, 4},
-			{"by delegation", storage.DeputyFilter{Delegation: "济南市代表团"}, 2},
-			{"national level", storage.DeputyFilter{Level: storage.LevelNational}, 1},
-			{"grassroots only", storage.DeputyFilter{Grassroots: &yes}, 3},
-			{"by tag", storage.DeputyFilter{Tag: "企业家"}, 2},
-			{"unbound", storage.DeputyFilter{Bound: &no}, 4},
-			{"bound", storage.DeputyFilter{Bound: &yes}, 0},
-			{"name search", storage.DeputyFilter{Query: "张"}, 2},
-			{"search treats % and _ literally", storage.DeputyFilter{Query: "_100%"}, 1},
-			{"phone search", storage.DeputyFilter{Query: "0003"}, 1},
-			{"terminated", storage.DeputyFilter{Status: storage.StatusEnded}, 0},
+			{"everyone", model.DeputyFilter{}, 4},
+			{"by delegation", model.DeputyFilter{Delegation: "济南市代表团"}, 2},
+			{"national level", model.DeputyFilter{Level: model.LevelNational}, 1},
+			{"grassroots only", model.DeputyFilter{Grassroots: &yes}, 3},
+			{"by tag", model.DeputyFilter{Tag: "企业家"}, 2},
+			{"unbound", model.DeputyFilter{Bound: &no}, 4},
+			{"bound", model.DeputyFilter{Bound: &yes}, 0},
+			{"name search", model.DeputyFilter{Query: "张"}, 2},
+			{"search treats % and _ literally", model.DeputyFilter{Query: "_100%"}, 1},
+			{"phone search", model.DeputyFilter{Query: "0003"}, 1},
+			{"terminated", model.DeputyFilter{Status: model.StatusEnded}, 0},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -111,7 +112,7 @@ func TestListDeputiesFilters(t *testing.T) {
 				}
 			})
 		}
-		page, total, err := db.ListDeputies(ctx, storage.DeputyFilter{Limit: 3, Offset: 3})
+		page, total, err := db.ListDeputies(ctx, model.DeputyFilter{Limit: 3, Offset: 3})
 		if err != nil || total != 4 || len(page) != 1 || page[0].Name != "陈静_100%" {
 			t.Fatalf("second page: %v %d %v", page, total, err)
 		}
@@ -125,8 +126,8 @@ func TestListDeputiesFilters(t *testing.T) {
 func TestUpsertDeputiesIsIdempotent(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		batch := func() []storage.Deputy {
-			return []storage.Deputy{
+		batch := func() []model.Deputy {
+			return []model.Deputy{
 				newDeputy("赵磊", "烟台市代表团", "13700000001", "医生"),
 				newDeputy("孙丽", "烟台市代表团", ""),
 			}
@@ -146,7 +147,7 @@ func TestUpsertDeputiesIsIdempotent(t *testing.T) {
 		if err != nil || res.Updated != 2 {
 			t.Fatalf("changed import: %+v %v", res, err)
 		}
-		_, total, _ := db.ListDeputies(ctx, storage.DeputyFilter{})
+		_, total, _ := db.ListDeputies(ctx, model.DeputyFilter{})
 		if total != 2 {
 			t.Fatalf("%d deputies after three imports, want 2", total)
 		}
@@ -162,7 +163,7 @@ func TestAnImportWithoutAPhoneKeepsTheStoredOne(t *testing.T) {
 		}
 		again := newDeputy("周杰", "潍坊市代表团", "")
 		again.Occupation = "农民"
-		res, err := db.UpsertDeputies(ctx, []storage.Deputy{again})
+		res, err := db.UpsertDeputies(ctx, []model.Deputy{again})
 		if err != nil || res.Updated != 1 {
 			t.Fatalf("%+v %v", res, err)
 		}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,43 +12,15 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Delivery is one recipient's copy of a push.
-type Delivery struct {
-	ID            int64         `db:"id"`
-	Source        string        `db:"source"`
-	CampaignID    sql.NullInt64 `db:"campaign_id"`
-	NoticeID      int64         `db:"notice_id"`
-	DeputyID      int64         `db:"deputy_id"`
-	OpenID        string        `db:"openid"`
-	Status        string        `db:"status"`
-	Urgent        bool          `db:"urgent"`
-	Reason        string        `db:"reason"`
-	ErrCode       int           `db:"errcode"`
-	Channel       string        `db:"channel"`
-	ChannelReason string        `db:"channel_reason"`
-	ClientMsgID   string        `db:"client_msg_id"`
-	MsgID         sql.NullInt64 `db:"msgid"`
-	Attempts      int           `db:"attempts"`
-	NextAt        time.Time     `db:"next_at"`
-	FirstTryAt    sql.NullTime  `db:"first_try_at"`
-	CreatedAt     time.Time     `db:"created_at"`
-	SentAt        sql.NullTime  `db:"sent_at"`
-	DeliveredAt   sql.NullTime  `db:"delivered_at"`
-	ReadAt        sql.NullTime  `db:"read_at"`
-	// Reclaimed is set by ClaimDue when the row was sending under a lease
-	// that ran out: its dispatcher died and may have sent it already.
-	Reclaimed bool `db:"-"`
-}
-
 const deliveryCols = `id, source, campaign_id, notice_id, deputy_id, openid, status, urgent, reason, errcode, channel,
 	channel_reason, client_msg_id, msgid, attempts, next_at, first_try_at, created_at, sent_at, delivered_at, read_at`
 
 // GetDelivery returns the delivery with id, or ErrNotFound.
-func (db *DB) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
-	var d Delivery
+func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error) {
+	var d model.Delivery
 	err := db.w.GetContext(ctx, &d, `SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return d, fmt.Errorf("storage: delivery %d: %w", id, ErrNotFound)
+		return d, fmt.Errorf("storage: delivery %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
 		return d, fmt.Errorf("storage: delivery %d: %w", id, err)
@@ -60,8 +33,8 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
 // marks them sending until now+lease. With urgentOnly, only urgent ones
 // (quiet hours). Two dispatchers never claim the same row: MySQL skips
 // rows another transaction has locked; SQLite has one writer.
-func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]Delivery, error) {
-	var out []Delivery
+func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]model.Delivery, error) {
+	var out []model.Delivery
 	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
 		q := `SELECT id, status FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
 		if urgentOnly {
@@ -77,7 +50,7 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 			ID     int64  `db:"id"`
 			Status string `db:"status"`
 		}
-		if err := tx.SelectContext(ctx, &due, q, DeliveryQueued, DeliveryRetry, DeliverySending, now.UTC(), limit); err != nil {
+		if err := tx.SelectContext(ctx, &due, q, model.DeliveryQueued, model.DeliveryRetry, model.DeliverySending, now.UTC(), limit); err != nil {
 			return fmt.Errorf("storage: claim deliveries: %w", err)
 		}
 		if len(due) == 0 {
@@ -86,11 +59,11 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 		ids := make([]int64, len(due))
 		reclaimed := make(map[int64]bool, len(due))
 		for i, d := range due {
-			ids[i], reclaimed[d.ID] = d.ID, d.Status == DeliverySending
+			ids[i], reclaimed[d.ID] = d.ID, d.Status == model.DeliverySending
 		}
 		// A claimed row's next_at is its lease end: past it, the row is due again.
 		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, attempts = attempts + 1,
-			first_try_at = COALESCE(first_try_at, ?) WHERE id IN (?)`, DeliverySending, now.Add(lease).UTC(), now.UTC(), ids)
+			first_try_at = COALESCE(first_try_at, ?) WHERE id IN (?)`, model.DeliverySending, now.Add(lease).UTC(), now.UTC(), ids)
 		if err != nil {
 			return err
 		}
@@ -112,24 +85,10 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 	return out, err
 }
 
-// Outcome is what happened to one claimed delivery.
-type Outcome struct {
-	ID            int64
-	Status        string // DeliverySent, DeliveryRetry or DeliveryFailed
-	MsgID         int64
-	ErrCode       int
-	Reason        string
-	Channel       string
-	ChannelReason string
-	ClientMsgID   string
-	NextAt        time.Time // for DeliveryRetry
-	Template      bool      // counts against the daily template quota
-}
-
 // FinishDeliveries records the outcomes of a batch in one transaction,
 // adds the template sends to day's quota count, and applies template
 // reports that arrived before the send was recorded.
-func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []Outcome) error {
+func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []model.Outcome) error {
 	if len(outs) == 0 {
 		return nil
 	}
@@ -140,9 +99,9 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []Outcome) 
 	// victim's batch is recorded again rather than left to its lease.
 	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
 		templates, sentIDs = 0, sentIDs[:0]
-		var sent []Outcome
+		var sent []model.Outcome
 		for _, o := range outs {
-			if o.Status == DeliverySent {
+			if o.Status == model.DeliverySent {
 				sent = append(sent, o)
 				sentIDs = append(sentIDs, o.ID)
 				if o.Template {
@@ -157,16 +116,16 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []Outcome) 
 		for _, o := range outs {
 			var err error
 			switch o.Status {
-			case DeliverySent:
+			case model.DeliverySent:
 				continue
-			case DeliveryRetry:
+			case model.DeliveryRetry:
 				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, next_at = ?, errcode = ?, reason = ?, channel = ?,
 					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
-					DeliveryRetry, o.NextAt.UTC(), o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, DeliverySending)
+					model.DeliveryRetry, o.NextAt.UTC(), o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, model.DeliverySending)
 			default:
 				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, errcode = ?, reason = ?, channel = ?,
 					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
-					DeliveryFailed, o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, DeliverySending)
+					model.DeliveryFailed, o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, model.DeliverySending)
 			}
 			if err != nil {
 				return fmt.Errorf("storage: finish delivery %d: %w", o.ID, err)
@@ -250,10 +209,10 @@ func (db *DB) ApplyTemplateReport(ctx context.Context, msgid int64, status strin
 // than deliveries_msgid for these few. MySQL ignores the unary plus.
 func (db *DB) applyReports(ctx context.Context, status string, msgids []int64) (int64, error) {
 	q, args, err := sqlx.In(`UPDATE deliveries SET status = ?, delivered_at = ? WHERE +status = ? AND msgid IN (?)`,
-		DeliveryDelivered, db.now().UTC(), DeliverySent, msgids)
+		model.DeliveryDelivered, db.now().UTC(), model.DeliverySent, msgids)
 	if status != "success" {
 		q, args, err = sqlx.In(`UPDATE deliveries SET status = ?, reason = ? WHERE +status = ? AND msgid IN (?)`,
-			DeliveryFailed, status, DeliverySent, msgids)
+			model.DeliveryFailed, status, model.DeliverySent, msgids)
 	}
 	if err != nil {
 		return 0, err
@@ -269,18 +228,10 @@ func (db *DB) applyReports(ctx context.Context, status string, msgids []int64) (
 	return n, nil
 }
 
-// TemplateStatus is one TEMPLATESENDJOBFINISH report: the msgid of a
-// template send and what WeChat says became of it.
-type TemplateStatus struct {
-	MsgID  int64
-	OpenID string
-	Status string // "success", "failed:user block", "failed: system failed"
-}
-
 // AbsorbTemplateReport applies one TEMPLATESENDJOBFINISH report; see
 // AbsorbTemplateReports.
 func (db *DB) AbsorbTemplateReport(ctx context.Context, msgid int64, openid, status string) error {
-	return db.AbsorbTemplateReports(ctx, []TemplateStatus{{MsgID: msgid, OpenID: openid, Status: status}})
+	return db.AbsorbTemplateReports(ctx, []model.TemplateStatus{{MsgID: msgid, OpenID: openid, Status: status}})
 }
 
 // AbsorbTemplateReports applies TEMPLATESENDJOBFINISH reports to the
@@ -292,7 +243,7 @@ func (db *DB) AbsorbTemplateReport(ctx context.Context, msgid int64, openid, sta
 // FinishDeliveries) and applied once more, in case the send was recorded
 // in the meantime. Each statement commits on its own, in that order, so a
 // report is never missed by both. Repeating a report changes nothing.
-func (db *DB) AbsorbTemplateReports(ctx context.Context, reports []TemplateStatus) error {
+func (db *DB) AbsorbTemplateReports(ctx context.Context, reports []model.TemplateStatus) error {
 	if len(reports) == 0 {
 		return nil
 	}
@@ -306,7 +257,7 @@ func (db *DB) AbsorbTemplateReports(ctx context.Context, reports []TemplateStatu
 	for i, r := range reports {
 		all[i] = r.MsgID
 	}
-	q, args, err := sqlx.In(`SELECT msgid FROM deliveries WHERE msgid IN (?) AND status <> ?`, all, DeliverySent)
+	q, args, err := sqlx.In(`SELECT msgid FROM deliveries WHERE msgid IN (?) AND status <> ?`, all, model.DeliverySent)
 	if err != nil {
 		return err
 	}
@@ -318,7 +269,7 @@ func (db *DB) AbsorbTemplateReports(ctx context.Context, reports []TemplateStatu
 	for _, id := range settled {
 		done[id] = true
 	}
-	var keep []TemplateStatus
+	var keep []model.TemplateStatus
 	for _, r := range reports {
 		if !done[r.MsgID] {
 			keep = append(keep, r)
@@ -336,7 +287,7 @@ func (db *DB) AbsorbTemplateReports(ctx context.Context, reports []TemplateStatu
 
 // applyGrouped applies reports with one UPDATE per distinct status and
 // returns how many deliveries changed.
-func (db *DB) applyGrouped(ctx context.Context, reports []TemplateStatus) (int64, error) {
+func (db *DB) applyGrouped(ctx context.Context, reports []model.TemplateStatus) (int64, error) {
 	var statuses []string
 	byStatus := map[string][]int64{}
 	for _, r := range reports {
@@ -358,7 +309,7 @@ func (db *DB) applyGrouped(ctx context.Context, reports []TemplateStatus) (int64
 
 // keepTemplateReports stores reports for sends not recorded yet with one
 // INSERT; a report kept already is ignored.
-func (db *DB) keepTemplateReports(ctx context.Context, reports []TemplateStatus) error {
+func (db *DB) keepTemplateReports(ctx context.Context, reports []model.TemplateStatus) error {
 	var b strings.Builder
 	b.WriteString(db.insertIgnore() + ` INTO template_reports (msgid, openid, status, received_at) VALUES `)
 	args := make([]any, 0, 4*len(reports))
@@ -380,10 +331,10 @@ func (db *DB) applyReport(ctx context.Context, id int64, status string) error {
 	var err error
 	if status == "success" {
 		_, err = db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, delivered_at = ? WHERE id = ? AND status = ?`,
-			DeliveryDelivered, db.now().UTC(), id, DeliverySent)
+			model.DeliveryDelivered, db.now().UTC(), id, model.DeliverySent)
 	} else {
 		_, err = db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, reason = ? WHERE id = ? AND status = ?`,
-			DeliveryFailed, status, id, DeliverySent)
+			model.DeliveryFailed, status, id, model.DeliverySent)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: template report: %w", err)
@@ -394,7 +345,7 @@ func (db *DB) applyReport(ctx context.Context, id int64, status string) error {
 // MarkDeliveryRead records that the deputy opened the delivery's page.
 func (db *DB) MarkDeliveryRead(ctx context.Context, id int64) error {
 	_, err := db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, read_at = ? WHERE id = ? AND status IN (?, ?)`,
-		DeliveryRead, db.now().UTC(), id, DeliverySent, DeliveryDelivered)
+		model.DeliveryRead, db.now().UTC(), id, model.DeliverySent, model.DeliveryDelivered)
 	if err != nil {
 		return fmt.Errorf("storage: mark read: %w", err)
 	}
@@ -409,7 +360,7 @@ func (db *DB) UnfinishedCampaigns(ctx context.Context, ids []int64) ([]int64, er
 	}
 	q, args, err := sqlx.In(`SELECT c.id FROM campaigns c WHERE c.id IN (?) AND c.status = ? AND c.expanded_at IS NOT NULL
 		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_id = c.id AND d.status IN (?, ?, ?, ?))`,
-		ids, CampaignSending, DeliveryQueued, DeliveryRetry, DeliverySending, DeliveryHeld)
+		ids, model.CampaignSending, model.DeliveryQueued, model.DeliveryRetry, model.DeliverySending, model.DeliveryHeld)
 	if err != nil {
 		return nil, err
 	}
@@ -420,17 +371,8 @@ func (db *DB) UnfinishedCampaigns(ctx context.Context, ids []int64) ([]int64, er
 	return out, nil
 }
 
-// DeliveryFilter selects deliveries for lists.
-type DeliveryFilter struct {
-	CampaignID int64
-	DeputyID   int64
-	Status     string
-	Limit      int
-	AfterID    int64
-}
-
 // ListDeliveries returns deliveries matching f, by id.
-func (db *DB) ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error) {
+func (db *DB) ListDeliveries(ctx context.Context, f model.DeliveryFilter) ([]model.Delivery, error) {
 	q := `SELECT ` + deliveryCols + ` FROM deliveries WHERE id > ?`
 	args := []any{f.AfterID}
 	if f.CampaignID > 0 {
@@ -449,7 +391,7 @@ func (db *DB) ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery,
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	var out []Delivery
+	var out []model.Delivery
 	if err := db.r.SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: list deliveries: %w", err)
 	}
@@ -458,22 +400,22 @@ func (db *DB) ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery,
 
 // markSent records sent deliveries with one UPDATE, the per-row values
 // picked by CASE.
-func (db *DB) markSent(ctx context.Context, tx *sqlx.Tx, now time.Time, outs []Outcome) error {
+func (db *DB) markSent(ctx context.Context, tx *sqlx.Tx, now time.Time, outs []model.Outcome) error {
 	if len(outs) == 0 {
 		return nil
 	}
 	var b strings.Builder
 	var args []any
 	b.WriteString(`UPDATE deliveries SET status = ?, sent_at = ?, errcode = 0, reason = ''`)
-	args = append(args, DeliverySent, now)
+	args = append(args, model.DeliverySent, now)
 	for _, col := range []struct {
 		name string
-		val  func(Outcome) any
+		val  func(model.Outcome) any
 	}{
-		{"msgid", func(o Outcome) any { return nullInt(o.MsgID) }},
-		{"channel", func(o Outcome) any { return o.Channel }},
-		{"channel_reason", func(o Outcome) any { return o.ChannelReason }},
-		{"client_msg_id", func(o Outcome) any { return o.ClientMsgID }},
+		{"msgid", func(o model.Outcome) any { return nullInt(o.MsgID) }},
+		{"channel", func(o model.Outcome) any { return o.Channel }},
+		{"channel_reason", func(o model.Outcome) any { return o.ChannelReason }},
+		{"client_msg_id", func(o model.Outcome) any { return o.ClientMsgID }},
 	} {
 		b.WriteString(", " + col.name + " = CASE id")
 		for _, o := range outs {
@@ -483,7 +425,7 @@ func (db *DB) markSent(ctx context.Context, tx *sqlx.Tx, now time.Time, outs []O
 		b.WriteString(" END")
 	}
 	b.WriteString(" WHERE status = ? AND id IN (")
-	args = append(args, DeliverySending)
+	args = append(args, model.DeliverySending)
 	for i, o := range outs {
 		if i > 0 {
 			b.WriteString(",")

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -11,15 +12,6 @@ import (
 // Reads for the WeChat callback's hot path: what the router needs to know
 // about an openid, in one round trip instead of one per table.
 
-// ChatState is what decides whether a message can be answered at once: is
-// a conversation under way (live or expired), and whose openid is it.
-type ChatState struct {
-	InConversation bool
-	DeputyName     string // "" when no deputy is bound to the openid
-	Member         bool   // the deputy is also a committee member (双联系)
-	Leader         bool   // the deputy is a leader linked to an electoral unit
-}
-
 const chatStateQuery = `SELECT
 	(SELECT COUNT(*) FROM conversations WHERE openid = ?) AS conversations,
 	(SELECT name FROM deputies WHERE openid = ?) AS name,
@@ -27,7 +19,7 @@ const chatStateQuery = `SELECT
 	(SELECT COUNT(*) FROM liaison_leaders l JOIN deputies d ON d.id = l.deputy_id WHERE d.openid = ?) AS leader`
 
 // GetChatState returns openid's ChatState with one query.
-func (db *DB) GetChatState(ctx context.Context, openid string) (ChatState, error) {
+func (db *DB) GetChatState(ctx context.Context, openid string) (model.ChatState, error) {
 	var row struct {
 		Conversations int            `db:"conversations"`
 		Name          sql.NullString `db:"name"`
@@ -41,22 +33,22 @@ func (db *DB) GetChatState(ctx context.Context, openid string) (ChatState, error
 		err = db.r.GetContext(ctx, &row, chatStateQuery, openid, openid, openid, openid)
 	}
 	if err != nil {
-		return ChatState{}, fmt.Errorf("storage: chat state: %w", err)
+		return model.ChatState{}, fmt.Errorf("storage: chat state: %w", err)
 	}
-	return ChatState{InConversation: row.Conversations > 0, DeputyName: row.Name.String,
+	return model.ChatState{InConversation: row.Conversations > 0, DeputyName: row.Name.String,
 		Member: row.Member > 0, Leader: row.Leader > 0}, nil
 }
 
 // GetChatStates returns the ChatState of each openid, in order, with one
 // query for all: the callbacks that arrive while one read is under way
 // share the next.
-func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]ChatState, error) {
+func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]model.ChatState, error) {
 	if len(openids) == 1 {
 		st, err := db.GetChatState(ctx, openids[0])
 		if err != nil {
 			return nil, err
 		}
-		return []ChatState{st}, nil
+		return []model.ChatState{st}, nil
 	}
 	q, args, err := sqlx.In(`SELECT 1 AS conversation, openid, '' AS name, 0 AS member, 0 AS leader
 		FROM conversations WHERE openid IN (?)
@@ -77,7 +69,7 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]ChatState,
 	if err := db.r.SelectContext(ctx, &rows, db.r.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("storage: chat states: %w", err)
 	}
-	byOpenID := make(map[string]ChatState, len(openids))
+	byOpenID := make(map[string]model.ChatState, len(openids))
 	for _, r := range rows {
 		st := byOpenID[r.OpenID]
 		if r.Conversation {
@@ -87,7 +79,7 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]ChatState,
 		}
 		byOpenID[r.OpenID] = st
 	}
-	out := make([]ChatState, len(openids))
+	out := make([]model.ChatState, len(openids))
 	for i, o := range openids {
 		out[i] = byOpenID[o]
 	}

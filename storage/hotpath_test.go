@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -50,28 +51,28 @@ func TestTemplateReportsAreAbsorbed(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		t.Run("a report on a recorded send updates the delivery and keeps nothing", func(t *testing.T) {
-			id := delivery(t, db, storage.DeliverySent, 71001)
+			id := delivery(t, db, model.DeliverySent, 71001)
 			if err := db.AbsorbTemplateReport(ctx, 71001, "o-report", "success"); err != nil {
 				t.Fatal(err)
 			}
-			if s, _ := deliveryStatus(t, db, id); s != storage.DeliveryDelivered {
+			if s, _ := deliveryStatus(t, db, id); s != model.DeliveryDelivered {
 				t.Fatalf("status %q, want delivered", s)
 			}
-			if _, err := db.TemplateReport(ctx, 71001); !errors.Is(err, storage.ErrNotFound) {
+			if _, err := db.TemplateReport(ctx, 71001); !errors.Is(err, model.ErrNotFound) {
 				t.Fatalf("the report was kept (%v) although it was applied", err)
 			}
 		})
 		t.Run("a failure report marks the delivery failed with WeChat's reason", func(t *testing.T) {
-			id := delivery(t, db, storage.DeliverySent, 71002)
+			id := delivery(t, db, model.DeliverySent, 71002)
 			if err := db.AbsorbTemplateReport(ctx, 71002, "o-report", "failed:user block"); err != nil {
 				t.Fatal(err)
 			}
-			if s, reason := deliveryStatus(t, db, id); s != storage.DeliveryFailed || reason != "failed:user block" {
+			if s, reason := deliveryStatus(t, db, id); s != model.DeliveryFailed || reason != "failed:user block" {
 				t.Fatalf("status %q reason %q", s, reason)
 			}
 		})
 		t.Run("a repeated report changes nothing", func(t *testing.T) {
-			id := delivery(t, db, storage.DeliverySent, 71003)
+			id := delivery(t, db, model.DeliverySent, 71003)
 			for range 2 {
 				if err := db.AbsorbTemplateReport(ctx, 71003, "o-report", "success"); err != nil {
 					t.Fatal(err)
@@ -83,26 +84,26 @@ func TestTemplateReportsAreAbsorbed(t *testing.T) {
 			if err := db.AbsorbTemplateReport(ctx, 71003, "o-report", "failed: system failed"); err != nil {
 				t.Fatal(err)
 			}
-			if s, _ := deliveryStatus(t, db, id); s != storage.DeliveryRead {
+			if s, _ := deliveryStatus(t, db, id); s != model.DeliveryRead {
 				t.Fatalf("status %q after a late report, want read", s)
 			}
 		})
 		t.Run("a report that overtakes its send is applied when the send is recorded", func(t *testing.T) {
-			id := delivery(t, db, storage.DeliverySending, 0)
+			id := delivery(t, db, model.DeliverySending, 0)
 			if err := db.AbsorbTemplateReport(ctx, 71004, "o-report", "success"); err != nil {
 				t.Fatal(err)
 			}
 			if status, err := db.TemplateReport(ctx, 71004); err != nil || status != "success" {
 				t.Fatalf("kept report %q %v", status, err)
 			}
-			if s, _ := deliveryStatus(t, db, id); s != storage.DeliverySending {
+			if s, _ := deliveryStatus(t, db, id); s != model.DeliverySending {
 				t.Fatalf("status %q before the send is recorded", s)
 			}
-			err := db.FinishDeliveries(ctx, "2026-11-27", []storage.Outcome{{ID: id, Status: storage.DeliverySent, MsgID: 71004, Template: true}})
+			err := db.FinishDeliveries(ctx, "2026-11-27", []model.Outcome{{ID: id, Status: model.DeliverySent, MsgID: 71004, Template: true}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s, _ := deliveryStatus(t, db, id); s != storage.DeliveryDelivered {
+			if s, _ := deliveryStatus(t, db, id); s != model.DeliveryDelivered {
 				t.Fatalf("status %q after the send was recorded, want delivered", s)
 			}
 		})
@@ -112,12 +113,12 @@ func TestTemplateReportsAreAbsorbed(t *testing.T) {
 func TestABatchOfTemplateReportsIsAbsorbedAtOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		ok1 := delivery(t, db, storage.DeliverySent, 72001)
-		ok2 := delivery(t, db, storage.DeliverySent, 72002)
-		blocked := delivery(t, db, storage.DeliverySent, 72003)
-		read := delivery(t, db, storage.DeliveryRead, 72004)
-		early := delivery(t, db, storage.DeliverySending, 0)
-		err := db.AbsorbTemplateReports(ctx, []storage.TemplateStatus{
+		ok1 := delivery(t, db, model.DeliverySent, 72001)
+		ok2 := delivery(t, db, model.DeliverySent, 72002)
+		blocked := delivery(t, db, model.DeliverySent, 72003)
+		read := delivery(t, db, model.DeliveryRead, 72004)
+		early := delivery(t, db, model.DeliverySending, 0)
+		err := db.AbsorbTemplateReports(ctx, []model.TemplateStatus{
 			{MsgID: 72001, OpenID: "o-1", Status: "success"},
 			{MsgID: 72002, OpenID: "o-2", Status: "success"},
 			{MsgID: 72003, OpenID: "o-3", Status: "failed:user block"},
@@ -128,8 +129,8 @@ func TestABatchOfTemplateReportsIsAbsorbedAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for id, want := range map[int64]string{ok1: storage.DeliveryDelivered, ok2: storage.DeliveryDelivered,
-			blocked: storage.DeliveryFailed, read: storage.DeliveryRead, early: storage.DeliverySending} {
+		for id, want := range map[int64]string{ok1: model.DeliveryDelivered, ok2: model.DeliveryDelivered,
+			blocked: model.DeliveryFailed, read: model.DeliveryRead, early: model.DeliverySending} {
 			if s, _ := deliveryStatus(t, db, id); s != want {
 				t.Errorf("delivery %d is %q, want %q", id, s, want)
 			}
@@ -152,7 +153,7 @@ func TestAnAnsweredMessageIsRecordedWithItsReplyInOneStatement(t *testing.T) {
 			t.Fatalf("first record: %v %v", claimed, err)
 		}
 		claimed, prior, err := db.ClaimInboundAnswered(ctx, "m:5501", "o-fast", "text", "<xml>other</xml>", at.Add(time.Second))
-		if err != nil || claimed || prior.State != storage.InboundDone || prior.Reply != "<xml>帮助</xml>" {
+		if err != nil || claimed || prior.State != model.InboundDone || prior.Reply != "<xml>帮助</xml>" {
 			t.Fatalf("re-delivery: claimed %v prior %+v %v", claimed, prior, err)
 		}
 		// The full path sees it answered too, and cannot release it.
@@ -163,7 +164,7 @@ func TestAnAnsweredMessageIsRecordedWithItsReplyInOneStatement(t *testing.T) {
 		if err := db.ReleaseInboundClaim(ctx, "m:5501", at); err != nil {
 			t.Fatal(err)
 		}
-		if in, err := db.GetInbound(ctx, "m:5501"); err != nil || in.State != storage.InboundDone {
+		if in, err := db.GetInbound(ctx, "m:5501"); err != nil || in.State != model.InboundDone {
 			t.Fatalf("after a release: %+v %v", in, err)
 		}
 	})
@@ -173,11 +174,11 @@ func TestABatchOfAnsweredMessagesIsRecordedWithOneStatement(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		at := time.Now().UTC().Truncate(time.Microsecond)
-		claim := func(key, reply string, at time.Time) storage.AnsweredClaim {
-			return storage.AnsweredClaim{Key: key, OpenID: "o-batch", Kind: "text", Reply: reply, At: at}
+		claim := func(key, reply string, at time.Time) model.AnsweredClaim {
+			return model.AnsweredClaim{Key: key, OpenID: "o-batch", Kind: "text", Reply: reply, At: at}
 		}
 		t.Run("fresh keys are all claimed", func(t *testing.T) {
-			res, err := db.ClaimInboundAnsweredBatch(ctx, []storage.AnsweredClaim{
+			res, err := db.ClaimInboundAnsweredBatch(ctx, []model.AnsweredClaim{
 				claim("m:6601", "<xml>1</xml>", at), claim("m:6602", "<xml>2</xml>", at), claim("m:6603", "<xml>3</xml>", at)})
 			if err != nil {
 				t.Fatal(err)
@@ -189,14 +190,14 @@ func TestABatchOfAnsweredMessagesIsRecordedWithOneStatement(t *testing.T) {
 			}
 			for i, key := range []string{"m:6601", "m:6602", "m:6603"} {
 				in, err := db.GetInbound(ctx, key)
-				if err != nil || in.State != storage.InboundDone || in.Reply != fmt.Sprintf("<xml>%d</xml>", i+1) {
+				if err != nil || in.State != model.InboundDone || in.Reply != fmt.Sprintf("<xml>%d</xml>", i+1) {
 					t.Fatalf("%s stored as %+v (%v)", key, in, err)
 				}
 			}
 		})
 		t.Run("a re-delivery in a batch gets the first reply, the others are claimed", func(t *testing.T) {
 			later := at.Add(2 * time.Second)
-			res, err := db.ClaimInboundAnsweredBatch(ctx, []storage.AnsweredClaim{
+			res, err := db.ClaimInboundAnsweredBatch(ctx, []model.AnsweredClaim{
 				claim("m:6604", "<xml>4</xml>", later), claim("m:6602", "<xml>again</xml>", later), claim("m:6605", "<xml>5</xml>", later)})
 			if err != nil {
 				t.Fatal(err)
@@ -204,7 +205,7 @@ func TestABatchOfAnsweredMessagesIsRecordedWithOneStatement(t *testing.T) {
 			if !res[0].Claimed || !res[2].Claimed {
 				t.Fatalf("the fresh keys were not claimed: %+v", res)
 			}
-			if res[1].Claimed || res[1].Prior.Reply != "<xml>2</xml>" || res[1].Prior.State != storage.InboundDone {
+			if res[1].Claimed || res[1].Prior.Reply != "<xml>2</xml>" || res[1].Prior.State != model.InboundDone {
 				t.Fatalf("the re-delivery: %+v, want the first reply", res[1])
 			}
 			if in, _ := db.GetInbound(ctx, "m:6602"); in.Reply != "<xml>2</xml>" {
@@ -213,7 +214,7 @@ func TestABatchOfAnsweredMessagesIsRecordedWithOneStatement(t *testing.T) {
 		})
 		t.Run("a key twice in one batch is claimed once", func(t *testing.T) {
 			later := at.Add(3 * time.Second)
-			res, err := db.ClaimInboundAnsweredBatch(ctx, []storage.AnsweredClaim{
+			res, err := db.ClaimInboundAnsweredBatch(ctx, []model.AnsweredClaim{
 				claim("m:6606", "<xml>6</xml>", later), claim("m:6606", "<xml>6b</xml>", later.Add(time.Microsecond))})
 			if err != nil {
 				t.Fatal(err)
@@ -223,7 +224,7 @@ func TestABatchOfAnsweredMessagesIsRecordedWithOneStatement(t *testing.T) {
 			}
 		})
 		t.Run("a batch of one is ClaimInboundAnswered", func(t *testing.T) {
-			res, err := db.ClaimInboundAnsweredBatch(ctx, []storage.AnsweredClaim{claim("m:6601", "<xml>x</xml>", at)})
+			res, err := db.ClaimInboundAnsweredBatch(ctx, []model.AnsweredClaim{claim("m:6601", "<xml>x</xml>", at)})
 			if err != nil || len(res) != 1 || res[0].Claimed || res[0].Prior.Reply != "<xml>1</xml>" {
 				t.Fatalf("got %+v %v", res, err)
 			}
@@ -235,10 +236,10 @@ func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		st, err := db.GetChatState(ctx, "o-nobody")
-		if err != nil || st != (storage.ChatState{}) {
+		if err != nil || st != (model.ChatState{}) {
 			t.Fatalf("unknown openid: %+v %v", st, err)
 		}
-		d := storage.Deputy{Name: "王小明", Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: "13900001111"}
+		d := model.Deputy{Name: "王小明", Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: "13900001111"}
 		if err := db.CreateDeputy(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +249,7 @@ func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
 		if st, err = db.GetChatState(ctx, "o-chat"); err != nil || st.DeputyName != "王小明" || st.InConversation {
 			t.Fatalf("bound, no conversation: %+v %v", st, err)
 		}
-		c := storage.Conversation{OpenID: "o-chat", Flow: "bind", Step: "name", ExpiresAt: time.Now().Add(time.Hour)}
+		c := model.Conversation{OpenID: "o-chat", Flow: "bind", Step: "name", ExpiresAt: time.Now().Add(time.Hour)}
 		if err := db.SaveConversation(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
@@ -257,19 +258,19 @@ func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
 		}
 
 		// Several at once, in order, an openid twice.
-		d2 := storage.Deputy{Name: "李华", Delegation: "济南市代表团", Level: storage.LevelProvincial, Phone: "13900001112"}
+		d2 := model.Deputy{Name: "李华", Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: "13900001112"}
 		if err := db.CreateDeputy(ctx, &d2); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.BindDeputy(ctx, d2.ID, "o-chat-2"); err != nil {
 			t.Fatal(err)
 		}
-		c2 := storage.Conversation{OpenID: "o-stranger", Flow: "bind", Step: "name", ExpiresAt: time.Now().Add(time.Hour)}
+		c2 := model.Conversation{OpenID: "o-stranger", Flow: "bind", Step: "name", ExpiresAt: time.Now().Add(time.Hour)}
 		if err := db.SaveConversation(ctx, &c2); err != nil {
 			t.Fatal(err)
 		}
 		// 李华 is also a committee member, 王小明 a leader linked to his unit.
-		m := storage.CommitteeMember{Name: "李华"}
+		m := model.CommitteeMember{Name: "李华"}
 		if err := db.CreateCommitteeMember(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
@@ -280,14 +281,14 @@ func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateLeader(ctx, &storage.LiaisonLeader{DeputyID: d.ID, DelegationID: unit, Title: "副省长"}); err != nil {
+		if err := db.CreateLeader(ctx, &model.LiaisonLeader{DeputyID: d.ID, DelegationID: unit, Title: "副省长"}); err != nil {
 			t.Fatal(err)
 		}
 		if st, err = db.GetChatState(ctx, "o-chat-2"); err != nil || !st.Member || st.Leader {
 			t.Fatalf("a deputy who is a member: %+v %v", st, err)
 		}
 		got, err := db.GetChatStates(ctx, []string{"o-chat-2", "o-nobody", "o-chat", "o-stranger", "o-chat-2"})
-		want := []storage.ChatState{{DeputyName: "李华", Member: true}, {}, {DeputyName: "王小明", InConversation: true, Leader: true},
+		want := []model.ChatState{{DeputyName: "李华", Member: true}, {}, {DeputyName: "王小明", InConversation: true, Leader: true},
 			{InConversation: true}, {DeputyName: "李华", Member: true}}
 		if err != nil || !slices.Equal(got, want) {
 			t.Fatalf("GetChatStates = %+v (%v), want %+v", got, err, want)

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,25 +14,12 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Inbound states.
-const (
-	InboundProcessing = "processing"
-	InboundDone       = "done"
-)
-
-// Inbound is the stored trace of one WeChat message or event.
-type Inbound struct {
-	Key   string `db:"dedupe_key"`
-	State string `db:"state"`
-	Reply string `db:"reply"`
-}
-
 // ClaimInbound records that the message with key is being handled, at
 // the time at (which also identifies this claim, see ReleaseInboundClaim).
 // It returns claimed=true for the first delivery; for a re-delivery it
 // returns false and what the first delivery stored.
-func (db *DB) ClaimInbound(ctx context.Context, key, openid, kind string, at time.Time) (bool, Inbound, error) {
-	return db.claimInbound(ctx, key, openid, kind, InboundProcessing, "", at, nil)
+func (db *DB) ClaimInbound(ctx context.Context, key, openid, kind string, at time.Time) (bool, model.Inbound, error) {
+	return db.claimInbound(ctx, key, openid, kind, model.InboundProcessing, "", at, nil)
 }
 
 // ClaimInboundAnswered records the message with key as handled already,
@@ -40,24 +28,24 @@ func (db *DB) ClaimInbound(ctx context.Context, key, openid, kind string, at tim
 // handled. It returns what ClaimInbound returns. A done record is never
 // released: if the caller cannot tell whether it landed, WeChat's next
 // delivery gets the stored reply or, if it did not land, is handled afresh.
-func (db *DB) ClaimInboundAnswered(ctx context.Context, key, openid, kind, reply string, at time.Time) (bool, Inbound, error) {
-	return db.claimInbound(ctx, key, openid, kind, InboundDone, reply, at, at.UTC())
+func (db *DB) ClaimInboundAnswered(ctx context.Context, key, openid, kind, reply string, at time.Time) (bool, model.Inbound, error) {
+	return db.claimInbound(ctx, key, openid, kind, model.InboundDone, reply, at, at.UTC())
 }
 
-func (db *DB) claimInbound(ctx context.Context, key, openid, kind, state, reply string, at time.Time, finished any) (bool, Inbound, error) {
+func (db *DB) claimInbound(ctx context.Context, key, openid, kind, state, reply string, at time.Time, finished any) (bool, model.Inbound, error) {
 	res, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO wechat_inbound
 		(dedupe_key, openid, kind, state, reply, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		key, openid, kind, state, reply, at.UTC(), finished)
 	if err != nil {
-		return false, Inbound{}, fmt.Errorf("storage: claim inbound: %w", err)
+		return false, model.Inbound{}, fmt.Errorf("storage: claim inbound: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return true, Inbound{Key: key, State: state, Reply: reply}, nil
+		return true, model.Inbound{Key: key, State: state, Reply: reply}, nil
 	}
-	var in Inbound
+	var in model.Inbound
 	err = db.w.GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)
 	if err != nil {
-		return false, Inbound{}, fmt.Errorf("storage: read inbound: %w", err)
+		return false, model.Inbound{}, fmt.Errorf("storage: read inbound: %w", err)
 	}
 	return false, in, nil
 }
@@ -69,7 +57,7 @@ func (db *DB) claimInbound(ctx context.Context, key, openid, kind, state, reply 
 // never released.
 func (db *DB) ReleaseInboundClaim(ctx context.Context, key string, at time.Time) error {
 	_, err := db.w.ExecContext(ctx, `DELETE FROM wechat_inbound WHERE dedupe_key = ? AND state = ? AND created_at = ?`,
-		key, InboundProcessing, at.UTC())
+		key, model.InboundProcessing, at.UTC())
 	if err != nil {
 		return fmt.Errorf("storage: release inbound: %w", err)
 	}
@@ -79,7 +67,7 @@ func (db *DB) ReleaseInboundClaim(ctx context.Context, key string, at time.Time)
 // FinishInbound stores the reply given to the message with key.
 func (db *DB) FinishInbound(ctx context.Context, key, reply string) error {
 	_, err := db.w.ExecContext(ctx, `UPDATE wechat_inbound SET state = ?, reply = ?, finished_at = ? WHERE dedupe_key = ?`,
-		InboundDone, reply, db.now().UTC(), key)
+		model.InboundDone, reply, db.now().UTC(), key)
 	if err != nil {
 		return fmt.Errorf("storage: finish inbound: %w", err)
 	}
@@ -94,14 +82,6 @@ func (db *DB) PruneInbound(ctx context.Context, before time.Time) (int64, error)
 		return 0, fmt.Errorf("storage: prune inbound: %w", err)
 	}
 	return res.RowsAffected()
-}
-
-// Follower is what deputybot knows of an openid's relation to the account.
-type Follower struct {
-	OpenID        string       `db:"openid"`
-	Following     bool         `db:"following"`
-	SubscribedAt  sql.NullTime `db:"subscribed_at"`
-	LastInboundAt sql.NullTime `db:"last_inbound_at"`
 }
 
 // RecordFollow stores a subscribe (following=true) or unsubscribe event.
@@ -144,11 +124,11 @@ func (db *DB) TouchFollower(ctx context.Context, openid string) error {
 }
 
 // GetFollower returns what is known of openid, or ErrNotFound.
-func (db *DB) GetFollower(ctx context.Context, openid string) (Follower, error) {
-	var f Follower
+func (db *DB) GetFollower(ctx context.Context, openid string) (model.Follower, error) {
+	var f model.Follower
 	err := db.r.GetContext(ctx, &f, `SELECT openid, following, subscribed_at, last_inbound_at FROM followers WHERE openid = ?`, openid)
 	if errors.Is(err, sql.ErrNoRows) {
-		return f, fmt.Errorf("storage: follower: %w", ErrNotFound)
+		return f, fmt.Errorf("storage: follower: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return f, fmt.Errorf("storage: follower: %w", err)
@@ -172,7 +152,7 @@ func (db *DB) TemplateReport(ctx context.Context, msgid int64) (string, error) {
 	var status string
 	err := db.r.GetContext(ctx, &status, `SELECT status FROM template_reports WHERE msgid = ?`, msgid)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("storage: template report: %w", ErrNotFound)
+		return "", fmt.Errorf("storage: template report: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return "", fmt.Errorf("storage: template report: %w", err)
@@ -208,29 +188,16 @@ func (db *DB) LastInbound(ctx context.Context, openids []string) (map[string]tim
 }
 
 // GetInbound returns the stored trace of the message with key, or ErrNotFound.
-func (db *DB) GetInbound(ctx context.Context, key string) (Inbound, error) {
-	var in Inbound
+func (db *DB) GetInbound(ctx context.Context, key string) (model.Inbound, error) {
+	var in model.Inbound
 	err := db.w.GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)
 	if errors.Is(err, sql.ErrNoRows) {
-		return in, fmt.Errorf("storage: inbound: %w", ErrNotFound)
+		return in, fmt.Errorf("storage: inbound: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return in, fmt.Errorf("storage: inbound: %w", err)
 	}
 	return in, nil
-}
-
-// AnsweredClaim is one message to record as handled, with its reply (see
-// ClaimInboundAnswered).
-type AnsweredClaim struct {
-	Key, OpenID, Kind, Reply string
-	At                       time.Time
-}
-
-// ClaimResult is what ClaimInboundAnswered returns for one claim.
-type ClaimResult struct {
-	Claimed bool
-	Prior   Inbound // what the first delivery stored, when !Claimed
 }
 
 // ClaimInboundAnsweredBatch does ClaimInboundAnswered for each claim with
@@ -240,14 +207,14 @@ type ClaimResult struct {
 // claim whose row holds its own time and reply is the one that landed.
 // After an error a claim may or may not have landed, as with
 // ClaimInboundAnswered.
-func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []AnsweredClaim) ([]ClaimResult, error) {
+func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []model.AnsweredClaim) ([]model.ClaimResult, error) {
 	if len(claims) == 1 {
 		c := claims[0]
 		ok, prior, err := db.ClaimInboundAnswered(ctx, c.Key, c.OpenID, c.Kind, c.Reply, c.At)
 		if err != nil {
 			return nil, err
 		}
-		return []ClaimResult{{Claimed: ok, Prior: prior}}, nil
+		return []model.ClaimResult{{Claimed: ok, Prior: prior}}, nil
 	}
 	// A key twice in one batch (two deliveries at once) is inserted once.
 	var q strings.Builder
@@ -265,16 +232,16 @@ func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []AnsweredCl
 		first[c.Key] = i
 		q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
 		at := c.At.UTC()
-		args = append(args, c.Key, c.OpenID, c.Kind, InboundDone, c.Reply, at, at)
+		args = append(args, c.Key, c.OpenID, c.Kind, model.InboundDone, c.Reply, at, at)
 	}
 	res, err := db.w.ExecContext(ctx, q.String(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: claim inbound: %w", err)
 	}
-	out := make([]ClaimResult, len(claims))
+	out := make([]model.ClaimResult, len(claims))
 	if n, _ := res.RowsAffected(); n == int64(len(claims)) {
 		for i, c := range claims {
-			out[i] = ClaimResult{Claimed: true, Prior: Inbound{Key: c.Key, State: InboundDone, Reply: c.Reply}}
+			out[i] = model.ClaimResult{Claimed: true, Prior: model.Inbound{Key: c.Key, State: model.InboundDone, Reply: c.Reply}}
 		}
 		return out, nil
 	}
@@ -283,7 +250,7 @@ func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []AnsweredCl
 		return nil, fmt.Errorf("storage: read inbound: %w", err)
 	}
 	var rows []struct {
-		Inbound
+		model.Inbound
 		CreatedAt time.Time `db:"created_at"`
 	}
 	if err := db.w.SelectContext(ctx, &rows, db.w.Rebind(query), qargs...); err != nil {
@@ -299,8 +266,8 @@ func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []AnsweredCl
 			return nil, fmt.Errorf("storage: claim inbound: %s was neither stored nor found", c.Key)
 		}
 		r := rows[j]
-		mine := first[c.Key] == i && r.CreatedAt.Equal(c.At) && r.State == InboundDone && r.Reply == c.Reply
-		out[i] = ClaimResult{Claimed: mine, Prior: r.Inbound}
+		mine := first[c.Key] == i && r.CreatedAt.Equal(c.At) && r.State == model.InboundDone && r.Reply == c.Reply
+		out[i] = model.ClaimResult{Claimed: mine, Prior: r.Inbound}
 	}
 	return out, nil
 }

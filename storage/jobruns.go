@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,44 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 )
-
-// Job run statuses. A run is inserted as running and finished as one of
-// the others; a skipped run (another run of the job was in progress) is
-// inserted finished.
-const (
-	JobRunning = "running"
-	JobOK      = "ok"
-	JobFailed  = "failed"
-	JobSkipped = "skipped"
-)
-
-// Job run kinds: what started the run.
-const (
-	JobScheduled = "scheduled" // a cron tick
-	JobCatchUp   = "catch-up"  // a tick missed while no instance ran jobs
-	JobManual    = "manual"    // deputybot job run NAME
-)
-
-// JobNoteMax is how many characters of a run's note are kept.
-const JobNoteMax = 500
-
-// JobRunStale is how long a run may stay running before another run of
-// the same job may start anyway: a process that died mid-run leaves its
-// row running, and must not block the job for ever.
-const JobRunStale = 6 * time.Hour
-
-// JobRun is one run of a scheduled job.
-type JobRun struct {
-	ID          int64
-	Job         string
-	Kind        string
-	ScheduledAt time.Time // the tick it ran for; the start time for a manual run
-	StartedAt   time.Time
-	FinishedAt  time.Time // zero while running
-	Status      string
-	Counts      map[string]int // rows touched, per table or per outcome
-	Note        string         // an error or a short remark, never a message text
-}
 
 type jobRunRow struct {
 	ID          int64        `db:"id"`
@@ -61,8 +24,8 @@ type jobRunRow struct {
 	Note        string       `db:"note"`
 }
 
-func (r jobRunRow) run() JobRun {
-	out := JobRun{ID: r.ID, Job: r.Job, Kind: r.Kind, ScheduledAt: r.ScheduledAt.UTC(), StartedAt: r.StartedAt.UTC(),
+func (r jobRunRow) run() model.JobRun {
+	out := model.JobRun{ID: r.ID, Job: r.Job, Kind: r.Kind, ScheduledAt: r.ScheduledAt.UTC(), StartedAt: r.StartedAt.UTC(),
 		Status: r.Status, Note: r.Note}
 	if r.FinishedAt.Valid {
 		out.FinishedAt = r.FinishedAt.Time.UTC()
@@ -81,15 +44,15 @@ const jobRunColumns = `id, job, kind, scheduled_at, started_at, finished_at, sta
 // ErrConflict. The check and the insert are one statement, so two
 // processes on one SQLite file cannot both start the job; on MySQL the
 // scheduler also holds a per-job lock around it.
-func (db *DB) RecordJobRun(ctx context.Context, r JobRun) (JobRun, error) {
+func (db *DB) RecordJobRun(ctx context.Context, r model.JobRun) (model.JobRun, error) {
 	if r.StartedAt.IsZero() {
 		r.StartedAt = db.now()
 	}
 	if r.Status == "" {
-		r.Status = JobRunning
+		r.Status = model.JobRunning
 	}
 	if r.Kind == "" {
-		r.Kind = JobScheduled
+		r.Kind = model.JobScheduled
 	}
 	r.Note = truncateNote(r.Note)
 	counts, err := countsJSON(r.Counts)
@@ -103,7 +66,7 @@ func (db *DB) RecordJobRun(ctx context.Context, r JobRun) (JobRun, error) {
 	args := []any{r.Job, r.Kind, r.ScheduledAt.UTC(), r.StartedAt.UTC(), finished, r.Status, counts, r.Note}
 	q := `INSERT INTO job_runs (job, kind, scheduled_at, started_at, finished_at, status, counts, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	if r.Status == JobRunning {
+	if r.Status == model.JobRunning {
 		from := ""
 		if db.dialect == MySQL {
 			from = "FROM DUAL"
@@ -111,14 +74,14 @@ func (db *DB) RecordJobRun(ctx context.Context, r JobRun) (JobRun, error) {
 		q = `INSERT INTO job_runs (job, kind, scheduled_at, started_at, finished_at, status, counts, note)
 			SELECT ?, ?, ?, ?, ?, ?, ?, ? ` + from + `
 			WHERE NOT EXISTS (SELECT 1 FROM job_runs WHERE job = ? AND status = ? AND started_at > ?)`
-		args = append(args, r.Job, JobRunning, r.StartedAt.Add(-JobRunStale).UTC())
+		args = append(args, r.Job, model.JobRunning, r.StartedAt.Add(-model.JobRunStale).UTC())
 	}
 	res, err := db.w.ExecContext(ctx, q, args...)
 	if err != nil {
 		return r, fmt.Errorf("storage: record job run %s: %w", r.Job, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return r, fmt.Errorf("storage: record job run %s: already running: %w", r.Job, ErrConflict)
+		return r, fmt.Errorf("storage: record job run %s: already running: %w", r.Job, model.ErrConflict)
 	}
 	if r.ID, err = res.LastInsertId(); err != nil {
 		return r, fmt.Errorf("storage: record job run %s: %w", r.Job, err)
@@ -128,7 +91,7 @@ func (db *DB) RecordJobRun(ctx context.Context, r JobRun) (JobRun, error) {
 
 // FinishJobRun stores r's outcome (Status, Counts, Note) and its finish
 // time (FinishedAt, default now) on the row r.ID.
-func (db *DB) FinishJobRun(ctx context.Context, r *JobRun) error {
+func (db *DB) FinishJobRun(ctx context.Context, r *model.JobRun) error {
 	if r.FinishedAt.IsZero() {
 		r.FinishedAt = db.now()
 	}
@@ -143,29 +106,29 @@ func (db *DB) FinishJobRun(ctx context.Context, r *JobRun) error {
 		return fmt.Errorf("storage: finish job run %d: %w", r.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: finish job run %d: %w", r.ID, ErrNotFound)
+		return fmt.Errorf("storage: finish job run %d: %w", r.ID, model.ErrNotFound)
 	}
 	return nil
 }
 
 // LastJobRun returns the run of job with the latest scheduled time, or
 // ErrNotFound if it never ran.
-func (db *DB) LastJobRun(ctx context.Context, job string) (JobRun, error) {
+func (db *DB) LastJobRun(ctx context.Context, job string) (model.JobRun, error) {
 	var row jobRunRow
 	err := db.r.GetContext(ctx, &row, `SELECT `+jobRunColumns+` FROM job_runs WHERE job = ?
 		ORDER BY scheduled_at DESC, id DESC LIMIT 1`, job)
 	if errors.Is(err, sql.ErrNoRows) {
-		return JobRun{}, fmt.Errorf("storage: last run of %s: %w", job, ErrNotFound)
+		return model.JobRun{}, fmt.Errorf("storage: last run of %s: %w", job, model.ErrNotFound)
 	}
 	if err != nil {
-		return JobRun{}, fmt.Errorf("storage: last run of %s: %w", job, err)
+		return model.JobRun{}, fmt.Errorf("storage: last run of %s: %w", job, err)
 	}
 	return row.run(), nil
 }
 
 // ListJobRuns returns the latest limit runs of job (of every job when job
 // is empty), newest first. limit <= 0 means 50.
-func (db *DB) ListJobRuns(ctx context.Context, job string, limit int) ([]JobRun, error) {
+func (db *DB) ListJobRuns(ctx context.Context, job string, limit int) ([]model.JobRun, error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -180,7 +143,7 @@ func (db *DB) ListJobRuns(ctx context.Context, job string, limit int) ([]JobRun,
 	if err := db.r.SelectContext(ctx, &rows, q, append(args, limit)...); err != nil {
 		return nil, fmt.Errorf("storage: list job runs: %w", err)
 	}
-	out := make([]JobRun, len(rows))
+	out := make([]model.JobRun, len(rows))
 	for i, r := range rows {
 		out[i] = r.run()
 	}
@@ -192,7 +155,7 @@ func (db *DB) ListJobRuns(ctx context.Context, job string, limit int) ([]JobRun,
 // becomes the one instance running jobs.
 func (db *DB) InterruptJobRuns(ctx context.Context, before time.Time, note string) (int64, error) {
 	res, err := db.w.ExecContext(ctx, `UPDATE job_runs SET status = ?, finished_at = ?, note = ?
-		WHERE status = ? AND started_at < ?`, JobFailed, db.now().UTC(), truncateNote(note), JobRunning, before.UTC())
+		WHERE status = ? AND started_at < ?`, model.JobFailed, db.now().UTC(), truncateNote(note), model.JobRunning, before.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: interrupt job runs: %w", err)
 	}
@@ -219,9 +182,9 @@ func countsJSON(c map[string]int) (string, error) {
 // truncateNote keeps the first JobNoteMax characters of s, on a rune boundary.
 func truncateNote(s string) string {
 	s = strings.ToValidUTF8(s, "?")
-	if utf8.RuneCountInString(s) <= JobNoteMax {
+	if utf8.RuneCountInString(s) <= model.JobNoteMax {
 		return s
 	}
 	r := []rune(s)
-	return string(r[:JobNoteMax-1]) + "…"
+	return string(r[:model.JobNoteMax-1]) + "…"
 }

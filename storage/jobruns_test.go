@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -18,22 +19,22 @@ func TestJobRuns(t *testing.T) {
 		now := time.Date(2026, 11, 26, 3, 30, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
 
-		if _, err := db.LastJobRun(ctx, "cleanup"); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.LastJobRun(ctx, "cleanup"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a job that never ran gives %v, want ErrNotFound", err)
 		}
-		r, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: now})
-		if err != nil || r.ID == 0 || r.Status != storage.JobRunning || r.Kind != storage.JobScheduled {
+		r, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: now})
+		if err != nil || r.ID == 0 || r.Status != model.JobRunning || r.Kind != model.JobScheduled {
 			t.Fatalf("record: %+v, %v", r, err)
 		}
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: now, Kind: storage.JobManual}); !errors.Is(err, storage.ErrConflict) {
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: now, Kind: model.JobManual}); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("a second run while one is running gives %v, want ErrConflict", err)
 		}
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "digest", ScheduledAt: now}); err != nil {
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "digest", ScheduledAt: now}); err != nil {
 			t.Fatalf("another job may run meanwhile: %v", err)
 		}
 
 		now = now.Add(2 * time.Second)
-		r.Status, r.Counts, r.Note = storage.JobOK, map[string]int{"kv": 3, "conversations": 0}, strings.Repeat("长", 2*storage.JobNoteMax)
+		r.Status, r.Counts, r.Note = model.JobOK, map[string]int{"kv": 3, "conversations": 0}, strings.Repeat("长", 2*model.JobNoteMax)
 		if err := db.FinishJobRun(ctx, &r); err != nil {
 			t.Fatal(err)
 		}
@@ -41,14 +42,14 @@ func TestJobRuns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if last.ID != r.ID || last.Status != storage.JobOK || last.Counts["kv"] != 3 || !last.FinishedAt.Equal(now) ||
-			!last.ScheduledAt.Equal(now.Add(-2*time.Second)) || utf8.RuneCountInString(last.Note) != storage.JobNoteMax {
+		if last.ID != r.ID || last.Status != model.JobOK || last.Counts["kv"] != 3 || !last.FinishedAt.Equal(now) ||
+			!last.ScheduledAt.Equal(now.Add(-2*time.Second)) || utf8.RuneCountInString(last.Note) != model.JobNoteMax {
 			t.Fatalf("last run: %+v", last)
 		}
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: now, Kind: storage.JobManual}); err != nil {
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: now, Kind: model.JobManual}); err != nil {
 			t.Fatalf("a run after the previous one finished: %v", err)
 		}
-		skipped, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: now, Status: storage.JobSkipped, FinishedAt: now, Note: "already running"})
+		skipped, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: now, Status: model.JobSkipped, FinishedAt: now, Note: "already running"})
 		if err != nil {
 			t.Fatalf("a skipped run is recorded even while one is running: %v", err)
 		}
@@ -65,12 +66,12 @@ func TestJobRuns(t *testing.T) {
 		if n, err := db.InterruptJobRuns(ctx, now.Add(time.Second), "interrupted"); err != nil || n != 2 {
 			t.Fatalf("interrupt: %d, %v; want 2", n, err)
 		}
-		if last, _ := db.LastJobRun(ctx, "digest"); last.Status != storage.JobFailed || last.Note != "interrupted" || last.FinishedAt.IsZero() {
+		if last, _ := db.LastJobRun(ctx, "digest"); last.Status != model.JobFailed || last.Note != "interrupted" || last.FinishedAt.IsZero() {
 			t.Fatalf("an interrupted run: %+v", last)
 		}
 
 		now = now.Add(91 * 24 * time.Hour)
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: now}); err != nil {
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: now}); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := db.PruneJobRuns(ctx, now.Add(-90*24*time.Hour)); err != nil || n != 4 {
@@ -84,11 +85,11 @@ func TestAStaleRunningRunDoesNotBlockTheJobForEver(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 26, 3, 30, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: now}); err != nil {
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: now}); err != nil {
 			t.Fatal(err)
 		}
-		now = now.Add(storage.JobRunStale + time.Minute)
-		if _, err := db.RecordJobRun(ctx, storage.JobRun{Job: "cleanup", ScheduledAt: now}); err != nil {
+		now = now.Add(model.JobRunStale + time.Minute)
+		if _, err := db.RecordJobRun(ctx, model.JobRun{Job: "cleanup", ScheduledAt: now}); err != nil {
 			t.Fatalf("a run after a stale one: %v", err)
 		}
 	})
@@ -99,7 +100,7 @@ func TestRetentionPrunes(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 26, 3, 30, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
-		for _, c := range []storage.Conversation{
+		for _, c := range []model.Conversation{
 			{OpenID: "o-old", Flow: "rsvp", Step: "ask", ExpiresAt: now.Add(-48 * time.Hour)},
 			{OpenID: "o-live", Flow: "rsvp", Step: "ask", ExpiresAt: now.Add(time.Hour)},
 		} {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
@@ -18,13 +19,13 @@ func (db *DB) KVGet(ctx context.Context, key string) (string, error) {
 	var exp sql.NullTime
 	err := db.w.QueryRowxContext(ctx, `SELECT v, expires_at FROM kv WHERE k = ?`, key).Scan(&v, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", model.ErrNotFound
 	}
 	if err != nil {
 		return "", fmt.Errorf("storage: kv get: %w", err)
 	}
 	if exp.Valid && !exp.Time.After(db.now()) {
-		return "", ErrNotFound
+		return "", model.ErrNotFound
 	}
 	return v, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -16,7 +17,7 @@ func TestKV(t *testing.T) {
 		now := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
 
-		if _, err := db.KVGet(ctx, "missing"); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.KVGet(ctx, "missing"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a missing key gives %v, want ErrNotFound", err)
 		}
 		if err := db.KVSet(ctx, "token", "abc", time.Hour); err != nil {
@@ -29,7 +30,7 @@ func TestKV(t *testing.T) {
 			t.Fatalf("after overwrite got %q, %v; want def", v, err)
 		}
 		now = now.Add(61 * time.Minute)
-		if _, err := db.KVGet(ctx, "token"); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.KVGet(ctx, "token"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("an expired key gives %v, want ErrNotFound", err)
 		}
 		if err := db.KVSet(ctx, "forever", "x", 0); err != nil {
@@ -38,7 +39,7 @@ func TestKV(t *testing.T) {
 		if err := db.KVDelete(ctx, "forever"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.KVGet(ctx, "forever"); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.KVGet(ctx, "forever"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a deleted key gives %v, want ErrNotFound", err)
 		}
 	})

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
@@ -10,48 +11,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// CommitteeMember is a standing-committee member in 双联系 (each linked to
-// a handful of deputies).
-type CommitteeMember struct {
-	ID        int64     `db:"id"`
-	Name      string    `db:"name"`
-	Phone     string    `db:"phone"`
-	Title     string    `db:"title"`
-	CreatedAt time.Time `db:"created_at"`
-	Deputies  int       `db:"deputies"` // read only: linked deputies
-	// Read only, from member_bindings: the deputy record the member holds
-	// (0 when not a deputy) and that record's WeChat, or the member's own
-	// WeChat bound with a member code.
-	DeputyID     int64        `db:"deputy_id"`
-	DeputyName   string       `db:"deputy_name"`
-	DeputyOpenID string       `db:"deputy_openid"`
-	OpenID       string       `db:"openid"`
-	BoundAt      sql.NullTime `db:"bound_at"`
-}
-
-// WeChat is the openid the member is reached at: their deputy record's
-// binding, else their own; "" when neither is bound.
-func (m CommitteeMember) WeChat() string {
-	if m.DeputyOpenID != "" {
-		return m.DeputyOpenID
-	}
-	return m.OpenID
-}
-
-// MemberContact is one contact a member logged with a linked deputy.
-type MemberContact struct {
-	ID         int64     `db:"id"`
-	MemberID   int64     `db:"member_id"`
-	DeputyID   int64     `db:"deputy_id"`
-	DeputyName string    `db:"deputy_name"` // read only
-	Kind       string    `db:"kind"`        // 见面走访, 电话, 视频, 信函
-	OnDate     time.Time `db:"on_date"`
-	Note       string    `db:"note"`
-	CreatedAt  time.Time `db:"created_at"`
-}
-
 // CreateCommitteeMember inserts m and sets its ID and CreatedAt.
-func (db *DB) CreateCommitteeMember(ctx context.Context, m *CommitteeMember) error {
+func (db *DB) CreateCommitteeMember(ctx context.Context, m *model.CommitteeMember) error {
 	now := db.now().UTC()
 	res, err := db.w.ExecContext(ctx, `INSERT INTO committee_members (name, phone, title, created_at) VALUES (?, ?, ?, ?)`,
 		m.Name, m.Phone, m.Title, now)
@@ -72,11 +33,11 @@ const memberSelect = `SELECT m.id, m.name, m.phone, m.title, m.created_at,
 	FROM committee_members m LEFT JOIN member_bindings b ON b.member_id = m.id LEFT JOIN deputies md ON md.id = b.deputy_id`
 
 // GetCommitteeMember returns the member with id, or ErrNotFound.
-func (db *DB) GetCommitteeMember(ctx context.Context, id int64) (CommitteeMember, error) {
-	var m CommitteeMember
+func (db *DB) GetCommitteeMember(ctx context.Context, id int64) (model.CommitteeMember, error) {
+	var m model.CommitteeMember
 	err := db.r.GetContext(ctx, &m, memberSelect+` WHERE m.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, fmt.Errorf("storage: committee member %d: %w", id, ErrNotFound)
+		return m, fmt.Errorf("storage: committee member %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
 		return m, fmt.Errorf("storage: committee member %d: %w", id, err)
@@ -86,8 +47,8 @@ func (db *DB) GetCommitteeMember(ctx context.Context, id int64) (CommitteeMember
 }
 
 // ListCommitteeMembers returns every member, by name then id.
-func (db *DB) ListCommitteeMembers(ctx context.Context) ([]CommitteeMember, error) {
-	var ms []CommitteeMember
+func (db *DB) ListCommitteeMembers(ctx context.Context) ([]model.CommitteeMember, error) {
+	var ms []model.CommitteeMember
 	if err := db.r.SelectContext(ctx, &ms, memberSelect+` ORDER BY m.name, m.id`); err != nil {
 		return nil, fmt.Errorf("storage: list committee members: %w", err)
 	}
@@ -117,7 +78,7 @@ func (db *DB) SetMemberLinks(ctx context.Context, memberID int64, deputyIDs []in
 		return nil
 	})
 	if errors.Is(err, sql.ErrNoRows) || isForeignKeyViolation(err) {
-		return fmt.Errorf("storage: link member %d: %w", memberID, ErrNotFound)
+		return fmt.Errorf("storage: link member %d: %w", memberID, model.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: link member %d: %w", memberID, err)
@@ -137,12 +98,12 @@ func (db *DB) MemberDeputyIDs(ctx context.Context, memberID int64) ([]int64, err
 
 // AddMemberContact stores c and sets its ID and CreatedAt. A missing member
 // or deputy gives ErrNotFound.
-func (db *DB) AddMemberContact(ctx context.Context, c *MemberContact) error {
+func (db *DB) AddMemberContact(ctx context.Context, c *model.MemberContact) error {
 	now := db.now().UTC()
 	res, err := db.w.ExecContext(ctx, `INSERT INTO member_contacts (member_id, deputy_id, kind, on_date, note, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, c.MemberID, c.DeputyID, c.Kind, dateOnly(&c.OnDate), c.Note, now)
 	if isForeignKeyViolation(err) {
-		return fmt.Errorf("storage: member contact: %w", ErrNotFound)
+		return fmt.Errorf("storage: member contact: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: member contact: %w", err)
@@ -155,8 +116,8 @@ func (db *DB) AddMemberContact(ctx context.Context, c *MemberContact) error {
 }
 
 // MemberContacts returns a member's contacts, the latest first.
-func (db *DB) MemberContacts(ctx context.Context, memberID int64) ([]MemberContact, error) {
-	var cs []MemberContact
+func (db *DB) MemberContacts(ctx context.Context, memberID int64) ([]model.MemberContact, error) {
+	var cs []model.MemberContact
 	if err := db.r.SelectContext(ctx, &cs, `SELECT c.id, c.member_id, c.deputy_id, COALESCE(d.name, '') AS deputy_name,
 		c.kind, c.on_date, c.note, c.created_at FROM member_contacts c LEFT JOIN deputies d ON d.id = c.deputy_id
 		WHERE c.member_id = ? ORDER BY c.on_date DESC, c.id DESC`, memberID); err != nil {
@@ -168,23 +129,11 @@ func (db *DB) MemberContacts(ctx context.Context, memberID int64) ([]MemberConta
 	return cs, nil
 }
 
-// DigestRow is what a member's digest says of one linked deputy.
-type DigestRow struct {
-	DeputyID       int64  `db:"deputy_id"`
-	Name           string `db:"name"`
-	Delegation     string `db:"delegation"`
-	OpenRSVPs      int    `db:"open_rsvps"`      // invitations not answered, deadline not passed
-	UnratedReplies int    `db:"unrated_replies"` // suggestions of theirs answered but not rated by them
-	NewOpinions    int    `db:"new_opinions"`    // opinions sent since
-	NewSuggestions int    `db:"new_suggestions"` // suggestions they lead or second, created since
-	ContactsYear   int    `db:"contacts_year"`   // contacts the member logged with them since yearStart
-}
-
 // MemberDigest returns, for each deputy linked to a member (by name), the
 // digest's figures at now: new means created at or after since; contacts
 // count from yearStart.
-func (db *DB) MemberDigest(ctx context.Context, memberID int64, now, since, yearStart time.Time) ([]DigestRow, error) {
-	var rows []DigestRow
+func (db *DB) MemberDigest(ctx context.Context, memberID int64, now, since, yearStart time.Time) ([]model.DigestRow, error) {
+	var rows []model.DigestRow
 	err := db.r.SelectContext(ctx, &rows, `SELECT d.id AS deputy_id, d.name, COALESCE(g.name, '') AS delegation,
 		(SELECT COUNT(*) FROM invitations i JOIN meetings mt ON mt.id = i.meeting_id
 			WHERE i.deputy_id = d.id AND i.status = 'pending' AND mt.rsvp_deadline > ?) AS open_rsvps,

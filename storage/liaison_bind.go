@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
@@ -15,7 +16,7 @@ import (
 func (db *DB) ensureMemberBinding(ctx context.Context, tx *sqlx.Tx, memberID int64) error {
 	var one int
 	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM committee_members WHERE id = ?`, memberID); errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return model.ErrNotFound
 	} else if err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func (db *DB) SetMemberDeputy(ctx context.Context, memberID, deputyID int64) err
 		if deputyID > 0 {
 			var one int
 			if err := tx.GetContext(ctx, &one, `SELECT 1 FROM deputies WHERE id = ?`, deputyID); errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
+				return model.ErrNotFound
 			} else if err != nil {
 				return err
 			}
@@ -46,9 +47,9 @@ func (db *DB) SetMemberDeputy(ctx context.Context, memberID, deputyID int64) err
 	})
 	switch {
 	case isDuplicate(err):
-		return fmt.Errorf("storage: member %d deputy %d: %w", memberID, deputyID, ErrConflict)
-	case errors.Is(err, ErrNotFound), isForeignKeyViolation(err):
-		return fmt.Errorf("storage: member %d deputy %d: %w", memberID, deputyID, ErrNotFound)
+		return fmt.Errorf("storage: member %d deputy %d: %w", memberID, deputyID, model.ErrConflict)
+	case errors.Is(err, model.ErrNotFound), isForeignKeyViolation(err):
+		return fmt.Errorf("storage: member %d deputy %d: %w", memberID, deputyID, model.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("storage: member %d deputy %d: %w", memberID, deputyID, err)
 	}
@@ -102,13 +103,13 @@ func (db *DB) BindMember(ctx context.Context, memberID int64, openid string) err
 	})
 	switch {
 	case isDuplicate(err):
-		return fmt.Errorf("storage: bind member %d: %w", memberID, ErrAlreadyBound)
-	case errors.Is(err, ErrNotFound):
-		return fmt.Errorf("storage: bind member %d: %w", memberID, ErrNotFound)
+		return fmt.Errorf("storage: bind member %d: %w", memberID, model.ErrAlreadyBound)
+	case errors.Is(err, model.ErrNotFound):
+		return fmt.Errorf("storage: bind member %d: %w", memberID, model.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("storage: bind member %d: %w", memberID, err)
 	case n == 0:
-		return fmt.Errorf("storage: bind member %d: %w", memberID, ErrAlreadyBound)
+		return fmt.Errorf("storage: bind member %d: %w", memberID, model.ErrAlreadyBound)
 	}
 	return nil
 }
@@ -122,11 +123,11 @@ func (db *DB) UnbindMember(ctx context.Context, memberID int64) error {
 	return nil
 }
 
-func (db *DB) getMember(ctx context.Context, what string, q string, arg any) (CommitteeMember, error) {
-	var m CommitteeMember
+func (db *DB) getMember(ctx context.Context, what string, q string, arg any) (model.CommitteeMember, error) {
+	var m model.CommitteeMember
 	err := db.r.GetContext(ctx, &m, memberSelect+q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, fmt.Errorf("storage: committee member of %s: %w", what, ErrNotFound)
+		return m, fmt.Errorf("storage: committee member of %s: %w", what, model.ErrNotFound)
 	}
 	if err != nil {
 		return m, fmt.Errorf("storage: committee member of %s: %w", what, err)
@@ -136,13 +137,13 @@ func (db *DB) getMember(ctx context.Context, what string, q string, arg any) (Co
 }
 
 // MemberByDeputy returns the member who holds the deputy record, or ErrNotFound.
-func (db *DB) MemberByDeputy(ctx context.Context, deputyID int64) (CommitteeMember, error) {
+func (db *DB) MemberByDeputy(ctx context.Context, deputyID int64) (model.CommitteeMember, error) {
 	return db.getMember(ctx, "a deputy", ` WHERE b.deputy_id = ?`, deputyID)
 }
 
 // MemberByOpenID returns the member bound to openid with a member code,
 // or ErrNotFound (a member who is a deputy is found through the deputy).
-func (db *DB) MemberByOpenID(ctx context.Context, openid string) (CommitteeMember, error) {
+func (db *DB) MemberByOpenID(ctx context.Context, openid string) (model.CommitteeMember, error) {
 	return db.getMember(ctx, "an openid", ` WHERE b.openid = ?`, openid)
 }
 
@@ -171,7 +172,7 @@ func (db *DB) MemberBindCode(ctx context.Context, memberID int64) (string, time.
 // the unique (source, deputy) key makes a second writer harmless too.
 // deputyID is the deputy record the member holds, or 0. It reports
 // whether this call queued it, and the delivery's status.
-func (db *DB) EnqueueMemberNotice(ctx context.Context, source string, n *Notice, deputyID int64, openid string) (bool, string, error) {
+func (db *DB) EnqueueMemberNotice(ctx context.Context, source string, n *model.Notice, deputyID int64, openid string) (bool, string, error) {
 	queued, status := false, ""
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var one int
@@ -188,7 +189,7 @@ func (db *DB) EnqueueMemberNotice(ctx context.Context, source string, n *Notice,
 			return err
 		}
 		var reason string
-		status, reason = skipReason(StatusActive, openid != "", following)
+		status, reason = skipReason(model.StatusActive, openid != "", following)
 		if err := db.createNotice(ctx, tx, n); err != nil {
 			return err
 		}

@@ -3,45 +3,18 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
 )
-
-// LiaisonLeader is a provincial leader who is a deputy, linked to their
-// electoral unit (选举单位: a delegation of the registry).
-type LiaisonLeader struct {
-	ID           int64     `db:"id"`
-	DeputyID     int64     `db:"deputy_id"`
-	DeputyName   string    `db:"deputy_name"` // read only
-	DelegationID int64     `db:"delegation_id"`
-	Unit         string    `db:"unit"` // read only: the delegation's name
-	Title        string    `db:"title"`
-	CreatedAt    time.Time `db:"created_at"`
-	// Read only, over the year asked for: activities in the unit and the
-	// latest one's date (null when none).
-	Activities int          `db:"activities"`
-	LastOn     sql.NullTime `db:"-"`
-}
-
-// LeaderActivity is one activity a leader attended in their unit.
-type LeaderActivity struct {
-	ID         int64     `db:"id"`
-	LeaderID   int64     `db:"leader_id"`
-	LeaderName string    `db:"leader_name"` // read only
-	Kind       string    `db:"kind"`        // 调研, 座谈, 接待代表, 其他
-	OnDate     time.Time `db:"on_date"`
-	Note       string    `db:"note"`
-	CreatedBy  string    `db:"created_by"` // the staff account, or 微信 when the leader logged it
-	CreatedAt  time.Time `db:"created_at"`
-}
 
 // DelegationID returns the id of the delegation named name, or ErrNotFound.
 func (db *DB) DelegationID(ctx context.Context, name string) (int64, error) {
 	var id int64
 	err := db.r.GetContext(ctx, &id, `SELECT id FROM delegations WHERE name = ?`, name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("storage: delegation %q: %w", name, ErrNotFound)
+		return 0, fmt.Errorf("storage: delegation %q: %w", name, model.ErrNotFound)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("storage: delegation %q: %w", name, err)
@@ -51,15 +24,15 @@ func (db *DB) DelegationID(ctx context.Context, name string) (int64, error) {
 
 // CreateLeader inserts l and sets its ID and CreatedAt. A deputy already a
 // leader gives ErrConflict; a missing deputy or delegation ErrNotFound.
-func (db *DB) CreateLeader(ctx context.Context, l *LiaisonLeader) error {
+func (db *DB) CreateLeader(ctx context.Context, l *model.LiaisonLeader) error {
 	now := db.now().UTC()
 	res, err := db.w.ExecContext(ctx, `INSERT INTO liaison_leaders (deputy_id, delegation_id, title, created_at)
 		VALUES (?, ?, ?, ?)`, l.DeputyID, l.DelegationID, l.Title, now)
 	switch {
 	case isDuplicate(err):
-		return fmt.Errorf("storage: create leader: %w", ErrConflict)
+		return fmt.Errorf("storage: create leader: %w", model.ErrConflict)
 	case isForeignKeyViolation(err):
-		return fmt.Errorf("storage: create leader: %w", ErrNotFound)
+		return fmt.Errorf("storage: create leader: %w", model.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("storage: create leader: %w", err)
 	}
@@ -76,34 +49,34 @@ func yearArgs(from, to time.Time) []any {
 }
 
 // GetLeader returns a leader with their activities in [from, to), or ErrNotFound.
-func (db *DB) GetLeader(ctx context.Context, id int64, from, to time.Time) (LiaisonLeader, error) {
+func (db *DB) GetLeader(ctx context.Context, id int64, from, to time.Time) (model.LiaisonLeader, error) {
 	return db.getLeader(ctx, fmt.Sprintf("leader %d", id), ` WHERE l.id = ?`, id, from, to)
 }
 
 // LeaderByDeputy returns the leader who is the deputy, or ErrNotFound.
-func (db *DB) LeaderByDeputy(ctx context.Context, deputyID int64, from, to time.Time) (LiaisonLeader, error) {
+func (db *DB) LeaderByDeputy(ctx context.Context, deputyID int64, from, to time.Time) (model.LiaisonLeader, error) {
 	return db.getLeader(ctx, fmt.Sprintf("leader of deputy %d", deputyID), ` WHERE l.deputy_id = ?`, deputyID, from, to)
 }
 
-func (db *DB) getLeader(ctx context.Context, what, where string, arg any, from, to time.Time) (LiaisonLeader, error) {
+func (db *DB) getLeader(ctx context.Context, what, where string, arg any, from, to time.Time) (model.LiaisonLeader, error) {
 	var rows []leaderRow
 	if err := db.r.SelectContext(ctx, &rows, leaderListSelect+where, append(yearArgs(from, to), arg)...); err != nil {
-		return LiaisonLeader{}, fmt.Errorf("storage: %s: %w", what, err)
+		return model.LiaisonLeader{}, fmt.Errorf("storage: %s: %w", what, err)
 	}
 	if len(rows) == 0 {
-		return LiaisonLeader{}, fmt.Errorf("storage: %s: %w", what, ErrNotFound)
+		return model.LiaisonLeader{}, fmt.Errorf("storage: %s: %w", what, model.ErrNotFound)
 	}
 	return rows[0].leader(), nil
 }
 
 // ListLeaders returns every leader by unit then name, with their
 // activities in [from, to).
-func (db *DB) ListLeaders(ctx context.Context, from, to time.Time) ([]LiaisonLeader, error) {
+func (db *DB) ListLeaders(ctx context.Context, from, to time.Time) ([]model.LiaisonLeader, error) {
 	var rows []leaderRow
 	if err := db.r.SelectContext(ctx, &rows, leaderListSelect+` ORDER BY g.name, d.name, l.id`, yearArgs(from, to)...); err != nil {
 		return nil, fmt.Errorf("storage: list leaders: %w", err)
 	}
-	out := make([]LiaisonLeader, len(rows))
+	out := make([]model.LiaisonLeader, len(rows))
 	for i, r := range rows {
 		out[i] = r.leader()
 	}
@@ -113,7 +86,7 @@ func (db *DB) ListLeaders(ctx context.Context, from, to time.Time) ([]LiaisonLea
 // leaderRow reads the latest date as text: SQLite returns MAX over a DATE
 // column untyped.
 type leaderRow struct {
-	LiaisonLeader
+	model.LiaisonLeader
 	Last sql.NullString `db:"last_day"`
 }
 
@@ -125,7 +98,7 @@ const leaderListSelect = `SELECT l.id, l.deputy_id, d.name AS deputy_name, l.del
 // lastDayExpr is the latest activity date as yyyy-mm-dd on both backends.
 const lastDayExpr = `SUBSTR(CAST(MAX(a.on_date) AS CHAR), 1, 10)`
 
-func (r leaderRow) leader() LiaisonLeader {
+func (r leaderRow) leader() model.LiaisonLeader {
 	l := r.LiaisonLeader
 	if r.Last.Valid {
 		if t, err := time.Parse(time.DateOnly, r.Last.String); err == nil {
@@ -138,12 +111,12 @@ func (r leaderRow) leader() LiaisonLeader {
 
 // AddLeaderActivity stores a and sets its ID and CreatedAt. A missing
 // leader gives ErrNotFound.
-func (db *DB) AddLeaderActivity(ctx context.Context, a *LeaderActivity) error {
+func (db *DB) AddLeaderActivity(ctx context.Context, a *model.LeaderActivity) error {
 	now := db.now().UTC()
 	res, err := db.w.ExecContext(ctx, `INSERT INTO leader_activities (leader_id, kind, on_date, note, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, a.LeaderID, a.Kind, dateOnly(&a.OnDate), a.Note, a.CreatedBy, now)
 	if isForeignKeyViolation(err) {
-		return fmt.Errorf("storage: leader activity: %w", ErrNotFound)
+		return fmt.Errorf("storage: leader activity: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: leader activity: %w", err)
@@ -156,8 +129,8 @@ func (db *DB) AddLeaderActivity(ctx context.Context, a *LeaderActivity) error {
 }
 
 // LeaderActivities returns a leader's activities, the latest first.
-func (db *DB) LeaderActivities(ctx context.Context, leaderID int64) ([]LeaderActivity, error) {
-	var as []LeaderActivity
+func (db *DB) LeaderActivities(ctx context.Context, leaderID int64) ([]model.LeaderActivity, error) {
+	var as []model.LeaderActivity
 	if err := db.r.SelectContext(ctx, &as, `SELECT a.id, a.leader_id, d.name AS leader_name, a.kind, a.on_date, a.note,
 		a.created_by, a.created_at FROM leader_activities a JOIN liaison_leaders l ON l.id = a.leader_id
 		JOIN deputies d ON d.id = l.deputy_id WHERE a.leader_id = ? ORDER BY a.on_date DESC, a.id DESC`, leaderID); err != nil {

@@ -3,44 +3,18 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
-
-// Material is a study material (学习材料): a link, or a body shown on an H5
-// page.
-type Material struct {
-	ID          int64     `db:"id"`
-	Title       string    `db:"title"`
-	Summary     string    `db:"summary"`
-	Link        string    `db:"link"`
-	Body        string    `db:"body"`
-	PublishedAt time.Time `db:"published_at"` // deputies see it from then on
-	CreatedAt   time.Time `db:"created_at"`
-}
-
-func (m Material) utc() Material {
-	m.PublishedAt, m.CreatedAt = m.PublishedAt.UTC(), m.CreatedAt.UTC()
-	return m
-}
-
-// DeputyMaterial is a material as one deputy sees it.
-type DeputyMaterial struct {
-	Material
-	StudiedAt *time.Time // nil until the deputy marks it studied
-}
-
-// Studied reports whether the deputy has marked the material studied.
-func (m DeputyMaterial) Studied() bool { return m.StudiedAt != nil }
 
 const materialColumns = `m.id, m.title, m.summary, m.link, m.body, m.published_at, m.created_at`
 
 // CreateMaterial inserts m and sets its ID and CreatedAt; a zero
 // PublishedAt means now.
-func (db *DB) CreateMaterial(ctx context.Context, m *Material) error {
+func (db *DB) CreateMaterial(ctx context.Context, m *model.Material) error {
 	now := db.now().UTC()
 	if m.PublishedAt.IsZero() {
 		m.PublishedAt = now
@@ -58,21 +32,21 @@ func (db *DB) CreateMaterial(ctx context.Context, m *Material) error {
 }
 
 // GetMaterial returns the material with id, published or not, or ErrNotFound.
-func (db *DB) GetMaterial(ctx context.Context, id int64) (Material, error) {
-	var m Material
+func (db *DB) GetMaterial(ctx context.Context, id int64) (model.Material, error) {
+	var m model.Material
 	err := db.r.GetContext(ctx, &m, `SELECT `+materialColumns+` FROM materials m WHERE m.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Material{}, fmt.Errorf("storage: material %d: %w", id, ErrNotFound)
+		return model.Material{}, fmt.Errorf("storage: material %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
-		return Material{}, fmt.Errorf("storage: material %d: %w", id, err)
+		return model.Material{}, fmt.Errorf("storage: material %d: %w", id, err)
 	}
-	return m.utc(), nil
+	return utcMaterial(m), nil
 }
 
 // ListMaterials returns one page of every material (scheduled ones too),
 // the latest published first, and how many there are (limit 0 means all).
-func (db *DB) ListMaterials(ctx context.Context, limit, offset int) ([]Material, int, error) {
+func (db *DB) ListMaterials(ctx context.Context, limit, offset int) ([]model.Material, int, error) {
 	var total int
 	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM materials`); err != nil {
 		return nil, 0, fmt.Errorf("storage: count materials: %w", err)
@@ -81,12 +55,12 @@ func (db *DB) ListMaterials(ctx context.Context, limit, offset int) ([]Material,
 	if limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
 	}
-	var out []Material
+	var out []model.Material
 	if err := db.r.SelectContext(ctx, &out, q); err != nil {
 		return nil, 0, fmt.Errorf("storage: list materials: %w", err)
 	}
 	for i := range out {
-		out[i] = out[i].utc()
+		out[i] = utcMaterial(out[i])
 	}
 	return out, total, nil
 }
@@ -94,9 +68,9 @@ func (db *DB) ListMaterials(ctx context.Context, limit, offset int) ([]Material,
 // LatestMaterials returns the limit most recently published materials
 // (published by the database clock), newest first, each with whether the
 // deputy has studied it.
-func (db *DB) LatestMaterials(ctx context.Context, deputyID int64, limit int) ([]DeputyMaterial, error) {
+func (db *DB) LatestMaterials(ctx context.Context, deputyID int64, limit int) ([]model.DeputyMaterial, error) {
 	var rows []struct {
-		Material
+		model.Material
 		StudiedAt sql.NullTime `db:"studied_at"`
 	}
 	err := db.r.SelectContext(ctx, &rows, `SELECT `+materialColumns+`, s.studied_at FROM materials m
@@ -106,9 +80,9 @@ func (db *DB) LatestMaterials(ctx context.Context, deputyID int64, limit int) ([
 	if err != nil {
 		return nil, fmt.Errorf("storage: latest materials: %w", err)
 	}
-	out := make([]DeputyMaterial, len(rows))
+	out := make([]model.DeputyMaterial, len(rows))
 	for i, r := range rows {
-		out[i] = DeputyMaterial{Material: r.Material.utc(), StudiedAt: timePtr(r.StudiedAt)}
+		out[i] = model.DeputyMaterial{Material: utcMaterial(r.Material), StudiedAt: timePtr(r.StudiedAt)}
 	}
 	return out, nil
 }
@@ -127,7 +101,7 @@ func (db *DB) MarkStudied(ctx context.Context, materialID, deputyID int64) (firs
 			return err
 		}
 		if n != 2 {
-			return ErrNotFound
+			return model.ErrNotFound
 		}
 		res, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO material_studies (material_id, deputy_id, studied_at)
 			VALUES (?, ?, ?)`, materialID, deputyID, now)
@@ -175,4 +149,9 @@ func (db *DB) StudyCounts(ctx context.Context, materialIDs ...int64) (map[int64]
 		return nil, fmt.Errorf("storage: study counts: %w", err)
 	}
 	return out, nil
+}
+
+func utcMaterial(m model.Material) model.Material {
+	m.PublishedAt, m.CreatedAt = m.PublishedAt.UTC(), m.CreatedAt.UTC()
+	return m
 }

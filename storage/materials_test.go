@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -18,7 +19,7 @@ func TestLatestMaterialsWithStudiedFlags(t *testing.T) {
 		now := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
 		var ids []int64
-		for i, m := range []storage.Material{
+		for i, m := range []model.Material{
 			{Title: "宪法学习", Link: "https://example.org/1", PublishedAt: now.AddDate(0, 0, -3)},
 			{Title: "代表法解读", Body: "第一章 总则……", PublishedAt: now.AddDate(0, 0, -2)},
 			{Title: "立法法要点", Summary: "新修订", Link: "https://example.org/3", PublishedAt: now.AddDate(0, 0, -1)},
@@ -45,9 +46,9 @@ func TestLatestMaterialsWithStudiedFlags(t *testing.T) {
 			{"studying again changes nothing", ids[1], deps[0], false, nil},
 			{"another deputy counts separately", ids[1], deps[1], true, nil},
 			{"a second material", ids[2], deps[0], true, nil},
-			{"a scheduled material cannot be studied yet", ids[3], deps[0], false, storage.ErrNotFound},
-			{"a missing material", 9999, deps[0], false, storage.ErrNotFound},
-			{"a missing deputy", ids[0], 9999, false, storage.ErrNotFound},
+			{"a scheduled material cannot be studied yet", ids[3], deps[0], false, model.ErrNotFound},
+			{"a missing material", 9999, deps[0], false, model.ErrNotFound},
+			{"a missing deputy", ids[0], 9999, false, model.ErrNotFound},
 		}
 		for _, st := range steps {
 			first, err := db.MarkStudied(ctx, st.material, st.deputy)
@@ -87,7 +88,7 @@ func TestLatestMaterialsWithStudiedFlags(t *testing.T) {
 		if err != nil || total != 5 || len(all) != 2 || all[0].Title != "下周发布" {
 			t.Fatalf("list materials %+v (%d), %v", all, total, err)
 		}
-		if _, err := db.GetMaterial(ctx, 9999); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetMaterial(ctx, 9999); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("missing material: %v", err)
 		}
 	})

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
@@ -10,42 +11,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Invitation statuses as stored.
-const (
-	RSVPPending = "pending"
-	RSVPAttend  = "attend"
-	RSVPLeave   = "leave"
-)
-
-// Meeting is a meeting or activity deputies are invited to.
-type Meeting struct {
-	ID           int64        `db:"id"`
-	Kind         string       `db:"kind"`
-	Title        string       `db:"title"`
-	StartsAt     time.Time    `db:"starts_at"`
-	EndsAt       sql.NullTime `db:"ends_at"`
-	Place        string       `db:"place"`
-	Organiser    string       `db:"organiser"`
-	Contact      string       `db:"contact"`
-	RSVPDeadline time.Time    `db:"rsvp_deadline"`
-	CreatedAt    time.Time    `db:"created_at"`
-}
-
-// Invitation is one deputy's invitation to a meeting and their answer.
-type Invitation struct {
-	MeetingID  int64        `db:"meeting_id"`
-	DeputyID   int64        `db:"deputy_id"`
-	Status     string       `db:"status"`
-	Reason     string       `db:"reason"`
-	Channel    string       `db:"channel"`
-	AnsweredAt sql.NullTime `db:"answered_at"`
-	Attended   sql.NullBool `db:"attended"`
-	InvitedAt  time.Time    `db:"invited_at"`
-	Meeting    *Meeting     `db:"-"`
-}
-
 // CreateMeeting stores m and sets its id.
-func (db *DB) CreateMeeting(ctx context.Context, m *Meeting) error {
+func (db *DB) CreateMeeting(ctx context.Context, m *model.Meeting) error {
 	m.CreatedAt = db.now().UTC()
 	res, err := db.w.ExecContext(ctx, `INSERT INTO meetings (kind, title, starts_at, ends_at, place, organiser, contact,
 		rsvp_deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.Title, m.StartsAt.UTC(),
@@ -60,11 +27,11 @@ func (db *DB) CreateMeeting(ctx context.Context, m *Meeting) error {
 const meetingCols = `id, kind, title, starts_at, ends_at, place, organiser, contact, rsvp_deadline, created_at`
 
 // GetMeeting returns the meeting with id, or ErrNotFound.
-func (db *DB) GetMeeting(ctx context.Context, id int64) (Meeting, error) {
-	var m Meeting
+func (db *DB) GetMeeting(ctx context.Context, id int64) (model.Meeting, error) {
+	var m model.Meeting
 	err := db.r.GetContext(ctx, &m, `SELECT `+meetingCols+` FROM meetings WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, fmt.Errorf("storage: meeting %d: %w", id, ErrNotFound)
+		return m, fmt.Errorf("storage: meeting %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
 		return m, fmt.Errorf("storage: meeting %d: %w", id, err)
@@ -76,14 +43,14 @@ func (db *DB) GetMeeting(ctx context.Context, id int64) (Meeting, error) {
 // It returns how many invitations are new. The pushes (the invitation
 // notice and its RSVP asks) are written in the same transaction, to the
 // newly invited only.
-func (db *DB) Invite(ctx context.Context, meetingID int64, deputyIDs []int64, pushes ...Push) (int, error) {
+func (db *DB) Invite(ctx context.Context, meetingID int64, deputyIDs []int64, pushes ...model.Push) (int, error) {
 	n := 0
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		now := db.now().UTC()
 		var fresh []int64
 		for _, id := range deputyIDs {
 			res, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO invitations (meeting_id, deputy_id, status, invited_at)
-				VALUES (?, ?, ?, ?)`, meetingID, id, RSVPPending, now)
+				VALUES (?, ?, ?, ?)`, meetingID, id, model.RSVPPending, now)
 			if err != nil {
 				return fmt.Errorf("storage: invite: %w", err)
 			}
@@ -103,12 +70,12 @@ func (db *DB) Invite(ctx context.Context, meetingID int64, deputyIDs []int64, pu
 const invitationCols = `i.meeting_id, i.deputy_id, i.status, i.reason, i.channel, i.answered_at, i.attended, i.invited_at`
 
 // GetInvitation returns the deputy's invitation with its meeting, or ErrNotFound.
-func (db *DB) GetInvitation(ctx context.Context, meetingID, deputyID int64) (Invitation, error) {
-	var inv Invitation
+func (db *DB) GetInvitation(ctx context.Context, meetingID, deputyID int64) (model.Invitation, error) {
+	var inv model.Invitation
 	err := db.w.GetContext(ctx, &inv, `SELECT `+invitationCols+` FROM invitations i WHERE i.meeting_id = ? AND i.deputy_id = ?`,
 		meetingID, deputyID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return inv, fmt.Errorf("storage: invitation: %w", ErrNotFound)
+		return inv, fmt.Errorf("storage: invitation: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return inv, fmt.Errorf("storage: invitation: %w", err)
@@ -129,17 +96,17 @@ func (db *DB) AnswerInvitation(ctx context.Context, meetingID, deputyID int64, s
 		return fmt.Errorf("storage: answer invitation: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: answer invitation: %w", ErrNotFound)
+		return fmt.Errorf("storage: answer invitation: %w", model.ErrNotFound)
 	}
 	return nil
 }
 
 // UpcomingInvitations lists the deputy's invitations to meetings that have
 // not started before since, soonest first.
-func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since time.Time) ([]Invitation, error) {
+func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since time.Time) ([]model.Invitation, error) {
 	var rows []struct {
-		Invitation
-		Meeting
+		model.Invitation
+		model.Meeting
 	}
 	err := db.r.SelectContext(ctx, &rows, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
 		m.place, m.organiser, m.contact, m.rsvp_deadline, m.created_at
@@ -148,7 +115,7 @@ func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since tim
 	if err != nil {
 		return nil, fmt.Errorf("storage: upcoming invitations: %w", err)
 	}
-	out := make([]Invitation, len(rows))
+	out := make([]model.Invitation, len(rows))
 	for i, r := range rows {
 		m := r.Meeting
 		out[i] = r.Invitation

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
@@ -17,7 +18,7 @@ import (
 func (db *DB) DueDeliveryCount(ctx context.Context) (int, error) {
 	var n int
 	err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`,
-		DeliveryQueued, DeliveryRetry, DeliverySending, db.now().UTC())
+		model.DeliveryQueued, model.DeliveryRetry, model.DeliverySending, db.now().UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: due deliveries: %w", err)
 	}
@@ -37,7 +38,7 @@ func (db *DB) LastJobSuccesses(ctx context.Context) (map[string]time.Time, error
 	for _, job := range jobs {
 		var at sql.NullTime
 		err := db.r.GetContext(ctx, &at, `SELECT finished_at FROM job_runs WHERE job = ? AND status = ?
-			ORDER BY scheduled_at DESC LIMIT 1`, job, JobOK)
+			ORDER BY scheduled_at DESC LIMIT 1`, job, model.JobOK)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,54 +13,9 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Opinion categories as stored.
-const (
-	OpinionLegislative  = "legislative"  // 立法建议
-	OpinionSupervision  = "supervision"  // 监督建议
-	OpinionSocial       = "social"       // 社情民意
-	OpinionOther        = "other"        // 其他
-	OpinionSolicitation = "solicitation" // 法规草案意见: on a solicitation
-)
-
-// Opinion statuses as stored.
-const (
-	OpinionReceived = "received" // 已收到
-	OpinionAnswered = "answered" // 已答复
-	OpinionClosed   = "closed"   // 已办结
-)
-
-// The channels an opinion can arrive through.
-const (
-	OpinionViaWeChat  = "wechat"
-	OpinionViaConsole = "console"
-	OpinionViaAPI     = "api"
-)
-
 // chinaTime is the zone receipt years are counted in: the committee's
 // year, not UTC's (China has one zone and no daylight saving).
 var chinaTime = time.FixedZone("CST", 8*60*60)
-
-// Solicitation is a draft regulation put out for deputies' opinions.
-type Solicitation struct {
-	ID        int64
-	Title     string // e.g. 《XX省数据条例（草案）》征求意见
-	Summary   string
-	Link      string // URL of the draft
-	Articles  int    // number of articles, 0 if unknown
-	OpensAt   time.Time
-	ClosesAt  time.Time
-	CreatedAt time.Time
-	Opinions  int // read only: opinions received on it
-	Texts     int // read only: articles whose text is stored (SolicitationArticles)
-	// Draft is the draft's articles, written with it by CreateSolicitation
-	// (read back with SolicitationArticles).
-	Draft []SolicitationArticle
-}
-
-// OpenAt reports whether the solicitation accepts opinions at t.
-func (s Solicitation) OpenAt(t time.Time) bool {
-	return !t.Before(s.OpensAt) && t.Before(s.ClosesAt)
-}
 
 type solicitationRow struct {
 	ID        int64     `db:"id"`
@@ -74,8 +30,8 @@ type solicitationRow struct {
 	Texts     int       `db:"texts"`
 }
 
-func (r solicitationRow) solicitation() Solicitation {
-	return Solicitation{ID: r.ID, Title: r.Title, Summary: r.Summary, Link: r.Link, Articles: r.Articles,
+func (r solicitationRow) solicitation() model.Solicitation {
+	return model.Solicitation{ID: r.ID, Title: r.Title, Summary: r.Summary, Link: r.Link, Articles: r.Articles,
 		OpensAt: r.OpensAt.UTC(), ClosesAt: r.ClosesAt.UTC(), CreatedAt: r.CreatedAt.UTC(), Opinions: r.Opinions, Texts: r.Texts}
 }
 
@@ -89,7 +45,7 @@ const solicitationSelect = `SELECT s.id, s.title, s.summary, s.link, s.articles,
 // Its Draft articles and the announcements (the draft's notice to
 // deputies when the solicitation opens) are written in the same
 // transaction.
-func (db *DB) CreateSolicitation(ctx context.Context, s *Solicitation, announce ...Announcement) error {
+func (db *DB) CreateSolicitation(ctx context.Context, s *model.Solicitation, announce ...model.Announcement) error {
 	now := db.now().UTC()
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO solicitations (title, summary, link, articles, opens_at, closes_at, created_at)
@@ -109,59 +65,40 @@ func (db *DB) CreateSolicitation(ctx context.Context, s *Solicitation, announce 
 }
 
 // GetSolicitation returns the solicitation with id, or ErrNotFound.
-func (db *DB) GetSolicitation(ctx context.Context, id int64) (Solicitation, error) {
+func (db *DB) GetSolicitation(ctx context.Context, id int64) (model.Solicitation, error) {
 	var row solicitationRow
 	err := db.r.GetContext(ctx, &row, solicitationSelect+` WHERE s.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Solicitation{}, fmt.Errorf("storage: solicitation %d: %w", id, ErrNotFound)
+		return model.Solicitation{}, fmt.Errorf("storage: solicitation %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
-		return Solicitation{}, fmt.Errorf("storage: solicitation %d: %w", id, err)
+		return model.Solicitation{}, fmt.Errorf("storage: solicitation %d: %w", id, err)
 	}
 	return row.solicitation(), nil
 }
 
 // ListSolicitations returns every solicitation, the latest opening first.
-func (db *DB) ListSolicitations(ctx context.Context) ([]Solicitation, error) {
+func (db *DB) ListSolicitations(ctx context.Context) ([]model.Solicitation, error) {
 	return db.selectSolicitations(ctx, solicitationSelect+` ORDER BY s.opens_at DESC, s.id DESC`)
 }
 
 // OpenSolicitations returns the solicitations accepting opinions at now,
 // the one closing soonest first.
-func (db *DB) OpenSolicitations(ctx context.Context, now time.Time) ([]Solicitation, error) {
+func (db *DB) OpenSolicitations(ctx context.Context, now time.Time) ([]model.Solicitation, error) {
 	return db.selectSolicitations(ctx, solicitationSelect+` WHERE s.opens_at <= ? AND s.closes_at > ?
 		ORDER BY s.closes_at, s.id`, now.UTC(), now.UTC())
 }
 
-func (db *DB) selectSolicitations(ctx context.Context, q string, args ...any) ([]Solicitation, error) {
+func (db *DB) selectSolicitations(ctx context.Context, q string, args ...any) ([]model.Solicitation, error) {
 	var rows []solicitationRow
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: list solicitations: %w", err)
 	}
-	out := make([]Solicitation, len(rows))
+	out := make([]model.Solicitation, len(rows))
 	for i, r := range rows {
 		out[i] = r.solicitation()
 	}
 	return out, nil
-}
-
-// Opinion is one opinion (意见建议) a deputy sent.
-type Opinion struct {
-	ID                int64
-	Receipt           string // YJ2026-00123, assigned by CreateOpinion
-	DeputyID          int64
-	DeputyName        string // read only
-	DeputyDelegation  string // read only
-	Category          string // OpinionLegislative …
-	SolicitationID    int64  // 0 unless Category is OpinionSolicitation
-	SolicitationTitle string // read only
-	Article           string // e.g. 第十二条, or ""
-	Body              string
-	Status            string // OpinionReceived, OpinionAnswered or OpinionClosed
-	StaffReply        string
-	RepliedAt         *time.Time
-	Channel           string // OpinionViaWeChat, OpinionViaConsole or OpinionViaAPI
-	CreatedAt         time.Time
 }
 
 type opinionRow struct {
@@ -182,8 +119,8 @@ type opinionRow struct {
 	CreatedAt         time.Time      `db:"created_at"`
 }
 
-func (r opinionRow) opinion() Opinion {
-	return Opinion{ID: r.ID, Receipt: r.Receipt, DeputyID: r.DeputyID, DeputyName: r.DeputyName.String,
+func (r opinionRow) opinion() model.Opinion {
+	return model.Opinion{ID: r.ID, Receipt: r.Receipt, DeputyID: r.DeputyID, DeputyName: r.DeputyName.String,
 		DeputyDelegation: r.DeputyDelegation.String, Category: r.Category, SolicitationID: r.SolicitationID.Int64,
 		SolicitationTitle: r.SolicitationTitle.String,
 		Article:           r.Article, Body: r.Body, Status: r.Status, StaffReply: r.StaffReply, RepliedAt: timePtr(r.RepliedAt),
@@ -202,7 +139,7 @@ const opinionSelect = `SELECT o.id, o.receipt, o.deputy_id, d.name AS deputy_nam
 // concurrent writers until commit, on SQLite the single writer does, so no
 // two opinions share a number and a rolled-back one leaves only a gap. A
 // missing deputy or solicitation gives ErrNotFound.
-func (db *DB) CreateOpinion(ctx context.Context, o *Opinion) error {
+func (db *DB) CreateOpinion(ctx context.Context, o *model.Opinion) error {
 	now := db.now().UTC()
 	year := now.In(chinaTime).Year()
 	bump := `INSERT INTO opinion_counters (receipt_year, last_seq) VALUES (?, 1)
@@ -212,7 +149,7 @@ func (db *DB) CreateOpinion(ctx context.Context, o *Opinion) error {
 		ON DUPLICATE KEY UPDATE last_seq = last_seq + 1`
 	}
 	if o.Channel == "" {
-		o.Channel = OpinionViaWeChat
+		o.Channel = model.OpinionViaWeChat
 	}
 	var solicitation any
 	if o.SolicitationID != 0 {
@@ -229,7 +166,7 @@ func (db *DB) CreateOpinion(ctx context.Context, o *Opinion) error {
 		receipt := fmt.Sprintf("YJ%d-%05d", year, seq)
 		res, err := tx.ExecContext(ctx, `INSERT INTO opinions (receipt, deputy_id, category, solicitation_id, article,
 			body, status, staff_reply, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`,
-			receipt, o.DeputyID, o.Category, solicitation, o.Article, o.Body, OpinionReceived, o.Channel, now)
+			receipt, o.DeputyID, o.Category, solicitation, o.Article, o.Body, model.OpinionReceived, o.Channel, now)
 		if err != nil {
 			return err
 		}
@@ -240,49 +177,40 @@ func (db *DB) CreateOpinion(ctx context.Context, o *Opinion) error {
 		return nil
 	})
 	if isForeignKeyViolation(err) {
-		return fmt.Errorf("storage: create opinion: deputy %d or solicitation %d: %w", o.DeputyID, o.SolicitationID, ErrNotFound)
+		return fmt.Errorf("storage: create opinion: deputy %d or solicitation %d: %w", o.DeputyID, o.SolicitationID, model.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: create opinion: %w", err)
 	}
-	o.Status, o.CreatedAt = OpinionReceived, now
+	o.Status, o.CreatedAt = model.OpinionReceived, now
 	return nil
 }
 
 // GetOpinion returns the opinion with id, or ErrNotFound.
-func (db *DB) GetOpinion(ctx context.Context, id int64) (Opinion, error) {
+func (db *DB) GetOpinion(ctx context.Context, id int64) (model.Opinion, error) {
 	return db.getOpinion(ctx, opinionSelect+` WHERE o.id = ?`, id)
 }
 
 // GetOpinionByReceipt returns the opinion with that receipt, or ErrNotFound.
-func (db *DB) GetOpinionByReceipt(ctx context.Context, receipt string) (Opinion, error) {
+func (db *DB) GetOpinionByReceipt(ctx context.Context, receipt string) (model.Opinion, error) {
 	return db.getOpinion(ctx, opinionSelect+` WHERE o.receipt = ?`, receipt)
 }
 
-func (db *DB) getOpinion(ctx context.Context, q string, arg any) (Opinion, error) {
+func (db *DB) getOpinion(ctx context.Context, q string, arg any) (model.Opinion, error) {
 	var row opinionRow
 	err := db.r.GetContext(ctx, &row, q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Opinion{}, fmt.Errorf("storage: opinion %v: %w", arg, ErrNotFound)
+		return model.Opinion{}, fmt.Errorf("storage: opinion %v: %w", arg, model.ErrNotFound)
 	}
 	if err != nil {
-		return Opinion{}, fmt.Errorf("storage: opinion %v: %w", arg, err)
+		return model.Opinion{}, fmt.Errorf("storage: opinion %v: %w", arg, err)
 	}
 	return row.opinion(), nil
 }
 
-// OpinionFilter selects opinions for ListOpinions. Zero values match all.
-type OpinionFilter struct {
-	DeputyID       int64
-	SolicitationID int64
-	Category       string
-	Status         string
-	Limit, Offset  int // Limit 0 means all
-}
-
 // ListOpinions returns one page of opinions matching f, newest first, and
 // how many match in all.
-func (db *DB) ListOpinions(ctx context.Context, f OpinionFilter) ([]Opinion, int, error) {
+func (db *DB) ListOpinions(ctx context.Context, f model.OpinionFilter) ([]model.Opinion, int, error) {
 	var conds []string
 	var args []any
 	add := func(c string, a any) { conds = append(conds, c); args = append(args, a) }
@@ -303,7 +231,7 @@ func (db *DB) ListOpinions(ctx context.Context, f OpinionFilter) ([]Opinion, int
 
 // listOpinions returns a page of the opinions matching conds (ANDed),
 // newest first, and how many match in all.
-func (db *DB) listOpinions(ctx context.Context, conds []string, args []any, limit, offset int) ([]Opinion, int, error) {
+func (db *DB) listOpinions(ctx context.Context, conds []string, args []any, limit, offset int) ([]model.Opinion, int, error) {
 	where := ""
 	if len(conds) > 0 {
 		where = ` WHERE ` + strings.Join(conds, ` AND `)
@@ -320,7 +248,7 @@ func (db *DB) listOpinions(ctx context.Context, conds []string, args []any, limi
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list opinions: %w", err)
 	}
-	out := make([]Opinion, len(rows))
+	out := make([]model.Opinion, len(rows))
 	for i, r := range rows {
 		out[i] = r.opinion()
 	}
@@ -329,35 +257,35 @@ func (db *DB) listOpinions(ctx context.Context, conds []string, args []any, limi
 
 // OpinionsOfDeputy returns the deputy's latest opinions, newest first
 // (limit 0 means all).
-func (db *DB) OpinionsOfDeputy(ctx context.Context, deputyID int64, limit int) ([]Opinion, error) {
-	out, _, err := db.ListOpinions(ctx, OpinionFilter{DeputyID: deputyID, Limit: limit})
+func (db *DB) OpinionsOfDeputy(ctx context.Context, deputyID int64, limit int) ([]model.Opinion, error) {
+	out, _, err := db.ListOpinions(ctx, model.OpinionFilter{DeputyID: deputyID, Limit: limit})
 	return out, err
 }
 
 // ReplyOpinion records the staff's reply to an opinion and marks it
 // answered (a concluded one stays concluded). ErrNotFound if it is missing.
 // The pushes (the reply to the author) are written in the same transaction.
-func (db *DB) ReplyOpinion(ctx context.Context, id int64, reply string, pushes ...Push) error {
+func (db *DB) ReplyOpinion(ctx context.Context, id int64, reply string, pushes ...model.Push) error {
 	return db.updateOpinionPushing(ctx, id, pushes, `UPDATE opinions SET staff_reply = ?, replied_at = ?,
 		status = CASE WHEN status = ? THEN status ELSE ? END WHERE id = ?`,
-		reply, db.now().UTC(), OpinionClosed, OpinionAnswered, id)
+		reply, db.now().UTC(), model.OpinionClosed, model.OpinionAnswered, id)
 }
 
 // CloseOpinion marks an opinion concluded (已办结). ErrNotFound if it is missing.
 func (db *DB) CloseOpinion(ctx context.Context, id int64) error {
-	return db.updateOpinion(ctx, id, `UPDATE opinions SET status = ? WHERE id = ?`, OpinionClosed, id)
+	return db.updateOpinion(ctx, id, `UPDATE opinions SET status = ? WHERE id = ?`, model.OpinionClosed, id)
 }
 
 func (db *DB) updateOpinion(ctx context.Context, id int64, q string, args ...any) error {
 	return db.updateOpinionPushing(ctx, id, nil, q, args...)
 }
 
-func (db *DB) updateOpinionPushing(ctx context.Context, id int64, pushes []Push, q string, args ...any) error {
+func (db *DB) updateOpinionPushing(ctx context.Context, id int64, pushes []model.Push, q string, args ...any) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var one int
 		err := tx.GetContext(ctx, &one, `SELECT 1 FROM opinions WHERE id = ?`, id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("storage: update opinion %d: %w", id, ErrNotFound)
+			return fmt.Errorf("storage: update opinion %d: %w", id, model.ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("storage: update opinion %d: %w", id, err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -18,7 +19,7 @@ func addTestDeputies(t *testing.T, db *storage.DB, n int) []int64 {
 	t.Helper()
 	ids := make([]int64, n)
 	for i := range ids {
-		d := storage.Deputy{Name: fmt.Sprintf("代表%d", i+1), Level: storage.LevelProvincial}
+		d := model.Deputy{Name: fmt.Sprintf("代表%d", i+1), Level: model.LevelProvincial}
 		if err := db.CreateDeputy(context.Background(), &d); err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +46,7 @@ func TestOpinionReceiptsCountPerChinaYear(t *testing.T) {
 		}
 		for _, st := range steps {
 			db.SetClock(func() time.Time { return st.now })
-			o := storage.Opinion{DeputyID: dep, Category: storage.OpinionSocial, Body: "建议增设公交线路"}
+			o := model.Opinion{DeputyID: dep, Category: model.OpinionSocial, Body: "建议增设公交线路"}
 			if err := db.CreateOpinion(ctx, &o); err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +54,7 @@ func TestOpinionReceiptsCountPerChinaYear(t *testing.T) {
 				t.Errorf("%s: receipt %q, want %q", st.name, o.Receipt, st.want)
 			}
 			got, err := db.GetOpinionByReceipt(ctx, st.want)
-			if err != nil || got.ID != o.ID || got.Status != storage.OpinionReceived || got.Channel != storage.OpinionViaWeChat ||
+			if err != nil || got.ID != o.ID || got.Status != model.OpinionReceived || got.Channel != model.OpinionViaWeChat ||
 				got.DeputyName != "代表1" || !got.CreatedAt.Equal(st.now) {
 				t.Errorf("%s: read back %+v, %v", st.name, got, err)
 			}
@@ -72,7 +73,7 @@ func TestConcurrentOpinionsGetDistinctReceipts(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				o := storage.Opinion{DeputyID: deps[i%len(deps)], Category: storage.OpinionOther, Body: fmt.Sprintf("意见%d", i)}
+				o := model.Opinion{DeputyID: deps[i%len(deps)], Category: model.OpinionOther, Body: fmt.Sprintf("意见%d", i)}
 				errs[i] = db.CreateOpinion(ctx, &o)
 				receipts[i] = o.Receipt
 			})
@@ -102,16 +103,16 @@ func TestOpinionReplyCloseAndLists(t *testing.T) {
 		deps := addTestDeputies(t, db, 2)
 		now := time.Date(2026, 4, 1, 1, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
-		sol := storage.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Link: "https://example.org/draft", Articles: 40,
+		sol := model.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Link: "https://example.org/draft", Articles: 40,
 			OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour)}
 		if err := db.CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
-		first := storage.Opinion{DeputyID: deps[0], Category: storage.OpinionSolicitation, SolicitationID: sol.ID,
-			Article: "第十二条", Body: "建议明确数据分类分级标准", Channel: storage.OpinionViaConsole}
-		second := storage.Opinion{DeputyID: deps[0], Category: storage.OpinionLegislative, Body: "建议制定养老服务条例"}
-		other := storage.Opinion{DeputyID: deps[1], Category: storage.OpinionSupervision, Body: "监督食品安全"}
-		for _, o := range []*storage.Opinion{&first, &second, &other} {
+		first := model.Opinion{DeputyID: deps[0], Category: model.OpinionSolicitation, SolicitationID: sol.ID,
+			Article: "第十二条", Body: "建议明确数据分类分级标准", Channel: model.OpinionViaConsole}
+		second := model.Opinion{DeputyID: deps[0], Category: model.OpinionLegislative, Body: "建议制定养老服务条例"}
+		other := model.Opinion{DeputyID: deps[1], Category: model.OpinionSupervision, Body: "监督食品安全"}
+		for _, o := range []*model.Opinion{&first, &second, &other} {
 			now = now.Add(time.Minute)
 			if err := db.CreateOpinion(ctx, o); err != nil {
 				t.Fatal(err)
@@ -120,10 +121,10 @@ func TestOpinionReplyCloseAndLists(t *testing.T) {
 
 		mine, err := db.OpinionsOfDeputy(ctx, deps[0], 0)
 		if err != nil || len(mine) != 2 || mine[0].ID != second.ID || mine[1].SolicitationTitle != sol.Title ||
-			mine[1].Article != "第十二条" || mine[1].Channel != storage.OpinionViaConsole {
+			mine[1].Article != "第十二条" || mine[1].Channel != model.OpinionViaConsole {
 			t.Fatalf("deputy's opinions, newest first: %+v, %v", mine, err)
 		}
-		onDraft, total, err := db.ListOpinions(ctx, storage.OpinionFilter{SolicitationID: sol.ID})
+		onDraft, total, err := db.ListOpinions(ctx, model.OpinionFilter{SolicitationID: sol.ID})
 		if err != nil || total != 1 || onDraft[0].ID != first.ID {
 			t.Fatalf("opinions on the draft: %+v (%d), %v", onDraft, total, err)
 		}
@@ -137,7 +138,7 @@ func TestOpinionReplyCloseAndLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		replied, _ := db.GetOpinion(ctx, second.ID)
-		if replied.Status != storage.OpinionAnswered || replied.StaffReply != "已转交省民政厅研究" ||
+		if replied.Status != model.OpinionAnswered || replied.StaffReply != "已转交省民政厅研究" ||
 			replied.RepliedAt == nil || !replied.RepliedAt.Equal(now) {
 			t.Fatalf("after reply %+v", replied)
 		}
@@ -151,10 +152,10 @@ func TestOpinionReplyCloseAndLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		closed, _ := db.GetOpinion(ctx, second.ID)
-		if closed.Status != storage.OpinionClosed || closed.StaffReply != "补充答复" {
+		if closed.Status != model.OpinionClosed || closed.StaffReply != "补充答复" {
 			t.Fatalf("a reply to a concluded opinion keeps it concluded: %+v", closed)
 		}
-		answered, total, _ := db.ListOpinions(ctx, storage.OpinionFilter{Status: storage.OpinionClosed})
+		answered, total, _ := db.ListOpinions(ctx, model.OpinionFilter{Status: model.OpinionClosed})
 		if total != 1 || answered[0].ID != second.ID {
 			t.Fatalf("closed opinions %+v", answered)
 		}
@@ -165,15 +166,15 @@ func TestOpinionReplyCloseAndLists(t *testing.T) {
 		}{
 			{"reply to a missing opinion", db.ReplyOpinion(ctx, 9999, "x")},
 			{"close a missing opinion", db.CloseOpinion(ctx, 9999)},
-			{"opinion of a missing deputy", db.CreateOpinion(ctx, &storage.Opinion{DeputyID: 9999, Category: storage.OpinionOther, Body: "x"})},
-			{"opinion on a missing solicitation", db.CreateOpinion(ctx, &storage.Opinion{DeputyID: deps[0], Category: storage.OpinionSolicitation, SolicitationID: 9999, Body: "x"})},
+			{"opinion of a missing deputy", db.CreateOpinion(ctx, &model.Opinion{DeputyID: 9999, Category: model.OpinionOther, Body: "x"})},
+			{"opinion on a missing solicitation", db.CreateOpinion(ctx, &model.Opinion{DeputyID: deps[0], Category: model.OpinionSolicitation, SolicitationID: 9999, Body: "x"})},
 		}
 		for _, m := range missing {
-			if !errors.Is(m.err, storage.ErrNotFound) {
+			if !errors.Is(m.err, model.ErrNotFound) {
 				t.Errorf("%s: %v, want ErrNotFound", m.name, m.err)
 			}
 		}
-		if _, err := db.GetOpinion(ctx, 9999); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetOpinion(ctx, 9999); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("missing opinion: %v", err)
 		}
 	})
@@ -183,7 +184,7 @@ func TestOpenSolicitations(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		base := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-		for _, s := range []storage.Solicitation{
+		for _, s := range []model.Solicitation{
 			{Title: "已截止", OpensAt: base.AddDate(0, -1, 0), ClosesAt: base},
 			{Title: "进行中，晚截止", OpensAt: base.AddDate(0, 0, -1), ClosesAt: base.AddDate(0, 0, 20)},
 			{Title: "进行中，早截止", OpensAt: base, ClosesAt: base.AddDate(0, 0, 10)},

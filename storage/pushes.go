@@ -3,32 +3,16 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"fmt"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
 )
 
-// Push is a notice caused by a change (a suggestion step, an invitation, a
-// reply), written in the same transaction as the change, so the change is
-// never recorded without its notification, nor the reverse.
-type Push struct {
-	Notice    Notice
-	DeputyIDs []int64
-	// Ask, when set, leaves each deputy a pending ask the chat answers.
-	Ask *Ask
-}
-
-// Ask is a pending ask to leave with a push.
-type Ask struct {
-	Flow  string
-	RefID int64
-	Title string
-}
-
 // enqueue writes p's notice, one delivery per deputy under source (skipped
 // with the reason for those who cannot be reached), and its asks.
-func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, source string, p Push) error {
+func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, source string, p model.Push) error {
 	if len(p.DeputyIDs) == 0 {
 		return nil
 	}
@@ -83,9 +67,9 @@ const reachCase = `CASE WHEN d.status = ? THEN ? WHEN d.openid IS NULL THEN ? WH
 
 func reachArgs(status bool) []any {
 	if status {
-		return []any{StatusEnded, DeliverySkipped, DeliverySkipped, DeliverySkipped, DeliveryQueued}
+		return []any{model.StatusEnded, model.DeliverySkipped, model.DeliverySkipped, model.DeliverySkipped, model.DeliveryQueued}
 	}
-	return []any{StatusEnded, reasonEnded, reasonUnbound, reasonUnfollowed, ""}
+	return []any{model.StatusEnded, reasonEnded, reasonUnbound, reasonUnfollowed, ""}
 }
 
 // Why a deputy cannot be reached.
@@ -99,18 +83,18 @@ const (
 // says the same in SQL).
 func skipReason(status string, bound bool, following sql.NullBool) (string, string) {
 	switch {
-	case status == StatusEnded:
-		return DeliverySkipped, reasonEnded
+	case status == model.StatusEnded:
+		return model.DeliverySkipped, reasonEnded
 	case !bound:
-		return DeliverySkipped, reasonUnbound
+		return model.DeliverySkipped, reasonUnbound
 	case following.Valid && !following.Bool:
-		return DeliverySkipped, reasonUnfollowed
+		return model.DeliverySkipped, reasonUnfollowed
 	}
-	return DeliveryQueued, ""
+	return model.DeliveryQueued, ""
 }
 
 // enqueueAll writes each push under source.N.
-func (db *DB) enqueueAll(ctx context.Context, tx *sqlx.Tx, source string, pushes []Push) error {
+func (db *DB) enqueueAll(ctx context.Context, tx *sqlx.Tx, source string, pushes []model.Push) error {
 	for i, p := range pushes {
 		if err := db.enqueue(ctx, tx, fmt.Sprintf("%s.%d", source, i), p); err != nil {
 			return err

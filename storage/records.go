@@ -3,45 +3,12 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
-
-// Self-reported entry (履职登记) review statuses as stored.
-const (
-	EntryPending  = "pending"
-	EntryApproved = "approved"
-	EntryRejected = "rejected"
-)
-
-// Self-reported entry categories as stored.
-const (
-	EntryResearch = "research" // 调研视察
-	EntryContact  = "contact"  // 联系群众
-	EntryActivity = "activity" // 参加活动
-	EntryOther    = "other"    // 其他
-)
-
-// RecordEntry is an activity a deputy reported (履职登记); it counts in the
-// record once staff approve it.
-type RecordEntry struct {
-	ID          int64
-	DeputyID    int64
-	DeputyName  string // read only
-	Delegation  string // read only
-	Category    string // EntryResearch …
-	HappenedOn  time.Time
-	Place       string
-	Description string
-	Status      string // EntryPending, EntryApproved or EntryRejected
-	ReviewNote  string
-	ReviewedBy  string
-	ReviewedAt  *time.Time
-	Channel     string
-	CreatedAt   time.Time
-}
 
 type recordEntryRow struct {
 	ID          int64          `db:"id"`
@@ -60,9 +27,9 @@ type recordEntryRow struct {
 	CreatedAt   time.Time      `db:"created_at"`
 }
 
-func (r recordEntryRow) entry() RecordEntry {
+func (r recordEntryRow) entry() model.RecordEntry {
 	y, m, d := r.HappenedOn.UTC().Date()
-	return RecordEntry{ID: r.ID, DeputyID: r.DeputyID, DeputyName: r.DeputyName.String, Delegation: r.Delegation.String,
+	return model.RecordEntry{ID: r.ID, DeputyID: r.DeputyID, DeputyName: r.DeputyName.String, Delegation: r.Delegation.String,
 		Category: r.Category, HappenedOn: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), Place: r.Place,
 		Description: r.Description, Status: r.Status, ReviewNote: r.ReviewNote, ReviewedBy: r.ReviewedBy,
 		ReviewedAt: timePtr(r.ReviewedAt), Channel: r.Channel, CreatedAt: r.CreatedAt.UTC()}
@@ -74,8 +41,8 @@ const recordEntrySelect = `SELECT e.id, e.deputy_id, d.name AS deputy_name, g.na
 
 // CreateRecordEntry stores e as pending and sets its ID, Status and
 // CreatedAt. A missing deputy gives ErrNotFound.
-func (db *DB) CreateRecordEntry(ctx context.Context, e *RecordEntry) error {
-	e.Status, e.CreatedAt = EntryPending, db.now().UTC()
+func (db *DB) CreateRecordEntry(ctx context.Context, e *model.RecordEntry) error {
+	e.Status, e.CreatedAt = model.EntryPending, db.now().UTC()
 	if e.Channel == "" {
 		e.Channel = "wechat"
 	}
@@ -83,7 +50,7 @@ func (db *DB) CreateRecordEntry(ctx context.Context, e *RecordEntry) error {
 		status, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.DeputyID, e.Category, dateOnly(&e.HappenedOn),
 		e.Place, e.Description, e.Status, e.Channel, e.CreatedAt)
 	if isForeignKeyViolation(err) {
-		return fmt.Errorf("storage: create record entry: deputy %d: %w", e.DeputyID, ErrNotFound)
+		return fmt.Errorf("storage: create record entry: deputy %d: %w", e.DeputyID, model.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: create record entry: %w", err)
@@ -93,52 +60,22 @@ func (db *DB) CreateRecordEntry(ctx context.Context, e *RecordEntry) error {
 }
 
 // GetRecordEntry returns the entry with id, or ErrNotFound.
-func (db *DB) GetRecordEntry(ctx context.Context, id int64) (RecordEntry, error) {
+func (db *DB) GetRecordEntry(ctx context.Context, id int64) (model.RecordEntry, error) {
 	var r recordEntryRow
 	err := db.w.GetContext(ctx, &r, recordEntrySelect+` WHERE e.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return RecordEntry{}, fmt.Errorf("storage: record entry %d: %w", id, ErrNotFound)
+		return model.RecordEntry{}, fmt.Errorf("storage: record entry %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
-		return RecordEntry{}, fmt.Errorf("storage: record entry %d: %w", id, err)
+		return model.RecordEntry{}, fmt.Errorf("storage: record entry %d: %w", id, err)
 	}
 	return r.entry(), nil
 }
 
-// RecordEntryFilter selects self-reported entries. Zero values match all.
-type RecordEntryFilter struct {
-	DeputyID      int64
-	Status        string
-	From, To      *time.Time // HappenedOn in [From, To)
-	Limit, Offset int        // Limit 0 means all
-}
-
-func (f RecordEntryFilter) where() (string, []any) {
-	var conds []string
-	var args []any
-	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
-	if f.DeputyID > 0 {
-		add(`e.deputy_id = ?`, f.DeputyID)
-	}
-	if f.Status != "" {
-		add(`e.status = ?`, f.Status)
-	}
-	if f.From != nil {
-		add(`e.happened_on >= ?`, dateOnly(f.From))
-	}
-	if f.To != nil {
-		add(`e.happened_on < ?`, dateOnly(f.To))
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
 // ListRecordEntries returns one page of entries matching f, oldest
 // submission first, and how many match in all.
-func (db *DB) ListRecordEntries(ctx context.Context, f RecordEntryFilter) ([]RecordEntry, int, error) {
-	where, args := f.where()
+func (db *DB) ListRecordEntries(ctx context.Context, f model.RecordEntryFilter) ([]model.RecordEntry, int, error) {
+	where, args := whereRecordEntryFilter(f)
 	var total int
 	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM record_entries e`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count record entries: %w", err)
@@ -151,7 +88,7 @@ func (db *DB) ListRecordEntries(ctx context.Context, f RecordEntryFilter) ([]Rec
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list record entries: %w", err)
 	}
-	out := make([]RecordEntry, len(rows))
+	out := make([]model.RecordEntry, len(rows))
 	for i, r := range rows {
 		out[i] = r.entry()
 	}
@@ -162,11 +99,11 @@ func (db *DB) ListRecordEntries(ctx context.Context, f RecordEntryFilter) ([]Rec
 // EntryApproved or EntryRejected). A missing entry gives ErrNotFound, one
 // already reviewed ErrConflict: two staff reviewing at once cannot both win.
 func (db *DB) ReviewRecordEntry(ctx context.Context, id int64, status, note, reviewer string) error {
-	if status != EntryApproved && status != EntryRejected {
+	if status != model.EntryApproved && status != model.EntryRejected {
 		return fmt.Errorf("storage: review record entry %d: bad status %q", id, status)
 	}
 	res, err := db.w.ExecContext(ctx, `UPDATE record_entries SET status = ?, review_note = ?, reviewed_by = ?, reviewed_at = ?
-		WHERE id = ? AND status = ?`, status, clip(note, 500), clip(reviewer, 100), db.now().UTC(), id, EntryPending)
+		WHERE id = ? AND status = ?`, status, clip(note, 500), clip(reviewer, 100), db.now().UTC(), id, model.EntryPending)
 	if err != nil {
 		return fmt.Errorf("storage: review record entry %d: %w", id, err)
 	}
@@ -176,45 +113,7 @@ func (db *DB) ReviewRecordEntry(ctx context.Context, id int64, status, note, rev
 	if _, err := db.GetRecordEntry(ctx, id); err != nil {
 		return err
 	}
-	return fmt.Errorf("storage: review record entry %d: already reviewed: %w", id, ErrConflict)
-}
-
-// Kinds of RecordEvent.
-const (
-	EventAttend     = "attend"     // Sub is the meeting kind
-	EventRSVP       = "rsvp"       // Sub is the answer (attend or leave)
-	EventStudy      = "study"      // Sub is empty
-	EventOpinion    = "opinion"    // Sub is the opinion category
-	EventSuggestion = "suggestion" // Sub is the role (RoleLead or RoleSecond)
-	EventRating     = "rating"     // Sub is empty
-	EventEntry      = "entry"      // an approved self-report; Sub is its category
-)
-
-// RecordEvent is one thing a deputy did that the performance record
-// counts, read from the table that holds it.
-type RecordEvent struct {
-	DeputyID int64     `db:"deputy_id"`
-	Kind     string    `db:"kind"`
-	Sub      string    `db:"sub"`
-	At       time.Time `db:"at"`
-	Title    string    `db:"title"`
-	Place    string    `db:"place"`
-	Ref      int64     `db:"ref"` // the meeting, material, opinion, suggestion or entry
-}
-
-// RecordScope names whose events to read: one deputy, or every deputy of a
-// delegation.
-type RecordScope struct {
-	DeputyID   int64
-	Delegation string
-}
-
-func (s RecordScope) cond(col string) (string, []any) {
-	if s.DeputyID > 0 {
-		return col + ` = ?`, []any{s.DeputyID}
-	}
-	return col + ` IN (SELECT d.id FROM deputies d JOIN delegations g ON g.id = d.delegation_id WHERE g.name = ?)`,
-		[]any{s.Delegation}
+	return fmt.Errorf("storage: review record entry %d: already reviewed: %w", id, model.ErrConflict)
 }
 
 // recordSources reads each kind of event; each query takes the scope's
@@ -223,24 +122,24 @@ var recordSources = []struct {
 	kind, q, deputyCol string
 	dates              bool // the window is on a DATE column
 }{
-	{EventAttend, `SELECT i.deputy_id, 'attend' AS kind, m.kind AS sub, m.starts_at AS at, m.title, m.place, m.id AS ref
+	{model.EventAttend, `SELECT i.deputy_id, 'attend' AS kind, m.kind AS sub, m.starts_at AS at, m.title, m.place, m.id AS ref
 		FROM invitations i JOIN meetings m ON m.id = i.meeting_id
 		WHERE i.attended = 1 AND %s AND m.starts_at >= ? AND m.starts_at < ?`, "i.deputy_id", false},
-	{EventRSVP, `SELECT i.deputy_id, 'rsvp' AS kind, i.status AS sub, i.answered_at AS at, m.title, m.place, m.id AS ref
+	{model.EventRSVP, `SELECT i.deputy_id, 'rsvp' AS kind, i.status AS sub, i.answered_at AS at, m.title, m.place, m.id AS ref
 		FROM invitations i JOIN meetings m ON m.id = i.meeting_id
 		WHERE i.status <> 'pending' AND i.answered_at IS NOT NULL AND %s AND i.answered_at >= ? AND i.answered_at < ?`, "i.deputy_id", false},
-	{EventStudy, `SELECT s.deputy_id, 'study' AS kind, '' AS sub, s.studied_at AS at, m.title, '' AS place, m.id AS ref
+	{model.EventStudy, `SELECT s.deputy_id, 'study' AS kind, '' AS sub, s.studied_at AS at, m.title, '' AS place, m.id AS ref
 		FROM material_studies s JOIN materials m ON m.id = s.material_id
 		WHERE %s AND s.studied_at >= ? AND s.studied_at < ?`, "s.deputy_id", false},
-	{EventOpinion, `SELECT o.deputy_id, 'opinion' AS kind, o.category AS sub, o.created_at AS at, o.receipt AS title,
+	{model.EventOpinion, `SELECT o.deputy_id, 'opinion' AS kind, o.category AS sub, o.created_at AS at, o.receipt AS title,
 		'' AS place, o.id AS ref FROM opinions o WHERE %s AND o.created_at >= ? AND o.created_at < ?`, "o.deputy_id", false},
-	{EventSuggestion, `SELECT sd.deputy_id, 'suggestion' AS kind, sd.role AS sub, s.created_at AS at, s.title, '' AS place,
+	{model.EventSuggestion, `SELECT sd.deputy_id, 'suggestion' AS kind, sd.role AS sub, s.created_at AS at, s.title, '' AS place,
 		s.id AS ref FROM suggestion_deputies sd JOIN suggestions s ON s.id = sd.suggestion_id
 		WHERE %s AND s.created_at >= ? AND s.created_at < ?`, "sd.deputy_id", false},
-	{EventRating, `SELECT r.deputy_id, 'rating' AS kind, '' AS sub, r.rated_at AS at, s.title, '' AS place, s.id AS ref
+	{model.EventRating, `SELECT r.deputy_id, 'rating' AS kind, '' AS sub, r.rated_at AS at, s.title, '' AS place, s.id AS ref
 		FROM suggestion_ratings r JOIN suggestions s ON s.id = r.suggestion_id
 		WHERE %s AND r.rated_at >= ? AND r.rated_at < ?`, "r.deputy_id", false},
-	{EventEntry, `SELECT e.deputy_id, 'entry' AS kind, e.category AS sub, e.happened_on AS at, e.description AS title,
+	{model.EventEntry, `SELECT e.deputy_id, 'entry' AS kind, e.category AS sub, e.happened_on AS at, e.description AS title,
 		e.place, e.id AS ref FROM record_entries e
 		WHERE e.status = 'approved' AND %s AND e.happened_on >= ? AND e.happened_on < ?`, "e.deputy_id", true},
 }
@@ -248,15 +147,15 @@ var recordSources = []struct {
 // RecordEvents returns the events of the scope in [from, to), oldest first.
 // Self-reported entries count only once approved; their At is the day they
 // happened (midnight UTC), the others' the moment they were recorded.
-func (db *DB) RecordEvents(ctx context.Context, scope RecordScope, from, to time.Time) ([]RecordEvent, error) {
-	var out []RecordEvent
+func (db *DB) RecordEvents(ctx context.Context, scope model.RecordScope, from, to time.Time) ([]model.RecordEvent, error) {
+	var out []model.RecordEvent
 	for _, src := range recordSources {
-		cond, args := scope.cond(src.deputyCol)
+		cond, args := condRecordScope(scope, src.deputyCol)
 		lo, hi := any(from.UTC()), any(to.UTC())
 		if src.dates {
 			lo, hi = dateOnly(&from), dateOnly(&to)
 		}
-		var rows []RecordEvent
+		var rows []model.RecordEvent
 		if err := db.r.SelectContext(ctx, &rows, fmt.Sprintf(src.q, cond), append(args, lo, hi)...); err != nil {
 			return nil, fmt.Errorf("storage: record events (%s): %w", src.kind, err)
 		}
@@ -270,8 +169,8 @@ func (db *DB) RecordEvents(ctx context.Context, scope RecordScope, from, to time
 
 // RecordEntryCounts counts the scope's self-reports that happened in
 // [from, to) by deputy and review status.
-func (db *DB) RecordEntryCounts(ctx context.Context, scope RecordScope, from, to time.Time) (map[int64]map[string]int, error) {
-	cond, args := scope.cond("e.deputy_id")
+func (db *DB) RecordEntryCounts(ctx context.Context, scope model.RecordScope, from, to time.Time) (map[int64]map[string]int, error) {
+	cond, args := condRecordScope(scope, "e.deputy_id")
 	rows, err := db.r.QueryContext(ctx, `SELECT e.deputy_id, e.status, COUNT(*) FROM record_entries e
 		WHERE `+cond+` AND e.happened_on >= ? AND e.happened_on < ? GROUP BY e.deputy_id, e.status`,
 		append(args, dateOnly(&from), dateOnly(&to))...)
@@ -293,4 +192,34 @@ func (db *DB) RecordEntryCounts(ctx context.Context, scope RecordScope, from, to
 		out[id][status] = n
 	}
 	return out, rows.Err()
+}
+
+func whereRecordEntryFilter(f model.RecordEntryFilter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if f.DeputyID > 0 {
+		add(`e.deputy_id = ?`, f.DeputyID)
+	}
+	if f.Status != "" {
+		add(`e.status = ?`, f.Status)
+	}
+	if f.From != nil {
+		add(`e.happened_on >= ?`, dateOnly(f.From))
+	}
+	if f.To != nil {
+		add(`e.happened_on < ?`, dateOnly(f.To))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func condRecordScope(s model.RecordScope, col string) (string, []any) {
+	if s.DeputyID > 0 {
+		return col + ` = ?`, []any{s.DeputyID}
+	}
+	return col + ` IN (SELECT d.id FROM deputies d JOIN delegations g ON g.id = d.delegation_id WHERE g.name = ?)`,
+		[]any{s.Delegation}
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
@@ -13,25 +14,17 @@ import (
 // Enqueue writes a push under source in its own transaction; a deputy
 // already pushed under source is left alone, so a job that runs twice
 // sends once.
-func (db *DB) Enqueue(ctx context.Context, source string, p Push) error {
+func (db *DB) Enqueue(ctx context.Context, source string, p model.Push) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error { return db.enqueue(ctx, tx, source, p) })
 }
 
-// ReminderTarget is one thing to remind about and whom.
-type ReminderTarget struct {
-	RefID     int64
-	Title     string
-	When      time.Time // the meeting's start, the survey's close …
-	DeputyIDs []int64
-}
-
-func (db *DB) targets(ctx context.Context, q string, args ...any) ([]ReminderTarget, error) {
+func (db *DB) targets(ctx context.Context, q string, args ...any) ([]model.ReminderTarget, error) {
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: reminders: %w", err)
 	}
 	defer rows.Close()
-	var out []ReminderTarget
+	var out []model.ReminderTarget
 	idx := map[int64]int{}
 	for rows.Next() {
 		var ref, dep int64
@@ -44,7 +37,7 @@ func (db *DB) targets(ctx context.Context, q string, args ...any) ([]ReminderTar
 		if !ok {
 			i = len(out)
 			idx[ref] = i
-			out = append(out, ReminderTarget{RefID: ref, Title: title, When: when.UTC()})
+			out = append(out, model.ReminderTarget{RefID: ref, Title: title, When: when.UTC()})
 		}
 		out[i].DeputyIDs = append(out[i].DeputyIDs, dep)
 	}
@@ -53,7 +46,7 @@ func (db *DB) targets(ctx context.Context, q string, args ...any) ([]ReminderTar
 
 // MeetingsStartingBetween lists meetings starting in [from, to) with the
 // deputies whose invitation has status.
-func (db *DB) MeetingsStartingBetween(ctx context.Context, from, to time.Time, status string) ([]ReminderTarget, error) {
+func (db *DB) MeetingsStartingBetween(ctx context.Context, from, to time.Time, status string) ([]model.ReminderTarget, error) {
 	return db.targets(ctx, `SELECT m.id, m.title, m.starts_at, i.deputy_id FROM meetings m
 		JOIN invitations i ON i.meeting_id = m.id
 		WHERE m.starts_at >= ? AND m.starts_at < ? AND i.status = ? ORDER BY m.id, i.deputy_id`, from.UTC(), to.UTC(), status)
@@ -61,26 +54,26 @@ func (db *DB) MeetingsStartingBetween(ctx context.Context, from, to time.Time, s
 
 // OpenRSVPs lists meetings whose RSVP deadline is after now with the
 // deputies who have not answered.
-func (db *DB) OpenRSVPs(ctx context.Context, now time.Time) ([]ReminderTarget, error) {
+func (db *DB) OpenRSVPs(ctx context.Context, now time.Time) ([]model.ReminderTarget, error) {
 	return db.targets(ctx, `SELECT m.id, m.title, m.rsvp_deadline, i.deputy_id FROM meetings m
 		JOIN invitations i ON i.meeting_id = m.id
-		WHERE m.rsvp_deadline > ? AND i.status = ? ORDER BY m.id, i.deputy_id`, now.UTC(), RSVPPending)
+		WHERE m.rsvp_deadline > ? AND i.status = ? ORDER BY m.id, i.deputy_id`, now.UTC(), model.RSVPPending)
 }
 
 // UnratedReplies lists suggestions replied before repliedBefore with the
 // deputies who have not rated the current reply.
-func (db *DB) UnratedReplies(ctx context.Context, repliedBefore time.Time) ([]ReminderTarget, error) {
+func (db *DB) UnratedReplies(ctx context.Context, repliedBefore time.Time) ([]model.ReminderTarget, error) {
 	return db.targets(ctx, `SELECT s.id, s.number, s.replied_at, sd.deputy_id FROM suggestions s
 		JOIN suggestion_deputies sd ON sd.suggestion_id = s.id
 		LEFT JOIN suggestion_ratings r ON r.suggestion_id = s.id AND r.deputy_id = sd.deputy_id
 		WHERE s.status IN (?, ?, ?) AND s.replied_at IS NOT NULL AND s.replied_at < ?
 		AND (r.id IS NULL OR r.rated_at < s.replied_at) ORDER BY s.id, sd.deputy_id`,
-		SuggestionReplied, SuggestionConcluded, SuggestionRehandling, repliedBefore.UTC())
+		model.SuggestionReplied, model.SuggestionConcluded, model.SuggestionRehandling, repliedBefore.UTC())
 }
 
 // SurveysClosingBetween lists open surveys closing in [from, to) with the
 // active bound deputies who have not answered.
-func (db *DB) SurveysClosingBetween(ctx context.Context, from, to time.Time) ([]ReminderTarget, error) {
+func (db *DB) SurveysClosingBetween(ctx context.Context, from, to time.Time) ([]model.ReminderTarget, error) {
 	return db.targets(ctx, `SELECT s.id, s.title, s.closes_at, d.id FROM surveys s
 		JOIN deputies d ON d.status = 'active' AND d.openid IS NOT NULL
 		WHERE s.opens_at <= ? AND s.closes_at >= ? AND s.closes_at < ?
@@ -90,7 +83,7 @@ func (db *DB) SurveysClosingBetween(ctx context.Context, from, to time.Time) ([]
 
 // SolicitationsClosingBetween lists open solicitations closing in [from, to)
 // with the active bound deputies who have sent no opinion on them.
-func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Time) ([]ReminderTarget, error) {
+func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Time) ([]model.ReminderTarget, error) {
 	return db.targets(ctx, `SELECT s.id, s.title, s.closes_at, d.id FROM solicitations s
 		JOIN deputies d ON d.status = 'active' AND d.openid IS NOT NULL
 		WHERE s.opens_at <= ? AND s.closes_at >= ? AND s.closes_at < ?
@@ -100,17 +93,17 @@ func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Tim
 
 // NextUnannouncedMaterial returns the oldest published material that no
 // notice has announced yet, or ErrNotFound.
-func (db *DB) NextUnannouncedMaterial(ctx context.Context, now time.Time) (Material, error) {
-	var m Material
+func (db *DB) NextUnannouncedMaterial(ctx context.Context, now time.Time) (model.Material, error) {
+	var m model.Material
 	err := db.r.GetContext(ctx, &m, `SELECT m.id, m.title, m.summary, m.link, m.body, m.published_at, m.created_at
 		FROM materials m WHERE m.published_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.ref_kind = 'material' AND n.ref_id = m.id)
 		ORDER BY m.published_at, m.id LIMIT 1`, now.UTC())
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, fmt.Errorf("storage: next material: %w", ErrNotFound)
+		return m, fmt.Errorf("storage: next material: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return m, fmt.Errorf("storage: next material: %w", err)
 	}
-	return m.utc(), nil
+	return utcMaterial(m), nil
 }

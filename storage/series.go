@@ -3,26 +3,12 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 )
-
-// Series is a recurring notice: a campaign is created at every tick of
-// Schedule (a standard cron spec in the service's zone).
-type Series struct {
-	ID           int64
-	Name         string
-	Kind         string
-	Title, Body  string
-	Audience     Audience
-	Schedule     string
-	NextMaterial bool // send the next unannounced study material instead of Title and Body
-	Active       bool
-	CreatedAt    time.Time
-	LastRunAt    *time.Time
-}
 
 type seriesRow struct {
 	ID           int64        `db:"id"`
@@ -38,8 +24,8 @@ type seriesRow struct {
 	LastRunAt    sql.NullTime `db:"last_run_at"`
 }
 
-func (r seriesRow) series() (Series, error) {
-	s := Series{ID: r.ID, Name: r.Name, Kind: r.Kind, Title: r.Title, Body: r.Body, Schedule: r.Schedule,
+func (r seriesRow) series() (model.Series, error) {
+	s := model.Series{ID: r.ID, Name: r.Name, Kind: r.Kind, Title: r.Title, Body: r.Body, Schedule: r.Schedule,
 		NextMaterial: r.NextMaterial, Active: r.Active, CreatedAt: r.CreatedAt.UTC(), LastRunAt: timePtr(r.LastRunAt)}
 	if err := json.Unmarshal([]byte(r.Audience), &s.Audience); err != nil {
 		return s, fmt.Errorf("storage: series %d audience: %w", r.ID, err)
@@ -51,7 +37,7 @@ const seriesSelect = `SELECT id, name, kind, title, body, audience, schedule, ne
 	last_run_at FROM notice_series`
 
 // CreateSeries inserts s, active, and sets its ID, Active and CreatedAt.
-func (db *DB) CreateSeries(ctx context.Context, s *Series) error {
+func (db *DB) CreateSeries(ctx context.Context, s *model.Series) error {
 	aud, err := json.Marshal(s.Audience)
 	if err != nil {
 		return fmt.Errorf("storage: create series: %w", err)
@@ -71,20 +57,20 @@ func (db *DB) CreateSeries(ctx context.Context, s *Series) error {
 }
 
 // GetSeries returns the series with id, or ErrNotFound.
-func (db *DB) GetSeries(ctx context.Context, id int64) (Series, error) {
+func (db *DB) GetSeries(ctx context.Context, id int64) (model.Series, error) {
 	var row seriesRow
 	err := db.r.GetContext(ctx, &row, seriesSelect+` WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Series{}, fmt.Errorf("storage: series %d: %w", id, ErrNotFound)
+		return model.Series{}, fmt.Errorf("storage: series %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
-		return Series{}, fmt.Errorf("storage: series %d: %w", id, err)
+		return model.Series{}, fmt.Errorf("storage: series %d: %w", id, err)
 	}
 	return row.series()
 }
 
 // ListSeries returns every series, or only the active ones, by id.
-func (db *DB) ListSeries(ctx context.Context, activeOnly bool) ([]Series, error) {
+func (db *DB) ListSeries(ctx context.Context, activeOnly bool) ([]model.Series, error) {
 	q := seriesSelect + ` ORDER BY id`
 	var args []any
 	if activeOnly {
@@ -94,7 +80,7 @@ func (db *DB) ListSeries(ctx context.Context, activeOnly bool) ([]Series, error)
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: list series: %w", err)
 	}
-	out := make([]Series, len(rows))
+	out := make([]model.Series, len(rows))
 	for i, r := range rows {
 		s, err := r.series()
 		if err != nil {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"deputybot/model"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,16 +17,10 @@ const (
 	settingDelivery  = "settings:delivery"
 )
 
-// DeliverySetting replaces the configured quiet hours and send rate.
-type DeliverySetting struct {
-	QuietHours    string  `json:"quiet_hours"` // "22:00-07:00" or empty for none
-	RatePerSecond float64 `json:"rate_per_second"`
-}
-
 // DeliverySetting returns the saved delivery setting, or ErrNotFound when
 // none was saved.
-func (db *DB) DeliverySetting(ctx context.Context) (DeliverySetting, error) {
-	var out DeliverySetting
+func (db *DB) DeliverySetting(ctx context.Context) (model.DeliverySetting, error) {
+	var out model.DeliverySetting
 	v, err := db.KVGet(ctx, settingDelivery)
 	if err != nil {
 		return out, err
@@ -38,7 +33,7 @@ func (db *DB) DeliverySetting(ctx context.Context) (DeliverySetting, error) {
 
 // SaveDeliverySetting stores the delivery setting; nil removes it (back to
 // the configuration).
-func (db *DB) SaveDeliverySetting(ctx context.Context, s *DeliverySetting) error {
+func (db *DB) SaveDeliverySetting(ctx context.Context, s *model.DeliverySetting) error {
 	if s == nil {
 		return db.KVDelete(ctx, settingDelivery)
 	}
@@ -49,19 +44,12 @@ func (db *DB) SaveDeliverySetting(ctx context.Context, s *DeliverySetting) error
 	return db.KVSet(ctx, settingDelivery, string(b), 0)
 }
 
-// TemplateSetting maps a notice kind to a WeChat template: its ID and, per
-// keyword (thing1), the notice field it shows (title).
-type TemplateSetting struct {
-	ID     string            `json:"id"`
-	Fields map[string]string `json:"fields"`
-}
-
 // TemplateSettings returns the template overrides by notice kind; an empty
 // map when none were saved.
-func (db *DB) TemplateSettings(ctx context.Context) (map[string]TemplateSetting, error) {
-	out := map[string]TemplateSetting{}
+func (db *DB) TemplateSettings(ctx context.Context) (map[string]model.TemplateSetting, error) {
+	out := map[string]model.TemplateSetting{}
 	v, err := db.KVGet(ctx, settingTemplates)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return out, nil
 	}
 	if err != nil {
@@ -75,7 +63,7 @@ func (db *DB) TemplateSettings(ctx context.Context) (map[string]TemplateSetting,
 
 // SaveTemplateSettings replaces the template overrides; an empty map
 // removes them all.
-func (db *DB) SaveTemplateSettings(ctx context.Context, m map[string]TemplateSetting) error {
+func (db *DB) SaveTemplateSettings(ctx context.Context, m map[string]model.TemplateSetting) error {
 	if len(m) == 0 {
 		return db.KVDelete(ctx, settingTemplates)
 	}
@@ -109,10 +97,10 @@ func (db *DB) SaveMenuSetting(ctx context.Context, menuJSON []byte) error {
 
 // InvitationsOfDeputy lists the deputy's invitations, past and upcoming,
 // latest meeting first, with their meetings.
-func (db *DB) InvitationsOfDeputy(ctx context.Context, deputyID int64, limit int) ([]Invitation, error) {
+func (db *DB) InvitationsOfDeputy(ctx context.Context, deputyID int64, limit int) ([]model.Invitation, error) {
 	var rows []struct {
-		Invitation
-		Meeting
+		model.Invitation
+		model.Meeting
 	}
 	err := db.r.SelectContext(ctx, &rows, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
 		m.place, m.organiser, m.contact, m.rsvp_deadline, m.created_at
@@ -121,7 +109,7 @@ func (db *DB) InvitationsOfDeputy(ctx context.Context, deputyID int64, limit int
 	if err != nil {
 		return nil, fmt.Errorf("storage: invitations of deputy %d: %w", deputyID, err)
 	}
-	out := make([]Invitation, len(rows))
+	out := make([]model.Invitation, len(rows))
 	for i, r := range rows {
 		m := r.Meeting
 		out[i] = r.Invitation
@@ -130,16 +118,9 @@ func (db *DB) InvitationsOfDeputy(ctx context.Context, deputyID int64, limit int
 	return out, nil
 }
 
-// DeputyRating is a rating the deputy gave, with its suggestion.
-type DeputyRating struct {
-	SuggestionRating
-	Number string `db:"number"`
-	Title  string `db:"title"`
-}
-
 // RatingsOfDeputy lists the ratings the deputy gave, latest first.
-func (db *DB) RatingsOfDeputy(ctx context.Context, deputyID int64, limit int) ([]DeputyRating, error) {
-	var out []DeputyRating
+func (db *DB) RatingsOfDeputy(ctx context.Context, deputyID int64, limit int) ([]model.DeputyRating, error) {
+	var out []model.DeputyRating
 	err := db.r.SelectContext(ctx, &out, `SELECT r.id, r.suggestion_id, r.deputy_id, r.contact, r.attitude, r.result,
 		r.reason, r.rated_at, r.revised_at, s.number, s.title
 		FROM suggestion_ratings r JOIN suggestions s ON s.id = r.suggestion_id
@@ -148,7 +129,7 @@ func (db *DB) RatingsOfDeputy(ctx context.Context, deputyID int64, limit int) ([
 		return nil, fmt.Errorf("storage: ratings of deputy %d: %w", deputyID, err)
 	}
 	for i := range out {
-		out[i].SuggestionRating = out[i].SuggestionRating.utc()
+		out[i].SuggestionRating = utcSuggestionRating(out[i].SuggestionRating)
 	}
 	return out, nil
 }

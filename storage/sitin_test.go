@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -16,13 +17,13 @@ func TestSitInTookPartMeansAttendedOrAcceptedUnrecorded(t *testing.T) {
 		attended sql.NullBool
 		want     bool
 	}{
-		{storage.RSVPAttend, sql.NullBool{}, true},
-		{storage.RSVPAttend, sql.NullBool{Valid: true}, false},
-		{storage.RSVPPending, sql.NullBool{Valid: true, Bool: true}, true},
-		{storage.RSVPLeave, sql.NullBool{}, false},
-		{storage.RSVPPending, sql.NullBool{}, false},
+		{model.RSVPAttend, sql.NullBool{}, true},
+		{model.RSVPAttend, sql.NullBool{Valid: true}, false},
+		{model.RSVPPending, sql.NullBool{Valid: true, Bool: true}, true},
+		{model.RSVPLeave, sql.NullBool{}, false},
+		{model.RSVPPending, sql.NullBool{}, false},
 	} {
-		if got := (storage.SitInRecord{Status: c.status, Attended: c.attended}).TookPart(); got != c.want {
+		if got := (model.SitInRecord{Status: c.status, Attended: c.attended}).TookPart(); got != c.want {
 			t.Errorf("%s %+v: %v", c.status, c.attended, got)
 		}
 	}
@@ -33,7 +34,7 @@ func TestSitInFactsAndCoverage(t *testing.T) {
 		ctx := t.Context()
 		var ids []int64
 		for i, del := range []string{"济南市代表团", "济南市代表团", "青岛市代表团", "", "青岛市代表团"} {
-			d := storage.Deputy{Name: "代表" + string(rune('甲'+i)), Delegation: del, Level: storage.LevelProvincial}
+			d := model.Deputy{Name: "代表" + string(rune('甲'+i)), Delegation: del, Level: model.LevelProvincial}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
@@ -43,7 +44,7 @@ func TestSitInFactsAndCoverage(t *testing.T) {
 			t.Fatal(err)
 		}
 		meeting := func(kind, title string, at time.Time) int64 {
-			m := storage.Meeting{Kind: kind, Title: title, StartsAt: at, RSVPDeadline: at}
+			m := model.Meeting{Kind: kind, Title: title, StartsAt: at, RSVPDeadline: at}
 			if err := db.CreateMeeting(ctx, &m); err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +68,7 @@ func TestSitInFactsAndCoverage(t *testing.T) {
 			}
 		}
 		// Accepted in 2024 with no attendance recorded: counts.
-		if err := db.AnswerInvitation(ctx, y2, ids[2], storage.RSVPAttend, "", "wechat"); err != nil {
+		if err := db.AnswerInvitation(ctx, y2, ids[2], model.RSVPAttend, "", "wechat"); err != nil {
 			t.Fatal(err)
 		}
 
@@ -92,8 +93,8 @@ func TestSitInFactsAndCoverage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		slices.SortFunc(rows, func(a, b storage.SitInCoverageRow) int { return len(a.Delegation) - len(b.Delegation) })
-		want := []storage.SitInCoverageRow{
+		slices.SortFunc(rows, func(a, b model.SitInCoverageRow) int { return len(a.Delegation) - len(b.Delegation) })
+		want := []model.SitInCoverageRow{
 			{Delegation: "", InOffice: 1, InTerm: 0, InPeriod: 0},
 			{Delegation: "济南市代表团", InOffice: 2, InTerm: 1, InPeriod: 0},
 			{Delegation: "青岛市代表团", InOffice: 1, InTerm: 1, InPeriod: 1},
@@ -107,12 +108,12 @@ func TestSitInFactsAndCoverage(t *testing.T) {
 func TestSitInSuggestionsMentioningEscapesLikeCharacters(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := t.Context()
-		d := storage.Deputy{Name: "王芳", Level: storage.LevelProvincial}
+		d := model.Deputy{Name: "王芳", Level: model.LevelProvincial}
 		if err := db.CreateDeputy(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
 		for i, title := range []string{"覆盖率提高到50%", "覆盖率500户", "关于教育的建议"} {
-			s := storage.Suggestion{Number: string(rune('a' + i)), Title: title, LeadDeputyID: d.ID}
+			s := model.Suggestion{Number: string(rune('a' + i)), Title: title, LeadDeputyID: d.ID}
 			if err := db.CreateSuggestion(ctx, &s, nil); err != nil {
 				t.Fatal(err)
 			}

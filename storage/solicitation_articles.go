@@ -3,27 +3,19 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
 )
 
-// SolicitationArticle is one article (条) of a draft regulation under
-// solicitation.
-type SolicitationArticle struct {
-	SolicitationID int64  `db:"solicitation_id"`
-	Number         int    `db:"article_no"` // 12 for 第十二条
-	Heading        string `db:"heading"`    // 第十二条
-	Body           string `db:"body"`       // the article's text, without its heading
-}
-
 // insertArticlesBatch bounds the rows of one multi-row INSERT (a draft
 // has tens to a few hundred articles; SQLite allows 32,766 parameters).
 const insertArticlesBatch = 200
 
 // insertArticles writes a solicitation's articles in tx.
-func insertArticles(ctx context.Context, tx *sqlx.Tx, solicitationID int64, list []SolicitationArticle) error {
+func insertArticles(ctx context.Context, tx *sqlx.Tx, solicitationID int64, list []model.SolicitationArticle) error {
 	for start := 0; start < len(list); start += insertArticlesBatch {
 		batch := list[start:min(start+insertArticlesBatch, len(list))]
 		q := `INSERT INTO solicitation_articles (solicitation_id, article_no, heading, body) VALUES `
@@ -37,7 +29,7 @@ func insertArticles(ctx context.Context, tx *sqlx.Tx, solicitationID int64, list
 		}
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			if isDuplicate(err) {
-				return fmt.Errorf("storage: articles of solicitation %d: an article number twice: %w", solicitationID, ErrConflict)
+				return fmt.Errorf("storage: articles of solicitation %d: an article number twice: %w", solicitationID, model.ErrConflict)
 			}
 			return fmt.Errorf("storage: articles of solicitation %d: %w", solicitationID, err)
 		}
@@ -47,8 +39,8 @@ func insertArticles(ctx context.Context, tx *sqlx.Tx, solicitationID int64, list
 
 // SolicitationArticles returns the stored articles of a solicitation in
 // the draft's order; none when only their number is known.
-func (db *DB) SolicitationArticles(ctx context.Context, solicitationID int64) ([]SolicitationArticle, error) {
-	var out []SolicitationArticle
+func (db *DB) SolicitationArticles(ctx context.Context, solicitationID int64) ([]model.SolicitationArticle, error) {
+	var out []model.SolicitationArticle
 	if err := db.r.SelectContext(ctx, &out, `SELECT solicitation_id, article_no, heading, body FROM solicitation_articles
 		WHERE solicitation_id = ? ORDER BY article_no`, solicitationID); err != nil {
 		return nil, fmt.Errorf("storage: articles of solicitation %d: %w", solicitationID, err)
@@ -59,12 +51,12 @@ func (db *DB) SolicitationArticles(ctx context.Context, solicitationID int64) ([
 // SetSolicitationArticles replaces the articles of a solicitation and sets
 // its number of articles to theirs, in one transaction. A missing
 // solicitation gives ErrNotFound.
-func (db *DB) SetSolicitationArticles(ctx context.Context, solicitationID int64, list []SolicitationArticle) error {
+func (db *DB) SetSolicitationArticles(ctx context.Context, solicitationID int64, list []model.SolicitationArticle) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var one int
 		err := tx.GetContext(ctx, &one, `SELECT 1 FROM solicitations WHERE id = ?`, solicitationID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("storage: articles of solicitation %d: %w", solicitationID, ErrNotFound)
+			return fmt.Errorf("storage: articles of solicitation %d: %w", solicitationID, model.ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("storage: articles of solicitation %d: %w", solicitationID, err)

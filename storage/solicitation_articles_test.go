@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -16,11 +17,11 @@ func TestSolicitationArticlesAreWrittenWithTheDraftAndReplacedWhole(t *testing.T
 		ctx := context.Background()
 		now := time.Date(2026, 4, 1, 1, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
-		draft := make([]storage.SolicitationArticle, 250) // more than one insert batch
+		draft := make([]model.SolicitationArticle, 250) // more than one insert batch
 		for i := range draft {
-			draft[i] = storage.SolicitationArticle{Number: i + 1, Heading: fmt.Sprintf("第%d条", i+1), Body: fmt.Sprintf("正文%d", i+1)}
+			draft[i] = model.SolicitationArticle{Number: i + 1, Heading: fmt.Sprintf("第%d条", i+1), Body: fmt.Sprintf("正文%d", i+1)}
 		}
-		sol := storage.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: len(draft), OpensAt: now, ClosesAt: now.Add(time.Hour), Draft: draft}
+		sol := model.Solicitation{Title: "《XX省数据条例（草案）》征求意见", Articles: len(draft), OpensAt: now, ClosesAt: now.Add(time.Hour), Draft: draft}
 		if err := db.CreateSolicitation(ctx, &sol); err != nil {
 			t.Fatal(err)
 		}
@@ -33,8 +34,8 @@ func TestSolicitationArticlesAreWrittenWithTheDraftAndReplacedWhole(t *testing.T
 			t.Fatalf("articles: %d %v", len(list), err)
 		}
 
-		dup := []storage.SolicitationArticle{{Number: 1, Heading: "第一条", Body: "甲"}, {Number: 1, Heading: "第一条", Body: "乙"}}
-		if err := db.SetSolicitationArticles(ctx, sol.ID, dup); !errors.Is(err, storage.ErrConflict) {
+		dup := []model.SolicitationArticle{{Number: 1, Heading: "第一条", Body: "甲"}, {Number: 1, Heading: "第一条", Body: "乙"}}
+		if err := db.SetSolicitationArticles(ctx, sol.ID, dup); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("an article number twice: %v", err)
 		}
 		if list, _ := db.SolicitationArticles(ctx, sol.ID); len(list) != 250 {
@@ -46,11 +47,11 @@ func TestSolicitationArticlesAreWrittenWithTheDraftAndReplacedWhole(t *testing.T
 		if got, _ := db.GetSolicitation(ctx, sol.ID); got.Articles != 1 || got.Texts != 1 {
 			t.Fatalf("after replacing: %+v", got)
 		}
-		if err := db.SetSolicitationArticles(ctx, 9999, dup[:1]); !errors.Is(err, storage.ErrNotFound) {
+		if err := db.SetSolicitationArticles(ctx, 9999, dup[:1]); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a missing solicitation: %v", err)
 		}
 
-		plain := storage.Solicitation{Title: "只有条数", Articles: 30, OpensAt: now, ClosesAt: now.Add(time.Hour)}
+		plain := model.Solicitation{Title: "只有条数", Articles: 30, OpensAt: now, ClosesAt: now.Add(time.Hour)}
 		if err := db.CreateSolicitation(ctx, &plain); err != nil {
 			t.Fatal(err)
 		}
@@ -63,11 +64,11 @@ func TestSolicitationArticlesAreWrittenWithTheDraftAndReplacedWhole(t *testing.T
 func TestOpinionsCarryTheDeputysDelegation(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		d := storage.Deputy{Name: "王芳", Delegation: "济南市代表团", Level: storage.LevelProvincial}
+		d := model.Deputy{Name: "王芳", Delegation: "济南市代表团", Level: model.LevelProvincial}
 		if err := db.CreateDeputy(ctx, &d); err != nil {
 			t.Fatal(err)
 		}
-		o := storage.Opinion{DeputyID: d.ID, Category: storage.OpinionSocial, Body: "x"}
+		o := model.Opinion{DeputyID: d.ID, Category: model.OpinionSocial, Body: "x"}
 		if err := db.CreateOpinion(ctx, &o); err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
@@ -10,45 +11,15 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Staff roles as stored.
-const (
-	RoleAdmin    = "admin"    // everything, including accounts and the audit log
-	RoleStaff    = "staff"    // all deputy work
-	RoleUnit     = "unit"     // a handling unit: only its own suggestions
-	RoleReadonly = "readonly" // views, with phone numbers masked
-)
-
-// Account is a console / API account.
-type Account struct {
-	ID                 int64      `db:"id"`
-	Username           string     `db:"username"`
-	Name               string     `db:"name"`
-	Role               string     `db:"role"`
-	Unit               string     `db:"unit"` // the handling unit of a RoleUnit account
-	PasswordHash       string     `db:"password_hash"`
-	MustChangePassword bool       `db:"must_change_password"`
-	Disabled           bool       `db:"disabled"`
-	CreatedAt          time.Time  `db:"created_at"`
-	LastLoginAt        *time.Time `db:"-"`
-}
-
-// DisplayName is the account's name, or its username when it has none.
-func (a Account) DisplayName() string {
-	if a.Name != "" {
-		return a.Name
-	}
-	return a.Username
-}
-
 type accountRow struct {
-	Account
+	model.Account
 	LastLogin sql.NullTime `db:"last_login"`
 }
 
 const accountSelect = `SELECT id, username, name, role, unit, password_hash, must_change_password, disabled,
 	created_at, last_login_at AS last_login FROM staff`
 
-func (r accountRow) account() Account {
+func (r accountRow) account() model.Account {
 	a := r.Account
 	a.CreatedAt = a.CreatedAt.UTC()
 	a.LastLoginAt = timePtr(r.LastLogin)
@@ -57,13 +28,13 @@ func (r accountRow) account() Account {
 
 // CreateAccount inserts a and sets its ID and CreatedAt; a username
 // already taken gives ErrConflict.
-func (db *DB) CreateAccount(ctx context.Context, a *Account) error {
+func (db *DB) CreateAccount(ctx context.Context, a *model.Account) error {
 	now := db.now().UTC()
 	res, err := db.w.ExecContext(ctx, `INSERT INTO staff (username, name, role, unit, password_hash,
 		must_change_password, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.Username, a.Name, a.Role, a.Unit, a.PasswordHash, a.MustChangePassword, a.Disabled, now)
 	if isDuplicate(err) {
-		return fmt.Errorf("storage: create account %s: %w", a.Username, ErrConflict)
+		return fmt.Errorf("storage: create account %s: %w", a.Username, model.ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: create account: %w", err)
@@ -76,34 +47,34 @@ func (db *DB) CreateAccount(ctx context.Context, a *Account) error {
 }
 
 // GetAccount returns the account with id, or ErrNotFound.
-func (db *DB) GetAccount(ctx context.Context, id int64) (Account, error) {
+func (db *DB) GetAccount(ctx context.Context, id int64) (model.Account, error) {
 	return db.getAccount(ctx, accountSelect+` WHERE id = ?`, id)
 }
 
 // GetAccountByUsername returns the account called username, or ErrNotFound.
-func (db *DB) GetAccountByUsername(ctx context.Context, username string) (Account, error) {
+func (db *DB) GetAccountByUsername(ctx context.Context, username string) (model.Account, error) {
 	return db.getAccount(ctx, accountSelect+` WHERE username = ?`, username)
 }
 
-func (db *DB) getAccount(ctx context.Context, q string, arg any) (Account, error) {
+func (db *DB) getAccount(ctx context.Context, q string, arg any) (model.Account, error) {
 	var row accountRow
 	err := db.r.GetContext(ctx, &row, q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Account{}, fmt.Errorf("storage: account: %w", ErrNotFound)
+		return model.Account{}, fmt.Errorf("storage: account: %w", model.ErrNotFound)
 	}
 	if err != nil {
-		return Account{}, fmt.Errorf("storage: account: %w", err)
+		return model.Account{}, fmt.Errorf("storage: account: %w", err)
 	}
 	return row.account(), nil
 }
 
 // ListAccounts returns every account, by username.
-func (db *DB) ListAccounts(ctx context.Context) ([]Account, error) {
+func (db *DB) ListAccounts(ctx context.Context) ([]model.Account, error) {
 	var rows []accountRow
 	if err := db.r.SelectContext(ctx, &rows, accountSelect+` ORDER BY username`); err != nil {
 		return nil, fmt.Errorf("storage: list accounts: %w", err)
 	}
-	out := make([]Account, len(rows))
+	out := make([]model.Account, len(rows))
 	for i, r := range rows {
 		out[i] = r.account()
 	}
@@ -113,14 +84,14 @@ func (db *DB) ListAccounts(ctx context.Context) ([]Account, error) {
 // CountActiveAdmins returns how many enabled admin accounts exist.
 func (db *DB) CountActiveAdmins(ctx context.Context) (int, error) {
 	var n int
-	if err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM staff WHERE role = ? AND disabled = ?`, RoleAdmin, false); err != nil {
+	if err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM staff WHERE role = ? AND disabled = ?`, model.RoleAdmin, false); err != nil {
 		return 0, fmt.Errorf("storage: count admins: %w", err)
 	}
 	return n, nil
 }
 
 // UpdateAccount writes a's name, role, unit and disabled flag.
-func (db *DB) UpdateAccount(ctx context.Context, a Account) error {
+func (db *DB) UpdateAccount(ctx context.Context, a model.Account) error {
 	return db.execAccount(ctx, fmt.Sprintf("update account %d", a.ID),
 		`UPDATE staff SET name = ?, role = ?, unit = ?, disabled = ? WHERE id = ?`,
 		a.Name, a.Role, a.Unit, a.Disabled, a.ID)
@@ -157,29 +128,18 @@ func (db *DB) execAccount(ctx context.Context, what, q string, args ...any) erro
 	var one int
 	err = db.w.GetContext(ctx, &one, `SELECT 1 FROM staff WHERE id = ?`, args[len(args)-1])
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("storage: %s: %w", what, ErrNotFound)
+		return fmt.Errorf("storage: %s: %w", what, model.ErrNotFound)
 	}
 	return err
 }
 
-// APIToken is an API token of an account; only its hash is stored.
-type APIToken struct {
-	ID         int64      `db:"id"`
-	StaffID    int64      `db:"staff_id"`
-	Name       string     `db:"name"`
-	Hash       string     `db:"token_hash"`
-	CreatedAt  time.Time  `db:"created_at"`
-	LastUsedAt *time.Time `db:"-"`
-	RevokedAt  *time.Time `db:"-"`
-}
-
 type tokenRow struct {
-	APIToken
+	model.APIToken
 	LastUsed sql.NullTime `db:"last_used"`
 	Revoked  sql.NullTime `db:"revoked"`
 }
 
-func (r tokenRow) token() APIToken {
+func (r tokenRow) token() model.APIToken {
 	t := r.APIToken
 	t.CreatedAt = t.CreatedAt.UTC()
 	t.LastUsedAt, t.RevokedAt = timePtr(r.LastUsed), timePtr(r.Revoked)
@@ -190,12 +150,12 @@ const tokenSelect = `SELECT id, staff_id, name, token_hash, created_at, last_use
 	revoked_at AS revoked FROM api_tokens`
 
 // CreateAPIToken inserts t and sets its ID and CreatedAt.
-func (db *DB) CreateAPIToken(ctx context.Context, t *APIToken) error {
+func (db *DB) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
 	now := db.now().UTC()
 	res, err := db.w.ExecContext(ctx, `INSERT INTO api_tokens (staff_id, name, token_hash, created_at)
 		VALUES (?, ?, ?, ?)`, t.StaffID, t.Name, t.Hash, now)
 	if isDuplicate(err) {
-		return fmt.Errorf("storage: create api token: %w", ErrConflict)
+		return fmt.Errorf("storage: create api token: %w", model.ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: create api token: %w", err)
@@ -209,25 +169,25 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *APIToken) error {
 
 // GetAPITokenByHash returns the token with that hash (revoked or not), or
 // ErrNotFound.
-func (db *DB) GetAPITokenByHash(ctx context.Context, hash string) (APIToken, error) {
+func (db *DB) GetAPITokenByHash(ctx context.Context, hash string) (model.APIToken, error) {
 	var row tokenRow
 	err := db.r.GetContext(ctx, &row, tokenSelect+` WHERE token_hash = ?`, hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return APIToken{}, fmt.Errorf("storage: api token: %w", ErrNotFound)
+		return model.APIToken{}, fmt.Errorf("storage: api token: %w", model.ErrNotFound)
 	}
 	if err != nil {
-		return APIToken{}, fmt.Errorf("storage: api token: %w", err)
+		return model.APIToken{}, fmt.Errorf("storage: api token: %w", err)
 	}
 	return row.token(), nil
 }
 
 // ListAPITokens returns the tokens of an account, newest first.
-func (db *DB) ListAPITokens(ctx context.Context, staffID int64) ([]APIToken, error) {
+func (db *DB) ListAPITokens(ctx context.Context, staffID int64) ([]model.APIToken, error) {
 	var rows []tokenRow
 	if err := db.r.SelectContext(ctx, &rows, tokenSelect+` WHERE staff_id = ? ORDER BY id DESC`, staffID); err != nil {
 		return nil, fmt.Errorf("storage: list api tokens: %w", err)
 	}
-	out := make([]APIToken, len(rows))
+	out := make([]model.APIToken, len(rows))
 	for i, r := range rows {
 		out[i] = r.token()
 	}
@@ -245,7 +205,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, staffID, id int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		var one int
 		if err := db.w.GetContext(ctx, &one, `SELECT 1 FROM api_tokens WHERE id = ? AND staff_id = ?`, id, staffID); errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("storage: revoke api token %d: %w", id, ErrNotFound)
+			return fmt.Errorf("storage: revoke api token %d: %w", id, model.ErrNotFound)
 		}
 	}
 	return nil
@@ -323,22 +283,9 @@ func (db *DB) CountDeliveriesSince(ctx context.Context, since time.Time) (map[st
 	return out, rows.Err()
 }
 
-// DeputyDelivery is a delivery with the title and kind of its notice, for
-// a deputy's page in the console.
-type DeputyDelivery struct {
-	ID          int64        `db:"id"`
-	NoticeKind  string       `db:"kind"`
-	NoticeTitle string       `db:"title"`
-	Status      string       `db:"status"`
-	Reason      string       `db:"reason"`
-	CreatedAt   time.Time    `db:"created_at"`
-	SentAt      sql.NullTime `db:"sent_at"`
-	ReadAt      sql.NullTime `db:"read_at"`
-}
-
 // RecentDeliveriesOf returns the newest deliveries to a deputy, newest first.
-func (db *DB) RecentDeliveriesOf(ctx context.Context, deputyID int64, limit int) ([]DeputyDelivery, error) {
-	var out []DeputyDelivery
+func (db *DB) RecentDeliveriesOf(ctx context.Context, deputyID int64, limit int) ([]model.DeputyDelivery, error) {
+	var out []model.DeputyDelivery
 	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT d.id, n.kind, n.title, d.status, d.reason,
 		d.created_at, d.sent_at, d.read_at FROM deliveries d JOIN notices n ON n.id = d.notice_id
 		WHERE d.deputy_id = ? ORDER BY d.id DESC LIMIT %d`, limit), deputyID)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -16,12 +17,12 @@ func TestAccountsAndTokens(t *testing.T) {
 		now := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
 
-		a := storage.Account{Username: "li", Name: "李明", Role: storage.RoleStaff, PasswordHash: "h1"}
+		a := model.Account{Username: "li", Name: "李明", Role: model.RoleStaff, PasswordHash: "h1"}
 		if err := db.CreateAccount(ctx, &a); err != nil {
 			t.Fatal(err)
 		}
-		dup := storage.Account{Username: "li", Role: storage.RoleStaff, PasswordHash: "h"}
-		if err := db.CreateAccount(ctx, &dup); !errors.Is(err, storage.ErrConflict) {
+		dup := model.Account{Username: "li", Role: model.RoleStaff, PasswordHash: "h"}
+		if err := db.CreateAccount(ctx, &dup); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("a second account li gives %v, want ErrConflict", err)
 		}
 		if err := db.SetAccountPassword(ctx, a.ID, "h2", true); err != nil {
@@ -37,7 +38,7 @@ func TestAccountsAndTokens(t *testing.T) {
 		if n, _ := db.CountActiveAdmins(ctx); n != 0 {
 			t.Fatalf("no admin yet, counted %d", n)
 		}
-		if err := db.SetAccountDisabled(ctx, 999, true); !errors.Is(err, storage.ErrNotFound) {
+		if err := db.SetAccountDisabled(ctx, 999, true); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("disabling a missing account gives %v", err)
 		}
 		// Setting the same value again is not "not found" on MySQL.
@@ -45,11 +46,11 @@ func TestAccountsAndTokens(t *testing.T) {
 			t.Fatalf("an unchanged update gives %v", err)
 		}
 
-		tok := storage.APIToken{StaffID: a.ID, Name: "办理系统", Hash: "abc"}
+		tok := model.APIToken{StaffID: a.ID, Name: "办理系统", Hash: "abc"}
 		if err := db.CreateAPIToken(ctx, &tok); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RevokeAPIToken(ctx, a.ID+1, tok.ID); !errors.Is(err, storage.ErrNotFound) {
+		if err := db.RevokeAPIToken(ctx, a.ID+1, tok.ID); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("revoking another account's token gives %v", err)
 		}
 		if err := db.RevokeAPIToken(ctx, a.ID, tok.ID); err != nil {
@@ -58,7 +59,7 @@ func TestAccountsAndTokens(t *testing.T) {
 		if got, err := db.GetAPITokenByHash(ctx, "abc"); err != nil || got.RevokedAt == nil {
 			t.Fatalf("revoked token reads %+v, %v", got, err)
 		}
-		if _, err := db.GetAPITokenByHash(ctx, "zzz"); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetAPITokenByHash(ctx, "zzz"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("unknown token gives %v", err)
 		}
 	})
@@ -105,21 +106,21 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		for i, action := range []string{"deputy.create", "deputy.update", "staff.create", "deputy.update"} {
-			e := storage.AuditEntry{StaffID: int64(i%2 + 1), StaffName: "甲", Action: action, Object: "deputy/1", Summary: "改了"}
+			e := model.AuditEntry{StaffID: int64(i%2 + 1), StaffName: "甲", Action: action, Object: "deputy/1", Summary: "改了"}
 			if err := db.AddAudit(ctx, &e); err != nil {
 				t.Fatal(err)
 			}
 		}
 		tests := []struct {
 			name string
-			f    storage.AuditFilter
+			f    model.AuditFilter
 			want int
 		}{
-			{"everything", storage.AuditFilter{}, 4},
-			{"one action", storage.AuditFilter{Action: "deputy.update"}, 2},
-			{"an action prefix", storage.AuditFilter{Action: "deputy."}, 3},
-			{"a prefix with LIKE metacharacters matches nothing", storage.AuditFilter{Action: "%_."}, 0},
-			{"one account", storage.AuditFilter{StaffID: 2}, 2},
+			{"everything", model.AuditFilter{}, 4},
+			{"one action", model.AuditFilter{Action: "deputy.update"}, 2},
+			{"an action prefix", model.AuditFilter{Action: "deputy."}, 3},
+			{"a prefix with LIKE metacharacters matches nothing", model.AuditFilter{Action: "%_."}, 0},
+			{"one account", model.AuditFilter{StaffID: 2}, 2},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -129,7 +130,7 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 				}
 			})
 		}
-		page, total, err := db.ListAudit(ctx, storage.AuditFilter{Limit: 2, Offset: 1})
+		page, total, err := db.ListAudit(ctx, model.AuditFilter{Limit: 2, Offset: 1})
 		if err != nil || total != 4 || len(page) != 2 || page[0].Action != "staff.create" {
 			t.Fatalf("page 2 of 2: %+v %d %v", page, total, err)
 		}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,77 +11,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 )
-
-// Suggestion statuses as stored.
-const (
-	SuggestionAssigned   = "assigned"   // 已交办
-	SuggestionHandling   = "handling"   // 办理中
-	SuggestionReplied    = "replied"    // 已答复
-	SuggestionConcluded  = "concluded"  // 已办结
-	SuggestionRehandling = "rehandling" // 重新办理
-)
-
-// Handling-step kinds as stored.
-const (
-	StepAssigned   = "assigned"
-	StepContacted  = "contacted"
-	StepReplied    = "replied"
-	StepConcluded  = "concluded"
-	StepRehandling = "rehandling"
-	StepNote       = "note"
-)
-
-// A deputy's role on a suggestion.
-const (
-	RoleLead   = "lead"   // 领衔
-	RoleSecond = "second" // 附议
-)
-
-// How the handling unit got in touch with the deputy, as stored.
-const (
-	ContactFace    = "face"    // 当面沟通
-	ContactPhone   = "phone"   // 电话沟通
-	ContactWritten = "written" // 书面沟通
-	ContactNone    = "none"    // 未联系
-)
-
-// A rating of the unit's attitude or of the result, as stored.
-const (
-	RatingSatisfied    = "satisfied"    // 满意
-	RatingBasic        = "basic"        // 基本满意
-	RatingDissatisfied = "dissatisfied" // 不满意
-)
-
-// Suggestion is one deputy suggestion (代表建议) and its handling state.
-type Suggestion struct {
-	ID             int64
-	Number         string // e.g. 第0123号, unique
-	Title          string
-	Summary        string
-	Session        string // e.g. 十四届人大三次会议
-	LeadDeputyID   int64
-	HostUnit       string // 主办单位
-	CoUnits        string // 协办单位, separated by 、
-	Status         string // one of the Suggestion… statuses
-	Deadline       *time.Time
-	ReplyCategory  string // A, B, C, D, or empty before the reply
-	ReplyText      string
-	RepliedAt      *time.Time // the latest reply
-	ConcludedAt    *time.Time // cleared when sent back for re-handling
-	RehandleReason string     // why it was last sent back
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	// Deputies lists the lead first, then the seconders; filled by
-	// GetSuggestion and GetSuggestionByNumber only.
-	Deputies []SuggestionDeputy
-}
-
-// SuggestionDeputy is a deputy on a suggestion and their role.
-type SuggestionDeputy struct {
-	DeputyID int64  `db:"deputy_id"`
-	Name     string `db:"name"`
-	Role     string `db:"role"` // RoleLead or RoleSecond
-}
 
 type suggestionRow struct {
 	ID             int64        `db:"id"`
@@ -102,8 +32,8 @@ type suggestionRow struct {
 	UpdatedAt      time.Time    `db:"updated_at"`
 }
 
-func (r suggestionRow) suggestion() Suggestion {
-	return Suggestion{
+func (r suggestionRow) suggestion() model.Suggestion {
+	return model.Suggestion{
 		ID: r.ID, Number: r.Number, Title: r.Title, Summary: r.Summary, Session: r.Session,
 		LeadDeputyID: r.LeadDeputyID, HostUnit: r.HostUnit, CoUnits: r.CoUnits, Status: r.Status,
 		Deadline: timePtr(r.Deadline), ReplyCategory: r.ReplyCategory, ReplyText: r.ReplyText,
@@ -121,16 +51,16 @@ const suggestionSelect = `SELECT s.id, s.number, s.title, s.summary, s.session, 
 // unit), in one transaction.
 // s.Status is set to assigned; s.ID and the timestamps are filled in. A
 // number already taken gives ErrConflict.
-func (db *DB) CreateSuggestion(ctx context.Context, s *Suggestion, seconders []int64) error {
+func (db *DB) CreateSuggestion(ctx context.Context, s *model.Suggestion, seconders []int64) error {
 	now := db.now().UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO suggestions (number, title, summary, session, lead_deputy_id,
 			host_unit, co_units, status, deadline, reply_category, reply_text, rehandle_reason, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', ?, ?)`,
 			s.Number, s.Title, s.Summary, s.Session, s.LeadDeputyID, s.HostUnit, s.CoUnits,
-			SuggestionAssigned, dateOnly(s.Deadline), now, now)
+			model.SuggestionAssigned, dateOnly(s.Deadline), now, now)
 		if isDuplicate(err) {
-			return ErrConflict
+			return model.ErrConflict
 		}
 		if err != nil {
 			return err
@@ -142,12 +72,12 @@ func (db *DB) CreateSuggestion(ctx context.Context, s *Suggestion, seconders []i
 			return err
 		}
 		// The step's note keeps the unit first assigned, should it change later.
-		return insertStep(ctx, tx, &SuggestionStep{SuggestionID: s.ID, At: now, Kind: StepAssigned, Note: s.HostUnit})
+		return insertStep(ctx, tx, &model.SuggestionStep{SuggestionID: s.ID, At: now, Kind: model.StepAssigned, Note: s.HostUnit})
 	})
 	if err != nil {
 		return fmt.Errorf("storage: create suggestion %s: %w", s.Number, err)
 	}
-	s.Status, s.CreatedAt, s.UpdatedAt = SuggestionAssigned, now, now
+	s.Status, s.CreatedAt, s.UpdatedAt = model.SuggestionAssigned, now, now
 	s.ReplyCategory, s.ReplyText, s.RehandleReason, s.RepliedAt, s.ConcludedAt = "", "", "", nil, nil
 	return nil
 }
@@ -155,7 +85,7 @@ func (db *DB) CreateSuggestion(ctx context.Context, s *Suggestion, seconders []i
 func addSuggestionDeputies(ctx context.Context, tx *sqlx.Tx, id, lead int64, seconders []int64) error {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO suggestion_deputies (suggestion_id, deputy_id, role) VALUES (?, ?, ?)`)
-	args := []any{id, lead, RoleLead}
+	args := []any{id, lead, model.RoleLead}
 	seen := map[int64]bool{lead: true}
 	for _, d := range seconders {
 		if seen[d] {
@@ -163,77 +93,46 @@ func addSuggestionDeputies(ctx context.Context, tx *sqlx.Tx, id, lead int64, sec
 		}
 		seen[d] = true
 		q.WriteString(", (?, ?, ?)")
-		args = append(args, id, d, RoleSecond)
+		args = append(args, id, d, model.RoleSecond)
 	}
 	_, err := tx.ExecContext(ctx, q.String(), args...)
 	return err
 }
 
 // GetSuggestion returns the suggestion with id and its deputies, or ErrNotFound.
-func (db *DB) GetSuggestion(ctx context.Context, id int64) (Suggestion, error) {
+func (db *DB) GetSuggestion(ctx context.Context, id int64) (model.Suggestion, error) {
 	return db.getSuggestion(ctx, suggestionSelect+` WHERE s.id = ?`, id)
 }
 
 // GetSuggestionByNumber returns the suggestion numbered number (e.g.
 // 第0123号) and its deputies, or ErrNotFound.
-func (db *DB) GetSuggestionByNumber(ctx context.Context, number string) (Suggestion, error) {
+func (db *DB) GetSuggestionByNumber(ctx context.Context, number string) (model.Suggestion, error) {
 	return db.getSuggestion(ctx, suggestionSelect+` WHERE s.number = ?`, number)
 }
 
-func (db *DB) getSuggestion(ctx context.Context, q string, arg any) (Suggestion, error) {
+func (db *DB) getSuggestion(ctx context.Context, q string, arg any) (model.Suggestion, error) {
 	var row suggestionRow
 	err := db.r.GetContext(ctx, &row, q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, ErrNotFound)
+		return model.Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, model.ErrNotFound)
 	}
 	if err != nil {
-		return Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, err)
+		return model.Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, err)
 	}
 	s := row.suggestion()
 	err = db.r.SelectContext(ctx, &s.Deputies, `SELECT sd.deputy_id, d.name, sd.role
 		FROM suggestion_deputies sd JOIN deputies d ON d.id = sd.deputy_id
 		WHERE sd.suggestion_id = ? ORDER BY CASE WHEN sd.role = 'lead' THEN 0 ELSE 1 END, d.id`, s.ID)
 	if err != nil {
-		return Suggestion{}, fmt.Errorf("storage: suggestion %d deputies: %w", s.ID, err)
+		return model.Suggestion{}, fmt.Errorf("storage: suggestion %d deputies: %w", s.ID, err)
 	}
 	return s, nil
 }
 
-// SuggestionFilter selects suggestions for ListSuggestions. Zero values match all.
-type SuggestionFilter struct {
-	Status        string
-	HostUnit      string
-	DeputyID      int64 // on the suggestion in any role
-	Session       string
-	Limit, Offset int // Limit 0 means all
-}
-
-func (f SuggestionFilter) where() (string, []any) {
-	var conds []string
-	var args []any
-	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
-	if f.Status != "" {
-		add(`s.status = ?`, f.Status)
-	}
-	if f.HostUnit != "" {
-		add(`s.host_unit = ?`, f.HostUnit)
-	}
-	if f.DeputyID != 0 {
-		add(`s.id IN (SELECT suggestion_id FROM suggestion_deputies WHERE deputy_id = ?)`, f.DeputyID)
-	}
-	if f.Session != "" {
-		add(`s.session = ?`, f.Session)
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
 // ListSuggestions returns one page of suggestions matching f, ordered by
 // id, and how many match in all. Deputies are not filled in.
-func (db *DB) ListSuggestions(ctx context.Context, f SuggestionFilter) ([]Suggestion, int, error) {
-	where, args := f.where()
+func (db *DB) ListSuggestions(ctx context.Context, f model.SuggestionFilter) ([]model.Suggestion, int, error) {
+	where, args := whereSuggestionFilter(f)
 	var total int
 	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM suggestions s`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count suggestions: %w", err)
@@ -246,32 +145,17 @@ func (db *DB) ListSuggestions(ctx context.Context, f SuggestionFilter) ([]Sugges
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list suggestions: %w", err)
 	}
-	out := make([]Suggestion, len(rows))
+	out := make([]model.Suggestion, len(rows))
 	for i, r := range rows {
 		out[i] = r.suggestion()
 	}
 	return out, total, nil
 }
 
-// DeputySuggestion is one line of a deputy's 我的建议 list.
-type DeputySuggestion struct {
-	ID       int64  `db:"id"`
-	Number   string `db:"number"`
-	Title    string `db:"title"`
-	HostUnit string `db:"host_unit"`
-	Status   string `db:"status"`
-	Role     string `db:"role"` // this deputy's role
-	// Rated is true when this deputy has rated the current reply: a rating
-	// made before the latest reply (the suggestion was re-handled and
-	// answered again since) does not count, so the list shows it as
-	// awaiting a rating.
-	Rated bool `db:"rated"`
-}
-
 // SuggestionsOfDeputy lists the suggestions deputyID is on (as lead or
 // seconder), ordered by id.
-func (db *DB) SuggestionsOfDeputy(ctx context.Context, deputyID int64) ([]DeputySuggestion, error) {
-	var out []DeputySuggestion
+func (db *DB) SuggestionsOfDeputy(ctx context.Context, deputyID int64) ([]model.DeputySuggestion, error) {
+	var out []model.DeputySuggestion
 	err := db.r.SelectContext(ctx, &out, `SELECT s.id, s.number, s.title, s.host_unit, s.status, sd.role,
 		CASE WHEN r.id IS NULL THEN 0
 		     WHEN s.replied_at IS NOT NULL AND s.replied_at > COALESCE(r.revised_at, r.rated_at) THEN 0
@@ -300,22 +184,6 @@ func (db *DB) IsSuggestionDeputy(ctx context.Context, suggestionID, deputyID int
 	return role, true, nil
 }
 
-// SuggestionStep is one entry of a suggestion's handling history.
-type SuggestionStep struct {
-	ID           int64     `db:"id"`
-	SuggestionID int64     `db:"suggestion_id"`
-	At           time.Time `db:"at"`
-	Kind         string    `db:"kind"`  // one of the Step… kinds
-	Actor        string    `db:"actor"` // the staff member or unit, free text
-	// Note is free text; for a replied step it is the reply text, for a
-	// rehandling step the reason.
-	Note string `db:"note"`
-	// ReplyCategory (A–D) goes with a replied step. It is stored on the
-	// suggestion only: the step keeps the reply text, so an earlier reply
-	// survives in the history after re-handling.
-	ReplyCategory string `db:"-"`
-}
-
 // AddSuggestionStep records st (st.At defaults to now) and applies what its
 // kind implies to the suggestion, in one transaction:
 //
@@ -332,7 +200,7 @@ type SuggestionStep struct {
 // slipping in between. A missing suggestion gives ErrNotFound.
 // The pushes (progress notices, rating requests) are written in the same
 // transaction.
-func (db *DB) AddSuggestionStep(ctx context.Context, st *SuggestionStep, expectStatus string, pushes ...Push) error {
+func (db *DB) AddSuggestionStep(ctx context.Context, st *model.SuggestionStep, expectStatus string, pushes ...model.Push) error {
 	if st.At.IsZero() {
 		st.At = db.now()
 	}
@@ -349,7 +217,7 @@ func (db *DB) AddSuggestionStep(ctx context.Context, st *SuggestionStep, expectS
 	return nil
 }
 
-func (db *DB) addStep(ctx context.Context, tx *sqlx.Tx, st *SuggestionStep, expectStatus string) error {
+func (db *DB) addStep(ctx context.Context, tx *sqlx.Tx, st *model.SuggestionStep, expectStatus string) error {
 	q := `SELECT status FROM suggestions WHERE id = ?`
 	if db.dialect == MySQL {
 		q += ` FOR UPDATE`
@@ -357,13 +225,13 @@ func (db *DB) addStep(ctx context.Context, tx *sqlx.Tx, st *SuggestionStep, expe
 	var cur string
 	err := tx.GetContext(ctx, &cur, q, st.SuggestionID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return model.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
 	if expectStatus != "" && cur != expectStatus {
-		return ErrConflict
+		return model.ErrConflict
 	}
 	set, args, err := stepEffect(st, cur)
 	if err != nil {
@@ -378,29 +246,29 @@ func (db *DB) addStep(ctx context.Context, tx *sqlx.Tx, st *SuggestionStep, expe
 
 // stepEffect returns the SET clause (each item ending in ", ") and its
 // arguments for what st does to a suggestion in status cur.
-func stepEffect(st *SuggestionStep, cur string) (string, []any, error) {
+func stepEffect(st *model.SuggestionStep, cur string) (string, []any, error) {
 	switch st.Kind {
-	case StepAssigned:
-		return `status = ?, `, []any{SuggestionAssigned}, nil
-	case StepContacted:
-		if cur == SuggestionAssigned {
-			return `status = ?, `, []any{SuggestionHandling}, nil
+	case model.StepAssigned:
+		return `status = ?, `, []any{model.SuggestionAssigned}, nil
+	case model.StepContacted:
+		if cur == model.SuggestionAssigned {
+			return `status = ?, `, []any{model.SuggestionHandling}, nil
 		}
 		return "", nil, nil
-	case StepReplied:
+	case model.StepReplied:
 		return `status = ?, reply_category = ?, reply_text = ?, replied_at = ?, `,
-			[]any{SuggestionReplied, st.ReplyCategory, st.Note, st.At}, nil
-	case StepConcluded:
-		return `status = ?, concluded_at = ?, `, []any{SuggestionConcluded, st.At}, nil
-	case StepRehandling:
-		return `status = ?, rehandle_reason = ?, concluded_at = NULL, `, []any{SuggestionRehandling, st.Note}, nil
-	case StepNote:
+			[]any{model.SuggestionReplied, st.ReplyCategory, st.Note, st.At}, nil
+	case model.StepConcluded:
+		return `status = ?, concluded_at = ?, `, []any{model.SuggestionConcluded, st.At}, nil
+	case model.StepRehandling:
+		return `status = ?, rehandle_reason = ?, concluded_at = NULL, `, []any{model.SuggestionRehandling, st.Note}, nil
+	case model.StepNote:
 		return "", nil, nil
 	}
 	return "", nil, fmt.Errorf("unknown step kind %q", st.Kind)
 }
 
-func insertStep(ctx context.Context, tx *sqlx.Tx, st *SuggestionStep) error {
+func insertStep(ctx context.Context, tx *sqlx.Tx, st *model.SuggestionStep) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO suggestion_steps (suggestion_id, at, kind, actor, note)
 		VALUES (?, ?, ?, ?, ?)`, st.SuggestionID, st.At.UTC(), st.Kind, st.Actor, st.Note)
 	if err != nil {
@@ -411,8 +279,8 @@ func insertStep(ctx context.Context, tx *sqlx.Tx, st *SuggestionStep) error {
 }
 
 // SuggestionSteps returns the suggestion's history, oldest first.
-func (db *DB) SuggestionSteps(ctx context.Context, suggestionID int64) ([]SuggestionStep, error) {
-	var out []SuggestionStep
+func (db *DB) SuggestionSteps(ctx context.Context, suggestionID int64) ([]model.SuggestionStep, error) {
+	var out []model.SuggestionStep
 	err := db.r.SelectContext(ctx, &out, `SELECT id, suggestion_id, at, kind, actor, note FROM suggestion_steps
 		WHERE suggestion_id = ? ORDER BY at, id`, suggestionID)
 	if err != nil {
@@ -424,27 +292,13 @@ func (db *DB) SuggestionSteps(ctx context.Context, suggestionID int64) ([]Sugges
 	return out, nil
 }
 
-// SuggestionRating is one deputy's satisfaction rating (办理满意度测评) of
-// the handling of one suggestion.
-type SuggestionRating struct {
-	ID           int64      `db:"id"`
-	SuggestionID int64      `db:"suggestion_id"`
-	DeputyID     int64      `db:"deputy_id"`
-	Contact      string     `db:"contact"`  // one of the Contact… values
-	Attitude     string     `db:"attitude"` // one of the Rating… values
-	Result       string     `db:"result"`   // one of the Rating… values
-	Reason       string     `db:"reason"`
-	RatedAt      time.Time  `db:"rated_at"`
-	RevisedAt    *time.Time `db:"revised_at"`
-}
-
 // UpsertRating stores r as r.DeputyID's rating of r.SuggestionID: it
 // inserts it, or overwrites every field of the existing one (the caller
 // decides RatedAt and RevisedAt). When then is not nil, that step is added
 // in the same transaction with AddSuggestionStep's effects (no status
 // check), so a rating that sends the suggestion back is never half-stored.
 // r.ID is filled in.
-func (db *DB) UpsertRating(ctx context.Context, r *SuggestionRating, then *SuggestionStep) error {
+func (db *DB) UpsertRating(ctx context.Context, r *model.SuggestionRating, then *model.SuggestionStep) error {
 	q := `INSERT INTO suggestion_ratings (suggestion_id, deputy_id, contact, attitude, result, reason, rated_at, revised_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (suggestion_id, deputy_id) DO UPDATE SET contact = excluded.contact, attitude = excluded.attitude,
@@ -483,92 +337,34 @@ const ratingSelect = `SELECT id, suggestion_id, deputy_id, contact, attitude, re
 	FROM suggestion_ratings`
 
 // GetRating returns deputyID's rating of the suggestion, or ErrNotFound.
-func (db *DB) GetRating(ctx context.Context, suggestionID, deputyID int64) (SuggestionRating, error) {
-	var r SuggestionRating
+func (db *DB) GetRating(ctx context.Context, suggestionID, deputyID int64) (model.SuggestionRating, error) {
+	var r model.SuggestionRating
 	err := db.r.GetContext(ctx, &r, ratingSelect+` WHERE suggestion_id = ? AND deputy_id = ?`, suggestionID, deputyID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("storage: rating of suggestion %d by deputy %d: %w", suggestionID, deputyID, ErrNotFound)
+		return r, fmt.Errorf("storage: rating of suggestion %d by deputy %d: %w", suggestionID, deputyID, model.ErrNotFound)
 	}
 	if err != nil {
 		return r, fmt.Errorf("storage: rating of suggestion %d by deputy %d: %w", suggestionID, deputyID, err)
 	}
-	return r.utc(), nil
+	return utcSuggestionRating(r), nil
 }
 
 // SuggestionRatings returns every rating of the suggestion, by deputy id.
-func (db *DB) SuggestionRatings(ctx context.Context, suggestionID int64) ([]SuggestionRating, error) {
-	var out []SuggestionRating
+func (db *DB) SuggestionRatings(ctx context.Context, suggestionID int64) ([]model.SuggestionRating, error) {
+	var out []model.SuggestionRating
 	if err := db.r.SelectContext(ctx, &out, ratingSelect+` WHERE suggestion_id = ? ORDER BY deputy_id`, suggestionID); err != nil {
 		return nil, fmt.Errorf("storage: ratings of suggestion %d: %w", suggestionID, err)
 	}
 	for i := range out {
-		out[i] = out[i].utc()
+		out[i] = utcSuggestionRating(out[i])
 	}
 	return out, nil
-}
-
-func (r SuggestionRating) utc() SuggestionRating {
-	r.RatedAt = r.RatedAt.UTC()
-	if r.RevisedAt != nil {
-		u := r.RevisedAt.UTC()
-		r.RevisedAt = &u
-	}
-	return r
-}
-
-// SuggestionRatesFilter narrows SuggestionRates. Zero values match all.
-type SuggestionRatesFilter struct {
-	Session  string
-	HostUnit string
-}
-
-// SuggestionCounts are the counts behind 答复率, 办结率 and 满意率.
-type SuggestionCounts struct {
-	// Total counts suggestions.
-	Total int `db:"total"`
-	// Replied counts suggestions the unit has answered: status replied,
-	// concluded or rehandling, or a reply on record.
-	Replied int `db:"replied"`
-	// Concluded counts suggestions whose status is concluded.
-	Concluded int `db:"concluded"`
-	// Rehandling counts suggestions sent back and not yet answered again.
-	Rehandling int `db:"rehandling"`
-	// RatedSuggestions counts suggestions with at least one rating.
-	RatedSuggestions int `db:"rated_suggestions"`
-	// Rated counts ratings (one per deputy per suggestion).
-	Rated int `db:"rated"`
-	// Satisfied counts ratings whose result is satisfied OR basically
-	// satisfied: 基本满意 counts as satisfied, as in the usual definition
-	// 满意率 = (满意 + 基本满意) / 测评数.
-	Satisfied int `db:"satisfied"`
-	// Basic counts the ratings of Satisfied whose result is 基本满意.
-	Basic int `db:"basic"`
-	// Dissatisfied counts ratings whose result is 不满意.
-	Dissatisfied int `db:"dissatisfied"`
-}
-
-func (c *SuggestionCounts) add(o SuggestionCounts) {
-	c.Total += o.Total
-	c.Replied += o.Replied
-	c.Concluded += o.Concluded
-	c.Rehandling += o.Rehandling
-	c.RatedSuggestions += o.RatedSuggestions
-	c.Rated += o.Rated
-	c.Satisfied += o.Satisfied
-	c.Basic += o.Basic
-	c.Dissatisfied += o.Dissatisfied
-}
-
-// UnitSuggestionCounts are the counts of one host unit.
-type UnitSuggestionCounts struct {
-	HostUnit string `db:"host_unit"`
-	SuggestionCounts
 }
 
 // SuggestionRates returns the counts over every suggestion matching f and
 // the same counts per host unit, by unit name. Ratings count by their
 // result (办理结果), not the unit's attitude.
-func (db *DB) SuggestionRates(ctx context.Context, f SuggestionRatesFilter) (SuggestionCounts, []UnitSuggestionCounts, error) {
+func (db *DB) SuggestionRates(ctx context.Context, f model.SuggestionRatesFilter) (model.SuggestionCounts, []model.UnitSuggestionCounts, error) {
 	var conds []string
 	var args []any
 	if f.Session != "" {
@@ -581,7 +377,7 @@ func (db *DB) SuggestionRates(ctx context.Context, f SuggestionRatesFilter) (Sug
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	var units []UnitSuggestionCounts
+	var units []model.UnitSuggestionCounts
 	err := db.r.SelectContext(ctx, &units, `SELECT s.host_unit, COUNT(*) AS total,
 		SUM(CASE WHEN s.status IN ('replied', 'concluded', 'rehandling') OR s.replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
 		SUM(CASE WHEN s.status = 'concluded' THEN 1 ELSE 0 END) AS concluded,
@@ -600,11 +396,54 @@ func (db *DB) SuggestionRates(ctx context.Context, f SuggestionRatesFilter) (Sug
 		) r ON r.suggestion_id = s.id`+where+`
 		GROUP BY s.host_unit ORDER BY s.host_unit`, args...)
 	if err != nil {
-		return SuggestionCounts{}, nil, fmt.Errorf("storage: suggestion rates: %w", err)
+		return model.SuggestionCounts{}, nil, fmt.Errorf("storage: suggestion rates: %w", err)
 	}
-	var total SuggestionCounts
+	var total model.SuggestionCounts
 	for _, u := range units {
-		total.add(u.SuggestionCounts)
+		addSuggestionCounts(&total, u.SuggestionCounts)
 	}
 	return total, units, nil
+}
+
+func whereSuggestionFilter(f model.SuggestionFilter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if f.Status != "" {
+		add(`s.status = ?`, f.Status)
+	}
+	if f.HostUnit != "" {
+		add(`s.host_unit = ?`, f.HostUnit)
+	}
+	if f.DeputyID != 0 {
+		add(`s.id IN (SELECT suggestion_id FROM suggestion_deputies WHERE deputy_id = ?)`, f.DeputyID)
+	}
+	if f.Session != "" {
+		add(`s.session = ?`, f.Session)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func utcSuggestionRating(r model.SuggestionRating) model.SuggestionRating {
+	r.RatedAt = r.RatedAt.UTC()
+	if r.RevisedAt != nil {
+		u := r.RevisedAt.UTC()
+		r.RevisedAt = &u
+	}
+	return r
+}
+
+func addSuggestionCounts(c *model.SuggestionCounts, o model.SuggestionCounts) {
+	c.Total += o.Total
+	c.Replied += o.Replied
+	c.Concluded += o.Concluded
+	c.Rehandling += o.Rehandling
+	c.RatedSuggestions += o.RatedSuggestions
+	c.Rated += o.Rated
+	c.Satisfied += o.Satisfied
+	c.Basic += o.Basic
+	c.Dissatisfied += o.Dissatisfied
 }

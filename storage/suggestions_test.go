@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -16,7 +17,7 @@ func suggestionFixture(t *testing.T, db *storage.DB, names ...string) []int64 {
 	t.Helper()
 	ids := make([]int64, len(names))
 	for i, name := range names {
-		d := storage.Deputy{Name: name, Level: storage.LevelProvincial, Delegation: "济南市代表团"}
+		d := model.Deputy{Name: name, Level: model.LevelProvincial, Delegation: "济南市代表团"}
 		if err := db.CreateDeputy(context.Background(), &d); err != nil {
 			t.Fatal(err)
 		}
@@ -25,9 +26,9 @@ func suggestionFixture(t *testing.T, db *storage.DB, names ...string) []int64 {
 	return ids
 }
 
-func createSuggestion(t *testing.T, db *storage.DB, number, unit, session string, lead int64, seconders ...int64) storage.Suggestion {
+func createSuggestion(t *testing.T, db *storage.DB, number, unit, session string, lead int64, seconders ...int64) model.Suggestion {
 	t.Helper()
-	s := storage.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", Summary: "建议加大投入",
+	s := model.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", Summary: "建议加大投入",
 		Session: session, LeadDeputyID: lead, HostUnit: unit, CoUnits: "省财政厅、省卫生健康委"}
 	if err := db.CreateSuggestion(context.Background(), &s, seconders); err != nil {
 		t.Fatal(err)
@@ -49,7 +50,7 @@ func TestCreateSuggestionWithLeadAndSeconders(t *testing.T) {
 		db.SetClock(clock)
 		ids := suggestionFixture(t, db, "王芳", "李强", "张伟")
 		deadline := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-		s := storage.Suggestion{Number: "第0123号", Title: "关于加强农村饮水安全保障的建议", Session: "十四届人大三次会议",
+		s := model.Suggestion{Number: "第0123号", Title: "关于加强农村饮水安全保障的建议", Session: "十四届人大三次会议",
 			LeadDeputyID: ids[0], HostUnit: "省水利厅", CoUnits: "省财政厅", Deadline: &deadline}
 		// The lead listed again among the seconders is not added twice.
 		if err := db.CreateSuggestion(ctx, &s, []int64{ids[2], ids[1], ids[0]}); err != nil {
@@ -59,14 +60,14 @@ func TestCreateSuggestionWithLeadAndSeconders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != storage.SuggestionAssigned || got.HostUnit != "省水利厅" || got.Deadline == nil ||
+		if got.Status != model.SuggestionAssigned || got.HostUnit != "省水利厅" || got.Deadline == nil ||
 			got.Deadline.Format(time.DateOnly) != "2026-06-30" || !got.CreatedAt.Equal(sugT0) || got.RepliedAt != nil {
 			t.Fatalf("read back %+v", got)
 		}
-		want := []storage.SuggestionDeputy{
-			{DeputyID: ids[0], Name: "王芳", Role: storage.RoleLead},
-			{DeputyID: ids[1], Name: "李强", Role: storage.RoleSecond},
-			{DeputyID: ids[2], Name: "张伟", Role: storage.RoleSecond},
+		want := []model.SuggestionDeputy{
+			{DeputyID: ids[0], Name: "王芳", Role: model.RoleLead},
+			{DeputyID: ids[1], Name: "李强", Role: model.RoleSecond},
+			{DeputyID: ids[2], Name: "张伟", Role: model.RoleSecond},
 		}
 		if fmt.Sprint(got.Deputies) != fmt.Sprint(want) {
 			t.Fatalf("deputies %+v, want %+v", got.Deputies, want)
@@ -76,28 +77,28 @@ func TestCreateSuggestionWithLeadAndSeconders(t *testing.T) {
 			t.Fatalf("by number: %+v, %v", byNumber, err)
 		}
 		steps, err := db.SuggestionSteps(ctx, s.ID)
-		if err != nil || len(steps) != 1 || steps[0].Kind != storage.StepAssigned || !steps[0].At.Equal(sugT0) {
+		if err != nil || len(steps) != 1 || steps[0].Kind != model.StepAssigned || !steps[0].At.Equal(sugT0) {
 			t.Fatalf("steps after create: %+v, %v", steps, err)
 		}
 		for _, tt := range []struct {
 			deputy int64
 			role   string
 			ok     bool
-		}{{ids[0], storage.RoleLead, true}, {ids[1], storage.RoleSecond, true}, {ids[2] + 100, "", false}} {
+		}{{ids[0], model.RoleLead, true}, {ids[1], model.RoleSecond, true}, {ids[2] + 100, "", false}} {
 			role, ok, err := db.IsSuggestionDeputy(ctx, s.ID, tt.deputy)
 			if err != nil || role != tt.role || ok != tt.ok {
 				t.Errorf("IsSuggestionDeputy(%d) = %q, %v, %v; want %q, %v", tt.deputy, role, ok, err, tt.role, tt.ok)
 			}
 		}
 
-		dup := storage.Suggestion{Number: "第0123号", Title: "重复", LeadDeputyID: ids[1], HostUnit: "省教育厅"}
-		if err := db.CreateSuggestion(ctx, &dup, nil); !errors.Is(err, storage.ErrConflict) {
+		dup := model.Suggestion{Number: "第0123号", Title: "重复", LeadDeputyID: ids[1], HostUnit: "省教育厅"}
+		if err := db.CreateSuggestion(ctx, &dup, nil); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("a duplicate number gives %v, want ErrConflict", err)
 		}
-		if _, err := db.GetSuggestion(ctx, s.ID+100); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetSuggestion(ctx, s.ID+100); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a missing suggestion gives %v", err)
 		}
-		if _, err := db.GetSuggestionByNumber(ctx, "第9999号"); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetSuggestionByNumber(ctx, "第9999号"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a missing number gives %v", err)
 		}
 	})
@@ -113,36 +114,36 @@ func TestSuggestionStepEffects(t *testing.T) {
 
 		steps := []struct {
 			name   string
-			step   storage.SuggestionStep
+			step   model.SuggestionStep
 			expect string
-			check  func(storage.Suggestion) bool
+			check  func(model.Suggestion) bool
 		}{
 			{"contacting an assigned suggestion starts handling",
-				storage.SuggestionStep{Kind: storage.StepContacted, Actor: "省水利厅", Note: "电话联系"}, storage.SuggestionAssigned,
-				func(g storage.Suggestion) bool { return g.Status == storage.SuggestionHandling }},
+				model.SuggestionStep{Kind: model.StepContacted, Actor: "省水利厅", Note: "电话联系"}, model.SuggestionAssigned,
+				func(g model.Suggestion) bool { return g.Status == model.SuggestionHandling }},
 			{"a note changes no status",
-				storage.SuggestionStep{Kind: storage.StepNote, Actor: "选工委", Note: "催办"}, "",
-				func(g storage.Suggestion) bool { return g.Status == storage.SuggestionHandling }},
+				model.SuggestionStep{Kind: model.StepNote, Actor: "选工委", Note: "催办"}, "",
+				func(g model.Suggestion) bool { return g.Status == model.SuggestionHandling }},
 			{"a reply stores category, text and time",
-				storage.SuggestionStep{Kind: storage.StepReplied, Actor: "省水利厅", Note: "已列入年度计划", ReplyCategory: "B"}, storage.SuggestionHandling,
-				func(g storage.Suggestion) bool {
-					return g.Status == storage.SuggestionReplied && g.ReplyCategory == "B" && g.ReplyText == "已列入年度计划" &&
+				model.SuggestionStep{Kind: model.StepReplied, Actor: "省水利厅", Note: "已列入年度计划", ReplyCategory: "B"}, model.SuggestionHandling,
+				func(g model.Suggestion) bool {
+					return g.Status == model.SuggestionReplied && g.ReplyCategory == "B" && g.ReplyText == "已列入年度计划" &&
 						g.RepliedAt != nil && g.RepliedAt.Equal(sugT0.Add(3*time.Hour))
 				}},
 			{"concluding stores the time",
-				storage.SuggestionStep{Kind: storage.StepConcluded, Actor: "选工委"}, storage.SuggestionReplied,
-				func(g storage.Suggestion) bool {
-					return g.Status == storage.SuggestionConcluded && g.ConcludedAt != nil && g.ConcludedAt.Equal(sugT0.Add(4*time.Hour))
+				model.SuggestionStep{Kind: model.StepConcluded, Actor: "选工委"}, model.SuggestionReplied,
+				func(g model.Suggestion) bool {
+					return g.Status == model.SuggestionConcluded && g.ConcludedAt != nil && g.ConcludedAt.Equal(sugT0.Add(4*time.Hour))
 				}},
 			{"sending back stores the reason and clears the conclusion",
-				storage.SuggestionStep{Kind: storage.StepRehandling, Actor: "王芳", Note: "未实际解决"}, storage.SuggestionConcluded,
-				func(g storage.Suggestion) bool {
-					return g.Status == storage.SuggestionRehandling && g.RehandleReason == "未实际解决" && g.ConcludedAt == nil &&
+				model.SuggestionStep{Kind: model.StepRehandling, Actor: "王芳", Note: "未实际解决"}, model.SuggestionConcluded,
+				func(g model.Suggestion) bool {
+					return g.Status == model.SuggestionRehandling && g.RehandleReason == "未实际解决" && g.ConcludedAt == nil &&
 						g.ReplyCategory == "B"
 				}},
 			{"contacting during re-handling keeps re-handling",
-				storage.SuggestionStep{Kind: storage.StepContacted, Actor: "省水利厅"}, storage.SuggestionRehandling,
-				func(g storage.Suggestion) bool { return g.Status == storage.SuggestionRehandling }},
+				model.SuggestionStep{Kind: model.StepContacted, Actor: "省水利厅"}, model.SuggestionRehandling,
+				func(g model.Suggestion) bool { return g.Status == model.SuggestionRehandling }},
 		}
 		for _, tt := range steps {
 			advance(time.Hour)
@@ -163,13 +164,13 @@ func TestSuggestionStepEffects(t *testing.T) {
 		if err != nil || len(history) != len(steps)+1 {
 			t.Fatalf("history %+v, %v", history, err)
 		}
-		if h := history[3]; h.Kind != storage.StepReplied || h.Note != "已列入年度计划" || h.Actor != "省水利厅" {
+		if h := history[3]; h.Kind != model.StepReplied || h.Note != "已列入年度计划" || h.Actor != "省水利厅" {
 			t.Errorf("the reply step reads %+v", h)
 		}
 
 		before, _ := db.GetSuggestion(ctx, s.ID)
-		wrong := storage.SuggestionStep{SuggestionID: s.ID, Kind: storage.StepConcluded}
-		if err := db.AddSuggestionStep(ctx, &wrong, storage.SuggestionReplied); !errors.Is(err, storage.ErrConflict) {
+		wrong := model.SuggestionStep{SuggestionID: s.ID, Kind: model.StepConcluded}
+		if err := db.AddSuggestionStep(ctx, &wrong, model.SuggestionReplied); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("a step expecting another status gives %v, want ErrConflict", err)
 		}
 		after, _ := db.GetSuggestion(ctx, s.ID)
@@ -177,8 +178,8 @@ func TestSuggestionStepEffects(t *testing.T) {
 		if after.Status != before.Status || len(again) != len(history) {
 			t.Fatalf("a refused step changed the suggestion: %+v, %d steps", after, len(again))
 		}
-		missing := storage.SuggestionStep{SuggestionID: s.ID + 100, Kind: storage.StepNote}
-		if err := db.AddSuggestionStep(ctx, &missing, ""); !errors.Is(err, storage.ErrNotFound) {
+		missing := model.SuggestionStep{SuggestionID: s.ID + 100, Kind: model.StepNote}
+		if err := db.AddSuggestionStep(ctx, &missing, ""); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("a step on a missing suggestion gives %v", err)
 		}
 	})
@@ -192,23 +193,23 @@ func TestListSuggestionsFilters(t *testing.T) {
 		createSuggestion(t, db, "第0002号", "省教育厅", "十四届人大三次会议", ids[1])
 		createSuggestion(t, db, "第0003号", "省水利厅", "十四届人大二次会议", ids[2], ids[0])
 		s4 := createSuggestion(t, db, "第0004号", "省教育厅", "十四届人大三次会议", ids[2])
-		st := storage.SuggestionStep{SuggestionID: s4.ID, Kind: storage.StepReplied, Note: "答复", ReplyCategory: "A"}
+		st := model.SuggestionStep{SuggestionID: s4.ID, Kind: model.StepReplied, Note: "答复", ReplyCategory: "A"}
 		if err := db.AddSuggestionStep(ctx, &st, ""); err != nil {
 			t.Fatal(err)
 		}
 		tests := []struct {
 			name   string
-			filter storage.SuggestionFilter
+			filter model.SuggestionFilter
 			want   []string
 			total  int
 		}{
-			{"no filter lists all", storage.SuggestionFilter{}, []string{"第0001号", "第0002号", "第0003号", "第0004号"}, 4},
-			{"by status", storage.SuggestionFilter{Status: storage.SuggestionReplied}, []string{"第0004号"}, 1},
-			{"by host unit", storage.SuggestionFilter{HostUnit: "省水利厅"}, []string{"第0001号", "第0003号"}, 2},
-			{"by deputy in any role", storage.SuggestionFilter{DeputyID: ids[0]}, []string{"第0001号", "第0003号"}, 2},
-			{"by session", storage.SuggestionFilter{Session: "十四届人大二次会议"}, []string{"第0003号"}, 1},
-			{"combined", storage.SuggestionFilter{Session: "十四届人大三次会议", HostUnit: "省教育厅"}, []string{"第0002号", "第0004号"}, 2},
-			{"one page", storage.SuggestionFilter{Limit: 2, Offset: 1}, []string{"第0002号", "第0003号"}, 4},
+			{"no filter lists all", model.SuggestionFilter{}, []string{"第0001号", "第0002号", "第0003号", "第0004号"}, 4},
+			{"by status", model.SuggestionFilter{Status: model.SuggestionReplied}, []string{"第0004号"}, 1},
+			{"by host unit", model.SuggestionFilter{HostUnit: "省水利厅"}, []string{"第0001号", "第0003号"}, 2},
+			{"by deputy in any role", model.SuggestionFilter{DeputyID: ids[0]}, []string{"第0001号", "第0003号"}, 2},
+			{"by session", model.SuggestionFilter{Session: "十四届人大二次会议"}, []string{"第0003号"}, 1},
+			{"combined", model.SuggestionFilter{Session: "十四届人大三次会议", HostUnit: "省教育厅"}, []string{"第0002号", "第0004号"}, 2},
+			{"one page", model.SuggestionFilter{Limit: 2, Offset: 1}, []string{"第0002号", "第0003号"}, 4},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -236,39 +237,39 @@ func TestRatingsAndDeputySuggestions(t *testing.T) {
 		ids := suggestionFixture(t, db, "王芳", "李强")
 		s1 := createSuggestion(t, db, "第0001号", "省水利厅", "", ids[0], ids[1])
 		createSuggestion(t, db, "第0002号", "省教育厅", "", ids[1], ids[0])
-		reply := storage.SuggestionStep{SuggestionID: s1.ID, Kind: storage.StepReplied, Note: "答复", ReplyCategory: "A"}
+		reply := model.SuggestionStep{SuggestionID: s1.ID, Kind: model.StepReplied, Note: "答复", ReplyCategory: "A"}
 		if err := db.AddSuggestionStep(ctx, &reply, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.GetRating(ctx, s1.ID, ids[0]); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetRating(ctx, s1.ID, ids[0]); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("no rating yet gives %v", err)
 		}
 
 		advance(time.Hour)
-		r := storage.SuggestionRating{SuggestionID: s1.ID, DeputyID: ids[0], Contact: storage.ContactFace,
-			Attitude: storage.RatingSatisfied, Result: storage.RatingBasic, RatedAt: clock()}
+		r := model.SuggestionRating{SuggestionID: s1.ID, DeputyID: ids[0], Contact: model.ContactFace,
+			Attitude: model.RatingSatisfied, Result: model.RatingBasic, RatedAt: clock()}
 		if err := db.UpsertRating(ctx, &r, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.GetRating(ctx, s1.ID, ids[0])
-		if err != nil || got.ID != r.ID || got.Result != storage.RatingBasic || !got.RatedAt.Equal(clock()) || got.RevisedAt != nil {
+		if err != nil || got.ID != r.ID || got.Result != model.RatingBasic || !got.RatedAt.Equal(clock()) || got.RevisedAt != nil {
 			t.Fatalf("rating read back %+v, %v", got, err)
 		}
 
 		advance(time.Hour)
 		revised := clock()
-		r.Result, r.Reason, r.RevisedAt = storage.RatingDissatisfied, "问题未解决", &revised
-		back := &storage.SuggestionStep{SuggestionID: s1.ID, Kind: storage.StepRehandling, Actor: "王芳", Note: "问题未解决"}
+		r.Result, r.Reason, r.RevisedAt = model.RatingDissatisfied, "问题未解决", &revised
+		back := &model.SuggestionStep{SuggestionID: s1.ID, Kind: model.StepRehandling, Actor: "王芳", Note: "问题未解决"}
 		if err := db.UpsertRating(ctx, &r, back); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = db.GetRating(ctx, s1.ID, ids[0])
-		if got.ID != r.ID || got.Result != storage.RatingDissatisfied || !got.RatedAt.Equal(sugT0.Add(time.Hour)) ||
+		if got.ID != r.ID || got.Result != model.RatingDissatisfied || !got.RatedAt.Equal(sugT0.Add(time.Hour)) ||
 			got.RevisedAt == nil || !got.RevisedAt.Equal(revised) {
 			t.Fatalf("revised rating reads %+v", got)
 		}
 		s, _ := db.GetSuggestion(ctx, s1.ID)
-		if s.Status != storage.SuggestionRehandling || s.RehandleReason != "问题未解决" || back.ID == 0 {
+		if s.Status != model.SuggestionRehandling || s.RehandleReason != "问题未解决" || back.ID == 0 {
 			t.Fatalf("a rating with a rehandling step leaves %+v", s)
 		}
 		all, err := db.SuggestionRatings(ctx, s1.ID)
@@ -298,8 +299,8 @@ func TestRatingsAndDeputySuggestions(t *testing.T) {
 		}
 
 		advance(24 * time.Hour)
-		again := storage.SuggestionStep{SuggestionID: s1.ID, Kind: storage.StepReplied, Note: "重新答复", ReplyCategory: "A"}
-		if err := db.AddSuggestionStep(ctx, &again, storage.SuggestionRehandling); err != nil {
+		again := model.SuggestionStep{SuggestionID: s1.ID, Kind: model.StepReplied, Note: "重新答复", ReplyCategory: "A"}
+		if err := db.AddSuggestionStep(ctx, &again, model.SuggestionRehandling); err != nil {
 			t.Fatal(err)
 		}
 		if got := mine(ids[0]); got["第0001号 lead"] {
@@ -312,17 +313,17 @@ func TestSuggestionRatesCounts(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		ids := suggestionFixture(t, db, "王芳", "李强", "张伟")
-		step := func(s storage.Suggestion, kind, category string) {
+		step := func(s model.Suggestion, kind, category string) {
 			t.Helper()
-			st := storage.SuggestionStep{SuggestionID: s.ID, Kind: kind, Note: "x", ReplyCategory: category}
+			st := model.SuggestionStep{SuggestionID: s.ID, Kind: kind, Note: "x", ReplyCategory: category}
 			if err := db.AddSuggestionStep(ctx, &st, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
-		rate := func(s storage.Suggestion, deputy int64, result string) {
+		rate := func(s model.Suggestion, deputy int64, result string) {
 			t.Helper()
-			r := storage.SuggestionRating{SuggestionID: s.ID, DeputyID: deputy, Contact: storage.ContactPhone,
-				Attitude: storage.RatingSatisfied, Result: result, RatedAt: sugT0}
+			r := model.SuggestionRating{SuggestionID: s.ID, DeputyID: deputy, Contact: model.ContactPhone,
+				Attitude: model.RatingSatisfied, Result: result, RatedAt: sugT0}
 			if err := db.UpsertRating(ctx, &r, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -331,47 +332,47 @@ func TestSuggestionRatesCounts(t *testing.T) {
 		// 省水利厅: one concluded (rated satisfied and basic), one replied
 		// (rated dissatisfied, then sent back), one only assigned.
 		a := createSuggestion(t, db, "第0001号", "省水利厅", s3, ids[0], ids[1])
-		step(a, storage.StepReplied, "A")
-		step(a, storage.StepConcluded, "")
-		rate(a, ids[0], storage.RatingSatisfied)
-		rate(a, ids[1], storage.RatingBasic)
+		step(a, model.StepReplied, "A")
+		step(a, model.StepConcluded, "")
+		rate(a, ids[0], model.RatingSatisfied)
+		rate(a, ids[1], model.RatingBasic)
 		b := createSuggestion(t, db, "第0002号", "省水利厅", s3, ids[2])
-		step(b, storage.StepReplied, "C")
-		rate(b, ids[2], storage.RatingDissatisfied)
-		step(b, storage.StepRehandling, "")
+		step(b, model.StepReplied, "C")
+		rate(b, ids[2], model.RatingDissatisfied)
+		step(b, model.StepRehandling, "")
 		createSuggestion(t, db, "第0003号", "省水利厅", s3, ids[0])
 		// 省教育厅: one replied and rated satisfied.
 		c := createSuggestion(t, db, "第0004号", "省教育厅", s3, ids[1])
-		step(c, storage.StepReplied, "B")
-		rate(c, ids[1], storage.RatingSatisfied)
+		step(c, model.StepReplied, "B")
+		rate(c, ids[1], model.RatingSatisfied)
 		// Another session, left out by the session filter.
 		d := createSuggestion(t, db, "第0005号", "省教育厅", "十四届人大二次会议", ids[2])
-		step(d, storage.StepReplied, "A")
+		step(d, model.StepReplied, "A")
 
-		total, units, err := db.SuggestionRates(ctx, storage.SuggestionRatesFilter{Session: s3})
+		total, units, err := db.SuggestionRates(ctx, model.SuggestionRatesFilter{Session: s3})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := storage.SuggestionCounts{Total: 4, Replied: 3, Concluded: 1, Rehandling: 1, RatedSuggestions: 3,
+		want := model.SuggestionCounts{Total: 4, Replied: 3, Concluded: 1, Rehandling: 1, RatedSuggestions: 3,
 			Rated: 4, Satisfied: 3, Basic: 1, Dissatisfied: 1}
 		if total != want {
 			t.Errorf("totals %+v, want %+v", total, want)
 		}
-		wantUnits := []storage.UnitSuggestionCounts{
-			{HostUnit: "省教育厅", SuggestionCounts: storage.SuggestionCounts{Total: 1, Replied: 1, RatedSuggestions: 1, Rated: 1, Satisfied: 1}},
-			{HostUnit: "省水利厅", SuggestionCounts: storage.SuggestionCounts{Total: 3, Replied: 2, Concluded: 1, Rehandling: 1,
+		wantUnits := []model.UnitSuggestionCounts{
+			{HostUnit: "省教育厅", SuggestionCounts: model.SuggestionCounts{Total: 1, Replied: 1, RatedSuggestions: 1, Rated: 1, Satisfied: 1}},
+			{HostUnit: "省水利厅", SuggestionCounts: model.SuggestionCounts{Total: 3, Replied: 2, Concluded: 1, Rehandling: 1,
 				RatedSuggestions: 2, Rated: 3, Satisfied: 2, Basic: 1, Dissatisfied: 1}},
 		}
 		if fmt.Sprint(units) != fmt.Sprint(wantUnits) {
 			t.Errorf("per unit %+v, want %+v", units, wantUnits)
 		}
 
-		one, units, err := db.SuggestionRates(ctx, storage.SuggestionRatesFilter{HostUnit: "省教育厅"})
+		one, units, err := db.SuggestionRates(ctx, model.SuggestionRatesFilter{HostUnit: "省教育厅"})
 		if err != nil || one.Total != 2 || one.Replied != 2 || len(units) != 1 {
 			t.Errorf("one unit, all sessions: %+v %+v, %v", one, units, err)
 		}
-		none, units, err := db.SuggestionRates(ctx, storage.SuggestionRatesFilter{Session: "无此会议"})
-		if err != nil || none != (storage.SuggestionCounts{}) || len(units) != 0 {
+		none, units, err := db.SuggestionRates(ctx, model.SuggestionRatesFilter{Session: "无此会议"})
+		if err != nil || none != (model.SuggestionCounts{}) || len(units) != 0 {
 			t.Errorf("no match: %+v %+v, %v", none, units, err)
 		}
 	})

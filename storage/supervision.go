@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"deputybot/model"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,61 +15,6 @@ import (
 // This file holds the queries of 督办 (supervision of suggestion
 // handling): deadlines and their extensions, the promise dates of B/C
 // replies, and the counts behind 见面率.
-
-// Extension request statuses as stored.
-const (
-	ExtensionPending  = "pending"  // 待审批
-	ExtensionApproved = "approved" // 已批准
-	ExtensionRejected = "rejected" // 未批准
-)
-
-// SupervisionFilter narrows SupervisionRows. Zero values match all.
-type SupervisionFilter struct {
-	Session  string
-	HostUnit string
-}
-
-func (f SupervisionFilter) where() (string, []any) {
-	var conds []string
-	var args []any
-	if f.Session != "" {
-		conds, args = append(conds, `s.session = ?`), append(args, f.Session)
-	}
-	if f.HostUnit != "" {
-		conds, args = append(conds, `s.host_unit = ?`), append(args, f.HostUnit)
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-// SupervisionRow is what 督办 needs of one suggestion: its handling state,
-// its deadline as assigned and as extended, the promise date of a B/C
-// reply, and how many of its ratings are 不满意.
-type SupervisionRow struct {
-	ID            int64
-	Number        string
-	Title         string
-	Session       string
-	HostUnit      string
-	Status        string
-	CreatedAt     time.Time  // the assignment (交办) time
-	Deadline      *time.Time // suggestions.deadline, a calendar date
-	Extended      *time.Time // the latest approved extension's new deadline
-	Pending       int        // extension requests awaiting a decision
-	ReplyCategory string
-	RepliedAt     *time.Time
-	// Promise is the promise date staff recorded for the reply at
-	// PromiseReplyAt; it belongs to the current reply only when
-	// PromiseReplyAt equals RepliedAt.
-	Promise        *time.Time
-	PromiseReplyAt *time.Time
-	// DissatisfiedResult and DissatisfiedAttitude count the ratings whose
-	// result, or attitude, is 不满意.
-	DissatisfiedResult   int
-	DissatisfiedAttitude int
-}
 
 type supervisionRow struct {
 	ID                   int64        `db:"id"`
@@ -90,8 +36,8 @@ type supervisionRow struct {
 
 // SupervisionRows returns every suggestion matching f with what 督办
 // needs, ordered by id.
-func (db *DB) SupervisionRows(ctx context.Context, f SupervisionFilter) ([]SupervisionRow, error) {
-	where, args := f.where()
+func (db *DB) SupervisionRows(ctx context.Context, f model.SupervisionFilter) ([]model.SupervisionRow, error) {
+	where, args := whereSupervisionFilter(f)
 	var rows []supervisionRow
 	err := db.r.SelectContext(ctx, &rows, `SELECT s.id, s.number, s.title, s.session, s.host_unit, s.status,
 		s.created_at, s.deadline, s.reply_category, s.replied_at,
@@ -119,13 +65,13 @@ func (db *DB) SupervisionRows(ctx context.Context, f SupervisionFilter) ([]Super
 			extended[a.SuggestionID] = a.NewDeadline.UTC()
 		}
 	}
-	out := make([]SupervisionRow, len(rows))
+	out := make([]model.SupervisionRow, len(rows))
 	for i, r := range rows {
 		var ext *time.Time
 		if t, ok := extended[r.ID]; ok {
 			ext = &t
 		}
-		out[i] = SupervisionRow{ID: r.ID, Number: r.Number, Title: r.Title, Session: r.Session, HostUnit: r.HostUnit,
+		out[i] = model.SupervisionRow{ID: r.ID, Number: r.Number, Title: r.Title, Session: r.Session, HostUnit: r.HostUnit,
 			Status: r.Status, CreatedAt: r.CreatedAt.UTC(), Deadline: timePtr(r.Deadline), Extended: ext,
 			Pending: r.Pending, ReplyCategory: r.ReplyCategory, RepliedAt: timePtr(r.RepliedAt),
 			Promise: timePtr(r.Promise), PromiseReplyAt: timePtr(r.PromiseReplyAt),
@@ -151,35 +97,6 @@ func (db *DB) SetPromise(ctx context.Context, suggestionID int64, date time.Time
 	return nil
 }
 
-// Extension is a handling unit's request to move a suggestion's deadline
-// (延期申请), and staff's decision.
-type Extension struct {
-	ID           int64      `db:"id"`
-	SuggestionID int64      `db:"suggestion_id"`
-	Unit         string     `db:"unit"`
-	OldDeadline  time.Time  `db:"old_deadline"`
-	NewDeadline  time.Time  `db:"new_deadline"`
-	Reason       string     `db:"reason"`
-	Status       string     `db:"status"`
-	RequestedBy  string     `db:"requested_by"`
-	RequestedAt  time.Time  `db:"requested_at"`
-	DecidedBy    string     `db:"decided_by"`
-	DecidedAt    *time.Time `db:"decided_at"`
-	DecisionNote string     `db:"decision_note"`
-	// Number and Title are the suggestion's, filled by the listings.
-	Number string `db:"number"`
-	Title  string `db:"title"`
-}
-
-func (e Extension) utc() Extension {
-	e.OldDeadline, e.NewDeadline, e.RequestedAt = e.OldDeadline.UTC(), e.NewDeadline.UTC(), e.RequestedAt.UTC()
-	if e.DecidedAt != nil {
-		u := e.DecidedAt.UTC()
-		e.DecidedAt = &u
-	}
-	return e
-}
-
 const extensionSelect = `SELECT e.id, e.suggestion_id, e.unit, e.old_deadline, e.new_deadline, e.reason, e.status,
 	e.requested_by, e.requested_at, e.decided_by, e.decided_at, e.decision_note, s.number, s.title
 	FROM suggestion_extensions e JOIN suggestions s ON s.id = e.suggestion_id`
@@ -187,7 +104,7 @@ const extensionSelect = `SELECT e.id, e.suggestion_id, e.unit, e.old_deadline, e
 // CreateExtension stores a pending request; while another request of the
 // same suggestion is pending it gives ErrConflict. e.ID, e.Status and
 // e.RequestedAt are filled in.
-func (db *DB) CreateExtension(ctx context.Context, e *Extension) error {
+func (db *DB) CreateExtension(ctx context.Context, e *model.Extension) error {
 	now := db.now().UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		lock := `SELECT id FROM suggestions WHERE id = ?`
@@ -196,7 +113,7 @@ func (db *DB) CreateExtension(ctx context.Context, e *Extension) error {
 		}
 		var id int64
 		if err := tx.GetContext(ctx, &id, lock, e.SuggestionID); errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return model.ErrNotFound
 		} else if err != nil {
 			return err
 		}
@@ -206,11 +123,11 @@ func (db *DB) CreateExtension(ctx context.Context, e *Extension) error {
 			return err
 		}
 		if pending > 0 {
-			return ErrConflict
+			return model.ErrConflict
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO suggestion_extensions (suggestion_id, unit, old_deadline, new_deadline,
 			reason, status, requested_by, requested_at, decision_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')`,
-			e.SuggestionID, e.Unit, dateOnly(&e.OldDeadline), dateOnly(&e.NewDeadline), e.Reason, ExtensionPending,
+			e.SuggestionID, e.Unit, dateOnly(&e.OldDeadline), dateOnly(&e.NewDeadline), e.Reason, model.ExtensionPending,
 			e.RequestedBy, now)
 		if err != nil {
 			return err
@@ -221,32 +138,25 @@ func (db *DB) CreateExtension(ctx context.Context, e *Extension) error {
 	if err != nil {
 		return fmt.Errorf("storage: extension of suggestion %d: %w", e.SuggestionID, err)
 	}
-	e.Status, e.RequestedAt = ExtensionPending, now
+	e.Status, e.RequestedAt = model.ExtensionPending, now
 	return nil
 }
 
 // GetExtension returns the request with id, or ErrNotFound.
-func (db *DB) GetExtension(ctx context.Context, id int64) (Extension, error) {
-	var e Extension
+func (db *DB) GetExtension(ctx context.Context, id int64) (model.Extension, error) {
+	var e model.Extension
 	err := db.r.GetContext(ctx, &e, extensionSelect+` WHERE e.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return e, fmt.Errorf("storage: extension %d: %w", id, ErrNotFound)
+		return e, fmt.Errorf("storage: extension %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
 		return e, fmt.Errorf("storage: extension %d: %w", id, err)
 	}
-	return e.utc(), nil
-}
-
-// ExtensionFilter narrows ListExtensions. Zero values match all.
-type ExtensionFilter struct {
-	Status       string
-	HostUnit     string // the suggestion's host unit
-	SuggestionID int64
+	return utcExtension(e), nil
 }
 
 // ListExtensions returns the requests matching f, newest first.
-func (db *DB) ListExtensions(ctx context.Context, f ExtensionFilter) ([]Extension, error) {
+func (db *DB) ListExtensions(ctx context.Context, f model.ExtensionFilter) ([]model.Extension, error) {
 	var conds []string
 	var args []any
 	if f.Status != "" {
@@ -262,12 +172,12 @@ func (db *DB) ListExtensions(ctx context.Context, f ExtensionFilter) ([]Extensio
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	var out []Extension
+	var out []model.Extension
 	if err := db.r.SelectContext(ctx, &out, extensionSelect+where+` ORDER BY e.requested_at DESC, e.id DESC`, args...); err != nil {
 		return nil, fmt.Errorf("storage: list extensions: %w", err)
 	}
 	for i := range out {
-		out[i] = out[i].utc()
+		out[i] = utcExtension(out[i])
 	}
 	return out, nil
 }
@@ -281,7 +191,7 @@ func (db *DB) DecideExtension(ctx context.Context, id int64, status, by, note st
 		var n int64
 		if n, err = res.RowsAffected(); err == nil && n == 0 {
 			if _, err = db.GetExtension(ctx, id); err == nil {
-				err = ErrConflict
+				err = model.ErrConflict
 			}
 		}
 	}
@@ -293,8 +203,8 @@ func (db *DB) DecideExtension(ctx context.Context, id int64, status, by, note st
 
 // FaceToFaceCounts counts, per host unit, the suggestions matching f with
 // at least one rating whose contact is 当面沟通: the numerator of 见面率.
-func (db *DB) FaceToFaceCounts(ctx context.Context, f SuggestionRatesFilter) (map[string]int, error) {
-	where, args := SupervisionFilter(f).where()
+func (db *DB) FaceToFaceCounts(ctx context.Context, f model.SuggestionRatesFilter) (map[string]int, error) {
+	where, args := whereSupervisionFilter(model.SupervisionFilter(f))
 	return db.countBy(ctx, "face-to-face counts", `SELECT s.host_unit, COUNT(*) FROM suggestions s`+andWhere(where)+
 		`EXISTS (SELECT 1 FROM suggestion_ratings r WHERE r.suggestion_id = s.id AND r.contact = 'face')
 		GROUP BY s.host_unit`, args...)
@@ -307,4 +217,28 @@ func andWhere(where string) string {
 		return " WHERE "
 	}
 	return where + " AND "
+}
+
+func whereSupervisionFilter(f model.SupervisionFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if f.Session != "" {
+		conds, args = append(conds, `s.session = ?`), append(args, f.Session)
+	}
+	if f.HostUnit != "" {
+		conds, args = append(conds, `s.host_unit = ?`), append(args, f.HostUnit)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func utcExtension(e model.Extension) model.Extension {
+	e.OldDeadline, e.NewDeadline, e.RequestedAt = e.OldDeadline.UTC(), e.NewDeadline.UTC(), e.RequestedAt.UTC()
+	if e.DecidedAt != nil {
+		u := e.DecidedAt.UTC()
+		e.DecidedAt = &u
+	}
+	return e
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"deputybot/model"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -14,61 +15,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 )
-
-// Survey question kinds as stored.
-const (
-	QuestionSingle = "single" // one option; answer "2"
-	QuestionMulti  = "multi"  // several options; answer "1,3"
-	QuestionScale  = "scale"  // a score 1–5; answer "4"
-	QuestionText   = "text"   // free text
-)
-
-// Survey submission errors.
-var (
-	// ErrSurveyClosed is returned for a response to a survey that is not
-	// open (not yet opened, or closed).
-	ErrSurveyClosed = errors.New("survey closed")
-	// ErrAlreadyAnswered is returned for a second response to an anonymous
-	// survey: with no link from answers to deputies, there is nothing to revise.
-	ErrAlreadyAnswered = errors.New("survey already answered")
-)
-
-// Survey is a questionnaire (问卷) put to deputies.
-type Survey struct {
-	ID        int64
-	Title     string
-	Intro     string
-	Anonymous bool // answers are stored without the deputy's identity
-	OpensAt   time.Time
-	ClosesAt  time.Time
-	CreatedAt time.Time
-	Questions []SurveyQuestion // in order; filled by CreateSurvey's caller and GetSurvey
-	Responses int              // read only: deputies who answered
-}
-
-// OpenAt reports whether the survey accepts responses at t.
-func (s Survey) OpenAt(t time.Time) bool {
-	return !t.Before(s.OpensAt) && t.Before(s.ClosesAt)
-}
-
-// SurveyQuestion is one question of a survey.
-type SurveyQuestion struct {
-	ID       int64
-	SurveyID int64
-	Position int    // 1-based order in the survey
-	Kind     string // QuestionSingle, QuestionMulti, QuestionScale or QuestionText
-	Text     string
-	Options  []string // the choices of single and multi questions
-	Optional bool
-}
-
-// SurveyAnswer is the answer to one question, as stored: for choices the
-// 1-based option numbers joined by ',' in ascending order, for a scale
-// the score, for text the text.
-type SurveyAnswer struct {
-	QuestionID int64
-	Value      string
-}
 
 type surveyRow struct {
 	ID        int64     `db:"id"`
@@ -81,8 +27,8 @@ type surveyRow struct {
 	Responses int       `db:"responses"`
 }
 
-func (r surveyRow) survey() Survey {
-	return Survey{ID: r.ID, Title: r.Title, Intro: r.Intro, Anonymous: r.Anonymous, OpensAt: r.OpensAt.UTC(),
+func (r surveyRow) survey() model.Survey {
+	return model.Survey{ID: r.ID, Title: r.Title, Intro: r.Intro, Anonymous: r.Anonymous, OpensAt: r.OpensAt.UTC(),
 		ClosesAt: r.ClosesAt.UTC(), CreatedAt: r.CreatedAt.UTC(), Responses: r.Responses}
 }
 
@@ -95,7 +41,7 @@ const surveySelect = `SELECT s.id, s.title, s.intro, s.anonymous, s.opens_at, s.
 //
 // The announcements (the survey's notice to deputies when it opens) are
 // created in the same transaction.
-func (db *DB) CreateSurvey(ctx context.Context, s *Survey, announce ...Announcement) error {
+func (db *DB) CreateSurvey(ctx context.Context, s *model.Survey, announce ...model.Announcement) error {
 	now := db.now().UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO surveys (title, intro, anonymous, opens_at, closes_at, created_at)
@@ -123,7 +69,7 @@ func (db *DB) CreateSurvey(ctx context.Context, s *Survey, announce ...Announcem
 	return nil
 }
 
-func insertQuestion(ctx context.Context, tx *sqlx.Tx, surveyID int64, pos int, q *SurveyQuestion) error {
+func insertQuestion(ctx context.Context, tx *sqlx.Tx, surveyID int64, pos int, q *model.SurveyQuestion) error {
 	opts := q.Options
 	if opts == nil {
 		opts = []string{}
@@ -146,18 +92,18 @@ func insertQuestion(ctx context.Context, tx *sqlx.Tx, surveyID int64, pos int, q
 
 // GetSurvey returns the survey with id and its questions in order, or
 // ErrNotFound.
-func (db *DB) GetSurvey(ctx context.Context, id int64) (Survey, error) {
+func (db *DB) GetSurvey(ctx context.Context, id int64) (model.Survey, error) {
 	var row surveyRow
 	err := db.r.GetContext(ctx, &row, surveySelect+` WHERE s.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Survey{}, fmt.Errorf("storage: survey %d: %w", id, ErrNotFound)
+		return model.Survey{}, fmt.Errorf("storage: survey %d: %w", id, model.ErrNotFound)
 	}
 	if err != nil {
-		return Survey{}, fmt.Errorf("storage: survey %d: %w", id, err)
+		return model.Survey{}, fmt.Errorf("storage: survey %d: %w", id, err)
 	}
 	s := row.survey()
 	if s.Questions, err = db.surveyQuestions(ctx, id); err != nil {
-		return Survey{}, err
+		return model.Survey{}, err
 	}
 	return s, nil
 }
@@ -172,15 +118,15 @@ type questionRow struct {
 	Optional bool   `db:"optional"`
 }
 
-func (db *DB) surveyQuestions(ctx context.Context, surveyID int64) ([]SurveyQuestion, error) {
+func (db *DB) surveyQuestions(ctx context.Context, surveyID int64) ([]model.SurveyQuestion, error) {
 	var rows []questionRow
 	if err := db.r.SelectContext(ctx, &rows, `SELECT id, survey_id, position, kind, text, options, optional
 		FROM survey_questions WHERE survey_id = ? ORDER BY position`, surveyID); err != nil {
 		return nil, fmt.Errorf("storage: survey %d questions: %w", surveyID, err)
 	}
-	out := make([]SurveyQuestion, len(rows))
+	out := make([]model.SurveyQuestion, len(rows))
 	for i, r := range rows {
-		out[i] = SurveyQuestion{ID: r.ID, SurveyID: r.SurveyID, Position: r.Position, Kind: r.Kind, Text: r.Text, Optional: r.Optional}
+		out[i] = model.SurveyQuestion{ID: r.ID, SurveyID: r.SurveyID, Position: r.Position, Kind: r.Kind, Text: r.Text, Optional: r.Optional}
 		if err := json.Unmarshal([]byte(r.Options), &out[i].Options); err != nil {
 			return nil, fmt.Errorf("storage: survey question %d options: %w", r.ID, err)
 		}
@@ -190,24 +136,24 @@ func (db *DB) surveyQuestions(ctx context.Context, surveyID int64) ([]SurveyQues
 
 // ListSurveys returns every survey without its questions, the latest
 // opening first.
-func (db *DB) ListSurveys(ctx context.Context) ([]Survey, error) {
+func (db *DB) ListSurveys(ctx context.Context) ([]model.Survey, error) {
 	return db.selectSurveys(ctx, surveySelect+` ORDER BY s.opens_at DESC, s.id DESC`)
 }
 
 // OpenSurveysFor returns the surveys open at now that the deputy has not
 // answered yet, the one closing soonest first, without their questions.
-func (db *DB) OpenSurveysFor(ctx context.Context, deputyID int64, now time.Time) ([]Survey, error) {
+func (db *DB) OpenSurveysFor(ctx context.Context, deputyID int64, now time.Time) ([]model.Survey, error) {
 	return db.selectSurveys(ctx, surveySelect+` WHERE s.opens_at <= ? AND s.closes_at > ?
 		AND NOT EXISTS (SELECT 1 FROM survey_participants p WHERE p.survey_id = s.id AND p.deputy_id = ?)
 		ORDER BY s.closes_at, s.id`, now.UTC(), now.UTC(), deputyID)
 }
 
-func (db *DB) selectSurveys(ctx context.Context, q string, args ...any) ([]Survey, error) {
+func (db *DB) selectSurveys(ctx context.Context, q string, args ...any) ([]model.Survey, error) {
 	var rows []surveyRow
 	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: list surveys: %w", err)
 	}
-	out := make([]Survey, len(rows))
+	out := make([]model.Survey, len(rows))
 	for i, r := range rows {
 		out[i] = r.survey()
 	}
@@ -240,20 +186,20 @@ func (db *DB) HasAnswered(ctx context.Context, surveyID, deputyID int64) (bool, 
 //
 // Every answer must be to one of the survey's questions; checking the
 // values is core's job.
-func (db *DB) SubmitSurveyResponse(ctx context.Context, surveyID, deputyID int64, answers []SurveyAnswer) (revised bool, err error) {
+func (db *DB) SubmitSurveyResponse(ctx context.Context, surveyID, deputyID int64, answers []model.SurveyAnswer) (revised bool, err error) {
 	err = db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
 		revised = false
 		var s surveyRow
 		err := tx.GetContext(ctx, &s, `SELECT id, anonymous, opens_at, closes_at FROM surveys WHERE id = ?`, surveyID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return model.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
 		now := db.now().UTC()
 		if !s.survey().OpenAt(now) {
-			return ErrSurveyClosed
+			return model.ErrSurveyClosed
 		}
 		if err := checkQuestionsOf(ctx, tx, surveyID, answers); err != nil {
 			return err
@@ -276,7 +222,7 @@ func (db *DB) SubmitSurveyResponse(ctx context.Context, surveyID, deputyID int64
 		return nil
 	})
 	if isForeignKeyViolation(err) {
-		err = ErrNotFound
+		err = model.ErrNotFound
 	}
 	if err != nil {
 		return false, fmt.Errorf("storage: submit survey %d response: %w", surveyID, err)
@@ -284,7 +230,7 @@ func (db *DB) SubmitSurveyResponse(ctx context.Context, surveyID, deputyID int64
 	return revised, nil
 }
 
-func checkQuestionsOf(ctx context.Context, tx *sqlx.Tx, surveyID int64, answers []SurveyAnswer) error {
+func checkQuestionsOf(ctx context.Context, tx *sqlx.Tx, surveyID int64, answers []model.SurveyAnswer) error {
 	var ids []int64
 	if err := tx.SelectContext(ctx, &ids, `SELECT id FROM survey_questions WHERE survey_id = ?`, surveyID); err != nil {
 		return err
@@ -311,7 +257,7 @@ func (db *DB) insertAnonymousResponse(ctx context.Context, tx *sqlx.Tx, surveyID
 	_, err := tx.ExecContext(ctx, `INSERT INTO survey_participants (survey_id, deputy_id, answered_at) VALUES (?, ?, ?)`,
 		surveyID, deputyID, day)
 	if isDuplicate(err) {
-		return 0, ErrAlreadyAnswered
+		return 0, model.ErrAlreadyAnswered
 	}
 	if err != nil {
 		return 0, err
@@ -364,43 +310,27 @@ func randomResponseID() int64 {
 	return int64(binary.BigEndian.Uint64(b[:])>>11) + 1
 }
 
-// SurveyResults sums up a survey's responses.
-type SurveyResults struct {
-	Survey    Survey // with its questions
-	Responses int    // responses stored
-	Questions []QuestionResult
-}
-
-// QuestionResult sums up the answers to one question.
-type QuestionResult struct {
-	Question SurveyQuestion
-	Answered int      // responses that answered it
-	Counts   []int    // single/multi: Counts[i] chose Options[i]; scale: Counts[s-1] gave score s
-	Average  float64  // scale: mean score, 0 when unanswered
-	Texts    []string // text: the answers
-}
-
 // SurveyResults returns per question the option counts, the score
 // distribution and average, or the texts. ErrNotFound for a missing survey.
-func (db *DB) SurveyResults(ctx context.Context, surveyID int64) (SurveyResults, error) {
+func (db *DB) SurveyResults(ctx context.Context, surveyID int64) (model.SurveyResults, error) {
 	s, err := db.GetSurvey(ctx, surveyID)
 	if err != nil {
-		return SurveyResults{}, err
+		return model.SurveyResults{}, err
 	}
-	res := SurveyResults{Survey: s, Questions: make([]QuestionResult, len(s.Questions))}
-	index := make(map[int64]*QuestionResult, len(s.Questions))
+	res := model.SurveyResults{Survey: s, Questions: make([]model.QuestionResult, len(s.Questions))}
+	index := make(map[int64]*model.QuestionResult, len(s.Questions))
 	for i, q := range s.Questions {
 		res.Questions[i].Question = q
 		switch q.Kind {
-		case QuestionSingle, QuestionMulti:
+		case model.QuestionSingle, model.QuestionMulti:
 			res.Questions[i].Counts = make([]int, len(q.Options))
-		case QuestionScale:
+		case model.QuestionScale:
 			res.Questions[i].Counts = make([]int, 5)
 		}
 		index[q.ID] = &res.Questions[i]
 	}
 	if err := db.r.GetContext(ctx, &res.Responses, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`, surveyID); err != nil {
-		return SurveyResults{}, fmt.Errorf("storage: survey %d results: %w", surveyID, err)
+		return model.SurveyResults{}, fmt.Errorf("storage: survey %d results: %w", surveyID, err)
 	}
 	var answers []struct {
 		QuestionID int64  `db:"question_id"`
@@ -408,25 +338,25 @@ func (db *DB) SurveyResults(ctx context.Context, surveyID int64) (SurveyResults,
 	}
 	if err := db.r.SelectContext(ctx, &answers, `SELECT a.question_id, a.value FROM survey_answers a
 		JOIN survey_responses r ON r.id = a.response_id WHERE r.survey_id = ? ORDER BY a.response_id`, surveyID); err != nil {
-		return SurveyResults{}, fmt.Errorf("storage: survey %d results: %w", surveyID, err)
+		return model.SurveyResults{}, fmt.Errorf("storage: survey %d results: %w", surveyID, err)
 	}
 	for _, a := range answers {
 		if qr := index[a.QuestionID]; qr != nil {
-			qr.add(a.Value)
+			addQuestionResult(qr, a.Value)
 		}
 	}
 	for i := range res.Questions {
-		res.Questions[i].finish()
+		finishQuestionResult(&res.Questions[i])
 	}
 	return res, nil
 }
 
-func (qr *QuestionResult) add(value string) {
+func addQuestionResult(qr *model.QuestionResult, value string) {
 	qr.Answered++
 	switch qr.Question.Kind {
-	case QuestionText:
+	case model.QuestionText:
 		qr.Texts = append(qr.Texts, value)
-	case QuestionScale:
+	case model.QuestionScale:
 		if n, err := strconv.Atoi(value); err == nil && n >= 1 && n <= len(qr.Counts) {
 			qr.Counts[n-1]++
 		}
@@ -439,8 +369,8 @@ func (qr *QuestionResult) add(value string) {
 	}
 }
 
-func (qr *QuestionResult) finish() {
-	if qr.Question.Kind != QuestionScale {
+func finishQuestionResult(qr *model.QuestionResult) {
+	if qr.Question.Kind != model.QuestionScale {
 		return
 	}
 	sum, n := 0, 0

@@ -9,21 +9,22 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
 
 // newTestSurvey stores a survey open for a week from opens, with one
 // question of each kind.
-func newTestSurvey(t *testing.T, db *storage.DB, anonymous bool, opens time.Time) storage.Survey {
+func newTestSurvey(t *testing.T, db *storage.DB, anonymous bool, opens time.Time) model.Survey {
 	t.Helper()
-	s := storage.Survey{Title: "代表履职服务满意度调查", Intro: "请如实填写", Anonymous: anonymous,
+	s := model.Survey{Title: "代表履职服务满意度调查", Intro: "请如实填写", Anonymous: anonymous,
 		OpensAt: opens, ClosesAt: opens.AddDate(0, 0, 7),
-		Questions: []storage.SurveyQuestion{
-			{Kind: storage.QuestionSingle, Text: "您参加过几次列席？", Options: []string{"从未", "一次", "多次"}},
-			{Kind: storage.QuestionMulti, Text: "您希望学习哪些内容？", Options: []string{"法律", "经济", "民生", "生态"}},
-			{Kind: storage.QuestionScale, Text: "对联络站工作的满意度"},
-			{Kind: storage.QuestionText, Text: "其他意见", Optional: true},
+		Questions: []model.SurveyQuestion{
+			{Kind: model.QuestionSingle, Text: "您参加过几次列席？", Options: []string{"从未", "一次", "多次"}},
+			{Kind: model.QuestionMulti, Text: "您希望学习哪些内容？", Options: []string{"法律", "经济", "民生", "生态"}},
+			{Kind: model.QuestionScale, Text: "对联络站工作的满意度"},
+			{Kind: model.QuestionText, Text: "其他意见", Optional: true},
 		}}
 	if err := db.CreateSurvey(context.Background(), &s); err != nil {
 		t.Fatal(err)
@@ -31,11 +32,11 @@ func newTestSurvey(t *testing.T, db *storage.DB, anonymous bool, opens time.Time
 	return s
 }
 
-func answersFor(s storage.Survey, values ...string) []storage.SurveyAnswer {
-	var out []storage.SurveyAnswer
+func answersFor(s model.Survey, values ...string) []model.SurveyAnswer {
+	var out []model.SurveyAnswer
 	for i, v := range values {
 		if v != "" {
-			out = append(out, storage.SurveyAnswer{QuestionID: s.Questions[i].ID, Value: v})
+			out = append(out, model.SurveyAnswer{QuestionID: s.Questions[i].ID, Value: v})
 		}
 	}
 	return out
@@ -60,7 +61,7 @@ func TestCreateAndGetSurvey(t *testing.T) {
 				t.Errorf("question %d read back %+v, want %+v", i+1, q, want)
 			}
 		}
-		if _, err := db.GetSurvey(ctx, 9999); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.GetSurvey(ctx, 9999); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("missing survey: %v", err)
 		}
 		list, err := db.ListSurveys(ctx)
@@ -79,7 +80,7 @@ func TestNamedSurveyIsRevisableUntilItCloses(t *testing.T) {
 		db.SetClock(func() time.Time { return now })
 		s := newTestSurvey(t, db, false, opens)
 
-		if _, err := db.SubmitSurveyResponse(ctx, s.ID, dep, answersFor(s, "1", "1,2", "3")); !errors.Is(err, storage.ErrSurveyClosed) {
+		if _, err := db.SubmitSurveyResponse(ctx, s.ID, dep, answersFor(s, "1", "1,2", "3")); !errors.Is(err, model.ErrSurveyClosed) {
 			t.Fatalf("before it opens: %v, want ErrSurveyClosed", err)
 		}
 		if open, _ := db.OpenSurveysFor(ctx, dep, now); len(open) != 0 {
@@ -119,7 +120,7 @@ func TestNamedSurveyIsRevisableUntilItCloses(t *testing.T) {
 		}
 
 		now = s.ClosesAt
-		if _, err := db.SubmitSurveyResponse(ctx, s.ID, dep, answersFor(s, "2", "1", "1")); !errors.Is(err, storage.ErrSurveyClosed) {
+		if _, err := db.SubmitSurveyResponse(ctx, s.ID, dep, answersFor(s, "2", "1", "1")); !errors.Is(err, model.ErrSurveyClosed) {
 			t.Fatalf("revision at close: %v, want ErrSurveyClosed", err)
 		}
 		res, _ = db.SurveyResults(ctx, s.ID)
@@ -144,7 +145,7 @@ func TestAnonymousSurveyKeepsNoIdentity(t *testing.T) {
 				t.Fatalf("deputy %d: revised %v, %v", i, revised, err)
 			}
 		}
-		if _, err := db.SubmitSurveyResponse(ctx, s.ID, deps[0], answersFor(s, "1", "1", "1")); !errors.Is(err, storage.ErrAlreadyAnswered) {
+		if _, err := db.SubmitSurveyResponse(ctx, s.ID, deps[0], answersFor(s, "1", "1", "1")); !errors.Is(err, model.ErrAlreadyAnswered) {
 			t.Fatalf("second anonymous submission: %v, want ErrAlreadyAnswered", err)
 		}
 		for _, dep := range deps {
@@ -233,7 +234,7 @@ func TestSurveyResponsesRefuseForeignQuestions(t *testing.T) {
 		if ok, _ := db.HasAnswered(ctx, a.ID, dep); ok {
 			t.Fatal("a refused submission recorded the participant")
 		}
-		if _, err := db.SubmitSurveyResponse(ctx, 9999, dep, nil); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.SubmitSurveyResponse(ctx, 9999, dep, nil); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("missing survey: %v", err)
 		}
 	})
@@ -261,7 +262,7 @@ func TestSurveyResults(t *testing.T) {
 		}
 		tests := []struct {
 			name     string
-			got      storage.QuestionResult
+			got      model.QuestionResult
 			answered int
 			counts   string
 			average  float64
@@ -282,7 +283,7 @@ func TestSurveyResults(t *testing.T) {
 		if res.Responses != 3 || res.Survey.Responses != 3 {
 			t.Errorf("responses %d / %d, want 3", res.Responses, res.Survey.Responses)
 		}
-		if _, err := db.SurveyResults(ctx, 9999); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.SurveyResults(ctx, 9999); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("missing survey: %v", err)
 		}
 	})
@@ -316,11 +317,11 @@ func TestConcurrentSubmissionsKeepOneResponsePerDeputy(t *testing.T) {
 			switch {
 			case anonErrs[i] == nil:
 				accepted++
-			case !errors.Is(anonErrs[i], storage.ErrAlreadyAnswered):
+			case !errors.Is(anonErrs[i], model.ErrAlreadyAnswered):
 				t.Errorf("anonymous submission %d: %v", i, anonErrs[i])
 			}
 		}
-		for _, s := range []storage.Survey{named, anonymous} {
+		for _, s := range []model.Survey{named, anonymous} {
 			res, _ := db.SurveyResults(ctx, s.ID)
 			if res.Responses != 1 || res.Questions[0].Answered != 1 {
 				t.Errorf("survey %d (anonymous %v): %d responses, %d answers to Q1; want 1, 1",

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -190,7 +191,7 @@ func newRig(b *testing.B, d storage.Dialect, n int) *rig {
 // seed writes n bound, following deputies, 5,000 per statement.
 func (r *rig) seed(ctx context.Context) {
 	start := time.Now()
-	deputies := make([]storage.Deputy, 0, 5000)
+	deputies := make([]model.Deputy, 0, 5000)
 	openids := make([]string, 0, 5000)
 	flush := func() {
 		if _, err := r.db.UpsertDeputies(ctx, deputies); err != nil {
@@ -201,8 +202,8 @@ func (r *rig) seed(ctx context.Context) {
 	}
 	for i := 1; i <= r.n; i++ {
 		openid := fmt.Sprintf("o-rss-%07d", i)
-		deputies = append(deputies, storage.Deputy{Name: fmt.Sprintf("代表%07d", i), Delegation: "济南市代表团",
-			Level: storage.LevelProvincial, Phone: fmt.Sprintf("13%09d", i), OpenID: openid})
+		deputies = append(deputies, model.Deputy{Name: fmt.Sprintf("代表%07d", i), Delegation: "济南市代表团",
+			Level: model.LevelProvincial, Phone: fmt.Sprintf("13%09d", i), OpenID: openid})
 		openids = append(openids, openid)
 		if len(deputies) == cap(deputies) {
 			flush()
@@ -316,11 +317,11 @@ func (s *server) cpuSeconds(b *testing.B) float64 {
 }
 
 // campaign creates a general notice to everyone, due now.
-func (r *rig) campaign() storage.Campaign {
+func (r *rig) campaign() model.Campaign {
 	r.b.Helper()
 	out := notify.New(r.db, notify.Config{}, quiet)
-	c, err := out.CreateCampaign(context.Background(), &storage.Notice{Kind: notify.KindGeneral, Title: "全体代表通知",
-		Body: "正文", Fields: map[string]string{"time": "2026年12月1日 09:00"}}, storage.Audience{All: true}, time.Time{})
+	c, err := out.CreateCampaign(context.Background(), &model.Notice{Kind: notify.KindGeneral, Title: "全体代表通知",
+		Body: "正文", Fields: map[string]string{"time": "2026年12月1日 09:00"}}, model.Audience{All: true}, time.Time{})
 	if err != nil {
 		r.b.Fatal(err)
 	}
@@ -365,7 +366,7 @@ func (r *rig) checkSent(id int64) {
 		if err != nil {
 			r.b.Fatal(err)
 		}
-		if c.Status == storage.CampaignDone {
+		if c.Status == model.CampaignDone {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -377,7 +378,7 @@ func (r *rig) checkSent(id int64) {
 	if err != nil {
 		r.b.Fatal(err)
 	}
-	if counts[storage.DeliverySent] != r.n || r.sim.TemplateSends() != r.n {
+	if counts[model.DeliverySent] != r.n || r.sim.TemplateSends() != r.n {
 		r.b.Fatalf("the database counts %v and WeChat %d messages; want %d sent", counts, r.sim.TemplateSends(), r.n)
 	}
 }

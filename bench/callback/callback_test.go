@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -52,7 +53,7 @@ func boundUsers(b *testing.B, db *storage.DB, n int, bot, ref *wechatsim.Sim) []
 	out := make([]pair, n)
 	for i := range out {
 		openid := fmt.Sprintf("o-bench-%d", i)
-		d := storage.Deputy{Name: fmt.Sprintf("代表%d", i), Delegation: "济南市代表团", Level: storage.LevelProvincial,
+		d := model.Deputy{Name: fmt.Sprintf("代表%d", i), Delegation: "济南市代表团", Level: model.LevelProvincial,
 			Phone: fmt.Sprintf("1390000%04d", i)}
 		if err := db.CreateDeputy(ctx, &d); err != nil {
 			b.Fatal(err)

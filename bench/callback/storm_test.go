@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/wechatsim"
@@ -75,7 +76,7 @@ func seedSent(b *testing.B, db *storage.DB, n int) int64 {
 			}
 			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			args = append(args, fmt.Sprintf("storm%d", notice), notice, i+1, fmt.Sprintf("o-storm-%d", i),
-				storage.DeliverySent, base+int64(i), now, now, now)
+				model.DeliverySent, base+int64(i), now, now, now)
 		}
 		if _, err := sqlDB.ExecContext(ctx, q.String(), args...); err != nil {
 			b.Fatal(err)
@@ -116,7 +117,7 @@ func benchStorm(b *testing.B, db *storage.DB, n int, base int64, bot, ref *wecha
 	count := func(from, to int64) int {
 		var k int
 		if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = ? AND msgid >= ? AND msgid < ?`,
-			storage.DeliveryDelivered, from, to).Scan(&k); err != nil {
+			model.DeliveryDelivered, from, to).Scan(&k); err != nil {
 			b.Fatal(err)
 		}
 		return k

@@ -1,0 +1,82 @@
+package model
+
+import (
+	"database/sql"
+	"time"
+)
+
+// CampaignSummary is a campaign as the console lists it: with its notice's
+// kind and title and its deliveries counted by status.
+type CampaignSummary struct {
+	Campaign
+	Kind      string         `db:"kind"`
+	Title     string         `db:"title"`
+	Urgent    bool           `db:"urgent"`
+	CreatedBy string         `db:"created_by"`
+	Counts    map[string]int `db:"-"`
+	Total     int            `db:"-"` // deliveries written so far
+}
+
+// CampaignFilter selects campaigns for ListCampaigns; zero values match all.
+type CampaignFilter struct {
+	Status        string
+	Limit, Offset int // Limit 0 means 50
+}
+
+// CampaignDelivery is one recipient's delivery of a campaign, with the
+// deputy's name and delegation.
+type CampaignDelivery struct {
+	ID          int64         `db:"id"`
+	DeputyID    int64         `db:"deputy_id"`
+	DeputyName  string        `db:"deputy_name"`
+	Delegation  string        `db:"delegation"`
+	Status      string        `db:"status"`
+	Reason      string        `db:"reason"`
+	ErrCode     int           `db:"errcode"`
+	Channel     string        `db:"channel"`
+	Attempts    int           `db:"attempts"`
+	CreatedAt   time.Time     `db:"created_at"`
+	SentAt      sql.NullTime  `db:"sent_at"`
+	DeliveredAt sql.NullTime  `db:"delivered_at"`
+	ReadAt      sql.NullTime  `db:"read_at"`
+	MsgID       sql.NullInt64 `db:"msgid"`
+}
+
+// CampaignDeliveryFilter selects a campaign's deliveries. Pages go by
+// Offset (the console's numbered pages) or by AfterID (an export reading
+// every row in batches).
+type CampaignDeliveryFilter struct {
+	CampaignID    int64
+	Status        string
+	Limit, Offset int // Limit 0 means 50
+	AfterID       int64
+}
+
+// MeetingSummary is a meeting as the console lists it, with its
+// invitations counted by RSVP status and attendance.
+type MeetingSummary struct {
+	Meeting
+	Counts   map[string]int // by RSVP status
+	Invited  int
+	Attended int
+}
+
+// MeetingFilter selects meetings for ListMeetings.
+type MeetingFilter struct {
+	Kind          string
+	Limit, Offset int // Limit 0 means 50
+}
+
+// InvitationRow is one line of a meeting's RSVP table.
+type InvitationRow struct {
+	Invitation
+	DeputyName string `db:"deputy_name"`
+	Delegation string `db:"delegation"`
+}
+
+// InvitationFilter selects a meeting's invitations, by delegation and name.
+type InvitationFilter struct {
+	MeetingID     int64
+	Status        string // RSVPPending, RSVPAttend, RSVPLeave or empty
+	Limit, Offset int    // Limit 0 means 50
+}

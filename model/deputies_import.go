@@ -1,0 +1,6 @@
+package model
+
+// UpsertResult counts what UpsertDeputies did.
+type UpsertResult struct {
+	Created, Updated, Unchanged int
+}

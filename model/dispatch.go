@@ -1,0 +1,65 @@
+package model
+
+import (
+	"database/sql"
+	"time"
+)
+
+// Delivery is one recipient's copy of a push.
+type Delivery struct {
+	ID            int64         `db:"id"`
+	Source        string        `db:"source"`
+	CampaignID    sql.NullInt64 `db:"campaign_id"`
+	NoticeID      int64         `db:"notice_id"`
+	DeputyID      int64         `db:"deputy_id"`
+	OpenID        string        `db:"openid"`
+	Status        string        `db:"status"`
+	Urgent        bool          `db:"urgent"`
+	Reason        string        `db:"reason"`
+	ErrCode       int           `db:"errcode"`
+	Channel       string        `db:"channel"`
+	ChannelReason string        `db:"channel_reason"`
+	ClientMsgID   string        `db:"client_msg_id"`
+	MsgID         sql.NullInt64 `db:"msgid"`
+	Attempts      int           `db:"attempts"`
+	NextAt        time.Time     `db:"next_at"`
+	FirstTryAt    sql.NullTime  `db:"first_try_at"`
+	CreatedAt     time.Time     `db:"created_at"`
+	SentAt        sql.NullTime  `db:"sent_at"`
+	DeliveredAt   sql.NullTime  `db:"delivered_at"`
+	ReadAt        sql.NullTime  `db:"read_at"`
+	// Reclaimed is set by ClaimDue when the row was sending under a lease
+	// that ran out: its dispatcher died and may have sent it already.
+	Reclaimed bool `db:"-"`
+}
+
+// Outcome is what happened to one claimed delivery.
+type Outcome struct {
+	ID            int64
+	Status        string // DeliverySent, DeliveryRetry or DeliveryFailed
+	MsgID         int64
+	ErrCode       int
+	Reason        string
+	Channel       string
+	ChannelReason string
+	ClientMsgID   string
+	NextAt        time.Time // for DeliveryRetry
+	Template      bool      // counts against the daily template quota
+}
+
+// TemplateStatus is one TEMPLATESENDJOBFINISH report: the msgid of a
+// template send and what WeChat says became of it.
+type TemplateStatus struct {
+	MsgID  int64
+	OpenID string
+	Status string // "success", "failed:user block", "failed: system failed"
+}
+
+// DeliveryFilter selects deliveries for lists.
+type DeliveryFilter struct {
+	CampaignID int64
+	DeputyID   int64
+	Status     string
+	Limit      int
+	AfterID    int64
+}

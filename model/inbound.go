@@ -1,0 +1,40 @@
+package model
+
+import (
+	"database/sql"
+	"time"
+)
+
+// Inbound states.
+const (
+	InboundProcessing = "processing"
+	InboundDone       = "done"
+)
+
+// Inbound is the stored trace of one WeChat message or event.
+type Inbound struct {
+	Key   string `db:"dedupe_key"`
+	State string `db:"state"`
+	Reply string `db:"reply"`
+}
+
+// Follower is what deputybot knows of an openid's relation to the account.
+type Follower struct {
+	OpenID        string       `db:"openid"`
+	Following     bool         `db:"following"`
+	SubscribedAt  sql.NullTime `db:"subscribed_at"`
+	LastInboundAt sql.NullTime `db:"last_inbound_at"`
+}
+
+// AnsweredClaim is one message to record as handled, with its reply (see
+// ClaimInboundAnswered).
+type AnsweredClaim struct {
+	Key, OpenID, Kind, Reply string
+	At                       time.Time
+}
+
+// ClaimResult is what ClaimInboundAnswered returns for one claim.
+type ClaimResult struct {
+	Claimed bool
+	Prior   Inbound // what the first delivery stored, when !Claimed
+}

@@ -1,0 +1,82 @@
+package model
+
+import (
+	"database/sql"
+	"time"
+)
+
+// Delivery statuses.
+const (
+	DeliveryQueued    = "queued"    // waiting to be sent
+	DeliverySending   = "sending"   // claimed by a dispatcher until its lease ends
+	DeliveryRetry     = "retry"     // failed for now; due again at next_at
+	DeliveryHeld      = "held"      // its campaign is paused
+	DeliverySent      = "sent"      // WeChat accepted it
+	DeliveryDelivered = "delivered" // WeChat reported it delivered
+	DeliveryRead      = "read"      // the deputy opened its page
+	DeliveryFailed    = "failed"    // will not be sent; reason says why
+	DeliverySkipped   = "skipped"   // never sent: unbound, unfollowed, terminated
+	DeliveryCancelled = "cancelled" // its campaign was cancelled first
+)
+
+// Campaign statuses.
+const (
+	CampaignScheduled = "scheduled"
+	CampaignSending   = "sending"
+	CampaignPaused    = "paused"
+	CampaignCancelled = "cancelled"
+	CampaignDone      = "done"
+)
+
+// Notice is what a push carries: a title, the full text for its detail
+// page, the values for its template message fields.
+type Notice struct {
+	ID        int64
+	Kind      string
+	Title     string
+	Body      string
+	Fields    map[string]string // named values the template mapping picks from
+	Link      string            // an external link, instead of the detail page
+	Urgent    bool              // ignores quiet hours
+	RefKind   string            // meeting, suggestion, survey, solicitation, material, opinion
+	RefID     int64
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// Audience says who a campaign reaches. Empty lists match everyone; the
+// lists are combined with AND.
+type Audience struct {
+	All            bool     `json:"all,omitempty"`
+	Delegations    []string `json:"delegations,omitempty"`
+	Levels         []string `json:"levels,omitempty"`
+	GrassrootsOnly bool     `json:"grassroots_only,omitempty"`
+	Groups         []string `json:"groups,omitempty"`
+	Tags           []string `json:"tags,omitempty"`
+	DeputyIDs      []int64  `json:"deputy_ids,omitempty"`
+	MeetingID      int64    `json:"meeting_id,omitempty"`    // everyone invited to the meeting
+	SuggestionID   int64    `json:"suggestion_id,omitempty"` // the suggestion's deputies
+}
+
+// Campaign sends one notice to an audience.
+type Campaign struct {
+	ID         int64        `db:"id"`
+	NoticeID   int64        `db:"notice_id"`
+	Audience   Audience     `db:"-"`
+	AudienceJS string       `db:"audience"`
+	Status     string       `db:"status"`
+	SendAt     time.Time    `db:"send_at"`
+	Reason     string       `db:"reason"`
+	CreatedAt  time.Time    `db:"created_at"`
+	ExpandedAt sql.NullTime `db:"expanded_at"`
+	FinishedAt sql.NullTime `db:"finished_at"`
+}
+
+// Announcement is a campaign created with the thing it announces (a survey,
+// a solicitation), in the same transaction; its notice's RefID is set to
+// the new thing's id.
+type Announcement struct {
+	Notice   Notice
+	Audience Audience
+	SendAt   time.Time
+}

@@ -1,0 +1,167 @@
+package model
+
+import (
+	"time"
+)
+
+// Suggestion statuses as stored.
+const (
+	SuggestionAssigned   = "assigned"   // 已交办
+	SuggestionHandling   = "handling"   // 办理中
+	SuggestionReplied    = "replied"    // 已答复
+	SuggestionConcluded  = "concluded"  // 已办结
+	SuggestionRehandling = "rehandling" // 重新办理
+)
+
+// Handling-step kinds as stored.
+const (
+	StepAssigned   = "assigned"
+	StepContacted  = "contacted"
+	StepReplied    = "replied"
+	StepConcluded  = "concluded"
+	StepRehandling = "rehandling"
+	StepNote       = "note"
+)
+
+// A deputy's role on a suggestion.
+const (
+	RoleLead   = "lead"   // 领衔
+	RoleSecond = "second" // 附议
+)
+
+// How the handling unit got in touch with the deputy, as stored.
+const (
+	ContactFace    = "face"    // 当面沟通
+	ContactPhone   = "phone"   // 电话沟通
+	ContactWritten = "written" // 书面沟通
+	ContactNone    = "none"    // 未联系
+)
+
+// A rating of the unit's attitude or of the result, as stored.
+const (
+	RatingSatisfied    = "satisfied"    // 满意
+	RatingBasic        = "basic"        // 基本满意
+	RatingDissatisfied = "dissatisfied" // 不满意
+)
+
+// Suggestion is one deputy suggestion (代表建议) and its handling state.
+type Suggestion struct {
+	ID             int64
+	Number         string // e.g. 第0123号, unique
+	Title          string
+	Summary        string
+	Session        string // e.g. 十四届人大三次会议
+	LeadDeputyID   int64
+	HostUnit       string // 主办单位
+	CoUnits        string // 协办单位, separated by 、
+	Status         string // one of the Suggestion… statuses
+	Deadline       *time.Time
+	ReplyCategory  string // A, B, C, D, or empty before the reply
+	ReplyText      string
+	RepliedAt      *time.Time // the latest reply
+	ConcludedAt    *time.Time // cleared when sent back for re-handling
+	RehandleReason string     // why it was last sent back
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	// Deputies lists the lead first, then the seconders; filled by
+	// GetSuggestion and GetSuggestionByNumber only.
+	Deputies []SuggestionDeputy
+}
+
+// SuggestionDeputy is a deputy on a suggestion and their role.
+type SuggestionDeputy struct {
+	DeputyID int64  `db:"deputy_id"`
+	Name     string `db:"name"`
+	Role     string `db:"role"` // RoleLead or RoleSecond
+}
+
+// SuggestionFilter selects suggestions for ListSuggestions. Zero values match all.
+type SuggestionFilter struct {
+	Status        string
+	HostUnit      string
+	DeputyID      int64 // on the suggestion in any role
+	Session       string
+	Limit, Offset int // Limit 0 means all
+}
+
+// DeputySuggestion is one line of a deputy's 我的建议 list.
+type DeputySuggestion struct {
+	ID       int64  `db:"id"`
+	Number   string `db:"number"`
+	Title    string `db:"title"`
+	HostUnit string `db:"host_unit"`
+	Status   string `db:"status"`
+	Role     string `db:"role"` // this deputy's role
+	// Rated is true when this deputy has rated the current reply: a rating
+	// made before the latest reply (the suggestion was re-handled and
+	// answered again since) does not count, so the list shows it as
+	// awaiting a rating.
+	Rated bool `db:"rated"`
+}
+
+// SuggestionStep is one entry of a suggestion's handling history.
+type SuggestionStep struct {
+	ID           int64     `db:"id"`
+	SuggestionID int64     `db:"suggestion_id"`
+	At           time.Time `db:"at"`
+	Kind         string    `db:"kind"`  // one of the Step… kinds
+	Actor        string    `db:"actor"` // the staff member or unit, free text
+	// Note is free text; for a replied step it is the reply text, for a
+	// rehandling step the reason.
+	Note string `db:"note"`
+	// ReplyCategory (A–D) goes with a replied step. It is stored on the
+	// suggestion only: the step keeps the reply text, so an earlier reply
+	// survives in the history after re-handling.
+	ReplyCategory string `db:"-"`
+}
+
+// SuggestionRating is one deputy's satisfaction rating (办理满意度测评) of
+// the handling of one suggestion.
+type SuggestionRating struct {
+	ID           int64      `db:"id"`
+	SuggestionID int64      `db:"suggestion_id"`
+	DeputyID     int64      `db:"deputy_id"`
+	Contact      string     `db:"contact"`  // one of the Contact… values
+	Attitude     string     `db:"attitude"` // one of the Rating… values
+	Result       string     `db:"result"`   // one of the Rating… values
+	Reason       string     `db:"reason"`
+	RatedAt      time.Time  `db:"rated_at"`
+	RevisedAt    *time.Time `db:"revised_at"`
+}
+
+// SuggestionRatesFilter narrows SuggestionRates. Zero values match all.
+type SuggestionRatesFilter struct {
+	Session  string
+	HostUnit string
+}
+
+// SuggestionCounts are the counts behind 答复率, 办结率 and 满意率.
+type SuggestionCounts struct {
+	// Total counts suggestions.
+	Total int `db:"total"`
+	// Replied counts suggestions the unit has answered: status replied,
+	// concluded or rehandling, or a reply on record.
+	Replied int `db:"replied"`
+	// Concluded counts suggestions whose status is concluded.
+	Concluded int `db:"concluded"`
+	// Rehandling counts suggestions sent back and not yet answered again.
+	Rehandling int `db:"rehandling"`
+	// RatedSuggestions counts suggestions with at least one rating.
+	RatedSuggestions int `db:"rated_suggestions"`
+	// Rated counts ratings (one per deputy per suggestion).
+	Rated int `db:"rated"`
+	// Satisfied counts ratings whose result is satisfied OR basically
+	// satisfied: 基本满意 counts as satisfied, as in the usual definition
+	// 满意率 = (满意 + 基本满意) / 测评数.
+	Satisfied int `db:"satisfied"`
+	// Basic counts the ratings of Satisfied whose result is 基本满意.
+	Basic int `db:"basic"`
+	// Dissatisfied counts ratings whose result is 不满意.
+	Dissatisfied int `db:"dissatisfied"`
+}
+
+// UnitSuggestionCounts are the counts of one host unit.
+type UnitSuggestionCounts struct {
+	HostUnit string `db:"host_unit"`
+	SuggestionCounts
+}
