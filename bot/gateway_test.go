@@ -17,7 +17,7 @@ import (
 	"unicode/utf8"
 
 	"deputybot/bot"
-	"deputybot/handlers"
+	"deputybot/handlers/wechat"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -83,7 +83,7 @@ func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
 		Wire: bot.Wire{Token: testToken, EncodingAESKey: testAESKey, AppID: testAppID},
 		DB:   db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
 	}
-	srv := httptest.NewServer(handlers.WeChat(gw, quiet))
+	srv := httptest.NewServer(wechat.Handler(gw, quiet))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { _ = gw.Wait(context.Background()) })
 	sim.SetCallbackURL(srv.URL)

@@ -15,6 +15,8 @@ import (
 	"deputybot/config"
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/handlers/h5"
+	"deputybot/handlers/wechat"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
@@ -245,14 +247,14 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	if a.disp, err = notify.NewDispatcher(a.outbox, bot.NotifySender{Client: a.client}, a.links); err != nil {
 		return nil, err
 	}
-	deps := handlers.Deps{Metrics: handlers.NewMetrics(a.db), Log: a.log, DB: a.db, WeChat: handlers.WeChat(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil, "")}
-	oauth := handlers.H5OAuth{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}
+	deps := handlers.Deps{Metrics: handlers.NewMetrics(a.db), Log: a.log, DB: a.db, WeChat: wechat.Handler(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil, "")}
+	oauth := h5.OAuth{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}
 	if a.sim != nil {
 		deps.Sim = a.sim.Handler()
 		deps.Home = handlers.Home(true, a.demoLogins, a.adminPassword)
 		oauth.AuthorizeURL = base + "/sim/connect/oauth2/authorize"
 	}
-	deps.H5 = handlers.H5(handlers.H5Deps{DB: a.db, Signer: a.links, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, OAuth: oauth})
+	deps.H5 = h5.Handler(h5.Deps{DB: a.db, Signer: a.links, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, OAuth: oauth})
 	handlers.SetSettingsDeps(&a.cfg, a.client.CreateMenu)
 	handlers.SetTemplateLister(a.client.TemplateIDs)
 	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, Signer: a.links, Outbox: a.outbox}

@@ -227,7 +227,7 @@ func staffError(e *env, err error) int {
 	var verr core.ValidationError
 	if errors.As(err, &verr) {
 		for _, fe := range verr {
-			fmt.Fprintf(e.stderr, "%s: %s\n", fe.Field, fe.Msg)
+			fmt.Fprintf(e.stderr, "%s: %s\n", fe.Label, fe.Msg)
 		}
 		return exitUsage
 	}

@@ -33,7 +33,7 @@ func IssueBindCode(ctx context.Context, db *storage.DB, deputyID int64, now time
 		return "", time.Time{}, err
 	}
 	if d.Status == model.StatusEnded {
-		return "", time.Time{}, &FieldError{Field: "绑定码", Msg: "代表资格已终止，不能生成绑定码"}
+		return "", time.Time{}, &FieldError{Key: "code", Label: "绑定码", Msg: "代表资格已终止，不能生成绑定码"}
 	}
 	code, err := NewBindCode()
 	if err != nil {

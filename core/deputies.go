@@ -16,32 +16,6 @@ import (
 	"deputybot/storage"
 )
 
-// FieldError is a validation failure on one field, with a message in
-// Chinese for the staff member who must correct it.
-type FieldError struct {
-	Field string // the Chinese column name, e.g. 手机号
-	Value string
-	Msg   string
-}
-
-func (e *FieldError) Error() string {
-	if e.Value == "" {
-		return fmt.Sprintf("%s: %s", e.Field, e.Msg)
-	}
-	return fmt.Sprintf("%s: %q %s", e.Field, e.Value, e.Msg)
-}
-
-// ValidationError holds every FieldError of one record.
-type ValidationError []*FieldError
-
-func (v ValidationError) Error() string {
-	parts := make([]string, len(v))
-	for i, e := range v {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "；")
-}
-
 // Level labels, as staff write them.
 var levelLabels = map[string]string{
 	model.LevelNational:   "全国人大代表",
@@ -110,7 +84,7 @@ func MaskPhone(p string) string {
 // Normalize cleans d's fields in place and returns every problem found.
 func Normalize(d *model.Deputy) ValidationError {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	d.Name = strings.TrimSpace(d.Name)
 	switch n := utf8.RuneCountInString(d.Name); {
 	case n == 0:
@@ -213,7 +187,7 @@ func (r *Registry) Update(ctx context.Context, d *model.Deputy) error {
 
 func conflictAsField(err error) error {
 	if errors.Is(err, model.ErrConflict) {
-		return ValidationError{{Field: "手机号", Msg: "已被另一位代表使用"}}
+		return ValidationError{{Key: "phone", Label: "手机号", Msg: "已被另一位代表使用"}}
 	}
 	return err
 }
@@ -222,7 +196,7 @@ func conflictAsField(err error) error {
 func (r *Registry) Terminate(ctx context.Context, id int64, on time.Time, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return ValidationError{{Field: "终止原因", Msg: "不能为空（如 辞职、罢免、调离）"}}
+		return ValidationError{{Key: "reason", Label: "终止原因", Msg: "不能为空（如 辞职、罢免、调离）"}}
 	}
 	return r.db.TerminateDeputy(ctx, id, on, reason)
 }

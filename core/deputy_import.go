@@ -262,7 +262,7 @@ func parseRow(n int, cols []int, cells []string) importRow {
 		}
 	}
 	for _, fe := range Normalize(&row.d) {
-		errs = append(errs, RowError{Row: n, Field: fe.Field, Value: fe.Value, Msg: fe.Msg})
+		errs = append(errs, RowError{Row: n, Field: fe.Label, Value: fe.Value, Msg: fe.Msg})
 	}
 	// Report in the column order staff see.
 	for i := 1; i < len(errs); i++ {

@@ -43,15 +43,15 @@ func (s *Liaison) CreateMember(ctx context.Context, m *model.CommitteeMember) er
 	m.Name, m.Phone, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Phone), strings.TrimSpace(m.Title)
 	switch n := utf8.RuneCountInString(m.Name); {
 	case n == 0:
-		errs = append(errs, &FieldError{Field: "姓名", Msg: "不能为空"})
+		errs = append(errs, &FieldError{Key: "name", Label: "姓名", Msg: "不能为空"})
 	case n > 100:
-		errs = append(errs, &FieldError{Field: "姓名", Msg: "过长（最多 100 字）"})
+		errs = append(errs, &FieldError{Key: "name", Label: "姓名", Msg: "过长（最多 100 字）"})
 	}
 	if utf8.RuneCountInString(m.Title) > 200 {
-		errs = append(errs, &FieldError{Field: "职务", Msg: "过长（最多 200 字）"})
+		errs = append(errs, &FieldError{Key: "title", Label: "职务", Msg: "过长（最多 200 字）"})
 	}
 	if utf8.RuneCountInString(m.Phone) > 32 {
-		errs = append(errs, &FieldError{Field: "电话", Value: m.Phone, Msg: "过长"})
+		errs = append(errs, &FieldError{Key: "phone", Label: "电话", Value: m.Phone, Msg: "过长"})
 	}
 	if len(errs) > 0 {
 		return errs
@@ -102,24 +102,24 @@ func (s *Liaison) LogContact(ctx context.Context, c *model.MemberContact) error 
 	var errs ValidationError
 	c.Kind, c.Note = strings.TrimSpace(c.Kind), strings.TrimSpace(c.Note)
 	if !slices.Contains(ContactKinds, c.Kind) {
-		errs = append(errs, &FieldError{Field: "方式", Value: c.Kind, Msg: "应为 见面走访、电话、视频 或 信函"})
+		errs = append(errs, &FieldError{Key: "kind", Label: "方式", Value: c.Kind, Msg: "应为 见面走访、电话、视频 或 信函"})
 	}
 	today := s.now().In(liaisonZone)
 	switch {
 	case c.OnDate.IsZero():
-		errs = append(errs, &FieldError{Field: "日期", Msg: "不能为空"})
+		errs = append(errs, &FieldError{Key: "on_date", Label: "日期", Msg: "不能为空"})
 	case c.OnDate.After(time.Date(today.Year(), today.Month(), today.Day(), 23, 59, 59, 0, time.UTC)):
-		errs = append(errs, &FieldError{Field: "日期", Value: c.OnDate.Format("2006-01-02"), Msg: "不能晚于今天"})
+		errs = append(errs, &FieldError{Key: "on_date", Label: "日期", Value: c.OnDate.Format("2006-01-02"), Msg: "不能晚于今天"})
 	}
 	if utf8.RuneCountInString(c.Note) > 500 {
-		errs = append(errs, &FieldError{Field: "备注", Msg: "过长（最多 500 字）"})
+		errs = append(errs, &FieldError{Key: "note", Label: "备注", Msg: "过长（最多 500 字）"})
 	}
 	ids, err := s.db.MemberDeputyIDs(ctx, c.MemberID)
 	if err != nil {
 		return err
 	}
 	if !slices.Contains(ids, c.DeputyID) {
-		errs = append(errs, &FieldError{Field: "代表", Value: fmt.Sprint(c.DeputyID), Msg: "不是该委员联系的代表"})
+		errs = append(errs, &FieldError{Key: "deputy_id", Label: "代表", Value: fmt.Sprint(c.DeputyID), Msg: "不是该委员联系的代表"})
 	}
 	if len(errs) > 0 {
 		return errs

@@ -14,14 +14,14 @@ import (
 func (s *Liaison) SetMemberDeputy(ctx context.Context, memberID, deputyID int64) error {
 	if deputyID > 0 {
 		if _, err := s.db.GetDeputy(ctx, deputyID); errors.Is(err, model.ErrNotFound) {
-			return &FieldError{Field: "代表身份", Value: fmt.Sprint(deputyID), Msg: "没有这名代表"}
+			return &FieldError{Key: "deputy_id", Label: "代表身份", Value: fmt.Sprint(deputyID), Msg: "没有这名代表"}
 		} else if err != nil {
 			return err
 		}
 	}
 	err := s.db.SetMemberDeputy(ctx, memberID, deputyID)
 	if errors.Is(err, model.ErrConflict) {
-		return &FieldError{Field: "代表身份", Value: fmt.Sprint(deputyID), Msg: "已关联到另一名委员"}
+		return &FieldError{Key: "deputy_id", Label: "代表身份", Value: fmt.Sprint(deputyID), Msg: "已关联到另一名委员"}
 	}
 	return err
 }
@@ -36,9 +36,9 @@ func (s *Liaison) IssueMemberBindCode(ctx context.Context, memberID int64) (stri
 	}
 	switch {
 	case m.DeputyID > 0:
-		return "", time.Time{}, &FieldError{Field: "绑定码", Msg: "该委员是代表，请用代表身份绑定（代表绑定码在代表页面生成）"}
+		return "", time.Time{}, &FieldError{Key: "code", Label: "绑定码", Msg: "该委员是代表，请用代表身份绑定（代表绑定码在代表页面生成）"}
 	case m.OpenID != "":
-		return "", time.Time{}, &FieldError{Field: "绑定码", Msg: "该委员已绑定微信，如需换绑请先解除绑定"}
+		return "", time.Time{}, &FieldError{Key: "code", Label: "绑定码", Msg: "该委员已绑定微信，如需换绑请先解除绑定"}
 	}
 	code, err := NewBindCode()
 	if err != nil {

@@ -43,23 +43,23 @@ func (s *Liaison) CreateLeader(ctx context.Context, deputyID int64, unit, title 
 	d, err := s.db.GetDeputy(ctx, deputyID)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
-		errs = append(errs, &FieldError{Field: "代表", Value: fmt.Sprint(deputyID), Msg: "不存在"})
+		errs = append(errs, &FieldError{Key: "deputy_id", Label: "代表", Value: fmt.Sprint(deputyID), Msg: "不存在"})
 	case err != nil:
 		return model.LiaisonLeader{}, err
 	case d.Status == model.StatusEnded:
-		errs = append(errs, &FieldError{Field: "代表", Value: d.Name, Msg: "代表资格已终止"})
+		errs = append(errs, &FieldError{Key: "deputy_id", Label: "代表", Value: d.Name, Msg: "代表资格已终止"})
 	case unit == "":
 		unit = d.Delegation
 	}
 	if utf8.RuneCountInString(title) > 200 {
-		errs = append(errs, &FieldError{Field: "职务", Msg: "过长（最多 200 字）"})
+		errs = append(errs, &FieldError{Key: "title", Label: "职务", Msg: "过长（最多 200 字）"})
 	}
 	l := model.LiaisonLeader{DeputyID: deputyID, DeputyName: d.Name, Title: title, Unit: unit}
 	if err == nil {
 		if unit == "" {
-			errs = append(errs, &FieldError{Field: "选举单位", Msg: "该代表没有所属代表团，请填写选举单位"})
+			errs = append(errs, &FieldError{Key: "unit", Label: "选举单位", Msg: "该代表没有所属代表团，请填写选举单位"})
 		} else if l.DelegationID, err = s.db.DelegationID(ctx, unit); errors.Is(err, model.ErrNotFound) {
-			errs = append(errs, &FieldError{Field: "选举单位", Value: unit, Msg: "不是代表名册中的代表团（选举单位）"})
+			errs = append(errs, &FieldError{Key: "unit", Label: "选举单位", Value: unit, Msg: "不是代表名册中的代表团（选举单位）"})
 		} else if err != nil {
 			return l, err
 		}
@@ -68,10 +68,10 @@ func (s *Liaison) CreateLeader(ctx context.Context, deputyID int64, unit, title 
 		return l, errs
 	}
 	if _, err := s.db.LeaderByDeputy(ctx, deputyID, time.Time{}, time.Time{}); err == nil {
-		return l, ValidationError{{Field: "代表", Value: d.Name, Msg: "已经是联系选举单位的省领导"}}
+		return l, ValidationError{{Key: "deputy_id", Label: "代表", Value: d.Name, Msg: "已经是联系选举单位的省领导"}}
 	}
 	if err := s.db.CreateLeader(ctx, &l); errors.Is(err, model.ErrConflict) {
-		return l, ValidationError{{Field: "代表", Value: d.Name, Msg: "已经是联系选举单位的省领导"}}
+		return l, ValidationError{{Key: "deputy_id", Label: "代表", Value: d.Name, Msg: "已经是联系选举单位的省领导"}}
 	} else if err != nil {
 		return l, err
 	}
@@ -96,13 +96,13 @@ func (s *Liaison) LogActivity(ctx context.Context, a *model.LeaderActivity) erro
 	var errs ValidationError
 	a.Kind, a.Note = strings.TrimSpace(a.Kind), strings.TrimSpace(a.Note)
 	if !slices.Contains(ActivityKinds, a.Kind) {
-		errs = append(errs, &FieldError{Field: "活动类型", Value: a.Kind, Msg: "应为 调研、座谈、接待代表 或 其他"})
+		errs = append(errs, &FieldError{Key: "kind", Label: "活动类型", Value: a.Kind, Msg: "应为 调研、座谈、接待代表 或 其他"})
 	}
 	if problem := s.CheckDate(a.OnDate); problem != "" {
-		errs = append(errs, &FieldError{Field: "日期", Msg: problem})
+		errs = append(errs, &FieldError{Key: "on_date", Label: "日期", Msg: problem})
 	}
 	if utf8.RuneCountInString(a.Note) > 500 {
-		errs = append(errs, &FieldError{Field: "备注", Msg: "过长（最多 500 字）"})
+		errs = append(errs, &FieldError{Key: "note", Label: "备注", Msg: "过长（最多 500 字）"})
 	}
 	if _, err := s.db.GetLeader(ctx, a.LeaderID, time.Time{}, time.Time{}); err != nil {
 		return err

@@ -29,7 +29,7 @@ func (m *Materials) SetClock(now func() time.Time) { m.now = now }
 // (or both). A zero PublishedAt means now; a later one schedules it.
 func (m *Materials) Publish(ctx context.Context, mat *model.Material) error {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	mat.Title = strings.TrimSpace(mat.Title)
 	switch n := utf8.RuneCountInString(mat.Title); {
 	case n == 0:
@@ -100,9 +100,9 @@ func (m *Materials) MarkStudiedNth(ctx context.Context, deputyID int64, nth, lis
 	}
 	switch {
 	case len(list) == 0:
-		return model.Material{}, false, ValidationError{{Field: "序号", Msg: "暂无学习材料"}}
+		return model.Material{}, false, ValidationError{{Label: "序号", Msg: "暂无学习材料"}}
 	case nth < 1 || nth > len(list):
-		return model.Material{}, false, ValidationError{{Field: "序号", Value: strconv.Itoa(nth), Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(list))}}
+		return model.Material{}, false, ValidationError{{Label: "序号", Value: strconv.Itoa(nth), Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(list))}}
 	}
 	mat = list[nth-1].Material
 	if first, err = m.db.MarkStudied(ctx, mat.ID, deputyID); err != nil {

@@ -63,19 +63,19 @@ func (m *Meetings) Create(ctx context.Context, mt *model.Meeting) error {
 	var errs ValidationError
 	mt.Title = strings.TrimSpace(mt.Title)
 	if mt.Title == "" {
-		errs = append(errs, &FieldError{Field: "标题", Msg: "不能为空"})
+		errs = append(errs, &FieldError{Key: "title", Label: "标题", Msg: "不能为空"})
 	}
 	if _, ok := MeetingKinds[mt.Kind]; !ok {
-		errs = append(errs, &FieldError{Field: "类型", Value: mt.Kind, Msg: "不是已知的会议活动类型"})
+		errs = append(errs, &FieldError{Key: "kind", Label: "类型", Value: mt.Kind, Msg: "不是已知的会议活动类型"})
 	}
 	if mt.StartsAt.IsZero() {
-		errs = append(errs, &FieldError{Field: "时间", Msg: "不能为空"})
+		errs = append(errs, &FieldError{Key: "starts_at", Label: "时间", Msg: "不能为空"})
 	}
 	if mt.RSVPDeadline.IsZero() {
 		mt.RSVPDeadline = mt.StartsAt
 	}
 	if mt.RSVPDeadline.After(mt.StartsAt) {
-		errs = append(errs, &FieldError{Field: "回执截止时间", Msg: "不能晚于开始时间"})
+		errs = append(errs, &FieldError{Key: "rsvp_deadline", Label: "回执截止时间", Msg: "不能晚于开始时间"})
 	}
 	if len(errs) > 0 {
 		return errs
@@ -125,10 +125,10 @@ func (m *Meetings) RSVP(ctx context.Context, meetingID, deputyID int64, status, 
 		reason = ""
 	case model.RSVPLeave:
 		if reason == "" {
-			return ValidationError{{Field: "请假事由", Msg: "不能为空"}}
+			return ValidationError{{Label: "请假事由", Msg: "不能为空"}}
 		}
 	default:
-		return ValidationError{{Field: "回执", Value: status, Msg: "应为参加或请假"}}
+		return ValidationError{{Label: "回执", Value: status, Msg: "应为参加或请假"}}
 	}
 	if err := m.db.AnswerInvitation(ctx, meetingID, deputyID, status, reason, channel); err != nil {
 		return err

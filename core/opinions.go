@@ -81,17 +81,13 @@ func OpinionStatusLabel(status string) string {
 
 // Opinions receives deputies' opinions and runs draft-regulation
 // solicitations.
-type Opinions struct {
-	db  *storage.DB
-	now func() time.Time
-}
+type Opinions struct{ *env }
 
-// NewOpinions returns the opinions service over db.
-func NewOpinions(db *storage.DB) *Opinions { return &Opinions{db: db, now: time.Now} }
+// NewOpinions returns the opinions service over db, on its own clock.
+func NewOpinions(db *storage.DB) *Opinions { return &Opinions{newEnv(db)} }
 
-// SetClock replaces the clock that decides what is open (tests, and the
-// bot's own clock, inject one).
-func (s *Opinions) SetClock(now func() time.Time) { s.now = now }
+// SetClock replaces the clock that decides what is open (tests inject one).
+func (s *Opinions) SetClock(now func() time.Time) { s.clock.Store(&now) }
 
 // Submit validates and stores a deputy's opinion and returns its receipt
 // (e.g. YJ2026-00123). Of o only Category, SolicitationID, Article, Body
@@ -106,7 +102,7 @@ func (s *Opinions) Submit(ctx context.Context, deputyID int64, o model.Opinion) 
 	if in.SolicitationID != 0 {
 		sol, err := s.db.GetSolicitation(ctx, in.SolicitationID)
 		if errors.Is(err, model.ErrNotFound) {
-			return "", ValidationError{{Field: "法规草案", Value: strconv.FormatInt(in.SolicitationID, 10), Msg: "不存在"}}
+			return "", ValidationError{{Label: "法规草案", Value: strconv.FormatInt(in.SolicitationID, 10), Msg: "不存在"}}
 		}
 		if err != nil {
 			return "", err
@@ -117,7 +113,7 @@ func (s *Opinions) Submit(ctx context.Context, deputyID int64, o model.Opinion) 
 		c, err := s.ResolveArticle(ctx, sol, in.Article)
 		var problem *ArticleProblem
 		if errors.As(err, &problem) {
-			return "", ValidationError{{Field: "条款", Msg: problem.Error()}}
+			return "", ValidationError{{Label: "条款", Msg: problem.Error()}}
 		}
 		if err != nil {
 			return "", err
@@ -133,7 +129,7 @@ func (s *Opinions) Submit(ctx context.Context, deputyID int64, o model.Opinion) 
 // normalizeOpinion cleans o's input fields in place and returns every problem.
 func normalizeOpinion(o *model.Opinion) ValidationError {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	o.Body = strings.TrimSpace(o.Body)
 	switch n := utf8.RuneCountInString(o.Body); {
 	case n == 0:
@@ -186,9 +182,9 @@ func (s *Opinions) Reply(ctx context.Context, opinionID int64, reply string) err
 	reply = strings.TrimSpace(reply)
 	switch n := utf8.RuneCountInString(reply); {
 	case n == 0:
-		return ValidationError{{Field: "答复内容", Msg: "不能为空"}}
+		return ValidationError{{Label: "答复内容", Msg: "不能为空"}}
 	case n > MaxOpinionRunes:
-		return ValidationError{{Field: "答复内容", Msg: fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", MaxOpinionRunes, n)}}
+		return ValidationError{{Label: "答复内容", Msg: fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", MaxOpinionRunes, n)}}
 	}
 	o, err := s.db.GetOpinion(ctx, opinionID)
 	if err != nil {
@@ -231,7 +227,7 @@ func (s *Opinions) OfDeputy(ctx context.Context, deputyID int64, limit int) ([]m
 // means now.
 func (s *Opinions) CreateSolicitation(ctx context.Context, sol *model.Solicitation) error {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	sol.Title = strings.TrimSpace(sol.Title)
 	switch n := utf8.RuneCountInString(sol.Title); {
 	case n == 0:

@@ -20,14 +20,14 @@ const maxAdoptNoteRunes = 500
 func (s *Opinions) Adopt(ctx context.Context, opinionID int64, by, note string) (bool, error) {
 	note = strings.TrimSpace(note)
 	if n := utf8.RuneCountInString(note); n > maxAdoptNoteRunes {
-		return false, ValidationError{{Field: "采纳说明", Msg: fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", maxAdoptNoteRunes, n)}}
+		return false, ValidationError{{Key: "note", Label: "采纳说明", Msg: fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", maxAdoptNoteRunes, n)}}
 	}
 	o, err := s.db.GetOpinion(ctx, opinionID)
 	if err != nil {
 		return false, err
 	}
 	if o.SolicitationID == 0 {
-		return false, ValidationError{{Field: "意见", Value: o.Receipt, Msg: "只有对法规草案的意见才能标记采纳"}}
+		return false, ValidationError{{Key: "id", Label: "意见", Value: o.Receipt, Msg: "只有对法规草案的意见才能标记采纳"}}
 	}
 	return s.db.AdoptOpinion(ctx, o.ID, by, note, adoptionPush(o, note, s.now().Format("2006-01-02")))
 }

@@ -227,19 +227,18 @@ func ParseDraft(text string) (DraftParse, error) {
 	}
 	flush()
 	if len(out.Articles) == 0 {
-		return out, ValidationError{{Field: "草案全文", Msg: "没有识别出条款：每一条应另起一行，以“第一条”或“第1条”开头"}}
+		return out, ValidationError{{Label: "草案全文", Msg: "没有识别出条款：每一条应另起一行，以“第一条”或“第1条”开头"}}
 	}
 	var errs ValidationError
 	if len(out.Articles) > MaxDraftArticles {
-		errs = append(errs, &FieldError{Field: "草案全文", Msg: fmt.Sprintf("条款过多（最多 %d 条，识别出 %d 条）", MaxDraftArticles, len(out.Articles))})
+		errs = append(errs, &FieldError{Label: "草案全文", Msg: fmt.Sprintf("条款过多（最多 %d 条，识别出 %d 条）", MaxDraftArticles, len(out.Articles))})
 	}
 	for _, a := range out.Articles {
 		if a.Body == "" {
-			errs = append(errs, &FieldError{Field: "草案全文", Msg: a.Heading + "没有正文：请检查该条的文字是否漏贴"})
+			errs = append(errs, &FieldError{Label: "草案全文", Msg: a.Heading + "没有正文：请检查该条的文字是否漏贴"})
 		}
 		if n := utf8.RuneCountInString(a.Body); n > MaxArticleBodyRunes {
-			errs = append(errs, &FieldError{Field: "草案全文",
-				Msg: fmt.Sprintf("%s过长（每条最多 %d 字，现有 %d 字）：可能是下一条没有另起一行", a.Heading, MaxArticleBodyRunes, n)})
+			errs = append(errs, &FieldError{Label: "草案全文", Msg: fmt.Sprintf("%s过长（每条最多 %d 字，现有 %d 字）：可能是下一条没有另起一行", a.Heading, MaxArticleBodyRunes, n)})
 		}
 	}
 	if len(errs) > 0 {
@@ -305,7 +304,7 @@ func (s *Opinions) SetArticles(ctx context.Context, solicitationID int64, text s
 		}
 	}
 	if len(missing) > 0 {
-		return d, ValidationError{{Field: "草案全文", Msg: "以下意见针对的条款在新文本中不存在，请核对后再保存：" + strings.Join(missing, "、")}}
+		return d, ValidationError{{Label: "草案全文", Msg: "以下意见针对的条款在新文本中不存在，请核对后再保存：" + strings.Join(missing, "、")}}
 	}
 	return d, s.db.SetSolicitationArticles(ctx, solicitationID, d.Articles)
 }

@@ -25,7 +25,7 @@ func opinionsAt(t *testing.T, db *storage.DB, now *time.Time) (*Opinions, int64)
 		t.Fatal(err)
 	}
 	s := NewOpinions(db)
-	s.now = clock
+	s.SetClock(clock)
 	return s, d.ID
 }
 
@@ -33,7 +33,7 @@ func opinionsAt(t *testing.T, db *storage.DB, now *time.Time) (*Opinions, int64)
 func fieldOf(err error) string {
 	var v ValidationError
 	if errors.As(err, &v) && len(v) > 0 {
-		return v[0].Field
+		return v[0].Label
 	}
 	return ""
 }
@@ -219,7 +219,8 @@ func TestReplyToOpinion(t *testing.T) {
 
 func TestCreateSolicitationValidation(t *testing.T) {
 	now := time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC)
-	s := &Opinions{now: func() time.Time { return now }} // refused before storage is reached
+	s := NewOpinions(nil) // refused before storage is reached
+	s.SetClock(func() time.Time { return now })
 	tests := []struct {
 		name  string
 		in    model.Solicitation

@@ -253,11 +253,11 @@ func (r *Records) SetRules(ctx context.Context, rules RecordRules) error {
 	var errs ValidationError
 	for k, v := range rules {
 		if _, ok := cur[k]; !ok {
-			errs = append(errs, &FieldError{Field: "积分规则", Value: k, Msg: "不是已知的履职类型"})
+			errs = append(errs, &FieldError{Label: "积分规则", Value: k, Msg: "不是已知的履职类型"})
 			continue
 		}
 		if v < 0 || v > 100 {
-			errs = append(errs, &FieldError{Field: RecordTypeLabel(k), Value: strconv.Itoa(v), Msg: "超出范围，请填写 0 到 100 的整数"})
+			errs = append(errs, &FieldError{Label: RecordTypeLabel(k), Value: strconv.Itoa(v), Msg: "超出范围，请填写 0 到 100 的整数"})
 			continue
 		}
 		cur[k] = v
@@ -280,11 +280,11 @@ func ParseRules(typed map[string]string) (RecordRules, ValidationError) {
 		n, err := strconv.Atoi(raw)
 		switch {
 		case raw == "":
-			errs = append(errs, &FieldError{Field: t.Label, Msg: "不能为空，请填写 0 到 100 的整数"})
+			errs = append(errs, &FieldError{Label: t.Label, Msg: "不能为空，请填写 0 到 100 的整数"})
 		case err != nil:
-			errs = append(errs, &FieldError{Field: t.Label, Value: raw, Msg: "不是整数，请填写 0 到 100 的整数（不能有小数或文字）"})
+			errs = append(errs, &FieldError{Label: t.Label, Value: raw, Msg: "不是整数，请填写 0 到 100 的整数（不能有小数或文字）"})
 		case n < 0 || n > 100:
-			errs = append(errs, &FieldError{Field: t.Label, Value: raw, Msg: "超出范围，请填写 0 到 100 的整数"})
+			errs = append(errs, &FieldError{Label: t.Label, Value: raw, Msg: "超出范围，请填写 0 到 100 的整数"})
 		default:
 			out[t.Type] = n
 		}
@@ -540,7 +540,7 @@ func (r *Records) CheckEntryDate(day time.Time) string {
 
 func (r *Records) checkEntry(e *model.RecordEntry) ValidationError {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	if !slices.ContainsFunc(EntryCategoryChoices, func(c Choice) bool { return c.Value == e.Category }) {
 		bad("类别", e.Category, "应为 调研视察、联系群众、参加活动 或 其他")
 	}
@@ -579,11 +579,11 @@ func (r *Records) Review(ctx context.Context, id int64, approve bool, note, revi
 	if !approve {
 		status = model.EntryRejected
 		if note == "" {
-			return model.RecordEntry{}, ValidationError{{Field: "审核意见", Msg: "退回时请说明原因"}}
+			return model.RecordEntry{}, ValidationError{{Key: "note", Label: "审核意见", Msg: "退回时请说明原因"}}
 		}
 	}
 	if n := utf8.RuneCountInString(note); n > MaxReviewNoteRunes {
-		return model.RecordEntry{}, ValidationError{{Field: "审核意见", Msg: fmt.Sprintf("过长（最多 %d 字）", MaxReviewNoteRunes)}}
+		return model.RecordEntry{}, ValidationError{{Key: "note", Label: "审核意见", Msg: fmt.Sprintf("过长（最多 %d 字）", MaxReviewNoteRunes)}}
 	}
 	if err := r.db.ReviewRecordEntry(ctx, id, status, note, reviewer); err != nil {
 		return model.RecordEntry{}, err

@@ -23,7 +23,7 @@ func TestParseRulesSaysWhatIsWrongWithEachBox(t *testing.T) {
 	_, errs = ParseRules(typed)
 	got := map[string]string{}
 	for _, e := range errs {
-		got[e.Field] = e.Msg
+		got[e.Label] = e.Msg
 	}
 	if len(errs) != 4 || !strings.Contains(got["学习材料"], "不是整数") || !strings.Contains(got["建议办理测评"], "超出范围") ||
 		!strings.Contains(got["回复会议活动邀请"], "不能为空") || !strings.Contains(got["履职登记"], "不是整数") {

@@ -98,7 +98,7 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 
 	at("2026-05-02 10:00")
 	ops := NewOpinions(db)
-	ops.now = clock
+	ops.SetClock(clock)
 	for _, d := range []int64{a, f.c.ID} {
 		if _, err := ops.Submit(ctx, d, model.Opinion{Category: model.OpinionSocial, Body: "农村道路养护"}); err != nil {
 			t.Fatal(err)
@@ -297,7 +297,7 @@ func TestRecordEntryValidation(t *testing.T) {
 			switch {
 			case tc.bad == "" && err != nil:
 				t.Fatalf("refused: %v", err)
-			case tc.bad != "" && (!errors.As(err, &verr) || verr[0].Field != tc.bad):
+			case tc.bad != "" && (!errors.As(err, &verr) || verr[0].Label != tc.bad):
 				t.Fatalf("gave %v, want a problem with %s", err, tc.bad)
 			}
 		})

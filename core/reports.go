@@ -43,7 +43,7 @@ func (r *Reports) ParsePeriod(s string) (Period, error) {
 	}
 	t, err := time.ParseInLocation("2006-01", s, r.Loc)
 	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-		return Period{}, ValidationError{{Field: "统计期间", Value: s, Msg: "应为年月（如 2026-11）或年份（如 2026）"}}
+		return Period{}, ValidationError{{Label: "统计期间", Value: s, Msg: "应为年月（如 2026-11）或年份（如 2026）"}}
 	}
 	return Period{Key: s, Label: fmt.Sprintf("%d年%d月", t.Year(), t.Month()), From: t, To: t.AddDate(0, 1, 0)}, nil
 }

@@ -45,7 +45,7 @@ func ParseSeriesSchedule(spec string) (cron.Schedule, error) {
 func (ns *NoticeSeries) Create(ctx context.Context, s *model.Series) error {
 	s.Name, s.Title, s.Schedule = strings.TrimSpace(s.Name), strings.TrimSpace(s.Title), strings.TrimSpace(s.Schedule)
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Field: field, Value: value, Msg: msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
 		bad("名称", s.Name, "不能为空，不超过 100 字")
 	}

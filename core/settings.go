@@ -104,17 +104,17 @@ func ValidateTemplates(m map[string]model.TemplateSetting) ValidationError {
 	for _, kind := range kinds {
 		t := m[kind]
 		if _, ok := notify.KindLabels[kind]; !ok {
-			errs = append(errs, &FieldError{Field: kind + ".id", Value: kind, Msg: "不是已知的通知类别"})
+			errs = append(errs, &FieldError{Label: kind + ".id", Value: kind, Msg: "不是已知的通知类别"})
 			continue
 		}
 		switch {
 		case strings.TrimSpace(t.ID) == "":
-			errs = append(errs, &FieldError{Field: kind + ".id", Msg: "模板 ID 不能为空"})
+			errs = append(errs, &FieldError{Label: kind + ".id", Msg: "模板 ID 不能为空"})
 		case !templateIDRE.MatchString(t.ID):
-			errs = append(errs, &FieldError{Field: kind + ".id", Value: t.ID, Msg: "模板 ID 只能由字母、数字、- 和 _ 组成（最多 64 个字符）"})
+			errs = append(errs, &FieldError{Label: kind + ".id", Value: t.ID, Msg: "模板 ID 只能由字母、数字、- 和 _ 组成（最多 64 个字符）"})
 		}
 		if msg := checkTemplateFields(t.Fields); msg != "" {
-			errs = append(errs, &FieldError{Field: kind + ".fields", Msg: msg})
+			errs = append(errs, &FieldError{Label: kind + ".fields", Msg: msg})
 		}
 	}
 	return errs
@@ -174,7 +174,7 @@ const (
 // filled in, indented. Every problem is a FieldError with Field "menu".
 func ParseMenu(raw []byte) ([]byte, error) {
 	fail := func(format string, args ...any) error {
-		return ValidationError{{Field: "menu", Msg: fmt.Sprintf(format, args...)}}
+		return ValidationError{{Label: "menu", Msg: fmt.Sprintf(format, args...)}}
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, fail("菜单不能为空")
@@ -193,7 +193,7 @@ func ParseMenu(raw []byte) ([]byte, error) {
 	}
 	var errs ValidationError
 	if len(m.Button) == 0 || len(m.Button) > maxTopButtons {
-		errs = append(errs, &FieldError{Field: "menu", Msg: fmt.Sprintf("一级菜单应有 1 至 %d 个，现有 %d 个", maxTopButtons, len(m.Button))})
+		errs = append(errs, &FieldError{Label: "menu", Msg: fmt.Sprintf("一级菜单应有 1 至 %d 个，现有 %d 个", maxTopButtons, len(m.Button))})
 	}
 	for i := range m.Button {
 		b := &m.Button[i]
@@ -204,17 +204,17 @@ func ParseMenu(raw []byte) ([]byte, error) {
 			continue
 		}
 		if b.Type != "" || b.Key != "" || b.URL != "" {
-			errs = append(errs, &FieldError{Field: "menu", Msg: at + "有子菜单，不能再设置 type、key 或 url"})
+			errs = append(errs, &FieldError{Label: "menu", Msg: at + "有子菜单，不能再设置 type、key 或 url"})
 		}
 		if len(b.SubButton) > maxSubButtons {
-			errs = append(errs, &FieldError{Field: "menu", Msg: fmt.Sprintf("%s的子菜单最多 %d 个，现有 %d 个", at, maxSubButtons, len(b.SubButton))})
+			errs = append(errs, &FieldError{Label: "menu", Msg: fmt.Sprintf("%s的子菜单最多 %d 个，现有 %d 个", at, maxSubButtons, len(b.SubButton))})
 		}
 		for j := range b.SubButton {
 			sb := &b.SubButton[j]
 			sat := fmt.Sprintf("%s的第 %d 个子菜单", at, j+1)
 			errs = append(errs, checkMenuName(sat, sb.Name, maxSubNameBytes)...)
 			if len(sb.SubButton) > 0 {
-				errs = append(errs, &FieldError{Field: "menu", Msg: sat + "不能再有子菜单"})
+				errs = append(errs, &FieldError{Label: "menu", Msg: sat + "不能再有子菜单"})
 				continue
 			}
 			errs = append(errs, checkMenuAction(sat, sb)...)
@@ -229,9 +229,9 @@ func ParseMenu(raw []byte) ([]byte, error) {
 func checkMenuName(at, name string, maxBytes int) ValidationError {
 	switch {
 	case strings.TrimSpace(name) == "":
-		return ValidationError{{Field: "menu", Msg: at + "缺少名称（name）"}}
+		return ValidationError{{Label: "menu", Msg: at + "缺少名称（name）"}}
 	case len(name) > maxBytes:
-		return ValidationError{{Field: "menu", Msg: fmt.Sprintf("%s的名称“%s”过长（最多 %d 字节，约 %d 个汉字）", at, name, maxBytes, maxBytes/3)}}
+		return ValidationError{{Label: "menu", Msg: fmt.Sprintf("%s的名称“%s”过长（最多 %d 字节，约 %d 个汉字）", at, name, maxBytes, maxBytes/3)}}
 	}
 	return nil
 }
@@ -248,7 +248,7 @@ func checkMenuAction(at string, b *MenuButton) ValidationError {
 		}
 	}
 	bad := func(msg string) ValidationError {
-		return ValidationError{{Field: "menu", Msg: at + "“" + b.Name + "”" + msg}}
+		return ValidationError{{Label: "menu", Msg: at + "“" + b.Name + "”" + msg}}
 	}
 	switch b.Type {
 	case "click":
@@ -342,10 +342,10 @@ var quietHoursRE = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):
 func ValidateDelivery(d model.DeliverySetting) ValidationError {
 	var errs ValidationError
 	if d.QuietHours != "" && !quietHoursRE.MatchString(d.QuietHours) {
-		errs = append(errs, &FieldError{Field: "quiet_hours", Value: d.QuietHours, Msg: "应写作 22:00-07:30（24 小时制，两位数），不设免打扰则留空"})
+		errs = append(errs, &FieldError{Label: "quiet_hours", Value: d.QuietHours, Msg: "应写作 22:00-07:30（24 小时制，两位数），不设免打扰则留空"})
 	}
 	if !(d.RatePerSecond > 0 && d.RatePerSecond <= MaxRatePerSecond) { // also refuses NaN
-		errs = append(errs, &FieldError{Field: "rate_per_second", Msg: fmt.Sprintf("应大于 0 且不超过 %d", MaxRatePerSecond)})
+		errs = append(errs, &FieldError{Label: "rate_per_second", Msg: fmt.Sprintf("应大于 0 且不超过 %d", MaxRatePerSecond)})
 	}
 	return errs
 }

@@ -37,7 +37,7 @@ func TestTemplateSettingsAreChecked(t *testing.T) {
 	})
 	got := map[string]string{}
 	for _, e := range errs {
-		got[e.Field] = e.Msg
+		got[e.Label] = e.Msg
 	}
 	want := map[string]string{
 		"meeting_invitation.id": "不能为空", "meeting_invitation.fields": "应形如 thing1",
@@ -116,7 +116,7 @@ func TestDeliverySettingsAreValidatedLikeTheConfiguration(t *testing.T) {
 		errs := core.ValidateDelivery(model.DeliverySetting{QuietHours: tc.quiet, RatePerSecond: tc.rate})
 		var got []string
 		for _, e := range errs {
-			got = append(got, e.Field)
+			got = append(got, e.Label)
 		}
 		if strings.Join(got, ",") != tc.fields {
 			t.Errorf("%q %v: fields %v, want %q", tc.quiet, tc.rate, got, tc.fields)

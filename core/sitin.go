@@ -99,7 +99,7 @@ func SplitSitInTopics(s string) []string {
 func (s *SitIn) validate(req *SitInRequest) error {
 	var errs ValidationError
 	if req.N < 1 || req.N > SitInMaxN {
-		errs = append(errs, &FieldError{Field: "人数", Value: fmt.Sprint(req.N), Msg: fmt.Sprintf("应为 1 到 %d", SitInMaxN)})
+		errs = append(errs, &FieldError{Key: "n", Label: "人数", Value: fmt.Sprint(req.N), Msg: fmt.Sprintf("应为 1 到 %d", SitInMaxN)})
 	}
 	var topics []string
 	for _, t := range req.Topics {
@@ -108,11 +108,11 @@ func (s *SitIn) validate(req *SitInRequest) error {
 		}
 	}
 	if len(topics) > SitInMaxTopics {
-		errs = append(errs, &FieldError{Field: "议题", Msg: fmt.Sprintf("最多 %d 个", SitInMaxTopics)})
+		errs = append(errs, &FieldError{Key: "topics", Label: "议题", Msg: fmt.Sprintf("最多 %d 个", SitInMaxTopics)})
 	}
 	for _, t := range topics {
 		if utf8.RuneCountInString(t) > sitInMaxTopicRune {
-			errs = append(errs, &FieldError{Field: "议题", Value: t, Msg: fmt.Sprintf("过长（不超过 %d 字）", sitInMaxTopicRune)})
+			errs = append(errs, &FieldError{Key: "topics", Label: "议题", Value: t, Msg: fmt.Sprintf("过长（不超过 %d 字）", sitInMaxTopicRune)})
 		}
 	}
 	req.Topics = topics
@@ -376,7 +376,7 @@ func (s *SitIn) Coverage(ctx context.Context, termStart time.Time, year int) (Si
 		termStart = TermStartOf(from, loc)
 	}
 	if !termStart.Before(until) {
-		return SitInCoverage{}, ValidationError{{Field: "本届起始日期", Value: termStart.In(loc).Format(time.DateOnly), Msg: "应早于所选年度结束"}}
+		return SitInCoverage{}, ValidationError{{Key: "term", Label: "本届起始日期", Value: termStart.In(loc).Format(time.DateOnly), Msg: "应早于所选年度结束"}}
 	}
 	rows, err := s.db.SitInCoverage(ctx, sitInSession, termStart, from, until)
 	if err != nil {

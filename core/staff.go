@@ -118,19 +118,19 @@ func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpa
 func checkAccount(username, name, role, unit string) ValidationError {
 	var errs ValidationError
 	if !usernameRE.MatchString(username) {
-		errs = append(errs, &FieldError{"用户名", username, "应为 2–32 位小写字母、数字或 . _ -，以字母或数字开头"})
+		errs = append(errs, &FieldError{Key: "username", Label: "用户名", Value: username, Msg: "应为 2–32 位小写字母、数字或 . _ -，以字母或数字开头"})
 	}
 	if utf8.RuneCountInString(name) > 50 {
-		errs = append(errs, &FieldError{"姓名", name, "过长（最多 50 个字）"})
+		errs = append(errs, &FieldError{Key: "name", Label: "姓名", Value: name, Msg: "过长（最多 50 个字）"})
 	}
 	if _, ok := roleLabels[role]; !ok {
-		errs = append(errs, &FieldError{"角色", role, "应为 管理员、工作人员、承办单位 或 只读"})
+		errs = append(errs, &FieldError{Key: "role", Label: "角色", Value: role, Msg: "应为 管理员、工作人员、承办单位 或 只读"})
 	}
 	if role == model.RoleUnit && unit == "" {
-		errs = append(errs, &FieldError{"承办单位", "", "承办单位账号须填写单位名称"})
+		errs = append(errs, &FieldError{Key: "unit", Label: "承办单位", Value: "", Msg: "承办单位账号须填写单位名称"})
 	}
 	if utf8.RuneCountInString(unit) > 100 {
-		errs = append(errs, &FieldError{"承办单位", unit, "过长（最多 100 个字）"})
+		errs = append(errs, &FieldError{Key: "unit", Label: "承办单位", Value: unit, Msg: "过长（最多 100 个字）"})
 	}
 	return errs
 }
@@ -139,9 +139,9 @@ func checkAccount(username, name, role, unit string) ValidationError {
 func CheckPassword(p string) *FieldError {
 	switch {
 	case utf8.RuneCountInString(p) < 10:
-		return &FieldError{Field: "密码", Msg: "至少 10 位"}
+		return &FieldError{Key: "password", Label: "密码", Msg: "至少 10 位"}
 	case len(p) > 72:
-		return &FieldError{Field: "密码", Msg: "过长（最多 72 个字节）"}
+		return &FieldError{Key: "password", Label: "密码", Msg: "过长（最多 72 个字节）"}
 	}
 	return nil
 }
@@ -171,7 +171,7 @@ func (s *Staff) Create(ctx context.Context, in NewAccount) (model.Account, strin
 	}
 	a.PasswordHash = hash
 	if err := s.db.CreateAccount(ctx, &a); errors.Is(err, model.ErrConflict) {
-		return model.Account{}, "", ValidationError{{Field: "用户名", Value: a.Username, Msg: "已被使用"}}
+		return model.Account{}, "", ValidationError{{Key: "username", Label: "用户名", Value: a.Username, Msg: "已被使用"}}
 	} else if err != nil {
 		return model.Account{}, "", err
 	}
@@ -213,10 +213,10 @@ func (s *Staff) ChangeOwnPassword(ctx context.Context, a model.Account, current,
 		return err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(fresh.PasswordHash), []byte(current)) != nil {
-		return ValidationError{{Field: "当前密码", Msg: "不正确"}}
+		return ValidationError{{Key: "current", Label: "当前密码", Msg: "不正确"}}
 	}
 	if current == next {
-		return ValidationError{{Field: "新密码", Msg: "不能与当前密码相同"}}
+		return ValidationError{{Key: "password", Label: "新密码", Msg: "不能与当前密码相同"}}
 	}
 	return s.SetPassword(ctx, a.ID, next, false)
 }
@@ -333,7 +333,7 @@ func clipRunes(s string, n int) string {
 func (s *Staff) CreateToken(ctx context.Context, a model.Account, name string) (string, model.APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return "", model.APIToken{}, ValidationError{{Field: "令牌名称", Value: name, Msg: "不能为空，最多 100 个字（如“建议办理系统”）"}}
+		return "", model.APIToken{}, ValidationError{{Key: "name", Label: "令牌名称", Value: name, Msg: "不能为空，最多 100 个字（如“建议办理系统”）"}}
 	}
 	token := TokenPrefix + rand.Text()
 	t := model.APIToken{StaffID: a.ID, Name: name, Hash: tokenHash(token)}
@@ -395,7 +395,6 @@ func (s *Staff) AuthenticateToken(ctx context.Context, token string) (model.Acco
 // CommandLine is the actor of changes made with the deputybot command.
 var CommandLine = model.Account{Username: "cli", Name: "命令行"}
 
-var phoneInText = regexp.MustCompile(`1[3-9]\d{9}`)
 
 // Audit records that actor did action on object. summary says what
 // changed, before and after, and must not hold phone numbers or message

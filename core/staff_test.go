@@ -44,7 +44,7 @@ func TestCreatingAccountsValidatesEveryField(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				_, _, err := s.Create(ctx, tt.in)
 				var verr core.ValidationError
-				if !errors.As(err, &verr) || verr[0].Field != tt.field {
+				if !errors.As(err, &verr) || verr[0].Label != tt.field {
 					t.Fatalf("got %v, want an error on %s", err, tt.field)
 				}
 			})

@@ -239,7 +239,7 @@ func parseSuggestionRow(n int, cols []string, cells []string) suggestionRow {
 		}
 	}
 	for _, fe := range normalizeSuggestion(row.sg) {
-		row.bad(fe.Field, fe.Value, fe.Msg)
+		row.bad(fe.Label, fe.Value, fe.Msg)
 	}
 	return row
 }
@@ -401,7 +401,7 @@ func (s *Suggestions) ResolveDeputies(ctx context.Context, field string, refs []
 			return nil, nil, err
 		}
 		if msg != "" {
-			errs = append(errs, &FieldError{Field: field, Value: ref, Msg: "“" + ref + "”" + msg})
+			errs = append(errs, &FieldError{Label: field, Value: ref, Msg: "“" + ref + "”" + msg})
 			continue
 		}
 		ids = append(ids, id)

@@ -239,7 +239,7 @@ func (s *Suggestions) Create(ctx context.Context, sg *model.Suggestion, seconder
 	}
 	err = s.db.CreateSuggestion(ctx, sg, seconders)
 	if errors.Is(err, model.ErrConflict) {
-		return ValidationError{{Field: "建议编号", Value: sg.Number, Msg: "已存在"}}
+		return ValidationError{{Key: "number", Label: "建议编号", Value: sg.Number, Msg: "已存在"}}
 	}
 	return err
 }
@@ -250,9 +250,9 @@ func normalizeSuggestion(sg *model.Suggestion) ValidationError {
 		*v = strings.TrimSpace(*v)
 		switch n := utf8.RuneCountInString(*v); {
 		case n == 0 && required:
-			errs = append(errs, &FieldError{Field: field, Msg: "不能为空"})
+			errs = append(errs, &FieldError{Label: field, Msg: "不能为空"})
 		case n > max:
-			errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf("过长（最多 %d 个字）", max)})
+			errs = append(errs, &FieldError{Label: field, Msg: fmt.Sprintf("过长（最多 %d 个字）", max)})
 		}
 	}
 	sg.Number = NormalizeSuggestionNumber(sg.Number)
@@ -274,13 +274,13 @@ func (s *Suggestions) checkDeputies(ctx context.Context, lead int64, seconders [
 	exists := func(field string, id int64) (bool, error) {
 		_, err := s.db.GetDeputy(ctx, id)
 		if errors.Is(err, model.ErrNotFound) {
-			errs = append(errs, &FieldError{Field: field, Value: strconv.FormatInt(id, 10), Msg: "不存在"})
+			errs = append(errs, &FieldError{Label: field, Value: strconv.FormatInt(id, 10), Msg: "不存在"})
 			return false, nil
 		}
 		return err == nil, err
 	}
 	if lead <= 0 {
-		errs = append(errs, &FieldError{Field: "领衔代表", Msg: "不能为空"})
+		errs = append(errs, &FieldError{Label: "领衔代表", Msg: "不能为空"})
 	} else if _, err := exists("领衔代表", lead); err != nil {
 		return nil, nil, err
 	}
@@ -343,12 +343,12 @@ func (s *Suggestions) RecordStep(ctx context.Context, st *model.SuggestionStep) 
 		return err
 	}
 	if msg := transitionError(st.Kind, sg.Status); msg != "" {
-		return ValidationError{{Field: "办理步骤", Msg: msg}}
+		return ValidationError{{Key: "kind", Label: "办理步骤", Msg: msg}}
 	}
 	st.At = s.Now()
 	err = s.db.AddSuggestionStep(ctx, st, sg.Status, s.stepPushes(sg, st)...)
 	if errors.Is(err, model.ErrConflict) {
-		return ValidationError{{Field: "办理步骤", Msg: "该建议的状态刚刚被他人更新，请刷新后重试"}}
+		return ValidationError{{Key: "kind", Label: "办理步骤", Msg: "该建议的状态刚刚被他人更新，请刷新后重试"}}
 	}
 	return err
 }
@@ -380,7 +380,7 @@ func (s *Suggestions) stepPushes(sg model.Suggestion, st *model.SuggestionStep) 
 
 func normalizeStep(st *model.SuggestionStep) ValidationError {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	st.Actor, st.Note = strings.TrimSpace(st.Actor), strings.TrimSpace(st.Note)
 	kind, ok := parseStepKind(st.Kind)
 	if !ok {
@@ -538,7 +538,7 @@ func lastChange(r model.SuggestionRating) time.Time {
 
 func normalizeRating(r Rating) (model.SuggestionRating, ValidationError) {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	var rec model.SuggestionRating
 	var ok bool
 	if rec.Contact, ok = ParseContact(r.Contact); !ok {

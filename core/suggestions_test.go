@@ -72,7 +72,7 @@ func fieldsOf(err error) []string {
 	}
 	var out []string
 	for _, e := range verr {
-		out = append(out, e.Field)
+		out = append(out, e.Label)
 	}
 	return out
 }

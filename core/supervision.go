@@ -261,7 +261,7 @@ func (s *Supervision) RequestExtension(ctx context.Context, req ExtensionRequest
 		return model.Extension{}, err
 	}
 	var errs ValidationError
-	bad := func(field, msg string) { errs = append(errs, &FieldError{Field: field, Msg: msg}) }
+	bad := func(field, msg string) { errs = append(errs, &FieldError{Label: field, Msg: msg}) }
 	if req.Unit != "" && req.Unit != v.HostUnit {
 		return model.Extension{}, fmt.Errorf("core: extension by %s of another unit's suggestion: %w", req.Unit, model.ErrNotFound)
 	}
@@ -291,7 +291,7 @@ func (s *Supervision) RequestExtension(ctx context.Context, req ExtensionRequest
 		RequestedBy: strings.TrimSpace(req.By), Number: v.Number, Title: v.Title}
 	err = s.db.CreateExtension(ctx, &e)
 	if errors.Is(err, model.ErrConflict) {
-		return model.Extension{}, ValidationError{{Field: "延期申请", Msg: "该建议已有待审批的延期申请"}}
+		return model.Extension{}, ValidationError{{Key: "extension", Label: "延期申请", Msg: "该建议已有待审批的延期申请"}}
 	}
 	return e, err
 }
@@ -305,11 +305,11 @@ func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve boo
 		return e, err
 	}
 	if e.Status != model.ExtensionPending {
-		return e, ValidationError{{Field: "延期申请", Msg: "该申请已审批"}}
+		return e, ValidationError{{Key: "extension", Label: "延期申请", Msg: "该申请已审批"}}
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 1000 {
-		return e, ValidationError{{Field: "审批意见", Msg: "过长（最多 1000 个字）"}}
+		return e, ValidationError{{Key: "note", Label: "审批意见", Msg: "过长（最多 1000 个字）"}}
 	}
 	status := model.ExtensionRejected
 	if approve {
@@ -318,13 +318,13 @@ func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve boo
 			return e, err
 		}
 		if e.NewDeadline.After(v.Limit) {
-			return e, ValidationError{{Field: "延期至", Msg: fmt.Sprintf("超过自交办起 %d 个月的最长期限 %s", MaxHandlingMonths, v.Limit.Format(time.DateOnly))}}
+			return e, ValidationError{{Key: "new_deadline", Label: "延期至", Msg: fmt.Sprintf("超过自交办起 %d 个月的最长期限 %s", MaxHandlingMonths, v.Limit.Format(time.DateOnly))}}
 		}
 		status = model.ExtensionApproved
 	}
 	err = s.db.DecideExtension(ctx, id, status, strings.TrimSpace(by), note)
 	if errors.Is(err, model.ErrConflict) {
-		return e, ValidationError{{Field: "延期申请", Msg: "该申请刚刚已被他人审批，请刷新"}}
+		return e, ValidationError{{Key: "extension", Label: "延期申请", Msg: "该申请刚刚已被他人审批，请刷新"}}
 	}
 	if err != nil {
 		return e, err
@@ -346,14 +346,14 @@ func (s *Supervision) SetPromise(ctx context.Context, suggestionID int64, date t
 	}
 	v := Supervised{SupervisionRow: model.SupervisionRow{ReplyCategory: sg.ReplyCategory, Status: sg.Status}}
 	if !v.promised() || sg.RepliedAt == nil {
-		return ValidationError{{Field: "承诺期限", Msg: "只有答复为 B 类或 C 类的建议需要设定承诺期限"}}
+		return ValidationError{{Key: "promise_date", Label: "承诺期限", Msg: "只有答复为 B 类或 C 类的建议需要设定承诺期限"}}
 	}
 	if date.IsZero() {
-		return ValidationError{{Field: "承诺期限", Msg: "请填写日期"}}
+		return ValidationError{{Key: "promise_date", Label: "承诺期限", Msg: "请填写日期"}}
 	}
 	d := day(date, time.UTC)
 	if d.Before(day(*sg.RepliedAt, s.Loc)) {
-		return ValidationError{{Field: "承诺期限", Msg: "不能早于答复日期"}}
+		return ValidationError{{Key: "promise_date", Label: "承诺期限", Msg: "不能早于答复日期"}}
 	}
 	return s.db.SetPromise(ctx, suggestionID, d, sg.RepliedAt, strings.TrimSpace(by))
 }

@@ -71,7 +71,7 @@ func (s *Surveys) Create(ctx context.Context, sv *model.Survey) error {
 
 func normalizeSurvey(sv *model.Survey) ValidationError {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	sv.Title = strings.TrimSpace(sv.Title)
 	switch n := utf8.RuneCountInString(sv.Title); {
 	case n == 0:
@@ -101,7 +101,7 @@ func normalizeSurvey(sv *model.Survey) ValidationError {
 func normalizeQuestion(pos int, q *model.SurveyQuestion) ValidationError {
 	var errs ValidationError
 	field := fmt.Sprintf("第%d题", pos)
-	bad := func(value, msg string) { errs = append(errs, &FieldError{field, value, msg}) }
+	bad := func(value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
 	q.Text = strings.TrimSpace(q.Text)
 	switch n := utf8.RuneCountInString(q.Text); {
 	case n == 0:
@@ -155,7 +155,7 @@ func ParseSurveyAnswer(q model.SurveyQuestion, raw string) (string, error) {
 	if q.Kind == model.QuestionText {
 		v := strings.TrimSpace(raw)
 		if n := utf8.RuneCountInString(v); n > MaxTextAnswerRunes {
-			return "", &FieldError{Field: field, Msg: fmt.Sprintf("回答过长（最多 %d 字，现有 %d 字）", MaxTextAnswerRunes, n)}
+			return "", &FieldError{Label: field, Msg: fmt.Sprintf("回答过长（最多 %d 字，现有 %d 字）", MaxTextAnswerRunes, n)}
 		}
 		return v, nil
 	}
@@ -167,7 +167,7 @@ func ParseSurveyAnswer(q model.SurveyQuestion, raw string) (string, error) {
 	case model.QuestionSingle:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > len(q.Options) {
-			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(q.Options))}
+			return "", &FieldError{Label: field, Value: v, Msg: fmt.Sprintf("请回复 1–%d 中的一个序号", len(q.Options))}
 		}
 		return strconv.Itoa(n), nil
 	case model.QuestionMulti:
@@ -175,7 +175,7 @@ func ParseSurveyAnswer(q model.SurveyQuestion, raw string) (string, error) {
 	case model.QuestionScale:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < ScaleMin || n > ScaleMax {
-			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("请回复 %d–%d 之间的分数", ScaleMin, ScaleMax)}
+			return "", &FieldError{Label: field, Value: v, Msg: fmt.Sprintf("请回复 %d–%d 之间的分数", ScaleMin, ScaleMax)}
 		}
 		return strconv.Itoa(n), nil
 	}
@@ -188,10 +188,10 @@ func parseMulti(field, v string, options int) (string, error) {
 	for _, p := range parts {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > options {
-			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("请回复 1–%d 中的序号，多个用逗号隔开", options)}
+			return "", &FieldError{Label: field, Value: v, Msg: fmt.Sprintf("请回复 1–%d 中的序号，多个用逗号隔开", options)}
 		}
 		if slices.Contains(picked, n) {
-			return "", &FieldError{Field: field, Value: v, Msg: fmt.Sprintf("序号 %d 重复了", n)}
+			return "", &FieldError{Label: field, Value: v, Msg: fmt.Sprintf("序号 %d 重复了", n)}
 		}
 		picked = append(picked, n)
 	}
@@ -240,11 +240,11 @@ func checkAnswers(sv model.Survey, answers map[int64]string) ([]model.SurveyAnsw
 		case err != nil:
 			var fe *FieldError
 			if !errors.As(err, &fe) {
-				fe = &FieldError{Field: fmt.Sprintf("第%d题", q.Position), Msg: "无法识别的题型"}
+				fe = &FieldError{Label: fmt.Sprintf("第%d题", q.Position), Msg: "无法识别的题型"}
 			}
 			errs = append(errs, fe)
 		case v == "" && !q.Optional:
-			errs = append(errs, &FieldError{Field: fmt.Sprintf("第%d题", q.Position), Msg: "必答，请作答"})
+			errs = append(errs, &FieldError{Label: fmt.Sprintf("第%d题", q.Position), Msg: "必答，请作答"})
 		case v != "":
 			stored = append(stored, model.SurveyAnswer{QuestionID: q.ID, Value: v})
 		}
@@ -257,7 +257,7 @@ func checkAnswers(sv model.Survey, answers map[int64]string) ([]model.SurveyAnsw
 	}
 	slices.Sort(stray)
 	for _, id := range stray {
-		errs = append(errs, &FieldError{Field: "题目", Value: strconv.FormatInt(id, 10), Msg: "不是本问卷的题目"})
+		errs = append(errs, &FieldError{Key: "questions", Label: "题目", Value: strconv.FormatInt(id, 10), Msg: "不是本问卷的题目"})
 	}
 	return stored, errs
 }

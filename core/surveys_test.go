@@ -58,7 +58,7 @@ func TestSurveyCreateValidation(t *testing.T) {
 	for _, tt := range tests {
 		err := s.Create(context.Background(), &tt.in)
 		var v ValidationError
-		if !errors.As(err, &v) || v[0].Field != tt.field || !strings.Contains(v[0].Msg, tt.msg) {
+		if !errors.As(err, &v) || v[0].Label != tt.field || !strings.Contains(v[0].Msg, tt.msg) {
 			t.Errorf("%s: %v; want %s: …%s…", tt.name, err, tt.field, tt.msg)
 		}
 	}
@@ -97,7 +97,7 @@ func TestParseSurveyAnswer(t *testing.T) {
 	for _, tt := range tests {
 		got, err := ParseSurveyAnswer(tt.q, tt.in)
 		var fe *FieldError
-		if got != tt.want || (err != nil) != tt.bad || (tt.bad && (!errors.As(err, &fe) || fe.Field != fmt.Sprintf("第%d题", tt.q.Position))) {
+		if got != tt.want || (err != nil) != tt.bad || (tt.bad && (!errors.As(err, &fe) || fe.Label != fmt.Sprintf("第%d题", tt.q.Position))) {
 			t.Errorf("%s: %q, %v; want %q (refused: %v)", tt.name, got, err, tt.want, tt.bad)
 		}
 	}

@@ -378,3 +378,10 @@ func forViewer(me model.Account, ds ...model.Deputy) []model.Deputy {
 	}
 	return out
 }
+
+func shanghai() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*60*60)
+}

@@ -43,10 +43,13 @@ func fieldErrorsOf(err error) (fieldErrors, bool) {
 	}
 	out := fieldErrors{}
 	for _, e := range verr {
-		key, ok := fieldKeys[e.Field]
+		key, ok := e.Key, e.Key != ""
+		if !ok {
+			key, ok = fieldKeys[e.Label]
+		}
 		msg := e.Msg
 		if !ok {
-			key, msg = "general", e.Field+"："+e.Msg
+			key, msg = "general", e.Label+"："+e.Msg
 		}
 		if out[key] != "" {
 			msg = out[key] + "；" + msg
@@ -181,7 +184,7 @@ func (f deputyForm) apply(d *model.Deputy) core.ValidationError {
 	if f.BirthDate != "" {
 		t, err := time.Parse(time.DateOnly, f.BirthDate)
 		if err != nil {
-			errs = append(errs, &core.FieldError{Field: "出生日期", Value: f.BirthDate, Msg: "格式应为 1970-01-31"})
+			errs = append(errs, &core.FieldError{Key: "birth_date", Label: "出生日期", Value: f.BirthDate, Msg: "格式应为 1970-01-31"})
 		} else {
 			d.BirthDate = &t
 		}

@@ -17,6 +17,7 @@ import (
 	"deputybot/handlers"
 	"deputybot/model"
 	"deputybot/storage"
+	"deputybot/testkit"
 )
 
 // adminWorld is a database with one account per role (and a spare
@@ -25,10 +26,10 @@ import (
 // API mounted as the server mounts them.
 type adminWorld struct {
 	db       *storage.DB
-	clock    *h5Clock
+	clock    *testkit.Clock
 	staff    *core.Staff
 	srv      *httptest.Server
-	log      *logBuffer
+	log      *testkit.LogBuffer
 	accounts map[string]model.Account // by role
 	tokens   map[string]string        // an API token per role
 	public   string
@@ -41,7 +42,7 @@ const testPassword = "correct-horse-battery"
 func newAdminWorld(t *testing.T, db *storage.DB, public string) *adminWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &adminWorld{db: db, clock: newH5Clock(), log: &logBuffer{}, accounts: map[string]model.Account{}, tokens: map[string]string{}}
+	w := &adminWorld{db: db, clock: testkit.NewClock(), log: &testkit.LogBuffer{}, accounts: map[string]model.Account{}, tokens: map[string]string{}}
 	db.SetClock(w.clock.Now)
 	w.staff = core.NewStaff(db)
 	w.staff.Now, w.staff.HashCost = w.clock.Now, bcrypt.MinCost

@@ -80,8 +80,11 @@ func (s *server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		body := apiErrorBody{Error: "数据有误，请按 fields 修改后重试"}
 		for _, e := range verr {
-			key := fieldKeys[e.Field]
-			body.Fields = append(body.Fields, apiFieldError{Field: key, Label: e.Field, Message: e.Msg})
+			key := e.Key
+			if key == "" {
+				key = fieldKeys[e.Label]
+			}
+			body.Fields = append(body.Fields, apiFieldError{Field: key, Label: e.Label, Message: e.Msg})
 		}
 		writeJSON(w, http.StatusUnprocessableEntity, body)
 	case errors.As(err, &he):
@@ -215,7 +218,7 @@ func (in apiDeputyInput) apply(d *model.Deputy) core.ValidationError {
 		if *in.BirthDate != "" {
 			t, err := time.Parse(time.DateOnly, *in.BirthDate)
 			if err != nil {
-				return core.ValidationError{{Field: "出生日期", Value: *in.BirthDate, Msg: "格式应为 1970-01-31"}}
+				return core.ValidationError{{Key: "birth_date", Label: "出生日期", Value: *in.BirthDate, Msg: "格式应为 1970-01-31"}}
 			}
 			d.BirthDate = &t
 		}

@@ -87,11 +87,11 @@ func (in apiCampaignInput) input(loc *time.Location) (campaignNoticeInput, model
 		Link: strings.TrimSpace(in.Link), Urgent: in.Urgent, Fields: map[string]string{}}
 	var errs core.ValidationError
 	if len(in.Fields) > 20 {
-		errs = append(errs, &core.FieldError{Field: "模板字段", Msg: "最多 20 项"})
+		errs = append(errs, &core.FieldError{Key: "fields", Label: "模板字段", Msg: "最多 20 项"})
 	}
 	for k, v := range in.Fields {
 		if k == "" || strings.HasPrefix(k, "_") || len(k) > 32 || utf8.RuneCountInString(v) > campaignMaxField {
-			errs = append(errs, &core.FieldError{Field: "模板字段", Value: k, Msg: fmt.Sprintf("名称应为 1–32 个字符（不以 _ 开头），值最多 %d 个字", campaignMaxField)})
+			errs = append(errs, &core.FieldError{Key: "fields", Label: "模板字段", Value: k, Msg: fmt.Sprintf("名称应为 1–32 个字符（不以 _ 开头），值最多 %d 个字", campaignMaxField)})
 			break
 		}
 		n.Fields[k] = v
@@ -99,7 +99,7 @@ func (in apiCampaignInput) input(loc *time.Location) (campaignNoticeInput, model
 	if in.SendAt != "" && !in.Test {
 		t, err := parseCampaignTime(in.SendAt, loc)
 		if err != nil {
-			errs = append(errs, &core.FieldError{Field: "发送时间", Value: in.SendAt, Msg: "应为 RFC 3339 时间，如 2026-03-05T09:00:00+08:00"})
+			errs = append(errs, &core.FieldError{Key: "send_at", Label: "发送时间", Value: in.SendAt, Msg: "应为 RFC 3339 时间，如 2026-03-05T09:00:00+08:00"})
 		}
 		n.SendAt = t
 	}
@@ -108,7 +108,7 @@ func (in apiCampaignInput) input(loc *time.Location) (campaignNoticeInput, model
 		a = *in.Audience
 	}
 	if in.Test && len(a.DeputyIDs) != 1 {
-		errs = append(errs, &core.FieldError{Field: "测试代表", Msg: "发送测试时 audience.deputy_ids 应恰好包含一位代表"})
+		errs = append(errs, &core.FieldError{Key: "test_deputy", Label: "测试代表", Msg: "发送测试时 audience.deputy_ids 应恰好包含一位代表"})
 	}
 	if in.Test {
 		a = model.Audience{DeputyIDs: a.DeputyIDs}

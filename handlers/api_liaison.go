@@ -94,7 +94,7 @@ func apiLiaisonMemberCreate(s *server, w http.ResponseWriter, r *http.Request, m
 	svc := s.liaison()
 	if in.DeputyID > 0 {
 		if _, err := s.d.DB.GetDeputy(r.Context(), in.DeputyID); err != nil {
-			return writeAPIValidation(w, core.ValidationError{{Field: "代表身份", Value: fmt.Sprint(in.DeputyID), Msg: "没有这名代表"}},
+			return writeAPIValidation(w, core.ValidationError{{Key: "deputy_id", Label: "代表身份", Value: fmt.Sprint(in.DeputyID), Msg: "没有这名代表"}},
 				liaisonKeys)
 		}
 	}
@@ -185,7 +185,7 @@ func apiLiaisonLinks(s *server, w http.ResponseWriter, r *http.Request, me model
 	}
 	for _, d := range in.DeputyIDs {
 		if _, err := s.d.DB.GetDeputy(r.Context(), d); err != nil {
-			return writeAPIValidation(w, core.ValidationError{{Field: "代表", Value: fmt.Sprint(d), Msg: "没有这名代表"}}, liaisonKeys)
+			return writeAPIValidation(w, core.ValidationError{{Key: "deputy_id", Label: "代表", Value: fmt.Sprint(d), Msg: "没有这名代表"}}, liaisonKeys)
 		}
 	}
 	warning, err := s.liaison().Link(r.Context(), id, in.DeputyIDs)
@@ -310,7 +310,7 @@ func (in apiDatedInput) day() (time.Time, error) {
 	}
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(in.OnDate))
 	if err != nil {
-		return t, core.ValidationError{{Field: "日期", Value: in.OnDate, Msg: "格式应为 2026-03-01"}}
+		return t, core.ValidationError{{Key: "on_date", Label: "日期", Value: in.OnDate, Msg: "格式应为 2026-03-01"}}
 	}
 	return t, nil
 }

@@ -30,7 +30,7 @@ func apiMeetingAttendance(s *server, w http.ResponseWriter, r *http.Request, me 
 		return err
 	}
 	if len(in.Attended)+len(in.Absent) == 0 {
-		return core.ValidationError{{Field: "签到", Msg: "attended 和 absent 不能都为空"}}
+		return core.ValidationError{{Key: "attended", Label: "签到", Msg: "attended 和 absent 不能都为空"}}
 	}
 	missing, err := s.d.DB.SetAttendance(r.Context(), m.ID, in.Attended, in.Absent)
 	if err != nil {
@@ -41,7 +41,7 @@ func apiMeetingAttendance(s *server, w http.ResponseWriter, r *http.Request, me 
 		for i, id := range missing {
 			ids[i] = strconv.FormatInt(id, 10)
 		}
-		return core.ValidationError{{Field: "签到", Msg: "这些代表未被邀请：" + strings.Join(ids, "、")}}
+		return core.ValidationError{{Key: "attended", Label: "签到", Msg: "这些代表未被邀请：" + strings.Join(ids, "、")}}
 	}
 	s.audit(r, me, "meeting.attendance", meetingObject(m.ID), fmt.Sprintf("“%s”签到：到会 %d 位，缺席 %d 位", m.Title, len(in.Attended), len(in.Absent)))
 	writeJSON(w, http.StatusOK, map[string]int{"attended": len(in.Attended), "absent": len(in.Absent)})

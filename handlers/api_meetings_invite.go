@@ -30,7 +30,7 @@ func apiMeetingInvite(s *server, w http.ResponseWriter, r *http.Request, me mode
 	}
 	a := in.Audience
 	if a.MeetingID == m.ID {
-		return core.ValidationError{{Field: "会议活动", Msg: "不能按本会议活动的受邀代表再次邀请"}}
+		return core.ValidationError{{Key: "meeting_id", Label: "会议活动", Msg: "不能按本会议活动的受邀代表再次邀请"}}
 	}
 	errs, err := s.checkCampaignAudience(ctx, a)
 	if err != nil {

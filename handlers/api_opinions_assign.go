@@ -38,7 +38,7 @@ func apiOpinionAssign(s *server, w http.ResponseWriter, r *http.Request, me mode
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	bad := core.ValidationError{{Field: "指派给", Value: fmt.Sprint(in.StaffID), Msg: "请选择一个启用的管理员或工作人员账号"}}
+	bad := core.ValidationError{{Key: "staff_id", Label: "指派给", Value: fmt.Sprint(in.StaffID), Msg: "请选择一个启用的管理员或工作人员账号"}}
 	keys := mapKeys(map[string]string{"指派给": "staff_id"})
 	if in.StaffID <= 0 {
 		return writeAPIValidation(w, bad, keys)

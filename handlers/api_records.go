@@ -172,7 +172,7 @@ func apiRecordReview(s *server, w http.ResponseWriter, r *http.Request, me model
 		if _, err := s.d.DB.GetRecordEntry(r.Context(), id); err != nil {
 			return err
 		}
-		return writeAPIValidation(w, core.ValidationError{{Field: "审核结果", Value: in.Decision, Msg: "应为 approve 或 reject"}}, recordKeys)
+		return writeAPIValidation(w, core.ValidationError{{Key: "decision", Label: "审核结果", Value: in.Decision, Msg: "应为 approve 或 reject"}}, recordKeys)
 	}
 	e, err := s.records().Review(r.Context(), id, in.Decision == "approve", in.Note, me.DisplayName())
 	if err != nil {

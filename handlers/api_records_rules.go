@@ -59,8 +59,7 @@ func apiRecordRulesPut(s *server, w http.ResponseWriter, r *http.Request, me mod
 	var errs core.ValidationError
 	for k, v := range in.Rules {
 		if v != math.Trunc(v) || v < math.MinInt32 || v > math.MaxInt32 {
-			errs = append(errs, &core.FieldError{Field: core.RecordTypeLabel(k), Value: strconv.FormatFloat(v, 'f', -1, 64),
-				Msg: "不是整数，请填写 0 到 100 的整数"})
+			errs = append(errs, &core.FieldError{Label: core.RecordTypeLabel(k), Value: strconv.FormatFloat(v, 'f', -1, 64), Msg: "不是整数，请填写 0 到 100 的整数"})
 			continue
 		}
 		set[k] = int(v)

@@ -98,9 +98,9 @@ func apiSettingsPutTemplates(s *server, w http.ResponseWriter, r *http.Request, 
 	if errs := core.ValidateTemplates(m); len(errs) > 0 {
 		body := apiErrorBody{Error: "数据有误，请按 fields 修改后重试"}
 		for _, e := range errs {
-			kind, field, _ := strings.Cut(e.Field, ".")
+			kind, field, _ := strings.Cut(e.Label, ".")
 			label := orDefault(notify.KindLabels[kind], kind) + map[string]string{"id": " 模板 ID", "fields": " 关键词映射"}[field]
-			body.Fields = append(body.Fields, apiFieldError{Field: "templates." + e.Field, Label: label, Message: e.Msg})
+			body.Fields = append(body.Fields, apiFieldError{Field: "templates." + e.Label, Label: label, Message: e.Msg})
 		}
 		writeJSON(w, http.StatusUnprocessableEntity, body)
 		return nil

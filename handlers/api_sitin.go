@@ -57,7 +57,7 @@ func apiSitInProposal(s *server, w http.ResponseWriter, r *http.Request, me mode
 	}
 	var errs core.ValidationError
 	if m.Kind != "session" {
-		errs = append(errs, &core.FieldError{Field: "会议类型", Value: m.Kind, Msg: "只有“" + core.MeetingKindLabel("session") + "”可以按列席规则推荐人选"})
+		errs = append(errs, &core.FieldError{Key: "kind", Label: "会议类型", Value: m.Kind, Msg: "只有“" + core.MeetingKindLabel("session") + "”可以按列席规则推荐人选"})
 	}
 	n := sitInDefaultN
 	if in.N != nil {
@@ -65,7 +65,7 @@ func apiSitInProposal(s *server, w http.ResponseWriter, r *http.Request, me mode
 	}
 	term, ok := s.sitInTerm(in.Term, m.StartsAt)
 	if !ok {
-		errs = append(errs, &core.FieldError{Field: "本届起始日期", Value: in.Term, Msg: "日期格式应为 2023-01-01"})
+		errs = append(errs, &core.FieldError{Key: "term", Label: "本届起始日期", Value: in.Term, Msg: "日期格式应为 2023-01-01"})
 	}
 	if len(errs) > 0 {
 		return writeAPIValidation(w, errs, sitInKeys)

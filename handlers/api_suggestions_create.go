@@ -38,7 +38,7 @@ func apiSuggestionCreate(s *server, w http.ResponseWriter, r *http.Request, me m
 	if in.Deadline != "" {
 		t, ok := core.ParseDeadline(in.Deadline)
 		if !ok {
-			err = append(core.CheckSuggestion(sg), &core.FieldError{Field: "办理期限", Value: in.Deadline, Msg: "格式应为 2026-06-30"})
+			err = append(core.CheckSuggestion(sg), &core.FieldError{Key: "deadline", Label: "办理期限", Value: in.Deadline, Msg: "格式应为 2026-06-30"})
 		}
 		sg.Deadline = &t
 	}

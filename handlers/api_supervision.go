@@ -31,7 +31,7 @@ func apiDate(v, field string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return time.Time{}, core.ValidationError{{Field: field, Value: v, Msg: "格式应为 2026-08-01"}}
+		return time.Time{}, core.ValidationError{{Label: field, Value: v, Msg: "格式应为 2026-08-01"}}
 	}
 	return t, nil
 }
@@ -264,7 +264,7 @@ func apiExtensionDecide(s *server, w http.ResponseWriter, r *http.Request, me mo
 		if _, err := s.d.DB.GetExtension(r.Context(), id); err != nil {
 			return err
 		}
-		return writeAPIValidation(w, core.ValidationError{{Field: "审批结果", Value: in.Decision, Msg: "应为 approve 或 reject"}}, supervisionKeys)
+		return writeAPIValidation(w, core.ValidationError{{Key: "decision", Label: "审批结果", Value: in.Decision, Msg: "应为 approve 或 reject"}}, supervisionKeys)
 	}
 	approve := in.Decision == "approve"
 	e, err := s.supervision().DecideExtension(r.Context(), id, approve, orDefault(me.Name, me.Username), in.Note)

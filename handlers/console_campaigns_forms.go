@@ -52,13 +52,16 @@ func campaignErrors(err error) (fieldErrors, bool) {
 	}
 	out := fieldErrors{}
 	for _, e := range verr {
-		key, ok := campaignFieldKeys[e.Field]
+		key, ok := e.Key, e.Key != ""
 		if !ok {
-			key, ok = fieldKeys[e.Field]
+			key, ok = campaignFieldKeys[e.Label]
+		}
+		if !ok {
+			key, ok = fieldKeys[e.Label]
 		}
 		msg := e.Msg
 		if !ok {
-			key, msg = "general", e.Field+"："+e.Msg
+			key, msg = "general", e.Label+"："+e.Msg
 		}
 		if out[key] != "" {
 			msg = out[key] + "；" + msg
@@ -186,7 +189,7 @@ func (f campaignAudienceForm) audience() (model.Audience, core.ValidationError) 
 		}
 		id, err := strconv.ParseInt(part, 10, 64)
 		if err != nil || id <= 0 {
-			errs = append(errs, &core.FieldError{Field: "代表编号", Value: part, Msg: "应为代表编号（正整数），多个用逗号分隔"})
+			errs = append(errs, &core.FieldError{Key: "deputy_ids", Label: "代表编号", Value: part, Msg: "应为代表编号（正整数），多个用逗号分隔"})
 			break
 		}
 		if !slices.Contains(a.DeputyIDs, id) {
@@ -202,12 +205,12 @@ func (s *server) checkCampaignAudience(ctx context.Context, a model.Audience) (c
 	var errs core.ValidationError
 	for _, l := range a.Levels {
 		if l != model.LevelProvincial && l != model.LevelNational {
-			errs = append(errs, &core.FieldError{Field: "层级", Value: l, Msg: "应为 provincial 或 national"})
+			errs = append(errs, &core.FieldError{Key: "levels", Label: "层级", Value: l, Msg: "应为 provincial 或 national"})
 			break
 		}
 	}
 	if len(a.DeputyIDs) > campaignMaxPicked {
-		errs = append(errs, &core.FieldError{Field: "代表编号", Msg: fmt.Sprintf("一次最多指定 %d 位代表，更多请按代表团、标签等条件选择", campaignMaxPicked)})
+		errs = append(errs, &core.FieldError{Key: "deputy_ids", Label: "代表编号", Msg: fmt.Sprintf("一次最多指定 %d 位代表，更多请按代表团、标签等条件选择", campaignMaxPicked)})
 	} else if len(a.DeputyIDs) > 0 {
 		exist, err := s.d.DB.ExistingDeputyIDs(ctx, a.DeputyIDs)
 		if err != nil {
@@ -223,12 +226,12 @@ func (s *server) checkCampaignAudience(ctx context.Context, a model.Audience) (c
 			if len(unknown) > 10 {
 				unknown = append(unknown[:10], "…")
 			}
-			errs = append(errs, &core.FieldError{Field: "代表编号", Msg: "没有这些编号的代表：" + strings.Join(unknown, "、")})
+			errs = append(errs, &core.FieldError{Key: "deputy_ids", Label: "代表编号", Msg: "没有这些编号的代表：" + strings.Join(unknown, "、")})
 		}
 	}
 	if a.MeetingID > 0 {
 		if _, err := s.d.DB.GetMeeting(ctx, a.MeetingID); errors.Is(err, model.ErrNotFound) {
-			errs = append(errs, &core.FieldError{Field: "会议活动", Value: strconv.FormatInt(a.MeetingID, 10), Msg: "不存在"})
+			errs = append(errs, &core.FieldError{Key: "meeting_id", Label: "会议活动", Value: strconv.FormatInt(a.MeetingID, 10), Msg: "不存在"})
 		} else if err != nil {
 			return nil, err
 		}
@@ -236,7 +239,7 @@ func (s *server) checkCampaignAudience(ctx context.Context, a model.Audience) (c
 	empty := len(a.Delegations) == 0 && len(a.Levels) == 0 && !a.GrassrootsOnly && len(a.Groups) == 0 &&
 		len(a.Tags) == 0 && len(a.DeputyIDs) == 0 && a.MeetingID == 0 && a.SuggestionID == 0
 	if empty && !a.All {
-		errs = append(errs, &core.FieldError{Field: "发送对象", Msg: "请选择“全体代表”，或至少设定一个条件"})
+		errs = append(errs, &core.FieldError{Key: "audience", Label: "发送对象", Msg: "请选择“全体代表”，或至少设定一个条件"})
 	}
 	return errs, nil
 }
@@ -331,30 +334,30 @@ type campaignNoticeInput struct {
 func (in campaignNoticeInput) check(now time.Time) core.ValidationError {
 	var errs core.ValidationError
 	if _, ok := notify.KindLabels[in.Kind]; !ok {
-		errs = append(errs, &core.FieldError{Field: "类型", Value: in.Kind, Msg: "请选择通知类型"})
+		errs = append(errs, &core.FieldError{Key: "kind", Label: "类型", Value: in.Kind, Msg: "请选择通知类型"})
 	}
 	switch n := utf8.RuneCountInString(in.Title); {
 	case n == 0:
-		errs = append(errs, &core.FieldError{Field: "标题", Msg: "不能为空"})
+		errs = append(errs, &core.FieldError{Key: "title", Label: "标题", Msg: "不能为空"})
 	case n > campaignMaxTitle:
-		errs = append(errs, &core.FieldError{Field: "标题", Msg: fmt.Sprintf("最多 %d 个字（现 %d 个）", campaignMaxTitle, n)})
+		errs = append(errs, &core.FieldError{Key: "title", Label: "标题", Msg: fmt.Sprintf("最多 %d 个字（现 %d 个）", campaignMaxTitle, n)})
 	}
 	if n := utf8.RuneCountInString(in.Body); n > campaignMaxBody {
-		errs = append(errs, &core.FieldError{Field: "正文", Msg: fmt.Sprintf("最多 %d 个字（现 %d 个）", campaignMaxBody, n)})
+		errs = append(errs, &core.FieldError{Key: "body", Label: "正文", Msg: fmt.Sprintf("最多 %d 个字（现 %d 个）", campaignMaxBody, n)})
 	}
 	if in.Link != "" {
 		u, err := url.Parse(in.Link)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(in.Link) > campaignMaxLink {
-			errs = append(errs, &core.FieldError{Field: "链接", Value: in.Link, Msg: "应为以 https:// 开头的网址（不填则打开通知详情页）"})
+			errs = append(errs, &core.FieldError{Key: "link", Label: "链接", Value: in.Link, Msg: "应为以 https:// 开头的网址（不填则打开通知详情页）"})
 		}
 	}
 	for key, label := range map[string]string{"time": "时间字段", "note": "备注字段"} {
 		if utf8.RuneCountInString(in.Fields[key]) > campaignMaxField {
-			errs = append(errs, &core.FieldError{Field: label, Msg: fmt.Sprintf("最多 %d 个字", campaignMaxField)})
+			errs = append(errs, &core.FieldError{Label: label, Msg: fmt.Sprintf("最多 %d 个字", campaignMaxField)})
 		}
 	}
 	if !in.SendAt.IsZero() && !in.SendAt.After(now) {
-		errs = append(errs, &core.FieldError{Field: "发送时间", Msg: "定时发送的时间应晚于现在"})
+		errs = append(errs, &core.FieldError{Key: "send_at", Label: "发送时间", Msg: "定时发送的时间应晚于现在"})
 	}
 	return errs
 }
@@ -387,7 +390,7 @@ func (f campaignForm) input(loc *time.Location) (campaignNoticeInput, model.Audi
 	if f.When == "later" {
 		t, err := parseCampaignTime(f.SendAt, loc)
 		if err != nil {
-			errs = append(errs, &core.FieldError{Field: "发送时间", Value: f.SendAt, Msg: "请填写发送的日期和时间，如 2026-03-05 09:00"})
+			errs = append(errs, &core.FieldError{Key: "send_at", Label: "发送时间", Value: f.SendAt, Msg: "请填写发送的日期和时间，如 2026-03-05 09:00"})
 		} else {
 			in.SendAt = t
 		}

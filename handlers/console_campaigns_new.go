@@ -152,7 +152,7 @@ func (s *server) sendCampaignTest(w http.ResponseWriter, r *http.Request, me mod
 	var errs core.ValidationError
 	id, err := strconv.ParseInt(strings.TrimSpace(v.Form.TestDeputy), 10, 64)
 	if err != nil || id <= 0 {
-		errs = append(errs, &core.FieldError{Field: "测试代表", Value: v.Form.TestDeputy, Msg: "请填写接收测试的代表编号"})
+		errs = append(errs, &core.FieldError{Key: "test_deputy", Label: "测试代表", Value: v.Form.TestDeputy, Msg: "请填写接收测试的代表编号"})
 	}
 	var c model.Campaign
 	var n model.Notice

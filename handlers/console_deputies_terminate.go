@@ -65,10 +65,10 @@ func parseTermination(date string, confirmed bool) (time.Time, core.ValidationEr
 	var errs core.ValidationError
 	on, err := time.Parse(time.DateOnly, date)
 	if err != nil {
-		errs = append(errs, &core.FieldError{Field: "终止日期", Value: date, Msg: "格式应为 2026-03-31"})
+		errs = append(errs, &core.FieldError{Key: "date", Label: "终止日期", Value: date, Msg: "格式应为 2026-03-31"})
 	}
 	if !confirmed {
-		errs = append(errs, &core.FieldError{Field: "确认", Msg: "请勾选确认"})
+		errs = append(errs, &core.FieldError{Key: "confirm", Label: "确认", Msg: "请勾选确认"})
 	}
 	return on, errs
 }

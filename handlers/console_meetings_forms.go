@@ -66,13 +66,13 @@ func (f meetingForm) meeting(loc *time.Location) (model.Meeting, core.Validation
 	at := func(field, v string, required bool) time.Time {
 		if v == "" {
 			if required {
-				errs = append(errs, &core.FieldError{Field: field, Msg: "不能为空"})
+				errs = append(errs, &core.FieldError{Label: field, Msg: "不能为空"})
 			}
 			return time.Time{}
 		}
 		t, err := parseCampaignTime(v, loc)
 		if err != nil {
-			errs = append(errs, &core.FieldError{Field: field, Value: v, Msg: "请填写日期和时间，如 2026-03-05 09:00"})
+			errs = append(errs, &core.FieldError{Label: field, Value: v, Msg: "请填写日期和时间，如 2026-03-05 09:00"})
 		}
 		return t
 	}
@@ -80,7 +80,7 @@ func (f meetingForm) meeting(loc *time.Location) (model.Meeting, core.Validation
 	if end := at("结束时间", f.EndsAt, false); !end.IsZero() {
 		m.EndsAt = sql.NullTime{Time: end, Valid: true}
 		if !m.StartsAt.IsZero() && end.Before(m.StartsAt) {
-			errs = append(errs, &core.FieldError{Field: "结束时间", Msg: "不能早于开始时间"})
+			errs = append(errs, &core.FieldError{Key: "ends_at", Label: "结束时间", Msg: "不能早于开始时间"})
 		}
 	}
 	m.RSVPDeadline = at("回执截止时间", f.RSVPDeadline, false)
@@ -89,7 +89,7 @@ func (f meetingForm) meeting(loc *time.Location) (model.Meeting, core.Validation
 		max      int
 	}{{"标题", f.Title, 100}, {"地点", f.Place, 100}, {"组织单位", f.Organiser, 50}, {"联系人", f.Contact, 50}} {
 		if utf8.RuneCountInString(c.v) > c.max {
-			errs = append(errs, &core.FieldError{Field: c.field, Msg: fmt.Sprintf("最多 %d 个字", c.max)})
+			errs = append(errs, &core.FieldError{Label: c.field, Msg: fmt.Sprintf("最多 %d 个字", c.max)})
 		}
 	}
 	return m, errs
@@ -100,13 +100,13 @@ func (f meetingForm) meeting(loc *time.Location) (model.Meeting, core.Validation
 func (s *server) createMeeting(ctx context.Context, m *model.Meeting, pre core.ValidationError) error {
 	errs := pre
 	if m.Title == "" {
-		errs = append(errs, &core.FieldError{Field: "标题", Msg: "不能为空"})
+		errs = append(errs, &core.FieldError{Key: "title", Label: "标题", Msg: "不能为空"})
 	}
 	if _, ok := core.MeetingKinds[m.Kind]; !ok {
-		errs = append(errs, &core.FieldError{Field: "类型", Value: m.Kind, Msg: "请选择会议活动类型"})
+		errs = append(errs, &core.FieldError{Key: "kind", Label: "类型", Value: m.Kind, Msg: "请选择会议活动类型"})
 	}
 	if !m.StartsAt.IsZero() && m.RSVPDeadline.After(m.StartsAt) {
-		errs = append(errs, &core.FieldError{Field: "回执截止时间", Msg: "不能晚于开始时间"})
+		errs = append(errs, &core.FieldError{Key: "rsvp_deadline", Label: "回执截止时间", Msg: "不能晚于开始时间"})
 	}
 	if len(errs) > 0 {
 		return errs

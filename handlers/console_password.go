@@ -28,7 +28,7 @@ func changePassword(s *server, w http.ResponseWriter, r *http.Request, me model.
 	next := r.PostFormValue("password")
 	var err error
 	if next != r.PostFormValue("confirm") {
-		err = core.ValidationError{{Field: "确认密码", Msg: "两次输入的新密码不一致"}}
+		err = core.ValidationError{{Key: "confirm", Label: "确认密码", Msg: "两次输入的新密码不一致"}}
 	} else {
 		err = s.staff.ChangeOwnPassword(r.Context(), me, r.PostFormValue("current"), next)
 	}

@@ -37,8 +37,7 @@ func checkTemplateIDs(ctx context.Context, m map[string]model.TemplateSetting) (
 	sort.Strings(kinds)
 	for _, kind := range kinds {
 		if id := m[kind].ID; id != "" && !slices.Contains(ids, id) {
-			errs = append(errs, &core.FieldError{Field: kind + ".id", Value: id,
-				Msg: "公众号的模板列表中没有这个模板 ID，请先在公众号后台“模板消息 › 我的模板”中添加"})
+			errs = append(errs, &core.FieldError{Label: kind + ".id", Value: id, Msg: "公众号的模板列表中没有这个模板 ID，请先在公众号后台“模板消息 › 我的模板”中添加"})
 		}
 	}
 	return errs, ""

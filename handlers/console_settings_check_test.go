@@ -32,7 +32,7 @@ func TestTemplateIDsAreCheckedAgainstTheAccountsList(t *testing.T) {
 		"meeting_invitation":  {ID: "TPL_MEETING"},
 		"suggestion_progress": {ID: "TPL_TYPO"},
 	})
-	if note != "" || len(errs) != 1 || errs[0].Field != "suggestion_progress.id" || !strings.Contains(errs[0].Msg, "我的模板") {
+	if note != "" || len(errs) != 1 || errs[0].Label != "suggestion_progress.id" || !strings.Contains(errs[0].Msg, "我的模板") {
 		t.Fatalf("errors %v, note %q", errs, note)
 	}
 	sim.AddFault(wechatsim.Fault{Path: "/cgi-bin/template/get_all_private_template", ErrCode: -1})

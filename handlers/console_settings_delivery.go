@@ -57,7 +57,7 @@ func settingsSaveDelivery(s *server, w http.ResponseWriter, r *http.Request, me 
 	}
 	errs := core.ValidateDelivery(set)
 	for _, e := range errs {
-		switch e.Field {
+		switch e.Label {
 		case "quiet_hours":
 			form.ErrQuiet = e.Msg
 		case "rate_per_second":

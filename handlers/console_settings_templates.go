@@ -37,7 +37,7 @@ func parseTemplateForm(r *http.Request, rows []templateRow) (map[string]model.Te
 // markTemplateErrors puts each validation problem beside its field.
 func markTemplateErrors(rows []templateRow, errs core.ValidationError) {
 	for _, e := range errs {
-		kind, field, _ := strings.Cut(e.Field, ".")
+		kind, field, _ := strings.Cut(e.Label, ".")
 		for i := range rows {
 			if rows[i].Kind != kind {
 				continue

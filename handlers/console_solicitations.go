@@ -75,7 +75,7 @@ func (f solicitationForm) solicitation(loc *time.Location) (model.Solicitation, 
 	if f.Articles != "" {
 		n, err := strconv.Atoi(f.Articles)
 		if err != nil {
-			errs = append(errs, &core.FieldError{Field: "条数", Value: f.Articles, Msg: "应为整数（不清楚可留空）"})
+			errs = append(errs, &core.FieldError{Key: "articles", Label: "条数", Value: f.Articles, Msg: "应为整数（不清楚可留空）"})
 		}
 		sol.Articles = n
 	}
@@ -88,7 +88,7 @@ func (f solicitationForm) solicitation(loc *time.Location) (model.Solicitation, 
 		}
 		v, err := parseLocalTime(t.v, loc)
 		if err != nil {
-			errs = append(errs, &core.FieldError{Field: t.field, Value: t.v, Msg: "格式应为 2026-03-31 18:00"})
+			errs = append(errs, &core.FieldError{Label: t.field, Value: t.v, Msg: "格式应为 2026-03-31 18:00"})
 			continue
 		}
 		*t.dst = v
@@ -192,7 +192,7 @@ func fieldErrorsIn(err error) core.ValidationError {
 	if errors.As(err, &v) {
 		return v
 	}
-	return core.ValidationError{{Field: "草案全文", Msg: err.Error()}}
+	return core.ValidationError{{Label: "草案全文", Msg: err.Error()}}
 }
 
 // articleGroup is the opinions on one article of a draft.

@@ -68,7 +68,7 @@ func solicitationArticlesSave(s *server, w http.ResponseWriter, r *http.Request,
 	_, preview, confirmed, err := readDraft(v.Draft, r.PostFormValue("confirm"))
 	v.Preview = preview
 	if err == nil && v.Draft == "" {
-		err = core.ValidationError{{Field: "草案全文", Msg: "请粘贴草案全文"}}
+		err = core.ValidationError{{Label: "草案全文", Msg: "请粘贴草案全文"}}
 	}
 	if err == nil && !confirmed {
 		s.renderSolicitationArticles(w, r, me, http.StatusOK, v)

@@ -220,9 +220,12 @@ func formErrors(err error, keys func(field string) string) (fieldErrors, bool) {
 	}
 	out := fieldErrors{}
 	for _, e := range verr {
-		key, msg := keys(e.Field), e.Msg
+		key, msg := keys(e.Label), e.Msg
+		if e.Key != "" {
+			key = e.Key
+		}
 		if key == "" {
-			key, msg = "general", e.Field+"："+e.Msg
+			key, msg = "general", e.Label+"："+e.Msg
 		}
 		if out[key] != "" {
 			msg = out[key] + "；" + msg
@@ -252,7 +255,11 @@ func writeAPIValidation(w http.ResponseWriter, err error, keys func(string) stri
 	}
 	body := apiErrorBody{Error: "数据有误，请按 fields 修改后重试"}
 	for _, e := range verr {
-		body.Fields = append(body.Fields, apiFieldError{Field: keys(e.Field), Label: e.Field, Message: e.Msg})
+		key := e.Key
+		if key == "" {
+			key = keys(e.Label)
+		}
+		body.Fields = append(body.Fields, apiFieldError{Field: key, Label: e.Label, Message: e.Msg})
 	}
 	writeJSON(w, http.StatusUnprocessableEntity, body)
 	return nil

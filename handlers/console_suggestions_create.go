@@ -57,7 +57,7 @@ func (f suggestionForm) suggestion(ctx context.Context, svc *core.Suggestions) (
 			sg.LeadDeputyID = ids[0]
 		}
 	} else {
-		errs = append(errs, &core.FieldError{Field: "领衔代表", Msg: "不能为空"})
+		errs = append(errs, &core.FieldError{Label: "领衔代表", Msg: "不能为空"})
 	}
 	seconders, bad, err := svc.ResolveDeputies(ctx, "附议代表", core.SplitDeputyNames(f.Seconders))
 	if err != nil {
@@ -67,7 +67,7 @@ func (f suggestionForm) suggestion(ctx context.Context, svc *core.Suggestions) (
 	if f.Deadline != "" {
 		t, ok := core.ParseDeadline(f.Deadline)
 		if !ok {
-			errs = append(errs, &core.FieldError{Field: "办理期限", Value: f.Deadline, Msg: "格式应为 2026-06-30"})
+			errs = append(errs, &core.FieldError{Key: "deadline", Label: "办理期限", Value: f.Deadline, Msg: "格式应为 2026-06-30"})
 		} else {
 			sg.Deadline = &t
 		}

@@ -119,7 +119,7 @@ func (f surveyForm) survey(loc *time.Location) (model.Survey, core.ValidationErr
 		}
 		t, err := parseLocalTime(v, loc)
 		if err != nil {
-			errs = append(errs, &core.FieldError{Field: field, Value: v, Msg: "格式应为 2026-03-31 18:00"})
+			errs = append(errs, &core.FieldError{Label: field, Value: v, Msg: "格式应为 2026-03-31 18:00"})
 			return
 		}
 		*dst = t

@@ -24,6 +24,7 @@ import (
 	"deputybot/handlers"
 	"deputybot/model"
 	"deputybot/storage"
+	"deputybot/testkit"
 )
 
 // This file holds what the bad-input tour (badinput_test.go) and the fuzz
@@ -151,7 +152,7 @@ type hostileWorld struct {
 func newHostileWorld(tb testing.TB, db *storage.DB) *hostileWorld {
 	tb.Helper()
 	ctx := context.Background()
-	w := &adminWorld{db: db, clock: newH5Clock(), log: &logBuffer{}, accounts: map[string]model.Account{}, tokens: map[string]string{}}
+	w := &adminWorld{db: db, clock: testkit.NewClock(), log: &testkit.LogBuffer{}, accounts: map[string]model.Account{}, tokens: map[string]string{}}
 	db.SetClock(w.clock.Now)
 	w.staff = core.NewStaff(db)
 	w.staff.Now, w.staff.HashCost = w.clock.Now, bcrypt.MinCost

@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"deputybot/bot"
 	"deputybot/obs"
 	"deputybot/storage"
 )
@@ -69,22 +66,6 @@ func (m *Metrics) observe(path string, code int, d time.Duration) {
 	a := area(path)
 	m.requests.WithLabelValues(a, strconv.Itoa(code)).Inc()
 	m.duration.WithLabelValues(a).Observe(d.Seconds())
-}
-
-// callbackOutcome reads a callback's outcome off the gateway's answer;
-// the gateway notes the finer ones (duplicate, late, malformed) itself.
-func callbackOutcome(out []byte, err error) string {
-	switch {
-	case errors.Is(err, bot.ErrStaleRequest):
-		return obs.RefusedStale
-	case err != nil:
-		return obs.RefusedSignature
-	case out == nil:
-		return obs.Error
-	case bytes.Equal(out, bot.Success):
-		return obs.Empty
-	}
-	return obs.Replied
 }
 
 var (

@@ -11,6 +11,7 @@ type AuditEntry struct {
 	At        time.Time
 	StaffID   int64  // 0 for the command line or the system
 	StaffName string // as it was at the time
+	Via       string // the surface: console, api, cli, wechat, h5, job
 	Action    string // e.g. deputy.update
 	Object    string // e.g. deputy/42
 	Summary   string

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"deputybot/bot"
-	"deputybot/handlers"
+	"deputybot/handlers/wechat"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
@@ -123,7 +123,7 @@ func newMatrixRig(t *testing.T, db *storage.DB, cfg notify.Config) (*rig, *apiLo
 	// The callback checks timestamps against the same clock.
 	gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxnotify", Now: clk.Now}, DB: db, Sender: client, Log: quiet,
 		Handler: bot.NewRouter(db, templates.Default(), quiet, shanghai, 0), Now: clk.Now}
-	cb := httptest.NewServer(handlers.WeChat(gw, quiet))
+	cb := httptest.NewServer(wechat.Handler(gw, quiet))
 	t.Cleanup(cb.Close)
 	sim.SetCallbackURL(cb.URL)
 	cfg.Templates = map[string]notify.Template{}

@@ -14,7 +14,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/core"
-	"deputybot/handlers"
+	"deputybot/handlers/wechat"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
@@ -72,7 +72,7 @@ func newRig(t testing.TB, db *storage.DB, cfg notify.Config, clientTimeout time.
 	}
 	gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxnotify"}, DB: db, Sender: client, Log: quiet,
 		Handler: bot.NewRouter(db, templates.Default(), quiet, shanghai, 0)}
-	cb := httptest.NewServer(handlers.WeChat(gw, quiet))
+	cb := httptest.NewServer(wechat.Handler(gw, quiet))
 	t.Cleanup(cb.Close)
 	sim.SetCallbackURL(cb.URL)
 	if cfg.Templates == nil {

@@ -18,6 +18,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/handlers"
+	"deputybot/handlers/wechat"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/scheduler"
@@ -114,7 +115,7 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 			Sender: client, Log: quiet}
 		t.Cleanup(func() { _ = gw.Wait(ctx) })
 		srv := httptest.NewServer(handlers.New(handlers.Deps{Log: quiet, DB: db, Metrics: handlers.NewMetrics(db),
-			WeChat: handlers.WeChat(gw, quiet)}))
+			WeChat: wechat.Handler(gw, quiet)}))
 		t.Cleanup(srv.Close)
 		sim.SetCallbackURL(srv.URL + "/wechat")
 
@@ -161,7 +162,7 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 		if code := post("signature=0&timestamp="+strconv.FormatInt(time.Now().Unix(), 10)+"&nonce=1", "<xml/>"); code != http.StatusForbidden {
 			t.Fatalf("a forged callback got %d", code)
 		}
-		if code := post("", strings.Repeat("x", handlers.MaxCallbackBody+1)); code != http.StatusRequestEntityTooLarge {
+		if code := post("", strings.Repeat("x", wechat.MaxCallbackBody+1)); code != http.StatusRequestEntityTooLarge {
 			t.Fatalf("an oversized callback got %d", code)
 		}
 

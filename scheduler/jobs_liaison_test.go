@@ -11,7 +11,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/core"
-	"deputybot/handlers"
+	"deputybot/handlers/wechat"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/scheduler"
@@ -82,7 +82,7 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 		router := bot.NewRouter(db, templates.Default(), log, cst, 0)
 		router.Now = func() time.Time { return now }
 		gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxliaison"}, DB: db, Sender: client, Log: log, Handler: router}
-		cb := httptest.NewServer(handlers.WeChat(gw, log))
+		cb := httptest.NewServer(wechat.Handler(gw, log))
 		t.Cleanup(cb.Close)
 		sim.SetCallbackURL(cb.URL)
 		now = now.Add(-time.Hour)

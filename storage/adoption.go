@@ -44,7 +44,7 @@ func (db *DB) AdoptOpinion(ctx context.Context, id int64, by, note string, pushe
 // when it is not adopted.
 func (db *DB) GetOpinionAdoption(ctx context.Context, opinionID int64) (model.Adoption, error) {
 	var a model.Adoption
-	err := db.r.GetContext(ctx, &a, `SELECT opinion_id, adopted_by, adopted_at, note FROM opinion_adoptions
+	err := db.rq(ctx).GetContext(ctx, &a, `SELECT opinion_id, adopted_by, adopted_at, note FROM opinion_adoptions
 		WHERE opinion_id = ?`, opinionID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Adoption{}, fmt.Errorf("storage: adoption of opinion %d: %w", opinionID, model.ErrNotFound)
@@ -69,7 +69,7 @@ func (db *DB) OpinionAdoptions(ctx context.Context, ids []int64) (map[int64]mode
 		return nil, err
 	}
 	var rows []model.Adoption
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: opinion adoptions: %w", err)
 	}
 	for _, a := range rows {

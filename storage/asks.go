@@ -33,7 +33,7 @@ func (db *DB) addPendingAsk(ctx context.Context, x sqlx.ExecerContext, deputyID 
 // OpenAsks lists the deputy's unanswered asks, oldest first.
 func (db *DB) OpenAsks(ctx context.Context, deputyID int64) ([]model.PendingAsk, error) {
 	var out []model.PendingAsk
-	err := db.w.SelectContext(ctx, &out, `SELECT id, deputy_id, flow, ref_id, title, created_at FROM pending_asks
+	err := db.wq(ctx).SelectContext(ctx, &out, `SELECT id, deputy_id, flow, ref_id, title, created_at FROM pending_asks
 		WHERE deputy_id = ? AND done_at IS NULL ORDER BY created_at, id`, deputyID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open asks: %w", err)
@@ -43,7 +43,7 @@ func (db *DB) OpenAsks(ctx context.Context, deputyID int64) ([]model.PendingAsk,
 
 // CloseAsk marks the deputy's ask for flow and ref answered.
 func (db *DB) CloseAsk(ctx context.Context, deputyID int64, flow string, refID int64) error {
-	_, err := db.w.ExecContext(ctx, `UPDATE pending_asks SET done_at = ? WHERE deputy_id = ? AND flow = ? AND ref_id = ?`,
+	_, err := db.wq(ctx).ExecContext(ctx, `UPDATE pending_asks SET done_at = ? WHERE deputy_id = ? AND flow = ? AND ref_id = ?`,
 		db.now().UTC(), deputyID, flow, refID)
 	if err != nil {
 		return fmt.Errorf("storage: close ask: %w", err)
@@ -65,14 +65,14 @@ func (db *DB) ParkConversation(ctx context.Context, c model.Conversation) error 
 // TakeParked removes and returns openid's parked conversation, or ErrNotFound.
 func (db *DB) TakeParked(ctx context.Context, openid string) (model.Conversation, error) {
 	var c model.Conversation
-	err := db.w.GetContext(ctx, &c, `SELECT openid, flow, step, data FROM parked_conversations WHERE openid = ?`, openid)
+	err := db.wq(ctx).GetContext(ctx, &c, `SELECT openid, flow, step, data FROM parked_conversations WHERE openid = ?`, openid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("storage: parked conversation: %w", model.ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("storage: parked conversation: %w", err)
 	}
-	if _, err := db.w.ExecContext(ctx, `DELETE FROM parked_conversations WHERE openid = ?`, openid); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM parked_conversations WHERE openid = ?`, openid); err != nil {
 		return c, fmt.Errorf("storage: parked conversation: %w", err)
 	}
 	return c, nil
@@ -81,7 +81,7 @@ func (db *DB) TakeParked(ctx context.Context, openid string) (model.Conversation
 // DeleteConversationVersion ends openid's conversation if it is still at
 // version; it reports false when another message changed it first.
 func (db *DB) DeleteConversationVersion(ctx context.Context, openid string, version int64) (bool, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM conversations WHERE openid = ? AND version = ?`, openid, version)
+	res, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM conversations WHERE openid = ? AND version = ?`, openid, version)
 	if err != nil {
 		return false, fmt.Errorf("storage: end conversation: %w", err)
 	}

@@ -23,7 +23,7 @@ func (db *DB) AssignOpinion(ctx context.Context, opinionID, staffID int64, by st
 		upsert = `INSERT INTO opinion_assignments (opinion_id, staff_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)
 		ON DUPLICATE KEY UPDATE staff_id = VALUES(staff_id), assigned_by = VALUES(assigned_by), assigned_at = VALUES(assigned_at)`
 	}
-	_, err := db.w.ExecContext(ctx, upsert, opinionID, staffID, by, db.now().UTC())
+	_, err := db.wq(ctx).ExecContext(ctx, upsert, opinionID, staffID, by, db.now().UTC())
 	if isForeignKeyViolation(err) {
 		return fmt.Errorf("storage: assign opinion %d to %d: %w", opinionID, staffID, model.ErrNotFound)
 	}
@@ -37,7 +37,7 @@ func (db *DB) AssignOpinion(ctx context.Context, opinionID, staffID int64, by st
 // when nobody does.
 func (db *DB) GetOpinionAssignment(ctx context.Context, opinionID int64) (model.OpinionAssignment, error) {
 	var a model.OpinionAssignment
-	err := db.r.GetContext(ctx, &a, assignmentSelect+` WHERE a.opinion_id = ?`, opinionID)
+	err := db.rq(ctx).GetContext(ctx, &a, assignmentSelect+` WHERE a.opinion_id = ?`, opinionID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("storage: assignment of opinion %d: %w", opinionID, model.ErrNotFound)
 	}
@@ -61,7 +61,7 @@ func (db *DB) OpinionAssignments(ctx context.Context, opinionIDs []int64) (map[i
 	}
 	q := assignmentSelect + ` WHERE a.opinion_id IN (?` + strings.Repeat(`, ?`, len(args)-1) + `)`
 	var rows []model.OpinionAssignment
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: opinion assignments: %w", err)
 	}
 	for _, a := range rows {

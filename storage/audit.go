@@ -14,6 +14,7 @@ type auditRow struct {
 	At        time.Time     `db:"at"`
 	StaffID   sql.NullInt64 `db:"staff_id"`
 	StaffName string        `db:"staff_name"`
+	Via       string        `db:"via"`
 	Action    string        `db:"action"`
 	Object    string        `db:"object"`
 	Summary   string        `db:"summary"`
@@ -26,8 +27,8 @@ func (db *DB) AddAudit(ctx context.Context, e *model.AuditEntry) error {
 	if e.StaffID > 0 {
 		staff = e.StaffID
 	}
-	res, err := db.w.ExecContext(ctx, `INSERT INTO audit_log (at, staff_id, staff_name, action, object, summary)
-		VALUES (?, ?, ?, ?, ?, ?)`, e.At, staff, clip(e.StaffName, 100), clip(e.Action, 64), clip(e.Object, 200), clip(e.Summary, 2000))
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO audit_log (at, staff_id, staff_name, via, action, object, summary)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.At, staff, clip(e.StaffName, 100), clip(e.Via, 16), clip(e.Action, 64), clip(e.Object, 200), clip(e.Summary, 2000))
 	if err != nil {
 		return fmt.Errorf("storage: add audit: %w", err)
 	}
@@ -50,20 +51,20 @@ func clip(s string, n int) string {
 func (db *DB) ListAudit(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, int, error) {
 	where, args := whereAuditFilter(f)
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM audit_log`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM audit_log`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count audit: %w", err)
 	}
-	q := `SELECT id, at, staff_id, staff_name, action, object, summary FROM audit_log` + where + ` ORDER BY id DESC`
+	q := `SELECT id, at, staff_id, staff_name, via, action, object, summary FROM audit_log` + where + ` ORDER BY id DESC`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
 	var rows []auditRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list audit: %w", err)
 	}
 	out := make([]model.AuditEntry, len(rows))
 	for i, r := range rows {
-		out[i] = model.AuditEntry{ID: r.ID, At: r.At.UTC(), StaffID: r.StaffID.Int64, StaffName: r.StaffName,
+		out[i] = model.AuditEntry{ID: r.ID, At: r.At.UTC(), StaffID: r.StaffID.Int64, StaffName: r.StaffName, Via: r.Via,
 			Action: r.Action, Object: r.Object, Summary: r.Summary}
 	}
 	return out, total, nil

@@ -7,13 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // BindDeputy binds openid to the deputy. It fails with ErrAlreadyBound
 // when the deputy has another openid or the openid has another deputy.
 func (db *DB) BindDeputy(ctx context.Context, deputyID int64, openid string) error {
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `UPDATE deputies SET openid = ?, bound_at = ?, updated_at = ?
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE deputies SET openid = ?, bound_at = ?, updated_at = ?
 		WHERE id = ? AND openid IS NULL`, openid, now, now, deputyID)
 	if isDuplicate(err) {
 		return fmt.Errorf("storage: bind deputy %d: %w", deputyID, model.ErrAlreadyBound)
@@ -27,7 +29,7 @@ func (db *DB) BindDeputy(ctx context.Context, deputyID int64, openid string) err
 		}
 		return fmt.Errorf("storage: bind deputy %d: %w", deputyID, model.ErrAlreadyBound)
 	}
-	_, _ = db.w.ExecContext(ctx, `DELETE FROM bind_codes WHERE deputy_id = ?`, deputyID)
+	_, _ = db.wq(ctx).ExecContext(ctx, `DELETE FROM bind_codes WHERE deputy_id = ?`, deputyID)
 	return nil
 }
 
@@ -41,7 +43,7 @@ func (db *DB) UnbindDeputy(ctx context.Context, deputyID int64) (string, error) 
 	if d.OpenID == "" {
 		return "", fmt.Errorf("storage: unbind deputy %d: %w", deputyID, model.ErrNotFound)
 	}
-	_, err = db.w.ExecContext(ctx, `UPDATE deputies SET openid = NULL, bound_at = NULL, updated_at = ? WHERE id = ?`,
+	_, err = db.wq(ctx).ExecContext(ctx, `UPDATE deputies SET openid = NULL, bound_at = NULL, updated_at = ? WHERE id = ?`,
 		db.now().UTC(), deputyID)
 	if err != nil {
 		return "", fmt.Errorf("storage: unbind deputy %d: %w", deputyID, err)
@@ -51,7 +53,7 @@ func (db *DB) UnbindDeputy(ctx context.Context, deputyID int64) (string, error) 
 
 // AddBindFailure records a failed binding attempt from openid.
 func (db *DB) AddBindFailure(ctx context.Context, openid string) error {
-	if _, err := db.w.ExecContext(ctx, `INSERT INTO bind_attempts (openid, at) VALUES (?, ?)`, openid, db.now().UTC()); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO bind_attempts (openid, at) VALUES (?, ?)`, openid, db.now().UTC()); err != nil {
 		return fmt.Errorf("storage: bind failure: %w", err)
 	}
 	return nil
@@ -63,13 +65,13 @@ func (db *DB) BindFailuresSince(ctx context.Context, openid string, since time.T
 	var n int
 	var last sql.NullTime
 	// MAX over a DATETIME comes back as text on SQLite; read it as a count and a separate row.
-	if err := db.w.GetContext(ctx, &n, `SELECT COUNT(*) FROM bind_attempts WHERE openid = ? AND at > ?`, openid, since.UTC()); err != nil {
+	if err := db.wq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM bind_attempts WHERE openid = ? AND at > ?`, openid, since.UTC()); err != nil {
 		return 0, time.Time{}, fmt.Errorf("storage: bind failures: %w", err)
 	}
 	if n == 0 {
 		return 0, time.Time{}, nil
 	}
-	err := db.w.GetContext(ctx, &last, `SELECT at FROM bind_attempts WHERE openid = ? ORDER BY at DESC LIMIT 1`, openid)
+	err := db.wq(ctx).GetContext(ctx, &last, `SELECT at FROM bind_attempts WHERE openid = ? ORDER BY at DESC LIMIT 1`, openid)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, fmt.Errorf("storage: bind failures: %w", err)
 	}
@@ -88,7 +90,7 @@ func (db *DB) SetBindCode(ctx context.Context, deputyID int64, code string, expi
 // DeputyIDsForBindCode returns the deputies whose unexpired code is code.
 func (db *DB) DeputyIDsForBindCode(ctx context.Context, code string) ([]int64, error) {
 	var ids []int64
-	err := db.w.SelectContext(ctx, &ids, `SELECT deputy_id FROM bind_codes WHERE code = ? AND expires_at > ?`, code, db.now().UTC())
+	err := db.wq(ctx).SelectContext(ctx, &ids, `SELECT deputy_id FROM bind_codes WHERE code = ? AND expires_at > ?`, code, db.now().UTC())
 	if err != nil {
 		return nil, fmt.Errorf("storage: bind code: %w", err)
 	}
@@ -102,15 +104,12 @@ type stmt struct {
 
 // inTxSimple runs statements in one transaction.
 func (db *DB) inTxSimple(ctx context.Context, stmts []stmt) error {
-	tx, err := db.w.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("storage: begin: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck
-	for _, s := range stmts {
-		if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
-			return fmt.Errorf("storage: %w", err)
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
+				return fmt.Errorf("storage: %w", err)
+			}
 		}
-	}
-	return tx.Commit()
+		return nil
+	})
 }

@@ -17,7 +17,7 @@ func (db *DB) ListCampaigns(ctx context.Context, f model.CampaignFilter) ([]mode
 		where, args = ` WHERE c.status = ?`, append(args, f.Status)
 	}
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM campaigns c`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM campaigns c`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count campaigns: %w", err)
 	}
 	limit := f.Limit
@@ -25,7 +25,7 @@ func (db *DB) ListCampaigns(ctx context.Context, f model.CampaignFilter) ([]mode
 		limit = 50
 	}
 	var out []model.CampaignSummary
-	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT c.id, c.notice_id, c.audience, c.status, c.send_at, c.reason,
+	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT c.id, c.notice_id, c.audience, c.status, c.send_at, c.reason,
 		c.created_at, c.expanded_at, c.finished_at, n.kind, n.title, n.urgent, n.created_by
 		FROM campaigns c JOIN notices n ON n.id = c.notice_id%s ORDER BY c.id DESC LIMIT %d OFFSET %d`,
 		where, limit, max(f.Offset, 0)), args...)
@@ -62,7 +62,7 @@ func (db *DB) groupCounts(ctx context.Context, q string, ids []int64) (map[int64
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.rq(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func (db *DB) ListCampaignDeliveries(ctx context.Context, f model.CampaignDelive
 	where, args := whereCampaignDeliveryFilter(f)
 	total := -1
 	if f.AfterID == 0 {
-		if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM deliveries dl`+where, args...); err != nil {
+		if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM deliveries dl`+where, args...); err != nil {
 			return nil, 0, fmt.Errorf("storage: count campaign deliveries: %w", err)
 		}
 	} else {
@@ -100,7 +100,7 @@ func (db *DB) ListCampaignDeliveries(ctx context.Context, f model.CampaignDelive
 		limit = 50
 	}
 	var out []model.CampaignDelivery
-	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT dl.id, dl.deputy_id, COALESCE(d.name, '') AS deputy_name,
+	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT dl.id, dl.deputy_id, COALESCE(d.name, '') AS deputy_name,
 		COALESCE(g.name, '') AS delegation, dl.status, dl.reason, dl.errcode, dl.channel, dl.attempts, dl.created_at,
 		dl.sent_at, dl.delivered_at, dl.read_at, dl.msgid
 		FROM deliveries dl LEFT JOIN deputies d ON d.id = dl.deputy_id LEFT JOIN delegations g ON g.id = d.delegation_id
@@ -120,7 +120,7 @@ func (db *DB) AudienceIDs(ctx context.Context, a model.Audience, afterID int64, 
 		return nil, err
 	}
 	var ids []int64
-	err = db.r.SelectContext(ctx, &ids, fmt.Sprintf(`SELECT d.id FROM deputies d WHERE (%s) AND d.status = ? AND d.id > ?
+	err = db.rq(ctx).SelectContext(ctx, &ids, fmt.Sprintf(`SELECT d.id FROM deputies d WHERE (%s) AND d.status = ? AND d.id > ?
 		ORDER BY d.id LIMIT %d`, where, max(limit, 1)), append(args, model.StatusActive, afterID)...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: audience ids: %w", err)
@@ -139,7 +139,7 @@ func (db *DB) ExistingDeputyIDs(ctx context.Context, ids []int64) (map[int64]boo
 		return nil, err
 	}
 	var found []int64
-	if err := db.r.SelectContext(ctx, &found, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &found, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: deputies exist: %w", err)
 	}
 	for _, id := range found {
@@ -156,7 +156,7 @@ func (db *DB) ListMeetings(ctx context.Context, f model.MeetingFilter) ([]model.
 		where, args = ` WHERE kind = ?`, append(args, f.Kind)
 	}
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM meetings`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM meetings`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count meetings: %w", err)
 	}
 	limit := f.Limit
@@ -164,7 +164,7 @@ func (db *DB) ListMeetings(ctx context.Context, f model.MeetingFilter) ([]model.
 		limit = 50
 	}
 	var ms []model.Meeting
-	err := db.r.SelectContext(ctx, &ms, fmt.Sprintf(`SELECT `+meetingCols+` FROM meetings%s
+	err := db.rq(ctx).SelectContext(ctx, &ms, fmt.Sprintf(`SELECT `+meetingCols+` FROM meetings%s
 		ORDER BY starts_at DESC, id DESC LIMIT %d OFFSET %d`, where, limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: list meetings: %w", err)
@@ -204,7 +204,7 @@ func (db *DB) ListInvitations(ctx context.Context, f model.InvitationFilter) ([]
 		where, args = where+` AND i.status = ?`, append(args, f.Status)
 	}
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM invitations i`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM invitations i`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count invitations: %w", err)
 	}
 	limit := f.Limit
@@ -212,7 +212,7 @@ func (db *DB) ListInvitations(ctx context.Context, f model.InvitationFilter) ([]
 		limit = 50
 	}
 	var out []model.InvitationRow
-	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT `+invitationCols+`, d.name AS deputy_name,
+	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT `+invitationCols+`, d.name AS deputy_name,
 		COALESCE(g.name, '') AS delegation
 		FROM invitations i JOIN deputies d ON d.id = i.deputy_id LEFT JOIN delegations g ON g.id = d.delegation_id
 		%s ORDER BY COALESCE(g.name, ''), d.name, d.id LIMIT %d OFFSET %d`, where, limit, max(f.Offset, 0)), args...)
@@ -226,7 +226,7 @@ func (db *DB) ListInvitations(ctx context.Context, f model.InvitationFilter) ([]
 // invitation after afterID, in order, at most limit.
 func (db *DB) PendingInvitees(ctx context.Context, meetingID, afterID int64, limit int) ([]int64, error) {
 	var ids []int64
-	err := db.r.SelectContext(ctx, &ids, fmt.Sprintf(`SELECT deputy_id FROM invitations WHERE meeting_id = ? AND status = ?
+	err := db.rq(ctx).SelectContext(ctx, &ids, fmt.Sprintf(`SELECT deputy_id FROM invitations WHERE meeting_id = ? AND status = ?
 		AND deputy_id > ? ORDER BY deputy_id LIMIT %d`, max(limit, 1)), meetingID, model.RSVPPending, afterID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: pending invitees: %w", err)
@@ -289,7 +289,7 @@ func (db *DB) SetAttendance(ctx context.Context, meetingID int64, present, absen
 // AttendedCount counts a meeting's invitees whose attendance is recorded,
 // and those among them who attended.
 func (db *DB) AttendedCount(ctx context.Context, meetingID int64) (recorded, attended int, err error) {
-	err = db.r.QueryRowxContext(ctx, `SELECT COUNT(attended), COALESCE(SUM(CASE WHEN attended = 1 THEN 1 ELSE 0 END), 0)
+	err = db.rq(ctx).QueryRowxContext(ctx, `SELECT COUNT(attended), COALESCE(SUM(CASE WHEN attended = 1 THEN 1 ELSE 0 END), 0)
 		FROM invitations WHERE meeting_id = ?`, meetingID).Scan(&recorded, &attended)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: attendance of meeting %d: %w", meetingID, err)

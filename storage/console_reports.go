@@ -24,7 +24,7 @@ type suggestionListRow struct {
 func (db *DB) ListSuggestionItems(ctx context.Context, q model.SuggestionQuery) ([]model.SuggestionListItem, int, error) {
 	where, args := whereSuggestionQuery(q)
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM suggestions s`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM suggestions s`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count suggestions: %w", err)
 	}
 	sel := suggestionSelect + ` LEFT JOIN deputies ld ON ld.id = s.lead_deputy_id` + where + ` ORDER BY s.id`
@@ -33,7 +33,7 @@ func (db *DB) ListSuggestionItems(ctx context.Context, q model.SuggestionQuery) 
 		sel += fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, max(q.Offset, 0))
 	}
 	var rows []suggestionListRow
-	if err := db.r.SelectContext(ctx, &rows, sel, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, sel, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list suggestions: %w", err)
 	}
 	out := make([]model.SuggestionListItem, len(rows))
@@ -46,7 +46,7 @@ func (db *DB) ListSuggestionItems(ctx context.Context, q model.SuggestionQuery) 
 // SuggestionUnits returns the host units suggestions are assigned to, by name.
 func (db *DB) SuggestionUnits(ctx context.Context) ([]string, error) {
 	var out []string
-	if err := db.r.SelectContext(ctx, &out, `SELECT DISTINCT host_unit FROM suggestions
+	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT DISTINCT host_unit FROM suggestions
 		WHERE host_unit <> '' ORDER BY host_unit`); err != nil {
 		return nil, fmt.Errorf("storage: suggestion units: %w", err)
 	}
@@ -57,7 +57,7 @@ func (db *DB) SuggestionUnits(ctx context.Context) ([]string, error) {
 // one with the latest suggestion first.
 func (db *DB) SuggestionSessions(ctx context.Context) ([]string, error) {
 	var out []string
-	if err := db.r.SelectContext(ctx, &out, `SELECT session FROM suggestions WHERE session <> ''
+	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT session FROM suggestions WHERE session <> ''
 		GROUP BY session ORDER BY MAX(id) DESC`); err != nil {
 		return nil, fmt.Errorf("storage: suggestion sessions: %w", err)
 	}
@@ -72,7 +72,7 @@ func (db *DB) SuggestionStatusCounts(ctx context.Context, f model.SuggestionFilt
 		Status string `db:"status"`
 		N      int    `db:"n"`
 	}
-	if err := db.r.SelectContext(ctx, &rows, `SELECT s.status, COUNT(*) AS n FROM suggestions s`+where+
+	if err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT s.status, COUNT(*) AS n FROM suggestions s`+where+
 		` GROUP BY s.status`, args...); err != nil {
 		return nil, fmt.Errorf("storage: suggestion status counts: %w", err)
 	}
@@ -94,7 +94,7 @@ func (db *DB) ExistingSuggestionNumbers(ctx context.Context, numbers []string) (
 			return nil, fmt.Errorf("storage: existing suggestion numbers: %w", err)
 		}
 		var found []string
-		if err := db.r.SelectContext(ctx, &found, q, args...); err != nil {
+		if err := db.rq(ctx).SelectContext(ctx, &found, q, args...); err != nil {
 			return nil, fmt.Errorf("storage: existing suggestion numbers: %w", err)
 		}
 		for _, n := range found {

@@ -12,7 +12,7 @@ import (
 // expired one is returned too: the caller tells the user it timed out.
 func (db *DB) GetConversation(ctx context.Context, openid string) (model.Conversation, error) {
 	var c model.Conversation
-	err := db.w.GetContext(ctx, &c, `SELECT openid, flow, step, data, misses, version, updated_at, expires_at
+	err := db.wq(ctx).GetContext(ctx, &c, `SELECT openid, flow, step, data, misses, version, updated_at, expires_at
 		FROM conversations WHERE openid = ?`, openid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("storage: conversation: %w", model.ErrNotFound)
@@ -32,7 +32,7 @@ func (db *DB) SaveConversation(ctx context.Context, c *model.Conversation) error
 		c.Data = "{}"
 	}
 	if c.Version == 0 {
-		_, err := db.w.ExecContext(ctx, `INSERT INTO conversations (openid, flow, step, data, misses, version, updated_at, expires_at)
+		_, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO conversations (openid, flow, step, data, misses, version, updated_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, 1, ?, ?)`, c.OpenID, c.Flow, c.Step, c.Data, c.Misses, now, c.ExpiresAt.UTC())
 		if isDuplicate(err) {
 			return fmt.Errorf("storage: save conversation: %w", model.ErrStale)
@@ -43,7 +43,7 @@ func (db *DB) SaveConversation(ctx context.Context, c *model.Conversation) error
 		c.Version, c.UpdatedAt = 1, now
 		return nil
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE conversations SET flow = ?, step = ?, data = ?, misses = ?, version = version + 1,
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE conversations SET flow = ?, step = ?, data = ?, misses = ?, version = version + 1,
 		updated_at = ?, expires_at = ? WHERE openid = ? AND version = ?`,
 		c.Flow, c.Step, c.Data, c.Misses, now, c.ExpiresAt.UTC(), c.OpenID, c.Version)
 	if err != nil {
@@ -59,7 +59,7 @@ func (db *DB) SaveConversation(ctx context.Context, c *model.Conversation) error
 
 // DeleteConversation ends openid's conversation.
 func (db *DB) DeleteConversation(ctx context.Context, openid string) error {
-	if _, err := db.w.ExecContext(ctx, `DELETE FROM conversations WHERE openid = ?`, openid); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM conversations WHERE openid = ?`, openid); err != nil {
 		return fmt.Errorf("storage: delete conversation: %w", err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -179,8 +180,71 @@ func (db *DB) Close() error {
 // (the migration runner, the scheduler's lock connection).
 func (db *DB) SQL() *sql.DB { return db.w.DB }
 
-// inTx runs fn in a transaction on the writer, committing when fn returns nil.
+// txKey carries the transaction a caller opened with InTx in a context.
+type txKey struct{}
+
+// querier is what a statement runs on: the pools or a transaction.
+type querier interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+// txOf returns the transaction ctx carries, if any.
+func txOf(ctx context.Context) *sqlx.Tx {
+	tx, _ := ctx.Value(txKey{}).(*sqlx.Tx)
+	return tx
+}
+
+// wq is where a write runs: the caller's transaction, else the writer.
+func (db *DB) wq(ctx context.Context) querier {
+	if tx := txOf(ctx); tx != nil {
+		return tx
+	}
+	return db.w
+}
+
+// rq is where a read runs: the caller's transaction (so it sees the
+// transaction's own writes), else the readers.
+func (db *DB) rq(ctx context.Context) querier {
+	if tx := txOf(ctx); tx != nil {
+		return tx
+	}
+	return db.r
+}
+
+// InTx runs fn in one transaction: every storage call made with the
+// context fn is given takes part in it, and it commits when fn returns nil.
+// It is how core makes a change and its audit entry one write. Called
+// inside another InTx, it joins that transaction (behind a savepoint, so a
+// failure undoes only fn's part).
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// InTransaction reports whether ctx carries an InTx transaction.
+func InTransaction(ctx context.Context) bool { return txOf(ctx) != nil }
+
+// savepoints numbers nested transactions' savepoints.
+var savepoints atomic.Int64
+
+// inTx runs fn in a transaction on the writer, committing when fn returns
+// nil; inside the caller's transaction it runs behind a savepoint.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if outer := txOf(ctx); outer != nil {
+		sp := fmt.Sprintf("sp_%d", savepoints.Add(1))
+		if _, err := outer.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+			return fmt.Errorf("storage: savepoint: %w", err)
+		}
+		if err := fn(outer); err != nil {
+			_, _ = outer.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp)
+			return err
+		}
+		_, err := outer.ExecContext(ctx, "RELEASE SAVEPOINT "+sp)
+		return err
+	}
 	tx, err := db.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
@@ -225,7 +289,7 @@ func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
 		return 0, fmt.Errorf("storage: count rows: unknown table %q", table)
 	}
 	var n int
-	if err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM `+table); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM `+table); err != nil {
 		return 0, fmt.Errorf("storage: count %s: %w", table, err)
 	}
 	return n, nil
@@ -234,7 +298,7 @@ func (db *DB) CountRows(ctx context.Context, table string) (int, error) {
 // countBy runs a "SELECT key, COUNT(*) … GROUP BY key" query and returns
 // the counts by key.
 func (db *DB) countBy(ctx context.Context, what, q string, args ...any) (map[string]int, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.rq(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: %s: %w", what, err)
 	}

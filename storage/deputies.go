@@ -208,7 +208,7 @@ func (db *DB) GetDeputyByPhone(ctx context.Context, phone string) (model.Deputy,
 
 func (db *DB) getDeputy(ctx context.Context, q string, arg any) (model.Deputy, error) {
 	var row deputyRow
-	err := db.r.GetContext(ctx, &row, q, arg)
+	err := db.rq(ctx).GetContext(ctx, &row, q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Deputy{}, fmt.Errorf("storage: deputy: %w", model.ErrNotFound)
 	}
@@ -227,7 +227,7 @@ func (db *DB) getDeputy(ctx context.Context, q string, arg any) (model.Deputy, e
 // FindDeputiesByName returns the deputies called name (all statuses).
 func (db *DB) FindDeputiesByName(ctx context.Context, name string) ([]model.Deputy, error) {
 	var rows []deputyRow
-	if err := db.r.SelectContext(ctx, &rows, deputySelect+` WHERE d.name = ? ORDER BY d.id`, name); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, deputySelect+` WHERE d.name = ? ORDER BY d.id`, name); err != nil {
 		return nil, fmt.Errorf("storage: find deputies: %w", err)
 	}
 	return db.withTags(ctx, rows)
@@ -286,7 +286,7 @@ func escapeLike(s string) string {
 func (db *DB) ListDeputies(ctx context.Context, f model.DeputyFilter) ([]model.Deputy, int, error) {
 	where, args := whereDeputyFilter(f)
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM deputies d
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM deputies d
 		LEFT JOIN delegations g ON g.id = d.delegation_id`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count deputies: %w", err)
 	}
@@ -295,7 +295,7 @@ func (db *DB) ListDeputies(ctx context.Context, f model.DeputyFilter) ([]model.D
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
 	var rows []deputyRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list deputies: %w", err)
 	}
 	out, err := db.withTags(ctx, rows)
@@ -306,7 +306,7 @@ func (db *DB) ListDeputies(ctx context.Context, f model.DeputyFilter) ([]model.D
 // nothing: the binding stays so history remains attributable, but pushes
 // skip terminated deputies.
 func (db *DB) TerminateDeputy(ctx context.Context, id int64, on time.Time, reason string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE deputies SET status = ?, terminated_on = ?, termination_reason = ?,
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE deputies SET status = ?, terminated_on = ?, termination_reason = ?,
 		updated_at = ? WHERE id = ?`, model.StatusEnded, dateOnly(&on), reason, db.now().UTC(), id)
 	if err != nil {
 		return fmt.Errorf("storage: terminate deputy %d: %w", id, err)
@@ -320,7 +320,7 @@ func (db *DB) TerminateDeputy(ctx context.Context, id int64, on time.Time, reaso
 // ListDelegations returns every delegation with counts, by name.
 func (db *DB) ListDelegations(ctx context.Context) ([]model.Delegation, error) {
 	var out []model.Delegation
-	err := db.r.SelectContext(ctx, &out, `SELECT g.id, g.name, COUNT(d.id) AS total,
+	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT g.id, g.name, COUNT(d.id) AS total,
 		COALESCE(SUM(CASE WHEN d.openid IS NOT NULL THEN 1 ELSE 0 END), 0) AS bound,
 		COALESCE(SUM(CASE WHEN d.status = 'active' THEN 1 ELSE 0 END), 0) AS current
 		FROM delegations g LEFT JOIN deputies d ON d.delegation_id = g.id
@@ -334,7 +334,7 @@ func (db *DB) ListDelegations(ctx context.Context) ([]model.Delegation, error) {
 // ListTags returns every tag name in use, sorted.
 func (db *DB) ListTags(ctx context.Context) ([]string, error) {
 	var out []string
-	if err := db.r.SelectContext(ctx, &out, `SELECT name FROM tags ORDER BY name`); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT name FROM tags ORDER BY name`); err != nil {
 		return nil, fmt.Errorf("storage: list tags: %w", err)
 	}
 	sort.Strings(out)
@@ -343,7 +343,7 @@ func (db *DB) ListTags(ctx context.Context) ([]string, error) {
 
 // CountDeputies returns how many deputies there are and how many are bound.
 func (db *DB) CountDeputies(ctx context.Context) (total, bound int, err error) {
-	err = db.r.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN openid IS NOT NULL THEN 1 ELSE 0 END), 0)
+	err = db.rq(ctx).QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN openid IS NOT NULL THEN 1 ELSE 0 END), 0)
 		FROM deputies`).Scan(&total, &bound)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: count deputies: %w", err)

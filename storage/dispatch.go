@@ -18,7 +18,7 @@ const deliveryCols = `id, source, campaign_id, notice_id, deputy_id, openid, sta
 // GetDelivery returns the delivery with id, or ErrNotFound.
 func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error) {
 	var d model.Delivery
-	err := db.w.GetContext(ctx, &d, `SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`, id)
+	err := db.wq(ctx).GetContext(ctx, &d, `SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("storage: delivery %d: %w", id, model.ErrNotFound)
 	}
@@ -151,7 +151,7 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []model.Out
 		ID     int64  `db:"id"`
 		Status string `db:"status"`
 	}
-	if err := db.w.SelectContext(ctx, &early, q, args...); err != nil {
+	if err := db.wq(ctx).SelectContext(ctx, &early, q, args...); err != nil {
 		return fmt.Errorf("storage: early reports: %w", err)
 	}
 	for _, e := range early {
@@ -183,7 +183,7 @@ func (db *DB) addQuota(ctx context.Context, tx *sqlx.Tx, day string, n int) erro
 // QuotaUsed returns how many template messages were sent on day.
 func (db *DB) QuotaUsed(ctx context.Context, day string) (int, error) {
 	var n int
-	err := db.w.GetContext(ctx, &n, `SELECT used FROM send_quota WHERE day = ?`, day)
+	err := db.wq(ctx).GetContext(ctx, &n, `SELECT used FROM send_quota WHERE day = ?`, day)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -217,7 +217,7 @@ func (db *DB) applyReports(ctx context.Context, status string, msgids []int64) (
 	if err != nil {
 		return 0, err
 	}
-	res, err := db.w.ExecContext(ctx, q, args...)
+	res, err := db.wq(ctx).ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("storage: template reports: %w", err)
 	}
@@ -262,7 +262,7 @@ func (db *DB) AbsorbTemplateReports(ctx context.Context, reports []model.Templat
 		return err
 	}
 	var settled []int64
-	if err := db.w.SelectContext(ctx, &settled, q, args...); err != nil {
+	if err := db.wq(ctx).SelectContext(ctx, &settled, q, args...); err != nil {
 		return fmt.Errorf("storage: template reports: %w", err)
 	}
 	done := make(map[int64]bool, len(settled))
@@ -321,7 +321,7 @@ func (db *DB) keepTemplateReports(ctx context.Context, reports []model.TemplateS
 		b.WriteString("(?, ?, ?, ?)")
 		args = append(args, r.MsgID, r.OpenID, r.Status, now)
 	}
-	if _, err := db.w.ExecContext(ctx, b.String(), args...); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("storage: keep template reports: %w", err)
 	}
 	return nil
@@ -330,10 +330,10 @@ func (db *DB) keepTemplateReports(ctx context.Context, reports []model.TemplateS
 func (db *DB) applyReport(ctx context.Context, id int64, status string) error {
 	var err error
 	if status == "success" {
-		_, err = db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, delivered_at = ? WHERE id = ? AND status = ?`,
+		_, err = db.wq(ctx).ExecContext(ctx, `UPDATE deliveries SET status = ?, delivered_at = ? WHERE id = ? AND status = ?`,
 			model.DeliveryDelivered, db.now().UTC(), id, model.DeliverySent)
 	} else {
-		_, err = db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, reason = ? WHERE id = ? AND status = ?`,
+		_, err = db.wq(ctx).ExecContext(ctx, `UPDATE deliveries SET status = ?, reason = ? WHERE id = ? AND status = ?`,
 			model.DeliveryFailed, status, id, model.DeliverySent)
 	}
 	if err != nil {
@@ -344,7 +344,7 @@ func (db *DB) applyReport(ctx context.Context, id int64, status string) error {
 
 // MarkDeliveryRead records that the deputy opened the delivery's page.
 func (db *DB) MarkDeliveryRead(ctx context.Context, id int64) error {
-	_, err := db.w.ExecContext(ctx, `UPDATE deliveries SET status = ?, read_at = ? WHERE id = ? AND status IN (?, ?)`,
+	_, err := db.wq(ctx).ExecContext(ctx, `UPDATE deliveries SET status = ?, read_at = ? WHERE id = ? AND status IN (?, ?)`,
 		model.DeliveryRead, db.now().UTC(), id, model.DeliverySent, model.DeliveryDelivered)
 	if err != nil {
 		return fmt.Errorf("storage: mark read: %w", err)
@@ -365,7 +365,7 @@ func (db *DB) UnfinishedCampaigns(ctx context.Context, ids []int64) ([]int64, er
 		return nil, err
 	}
 	var out []int64
-	if err := db.w.SelectContext(ctx, &out, q, args...); err != nil {
+	if err := db.wq(ctx).SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: finished campaigns: %w", err)
 	}
 	return out, nil
@@ -392,7 +392,7 @@ func (db *DB) ListDeliveries(ctx context.Context, f model.DeliveryFilter) ([]mod
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
 	var out []model.Delivery
-	if err := db.r.SelectContext(ctx, &out, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: list deliveries: %w", err)
 	}
 	return out, nil

@@ -30,7 +30,7 @@ func (db *DB) GetChatState(ctx context.Context, openid string) (model.ChatState,
 	if stmt := db.chatStateStmt(); stmt != nil {
 		err = stmt.GetContext(ctx, &row, openid, openid, openid, openid)
 	} else {
-		err = db.r.GetContext(ctx, &row, chatStateQuery, openid, openid, openid, openid)
+		err = db.rq(ctx).GetContext(ctx, &row, chatStateQuery, openid, openid, openid, openid)
 	}
 	if err != nil {
 		return model.ChatState{}, fmt.Errorf("storage: chat state: %w", err)
@@ -66,7 +66,7 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]model.Chat
 		Member       int    `db:"member"`
 		Leader       int    `db:"leader"`
 	}
-	if err := db.r.SelectContext(ctx, &rows, db.r.Rebind(q), args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, db.r.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("storage: chat states: %w", err)
 	}
 	byOpenID := make(map[string]model.ChatState, len(openids))

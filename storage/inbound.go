@@ -33,7 +33,7 @@ func (db *DB) ClaimInboundAnswered(ctx context.Context, key, openid, kind, reply
 }
 
 func (db *DB) claimInbound(ctx context.Context, key, openid, kind, state, reply string, at time.Time, finished any) (bool, model.Inbound, error) {
-	res, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO wechat_inbound
+	res, err := db.wq(ctx).ExecContext(ctx, db.insertIgnore()+` INTO wechat_inbound
 		(dedupe_key, openid, kind, state, reply, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		key, openid, kind, state, reply, at.UTC(), finished)
 	if err != nil {
@@ -43,7 +43,7 @@ func (db *DB) claimInbound(ctx context.Context, key, openid, kind, state, reply 
 		return true, model.Inbound{Key: key, State: state, Reply: reply}, nil
 	}
 	var in model.Inbound
-	err = db.w.GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)
+	err = db.wq(ctx).GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)
 	if err != nil {
 		return false, model.Inbound{}, fmt.Errorf("storage: read inbound: %w", err)
 	}
@@ -56,7 +56,7 @@ func (db *DB) claimInbound(ctx context.Context, key, openid, kind, state, reply 
 // unknown (the database failed mid-insert). Another instance's claim is
 // never released.
 func (db *DB) ReleaseInboundClaim(ctx context.Context, key string, at time.Time) error {
-	_, err := db.w.ExecContext(ctx, `DELETE FROM wechat_inbound WHERE dedupe_key = ? AND state = ? AND created_at = ?`,
+	_, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM wechat_inbound WHERE dedupe_key = ? AND state = ? AND created_at = ?`,
 		key, model.InboundProcessing, at.UTC())
 	if err != nil {
 		return fmt.Errorf("storage: release inbound: %w", err)
@@ -66,7 +66,7 @@ func (db *DB) ReleaseInboundClaim(ctx context.Context, key string, at time.Time)
 
 // FinishInbound stores the reply given to the message with key.
 func (db *DB) FinishInbound(ctx context.Context, key, reply string) error {
-	_, err := db.w.ExecContext(ctx, `UPDATE wechat_inbound SET state = ?, reply = ?, finished_at = ? WHERE dedupe_key = ?`,
+	_, err := db.wq(ctx).ExecContext(ctx, `UPDATE wechat_inbound SET state = ?, reply = ?, finished_at = ? WHERE dedupe_key = ?`,
 		model.InboundDone, reply, db.now().UTC(), key)
 	if err != nil {
 		return fmt.Errorf("storage: finish inbound: %w", err)
@@ -77,7 +77,7 @@ func (db *DB) FinishInbound(ctx context.Context, key, reply string) error {
 // PruneInbound deletes traces older than before (WeChat stops retrying
 // after 15 s, so a day is plenty) and returns how many went.
 func (db *DB) PruneInbound(ctx context.Context, before time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM wechat_inbound WHERE created_at < ?`, before.UTC())
+	res, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM wechat_inbound WHERE created_at < ?`, before.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: prune inbound: %w", err)
 	}
@@ -101,7 +101,7 @@ func (db *DB) RecordFollow(ctx context.Context, openid string, following bool) e
 		ON DUPLICATE KEY UPDATE following = VALUES(following), ` + col + ` = VALUES(` + col + `),
 		updated_at = VALUES(updated_at)`
 	}
-	if _, err := db.w.ExecContext(ctx, q, openid, following, now, now); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, q, openid, following, now, now); err != nil {
 		return fmt.Errorf("storage: record follow: %w", err)
 	}
 	return nil
@@ -117,7 +117,7 @@ func (db *DB) TouchFollower(ctx context.Context, openid string) error {
 		q = `INSERT INTO followers (openid, following, last_inbound_at, updated_at) VALUES (?, 1, ?, ?)
 		ON DUPLICATE KEY UPDATE following = 1, last_inbound_at = VALUES(last_inbound_at), updated_at = VALUES(updated_at)`
 	}
-	if _, err := db.w.ExecContext(ctx, q, openid, now, now); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, q, openid, now, now); err != nil {
 		return fmt.Errorf("storage: touch follower: %w", err)
 	}
 	return nil
@@ -126,7 +126,7 @@ func (db *DB) TouchFollower(ctx context.Context, openid string) error {
 // GetFollower returns what is known of openid, or ErrNotFound.
 func (db *DB) GetFollower(ctx context.Context, openid string) (model.Follower, error) {
 	var f model.Follower
-	err := db.r.GetContext(ctx, &f, `SELECT openid, following, subscribed_at, last_inbound_at FROM followers WHERE openid = ?`, openid)
+	err := db.rq(ctx).GetContext(ctx, &f, `SELECT openid, following, subscribed_at, last_inbound_at FROM followers WHERE openid = ?`, openid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, fmt.Errorf("storage: follower: %w", model.ErrNotFound)
 	}
@@ -139,7 +139,7 @@ func (db *DB) GetFollower(ctx context.Context, openid string) (model.Follower, e
 // RecordTemplateReport stores a TEMPLATESENDJOBFINISH status for msgid;
 // a repeated report is ignored. The delivery pipeline reads these.
 func (db *DB) RecordTemplateReport(ctx context.Context, msgid int64, openid, status string) error {
-	_, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO template_reports (msgid, openid, status, received_at)
+	_, err := db.wq(ctx).ExecContext(ctx, db.insertIgnore()+` INTO template_reports (msgid, openid, status, received_at)
 		VALUES (?, ?, ?, ?)`, msgid, openid, status, db.now().UTC())
 	if err != nil {
 		return fmt.Errorf("storage: template report: %w", err)
@@ -150,7 +150,7 @@ func (db *DB) RecordTemplateReport(ctx context.Context, msgid int64, openid, sta
 // TemplateReport returns the status reported for msgid, or ErrNotFound.
 func (db *DB) TemplateReport(ctx context.Context, msgid int64) (string, error) {
 	var status string
-	err := db.r.GetContext(ctx, &status, `SELECT status FROM template_reports WHERE msgid = ?`, msgid)
+	err := db.rq(ctx).GetContext(ctx, &status, `SELECT status FROM template_reports WHERE msgid = ?`, msgid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("storage: template report: %w", model.ErrNotFound)
 	}
@@ -171,7 +171,7 @@ func (db *DB) LastInbound(ctx context.Context, openids []string) (map[string]tim
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.rq(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: last inbound: %w", err)
 	}
@@ -190,7 +190,7 @@ func (db *DB) LastInbound(ctx context.Context, openids []string) (map[string]tim
 // GetInbound returns the stored trace of the message with key, or ErrNotFound.
 func (db *DB) GetInbound(ctx context.Context, key string) (model.Inbound, error) {
 	var in model.Inbound
-	err := db.w.GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)
+	err := db.wq(ctx).GetContext(ctx, &in, `SELECT dedupe_key, state, reply FROM wechat_inbound WHERE dedupe_key = ?`, key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return in, fmt.Errorf("storage: inbound: %w", model.ErrNotFound)
 	}
@@ -234,7 +234,7 @@ func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []model.Answ
 		at := c.At.UTC()
 		args = append(args, c.Key, c.OpenID, c.Kind, model.InboundDone, c.Reply, at, at)
 	}
-	res, err := db.w.ExecContext(ctx, q.String(), args...)
+	res, err := db.wq(ctx).ExecContext(ctx, q.String(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: claim inbound: %w", err)
 	}
@@ -253,7 +253,7 @@ func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []model.Answ
 		model.Inbound
 		CreatedAt time.Time `db:"created_at"`
 	}
-	if err := db.w.SelectContext(ctx, &rows, db.w.Rebind(query), qargs...); err != nil {
+	if err := db.wq(ctx).SelectContext(ctx, &rows, db.w.Rebind(query), qargs...); err != nil {
 		return nil, fmt.Errorf("storage: read inbound: %w", err)
 	}
 	stored := make(map[string]int, len(rows))

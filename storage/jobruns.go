@@ -76,7 +76,7 @@ func (db *DB) RecordJobRun(ctx context.Context, r model.JobRun) (model.JobRun, e
 			WHERE NOT EXISTS (SELECT 1 FROM job_runs WHERE job = ? AND status = ? AND started_at > ?)`
 		args = append(args, r.Job, model.JobRunning, r.StartedAt.Add(-model.JobRunStale).UTC())
 	}
-	res, err := db.w.ExecContext(ctx, q, args...)
+	res, err := db.wq(ctx).ExecContext(ctx, q, args...)
 	if err != nil {
 		return r, fmt.Errorf("storage: record job run %s: %w", r.Job, err)
 	}
@@ -100,7 +100,7 @@ func (db *DB) FinishJobRun(ctx context.Context, r *model.JobRun) error {
 	if err != nil {
 		return fmt.Errorf("storage: finish job run %d: %w", r.ID, err)
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE job_runs SET finished_at = ?, status = ?, counts = ?, note = ? WHERE id = ?`,
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE job_runs SET finished_at = ?, status = ?, counts = ?, note = ? WHERE id = ?`,
 		r.FinishedAt.UTC(), r.Status, counts, r.Note, r.ID)
 	if err != nil {
 		return fmt.Errorf("storage: finish job run %d: %w", r.ID, err)
@@ -115,7 +115,7 @@ func (db *DB) FinishJobRun(ctx context.Context, r *model.JobRun) error {
 // ErrNotFound if it never ran.
 func (db *DB) LastJobRun(ctx context.Context, job string) (model.JobRun, error) {
 	var row jobRunRow
-	err := db.r.GetContext(ctx, &row, `SELECT `+jobRunColumns+` FROM job_runs WHERE job = ?
+	err := db.rq(ctx).GetContext(ctx, &row, `SELECT `+jobRunColumns+` FROM job_runs WHERE job = ?
 		ORDER BY scheduled_at DESC, id DESC LIMIT 1`, job)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.JobRun{}, fmt.Errorf("storage: last run of %s: %w", job, model.ErrNotFound)
@@ -140,7 +140,7 @@ func (db *DB) ListJobRuns(ctx context.Context, job string, limit int) ([]model.J
 	}
 	q += ` ORDER BY started_at DESC, id DESC LIMIT ?`
 	var rows []jobRunRow
-	if err := db.r.SelectContext(ctx, &rows, q, append(args, limit)...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, append(args, limit)...); err != nil {
 		return nil, fmt.Errorf("storage: list job runs: %w", err)
 	}
 	out := make([]model.JobRun, len(rows))
@@ -154,7 +154,7 @@ func (db *DB) ListJobRuns(ctx context.Context, job string, limit int) ([]model.J
 // failed with note: their process died. The scheduler calls it when it
 // becomes the one instance running jobs.
 func (db *DB) InterruptJobRuns(ctx context.Context, before time.Time, note string) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `UPDATE job_runs SET status = ?, finished_at = ?, note = ?
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE job_runs SET status = ?, finished_at = ?, note = ?
 		WHERE status = ? AND started_at < ?`, model.JobFailed, db.now().UTC(), truncateNote(note), model.JobRunning, before.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: interrupt job runs: %w", err)
@@ -164,7 +164,7 @@ func (db *DB) InterruptJobRuns(ctx context.Context, before time.Time, note strin
 
 // PruneJobRuns deletes runs started before before and returns how many went.
 func (db *DB) PruneJobRuns(ctx context.Context, before time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM job_runs WHERE started_at < ?`, before.UTC())
+	res, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM job_runs WHERE started_at < ?`, before.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: prune job runs: %w", err)
 	}

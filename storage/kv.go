@@ -17,7 +17,7 @@ import (
 func (db *DB) KVGet(ctx context.Context, key string) (string, error) {
 	var v string
 	var exp sql.NullTime
-	err := db.w.QueryRowxContext(ctx, `SELECT v, expires_at FROM kv WHERE k = ?`, key).Scan(&v, &exp)
+	err := db.wq(ctx).QueryRowxContext(ctx, `SELECT v, expires_at FROM kv WHERE k = ?`, key).Scan(&v, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", model.ErrNotFound
 	}
@@ -42,7 +42,7 @@ func (db *DB) KVSet(ctx context.Context, key, value string, ttl time.Duration) e
 		q = `INSERT INTO kv (k, v, expires_at) VALUES (?, ?, ?)
 		ON DUPLICATE KEY UPDATE v = VALUES(v), expires_at = VALUES(expires_at)`
 	}
-	if _, err := db.w.ExecContext(ctx, q, key, value, exp); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, q, key, value, exp); err != nil {
 		return fmt.Errorf("storage: kv set: %w", err)
 	}
 	return nil
@@ -50,7 +50,7 @@ func (db *DB) KVSet(ctx context.Context, key, value string, ttl time.Duration) e
 
 // KVDelete removes key; a missing key is not an error.
 func (db *DB) KVDelete(ctx context.Context, key string) error {
-	if _, err := db.w.ExecContext(ctx, `DELETE FROM kv WHERE k = ?`, key); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM kv WHERE k = ?`, key); err != nil {
 		return fmt.Errorf("storage: kv delete: %w", err)
 	}
 	return nil
@@ -59,7 +59,7 @@ func (db *DB) KVDelete(ctx context.Context, key string) error {
 // KVSetIfAbsent stores value under key unless the key exists (another
 // instance won the race); it never expires.
 func (db *DB) KVSetIfAbsent(ctx context.Context, key, value string) error {
-	if _, err := db.w.ExecContext(ctx, db.insertIgnore()+` INTO kv (k, v) VALUES (?, ?)`, key, value); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, db.insertIgnore()+` INTO kv (k, v) VALUES (?, ?)`, key, value); err != nil {
 		return fmt.Errorf("storage: kv set: %w", err)
 	}
 	return nil

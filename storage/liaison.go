@@ -14,7 +14,7 @@ import (
 // CreateCommitteeMember inserts m and sets its ID and CreatedAt.
 func (db *DB) CreateCommitteeMember(ctx context.Context, m *model.CommitteeMember) error {
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO committee_members (name, phone, title, created_at) VALUES (?, ?, ?, ?)`,
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO committee_members (name, phone, title, created_at) VALUES (?, ?, ?, ?)`,
 		m.Name, m.Phone, m.Title, now)
 	if err != nil {
 		return fmt.Errorf("storage: create committee member: %w", err)
@@ -35,7 +35,7 @@ const memberSelect = `SELECT m.id, m.name, m.phone, m.title, m.created_at,
 // GetCommitteeMember returns the member with id, or ErrNotFound.
 func (db *DB) GetCommitteeMember(ctx context.Context, id int64) (model.CommitteeMember, error) {
 	var m model.CommitteeMember
-	err := db.r.GetContext(ctx, &m, memberSelect+` WHERE m.id = ?`, id)
+	err := db.rq(ctx).GetContext(ctx, &m, memberSelect+` WHERE m.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fmt.Errorf("storage: committee member %d: %w", id, model.ErrNotFound)
 	}
@@ -49,7 +49,7 @@ func (db *DB) GetCommitteeMember(ctx context.Context, id int64) (model.Committee
 // ListCommitteeMembers returns every member, by name then id.
 func (db *DB) ListCommitteeMembers(ctx context.Context) ([]model.CommitteeMember, error) {
 	var ms []model.CommitteeMember
-	if err := db.r.SelectContext(ctx, &ms, memberSelect+` ORDER BY m.name, m.id`); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &ms, memberSelect+` ORDER BY m.name, m.id`); err != nil {
 		return nil, fmt.Errorf("storage: list committee members: %w", err)
 	}
 	for i := range ms {
@@ -89,7 +89,7 @@ func (db *DB) SetMemberLinks(ctx context.Context, memberID int64, deputyIDs []in
 // MemberDeputyIDs returns the ids of the deputies linked to a member.
 func (db *DB) MemberDeputyIDs(ctx context.Context, memberID int64) ([]int64, error) {
 	var ids []int64
-	if err := db.r.SelectContext(ctx, &ids, `SELECT deputy_id FROM member_links WHERE member_id = ? ORDER BY deputy_id`,
+	if err := db.rq(ctx).SelectContext(ctx, &ids, `SELECT deputy_id FROM member_links WHERE member_id = ? ORDER BY deputy_id`,
 		memberID); err != nil {
 		return nil, fmt.Errorf("storage: member %d deputies: %w", memberID, err)
 	}
@@ -100,7 +100,7 @@ func (db *DB) MemberDeputyIDs(ctx context.Context, memberID int64) ([]int64, err
 // or deputy gives ErrNotFound.
 func (db *DB) AddMemberContact(ctx context.Context, c *model.MemberContact) error {
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO member_contacts (member_id, deputy_id, kind, on_date, note, created_at)
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO member_contacts (member_id, deputy_id, kind, on_date, note, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, c.MemberID, c.DeputyID, c.Kind, dateOnly(&c.OnDate), c.Note, now)
 	if isForeignKeyViolation(err) {
 		return fmt.Errorf("storage: member contact: %w", model.ErrNotFound)
@@ -118,7 +118,7 @@ func (db *DB) AddMemberContact(ctx context.Context, c *model.MemberContact) erro
 // MemberContacts returns a member's contacts, the latest first.
 func (db *DB) MemberContacts(ctx context.Context, memberID int64) ([]model.MemberContact, error) {
 	var cs []model.MemberContact
-	if err := db.r.SelectContext(ctx, &cs, `SELECT c.id, c.member_id, c.deputy_id, COALESCE(d.name, '') AS deputy_name,
+	if err := db.rq(ctx).SelectContext(ctx, &cs, `SELECT c.id, c.member_id, c.deputy_id, COALESCE(d.name, '') AS deputy_name,
 		c.kind, c.on_date, c.note, c.created_at FROM member_contacts c LEFT JOIN deputies d ON d.id = c.deputy_id
 		WHERE c.member_id = ? ORDER BY c.on_date DESC, c.id DESC`, memberID); err != nil {
 		return nil, fmt.Errorf("storage: member %d contacts: %w", memberID, err)
@@ -134,7 +134,7 @@ func (db *DB) MemberContacts(ctx context.Context, memberID int64) ([]model.Membe
 // count from yearStart.
 func (db *DB) MemberDigest(ctx context.Context, memberID int64, now, since, yearStart time.Time) ([]model.DigestRow, error) {
 	var rows []model.DigestRow
-	err := db.r.SelectContext(ctx, &rows, `SELECT d.id AS deputy_id, d.name, COALESCE(g.name, '') AS delegation,
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT d.id AS deputy_id, d.name, COALESCE(g.name, '') AS delegation,
 		(SELECT COUNT(*) FROM invitations i JOIN meetings mt ON mt.id = i.meeting_id
 			WHERE i.deputy_id = d.id AND i.status = 'pending' AND mt.rsvp_deadline > ?) AS open_rsvps,
 		(SELECT COUNT(*) FROM suggestion_deputies sd JOIN suggestions s ON s.id = sd.suggestion_id

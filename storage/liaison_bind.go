@@ -75,7 +75,7 @@ func (db *DB) SetMemberBindCode(ctx context.Context, memberID int64, code string
 // MemberIDsForBindCode returns the unbound members whose unexpired code is code.
 func (db *DB) MemberIDsForBindCode(ctx context.Context, code string) ([]int64, error) {
 	var ids []int64
-	err := db.w.SelectContext(ctx, &ids, `SELECT member_id FROM member_bindings WHERE bind_code = ? AND bind_code_expires > ?
+	err := db.wq(ctx).SelectContext(ctx, &ids, `SELECT member_id FROM member_bindings WHERE bind_code = ? AND bind_code_expires > ?
 		AND openid IS NULL ORDER BY member_id`, code, db.now().UTC())
 	if err != nil {
 		return nil, fmt.Errorf("storage: member bind code: %w", err)
@@ -116,7 +116,7 @@ func (db *DB) BindMember(ctx context.Context, memberID int64, openid string) err
 
 // UnbindMember removes the member's own WeChat binding (not their deputy's).
 func (db *DB) UnbindMember(ctx context.Context, memberID int64) error {
-	if _, err := db.w.ExecContext(ctx, `UPDATE member_bindings SET openid = NULL, bound_at = NULL WHERE member_id = ?`,
+	if _, err := db.wq(ctx).ExecContext(ctx, `UPDATE member_bindings SET openid = NULL, bound_at = NULL WHERE member_id = ?`,
 		memberID); err != nil {
 		return fmt.Errorf("storage: unbind member %d: %w", memberID, err)
 	}
@@ -125,7 +125,7 @@ func (db *DB) UnbindMember(ctx context.Context, memberID int64) error {
 
 func (db *DB) getMember(ctx context.Context, what string, q string, arg any) (model.CommitteeMember, error) {
 	var m model.CommitteeMember
-	err := db.r.GetContext(ctx, &m, memberSelect+q, arg)
+	err := db.rq(ctx).GetContext(ctx, &m, memberSelect+q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fmt.Errorf("storage: committee member of %s: %w", what, model.ErrNotFound)
 	}
@@ -154,7 +154,7 @@ func (db *DB) MemberBindCode(ctx context.Context, memberID int64) (string, time.
 		Code    sql.NullString `db:"bind_code"`
 		Expires sql.NullTime   `db:"bind_code_expires"`
 	}
-	err := db.r.GetContext(ctx, &row, `SELECT bind_code, bind_code_expires FROM member_bindings WHERE member_id = ?`, memberID)
+	err := db.rq(ctx).GetContext(ctx, &row, `SELECT bind_code, bind_code_expires FROM member_bindings WHERE member_id = ?`, memberID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", time.Time{}, nil
 	}

@@ -12,7 +12,7 @@ import (
 // DelegationID returns the id of the delegation named name, or ErrNotFound.
 func (db *DB) DelegationID(ctx context.Context, name string) (int64, error) {
 	var id int64
-	err := db.r.GetContext(ctx, &id, `SELECT id FROM delegations WHERE name = ?`, name)
+	err := db.rq(ctx).GetContext(ctx, &id, `SELECT id FROM delegations WHERE name = ?`, name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("storage: delegation %q: %w", name, model.ErrNotFound)
 	}
@@ -26,7 +26,7 @@ func (db *DB) DelegationID(ctx context.Context, name string) (int64, error) {
 // leader gives ErrConflict; a missing deputy or delegation ErrNotFound.
 func (db *DB) CreateLeader(ctx context.Context, l *model.LiaisonLeader) error {
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO liaison_leaders (deputy_id, delegation_id, title, created_at)
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO liaison_leaders (deputy_id, delegation_id, title, created_at)
 		VALUES (?, ?, ?, ?)`, l.DeputyID, l.DelegationID, l.Title, now)
 	switch {
 	case isDuplicate(err):
@@ -60,7 +60,7 @@ func (db *DB) LeaderByDeputy(ctx context.Context, deputyID int64, from, to time.
 
 func (db *DB) getLeader(ctx context.Context, what, where string, arg any, from, to time.Time) (model.LiaisonLeader, error) {
 	var rows []leaderRow
-	if err := db.r.SelectContext(ctx, &rows, leaderListSelect+where, append(yearArgs(from, to), arg)...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, leaderListSelect+where, append(yearArgs(from, to), arg)...); err != nil {
 		return model.LiaisonLeader{}, fmt.Errorf("storage: %s: %w", what, err)
 	}
 	if len(rows) == 0 {
@@ -73,7 +73,7 @@ func (db *DB) getLeader(ctx context.Context, what, where string, arg any, from, 
 // activities in [from, to).
 func (db *DB) ListLeaders(ctx context.Context, from, to time.Time) ([]model.LiaisonLeader, error) {
 	var rows []leaderRow
-	if err := db.r.SelectContext(ctx, &rows, leaderListSelect+` ORDER BY g.name, d.name, l.id`, yearArgs(from, to)...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, leaderListSelect+` ORDER BY g.name, d.name, l.id`, yearArgs(from, to)...); err != nil {
 		return nil, fmt.Errorf("storage: list leaders: %w", err)
 	}
 	out := make([]model.LiaisonLeader, len(rows))
@@ -113,7 +113,7 @@ func (r leaderRow) leader() model.LiaisonLeader {
 // leader gives ErrNotFound.
 func (db *DB) AddLeaderActivity(ctx context.Context, a *model.LeaderActivity) error {
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO leader_activities (leader_id, kind, on_date, note, created_by, created_at)
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO leader_activities (leader_id, kind, on_date, note, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, a.LeaderID, a.Kind, dateOnly(&a.OnDate), a.Note, a.CreatedBy, now)
 	if isForeignKeyViolation(err) {
 		return fmt.Errorf("storage: leader activity: %w", model.ErrNotFound)
@@ -131,7 +131,7 @@ func (db *DB) AddLeaderActivity(ctx context.Context, a *model.LeaderActivity) er
 // LeaderActivities returns a leader's activities, the latest first.
 func (db *DB) LeaderActivities(ctx context.Context, leaderID int64) ([]model.LeaderActivity, error) {
 	var as []model.LeaderActivity
-	if err := db.r.SelectContext(ctx, &as, `SELECT a.id, a.leader_id, d.name AS leader_name, a.kind, a.on_date, a.note,
+	if err := db.rq(ctx).SelectContext(ctx, &as, `SELECT a.id, a.leader_id, d.name AS leader_name, a.kind, a.on_date, a.note,
 		a.created_by, a.created_at FROM leader_activities a JOIN liaison_leaders l ON l.id = a.leader_id
 		JOIN deputies d ON d.id = l.deputy_id WHERE a.leader_id = ? ORDER BY a.on_date DESC, a.id DESC`, leaderID); err != nil {
 		return nil, fmt.Errorf("storage: leader %d activities: %w", leaderID, err)

@@ -19,7 +19,7 @@ func (db *DB) CreateMaterial(ctx context.Context, m *model.Material) error {
 	if m.PublishedAt.IsZero() {
 		m.PublishedAt = now
 	}
-	res, err := db.w.ExecContext(ctx, `INSERT INTO materials (title, summary, link, body, published_at, created_at)
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO materials (title, summary, link, body, published_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, m.Title, m.Summary, m.Link, m.Body, m.PublishedAt.UTC(), now)
 	if err != nil {
 		return fmt.Errorf("storage: create material: %w", err)
@@ -34,7 +34,7 @@ func (db *DB) CreateMaterial(ctx context.Context, m *model.Material) error {
 // GetMaterial returns the material with id, published or not, or ErrNotFound.
 func (db *DB) GetMaterial(ctx context.Context, id int64) (model.Material, error) {
 	var m model.Material
-	err := db.r.GetContext(ctx, &m, `SELECT `+materialColumns+` FROM materials m WHERE m.id = ?`, id)
+	err := db.rq(ctx).GetContext(ctx, &m, `SELECT `+materialColumns+` FROM materials m WHERE m.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Material{}, fmt.Errorf("storage: material %d: %w", id, model.ErrNotFound)
 	}
@@ -48,7 +48,7 @@ func (db *DB) GetMaterial(ctx context.Context, id int64) (model.Material, error)
 // the latest published first, and how many there are (limit 0 means all).
 func (db *DB) ListMaterials(ctx context.Context, limit, offset int) ([]model.Material, int, error) {
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM materials`); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM materials`); err != nil {
 		return nil, 0, fmt.Errorf("storage: count materials: %w", err)
 	}
 	q := `SELECT ` + materialColumns + ` FROM materials m ORDER BY m.published_at DESC, m.id DESC`
@@ -56,7 +56,7 @@ func (db *DB) ListMaterials(ctx context.Context, limit, offset int) ([]model.Mat
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
 	}
 	var out []model.Material
-	if err := db.r.SelectContext(ctx, &out, q); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, q); err != nil {
 		return nil, 0, fmt.Errorf("storage: list materials: %w", err)
 	}
 	for i := range out {
@@ -73,7 +73,7 @@ func (db *DB) LatestMaterials(ctx context.Context, deputyID int64, limit int) ([
 		model.Material
 		StudiedAt sql.NullTime `db:"studied_at"`
 	}
-	err := db.r.SelectContext(ctx, &rows, `SELECT `+materialColumns+`, s.studied_at FROM materials m
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT `+materialColumns+`, s.studied_at FROM materials m
 		LEFT JOIN material_studies s ON s.material_id = m.id AND s.deputy_id = ?
 		WHERE m.published_at <= ? ORDER BY m.published_at DESC, m.id DESC LIMIT ?`,
 		deputyID, db.now().UTC(), max(limit, 0))
@@ -131,7 +131,7 @@ func (db *DB) StudyCounts(ctx context.Context, materialIDs ...int64) (map[int64]
 			return nil, fmt.Errorf("storage: study counts: %w", err)
 		}
 	}
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.rq(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: study counts: %w", err)
 	}

@@ -14,7 +14,7 @@ import (
 // CreateMeeting stores m and sets its id.
 func (db *DB) CreateMeeting(ctx context.Context, m *model.Meeting) error {
 	m.CreatedAt = db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO meetings (kind, title, starts_at, ends_at, place, organiser, contact,
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO meetings (kind, title, starts_at, ends_at, place, organiser, contact,
 		rsvp_deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.Title, m.StartsAt.UTC(),
 		nullTime(timePtr(m.EndsAt)), m.Place, m.Organiser, m.Contact, m.RSVPDeadline.UTC(), m.CreatedAt)
 	if err != nil {
@@ -29,7 +29,7 @@ const meetingCols = `id, kind, title, starts_at, ends_at, place, organiser, cont
 // GetMeeting returns the meeting with id, or ErrNotFound.
 func (db *DB) GetMeeting(ctx context.Context, id int64) (model.Meeting, error) {
 	var m model.Meeting
-	err := db.r.GetContext(ctx, &m, `SELECT `+meetingCols+` FROM meetings WHERE id = ?`, id)
+	err := db.rq(ctx).GetContext(ctx, &m, `SELECT `+meetingCols+` FROM meetings WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fmt.Errorf("storage: meeting %d: %w", id, model.ErrNotFound)
 	}
@@ -72,7 +72,7 @@ const invitationCols = `i.meeting_id, i.deputy_id, i.status, i.reason, i.channel
 // GetInvitation returns the deputy's invitation with its meeting, or ErrNotFound.
 func (db *DB) GetInvitation(ctx context.Context, meetingID, deputyID int64) (model.Invitation, error) {
 	var inv model.Invitation
-	err := db.w.GetContext(ctx, &inv, `SELECT `+invitationCols+` FROM invitations i WHERE i.meeting_id = ? AND i.deputy_id = ?`,
+	err := db.wq(ctx).GetContext(ctx, &inv, `SELECT `+invitationCols+` FROM invitations i WHERE i.meeting_id = ? AND i.deputy_id = ?`,
 		meetingID, deputyID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return inv, fmt.Errorf("storage: invitation: %w", model.ErrNotFound)
@@ -90,7 +90,7 @@ func (db *DB) GetInvitation(ctx context.Context, meetingID, deputyID int64) (mod
 
 // AnswerInvitation records the deputy's RSVP (RSVPAttend or RSVPLeave).
 func (db *DB) AnswerInvitation(ctx context.Context, meetingID, deputyID int64, status, reason, channel string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE invitations SET status = ?, reason = ?, channel = ?, answered_at = ?
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE invitations SET status = ?, reason = ?, channel = ?, answered_at = ?
 		WHERE meeting_id = ? AND deputy_id = ?`, status, reason, channel, db.now().UTC(), meetingID, deputyID)
 	if err != nil {
 		return fmt.Errorf("storage: answer invitation: %w", err)
@@ -108,7 +108,7 @@ func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since tim
 		model.Invitation
 		model.Meeting
 	}
-	err := db.r.SelectContext(ctx, &rows, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
 		m.place, m.organiser, m.contact, m.rsvp_deadline, m.created_at
 		FROM invitations i JOIN meetings m ON m.id = i.meeting_id
 		WHERE i.deputy_id = ? AND m.starts_at >= ? ORDER BY m.starts_at`, deputyID, since.UTC())

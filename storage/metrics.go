@@ -17,7 +17,7 @@ import (
 // the dispatcher's backlog; the (status, next_at) index answers it.
 func (db *DB) DueDeliveryCount(ctx context.Context) (int, error) {
 	var n int
-	err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`,
+	err := db.rq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`,
 		model.DeliveryQueued, model.DeliveryRetry, model.DeliverySending, db.now().UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: due deliveries: %w", err)
@@ -31,13 +31,13 @@ func (db *DB) DueDeliveryCount(ctx context.Context) (int, error) {
 // (job, scheduled_at) index that stops at its latest success, not a scan.
 func (db *DB) LastJobSuccesses(ctx context.Context) (map[string]time.Time, error) {
 	var jobs []string
-	if err := db.r.SelectContext(ctx, &jobs, `SELECT DISTINCT job FROM job_runs`); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &jobs, `SELECT DISTINCT job FROM job_runs`); err != nil {
 		return nil, fmt.Errorf("storage: last job successes: %w", err)
 	}
 	out := make(map[string]time.Time, len(jobs))
 	for _, job := range jobs {
 		var at sql.NullTime
-		err := db.r.GetContext(ctx, &at, `SELECT finished_at FROM job_runs WHERE job = ? AND status = ?
+		err := db.rq(ctx).GetContext(ctx, &at, `SELECT finished_at FROM job_runs WHERE job = ? AND status = ?
 			ORDER BY scheduled_at DESC LIMIT 1`, job, model.JobOK)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue

@@ -67,7 +67,7 @@ func (db *DB) CreateSolicitation(ctx context.Context, s *model.Solicitation, ann
 // GetSolicitation returns the solicitation with id, or ErrNotFound.
 func (db *DB) GetSolicitation(ctx context.Context, id int64) (model.Solicitation, error) {
 	var row solicitationRow
-	err := db.r.GetContext(ctx, &row, solicitationSelect+` WHERE s.id = ?`, id)
+	err := db.rq(ctx).GetContext(ctx, &row, solicitationSelect+` WHERE s.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Solicitation{}, fmt.Errorf("storage: solicitation %d: %w", id, model.ErrNotFound)
 	}
@@ -91,7 +91,7 @@ func (db *DB) OpenSolicitations(ctx context.Context, now time.Time) ([]model.Sol
 
 func (db *DB) selectSolicitations(ctx context.Context, q string, args ...any) ([]model.Solicitation, error) {
 	var rows []solicitationRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: list solicitations: %w", err)
 	}
 	out := make([]model.Solicitation, len(rows))
@@ -198,7 +198,7 @@ func (db *DB) GetOpinionByReceipt(ctx context.Context, receipt string) (model.Op
 
 func (db *DB) getOpinion(ctx context.Context, q string, arg any) (model.Opinion, error) {
 	var row opinionRow
-	err := db.r.GetContext(ctx, &row, q, arg)
+	err := db.rq(ctx).GetContext(ctx, &row, q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Opinion{}, fmt.Errorf("storage: opinion %v: %w", arg, model.ErrNotFound)
 	}
@@ -237,7 +237,7 @@ func (db *DB) listOpinions(ctx context.Context, conds []string, args []any, limi
 		where = ` WHERE ` + strings.Join(conds, ` AND `)
 	}
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM opinions o`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM opinions o`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count opinions: %w", err)
 	}
 	q := opinionSelect + where + ` ORDER BY o.created_at DESC, o.id DESC`
@@ -245,7 +245,7 @@ func (db *DB) listOpinions(ctx context.Context, conds []string, args []any, limi
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
 	}
 	var rows []opinionRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list opinions: %w", err)
 	}
 	out := make([]model.Opinion, len(rows))
@@ -307,7 +307,10 @@ var errRetryTx = errors.New("retry transaction")
 func (db *DB) inTxRetrying(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.inTx(ctx, fn)
-		if attempt < 5 && (isDeadlockVictim(err) || errors.Is(err, errRetryTx)) {
+		// A deadlock ends the caller's whole transaction: only the
+		// caller can run it again.
+		joined := InTransaction(ctx)
+		if attempt < 5 && ((isDeadlockVictim(err) && !joined) || errors.Is(err, errRetryTx)) {
 			continue
 		}
 		return err

@@ -58,7 +58,7 @@ func (db *DB) CreateNotice(ctx context.Context, n *model.Notice) error {
 // GetNotice returns the notice with id, or ErrNotFound.
 func (db *DB) GetNotice(ctx context.Context, id int64) (model.Notice, error) {
 	var r noticeRow
-	err := db.r.GetContext(ctx, &r, `SELECT id, kind, title, body, fields, link, urgent, ref_kind, ref_id, created_by,
+	err := db.rq(ctx).GetContext(ctx, &r, `SELECT id, kind, title, body, fields, link, urgent, ref_kind, ref_id, created_by,
 		created_at FROM notices WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Notice{}, fmt.Errorf("storage: notice %d: %w", id, model.ErrNotFound)
@@ -76,7 +76,7 @@ func (db *DB) AudienceCount(ctx context.Context, a model.Audience) (total, reach
 	if err != nil {
 		return 0, 0, err
 	}
-	err = db.r.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.openid IS NOT NULL AND d.status = 'active'
+	err = db.rq(ctx).QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.openid IS NOT NULL AND d.status = 'active'
 		AND COALESCE(f.following, 1) = 1 THEN 1 ELSE 0 END), 0)
 		FROM deputies d LEFT JOIN followers f ON f.openid = d.openid WHERE `+where, args...).Scan(&total, &reachable)
 	if err != nil {
@@ -127,7 +127,7 @@ const campaignCols = `id, notice_id, audience, status, send_at, reason, created_
 // GetCampaign returns the campaign with id, or ErrNotFound.
 func (db *DB) GetCampaign(ctx context.Context, id int64) (model.Campaign, error) {
 	var c model.Campaign
-	err := db.w.GetContext(ctx, &c, `SELECT `+campaignCols+` FROM campaigns WHERE id = ?`, id)
+	err := db.wq(ctx).GetContext(ctx, &c, `SELECT `+campaignCols+` FROM campaigns WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("storage: campaign %d: %w", id, model.ErrNotFound)
 	}
@@ -141,7 +141,7 @@ func (db *DB) GetCampaign(ctx context.Context, id int64) (model.Campaign, error)
 // DueCampaigns returns scheduled campaigns whose time has come.
 func (db *DB) DueCampaigns(ctx context.Context, now time.Time) ([]model.Campaign, error) {
 	var cs []model.Campaign
-	err := db.w.SelectContext(ctx, &cs, `SELECT `+campaignCols+` FROM campaigns WHERE status = ? AND send_at <= ? ORDER BY send_at`,
+	err := db.wq(ctx).SelectContext(ctx, &cs, `SELECT `+campaignCols+` FROM campaigns WHERE status = ? AND send_at <= ? ORDER BY send_at`,
 		model.CampaignScheduled, now.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("storage: due campaigns: %w", err)
@@ -155,7 +155,7 @@ func (db *DB) DueCampaigns(ctx context.Context, now time.Time) ([]model.Campaign
 // ClaimCampaign moves a scheduled campaign to sending; false when another
 // instance took it first.
 func (db *DB) ClaimCampaign(ctx context.Context, id int64) (bool, error) {
-	res, err := db.w.ExecContext(ctx, `UPDATE campaigns SET status = ? WHERE id = ? AND status = ?`, model.CampaignSending, id, model.CampaignScheduled)
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE campaigns SET status = ? WHERE id = ? AND status = ?`, model.CampaignSending, id, model.CampaignScheduled)
 	if err != nil {
 		return false, fmt.Errorf("storage: claim campaign: %w", err)
 	}
@@ -181,7 +181,7 @@ func (db *DB) ExpandBatch(ctx context.Context, c model.Campaign, source string, 
 		N    int           `db:"n"`
 		Last sql.NullInt64 `db:"last"`
 	}
-	err = db.w.GetContext(ctx, &batch, `SELECT COUNT(*) AS n, MAX(id) AS last FROM
+	err = db.wq(ctx).GetContext(ctx, &batch, `SELECT COUNT(*) AS n, MAX(id) AS last FROM
 		(SELECT d.id FROM deputies d WHERE `+where+` AND d.id > ? ORDER BY d.id LIMIT ?) b`,
 		append(args[:len(args):len(args)], afterID, limit)...)
 	if err != nil {
@@ -199,7 +199,7 @@ func (db *DB) ExpandBatch(ctx context.Context, c model.Campaign, source string, 
 	vals = append(vals, urgent)
 	vals = append(vals, reachArgs(false)...)
 	vals = append(append(vals, now, now), fromArgs...)
-	if _, err := db.w.ExecContext(ctx, q, vals...); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, q, vals...); err != nil {
 		return 0, 0, fmt.Errorf("storage: expand campaign %d: %w", c.ID, err)
 	}
 	for _, a := range ask {
@@ -209,7 +209,7 @@ func (db *DB) ExpandBatch(ctx context.Context, c model.Campaign, source string, 
 			SELECT d.id, ?, ?, ?, ?` + from + ` AND ` + reachCase + ` = ?`
 		vals := append([]any{a.Flow, a.RefID, a.Title, now}, fromArgs...)
 		vals = append(append(vals, reachArgs(true)...), model.DeliveryQueued)
-		if _, err := db.w.ExecContext(ctx, q, vals...); err != nil {
+		if _, err := db.wq(ctx).ExecContext(ctx, q, vals...); err != nil {
 			return 0, 0, fmt.Errorf("storage: expansion ask: %w", err)
 		}
 	}
@@ -218,7 +218,7 @@ func (db *DB) ExpandBatch(ctx context.Context, c model.Campaign, source string, 
 
 // MarkExpanded records that a campaign's audience has been written.
 func (db *DB) MarkExpanded(ctx context.Context, id int64) error {
-	_, err := db.w.ExecContext(ctx, `UPDATE campaigns SET expanded_at = ? WHERE id = ?`, db.now().UTC(), id)
+	_, err := db.wq(ctx).ExecContext(ctx, `UPDATE campaigns SET expanded_at = ? WHERE id = ?`, db.now().UTC(), id)
 	return err
 }
 
@@ -270,7 +270,7 @@ func (db *DB) CampaignCounts(ctx context.Context, id int64) (map[string]int, err
 // SendingCampaigns returns the ids of expanded campaigns still sending.
 func (db *DB) SendingCampaigns(ctx context.Context) ([]int64, error) {
 	var ids []int64
-	err := db.w.SelectContext(ctx, &ids, `SELECT id FROM campaigns WHERE status = ? AND expanded_at IS NOT NULL`, model.CampaignSending)
+	err := db.wq(ctx).SelectContext(ctx, &ids, `SELECT id FROM campaigns WHERE status = ? AND expanded_at IS NOT NULL`, model.CampaignSending)
 	if err != nil {
 		return nil, fmt.Errorf("storage: sending campaigns: %w", err)
 	}
@@ -282,7 +282,7 @@ func (db *DB) SendingCampaigns(ctx context.Context) ([]int64, error) {
 // before before.
 func (db *DB) StaleExpansions(ctx context.Context, before time.Time) ([]model.Campaign, error) {
 	var cs []model.Campaign
-	err := db.w.SelectContext(ctx, &cs, `SELECT `+campaignCols+` FROM campaigns WHERE status = ? AND expanded_at IS NULL
+	err := db.wq(ctx).SelectContext(ctx, &cs, `SELECT `+campaignCols+` FROM campaigns WHERE status = ? AND expanded_at IS NULL
 		AND send_at <= ? ORDER BY send_at`, model.CampaignSending, before.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("storage: stale expansions: %w", err)

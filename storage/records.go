@@ -46,7 +46,7 @@ func (db *DB) CreateRecordEntry(ctx context.Context, e *model.RecordEntry) error
 	if e.Channel == "" {
 		e.Channel = "wechat"
 	}
-	res, err := db.w.ExecContext(ctx, `INSERT INTO record_entries (deputy_id, category, happened_on, place, description,
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO record_entries (deputy_id, category, happened_on, place, description,
 		status, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.DeputyID, e.Category, dateOnly(&e.HappenedOn),
 		e.Place, e.Description, e.Status, e.Channel, e.CreatedAt)
 	if isForeignKeyViolation(err) {
@@ -62,7 +62,7 @@ func (db *DB) CreateRecordEntry(ctx context.Context, e *model.RecordEntry) error
 // GetRecordEntry returns the entry with id, or ErrNotFound.
 func (db *DB) GetRecordEntry(ctx context.Context, id int64) (model.RecordEntry, error) {
 	var r recordEntryRow
-	err := db.w.GetContext(ctx, &r, recordEntrySelect+` WHERE e.id = ?`, id)
+	err := db.wq(ctx).GetContext(ctx, &r, recordEntrySelect+` WHERE e.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.RecordEntry{}, fmt.Errorf("storage: record entry %d: %w", id, model.ErrNotFound)
 	}
@@ -77,7 +77,7 @@ func (db *DB) GetRecordEntry(ctx context.Context, id int64) (model.RecordEntry, 
 func (db *DB) ListRecordEntries(ctx context.Context, f model.RecordEntryFilter) ([]model.RecordEntry, int, error) {
 	where, args := whereRecordEntryFilter(f)
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM record_entries e`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM record_entries e`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count record entries: %w", err)
 	}
 	q := recordEntrySelect + where + ` ORDER BY e.created_at, e.id`
@@ -85,7 +85,7 @@ func (db *DB) ListRecordEntries(ctx context.Context, f model.RecordEntryFilter) 
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
 	var rows []recordEntryRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list record entries: %w", err)
 	}
 	out := make([]model.RecordEntry, len(rows))
@@ -102,7 +102,7 @@ func (db *DB) ReviewRecordEntry(ctx context.Context, id int64, status, note, rev
 	if status != model.EntryApproved && status != model.EntryRejected {
 		return fmt.Errorf("storage: review record entry %d: bad status %q", id, status)
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE record_entries SET status = ?, review_note = ?, reviewed_by = ?, reviewed_at = ?
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE record_entries SET status = ?, review_note = ?, reviewed_by = ?, reviewed_at = ?
 		WHERE id = ? AND status = ?`, status, clip(note, 500), clip(reviewer, 100), db.now().UTC(), id, model.EntryPending)
 	if err != nil {
 		return fmt.Errorf("storage: review record entry %d: %w", id, err)
@@ -156,7 +156,7 @@ func (db *DB) RecordEvents(ctx context.Context, scope model.RecordScope, from, t
 			lo, hi = dateOnly(&from), dateOnly(&to)
 		}
 		var rows []model.RecordEvent
-		if err := db.r.SelectContext(ctx, &rows, fmt.Sprintf(src.q, cond), append(args, lo, hi)...); err != nil {
+		if err := db.rq(ctx).SelectContext(ctx, &rows, fmt.Sprintf(src.q, cond), append(args, lo, hi)...); err != nil {
 			return nil, fmt.Errorf("storage: record events (%s): %w", src.kind, err)
 		}
 		for i := range rows {
@@ -171,7 +171,7 @@ func (db *DB) RecordEvents(ctx context.Context, scope model.RecordScope, from, t
 // [from, to) by deputy and review status.
 func (db *DB) RecordEntryCounts(ctx context.Context, scope model.RecordScope, from, to time.Time) (map[int64]map[string]int, error) {
 	cond, args := condRecordScope(scope, "e.deputy_id")
-	rows, err := db.r.QueryContext(ctx, `SELECT e.deputy_id, e.status, COUNT(*) FROM record_entries e
+	rows, err := db.rq(ctx).QueryContext(ctx, `SELECT e.deputy_id, e.status, COUNT(*) FROM record_entries e
 		WHERE `+cond+` AND e.happened_on >= ? AND e.happened_on < ? GROUP BY e.deputy_id, e.status`,
 		append(args, dateOnly(&from), dateOnly(&to))...)
 	if err != nil {

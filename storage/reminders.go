@@ -19,7 +19,7 @@ func (db *DB) Enqueue(ctx context.Context, source string, p model.Push) error {
 }
 
 func (db *DB) targets(ctx context.Context, q string, args ...any) ([]model.ReminderTarget, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.rq(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: reminders: %w", err)
 	}
@@ -95,7 +95,7 @@ func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Tim
 // notice has announced yet, or ErrNotFound.
 func (db *DB) NextUnannouncedMaterial(ctx context.Context, now time.Time) (model.Material, error) {
 	var m model.Material
-	err := db.r.GetContext(ctx, &m, `SELECT m.id, m.title, m.summary, m.link, m.body, m.published_at, m.created_at
+	err := db.rq(ctx).GetContext(ctx, &m, `SELECT m.id, m.title, m.summary, m.link, m.body, m.published_at, m.created_at
 		FROM materials m WHERE m.published_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.ref_kind = 'material' AND n.ref_id = m.id)
 		ORDER BY m.published_at, m.id LIMIT 1`, now.UTC())

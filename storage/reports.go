@@ -39,11 +39,11 @@ func (db *DB) ReportCounts(ctx context.Context, from, to time.Time) (model.Repor
 		if n := countPlaceholders(s.q); n == 3 {
 			args = append(args, to)
 		}
-		if err := db.r.GetContext(ctx, s.dst, s.q, args...); err != nil {
+		if err := db.rq(ctx).GetContext(ctx, s.dst, s.q, args...); err != nil {
 			return c, fmt.Errorf("storage: report counts: %w", err)
 		}
 	}
-	if err := db.r.GetContext(ctx, &c.BoundDeputies, `SELECT COUNT(*) FROM deputies
+	if err := db.rq(ctx).GetContext(ctx, &c.BoundDeputies, `SELECT COUNT(*) FROM deputies
 		WHERE status = 'active' AND openid IS NOT NULL AND openid <> ''`); err != nil {
 		return c, fmt.Errorf("storage: report bound deputies: %w", err)
 	}

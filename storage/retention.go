@@ -10,7 +10,7 @@ import (
 // returns how many went. The engine still reads an expired conversation
 // to tell the deputy it timed out, so callers keep a grace period.
 func (db *DB) PruneConversations(ctx context.Context, before time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM conversations WHERE expires_at < ?`, before.UTC())
+	res, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM conversations WHERE expires_at < ?`, before.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: prune conversations: %w", err)
 	}
@@ -20,7 +20,7 @@ func (db *DB) PruneConversations(ctx context.Context, before time.Time) (int64, 
 // PruneKV deletes kv entries that expired before before (entries without
 // an expiry stay) and returns how many went.
 func (db *DB) PruneKV(ctx context.Context, before time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at < ?`, before.UTC())
+	res, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at < ?`, before.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: prune kv: %w", err)
 	}
@@ -29,7 +29,7 @@ func (db *DB) PruneKV(ctx context.Context, before time.Time) (int64, error) {
 
 // pruneBefore deletes the rows of table whose column is before before.
 func (db *DB) pruneBefore(ctx context.Context, table, column string, before time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM `+table+` WHERE `+column+` < ?`, before.UTC())
+	res, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM `+table+` WHERE `+column+` < ?`, before.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: prune %s: %w", table, err)
 	}

@@ -43,7 +43,7 @@ func (db *DB) CreateSeries(ctx context.Context, s *model.Series) error {
 		return fmt.Errorf("storage: create series: %w", err)
 	}
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO notice_series (name, kind, title, body, audience, schedule,
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO notice_series (name, kind, title, body, audience, schedule,
 		next_material, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.Name, s.Kind, s.Title, s.Body, string(aud), s.Schedule, s.NextMaterial, true, now)
 	if err != nil {
@@ -59,7 +59,7 @@ func (db *DB) CreateSeries(ctx context.Context, s *model.Series) error {
 // GetSeries returns the series with id, or ErrNotFound.
 func (db *DB) GetSeries(ctx context.Context, id int64) (model.Series, error) {
 	var row seriesRow
-	err := db.r.GetContext(ctx, &row, seriesSelect+` WHERE id = ?`, id)
+	err := db.rq(ctx).GetContext(ctx, &row, seriesSelect+` WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Series{}, fmt.Errorf("storage: series %d: %w", id, model.ErrNotFound)
 	}
@@ -77,7 +77,7 @@ func (db *DB) ListSeries(ctx context.Context, activeOnly bool) ([]model.Series, 
 		q, args = seriesSelect+` WHERE active = ? ORDER BY id`, []any{true}
 	}
 	var rows []seriesRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: list series: %w", err)
 	}
 	out := make([]model.Series, len(rows))
@@ -93,7 +93,7 @@ func (db *DB) ListSeries(ctx context.Context, activeOnly bool) ([]model.Series, 
 
 // SetSeriesActive starts or stops a series. ErrNotFound if it is missing.
 func (db *DB) SetSeriesActive(ctx context.Context, id int64, active bool) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE notice_series SET active = ? WHERE id = ?`, active, id)
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE notice_series SET active = ? WHERE id = ?`, active, id)
 	if err != nil {
 		return fmt.Errorf("storage: series %d: %w", id, err)
 	}
@@ -113,7 +113,7 @@ func (db *DB) ClaimSeriesRun(ctx context.Context, id int64, prev *time.Time, at 
 	if prev != nil {
 		q, args = `UPDATE notice_series SET last_run_at = ? WHERE id = ? AND last_run_at = ?`, append(args, prev.UTC())
 	}
-	res, err := db.w.ExecContext(ctx, q, args...)
+	res, err := db.wq(ctx).ExecContext(ctx, q, args...)
 	if err != nil {
 		return false, fmt.Errorf("storage: claim series %d: %w", id, err)
 	}

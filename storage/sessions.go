@@ -27,7 +27,7 @@ func (db *DB) Sessions() *SessionStore { return &SessionStore{db: db} }
 // FindCtx returns the data of an unexpired session.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := s.db.r.QueryRowxContext(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`,
+	err := s.db.rq(ctx).QueryRowxContext(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`,
 		token, s.db.now().UTC()).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
@@ -46,7 +46,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 		q = `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
 		ON DUPLICATE KEY UPDATE data = VALUES(data), expiry = VALUES(expiry)`
 	}
-	if _, err := s.db.w.ExecContext(ctx, q, token, b, expiry.UTC()); err != nil {
+	if _, err := s.db.wq(ctx).ExecContext(ctx, q, token, b, expiry.UTC()); err != nil {
 		return fmt.Errorf("storage: commit session: %w", err)
 	}
 	now := s.db.now()
@@ -60,7 +60,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 
 // DeleteCtx removes a session; a missing one is not an error.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	if _, err := s.db.w.ExecContext(ctx, `DELETE FROM sessions WHERE token = ?`, token); err != nil {
+	if _, err := s.db.wq(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE token = ?`, token); err != nil {
 		return fmt.Errorf("storage: delete session: %w", err)
 	}
 	return nil
@@ -68,7 +68,7 @@ func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
 
 // PruneCtx deletes expired sessions and returns how many.
 func (s *SessionStore) PruneCtx(ctx context.Context) (int64, error) {
-	res, err := s.db.w.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= ?`, s.db.now().UTC())
+	res, err := s.db.wq(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= ?`, s.db.now().UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: prune sessions: %w", err)
 	}

@@ -102,7 +102,7 @@ func (db *DB) InvitationsOfDeputy(ctx context.Context, deputyID int64, limit int
 		model.Invitation
 		model.Meeting
 	}
-	err := db.r.SelectContext(ctx, &rows, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
 		m.place, m.organiser, m.contact, m.rsvp_deadline, m.created_at
 		FROM invitations i JOIN meetings m ON m.id = i.meeting_id
 		WHERE i.deputy_id = ? ORDER BY m.starts_at DESC, m.id DESC LIMIT ?`, deputyID, limit)
@@ -121,7 +121,7 @@ func (db *DB) InvitationsOfDeputy(ctx context.Context, deputyID int64, limit int
 // RatingsOfDeputy lists the ratings the deputy gave, latest first.
 func (db *DB) RatingsOfDeputy(ctx context.Context, deputyID int64, limit int) ([]model.DeputyRating, error) {
 	var out []model.DeputyRating
-	err := db.r.SelectContext(ctx, &out, `SELECT r.id, r.suggestion_id, r.deputy_id, r.contact, r.attitude, r.result,
+	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT r.id, r.suggestion_id, r.deputy_id, r.contact, r.attitude, r.result,
 		r.reason, r.rated_at, r.revised_at, s.number, s.title
 		FROM suggestion_ratings r JOIN suggestions s ON s.id = r.suggestion_id
 		WHERE r.deputy_id = ? ORDER BY COALESCE(r.revised_at, r.rated_at) DESC, r.id DESC LIMIT ?`, deputyID, limit)

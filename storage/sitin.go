@@ -20,7 +20,7 @@ const tookPartSQL = `(i.attended = 1 OR (i.attended IS NULL AND i.status = '` + 
 // meeting, by id, with their tags.
 func (db *DB) SitInCandidates(ctx context.Context, meetingID int64) ([]model.Deputy, error) {
 	var rows []deputyRow
-	err := db.r.SelectContext(ctx, &rows, deputySelect+` WHERE d.status = ? AND NOT EXISTS
+	err := db.rq(ctx).SelectContext(ctx, &rows, deputySelect+` WHERE d.status = ? AND NOT EXISTS
 		(SELECT 1 FROM invitations i WHERE i.meeting_id = ? AND i.deputy_id = d.id) ORDER BY d.id`, model.StatusActive, meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: sit-in candidates: %w", err)
@@ -41,7 +41,7 @@ func (db *DB) SitInHistory(ctx context.Context, kinds []string) ([]model.SitInRe
 		return nil, err
 	}
 	var out []model.SitInRecord
-	if err := db.r.SelectContext(ctx, &out, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: sit-in history: %w", err)
 	}
 	for i := range out {
@@ -68,7 +68,7 @@ func (db *DB) SuggestionsMentioning(ctx context.Context, topics []string) ([]mod
 		return nil, nil
 	}
 	var out []model.TopicSuggestion
-	err := db.r.SelectContext(ctx, &out, `SELECT s.id AS suggestion_id, sd.deputy_id, s.title, s.summary
+	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT s.id AS suggestion_id, sd.deputy_id, s.title, s.summary
 		FROM suggestions s JOIN suggestion_deputies sd ON sd.suggestion_id = s.id
 		WHERE `+strings.Join(conds, " OR ")+` ORDER BY sd.deputy_id, s.id`, args...)
 	if err != nil {
@@ -85,7 +85,7 @@ func (db *DB) SitInCoverage(ctx context.Context, kind string, termStart, periodS
 	took := `SELECT 1 FROM invitations i JOIN meetings m ON m.id = i.meeting_id WHERE i.deputy_id = d.id
 		AND m.kind = ? AND ` + tookPartSQL + ` AND m.starts_at >= ? AND m.starts_at < ?`
 	var out []model.SitInCoverageRow
-	err := db.r.SelectContext(ctx, &out, `SELECT COALESCE(g.name, '') AS delegation, COUNT(*) AS in_office,
+	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT COALESCE(g.name, '') AS delegation, COUNT(*) AS in_office,
 		COALESCE(SUM(CASE WHEN EXISTS (`+took+`) THEN 1 ELSE 0 END), 0) AS in_term,
 		COALESCE(SUM(CASE WHEN EXISTS (`+took+`) THEN 1 ELSE 0 END), 0) AS in_period
 		FROM deputies d LEFT JOIN delegations g ON g.id = d.delegation_id

@@ -41,7 +41,7 @@ func insertArticles(ctx context.Context, tx *sqlx.Tx, solicitationID int64, list
 // the draft's order; none when only their number is known.
 func (db *DB) SolicitationArticles(ctx context.Context, solicitationID int64) ([]model.SolicitationArticle, error) {
 	var out []model.SolicitationArticle
-	if err := db.r.SelectContext(ctx, &out, `SELECT solicitation_id, article_no, heading, body FROM solicitation_articles
+	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT solicitation_id, article_no, heading, body FROM solicitation_articles
 		WHERE solicitation_id = ? ORDER BY article_no`, solicitationID); err != nil {
 		return nil, fmt.Errorf("storage: articles of solicitation %d: %w", solicitationID, err)
 	}

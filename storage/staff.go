@@ -30,7 +30,7 @@ func (r accountRow) account() model.Account {
 // already taken gives ErrConflict.
 func (db *DB) CreateAccount(ctx context.Context, a *model.Account) error {
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO staff (username, name, role, unit, password_hash,
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO staff (username, name, role, unit, password_hash,
 		must_change_password, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.Username, a.Name, a.Role, a.Unit, a.PasswordHash, a.MustChangePassword, a.Disabled, now)
 	if isDuplicate(err) {
@@ -58,7 +58,7 @@ func (db *DB) GetAccountByUsername(ctx context.Context, username string) (model.
 
 func (db *DB) getAccount(ctx context.Context, q string, arg any) (model.Account, error) {
 	var row accountRow
-	err := db.r.GetContext(ctx, &row, q, arg)
+	err := db.rq(ctx).GetContext(ctx, &row, q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Account{}, fmt.Errorf("storage: account: %w", model.ErrNotFound)
 	}
@@ -71,7 +71,7 @@ func (db *DB) getAccount(ctx context.Context, q string, arg any) (model.Account,
 // ListAccounts returns every account, by username.
 func (db *DB) ListAccounts(ctx context.Context) ([]model.Account, error) {
 	var rows []accountRow
-	if err := db.r.SelectContext(ctx, &rows, accountSelect+` ORDER BY username`); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, accountSelect+` ORDER BY username`); err != nil {
 		return nil, fmt.Errorf("storage: list accounts: %w", err)
 	}
 	out := make([]model.Account, len(rows))
@@ -84,7 +84,7 @@ func (db *DB) ListAccounts(ctx context.Context) ([]model.Account, error) {
 // CountActiveAdmins returns how many enabled admin accounts exist.
 func (db *DB) CountActiveAdmins(ctx context.Context) (int, error) {
 	var n int
-	if err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM staff WHERE role = ? AND disabled = ?`, model.RoleAdmin, false); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM staff WHERE role = ? AND disabled = ?`, model.RoleAdmin, false); err != nil {
 		return 0, fmt.Errorf("storage: count admins: %w", err)
 	}
 	return n, nil
@@ -118,7 +118,7 @@ func (db *DB) TouchAccountLogin(ctx context.Context, id int64) error {
 // execAccount runs an UPDATE of one staff row whose id is the last argument; ErrNotFound when that row is
 // missing (MySQL counts unchanged rows as unaffected, so it looks).
 func (db *DB) execAccount(ctx context.Context, what, q string, args ...any) error {
-	res, err := db.w.ExecContext(ctx, q, args...)
+	res, err := db.wq(ctx).ExecContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("storage: %s: %w", what, err)
 	}
@@ -126,7 +126,7 @@ func (db *DB) execAccount(ctx context.Context, what, q string, args ...any) erro
 		return nil
 	}
 	var one int
-	err = db.w.GetContext(ctx, &one, `SELECT 1 FROM staff WHERE id = ?`, args[len(args)-1])
+	err = db.wq(ctx).GetContext(ctx, &one, `SELECT 1 FROM staff WHERE id = ?`, args[len(args)-1])
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("storage: %s: %w", what, model.ErrNotFound)
 	}
@@ -152,7 +152,7 @@ const tokenSelect = `SELECT id, staff_id, name, token_hash, created_at, last_use
 // CreateAPIToken inserts t and sets its ID and CreatedAt.
 func (db *DB) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
 	now := db.now().UTC()
-	res, err := db.w.ExecContext(ctx, `INSERT INTO api_tokens (staff_id, name, token_hash, created_at)
+	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO api_tokens (staff_id, name, token_hash, created_at)
 		VALUES (?, ?, ?, ?)`, t.StaffID, t.Name, t.Hash, now)
 	if isDuplicate(err) {
 		return fmt.Errorf("storage: create api token: %w", model.ErrConflict)
@@ -171,7 +171,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
 // ErrNotFound.
 func (db *DB) GetAPITokenByHash(ctx context.Context, hash string) (model.APIToken, error) {
 	var row tokenRow
-	err := db.r.GetContext(ctx, &row, tokenSelect+` WHERE token_hash = ?`, hash)
+	err := db.rq(ctx).GetContext(ctx, &row, tokenSelect+` WHERE token_hash = ?`, hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.APIToken{}, fmt.Errorf("storage: api token: %w", model.ErrNotFound)
 	}
@@ -184,7 +184,7 @@ func (db *DB) GetAPITokenByHash(ctx context.Context, hash string) (model.APIToke
 // ListAPITokens returns the tokens of an account, newest first.
 func (db *DB) ListAPITokens(ctx context.Context, staffID int64) ([]model.APIToken, error) {
 	var rows []tokenRow
-	if err := db.r.SelectContext(ctx, &rows, tokenSelect+` WHERE staff_id = ? ORDER BY id DESC`, staffID); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, tokenSelect+` WHERE staff_id = ? ORDER BY id DESC`, staffID); err != nil {
 		return nil, fmt.Errorf("storage: list api tokens: %w", err)
 	}
 	out := make([]model.APIToken, len(rows))
@@ -197,14 +197,14 @@ func (db *DB) ListAPITokens(ctx context.Context, staffID int64) ([]model.APIToke
 // RevokeAPIToken revokes the token id of account staffID; ErrNotFound when
 // that account has no such token. Revoking twice keeps the first time.
 func (db *DB) RevokeAPIToken(ctx context.Context, staffID, id int64) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?)
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?)
 		WHERE id = ? AND staff_id = ?`, db.now().UTC(), id, staffID)
 	if err != nil {
 		return fmt.Errorf("storage: revoke api token %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var one int
-		if err := db.w.GetContext(ctx, &one, `SELECT 1 FROM api_tokens WHERE id = ? AND staff_id = ?`, id, staffID); errors.Is(err, sql.ErrNoRows) {
+		if err := db.wq(ctx).GetContext(ctx, &one, `SELECT 1 FROM api_tokens WHERE id = ? AND staff_id = ?`, id, staffID); errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("storage: revoke api token %d: %w", id, model.ErrNotFound)
 		}
 	}
@@ -213,7 +213,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, staffID, id int64) error {
 
 // TouchAPIToken records that the token was used at the database clock's now.
 func (db *DB) TouchAPIToken(ctx context.Context, id int64) error {
-	if _, err := db.w.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, db.now().UTC(), id); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, db.now().UTC(), id); err != nil {
 		return fmt.Errorf("storage: touch api token %d: %w", id, err)
 	}
 	return nil
@@ -239,7 +239,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, key string, keep time.Dura
 // first, at most limit of them.
 func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time, limit int) ([]time.Time, error) {
 	var out []time.Time
-	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT at FROM login_attempts WHERE k = ? AND at > ?
+	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT at FROM login_attempts WHERE k = ? AND at > ?
 		ORDER BY at DESC LIMIT %d`, limit), key, since.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("storage: login attempts: %w", err)
@@ -252,7 +252,7 @@ func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time, li
 
 // ClearLoginFailures forgets every failed login under key.
 func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
-	if _, err := db.w.ExecContext(ctx, `DELETE FROM login_attempts WHERE k = ?`, key); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM login_attempts WHERE k = ?`, key); err != nil {
 		return fmt.Errorf("storage: clear login attempts: %w", err)
 	}
 	return nil
@@ -266,7 +266,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 // instead of reading today's few from deliveries_created (84 ms against
 // 3 ms on 200,000 deliveries). MySQL ignores the unary plus.
 func (db *DB) CountDeliveriesSince(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM deliveries WHERE created_at >= ? GROUP BY +status`, since.UTC())
+	rows, err := db.rq(ctx).QueryContext(ctx, `SELECT status, COUNT(*) FROM deliveries WHERE created_at >= ? GROUP BY +status`, since.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("storage: count deliveries: %w", err)
 	}
@@ -286,7 +286,7 @@ func (db *DB) CountDeliveriesSince(ctx context.Context, since time.Time) (map[st
 // RecentDeliveriesOf returns the newest deliveries to a deputy, newest first.
 func (db *DB) RecentDeliveriesOf(ctx context.Context, deputyID int64, limit int) ([]model.DeputyDelivery, error) {
 	var out []model.DeputyDelivery
-	err := db.r.SelectContext(ctx, &out, fmt.Sprintf(`SELECT d.id, n.kind, n.title, d.status, d.reason,
+	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT d.id, n.kind, n.title, d.status, d.reason,
 		d.created_at, d.sent_at, d.read_at FROM deliveries d JOIN notices n ON n.id = d.notice_id
 		WHERE d.deputy_id = ? ORDER BY d.id DESC LIMIT %d`, limit), deputyID)
 	if err != nil {

@@ -112,7 +112,7 @@ func (db *DB) GetSuggestionByNumber(ctx context.Context, number string) (model.S
 
 func (db *DB) getSuggestion(ctx context.Context, q string, arg any) (model.Suggestion, error) {
 	var row suggestionRow
-	err := db.r.GetContext(ctx, &row, q, arg)
+	err := db.rq(ctx).GetContext(ctx, &row, q, arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, model.ErrNotFound)
 	}
@@ -120,7 +120,7 @@ func (db *DB) getSuggestion(ctx context.Context, q string, arg any) (model.Sugge
 		return model.Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, err)
 	}
 	s := row.suggestion()
-	err = db.r.SelectContext(ctx, &s.Deputies, `SELECT sd.deputy_id, d.name, sd.role
+	err = db.rq(ctx).SelectContext(ctx, &s.Deputies, `SELECT sd.deputy_id, d.name, sd.role
 		FROM suggestion_deputies sd JOIN deputies d ON d.id = sd.deputy_id
 		WHERE sd.suggestion_id = ? ORDER BY CASE WHEN sd.role = 'lead' THEN 0 ELSE 1 END, d.id`, s.ID)
 	if err != nil {
@@ -134,7 +134,7 @@ func (db *DB) getSuggestion(ctx context.Context, q string, arg any) (model.Sugge
 func (db *DB) ListSuggestions(ctx context.Context, f model.SuggestionFilter) ([]model.Suggestion, int, error) {
 	where, args := whereSuggestionFilter(f)
 	var total int
-	if err := db.r.GetContext(ctx, &total, `SELECT COUNT(*) FROM suggestions s`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM suggestions s`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count suggestions: %w", err)
 	}
 	q := suggestionSelect + where + ` ORDER BY s.id`
@@ -142,7 +142,7 @@ func (db *DB) ListSuggestions(ctx context.Context, f model.SuggestionFilter) ([]
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
 	var rows []suggestionRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list suggestions: %w", err)
 	}
 	out := make([]model.Suggestion, len(rows))
@@ -156,7 +156,7 @@ func (db *DB) ListSuggestions(ctx context.Context, f model.SuggestionFilter) ([]
 // seconder), ordered by id.
 func (db *DB) SuggestionsOfDeputy(ctx context.Context, deputyID int64) ([]model.DeputySuggestion, error) {
 	var out []model.DeputySuggestion
-	err := db.r.SelectContext(ctx, &out, `SELECT s.id, s.number, s.title, s.host_unit, s.status, sd.role,
+	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT s.id, s.number, s.title, s.host_unit, s.status, sd.role,
 		CASE WHEN r.id IS NULL THEN 0
 		     WHEN s.replied_at IS NOT NULL AND s.replied_at > COALESCE(r.revised_at, r.rated_at) THEN 0
 		     ELSE 1 END AS rated
@@ -173,7 +173,7 @@ func (db *DB) SuggestionsOfDeputy(ctx context.Context, deputyID int64) ([]model.
 // IsSuggestionDeputy reports whether deputyID is on the suggestion, and in
 // which role (RoleLead or RoleSecond).
 func (db *DB) IsSuggestionDeputy(ctx context.Context, suggestionID, deputyID int64) (role string, ok bool, err error) {
-	err = db.r.GetContext(ctx, &role, `SELECT role FROM suggestion_deputies WHERE suggestion_id = ? AND deputy_id = ?`,
+	err = db.rq(ctx).GetContext(ctx, &role, `SELECT role FROM suggestion_deputies WHERE suggestion_id = ? AND deputy_id = ?`,
 		suggestionID, deputyID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
@@ -281,7 +281,7 @@ func insertStep(ctx context.Context, tx *sqlx.Tx, st *model.SuggestionStep) erro
 // SuggestionSteps returns the suggestion's history, oldest first.
 func (db *DB) SuggestionSteps(ctx context.Context, suggestionID int64) ([]model.SuggestionStep, error) {
 	var out []model.SuggestionStep
-	err := db.r.SelectContext(ctx, &out, `SELECT id, suggestion_id, at, kind, actor, note FROM suggestion_steps
+	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT id, suggestion_id, at, kind, actor, note FROM suggestion_steps
 		WHERE suggestion_id = ? ORDER BY at, id`, suggestionID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: suggestion %d steps: %w", suggestionID, err)
@@ -339,7 +339,7 @@ const ratingSelect = `SELECT id, suggestion_id, deputy_id, contact, attitude, re
 // GetRating returns deputyID's rating of the suggestion, or ErrNotFound.
 func (db *DB) GetRating(ctx context.Context, suggestionID, deputyID int64) (model.SuggestionRating, error) {
 	var r model.SuggestionRating
-	err := db.r.GetContext(ctx, &r, ratingSelect+` WHERE suggestion_id = ? AND deputy_id = ?`, suggestionID, deputyID)
+	err := db.rq(ctx).GetContext(ctx, &r, ratingSelect+` WHERE suggestion_id = ? AND deputy_id = ?`, suggestionID, deputyID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("storage: rating of suggestion %d by deputy %d: %w", suggestionID, deputyID, model.ErrNotFound)
 	}
@@ -352,7 +352,7 @@ func (db *DB) GetRating(ctx context.Context, suggestionID, deputyID int64) (mode
 // SuggestionRatings returns every rating of the suggestion, by deputy id.
 func (db *DB) SuggestionRatings(ctx context.Context, suggestionID int64) ([]model.SuggestionRating, error) {
 	var out []model.SuggestionRating
-	if err := db.r.SelectContext(ctx, &out, ratingSelect+` WHERE suggestion_id = ? ORDER BY deputy_id`, suggestionID); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, ratingSelect+` WHERE suggestion_id = ? ORDER BY deputy_id`, suggestionID); err != nil {
 		return nil, fmt.Errorf("storage: ratings of suggestion %d: %w", suggestionID, err)
 	}
 	for i := range out {
@@ -378,7 +378,7 @@ func (db *DB) SuggestionRates(ctx context.Context, f model.SuggestionRatesFilter
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	var units []model.UnitSuggestionCounts
-	err := db.r.SelectContext(ctx, &units, `SELECT s.host_unit, COUNT(*) AS total,
+	err := db.rq(ctx).SelectContext(ctx, &units, `SELECT s.host_unit, COUNT(*) AS total,
 		SUM(CASE WHEN s.status IN ('replied', 'concluded', 'rehandling') OR s.replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
 		SUM(CASE WHEN s.status = 'concluded' THEN 1 ELSE 0 END) AS concluded,
 		SUM(CASE WHEN s.status = 'rehandling' THEN 1 ELSE 0 END) AS rehandling,

@@ -39,7 +39,7 @@ type supervisionRow struct {
 func (db *DB) SupervisionRows(ctx context.Context, f model.SupervisionFilter) ([]model.SupervisionRow, error) {
 	where, args := whereSupervisionFilter(f)
 	var rows []supervisionRow
-	err := db.r.SelectContext(ctx, &rows, `SELECT s.id, s.number, s.title, s.session, s.host_unit, s.status,
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT s.id, s.number, s.title, s.session, s.host_unit, s.status,
 		s.created_at, s.deadline, s.reply_category, s.replied_at,
 		(SELECT COUNT(*) FROM suggestion_extensions e WHERE e.suggestion_id = s.id AND e.status = 'pending') AS pending,
 		p.promise_date, p.reply_at AS promise_reply_at,
@@ -55,7 +55,7 @@ func (db *DB) SupervisionRows(ctx context.Context, f model.SupervisionFilter) ([
 		SuggestionID int64     `db:"suggestion_id"`
 		NewDeadline  time.Time `db:"new_deadline"`
 	}
-	if err := db.r.SelectContext(ctx, &approved, `SELECT e.suggestion_id, e.new_deadline FROM suggestion_extensions e
+	if err := db.rq(ctx).SelectContext(ctx, &approved, `SELECT e.suggestion_id, e.new_deadline FROM suggestion_extensions e
 		JOIN suggestions s ON s.id = e.suggestion_id`+andWhere(where)+`e.status = 'approved'`, args...); err != nil {
 		return nil, fmt.Errorf("storage: approved extensions: %w", err)
 	}
@@ -91,7 +91,7 @@ func (db *DB) SetPromise(ctx context.Context, suggestionID int64, date time.Time
 		ON DUPLICATE KEY UPDATE promise_date = VALUES(promise_date), reply_at = VALUES(reply_at),
 		set_by = VALUES(set_by), set_at = VALUES(set_at)`
 	}
-	if _, err := db.w.ExecContext(ctx, q, suggestionID, dateOnly(&date), nullTime(replyAt), by, db.now().UTC()); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, q, suggestionID, dateOnly(&date), nullTime(replyAt), by, db.now().UTC()); err != nil {
 		return fmt.Errorf("storage: promise of suggestion %d: %w", suggestionID, err)
 	}
 	return nil
@@ -145,7 +145,7 @@ func (db *DB) CreateExtension(ctx context.Context, e *model.Extension) error {
 // GetExtension returns the request with id, or ErrNotFound.
 func (db *DB) GetExtension(ctx context.Context, id int64) (model.Extension, error) {
 	var e model.Extension
-	err := db.r.GetContext(ctx, &e, extensionSelect+` WHERE e.id = ?`, id)
+	err := db.rq(ctx).GetContext(ctx, &e, extensionSelect+` WHERE e.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, fmt.Errorf("storage: extension %d: %w", id, model.ErrNotFound)
 	}
@@ -173,7 +173,7 @@ func (db *DB) ListExtensions(ctx context.Context, f model.ExtensionFilter) ([]mo
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	var out []model.Extension
-	if err := db.r.SelectContext(ctx, &out, extensionSelect+where+` ORDER BY e.requested_at DESC, e.id DESC`, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, extensionSelect+where+` ORDER BY e.requested_at DESC, e.id DESC`, args...); err != nil {
 		return nil, fmt.Errorf("storage: list extensions: %w", err)
 	}
 	for i := range out {
@@ -185,7 +185,7 @@ func (db *DB) ListExtensions(ctx context.Context, f model.ExtensionFilter) ([]mo
 // DecideExtension approves or rejects (status) the pending request id.
 // A request no longer pending gives ErrConflict, a missing one ErrNotFound.
 func (db *DB) DecideExtension(ctx context.Context, id int64, status, by, note string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE suggestion_extensions SET status = ?, decided_by = ?, decided_at = ?,
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE suggestion_extensions SET status = ?, decided_by = ?, decided_at = ?,
 		decision_note = ? WHERE id = ? AND status = 'pending'`, status, by, db.now().UTC(), note, id)
 	if err == nil {
 		var n int64

@@ -94,7 +94,7 @@ func insertQuestion(ctx context.Context, tx *sqlx.Tx, surveyID int64, pos int, q
 // ErrNotFound.
 func (db *DB) GetSurvey(ctx context.Context, id int64) (model.Survey, error) {
 	var row surveyRow
-	err := db.r.GetContext(ctx, &row, surveySelect+` WHERE s.id = ?`, id)
+	err := db.rq(ctx).GetContext(ctx, &row, surveySelect+` WHERE s.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Survey{}, fmt.Errorf("storage: survey %d: %w", id, model.ErrNotFound)
 	}
@@ -120,7 +120,7 @@ type questionRow struct {
 
 func (db *DB) surveyQuestions(ctx context.Context, surveyID int64) ([]model.SurveyQuestion, error) {
 	var rows []questionRow
-	if err := db.r.SelectContext(ctx, &rows, `SELECT id, survey_id, position, kind, text, options, optional
+	if err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT id, survey_id, position, kind, text, options, optional
 		FROM survey_questions WHERE survey_id = ? ORDER BY position`, surveyID); err != nil {
 		return nil, fmt.Errorf("storage: survey %d questions: %w", surveyID, err)
 	}
@@ -150,7 +150,7 @@ func (db *DB) OpenSurveysFor(ctx context.Context, deputyID int64, now time.Time)
 
 func (db *DB) selectSurveys(ctx context.Context, q string, args ...any) ([]model.Survey, error) {
 	var rows []surveyRow
-	if err := db.r.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: list surveys: %w", err)
 	}
 	out := make([]model.Survey, len(rows))
@@ -163,7 +163,7 @@ func (db *DB) selectSurveys(ctx context.Context, q string, args ...any) ([]model
 // HasAnswered reports whether the deputy has responded to the survey.
 func (db *DB) HasAnswered(ctx context.Context, surveyID, deputyID int64) (bool, error) {
 	var n int
-	if err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM survey_participants WHERE survey_id = ? AND deputy_id = ?`,
+	if err := db.rq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM survey_participants WHERE survey_id = ? AND deputy_id = ?`,
 		surveyID, deputyID); err != nil {
 		return false, fmt.Errorf("storage: has answered survey %d: %w", surveyID, err)
 	}
@@ -329,14 +329,14 @@ func (db *DB) SurveyResults(ctx context.Context, surveyID int64) (model.SurveyRe
 		}
 		index[q.ID] = &res.Questions[i]
 	}
-	if err := db.r.GetContext(ctx, &res.Responses, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`, surveyID); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &res.Responses, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`, surveyID); err != nil {
 		return model.SurveyResults{}, fmt.Errorf("storage: survey %d results: %w", surveyID, err)
 	}
 	var answers []struct {
 		QuestionID int64  `db:"question_id"`
 		Value      string `db:"value"`
 	}
-	if err := db.r.SelectContext(ctx, &answers, `SELECT a.question_id, a.value FROM survey_answers a
+	if err := db.rq(ctx).SelectContext(ctx, &answers, `SELECT a.question_id, a.value FROM survey_answers a
 		JOIN survey_responses r ON r.id = a.response_id WHERE r.survey_id = ? ORDER BY a.response_id`, surveyID); err != nil {
 		return model.SurveyResults{}, fmt.Errorf("storage: survey %d results: %w", surveyID, err)
 	}

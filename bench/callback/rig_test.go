@@ -18,6 +18,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/handlers"
+	"deputybot/handlers/wechat"
 	"deputybot/storage"
 	"deputybot/templates"
 	"deputybot/wechatsim"
@@ -66,7 +67,7 @@ func deputybotServer(tb testing.TB, db *storage.DB) string {
 		Wire: bot.Wire{Token: token, EncodingAESKey: aesKey, AppID: appID},
 		DB:   db, Handler: router, Sender: client, Log: quiet,
 	}
-	h := handlers.New(handlers.Deps{Log: quiet, DB: db, WeChat: handlers.WeChat(gw, quiet), Metrics: handlers.NewMetrics(db)})
+	h := handlers.New(handlers.Deps{Log: quiet, DB: db, WeChat: wechat.Handler(gw, quiet), Metrics: handlers.NewMetrics(db)})
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	tb.Cleanup(func() { _ = gw.Wait(context.Background()) })

@@ -1,6 +1,10 @@
-package handlers
+// Package wechat serves the WeChat callback, GET|POST /wechat: it checks
+// the size and hands the request to the gateway (bot.Gateway), which
+// verifies, decrypts, deduplicates and answers.
+package wechat
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -8,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"deputybot/bot"
 	"deputybot/obs"
 )
 
@@ -21,8 +26,8 @@ type Callback interface {
 	Serve(ctx context.Context, q url.Values, body []byte) ([]byte, error)
 }
 
-// WeChat returns the GET|POST /wechat handler.
-func WeChat(cb Callback, log *slog.Logger) http.Handler {
+// Handler returns the GET|POST /wechat handler.
+func Handler(cb Callback, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			// A panic anywhere still answers WeChat, so it does not retry.
@@ -78,4 +83,20 @@ func WeChat(cb Callback, log *slog.Logger) http.Handler {
 func writeSuccess(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "success")
+}
+
+// callbackOutcome reads a callback's outcome off the gateway's answer;
+// the gateway notes the finer ones (duplicate, late, malformed) itself.
+func callbackOutcome(out []byte, err error) string {
+	switch {
+	case errors.Is(err, bot.ErrStaleRequest):
+		return obs.RefusedStale
+	case err != nil:
+		return obs.RefusedSignature
+	case out == nil:
+		return obs.Error
+	case bytes.Equal(out, bot.Success):
+		return obs.Empty
+	}
+	return obs.Replied
 }

@@ -1,4 +1,4 @@
-package handlers
+package h5
 
 import (
 	"context"
@@ -26,7 +26,7 @@ import (
 
 // session returns the deputy of a valid session cookie: signed, at most
 // h5SessionTTL old, for a deputy still bound and in office.
-func (h *h5) session(r *http.Request) (int64, bool) {
+func (h *server) session(r *http.Request) (int64, bool) {
 	c, err := r.Cookie(h5SessionCookie)
 	if err != nil {
 		return 0, false
@@ -51,7 +51,7 @@ func (h *h5) session(r *http.Request) (int64, bool) {
 	return dep, true
 }
 
-func (h *h5) setSession(w http.ResponseWriter, dep int64) {
+func (h *server) setSession(w http.ResponseWriter, dep int64) {
 	issued := strconv.FormatInt(h.d.Now().Unix(), 10)
 	http.SetCookie(w, &http.Cookie{Name: h5SessionCookie, Value: issued + "~" + h.d.Signer.Token("s"+issued, dep),
 		Path: "/h5/", MaxAge: int(h5SessionTTL / time.Second), HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
@@ -59,7 +59,7 @@ func (h *h5) setSession(w http.ResponseWriter, dep int64) {
 
 // sessionOrLogin returns the session's deputy, or sends the browser to
 // WeChat to log in and come back to this page.
-func (h *h5) sessionOrLogin(w http.ResponseWriter, r *http.Request) (int64, bool) {
+func (h *server) sessionOrLogin(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	if dep, ok := h.session(r); ok {
 		return dep, true
 	}
@@ -67,7 +67,7 @@ func (h *h5) sessionOrLogin(w http.ResponseWriter, r *http.Request) (int64, bool
 	return 0, false
 }
 
-func (h *h5) login(w http.ResponseWriter, r *http.Request, next string) {
+func (h *server) login(w http.ResponseWriter, r *http.Request, next string) {
 	if h.d.OAuth.AppID == "" || h.d.PublicURL == "" {
 		h.problem(w, http.StatusServiceUnavailable, h5LoginUnavailable)
 		return
@@ -101,7 +101,7 @@ func safeNext(next string) bool {
 
 // oauthCallback serves GET /h5/oauth?code=…&state=…&next=…, where WeChat
 // sends the browser back.
-func (h *h5) oauthCallback(w http.ResponseWriter, r *http.Request) {
+func (h *server) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	next := q.Get("next")
 	if !safeNext(next) {
@@ -150,7 +150,7 @@ func (h *h5) oauthCallback(w http.ResponseWriter, r *http.Request) {
 
 // exchangeCode trades a web-authorisation code for the user's openid. Its
 // errors never carry the URL: it holds the app secret.
-func (h *h5) exchangeCode(ctx context.Context, code string) (string, error) {
+func (h *server) exchangeCode(ctx context.Context, code string) (string, error) {
 	v := url.Values{"appid": {h.d.OAuth.AppID}, "secret": {h.d.OAuth.AppSecret}, "code": {code},
 		"grant_type": {"authorization_code"}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.d.OAuth.APIBase+"/sns/oauth2/access_token?"+v.Encode(), nil)

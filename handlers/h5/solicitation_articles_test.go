@@ -1,4 +1,4 @@
-package handlers_test
+package h5_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/handlers"
+	"deputybot/handlers/h5"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -21,7 +21,7 @@ var h5Draft = "《某省数据条例（草案）》\n第一章　总则\n第一�
 
 func TestH5SolicitationPageTakesAnOpinionPerArticle(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		w := newH5World(t, db, handlers.H5OAuth{})
+		w := newH5World(t, db, h5.OAuth{})
 		ctx := context.Background()
 		now := w.clock.Now()
 		opinions := core.NewOpinions(db)

@@ -1,4 +1,4 @@
-package handlers_test
+package h5_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"deputybot/core"
-	"deputybot/handlers"
+	"deputybot/handlers/h5"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -34,7 +34,7 @@ func newOAuthWorld(t *testing.T, db *storage.DB) *oauthWorld {
 	simSrv := httptest.NewServer(sim.Handler())
 	t.Cleanup(simSrv.Close)
 	cfg := sim.Config()
-	w := newH5World(t, db, handlers.H5OAuth{AppID: cfg.AppID, AppSecret: cfg.AppSecret, APIBase: simSrv.URL,
+	w := newH5World(t, db, h5.OAuth{AppID: cfg.AppID, AppSecret: cfg.AppSecret, APIBase: simSrv.URL,
 		AuthorizeURL: simSrv.URL + "/connect/oauth2/authorize"})
 	return &oauthWorld{h5World: w, sim: sim, simSrv: simSrv}
 }

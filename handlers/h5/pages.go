@@ -1,4 +1,4 @@
-package handlers
+package h5
 
 import (
 	"context"
@@ -111,7 +111,7 @@ func choicesOf(name string, cs []core.Choice, picked ...string) []h5Choice {
 // section builds the section about (kind, id) for deputy dep; nil for a
 // notice about nothing in particular. A missing record is
 // model.ErrNotFound.
-func (h *h5) section(ctx context.Context, dep int64, kind string, id int64, t h5Target, in h5Input) (*h5Section, error) {
+func (h *server) section(ctx context.Context, dep int64, kind string, id int64, t h5Target, in h5Input) (*h5Section, error) {
 	s := &h5Section{Kind: kind, Errors: in.Errors}
 	var err error
 	switch kind {
@@ -138,7 +138,7 @@ func (h *h5) section(ctx context.Context, dep int64, kind string, id int64, t h5
 
 // act records the deputy's answer to (kind, id) through the same core
 // service the chat uses, and returns the result page's query.
-func (h *h5) act(ctx context.Context, dep int64, kind string, id int64, f url.Values) (url.Values, error) {
+func (h *server) act(ctx context.Context, dep int64, kind string, id int64, f url.Values) (url.Values, error) {
 	done := url.Values{"done": {h5Verbs[kind]}}
 	var err error
 	switch kind {
@@ -174,7 +174,7 @@ type h5Meeting struct {
 	FormReason                             string
 }
 
-func (h *h5) meetingSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
+func (h *server) meetingSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
 	inv, err := h.d.DB.GetInvitation(ctx, id, dep)
 	invited := err == nil
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
@@ -234,7 +234,7 @@ type h5Suggestion struct {
 	RatingClosedAt                           string
 }
 
-func (h *h5) suggestionSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
+func (h *server) suggestionSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
 	sg, err := h.suggestions.Get(ctx, id)
 	if err != nil {
 		return err
@@ -326,7 +326,7 @@ type h5Survey struct {
 	Action                      string
 }
 
-func (h *h5) surveySection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
+func (h *server) surveySection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
 	sv, err := h.surveys.Get(ctx, id)
 	if err != nil {
 		return err
@@ -387,7 +387,7 @@ func questionView(q model.SurveyQuestion, form url.Values) h5Question {
 	return v
 }
 
-func (h *h5) submitSurvey(ctx context.Context, dep, id int64, f url.Values) error {
+func (h *server) submitSurvey(ctx context.Context, dep, id int64, f url.Values) error {
 	sv, err := h.surveys.Get(ctx, id)
 	if err != nil {
 		return err
@@ -415,7 +415,7 @@ type h5Material struct {
 // looked up (storage answers per deputy over the latest materials).
 const h5StudyLookback = 200
 
-func (h *h5) materialSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
+func (h *server) materialSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
 	m, err := h.materials.Get(ctx, id)
 	if err != nil {
 		return err
@@ -473,7 +473,7 @@ type h5Article struct {
 // h5ArticleFold is how long an article may be before it is folded.
 const h5ArticleFold = 120
 
-func (h *h5) solicitationSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
+func (h *server) solicitationSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
 	sol, err := h.opinions.Solicitation(ctx, id)
 	if err != nil {
 		return err
@@ -511,7 +511,7 @@ func (h *h5) solicitationSection(ctx context.Context, s *h5Section, dep, id int6
 
 // solicitationArticles fills the draft's articles, with how many opinions
 // the deputy gave on each and a refused opinion put back in its box.
-func (h *h5) solicitationArticles(ctx context.Context, v *h5Solicitation, dep int64, in h5Input) error {
+func (h *server) solicitationArticles(ctx context.Context, v *h5Solicitation, dep int64, in h5Input) error {
 	list, err := h.opinions.Articles(ctx, v.ID)
 	if err != nil {
 		return err
@@ -553,7 +553,7 @@ type h5Opinion struct {
 	BodyParas, ReplyParas                         []string
 }
 
-func (h *h5) opinionSection(ctx context.Context, s *h5Section, dep, id int64) error {
+func (h *server) opinionSection(ctx context.Context, s *h5Section, dep, id int64) error {
 	op, err := h.opinions.Get(ctx, id)
 	if err != nil {
 		return err

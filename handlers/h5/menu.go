@@ -1,4 +1,4 @@
-package handlers
+package h5
 
 import (
 	"errors"
@@ -54,7 +54,7 @@ type h5MenuPage struct {
 
 // menuPage serves GET /h5/m/{meetings|suggestions|materials}, the pages the
 // account's menu opens.
-func (h *h5) menuPage(w http.ResponseWriter, r *http.Request) {
+func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 	tab := r.PathValue("page")
 	kind, ok := h5SessionKinds[tab]
 	if !ok {
@@ -118,7 +118,7 @@ func (h *h5) menuPage(w http.ResponseWriter, r *http.Request) {
 
 // entityPage serves GET /h5/{meetings|suggestions|materials}/{id} for the
 // menu session: the same section as a pushed delivery's page.
-func (h *h5) entityPage(kind string) http.HandlerFunc {
+func (h *server) entityPage(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		dep, ok := h.sessionOrLogin(w, r)
 		if !ok {
@@ -134,7 +134,7 @@ func (h *h5) entityPage(kind string) http.HandlerFunc {
 }
 
 // entityPost serves POST /h5/{meetings|suggestions|materials}/{id}/{verb}.
-func (h *h5) entityPost(kind string) http.HandlerFunc {
+func (h *server) entityPost(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		dep, ok := h.session(r)
 		if !ok {
@@ -165,7 +165,7 @@ func entityTarget(kind string, id int64) h5Target {
 	return h5Target{Base: "/h5/" + h5KindPrefix[kind] + "/" + strconv.FormatInt(id, 10)}
 }
 
-func (h *h5) showEntity(w http.ResponseWriter, r *http.Request, status int, dep int64, kind string, id int64, in h5Input) {
+func (h *server) showEntity(w http.ResponseWriter, r *http.Request, status int, dep int64, kind string, id int64, in h5Input) {
 	sec, err := h.section(r.Context(), dep, kind, id, entityTarget(kind, id), in)
 	if errors.Is(err, model.ErrNotFound) || err == nil && (sec == nil || sec.NotYours) {
 		// Someone else's meeting or suggestion is none of this page's business.

@@ -1,4 +1,4 @@
-package handlers
+package h5
 
 import (
 	"bytes"
@@ -28,12 +28,12 @@ import (
 // DefaultAuthorizeURL is WeChat's web authorisation (网页授权) page.
 const DefaultAuthorizeURL = "https://open.weixin.qq.com/connect/oauth2/authorize"
 
-// H5OAuth configures WeChat web authorisation with scope snsapi_base,
+// OAuth configures WeChat web authorisation with scope snsapi_base,
 // which identifies the deputy opening a menu page without asking them
 // anything. In simulator mode the fake platform serves both ends:
 // AuthorizeURL is <public url>/sim/connect/oauth2/authorize and APIBase
 // <public url>/sim.
-type H5OAuth struct {
+type OAuth struct {
 	AppID, AppSecret string
 	// APIBase is where the code is exchanged (APIBase/sns/oauth2/access_token);
 	// default https://api.weixin.qq.com.
@@ -42,13 +42,13 @@ type H5OAuth struct {
 	AuthorizeURL string
 }
 
-// H5Deps is what the H5 pages need.
-type H5Deps struct {
+// Deps is what the H5 pages need.
+type Deps struct {
 	DB     *storage.DB
 	Signer *notify.Signer
 	Log    *slog.Logger
 	Loc    *time.Location // times are shown in it; default Asia/Shanghai
-	OAuth  H5OAuth
+	OAuth  OAuth
 	// PublicURL is the service's address as deputies' phones reach it
 	// (https://…, no trailing slash): the OAuth redirect goes there, and
 	// its origin is trusted for form posts.
@@ -68,8 +68,8 @@ const (
 )
 
 // h5 serves the pages deputies open from WeChat.
-type h5 struct {
-	d           H5Deps
+type server struct {
+	d           Deps
 	meetings    *core.Meetings
 	suggestions *core.Suggestions
 	surveys     *core.Surveys
@@ -85,12 +85,12 @@ type h5 struct {
 // layout.html with the shared parts.
 var h5Pages = []string{"notice", "entity", "meetings", "suggestions", "materials", "problem"}
 
-// H5 returns the handler of /h5/…: pages a push links to (/h5/d/{delivery}
+// Handler returns the handler of /h5/…: pages a push links to (/h5/d/{delivery}
 // with a signed token), menu pages identified by WeChat OAuth and a
 // session cookie (/h5/m/{meetings|suggestions|materials}, and
 // /h5/{meetings|suggestions|materials}/{id}), and their assets. Answers
 // given there go through the same core services as answers in the chat.
-func H5(d H5Deps) http.Handler {
+func Handler(d Deps) http.Handler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
@@ -111,7 +111,7 @@ func H5(d H5Deps) http.Handler {
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	d.OAuth.APIBase = strings.TrimRight(d.OAuth.APIBase, "/")
-	h := &h5{d: d, meetings: core.NewMeetings(d.DB), suggestions: core.NewSuggestions(d.DB),
+	h := &server{d: d, meetings: core.NewMeetings(d.DB), suggestions: core.NewSuggestions(d.DB),
 		surveys: core.NewSurveys(d.DB), materials: core.NewMaterials(d.DB), opinions: core.NewOpinions(d.DB),
 		secure: strings.HasPrefix(d.PublicURL, "https://")}
 	h.meetings.Now, h.suggestions.Now = d.Now, d.Now
@@ -167,7 +167,7 @@ func h5Headers(next http.Handler) http.Handler {
 	})
 }
 
-func (h *h5) loadAssets() {
+func (h *server) loadAssets() {
 	sub, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		panic(err)
@@ -187,7 +187,7 @@ func (h *h5) loadAssets() {
 	}
 }
 
-func (h *h5) loadTemplates() {
+func (h *server) loadTemplates() {
 	funcs := template.FuncMap{
 		// asset names a static file with its content hash, so it can be
 		// cached for a year and still change with a release.
@@ -200,7 +200,7 @@ func (h *h5) loadTemplates() {
 	}
 }
 
-func (h *h5) serveStatic(w http.ResponseWriter, r *http.Request) {
+func (h *server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	b, err := fs.ReadFile(h.static, name)
 	if err != nil {
@@ -216,7 +216,7 @@ func (h *h5) serveStatic(w http.ResponseWriter, r *http.Request) {
 
 // render writes page with data, or a plain 500 when the template fails
 // (before anything was written).
-func (h *h5) render(w http.ResponseWriter, status int, page string, data any) {
+func (h *server) render(w http.ResponseWriter, status int, page string, data any) {
 	var buf bytes.Buffer
 	if err := h.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
 		h.d.Log.Error("h5: render", "page", page, "err", err)
@@ -258,18 +258,18 @@ var (
 	h5NotUTF8  = h5Problem{"无法识别的字符", "提交的内容含有无法识别的字符（乱码）。", "请返回上一页，删去乱码后重新提交。"}
 )
 
-func (h *h5) problem(w http.ResponseWriter, status int, p h5Problem) {
+func (h *server) problem(w http.ResponseWriter, status int, p h5Problem) {
 	h.render(w, status, "problem", p)
 }
 
-func (h *h5) internal(w http.ResponseWriter, what string, err error) {
+func (h *server) internal(w http.ResponseWriter, what string, err error) {
 	h.d.Log.Error("h5: "+what, "err", err)
 	h.problem(w, http.StatusInternalServerError, h5Internal)
 }
 
 // parseForm reads a POST form of at most h5MaxForm bytes; false when it
 // has answered already.
-func (h *h5) parseForm(w http.ResponseWriter, r *http.Request) bool {
+func (h *server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, h5MaxForm)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
@@ -302,11 +302,11 @@ func h5UserError(err error, ratingWindow time.Duration) ([]string, bool) {
 	case errors.As(err, &verr):
 		out := make([]string, len(verr))
 		for i, e := range verr {
-			out[i] = e.Field + "：" + e.Msg
+			out[i] = e.Label + "：" + e.Msg
 		}
 		return out, true
 	case errors.As(err, &ferr):
-		return []string{ferr.Field + "：" + ferr.Msg}, true
+		return []string{ferr.Label + "：" + ferr.Msg}, true
 	case errors.Is(err, core.ErrRSVPClosed):
 		return []string{"回执已截止，不能再提交或修改。如需变更，请直接联系会议组织方。"}, true
 	case errors.Is(err, core.ErrNotOnSuggestion):
@@ -362,7 +362,7 @@ func paragraphs(s string) []string {
 var weekdays = [...]string{"日", "一", "二", "三", "四", "五", "六"}
 
 // fmtTime writes t as deputies read dates: 2026年3月5日（周四）09:30.
-func (h *h5) fmtTime(t time.Time) string {
+func (h *server) fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -370,7 +370,7 @@ func (h *h5) fmtTime(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日（周%s）%02d:%02d", t.Year(), t.Month(), t.Day(), weekdays[t.Weekday()], t.Hour(), t.Minute())
 }
 
-func (h *h5) fmtDate(t time.Time) string {
+func (h *server) fmtDate(t time.Time) string {
 	t = t.In(h.d.Loc)
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 }

@@ -1,4 +1,4 @@
-package handlers
+package h5
 
 import (
 	"errors"
@@ -24,7 +24,7 @@ type h5NoticePage struct {
 // delivery checks the link of a delivery's page: a token for this
 // delivery, naming the deputy it was sent to. It answers with the
 // explanation page itself and returns false when the link is refused.
-func (h *h5) delivery(w http.ResponseWriter, r *http.Request) (model.Delivery, string, bool) {
+func (h *server) delivery(w http.ResponseWriter, r *http.Request) (model.Delivery, string, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		h.problem(w, http.StatusNotFound, h5NotFound)
@@ -59,7 +59,7 @@ func (h *h5) delivery(w http.ResponseWriter, r *http.Request) (model.Delivery, s
 }
 
 // deliveryPage serves GET /h5/d/{id}?t=…: opening it marks the delivery read.
-func (h *h5) deliveryPage(w http.ResponseWriter, r *http.Request) {
+func (h *server) deliveryPage(w http.ResponseWriter, r *http.Request) {
 	del, tok, ok := h.delivery(w, r)
 	if !ok {
 		return
@@ -72,7 +72,7 @@ func (h *h5) deliveryPage(w http.ResponseWriter, r *http.Request) {
 
 // deliveryPost serves POST /h5/d/{id}/{verb}?t=…: the answer to the
 // notice's meeting, suggestion, survey, material or solicitation.
-func (h *h5) deliveryPost(w http.ResponseWriter, r *http.Request) {
+func (h *server) deliveryPost(w http.ResponseWriter, r *http.Request) {
 	del, tok, ok := h.delivery(w, r)
 	if !ok {
 		return
@@ -104,7 +104,7 @@ func (h *h5) deliveryPost(w http.ResponseWriter, r *http.Request) {
 
 // refused turns a refused answer into the input that shows the form again,
 // or answers itself (not found, our failure) and returns false.
-func (h *h5) refused(w http.ResponseWriter, err error, kind string, ref, dep int64, via string, form url.Values) (h5Input, bool) {
+func (h *server) refused(w http.ResponseWriter, err error, kind string, ref, dep int64, via string, form url.Values) (h5Input, bool) {
 	if errors.Is(err, model.ErrNotFound) {
 		h.problem(w, http.StatusNotFound, h5NotFound)
 		return h5Input{}, false
@@ -118,7 +118,7 @@ func (h *h5) refused(w http.ResponseWriter, err error, kind string, ref, dep int
 	return h5Input{Form: form, Errors: msgs}, true
 }
 
-func (h *h5) showDelivery(w http.ResponseWriter, r *http.Request, status int, del model.Delivery, tok string, in h5Input) {
+func (h *server) showDelivery(w http.ResponseWriter, r *http.Request, status int, del model.Delivery, tok string, in h5Input) {
 	ctx := r.Context()
 	n, err := h.d.DB.GetNotice(ctx, del.NoticeID)
 	if err != nil {

@@ -1,7 +1,6 @@
-package handlers_test
+package h5_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,66 +11,36 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"deputybot/core"
 	"deputybot/handlers"
+	"deputybot/handlers/h5"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
+	"deputybot/testkit"
 )
-
-// h5Clock is the one clock of a test: database, signer, services, pages.
-type h5Clock struct{ ns atomic.Int64 }
-
-func newH5Clock() *h5Clock {
-	c := &h5Clock{}
-	c.ns.Store(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC).UnixNano()) // 09:00 in Shanghai
-	return c
-}
-
-func (c *h5Clock) Now() time.Time          { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *h5Clock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
-
-// logBuffer collects the log so a test can check what never reaches it.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // h5World is a database with one bound deputy, the H5 pages mounted as the
 // server mounts them, and a client that does not follow redirects.
 type h5World struct {
 	db     *storage.DB
-	clock  *h5Clock
+	clock  *testkit.Clock
 	signer *notify.Signer
 	srv    *httptest.Server
-	log    *logBuffer
+	log    *testkit.LogBuffer
 	deputy model.Deputy
 	other  model.Deputy // a second bound deputy
 	client *http.Client
 }
 
-func newH5World(t *testing.T, db *storage.DB, oauth handlers.H5OAuth) *h5World {
+func newH5World(t *testing.T, db *storage.DB, oauth h5.OAuth) *h5World {
 	t.Helper()
 	ctx := context.Background()
-	w := &h5World{db: db, clock: newH5Clock(), log: &logBuffer{}}
+	w := &h5World{db: db, clock: testkit.NewClock(), log: &testkit.LogBuffer{}}
 	db.SetClock(w.clock.Now)
 	var err error
 	if w.signer, err = notify.NewSigner(ctx, db); err != nil {
@@ -84,8 +53,8 @@ func newH5World(t *testing.T, db *storage.DB, oauth handlers.H5OAuth) *h5World {
 	log := slog.New(slog.NewTextHandler(w.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	w.srv = httptest.NewUnstartedServer(nil)
 	public := "http://" + w.srv.Listener.Addr().String()
-	h5 := handlers.H5(handlers.H5Deps{DB: db, Signer: w.signer, Log: log, OAuth: oauth, PublicURL: public, Now: w.clock.Now})
-	w.srv.Config.Handler = handlers.New(handlers.Deps{Log: log, DB: db, H5: h5})
+	page := h5.Handler(h5.Deps{DB: db, Signer: w.signer, Log: log, OAuth: oauth, PublicURL: public, Now: w.clock.Now})
+	w.srv.Config.Handler = handlers.New(handlers.Deps{Log: log, DB: db, H5: page})
 	w.srv.Start()
 	t.Cleanup(w.srv.Close)
 	w.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -141,7 +110,7 @@ func (w *h5World) deliver(t *testing.T, n model.Notice) (int64, string) {
 }
 
 func (w *h5World) link(deliveryID, deputyID int64) string {
-	tok := w.signer.Token(handlers.DeliveryLinkSubject(deliveryID), deputyID)
+	tok := w.signer.Token(h5.DeliveryLinkSubject(deliveryID), deputyID)
 	return "/h5/d/" + strconv.FormatInt(deliveryID, 10) + "?t=" + url.QueryEscape(tok)
 }
 
@@ -218,7 +187,7 @@ func mustNotContain(t *testing.T, r h5Resp, unwanted ...string) {
 
 func TestH5DeliveryLinks(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		w := newH5World(t, db, handlers.H5OAuth{})
+		w := newH5World(t, db, h5.OAuth{})
 		n := model.Notice{Kind: "notice", Title: "关于开展代表集中视察的通知",
 			Body: "各位代表：\n\n定于三月开展集中视察。<script>alert(1)</script>\n\n请准时参加。"}
 		id, link := w.deliver(t, n)
@@ -269,7 +238,7 @@ func TestH5DeliveryLinks(t *testing.T) {
 
 func TestH5MeetingRSVP(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		w := newH5World(t, db, handlers.H5OAuth{})
+		w := newH5World(t, db, h5.OAuth{})
 		ctx := context.Background()
 		now := w.clock.Now()
 		m := model.Meeting{Kind: "session", Title: "省十四届人大常委会第十五次会议", StartsAt: now.Add(72 * time.Hour),
@@ -362,7 +331,7 @@ func TestH5MeetingRSVP(t *testing.T) {
 }
 
 // replied creates a suggestion led by lead that the unit has answered.
-func replied(t *testing.T, db *storage.DB, clock *h5Clock, number string, lead int64) model.Suggestion {
+func replied(t *testing.T, db *storage.DB, clock *testkit.Clock, number string, lead int64) model.Suggestion {
 	t.Helper()
 	ctx := context.Background()
 	svc := core.NewSuggestions(db)
@@ -381,7 +350,7 @@ func replied(t *testing.T, db *storage.DB, clock *h5Clock, number string, lead i
 
 func TestH5Rating(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		w := newH5World(t, db, handlers.H5OAuth{})
+		w := newH5World(t, db, h5.OAuth{})
 		ctx := context.Background()
 		mine := replied(t, db, w.clock, "101", w.deputy.ID)
 		theirs := replied(t, db, w.clock, "102", w.other.ID)
@@ -432,7 +401,7 @@ func TestH5Rating(t *testing.T) {
 
 func TestH5SurveyMaterialSolicitation(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		w := newH5World(t, db, handlers.H5OAuth{})
+		w := newH5World(t, db, h5.OAuth{})
 		ctx := context.Background()
 		now := w.clock.Now()
 
@@ -525,7 +494,7 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 }
 
 func TestH5CrossOriginPostRefused(t *testing.T) {
-	w := newH5World(t, storagetest.Open(t, storage.SQLite), handlers.H5OAuth{})
+	w := newH5World(t, storagetest.Open(t, storage.SQLite), h5.OAuth{})
 	ctx := context.Background()
 	mat := model.Material{Title: "代表法", Body: "正文", PublishedAt: w.clock.Now().Add(-time.Hour)}
 	materials := core.NewMaterials(w.db)
@@ -558,7 +527,7 @@ func TestH5CrossOriginPostRefused(t *testing.T) {
 }
 
 func TestH5StaticAssets(t *testing.T) {
-	w := newH5World(t, storagetest.Open(t, storage.SQLite), handlers.H5OAuth{})
+	w := newH5World(t, storagetest.Open(t, storage.SQLite), h5.OAuth{})
 	req, _ := http.NewRequest("GET", w.srv.URL+"/h5/static/weui.min.css", nil)
 	resp, err := w.client.Do(req)
 	if err != nil {
@@ -576,6 +545,6 @@ func TestH5StaticAssets(t *testing.T) {
 }
 
 func ExampleDeliveryLinkSubject() {
-	fmt.Println(handlers.DeliveryLinkSubject(42))
+	fmt.Println(h5.DeliveryLinkSubject(42))
 	// Output: d42
 }

@@ -1,0 +1,130 @@
+// Package core holds deputybot's use cases: one method per action, each
+// taking the acting principal (Actor) and validating, writing and auditing
+// in one transaction. The console, the JSON API, the command line, the
+// chat flows and the H5 pages decode their input, call a method here and
+// show the result; they never reach storage themselves.
+package core
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"sync/atomic"
+	"time"
+
+	"deputybot/model"
+	"deputybot/storage"
+)
+
+// Options configure Services.
+type Options struct {
+	// Now is the clock of every service; default time.Now.
+	Now func() time.Time
+	// Loc is the committee's time zone (days, years, deadlines); default
+	// Asia/Shanghai.
+	Loc *time.Location
+}
+
+// Services are every use case of deputybot, built once (in cli) over one
+// database with one clock, and handed to each surface.
+type Services struct {
+	env *env
+
+	Deputies    *Registry
+	Staff       *Staff
+	Meetings    *Meetings
+	Suggestions *Suggestions
+	Supervision *Supervision
+	Opinions    *Opinions
+	Surveys     *Surveys
+	Materials   *Materials
+	Records     *Records
+	Reports     *Reports
+	Reminders   *Reminders
+	Series      *NoticeSeries
+	Settings    *Settings
+	SitIn       *SitIn
+	Liaison     *Liaison
+}
+
+// New builds the services over db.
+func New(db *storage.DB, o Options) *Services {
+	e := &env{db: db, loc: o.Loc}
+	if e.loc == nil {
+		e.loc = shanghaiLoc()
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	e.clock.Store(&now)
+	s := &Services{env: e,
+		Deputies: NewRegistry(db), Staff: NewStaff(db), Meetings: NewMeetings(db),
+		Suggestions: NewSuggestions(db), Supervision: NewSupervision(db, e.loc), Opinions: NewOpinions(db),
+		Surveys: NewSurveys(db), Materials: NewMaterials(db), Records: NewRecords(db),
+		Reports: NewReports(db, e.loc), Reminders: NewReminders(db, e.loc), Series: NewNoticeSeries(db, e.loc),
+		Settings: NewSettings(db), SitIn: NewSitIn(db), Liaison: NewLiaison(db),
+	}
+	s.Deputies.now = e.now
+	s.Staff.Now, s.Staff.Loc = e.now, e.loc
+	s.Meetings.Now, s.Meetings.Loc = e.now, e.loc
+	s.Suggestions.Now = e.now
+	s.Supervision.Now = e.now
+	s.Opinions.env = e
+	s.Surveys.now = e.now
+	s.Materials.now = e.now
+	s.Records.Now, s.Records.Loc = e.now, e.loc
+	s.Liaison.now = e.now
+	return s
+}
+
+// SetClock replaces the clock of every service at once (tests).
+func (s *Services) SetClock(now func() time.Time) { s.env.clock.Store(&now) }
+
+// Now is the services' clock.
+func (s *Services) Now() time.Time { return s.env.now() }
+
+// Location is the committee's time zone.
+func (s *Services) Location() *time.Location { return s.env.loc }
+
+// env is what every service shares: the database, the clock, the zone.
+type env struct {
+	db    *storage.DB
+	loc   *time.Location
+	clock atomic.Pointer[func() time.Time]
+}
+
+// newEnv is the environment of a service built on its own (tests, and
+// surfaces not yet given Services): time.Now, Asia/Shanghai.
+func newEnv(db *storage.DB) *env {
+	e := &env{db: db, loc: shanghaiLoc()}
+	now := time.Now
+	e.clock.Store(&now)
+	return e
+}
+
+func (e *env) now() time.Time { return (*e.clock.Load())() }
+
+// tx runs fn as one action: its writes and the audit entries it records
+// commit together or not at all.
+func (e *env) tx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return e.db.InTx(ctx, fn)
+}
+
+// errAuditOutsideTx guards the rule that a change and its audit entry are
+// one write.
+var errAuditOutsideTx = errors.New("core: audit outside the action's transaction")
+
+var phoneInText = regexp.MustCompile(`1[3-9]\d{9}`)
+
+// audit records, inside the action's transaction, that by did action on
+// object. summary says what changed and must not hold phone numbers or
+// message texts; any mobile number that slips in is masked anyway.
+func (e *env) audit(ctx context.Context, by Actor, action, object, summary string) error {
+	if !storage.InTransaction(ctx) {
+		return errAuditOutsideTx
+	}
+	summary = phoneInText.ReplaceAllStringFunc(summary, MaskPhone)
+	return e.db.AddAudit(ctx, &model.AuditEntry{StaffID: by.Account.ID, StaffName: by.Name(), Via: by.Via,
+		Action: action, Object: object, Summary: summary})
+}
