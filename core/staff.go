@@ -395,7 +395,6 @@ func (s *Staff) AuthenticateToken(ctx context.Context, token string) (model.Acco
 // CommandLine is the actor of changes made with the deputybot command.
 var CommandLine = model.Account{Username: "cli", Name: "命令行"}
 
-
 // Audit records that actor did action on object. summary says what
 // changed, before and after, and must not hold phone numbers or message
 // texts; any mobile number that slips in is masked anyway.
