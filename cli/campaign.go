@@ -209,7 +209,7 @@ func parseAt(s string, loc *time.Location, now time.Time) (time.Time, error) {
 func campaignSend(ctx context.Context, e *env, c *command, args []string) int {
 	fs := c.flags(e)
 	path := configFlag(fs)
-	kind := fs.String("kind", notify.KindGeneral, "notice kind")
+	kind := fs.String("kind", model.KindGeneral, "notice kind")
 	title := fs.String("title", "", "the notice's title (the template message shows at most 20 characters)")
 	body := fs.String("body", "", "the full text, shown on the page the message links to")
 	urgent := fs.Bool("urgent", false, "send during quiet hours too")
@@ -261,7 +261,7 @@ func campaignSend(ctx context.Context, e *env, c *command, args []string) int {
 			fmt.Fprintf(e.stderr, "deputybot campaign send: %v\n", err)
 			return exitFailure
 		}
-		fmt.Fprintf(e.stdout, "campaign %d created: %s “%s”\n", camp.ID, notify.KindLabels[n.Kind], n.Title)
+		fmt.Fprintf(e.stdout, "campaign %d created: %s “%s”\n", camp.ID, model.KindLabels[n.Kind], n.Title)
 		fmt.Fprintf(e.stdout, "audience: %d deputies, %d reachable (bound to WeChat, following, in office)\n", total, reachable)
 		if reachable == 0 {
 			fmt.Fprintln(e.stderr, "note: nobody in this audience can receive it now (none is bound to WeChat and following)")
@@ -349,7 +349,7 @@ func printCampaign(ctx context.Context, e *env, cfg config.Config, db *storage.D
 }
 
 func printCampaignCounts(w io.Writer, loc *time.Location, c model.Campaign, n model.Notice, counts map[string]int) {
-	fmt.Fprintf(w, "campaign %d: %s “%s”\n", c.ID, notify.KindLabels[n.Kind], n.Title)
+	fmt.Fprintf(w, "campaign %d: %s “%s”\n", c.ID, model.KindLabels[n.Kind], n.Title)
 	fmt.Fprintf(w, "status:   %s (%s)\n", campaignLabels[c.Status], c.Status)
 	if c.Reason != "" {
 		fmt.Fprintf(w, "reason:   %s\n", c.Reason)

@@ -92,7 +92,7 @@ func (r *campaignRig) dispatch(t *testing.T) *wechatsim.Sim {
 		t.Fatal(err)
 	}
 	out := notify.New(r.db, notify.Config{PublicURL: "https://deputy.example",
-		Templates: map[string]notify.Template{notify.KindGeneral: {ID: "TPL", Fields: map[string]string{"thing1": "title", "time2": "time"}}}},
+		Templates: map[string]notify.Template{model.KindGeneral: {ID: "TPL", Fields: map[string]string{"thing1": "title", "time2": "time"}}}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	disp, err := notify.NewDispatcher(out, bot.NotifySender{Client: client}, links)
 	if err != nil {
@@ -153,7 +153,7 @@ func TestCampaignSendChoosesItsAudience(t *testing.T) {
 			members++
 		}
 	}
-	_, out = r.send(t, "--delegation", delegation, "--title", "视察安排", "--kind", notify.KindSolicitation, "--urgent")
+	_, out = r.send(t, "--delegation", delegation, "--title", "视察安排", "--kind", model.KindSolicitation, "--urgent")
 	wantLines(t, out, fmt.Sprintf(`audience: %d deputies`, members))
 }
 

@@ -77,6 +77,7 @@ type app struct {
 	outbox *notify.Outbox
 	disp   *notify.Dispatcher
 	links  *notify.Signer
+	core   *core.Services // the use cases, built once and shared by every surface
 	// adminPassword is the first admin's one-time password, set only on
 	// the start that created it.
 	adminPassword string
@@ -223,11 +224,12 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		// The simulated account has a template for every notice kind, as
 		// the mapping outboxConfig gives it.
 		var ids []string
-		for kind := range notify.KindLabels {
+		for kind := range model.KindLabels {
 			ids = append(ids, "SIM_"+kind)
 		}
 		a.sim.SetTemplates(ids...)
 	}
+	a.core = core.New(a.db, core.Options{Loc: a.cfg.Location()})
 	a.client, err = bot.NewClient(bot.ClientConfig{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}, a.db)
 	if err != nil {
 		return nil, err
@@ -257,7 +259,8 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	deps.H5 = h5.Handler(h5.Deps{DB: a.db, Signer: a.links, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, OAuth: oauth})
 	handlers.SetSettingsDeps(&a.cfg, a.client.CreateMenu)
 	handlers.SetTemplateLister(a.client.TemplateIDs)
-	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, Signer: a.links, Outbox: a.outbox}
+	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, Signer: a.links, Outbox: a.outbox,
+		Services: a.core}
 	deps.Admin, deps.API = handlers.Admin(console), handlers.API(console)
 	return handlers.New(deps), nil
 }
@@ -287,7 +290,7 @@ func outboxConfig(cfg config.Config, base string) notify.Config {
 		tpls[kind] = notify.Template{ID: t.ID, Fields: t.Fields}
 	}
 	if cfg.Simulated() && len(tpls) == 0 {
-		for kind := range notify.KindLabels {
+		for kind := range model.KindLabels {
 			tpls[kind] = notify.Template{ID: "SIM_" + kind, Fields: map[string]string{"thing1": "title", "time2": "time", "thing3": "note"}}
 		}
 	}

@@ -131,3 +131,12 @@ var (
 	// Admins manage accounts and read the audit log.
 	Admins = []string{model.RoleAdmin}
 )
+
+// handle is the short name written beside a change (assigned_by, the
+// author of a step): the account's username, else Name.
+func (a Actor) handle() string {
+	if a.Account.Username != "" {
+		return a.Account.Username
+	}
+	return a.Name()
+}

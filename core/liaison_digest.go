@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"deputybot/model"
-	"deputybot/notify"
 )
 
 // LiaisonDigestJob is the scheduler job that pushes each bound member
@@ -107,7 +106,7 @@ func (s *Liaison) SendDigests(ctx context.Context, now time.Time) (DigestRun, er
 			return run, err
 		}
 		day := now.In(liaisonZone).Format("1月2日")
-		n := model.Notice{Kind: notify.KindReminder, Title: "双联系周报（" + day + "）：" + d.Summary(), Body: d.Text(),
+		n := model.Notice{Kind: model.KindReminder, Title: "双联系周报（" + day + "）：" + d.Summary(), Body: d.Text(),
 			RefKind: "liaison", RefID: m.ID, CreatedBy: LiaisonDigestJob,
 			Fields: map[string]string{"time": day, "note": fmt.Sprintf("待回复%d 未评价%d 新意见%d 新建议%d",
 				d.OpenRSVPs, d.UnratedReplies, d.NewOpinions, d.NewSuggestions)}}

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"deputybot/model"
-	"deputybot/notify"
 	"errors"
 	"fmt"
 	"strings"
@@ -92,7 +91,7 @@ func (m *Meetings) Invite(ctx context.Context, meetingID int64, deputyIDs []int6
 	}
 	when := mt.StartsAt.In(m.loc()).Format("2006年1月2日 15:04")
 	push := model.Push{
-		Notice: model.Notice{Kind: notify.KindInvitation, Title: mt.Title, RefKind: "meeting", RefID: mt.ID,
+		Notice: model.Notice{Kind: model.KindInvitation, Title: mt.Title, RefKind: "meeting", RefID: mt.ID,
 			Body: fmt.Sprintf("%s\n时间：%s\n地点：%s\n请于 %s 前回复是否参加。", MeetingKindLabel(mt.Kind), when, mt.Place,
 				mt.RSVPDeadline.In(m.loc()).Format("1月2日 15:04")),
 			Fields: map[string]string{"time": when, "place": mt.Place, "kind": MeetingKindLabel(mt.Kind),

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"deputybot/model"
-	"deputybot/notify"
 	"errors"
 	"fmt"
 	"net/url"
@@ -192,7 +191,7 @@ func (s *Opinions) Reply(ctx context.Context, opinionID int64, reply string) err
 	}
 	// The author is told in the same transaction as the reply is stored.
 	push := model.Push{DeputyIDs: []int64{o.DeputyID}, Notice: model.Notice{
-		Kind: notify.KindGeneral, Title: "意见建议已答复 " + o.Receipt, Body: reply,
+		Kind: model.KindGeneral, Title: "意见建议已答复 " + o.Receipt, Body: reply,
 		Fields:  map[string]string{"number": o.Receipt, "status": "已答复", "time": s.now().Format("2006-01-02")},
 		RefKind: "opinion", RefID: o.ID}}
 	return s.db.ReplyOpinion(ctx, opinionID, reply, push)
@@ -272,7 +271,7 @@ func (s *Opinions) CreateSolicitation(ctx context.Context, sol *model.Solicitati
 		return errs
 	}
 	// Every deputy in office is told when the solicitation opens.
-	notice := model.Notice{Kind: notify.KindSolicitation, Title: sol.Title, RefKind: "solicitation",
+	notice := model.Notice{Kind: model.KindSolicitation, Title: sol.Title, RefKind: "solicitation",
 		Body:   sol.Summary + "\n\n请于 " + sol.ClosesAt.Format("2006-01-02") + " 前提出意见：回复“意见”，选择“法规草案征求意见”。",
 		Fields: map[string]string{"time": sol.ClosesAt.Format("2006-01-02") + "截止", "note": "回复“意见”提出意见"}}
 	return s.db.CreateSolicitation(ctx, sol, model.Announcement{Notice: notice, Audience: model.Audience{All: true}, SendAt: sol.OpensAt})

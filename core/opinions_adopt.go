@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"deputybot/model"
-	"deputybot/notify"
 )
 
 // maxAdoptNoteRunes bounds the note staff may add when marking adoption.
@@ -43,7 +42,7 @@ func adoptionPush(o model.Opinion, note, day string) model.Push {
 		body += "\n\n" + note
 	}
 	return model.Push{DeputyIDs: []int64{o.DeputyID}, Notice: model.Notice{
-		Kind: notify.KindGeneral, Title: "您的意见已被采纳 " + o.Receipt, Body: body,
+		Kind: model.KindGeneral, Title: "您的意见已被采纳 " + o.Receipt, Body: body,
 		Fields:  map[string]string{"number": o.Receipt, "status": "已采纳", "time": day},
 		RefKind: "opinion", RefID: o.ID}}
 }

@@ -61,7 +61,7 @@ func (r *Reminders) Meetings(ctx context.Context, now time.Time) (map[string]int
 		n, err := r.push(ctx, ts,
 			func(t model.ReminderTarget) string { return fmt.Sprintf("mr%s-%d", w.key, t.RefID) },
 			func(t model.ReminderTarget) model.Notice {
-				return model.Notice{Kind: notify.KindReminder, Title: "会议活动提醒：" + t.Title, RefKind: "meeting", RefID: t.RefID,
+				return model.Notice{Kind: model.KindReminder, Title: "会议活动提醒：" + t.Title, RefKind: "meeting", RefID: t.RefID,
 					Body:   fmt.Sprintf("您报名参加的“%s”将于 %s 开始，请按时参加。", t.Title, r.date(t.When)),
 					Fields: map[string]string{"time": r.date(t.When), "note": "请按时参加"}}
 			}, nil)
@@ -78,7 +78,7 @@ func (r *Reminders) Meetings(ctx context.Context, now time.Time) (map[string]int
 	n, err := r.push(ctx, ts,
 		func(t model.ReminderTarget) string { return fmt.Sprintf("rsvp%d-%s", t.RefID, day) },
 		func(t model.ReminderTarget) model.Notice {
-			return model.Notice{Kind: notify.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: t.RefID,
+			return model.Notice{Kind: model.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: t.RefID,
 				Body:   fmt.Sprintf("“%s”的回执将于 %s 截止，请回复“参加”或“请假”。", t.Title, r.date(t.When)),
 				Fields: map[string]string{"time": r.date(t.When), "note": t.Title}}
 		},
@@ -102,7 +102,7 @@ func (r *Reminders) Ratings(ctx context.Context, now time.Time) (map[string]int,
 		n, err := r.push(ctx, ts,
 			func(t model.ReminderTarget) string { return fmt.Sprintf("rr%d-%d-%d", round, t.RefID, t.When.Unix()) },
 			func(t model.ReminderTarget) model.Notice {
-				return model.Notice{Kind: notify.KindReminder, Title: t.Title + "建议待测评", RefKind: "suggestion", RefID: t.RefID,
+				return model.Notice{Kind: model.KindReminder, Title: t.Title + "建议待测评", RefKind: "suggestion", RefID: t.RefID,
 					Body:   "承办单位已答复您的建议，请抽空进行满意度测评。",
 					Fields: map[string]string{"number": t.Title, "status": "待测评"}}
 			},
@@ -128,7 +128,7 @@ func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int,
 	n, err := r.push(ctx, surveys,
 		func(t model.ReminderTarget) string { return fmt.Sprintf("svr-%d", t.RefID) },
 		func(t model.ReminderTarget) model.Notice {
-			return model.Notice{Kind: notify.KindReminder, Title: "问卷即将截止：" + t.Title, RefKind: "survey", RefID: t.RefID,
+			return model.Notice{Kind: model.KindReminder, Title: "问卷即将截止：" + t.Title, RefKind: "survey", RefID: t.RefID,
 				Body:   fmt.Sprintf("问卷“%s”将于 %s 截止，回复“问卷”即可填写。", t.Title, r.date(t.When)),
 				Fields: map[string]string{"time": r.date(t.When), "note": "回复“问卷”填写"}}
 		},
@@ -146,7 +146,7 @@ func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int,
 	n, err = r.push(ctx, sols,
 		func(t model.ReminderTarget) string { return fmt.Sprintf("solr-%d", t.RefID) },
 		func(t model.ReminderTarget) model.Notice {
-			return model.Notice{Kind: notify.KindReminder, Title: "征求意见即将截止", RefKind: "solicitation", RefID: t.RefID,
+			return model.Notice{Kind: model.KindReminder, Title: "征求意见即将截止", RefKind: "solicitation", RefID: t.RefID,
 				Body:   fmt.Sprintf("%s将于 %s 截止，回复“意见”即可提出意见。", t.Title, r.date(t.When)),
 				Fields: map[string]string{"time": r.date(t.When), "note": t.Title}}
 		}, nil)
@@ -164,7 +164,7 @@ func (r *Reminders) AnnounceNextMaterial(ctx context.Context, now time.Time, out
 	if err != nil {
 		return nil, err
 	}
-	n := model.Notice{Kind: notify.KindMaterial, Title: m.Title, Body: m.Summary + "\n\n" + m.Body, Link: m.Link,
+	n := model.Notice{Kind: model.KindMaterial, Title: m.Title, Body: m.Summary + "\n\n" + m.Body, Link: m.Link,
 		RefKind: "material", RefID: m.ID, Fields: map[string]string{"time": m.PublishedAt.In(r.loc).Format("2006-01-02"),
 			"note": "学完后回复“已学1”"}}
 	if _, err := out.CreateCampaign(ctx, &n, model.Audience{All: true}, now); err != nil {

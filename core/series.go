@@ -49,7 +49,7 @@ func (ns *NoticeSeries) Create(ctx context.Context, s *model.Series) error {
 	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
 		bad("名称", s.Name, "不能为空，不超过 100 字")
 	}
-	if _, ok := notify.KindLabels[s.Kind]; !ok && !s.NextMaterial {
+	if _, ok := model.KindLabels[s.Kind]; !ok && !s.NextMaterial {
 		bad("类型", s.Kind, "请选择通知类型")
 	}
 	if !s.NextMaterial && (s.Title == "" || strings.TrimSpace(s.Body) == "") {
@@ -61,7 +61,7 @@ func (ns *NoticeSeries) Create(ctx context.Context, s *model.Series) error {
 		bad("时间表", s.Schedule, "这个时间表不会触发")
 	}
 	if s.NextMaterial {
-		s.Kind, s.Audience = notify.KindMaterial, model.Audience{All: true}
+		s.Kind, s.Audience = model.KindMaterial, model.Audience{All: true}
 	}
 	if len(errs) > 0 {
 		return errs

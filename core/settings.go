@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"deputybot/model"
-	"deputybot/notify"
 	"deputybot/storage"
 )
 
@@ -103,7 +102,7 @@ func ValidateTemplates(m map[string]model.TemplateSetting) ValidationError {
 	slices.Sort(kinds)
 	for _, kind := range kinds {
 		t := m[kind]
-		if _, ok := notify.KindLabels[kind]; !ok {
+		if _, ok := model.KindLabels[kind]; !ok {
 			errs = append(errs, &FieldError{Label: kind + ".id", Value: kind, Msg: "不是已知的通知类别"})
 			continue
 		}

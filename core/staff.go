@@ -502,3 +502,18 @@ func dateString(t *time.Time) string {
 	}
 	return t.Format(time.DateOnly)
 }
+
+// SessionAccount returns the account a console session belongs to, and
+// false when the session must end: the account is gone or disabled, or
+// its password changed since the session began (stamp is SessionStamp's at
+// login).
+func (s *Staff) SessionAccount(ctx context.Context, id int64, stamp string) (model.Account, bool, error) {
+	a, err := s.db.GetAccount(ctx, id)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && (a.Disabled || SessionStamp(a) != stamp)) {
+		return model.Account{}, false, nil
+	}
+	if err != nil {
+		return model.Account{}, false, err
+	}
+	return a, true, nil
+}

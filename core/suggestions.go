@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"deputybot/model"
-	"deputybot/notify"
 	"errors"
 	"fmt"
 	"regexp"
@@ -367,11 +366,11 @@ func (s *Suggestions) stepPushes(sg model.Suggestion, st *model.SuggestionStep) 
 	}
 	fields := map[string]string{"number": sg.Number, "unit": sg.HostUnit, "status": status,
 		"time": s.Now().Format("2006-01-02")}
-	pushes := []model.Push{{DeputyIDs: ids, Notice: model.Notice{Kind: notify.KindProgress,
+	pushes := []model.Push{{DeputyIDs: ids, Notice: model.Notice{Kind: model.KindProgress,
 		Title: sg.Number + "建议" + status, Body: "《" + sg.Title + "》\n" + st.Note, Fields: fields, RefKind: "suggestion", RefID: sg.ID}}}
 	if st.Kind == model.StepReplied {
 		pushes = append(pushes, model.Push{DeputyIDs: ids,
-			Notice: model.Notice{Kind: notify.KindRatingRequest, Title: sg.Number + "建议办理满意度测评",
+			Notice: model.Notice{Kind: model.KindRatingRequest, Title: sg.Number + "建议办理满意度测评",
 				Body: "承办单位已答复，请对沟通方式、办理态度和办理结果作出评价。", Fields: fields, RefKind: "suggestion", RefID: sg.ID},
 			Ask: &model.Ask{Flow: FlowRate, RefID: sg.ID, Title: "建议办理满意度测评：" + sg.Number}})
 	}

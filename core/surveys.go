@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"deputybot/model"
-	"deputybot/notify"
 	"errors"
 	"fmt"
 	"slices"
@@ -63,7 +62,7 @@ func (s *Surveys) Create(ctx context.Context, sv *model.Survey) error {
 		return errs
 	}
 	// Every deputy in office is asked when the survey opens.
-	notice := model.Notice{Kind: notify.KindSurvey, Title: "问卷：" + sv.Title, RefKind: "survey",
+	notice := model.Notice{Kind: model.KindSurvey, Title: "问卷：" + sv.Title, RefKind: "survey",
 		Body:   sv.Intro + "\n\n请于 " + sv.ClosesAt.Format("2006-01-02") + " 前填写：回复“问卷”即可作答。",
 		Fields: map[string]string{"time": sv.ClosesAt.Format("2006-01-02") + "截止", "note": "回复“问卷”作答"}}
 	return s.db.CreateSurvey(ctx, sv, model.Announcement{Notice: notice, Audience: model.Audience{All: true}, SendAt: sv.OpensAt})

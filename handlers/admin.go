@@ -2,11 +2,8 @@ package handlers
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,6 +13,9 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"deputybot/core"
+	"deputybot/handlers/api"
+	"deputybot/handlers/console"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
@@ -39,6 +39,11 @@ type AdminDeps struct {
 	// while they are nil.
 	Signer *notify.Signer
 	Outbox *notify.Outbox
+	// Services are the use cases, built once by the caller; built over DB
+	// when nil.
+	Services *core.Services
+	// Sessions is the console's session manager; built over DB when nil.
+	Sessions *scs.SessionManager
 }
 
 // Session lifetimes of the console.
@@ -70,11 +75,7 @@ type route struct {
 }
 
 // RouteInfo describes a console or API route, for tests and docs.
-type RouteInfo struct {
-	Method, Pattern string
-	Roles           []string // the roles allowed; empty when Public
-	Public          bool
-}
+type RouteInfo = httpkit.RouteInfo
 
 var consoleRoutes, apiRoutes []route
 
@@ -104,11 +105,11 @@ func infos(rs []route) []RouteInfo {
 // AdminRoutes lists every console route, including the public ones (the
 // login page and the static assets).
 func AdminRoutes() []RouteInfo {
-	return append(infos(consoleRoutes), RouteInfo{Method: http.MethodGet, Pattern: "/admin/static/{file}", Public: true})
+	return append(append(console.Routes(), infos(consoleRoutes)...), RouteInfo{Method: http.MethodGet, Pattern: "/admin/static/{file}", Public: true})
 }
 
 // APIRoutes lists every JSON API route; none is public.
-func APIRoutes() []RouteInfo { return infos(apiRoutes) }
+func APIRoutes() []RouteInfo { return append(api.Routes(), infos(apiRoutes)...) }
 
 // server is the state the console and the API share.
 type server struct {
@@ -131,32 +132,24 @@ func newServer(d AdminDeps) *server {
 		d.Now = time.Now
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
+	if d.Services == nil {
+		d.Services = core.New(d.DB, core.Options{Now: d.Now, Loc: d.Loc})
+	}
 	if d.Staff == nil {
-		d.Staff = core.NewStaff(d.DB)
-		d.Staff.Now, d.Staff.Loc = d.Now, d.Loc
+		d.Staff = d.Services.Staff
 	}
 	if d.Registry == nil {
-		d.Registry = core.NewRegistry(d.DB)
+		d.Registry = d.Services.Deputies
 	}
-	s := &server{d: d, staff: d.Staff, registry: d.Registry, secure: strings.HasPrefix(d.PublicURL, "https://")}
-	sm := scs.New()
-	sm.Store = d.DB.Sessions()
-	sm.IdleTimeout, sm.Lifetime = SessionIdleTimeout, SessionLifetime
-	sm.HashTokenInStore = true // a leaked table holds no usable cookie
-	sm.Cookie.Name = sessionCookie
-	sm.Cookie.Path = "/admin/"
-	sm.Cookie.HttpOnly, sm.Cookie.Secure, sm.Cookie.SameSite = true, s.secure, http.SameSiteLaxMode
-	sm.Cookie.Persist = false // ends with the browser too
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		s.d.Log.Error("admin: session", "err", err, "request_id", requestID(r.Context()))
-		http.Error(w, "系统繁忙，请稍后再试", http.StatusInternalServerError)
+	if d.Sessions == nil {
+		d.Sessions = console.NewSessions(d.DB.Sessions(), d.PublicURL, d.Log)
 	}
-	s.sessions = sm
-	return s
+	return &server{d: d, staff: d.Staff, registry: d.Registry, sessions: d.Sessions, secure: strings.HasPrefix(d.PublicURL, "https://")}
 }
 
-// Admin returns the handler of the staff console, /admin/…: a session
-// login, then pages by role. Cross-site form posts are refused.
+// Admin returns the handler of the staff console, /admin/…: the console
+// package's routes, with the routes not yet moved there served from this
+// package inside the same session.
 func Admin(d AdminDeps) http.Handler {
 	s := newServer(d)
 	s.views = loadViews(s)
@@ -167,16 +160,13 @@ func Admin(d AdminDeps) http.Handler {
 	inner.Handle("/admin/", s.page(route{roles: everyone, handle: func(s *server, w http.ResponseWriter, r *http.Request, _ model.Account) error {
 		return model.ErrNotFound
 	}}))
-	outer := http.NewServeMux()
-	outer.HandleFunc("GET /admin/static/{file}", s.views.serveStatic)
-	outer.Handle("/admin/", s.sessions.LoadAndSave(inner))
-	return withRequestID(consoleHeaders(s.crossOrigin(outer, func(w http.ResponseWriter, r *http.Request) {
-		s.errorPage(w, r, http.StatusForbidden, "提交被拒绝", "该操作只能在本系统的页面内提交。请返回页面，刷新后重新提交。")
-	})))
+	inner.HandleFunc("GET /admin/static/{file}", s.views.serveStatic)
+	return console.Handler(console.Deps{Services: s.d.Services, Log: s.d.Log, PublicURL: s.d.PublicURL,
+		Sessions: s.sessions, Legacy: inner})
 }
 
-// API returns the handler of the JSON API, /api/v1/…, authenticated by
-// an account's bearer token.
+// API returns the handler of the JSON API, /api/v1/…: the api package's
+// routes, with the routes not yet moved there served from this package.
 func API(d AdminDeps) http.Handler {
 	s := newServer(d)
 	mux := http.NewServeMux()
@@ -186,9 +176,7 @@ func API(d AdminDeps) http.Handler {
 	mux.Handle("/api/v1/", s.endpoint(route{roles: everyone, handle: func(*server, http.ResponseWriter, *http.Request, model.Account) error {
 		return model.ErrNotFound
 	}}))
-	return withRequestID(apiHeaders(s.crossOrigin(mux, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusForbidden, apiErrorBody{Error: "跨站请求被拒绝"})
-	})))
+	return api.Handler(api.Deps{Services: s.d.Services, Log: s.d.Log, PublicURL: s.d.PublicURL, Legacy: mux})
 }
 
 // crossOrigin refuses cross-site non-GET requests from browsers. Bearer
@@ -228,44 +216,11 @@ func apiHeaders(next http.Handler) http.Handler {
 	})
 }
 
-type requestIDKey struct{}
+func withRequestID(next http.Handler) http.Handler { return httpkit.WithRequestID(next) }
 
-// withRequestID gives every request an id, echoed in X-Request-Id and in
-// the log, so a 500 shown to staff can be found.
-func withRequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
-	})
-}
+func requestID(ctx context.Context) string { return httpkit.RequestID(ctx) }
 
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
-// clientAddr is the client's IP for the login limit. Behind a reverse
-// proxy on the same machine (docs/deploy.md) it is the last address the
-// proxy appended to X-Forwarded-For; the header is ignored otherwise, so
-// a client cannot choose its own address.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			last := strings.TrimSpace(xff[strings.LastIndexByte(xff, ',')+1:])
-			if net.ParseIP(last) != nil {
-				return last
-			}
-		}
-	}
-	return host
-}
+func clientAddr(r *http.Request) string { return httpkit.ClientAddr(r) }
 
 // page wraps a console route: it loads the signed-in account from the
 // session, sends strangers to the login page, refuses other roles, and
@@ -293,8 +248,8 @@ func (s *server) page(rt route) http.Handler {
 				return
 			}
 		}
-		if !formIsUTF8(r) {
-			s.errorPage(w, r, http.StatusBadRequest, "无法处理", invalidUTF8)
+		if !httpkit.FormIsUTF8(r) {
+			s.errorPage(w, r, http.StatusBadRequest, "无法处理", httpkit.InvalidUTF8)
 			return
 		}
 		if err := rt.handle(s, w, r.WithContext(withAccount(r.Context(), me)), me); err != nil {
@@ -349,10 +304,8 @@ func adminNext(next string) string {
 
 func (s *server) flash(r *http.Request, msg string) { s.sessions.Put(r.Context(), sessFlash, msg) }
 
-type accountKey struct{}
-
 func withAccount(ctx context.Context, a model.Account) context.Context {
-	return context.WithValue(ctx, accountKey{}, a)
+	return httpkit.WithAccount(ctx, a)
 }
 
 // audit records a change by me; a failure to record is logged, not shown:

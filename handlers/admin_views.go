@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
-	"deputybot/notify"
 	"deputybot/web"
 )
 
@@ -60,8 +60,8 @@ func loadViews(s *server) *views {
 		"roleLabel":   core.RoleLabel,
 		"levelLabel":  core.LevelLabel,
 		"statusLabel": core.StatusLabel,
-		"kindLabel":   func(k string) string { return orDefault(notify.KindLabels[k], k) },
-		"delivery":    func(st string) string { return orDefault(deliveryLabels[st], st) },
+		"kindLabel":   func(k string) string { return orDefault(model.KindLabels[k], k) },
+		"delivery":    func(st string) string { return orDefault(model.DeliveryLabel(st), st) },
 		"time":        s.fmtTime,
 		"date":        fmtDay,
 		"join":        strings.Join,
@@ -87,18 +87,6 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
-
-var deliveryLabels = map[string]string{
-	model.DeliveryQueued: "排队中", model.DeliverySending: "发送中", model.DeliveryRetry: "待重试",
-	model.DeliveryHeld: "已暂停", model.DeliverySent: "已发送", model.DeliveryDelivered: "已送达",
-	model.DeliveryRead: "已阅读", model.DeliveryFailed: "失败", model.DeliverySkipped: "未发送",
-	model.DeliveryCancelled: "已取消",
-}
-
-// deliveryOrder is the order the dashboard lists delivery states in.
-var deliveryOrder = []string{model.DeliveryQueued, model.DeliverySending, model.DeliveryRetry,
-	model.DeliveryHeld, model.DeliverySent, model.DeliveryDelivered, model.DeliveryRead,
-	model.DeliveryFailed, model.DeliverySkipped, model.DeliveryCancelled}
 
 func (s *server) fmtTime(t any) string {
 	var tt time.Time
@@ -168,7 +156,7 @@ func (p page) IsAdmin() bool { return p.Me.Role == model.RoleAdmin }
 // (before anything was written). Inside a session it shows (and clears)
 // the pending flash message.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, view string, p page) {
-	if _, inSession := r.Context().Value(accountKey{}).(model.Account); inSession {
+	if _, inSession := httpkit.AccountOf(r.Context()); inSession {
 		if f := s.sessions.PopString(r.Context(), sessFlash); f != "" && p.Flash == "" {
 			p.Flash = f
 		}
@@ -195,7 +183,7 @@ type errorView struct{ Heading, Message string }
 
 // errorPage explains why nothing can be shown; it shows no data.
 func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
-	me, _ := r.Context().Value(accountKey{}).(model.Account)
+	me, _ := httpkit.AccountOf(r.Context())
 	if s.views == nil {
 		http.Error(w, msg, status)
 		return

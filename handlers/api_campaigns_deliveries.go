@@ -32,7 +32,7 @@ func apiCampaignDeliveries(s *server, w http.ResponseWriter, r *http.Request, _ 
 		return err
 	}
 	status := q.Get("status")
-	if status != "" && oneOf(status, deliveryOrder...) == "" {
+	if status != "" && oneOf(status, model.DeliveryStates...) == "" {
 		return badRequest("status 不是已知的推送状态")
 	}
 	f := model.CampaignDeliveryFilter{CampaignID: c.ID, Status: status, Limit: per}

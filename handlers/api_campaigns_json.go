@@ -136,7 +136,7 @@ type apiDelivery struct {
 
 func apiDeliveryOf(d model.CampaignDelivery) apiDelivery {
 	return apiDelivery{ID: d.ID, DeputyID: d.DeputyID, DeputyName: d.DeputyName, Delegation: d.Delegation, Status: d.Status,
-		StatusLabel: orDefault(deliveryLabels[d.Status], d.Status), Reason: d.Reason, Channel: d.Channel, ErrCode: d.ErrCode,
+		StatusLabel: orDefault(model.DeliveryLabel(d.Status), d.Status), Reason: d.Reason, Channel: d.Channel, ErrCode: d.ErrCode,
 		Attempts: d.Attempts, CreatedAt: d.CreatedAt.UTC(), SentAt: campaignTime(d.SentAt),
 		DeliveredAt: campaignTime(d.DeliveredAt), ReadAt: campaignTime(d.ReadAt)}
 }

@@ -58,7 +58,7 @@ func apiDashboard(s *server, w http.ResponseWriter, r *http.Request, me model.Ac
 		out.OpenRSVPs = &n
 	}
 	for _, d := range v.Deliveries {
-		out.DeliveriesToday = append(out.DeliveriesToday, apiStatusCount{Status: d.Status, Label: orDefault(deliveryLabels[d.Status], d.Status), Count: d.Count})
+		out.DeliveriesToday = append(out.DeliveriesToday, apiStatusCount{Status: d.Status, Label: orDefault(model.DeliveryLabel(d.Status), d.Status), Count: d.Count})
 	}
 	for _, c := range v.Suggestions {
 		out.Suggestions = append(out.Suggestions, apiStatusCount{Status: c.Value, Label: c.Label, Count: c.Count})

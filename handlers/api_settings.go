@@ -9,7 +9,6 @@ import (
 
 	"deputybot/core"
 	"deputybot/model"
-	"deputybot/notify"
 )
 
 func init() {
@@ -56,7 +55,7 @@ func apiSettingsGet(s *server, w http.ResponseWriter, r *http.Request, me model.
 	}
 	var out apiSettings
 	for _, kind := range noticeKinds() {
-		k := apiTemplateKind{Kind: kind, Label: notify.KindLabels[kind]}
+		k := apiTemplateKind{Kind: kind, Label: model.KindLabels[kind]}
 		if deps.cfg != nil {
 			if t, ok := deps.cfg.WeChat.Templates[kind]; ok {
 				k.Configured = &apiTemplate{ID: t.ID, Fields: t.Fields}
@@ -99,7 +98,7 @@ func apiSettingsPutTemplates(s *server, w http.ResponseWriter, r *http.Request, 
 		body := apiErrorBody{Error: "数据有误，请按 fields 修改后重试"}
 		for _, e := range errs {
 			kind, field, _ := strings.Cut(e.Label, ".")
-			label := orDefault(notify.KindLabels[kind], kind) + map[string]string{"id": " 模板 ID", "fields": " 关键词映射"}[field]
+			label := orDefault(model.KindLabels[kind], kind) + map[string]string{"id": " 模板 ID", "fields": " 关键词映射"}[field]
 			body.Fields = append(body.Fields, apiFieldError{Field: "templates." + e.Label, Label: label, Message: e.Msg})
 		}
 		writeJSON(w, http.StatusUnprocessableEntity, body)

@@ -29,7 +29,7 @@ func (s *server) exportCampaignDeliveries(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	status := oneOf(r.URL.Query().Get("status"), deliveryOrder...)
+	status := oneOf(r.URL.Query().Get("status"), model.DeliveryStates...)
 	sh, err := newCampaignSheet("推送明细", []campaignSheetColumn{{"代表", 12}, {"代表团", 18}, {"状态", 10}, {"说明", 30}, {"渠道", 10},
 		{"尝试次数", 9}, {"生成时间", 17}, {"发送时间", 17}, {"送达时间", 17}, {"阅读时间", 17}})
 	if err != nil {

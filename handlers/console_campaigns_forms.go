@@ -95,10 +95,10 @@ type campaignOption struct{ Value, Label string }
 
 // campaignNoticeKinds lists the kinds staff choose from: the common ones first.
 func campaignNoticeKinds() []campaignOption {
-	first := []string{notify.KindGeneral, notify.KindMaterial, notify.KindInvitation, notify.KindSurvey,
-		notify.KindSolicitation, notify.KindReminder}
+	first := []string{model.KindGeneral, model.KindMaterial, model.KindInvitation, model.KindSurvey,
+		model.KindSolicitation, model.KindReminder}
 	var rest []string
-	for k := range notify.KindLabels {
+	for k := range model.KindLabels {
 		if !slices.Contains(first, k) {
 			rest = append(rest, k)
 		}
@@ -106,7 +106,7 @@ func campaignNoticeKinds() []campaignOption {
 	sort.Strings(rest)
 	var out []campaignOption
 	for _, k := range append(first, rest...) {
-		if l, ok := notify.KindLabels[k]; ok {
+		if l, ok := model.KindLabels[k]; ok {
 			out = append(out, campaignOption{k, l})
 		}
 	}
@@ -333,7 +333,7 @@ type campaignNoticeInput struct {
 // check validates a notice before a campaign is made of it.
 func (in campaignNoticeInput) check(now time.Time) core.ValidationError {
 	var errs core.ValidationError
-	if _, ok := notify.KindLabels[in.Kind]; !ok {
+	if _, ok := model.KindLabels[in.Kind]; !ok {
 		errs = append(errs, &core.FieldError{Key: "kind", Label: "类型", Value: in.Kind, Msg: "请选择通知类型"})
 	}
 	switch n := utf8.RuneCountInString(in.Title); {
@@ -586,4 +586,4 @@ func campaignTime(t sql.NullTime) *time.Time {
 	return &t.Time
 }
 
-func noticeKindLabel(kind string) string { return notify.KindLabels[kind] }
+func noticeKindLabel(kind string) string { return model.KindLabels[kind] }

@@ -34,9 +34,9 @@ type deliveryStateCount struct {
 // deliveryCountsInOrder lists the non-zero counts in the dashboard's order.
 func deliveryCountsInOrder(counts map[string]int, link func(state string) string) []deliveryStateCount {
 	var out []deliveryStateCount
-	for _, st := range deliveryOrder {
+	for _, st := range model.DeliveryStates {
 		if n := counts[st]; n > 0 {
-			sc := deliveryStateCount{State: st, Label: deliveryLabels[st], N: n}
+			sc := deliveryStateCount{State: st, Label: model.DeliveryLabel(st), N: n}
 			if link != nil {
 				sc.Link = link(st)
 			}

@@ -44,7 +44,7 @@ type campaignDeliveryLine struct {
 
 func (s *server) campaignDeliveryLineOf(d model.CampaignDelivery) campaignDeliveryLine {
 	return campaignDeliveryLine{DeputyID: d.DeputyID, Name: d.DeputyName, Delegation: d.Delegation, Status: d.Status,
-		Label: orDefault(deliveryLabels[d.Status], d.Status), Reason: d.Reason, Channel: deliveryChannelLabel(d.Channel),
+		Label: orDefault(model.DeliveryLabel(d.Status), d.Status), Reason: d.Reason, Channel: deliveryChannelLabel(d.Channel),
 		SentAt: s.fmtTime(campaignTime(d.SentAt)), DeliveredAt: s.fmtTime(campaignTime(d.DeliveredAt)),
 		ReadAt: s.fmtTime(campaignTime(d.ReadAt)), Attempts: d.Attempts}
 }
@@ -70,7 +70,7 @@ func campaignShow(s *server, w http.ResponseWriter, r *http.Request, me model.Ac
 		return err
 	}
 	q := r.URL.Query()
-	filter := oneOf(q.Get("status"), deliveryOrder...)
+	filter := oneOf(q.Get("status"), model.DeliveryStates...)
 	pg := campaignPageParam(q)
 	base := fmt.Sprintf("/admin/campaigns/%d", c.ID)
 	link := func(status string, p int) string {
@@ -95,7 +95,7 @@ func campaignShow(s *server, w http.ResponseWriter, r *http.Request, me model.Ac
 		Reason: c.Reason, Audience: campaignAudienceSummary(c.Audience), SendAt: s.fmtTime(c.SendAt), CreatedAt: s.fmtTime(c.CreatedAt),
 		ExpandedAt: s.fmtTime(campaignTime(c.ExpandedAt)), FinishedAt: s.fmtTime(campaignTime(c.FinishedAt)),
 		Counts: deliveryCountsInOrder(counts, func(st string) string { return link(st, 1) }),
-		Filter: filter, FilterLabel: deliveryLabels[filter], AllLink: base,
+		Filter: filter, FilterLabel: model.DeliveryLabel(filter), AllLink: base,
 		Pager: newPager(total, pg, campaignPageSize, func(p int) string { return link(filter, p) })}
 	for _, k := range counts {
 		v.Total += k

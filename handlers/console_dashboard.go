@@ -78,7 +78,7 @@ func (s *server) dashboardData(ctx context.Context, me model.Account) (dashboard
 		if err != nil {
 			return v, err
 		}
-		for _, st := range deliveryOrder {
+		for _, st := range model.DeliveryStates {
 			if n := counts[st]; n > 0 {
 				v.Deliveries = append(v.Deliveries, statusCount{st, n})
 			}

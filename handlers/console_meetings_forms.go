@@ -12,7 +12,6 @@ import (
 
 	"deputybot/core"
 	"deputybot/model"
-	"deputybot/notify"
 )
 
 // meetingService is the meetings service, on the console's clock.
@@ -151,7 +150,7 @@ func (s *server) remindPending(ctx context.Context, m model.Meeting) (int, error
 	now := s.d.Now()
 	source := fmt.Sprintf("rsvpnow-%d-%d", m.ID, now.Unix())
 	deadline := m.RSVPDeadline.In(s.d.Loc).Format("1月2日 15:04")
-	notice := model.Notice{Kind: notify.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: m.ID,
+	notice := model.Notice{Kind: model.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: m.ID,
 		Body:   fmt.Sprintf("“%s”的回执将于 %s 截止，请回复“参加”或“请假”。", m.Title, deadline),
 		Fields: map[string]string{"time": deadline, "note": m.Title}}
 	var after int64

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 
@@ -70,7 +71,7 @@ func (q opinionQuery) values(page int) url.Values {
 
 func (s *server) listOpinions(ctx context.Context, q opinionQuery, per int) ([]model.Opinion, int, error) {
 	f := q.filter()
-	if me, _ := ctx.Value(accountKey{}).(model.Account); q.Assignee == "me" {
+	if me, _ := httpkit.AccountOf(ctx); q.Assignee == "me" {
 		f.AssigneeID = me.ID
 		if f.AssigneeID == 0 {
 			f.AssigneeID = -1 // no account: nothing is assigned to it

@@ -40,7 +40,7 @@ func TestAssigningAnOpinion(t *testing.T) {
 		})
 		t.Run("only an admin or staff account can be the assignee", func(t *testing.T) {
 			res := w.postForm(t, c, path, url.Values{"staff_id": {itoa(w.accounts[model.RoleUnit].ID)}})
-			if res.status != http.StatusBadRequest {
+			if res.status != http.StatusUnprocessableEntity {
 				t.Fatalf("unit assignee: %d", res.status)
 			}
 			if a, _ := db.GetOpinionAssignment(t.Context(), o.ID); a.StaffID != assignee.ID {

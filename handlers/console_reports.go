@@ -95,9 +95,9 @@ func (s *server) reportView(ctx context.Context, p core.Period) (reportView, cor
 	}
 	v.Lines = reportLines(rep)
 	v.Delivery = chartData{Kind: "pie", Series: []chartSeries{{Name: "推送人次"}}}
-	for _, st := range deliveryOrder {
+	for _, st := range model.DeliveryStates {
 		if n := rep.Deliveries[st]; n > 0 {
-			v.Delivery.Categories = append(v.Delivery.Categories, orDefault(deliveryLabels[st], st))
+			v.Delivery.Categories = append(v.Delivery.Categories, orDefault(model.DeliveryLabel(st), st))
 			v.Delivery.Series[0].Data = append(v.Delivery.Series[0].Data, float64(n))
 		}
 	}

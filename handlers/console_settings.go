@@ -15,7 +15,6 @@ import (
 	"deputybot/config"
 	"deputybot/core"
 	"deputybot/model"
-	"deputybot/notify"
 )
 
 func init() { consoleRoute(http.MethodGet, "/admin/settings", admins, settingsShow) }
@@ -89,11 +88,11 @@ type templateRow struct {
 
 // noticeKinds lists the notice kinds in the order the settings show them.
 func noticeKinds() []string {
-	kinds := make([]string, 0, len(notify.KindLabels))
+	kinds := make([]string, 0, len(model.KindLabels))
 	for _, o := range campaignNoticeKinds() {
 		kinds = append(kinds, o.Value)
 	}
-	for k := range notify.KindLabels {
+	for k := range model.KindLabels {
 		if !slices.Contains(kinds, k) {
 			kinds = append(kinds, k)
 		}
@@ -105,7 +104,7 @@ func noticeKinds() []string {
 func templateRows(cfg *config.Config, saved map[string]model.TemplateSetting) []templateRow {
 	var rows []templateRow
 	for _, kind := range noticeKinds() {
-		row := templateRow{Kind: kind, Label: notify.KindLabels[kind]}
+		row := templateRow{Kind: kind, Label: model.KindLabels[kind]}
 		if cfg != nil {
 			if t, ok := cfg.WeChat.Templates[kind]; ok {
 				row.ConfigID, row.ConfigFields = t.ID, core.FormatTemplateFields(t.Fields)
@@ -205,7 +204,7 @@ func templatesSummary(m map[string]model.TemplateSetting) string {
 			if out != "" {
 				out += "；"
 			}
-			out += fmt.Sprintf("%s：%s（%s）", notify.KindLabels[kind], t.ID, core.FormatTemplateFields(t.Fields))
+			out += fmt.Sprintf("%s：%s（%s）", model.KindLabels[kind], t.ID, core.FormatTemplateFields(t.Fields))
 		}
 	}
 	return out

@@ -57,8 +57,8 @@ func TestTemplateSettingsShowErrorsBesideTheFieldsAndSaveNothing(t *testing.T) {
 			t.Fatalf("valid templates: %d %s", res.status, res.body)
 		}
 		saved, err := db.TemplateSettings(t.Context())
-		if err != nil || len(saved) != 1 || saved[notify.KindGeneral].ID != "TPL_GENERAL" ||
-			saved[notify.KindGeneral].Fields["time2"] != "time" {
+		if err != nil || len(saved) != 1 || saved[model.KindGeneral].ID != "TPL_GENERAL" ||
+			saved[model.KindGeneral].Fields["time2"] != "time" {
 			t.Fatalf("saved %v %v", saved, err)
 		}
 		mustHave(t, w.get(t, c, "/admin/settings"), http.StatusOK, `value="TPL_GENERAL"`, `value="thing1=title, time2=time"`, "模板消息设置已保存")
@@ -78,7 +78,7 @@ func TestTemplateSettingsShowErrorsBesideTheFieldsAndSaveNothing(t *testing.T) {
 		if res.status != http.StatusOK || !strings.Contains(res.body, `"override":{"id":"TPL_SURVEY"`) {
 			t.Fatalf("api with good templates: %d %s", res.status, res.body)
 		}
-		if saved, _ := db.TemplateSettings(t.Context()); len(saved) != 1 || saved[notify.KindSurvey].ID != "TPL_SURVEY" {
+		if saved, _ := db.TemplateSettings(t.Context()); len(saved) != 1 || saved[model.KindSurvey].ID != "TPL_SURVEY" {
 			t.Fatalf("after the API: %v (the PUT replaces every override)", saved)
 		}
 		if res := w.api(t, model.RoleStaff, http.MethodGet, "/api/v1/settings", "", nil); res.status != http.StatusForbidden {
@@ -90,8 +90,8 @@ func TestTemplateSettingsShowErrorsBesideTheFieldsAndSaveNothing(t *testing.T) {
 func TestASavedTemplateIsUsedByTheConsolesOutbox(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	log := slog.New(slog.DiscardHandler)
-	out := notify.New(db, notify.Config{Templates: map[string]notify.Template{notify.KindGeneral: {ID: "CFG"}}}, log)
-	if tpl, _ := out.Template(notify.KindGeneral); tpl.ID != "CFG" {
+	out := notify.New(db, notify.Config{Templates: map[string]notify.Template{model.KindGeneral: {ID: "CFG"}}}, log)
+	if tpl, _ := out.Template(model.KindGeneral); tpl.ID != "CFG" {
 		t.Fatalf("before: %q", tpl.ID)
 	}
 	w := newAdminWorld(t, db, "")
@@ -105,7 +105,7 @@ func TestASavedTemplateIsUsedByTheConsolesOutbox(t *testing.T) {
 		t.Fatalf("save: %d %s", res.status, res.body)
 	}
 	// This instance uses the change at once, without waiting 30 s.
-	if tpl, _ := out.Template(notify.KindGeneral); tpl.ID != "SAVED" {
+	if tpl, _ := out.Template(model.KindGeneral); tpl.ID != "SAVED" {
 		t.Fatalf("after: %q", tpl.ID)
 	}
 }
@@ -220,7 +220,7 @@ func TestTheSettingsPageShowsTheConfigurationWithSecretsMasked(t *testing.T) {
 	cfg := config.Default()
 	cfg.WeChat.AppID, cfg.WeChat.AppSecret, cfg.WeChat.Token = "wx123", "app-secret-value", "token-value"
 	cfg.Database = config.Database{Driver: "mysql", DSN: "deputybot:db-password@tcp(127.0.0.1:3306)/deputybot"}
-	cfg.WeChat.Templates = map[string]config.TemplateConfig{notify.KindInvitation: {ID: "CFG_MEETING", Fields: map[string]string{"thing1": "title"}}}
+	cfg.WeChat.Templates = map[string]config.TemplateConfig{model.KindInvitation: {ID: "CFG_MEETING", Fields: map[string]string{"thing1": "title"}}}
 	withSettingsDeps(t, &cfg, nil)
 	res := w.get(t, w.login(t, model.RoleAdmin), "/admin/settings")
 	mustHave(t, res, http.StatusOK, "22:00-07:30", "每秒最多 20 条", "在配置文件中设置", `name="quiet_hours" value="22:00-07:30"`, `value="20"`,

@@ -74,3 +74,6 @@ type OpinionFilter struct {
 	Status         string
 	Limit, Offset  int // Limit 0 means all
 }
+
+// Object names the opinion in the audit log.
+func (o Opinion) Object() string { return "opinion/" + o.Receipt }

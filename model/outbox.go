@@ -80,3 +80,38 @@ type Announcement struct {
 	Audience Audience
 	SendAt   time.Time
 }
+
+// Notice kinds.
+const (
+	KindMaterial      = "study_material"
+	KindInvitation    = "meeting_invitation"
+	KindProgress      = "suggestion_progress"
+	KindRatingRequest = "rating_request"
+	KindSurvey        = "survey"
+	KindSolicitation  = "solicitation"
+	KindGeneral       = "general_notice"
+	KindReminder      = "reminder"
+)
+
+// KindLabels names the notice kinds in Chinese.
+var KindLabels = map[string]string{
+	KindMaterial: "学习材料", KindInvitation: "会议活动邀请", KindProgress: "建议办理进展", KindRatingRequest: "满意度测评",
+	KindSurvey: "问卷调查", KindSolicitation: "法规草案征求意见", KindGeneral: "通知公告", KindReminder: "提醒",
+}
+
+var deliveryLabels = map[string]string{
+	DeliveryQueued: "排队中", DeliverySending: "发送中", DeliveryRetry: "待重试",
+	DeliveryHeld: "已暂停", DeliverySent: "已发送", DeliveryDelivered: "已送达",
+	DeliveryRead: "已阅读", DeliveryFailed: "失败", DeliverySkipped: "未发送",
+	DeliveryCancelled: "已取消",
+}
+
+// DeliveryLabel returns a delivery status's Chinese name ("" for an
+// unknown one).
+func DeliveryLabel(status string) string { return deliveryLabels[status] }
+
+// DeliveryStates lists the delivery statuses in the order lists and
+// dashboards show them.
+var DeliveryStates = []string{DeliveryQueued, DeliverySending, DeliveryRetry,
+	DeliveryHeld, DeliverySent, DeliveryDelivered, DeliveryRead,
+	DeliveryFailed, DeliverySkipped, DeliveryCancelled}

@@ -58,3 +58,9 @@ type DeputyDelivery struct {
 	SentAt      sql.NullTime `db:"sent_at"`
 	ReadAt      sql.NullTime `db:"read_at"`
 }
+
+// CanTakeOpinions reports whether opinions can be assigned to the
+// account: an enabled account doing deputy work.
+func (a Account) CanTakeOpinions() bool {
+	return !a.Disabled && (a.Role == RoleAdmin || a.Role == RoleStaff)
+}

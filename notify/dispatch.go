@@ -298,7 +298,7 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 		useText, out.ChannelReason = true, "未配置该类模板，48小时内有互动，改用客服消息"
 	case !hasTemplate:
 		out.Channel = "template"
-		out.Status, out.Reason = model.DeliveryFailed, "未配置“"+KindLabels[n.Kind]+"”的模板消息"
+		out.Status, out.Reason = model.DeliveryFailed, "未配置“"+model.KindLabels[n.Kind]+"”的模板消息"
 		return out
 	default:
 		out.ChannelReason = "模板消息"

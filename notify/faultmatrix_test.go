@@ -127,7 +127,7 @@ func newMatrixRig(t *testing.T, db *storage.DB, cfg notify.Config) (*rig, *apiLo
 	t.Cleanup(cb.Close)
 	sim.SetCallbackURL(cb.URL)
 	cfg.Templates = map[string]notify.Template{}
-	for kind := range notify.KindLabels {
+	for kind := range model.KindLabels {
 		cfg.Templates[kind] = notify.Template{ID: "TPL_" + kind, Fields: map[string]string{"thing1": "title", "time2": "time"}}
 	}
 	cfg.Loc, cfg.PublicURL = shanghai, "https://deputy.example"
@@ -333,7 +333,7 @@ func conversation(t *testing.T, r *rig, openid string) {
 }
 
 func ratingRequest() *model.Notice {
-	return &model.Notice{Kind: notify.KindRatingRequest, Title: "请对建议办理情况进行测评"}
+	return &model.Notice{Kind: model.KindRatingRequest, Title: "请对建议办理情况进行测评"}
 }
 
 func TestATimedOutCustomerMessageIsNotSentAgain(t *testing.T) {
@@ -438,7 +438,7 @@ func TestATemplateCutOffByACrashGoesOnceWithinTheWindow(t *testing.T) {
 		if err != nil || len(claimed) != 1 {
 			t.Fatalf("claimed %d: %v", len(claimed), err)
 		}
-		if _, err := client.SendTemplate(ctx, bot.TemplateMessage{ToUser: openids[0], TemplateID: "TPL_" + notify.KindGeneral,
+		if _, err := client.SendTemplate(ctx, bot.TemplateMessage{ToUser: openids[0], TemplateID: "TPL_" + model.KindGeneral,
 			Data: []bot.TemplateField{{Key: "thing1", Value: "崩溃后重发"}}, ClientMsgID: "d" + strconv.FormatInt(claimed[0].ID, 10)}); err != nil {
 			t.Fatal(err)
 		}

@@ -77,7 +77,7 @@ func newRig(t testing.TB, db *storage.DB, cfg notify.Config, clientTimeout time.
 	sim.SetCallbackURL(cb.URL)
 	if cfg.Templates == nil {
 		cfg.Templates = map[string]notify.Template{}
-		for kind := range notify.KindLabels {
+		for kind := range model.KindLabels {
 			cfg.Templates[kind] = notify.Template{ID: "TPL_" + kind, Fields: map[string]string{"thing1": "title", "time2": "time"}}
 		}
 	}
@@ -185,7 +185,7 @@ func templatesTo(sim *wechatsim.Sim, openid string) int {
 }
 
 func general(title string) *model.Notice {
-	return &model.Notice{Kind: notify.KindGeneral, Title: title, Body: "正文", Fields: map[string]string{"time": "2026年12月1日 09:00"}}
+	return &model.Notice{Kind: model.KindGeneral, Title: title, Body: "正文", Fields: map[string]string{"time": "2026年12月1日 09:00"}}
 }
 
 func TestACampaignReachesEveryReachableDeputyExactlyOnce(t *testing.T) {
@@ -420,7 +420,7 @@ func TestAConversationalNoticeUsesTheCustomerWindow(t *testing.T) {
 	if _, err := r.sim.User(openids[0]).SendText(ctx, "你好"); err != nil {
 		t.Fatal(err)
 	}
-	n := &model.Notice{Kind: notify.KindRatingRequest, Title: "请对建议办理情况进行测评"}
+	n := &model.Notice{Kind: model.KindRatingRequest, Title: "请对建议办理情况进行测评"}
 	if _, err := r.out.CreateCampaign(ctx, n, model.Audience{All: true}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}

@@ -15,27 +15,9 @@ import (
 	"deputybot/storage"
 )
 
-// Notice kinds.
-const (
-	KindMaterial      = "study_material"
-	KindInvitation    = "meeting_invitation"
-	KindProgress      = "suggestion_progress"
-	KindRatingRequest = "rating_request"
-	KindSurvey        = "survey"
-	KindSolicitation  = "solicitation"
-	KindGeneral       = "general_notice"
-	KindReminder      = "reminder"
-)
-
-// KindLabels names the notice kinds in Chinese.
-var KindLabels = map[string]string{
-	KindMaterial: "学习材料", KindInvitation: "会议活动邀请", KindProgress: "建议办理进展", KindRatingRequest: "满意度测评",
-	KindSurvey: "问卷调查", KindSolicitation: "法规草案征求意见", KindGeneral: "通知公告", KindReminder: "提醒",
-}
-
 // conversational kinds may go as a customer-service message to a deputy
 // who wrote to the account within 48 hours.
-var conversational = map[string]bool{KindRatingRequest: true, KindReminder: true}
+var conversational = map[string]bool{model.KindRatingRequest: true, model.KindReminder: true}
 
 // Template maps a notice kind to a WeChat template and its keywords: each
 // keyword takes the notice field named (title, or a key of Notice.Fields).
@@ -284,7 +266,7 @@ func (o *Outbox) Validate(n model.Notice) error {
 	if strings.TrimSpace(n.Title) == "" {
 		return errors.New("标题不能为空")
 	}
-	if _, ok := KindLabels[n.Kind]; !ok {
+	if _, ok := model.KindLabels[n.Kind]; !ok {
 		return fmt.Errorf("未知的通知类型 %q", n.Kind)
 	}
 	return nil

@@ -19,7 +19,7 @@ func TestATemplateSavedInTheDatabaseIsTheOneSent(t *testing.T) {
 		ctx := context.Background()
 		openids := r.population(t, 2, 0, 0, 0)
 		err := db.SaveTemplateSettings(ctx, map[string]model.TemplateSetting{
-			notify.KindGeneral: {ID: "TPL_OVERRIDE", Fields: map[string]string{"thing7": "title", "time8": "time"}}})
+			model.KindGeneral: {ID: "TPL_OVERRIDE", Fields: map[string]string{"thing7": "title", "time8": "time"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,8 +46,8 @@ func TestTheTemplateSourceIsReadAtMostEveryThirtySeconds(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	clk := &clock{t: time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)}
 	out := notify.New(db, notify.Config{Templates: map[string]notify.Template{
-		notify.KindGeneral:  {ID: "CFG_GENERAL"},
-		notify.KindMaterial: {ID: "CFG_MATERIAL"},
+		model.KindGeneral:  {ID: "CFG_GENERAL"},
+		model.KindMaterial: {ID: "CFG_MATERIAL"},
 	}}, quiet)
 	out.SetClock(clk.Now)
 	reads, id, fail := 0, "DB_1", false
@@ -56,7 +56,7 @@ func TestTheTemplateSourceIsReadAtMostEveryThirtySeconds(t *testing.T) {
 		if fail {
 			return nil, errors.New("database down")
 		}
-		return map[string]notify.Template{notify.KindGeneral: {ID: id}}, nil
+		return map[string]notify.Template{model.KindGeneral: {ID: id}}, nil
 	})
 	want := func(kind, wantID string, wantReads int) {
 		t.Helper()
@@ -65,20 +65,20 @@ func TestTheTemplateSourceIsReadAtMostEveryThirtySeconds(t *testing.T) {
 			t.Fatalf("%s: %q (found %v) after %d reads, want %q after %d", kind, got.ID, ok, reads, wantID, wantReads)
 		}
 	}
-	want(notify.KindGeneral, "DB_1", 1)
-	want(notify.KindMaterial, "CFG_MATERIAL", 1) // no override: as configured
+	want(model.KindGeneral, "DB_1", 1)
+	want(model.KindMaterial, "CFG_MATERIAL", 1) // no override: as configured
 	id = "DB_2"
 	clk.Add(29 * time.Second)
-	want(notify.KindGeneral, "DB_1", 1)
+	want(model.KindGeneral, "DB_1", 1)
 	clk.Add(2 * time.Second)
-	want(notify.KindGeneral, "DB_2", 2)
+	want(model.KindGeneral, "DB_2", 2)
 	fail = true
 	clk.Add(31 * time.Second)
-	want(notify.KindGeneral, "DB_2", 3) // a failed read keeps the last mapping
-	want(notify.KindGeneral, "DB_2", 3) // and is not retried on every lookup
+	want(model.KindGeneral, "DB_2", 3) // a failed read keeps the last mapping
+	want(model.KindGeneral, "DB_2", 3) // and is not retried on every lookup
 	fail = false
 	out.ReloadTemplates()
-	want(notify.KindGeneral, "DB_2", 4)
+	want(model.KindGeneral, "DB_2", 4)
 	out.SetTemplateSource(nil)
-	want(notify.KindGeneral, "CFG_GENERAL", 4)
+	want(model.KindGeneral, "CFG_GENERAL", 4)
 }

@@ -169,7 +169,7 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 		// A campaign to both: one send is refused (43004), one goes, and
 		// its TEMPLATESENDJOBFINISH comes back through the callback.
 		cfg := notify.Config{PublicURL: "https://deputy.example", Templates: map[string]notify.Template{
-			notify.KindGeneral: {ID: "TPL_GENERAL", Fields: map[string]string{"thing1": "title"}}}}
+			model.KindGeneral: {ID: "TPL_GENERAL", Fields: map[string]string{"thing1": "title"}}}}
 		out := notify.New(db, cfg, quiet)
 		signer, err := notify.NewSigner(ctx, db)
 		if err != nil {
@@ -179,7 +179,7 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		notice := &model.Notice{Kind: notify.KindGeneral, Title: "关于召开代表培训班的通知", Body: "正文"}
+		notice := &model.Notice{Kind: model.KindGeneral, Title: "关于召开代表培训班的通知", Body: "正文"}
 		if _, err := out.CreateCampaign(ctx, notice, model.Audience{All: true}, time.Time{}); err != nil {
 			t.Fatal(err)
 		}

@@ -93,7 +93,7 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 		}
 		now = now.Add(time.Hour)
 		out := notify.New(db, notify.Config{Loc: cst, PublicURL: "https://deputy.example", Templates: map[string]notify.Template{
-			notify.KindReminder: {ID: "TPL_REMIND", Fields: map[string]string{"thing1": "title", "time2": "time", "thing3": "note"}}}}, log)
+			model.KindReminder: {ID: "TPL_REMIND", Fields: map[string]string{"thing1": "title", "time2": "time", "thing3": "note"}}}}, log)
 		out.SetClock(func() time.Time { return now })
 		signer, err := notify.NewSigner(ctx, db)
 		if err != nil {

@@ -20,7 +20,7 @@ func TestTheSeriesJob(t *testing.T) {
 		// Monday 2026-03-02 08:00 in Shanghai.
 		now := time.Date(2026, 3, 2, 8, 0, 0, 0, loc)
 		db.SetClock(func() time.Time { return now })
-		s := model.Series{Name: "每周提醒", Kind: notify.KindGeneral, Title: "本周履职提醒", Body: "请关注本周活动。",
+		s := model.Series{Name: "每周提醒", Kind: model.KindGeneral, Title: "本周履职提醒", Body: "请关注本周活动。",
 			Audience: model.Audience{All: true}, Schedule: "0 9 * * 1"}
 		if err := core.NewNoticeSeries(db, loc).Create(ctx, &s); err != nil {
 			t.Fatal(err)
@@ -76,7 +76,7 @@ func TestTheSeriesJob(t *testing.T) {
 func TestASeriesRunIsClaimedOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := t.Context()
-		s := model.Series{Name: "x", Kind: notify.KindGeneral, Title: "t", Body: "b", Schedule: "* * * * *"}
+		s := model.Series{Name: "x", Kind: model.KindGeneral, Title: "t", Body: "b", Schedule: "* * * * *"}
 		if err := db.CreateSeries(ctx, &s); err != nil {
 			t.Fatal(err)
 		}

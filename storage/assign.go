@@ -9,9 +9,9 @@ import (
 	"strings"
 )
 
-const assignmentSelect = `SELECT a.opinion_id, a.staff_id,
+const assignmentSelect = `SELECT a.opinion_id, o.receipt, a.staff_id,
 	COALESCE(NULLIF(s.name, ''), s.username, '') AS staff_name, a.assigned_by, a.assigned_at
-	FROM opinion_assignments a LEFT JOIN staff s ON s.id = a.staff_id`
+	FROM opinion_assignments a JOIN opinions o ON o.id = a.opinion_id LEFT JOIN staff s ON s.id = a.staff_id`
 
 // AssignOpinion gives the opinion to the staff account, replacing any
 // earlier assignee. A missing opinion or account gives ErrNotFound.

@@ -320,7 +320,7 @@ func (s *server) cpuSeconds(b *testing.B) float64 {
 func (r *rig) campaign() model.Campaign {
 	r.b.Helper()
 	out := notify.New(r.db, notify.Config{}, quiet)
-	c, err := out.CreateCampaign(context.Background(), &model.Notice{Kind: notify.KindGeneral, Title: "全体代表通知",
+	c, err := out.CreateCampaign(context.Background(), &model.Notice{Kind: model.KindGeneral, Title: "全体代表通知",
 		Body: "正文", Fields: map[string]string{"time": "2026年12月1日 09:00"}}, model.Audience{All: true}, time.Time{})
 	if err != nil {
 		r.b.Fatal(err)

@@ -1,0 +1,236 @@
+// Package api is the JSON API, /api/v1/…, authenticated by an account's
+// bearer token. Every handler decodes a JSON body or a query, calls one
+// core method with the token's account as the actor, and writes JSON; the
+// routes are listed in one place, routes(). docs/api.md documents each.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"deputybot/core"
+	"deputybot/handlers/httpkit"
+	"deputybot/model"
+)
+
+// Deps is what the API needs.
+type Deps struct {
+	Services *core.Services
+	Log      *slog.Logger
+	// PublicURL is the service's address; its origin is trusted.
+	PublicURL string
+	// Legacy serves the API routes not yet moved into this package; nil
+	// when there are none.
+	Legacy http.Handler
+}
+
+// handlerFunc serves one action for the token's account. A returned error
+// becomes a JSON error in one place (writeError).
+type handlerFunc func(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error
+
+// route is one API action.
+type route struct {
+	method, pattern string
+	roles           []string
+	handle          handlerFunc
+}
+
+// routes lists every API route of this package, by section.
+func routes() []route {
+	return []route{
+		// Opinions and solicitations.
+		{"POST", "/api/v1/opinions/{id}/assign", core.Editors, opinionAssign},
+	}
+}
+
+// Routes describes the API routes of this package, for tests and docs.
+func Routes() []httpkit.RouteInfo {
+	var out []httpkit.RouteInfo
+	for _, rt := range routes() {
+		out = append(out, httpkit.RouteInfo{Method: rt.method, Pattern: rt.pattern, Roles: slices.Clone(rt.roles)})
+	}
+	return out
+}
+
+type server struct {
+	d    Deps
+	core *core.Services
+}
+
+// Handler returns the JSON API, /api/v1/….
+func Handler(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &server{d: d, core: d.Services}
+	mux := http.NewServeMux()
+	for _, rt := range routes() {
+		mux.Handle(rt.method+" "+rt.pattern, s.endpoint(rt))
+	}
+	if d.Legacy != nil {
+		mux.Handle("/api/v1/", d.Legacy)
+	} else {
+		mux.Handle("/api/v1/", s.endpoint(route{roles: core.Everyone, handle: func(*server, http.ResponseWriter, *http.Request, core.Actor) error {
+			return model.ErrNotFound
+		}}))
+	}
+	return httpkit.WithRequestID(httpkit.APIHeaders(httpkit.CrossOrigin(d.PublicURL, d.Log, mux, func(w http.ResponseWriter, r *http.Request) {
+		httpkit.WriteJSON(w, http.StatusForbidden, errorBody{Error: "跨站请求被拒绝"})
+	})))
+}
+
+// errorBody is every API error: a Chinese message, the fields at fault
+// for 422, and the request id for 500.
+type errorBody struct {
+	Error     string       `json:"error"`
+	Fields    []fieldError `json:"fields,omitempty"`
+	RequestID string       `json:"request_id,omitempty"`
+}
+
+type fieldError struct {
+	Field   string `json:"field"` // the JSON property, e.g. phone
+	Label   string `json:"label"` // its Chinese name, e.g. 手机号
+	Message string `json:"message"`
+}
+
+// endpoint wraps an API route: it authenticates the bearer token (the
+// scheme is case-insensitive, RFC 6750), checks the account's role and
+// maps a returned error to JSON.
+func (s *server) endpoint(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, token, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+		token = strings.TrimSpace(token)
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="deputybot"`)
+			httpkit.WriteJSON(w, http.StatusUnauthorized, errorBody{Error: "需要 API 令牌：请求头 Authorization: Bearer dbt_…"})
+			return
+		}
+		me, err := s.core.Staff.AuthenticateToken(r.Context(), token)
+		if errors.Is(err, core.ErrBadToken) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="deputybot", error="invalid_token"`)
+			httpkit.WriteJSON(w, http.StatusUnauthorized, errorBody{Error: err.Error()})
+			return
+		} else if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if !slices.Contains(rt.roles, me.Role) {
+			httpkit.WriteJSON(w, http.StatusForbidden, errorBody{Error: "当前账号（" + core.RoleLabel(me.Role) + "）无权执行此操作"})
+			return
+		}
+		by := core.StaffActor(me, core.ViaAPI)
+		if err := rt.handle(s, w, r.WithContext(httpkit.WithAccount(r.Context(), me)), by); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// badRequest is a request the API cannot read: 400 with its message.
+type badRequest string
+
+func (e badRequest) Error() string { return string(e) }
+
+// tooLarge is a body over the limit: 413.
+type tooLarge string
+
+func (e tooLarge) Error() string { return string(e) }
+
+// writeError is the one mapping of errors to API responses: field errors
+// → 422 with each field's key, core's refusals with their status and
+// Chinese sentence, anything else → 500 with a request id (the cause is
+// logged, never sent).
+func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var bad badRequest
+	var big tooLarge
+	switch {
+	case errors.As(err, &bad):
+		httpkit.WriteJSON(w, http.StatusBadRequest, errorBody{Error: string(bad)})
+		return
+	case errors.As(err, &big):
+		httpkit.WriteJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: string(big)})
+		return
+	}
+	status := httpkit.Status(err)
+	msg := core.Message(err)
+	switch status {
+	case http.StatusUnprocessableEntity:
+		verr, _ := core.Fields(err)
+		body := errorBody{Error: "数据有误，请按 fields 修改后重试"}
+		for _, e := range verr {
+			body.Fields = append(body.Fields, fieldError{Field: e.Key, Label: e.Label, Message: e.Msg})
+		}
+		httpkit.WriteJSON(w, status, body)
+	case http.StatusNotFound:
+		httpkit.WriteJSON(w, status, errorBody{Error: orDefault(msg, "不存在")})
+	case http.StatusForbidden:
+		httpkit.WriteJSON(w, status, errorBody{Error: orDefault(msg, "无权执行此操作")})
+	case http.StatusConflict:
+		httpkit.WriteJSON(w, status, errorBody{Error: orDefault(msg, "与现有数据冲突")})
+	default:
+		id := httpkit.RequestID(r.Context())
+		s.d.Log.Error("api: request failed", "path", r.URL.Path, "err", err, "request_id", id)
+		httpkit.WriteJSON(w, http.StatusInternalServerError, errorBody{Error: "服务器内部错误", RequestID: id})
+	}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// maxJSONBody bounds a JSON request body.
+const maxJSONBody = 1 << 20
+
+// decodeJSON reads one JSON object into v, refusing unknown properties so
+// a misspelt field is an error and not silently ignored.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var big *http.MaxBytesError
+		if errors.As(err, &big) {
+			return tooLarge("请求体过大（最多 1 MB）")
+		}
+		return badRequest("请求体不是有效的 JSON：" + jsonProblem(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return badRequest("请求体只能包含一个 JSON 对象")
+	}
+	return nil
+}
+
+// jsonProblem describes a decoding error without echoing the input.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("第 %d 字节处语法错误", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("字段 %s 应为 %s", typ.Field, typ.Type)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "未知字段 " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	case errors.Is(err, io.EOF):
+		return "请求体为空"
+	}
+	return "格式错误"
+}
+
+// pathID reads the {id} of the path; a malformed one is not found.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, model.ErrNotFound
+	}
+	return id, nil
+}

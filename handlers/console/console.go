@@ -1,0 +1,206 @@
+// Package console is the staff console, /admin/…: pages behind a session
+// login, by role. Every handler decodes a form or a query, calls one core
+// method with the signed-in account as the actor, and renders a page or
+// redirects; the routes are listed in one place, routes().
+package console
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"deputybot/core"
+	"deputybot/handlers/httpkit"
+	"deputybot/model"
+)
+
+// Deps is what the console needs.
+type Deps struct {
+	Services *core.Services
+	Log      *slog.Logger
+	// PublicURL is the service's address as staff reach it (https://…):
+	// session cookies are Secure when it is https, and its origin is
+	// trusted for form posts.
+	PublicURL string
+	// Sessions is the session manager (see NewSessions).
+	Sessions *scs.SessionManager
+	// Legacy serves the console routes not yet moved into this package;
+	// nil when there are none. It runs inside this package's session.
+	Legacy http.Handler
+}
+
+// Session lifetimes of the console.
+const (
+	SessionIdleTimeout = 30 * time.Minute
+	SessionLifetime    = 12 * time.Hour
+	sessionCookie      = "deputybot_session"
+)
+
+// NewSessions returns the console's session manager over store: cookies
+// for /admin/ only, HttpOnly, SameSite=Lax, Secure behind https, tokens
+// hashed in the store.
+func NewSessions(store scs.Store, publicURL string, log *slog.Logger) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout, sm.Lifetime = SessionIdleTimeout, SessionLifetime
+	sm.HashTokenInStore = true // a leaked table holds no usable cookie
+	sm.Cookie.Name = sessionCookie
+	sm.Cookie.Path = "/admin/"
+	sm.Cookie.HttpOnly, sm.Cookie.Secure, sm.Cookie.SameSite = true, strings.HasPrefix(publicURL, "https://"), http.SameSiteLaxMode
+	sm.Cookie.Persist = false // ends with the browser too
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		log.Error("console: session", "err", err, "request_id", httpkit.RequestID(r.Context()))
+		http.Error(w, "系统繁忙，请稍后再试", http.StatusInternalServerError)
+	}
+	return sm
+}
+
+// handlerFunc serves one action for the actor signed in (the zero actor on
+// public routes). A returned error becomes an error page in one place.
+type handlerFunc func(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error
+
+// route is one console action.
+type route struct {
+	method, pattern string
+	roles           []string // who may use it; nil with public
+	public          bool     // served without a login
+	handle          handlerFunc
+}
+
+// routes lists every console route of this package, by section.
+func routes() []route {
+	return []route{
+		// Opinions and solicitations.
+		{"POST", "/admin/opinions/{id}/assign", core.Editors, false, opinionAssign},
+	}
+}
+
+// Routes describes the console routes of this package, for tests and docs.
+func Routes() []httpkit.RouteInfo {
+	var out []httpkit.RouteInfo
+	for _, rt := range routes() {
+		out = append(out, httpkit.RouteInfo{Method: rt.method, Pattern: rt.pattern, Roles: slices.Clone(rt.roles), Public: rt.public})
+	}
+	return out
+}
+
+// server is the console's state.
+type server struct {
+	d        Deps
+	core     *core.Services
+	sessions *scs.SessionManager
+	views    *views
+}
+
+// Handler returns the console, /admin/…. Cross-site form posts are refused.
+func Handler(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
+	s := &server{d: d, core: d.Services, sessions: d.Sessions}
+	s.views = loadViews(s)
+	inner := http.NewServeMux()
+	for _, rt := range routes() {
+		inner.Handle(rt.method+" "+rt.pattern, s.page(rt))
+	}
+	if d.Legacy != nil {
+		inner.Handle("/admin/", d.Legacy)
+	} else {
+		inner.Handle("/admin/", s.page(route{roles: core.Everyone, handle: func(*server, http.ResponseWriter, *http.Request, core.Actor) error {
+			return model.ErrNotFound
+		}}))
+		inner.HandleFunc("GET /admin/static/{file}", s.views.serveStatic)
+	}
+	return httpkit.WithRequestID(httpkit.ConsoleHeaders(httpkit.CrossOrigin(d.PublicURL, d.Log,
+		s.sessions.LoadAndSave(inner), func(w http.ResponseWriter, r *http.Request) {
+			s.errorPage(w, r, http.StatusForbidden, "提交被拒绝", "该操作只能在本系统的页面内提交。请返回页面，刷新后重新提交。")
+		})))
+}
+
+// Paths other code refers to.
+const (
+	loginPath    = "/admin/login"
+	logoutPath   = "/admin/logout"
+	passwordPath = "/admin/password"
+)
+
+// page wraps a console route: it loads the signed-in account from the
+// session, sends strangers to the login page, refuses other roles, and
+// turns a returned error into an error page.
+func (s *server) page(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var me model.Account
+		if !rt.public {
+			var ok bool
+			var err error
+			if me, ok, err = s.sessionAccount(r); err != nil {
+				s.pageError(w, r, err)
+				return
+			} else if !ok {
+				s.toLogin(w, r)
+				return
+			}
+			if me.MustChangePassword && rt.pattern != passwordPath && rt.pattern != logoutPath {
+				s.flash(r, "请先修改初始密码，再使用系统。")
+				http.Redirect(w, r, passwordPath, http.StatusSeeOther)
+				return
+			}
+			if !slices.Contains(rt.roles, me.Role) {
+				s.errorPage(w, r, http.StatusForbidden, "无权访问", "您的账号（"+core.RoleLabel(me.Role)+"）不能使用此功能。如需权限，请联系管理员。")
+				return
+			}
+		}
+		if !httpkit.FormIsUTF8(r) {
+			s.errorPage(w, r, http.StatusBadRequest, "无法处理", httpkit.InvalidUTF8)
+			return
+		}
+		by := core.StaffActor(me, core.ViaConsole)
+		if err := rt.handle(s, w, r.WithContext(httpkit.WithAccount(r.Context(), me)), by); err != nil {
+			s.pageError(w, r, err)
+		}
+	})
+}
+
+// Session keys.
+const (
+	sessAccount = "staff_id"
+	sessStamp   = "stamp"
+	sessFlash   = "flash"
+)
+
+// sessionAccount returns the account signed in on this session. A session
+// of an account since disabled, or from before its password changed, is
+// ended.
+func (s *server) sessionAccount(r *http.Request) (model.Account, bool, error) {
+	ctx := r.Context()
+	id := s.sessions.GetInt64(ctx, sessAccount)
+	if id == 0 {
+		return model.Account{}, false, nil
+	}
+	a, ok, err := s.core.Staff.SessionAccount(ctx, id, s.sessions.GetString(ctx, sessStamp))
+	if err != nil || !ok {
+		if err == nil {
+			err = s.sessions.Destroy(ctx)
+		}
+		return model.Account{}, false, err
+	}
+	return a, true, nil
+}
+
+// toLogin sends a stranger to the login page, back to where they were
+// going afterwards when that was a page.
+func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
+	target := loginPath
+	if r.Method == http.MethodGet {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+func (s *server) flash(r *http.Request, msg string) { s.sessions.Put(r.Context(), sessFlash, msg) }
