@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"deputybot/core"
 	"deputybot/model"
 	"deputybot/obs"
 	"deputybot/storage"
@@ -36,6 +37,10 @@ type Router struct {
 	IdleTimeout time.Duration    // an idle conversation ends after this
 	Now         func() time.Time // default time.Now
 	Engine      *Engine          // runs every flow but binding
+	// Core holds the use cases flows call, with the deputy as the actor;
+	// NewRouter builds it over DB on the router's clock, and serve gives
+	// it the services every surface shares.
+	Core *core.Services
 
 	touched sync.Map // openid -> when this instance last recorded a message
 	helps   sync.Map // helpKey -> renderedHelp
@@ -46,6 +51,7 @@ type Router struct {
 // NewRouter returns a router with the engine and every deputy flow.
 func NewRouter(db *storage.DB, texts *templates.Set, log *slog.Logger, loc *time.Location, idle time.Duration) *Router {
 	r := &Router{DB: db, Texts: texts, Log: log, Loc: loc, IdleTimeout: idle}
+	r.Core = core.New(db, core.Options{Now: r.now, Loc: loc})
 	r.Engine = &Engine{DB: db, Texts: texts, Log: log, Idle: idle, Now: r.now}
 	r.registerFlows()
 	return r

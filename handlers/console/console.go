@@ -75,7 +75,15 @@ type route struct {
 // routes lists every console route of this package, by section.
 func routes() []route {
 	return []route{
-		// Opinions and solicitations.
+		// Deputies, binding codes, accounts, tokens, login and the audit log.
+
+		// Campaigns, notices, settings, series and the dashboard.
+
+		// Meetings, sit-in (列席) and performance records (履职).
+
+		// Suggestions, supervision (督办), rates and reports.
+
+		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"POST", "/admin/opinions/{id}/assign", core.Editors, false, opinionAssign},
 	}
 }

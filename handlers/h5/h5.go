@@ -54,6 +54,8 @@ type Deps struct {
 	// its origin is trusted for form posts.
 	PublicURL string
 	Now       func() time.Time // default time.Now
+	// Services are the use cases; built over DB on Now when nil.
+	Services *core.Services
 	// HTTPClient exchanges OAuth codes; default a client with a 10 s timeout.
 	HTTPClient *http.Client
 }
@@ -111,6 +113,9 @@ func Handler(d Deps) http.Handler {
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	d.OAuth.APIBase = strings.TrimRight(d.OAuth.APIBase, "/")
+	if d.Services == nil {
+		d.Services = core.New(d.DB, core.Options{Now: d.Now, Loc: d.Loc})
+	}
 	h := &server{d: d, meetings: core.NewMeetings(d.DB), suggestions: core.NewSuggestions(d.DB),
 		surveys: core.NewSurveys(d.DB), materials: core.NewMaterials(d.DB), opinions: core.NewOpinions(d.DB),
 		secure: strings.HasPrefix(d.PublicURL, "https://")}
