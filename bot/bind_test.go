@@ -120,7 +120,7 @@ func TestAnIdleBindingTimesOut(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	r := newRig(t, db, rigOptions{mode: wechatsim.ModePlain})
 	now := time.Now()
-	r.router.Now = func() time.Time { return now }
+	r.router.Core.SetClock(func() time.Time { return now })
 	u := r.sim.User("o-idle")
 	replyText(t)(u.Follow(context.Background()))
 	chat(t, u, "绑定")

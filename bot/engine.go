@@ -13,7 +13,6 @@ import (
 
 	"deputybot/model"
 	"deputybot/obs"
-	"deputybot/storage"
 	"deputybot/templates"
 )
 
@@ -108,20 +107,15 @@ type sessionData struct {
 // Engine runs flows: it keeps each deputy's state in the database, so a
 // conversation survives a restart and any instance can take the next message.
 type Engine struct {
-	DB    *storage.DB
+	Store EngineStore
 	Texts *templates.Set
 	Log   *slog.Logger
 	Flows map[string]*Flow
 	Idle  time.Duration
-	Now   func() time.Time
+	Clock Clock // the router's: the use cases' one clock
 }
 
-func (e *Engine) now() time.Time {
-	if e.Now != nil {
-		return e.Now()
-	}
-	return time.Now()
-}
+func (e *Engine) now() time.Time { return clockNow(e.Clock) }
 
 func (e *Engine) idle() time.Duration {
 	if e.Idle > 0 {
@@ -182,7 +176,7 @@ func (e *Engine) Start(ctx context.Context, d model.Deputy, openid, flow string,
 	}
 	s.Step = steps[0].Name
 	// Replace whatever conversation the user had (the caller decided).
-	if old, err := e.DB.GetConversation(ctx, openid); err == nil {
+	if old, err := e.Store.GetConversation(ctx, openid); err == nil {
 		s.version = old.Version
 	}
 	if strings.TrimSpace(input) != "" {
@@ -208,7 +202,7 @@ func (e *Engine) Resume(ctx context.Context, d model.Deputy, c model.Conversatio
 	}
 	s := e.load(d, c)
 	s.version = 0
-	if old, err := e.DB.GetConversation(ctx, c.OpenID); err == nil {
+	if old, err := e.Store.GetConversation(ctx, c.OpenID); err == nil {
 		s.version = old.Version
 	}
 	steps, err := f.Steps(ctx, s)
@@ -243,7 +237,7 @@ func (e *Engine) Continue(ctx context.Context, d model.Deputy, c model.Conversat
 		}
 		// Another message of this user changed the conversation first:
 		// apply this one to the new state.
-		c, err = e.DB.GetConversation(ctx, c.OpenID)
+		c, err = e.Store.GetConversation(ctx, c.OpenID)
 		if errors.Is(err, model.ErrNotFound) {
 			return "", errFlowGone
 		}
@@ -308,16 +302,16 @@ func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, t
 			if err := e.save(ctx, s); err != nil {
 				return "", err
 			}
-			c, err := e.DB.GetConversation(ctx, s.OpenID)
+			c, err := e.Store.GetConversation(ctx, s.OpenID)
 			if err != nil {
 				return "", err
 			}
-			if err := e.DB.ParkConversation(ctx, c); err != nil {
+			if err := e.Store.ParkConversation(ctx, c); err != nil {
 				return "", err
 			}
 			return e.say("flow.paused", map[string]any{"Title": e.title(f, s)}), nil
 		}
-		if _, err := e.DB.DeleteConversationVersion(ctx, s.OpenID, s.version); err != nil {
+		if _, err := e.Store.DeleteConversationVersion(ctx, s.OpenID, s.version); err != nil {
 			return "", err
 		}
 		return e.say("cancelled", nil), nil
@@ -446,7 +440,7 @@ func (e *Engine) advance(ctx context.Context, f *Flow, s *Session, steps []Step,
 // one saves the answers, then runs the flow's Finish.
 func (e *Engine) finish(ctx context.Context, f *Flow, s *Session) (string, error) {
 	if s.version > 0 {
-		ok, err := e.DB.DeleteConversationVersion(ctx, s.OpenID, s.version)
+		ok, err := e.Store.DeleteConversationVersion(ctx, s.OpenID, s.version)
 		if err != nil {
 			return "", err
 		}
@@ -473,7 +467,7 @@ func (e *Engine) finish(ctx context.Context, f *Flow, s *Session) (string, error
 // closeAsk marks the pending ask this flow answered ("ref" parameter) done.
 func (e *Engine) closeAsk(ctx context.Context, s *Session) error {
 	if ref := s.Param("ref"); ref > 0 && s.Deputy.ID > 0 {
-		return e.DB.CloseAsk(ctx, s.Deputy.ID, s.Flow, ref)
+		return e.Store.CloseAsk(ctx, s.Deputy.ID, s.Flow, ref)
 	}
 	return nil
 }
@@ -484,7 +478,7 @@ func (e *Engine) save(ctx context.Context, s *Session) error {
 	data, _ := json.Marshal(sessionData{Params: s.Params, Answers: s.Answers, History: s.History, LastAt: s.LastAt})
 	c := model.Conversation{OpenID: s.OpenID, Flow: s.Flow, Step: s.Step, Data: string(data), Misses: s.Misses,
 		Version: s.version, ExpiresAt: s.Now.Add(e.idle())}
-	if err := e.DB.SaveConversation(ctx, &c); err != nil {
+	if err := e.Store.SaveConversation(ctx, &c); err != nil {
 		return err
 	}
 	s.version = c.Version

@@ -28,7 +28,7 @@ func FuzzEngine(f *testing.F) {
 	db := storagetest.Open(f, storage.SQLite)
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := NewRouter(db, templates.Default(), quiet, time.UTC, 0)
+	r := NewRouter(core.New(db, core.Options{Loc: time.UTC}), db, templates.Default(), quiet, 0)
 	d := model.Deputy{Name: "模糊测试", Level: model.LevelProvincial, Phone: "13999990000"}
 	if err := db.CreateDeputy(ctx, &d); err != nil {
 		f.Fatal(err)

@@ -200,7 +200,7 @@ func TestAnIdleFlowEndsAndTheNextMessageIsHandledFresh(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	r := newRig(t, db, rigOptions{mode: wechatsim.ModePlain})
 	now := time.Now()
-	r.router.Now = func() time.Time { return now }
+	r.router.Core.SetClock(func() time.Time { return now })
 	d := boundDeputy(t, r, "闲置代表", "13777770000", "o-idle-flow")
 	invite(t, db, "调研", now.Add(72*time.Hour), now.Add(48*time.Hour), d.ID)
 	u := r.sim.User("o-idle-flow")

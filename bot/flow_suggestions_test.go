@@ -94,8 +94,8 @@ func TestRatingConversations(t *testing.T) {
 			expect(t, chat(t, u, "1", "满意", "满意", "是"), "办理态度", "办理结果", "确认", "测评已提交")
 			expect(t, chat(t, u, "测评1", "1", "基本满意", "基本满意", "是"), "沟通方式", "办理态度", "办理结果", "确认", "测评已提交")
 			now := time.Now().Add(8 * 24 * time.Hour)
-			r.router.Now = func() time.Time { return now }
-			defer func() { r.router.Now = nil }()
+			r.router.Core.SetClock(func() time.Time { return now })
+			defer r.router.Core.SetClock(time.Now)
 			expect(t, chat(t, u, "测评1"), "超过修改期限")
 		})
 	})

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/silenceper/wechat/v2/util"
+
+	"deputybot/testkit"
 )
 
 // FuzzCallback feeds arbitrary bodies through the signed callback parser:
@@ -25,7 +27,7 @@ func FuzzCallback(f *testing.F) {
 		f.Add([]byte(seed), true)
 	}
 	w := Wire{Token: "spamtest", EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", AppID: "wx2c2769f8efd9abc2",
-		Now: func() time.Time { return time.Unix(1700000000, 0) }}
+		Clock: testkit.NewClockAt(time.Unix(1700000000, 0))}
 	f.Fuzz(func(t *testing.T, body []byte, aes bool) {
 		ts := strconv.FormatInt(1700000000, 10)
 		q := url.Values{"signature": {util.Signature(w.Token, ts, "n")}, "timestamp": {ts}, "nonce": {"n"}}

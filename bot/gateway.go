@@ -13,7 +13,6 @@ import (
 
 	"deputybot/model"
 	"deputybot/obs"
-	"deputybot/storage"
 )
 
 // ReplyWithin is how long a callback waits for its answer. WeChat gives up
@@ -63,12 +62,12 @@ type TextSender interface {
 // handle under a deadline, reply.
 type Gateway struct {
 	Wire        Wire
-	DB          *storage.DB
+	Inbox       Inbox // the dedupe records shared by every instance
 	Handler     Handler
 	Sender      TextSender
 	Log         *slog.Logger
-	ReplyWithin time.Duration    // default ReplyWithin
-	Now         func() time.Time // default time.Now
+	ReplyWithin time.Duration // default ReplyWithin
+	Clock       Clock         // dates replies and claims; default the system clock
 
 	inflight sync.Map // dedupe key -> chan struct{} closed when done
 	wg       sync.WaitGroup
@@ -124,12 +123,7 @@ func (g *Gateway) Serve(ctx context.Context, q url.Values, body []byte) ([]byte,
 	return reply, nil
 }
 
-func (g *Gateway) now() time.Time {
-	if g.Now != nil {
-		return g.Now()
-	}
-	return time.Now()
-}
+func (g *Gateway) now() time.Time { return clockNow(g.Clock) }
 
 // answer deduplicates and handles in; it returns the plain reply XML (nil
 // for none), and ok=false when the message could not be recorded.
@@ -143,7 +137,7 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 	tried := time.Since(started)
 	// The claim's time identifies it, so only this claim is ever released.
 	at := g.now().UTC().Truncate(time.Microsecond)
-	claimed, prior, err := g.DB.ClaimInbound(ctx, key, in.FromUserName, in.Kind(), at)
+	claimed, prior, err := g.Inbox.ClaimInbound(ctx, key, in.FromUserName, in.Kind(), at)
 	if err != nil {
 		// Without the dedupe record the message cannot be handled exactly
 		// once; answering "success" would lose it, so let WeChat retry. The
@@ -290,7 +284,7 @@ func (g *Gateway) quick(ctx context.Context, in Inbound, key string) (reply []by
 	// Recorded with the quick answers of the callbacks arriving meanwhile,
 	// with one commit for all.
 	res, err := g.claims.do(ctx, model.AnsweredClaim{Key: key, OpenID: in.FromUserName, Kind: in.Kind(), Reply: string(out), At: at},
-		maxClaimBatch, g.DB.ClaimInboundAnsweredBatch)
+		maxClaimBatch, g.Inbox.ClaimInboundAnsweredBatch)
 	claimed, prior := res.Claimed, res.Prior
 	if err != nil {
 		// Let WeChat deliver it again: if the record landed all the same,
@@ -325,7 +319,7 @@ func (g *Gateway) releaseLater(key string, at time.Time) {
 		defer g.wg.Done()
 		for i := 0; i < 120; i++ {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			err := g.DB.ReleaseInboundClaim(ctx, key, at)
+			err := g.Inbox.ReleaseInboundClaim(ctx, key, at)
 			cancel()
 			if err == nil {
 				return
@@ -346,7 +340,7 @@ func (g *Gateway) finish(ctx context.Context, key string, reply []byte) {
 	if len(reply) == 0 {
 		return
 	}
-	if err := g.DB.FinishInbound(ctx, key, string(reply)); err != nil {
+	if err := g.Inbox.FinishInbound(ctx, key, string(reply)); err != nil {
 		g.Log.Error("wechat callback: store reply", "err", err)
 	}
 }
@@ -363,7 +357,7 @@ func (g *Gateway) replay(ctx context.Context, key string, prior model.Inbound) [
 		case <-ctx.Done():
 			return nil
 		}
-		again, err := g.DB.GetInbound(ctx, key)
+		again, err := g.Inbox.GetInbound(ctx, key)
 		if err == nil && again.State == model.InboundDone {
 			return []byte(again.Reply)
 		}
@@ -372,7 +366,6 @@ func (g *Gateway) replay(ctx context.Context, key string, prior model.Inbound) [
 	return nil
 }
 
-// handle runs the handler, turning a panic into an empty answer.
 // handle runs the handler. A panic is logged and becomes an empty answer
 // (retrying would panic again); an error is returned, so the message can be
 // delivered again.

@@ -17,11 +17,13 @@ import (
 	"unicode/utf8"
 
 	"deputybot/bot"
+	"deputybot/core"
 	"deputybot/handlers/wechat"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 	"deputybot/templates"
+	"deputybot/testkit"
 	"deputybot/wechatsim"
 )
 
@@ -76,12 +78,12 @@ func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	router := bot.NewRouter(db, templates.Default(), quiet, time.UTC, 0)
+	router := bot.NewRouter(core.New(db, core.Options{Loc: time.UTC}), db, templates.Default(), quiet, 0)
 	sw := &switchHandler{}
 	sw.set(router)
 	gw := &bot.Gateway{
-		Wire: bot.Wire{Token: testToken, EncodingAESKey: testAESKey, AppID: testAppID},
-		DB:   db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
+		Wire:  bot.Wire{Token: testToken, EncodingAESKey: testAESKey, AppID: testAppID},
+		Inbox: db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
 	}
 	srv := httptest.NewServer(wechat.Handler(gw, quiet))
 	t.Cleanup(srv.Close)
@@ -118,7 +120,7 @@ func xmlUnmarshal(b []byte, v any) error { return xml.Unmarshal(b, v) }
 func TestOfficialSampleDecryptsAndVerifies(t *testing.T) {
 	const encrypt = "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE="
 	w := bot.Wire{Token: testToken, EncodingAESKey: testAESKey, AppID: testAppID,
-		Now: func() time.Time { return time.Unix(1409735669, 0) }}
+		Clock: testkit.NewClockAt(time.Unix(1409735669, 0))}
 	q := url.Values{
 		"signature":     {wechatsim.Signature(testToken, "1409735669", "1320562132")},
 		"timestamp":     {"1409735669"},

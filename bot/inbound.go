@@ -32,7 +32,7 @@ type Wire struct {
 	Token          string
 	EncodingAESKey string // empty: plaintext mode only
 	AppID          string
-	Now            func() time.Time
+	Clock          Clock // judges the timestamp's skew; default the system clock
 }
 
 // VerifyURL answers WeChat's server-address check: it returns echostr
@@ -56,11 +56,7 @@ func (w Wire) checkSignature(q url.Values) error {
 	if err != nil {
 		return ErrBadSignature
 	}
-	now := time.Now
-	if w.Now != nil {
-		now = w.Now
-	}
-	if d := now().Sub(time.Unix(sec, 0)); d > MaxSkew || d < -MaxSkew {
+	if d := clockNow(w.Clock).Sub(time.Unix(sec, 0)); d > MaxSkew || d < -MaxSkew {
 		return ErrStaleRequest
 	}
 	return nil

@@ -30,17 +30,22 @@ const (
 
 // Router answers deputies' messages and records WeChat's events.
 type Router struct {
-	DB          *storage.DB
-	Texts       *templates.Set
-	Log         *slog.Logger
-	Loc         *time.Location
-	IdleTimeout time.Duration    // an idle conversation ends after this
-	Now         func() time.Time // default time.Now
-	Engine      *Engine          // runs every flow but binding
-	// Core holds the use cases flows call, with the deputy as the actor;
-	// NewRouter builds it over DB on the router's clock, and serve gives
-	// it the services every surface shares.
+	// Core holds the use cases flows call, with the deputy as the actor,
+	// and the one clock and time zone: the services every surface shares.
 	Core *core.Services
+	// Store keeps the chat's own records: conversations, asks, followers,
+	// delivery reports.
+	Store Store
+	// DB is the database for the flows that still reach it directly
+	// (transitional: it goes when the last flow calls core instead).
+	DB    *storage.DB
+	Texts *templates.Set
+	Log   *slog.Logger
+	// Loc is Core's time zone, for the flows that read it (transitional,
+	// like DB).
+	Loc         *time.Location
+	IdleTimeout time.Duration // an idle conversation ends after this
+	Engine      *Engine       // runs every flow but binding
 
 	touched sync.Map // openid -> when this instance last recorded a message
 	helps   sync.Map // helpKey -> renderedHelp
@@ -48,21 +53,17 @@ type Router struct {
 	states  batcher[string, model.ChatState] // the quick path's reads
 }
 
-// NewRouter returns a router with the engine and every deputy flow.
-func NewRouter(db *storage.DB, texts *templates.Set, log *slog.Logger, loc *time.Location, idle time.Duration) *Router {
-	r := &Router{DB: db, Texts: texts, Log: log, Loc: loc, IdleTimeout: idle}
-	r.Core = core.New(db, core.Options{Now: r.now, Loc: loc})
-	r.Engine = &Engine{DB: db, Texts: texts, Log: log, Idle: idle, Now: r.now}
+// NewRouter returns a router with the engine and every deputy flow: svc
+// are the use cases (built once, by cli in a server), db keeps the chat's
+// records (see Store).
+func NewRouter(svc *core.Services, db *storage.DB, texts *templates.Set, log *slog.Logger, idle time.Duration) *Router {
+	r := &Router{Core: svc, Store: db, DB: db, Texts: texts, Log: log, Loc: svc.Location(), IdleTimeout: idle}
+	r.Engine = &Engine{Store: db, Texts: texts, Log: log, Idle: idle, Clock: svc}
 	r.registerFlows()
 	return r
 }
 
-func (r *Router) now() time.Time {
-	if r.Now != nil {
-		return r.Now()
-	}
-	return time.Now()
-}
+func (r *Router) now() time.Time { return r.Core.Now() }
 
 // maxStateBatch bounds the quick path's reads answered by one query.
 const maxStateBatch = 256
@@ -73,7 +74,7 @@ const maxReportBatch = 500
 // absorbReports writes a batch of TEMPLATESENDJOBFINISH reports: a
 // campaign's status storm costs one UPDATE per batch.
 func (r *Router) absorbReports(ctx context.Context, reports []model.TemplateStatus) ([]struct{}, error) {
-	return nil, r.DB.AbsorbTemplateReports(ctx, reports)
+	return nil, r.Store.AbsorbTemplateReports(ctx, reports)
 }
 
 // touchEvery bounds how often one instance records a user's last message:
@@ -88,7 +89,7 @@ func (r *Router) touch(ctx context.Context, openid string) error {
 	if v, ok := r.touched.Load(openid); ok && now.Sub(v.(time.Time)) < touchEvery {
 		return nil
 	}
-	if err := r.DB.TouchFollower(ctx, openid); err != nil {
+	if err := r.Store.TouchFollower(ctx, openid); err != nil {
 		return err
 	}
 	r.touched.Store(openid, now)
@@ -123,7 +124,7 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if !isHelpWord(normalizeWord(text)) {
 		return "", FullPath, nil
 	}
-	st, err := r.states.do(ctx, openid, maxStateBatch, r.DB.GetChatStates)
+	st, err := r.states.do(ctx, openid, maxStateBatch, r.Store.GetChatStates)
 	if err != nil || st.InConversation || st.DeputyName == "" {
 		// A flow under way may read the word as its own; someone who is
 		// not a bound deputy may be a committee member with their own help.
@@ -158,23 +159,23 @@ func (r *Router) event(ctx context.Context, in Inbound) (string, error) {
 	openid := in.FromUserName
 	switch in.Event {
 	case "subscribe":
-		if err := r.DB.RecordFollow(ctx, openid, true); err != nil {
+		if err := r.Store.RecordFollow(ctx, openid, true); err != nil {
 			return "", err
 		}
 		name := ""
-		if st, err := r.DB.GetChatState(ctx, openid); err == nil {
+		if st, err := r.Store.GetChatState(ctx, openid); err == nil {
 			name = st.DeputyName
 		}
 		return r.say("welcome", map[string]any{"Name": name})
 	case "unsubscribe":
-		if err := r.DB.RecordFollow(ctx, openid, false); err != nil {
+		if err := r.Store.RecordFollow(ctx, openid, false); err != nil {
 			return "", err
 		}
-		return "", r.DB.DeleteConversation(ctx, openid)
+		return "", r.Store.DeleteConversation(ctx, openid)
 	case "TEMPLATESENDJOBFINISH":
 		// One UPDATE when the send is recorded; kept for the outbox when the
 		// report overtook the recording of its send.
-		return "", r.DB.AbsorbTemplateReport(ctx, in.EventMsgID, openid, in.Status)
+		return "", r.Store.AbsorbTemplateReport(ctx, in.EventMsgID, openid, in.Status)
 	case "CLICK":
 		// A click does not open the 48-hour window as a message does.
 		return r.click(ctx, openid, in.EventKey)
@@ -201,12 +202,12 @@ func (r *Router) clickKey(ctx context.Context, openid, key string) (string, erro
 	case KeyHelp:
 		return r.help(ctx, openid)
 	case KeyBindHelp:
-		if _, err := r.DB.GetDeputyByOpenID(ctx, openid); errors.Is(err, model.ErrNotFound) {
+		if _, err := r.Store.GetDeputyByOpenID(ctx, openid); errors.Is(err, model.ErrNotFound) {
 			return r.startBind(ctx, openid)
 		}
 		return r.help(ctx, openid)
 	}
-	if d, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil && r.Engine != nil {
+	if d, err := r.Store.GetDeputyByOpenID(ctx, openid); err == nil && r.Engine != nil {
 		if reply, ok, err := r.deputyCommand(ctx, d, openid, menuLabel(key)); ok || err != nil {
 			return reply, err
 		}
@@ -250,13 +251,13 @@ func normalizeWord(s string) string {
 func (r *Router) text(ctx context.Context, openid, text string) (string, error) {
 	word := normalizeWord(text)
 	prefix := ""
-	conv, err := r.DB.GetConversation(ctx, openid)
+	conv, err := r.Store.GetConversation(ctx, openid)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 	case err != nil:
 		return "", err
 	case !conv.ExpiresAt.After(r.now()):
-		if err := r.DB.DeleteConversation(ctx, openid); err != nil {
+		if err := r.Store.DeleteConversation(ctx, openid); err != nil {
 			return "", err
 		}
 		obs.ConversationTimeout(conv.Flow)
@@ -264,7 +265,7 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 	default:
 		if conv.Flow == flowBind {
 			if word == "取消" || word == "退出" {
-				if err := r.DB.DeleteConversation(ctx, openid); err != nil {
+				if err := r.Store.DeleteConversation(ctx, openid); err != nil {
 					return "", err
 				}
 				return r.say("cancelled", nil)
@@ -272,7 +273,7 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 			return r.bindStep(ctx, conv, text)
 		}
 		if r.Engine != nil && r.Engine.Owns(conv.Flow) {
-			if d, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil {
+			if d, err := r.Store.GetDeputyByOpenID(ctx, openid); err == nil {
 				reply, err := r.Engine.Continue(ctx, d, conv, text)
 				if !errors.Is(err, errFlowGone) {
 					return reply, err
@@ -294,7 +295,7 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 	case isHelpWord(word):
 		return r.helpWithLiaison(ctx, openid)
 	}
-	d, err := r.DB.GetDeputyByOpenID(ctx, openid)
+	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
 	if errors.Is(err, model.ErrNotFound) {
 		if reply, ok, err := r.memberCommand(ctx, openid, word, text); ok || err != nil {
 			return reply, err
@@ -314,7 +315,7 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 		return reply, err
 	}
 	// Not a command: it answers the oldest pending ask, if any.
-	asks, err := r.DB.OpenAsks(ctx, d.ID)
+	asks, err := r.Store.OpenAsks(ctx, d.ID)
 	if err != nil {
 		return "", err
 	}
@@ -331,7 +332,7 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 
 // resume restores a flow parked by a menu click.
 func (r *Router) resume(ctx context.Context, d model.Deputy, openid string) (string, error) {
-	c, err := r.DB.TakeParked(ctx, openid)
+	c, err := r.Store.TakeParked(ctx, openid)
 	if errors.Is(err, model.ErrNotFound) {
 		return r.say("flow.nothing_parked", nil)
 	}
@@ -347,18 +348,18 @@ func (r *Router) park(ctx context.Context, openid string) (string, error) {
 	if r.Engine == nil {
 		return "", nil
 	}
-	c, err := r.DB.GetConversation(ctx, openid)
+	c, err := r.Store.GetConversation(ctx, openid)
 	if errors.Is(err, model.ErrNotFound) || (err == nil && (!r.Engine.Owns(c.Flow) || !c.ExpiresAt.After(r.now()))) {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
-	d, err := r.DB.GetDeputyByOpenID(ctx, openid)
+	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
 	if err != nil {
 		return "", nil
 	}
-	if err := r.DB.ParkConversation(ctx, c); err != nil {
+	if err := r.Store.ParkConversation(ctx, c); err != nil {
 		return "", err
 	}
 	return r.say("flow.parked", map[string]any{"Title": r.Engine.Title(d, c)})
@@ -374,7 +375,7 @@ func isHelpWord(word string) bool {
 }
 
 func (r *Router) help(ctx context.Context, openid string) (string, error) {
-	st, err := r.DB.GetChatState(ctx, openid)
+	st, err := r.Store.GetChatState(ctx, openid)
 	if err != nil {
 		// Help without the greeting rather than no help.
 		st = model.ChatState{}

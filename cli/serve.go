@@ -234,14 +234,14 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	router := bot.NewRouter(a.db, texts, a.log, a.cfg.Location(), a.cfg.Conversation.IdleTimeout)
-	router.Core = a.core
+	router := bot.NewRouter(a.core, a.db, texts, a.log, a.cfg.Conversation.IdleTimeout)
 	a.gw = &bot.Gateway{
-		Wire:    bot.Wire{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, AppID: wc.AppID},
-		DB:      a.db,
+		Wire:    bot.Wire{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, AppID: wc.AppID, Clock: a.core},
+		Inbox:   a.db,
 		Handler: router,
 		Sender:  a.client,
 		Log:     a.log,
+		Clock:   a.core,
 	}
 	if a.links, err = notify.NewSigner(ctx, a.db); err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"deputybot/bot"
+	"deputybot/core"
 	"deputybot/handlers/wechat"
 	"deputybot/model"
 	"deputybot/notify"
@@ -121,8 +122,8 @@ func newMatrixRig(t *testing.T, db *storage.DB, cfg notify.Config) (*rig, *apiLo
 		t.Fatal(err)
 	}
 	// The callback checks timestamps against the same clock.
-	gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxnotify", Now: clk.Now}, DB: db, Sender: client, Log: quiet,
-		Handler: bot.NewRouter(db, templates.Default(), quiet, shanghai, 0), Now: clk.Now}
+	gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxnotify", Clock: clk}, Inbox: db, Sender: client, Log: quiet,
+		Handler: bot.NewRouter(core.New(db, core.Options{Loc: shanghai}), db, templates.Default(), quiet, 0), Clock: clk}
 	cb := httptest.NewServer(wechat.Handler(gw, quiet))
 	t.Cleanup(cb.Close)
 	sim.SetCallbackURL(cb.URL)

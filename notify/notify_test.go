@@ -70,8 +70,8 @@ func newRig(t testing.TB, db *storage.DB, cfg notify.Config, clientTimeout time.
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxnotify"}, DB: db, Sender: client, Log: quiet,
-		Handler: bot.NewRouter(db, templates.Default(), quiet, shanghai, 0)}
+	gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxnotify"}, Inbox: db, Sender: client, Log: quiet,
+		Handler: bot.NewRouter(core.New(db, core.Options{Loc: shanghai}), db, templates.Default(), quiet, 0)}
 	cb := httptest.NewServer(wechat.Handler(gw, quiet))
 	t.Cleanup(cb.Close)
 	sim.SetCallbackURL(cb.URL)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"deputybot/bot"
+	"deputybot/core"
 	"deputybot/handlers"
 	"deputybot/handlers/wechat"
 	"deputybot/model"
@@ -109,9 +110,8 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		router := bot.NewRouter(db, templates.Default(), quiet, time.UTC, 30*time.Minute)
-		router.Now = clk.Now
-		gw := &bot.Gateway{Wire: bot.Wire{Token: token, EncodingAESKey: aesKey, AppID: appID}, DB: db, Handler: router,
+		router := bot.NewRouter(core.New(db, core.Options{Now: clk.Now, Loc: time.UTC}), db, templates.Default(), quiet, 30*time.Minute)
+		gw := &bot.Gateway{Wire: bot.Wire{Token: token, EncodingAESKey: aesKey, AppID: appID}, Inbox: db, Handler: router,
 			Sender: client, Log: quiet}
 		t.Cleanup(func() { _ = gw.Wait(ctx) })
 		srv := httptest.NewServer(handlers.New(handlers.Deps{Log: quiet, DB: db, Metrics: handlers.NewMetrics(db),

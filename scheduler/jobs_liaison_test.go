@@ -79,9 +79,8 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 		}
 		// 张委员 asks for his digest in the chat an hour before the job: the
 		// 48-hour window is open for him.
-		router := bot.NewRouter(db, templates.Default(), log, cst, 0)
-		router.Now = func() time.Time { return now }
-		gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxliaison"}, DB: db, Sender: client, Log: log, Handler: router}
+		router := bot.NewRouter(core.New(db, core.Options{Now: func() time.Time { return now }, Loc: cst}), db, templates.Default(), log, 0)
+		gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxliaison"}, Inbox: db, Sender: client, Log: log, Handler: router}
 		cb := httptest.NewServer(wechat.Handler(gw, log))
 		t.Cleanup(cb.Close)
 		sim.SetCallbackURL(cb.URL)

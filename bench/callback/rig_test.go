@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"deputybot/bot"
+	"deputybot/core"
 	"deputybot/handlers"
 	"deputybot/handlers/wechat"
 	"deputybot/storage"
@@ -62,10 +63,10 @@ func deputybotServer(tb testing.TB, db *storage.DB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	router := bot.NewRouter(db, templates.Default(), quiet, time.FixedZone("CST", 8*3600), 30*time.Minute)
+	router := bot.NewRouter(core.New(db, core.Options{Loc: time.FixedZone("CST", 8*3600)}), db, templates.Default(), quiet, 30*time.Minute)
 	gw := &bot.Gateway{
-		Wire: bot.Wire{Token: token, EncodingAESKey: aesKey, AppID: appID},
-		DB:   db, Handler: router, Sender: client, Log: quiet,
+		Wire:  bot.Wire{Token: token, EncodingAESKey: aesKey, AppID: appID},
+		Inbox: db, Handler: router, Sender: client, Log: quiet,
 	}
 	h := handlers.New(handlers.Deps{Log: quiet, DB: db, WeChat: wechat.Handler(gw, quiet), Metrics: handlers.NewMetrics(db)})
 	srv := httptest.NewServer(h)
