@@ -45,6 +45,9 @@ type Services struct {
 	Settings    *Settings
 	SitIn       *SitIn
 	Liaison     *Liaison
+
+	// What the surfaces run on: the deputy a WeChat page acts for.
+	Access *Access
 }
 
 // New builds the services over db.
@@ -75,6 +78,7 @@ func New(db *storage.DB, o Options) *Services {
 	s.Materials.now = e.now
 	s.Records.Now, s.Records.Loc = e.now, e.loc
 	s.Liaison.now = e.now
+	s.Access = &Access{e}
 	return s
 }
 

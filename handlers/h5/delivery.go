@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"deputybot/core"
 	"deputybot/model"
 	"deputybot/notify"
 )
@@ -24,11 +25,11 @@ type h5NoticePage struct {
 // delivery checks the link of a delivery's page: a token for this
 // delivery, naming the deputy it was sent to. It answers with the
 // explanation page itself and returns false when the link is refused.
-func (h *server) delivery(w http.ResponseWriter, r *http.Request) (model.Delivery, string, bool) {
+func (h *server) delivery(w http.ResponseWriter, r *http.Request) (core.Linked, string, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		h.problem(w, http.StatusNotFound, h5NotFound)
-		return model.Delivery{}, "", false
+		return core.Linked{}, "", false
 	}
 	tok := r.URL.Query().Get("t")
 	dep, err := h.d.Signer.Verify(DeliveryLinkSubject(id), tok)
@@ -39,49 +40,44 @@ func (h *server) delivery(w http.ResponseWriter, r *http.Request) (model.Deliver
 		}
 		h.d.Log.Info("h5: link refused", "delivery", id, "reason", reason)
 		h.problem(w, http.StatusForbidden, p)
-		return model.Delivery{}, "", false
+		return core.Linked{}, "", false
 	}
-	del, err := h.d.DB.GetDelivery(r.Context(), id)
-	if errors.Is(err, model.ErrNotFound) {
+	link, err := h.d.Services.Access.Link(r.Context(), id, dep)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
 		h.problem(w, http.StatusNotFound, h5NotFound)
-		return del, "", false
-	}
-	if err != nil {
-		h.internal(w, "get delivery", err)
-		return del, "", false
-	}
-	if del.DeputyID != dep {
+		return link, "", false
+	case errors.Is(err, model.ErrForbidden):
 		h.d.Log.Warn("h5: link refused", "delivery", id, "reason", "deputy mismatch")
 		h.problem(w, http.StatusForbidden, h5LinkInvalid)
-		return del, "", false
+		return link, "", false
+	case err != nil:
+		h.internal(w, "get delivery", err)
+		return link, "", false
 	}
-	return del, tok, true
+	return link, tok, true
 }
 
 // deliveryPage serves GET /h5/d/{id}?t=…: opening it marks the delivery read.
 func (h *server) deliveryPage(w http.ResponseWriter, r *http.Request) {
-	del, tok, ok := h.delivery(w, r)
+	link, tok, ok := h.delivery(w, r)
 	if !ok {
 		return
 	}
-	if err := h.d.DB.MarkDeliveryRead(r.Context(), del.ID); err != nil {
-		h.d.Log.Warn("h5: mark read", "delivery", del.ID, "err", err)
+	if err := h.d.Services.Access.MarkRead(r.Context(), link.Actor(), link.Delivery); err != nil {
+		h.d.Log.Warn("h5: mark read", "delivery", link.Delivery.ID, "err", err)
 	}
-	h.showDelivery(w, r, http.StatusOK, del, tok, resultInput(r.URL.Query()))
+	h.showDelivery(w, r, http.StatusOK, link, tok, resultInput(r.URL.Query()))
 }
 
 // deliveryPost serves POST /h5/d/{id}/{verb}?t=…: the answer to the
 // notice's meeting, suggestion, survey, material or solicitation.
 func (h *server) deliveryPost(w http.ResponseWriter, r *http.Request) {
-	del, tok, ok := h.delivery(w, r)
+	link, tok, ok := h.delivery(w, r)
 	if !ok {
 		return
 	}
-	n, err := h.d.DB.GetNotice(r.Context(), del.NoticeID)
-	if err != nil {
-		h.internal(w, "get notice", err)
-		return
-	}
+	del, n := link.Delivery, link.Notice
 	if h5Verbs[n.RefKind] == "" || h5Verbs[n.RefKind] != r.PathValue("verb") {
 		h.problem(w, http.StatusNotFound, h5NotFound)
 		return
@@ -90,11 +86,11 @@ func (h *server) deliveryPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := h5Target{Base: "/h5/d/" + strconv.FormatInt(del.ID, 10), Token: tok}
-	done, err := h.act(r.Context(), del.DeputyID, n.RefKind, n.RefID, r.PostForm)
+	done, err := h.act(r.Context(), link.Actor(), n.RefKind, n.RefID, r.PostForm)
 	if err != nil {
 		in, ok := h.refused(w, err, n.RefKind, n.RefID, del.DeputyID, "delivery", r.PostForm)
 		if ok {
-			h.showDelivery(w, r, http.StatusUnprocessableEntity, del, tok, in)
+			h.showDelivery(w, r, http.StatusUnprocessableEntity, link, tok, in)
 		}
 		return
 	}
@@ -118,15 +114,10 @@ func (h *server) refused(w http.ResponseWriter, err error, kind string, ref, dep
 	return h5Input{Form: form, Errors: msgs}, true
 }
 
-func (h *server) showDelivery(w http.ResponseWriter, r *http.Request, status int, del model.Delivery, tok string, in h5Input) {
-	ctx := r.Context()
-	n, err := h.d.DB.GetNotice(ctx, del.NoticeID)
-	if err != nil {
-		h.internal(w, "get notice", err)
-		return
-	}
+func (h *server) showDelivery(w http.ResponseWriter, r *http.Request, status int, link core.Linked, tok string, in h5Input) {
+	del, n := link.Delivery, link.Notice
 	target := h5Target{Base: "/h5/d/" + strconv.FormatInt(del.ID, 10), Token: tok}
-	sec, err := h.section(ctx, del.DeputyID, n.RefKind, n.RefID, target, in)
+	sec, err := h.section(r.Context(), link.Actor(), n.RefKind, n.RefID, target, in)
 	if errors.Is(err, model.ErrNotFound) {
 		// The notice stands on its own even when what it was about is gone.
 		sec, err = &h5Section{Kind: n.RefKind, Note: "相关内容已被删除或暂不可查看。"}, nil

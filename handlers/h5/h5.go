@@ -44,21 +44,25 @@ type OAuth struct {
 
 // Deps is what the H5 pages need.
 type Deps struct {
+	// Services are the use cases, with the one clock and the time zone
+	// the pages show times in (required).
+	Services *core.Services
+	// DB is the database for the page sections that still read it
+	// directly (transitional: it goes when the last section calls core).
 	DB     *storage.DB
 	Signer *notify.Signer
 	Log    *slog.Logger
-	Loc    *time.Location // times are shown in it; default Asia/Shanghai
 	OAuth  OAuth
 	// PublicURL is the service's address as deputies' phones reach it
 	// (https://…, no trailing slash): the OAuth redirect goes there, and
 	// its origin is trusted for form posts.
 	PublicURL string
-	Now       func() time.Time // default time.Now
-	// Services are the use cases; built over DB on Now when nil.
-	Services *core.Services
 	// HTTPClient exchanges OAuth codes; default a client with a 10 s timeout.
 	HTTPClient *http.Client
 }
+
+// Now is the services' clock.
+func (d Deps) Now() time.Time { return d.Services.Now() }
 
 const (
 	h5SessionCookie = "h5_session"
@@ -93,14 +97,11 @@ var h5Pages = []string{"notice", "entity", "meetings", "suggestions", "materials
 // /h5/{meetings|suggestions|materials}/{id}), and their assets. Answers
 // given there go through the same core services as answers in the chat.
 func Handler(d Deps) http.Handler {
+	if d.Services == nil {
+		panic("h5: Deps.Services is required")
+	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
-	}
-	if d.Loc == nil {
-		d.Loc = shanghai()
-	}
-	if d.Now == nil {
-		d.Now = time.Now
 	}
 	if d.HTTPClient == nil {
 		d.HTTPClient = &http.Client{Timeout: 10 * time.Second}
@@ -113,16 +114,9 @@ func Handler(d Deps) http.Handler {
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	d.OAuth.APIBase = strings.TrimRight(d.OAuth.APIBase, "/")
-	if d.Services == nil {
-		d.Services = core.New(d.DB, core.Options{Now: d.Now, Loc: d.Loc})
-	}
-	h := &server{d: d, meetings: core.NewMeetings(d.DB), suggestions: core.NewSuggestions(d.DB),
-		surveys: core.NewSurveys(d.DB), materials: core.NewMaterials(d.DB), opinions: core.NewOpinions(d.DB),
-		secure: strings.HasPrefix(d.PublicURL, "https://")}
-	h.meetings.Now, h.suggestions.Now = d.Now, d.Now
-	h.surveys.SetClock(d.Now)
-	h.materials.SetClock(d.Now)
-	h.opinions.SetClock(d.Now)
+	s := d.Services
+	h := &server{d: d, meetings: s.Meetings, suggestions: s.Suggestions, surveys: s.Surveys, materials: s.Materials,
+		opinions: s.Opinions, secure: strings.HasPrefix(d.PublicURL, "https://")}
 	h.loadAssets()
 	h.loadTemplates()
 
@@ -149,13 +143,6 @@ func Handler(d Deps) http.Handler {
 		h.problem(w, http.StatusForbidden, h5CrossOrigin)
 	}))
 	return h5Headers(cop.Handler(mux))
-}
-
-func shanghai() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
 }
 
 // h5Headers keeps pages out of caches and keeps the link token out of
@@ -371,11 +358,11 @@ func (h *server) fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.In(h.d.Loc)
+	t = t.In(h.d.Services.Location())
 	return fmt.Sprintf("%d年%d月%d日（周%s）%02d:%02d", t.Year(), t.Month(), t.Day(), weekdays[t.Weekday()], t.Hour(), t.Minute())
 }
 
 func (h *server) fmtDate(t time.Time) string {
-	t = t.In(h.d.Loc)
+	t = t.In(h.d.Services.Location())
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 }

@@ -53,7 +53,8 @@ func newH5World(t *testing.T, db *storage.DB, oauth h5.OAuth) *h5World {
 	log := slog.New(slog.NewTextHandler(w.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	w.srv = httptest.NewUnstartedServer(nil)
 	public := "http://" + w.srv.Listener.Addr().String()
-	page := h5.Handler(h5.Deps{DB: db, Signer: w.signer, Log: log, OAuth: oauth, PublicURL: public, Now: w.clock.Now})
+	page := h5.Handler(h5.Deps{Services: core.New(db, core.Options{Now: w.clock.Now}), DB: db, Signer: w.signer, Log: log, OAuth: oauth,
+		PublicURL: public})
 	w.srv.Config.Handler = handlers.New(handlers.Deps{Log: log, DB: db, H5: page})
 	w.srv.Start()
 	t.Cleanup(w.srv.Close)

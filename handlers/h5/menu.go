@@ -61,10 +61,11 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 		h.problem(w, http.StatusNotFound, h5NotFound)
 		return
 	}
-	dep, ok := h.sessionOrLogin(w, r)
+	by, ok := h.sessionOrLogin(w, r)
 	if !ok {
 		return
 	}
+	dep := by.Deputy.ID
 	ctx := r.Context()
 	page := h5MenuPage{Tab: tab}
 	var err error
@@ -72,8 +73,9 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 	case refMeeting:
 		page.Title = "我的会议"
 		var invs []model.Invitation
-		t := h.d.Now().In(h.d.Loc)
-		today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, h.d.Loc)
+		loc := h.d.Services.Location()
+		t := h.d.Now().In(loc)
+		today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
 		if invs, err = h.d.DB.UpcomingInvitations(ctx, dep, today); err == nil {
 			for _, inv := range invs {
 				page.Meetings = append(page.Meetings, h5MeetingItem{Href: "/h5/meetings/" + strconv.FormatInt(inv.MeetingID, 10),
@@ -120,7 +122,7 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 // menu session: the same section as a pushed delivery's page.
 func (h *server) entityPage(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		dep, ok := h.sessionOrLogin(w, r)
+		by, ok := h.sessionOrLogin(w, r)
 		if !ok {
 			return
 		}
@@ -129,14 +131,14 @@ func (h *server) entityPage(kind string) http.HandlerFunc {
 			h.problem(w, http.StatusNotFound, h5NotFound)
 			return
 		}
-		h.showEntity(w, r, http.StatusOK, dep, kind, id, resultInput(r.URL.Query()))
+		h.showEntity(w, r, http.StatusOK, by, kind, id, resultInput(r.URL.Query()))
 	}
 }
 
 // entityPost serves POST /h5/{meetings|suggestions|materials}/{id}/{verb}.
 func (h *server) entityPost(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		dep, ok := h.session(r)
+		by, ok := h.session(r)
 		if !ok {
 			h.problem(w, http.StatusForbidden, h5SessionExpired)
 			return
@@ -149,14 +151,14 @@ func (h *server) entityPost(kind string) http.HandlerFunc {
 		if !h.parseForm(w, r) {
 			return
 		}
-		done, err := h.act(r.Context(), dep, kind, id, r.PostForm)
+		done, err := h.act(r.Context(), by, kind, id, r.PostForm)
 		if err != nil {
-			if in, ok := h.refused(w, err, kind, id, dep, "menu", r.PostForm); ok {
-				h.showEntity(w, r, http.StatusUnprocessableEntity, dep, kind, id, in)
+			if in, ok := h.refused(w, err, kind, id, by.Deputy.ID, "menu", r.PostForm); ok {
+				h.showEntity(w, r, http.StatusUnprocessableEntity, by, kind, id, in)
 			}
 			return
 		}
-		h.d.Log.Info("h5: answer recorded", "kind", kind, "ref", id, "deputy", dep, "via", "menu")
+		h.d.Log.Info("h5: answer recorded", "kind", kind, "ref", id, "deputy", by.Deputy.ID, "via", "menu")
 		http.Redirect(w, r, entityTarget(kind, id).result(done), http.StatusSeeOther)
 	}
 }
@@ -165,8 +167,8 @@ func entityTarget(kind string, id int64) h5Target {
 	return h5Target{Base: "/h5/" + h5KindPrefix[kind] + "/" + strconv.FormatInt(id, 10)}
 }
 
-func (h *server) showEntity(w http.ResponseWriter, r *http.Request, status int, dep int64, kind string, id int64, in h5Input) {
-	sec, err := h.section(r.Context(), dep, kind, id, entityTarget(kind, id), in)
+func (h *server) showEntity(w http.ResponseWriter, r *http.Request, status int, by core.Actor, kind string, id int64, in h5Input) {
+	sec, err := h.section(r.Context(), by, kind, id, entityTarget(kind, id), in)
 	if errors.Is(err, model.ErrNotFound) || err == nil && (sec == nil || sec.NotYours) {
 		// Someone else's meeting or suggestion is none of this page's business.
 		h.problem(w, http.StatusNotFound, h5NotFound)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"deputybot/model"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"deputybot/core"
 )
 
 // The menu pages identify the deputy with WeChat web authorisation
@@ -24,31 +25,32 @@ import (
 // the code is exchanged for the openid, and the bound deputy gets a
 // session cookie signed with the link key for h5SessionTTL.
 
-// session returns the deputy of a valid session cookie: signed, at most
-// h5SessionTTL old, for a deputy still bound and in office.
-func (h *server) session(r *http.Request) (int64, bool) {
+// session returns the deputy of a valid session cookie, as the actor the
+// page acts as: signed, at most h5SessionTTL old, for a deputy still bound
+// and in office.
+func (h *server) session(r *http.Request) (core.Actor, bool) {
 	c, err := r.Cookie(h5SessionCookie)
 	if err != nil {
-		return 0, false
+		return core.Actor{}, false
 	}
 	issued, tok, ok := strings.Cut(c.Value, "~")
 	at, err := strconv.ParseInt(issued, 10, 64)
 	if !ok || err != nil {
-		return 0, false
+		return core.Actor{}, false
 	}
 	if age := h.d.Now().Sub(time.Unix(at, 0)); age < -time.Minute || age > h5SessionTTL {
-		return 0, false
+		return core.Actor{}, false
 	}
 	// The issue time is part of the signed subject, so it cannot be moved.
 	dep, err := h.d.Signer.Verify("s"+issued, tok)
 	if err != nil {
-		return 0, false
+		return core.Actor{}, false
 	}
-	d, err := h.d.DB.GetDeputy(r.Context(), dep)
-	if err != nil || d.OpenID == "" || d.Status == model.StatusEnded {
-		return 0, false
+	d, err := h.d.Services.Access.SessionDeputy(r.Context(), dep)
+	if err != nil {
+		return core.Actor{}, false
 	}
-	return dep, true
+	return core.DeputyActor(d, core.ViaH5), true
 }
 
 func (h *server) setSession(w http.ResponseWriter, dep int64) {
@@ -59,12 +61,12 @@ func (h *server) setSession(w http.ResponseWriter, dep int64) {
 
 // sessionOrLogin returns the session's deputy, or sends the browser to
 // WeChat to log in and come back to this page.
-func (h *server) sessionOrLogin(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	if dep, ok := h.session(r); ok {
-		return dep, true
+func (h *server) sessionOrLogin(w http.ResponseWriter, r *http.Request) (core.Actor, bool) {
+	if by, ok := h.session(r); ok {
+		return by, true
 	}
 	h.login(w, r, r.URL.Path)
-	return 0, false
+	return core.Actor{}, false
 }
 
 func (h *server) login(w http.ResponseWriter, r *http.Request, next string) {
@@ -129,18 +131,18 @@ func (h *server) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		h.problem(w, http.StatusBadGateway, h5LoginFailed)
 		return
 	}
-	d, err := h.d.DB.GetDeputyByOpenID(r.Context(), openid)
+	d, err := h.d.Services.Access.SignIn(r.Context(), openid)
 	switch {
-	case errors.Is(err, model.ErrNotFound):
+	case errors.Is(err, core.ErrNotBound):
 		h.d.Log.Info("h5: oauth refused", "reason", "unbound")
 		h.problem(w, http.StatusForbidden, h5Unbound)
 		return
-	case err != nil:
-		h.internal(w, "deputy by openid", err)
-		return
-	case d.Status == model.StatusEnded:
+	case errors.Is(err, core.ErrTermEnded):
 		h.d.Log.Info("h5: oauth refused", "reason", "terminated", "deputy", d.ID)
 		h.problem(w, http.StatusForbidden, h5Ended)
+		return
+	case err != nil:
+		h.internal(w, "deputy by openid", err)
 		return
 	}
 	h.setSession(w, d.ID)

@@ -103,10 +103,11 @@ func choicesOf(name string, cs []core.Choice, picked ...string) []h5Choice {
 	return out
 }
 
-// section builds the section about (kind, id) for deputy dep; nil for a
-// notice about nothing in particular. A missing record is
+// section builds the section about (kind, id) for the deputy by; nil for
+// a notice about nothing in particular. A missing record is
 // model.ErrNotFound.
-func (h *server) section(ctx context.Context, dep int64, kind string, id int64, t h5Target, in h5Input) (*h5Section, error) {
+func (h *server) section(ctx context.Context, by core.Actor, kind string, id int64, t h5Target, in h5Input) (*h5Section, error) {
+	dep := by.Deputy.ID
 	s := &h5Section{Kind: kind, Errors: in.Errors}
 	var err error
 	switch kind {
@@ -131,9 +132,10 @@ func (h *server) section(ctx context.Context, dep int64, kind string, id int64, 
 	return s, nil
 }
 
-// act records the deputy's answer to (kind, id) through the same core
-// service the chat uses, and returns the result page's query.
-func (h *server) act(ctx context.Context, dep int64, kind string, id int64, f url.Values) (url.Values, error) {
+// act records the answer of the deputy by to (kind, id) through the same
+// core service the chat uses, and returns the result page's query.
+func (h *server) act(ctx context.Context, by core.Actor, kind string, id int64, f url.Values) (url.Values, error) {
+	dep := by.Deputy.ID
 	done := url.Values{"done": {h5Verbs[kind]}}
 	var err error
 	switch kind {
