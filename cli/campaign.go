@@ -286,14 +286,15 @@ func usageError(e *env, c *command, msg string) int {
 	return exitUsage
 }
 
-// withOutbox opens the database and the outbox over it.
+// withOutbox opens the database and the outbox over it, on the use cases'
+// clock.
 func withOutbox(ctx context.Context, e *env, cfg config.Config, fn func(*notify.Outbox, *storage.DB) int) int {
 	db, ok := openDB(ctx, e, cfg, true)
 	if !ok {
 		return exitFailure
 	}
 	defer db.Close()
-	return fn(notify.New(db, outboxConfig(cfg, cfg.HTTP.PublicURL), newLogger(cfg, e.stderr)), db)
+	return fn(newOutbox(db, newServices(db, cfg), cfg, cfg.HTTP.PublicURL, newLogger(cfg, e.stderr)), db)
 }
 
 type campaignFunc func(config.Config, *notify.Outbox, *storage.DB, model.Campaign) int

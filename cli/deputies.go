@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"deputybot/config"
 	"deputybot/core"
 	"deputybot/model"
 	"deputybot/storage"
@@ -184,16 +185,9 @@ func fileArg(c *command, e *env, fs *flag.FlagSet, args []string) (string, int, 
 }
 
 func withRegistry(ctx context.Context, e *env, cfgPath string, fn func(*core.Registry, *storage.DB) int) int {
-	cfg, ok := loadConfig(e, cfgPath)
-	if !ok {
-		return exitUsage
-	}
-	db, ok := openDB(ctx, e, cfg, true)
-	if !ok {
-		return exitFailure
-	}
-	defer db.Close()
-	return fn(core.NewRegistry(db), db)
+	return withServices(ctx, e, cfgPath, func(svc *core.Services, db *storage.DB, _ config.Config) int {
+		return fn(svc.Deputies, db)
+	})
 }
 
 // withDeputy resolves NAME|ID to exactly one deputy.

@@ -11,26 +11,28 @@ import (
 	"time"
 
 	"deputybot/config"
+	"deputybot/core"
 	"deputybot/model"
-	"deputybot/notify"
 	"deputybot/scheduler"
 	"deputybot/storage"
 )
 
 // defaultJobs is every job the server schedules; `job list` and `job run`
-// show and run the same set.
-func defaultJobs(db *storage.DB, cfg config.Config, log *slog.Logger) []scheduler.Job {
-	outbox := notify.New(db, outboxConfig(cfg, cfg.HTTP.PublicURL), log)
-	return append([]scheduler.Job{scheduler.CleanupJob(db, scheduler.DefaultRetention)},
-		append(append(scheduler.DeputyJobs(db, outbox, cfg.Location()), scheduler.SupervisionJobs(db, cfg.Location())...),
-			append(scheduler.LiaisonJobs(db), scheduler.SeriesJob(db, outbox, cfg.Location()))...)...)
+// show and run the same set. They run svc's use cases.
+func defaultJobs(db *storage.DB, svc *core.Services, cfg config.Config, log *slog.Logger) []scheduler.Job {
+	outbox := newOutbox(db, svc, cfg, cfg.HTTP.PublicURL, log)
+	jobs := []scheduler.Job{scheduler.CleanupJob(svc, core.DefaultRetention)}
+	jobs = append(jobs, scheduler.DeputyJobs(svc, outbox)...)
+	jobs = append(jobs, scheduler.SupervisionJobs(svc)...)
+	jobs = append(jobs, scheduler.LiaisonJobs(svc)...)
+	return append(jobs, scheduler.SeriesJob(svc, outbox))
 }
 
-// newJobScheduler returns a scheduler with defaultJobs registered, in the
-// configured time zone.
-func newJobScheduler(db *storage.DB, cfg config.Config, log *slog.Logger) (*scheduler.Scheduler, error) {
-	s := scheduler.New(db, cfg.Location(), log, scheduler.WithSchedules(cfg.Scheduler.Jobs))
-	if err := s.Register(defaultJobs(db, cfg, log)...); err != nil {
+// newJobScheduler returns a scheduler with defaultJobs registered, on
+// svc's clock and in its time zone.
+func newJobScheduler(db *storage.DB, svc *core.Services, cfg config.Config, log *slog.Logger) (*scheduler.Scheduler, error) {
+	s := scheduler.New(db, svc, log, scheduler.WithSchedules(cfg.Scheduler.Jobs))
+	if err := s.Register(defaultJobs(db, svc, cfg, log)...); err != nil {
 		return nil, fmt.Errorf("scheduler.jobs: %w", err)
 	}
 	return s, nil
@@ -58,7 +60,7 @@ Example:
 			fmt.Fprintf(e.stderr, "deputybot job list: unexpected argument %q\n", fs.Arg(0))
 			return exitUsage
 		}
-		return withScheduler(ctx, e, *path, func(s *scheduler.Scheduler, db *storage.DB, cfg config.Config) int {
+		return withScheduler(ctx, e, *path, func(s *scheduler.Scheduler, db *storage.DB, svc *core.Services) int {
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "NAME\tSCHEDULE\tLAST RUN\tSTATUS\tDESCRIPTION")
 			for _, j := range s.Jobs() {
@@ -66,7 +68,7 @@ Example:
 				r, err := db.LastJobRun(ctx, j.Name)
 				switch {
 				case err == nil:
-					last, status = r.StartedAt.In(cfg.Location()).Format("2006-01-02 15:04:05"), r.Status
+					last, status = r.StartedAt.In(svc.Location()).Format("2006-01-02 15:04:05"), r.Status
 				case !errors.Is(err, model.ErrNotFound):
 					fmt.Fprintf(e.stderr, "deputybot job list: %v\n", err)
 					return exitFailure
@@ -99,7 +101,7 @@ Example:
 		if !ok {
 			return code
 		}
-		return withScheduler(ctx, e, *path, func(s *scheduler.Scheduler, _ *storage.DB, _ config.Config) int {
+		return withScheduler(ctx, e, *path, func(s *scheduler.Scheduler, _ *storage.DB, _ *core.Services) int {
 			start := time.Now()
 			r, err := s.RunNow(ctx, name)
 			switch {
@@ -128,22 +130,15 @@ Example:
 	register(run)
 }
 
-func withScheduler(ctx context.Context, e *env, cfgPath string, fn func(*scheduler.Scheduler, *storage.DB, config.Config) int) int {
-	cfg, ok := loadConfig(e, cfgPath)
-	if !ok {
-		return exitUsage
-	}
-	db, ok := openDB(ctx, e, cfg, true)
-	if !ok {
-		return exitFailure
-	}
-	defer db.Close()
-	s, err := newJobScheduler(db, cfg, newLogger(cfg, e.stderr))
-	if err != nil {
-		fmt.Fprintf(e.stderr, "deputybot: %v\n", err)
-		return exitUsage
-	}
-	return fn(s, db, cfg)
+func withScheduler(ctx context.Context, e *env, cfgPath string, fn func(*scheduler.Scheduler, *storage.DB, *core.Services) int) int {
+	return withServices(ctx, e, cfgPath, func(svc *core.Services, db *storage.DB, cfg config.Config) int {
+		s, err := newJobScheduler(db, svc, cfg, newLogger(cfg, e.stderr))
+		if err != nil {
+			fmt.Fprintf(e.stderr, "deputybot: %v\n", err)
+			return exitUsage
+		}
+		return fn(s, db, svc)
+	})
 }
 
 func jobNames(s *scheduler.Scheduler) []string {

@@ -104,14 +104,14 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 		return errors.New("the database is not usable (see above)")
 	}
 	defer db.Close()
-	a := &app{cfg: cfg, log: log, db: db}
-	staff := core.NewStaff(db)
-	staff.Loc = cfg.Location()
+	// The use cases, built once: every part below gets these, with their
+	// one clock and time zone.
+	a := &app{cfg: cfg, log: log, db: db, core: newServices(db, cfg)}
 	var err error
-	if a.adminPassword, _, err = staff.EnsureAdmin(ctx); err != nil {
+	if a.adminPassword, _, err = a.core.Staff.EnsureAdmin(ctx); err != nil {
 		return fmt.Errorf("create the first admin account: %w", err)
 	}
-	sched, err := newJobScheduler(db, cfg, log)
+	sched, err := newJobScheduler(db, a.core, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,6 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		}
 		a.sim.SetTemplates(ids...)
 	}
-	a.core = core.New(a.db, core.Options{Loc: a.cfg.Location()})
 	a.client, err = bot.NewClient(bot.ClientConfig{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}, a.db)
 	if err != nil {
 		return nil, err
@@ -246,7 +245,8 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	if a.links, err = notify.NewSigner(ctx, a.db); err != nil {
 		return nil, err
 	}
-	a.outbox = notify.New(a.db, outboxConfig(a.cfg, base), a.log)
+	a.links.Now = a.core.Now
+	a.outbox = newOutbox(a.db, a.core, a.cfg, base, a.log)
 	if a.disp, err = notify.NewDispatcher(a.outbox, bot.NotifySender{Client: a.client}, a.links); err != nil {
 		return nil, err
 	}
@@ -260,8 +260,8 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	deps.H5 = h5.Handler(h5.Deps{Services: a.core, DB: a.db, Signer: a.links, Log: a.log, PublicURL: base, OAuth: oauth})
 	handlers.SetSettingsDeps(&a.cfg, a.client.CreateMenu)
 	handlers.SetTemplateLister(a.client.TemplateIDs)
-	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.cfg.Location(), PublicURL: base, Signer: a.links, Outbox: a.outbox,
-		Services: a.core}
+	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.core.Location(), Now: a.core.Now, PublicURL: base, Signer: a.links,
+		Outbox: a.outbox, Services: a.core}
 	deps.Admin, deps.API = handlers.Admin(console), handlers.API(console)
 	return handlers.New(deps), nil
 }
@@ -283,9 +283,10 @@ func (a *app) announce(e *env, base string) {
 	fmt.Fprintln(e.stderr, "Press Ctrl-C to stop.")
 }
 
-// outboxConfig turns the configuration into the outbox's. In simulator
-// mode every notice kind gets a template, as a real account would have.
-func outboxConfig(cfg config.Config, base string) notify.Config {
+// outboxConfig turns the configuration into the outbox's, in svc's time
+// zone. In simulator mode every notice kind gets a template, as a real
+// account would have.
+func outboxConfig(cfg config.Config, svc *core.Services, base string) notify.Config {
 	tpls := map[string]notify.Template{}
 	for kind, t := range cfg.WeChat.Templates {
 		tpls[kind] = notify.Template{ID: t.ID, Fields: t.Fields}
@@ -297,7 +298,7 @@ func outboxConfig(cfg config.Config, base string) notify.Config {
 	}
 	return notify.Config{
 		PublicURL: base, Templates: tpls, RatePerSecond: cfg.Delivery.RatePerSecond, QuietHours: cfg.Delivery.QuietHours,
-		DailyQuota: cfg.Delivery.DailyQuota, Loc: cfg.Location(), Lease: cfg.Delivery.Lease,
+		DailyQuota: cfg.Delivery.DailyQuota, Loc: svc.Location(), Lease: cfg.Delivery.Lease,
 		Workers: cfg.Delivery.Concurrency,
 	}
 }

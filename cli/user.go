@@ -9,8 +9,10 @@ import (
 	"os"
 	"strings"
 
+	"deputybot/config"
 	"deputybot/core"
 	"deputybot/model"
+	"deputybot/storage"
 )
 
 // stdin is where --password-stdin reads; tests replace it.
@@ -193,18 +195,9 @@ func readPassword(e *env) (string, bool) {
 }
 
 func withStaff(ctx context.Context, e *env, cfgPath string, fn func(*core.Staff) int) int {
-	cfg, ok := loadConfig(e, cfgPath)
-	if !ok {
-		return exitUsage
-	}
-	db, ok := openDB(ctx, e, cfg, true)
-	if !ok {
-		return exitFailure
-	}
-	defer db.Close()
-	s := core.NewStaff(db)
-	s.Loc = cfg.Location()
-	return fn(s)
+	return withServices(ctx, e, cfgPath, func(svc *core.Services, _ *storage.DB, _ config.Config) int {
+		return fn(svc.Staff)
+	})
 }
 
 // withAccount resolves USERNAME to its account.

@@ -46,8 +46,10 @@ type Services struct {
 	SitIn       *SitIn
 	Liaison     *Liaison
 
-	// What the surfaces run on: the deputy a WeChat page acts for.
-	Access *Access
+	// What the surfaces run on: the deputy a WeChat page acts for, the
+	// nightly cleanup.
+	Access       *Access
+	Housekeeping *Housekeeping
 }
 
 // New builds the services over db.
@@ -78,7 +80,7 @@ func New(db *storage.DB, o Options) *Services {
 	s.Materials.now = e.now
 	s.Records.Now, s.Records.Loc = e.now, e.loc
 	s.Liaison.now = e.now
-	s.Access = &Access{e}
+	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
 	return s
 }
 

@@ -86,7 +86,10 @@ func (r DigestRun) Counts() map[string]int {
 // WeChat, through the outbox (a reminder: a customer message within 48
 // hours of the member's last message, else the reminder template). One
 // delivery per member and week: a re-run, or a second instance, adds none.
-func (s *Liaison) SendDigests(ctx context.Context, now time.Time) (DigestRun, error) {
+func (s *Liaison) SendDigests(ctx context.Context, by Actor, now time.Time) (DigestRun, error) {
+	if err := requireJob(by); err != nil {
+		return DigestRun{}, err
+	}
 	at := *s
 	at.now = func() time.Time { return now }
 	week := DigestWeek(now)

@@ -226,12 +226,12 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		run, err := svc.SendDigests(ctx, now)
+		run, err := svc.SendDigests(ctx, core.SystemActor(core.LiaisonDigestJob), now)
 		if err != nil || run != (core.DigestRun{Queued: 2, Console: 1}) {
 			t.Fatalf("first run %+v %v", run, err)
 		}
 		// A re-run the same week (a second instance, a catch-up) queues nothing.
-		run, err = svc.SendDigests(ctx, now.Add(3*time.Hour))
+		run, err = svc.SendDigests(ctx, core.SystemActor(core.LiaisonDigestJob), now.Add(3*time.Hour))
 		if err != nil || run != (core.DigestRun{Already: 2, Console: 1}) {
 			t.Fatalf("re-run %+v %v", run, err)
 		}
@@ -275,7 +275,7 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 			t.Errorf("zhang's title %q, li's body %q", zhang1.Title, li1.Body)
 		}
 		// Next week: new digests.
-		if run, err := svc.SendDigests(ctx, now.AddDate(0, 0, 7)); err != nil || run.Queued != 2 {
+		if run, err := svc.SendDigests(ctx, core.SystemActor(core.LiaisonDigestJob), now.AddDate(0, 0, 7)); err != nil || run.Queued != 2 {
 			t.Fatalf("next week %+v %v", run, err)
 		}
 	})

@@ -48,7 +48,10 @@ func (r *Reminders) date(t time.Time) string { return t.In(r.loc).Format("1æœˆ2æ
 
 // Meetings reminds attending deputies 3 days and 1 day before a meeting,
 // and invitees who have not answered, once a day until the RSVP deadline.
-func (r *Reminders) Meetings(ctx context.Context, now time.Time) (map[string]int, error) {
+func (r *Reminders) Meetings(ctx context.Context, by Actor, now time.Time) (map[string]int, error) {
+	if err := requireJob(by); err != nil {
+		return nil, err
+	}
 	counts := map[string]int{}
 	for _, w := range []struct {
 		key      string
@@ -91,7 +94,10 @@ func (r *Reminders) Meetings(ctx context.Context, now time.Time) (map[string]int
 
 // Ratings reminds deputies who have not rated a reply after 3 days, and
 // once more after 6; never more than twice.
-func (r *Reminders) Ratings(ctx context.Context, now time.Time) (map[string]int, error) {
+func (r *Reminders) Ratings(ctx context.Context, by Actor, now time.Time) (map[string]int, error) {
+	if err := requireJob(by); err != nil {
+		return nil, err
+	}
 	counts := map[string]int{}
 	for i, age := range []time.Duration{3 * 24 * time.Hour, 6 * 24 * time.Hour} {
 		ts, err := r.db.UnratedReplies(ctx, now.Add(-age))
@@ -119,7 +125,10 @@ func (r *Reminders) Ratings(ctx context.Context, now time.Time) (map[string]int,
 
 // Closing reminds deputies who have not answered a survey or a draft
 // regulation's solicitation two days before it closes.
-func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int, error) {
+func (r *Reminders) Closing(ctx context.Context, by Actor, now time.Time) (map[string]int, error) {
+	if err := requireJob(by); err != nil {
+		return nil, err
+	}
 	counts := map[string]int{}
 	surveys, err := r.db.SurveysClosingBetween(ctx, now, now.Add(48*time.Hour))
 	if err != nil {
@@ -156,7 +165,10 @@ func (r *Reminders) Closing(ctx context.Context, now time.Time) (map[string]int,
 
 // AnnounceNextMaterial sends the oldest study material not yet announced
 // to every deputy: the weekly study series.
-func (r *Reminders) AnnounceNextMaterial(ctx context.Context, now time.Time, out *notify.Outbox) (map[string]int, error) {
+func (r *Reminders) AnnounceNextMaterial(ctx context.Context, by Actor, now time.Time, out *notify.Outbox) (map[string]int, error) {
+	if err := requireJob(by); err != nil {
+		return nil, err
+	}
 	m, err := r.db.NextUnannouncedMaterial(ctx, now)
 	if errors.Is(err, model.ErrNotFound) {
 		return map[string]int{"announced": 0}, nil

@@ -52,7 +52,7 @@ func TestRemindersGoOncePerOccasion(t *testing.T) {
 		rem := core.NewReminders(db, time.UTC)
 		baseA, baseS := remindersOf(t, db, attending.ID), remindersOf(t, db, silent.ID)
 		for i := 0; i < 2; i++ { // a second run (a catch-up) sends nothing more
-			counts, err := rem.Meetings(ctx, now)
+			counts, err := rem.Meetings(ctx, core.SystemActor("meeting-reminders"), now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +78,7 @@ func TestRemindersGoOncePerOccasion(t *testing.T) {
 		}
 		base := remindersOf(t, db, silent.ID)
 		for _, days := range []int{1, 4, 4, 7, 10} {
-			if _, err := rem.Ratings(ctx, now.Add(time.Duration(days)*24*time.Hour)); err != nil {
+			if _, err := rem.Ratings(ctx, core.SystemActor("rating-reminders"), now.Add(time.Duration(days)*24*time.Hour)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -102,7 +102,7 @@ func TestTheStudySeriesAnnouncesOneMaterialEachRun(t *testing.T) {
 	rem := core.NewReminders(db, time.UTC)
 	var titles []string
 	for i := 0; i < 4; i++ {
-		c, err := rem.AnnounceNextMaterial(ctx, now, out)
+		c, err := rem.AnnounceNextMaterial(ctx, core.SystemActor("study-series"), now, out)
 		if err != nil {
 			t.Fatal(err)
 		}

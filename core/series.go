@@ -87,7 +87,10 @@ func (ns *NoticeSeries) Due(s model.Series, now time.Time) bool {
 // RunDue sends one campaign for every active series that is due at now.
 // The run is claimed first, so of two instances only one sends; a failed
 // send is not retried until the next tick.
-func (ns *NoticeSeries) RunDue(ctx context.Context, now time.Time, out *notify.Outbox) (map[string]int, error) {
+func (ns *NoticeSeries) RunDue(ctx context.Context, by Actor, now time.Time, out *notify.Outbox) (map[string]int, error) {
+	if err := requireJob(by); err != nil {
+		return nil, err
+	}
 	list, err := ns.db.ListSeries(ctx, true)
 	if err != nil {
 		return nil, err
@@ -103,7 +106,7 @@ func (ns *NoticeSeries) RunDue(ctx context.Context, now time.Time, out *notify.O
 			errs = append(errs, err)
 			continue
 		}
-		if err := ns.send(ctx, s, now, out); err != nil {
+		if err := ns.send(ctx, by, s, now, out); err != nil {
 			counts["failed"]++
 			errs = append(errs, err)
 			continue
@@ -113,9 +116,9 @@ func (ns *NoticeSeries) RunDue(ctx context.Context, now time.Time, out *notify.O
 	return counts, errors.Join(errs...)
 }
 
-func (ns *NoticeSeries) send(ctx context.Context, s model.Series, now time.Time, out *notify.Outbox) error {
+func (ns *NoticeSeries) send(ctx context.Context, by Actor, s model.Series, now time.Time, out *notify.Outbox) error {
 	if s.NextMaterial {
-		_, err := NewReminders(ns.db, ns.loc).AnnounceNextMaterial(ctx, now, out)
+		_, err := NewReminders(ns.db, ns.loc).AnnounceNextMaterial(ctx, by, now, out)
 		return err
 	}
 	n := model.Notice{Kind: s.Kind, Title: s.Title, Body: s.Body, RefKind: "series", RefID: s.ID,

@@ -217,7 +217,10 @@ func (s *Supervision) Get(ctx context.Context, suggestionID int64) (Supervised, 
 // Digest counts, per host unit, the open suggestions past their deadline
 // ("逾期:unit") and near it ("临近:unit"), and the 回头看 list, for the
 // weekly escalation digest to staff.
-func (s *Supervision) Digest(ctx context.Context) (map[string]int, error) {
+func (s *Supervision) Digest(ctx context.Context, by Actor) (map[string]int, error) {
+	if err := requireJob(by); err != nil {
+		return nil, err
+	}
 	o, err := s.Overview(ctx, model.SupervisionFilter{})
 	if err != nil {
 		return nil, err

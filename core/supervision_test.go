@@ -182,7 +182,7 @@ func TestSupervisionOverdueAndLookbackListsFollowTheClock(t *testing.T) {
 		if err != nil || numbersOf(unit.Past) != "[第0004号]" || numbersOf(unit.Lookback) != "[第0003号]" {
 			t.Fatalf("education only: %s %s %v", numbersOf(unit.Past), numbersOf(unit.Lookback), err)
 		}
-		digest, err := sv.Digest(ctx)
+		digest, err := sv.Digest(ctx, core.SystemActor(core.SupervisionDigestJob))
 		if err != nil || digest["逾期"] != 3 || digest["逾期:"+unitTransport] != 2 || digest["逾期:"+unitEducation] != 1 || digest["回头看"] != 2 {
 			t.Fatalf("digest %v %v", digest, err)
 		}

@@ -11,7 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"deputybot/obs"
-	"deputybot/storage"
 )
 
 // Metrics is deputybot's Prometheus registry: HTTP traffic counted by the
@@ -24,8 +23,21 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 }
 
+// Gauges are the figures read from the database at scrape time;
+// *storage.DB implements them.
+type Gauges interface {
+	// DeliveryCounts counts deliveries by status.
+	DeliveryCounts(ctx context.Context) (map[string]int, error)
+	// CountDeputies counts the registry and the deputies bound to WeChat.
+	CountDeputies(ctx context.Context) (total, bound int, err error)
+	// DueDeliveryCount counts the deliveries due to be sent now.
+	DueDeliveryCount(ctx context.Context) (int, error)
+	// LastJobSuccesses returns when each job last finished successfully.
+	LastJobSuccesses(ctx context.Context) (map[string]time.Time, error)
+}
+
 // NewMetrics registers the collectors; db may be nil (no database gauges).
-func NewMetrics(db *storage.DB) *Metrics {
+func NewMetrics(db Gauges) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "deputybot_http_requests_total", Help: "HTTP requests by area and status code.",
@@ -79,7 +91,7 @@ var (
 )
 
 // dbCollector reads gauges from the database when scraped.
-type dbCollector struct{ db *storage.DB }
+type dbCollector struct{ db Gauges }
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- deliveriesDesc

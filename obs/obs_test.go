@@ -110,7 +110,8 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		router := bot.NewRouter(core.New(db, core.Options{Now: clk.Now, Loc: time.UTC}), db, templates.Default(), quiet, 30*time.Minute)
+		svc := core.New(db, core.Options{Now: clk.Now, Loc: time.UTC})
+		router := bot.NewRouter(svc, db, templates.Default(), quiet, 30*time.Minute)
 		gw := &bot.Gateway{Wire: bot.Wire{Token: token, EncodingAESKey: aesKey, AppID: appID}, Inbox: db, Handler: router,
 			Sender: client, Log: quiet}
 		t.Cleanup(func() { _ = gw.Wait(ctx) })
@@ -204,12 +205,12 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 		}
 
 		// Two job runs: the real cleanup job and one that fails.
-		sched := scheduler.New(db, time.UTC, quiet, scheduler.WithClock(clk.Now))
+		sched := scheduler.New(db, svc, quiet)
 		boom := scheduler.Job{Name: "obs-boom", Schedule: scheduler.Off, Description: "fails",
 			Run: func(context.Context, time.Time) (scheduler.Result, error) {
 				return scheduler.Result{}, errors.New("boom")
 			}}
-		if err := sched.Register(scheduler.CleanupJob(db, scheduler.Retention{}), boom); err != nil {
+		if err := sched.Register(scheduler.CleanupJob(svc, core.Retention{}), boom); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := sched.RunNow(ctx, "cleanup"); err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/core"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -45,7 +46,7 @@ func TestCleanupDeletesRowsPastTheirRetention(t *testing.T) {
 		}
 
 		clk.Set(at("2026-11-26 03:40"))
-		s := newScheduler(t, db, clk, CleanupJob(db, Retention{}))
+		s := newScheduler(t, db, clk, CleanupJob(servicesOn(db, clk), core.Retention{}))
 		run, err := s.RunNow(ctx, "cleanup")
 		if err != nil {
 			t.Fatal(err)
@@ -105,7 +106,7 @@ func TestCleanupPrunesParkedConversationsBindAttemptsReportsAndSessions(t *testi
 		write("o-new", 1002, 7*24*time.Hour)
 
 		clk.Set(at("2026-11-26 03:40"))
-		s := newScheduler(t, db, clk, CleanupJob(db, Retention{}))
+		s := newScheduler(t, db, clk, CleanupJob(servicesOn(db, clk), core.Retention{}))
 		run, err := s.RunNow(ctx, "cleanup")
 		if err != nil {
 			t.Fatal(err)

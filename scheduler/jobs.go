@@ -6,33 +6,33 @@ import (
 
 	"deputybot/core"
 	"deputybot/notify"
-	"deputybot/storage"
 )
 
 // DeputyJobs are the jobs that push to deputies: due campaigns, meeting
 // and RSVP reminders, rating reminders, closing surveys and solicitations,
-// (the suggestion deadline watch is SupervisionJobs').
-func DeputyJobs(db *storage.DB, outbox *notify.Outbox, loc *time.Location) []Job {
-	rem := core.NewReminders(db, loc)
-	counts := func(f func(context.Context, time.Time) (map[string]int, error)) func(context.Context, time.Time) (Result, error) {
+// (the suggestion deadline watch is SupervisionJobs'). Each acts as
+// core.SystemActor of its name.
+func DeputyJobs(svc *core.Services, outbox *notify.Outbox) []Job {
+	rem := svc.Reminders
+	counts := func(name string, f func(context.Context, core.Actor, time.Time) (map[string]int, error)) func(context.Context, time.Time) (Result, error) {
 		return func(ctx context.Context, now time.Time) (Result, error) {
-			c, err := f(ctx, now)
+			c, err := f(ctx, core.SystemActor(name), now)
 			return Result{Counts: c}, err
 		}
 	}
 	jobs := []Job{
-		{Name: "meeting-reminders", Schedule: "0 9 * * *", Run: counts(rem.Meetings),
+		{Name: "meeting-reminders", Schedule: "0 9 * * *", Run: counts("meeting-reminders", rem.Meetings),
 			Description: "会议活动提醒：开始前 3 天、1 天提醒参加者；回执截止前每天提醒未回复者"},
-		{Name: "rating-reminders", Schedule: "30 9 * * *", Run: counts(rem.Ratings),
+		{Name: "rating-reminders", Schedule: "30 9 * * *", Run: counts("rating-reminders", rem.Ratings),
 			Description: "满意度测评提醒：答复满 3 天未测评的代表，最多提醒 2 次"},
-		{Name: "closing-reminders", Schedule: "0 10 * * *", Run: counts(rem.Closing),
+		{Name: "closing-reminders", Schedule: "0 10 * * *", Run: counts("closing-reminders", rem.Closing),
 			Description: "问卷和法规草案征求意见截止前 2 天提醒未回复的代表"},
 	}
 	if outbox != nil {
 		jobs = append(jobs, Job{Name: "study-series", Schedule: "0 9 * * 1",
 			Description: "学习材料系列：每周一 09:00 推送下一份尚未推送的学习材料",
 			Run: func(ctx context.Context, now time.Time) (Result, error) {
-				c, err := rem.AnnounceNextMaterial(ctx, now, outbox)
+				c, err := rem.AnnounceNextMaterial(ctx, core.SystemActor("study-series"), now, outbox)
 				return Result{Counts: c}, err
 			}})
 		jobs = append(jobs, Job{Name: "due-campaigns", Schedule: "* * * * *",

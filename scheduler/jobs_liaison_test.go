@@ -79,7 +79,8 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 		}
 		// 张委员 asks for his digest in the chat an hour before the job: the
 		// 48-hour window is open for him.
-		router := bot.NewRouter(core.New(db, core.Options{Now: func() time.Time { return now }, Loc: cst}), db, templates.Default(), log, 0)
+		services := core.New(db, core.Options{Now: func() time.Time { return now }, Loc: cst})
+		router := bot.NewRouter(services, db, templates.Default(), log, 0)
 		gw := &bot.Gateway{Wire: bot.Wire{Token: "tok", AppID: "wxliaison"}, Inbox: db, Sender: client, Log: log, Handler: router}
 		cb := httptest.NewServer(wechat.Handler(gw, log))
 		t.Cleanup(cb.Close)
@@ -103,7 +104,7 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		jobs := scheduler.LiaisonJobs(db)
+		jobs := scheduler.LiaisonJobs(services)
 		if len(jobs) != 1 || jobs[0].Name != "liaison-digest" || jobs[0].Schedule != "30 8 * * 1" {
 			t.Fatalf("jobs %+v", jobs)
 		}

@@ -26,7 +26,7 @@ func TestTheSeriesJob(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := notify.New(db, notify.Config{}, slog.New(slog.DiscardHandler))
-		job := scheduler.SeriesJob(db, out, loc)
+		job := scheduler.SeriesJob(core.New(db, core.Options{Now: func() time.Time { return now }, Loc: loc}), out)
 		campaigns := func() int {
 			_, n, err := db.ListCampaigns(ctx, model.CampaignFilter{})
 			if err != nil {

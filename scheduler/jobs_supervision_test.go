@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/core"
 	"deputybot/model"
 	"deputybot/scheduler"
 	"deputybot/storage"
@@ -26,12 +27,13 @@ func TestSupervisionDigestJobCountsPerUnit(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		jobs := scheduler.SupervisionJobs(db, time.UTC)
+		// 2026-07-01: all three passed their 06-20 deadline.
+		july := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+		jobs := scheduler.SupervisionJobs(core.New(db, core.Options{Now: func() time.Time { return july }, Loc: time.UTC}))
 		if len(jobs) != 1 || jobs[0].Name != "supervision-digest" {
 			t.Fatalf("jobs %+v", jobs)
 		}
-		// 2026-07-01: all three passed their 06-20 deadline.
-		r, err := jobs[0].Run(ctx, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
+		r, err := jobs[0].Run(ctx, july)
 		if err != nil || r.Counts["逾期"] != 3 || r.Counts["逾期:省教育厅"] != 2 || r.Counts["逾期:省水利厅"] != 1 {
 			t.Fatalf("counts %v %v", r.Counts, err)
 		}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"deputybot/core"
 	"deputybot/model"
 	"deputybot/obs"
 	"deputybot/storage"
@@ -72,10 +73,6 @@ var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 // Option configures a Scheduler.
 type Option func(*Scheduler)
 
-// WithClock replaces time.Now (tests inject a clock). cron itself keeps
-// real time; the clock decides scheduled times, missed runs and records.
-func WithClock(now func() time.Time) Option { return func(s *Scheduler) { s.now = now } }
-
 // WithSchedules overrides jobs' schedules by name (config
 // scheduler.jobs.<name>); Off disables a job's scheduled runs.
 func WithSchedules(specs map[string]string) Option {
@@ -122,16 +119,15 @@ type entry struct {
 	busy  sync.Mutex    // held while the job runs in this process
 }
 
-// New returns a scheduler recording runs in db and reading schedules in
-// loc (nil means UTC).
-func New(db *storage.DB, loc *time.Location, log *slog.Logger, opts ...Option) *Scheduler {
-	if loc == nil {
-		loc = time.UTC
-	}
+// New returns a scheduler recording runs in db, on the clock and in the
+// time zone of svc, the use cases its jobs run: cron itself keeps real
+// time; svc's clock decides scheduled times, missed runs and records (a
+// test moves it), its zone reads the schedules.
+func New(db *storage.DB, svc *core.Services, log *slog.Logger, opts ...Option) *Scheduler {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Scheduler{db: db, loc: loc, log: log, now: time.Now, overrides: map[string]string{},
+	s := &Scheduler{db: db, loc: svc.Location(), log: log, now: svc.Now, overrides: map[string]string{},
 		byName: map[string]*entry{}, gained: make(chan struct{}, 1), caughtUp: make(chan struct{})}
 	for _, o := range opts {
 		o(s)

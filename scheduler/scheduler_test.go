@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/core"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -45,9 +46,15 @@ func (c *clock) Set(t time.Time) {
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// servicesOn returns the use cases over db on clk, in Shanghai: the one
+// clock the scheduler and its jobs read.
+func servicesOn(db *storage.DB, clk *clock) *core.Services {
+	return core.New(db, core.Options{Now: clk.Now, Loc: shanghai})
+}
+
 func newScheduler(t *testing.T, db *storage.DB, clk *clock, jobs ...Job) *Scheduler {
 	t.Helper()
-	s := New(db, shanghai, quiet(), WithClock(clk.Now))
+	s := New(db, servicesOn(db, clk), quiet())
 	if err := s.Register(jobs...); err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +384,7 @@ func TestRegisterChecksNamesAndSchedules(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := New(db, shanghai, quiet(), WithSchedules(tc.overrides))
+			s := New(db, core.New(db, core.Options{Loc: shanghai}), quiet(), WithSchedules(tc.overrides))
 			err := s.Register(tc.jobs...)
 			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 				t.Fatalf("got %v, want %q", err, tc.want)
@@ -391,7 +398,7 @@ func TestRegisterChecksNamesAndSchedules(t *testing.T) {
 		})
 	}
 	t.Run("a schedule for an unknown job stops the start", func(t *testing.T) {
-		s := New(db, shanghai, quiet(), WithSchedules(map[string]string{"digset": "@daily"}))
+		s := New(db, core.New(db, core.Options{Loc: shanghai}), quiet(), WithSchedules(map[string]string{"digset": "@daily"}))
 		if err := s.Register(Job{Name: "digest", Schedule: "@daily", Run: ok}); err != nil {
 			t.Fatal(err)
 		}

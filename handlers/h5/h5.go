@@ -2,6 +2,7 @@ package h5
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -21,7 +22,6 @@ import (
 	"deputybot/core"
 	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 	"deputybot/web"
 )
 
@@ -47,9 +47,9 @@ type Deps struct {
 	// Services are the use cases, with the one clock and the time zone
 	// the pages show times in (required).
 	Services *core.Services
-	// DB is the database for the page sections that still read it
+	// DB answers the reads of the page sections that still make them
 	// directly (transitional: it goes when the last section calls core).
-	DB     *storage.DB
+	DB     Reads
 	Signer *notify.Signer
 	Log    *slog.Logger
 	OAuth  OAuth
@@ -63,6 +63,14 @@ type Deps struct {
 
 // Now is the services' clock.
 func (d Deps) Now() time.Time { return d.Services.Now() }
+
+// Reads are the database reads the meeting pages still make themselves
+// (transitional, until they call core); *storage.DB implements them.
+type Reads interface {
+	GetMeeting(ctx context.Context, id int64) (model.Meeting, error)
+	GetInvitation(ctx context.Context, meetingID, deputyID int64) (model.Invitation, error)
+	UpcomingInvitations(ctx context.Context, deputyID int64, since time.Time) ([]model.Invitation, error)
+}
 
 const (
 	h5SessionCookie = "h5_session"
