@@ -72,7 +72,6 @@ const (
 // h5 serves the pages deputies open from WeChat.
 type server struct {
 	d           Deps
-	meetings    *core.Meetings
 	suggestions *core.Suggestions
 	surveys     *core.Surveys
 	materials   *core.Materials
@@ -116,10 +115,10 @@ func Handler(d Deps) http.Handler {
 	if d.Services == nil {
 		d.Services = core.New(d.DB, core.Options{Now: d.Now, Loc: d.Loc})
 	}
-	h := &server{d: d, meetings: core.NewMeetings(d.DB), suggestions: core.NewSuggestions(d.DB),
+	h := &server{d: d, suggestions: core.NewSuggestions(d.DB),
 		surveys: core.NewSurveys(d.DB), materials: core.NewMaterials(d.DB), opinions: core.NewOpinions(d.DB),
 		secure: strings.HasPrefix(d.PublicURL, "https://")}
-	h.meetings.Now, h.suggestions.Now = d.Now, d.Now
+	h.suggestions.Now = d.Now
 	h.surveys.SetClock(d.Now)
 	h.materials.SetClock(d.Now)
 	h.opinions.SetClock(d.Now)

@@ -77,8 +77,8 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 		if invs, err = h.d.DB.UpcomingInvitations(ctx, dep, today); err == nil {
 			for _, inv := range invs {
 				page.Meetings = append(page.Meetings, h5MeetingItem{Href: "/h5/meetings/" + strconv.FormatInt(inv.MeetingID, 10),
-					Title: inv.Meeting.Title, Kind: core.MeetingKindLabel(inv.Meeting.Kind), Starts: h.fmtTime(inv.Meeting.StartsAt),
-					Status: core.RSVPLabel(inv.Status), Pending: inv.Status == model.RSVPPending,
+					Title: inv.Meeting.Title, Kind: model.MeetingKindLabel(inv.Meeting.Kind), Starts: h.fmtTime(inv.Meeting.StartsAt),
+					Status: model.RSVPLabel(inv.Status), Pending: inv.Status == model.RSVPPending,
 					Open: !h.d.Now().After(inv.Meeting.RSVPDeadline)})
 			}
 		}
