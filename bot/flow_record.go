@@ -86,4 +86,3 @@ func (r *Router) myRecord(ctx context.Context, d model.Deputy) (string, error) {
 	return r.say("record.summary", map[string]any{"Name": d.Name, "Year": t.Year, "Lines": lines, "Count": t.Count,
 		"Points": t.Points, "Pending": t.Pending, "Rejected": t.Rejected})
 }
-
