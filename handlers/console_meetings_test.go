@@ -145,7 +145,7 @@ func TestAMeetingIsCreatedInvitedAnsweredRemindedAndSignedIn(t *testing.T) {
 	if !a.Attended.Bool || !b.Attended.Valid || b.Attended.Bool {
 		t.Fatalf("attended %+v %+v", a.Attended, b.Attended)
 	}
-	if res := w.postForm(t, c, path+"/attendance", url.Values{"shown": {"9999"}}); res.status != http.StatusBadRequest {
+	if res := w.postForm(t, c, path+"/attendance", url.Values{"shown": {"9999"}}); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("an uninvited deputy: %d", res.status)
 	}
 	if page := w.get(t, c, path); !strings.Contains(page.body, "已签到 <b>1</b>") {
