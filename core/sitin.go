@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"deputybot/model"
-	"deputybot/storage"
 )
 
 // Limits of a 列席 proposal request.
@@ -32,9 +31,6 @@ type SitInRequest struct {
 // (列席), invites them, and reports how far invitations have covered the
 // deputies.
 type SitIn struct{ *env }
-
-// NewSitIn returns the 列席 service over db, on its own clock.
-func NewSitIn(db *storage.DB) *SitIn { return &SitIn{newEnv(db)} }
 
 // NotASession refuses to propose invitees for a meeting that is not a
 // standing-committee session; nil for a session.

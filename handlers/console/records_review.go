@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"deputybot/core"
@@ -17,9 +18,10 @@ const recordReviewPageSize = 50
 type recordReviewView struct {
 	Rows  []recordEntryRow
 	Pager pager
-	// The form that failed, shown again with its message.
-	ErrorID     int64
-	Error, Note string
+	// The form that failed, shown again with its message; Alert holds the
+	// message when that self-report is not on this page.
+	ErrorID            int64
+	Error, Note, Alert string
 }
 
 // recordReviewQueue lists the self-reports awaiting review, oldest first.
@@ -34,6 +36,9 @@ func (s *server) renderReviewQueue(w http.ResponseWriter, r *http.Request, by co
 		return err
 	}
 	v.Rows = s.entryRows(es)
+	if v.Error != "" && !slices.ContainsFunc(v.Rows, func(r recordEntryRow) bool { return r.ID == v.ErrorID }) {
+		v.Alert = v.Error
+	}
 	v.Pager = newPager(total, pg, recordReviewPageSize, func(p int) string {
 		return "/admin/records/review?" + url.Values{"page": {strconv.Itoa(p)}}.Encode()
 	})

@@ -79,7 +79,7 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 				page.Meetings = append(page.Meetings, h5MeetingItem{Href: "/h5/meetings/" + strconv.FormatInt(inv.MeetingID, 10),
 					Title: inv.Meeting.Title, Kind: model.MeetingKindLabel(inv.Meeting.Kind), Starts: h.fmtTime(inv.Meeting.StartsAt),
 					Status: model.RSVPLabel(inv.Status), Pending: inv.Status == model.RSVPPending,
-					Open: !h.d.Now().After(inv.Meeting.RSVPDeadline)})
+					Open: inv.Meeting.RSVPOpenAt(h.d.Now())})
 			}
 		}
 	case refSuggestion:
