@@ -74,7 +74,7 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 		var invs []model.Invitation
 		t := h.d.Now().In(h.d.Loc)
 		today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, h.d.Loc)
-		if invs, err = h.d.DB.UpcomingInvitations(ctx, dep, today); err == nil {
+		if invs, err = h.d.Services.Meetings.Upcoming(ctx, core.DeputyActor(model.Deputy{ID: dep}, core.ViaH5), today); err == nil {
 			for _, inv := range invs {
 				page.Meetings = append(page.Meetings, h5MeetingItem{Href: "/h5/meetings/" + strconv.FormatInt(inv.MeetingID, 10),
 					Title: inv.Meeting.Title, Kind: model.MeetingKindLabel(inv.Meeting.Kind), Starts: h.fmtTime(inv.Meeting.StartsAt),
