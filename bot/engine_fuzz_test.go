@@ -39,12 +39,12 @@ func FuzzEngine(f *testing.F) {
 	}
 	m := model.Meeting{Kind: "study", Title: "学习班", StartsAt: time.Now().Add(48 * time.Hour), RSVPDeadline: time.Now().Add(24 * time.Hour)}
 	meetings := core.NewMeetings(db)
-	if err := meetings.Create(ctx, &m); err != nil {
+	if err := db.CreateMeeting(ctx, &m); err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, script string) {
 		_ = db.DeleteConversation(ctx, openid)
-		if _, err := meetings.Invite(ctx, m.ID, []int64{d.ID}); err != nil {
+		if _, err := meetings.Invite(ctx, core.CLIActor(model.Account{}, "fuzz"), m.ID, model.Audience{DeputyIDs: []int64{d.ID}}); err != nil {
 			t.Fatal(err)
 		}
 		for i, line := range strings.Split(script, "\n") {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"deputybot/core"
@@ -13,14 +12,13 @@ import (
 // performance record; it counts once staff approve it.
 const FlowRecord = "record"
 
-// records returns the records service on the router's clock and zone.
-func (r *Router) records() *core.Records {
-	svc := core.NewRecords(r.DB)
-	svc.Now = r.now
-	if r.Loc != nil {
-		svc.Loc = r.Loc
+// entryCategoryChoices offers the self-report categories in their order.
+func entryCategoryChoices() []Choice {
+	out := make([]Choice, len(model.EntryCategories))
+	for i, c := range model.EntryCategories {
+		out[i] = Choice{Value: c, Label: model.EntryCategoryLabel(c)}
 	}
-	return svc
+	return out
 }
 
 // recordFlow: category, day, place (may be skipped), a one-line
@@ -31,22 +29,22 @@ func (r *Router) recordFlow() *Flow {
 		Title: func(*Session) string { return "履职登记" },
 		Steps: func(context.Context, *Session) ([]Step, error) {
 			return []Step{
-				{Name: "category", Kind: KindChoice, Prompt: "record.category", Choices: toChoices(core.EntryCategoryChoices)},
+				{Name: "category", Kind: KindChoice, Prompt: "record.category", Choices: entryCategoryChoices()},
 				{Name: "date", Kind: KindDate, Prompt: "record.date", Check: func(_ context.Context, _ *Session, v string) (string, error) {
 					day, err := time.Parse(time.DateOnly, v)
 					if err != nil {
 						return "", err
 					}
-					if problem := r.records().CheckEntryDate(day); problem != "" {
+					if problem := r.Core.Records.CheckEntryDate(day); problem != "" {
 						return r.say("record.bad_date", map[string]any{"Problem": problem})
 					}
 					return "", nil
 				}},
-				{Name: "place", Kind: KindText, Prompt: "record.place", MaxLen: core.MaxEntryPlaceRunes, Optional: true},
-				{Name: "description", Kind: KindText, Prompt: "record.description", MaxLen: core.MaxEntryDescriptionRunes,
-					Data: func(*Session) any { return map[string]any{"Max": core.MaxEntryDescriptionRunes} }},
+				{Name: "place", Kind: KindText, Prompt: "record.place", MaxLen: model.MaxEntryPlaceRunes, Optional: true},
+				{Name: "description", Kind: KindText, Prompt: "record.description", MaxLen: model.MaxEntryDescriptionRunes,
+					Data: func(*Session) any { return map[string]any{"Max": model.MaxEntryDescriptionRunes} }},
 				{Name: "confirm", Kind: KindYesNo, Prompt: "record.confirm", Data: func(s *Session) any {
-					return map[string]any{"Category": core.EntryCategoryLabel(s.Answers["category"]), "Date": s.Answers["date"],
+					return map[string]any{"Category": model.EntryCategoryLabel(s.Answers["category"]), "Date": s.Answers["date"],
 						"Place": s.Answers["place"], "Description": s.Answers["description"]}
 				}},
 			}, nil
@@ -59,13 +57,11 @@ func (r *Router) recordFlow() *Flow {
 			if err != nil {
 				return "", err
 			}
-			_, err = r.records().SubmitEntry(ctx, s.Deputy.ID, model.RecordEntry{Category: s.Answers["category"], HappenedOn: day,
-				Place: s.Answers["place"], Description: s.Answers["description"], Channel: "wechat"})
-			var verr core.ValidationError
-			switch {
-			case errors.As(err, &verr):
+			_, err = r.Core.Records.SubmitEntry(ctx, deputyOf(s), model.RecordEntry{Category: s.Answers["category"], HappenedOn: day,
+				Place: s.Answers["place"], Description: s.Answers["description"]})
+			if verr, ok := core.Fields(err); ok {
 				return r.say("record.invalid", map[string]any{"Problem": verr.Error()})
-			case err != nil:
+			} else if err != nil {
 				return "", err
 			}
 			return r.say("record.saved", nil)
@@ -76,12 +72,12 @@ func (r *Router) recordFlow() *Flow {
 // myRecord answers 我的履职: this year's counts by type, points, and the
 // self-reports still awaiting review.
 func (r *Router) myRecord(ctx context.Context, d model.Deputy) (string, error) {
-	svc := r.records()
-	t, err := svc.Totals(ctx, d.ID, svc.ThisYear())
+	svc := r.Core.Records
+	t, err := svc.Totals(ctx, core.DeputyActor(d, core.ViaWeChat), d.ID, svc.ThisYear())
 	if err != nil {
 		return "", err
 	}
-	var lines []core.RecordLine
+	var lines []model.RecordLine
 	for _, l := range t.Lines {
 		if l.Count > 0 {
 			lines = append(lines, l)

@@ -97,7 +97,7 @@ func TestRecordConversations(t *testing.T) {
 				}
 			}
 			es := entriesOf(t, db, d.ID)
-			if _, err := core.NewRecords(db).Review(ctx, es[0].ID, true, "", "工作人员"); err != nil {
+			if _, err := core.NewRecords(db).Review(ctx, core.CLIActor(model.Account{}, "test"), es[0].ID, core.ReviewApprove, ""); err != nil {
 				t.Fatal(err)
 			}
 			got = chat(t, u, "履职档案")[0]

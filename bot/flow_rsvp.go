@@ -13,31 +13,30 @@ import (
 // rsvpFlow answers an invitation: 参加, or 请假 with a reason. Params:
 // ref = the meeting id.
 func (r *Router) rsvpFlow() *Flow {
-	meetings := core.NewMeetings(r.DB)
-	meetings.Now = r.now
 	return &Flow{
 		Name: core.FlowRSVP,
 		Title: func(s *Session) string {
-			if inv, err := r.DB.GetInvitation(context.Background(), s.Param("ref"), s.Deputy.ID); err == nil {
+			// Titles are listed outside any request (帮助, the list of open asks).
+			if inv, invited, err := r.Core.Meetings.ForDeputy(context.Background(), deputyOf(s), s.Param("ref")); err == nil && invited {
 				return "会议活动回执：" + inv.Meeting.Title
 			}
 			return "会议活动回执"
 		},
 		Begin: func(ctx context.Context, s *Session) (string, error) {
-			inv, err := r.DB.GetInvitation(ctx, s.Param("ref"), s.Deputy.ID)
-			if errors.Is(err, model.ErrNotFound) {
+			inv, invited, err := r.Core.Meetings.ForDeputy(ctx, deputyOf(s), s.Param("ref"))
+			if errors.Is(err, model.ErrNotFound) || (err == nil && !invited) {
 				return r.say("rsvp.not_invited", nil)
 			}
 			if err != nil {
 				return "", err
 			}
-			if s.Now.After(inv.Meeting.RSVPDeadline) {
+			if !inv.Meeting.RSVPOpenAt(s.Now) {
 				return r.say("rsvp.closed", r.meetingData(inv))
 			}
 			return "", nil
 		},
 		Steps: func(ctx context.Context, s *Session) ([]Step, error) {
-			inv, err := r.DB.GetInvitation(ctx, s.Param("ref"), s.Deputy.ID)
+			inv, _, err := r.Core.Meetings.ForDeputy(ctx, deputyOf(s), s.Param("ref"))
 			if err != nil {
 				return nil, err
 			}
@@ -58,28 +57,29 @@ func (r *Router) rsvpFlow() *Flow {
 			}, nil
 		},
 		Finish: func(ctx context.Context, s *Session) (string, error) {
-			status := s.Answers["answer"]
-			reason := s.Answers["reason"]
-			err := meetings.RSVP(ctx, s.Param("ref"), s.Deputy.ID, status, reason, "wechat")
-			inv, gerr := r.DB.GetInvitation(ctx, s.Param("ref"), s.Deputy.ID)
-			if gerr != nil {
-				return "", gerr
-			}
-			data := r.meetingData(inv)
+			by := deputyOf(s)
+			inv, err := r.Core.Meetings.RSVP(ctx, by, s.Param("ref"), s.Answers["answer"], s.Answers["reason"])
 			if errors.Is(err, core.ErrRSVPClosed) {
-				return r.say("rsvp.closed", data)
+				inv, _, gerr := r.Core.Meetings.ForDeputy(ctx, by, s.Param("ref"))
+				if gerr != nil {
+					return "", gerr
+				}
+				return r.say("rsvp.closed", r.meetingData(inv))
 			}
 			if err != nil {
 				return "", err
 			}
-			data["Reason"] = reason
-			if status == model.RSVPAttend {
+			data := r.meetingData(inv)
+			if inv.Status == model.RSVPAttend {
 				return r.say("rsvp.ok_attend", data)
 			}
 			return r.say("rsvp.ok_leave", data)
 		},
 	}
 }
+
+// deputyOf is the deputy of a conversation, acting in the chat.
+func deputyOf(s *Session) core.Actor { return core.DeputyActor(s.Deputy, core.ViaWeChat) }
 
 func (r *Router) local(t time.Time) time.Time {
 	if r.Loc != nil {
@@ -91,8 +91,8 @@ func (r *Router) local(t time.Time) time.Time {
 func (r *Router) meetingData(inv model.Invitation) map[string]any {
 	m := inv.Meeting
 	current := ""
-	if inv.Status != model.RSVPPending {
-		current = core.RSVPLabel(inv.Status)
+	if inv.Answered() {
+		current = inv.StatusLabel()
 	}
 	contact := m.Contact
 	if contact == "" {
@@ -103,7 +103,7 @@ func (r *Router) meetingData(inv model.Invitation) map[string]any {
 		place = "另行通知"
 	}
 	return map[string]any{
-		"Kind": core.MeetingKindLabel(m.Kind), "Title": m.Title, "Place": place, "Contact": contact,
+		"Kind": m.KindLabel(), "Title": m.Title, "Place": place, "Contact": contact,
 		"When": r.local(m.StartsAt).Format("1月2日 15:04"), "Deadline": r.local(m.RSVPDeadline).Format("1月2日 15:04"),
 		"Current": current, "Reason": inv.Reason,
 	}
@@ -116,7 +116,8 @@ type meetingItem struct {
 
 // myMeetings lists the deputy's upcoming invitations with their answers.
 func (r *Router) myMeetings(ctx context.Context, d model.Deputy) (string, error) {
-	invs, err := r.DB.UpcomingInvitations(ctx, d.ID, r.now())
+	now := r.now()
+	invs, err := r.Core.Meetings.Upcoming(ctx, core.DeputyActor(d, core.ViaWeChat), now)
 	if err != nil {
 		return "", err
 	}
@@ -127,14 +128,14 @@ func (r *Router) myMeetings(ctx context.Context, d model.Deputy) (string, error)
 	for i, inv := range invs {
 		data := r.meetingData(inv)
 		items[i] = meetingItem{Kind: data["Kind"].(string), Title: inv.Meeting.Title, When: data["When"].(string),
-			Place: data["Place"].(string), Status: core.RSVPLabel(inv.Status), Open: !r.now().After(inv.Meeting.RSVPDeadline)}
+			Place: data["Place"].(string), Status: inv.StatusLabel(), Open: inv.Meeting.RSVPOpenAt(now)}
 	}
 	return r.say("meetings.list", map[string]any{"Items": items})
 }
 
 // changeRSVP restarts the RSVP flow for the n-th upcoming invitation.
 func (r *Router) changeRSVP(ctx context.Context, d model.Deputy, openid string, n int) (string, error) {
-	invs, err := r.DB.UpcomingInvitations(ctx, d.ID, r.now())
+	invs, err := r.Core.Meetings.Upcoming(ctx, core.DeputyActor(d, core.ViaWeChat), r.now())
 	if err != nil {
 		return "", err
 	}

@@ -32,11 +32,10 @@ func boundDeputy(t testing.TB, r *rig, name, phone, openid string) model.Deputy 
 func invite(t testing.TB, db *storage.DB, title string, starts, deadline time.Time, deputies ...int64) model.Meeting {
 	t.Helper()
 	m := model.Meeting{Kind: "session", Title: title, StartsAt: starts, RSVPDeadline: deadline, Place: "省人大常委会机关", Contact: "代表工委 0531-12345678"}
-	svc := core.NewMeetings(db)
-	if err := svc.Create(context.Background(), &m); err != nil {
+	if err := db.CreateMeeting(context.Background(), &m); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Invite(context.Background(), m.ID, deputies); err != nil {
+	if _, err := core.NewMeetings(db).Invite(context.Background(), core.CLIActor(model.Account{}, "test"), m.ID, model.Audience{DeputyIDs: deputies}); err != nil {
 		t.Fatal(err)
 	}
 	return m

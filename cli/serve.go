@@ -257,7 +257,7 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		deps.Home = handlers.Home(true, a.demoLogins, a.adminPassword)
 		oauth.AuthorizeURL = base + "/sim/connect/oauth2/authorize"
 	}
-	deps.H5 = h5.Handler(h5.Deps{Services: a.core, DB: a.db, Signer: a.links, Log: a.log, PublicURL: base, OAuth: oauth})
+	deps.H5 = h5.Handler(h5.Deps{Services: a.core, Signer: a.links, Log: a.log, PublicURL: base, OAuth: oauth})
 	handlers.SetSettingsDeps(&a.cfg, a.client.CreateMenu)
 	handlers.SetTemplateLister(a.client.TemplateIDs)
 	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.core.Location(), Now: a.core.Now, PublicURL: base, Signer: a.links,

@@ -64,21 +64,19 @@ func New(db *storage.DB, o Options) *Services {
 	}
 	e.clock.Store(&now)
 	s := &Services{env: e,
-		Deputies: NewRegistry(db), Staff: NewStaff(db), Meetings: NewMeetings(db),
+		Deputies: NewRegistry(db), Staff: NewStaff(db), Meetings: &Meetings{e},
 		Suggestions: NewSuggestions(db), Supervision: NewSupervision(db, e.loc), Opinions: NewOpinions(db),
-		Surveys: NewSurveys(db), Materials: NewMaterials(db), Records: NewRecords(db),
-		Reports: NewReports(db, e.loc), Reminders: NewReminders(db, e.loc), Series: NewNoticeSeries(db, e.loc),
-		Settings: NewSettings(db), SitIn: NewSitIn(db), Liaison: NewLiaison(db),
+		Surveys: NewSurveys(db), Materials: NewMaterials(db), Records: &Records{e},
+		Reports: NewReports(db, e.loc), Reminders: &Reminders{e}, Series: NewNoticeSeries(db, e.loc),
+		Settings: NewSettings(db), SitIn: &SitIn{e}, Liaison: NewLiaison(db),
 	}
 	s.Deputies.now = e.now
 	s.Staff.Now, s.Staff.Loc = e.now, e.loc
-	s.Meetings.Now, s.Meetings.Loc = e.now, e.loc
 	s.Suggestions.Now = e.now
 	s.Supervision.Now = e.now
 	s.Opinions.env = e
 	s.Surveys.now = e.now
 	s.Materials.now = e.now
-	s.Records.Now, s.Records.Loc = e.now, e.loc
 	s.Liaison.now = e.now
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
 	return s

@@ -6,225 +6,72 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-
 	"deputybot/model"
 	"deputybot/storage"
 )
 
-// Event types of the performance record (履职档案): the keys of the
-// points rules.
-const (
-	RecAttendSession    = "attend_session"
-	RecAttendResearch   = "attend_research"
-	RecAttendInspection = "attend_inspection"
-	RecAttendStation    = "attend_station"
-	RecAttendStudy      = "attend_study"
-	RecAttendExchange   = "attend_exchange"
-	RecRSVP             = "rsvp"
-	RecStudy            = "study"
-	RecOpinion          = "opinion"
-	RecSuggestionLead   = "suggestion_lead"
-	RecSuggestionSecond = "suggestion_second"
-	RecRating           = "rating"
-	RecSelfReport       = "self_report"
-)
+// Records builds deputies' performance records (履职档案) from what they
+// did in deputybot plus the activities they reported and staff approved,
+// scored by the points rules.
+type Records struct{ *env }
 
-// RecordType is one kind of event the record counts.
-type RecordType struct {
-	Type, Label string
-	Points      int // the default points of one event
-}
-
-// RecordTypes lists the event types in the order reports show them, with
-// their default points. Answering an invitation counts but earns nothing
-// by default: attending does.
-var RecordTypes = []RecordType{
-	{RecAttendSession, "列席常委会会议", 3},
-	{RecAttendResearch, "参加专题调研", 2},
-	{RecAttendInspection, "参加集中视察", 2},
-	{RecAttendStation, "参加联络站接待", 1},
-	{RecAttendStudy, "参加学习班", 1},
-	{RecAttendExchange, "参加履职交流会", 1},
-	{RecRSVP, "回复会议活动邀请", 0},
-	{RecStudy, "学习材料", 1},
-	{RecOpinion, "提出意见建议", 1},
-	{RecSuggestionLead, "领衔提出建议", 3},
-	{RecSuggestionSecond, "附议建议", 1},
-	{RecRating, "建议办理测评", 1},
-	{RecSelfReport, "履职登记", 2},
-}
-
-// RecordTypeLabel returns an event type's Chinese name.
-func RecordTypeLabel(typ string) string {
-	for _, t := range RecordTypes {
-		if t.Type == typ {
-			return t.Label
-		}
-	}
-	return typ
-}
-
-// EntryCategoryChoices are the categories of a self-reported entry, in the
-// order the chat lists them.
-var EntryCategoryChoices = []Choice{
-	{model.EntryResearch, "调研视察"},
-	{model.EntryContact, "联系群众"},
-	{model.EntryActivity, "参加活动"},
-	{model.EntryOther, "其他"},
-}
-
-// EntryCategoryLabel returns a self-report category's Chinese name.
-func EntryCategoryLabel(category string) string {
-	for _, c := range EntryCategoryChoices {
-		if c.Value == category {
-			return c.Label
-		}
-	}
-	return category
-}
-
-// EntryStatusLabel returns a self-report review status's Chinese name.
-func EntryStatusLabel(status string) string {
-	switch status {
-	case model.EntryApproved:
-		return "已通过"
-	case model.EntryRejected:
-		return "未通过"
-	}
-	return "待审核"
-}
-
-// Limits on a self-reported entry.
-const (
-	MaxEntryDescriptionRunes = 100
-	MaxEntryPlaceRunes       = 50
-	MaxReviewNoteRunes       = 200
-)
-
-// RecordRules maps an event type to the points one event earns.
-type RecordRules map[string]int
-
-// DefaultRecordRules returns the points of RecordTypes.
-func DefaultRecordRules() RecordRules {
-	r := RecordRules{}
-	for _, t := range RecordTypes {
-		r[t.Type] = t.Points
-	}
-	return r
-}
+// NewRecords returns the records service over db, on its own clock.
+func NewRecords(db *storage.DB) *Records { return &Records{newEnv(db)} }
 
 // recordRulesKey is the kv key the configured rules are kept under, as
 // JSON; types it does not name keep their default.
 const recordRulesKey = "record_rules"
 
-// RecordEvent is one line of a deputy's timeline.
-type RecordEvent struct {
-	DeputyID int64
-	Type     string // RecAttendSession …
-	Label    string
-	At       time.Time // in the records' zone; a self-report's day at midnight
-	DateOnly bool      // At has no time of day (a self-report)
-	Title    string
-	Place    string
-	Detail   string // e.g. the opinion category, the self-report category
-	Points   int
-	Ref      int64
-}
+func (s *Records) today() time.Time { return s.now().In(s.loc) }
 
-// RecordLine is the count and points of one event type.
-type RecordLine struct {
-	Type, Label   string
-	Count, Points int
-}
+// ThisYear returns the current year in the committee's zone.
+func (s *Records) ThisYear() int { return s.today().Year() }
 
-// RecordTotals is a deputy's year in numbers.
-type RecordTotals struct {
-	DeputyID   int64
-	Name       string
-	Delegation string
-	Year       int
-	Lines      []RecordLine // every type of RecordTypes, in order, zero or not
-	Count      int          // events
-	Points     int
-	Pending    int // self-reports awaiting review (not counted)
-	Rejected   int // self-reports rejected (never counted)
-}
-
-// Line returns the line of one event type.
-func (t RecordTotals) Line(typ string) RecordLine {
-	for _, l := range t.Lines {
-		if l.Type == typ {
-			return l
-		}
-	}
-	return RecordLine{Type: typ, Label: RecordTypeLabel(typ)}
-}
-
-// Attended counts the meetings and activities attended, of every kind.
-func (t RecordTotals) Attended() int {
-	n := 0
-	for _, l := range t.Lines {
-		if strings.HasPrefix(l.Type, "attend_") {
-			n += l.Count
-		}
-	}
-	return n
-}
-
-// DelegationRecord is a delegation's year: each deputy's totals and the sum.
-type DelegationRecord struct {
-	Delegation string
-	Year       int
-	Deputies   []RecordTotals // by points, highest first, then by name
-	Sum        RecordTotals
-}
-
-// RecordReport is a deputy's annual performance report (履职报告).
-type RecordReport struct {
-	Deputy   model.Deputy
-	Year     int
-	Totals   RecordTotals
-	Timeline []RecordEvent
-	Entries  []model.RecordEntry // the year's self-reports, whatever their review
-	Rules    RecordRules
-}
-
-// Records builds deputies' performance records from what they did in
-// deputybot plus the activities they reported and staff approved.
-type Records struct {
-	db  *storage.DB
-	Now func() time.Time
-	Loc *time.Location // years run from 1 January in this zone
-}
-
-// NewRecords returns the records service over db.
-func NewRecords(db *storage.DB) *Records {
-	return &Records{db: db, Now: time.Now, Loc: time.FixedZone("CST", 8*60*60)}
-}
-
-func (r *Records) now() time.Time { return r.Now().In(r.Loc) }
-
-// ThisYear returns the current year in the records' zone.
-func (r *Records) ThisYear() int { return r.now().Year() }
-
-func (r *Records) window(year int) (time.Time, time.Time) {
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, r.Loc)
+func (s *Records) window(year int) (time.Time, time.Time) {
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, s.loc)
 	return from, from.AddDate(1, 0, 0)
+}
+
+// viewerOrSelf lets staff who see deputy data read any deputy's record, and
+// a deputy their own.
+func viewerOrSelf(by Actor, deputyID int64) error {
+	if by.Deputy.ID != 0 {
+		if by.Deputy.ID == deputyID {
+			return nil
+		}
+		return Forbidden("只能查看本人的履职档案")
+	}
+	return by.Require(Viewers...)
+}
+
+// deputyAsSeenBy masks the deputy's phone for accounts that may not see
+// phone numbers (read-only and unit accounts).
+func deputyAsSeenBy(by Actor, d model.Deputy) model.Deputy {
+	if r := by.Role(); r != model.RoleAdmin && r != model.RoleStaff && by.Deputy.ID != d.ID {
+		d.Phone = MaskPhone(d.Phone)
+	}
+	return d
 }
 
 // Rules returns the points rules: the defaults, overridden by the
 // configured ones.
-func (r *Records) Rules(ctx context.Context) (RecordRules, error) {
-	rules := DefaultRecordRules()
-	raw, err := r.db.KVGet(ctx, recordRulesKey)
+func (s *Records) Rules(ctx context.Context, by Actor) (model.RecordRules, error) {
+	if err := by.Require(Viewers...); err != nil {
+		return nil, err
+	}
+	return s.rules(ctx)
+}
+
+func (s *Records) rules(ctx context.Context) (model.RecordRules, error) {
+	rules := model.DefaultRecordRules()
+	raw, err := s.db.KVGet(ctx, recordRulesKey)
 	if errors.Is(err, model.ErrNotFound) {
 		return rules, nil
 	}
@@ -243,60 +90,116 @@ func (r *Records) Rules(ctx context.Context) (RecordRules, error) {
 	return rules, nil
 }
 
-// SetRules stores the points of the types named in rules; others keep
-// theirs. Points are whole numbers from 0 to 100.
-func (r *Records) SetRules(ctx context.Context, rules RecordRules) error {
-	cur, err := r.Rules(ctx)
-	if err != nil {
-		return err
+// SetRules changes the points of the event types named in typed (as typed:
+// a whole number from 0 to 100); the others keep theirs. Each problem is a
+// field error on rules.<type> naming the type's label; an unknown type is
+// one on rules. It returns the changes, in Chinese (列席常委会会议 3→5), and
+// records them in the audit log; a change applies to every total at once,
+// since totals are counted when read.
+func (s *Records) SetRules(ctx context.Context, by Actor, typed map[string]string) ([]string, error) {
+	if err := by.Require(Admins...); err != nil {
+		return nil, err
 	}
-	var errs ValidationError
-	for k, v := range rules {
-		if _, ok := cur[k]; !ok {
-			errs = append(errs, &FieldError{Label: "积分规则", Value: k, Msg: "不是已知的履职类型"})
-			continue
+	if len(typed) == 0 {
+		return nil, &FieldError{Key: "rules", Label: "积分规则", Msg: "请给出要修改的履职类型及其积分"}
+	}
+	var changes []string
+	err := s.tx(ctx, func(ctx context.Context) error {
+		before, err := s.rules(ctx)
+		if err != nil {
+			return err
 		}
-		if v < 0 || v > 100 {
-			errs = append(errs, &FieldError{Label: RecordTypeLabel(k), Value: strconv.Itoa(v), Msg: "超出范围，请填写 0 到 100 的整数"})
-			continue
+		after, errs := maps.Clone(before), ValidationError{}
+		var unknown []string
+		for k := range typed {
+			if _, ok := before[k]; !ok {
+				unknown = append(unknown, k)
+			}
 		}
-		cur[k] = v
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	b, _ := json.Marshal(cur)
-	return r.db.KVSet(ctx, recordRulesKey, string(b), 0)
+		slices.Sort(unknown)
+		for _, k := range unknown {
+			errs = append(errs, &FieldError{Key: "rules", Label: "积分规则", Value: k, Msg: "不是已知的履职类型"})
+		}
+		for _, t := range model.RecordTypes {
+			v, ok := typed[t.Type]
+			if !ok {
+				continue
+			}
+			n, ferr := parsePoints(v)
+			if ferr != nil {
+				ferr.Key, ferr.Label = "rules."+t.Type, t.Label
+				errs = append(errs, ferr)
+				continue
+			}
+			after[t.Type] = n
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		return s.saveRules(ctx, by, before, after, &changes)
+	})
+	return changes, err
 }
 
-// ParseRules reads points typed into a form, by event type: every type of
-// RecordTypes must be there, a whole number from 0 to 100. Each problem
-// names the type's label.
-func ParseRules(typed map[string]string) (RecordRules, ValidationError) {
-	out := RecordRules{}
-	var errs ValidationError
-	for _, t := range RecordTypes {
-		raw := strings.TrimSpace(halfwidthDigits(typed[t.Type]))
-		n, err := strconv.Atoi(raw)
-		switch {
-		case raw == "":
-			errs = append(errs, &FieldError{Label: t.Label, Msg: "不能为空，请填写 0 到 100 的整数"})
-		case err != nil:
-			errs = append(errs, &FieldError{Label: t.Label, Value: raw, Msg: "不是整数，请填写 0 到 100 的整数（不能有小数或文字）"})
-		case n < 0 || n > 100:
-			errs = append(errs, &FieldError{Label: t.Label, Value: raw, Msg: "超出范围，请填写 0 到 100 的整数"})
-		default:
-			out[t.Type] = n
-		}
+// ResetRules drops the configured rules: every type earns its default. It
+// returns the changes, as SetRules does.
+func (s *Records) ResetRules(ctx context.Context, by Actor) ([]string, error) {
+	if err := by.Require(Admins...); err != nil {
+		return nil, err
 	}
-	return out, errs
+	var changes []string
+	err := s.tx(ctx, func(ctx context.Context) error {
+		before, err := s.rules(ctx)
+		if err != nil {
+			return err
+		}
+		return s.saveRules(ctx, by, before, nil, &changes)
+	})
+	return changes, err
 }
 
-// RuleChanges describes, in Chinese, what differs between two sets of
+// saveRules stores after (nil: the defaults) and audits what changed from
+// before; nothing changed is nothing to record.
+func (s *Records) saveRules(ctx context.Context, by Actor, before, after model.RecordRules, changes *[]string) error {
+	if after == nil {
+		if err := s.db.KVDelete(ctx, recordRulesKey); err != nil {
+			return err
+		}
+		after = model.DefaultRecordRules()
+	} else {
+		b, _ := json.Marshal(after)
+		if err := s.db.KVSet(ctx, recordRulesKey, string(b), 0); err != nil {
+			return err
+		}
+	}
+	*changes = ruleChanges(before, after)
+	if len(*changes) == 0 {
+		return nil
+	}
+	return s.audit(ctx, by, "record.rules", "record_rules", "修改履职积分规则："+strings.Join(*changes, "，"))
+}
+
+// parsePoints reads points as typed: a whole number from 0 to 100
+// (full-width digits too).
+func parsePoints(typed string) (int, *FieldError) {
+	raw := strings.TrimSpace(halfwidthDigits(typed))
+	n, err := strconv.Atoi(raw)
+	switch {
+	case raw == "":
+		return 0, &FieldError{Msg: "不能为空，请填写 0 到 100 的整数"}
+	case err != nil:
+		return 0, &FieldError{Value: raw, Msg: "不是整数，请填写 0 到 100 的整数（不能有小数或文字）"}
+	case n < 0 || n > 100:
+		return 0, &FieldError{Value: raw, Msg: "超出范围，请填写 0 到 100 的整数"}
+	}
+	return n, nil
+}
+
+// ruleChanges describes, in Chinese, what differs between two sets of
 // rules (列席常委会会议 3→5), in the order of RecordTypes.
-func RuleChanges(before, after RecordRules) []string {
+func ruleChanges(before, after model.RecordRules) []string {
 	var out []string
-	for _, t := range RecordTypes {
+	for _, t := range model.RecordTypes {
 		if v, ok := after[t.Type]; ok && v != before[t.Type] {
 			out = append(out, fmt.Sprintf("%s %d→%d", t.Label, before[t.Type], v))
 		}
@@ -304,130 +207,96 @@ func RuleChanges(before, after RecordRules) []string {
 	return out
 }
 
-// ResetRules drops the configured rules: every type earns its default.
-func (r *Records) ResetRules(ctx context.Context) error {
-	return r.db.KVDelete(ctx, recordRulesKey)
-}
-
-// eventType maps a stored event to its record type; "" drops it (a
-// meeting kind that is not an activity the record counts).
-func eventType(e model.RecordEvent) string {
-	switch e.Kind {
+// eventType maps a stored fact to its record type; "" drops it (a meeting
+// kind that is not an activity the record counts).
+func eventType(f model.RecordFact) string {
+	switch f.Kind {
 	case model.EventAttend:
-		if _, ok := MeetingKinds[e.Sub]; ok {
-			return "attend_" + e.Sub
+		if model.IsMeetingKind(f.Sub) {
+			return "attend_" + f.Sub
 		}
 		return ""
 	case model.EventSuggestion:
-		if e.Sub == model.RoleLead {
-			return RecSuggestionLead
+		if f.Sub == model.RoleLead {
+			return model.RecSuggestionLead
 		}
-		return RecSuggestionSecond
+		return model.RecSuggestionSecond
 	case model.EventEntry:
-		return RecSelfReport
+		return model.RecSelfReport
 	}
-	return e.Kind // rsvp, study, opinion, rating are the same word
+	return f.Kind // rsvp, study, opinion, rating are the same word
 }
 
-func (r *Records) events(ctx context.Context, scope model.RecordScope, year int) ([]RecordEvent, RecordRules, error) {
-	rules, err := r.Rules(ctx)
+func (s *Records) events(ctx context.Context, scope model.RecordScope, year int) ([]model.RecordEvent, model.RecordRules, error) {
+	rules, err := s.rules(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	from, to := r.window(year)
-	raw, err := r.db.RecordEvents(ctx, scope, from, to)
+	from, to := s.window(year)
+	raw, err := s.db.RecordFacts(ctx, scope, from, to)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]RecordEvent, 0, len(raw))
-	for _, e := range raw {
-		typ := eventType(e)
+	out := make([]model.RecordEvent, 0, len(raw))
+	for _, f := range raw {
+		typ := eventType(f)
 		if typ == "" {
 			continue
 		}
-		ev := RecordEvent{DeputyID: e.DeputyID, Type: typ, Label: RecordTypeLabel(typ), At: e.At.In(r.Loc),
-			Title: e.Title, Place: e.Place, Points: rules[typ], Ref: e.Ref}
-		switch e.Kind {
+		ev := model.RecordEvent{DeputyID: f.DeputyID, Type: typ, Label: model.RecordTypeLabel(typ), At: f.At.In(s.loc),
+			Title: f.Title, Place: f.Place, Points: rules[typ], Ref: f.Ref}
+		switch f.Kind {
 		case model.EventEntry:
 			// A day, stored at midnight UTC: keep the calendar date.
-			ev.At, ev.DateOnly, ev.Detail = time.Date(e.At.Year(), e.At.Month(), e.At.Day(), 0, 0, 0, 0, r.Loc), true, EntryCategoryLabel(e.Sub)
+			ev.At, ev.DateOnly, ev.Detail = time.Date(f.At.Year(), f.At.Month(), f.At.Day(), 0, 0, 0, 0, s.loc), true, model.EntryCategoryLabel(f.Sub)
 		case model.EventOpinion:
-			ev.Detail = OpinionCategoryLabel(e.Sub)
+			ev.Detail = OpinionCategoryLabel(f.Sub)
 		case model.EventRSVP:
-			ev.Detail = RSVPLabel(e.Sub)
+			ev.Detail = model.RSVPLabel(f.Sub)
 		case model.EventAttend:
-			ev.Detail = MeetingKindLabel(e.Sub)
+			ev.Detail = model.MeetingKindLabel(f.Sub)
 		}
 		out = append(out, ev)
 	}
-	slices.SortStableFunc(out, func(a, b RecordEvent) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(typeOrder(a.Type), typeOrder(b.Type)), cmp.Compare(a.Ref, b.Ref))
+	slices.SortStableFunc(out, func(a, b model.RecordEvent) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(model.RecordTypeIndex(a.Type), model.RecordTypeIndex(b.Type)), cmp.Compare(a.Ref, b.Ref))
 	})
 	return out, rules, nil
 }
 
-func typeOrder(typ string) int {
-	return slices.IndexFunc(RecordTypes, func(t RecordType) bool { return t.Type == typ })
-}
-
-// Timeline returns the deputy's events of year, in date order, with the
-// points each earns.
-func (r *Records) Timeline(ctx context.Context, deputyID int64, year int) ([]RecordEvent, error) {
-	evs, _, err := r.events(ctx, model.RecordScope{DeputyID: deputyID}, year)
-	return evs, err
-}
-
-func emptyTotals(year int) RecordTotals {
-	t := RecordTotals{Year: year, Lines: make([]RecordLine, len(RecordTypes))}
-	for i, rt := range RecordTypes {
-		t.Lines[i] = RecordLine{Type: rt.Type, Label: rt.Label}
-	}
-	return t
-}
-
-func (t *RecordTotals) add(e RecordEvent) {
-	i := typeOrder(e.Type)
-	if i < 0 {
-		return
-	}
-	t.Lines[i].Count++
-	t.Lines[i].Points += e.Points
-	t.Count++
-	t.Points += e.Points
-}
-
-func (t *RecordTotals) addTotals(o RecordTotals) {
-	for i := range t.Lines {
-		t.Lines[i].Count += o.Lines[i].Count
-		t.Lines[i].Points += o.Lines[i].Points
-	}
-	t.Count += o.Count
-	t.Points += o.Points
-	t.Pending += o.Pending
-	t.Rejected += o.Rejected
-}
-
 // Totals returns the deputy's counts and points of year by event type,
 // with the self-reports still pending or rejected (which count nothing).
-func (r *Records) Totals(ctx context.Context, deputyID int64, year int) (RecordTotals, error) {
-	d, err := r.db.GetDeputy(ctx, deputyID)
-	if err != nil {
-		return RecordTotals{}, err
+// A deputy may read their own.
+func (s *Records) Totals(ctx context.Context, by Actor, deputyID int64, year int) (model.RecordTotals, error) {
+	if err := viewerOrSelf(by, deputyID); err != nil {
+		return model.RecordTotals{}, err
 	}
-	evs, _, err := r.events(ctx, model.RecordScope{DeputyID: deputyID}, year)
+	d, err := s.deputy(ctx, deputyID)
 	if err != nil {
-		return RecordTotals{}, err
+		return model.RecordTotals{}, err
 	}
-	return r.totals(ctx, d, year, evs)
+	evs, _, err := s.events(ctx, model.RecordScope{DeputyID: deputyID}, year)
+	if err != nil {
+		return model.RecordTotals{}, err
+	}
+	return s.totals(ctx, d, year, evs)
 }
 
-func (r *Records) totals(ctx context.Context, d model.Deputy, year int, evs []RecordEvent) (RecordTotals, error) {
-	t := emptyTotals(year)
+func (s *Records) deputy(ctx context.Context, id int64) (model.Deputy, error) {
+	d, err := s.db.GetDeputy(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return d, &Problem{Kind: model.ErrNotFound, Msg: "代表不存在。"}
+	}
+	return d, err
+}
+
+func (s *Records) totals(ctx context.Context, d model.Deputy, year int, evs []model.RecordEvent) (model.RecordTotals, error) {
+	t := model.EmptyTotals(year)
 	t.DeputyID, t.Name, t.Delegation = d.ID, d.Name, d.Delegation
 	for _, e := range evs {
-		t.add(e)
+		t.Add(e)
 	}
-	counts, err := r.entryCounts(ctx, model.RecordScope{DeputyID: d.ID}, year)
+	counts, err := s.entryCounts(ctx, model.RecordScope{DeputyID: d.ID}, year)
 	if err != nil {
 		return t, err
 	}
@@ -435,98 +304,123 @@ func (r *Records) totals(ctx context.Context, d model.Deputy, year int, evs []Re
 	return t, nil
 }
 
-func (r *Records) entryCounts(ctx context.Context, scope model.RecordScope, year int) (map[int64]map[string]int, error) {
-	from, to := r.window(year)
-	return r.db.RecordEntryCounts(ctx, scope, from, to)
+func (s *Records) entryCounts(ctx context.Context, scope model.RecordScope, year int) (map[int64]map[string]int, error) {
+	from, to := s.window(year)
+	return s.db.RecordEntryCounts(ctx, scope, from, to)
 }
 
 // DelegationReport returns every deputy of the delegation with their
 // totals of year, highest points first, and the delegation's sum.
-func (r *Records) DelegationReport(ctx context.Context, delegation string, year int) (DelegationRecord, error) {
-	out := DelegationRecord{Delegation: delegation, Year: year, Sum: emptyTotals(year)}
+func (s *Records) DelegationReport(ctx context.Context, by Actor, delegation string, year int) (model.DelegationRecord, error) {
+	out := model.DelegationRecord{Delegation: delegation, Year: year, Sum: model.EmptyTotals(year)}
+	if err := by.Require(Viewers...); err != nil {
+		return out, err
+	}
 	out.Sum.Name, out.Sum.Delegation = "合计", delegation
-	deputies, _, err := r.db.ListDeputies(ctx, model.DeputyFilter{Delegation: delegation})
+	deputies, _, err := s.db.ListDeputies(ctx, model.DeputyFilter{Delegation: delegation})
 	if err != nil {
 		return out, err
 	}
 	if len(deputies) == 0 {
-		return out, fmt.Errorf("core: delegation %q: %w", delegation, model.ErrNotFound)
+		return out, NotFound("代表团“%s”不存在或没有代表。", delegation)
 	}
 	scope := model.RecordScope{Delegation: delegation}
-	evs, _, err := r.events(ctx, scope, year)
+	evs, _, err := s.events(ctx, scope, year)
 	if err != nil {
 		return out, err
 	}
-	counts, err := r.entryCounts(ctx, scope, year)
+	counts, err := s.entryCounts(ctx, scope, year)
 	if err != nil {
 		return out, err
 	}
-	byDeputy := map[int64]*RecordTotals{}
 	for _, d := range deputies {
-		t := emptyTotals(year)
+		t := model.EmptyTotals(year)
 		t.DeputyID, t.Name, t.Delegation = d.ID, d.Name, d.Delegation
 		t.Pending, t.Rejected = counts[d.ID][model.EntryPending], counts[d.ID][model.EntryRejected]
 		out.Deputies = append(out.Deputies, t)
 	}
+	byDeputy := map[int64]*model.RecordTotals{}
 	for i := range out.Deputies {
 		byDeputy[out.Deputies[i].DeputyID] = &out.Deputies[i]
 	}
 	for _, e := range evs {
 		if t := byDeputy[e.DeputyID]; t != nil {
-			t.add(e)
+			t.Add(e)
 		}
 	}
-	slices.SortStableFunc(out.Deputies, func(a, b RecordTotals) int {
+	slices.SortStableFunc(out.Deputies, func(a, b model.RecordTotals) int {
 		return cmp.Or(cmp.Compare(b.Points, a.Points), cmp.Compare(a.Name, b.Name), cmp.Compare(a.DeputyID, b.DeputyID))
 	})
 	for _, t := range out.Deputies {
-		out.Sum.addTotals(t)
+		out.Sum.AddTotals(t)
 	}
 	return out, nil
 }
 
 // Report returns the deputy's annual report of year: totals, timeline, the
-// self-reports with their review, and the rules the points follow.
-func (r *Records) Report(ctx context.Context, deputyID int64, year int) (RecordReport, error) {
-	d, err := r.db.GetDeputy(ctx, deputyID)
-	if err != nil {
-		return RecordReport{}, err
+// self-reports with their review, and the rules the points follow. The
+// phone number is masked for accounts that may not see it.
+func (s *Records) Report(ctx context.Context, by Actor, deputyID int64, year int) (model.RecordReport, error) {
+	if err := viewerOrSelf(by, deputyID); err != nil {
+		return model.RecordReport{}, err
 	}
-	evs, rules, err := r.events(ctx, model.RecordScope{DeputyID: deputyID}, year)
+	d, err := s.deputy(ctx, deputyID)
 	if err != nil {
-		return RecordReport{}, err
+		return model.RecordReport{}, err
 	}
-	t, err := r.totals(ctx, d, year, evs)
+	evs, rules, err := s.events(ctx, model.RecordScope{DeputyID: deputyID}, year)
 	if err != nil {
-		return RecordReport{}, err
+		return model.RecordReport{}, err
 	}
-	from, to := r.window(year)
-	entries, _, err := r.db.ListRecordEntries(ctx, model.RecordEntryFilter{DeputyID: deputyID, From: &from, To: &to})
+	t, err := s.totals(ctx, d, year, evs)
 	if err != nil {
-		return RecordReport{}, err
+		return model.RecordReport{}, err
 	}
-	return RecordReport{Deputy: d, Year: year, Totals: t, Timeline: evs, Entries: entries, Rules: rules}, nil
+	from, to := s.window(year)
+	entries, _, err := s.db.ListRecordEntries(ctx, model.RecordEntryFilter{DeputyID: deputyID, From: &from, To: &to})
+	if err != nil {
+		return model.RecordReport{}, err
+	}
+	return model.RecordReport{Deputy: deputyAsSeenBy(by, d), Year: year, Totals: t, Timeline: evs, Entries: entries, Rules: rules}, nil
 }
 
-// SubmitEntry validates and stores a deputy's self-report (履职登记) as
-// pending review. Of e only Category, HappenedOn, Place, Description and
-// Channel are read.
-func (r *Records) SubmitEntry(ctx context.Context, deputyID int64, e model.RecordEntry) (model.RecordEntry, error) {
-	in := model.RecordEntry{DeputyID: deputyID, Category: strings.TrimSpace(e.Category), HappenedOn: e.HappenedOn,
-		Place: strings.TrimSpace(e.Place), Description: strings.TrimSpace(e.Description), Channel: e.Channel}
-	if errs := r.checkEntry(&in); len(errs) > 0 {
+// Delegations lists the delegations a report can be asked for.
+func (s *Records) Delegations(ctx context.Context, by Actor) ([]model.Delegation, error) {
+	if err := by.Require(Viewers...); err != nil {
+		return nil, err
+	}
+	return s.db.ListDelegations(ctx)
+}
+
+// SubmitEntry stores the acting deputy's self-report (履职登记) as pending
+// review, recorded with the surface it came through. Of e only Category,
+// HappenedOn, Place and Description are read.
+func (s *Records) SubmitEntry(ctx context.Context, by Actor, e model.RecordEntry) (model.RecordEntry, error) {
+	if by.Deputy.ID == 0 {
+		return model.RecordEntry{}, Forbidden("只有代表本人可以登记履职活动")
+	}
+	in := model.RecordEntry{DeputyID: by.Deputy.ID, Category: strings.TrimSpace(e.Category), HappenedOn: e.HappenedOn,
+		Place: strings.TrimSpace(e.Place), Description: strings.TrimSpace(e.Description), Channel: by.Via}
+	if errs := s.checkEntry(in); len(errs) > 0 {
 		return in, errs
 	}
-	if err := r.db.CreateRecordEntry(ctx, &in); err != nil {
-		return in, err
+	err := s.tx(ctx, func(ctx context.Context) error {
+		if err := s.db.CreateRecordEntry(ctx, &in); err != nil {
+			return err
+		}
+		return s.audit(ctx, by, "record.submit", in.Object(),
+			fmt.Sprintf("提交履职登记（%s，%s）", in.CategoryLabel(), in.HappenedOn.Format(time.DateOnly)))
+	})
+	if err != nil {
+		return model.RecordEntry{}, err
 	}
 	return in, nil
 }
 
 // CheckEntryDate says what is wrong with the day of a self-report, or ""
 // when it can be reported: this year or last, not in the future.
-func (r *Records) CheckEntryDate(day time.Time) string {
-	now := r.now()
+func (s *Records) CheckEntryDate(day time.Time) string {
+	now := s.today()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	switch {
@@ -538,145 +432,98 @@ func (r *Records) CheckEntryDate(day time.Time) string {
 	return ""
 }
 
-func (r *Records) checkEntry(e *model.RecordEntry) ValidationError {
+func (s *Records) checkEntry(e model.RecordEntry) ValidationError {
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
-	if !slices.ContainsFunc(EntryCategoryChoices, func(c Choice) bool { return c.Value == e.Category }) {
-		bad("类别", e.Category, "应为 调研视察、联系群众、参加活动 或 其他")
+	bad := func(key, label, value, msg string) {
+		errs = append(errs, &FieldError{Key: key, Label: label, Value: value, Msg: msg})
+	}
+	if !slices.Contains(model.EntryCategories, e.Category) {
+		bad("category", "类别", e.Category, "应为 调研视察、联系群众、参加活动 或 其他")
 	}
 	if e.HappenedOn.IsZero() {
-		bad("日期", "", "不能为空")
-	} else if msg := r.CheckEntryDate(e.HappenedOn); msg != "" {
-		bad("日期", e.HappenedOn.Format(time.DateOnly), msg)
+		bad("happened_on", "日期", "", "不能为空")
+	} else if msg := s.CheckEntryDate(e.HappenedOn); msg != "" {
+		bad("happened_on", "日期", e.HappenedOn.Format(time.DateOnly), msg)
 	}
-	if n := utf8.RuneCountInString(e.Place); n > MaxEntryPlaceRunes {
-		bad("地点", "", fmt.Sprintf("过长（最多 %d 字）", MaxEntryPlaceRunes))
+	if n := utf8.RuneCountInString(e.Place); n > model.MaxEntryPlaceRunes {
+		bad("place", "地点", "", fmt.Sprintf("过长（最多 %d 字）", model.MaxEntryPlaceRunes))
 	}
 	switch n := utf8.RuneCountInString(e.Description); {
 	case n == 0:
-		bad("内容", "", "不能为空")
-	case n > MaxEntryDescriptionRunes:
-		bad("内容", "", fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", MaxEntryDescriptionRunes, n))
-	}
-	if e.Channel == "" {
-		e.Channel = "wechat"
+		bad("description", "内容", "", "不能为空")
+	case n > model.MaxEntryDescriptionRunes:
+		bad("description", "内容", "", fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", model.MaxEntryDescriptionRunes, n))
 	}
 	return errs
 }
 
 // ReviewQueue returns one page of self-reports awaiting review, oldest
 // first, and how many there are.
-func (r *Records) ReviewQueue(ctx context.Context, limit, offset int) ([]model.RecordEntry, int, error) {
-	return r.db.ListRecordEntries(ctx, model.RecordEntryFilter{Status: model.EntryPending, Limit: limit, Offset: offset})
+func (s *Records) ReviewQueue(ctx context.Context, by Actor, limit, offset int) ([]model.RecordEntry, int, error) {
+	if err := by.Require(Editors...); err != nil {
+		return nil, 0, err
+	}
+	return s.db.ListRecordEntries(ctx, model.RecordEntryFilter{Status: model.EntryPending, Limit: limit, Offset: offset})
 }
 
-// Review approves or rejects a pending self-report; a rejection needs a
-// note saying why (the deputy may ask). It returns the entry as reviewed.
-// An entry already reviewed gives model.ErrConflict.
-func (r *Records) Review(ctx context.Context, id int64, approve bool, note, reviewer string) (model.RecordEntry, error) {
-	note = strings.TrimSpace(note)
-	status := model.EntryApproved
-	if !approve {
-		status = model.EntryRejected
-		if note == "" {
-			return model.RecordEntry{}, ValidationError{{Key: "note", Label: "审核意见", Msg: "退回时请说明原因"}}
-		}
-	}
-	if n := utf8.RuneCountInString(note); n > MaxReviewNoteRunes {
-		return model.RecordEntry{}, ValidationError{{Key: "note", Label: "审核意见", Msg: fmt.Sprintf("过长（最多 %d 字）", MaxReviewNoteRunes)}}
-	}
-	if err := r.db.ReviewRecordEntry(ctx, id, status, note, reviewer); err != nil {
+// Review decisions.
+const (
+	ReviewApprove = "approve"
+	ReviewReject  = "reject"
+)
+
+// Review approves (ReviewApprove) or rejects (ReviewReject) a pending
+// self-report; a rejection needs a note saying why (the deputy may ask).
+// It returns the entry as reviewed. An entry already reviewed is a
+// conflict: two staff reviewing at once cannot both win.
+func (s *Records) Review(ctx context.Context, by Actor, id int64, decision, note string) (model.RecordEntry, error) {
+	if err := by.Require(Editors...); err != nil {
 		return model.RecordEntry{}, err
 	}
-	return r.db.GetRecordEntry(ctx, id)
-}
-
-// Entries lists a deputy's self-reports of year, whatever their review.
-func (r *Records) Entries(ctx context.Context, deputyID int64, year int) ([]model.RecordEntry, error) {
-	from, to := r.window(year)
-	out, _, err := r.db.ListRecordEntries(ctx, model.RecordEntryFilter{DeputyID: deputyID, From: &from, To: &to})
-	return out, err
-}
-
-// WriteReportXLSX writes a deputy's annual report as a workbook: the
-// totals by type, then every event.
-func WriteReportXLSX(w io.Writer, rep RecordReport) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sum := "履职汇总"
-	_ = f.SetSheetName("Sheet1", sum)
-	rows := [][]any{
-		{fmt.Sprintf("%s %d 年度履职情况", rep.Deputy.Name, rep.Year)},
-		{"代表团", rep.Deputy.Delegation},
-		{},
-		{"履职类型", "次数", "积分"},
-	}
-	for _, l := range rep.Totals.Lines {
-		rows = append(rows, []any{l.Label, l.Count, l.Points})
-	}
-	rows = append(rows, []any{"合计", rep.Totals.Count, rep.Totals.Points},
-		[]any{"待审核的履职登记", rep.Totals.Pending, ""})
-	if err := writeRows(f, sum, rows, []float64{24, 12, 10}); err != nil {
-		return err
-	}
-	detail := "履职明细"
-	if _, err := f.NewSheet(detail); err != nil {
-		return err
-	}
-	rows = [][]any{{"日期", "类型", "内容", "地点", "说明", "积分"}}
-	for _, e := range rep.Timeline {
-		rows = append(rows, []any{e.At.Format(time.DateOnly), e.Label, e.Title, e.Place, e.Detail, e.Points})
-	}
-	if err := writeRows(f, detail, rows, []float64{12, 18, 40, 20, 14, 8}); err != nil {
-		return err
-	}
-	return f.Write(w)
-}
-
-// WriteDelegationXLSX writes a delegation's annual record: one row per
-// deputy with the count of each type and the points.
-func WriteDelegationXLSX(w io.Writer, rep DelegationRecord) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "代表团履职汇总"
-	_ = f.SetSheetName("Sheet1", sheet)
-	head := []any{"姓名"}
-	widths := []float64{12}
-	for _, t := range RecordTypes {
-		head = append(head, t.Label)
-		widths = append(widths, 12)
-	}
-	head = append(head, "合计次数", "积分", "待审核登记")
-	widths = append(widths, 10, 8, 10)
-	rows := [][]any{{fmt.Sprintf("%s %d 年度代表履职情况", rep.Delegation, rep.Year)}, head}
-	for _, t := range append(slices.Clone(rep.Deputies), rep.Sum) {
-		row := []any{t.Name}
-		for _, l := range t.Lines {
-			row = append(row, l.Count)
-		}
-		rows = append(rows, append(row, t.Count, t.Points, t.Pending))
-	}
-	if err := writeRows(f, sheet, rows, widths); err != nil {
-		return err
-	}
-	return f.Write(w)
-}
-
-func writeRows(f *excelize.File, sheet string, rows [][]any, widths []float64) error {
-	for i, w := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, col, col, w); err != nil {
+	var out model.RecordEntry
+	err := s.tx(ctx, func(ctx context.Context) error {
+		e, err := s.db.GetRecordEntry(ctx, id)
+		if errors.Is(err, model.ErrNotFound) {
+			return NotFound("这条履职登记不存在。")
+		} else if err != nil {
 			return err
 		}
-	}
-	for i, row := range rows {
-		if len(row) == 0 {
-			continue
+		note = strings.TrimSpace(note)
+		var status string
+		switch decision {
+		case ReviewApprove:
+			status = model.EntryApproved
+		case ReviewReject:
+			status = model.EntryRejected
+			if note == "" {
+				return &FieldError{Key: "note", Label: "审核意见", Msg: "退回时请说明原因"}
+			}
+		default:
+			return &FieldError{Key: "decision", Label: "审核结果", Value: decision, Msg: "应为 approve（通过）或 reject（退回）"}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+		if n := utf8.RuneCountInString(note); n > model.MaxReviewNoteRunes {
+			return &FieldError{Key: "note", Label: "审核意见", Msg: fmt.Sprintf("过长（最多 %d 字）", model.MaxReviewNoteRunes)}
+		}
+		if e.Status != model.EntryPending {
+			return Conflict("这条履职登记已由其他工作人员审核。")
+		}
+		if err := s.db.ReviewRecordEntry(ctx, id, status, note, by.Name()); errors.Is(err, model.ErrConflict) {
+			return Conflict("这条履职登记已由其他工作人员审核。")
+		} else if err != nil {
 			return err
 		}
+		if out, err = s.db.GetRecordEntry(ctx, id); err != nil {
+			return err
+		}
+		verb := "通过"
+		if out.Status == model.EntryRejected {
+			verb = "退回"
+		}
+		return s.audit(ctx, by, "record.review", out.Object(),
+			fmt.Sprintf("%s %s 的履职登记（%s，%s）", verb, out.DeputyName, out.CategoryLabel(), out.HappenedOn.Format("2006-01-02")))
+	})
+	if err != nil {
+		return model.RecordEntry{}, err
 	}
-	return nil
+	return out, nil
 }

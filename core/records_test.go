@@ -60,7 +60,7 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 	f.a, f.b, f.c = mk("甲代表", "济南市代表团"), mk("乙代表", "济南市代表团"), mk("丙代表", "青岛市代表团")
 	meeting := func(kind, starts string, invited []int64, present, absent []int64) int64 {
 		st, _ := time.ParseInLocation("2006-01-02 15:04", starts, cst)
-		m := model.Meeting{Kind: kind, Title: MeetingKindLabel(kind) + starts, StartsAt: st, RSVPDeadline: st, Place: "济南"}
+		m := model.Meeting{Kind: kind, Title: model.MeetingKindLabel(kind) + starts, StartsAt: st, RSVPDeadline: st, Place: "济南"}
 		if err := db.CreateMeeting(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
@@ -116,11 +116,11 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 	}
 
 	at("2026-06-15 10:00")
-	f.rec = NewRecords(db)
-	f.rec.Now, f.rec.Loc = clock, cst
+	f.rec = New(db, Options{Now: clock, Loc: cst}).Records
+	author := DeputyActor(f.a, ViaWeChat)
 	entry := func(day, desc string) int64 {
 		d, _ := time.Parse(time.DateOnly, day)
-		e, err := f.rec.SubmitEntry(ctx, a, model.RecordEntry{Category: model.EntryContact, HappenedOn: d, Place: "历城区", Description: desc})
+		e, err := f.rec.SubmitEntry(ctx, author, model.RecordEntry{Category: model.EntryContact, HappenedOn: d, Place: "历城区", Description: desc})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,10 +129,10 @@ func newRecordFixture(t *testing.T, db *storage.DB) *recordFixture {
 	approved := entry("2026-06-10", "走访选民")
 	f.pending = entry("2026-06-11", "接待群众")
 	f.reject = entry("2026-06-12", "参加座谈")
-	if _, err := f.rec.Review(ctx, approved, true, "", "工作人员"); err != nil {
+	if _, err := f.rec.Review(ctx, testStaff, approved, ReviewApprove, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.rec.Review(ctx, f.reject, false, "无活动材料", "工作人员"); err != nil {
+	if _, err := f.rec.Review(ctx, testStaff, f.reject, ReviewReject, "无活动材料"); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -144,14 +144,14 @@ func TestRecordTotalsMatchHandComputedFigures(t *testing.T) {
 		f := newRecordFixture(t, db)
 
 		t.Run("a deputy's year counts each type with its default points", func(t *testing.T) {
-			got, err := f.rec.Totals(ctx, f.a.ID, 2026)
+			got, err := f.rec.Totals(ctx, testStaff, f.a.ID, 2026)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := map[string][2]int{
-				RecAttendSession: {1, 3}, RecAttendResearch: {1, 2}, RecAttendInspection: {1, 2}, RecRSVP: {1, 0},
-				RecStudy: {2, 2}, RecOpinion: {1, 1}, RecSuggestionLead: {1, 3}, RecSuggestionSecond: {0, 0},
-				RecRating: {1, 1}, RecSelfReport: {1, 2}, RecAttendStation: {0, 0},
+				model.RecAttendSession: {1, 3}, model.RecAttendResearch: {1, 2}, model.RecAttendInspection: {1, 2}, model.RecRSVP: {1, 0},
+				model.RecStudy: {2, 2}, model.RecOpinion: {1, 1}, model.RecSuggestionLead: {1, 3}, model.RecSuggestionSecond: {0, 0},
+				model.RecRating: {1, 1}, model.RecSelfReport: {1, 2}, model.RecAttendStation: {0, 0},
 			}
 			for typ, w := range want {
 				if l := got.Line(typ); l.Count != w[0] || l.Points != w[1] {
@@ -165,14 +165,15 @@ func TestRecordTotalsMatchHandComputedFigures(t *testing.T) {
 		})
 
 		t.Run("the timeline is in date order and keeps the year in Beijing time", func(t *testing.T) {
-			tl, err := f.rec.Timeline(ctx, f.a.ID, 2026)
+			rep, err := f.rec.Report(ctx, testStaff, f.a.ID, 2026)
 			if err != nil {
 				t.Fatal(err)
 			}
+			tl := rep.Timeline
 			if len(tl) != 10 {
 				t.Fatalf("%d events, want 10: %+v", len(tl), tl)
 			}
-			if tl[0].Type != RecAttendInspection || tl[0].At.Format("2006-01-02 15:04") != "2026-01-01 00:30" {
+			if tl[0].Type != model.RecAttendInspection || tl[0].At.Format("2006-01-02 15:04") != "2026-01-01 00:30" {
 				t.Fatalf("first event %+v, want the New Year's inspection", tl[0])
 			}
 			for i := 1; i < len(tl); i++ {
@@ -181,65 +182,65 @@ func TestRecordTotalsMatchHandComputedFigures(t *testing.T) {
 				}
 			}
 			last := tl[len(tl)-1]
-			if last.Type != RecSelfReport || !last.DateOnly || last.At.Format(time.DateOnly) != "2026-06-10" || last.Detail != "联系群众" {
+			if last.Type != model.RecSelfReport || !last.DateOnly || last.At.Format(time.DateOnly) != "2026-06-10" || last.Detail != "联系群众" {
 				t.Fatalf("last event %+v, want the approved self-report of 10 June", last)
 			}
-			prev, _ := f.rec.Totals(ctx, f.a.ID, 2025)
-			if prev.Count != 1 || prev.Line(RecStudy).Count != 1 {
+			prev, _ := f.rec.Totals(ctx, testStaff, f.a.ID, 2025)
+			if prev.Count != 1 || prev.Line(model.RecStudy).Count != 1 {
 				t.Fatalf("2025 has %+v, want the one study of New Year's Eve", prev)
 			}
 		})
 
 		t.Run("a pending self-report counts once approved, a rejected one never", func(t *testing.T) {
-			if _, err := f.rec.Review(ctx, f.pending, true, "核实无误", "工作人员"); err != nil {
+			if _, err := f.rec.Review(ctx, testStaff, f.pending, ReviewApprove, "核实无误"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.rec.Review(ctx, f.reject, true, "", "工作人员"); !errors.Is(err, model.ErrConflict) {
+			if _, err := f.rec.Review(ctx, testStaff, f.reject, ReviewApprove, ""); !errors.Is(err, model.ErrConflict) {
 				t.Fatalf("approving a rejected entry gave %v, want ErrConflict", err)
 			}
-			got, _ := f.rec.Totals(ctx, f.a.ID, 2026)
-			if got.Points != 18 || got.Line(RecSelfReport).Count != 2 || got.Pending != 0 || got.Rejected != 1 {
+			got, _ := f.rec.Totals(ctx, testStaff, f.a.ID, 2026)
+			if got.Points != 18 || got.Line(model.RecSelfReport).Count != 2 || got.Pending != 0 || got.Rejected != 1 {
 				t.Fatalf("after approval: %d points, %d self-reports, %d pending, %d rejected; want 18, 2, 0, 1",
-					got.Points, got.Line(RecSelfReport).Count, got.Pending, got.Rejected)
+					got.Points, got.Line(model.RecSelfReport).Count, got.Pending, got.Rejected)
 			}
 		})
 
 		t.Run("configured rules change the points", func(t *testing.T) {
-			if err := f.rec.SetRules(ctx, RecordRules{RecOpinion: 5, RecRSVP: 1}); err != nil {
+			if _, err := f.rec.SetRules(ctx, testStaff, map[string]string{model.RecOpinion: "5", model.RecRSVP: "1"}); err != nil {
 				t.Fatal(err)
 			}
-			defer f.rec.SetRules(ctx, DefaultRecordRules()) //nolint:errcheck
-			got, _ := f.rec.Totals(ctx, f.a.ID, 2026)
-			if got.Points != 18+4+1 || got.Line(RecOpinion).Points != 5 {
-				t.Fatalf("%d points (opinion %d), want 23 (5)", got.Points, got.Line(RecOpinion).Points)
+			defer f.rec.ResetRules(ctx, testStaff) //nolint:errcheck
+			got, _ := f.rec.Totals(ctx, testStaff, f.a.ID, 2026)
+			if got.Points != 18+4+1 || got.Line(model.RecOpinion).Points != 5 {
+				t.Fatalf("%d points (opinion %d), want 23 (5)", got.Points, got.Line(model.RecOpinion).Points)
 			}
 			var verr ValidationError
-			if err := f.rec.SetRules(ctx, RecordRules{"nonsense": 1, RecStudy: -1}); !errors.As(err, &verr) || len(verr) != 2 {
+			if _, err := f.rec.SetRules(ctx, testStaff, map[string]string{"nonsense": "1", model.RecStudy: "-1"}); !errors.As(err, &verr) || len(verr) != 2 {
 				t.Fatalf("bad rules gave %v", err)
 			}
 		})
 
 		t.Run("the delegation report lists its deputies by points and sums them", func(t *testing.T) {
-			rep, err := f.rec.DelegationReport(ctx, "济南市代表团", 2026)
+			rep, err := f.rec.DelegationReport(ctx, testStaff, "济南市代表团", 2026)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(rep.Deputies) != 2 || rep.Deputies[0].DeputyID != f.a.ID || rep.Deputies[1].DeputyID != f.b.ID {
 				t.Fatalf("deputies %+v", rep.Deputies)
 			}
-			if b := rep.Deputies[1]; b.Count != 1 || b.Points != 1 || b.Line(RecSuggestionSecond).Count != 1 || b.Attended() != 0 {
+			if b := rep.Deputies[1]; b.Count != 1 || b.Points != 1 || b.Line(model.RecSuggestionSecond).Count != 1 || b.Attended() != 0 {
 				t.Fatalf("乙 %+v, want 1 event, 1 point", b)
 			}
 			if rep.Sum.Count != 12 || rep.Sum.Points != 19 {
 				t.Fatalf("sum %d events %d points, want 12 and 19", rep.Sum.Count, rep.Sum.Points)
 			}
-			if _, err := f.rec.DelegationReport(ctx, "无此代表团", 2026); !errors.Is(err, model.ErrNotFound) {
+			if _, err := f.rec.DelegationReport(ctx, testStaff, "无此代表团", 2026); !errors.Is(err, model.ErrNotFound) {
 				t.Fatalf("unknown delegation gave %v", err)
 			}
 		})
 
 		t.Run("the annual report exports to a workbook", func(t *testing.T) {
-			rep, err := f.rec.Report(ctx, f.a.ID, 2026)
+			rep, err := f.rec.Report(ctx, testStaff, f.a.ID, 2026)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -259,7 +260,7 @@ func TestRecordTotalsMatchHandComputedFigures(t *testing.T) {
 				t.Fatalf("%d detail rows, want a header and 11 events", len(rows))
 			}
 			buf.Reset()
-			del, _ := f.rec.DelegationReport(ctx, "济南市代表团", 2026)
+			del, _ := f.rec.DelegationReport(ctx, testStaff, "济南市代表团", 2026)
 			if err := WriteDelegationXLSX(&buf, del); err != nil {
 				t.Fatal(err)
 			}
@@ -274,8 +275,7 @@ func TestRecordEntryValidation(t *testing.T) {
 	if err := db.CreateDeputy(ctx, &d); err != nil {
 		t.Fatal(err)
 	}
-	rec := NewRecords(db)
-	rec.Now = func() time.Time { return time.Date(2026, 6, 15, 10, 0, 0, 0, cst) }
+	rec := New(db, Options{Now: func() time.Time { return time.Date(2026, 6, 15, 10, 0, 0, 0, cst) }, Loc: cst}).Records
 	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
 	long := string(bytes.Repeat([]byte("字"), 101))
 	tests := []struct {
@@ -292,7 +292,7 @@ func TestRecordEntryValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := rec.SubmitEntry(ctx, d.ID, tc.e)
+			_, err := rec.SubmitEntry(ctx, DeputyActor(d, ViaWeChat), tc.e)
 			var verr ValidationError
 			switch {
 			case tc.bad == "" && err != nil:
@@ -302,7 +302,7 @@ func TestRecordEntryValidation(t *testing.T) {
 			}
 		})
 	}
-	if _, err := rec.Review(ctx, 1, false, " ", "x"); err == nil {
+	if _, err := rec.Review(ctx, testStaff, 1, ReviewReject, " "); err == nil {
 		t.Fatal("a rejection without a note was accepted")
 	}
 }

@@ -14,17 +14,16 @@ import (
 // Reminders sends the time-based reminders the scheduler runs. Each
 // reminder's source names what and when, so a job that runs twice (a
 // retry, a catch-up after downtime) reminds each deputy once.
-type Reminders struct {
-	db  *storage.DB
-	loc *time.Location
-}
+type Reminders struct{ *env }
 
-// NewReminders returns the reminders service; loc formats dates.
+// NewReminders returns the reminders service over db, on its own clock;
+// loc formats dates (default Asia/Shanghai).
 func NewReminders(db *storage.DB, loc *time.Location) *Reminders {
-	if loc == nil {
-		loc = time.Local
+	e := newEnv(db)
+	if loc != nil {
+		e.loc = loc
 	}
-	return &Reminders{db: db, loc: loc}
+	return &Reminders{e}
 }
 
 // push sends one reminder per target and counts the targets reminded.
@@ -80,14 +79,8 @@ func (r *Reminders) Meetings(ctx context.Context, by Actor, now time.Time) (map[
 	day := now.In(r.loc).Format("20060102")
 	n, err := r.push(ctx, ts,
 		func(t model.ReminderTarget) string { return fmt.Sprintf("rsvp%d-%s", t.RefID, day) },
-		func(t model.ReminderTarget) model.Notice {
-			return model.Notice{Kind: model.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: t.RefID,
-				Body:   fmt.Sprintf("“%s”的回执将于 %s 截止，请回复“参加”或“请假”。", t.Title, r.date(t.When)),
-				Fields: map[string]string{"time": r.date(t.When), "note": t.Title}}
-		},
-		func(t model.ReminderTarget) *model.Ask {
-			return &model.Ask{Flow: FlowRSVP, RefID: t.RefID, Title: "会议活动回执：" + t.Title}
-		})
+		func(t model.ReminderTarget) model.Notice { return rsvpReminder(t.RefID, t.Title, t.When, r.loc) },
+		func(t model.ReminderTarget) *model.Ask { return rsvpAsk(t.RefID, t.Title) })
 	counts["rsvp"] = n
 	return counts, err
 }

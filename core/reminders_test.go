@@ -37,16 +37,16 @@ func TestRemindersGoOncePerOccasion(t *testing.T) {
 			return d
 		}
 		attending, silent := mk("参加者", "13600000001"), mk("未回复者", "13600000002")
-		meetings := core.NewMeetings(db)
-		meetings.Now = func() time.Time { return now }
+		meetings := core.New(db, core.Options{Now: func() time.Time { return now }}).Meetings
 		m := model.Meeting{Kind: "research", Title: "专题调研", StartsAt: now.Add(60 * time.Hour), RSVPDeadline: now.Add(30 * time.Hour)}
-		if err := meetings.Create(ctx, &m); err != nil {
+		if err := db.CreateMeeting(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := meetings.Invite(ctx, m.ID, []int64{attending.ID, silent.ID}); err != nil {
+		staff := core.CLIActor(model.Account{}, "test")
+		if _, err := meetings.Invite(ctx, staff, m.ID, model.Audience{DeputyIDs: []int64{attending.ID, silent.ID}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := meetings.RSVP(ctx, m.ID, attending.ID, model.RSVPAttend, "", "wechat"); err != nil {
+		if _, err := meetings.RSVP(ctx, core.DeputyActor(attending, core.ViaWeChat), m.ID, model.RSVPAttend, ""); err != nil {
 			t.Fatal(err)
 		}
 		rem := core.NewReminders(db, time.UTC)

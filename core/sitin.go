@@ -11,14 +11,6 @@ import (
 	"unicode/utf8"
 
 	"deputybot/model"
-	"deputybot/storage"
-)
-
-// Meeting kinds the 列席 proposal reads.
-const (
-	sitInSession    = "session"    // 列席常委会会议
-	sitInResearch   = "research"   // 专题调研
-	sitInInspection = "inspection" // 集中视察
 )
 
 // Limits of a 列席 proposal request.
@@ -30,36 +22,25 @@ const (
 
 // SitInRequest asks for N deputies to invite to sit in on a session.
 type SitInRequest struct {
-	MeetingID int64
-	N         int
-	Topics    []string  // the session's agenda topics, e.g. 教育, 乡村振兴
-	TermStart time.Time // zero: TermStartOf the meeting's start
+	N      int
+	Topics []string // the session's agenda topics as typed, each split further on commas, 、 and spaces
+	Term   string   // the term's first day, 2023-01-01; "" means TermStartOf the meeting's start
 }
-
-// Proposal is one proposed invitee, with the reasons shown to staff; each
-// reason is a fact about the deputy.
-type Proposal struct {
-	Deputy      model.Deputy
-	Score       float64 // the topic and grassroots score, see Propose
-	Sittings    int     // sessions sat in on this term
-	Suggestions int     // suggestions mentioning a topic, as lead or seconder
-	Research    int     // research and inspections on a topic taken part in
-	GroupMatch  bool    // the professional group matches a topic
-	Reasons     []string
-}
-
-// ReasonText joins the reasons as the console shows them.
-func (p Proposal) ReasonText() string { return strings.Join(p.Reasons, " · ") }
 
 // SitIn proposes whom to invite to sit in on standing-committee sessions
-// (列席) and reports how far invitations have covered the deputies.
-type SitIn struct {
-	db  *storage.DB
-	Loc *time.Location // year boundaries of Coverage; default time.Local
-}
+// (列席), invites them, and reports how far invitations have covered the
+// deputies.
+type SitIn struct{ *env }
 
-// NewSitIn returns the 列席 service.
-func NewSitIn(db *storage.DB) *SitIn { return &SitIn{db: db} }
+// NotASession refuses to propose invitees for a meeting that is not a
+// standing-committee session; nil for a session.
+func NotASession(m model.Meeting) error {
+	if m.IsSession() {
+		return nil
+	}
+	return &FieldError{Key: "kind", Label: "会议类型", Value: m.Kind,
+		Msg: "只有“" + model.MeetingKindLabel(model.MeetingSession) + "”可以按列席规则推荐人选"}
+}
 
 // TermStartOf returns the start (1 January) of the five-year term that
 // t falls in, counted from the provincial congresses elected in January
@@ -96,31 +77,63 @@ func SplitSitInTopics(s string) []string {
 	return out
 }
 
-func (s *SitIn) validate(req *SitInRequest) error {
+// sitInAsk is a proposal request once read: the topics split and the
+// term's start known.
+type sitInAsk struct {
+	n         int
+	topics    []string
+	termStart time.Time
+}
+
+// read checks a request for a proposal on m, every problem at once.
+func (s *SitIn) read(m model.Meeting, req SitInRequest) (sitInAsk, error) {
 	var errs ValidationError
-	if req.N < 1 || req.N > SitInMaxN {
-		errs = append(errs, &FieldError{Key: "n", Label: "人数", Value: fmt.Sprint(req.N), Msg: fmt.Sprintf("应为 1 到 %d", SitInMaxN)})
+	if err := NotASession(m); err != nil {
+		errs = append(errs, err.(*FieldError))
 	}
-	var topics []string
-	for _, t := range req.Topics {
-		if t = strings.TrimSpace(t); t != "" && !slices.Contains(topics, t) {
-			topics = append(topics, t)
+	ask := sitInAsk{n: req.N}
+	if req.N < 1 || req.N > SitInMaxN {
+		errs = append(errs, &FieldError{Key: "n", Label: "人数", Value: fmt.Sprint(req.N), Msg: fmt.Sprintf("人数应为 1 到 %d 的整数", SitInMaxN)})
+	}
+	for _, text := range req.Topics {
+		for _, t := range SplitSitInTopics(text) {
+			if !slices.Contains(ask.topics, t) {
+				ask.topics = append(ask.topics, t)
+			}
 		}
 	}
-	if len(topics) > SitInMaxTopics {
+	if len(ask.topics) > SitInMaxTopics {
 		errs = append(errs, &FieldError{Key: "topics", Label: "议题", Msg: fmt.Sprintf("最多 %d 个", SitInMaxTopics)})
 	}
-	for _, t := range topics {
+	for _, t := range ask.topics {
 		if utf8.RuneCountInString(t) > sitInMaxTopicRune {
 			errs = append(errs, &FieldError{Key: "topics", Label: "议题", Value: t, Msg: fmt.Sprintf("过长（不超过 %d 字）", sitInMaxTopicRune)})
 		}
 	}
-	req.Topics = topics
-	if len(errs) > 0 {
-		return errs
+	var ok bool
+	if ask.termStart, ok = s.termStart(req.Term, m.StartsAt); !ok {
+		errs = append(errs, &FieldError{Key: "term", Label: "本届起始日期", Value: req.Term, Msg: "日期格式应为 2023-01-01"})
 	}
-	return nil
+	if len(errs) > 0 {
+		return ask, errs
+	}
+	return ask, nil
 }
+
+// termStart reads the term's first day as typed, or gives the start of the
+// term at falls in.
+func (s *SitIn) termStart(text string, at time.Time) (time.Time, bool) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return TermStartOf(at, s.loc), true
+	}
+	t, err := time.ParseInLocation(time.DateOnly, text, s.loc)
+	return t, err == nil
+}
+
+// TermStart is the default first day of the term of a session, as forms
+// show it.
+func (s *SitIn) TermStart(m model.Meeting) time.Time { return TermStartOf(m.StartsAt, s.loc) }
 
 // sitInFacts is what is known about one candidate.
 type sitInFacts struct {
@@ -154,39 +167,129 @@ type sitInFacts struct {
 // candidates with the same sitting count remain in other delegations
 // under their cap. Only when none remain is the cap raised, one at a time
 // for all delegations, before moving to deputies who sat in more often.
-func (s *SitIn) Propose(ctx context.Context, req SitInRequest) ([]Proposal, error) {
-	if err := s.validate(&req); err != nil {
-		return nil, err
+func (s *SitIn) Propose(ctx context.Context, by Actor, meetingID int64, req SitInRequest) (model.SitInProposal, error) {
+	if err := by.Require(Editors...); err != nil {
+		return model.SitInProposal{}, err
 	}
-	m, err := s.db.GetMeeting(ctx, req.MeetingID)
+	m, err := s.meeting(ctx, meetingID)
 	if err != nil {
-		return nil, err
+		return model.SitInProposal{}, err
 	}
-	if req.TermStart.IsZero() {
-		req.TermStart = TermStartOf(m.StartsAt, s.loc())
+	ask, err := s.read(m, req)
+	if err != nil {
+		return model.SitInProposal{}, err
 	}
+	ps, err := s.propose(ctx, m, ask)
+	if err != nil {
+		return model.SitInProposal{}, err
+	}
+	for i := range ps {
+		ps[i].Deputy = deputyAsSeenBy(by, ps[i].Deputy)
+	}
+	return model.SitInProposal{Meeting: m, N: ask.n, Topics: ask.topics, TermStart: ask.termStart, Proposals: ps}, nil
+}
+
+func (s *SitIn) meeting(ctx context.Context, id int64) (model.Meeting, error) {
+	m, err := s.db.GetMeeting(ctx, id)
+	if err != nil {
+		return m, withNotFoundText(err, "会议活动不存在或已被删除。")
+	}
+	return m, nil
+}
+
+func (s *SitIn) propose(ctx context.Context, m model.Meeting, ask sitInAsk) ([]model.Proposal, error) {
 	cands, err := s.db.SitInCandidates(ctx, m.ID)
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.facts(ctx, m.ID, req)
+	facts, err := s.facts(ctx, m.ID, ask)
 	if err != nil {
 		return nil, err
 	}
-	pool := make([]Proposal, 0, len(cands))
+	pool := make([]model.Proposal, 0, len(cands))
 	for _, d := range cands {
 		f := facts[d.ID]
 		if f != nil && f.declined {
 			continue
 		}
-		pool = append(pool, sitInProposalOf(d, f, req.Topics))
+		pool = append(pool, sitInProposalOf(d, f, ask.topics))
 	}
-	return sitInPick(pool, req.N), nil
+	return sitInPick(pool, ask.n), nil
+}
+
+// Invite invites the deputies chosen from a proposal (ids) to sit in on the
+// session; topics are the agenda topics the proposal was made on, for the
+// audit entry. Only deputies in office and not yet invited may be chosen:
+// otherwise no one is invited.
+func (s *SitIn) Invite(ctx context.Context, by Actor, meetingID int64, ids []int64, topics string) (int, error) {
+	if err := by.Require(Editors...); err != nil {
+		return 0, err
+	}
+	invited := 0
+	err := s.tx(ctx, func(ctx context.Context) error {
+		m, err := s.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		if err := NotASession(m); err != nil {
+			return err
+		}
+		ids = uniqueIDs(ids)
+		switch {
+		case len(ids) == 0:
+			return &FieldError{Key: "deputy_id", Label: "邀请名单", Msg: "请至少勾选一位代表。"}
+		case len(ids) > SitInMaxN:
+			return &FieldError{Key: "deputy_id", Label: "邀请名单", Msg: fmt.Sprintf("一次最多邀请 %d 位代表。", SitInMaxN)}
+		}
+		cands, err := s.db.SitInCandidates(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		open := make(map[int64]bool, len(cands))
+		for _, d := range cands {
+			open[d.ID] = true
+		}
+		gone := 0
+		for _, id := range ids {
+			if !open[id] {
+				gone++
+			}
+		}
+		if gone > 0 {
+			return &FieldError{Key: "deputy_id", Label: "邀请名单",
+				Msg: fmt.Sprintf("所选代表中有 %d 位已不在任或已被邀请，请按最新推荐重新勾选。", gone)}
+		}
+		meetings := &Meetings{s.env}
+		if invited, err = s.db.Invite(ctx, m.ID, ids, meetings.invitation(m)); err != nil {
+			return err
+		}
+		about := strings.Join(SplitSitInTopics(topics), "、")
+		if about == "" {
+			about = "未指定"
+		}
+		return s.audit(ctx, by, "meeting.sitin", m.Object(), fmt.Sprintf("按列席推荐邀请代表列席“%s”：勾选 %d 位，新邀请 %d 位（议题：%s）",
+			m.Title, len(ids), invited, about))
+	})
+	if err != nil {
+		return 0, err
+	}
+	return invited, nil
+}
+
+// uniqueIDs drops repeats, keeping the first of each.
+func uniqueIDs(ids []int64) []int64 {
+	var out []int64
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // facts gathers each deputy's sittings, declines, topic research and
 // topic suggestions, ignoring the meeting being proposed for.
-func (s *SitIn) facts(ctx context.Context, meetingID int64, req SitInRequest) (map[int64]*sitInFacts, error) {
+func (s *SitIn) facts(ctx context.Context, meetingID int64, ask sitInAsk) (map[int64]*sitInFacts, error) {
 	out := map[int64]*sitInFacts{}
 	get := func(id int64) *sitInFacts {
 		f := out[id]
@@ -196,7 +299,7 @@ func (s *SitIn) facts(ctx context.Context, meetingID int64, req SitInRequest) (m
 		}
 		return f
 	}
-	hist, err := s.db.SitInHistory(ctx, []string{sitInSession, sitInResearch, sitInInspection})
+	hist, err := s.db.SitInHistory(ctx, []string{model.MeetingSession, model.MeetingResearch, model.MeetingInspection})
 	if err != nil {
 		return nil, err
 	}
@@ -209,15 +312,15 @@ func (s *SitIn) facts(ctx context.Context, meetingID int64, req SitInRequest) (m
 		}
 		f := get(r.DeputyID)
 		switch r.Kind {
-		case sitInSession:
+		case model.MeetingSession:
 			if sessionsSeen[r.DeputyID]++; sessionsSeen[r.DeputyID] <= 2 && r.Status == model.RSVPLeave {
 				leaves[r.DeputyID]++
 			}
-			if r.TookPart() && !r.StartsAt.Before(req.TermStart) {
+			if r.TookPart() && !r.StartsAt.Before(ask.termStart) {
 				f.sittings++
 			}
 		default:
-			if r.TookPart() && sitInMentions(r.Title, req.Topics) {
+			if r.TookPart() && sitInMentions(r.Title, ask.topics) {
 				f.research[r.MeetingID] = true
 			}
 		}
@@ -225,12 +328,12 @@ func (s *SitIn) facts(ctx context.Context, meetingID int64, req SitInRequest) (m
 	for id, n := range leaves {
 		out[id].declined = n == 2
 	}
-	sugs, err := s.db.SuggestionsMentioning(ctx, req.Topics)
+	sugs, err := s.db.SuggestionsMentioning(ctx, ask.topics)
 	if err != nil {
 		return nil, err
 	}
 	for _, sg := range sugs {
-		if sitInMentions(sg.Title, req.Topics) || sitInMentions(sg.Summary, req.Topics) {
+		if sitInMentions(sg.Title, ask.topics) || sitInMentions(sg.Summary, ask.topics) {
 			get(sg.DeputyID).suggestions[sg.SuggestionID] = true
 		}
 	}
@@ -238,8 +341,8 @@ func (s *SitIn) facts(ctx context.Context, meetingID int64, req SitInRequest) (m
 }
 
 // sitInProposalOf scores d and writes its reasons (see Propose).
-func sitInProposalOf(d model.Deputy, f *sitInFacts, topics []string) Proposal {
-	p := Proposal{Deputy: d}
+func sitInProposalOf(d model.Deputy, f *sitInFacts, topics []string) model.Proposal {
+	p := model.Proposal{Deputy: d}
 	if f != nil {
 		p.Sittings, p.Suggestions, p.Research = f.sittings, len(f.suggestions), len(f.research)
 	}
@@ -270,8 +373,8 @@ func sitInProposalOf(d model.Deputy, f *sitInFacts, topics []string) Proposal {
 
 // sitInPick chooses n of pool by sitting count, then score, then id,
 // under the per-delegation caps described at Propose.
-func sitInPick(pool []Proposal, n int) []Proposal {
-	slices.SortFunc(pool, func(a, b Proposal) int {
+func sitInPick(pool []model.Proposal, n int) []model.Proposal {
+	slices.SortFunc(pool, func(a, b model.Proposal) int {
 		return cmp.Or(cmp.Compare(a.Sittings, b.Sittings), cmp.Compare(b.Score, a.Score), cmp.Compare(a.Deputy.ID, b.Deputy.ID))
 	})
 	size := map[string]int{}
@@ -283,7 +386,7 @@ func sitInPick(pool []Proposal, n int) []Proposal {
 		caps[del] = n*k/len(pool) + 1 // ⌊n × k ÷ pool⌋ + 1
 	}
 	taken := map[string]int{}
-	out := make([]Proposal, 0, min(n, len(pool)))
+	out := make([]model.Proposal, 0, min(n, len(pool)))
 	for start := 0; start < len(pool) && len(out) < n; {
 		end := start
 		for end < len(pool) && pool[end].Sittings == pool[start].Sittings {
@@ -333,70 +436,34 @@ func sitInMentions(text string, topics []string) bool {
 	return false
 }
 
-// SitInCoverageRow is one delegation's (or the total's) 列席 coverage.
-type SitInCoverageRow struct {
-	Delegation string
-	InOffice   int // deputies in office now
-	InTerm     int // of them, those who sat in at least once this term (to the year's end)
-	InYear     int // of them, those who sat in during the year
-}
-
-// Percent is the share of deputies in office who sat in this term.
-func (r SitInCoverageRow) Percent() float64 {
-	if r.InOffice == 0 {
-		return 0
-	}
-	return 100 * float64(r.InTerm) / float64(r.InOffice)
-}
-
-// PercentText is Percent as the console shows it.
-func (r SitInCoverageRow) PercentText() string { return fmt.Sprintf("%.1f%%", r.Percent()) }
-
-// Remaining is how many deputies in office have not sat in this term.
-func (r SitInCoverageRow) Remaining() int { return r.InOffice - r.InTerm }
-
-// SitInCoverage is the yearly view of 列席 against the goal of every deputy
-// sitting in at least once over the term.
-type SitInCoverage struct {
-	TermStart time.Time
-	Year      int
-	Rows      []SitInCoverageRow // by delegation name
-	Total     SitInCoverageRow
-}
-
 // Coverage counts, per delegation, the deputies in office and those who
 // have sat in on a session (attended, or accepted while attendance is
-// unrecorded) at least once from termStart to the end of year, and
-// within year.
-func (s *SitIn) Coverage(ctx context.Context, termStart time.Time, year int) (SitInCoverage, error) {
-	loc := s.loc()
-	from := time.Date(year, time.January, 1, 0, 0, 0, 0, loc)
+// unrecorded) at least once from the term's first day (as typed; "" means
+// the start of the term year falls in) to the end of year, and within
+// year.
+func (s *SitIn) Coverage(ctx context.Context, by Actor, term string, year int) (model.SitInCoverage, error) {
+	if err := by.Require(Viewers...); err != nil {
+		return model.SitInCoverage{}, err
+	}
+	from := time.Date(year, time.January, 1, 0, 0, 0, 0, s.loc)
 	until := from.AddDate(1, 0, 0)
-	if termStart.IsZero() {
-		termStart = TermStartOf(from, loc)
+	termStart, ok := s.termStart(term, time.Date(year, time.June, 1, 0, 0, 0, 0, s.loc))
+	if !ok {
+		return model.SitInCoverage{}, &FieldError{Key: "term", Label: "本届起始日期", Value: term, Msg: "日期格式应为 2023-01-01"}
 	}
 	if !termStart.Before(until) {
-		return SitInCoverage{}, ValidationError{{Key: "term", Label: "本届起始日期", Value: termStart.In(loc).Format(time.DateOnly), Msg: "应早于所选年度结束"}}
+		return model.SitInCoverage{}, &FieldError{Key: "term", Label: "本届起始日期", Value: termStart.In(s.loc).Format(time.DateOnly), Msg: "应早于所选年度结束"}
 	}
-	rows, err := s.db.SitInCoverage(ctx, sitInSession, termStart, from, until)
+	rows, err := s.db.SitInCoverage(ctx, model.MeetingSession, termStart, from, until)
 	if err != nil {
-		return SitInCoverage{}, err
+		return model.SitInCoverage{}, err
 	}
-	c := SitInCoverage{TermStart: termStart, Year: year, Total: SitInCoverageRow{Delegation: "合计"}}
-	for _, r := range rows {
-		row := SitInCoverageRow{Delegation: r.Delegation, InOffice: r.InOffice, InTerm: r.InTerm, InYear: r.InPeriod}
-		c.Rows = append(c.Rows, row)
+	c := model.SitInCoverage{TermStart: termStart, Year: year, Rows: rows, Total: model.SitInCoverageRow{Delegation: "合计"}}
+	for _, row := range rows {
 		c.Total.InOffice += row.InOffice
 		c.Total.InTerm += row.InTerm
 		c.Total.InYear += row.InYear
 	}
-	slices.SortFunc(c.Rows, func(a, b SitInCoverageRow) int { return strings.Compare(a.Delegation, b.Delegation) })
+	slices.SortFunc(c.Rows, func(a, b model.SitInCoverageRow) int { return strings.Compare(a.Delegation, b.Delegation) })
 	return c, nil
-}
-
-func (s *SitIn) loc() *time.Location {
-	if s.Loc != nil {
-		return s.Loc
-	}
-	return time.Local
 }

@@ -31,10 +31,9 @@ type sitInWorld struct {
 func newSitInWorld(t *testing.T, db *storage.DB, n int, seed int64) *sitInWorld {
 	t.Helper()
 	ctx := t.Context()
-	w := &sitInWorld{db: db, svc: core.NewSitIn(db), deputies: map[int64]model.Deputy{}, sat: map[int64]int{},
+	w := &sitInWorld{db: db, svc: core.New(db, core.Options{Loc: time.UTC}).SitIn, deputies: map[int64]model.Deputy{}, sat: map[int64]int{},
 		suggestions: map[int64][]string{}, research: map[int64][]string{},
 		termStart: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)}
-	w.svc.Loc = time.UTC
 	if _, err := db.UpsertDeputies(ctx, core.SampleDeputies(n, seed)); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +190,7 @@ func TestSitInCoversEveryDeputyOverATermBeforeAnyoneSitsInAThirdTime(t *testing.
 		for s, topics := range agendas {
 			at := time.Date(2023+s*4/6, time.Month(3+(s*8)%12), 20, 9, 0, 0, 0, time.UTC)
 			m := w.meeting(t, "session", fmt.Sprintf("第%d次常委会会议", s+1), at)
-			ps, err := w.svc.Propose(ctx, core.SitInRequest{MeetingID: m.ID, N: 160, Topics: topics, TermStart: w.termStart})
+			ps, err := proposals(w.svc.Propose(ctx, sitInStaff, m.ID, core.SitInRequest{N: 160, Topics: topics, Term: w.termStart.Format(time.DateOnly)}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,14 +246,14 @@ func TestSitInCoversEveryDeputyOverATermBeforeAnyoneSitsInAThirdTime(t *testing.
 				t.Fatalf("deputy %d (%s) sat in %d times over the term", id, d.Name, w.sat[id])
 			}
 		}
-		c, err := w.svc.Coverage(ctx, w.termStart, 2026)
+		c, err := w.svc.Coverage(ctx, sitInStaff, w.termStart.Format(time.DateOnly), 2026)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.Total.InOffice != len(w.deputies) || c.Total.InTerm != len(w.deputies) || c.Total.Percent() != 100 {
 			t.Fatalf("coverage at the end of the term: %+v", c.Total)
 		}
-		if len(c.Rows) != 17 || !slices.IsSortedFunc(c.Rows, func(a, b core.SitInCoverageRow) int { return strings.Compare(a.Delegation, b.Delegation) }) {
+		if len(c.Rows) != 17 || !slices.IsSortedFunc(c.Rows, func(a, b model.SitInCoverageRow) int { return strings.Compare(a.Delegation, b.Delegation) }) {
 			t.Fatalf("coverage rows: %d, sorted %v", len(c.Rows), c.Rows)
 		}
 	})
@@ -293,11 +292,11 @@ func TestSitInSkipsDecliners(t *testing.T) {
 		answer(r, once, model.RSVPLeave)
 
 		next := w.meeting(t, "session", "四", day(7))
-		ps, err := w.svc.Propose(ctx, core.SitInRequest{MeetingID: next.ID, N: 12, TermStart: w.termStart})
+		ps, err := proposals(w.svc.Propose(ctx, sitInStaff, next.ID, core.SitInRequest{N: 12, Term: w.termStart.Format(time.DateOnly)}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[int64]core.Proposal{}
+		got := map[int64]model.Proposal{}
 		for _, p := range ps {
 			got[p.Deputy.ID] = p
 		}
@@ -345,7 +344,7 @@ func TestSitInReasonsScoresAndSpread(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		svc := core.NewSitIn(db)
+		svc := core.New(db, core.Options{Loc: time.UTC}).SitIn
 		ms := model.Meeting{Kind: "research", Title: "职业教育专题调研", StartsAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
 		ms.RSVPDeadline = ms.StartsAt
 		if err := db.CreateMeeting(ctx, &ms); err != nil {
@@ -365,7 +364,7 @@ func TestSitInReasonsScoresAndSpread(t *testing.T) {
 		if _, err := db.Invite(ctx, session.ID, []int64{c.ID}); err != nil {
 			t.Fatal(err)
 		}
-		ps, err := svc.Propose(ctx, core.SitInRequest{MeetingID: session.ID, N: 2, Topics: []string{" 中小学 ", "教育", "教育"}})
+		ps, err := proposals(svc.Propose(ctx, sitInStaff, session.ID, core.SitInRequest{N: 2, Topics: []string{" 中小学 ", "教育", "教育"}}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -377,7 +376,7 @@ func TestSitInReasonsScoresAndSpread(t *testing.T) {
 		if got := ps[1].ReasonText(); got != "基层代表 · 本届未列席" {
 			t.Errorf("己's reasons %q", got)
 		}
-		all, err := svc.Propose(ctx, core.SitInRequest{MeetingID: session.ID, N: 10, Topics: []string{"教育"}})
+		all, err := proposals(svc.Propose(ctx, sitInStaff, session.ID, core.SitInRequest{N: 10, Topics: []string{"教育"}}))
 		if err != nil || len(all) != 5 || all[2].Deputy.ID != b.ID || all[3].Deputy.ID != e.ID {
 			t.Fatalf("all in office and not invited: %v, %v", names(all), err)
 		}
@@ -387,16 +386,22 @@ func TestSitInReasonsScoresAndSpread(t *testing.T) {
 		if ps[0].Score != 3+3+1+2 {
 			t.Errorf("score %v", ps[0].Score)
 		}
-		if _, err := svc.Propose(ctx, core.SitInRequest{MeetingID: session.ID, N: 0}); err == nil {
+		if _, err := proposals(svc.Propose(ctx, sitInStaff, session.ID, core.SitInRequest{N: 0})); err == nil {
 			t.Error("N = 0 is accepted")
 		}
 	})
 }
 
-func names(ps []core.Proposal) []string {
+func names(ps []model.Proposal) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.Deputy.Name
 	}
 	return out
 }
+
+// sitInStaff proposes and invites: an administrator at the command line.
+var sitInStaff = core.CLIActor(model.Account{}, "test")
+
+// proposals is the list of a proposal.
+func proposals(p model.SitInProposal, err error) ([]model.Proposal, error) { return p.Proposals, err }

@@ -320,13 +320,12 @@ func (j *journey) inviteToMeeting(t *testing.T, ctx context.Context, title strin
 		t.Logf("no console meeting pages (/admin/meetings/new answers 404): creating and inviting through core")
 		mt := &model.Meeting{Kind: "session", Title: title, StartsAt: starts, RSVPDeadline: deadline,
 			Place: "省人大常委会机关第一会议室", Organiser: "省人大常委会办公厅", Contact: "代表工作室 0531-12345678"}
-		meetings := core.NewMeetings(j.db)
-		meetings.Loc = j.shanghai
-		if err := meetings.Create(ctx, mt); err != nil {
+		meetings := core.New(j.db, core.Options{Loc: j.shanghai}).Meetings
+		if err := j.db.CreateMeeting(ctx, mt); err != nil {
 			t.Fatalf("create meeting: %v", err)
 		}
-		if n, err := meetings.Invite(ctx, mt.ID, []int64{j.deputy.ID}); err != nil || n != 1 {
-			t.Fatalf("invite: %d, %v", n, err)
+		if n, err := meetings.Invite(ctx, core.CLIActor(model.Account{}, "e2e"), mt.ID, model.Audience{DeputyIDs: []int64{j.deputy.ID}}); err != nil || n.Invited != 1 {
+			t.Fatalf("invite: %d, %v", n.Invited, err)
 		}
 		return mt.ID, false
 	}

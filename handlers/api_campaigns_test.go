@@ -236,9 +236,8 @@ func TestTheMeetingAPI(t *testing.T) {
 		if !strings.Contains(res.body, `"invited":0,"already_invited":1`) {
 			t.Fatalf("invite again: %s", res.body)
 		}
-		meetings := core.NewMeetings(db)
-		meetings.Now = w.clock.Now
-		if err := meetings.RSVP(t.Context(), m.ID, ds[1].ID, model.RSVPLeave, "住院", "wechat"); err != nil {
+		meetings := core.New(db, core.Options{Now: w.clock.Now}).Meetings
+		if _, err := meetings.RSVP(t.Context(), core.DeputyActor(ds[1], core.ViaWeChat), m.ID, model.RSVPLeave, "住院"); err != nil {
 			t.Fatal(err)
 		}
 		res = post(model.RoleStaff, path+"/remind", "")

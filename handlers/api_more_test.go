@@ -93,9 +93,8 @@ func TestAPIMoreRecordsReview(t *testing.T) {
 	db := storagetest.Open(t, storage.SQLite)
 	w := newAdminWorld(t, db, "")
 	d := w.deputy(t, "王芳", "13800000001")
-	recs := core.NewRecords(db)
-	recs.Now = w.clock.Now
-	e, err := recs.SubmitEntry(context.Background(), d.ID, model.RecordEntry{Category: model.EntryResearch,
+	recs := core.New(db, core.Options{Now: w.clock.Now}).Records
+	e, err := recs.SubmitEntry(context.Background(), core.DeputyActor(d, core.ViaWeChat), model.RecordEntry{Category: model.EntryResearch,
 		HappenedOn: w.clock.Now().AddDate(0, 0, -3), Place: "历城区", Description: "走访农村公路养护情况。"})
 	if err != nil {
 		t.Fatal(err)

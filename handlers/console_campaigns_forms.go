@@ -19,14 +19,11 @@ import (
 )
 
 // campaignFieldKeys names the form fields and JSON properties of the
-// notice, audience and meeting forms, by the Chinese names their errors
-// carry.
+// notice and audience forms, by the Chinese names their errors carry.
 var campaignFieldKeys = map[string]string{
 	"类型": "kind", "标题": "title", "正文": "body", "链接": "link", "发送时间": "send_at",
 	"时间字段": "field_time", "备注字段": "field_note", "测试代表": "test_deputy", "模板字段": "fields",
-	"发送对象": "audience", "层级": "levels", "代表编号": "deputy_ids", "会议活动": "meeting_id",
-	"时间": "starts_at", "结束时间": "ends_at", "地点": "place", "组织单位": "organiser", "联系人": "contact",
-	"回执截止时间": "rsvp_deadline", "确认": "confirm", "签到": "attended",
+	"发送对象": "audience", "层级": "levels", "代表编号": "deputy_ids", "会议活动": "meeting_id", "确认": "confirm",
 }
 
 // The API maps errors through fieldKeys: add the names it does not know

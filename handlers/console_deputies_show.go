@@ -76,7 +76,7 @@ func (s *server) deputySections(r *http.Request, id int64, v *deputyView) error 
 	}
 	for _, inv := range invs {
 		v.Invitations = append(v.Invitations, deputyInvitationRow{Invitation: inv,
-			KindLabel: core.MeetingKindLabel(inv.Meeting.Kind), StatusLabel: core.RSVPLabel(inv.Status)})
+			KindLabel: model.MeetingKindLabel(inv.Meeting.Kind), StatusLabel: model.RSVPLabel(inv.Status)})
 	}
 	sgs, err := s.d.DB.SuggestionsOfDeputy(ctx, id)
 	if err != nil {

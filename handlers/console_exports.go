@@ -16,7 +16,6 @@ func init() {
 	consoleRoute(http.MethodGet, "/admin/accounts/export", admins, accountsExport)
 	consoleRoute(http.MethodGet, "/admin/tokens/export", tokenExporters, tokensExport)
 	consoleRoute(http.MethodGet, "/admin/campaigns/export", editors, campaignsExport)
-	consoleRoute(http.MethodGet, "/admin/meetings/export", editors, meetingsExport)
 	consoleRoute(http.MethodGet, "/admin/series/export", editors, seriesExport)
 	consoleRoute(http.MethodGet, "/admin/solicitations/export", editors, solicitationsExport)
 }
@@ -91,30 +90,6 @@ func campaignsExport(s *server, w http.ResponseWriter, r *http.Request, me model
 		}
 	}
 	return s.sendListExport(w, r, me, "通知推送", "campaign.export", "campaigns", header, rows)
-}
-
-func meetingsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
-	kind := r.URL.Query().Get("kind")
-	if _, ok := core.MeetingKinds[kind]; !ok {
-		kind = ""
-	}
-	header := []string{"编号", "类别", "名称", "开始时间", "结束时间", "地点", "回复截止", "已邀请", "参加", "请假", "待回复", "已签到"}
-	var rows [][]string
-	for offset := 0; ; offset += listExportPage {
-		ms, _, err := s.d.DB.ListMeetings(r.Context(), model.MeetingFilter{Kind: kind, Limit: listExportPage, Offset: offset})
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			l := s.meetingLineOf(m)
-			rows = append(rows, []string{strconv.FormatInt(l.ID, 10), l.Kind, l.Title, l.StartsAt, l.EndsAt, l.Place, l.RSVPDeadline,
-				strconv.Itoa(l.Invited), strconv.Itoa(l.Attend), strconv.Itoa(l.Leave), strconv.Itoa(l.Pending), strconv.Itoa(l.Attended)})
-		}
-		if len(ms) < listExportPage {
-			break
-		}
-	}
-	return s.sendListExport(w, r, me, "会议活动", "meeting.export", "meetings", header, rows)
 }
 
 func seriesExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {

@@ -106,12 +106,11 @@ func TestAMeetingIsCreatedInvitedAnsweredRemindedAndSignedIn(t *testing.T) {
 		t.Fatalf("the notice's audience %+v", cp.Audience)
 	}
 
-	meetings := core.NewMeetings(db)
-	meetings.Now = w.clock.Now
-	if err := meetings.RSVP(ctx, id, ds[0].ID, model.RSVPAttend, "", "wechat"); err != nil {
+	meetings := core.New(db, core.Options{Now: w.clock.Now}).Meetings
+	if _, err := meetings.RSVP(ctx, core.DeputyActor(ds[0], core.ViaWeChat), id, model.RSVPAttend, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := meetings.RSVP(ctx, id, ds[1].ID, model.RSVPLeave, "在外地出差", "h5"); err != nil {
+	if _, err := meetings.RSVP(ctx, core.DeputyActor(ds[1], core.ViaH5), id, model.RSVPLeave, "在外地出差"); err != nil {
 		t.Fatal(err)
 	}
 	res = w.get(t, c, path)
@@ -146,7 +145,7 @@ func TestAMeetingIsCreatedInvitedAnsweredRemindedAndSignedIn(t *testing.T) {
 	if !a.Attended.Bool || !b.Attended.Valid || b.Attended.Bool {
 		t.Fatalf("attended %+v %+v", a.Attended, b.Attended)
 	}
-	if res := w.postForm(t, c, path+"/attendance", url.Values{"shown": {"9999"}}); res.status != http.StatusBadRequest {
+	if res := w.postForm(t, c, path+"/attendance", url.Values{"shown": {"9999"}}); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("an uninvited deputy: %d", res.status)
 	}
 	if page := w.get(t, c, path); !strings.Contains(page.body, "已签到 <b>1</b>") {
@@ -187,7 +186,7 @@ func TestAReadOnlyAccountSeesMeetingsButChangesNothing(t *testing.T) {
 	ds := campaignDeputies(t, w)
 	id := createMeeting(t, w, w.login(t, model.RoleStaff), meetingForm(xssName))
 	path := "/admin/meetings/" + strconv.FormatInt(id, 10)
-	if _, err := core.NewMeetings(db).Invite(t.Context(), id, []int64{ds[0].ID}); err != nil {
+	if _, err := core.NewMeetings(db).Invite(t.Context(), core.CLIActor(model.Account{}, "test"), id, model.Audience{DeputyIDs: []int64{ds[0].ID}}); err != nil {
 		t.Fatal(err)
 	}
 	ro := w.login(t, model.RoleReadonly)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"deputybot/core"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -34,7 +33,7 @@ func TestPointsRulesAreEditedByAdminsAndApplyAtOnce(t *testing.T) {
 			t.Fatalf("one opinion at the default rules: %d points, want 1", p)
 		}
 		form := url.Values{}
-		for _, rt := range core.RecordTypes {
+		for _, rt := range model.RecordTypes {
 			form.Set(rt.Type, fmt.Sprint(rt.Points))
 		}
 
@@ -52,8 +51,8 @@ func TestPointsRulesAreEditedByAdminsAndApplyAtOnce(t *testing.T) {
 			for k, v := range form {
 				bad[k] = v
 			}
-			bad.Set(core.RecOpinion, "abc")
-			bad.Set(core.RecStudy, "150")
+			bad.Set(model.RecOpinion, "abc")
+			bad.Set(model.RecStudy, "150")
 			res := w.postForm(t, admin, "/admin/records/rules", bad)
 			mustHave(t, res, http.StatusUnprocessableEntity, "积分规则未保存", "不是整数，请填写 0 到 100 的整数", "超出范围，请填写 0 到 100 的整数", `value="abc"`)
 			if p := points(t); p != 1 {
@@ -61,7 +60,7 @@ func TestPointsRulesAreEditedByAdminsAndApplyAtOnce(t *testing.T) {
 			}
 		})
 		t.Run("a change applies to the totals at once and is audited", func(t *testing.T) {
-			form.Set(core.RecOpinion, "7")
+			form.Set(model.RecOpinion, "7")
 			res := w.postForm(t, admin, "/admin/records/rules", form)
 			if res.status != http.StatusSeeOther {
 				t.Fatalf("%d %s", res.status, res.body)

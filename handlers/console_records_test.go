@@ -22,10 +22,9 @@ func TestRecordConsole(t *testing.T) {
 		w := newAdminWorld(t, db, "")
 		ctx := context.Background()
 		d := w.deputy(t, "履职代表", "13800009001")
-		rec := core.NewRecords(db)
-		rec.Now = w.clock.Now
+		rec := core.New(db, core.Options{Now: w.clock.Now}).Records
 		submit := func(desc string) int64 {
-			e, err := rec.SubmitEntry(ctx, d.ID, model.RecordEntry{Category: model.EntryContact,
+			e, err := rec.SubmitEntry(ctx, core.DeputyActor(d, core.ViaWeChat), model.RecordEntry{Category: model.EntryContact,
 				HappenedOn: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Place: "历城区", Description: desc})
 			if err != nil {
 				t.Fatal(err)

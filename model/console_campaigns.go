@@ -51,32 +51,3 @@ type CampaignDeliveryFilter struct {
 	Limit, Offset int // Limit 0 means 50
 	AfterID       int64
 }
-
-// MeetingSummary is a meeting as the console lists it, with its
-// invitations counted by RSVP status and attendance.
-type MeetingSummary struct {
-	Meeting
-	Counts   map[string]int // by RSVP status
-	Invited  int
-	Attended int
-}
-
-// MeetingFilter selects meetings for ListMeetings.
-type MeetingFilter struct {
-	Kind          string
-	Limit, Offset int // Limit 0 means 50
-}
-
-// InvitationRow is one line of a meeting's RSVP table.
-type InvitationRow struct {
-	Invitation
-	DeputyName string `db:"deputy_name"`
-	Delegation string `db:"delegation"`
-}
-
-// InvitationFilter selects a meeting's invitations, by delegation and name.
-type InvitationFilter struct {
-	MeetingID     int64
-	Status        string // RSVPPending, RSVPAttend, RSVPLeave or empty
-	Limit, Offset int    // Limit 0 means 50
-}

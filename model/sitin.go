@@ -2,8 +2,13 @@ package model
 
 import (
 	"database/sql"
+	"fmt"
+	"strings"
 	"time"
 )
+
+// Sitting in on standing-committee sessions (列席): the facts a proposal
+// is made from, the proposal, and the coverage of the deputies.
 
 // SitInRecord is one deputy's invitation to a meeting, with the meeting's
 // kind, title and start.
@@ -35,11 +40,60 @@ type TopicSuggestion struct {
 	Summary      string `db:"summary"`
 }
 
-// SitInCoverageRow counts one delegation's deputies in office and those
-// among them who took part in a meeting of the kind in each period.
+// Proposal is one deputy proposed to sit in on a session, with the reasons
+// shown to staff; each reason is a fact about the deputy.
+type Proposal struct {
+	Deputy      Deputy
+	Score       float64 // the topic and grassroots score
+	Sittings    int     // sessions sat in on this term
+	Suggestions int     // suggestions mentioning a topic, as lead or seconder
+	Research    int     // research and inspections on a topic taken part in
+	GroupMatch  bool    // the professional group matches a topic
+	Reasons     []string
+}
+
+// ReasonText joins the reasons as the console shows them.
+func (p Proposal) ReasonText() string { return strings.Join(p.Reasons, " · ") }
+
+// SitInCoverageRow counts one delegation's (or the total's) deputies in
+// office and those among them who sat in on a session this term and in the
+// year.
 type SitInCoverageRow struct {
 	Delegation string `db:"delegation"` // "" for deputies without one
 	InOffice   int    `db:"in_office"`
-	InTerm     int    `db:"in_term"`   // took part in [termStart, until)
-	InPeriod   int    `db:"in_period"` // took part in [periodStart, until)
+	InTerm     int    `db:"in_term"` // took part from the term's start to the year's end
+	InYear     int    `db:"in_year"` // took part within the year
+}
+
+// Percent is the share of deputies in office who sat in this term.
+func (r SitInCoverageRow) Percent() float64 {
+	if r.InOffice == 0 {
+		return 0
+	}
+	return 100 * float64(r.InTerm) / float64(r.InOffice)
+}
+
+// PercentText is Percent as pages show it.
+func (r SitInCoverageRow) PercentText() string { return fmt.Sprintf("%.1f%%", r.Percent()) }
+
+// Remaining is how many deputies in office have not sat in this term.
+func (r SitInCoverageRow) Remaining() int { return r.InOffice - r.InTerm }
+
+// SitInCoverage is the yearly view of 列席 against the goal of every
+// deputy sitting in at least once over the term.
+type SitInCoverage struct {
+	TermStart time.Time
+	Year      int
+	Rows      []SitInCoverageRow // by delegation name
+	Total     SitInCoverageRow
+}
+
+// SitInProposal is a proposal of invitees for a session, with what it was
+// made on.
+type SitInProposal struct {
+	Meeting   Meeting
+	N         int      // how many were asked for
+	Topics    []string // the agenda topics, split and without repeats
+	TermStart time.Time
+	Proposals []Proposal // best first, at most N
 }

@@ -467,16 +467,17 @@ func TestChangesPushTheirNoticesInTheSameTransaction(t *testing.T) {
 		}
 		lead, second, unbound := all[0], all[1], all[2]
 
-		meetings := core.NewMeetings(db)
-		meetings.Now = r.clock.Now
+		meetings := core.New(db, core.Options{Now: r.clock.Now}).Meetings
+		staff := core.CLIActor(model.Account{}, "test")
 		m := model.Meeting{Kind: "study", Title: "代表履职学习班", StartsAt: r.clock.Now().Add(72 * time.Hour), Place: "省人大会议中心"}
-		if err := meetings.Create(ctx, &m); err != nil {
+		m.RSVPDeadline = m.StartsAt
+		if err := db.CreateMeeting(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := meetings.Invite(ctx, m.ID, []int64{lead.ID, unbound.ID}); err != nil || n != 2 {
-			t.Fatalf("invite: %d %v", n, err)
+		if n, err := meetings.Invite(ctx, staff, m.ID, model.Audience{DeputyIDs: []int64{lead.ID, unbound.ID}}); err != nil || n.Invited != 2 {
+			t.Fatalf("invite: %d %v", n.Invited, err)
 		}
-		if n, _ := meetings.Invite(ctx, m.ID, []int64{lead.ID}); n != 0 {
+		if n, _ := meetings.Invite(ctx, staff, m.ID, model.Audience{DeputyIDs: []int64{lead.ID}}); n.Invited != 0 {
 			t.Fatal("inviting again should invite nobody new")
 		}
 		asks, _ := db.OpenAsks(ctx, lead.ID)

@@ -144,20 +144,20 @@ var recordSources = []struct {
 		WHERE e.status = 'approved' AND %s AND e.happened_on >= ? AND e.happened_on < ?`, "e.deputy_id", true},
 }
 
-// RecordEvents returns the events of the scope in [from, to), oldest first.
+// RecordFacts returns the facts of the scope in [from, to), oldest first.
 // Self-reported entries count only once approved; their At is the day they
 // happened (midnight UTC), the others' the moment they were recorded.
-func (db *DB) RecordEvents(ctx context.Context, scope model.RecordScope, from, to time.Time) ([]model.RecordEvent, error) {
-	var out []model.RecordEvent
+func (db *DB) RecordFacts(ctx context.Context, scope model.RecordScope, from, to time.Time) ([]model.RecordFact, error) {
+	var out []model.RecordFact
 	for _, src := range recordSources {
 		cond, args := condRecordScope(scope, src.deputyCol)
 		lo, hi := any(from.UTC()), any(to.UTC())
 		if src.dates {
 			lo, hi = dateOnly(&from), dateOnly(&to)
 		}
-		var rows []model.RecordEvent
+		var rows []model.RecordFact
 		if err := db.rq(ctx).SelectContext(ctx, &rows, fmt.Sprintf(src.q, cond), append(args, lo, hi)...); err != nil {
-			return nil, fmt.Errorf("storage: record events (%s): %w", src.kind, err)
+			return nil, fmt.Errorf("storage: record facts (%s): %w", src.kind, err)
 		}
 		for i := range rows {
 			rows[i].At = rows[i].At.UTC()

@@ -31,7 +31,7 @@ func TestRecordEntries(t *testing.T) {
 			if err != nil || got.Status != model.EntryPending || !got.HappenedOn.Equal(day) || got.DeputyName != "登记代表" || got.Delegation != "济南市代表团" {
 				t.Fatalf("entry %+v %v", got, err)
 			}
-			evs, err := db.RecordEvents(ctx, scope, from, to)
+			evs, err := db.RecordFacts(ctx, scope, from, to)
 			if err != nil || len(evs) != 0 {
 				t.Fatalf("events %+v %v", evs, err)
 			}
@@ -55,7 +55,7 @@ func TestRecordEntries(t *testing.T) {
 			if err := db.ReviewRecordEntry(ctx, 9999, model.EntryRejected, "x", "李四"); !errors.Is(err, model.ErrNotFound) {
 				t.Fatalf("missing entry gave %v", err)
 			}
-			evs, err := db.RecordEvents(ctx, model.RecordScope{DeputyID: d.ID}, from, to)
+			evs, err := db.RecordFacts(ctx, model.RecordScope{DeputyID: d.ID}, from, to)
 			if err != nil || len(evs) != 1 || evs[0].Kind != model.EventEntry || !evs[0].At.Equal(day) || evs[0].Place != "历城区" {
 				t.Fatalf("events %+v %v", evs, err)
 			}

@@ -44,22 +44,6 @@ func (db *DB) targets(ctx context.Context, q string, args ...any) ([]model.Remin
 	return out, rows.Err()
 }
 
-// MeetingsStartingBetween lists meetings starting in [from, to) with the
-// deputies whose invitation has status.
-func (db *DB) MeetingsStartingBetween(ctx context.Context, from, to time.Time, status string) ([]model.ReminderTarget, error) {
-	return db.targets(ctx, `SELECT m.id, m.title, m.starts_at, i.deputy_id FROM meetings m
-		JOIN invitations i ON i.meeting_id = m.id
-		WHERE m.starts_at >= ? AND m.starts_at < ? AND i.status = ? ORDER BY m.id, i.deputy_id`, from.UTC(), to.UTC(), status)
-}
-
-// OpenRSVPs lists meetings whose RSVP deadline is after now with the
-// deputies who have not answered.
-func (db *DB) OpenRSVPs(ctx context.Context, now time.Time) ([]model.ReminderTarget, error) {
-	return db.targets(ctx, `SELECT m.id, m.title, m.rsvp_deadline, i.deputy_id FROM meetings m
-		JOIN invitations i ON i.meeting_id = m.id
-		WHERE m.rsvp_deadline > ? AND i.status = ? ORDER BY m.id, i.deputy_id`, now.UTC(), model.RSVPPending)
-}
-
 // UnratedReplies lists suggestions replied before repliedBefore with the
 // deputies who have not rated the current reply.
 func (db *DB) UnratedReplies(ctx context.Context, repliedBefore time.Time) ([]model.ReminderTarget, error) {

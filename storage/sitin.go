@@ -87,7 +87,7 @@ func (db *DB) SitInCoverage(ctx context.Context, kind string, termStart, periodS
 	var out []model.SitInCoverageRow
 	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT COALESCE(g.name, '') AS delegation, COUNT(*) AS in_office,
 		COALESCE(SUM(CASE WHEN EXISTS (`+took+`) THEN 1 ELSE 0 END), 0) AS in_term,
-		COALESCE(SUM(CASE WHEN EXISTS (`+took+`) THEN 1 ELSE 0 END), 0) AS in_period
+		COALESCE(SUM(CASE WHEN EXISTS (`+took+`) THEN 1 ELSE 0 END), 0) AS in_year
 		FROM deputies d LEFT JOIN delegations g ON g.id = d.delegation_id
 		WHERE d.status = ? GROUP BY COALESCE(g.name, '')`,
 		kind, termStart.UTC(), until.UTC(), kind, periodStart.UTC(), until.UTC(), model.StatusActive)

@@ -95,9 +95,9 @@ func TestSitInFactsAndCoverage(t *testing.T) {
 		}
 		slices.SortFunc(rows, func(a, b model.SitInCoverageRow) int { return len(a.Delegation) - len(b.Delegation) })
 		want := []model.SitInCoverageRow{
-			{Delegation: "", InOffice: 1, InTerm: 0, InPeriod: 0},
-			{Delegation: "济南市代表团", InOffice: 2, InTerm: 1, InPeriod: 0},
-			{Delegation: "青岛市代表团", InOffice: 1, InTerm: 1, InPeriod: 1},
+			{Delegation: "", InOffice: 1, InTerm: 0, InYear: 0},
+			{Delegation: "济南市代表团", InOffice: 2, InTerm: 1, InYear: 0},
+			{Delegation: "青岛市代表团", InOffice: 1, InTerm: 1, InYear: 1},
 		}
 		if !slices.Equal(rows, want) {
 			t.Fatalf("coverage %+v, want %+v", rows, want)

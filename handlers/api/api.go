@@ -50,6 +50,22 @@ func routes() []route {
 		// Campaigns, notices, settings, series and the dashboard.
 
 		// Meetings, sit-in (列席) and performance records (履职).
+		{"GET", "/api/v1/meetings", core.Viewers, meetingsList},
+		{"POST", "/api/v1/meetings", core.Editors, meetingCreate},
+		{"GET", "/api/v1/meetings/{id}", core.Viewers, meetingGet},
+		{"POST", "/api/v1/meetings/{id}/invite", core.Editors, meetingInvite},
+		{"POST", "/api/v1/meetings/{id}/remind", core.Editors, meetingRemind},
+		{"POST", "/api/v1/meetings/{id}/attendance", core.Editors, meetingAttendance},
+		{"GET", "/api/v1/meetings/{id}/export", core.Editors, meetingExport},
+		{"POST", "/api/v1/meetings/{id}/sitin/proposal", core.Editors, sitInProposal},
+		{"GET", "/api/v1/sitin/coverage", core.Viewers, sitInCoverage},
+		{"GET", "/api/v1/deputies/{id}/record", core.Viewers, deputyRecord},
+		{"GET", "/api/v1/records/review", core.Editors, recordReviewQueue},
+		{"POST", "/api/v1/records/{id}/review", core.Editors, recordReview},
+		{"GET", "/api/v1/records/delegation", core.Viewers, delegationRecord},
+		{"GET", "/api/v1/records/report/export", core.Editors, recordReportExport},
+		{"GET", "/api/v1/records/rules", core.Viewers, recordRulesGet},
+		{"PUT", "/api/v1/records/rules", core.Admins, recordRulesPut},
 
 		// Suggestions, supervision (督办), rates and reports.
 

@@ -80,6 +80,26 @@ func routes() []route {
 		// Campaigns, notices, settings, series and the dashboard.
 
 		// Meetings, sit-in (列席) and performance records (履职).
+		{"GET", "/admin/meetings", core.Viewers, false, meetingsList},
+		{"GET", "/admin/meetings/export", core.Editors, false, meetingsExport},
+		{"GET", "/admin/meetings/new", core.Editors, false, meetingNew},
+		{"POST", "/admin/meetings", core.Editors, false, meetingCreate},
+		{"GET", "/admin/meetings/{id}", core.Viewers, false, meetingShow},
+		{"GET", "/admin/meetings/{id}/invite", core.Editors, false, meetingInviteForm},
+		{"POST", "/admin/meetings/{id}/invite", core.Editors, false, meetingInvite},
+		{"POST", "/admin/meetings/{id}/remind", core.Editors, false, meetingRemind},
+		{"POST", "/admin/meetings/{id}/attendance", core.Editors, false, meetingAttendance},
+		{"GET", "/admin/meetings/{id}/export", core.Editors, false, meetingExport},
+		{"GET", "/admin/meetings/{id}/sitin", core.Editors, false, sitInForm},
+		{"POST", "/admin/meetings/{id}/sitin", core.Editors, false, sitInInvite},
+		{"GET", "/admin/sitin/coverage", core.Viewers, false, sitInCoverage},
+		{"GET", "/admin/deputies/{id}/record", core.Viewers, false, deputyRecord},
+		{"GET", "/admin/records/review", core.Editors, false, recordReviewQueue},
+		{"POST", "/admin/records/{id}/review", core.Editors, false, recordReview},
+		{"GET", "/admin/records/report", core.Viewers, false, recordReport},
+		{"GET", "/admin/records/report.xlsx", core.Editors, false, recordReportXLSX},
+		{"GET", "/admin/records/rules", core.Viewers, false, recordRulesShow},
+		{"POST", "/admin/records/rules", core.Admins, false, recordRulesSave},
 
 		// Suggestions, supervision (督办), rates and reports.
 

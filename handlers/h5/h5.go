@@ -2,7 +2,6 @@ package h5
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -47,12 +46,9 @@ type Deps struct {
 	// Services are the use cases, with the one clock and the time zone
 	// the pages show times in (required).
 	Services *core.Services
-	// DB answers the reads of the page sections that still make them
-	// directly (transitional: it goes when the last section calls core).
-	DB     Reads
-	Signer *notify.Signer
-	Log    *slog.Logger
-	OAuth  OAuth
+	Signer   *notify.Signer
+	Log      *slog.Logger
+	OAuth    OAuth
 	// PublicURL is the service's address as deputies' phones reach it
 	// (https://…, no trailing slash): the OAuth redirect goes there, and
 	// its origin is trusted for form posts.
@@ -63,14 +59,6 @@ type Deps struct {
 
 // Now is the services' clock.
 func (d Deps) Now() time.Time { return d.Services.Now() }
-
-// Reads are the database reads the meeting pages still make themselves
-// (transitional, until they call core); *storage.DB implements them.
-type Reads interface {
-	GetMeeting(ctx context.Context, id int64) (model.Meeting, error)
-	GetInvitation(ctx context.Context, meetingID, deputyID int64) (model.Invitation, error)
-	UpcomingInvitations(ctx context.Context, deputyID int64, since time.Time) ([]model.Invitation, error)
-}
 
 const (
 	h5SessionCookie = "h5_session"
@@ -84,7 +72,6 @@ const (
 // h5 serves the pages deputies open from WeChat.
 type server struct {
 	d           Deps
-	meetings    *core.Meetings
 	suggestions *core.Suggestions
 	surveys     *core.Surveys
 	materials   *core.Materials
@@ -123,7 +110,7 @@ func Handler(d Deps) http.Handler {
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	d.OAuth.APIBase = strings.TrimRight(d.OAuth.APIBase, "/")
 	s := d.Services
-	h := &server{d: d, meetings: s.Meetings, suggestions: s.Suggestions, surveys: s.Surveys, materials: s.Materials,
+	h := &server{d: d, suggestions: s.Suggestions, surveys: s.Surveys, materials: s.Materials,
 		opinions: s.Opinions, secure: strings.HasPrefix(d.PublicURL, "https://")}
 	h.loadAssets()
 	h.loadTemplates()

@@ -53,7 +53,7 @@ func newH5World(t *testing.T, db *storage.DB, oauth h5.OAuth) *h5World {
 	log := slog.New(slog.NewTextHandler(w.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	w.srv = httptest.NewUnstartedServer(nil)
 	public := "http://" + w.srv.Listener.Addr().String()
-	page := h5.Handler(h5.Deps{Services: core.New(db, core.Options{Now: w.clock.Now}), DB: db, Signer: w.signer, Log: log, OAuth: oauth,
+	page := h5.Handler(h5.Deps{Services: core.New(db, core.Options{Now: w.clock.Now}), Signer: w.signer, Log: log, OAuth: oauth,
 		PublicURL: public})
 	w.srv.Config.Handler = handlers.New(handlers.Deps{Log: log, DB: db, H5: page})
 	w.srv.Start()
@@ -244,12 +244,11 @@ func TestH5MeetingRSVP(t *testing.T) {
 		now := w.clock.Now()
 		m := model.Meeting{Kind: "session", Title: "省十四届人大常委会第十五次会议", StartsAt: now.Add(72 * time.Hour),
 			RSVPDeadline: now.Add(48 * time.Hour), Place: "省人大常委会机关二楼会议室", Contact: "代表工委 0531-12345678"}
-		meetings := core.NewMeetings(db)
-		meetings.Now = w.clock.Now
-		if err := meetings.Create(ctx, &m); err != nil {
+		meetings := core.New(db, core.Options{Now: w.clock.Now}).Meetings
+		if err := db.CreateMeeting(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := meetings.Invite(ctx, m.ID, []int64{w.deputy.ID}); err != nil {
+		if _, err := meetings.Invite(ctx, core.CLIActor(model.Account{}, "test"), m.ID, model.Audience{DeputyIDs: []int64{w.deputy.ID}}); err != nil {
 			t.Fatal(err)
 		}
 		_, link := w.deliver(t, model.Notice{Kind: "meeting", Title: "列席邀请", Body: "诚邀您列席会议。", RefKind: "meeting", RefID: m.ID})

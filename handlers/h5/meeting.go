@@ -2,7 +2,7 @@ package h5
 
 import (
 	"context"
-	"errors"
+	"net/url"
 
 	"deputybot/core"
 	"deputybot/model"
@@ -21,21 +21,15 @@ type h5Meeting struct {
 }
 
 func (h *server) meetingSection(ctx context.Context, s *h5Section, dep, id int64, t h5Target, in h5Input) error {
-	inv, err := h.d.DB.GetInvitation(ctx, id, dep)
-	invited := err == nil
-	if err != nil && !errors.Is(err, model.ErrNotFound) {
+	inv, invited, err := h.d.Services.Meetings.ForDeputy(ctx, core.DeputyActor(model.Deputy{ID: dep}, core.ViaH5), id)
+	if err != nil {
 		return err
 	}
-	var m model.Meeting
-	if invited {
-		m = *inv.Meeting
-	} else if m, err = h.d.DB.GetMeeting(ctx, id); err != nil {
-		return err
-	}
-	v := &h5Meeting{ID: m.ID, Kind: core.MeetingKindLabel(m.Kind), Title: m.Title, Place: m.Place,
+	m := *inv.Meeting
+	v := &h5Meeting{ID: m.ID, Kind: m.KindLabel(), Title: m.Title, Place: m.Place,
 		Organiser: m.Organiser, Contact: m.Contact, Starts: h.fmtTime(m.StartsAt), Deadline: h.fmtTime(m.RSVPDeadline),
-		Invited: invited, Open: !h.d.Now().After(m.RSVPDeadline), Status: inv.Status,
-		StatusLabel: core.RSVPLabel(inv.Status), Reason: inv.Reason, Action: t.action("rsvp"), FormReason: in.Form.Get("reason")}
+		Invited: invited, Open: m.RSVPOpenAt(h.d.Now()), Status: inv.Status,
+		StatusLabel: inv.StatusLabel(), Reason: inv.Reason, Action: t.action("rsvp"), FormReason: in.Form.Get("reason")}
 	if m.EndsAt.Valid {
 		v.Ends = h.fmtTime(m.EndsAt.Time)
 	}
@@ -58,4 +52,15 @@ func (h *server) meetingSection(ctx context.Context, s *h5Section, dep, id int64
 		}
 	}
 	return nil
+}
+
+// rsvp records the deputy's answer posted from the page (status attend or
+// leave, and the reason of a leave).
+func (h *server) rsvp(ctx context.Context, dep, meetingID int64, f url.Values) error {
+	d, err := h.d.Services.Deputies.Get(ctx, dep)
+	if err != nil {
+		return err
+	}
+	_, err = h.d.Services.Meetings.RSVP(ctx, core.DeputyActor(d, core.ViaH5), meetingID, f.Get("status"), f.Get("reason"))
+	return err
 }

@@ -76,12 +76,12 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 		loc := h.d.Services.Location()
 		t := h.d.Now().In(loc)
 		today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
-		if invs, err = h.d.DB.UpcomingInvitations(ctx, dep, today); err == nil {
+		if invs, err = h.d.Services.Meetings.Upcoming(ctx, by, today); err == nil {
 			for _, inv := range invs {
 				page.Meetings = append(page.Meetings, h5MeetingItem{Href: "/h5/meetings/" + strconv.FormatInt(inv.MeetingID, 10),
-					Title: inv.Meeting.Title, Kind: core.MeetingKindLabel(inv.Meeting.Kind), Starts: h.fmtTime(inv.Meeting.StartsAt),
-					Status: core.RSVPLabel(inv.Status), Pending: inv.Status == model.RSVPPending,
-					Open: !h.d.Now().After(inv.Meeting.RSVPDeadline)})
+					Title: inv.Meeting.Title, Kind: model.MeetingKindLabel(inv.Meeting.Kind), Starts: h.fmtTime(inv.Meeting.StartsAt),
+					Status: model.RSVPLabel(inv.Status), Pending: inv.Status == model.RSVPPending,
+					Open: inv.Meeting.RSVPOpenAt(h.d.Now())})
 			}
 		}
 	case refSuggestion:

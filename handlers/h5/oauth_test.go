@@ -88,14 +88,13 @@ func TestH5OAuthMenuPages(t *testing.T) {
 		w := newOAuthWorld(t, db)
 		ctx := context.Background()
 		now := w.clock.Now()
-		meetings := core.NewMeetings(db)
-		meetings.Now = w.clock.Now
+		meetings := core.New(db, core.Options{Now: w.clock.Now}).Meetings
 		invite := func(title string, deputy int64) model.Meeting {
 			m := model.Meeting{Kind: "research", Title: title, StartsAt: now.Add(96 * time.Hour), RSVPDeadline: now.Add(72 * time.Hour)}
-			if err := meetings.Create(ctx, &m); err != nil {
+			if err := db.CreateMeeting(ctx, &m); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := meetings.Invite(ctx, m.ID, []int64{deputy}); err != nil {
+			if _, err := meetings.Invite(ctx, core.CLIActor(model.Account{}, "test"), m.ID, model.Audience{DeputyIDs: []int64{deputy}}); err != nil {
 				t.Fatal(err)
 			}
 			return m

@@ -140,7 +140,7 @@ func (h *server) act(ctx context.Context, by core.Actor, kind string, id int64, 
 	var err error
 	switch kind {
 	case refMeeting:
-		err = h.meetings.RSVP(ctx, id, dep, f.Get("status"), f.Get("reason"), h5ChannelPage)
+		err = h.rsvp(ctx, dep, id, f)
 	case refSuggestion:
 		_, err = h.suggestions.Rate(ctx, id, dep, core.Rating{Contact: f.Get("contact"), Attitude: f.Get("attitude"),
 			Result: f.Get("result"), Reason: f.Get("reason")})

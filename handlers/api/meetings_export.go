@@ -1,0 +1,21 @@
+package api
+
+import (
+	"net/http"
+
+	"deputybot/core"
+)
+
+// meetingExport downloads the sign-in sheet (Excel).
+func meetingExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := s.core.Meetings.SignInSheet(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	sendFile(w, f)
+	return nil
+}
