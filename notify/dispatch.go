@@ -261,11 +261,11 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 	// reached WeChat: resending is harmless only with the same
 	// client_msg_id inside WeChat's dedupe window. Past it, a resend could
 	// be a second message, so the outcome stays unknown, as for a timeout.
-	// The same holds for a retry after a timeout, however many
+	// The same holds for a retry after a timeout or a crash, however many
 	// attempts refused outright (-1, 45009) came between.
 	if dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) >= unknownWindow-time.Minute {
 		switch {
-		case dl.Reclaimed:
+		case dl.Interrupted():
 			out.Status, out.Reason = model.DeliveryFailed, "发送中断，结果未知（已超过10分钟，为避免重复不再重试）"
 			return out
 		case unknownBefore(dl):
@@ -275,16 +275,16 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 	}
 	n, err := d.notice(ctx, dl.NoticeID)
 	if err != nil {
-		return d.retry(dl, out, 0, "读取通知失败")
+		return d.release(dl, out, 15*time.Second, "读取通知失败")
 	}
 	url := d.URL(dl, n)
 	tmpl, hasTemplate := d.templates(ctx)[n.Kind]
 	inWindow := !lastInbound.IsZero() && d.now().Sub(lastInbound) < 47*time.Hour
 	// A customer message has no dedupe key (message/custom/send takes
-	// none), so a reclaimed row whose cut-off attempt may have been one
-	// (the deputy was in the 48-hour window then or is now) is not sent
-	// again.
-	if dl.Reclaimed && (conversational[n.Kind] || !hasTemplate) && !lastInbound.IsZero() &&
+	// none), so a row once cut off by a crash, whose cut-off attempt may
+	// have been one (the deputy was in the 48-hour window then or is now),
+	// is not sent again.
+	if dl.Interrupted() && (conversational[n.Kind] || !hasTemplate) && !lastInbound.IsZero() &&
 		lastInbound.After(dl.FirstTryAt.Time.Add(-47*time.Hour)) {
 		out.Channel = "custom"
 		out.Status, out.Reason = model.DeliveryFailed, "发送中断，结果未知（客服消息无法去重，为避免重复不再重发）"
@@ -304,19 +304,20 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 		out.ChannelReason = "模板消息"
 	}
 	if err := d.limiter.Wait(ctx); err != nil {
-		return d.retry(dl, out, 0, "发送中断")
+		// Shutting down before this one went: it is due again at once.
+		return d.release(dl, out, 0, "")
 	}
 	if useText {
 		out.Channel = "custom"
 		err := d.sender.SendText(ctx, dl.OpenID, n.Title+"\n"+url)
 		d.observeSend("custom", err)
 		if err == nil {
-			out.Status = model.DeliverySent
+			out.Status, out.Attempted = model.DeliverySent, true
 			return out
 		}
 		class, code := d.sender.Classify(err)
 		if class != ClassWindow || !hasTemplate {
-			return d.failure(dl, out, class, code, err)
+			return d.failure(ctx, dl, out, class, code, err)
 		}
 		out.ChannelReason = "客服消息不可用，改用模板消息"
 	}
@@ -336,15 +337,16 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 	msgid, err := d.sender.SendTemplate(ctx, dl.OpenID, tmpl.ID, url, fields, out.ClientMsgID)
 	d.observeSend("template", err)
 	if err == nil {
-		out.Status, out.MsgID = model.DeliverySent, msgid
+		out.Status, out.MsgID, out.Attempted = model.DeliverySent, msgid, true
 		return out
 	}
 	class, code := d.sender.Classify(err)
-	return d.failure(dl, out, class, code, err)
+	return d.failure(ctx, dl, out, class, code, err)
 }
 
-func (d *Dispatcher) failure(dl model.Delivery, out model.Outcome, class ErrClass, code int, err error) model.Outcome {
-	out.ErrCode = code
+// failure records what WeChat's answer (or its silence) to a send means.
+func (d *Dispatcher) failure(ctx context.Context, dl model.Delivery, out model.Outcome, class ErrClass, code int, err error) model.Outcome {
+	out.ErrCode, out.Attempted = code, true
 	reason := truncate(err.Error(), 180)
 	switch class {
 	case ClassRetryable:
@@ -354,6 +356,12 @@ func (d *Dispatcher) failure(dl model.Delivery, out model.Outcome, class ErrClas
 		// WeChat's dedupe window may try again.
 		if out.Channel == "template" && dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) < unknownWindow-time.Minute {
 			out.Status, out.Reason, out.NextAt = model.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(20*time.Second)
+			if ctx.Err() != nil {
+				// Cut off by this instance's shutdown, not by WeChat: like
+				// a crash, that is no attempt, and another instance (or
+				// this one restarted) may go on at once.
+				out.Reason, out.NextAt, out.Attempted = "发送中断，结果未知，以同一消息编号重试", d.now(), false
+			}
 			return out
 		}
 		out.Status, out.Reason = model.DeliveryFailed, "超时，结果未知（为避免重复不再重试）"
@@ -366,29 +374,49 @@ func (d *Dispatcher) failure(dl model.Delivery, out model.Outcome, class ErrClas
 	return out
 }
 
-// retry schedules another attempt with exponential backoff and jitter, or
-// gives up after MaxAttempts.
+// retry schedules another attempt after WeChat refused one, with
+// exponential backoff and jitter, or gives up after MaxAttempts. Only
+// WeChat's answers count (dl.Attempts, and this one): a crash or a
+// shutdown that cut a send off moves neither the backoff nor the limit.
 func (d *Dispatcher) retry(dl model.Delivery, out model.Outcome, code int, reason string) model.Outcome {
-	out.ErrCode = code
+	out.ErrCode, out.Attempted = code, true
 	if unknownBefore(dl) {
 		// Keep the mark: the dedupe window still counts from the first try.
 		reason = "此前发送结果未知；" + reason
 	}
-	if dl.Attempts >= d.cfg.MaxAttempts {
+	attempt := dl.Attempts + 1 // this one
+	if attempt >= d.cfg.MaxAttempts {
 		out.Status, out.Reason = model.DeliveryFailed, "重试次数已用尽："+reason
 		return out
 	}
-	backoff := 15 * time.Second << min(dl.Attempts-1, 8)
+	backoff := 15 * time.Second << min(attempt-1, 8)
 	backoff = min(backoff, time.Hour)
 	jitter := time.Duration(rand.Int64N(int64(backoff)/5 + 1))
 	out.Status, out.Reason, out.NextAt = model.DeliveryRetry, reason, d.now().Add(backoff+jitter)
 	return out
 }
 
+// release hands a delivery back unsent, due again after wait; it is no
+// attempt. An empty reason keeps the delivery's own (and so any mark of
+// an earlier unknown outcome).
+func (d *Dispatcher) release(dl model.Delivery, out model.Outcome, wait time.Duration, reason string) model.Outcome {
+	switch {
+	case reason == "":
+		reason = dl.Reason
+	case unknownBefore(dl):
+		reason = "此前发送结果未知；" + reason
+	}
+	out.Status, out.Reason, out.NextAt, out.ErrCode = model.DeliveryRetry, reason, d.now().Add(wait), dl.ErrCode
+	out.Channel, out.ChannelReason = dl.Channel, dl.ChannelReason
+	return out
+}
+
 // unknownBefore reports whether an earlier attempt of dl may have reached
-// WeChat without an answer (a timeout): its reason says so, and keeps
-// saying so through later retries.
-func unknownBefore(dl model.Delivery) bool { return strings.Contains(dl.Reason, "结果未知") }
+// WeChat without an answer: a timeout (its reason says so, and keeps
+// saying so through later retries) or a crash that cut a send off.
+func unknownBefore(dl model.Delivery) bool {
+	return dl.Interrupted() || strings.Contains(dl.Reason, "结果未知")
+}
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

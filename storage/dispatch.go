@@ -13,7 +13,7 @@ import (
 )
 
 const deliveryCols = `id, source, campaign_id, notice_id, deputy_id, openid, status, urgent, reason, errcode, channel,
-	channel_reason, client_msg_id, msgid, attempts, next_at, first_try_at, created_at, sent_at, delivered_at, read_at`
+	channel_reason, client_msg_id, msgid, attempts, reclaims, next_at, first_try_at, created_at, sent_at, delivered_at, read_at`
 
 // GetDelivery returns the delivery with id, or ErrNotFound.
 func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error) {
@@ -33,6 +33,11 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error)
 // marks them sending until now+lease. With urgentOnly, only urgent ones
 // (quiet hours). Two dispatchers never claim the same row: MySQL skips
 // rows another transaction has locked; SQLite has one writer.
+//
+// A claim is not an attempt (FinishDeliveries counts those, from WeChat's
+// answers): taking a row back from a dead dispatcher adds to its
+// reclaims, so a crash neither pushes the row's next retry further out
+// nor brings it nearer to the attempt limit.
 func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]model.Delivery, error) {
 	var out []model.Delivery
 	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
@@ -57,13 +62,29 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 			return nil
 		}
 		ids := make([]int64, len(due))
+		var reclaimedIDs []int64
 		reclaimed := make(map[int64]bool, len(due))
 		for i, d := range due {
 			ids[i], reclaimed[d.ID] = d.ID, d.Status == model.DeliverySending
+			if reclaimed[d.ID] {
+				reclaimedIDs = append(reclaimedIDs, d.ID)
+			}
+		}
+		if len(reclaimedIDs) > 0 {
+			// Its own statement: MySQL assigns SET columns left to right,
+			// so a CASE on status after status = 'sending' would see the
+			// new value.
+			rq, args, err := sqlx.In(`UPDATE deliveries SET reclaims = reclaims + 1 WHERE id IN (?)`, reclaimedIDs)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, rq, args...); err != nil {
+				return fmt.Errorf("storage: claim deliveries: %w", err)
+			}
 		}
 		// A claimed row's next_at is its lease end: past it, the row is due again.
-		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, attempts = attempts + 1,
-			first_try_at = COALESCE(first_try_at, ?) WHERE id IN (?)`, model.DeliverySending, now.Add(lease).UTC(), now.UTC(), ids)
+		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, first_try_at = COALESCE(first_try_at, ?)
+			WHERE id IN (?)`, model.DeliverySending, now.Add(lease).UTC(), now.UTC(), ids)
 		if err != nil {
 			return err
 		}
@@ -120,12 +141,14 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []model.Out
 				continue
 			case model.DeliveryRetry:
 				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, next_at = ?, errcode = ?, reason = ?, channel = ?,
-					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
-					model.DeliveryRetry, o.NextAt.UTC(), o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, model.DeliverySending)
+					channel_reason = ?, client_msg_id = ?, attempts = attempts + ? WHERE id = ? AND status = ?`,
+					model.DeliveryRetry, o.NextAt.UTC(), o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID,
+					attempted(o), o.ID, model.DeliverySending)
 			default:
 				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, errcode = ?, reason = ?, channel = ?,
-					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
-					model.DeliveryFailed, o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, model.DeliverySending)
+					channel_reason = ?, client_msg_id = ?, attempts = attempts + ? WHERE id = ? AND status = ?`,
+					model.DeliveryFailed, o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID,
+					attempted(o), o.ID, model.DeliverySending)
 			}
 			if err != nil {
 				return fmt.Errorf("storage: finish delivery %d: %w", o.ID, err)
@@ -160,6 +183,14 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []model.Out
 		}
 	}
 	return nil
+}
+
+// attempted is what an outcome adds to its delivery's attempts.
+func attempted(o model.Outcome) int {
+	if o.Attempted {
+		return 1
+	}
+	return 0
 }
 
 func nullInt(n int64) any {
@@ -406,7 +437,8 @@ func (db *DB) markSent(ctx context.Context, tx *sqlx.Tx, now time.Time, outs []m
 	}
 	var b strings.Builder
 	var args []any
-	b.WriteString(`UPDATE deliveries SET status = ?, sent_at = ?, errcode = 0, reason = ''`)
+	// A sent delivery was always attempted: WeChat answered it.
+	b.WriteString(`UPDATE deliveries SET status = ?, sent_at = ?, errcode = 0, reason = '', attempts = attempts + 1`)
 	args = append(args, model.DeliverySent, now)
 	for _, col := range []struct {
 		name string
