@@ -274,7 +274,11 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 		}
 	}
 	n, err := d.notice(ctx, dl.NoticeID)
-	if err != nil {
+	switch {
+	case ctx.Err() != nil:
+		// Shutting down before this one went: it is due again at once.
+		return d.release(dl, out, 0, "")
+	case err != nil:
 		return d.release(dl, out, 15*time.Second, "读取通知失败")
 	}
 	url := d.URL(dl, n)
