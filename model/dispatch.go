@@ -21,8 +21,9 @@ type Delivery struct {
 	ChannelReason string        `db:"channel_reason"`
 	ClientMsgID   string        `db:"client_msg_id"`
 	MsgID         sql.NullInt64 `db:"msgid"`
-	Attempts      int           `db:"attempts"` // WeChat's answers so far (sends whose outcome was recorded)
-	Reclaims      int           `db:"reclaims"` // times taken back from a dispatcher that died mid-send
+	Attempts      int           `db:"attempts"`   // WeChat's answers so far (sends whose outcome was recorded)
+	Reclaims      int           `db:"reclaims"`   // times taken back from a dispatcher that died mid-send
+	ClaimedBy     string        `db:"claimed_by"` // the dispatcher sending it (see storage.BeatDispatcher)
 	NextAt        time.Time     `db:"next_at"`
 	FirstTryAt    sql.NullTime  `db:"first_try_at"`
 	CreatedAt     time.Time     `db:"created_at"`

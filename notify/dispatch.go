@@ -2,12 +2,14 @@ package notify
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"math"
-	"math/rand/v2"
+	mrand "math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -43,13 +45,33 @@ type Sender interface {
 // outcome is unknown may be retried with the same id within it.
 const unknownWindow = 10 * time.Minute
 
+// A dispatcher beats (storage.BeatDispatcher) every beatEvery while it
+// runs; one silent for silentAfter is taken for dead, and the deliveries
+// it was sending go back to the queue (storage.ReleaseSilentClaims) before
+// their lease ends. Only a dispatcher that has itself beaten without a
+// gap for silentAfter judges others: after a database outage every
+// dispatcher's last beat is old, and none is dead for that.
+const (
+	beatEvery   = 2 * time.Second
+	silentAfter = 8 * time.Second
+)
+
+// straggle is how long a batch whose sends have all started waits without
+// any of them finishing before it records those done and lets the next
+// batch go: a send WeChat leaves unanswered holds its slot until the
+// client gives up, not the whole dispatch.
+const straggle = time.Second
+
 // Dispatcher sends due deliveries.
 type Dispatcher struct {
 	*Outbox
+	id      string // claims' owner, beaten into the dispatchers table
 	sender  Sender
 	links   *Signer
 	limiter *rate.Limiter // rate.Inf when there is no limit
 	notices sync.Map      // notice id -> storage.Notice
+	slots   chan struct{} // sends in flight, at most Workers
+	late    sync.WaitGroup
 
 	qmu     sync.Mutex
 	quiet   [2]int           // minutes of the day: start, end; equal means none
@@ -58,7 +80,8 @@ type Dispatcher struct {
 
 // NewDispatcher returns a dispatcher sending through sender.
 func NewDispatcher(o *Outbox, sender Sender, links *Signer) (*Dispatcher, error) {
-	d := &Dispatcher{Outbox: o, sender: sender, links: links, limiter: rate.NewLimiter(rate.Inf, 1)}
+	d := &Dispatcher{Outbox: o, id: rand.Text()[:16], sender: sender, links: links, limiter: rate.NewLimiter(rate.Inf, 1),
+		slots: make(chan struct{}, o.cfg.Workers)}
 	q, err := parseQuietHours(o.cfg.QuietHours)
 	if err != nil {
 		return nil, err
@@ -148,7 +171,13 @@ func (d *Dispatcher) day(t time.Time) string { return t.In(d.cfg.Loc).Format(tim
 
 // Run dispatches until ctx ends: due campaigns are expanded, due
 // deliveries sent; when there is nothing to do it waits for the ticker.
+// Beside it the dispatcher beats and hands back the claims of dispatchers
+// gone silent. It returns when its last sends are recorded.
 func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
+	defer d.late.Wait()
+	beats := make(chan struct{})
+	go func() { defer close(beats); d.beat(ctx) }()
+	defer func() { <-beats }()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -156,7 +185,7 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 			d.log.Error("expanding campaigns", "err", err)
 		}
 		for ctx.Err() == nil {
-			n, err := d.DispatchOnce(ctx)
+			n, err := d.dispatch(ctx, true)
 			if err != nil {
 				if ctx.Err() == nil {
 					d.log.Error("dispatching", "err", err)
@@ -175,13 +204,77 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
+// beat records every beatEvery that this dispatcher is alive and hands
+// back the claims of dispatchers gone silent (see Beat).
+func (d *Dispatcher) beat(ctx context.Context) {
+	t := time.NewTicker(beatEvery)
+	defer t.Stop()
+	var b Beats
+	for {
+		d.Beat(ctx, &b)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Beats is what a dispatcher remembers of its own beats: the first and
+// the last of its current run without a gap.
+type Beats struct{ since, last time.Time }
+
+// Beat records that this dispatcher is alive now and, once it has done so
+// without a gap (beats more than two beatEvery apart, or a failed one) for
+// silentAfter, hands back the claims of dispatchers silent that long. It
+// returns how many deliveries it handed back. Run beats every beatEvery.
+func (d *Dispatcher) Beat(ctx context.Context, b *Beats) int64 {
+	now := d.now()
+	if err := d.db.BeatDispatcher(ctx, d.id, now); err != nil {
+		b.since = time.Time{}
+		if ctx.Err() == nil {
+			d.log.Warn("dispatcher beat", "err", err)
+		}
+		return 0
+	}
+	if b.since.IsZero() || now.Sub(b.last) > 2*beatEvery {
+		b.since = now
+	}
+	b.last = now
+	if now.Sub(b.since) < silentAfter {
+		return 0
+	}
+	n, err := d.db.ReleaseSilentClaims(ctx, now, now.Add(-silentAfter))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		d.log.Warn("releasing a silent dispatcher's claims", "err", err)
+	case n > 0:
+		d.log.Info("deliveries of a dispatcher gone silent back in the queue", "deliveries", n)
+	}
+	return n
+}
+
+// ID is the dispatcher's name in the dispatchers table and on the
+// deliveries it claims.
+func (d *Dispatcher) ID() string { return d.id }
+
 // DispatchOnce claims one batch of due deliveries, sends them and records
 // the outcomes; it returns how many it claimed.
 func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
+	return d.dispatch(ctx, false)
+}
+
+// dispatch claims a batch, sends it (at most Workers sends in flight
+// across batches) and records the outcomes. With early it returns once
+// the batch's sends have all started and none has finished for straggle,
+// having recorded those done; the rest record themselves as they finish
+// (Run waits for them).
+func (d *Dispatcher) dispatch(ctx context.Context, early bool) (int, error) {
 	now := d.now()
 	d.applyDelivery(ctx)
 	limit := d.cfg.BatchSize
-	used, err := d.db.QuotaUsed(ctx, d.day(now))
+	day := d.day(now)
+	used, err := d.db.QuotaUsed(ctx, day)
 	if err != nil {
 		return 0, err
 	}
@@ -192,7 +285,7 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 	if limit == 0 {
 		return 0, nil
 	}
-	batch, err := d.db.ClaimDue(ctx, now, limit, d.cfg.Lease, d.InQuietHours(now))
+	batch, err := d.db.ClaimDue(ctx, d.id, now, limit, d.cfg.Lease, d.InQuietHours(now))
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
@@ -201,28 +294,91 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	outs := make([]model.Outcome, len(batch))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(d.cfg.Workers, len(batch)); w++ {
-		wg.Add(1)
+	done := make(chan int, len(batch))
+	var started atomic.Int32
+	for i := range batch {
 		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				outs[i] = d.send(ctx, batch[i], windows[batch[i].OpenID])
-				obs.Dispatched(outs[i].Status)
-			}
+			outs[i] = d.sendInSlot(ctx, batch[i], windows[batch[i].OpenID], &started)
+			done <- i
 		}()
 	}
-	for i := range batch {
-		jobs <- i
+	first := make(chan error, 1)
+	d.late.Add(1)
+	go func() {
+		defer d.late.Done()
+		d.record(ctx, day, batch, outs, done, early, &started, first)
+	}()
+	return len(batch), <-first
+}
+
+// sendInSlot waits for a free slot and sends dl in it.
+func (d *Dispatcher) sendInSlot(ctx context.Context, dl model.Delivery, lastInbound time.Time, started *atomic.Int32) model.Outcome {
+	select {
+	case d.slots <- struct{}{}:
+	case <-ctx.Done():
+		started.Add(1)
+		return d.release(dl, outcomeOf(dl), 0, "")
 	}
-	close(jobs)
-	wg.Wait()
-	// Record even if ctx ended meanwhile: the sends happened.
-	if err := d.db.FinishDeliveries(context.WithoutCancel(ctx), d.day(now), outs); err != nil {
-		return len(batch), err
+	defer func() { <-d.slots }()
+	started.Add(1)
+	out := d.send(ctx, dl, lastInbound)
+	obs.Dispatched(out.Status)
+	return out
+}
+
+// record writes the batch's outcomes as they arrive on done: all at once
+// when the sends finish together, the usual case; with early, those done
+// whenever all have started and none finished for straggle, and the rest
+// when they finish. The first write's error goes to first.
+func (d *Dispatcher) record(ctx context.Context, day string, batch []model.Delivery, outs []model.Outcome, done <-chan int,
+	early bool, started *atomic.Int32, first chan<- error) {
+	var ready []int
+	reported := false
+	flush := func() {
+		if len(ready) == 0 {
+			return
+		}
+		dls, got := make([]model.Delivery, len(ready)), make([]model.Outcome, len(ready))
+		for k, i := range ready {
+			dls[k], got[k] = batch[i], outs[i]
+		}
+		ready = nil
+		// Record even if ctx ended meanwhile: the sends happened.
+		err := d.db.FinishDeliveries(context.WithoutCancel(ctx), day, got)
+		if err == nil {
+			err = d.afterBatch(ctx, dls, got)
+		}
+		switch {
+		case !reported:
+			first <- err
+			reported = true
+		case err != nil && ctx.Err() == nil:
+			d.log.Error("recording late sends", "err", err)
+		}
 	}
-	return len(batch), d.afterBatch(ctx, batch, outs)
+	var quiet <-chan time.Time
+	if early {
+		timer := time.NewTimer(straggle)
+		defer timer.Stop()
+		quiet = timer.C
+		for left := len(batch); left > 0; {
+			select {
+			case i := <-done:
+				ready, left = append(ready, i), left-1
+				timer.Reset(straggle)
+			case <-quiet:
+				if int(started.Load()) == len(batch) {
+					flush()
+				}
+				timer.Reset(straggle)
+			}
+		}
+	} else {
+		for range batch {
+			ready = append(ready, <-done)
+		}
+	}
+	flush()
 }
 
 func openidsOf(ds []model.Delivery) []string {
@@ -256,7 +412,7 @@ func (d *Dispatcher) URL(dl model.Delivery, n model.Notice) string {
 
 // send delivers one message and says what happened.
 func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound time.Time) model.Outcome {
-	out := model.Outcome{ID: dl.ID, ClientMsgID: "d" + strconv.FormatInt(dl.ID, 10)}
+	out := outcomeOf(dl)
 	// A row whose lease ran out (its dispatcher died) may already have
 	// reached WeChat: resending is harmless only with the same
 	// client_msg_id inside WeChat's dedupe window. Past it, a resend could
@@ -395,9 +551,16 @@ func (d *Dispatcher) retry(dl model.Delivery, out model.Outcome, code int, reaso
 	}
 	backoff := 15 * time.Second << min(attempt-1, 8)
 	backoff = min(backoff, time.Hour)
-	jitter := time.Duration(rand.Int64N(int64(backoff)/5 + 1))
+	jitter := time.Duration(mrand.Int64N(int64(backoff)/5 + 1))
 	out.Status, out.Reason, out.NextAt = model.DeliveryRetry, reason, d.now().Add(backoff+jitter)
 	return out
+}
+
+// outcomeOf is the outcome of dl before its send: every send of a
+// delivery carries the same client_msg_id, so WeChat drops a repeat
+// within its 10-minute window.
+func outcomeOf(dl model.Delivery) model.Outcome {
+	return model.Outcome{ID: dl.ID, ClientMsgID: "d" + strconv.FormatInt(dl.ID, 10)}
 }
 
 // release hands a delivery back unsent, due again after wait; it is no

@@ -54,7 +54,7 @@ func newCrashRig(t *testing.T, db *storage.DB, cfg notify.Config) *crashRig {
 func (r *crashRig) dieMidSend(t *testing.T, reachWeChat bool) model.Delivery {
 	t.Helper()
 	ctx := context.Background()
-	claimed, err := r.db.ClaimDue(ctx, r.clock.Now(), 10, r.lease, false)
+	claimed, err := r.db.ClaimDue(ctx, "dead", r.clock.Now(), 10, r.lease, false)
 	if err != nil || len(claimed) != 1 {
 		t.Fatalf("claimed %d: %v", len(claimed), err)
 	}

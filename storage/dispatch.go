@@ -13,7 +13,7 @@ import (
 )
 
 const deliveryCols = `id, source, campaign_id, notice_id, deputy_id, openid, status, urgent, reason, errcode, channel,
-	channel_reason, client_msg_id, msgid, attempts, reclaims, next_at, first_try_at, created_at, sent_at, delivered_at, read_at`
+	channel_reason, client_msg_id, msgid, attempts, reclaims, claimed_by, next_at, first_try_at, created_at, sent_at, delivered_at, read_at`
 
 // GetDelivery returns the delivery with id, or ErrNotFound.
 func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error) {
@@ -30,7 +30,8 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error)
 
 // ClaimDue takes up to limit deliveries that are due at now (queued, due
 // for retry, or sending with an expired lease: a crashed dispatcher) and
-// marks them sending until now+lease. With urgentOnly, only urgent ones
+// marks them sending until now+lease, claimed by owner (a dispatcher's
+// id, see BeatDispatcher). With urgentOnly, only urgent ones
 // (quiet hours). Two dispatchers never claim the same row: MySQL skips
 // rows another transaction has locked; SQLite has one writer.
 //
@@ -38,7 +39,7 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error)
 // answers): taking a row back from a dead dispatcher adds to its
 // reclaims, so a crash neither pushes the row's next retry further out
 // nor brings it nearer to the attempt limit.
-func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]model.Delivery, error) {
+func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]model.Delivery, error) {
 	var out []model.Delivery
 	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
 		q := `SELECT id, status FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
@@ -83,8 +84,8 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 			}
 		}
 		// A claimed row's next_at is its lease end: past it, the row is due again.
-		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, first_try_at = COALESCE(first_try_at, ?)
-			WHERE id IN (?)`, model.DeliverySending, now.Add(lease).UTC(), now.UTC(), ids)
+		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, claimed_by = ?,
+			first_try_at = COALESCE(first_try_at, ?) WHERE id IN (?)`, model.DeliverySending, now.Add(lease).UTC(), owner, now.UTC(), ids)
 		if err != nil {
 			return err
 		}
@@ -104,6 +105,42 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 		return nil
 	})
 	return out, err
+}
+
+// BeatDispatcher records that the dispatcher id is alive at now. Each
+// dispatcher beats every few seconds; ReleaseSilentClaims hands back the
+// claims of one that stopped.
+func (db *DB) BeatDispatcher(ctx context.Context, id string, now time.Time) error {
+	q := `INSERT INTO dispatchers (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at`
+	if db.dialect == MySQL {
+		q = `INSERT INTO dispatchers (id, seen_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at)`
+	}
+	if _, err := db.w.ExecContext(ctx, q, id, now.UTC()); err != nil {
+		return fmt.Errorf("storage: dispatcher beat: %w", err)
+	}
+	return nil
+}
+
+// ReleaseSilentClaims makes due at now the deliveries still sending under
+// the lease of a dispatcher not heard from since before silentSince (it
+// died: a crash, an OOM kill, a lost host), so they are reclaimed at once
+// rather than when the lease runs out, and forgets dispatchers silent for
+// a day. It returns how many deliveries it handed back.
+func (db *DB) ReleaseSilentClaims(ctx context.Context, now, silentSince time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, `UPDATE deliveries SET next_at = ? WHERE status = ? AND next_at > ?
+		AND claimed_by IN (SELECT id FROM dispatchers WHERE seen_at < ?)`,
+		now.UTC(), model.DeliverySending, now.UTC(), silentSince.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("storage: release silent claims: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("storage: release silent claims: %w", err)
+	}
+	if _, err := db.w.ExecContext(ctx, `DELETE FROM dispatchers WHERE seen_at < ?`, now.Add(-24*time.Hour).UTC()); err != nil {
+		return n, fmt.Errorf("storage: forget dispatchers: %w", err)
+	}
+	return n, nil
 }
 
 // FinishDeliveries records the outcomes of a batch in one transaction,
