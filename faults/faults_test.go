@@ -171,6 +171,7 @@ type rigSpec struct {
 	dsn         string
 	bound, rate int
 	simArgs     []string
+	env         []string // serve's settings over the rig's (DEPUTYBOT_…=…)
 	serves      []string
 }
 
@@ -196,6 +197,7 @@ func newRigSpec(t *testing.T, spec rigSpec) *rig {
 		"DEPUTYBOT_DELIVERY_LEASE=3s", fmt.Sprintf("DEPUTYBOT_DELIVERY_RATE_PER_SECOND=%d", rate),
 		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=info",
 	}
+	r.env = append(r.env, spec.env...) // exec keeps the last of a repeated name
 	ctx := context.Background()
 	db, err := storage.Open(ctx, "mysql", dsn)
 	if err != nil {

@@ -45,6 +45,19 @@ type Sender interface {
 // outcome is unknown may be retried with the same id within it.
 const unknownWindow = 10 * time.Minute
 
+// unknownRetry is how long after a send whose outcome is unknown (the
+// client gave up waiting, itself after ten seconds) the same
+// client_msg_id goes again: well inside the window, and long enough for
+// WeChat to have finished with the first request.
+const unknownRetry = 10 * time.Second
+
+// firstBackoff is the wait after WeChat's first refusal (-1 system busy,
+// 45009 frequency limit); each further attempt triples it, up to an hour:
+// 2 s, 6 s, 18 s, 54 s … so a passing refusal costs seconds (a campaign
+// is not held up by the one deputy refused three times), and the eight
+// attempts still span over half an hour of a WeChat in trouble.
+const firstBackoff = 2 * time.Second
+
 // A dispatcher beats (storage.BeatDispatcher) every beatEvery while it
 // runs; one silent for silentAfter is taken for dead, and the deliveries
 // it was sending go back to the queue (storage.ReleaseSilentClaims) before
@@ -52,8 +65,8 @@ const unknownWindow = 10 * time.Minute
 // gap for silentAfter judges others: after a database outage every
 // dispatcher's last beat is old, and none is dead for that.
 const (
-	beatEvery   = 2 * time.Second
-	silentAfter = 8 * time.Second
+	beatEvery   = time.Second
+	silentAfter = 5 * time.Second
 )
 
 // straggle is how long a batch whose sends have all started waits without
@@ -515,7 +528,7 @@ func (d *Dispatcher) failure(ctx context.Context, dl model.Delivery, out model.O
 		// The message may have gone: only the same client_msg_id within
 		// WeChat's dedupe window may try again.
 		if out.Channel == "template" && dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) < unknownWindow-time.Minute {
-			out.Status, out.Reason, out.NextAt = model.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(20*time.Second)
+			out.Status, out.Reason, out.NextAt = model.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(unknownRetry)
 			if ctx.Err() != nil {
 				// Cut off by this instance's shutdown, not by WeChat: like
 				// a crash, that is no attempt, and another instance (or
@@ -549,8 +562,10 @@ func (d *Dispatcher) retry(dl model.Delivery, out model.Outcome, code int, reaso
 		out.Status, out.Reason = model.DeliveryFailed, "重试次数已用尽："+reason
 		return out
 	}
-	backoff := 15 * time.Second << min(attempt-1, 8)
-	backoff = min(backoff, time.Hour)
+	backoff := firstBackoff
+	for range attempt - 1 {
+		backoff = min(3*backoff, time.Hour)
+	}
 	jitter := time.Duration(mrand.Int64N(int64(backoff)/5 + 1))
 	out.Status, out.Reason, out.NextAt = model.DeliveryRetry, reason, d.now().Add(backoff+jitter)
 	return out

@@ -108,14 +108,14 @@ func TestARowReclaimedThreeTimesThenRefusedWaitsTheFirstBackoffStep(t *testing.T
 			t.Fatalf("after three reclaims and a -1: %s, reclaims %d, attempts %d, client_msg_id %q; want retry, 3, 1, d%d",
 				d.Status, d.Reclaims, d.Attempts, d.ClientMsgID, d.ID)
 		}
-		// The first step is 15 s plus up to a fifth of jitter; the fourth
-		// (what counting each claim as an attempt gave) 120 s.
-		if wait := d.NextAt.Sub(r.clock.Now()); wait < 15*time.Second || wait > 18*time.Second {
-			t.Fatalf("the retry is due in %s, want the first backoff step (15 s to 18 s)", wait)
+		// The first step is 2 s plus up to a fifth of jitter; the fourth
+		// (what counting each claim as an attempt gave) 54 s.
+		if wait := d.NextAt.Sub(r.clock.Now()); wait < 2*time.Second || wait > 2400*time.Millisecond {
+			t.Fatalf("the retry is due in %s, want the first backoff step (2 s to 2.4 s)", wait)
 		}
-		r.clock.Add(18 * time.Second)
+		r.clock.Add(3 * time.Second)
 		if n := r.dispatch(t); n != 1 {
-			t.Fatalf("18 s later the dispatcher claimed %d rows, want the retry", n)
+			t.Fatalf("3 s later the dispatcher claimed %d rows, want the retry", n)
 		}
 		d = r.delivery(t)
 		if !sent(d) || d.Attempts != 2 || d.Reclaims != 3 {
@@ -141,7 +141,7 @@ func TestReclaimsNeverUseUpTheAttempts(t *testing.T) {
 			t.Fatalf("after five reclaims and one -1: %s (%q), attempts %d, reclaims %d; want retry, 1, 5",
 				d.Status, d.Reason, d.Attempts, d.Reclaims)
 		}
-		r.clock.Add(18 * time.Second)
+		r.clock.Add(6 * time.Second)
 		r.dispatch(t)
 		if d := r.delivery(t); !sent(d) {
 			t.Fatalf("the retry ended %s (%q), want sent", d.Status, d.Reason)
@@ -157,7 +157,7 @@ func TestTheAttemptLimitStillCountsWeChatsAnswers(t *testing.T) {
 		r := newCrashRig(t, db, notify.Config{MaxAttempts: 2})
 		r.sim.AddFault(wechatsim.Fault{Path: tplSendPath, ErrCode: -1, Count: 2})
 		r.dispatch(t)
-		r.clock.Add(18 * time.Second)
+		r.clock.Add(6 * time.Second)
 		r.dispatch(t)
 		d := r.delivery(t)
 		if d.Status != model.DeliveryFailed || !strings.Contains(d.Reason, "重试次数已用尽") || d.Attempts != 2 {
@@ -204,10 +204,11 @@ func TestACrashThenBusyWeChatPastTheDedupeWindowSendsNoSecondMessage(t *testing.
 			t.Fatalf("the deputy received %d messages, want 1", tpl)
 		}
 		d := r.delivery(t)
-		// Refused five times (15+30+60+120 s of backoff after a 1-minute
-		// lease), the sixth try, 240 s later, comes past the window.
-		if d.Status != model.DeliveryFailed || !strings.Contains(d.Reason, "结果未知") || d.Attempts != 5 || d.Reclaims != 1 {
-			t.Fatalf("%s (%q), attempts %d, reclaims %d; want failed with an unknown result after 5 refusals and 1 reclaim",
+		// Refused six times (2+6+18+54+162 s of backoff, in the test's
+		// 15-second steps, after a 1-minute lease), the seventh try,
+		// 486 s later, comes past the window.
+		if d.Status != model.DeliveryFailed || !strings.Contains(d.Reason, "结果未知") || d.Attempts != 6 || d.Reclaims != 1 {
+			t.Fatalf("%s (%q), attempts %d, reclaims %d; want failed with an unknown result after 6 refusals and 1 reclaim",
 				d.Status, d.Reason, d.Attempts, d.Reclaims)
 		}
 	})

@@ -14,12 +14,13 @@ import (
 
 // TestASilentDispatchersClaimsGoBackBeforeTheLeaseEnds: a dispatcher that
 // stops beating (killed) is found out by another one that has beaten
-// without a gap for eight seconds, and its claims go back to the queue at
-// once instead of when their two-minute lease runs out. A live
+// without a gap for five seconds, and its claims go back to the queue at
+// once instead of when their two-minute lease runs out (dispatchers beat
+// every second; one silent for five is dead). A live
 // dispatcher's claims, and those of a claimer that never beat, stay
 // theirs; and after a gap in its own beats (a database outage, when every
 // last beat is old) a dispatcher judges nobody until it has beaten eight
-// seconds again.
+// five seconds again.
 func TestASilentDispatchersClaimsGoBackBeforeTheLeaseEnds(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		r, _, _ := newMatrixRig(t, db, notify.Config{Lease: 2 * time.Minute})
@@ -48,7 +49,7 @@ func TestASilentDispatchersClaimsGoBackBeforeTheLeaseEnds(t *testing.T) {
 		var b notify.Beats
 		step := func(liveBeats bool) int64 {
 			t.Helper()
-			r.clock.Add(2 * time.Second)
+			r.clock.Add(time.Second)
 			if liveBeats {
 				if err := db.BeatDispatcher(ctx, "live", r.clock.Now()); err != nil {
 					t.Fatal(err)
@@ -56,13 +57,13 @@ func TestASilentDispatchersClaimsGoBackBeforeTheLeaseEnds(t *testing.T) {
 			}
 			return r.disp.Beat(ctx, &b)
 		}
-		r.clock.Add(8 * time.Second) // "dead" is silent from here on
+		r.clock.Add(5 * time.Second) // "dead" is silent from here on
 		var got []int64
-		for range 5 {
+		for range 6 {
 			got = append(got, step(true))
 		}
-		// Beats at +12 s … +20 s: the fifth is eight seconds into its run.
-		if want := []int64{0, 0, 0, 0, 1}; !equal(got, want) {
+		// Beats at +6 s … +11 s: the sixth is five seconds into its run.
+		if want := []int64{0, 0, 0, 0, 0, 1}; !equal(got, want) {
 			t.Fatalf("deliveries handed back at each beat: %v, want %v", got, want)
 		}
 		status := func(d model.Delivery) model.Delivery {
@@ -89,14 +90,14 @@ func TestASilentDispatchersClaimsGoBackBeforeTheLeaseEnds(t *testing.T) {
 		}
 
 		// An outage: nobody beats for 20 s. Afterwards "live" is the last
-		// to beat again, but it does within the eight seconds.
+		// to beat again, but it does within the five seconds.
 		r.clock.Add(20 * time.Second)
 		got = got[:0]
 		got = append(got, r.disp.Beat(ctx, &b))
-		for range 4 {
+		for range 6 {
 			got = append(got, step(true))
 		}
-		if want := []int64{0, 0, 0, 0, 0}; !equal(got, want) {
+		if want := []int64{0, 0, 0, 0, 0, 0, 0}; !equal(got, want) {
 			t.Fatalf("after an outage, deliveries handed back at each beat: %v, want none", got)
 		}
 		if d := status(live); d.Status != model.DeliverySending || !d.NextAt.After(r.clock.Now()) {
