@@ -45,11 +45,11 @@ type Sender interface {
 // outcome is unknown may be retried with the same id within it.
 const unknownWindow = 10 * time.Minute
 
-// unknownRetry is how long after a send whose outcome is unknown (the
-// client gave up waiting, itself after ten seconds) the same
-// client_msg_id goes again: well inside the window, and long enough for
-// WeChat to have finished with the first request.
-const unknownRetry = 10 * time.Second
+// unknownRetry is how long after a send whose outcome is unknown the same
+// client_msg_id goes again: the client has already waited ten seconds
+// for an answer, so WeChat is done with the first request (and drops the
+// repeat if it took it), and the window has minutes to run.
+const unknownRetry = 2 * time.Second
 
 // firstBackoff is the wait after WeChat's first refusal (-1 system busy,
 // 45009 frequency limit); each further attempt triples it, up to an hour:

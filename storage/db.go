@@ -96,6 +96,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// SQLMode is the SQL mode of every MySQL connection: MySQL 8's default.
+const SQLMode = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+
 // MySQLConfig parses a MySQL DSN and applies the settings deputybot needs:
 // utf8mb4, parseTime, UTC.
 func MySQLConfig(dsn string) (*mysql.Config, error) {
@@ -112,6 +115,12 @@ func MySQLConfig(dsn string) (*mysql.Config, error) {
 		cfg.Params = map[string]string{}
 	}
 	cfg.Params["time_zone"] = "'+00:00'"
+	// MySQL 8's default SQL mode on every server, whatever its own
+	// configuration: MariaDB's default lacks ONLY_FULL_GROUP_BY, so a
+	// query MySQL 8 refuses would pass every MariaDB test; and a server
+	// configured with ANSI_QUOTES or PIPES_AS_CONCAT would read our SQL
+	// differently.
+	cfg.Params["sql_mode"] = "'" + SQLMode + "'"
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
