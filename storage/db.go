@@ -36,6 +36,14 @@ type DB struct {
 	r       *sqlx.DB // reads
 	dsn     string
 	now     func() time.Time
+	// claimLock ends ClaimDue's SELECT: FOR UPDATE SKIP LOCKED on MySQL 8
+	// and MariaDB 10.6+; a plain FOR UPDATE on TiDB, which accepts SKIP
+	// LOCKED and then takes no lock at all (through 8.5) or refuses it;
+	// nothing on SQLite. Claims stay exclusive either way (see ClaimDue).
+	claimLock string
+	// claimPaused, when set (tests), runs between a claim's SELECT and
+	// its UPDATE.
+	claimPaused func()
 
 	chatOnce sync.Once
 	chatStmt *sqlx.Stmt // GetChatState's query, prepared on SQLite
@@ -152,6 +160,15 @@ func openMySQL(ctx context.Context, dsn string) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("storage: mysql: %w", err)
+	}
+	var version string
+	if err := x.GetContext(ctx, &version, `SELECT VERSION()`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: mysql version: %w", err)
+	}
+	db.claimLock = ` FOR UPDATE SKIP LOCKED`
+	if strings.Contains(version, "TiDB") {
+		db.claimLock = ` FOR UPDATE`
 	}
 	return db, nil
 }

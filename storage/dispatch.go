@@ -33,7 +33,11 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error)
 // marks them sending until now+lease, claimed by owner (a dispatcher's
 // id, see BeatDispatcher). With urgentOnly, only urgent ones
 // (quiet hours). Two dispatchers never claim the same row: MySQL skips
-// rows another transaction has locked; SQLite has one writer.
+// rows another transaction has locked; SQLite has one writer. And should
+// a server ignore SKIP LOCKED (TiDB does), the claiming UPDATE checks
+// again that each row is still due, reading the latest committed row as
+// an UPDATE does, and only the rows it changed are returned: a row
+// another dispatcher claimed in the meantime is left to it.
 //
 // A claim is not an attempt (FinishDeliveries counts those, from WeChat's
 // answers): taking a row back from a dead dispatcher adds to its
@@ -48,10 +52,7 @@ func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit i
 		}
 		// No ORDER BY: across three statuses it would sort every due row on
 		// each claim; the index yields due rows in (status, next_at) order.
-		q += ` LIMIT ?`
-		if db.dialect == MySQL {
-			q += ` FOR UPDATE SKIP LOCKED`
-		}
+		q += ` LIMIT ?` + db.claimLock
 		var due []struct {
 			ID     int64  `db:"id"`
 			Status string `db:"status"`
@@ -62,37 +63,32 @@ func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit i
 		if len(due) == 0 {
 			return nil
 		}
+		if db.claimPaused != nil {
+			db.claimPaused()
+		}
 		ids := make([]int64, len(due))
-		var reclaimedIDs []int64
 		reclaimed := make(map[int64]bool, len(due))
 		for i, d := range due {
 			ids[i], reclaimed[d.ID] = d.ID, d.Status == model.DeliverySending
-			if reclaimed[d.ID] {
-				reclaimedIDs = append(reclaimedIDs, d.ID)
-			}
 		}
-		if len(reclaimedIDs) > 0 {
-			// Its own statement: MySQL assigns SET columns left to right,
-			// so a CASE on status after status = 'sending' would see the
-			// new value.
-			rq, args, err := sqlx.In(`UPDATE deliveries SET reclaims = reclaims + 1 WHERE id IN (?)`, reclaimedIDs)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, rq, args...); err != nil {
-				return fmt.Errorf("storage: claim deliveries: %w", err)
-			}
-		}
-		// A claimed row's next_at is its lease end: past it, the row is due again.
-		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, claimed_by = ?,
-			first_try_at = COALESCE(first_try_at, ?) WHERE id IN (?)`, model.DeliverySending, now.Add(lease).UTC(), owner, now.UTC(), ids)
+		// A claimed row's next_at is its lease end: past it, the row is due
+		// again. reclaims counts the rows taken from a dispatcher whose
+		// lease ran out; it is assigned before status, as MySQL assigns
+		// SET columns left to right.
+		until := now.Add(lease).UTC()
+		uq, args, err := sqlx.In(`UPDATE deliveries SET reclaims = reclaims + CASE WHEN status = ? THEN 1 ELSE 0 END,
+			status = ?, next_at = ?, claimed_by = ?, first_try_at = COALESCE(first_try_at, ?)
+			WHERE id IN (?) AND status IN (?, ?, ?) AND next_at <= ?`,
+			model.DeliverySending, model.DeliverySending, until, owner, now.UTC(), ids,
+			model.DeliveryQueued, model.DeliveryRetry, model.DeliverySending, now.UTC())
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, uq, args...); err != nil {
 			return fmt.Errorf("storage: claim deliveries: %w", err)
 		}
-		sq, args, err := sqlx.In(`SELECT `+deliveryCols+` FROM deliveries WHERE id IN (?) ORDER BY id`, ids)
+		sq, args, err := sqlx.In(`SELECT `+deliveryCols+` FROM deliveries WHERE id IN (?) AND status = ? AND claimed_by = ?
+			AND next_at = ? ORDER BY id`, ids, model.DeliverySending, owner, until)
 		if err != nil {
 			return err
 		}
