@@ -347,6 +347,7 @@ func TestSimRejectsBadOptions(t *testing.T) {
 		{"--aes-key", "short"},
 		{"--fault-rate", "1.5"},
 		{"--fault-code", "45009"},
+		{"--timeout-rate", "2"},
 		{"--latency", "-1s"},
 		{"extra"},
 	} {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,12 +26,14 @@ const maxFollowMany = 200000
 func init() {
 	c := &command{
 		name: "sim", summary: "run the fake WeChat platform as its own process",
-		usage: "[--addr HOST:PORT] [--callback URL] [--mode plain|compatible|safe] [--latency D] [--fault-rate R --fault-code N]",
+		usage: "[--addr HOST:PORT] [--callback URL] [--mode plain|compatible|safe] [--latency D] [--fault-rate R --fault-code N] [--timeout-rate R]",
 		help: `Runs wechatsim, the fake WeChat platform deputybot's tests use, as a separate
 process: the WeChat API under /cgi-bin/…, the phone page at / (chat as a
 deputy), its JSON API under /api/…, and for tests /admin/…:
 
-  GET  /admin/counts                         template messages in all and per openid
+  GET  /admin/counts                         template messages in all and per openid, and
+                                             how many template sends were refused (an
+                                             errcode) or left unanswered (a timeout)
                                              (?brief=1: only the totals, cheap to poll)
   POST /admin/follow?openid=ID               make ID a follower without telling the bot
   POST /admin/follow-many?prefix=o-&from=1&to=10000
@@ -42,7 +45,10 @@ deputy), its JSON API under /api/…, and for tests /admin/…:
 It prints the settings a separate 'deputybot serve' needs to use it; a real
 account's template IDs (wechat.templates) still come from a config file, and
 the simulator accepts any template ID. --latency delays every API answer;
---fault-rate answers that fraction of API calls with --fault-code instead.
+--fault-rate answers that fraction of API calls with --fault-code instead;
+--timeout-rate carries out that fraction and never answers them, so the
+caller times out not knowing the outcome (both may be set; a call drawn
+for both gets the errcode).
 
 Stops on Ctrl-C or SIGTERM.
 
@@ -63,6 +69,7 @@ Example:
 		latency := fs.Duration("latency", 0, "added before every API answer, e.g. 200ms")
 		faultRate := fs.Float64("fault-rate", 0, "fraction (0–1] of API calls answered with --fault-code")
 		faultCode := fs.Int("fault-code", -1, "WeChat errcode of the injected faults (-1 system busy, 45009 frequency limit …)")
+		timeoutRate := fs.Float64("timeout-rate", 0, "fraction (0–1] of API calls carried out and then never answered (the caller times out)")
 		faultPath := fs.String("fault-path", "", "limit faults and latency to one API path, e.g. /cgi-bin/message/template/send")
 		if code, ok := c.parse(e, fs, args); !ok {
 			return code
@@ -74,6 +81,9 @@ Example:
 		cfg, err := simConfig(*appID, *secret, *token, *aesKey, *mode, *callback)
 		if err == nil {
 			err = checkFault(*latency, *faultRate)
+		}
+		if err == nil && (*timeoutRate < 0 || *timeoutRate > 1) {
+			err = fmt.Errorf("--timeout-rate must be between 0 and 1, got %v", *timeoutRate)
 		}
 		if err == nil && *faultRate == 0 && flagSet(fs, "fault-code") {
 			err = errors.New("--fault-code needs --fault-rate (the fraction of calls that fail)")
@@ -91,6 +101,9 @@ Example:
 		}
 		if *faultRate > 0 {
 			sim.AddFault(wechatsim.Fault{Path: *faultPath, ErrCode: *faultCode, Rate: *faultRate})
+		}
+		if *timeoutRate > 0 {
+			sim.AddFault(wechatsim.Fault{Path: *faultPath, TimeoutAfterRead: true, Rate: *timeoutRate})
 		}
 		ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
@@ -178,20 +191,26 @@ type simCounts struct {
 	TemplateSends int `json:"template_sends"`
 	// TemplateRequests counts calls to the template API, resends and
 	// injected faults included.
-	TemplateRequests int64          `json:"template_requests"`
-	Users            int            `json:"users,omitempty"`
-	Following        int            `json:"following,omitempty"`
-	PerOpenID        map[string]int `json:"per_openid,omitempty"` // openids with at least one template message
+	TemplateRequests int64 `json:"template_requests"`
+	// TemplateRefused counts template calls answered with an errcode;
+	// TemplateUnanswered those the caller gave up on before an answer
+	// (a timeout: the message may have gone).
+	TemplateRefused    int64          `json:"template_refused"`
+	TemplateUnanswered int64          `json:"template_unanswered"`
+	Users              int            `json:"users,omitempty"`
+	Following          int            `json:"following,omitempty"`
+	PerOpenID          map[string]int `json:"per_openid,omitempty"` // openids with at least one template message
 }
 
 // simAdmin wraps the simulator's handler with the /admin/ endpoints tests
 // drive a separate sim process with.
 func simAdmin(sim *wechatsim.Sim, offset *atomic.Int64) http.Handler {
-	var templateRequests atomic.Int64
+	var templateRequests, refused, unanswered atomic.Int64
 	inner := sim.Handler()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/counts", func(w http.ResponseWriter, r *http.Request) {
-		c := simCounts{TemplateSends: sim.TemplateSends(), TemplateRequests: templateRequests.Load()}
+		c := simCounts{TemplateSends: sim.TemplateSends(), TemplateRequests: templateRequests.Load(),
+			TemplateRefused: refused.Load(), TemplateUnanswered: unanswered.Load()}
 		if r.URL.Query().Get("brief") != "" {
 			// Cheap enough to poll while sending.
 			writeAdminJSON(w, http.StatusOK, c)
@@ -247,11 +266,35 @@ func simAdmin(sim *wechatsim.Sim, offset *atomic.Int64) http.Handler {
 	})
 	mux.Handle("/", inner)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/cgi-bin/message/template/send" {
-			templateRequests.Add(1)
+		if r.URL.Path != "/cgi-bin/message/template/send" {
+			mux.ServeHTTP(w, r)
+			return
 		}
-		mux.ServeHTTP(w, r)
+		templateRequests.Add(1)
+		rw := &answerWriter{ResponseWriter: w}
+		mux.ServeHTTP(rw, r)
+		switch {
+		case !rw.wrote:
+			unanswered.Add(1)
+		case bytes.Contains(rw.head, []byte(`"errcode":`)) && !bytes.Contains(rw.head, []byte(`"errcode":0`)):
+			refused.Add(1)
+		}
 	})
+}
+
+// answerWriter notes whether an answer was written and keeps its start.
+type answerWriter struct {
+	http.ResponseWriter
+	wrote bool
+	head  []byte
+}
+
+func (w *answerWriter) Write(p []byte) (int, error) {
+	w.wrote = true
+	if len(w.head) < 64 {
+		w.head = append(w.head, p[:min(len(p), 64-len(w.head))]...)
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 func writeAdminJSON(w http.ResponseWriter, status int, v any) {

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
@@ -160,6 +161,23 @@ func newRig(t *testing.T, serveNames ...string) *rig {
 // serve processes sending at rate messages per second.
 func newRigDSN(t *testing.T, dsn string, bound, rate int, serveNames ...string) *rig {
 	t.Helper()
+	return newRigSpec(t, rigSpec{dsn: dsn, bound: bound, rate: rate, serves: serveNames})
+}
+
+// rigSpec describes a rig: the database, how many bound deputies, serve's
+// send rate, extra flags for deputybot sim (its faults) and the names of
+// the serve instances (the first one gets WeChat's callbacks).
+type rigSpec struct {
+	dsn         string
+	bound, rate int
+	simArgs     []string
+	env         []string // serve's settings over the rig's (DEPUTYBOT_…=…)
+	serves      []string
+}
+
+func newRigSpec(t *testing.T, spec rigSpec) *rig {
+	t.Helper()
+	dsn, bound, rate, serveNames := spec.dsn, spec.bound, spec.rate, spec.serves
 	r := &rig{t: t, dir: t.TempDir(), bound: bound, unbound: max(bound/10, 1), servePort: map[string]int{}}
 	r.cfgPath = filepath.Join(r.dir, "deputybot.yaml")
 	if err := os.WriteFile(r.cfgPath, []byte(templateConfig), 0o600); err != nil {
@@ -170,7 +188,7 @@ func newRigDSN(t *testing.T, dsn string, bound, rate int, serveNames ...string) 
 		r.servePort[n] = freePort(t)
 	}
 	// WeChat calls back the first instance, as a load balancer would pick one.
-	r.startSim(fmt.Sprintf("http://127.0.0.1:%d/wechat", r.servePort[serveNames[0]]))
+	r.startSim(fmt.Sprintf("http://127.0.0.1:%d/wechat", r.servePort[serveNames[0]]), spec.simArgs...)
 	r.env = []string{
 		"DEPUTYBOT_DATABASE_DRIVER=mysql", "DEPUTYBOT_DATABASE_DSN=" + dsn,
 		"DEPUTYBOT_WECHAT_APP_ID=" + appID, "DEPUTYBOT_WECHAT_APP_SECRET=" + secret,
@@ -179,6 +197,7 @@ func newRigDSN(t *testing.T, dsn string, bound, rate int, serveNames ...string) 
 		"DEPUTYBOT_DELIVERY_LEASE=3s", fmt.Sprintf("DEPUTYBOT_DELIVERY_RATE_PER_SECOND=%d", rate),
 		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=info",
 	}
+	r.env = append(r.env, spec.env...) // exec keeps the last of a repeated name
 	ctx := context.Background()
 	db, err := storage.Open(ctx, "mysql", dsn)
 	if err != nil {
@@ -257,10 +276,10 @@ func (r *rig) stopAll() {
 
 var apiBaseRE = regexp.MustCompile(`DEPUTYBOT_WECHAT_API_BASE=(\S+)`)
 
-func (r *rig) startSim(callback string) {
+func (r *rig) startSim(callback string, extra ...string) {
 	r.t.Helper()
-	p := r.start("sim", nil, "sim", "--addr", "127.0.0.1:0", "--callback", callback, "--mode", "safe",
-		"--app-id", appID, "--app-secret", secret, "--token", token, "--aes-key", aesKey)
+	p := r.start("sim", nil, append([]string{"sim", "--addr", "127.0.0.1:0", "--callback", callback, "--mode", "safe",
+		"--app-id", appID, "--app-secret", secret, "--token", token, "--aes-key", aesKey}, extra...)...)
 	deadline := time.Now().Add(20 * time.Second)
 	for r.simBase == "" {
 		if m := apiBaseRE.FindStringSubmatch(p.out.String()); m != nil {
@@ -317,13 +336,13 @@ func (r *rig) seed(ctx context.Context) {
 	if _, err := r.db.UpsertDeputies(ctx, core.SampleDeputies(r.bound+r.unbound, 7)); err != nil {
 		t.Fatal(err)
 	}
-	ds, _, err := r.db.ListDeputies(ctx, storage.DeputyFilter{})
+	ds, _, err := r.db.ListDeputies(ctx, model.DeputyFilter{})
 	if err != nil || len(ds) != r.bound+r.unbound {
 		t.Fatalf("seeded %d deputies, want %d: %v", len(ds), r.bound+r.unbound, err)
 	}
 	// Every step-th deputy stays unbound, so each expansion batch mixes both.
 	step := len(ds) / r.unbound
-	var bound []storage.Deputy
+	var bound []model.Deputy
 	for i, d := range ds {
 		if (i+1)%step != 0 || i >= r.unbound*step {
 			bound = append(bound, d)
@@ -404,7 +423,7 @@ type progress struct {
 }
 
 func (p progress) sent() int {
-	return p.counts[storage.DeliverySent] + p.counts[storage.DeliveryDelivered] + p.counts[storage.DeliveryRead]
+	return p.counts[model.DeliverySent] + p.counts[model.DeliveryDelivered] + p.counts[model.DeliveryRead]
 }
 
 func (p progress) String() string {
@@ -443,14 +462,16 @@ func (r *rig) waitFor(id int64, timeout time.Duration, what string, ok func(prog
 
 func (r *rig) waitDone(id int64) progress {
 	r.t.Helper()
-	return r.waitFor(id, 3*time.Minute, "end", func(p progress) bool { return p.status == storage.CampaignDone })
+	return r.waitFor(id, 3*time.Minute, "end", func(p progress) bool { return p.status == model.CampaignDone })
 }
 
 // simCounts is the sim's /admin/counts answer.
 type simCounts struct {
-	TemplateSends    int            `json:"template_sends"`
-	TemplateRequests int            `json:"template_requests"`
-	PerOpenID        map[string]int `json:"per_openid"`
+	TemplateSends      int            `json:"template_sends"`
+	TemplateRequests   int            `json:"template_requests"`
+	TemplateRefused    int            `json:"template_refused"`
+	TemplateUnanswered int            `json:"template_unanswered"`
+	PerOpenID          map[string]int `json:"per_openid"`
 }
 
 // accepted returns how many template messages WeChat has accepted so far:
@@ -521,8 +542,8 @@ func (r *rig) checkExactlyOnce(id int64) {
 		t.Errorf("WeChat accepted %d template messages, want %d", c.TemplateSends, r.bound)
 	}
 	p := r.progress(id)
-	if p.sent() != r.bound || p.counts[storage.DeliverySkipped] != r.unbound || len(p.counts) > 4 ||
-		p.counts[storage.DeliveryFailed] > 0 {
+	if p.sent() != r.bound || p.counts[model.DeliverySkipped] != r.unbound || len(p.counts) > 4 ||
+		p.counts[model.DeliveryFailed] > 0 {
 		t.Errorf("the database says %s; want %d sent/delivered/read and %d skipped, nothing else", p, r.bound, r.unbound)
 	}
 	t.Logf("WeChat: %d template requests for %d messages (%d resends absorbed by client_msg_id)",
@@ -557,7 +578,7 @@ func TestACampaignSurvivesFiveKillsWithEachDeputyMessagedOnce(t *testing.T) {
 		srv.kill(t)
 		p := r.progress(id)
 		t.Logf("kill %d: WeChat has %d/%d; the database %d sent, %d claimed", i+1, r.accepted(), r.bound, p.sent(),
-			p.counts[storage.DeliverySending])
+			p.counts[model.DeliverySending])
 		srv = r.serve("serve")
 	}
 	p := r.waitDone(id)
@@ -575,7 +596,7 @@ func TestTwoInstancesSendEachMessageOnceAndOneTakesOverTheOthersClaims(t *testin
 	b.kill(t)
 	p := r.progress(id)
 	t.Logf("killed serve-b: WeChat has %d/%d; the database %d sent, %d claimed; serve-a goes on alone", r.accepted(), r.bound,
-		p.sent(), p.counts[storage.DeliverySending])
+		p.sent(), p.counts[model.DeliverySending])
 	p = r.waitDone(id)
 	t.Logf("campaign done in %s: %s", time.Since(start).Round(time.Millisecond), p)
 	r.checkExactlyOnce(id)
@@ -619,7 +640,7 @@ func TestACrashWhileExpandingTheAudienceLosesNoOne(t *testing.T) {
 	if _, err := r.db.SQL().ExecContext(ctx, `UPDATE campaigns SET send_at = ? WHERE id = ?`, now, id); err != nil {
 		t.Fatal(err)
 	}
-	p := r.waitFor(id, time.Minute, "first batch", func(p progress) bool { return p.status != storage.CampaignScheduled && len(p.counts) > 0 })
+	p := r.waitFor(id, time.Minute, "first batch", func(p progress) bool { return p.status != model.CampaignScheduled && len(p.counts) > 0 })
 	srv.kill(t)
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
@@ -627,7 +648,7 @@ func TestACrashWhileExpandingTheAudienceLosesNoOne(t *testing.T) {
 	p = r.progress(id)
 	t.Logf("killed serve while expanding: %s", p)
 	r.serve("serve")
-	p = r.waitFor(id, time.Minute, "end", func(p progress) bool { return p.status == storage.CampaignDone })
+	p = r.waitFor(id, time.Minute, "end", func(p progress) bool { return p.status == model.CampaignDone })
 	t.Logf("after restart: %s", p)
 	r.checkExactlyOnce(id)
 }
@@ -648,7 +669,7 @@ func TestARestartAfterWeChatsDedupeWindowDoesNotDoubleMessages(t *testing.T) {
 	srv.kill(t)
 	p := r.progress(id)
 	t.Logf("killed serve: WeChat has %d/%d; the database %d sent, %d claimed", r.accepted(), r.bound, p.sent(),
-		p.counts[storage.DeliverySending])
+		p.counts[model.DeliverySending])
 	// Eleven minutes pass.
 	if _, err := r.db.SQL().ExecContext(ctx, `UPDATE deliveries SET first_try_at = first_try_at - INTERVAL 11 MINUTE,
 		next_at = next_at - INTERVAL 11 MINUTE WHERE first_try_at IS NOT NULL`); err != nil {
@@ -664,20 +685,20 @@ func TestARestartAfterWeChatsDedupeWindowDoesNotDoubleMessages(t *testing.T) {
 	t.Logf("after restart: %s", p)
 
 	c := r.simCounts()
-	ds, err := r.db.ListDeliveries(ctx, storage.DeliveryFilter{CampaignID: id})
+	ds, err := r.db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: id})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var twice, silent []string
 	lost := 0
 	for _, d := range ds {
-		if d.Status == storage.DeliverySkipped {
+		if d.Status == model.DeliverySkipped {
 			continue
 		}
 		switch n := c.PerOpenID[d.OpenID]; {
 		case n > 1:
 			twice = append(twice, fmt.Sprintf("%s×%d", d.OpenID, n))
-		case n == 0 && d.Status != storage.DeliveryFailed:
+		case n == 0 && d.Status != model.DeliveryFailed:
 			silent = append(silent, fmt.Sprintf("%s (%s)", d.OpenID, d.Status))
 		case n == 0:
 			lost++

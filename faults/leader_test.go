@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"deputybot/storage"
+	"deputybot/model"
 	"deputybot/storage/storagetest"
 )
 
@@ -149,7 +149,7 @@ func (r *rig) lockHeld(ctx context.Context) bool {
 // firstRunAfter waits for the first finished run of job that started
 // after since, or fails after timeout. (A run the dead leader left
 // running is marked failed by the new one: it started before since.)
-func (r *rig) firstRunAfter(ctx context.Context, job string, since time.Time, timeout time.Duration) (storage.JobRun, time.Time) {
+func (r *rig) firstRunAfter(ctx context.Context, job string, since time.Time, timeout time.Duration) (model.JobRun, time.Time) {
 	r.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -158,7 +158,7 @@ func (r *rig) firstRunAfter(ctx context.Context, job string, since time.Time, ti
 			r.t.Fatal(err)
 		}
 		for i := len(runs) - 1; i >= 0; i-- {
-			if run := runs[i]; run.StartedAt.After(since) && run.Status != storage.JobRunning && run.Status != storage.JobSkipped {
+			if run := runs[i]; run.StartedAt.After(since) && run.Status != model.JobRunning && run.Status != model.JobSkipped {
 				return run, time.Now()
 			}
 		}
@@ -208,7 +208,7 @@ func TestKillingTheCronLeaderUnderLoadHandsOverWithinAMinute(t *testing.T) {
 	procs[leader].kill(t)
 	p := r.progress(id)
 	t.Logf("killed the leader %s at %s: WeChat has %d/%d; the database %d sent, %d claimed", leader,
-		killAt.UTC().Format("15:04:05.000"), r.accepted(), r.bound, p.sent(), p.counts[storage.DeliverySending])
+		killAt.UTC().Format("15:04:05.000"), r.accepted(), r.bound, p.sent(), p.counts[model.DeliverySending])
 
 	// The survivor takes the lock…
 	for {

@@ -128,6 +128,7 @@ type apiDelivery struct {
 	Channel     string     `json:"channel"`
 	ErrCode     int        `json:"errcode,omitempty"`
 	Attempts    int        `json:"attempts"`
+	Reclaims    int        `json:"reclaims"`
 	CreatedAt   time.Time  `json:"created_at"`
 	SentAt      *time.Time `json:"sent_at"`
 	DeliveredAt *time.Time `json:"delivered_at"`
@@ -137,7 +138,7 @@ type apiDelivery struct {
 func apiDeliveryOf(d model.CampaignDelivery) apiDelivery {
 	return apiDelivery{ID: d.ID, DeputyID: d.DeputyID, DeputyName: d.DeputyName, Delegation: d.Delegation, Status: d.Status,
 		StatusLabel: orDefault(model.DeliveryLabel(d.Status), d.Status), Reason: d.Reason, Channel: d.Channel, ErrCode: d.ErrCode,
-		Attempts: d.Attempts, CreatedAt: d.CreatedAt.UTC(), SentAt: campaignTime(d.SentAt),
+		Attempts: d.Attempts, Reclaims: d.Reclaims, CreatedAt: d.CreatedAt.UTC(), SentAt: campaignTime(d.SentAt),
 		DeliveredAt: campaignTime(d.DeliveredAt), ReadAt: campaignTime(d.ReadAt)}
 }
 

@@ -31,7 +31,7 @@ func (s *server) exportCampaignDeliveries(w http.ResponseWriter, r *http.Request
 	}
 	status := oneOf(r.URL.Query().Get("status"), model.DeliveryStates...)
 	sh, err := newCampaignSheet("推送明细", []campaignSheetColumn{{"代表", 12}, {"代表团", 18}, {"状态", 10}, {"说明", 30}, {"渠道", 10},
-		{"尝试次数", 9}, {"生成时间", 17}, {"发送时间", 17}, {"送达时间", 17}, {"阅读时间", 17}})
+		{"尝试次数", 9}, {"中断重发", 9}, {"生成时间", 17}, {"发送时间", 17}, {"送达时间", 17}, {"阅读时间", 17}})
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *server) exportCampaignDeliveries(w http.ResponseWriter, r *http.Request
 		}
 		for _, d := range dls {
 			l := s.campaignDeliveryLineOf(d)
-			if err := sh.add(l.Name, l.Delegation, l.Label, l.Reason, l.Channel, l.Attempts, s.fmtTime(d.CreatedAt),
+			if err := sh.add(l.Name, l.Delegation, l.Label, l.Reason, l.Channel, l.Attempts, l.Reclaims, s.fmtTime(d.CreatedAt),
 				l.SentAt, l.DeliveredAt, l.ReadAt); err != nil {
 				return err
 			}

@@ -39,14 +39,14 @@ type campaignDeliveryLine struct {
 	Status, Label, Reason       string
 	Channel                     string
 	SentAt, DeliveredAt, ReadAt string
-	Attempts                    int
+	Attempts, Reclaims          int
 }
 
 func (s *server) campaignDeliveryLineOf(d model.CampaignDelivery) campaignDeliveryLine {
 	return campaignDeliveryLine{DeputyID: d.DeputyID, Name: d.DeputyName, Delegation: d.Delegation, Status: d.Status,
 		Label: orDefault(model.DeliveryLabel(d.Status), d.Status), Reason: d.Reason, Channel: deliveryChannelLabel(d.Channel),
 		SentAt: s.fmtTime(campaignTime(d.SentAt)), DeliveredAt: s.fmtTime(campaignTime(d.DeliveredAt)),
-		ReadAt: s.fmtTime(campaignTime(d.ReadAt)), Attempts: d.Attempts}
+		ReadAt: s.fmtTime(campaignTime(d.ReadAt)), Attempts: d.Attempts, Reclaims: d.Reclaims}
 }
 
 func deliveryChannelLabel(ch string) string {

@@ -35,6 +35,7 @@ type CampaignDelivery struct {
 	ErrCode     int           `db:"errcode"`
 	Channel     string        `db:"channel"`
 	Attempts    int           `db:"attempts"`
+	Reclaims    int           `db:"reclaims"`
 	CreatedAt   time.Time     `db:"created_at"`
 	SentAt      sql.NullTime  `db:"sent_at"`
 	DeliveredAt sql.NullTime  `db:"delivered_at"`

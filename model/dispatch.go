@@ -21,7 +21,9 @@ type Delivery struct {
 	ChannelReason string        `db:"channel_reason"`
 	ClientMsgID   string        `db:"client_msg_id"`
 	MsgID         sql.NullInt64 `db:"msgid"`
-	Attempts      int           `db:"attempts"`
+	Attempts      int           `db:"attempts"`   // WeChat's answers so far (sends whose outcome was recorded)
+	Reclaims      int           `db:"reclaims"`   // times taken back from a dispatcher that died mid-send
+	ClaimedBy     string        `db:"claimed_by"` // the dispatcher sending it (see storage.BeatDispatcher)
 	NextAt        time.Time     `db:"next_at"`
 	FirstTryAt    sql.NullTime  `db:"first_try_at"`
 	CreatedAt     time.Time     `db:"created_at"`
@@ -31,6 +33,13 @@ type Delivery struct {
 	// Reclaimed is set by ClaimDue when the row was sending under a lease
 	// that ran out: its dispatcher died and may have sent it already.
 	Reclaimed bool `db:"-"`
+}
+
+// Interrupted reports whether an earlier claim of d was cut off (its
+// dispatcher died, so the send may have reached WeChat unanswered),
+// this claim included.
+func (d Delivery) Interrupted() bool {
+	return d.Reclaimed || d.Reclaims > 0
 }
 
 // Outcome is what happened to one claimed delivery.
@@ -45,6 +54,10 @@ type Outcome struct {
 	ClientMsgID   string
 	NextAt        time.Time // for DeliveryRetry
 	Template      bool      // counts against the daily template quota
+	// Attempted says a send went to WeChat: its answer (or its silence, a
+	// timeout) counts as an attempt towards the backoff and the limit. A
+	// delivery handed back unsent (shutdown, a failed read) has none.
+	Attempted bool
 }
 
 // TemplateStatus is one TEMPLATESENDJOBFINISH report: the msgid of a

@@ -2,12 +2,14 @@ package notify
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"math"
-	"math/rand/v2"
+	mrand "math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -43,13 +45,46 @@ type Sender interface {
 // outcome is unknown may be retried with the same id within it.
 const unknownWindow = 10 * time.Minute
 
+// unknownRetry is how long after a send whose outcome is unknown the same
+// client_msg_id goes again: the client has already waited ten seconds
+// for an answer, so WeChat is done with the first request (and drops the
+// repeat if it took it), and the window has minutes to run.
+const unknownRetry = 2 * time.Second
+
+// firstBackoff is the wait after WeChat's first refusal (-1 system busy,
+// 45009 frequency limit); each further attempt triples it, up to an hour:
+// 2 s, 6 s, 18 s, 54 s … so a passing refusal costs seconds (a campaign
+// is not held up by the one deputy refused three times), and the eight
+// attempts still span over half an hour of a WeChat in trouble.
+const firstBackoff = 2 * time.Second
+
+// A dispatcher beats (storage.BeatDispatcher) every beatEvery while it
+// runs; one silent for silentAfter is taken for dead, and the deliveries
+// it was sending go back to the queue (storage.ReleaseSilentClaims) before
+// their lease ends. Only a dispatcher that has itself beaten without a
+// gap for silentAfter judges others: after a database outage every
+// dispatcher's last beat is old, and none is dead for that.
+const (
+	beatEvery   = time.Second
+	silentAfter = 5 * time.Second
+)
+
+// straggle is how long a batch whose sends have all started waits without
+// any of them finishing before it records those done and lets the next
+// batch go: a send WeChat leaves unanswered holds its slot until the
+// client gives up, not the whole dispatch.
+const straggle = time.Second
+
 // Dispatcher sends due deliveries.
 type Dispatcher struct {
 	*Outbox
+	id      string // claims' owner, beaten into the dispatchers table
 	sender  Sender
 	links   *Signer
 	limiter *rate.Limiter // rate.Inf when there is no limit
 	notices sync.Map      // notice id -> storage.Notice
+	slots   chan struct{} // sends in flight, at most Workers
+	late    sync.WaitGroup
 
 	qmu     sync.Mutex
 	quiet   [2]int           // minutes of the day: start, end; equal means none
@@ -58,7 +93,8 @@ type Dispatcher struct {
 
 // NewDispatcher returns a dispatcher sending through sender.
 func NewDispatcher(o *Outbox, sender Sender, links *Signer) (*Dispatcher, error) {
-	d := &Dispatcher{Outbox: o, sender: sender, links: links, limiter: rate.NewLimiter(rate.Inf, 1)}
+	d := &Dispatcher{Outbox: o, id: rand.Text()[:16], sender: sender, links: links, limiter: rate.NewLimiter(rate.Inf, 1),
+		slots: make(chan struct{}, o.cfg.Workers)}
 	q, err := parseQuietHours(o.cfg.QuietHours)
 	if err != nil {
 		return nil, err
@@ -148,7 +184,13 @@ func (d *Dispatcher) day(t time.Time) string { return t.In(d.cfg.Loc).Format(tim
 
 // Run dispatches until ctx ends: due campaigns are expanded, due
 // deliveries sent; when there is nothing to do it waits for the ticker.
+// Beside it the dispatcher beats and hands back the claims of dispatchers
+// gone silent. It returns when its last sends are recorded.
 func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
+	defer d.late.Wait()
+	beats := make(chan struct{})
+	go func() { defer close(beats); d.beat(ctx) }()
+	defer func() { <-beats }()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -156,7 +198,7 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 			d.log.Error("expanding campaigns", "err", err)
 		}
 		for ctx.Err() == nil {
-			n, err := d.DispatchOnce(ctx)
+			n, err := d.dispatch(ctx, true)
 			if err != nil {
 				if ctx.Err() == nil {
 					d.log.Error("dispatching", "err", err)
@@ -175,13 +217,77 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
+// beat records every beatEvery that this dispatcher is alive and hands
+// back the claims of dispatchers gone silent (see Beat).
+func (d *Dispatcher) beat(ctx context.Context) {
+	t := time.NewTicker(beatEvery)
+	defer t.Stop()
+	var b Beats
+	for {
+		d.Beat(ctx, &b)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Beats is what a dispatcher remembers of its own beats: the first and
+// the last of its current run without a gap.
+type Beats struct{ since, last time.Time }
+
+// Beat records that this dispatcher is alive now and, once it has done so
+// without a gap (beats more than two beatEvery apart, or a failed one) for
+// silentAfter, hands back the claims of dispatchers silent that long. It
+// returns how many deliveries it handed back. Run beats every beatEvery.
+func (d *Dispatcher) Beat(ctx context.Context, b *Beats) int64 {
+	now := d.now()
+	if err := d.db.BeatDispatcher(ctx, d.id, now); err != nil {
+		b.since = time.Time{}
+		if ctx.Err() == nil {
+			d.log.Warn("dispatcher beat", "err", err)
+		}
+		return 0
+	}
+	if b.since.IsZero() || now.Sub(b.last) > 2*beatEvery {
+		b.since = now
+	}
+	b.last = now
+	if now.Sub(b.since) < silentAfter {
+		return 0
+	}
+	n, err := d.db.ReleaseSilentClaims(ctx, now, now.Add(-silentAfter))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		d.log.Warn("releasing a silent dispatcher's claims", "err", err)
+	case n > 0:
+		d.log.Info("deliveries of a dispatcher gone silent back in the queue", "deliveries", n)
+	}
+	return n
+}
+
+// ID is the dispatcher's name in the dispatchers table and on the
+// deliveries it claims.
+func (d *Dispatcher) ID() string { return d.id }
+
 // DispatchOnce claims one batch of due deliveries, sends them and records
 // the outcomes; it returns how many it claimed.
 func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
+	return d.dispatch(ctx, false)
+}
+
+// dispatch claims a batch, sends it (at most Workers sends in flight
+// across batches) and records the outcomes. With early it returns once
+// the batch's sends have all started and none has finished for straggle,
+// having recorded those done; the rest record themselves as they finish
+// (Run waits for them).
+func (d *Dispatcher) dispatch(ctx context.Context, early bool) (int, error) {
 	now := d.now()
 	d.applyDelivery(ctx)
 	limit := d.cfg.BatchSize
-	used, err := d.db.QuotaUsed(ctx, d.day(now))
+	day := d.day(now)
+	used, err := d.db.QuotaUsed(ctx, day)
 	if err != nil {
 		return 0, err
 	}
@@ -192,7 +298,7 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 	if limit == 0 {
 		return 0, nil
 	}
-	batch, err := d.db.ClaimDue(ctx, now, limit, d.cfg.Lease, d.InQuietHours(now))
+	batch, err := d.db.ClaimDue(ctx, d.id, now, limit, d.cfg.Lease, d.InQuietHours(now))
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
@@ -201,28 +307,91 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	outs := make([]model.Outcome, len(batch))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(d.cfg.Workers, len(batch)); w++ {
-		wg.Add(1)
+	done := make(chan int, len(batch))
+	var started atomic.Int32
+	for i := range batch {
 		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				outs[i] = d.send(ctx, batch[i], windows[batch[i].OpenID])
-				obs.Dispatched(outs[i].Status)
-			}
+			outs[i] = d.sendInSlot(ctx, batch[i], windows[batch[i].OpenID], &started)
+			done <- i
 		}()
 	}
-	for i := range batch {
-		jobs <- i
+	first := make(chan error, 1)
+	d.late.Add(1)
+	go func() {
+		defer d.late.Done()
+		d.record(ctx, day, batch, outs, done, early, &started, first)
+	}()
+	return len(batch), <-first
+}
+
+// sendInSlot waits for a free slot and sends dl in it.
+func (d *Dispatcher) sendInSlot(ctx context.Context, dl model.Delivery, lastInbound time.Time, started *atomic.Int32) model.Outcome {
+	select {
+	case d.slots <- struct{}{}:
+	case <-ctx.Done():
+		started.Add(1)
+		return d.release(dl, outcomeOf(dl), 0, "")
 	}
-	close(jobs)
-	wg.Wait()
-	// Record even if ctx ended meanwhile: the sends happened.
-	if err := d.db.FinishDeliveries(context.WithoutCancel(ctx), d.day(now), outs); err != nil {
-		return len(batch), err
+	defer func() { <-d.slots }()
+	started.Add(1)
+	out := d.send(ctx, dl, lastInbound)
+	obs.Dispatched(out.Status)
+	return out
+}
+
+// record writes the batch's outcomes as they arrive on done: all at once
+// when the sends finish together, the usual case; with early, those done
+// whenever all have started and none finished for straggle, and the rest
+// when they finish. The first write's error goes to first.
+func (d *Dispatcher) record(ctx context.Context, day string, batch []model.Delivery, outs []model.Outcome, done <-chan int,
+	early bool, started *atomic.Int32, first chan<- error) {
+	var ready []int
+	reported := false
+	flush := func() {
+		if len(ready) == 0 {
+			return
+		}
+		dls, got := make([]model.Delivery, len(ready)), make([]model.Outcome, len(ready))
+		for k, i := range ready {
+			dls[k], got[k] = batch[i], outs[i]
+		}
+		ready = nil
+		// Record even if ctx ended meanwhile: the sends happened.
+		err := d.db.FinishDeliveries(context.WithoutCancel(ctx), day, got)
+		if err == nil {
+			err = d.afterBatch(ctx, dls, got)
+		}
+		switch {
+		case !reported:
+			first <- err
+			reported = true
+		case err != nil && ctx.Err() == nil:
+			d.log.Error("recording late sends", "err", err)
+		}
 	}
-	return len(batch), d.afterBatch(ctx, batch, outs)
+	var quiet <-chan time.Time
+	if early {
+		timer := time.NewTimer(straggle)
+		defer timer.Stop()
+		quiet = timer.C
+		for left := len(batch); left > 0; {
+			select {
+			case i := <-done:
+				ready, left = append(ready, i), left-1
+				timer.Reset(straggle)
+			case <-quiet:
+				if int(started.Load()) == len(batch) {
+					flush()
+				}
+				timer.Reset(straggle)
+			}
+		}
+	} else {
+		for range batch {
+			ready = append(ready, <-done)
+		}
+	}
+	flush()
 }
 
 func openidsOf(ds []model.Delivery) []string {
@@ -256,16 +425,16 @@ func (d *Dispatcher) URL(dl model.Delivery, n model.Notice) string {
 
 // send delivers one message and says what happened.
 func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound time.Time) model.Outcome {
-	out := model.Outcome{ID: dl.ID, ClientMsgID: "d" + strconv.FormatInt(dl.ID, 10)}
+	out := outcomeOf(dl)
 	// A row whose lease ran out (its dispatcher died) may already have
 	// reached WeChat: resending is harmless only with the same
 	// client_msg_id inside WeChat's dedupe window. Past it, a resend could
 	// be a second message, so the outcome stays unknown, as for a timeout.
-	// The same holds for a retry after a timeout, however many
+	// The same holds for a retry after a timeout or a crash, however many
 	// attempts refused outright (-1, 45009) came between.
 	if dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) >= unknownWindow-time.Minute {
 		switch {
-		case dl.Reclaimed:
+		case dl.Interrupted():
 			out.Status, out.Reason = model.DeliveryFailed, "发送中断，结果未知（已超过10分钟，为避免重复不再重试）"
 			return out
 		case unknownBefore(dl):
@@ -274,17 +443,21 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 		}
 	}
 	n, err := d.notice(ctx, dl.NoticeID)
-	if err != nil {
-		return d.retry(dl, out, 0, "读取通知失败")
+	switch {
+	case ctx.Err() != nil:
+		// Shutting down before this one went: it is due again at once.
+		return d.release(dl, out, 0, "")
+	case err != nil:
+		return d.release(dl, out, 15*time.Second, "读取通知失败")
 	}
 	url := d.URL(dl, n)
 	tmpl, hasTemplate := d.templates(ctx)[n.Kind]
 	inWindow := !lastInbound.IsZero() && d.now().Sub(lastInbound) < 47*time.Hour
 	// A customer message has no dedupe key (message/custom/send takes
-	// none), so a reclaimed row whose cut-off attempt may have been one
-	// (the deputy was in the 48-hour window then or is now) is not sent
-	// again.
-	if dl.Reclaimed && (conversational[n.Kind] || !hasTemplate) && !lastInbound.IsZero() &&
+	// none), so a row once cut off by a crash, whose cut-off attempt may
+	// have been one (the deputy was in the 48-hour window then or is now),
+	// is not sent again.
+	if dl.Interrupted() && (conversational[n.Kind] || !hasTemplate) && !lastInbound.IsZero() &&
 		lastInbound.After(dl.FirstTryAt.Time.Add(-47*time.Hour)) {
 		out.Channel = "custom"
 		out.Status, out.Reason = model.DeliveryFailed, "发送中断，结果未知（客服消息无法去重，为避免重复不再重发）"
@@ -304,19 +477,20 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 		out.ChannelReason = "模板消息"
 	}
 	if err := d.limiter.Wait(ctx); err != nil {
-		return d.retry(dl, out, 0, "发送中断")
+		// Shutting down before this one went: it is due again at once.
+		return d.release(dl, out, 0, "")
 	}
 	if useText {
 		out.Channel = "custom"
 		err := d.sender.SendText(ctx, dl.OpenID, n.Title+"\n"+url)
 		d.observeSend("custom", err)
 		if err == nil {
-			out.Status = model.DeliverySent
+			out.Status, out.Attempted = model.DeliverySent, true
 			return out
 		}
 		class, code := d.sender.Classify(err)
 		if class != ClassWindow || !hasTemplate {
-			return d.failure(dl, out, class, code, err)
+			return d.failure(ctx, dl, out, class, code, err)
 		}
 		out.ChannelReason = "客服消息不可用，改用模板消息"
 	}
@@ -336,15 +510,16 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 	msgid, err := d.sender.SendTemplate(ctx, dl.OpenID, tmpl.ID, url, fields, out.ClientMsgID)
 	d.observeSend("template", err)
 	if err == nil {
-		out.Status, out.MsgID = model.DeliverySent, msgid
+		out.Status, out.MsgID, out.Attempted = model.DeliverySent, msgid, true
 		return out
 	}
 	class, code := d.sender.Classify(err)
-	return d.failure(dl, out, class, code, err)
+	return d.failure(ctx, dl, out, class, code, err)
 }
 
-func (d *Dispatcher) failure(dl model.Delivery, out model.Outcome, class ErrClass, code int, err error) model.Outcome {
-	out.ErrCode = code
+// failure records what WeChat's answer (or its silence) to a send means.
+func (d *Dispatcher) failure(ctx context.Context, dl model.Delivery, out model.Outcome, class ErrClass, code int, err error) model.Outcome {
+	out.ErrCode, out.Attempted = code, true
 	reason := truncate(err.Error(), 180)
 	switch class {
 	case ClassRetryable:
@@ -353,7 +528,13 @@ func (d *Dispatcher) failure(dl model.Delivery, out model.Outcome, class ErrClas
 		// The message may have gone: only the same client_msg_id within
 		// WeChat's dedupe window may try again.
 		if out.Channel == "template" && dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) < unknownWindow-time.Minute {
-			out.Status, out.Reason, out.NextAt = model.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(20*time.Second)
+			out.Status, out.Reason, out.NextAt = model.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(unknownRetry)
+			if ctx.Err() != nil {
+				// Cut off by this instance's shutdown, not by WeChat: like
+				// a crash, that is no attempt, and another instance (or
+				// this one restarted) may go on at once.
+				out.Reason, out.NextAt, out.Attempted = "发送中断，结果未知，以同一消息编号重试", d.now(), false
+			}
 			return out
 		}
 		out.Status, out.Reason = model.DeliveryFailed, "超时，结果未知（为避免重复不再重试）"
@@ -366,29 +547,58 @@ func (d *Dispatcher) failure(dl model.Delivery, out model.Outcome, class ErrClas
 	return out
 }
 
-// retry schedules another attempt with exponential backoff and jitter, or
-// gives up after MaxAttempts.
+// retry schedules another attempt after WeChat refused one, with
+// exponential backoff and jitter, or gives up after MaxAttempts. Only
+// WeChat's answers count (dl.Attempts, and this one): a crash or a
+// shutdown that cut a send off moves neither the backoff nor the limit.
 func (d *Dispatcher) retry(dl model.Delivery, out model.Outcome, code int, reason string) model.Outcome {
-	out.ErrCode = code
+	out.ErrCode, out.Attempted = code, true
 	if unknownBefore(dl) {
 		// Keep the mark: the dedupe window still counts from the first try.
 		reason = "此前发送结果未知；" + reason
 	}
-	if dl.Attempts >= d.cfg.MaxAttempts {
+	attempt := dl.Attempts + 1 // this one
+	if attempt >= d.cfg.MaxAttempts {
 		out.Status, out.Reason = model.DeliveryFailed, "重试次数已用尽："+reason
 		return out
 	}
-	backoff := 15 * time.Second << min(dl.Attempts-1, 8)
-	backoff = min(backoff, time.Hour)
-	jitter := time.Duration(rand.Int64N(int64(backoff)/5 + 1))
+	backoff := firstBackoff
+	for range attempt - 1 {
+		backoff = min(3*backoff, time.Hour)
+	}
+	jitter := time.Duration(mrand.Int64N(int64(backoff)/5 + 1))
 	out.Status, out.Reason, out.NextAt = model.DeliveryRetry, reason, d.now().Add(backoff+jitter)
 	return out
 }
 
+// outcomeOf is the outcome of dl before its send: every send of a
+// delivery carries the same client_msg_id, so WeChat drops a repeat
+// within its 10-minute window.
+func outcomeOf(dl model.Delivery) model.Outcome {
+	return model.Outcome{ID: dl.ID, ClientMsgID: "d" + strconv.FormatInt(dl.ID, 10)}
+}
+
+// release hands a delivery back unsent, due again after wait; it is no
+// attempt. An empty reason keeps the delivery's own (and so any mark of
+// an earlier unknown outcome).
+func (d *Dispatcher) release(dl model.Delivery, out model.Outcome, wait time.Duration, reason string) model.Outcome {
+	switch {
+	case reason == "":
+		reason = dl.Reason
+	case unknownBefore(dl):
+		reason = "此前发送结果未知；" + reason
+	}
+	out.Status, out.Reason, out.NextAt, out.ErrCode = model.DeliveryRetry, reason, d.now().Add(wait), dl.ErrCode
+	out.Channel, out.ChannelReason = dl.Channel, dl.ChannelReason
+	return out
+}
+
 // unknownBefore reports whether an earlier attempt of dl may have reached
-// WeChat without an answer (a timeout): its reason says so, and keeps
-// saying so through later retries.
-func unknownBefore(dl model.Delivery) bool { return strings.Contains(dl.Reason, "结果未知") }
+// WeChat without an answer: a timeout (its reason says so, and keeps
+// saying so through later retries) or a crash that cut a send off.
+func unknownBefore(dl model.Delivery) bool {
+	return dl.Interrupted() || strings.Contains(dl.Reason, "结果未知")
+}
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

@@ -397,7 +397,7 @@ func TestACustomerMessageCutOffByACrashIsNotSentAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The dispatcher that dies: it claims, sends, and records nothing.
-		claimed, err := db.ClaimDue(ctx, r.clock.Now(), 10, time.Minute, false)
+		claimed, err := db.ClaimDue(ctx, "dead", r.clock.Now(), 10, time.Minute, false)
 		if err != nil || len(claimed) != 1 {
 			t.Fatalf("claimed %d: %v", len(claimed), err)
 		}
@@ -435,7 +435,7 @@ func TestATemplateCutOffByACrashGoesOnceWithinTheWindow(t *testing.T) {
 		if _, err := r.out.ExpandDue(ctx); err != nil {
 			t.Fatal(err)
 		}
-		claimed, err := db.ClaimDue(ctx, r.clock.Now(), 10, time.Minute, false)
+		claimed, err := db.ClaimDue(ctx, "dead", r.clock.Now(), 10, time.Minute, false)
 		if err != nil || len(claimed) != 1 {
 			t.Fatalf("claimed %d: %v", len(claimed), err)
 		}

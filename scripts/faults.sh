@@ -11,6 +11,9 @@
 #   FAULTS_SEED=123 scripts/faults.sh       # replay a failed run's kill points
 #   FAULTS_OUTAGE=freeze scripts/faults.sh -run Outage  # a hung database (SIGSTOP) instead of a stopped one
 #   scripts/faults.sh -run Leader           # the cron leader killed (under load) and frozen, about 4 minutes
+#   scripts/faults.sh -run FaultyWeChat     # 500 deputies, WeChat refusing 5 % (-1) and leaving 2 %
+#                                           # unanswered, three kills: done within a minute of the last
+#                                           # restart (about 1 minute)
 #
 # Extra arguments go to go test (e.g. -run TwoInstances).
 set -euo pipefail

@@ -37,6 +37,14 @@ type DB struct {
 	r       *sqlx.DB // reads
 	dsn     string
 	now     func() time.Time
+	// claimLock ends ClaimDue's SELECT: FOR UPDATE SKIP LOCKED on MySQL 8
+	// and MariaDB 10.6+; a plain FOR UPDATE on TiDB, which accepts SKIP
+	// LOCKED and then takes no lock at all (through 8.5) or refuses it;
+	// nothing on SQLite. Claims stay exclusive either way (see ClaimDue).
+	claimLock string
+	// claimPaused, when set (tests), runs between a claim's SELECT and
+	// its UPDATE.
+	claimPaused func()
 
 	chatOnce sync.Once
 	chatStmt *sqlx.Stmt // GetChatState's query, prepared on SQLite
@@ -97,6 +105,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// SQLMode is the SQL mode of every MySQL connection: MySQL 8's default.
+const SQLMode = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+
 // MySQLConfig parses a MySQL DSN and applies the settings deputybot needs:
 // utf8mb4, parseTime, UTC.
 func MySQLConfig(dsn string) (*mysql.Config, error) {
@@ -113,6 +124,12 @@ func MySQLConfig(dsn string) (*mysql.Config, error) {
 		cfg.Params = map[string]string{}
 	}
 	cfg.Params["time_zone"] = "'+00:00'"
+	// MySQL 8's default SQL mode on every server, whatever its own
+	// configuration: MariaDB's default lacks ONLY_FULL_GROUP_BY, so a
+	// query MySQL 8 refuses would pass every MariaDB test; and a server
+	// configured with ANSI_QUOTES or PIPES_AS_CONCAT would read our SQL
+	// differently.
+	cfg.Params["sql_mode"] = "'" + SQLMode + "'"
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
@@ -144,6 +161,15 @@ func openMySQL(ctx context.Context, dsn string) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("storage: mysql: %w", err)
+	}
+	var version string
+	if err := x.GetContext(ctx, &version, `SELECT VERSION()`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: mysql version: %w", err)
+	}
+	db.claimLock = ` FOR UPDATE SKIP LOCKED`
+	if strings.Contains(version, "TiDB") {
+		db.claimLock = ` FOR UPDATE`
 	}
 	return db, nil
 }

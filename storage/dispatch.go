@@ -13,7 +13,7 @@ import (
 )
 
 const deliveryCols = `id, source, campaign_id, notice_id, deputy_id, openid, status, urgent, reason, errcode, channel,
-	channel_reason, client_msg_id, msgid, attempts, next_at, first_try_at, created_at, sent_at, delivered_at, read_at`
+	channel_reason, client_msg_id, msgid, attempts, reclaims, claimed_by, next_at, first_try_at, created_at, sent_at, delivered_at, read_at`
 
 // GetDelivery returns the delivery with id, or ErrNotFound.
 func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error) {
@@ -30,10 +30,20 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error)
 
 // ClaimDue takes up to limit deliveries that are due at now (queued, due
 // for retry, or sending with an expired lease: a crashed dispatcher) and
-// marks them sending until now+lease. With urgentOnly, only urgent ones
+// marks them sending until now+lease, claimed by owner (a dispatcher's
+// id, see BeatDispatcher). With urgentOnly, only urgent ones
 // (quiet hours). Two dispatchers never claim the same row: MySQL skips
-// rows another transaction has locked; SQLite has one writer.
-func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]model.Delivery, error) {
+// rows another transaction has locked; SQLite has one writer. And should
+// a server ignore SKIP LOCKED (TiDB does), the claiming UPDATE checks
+// again that each row is still due, reading the latest committed row as
+// an UPDATE does, and only the rows it changed are returned: a row
+// another dispatcher claimed in the meantime is left to it.
+//
+// A claim is not an attempt (FinishDeliveries counts those, from WeChat's
+// answers): taking a row back from a dead dispatcher adds to its
+// reclaims, so a crash neither pushes the row's next retry further out
+// nor brings it nearer to the attempt limit.
+func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]model.Delivery, error) {
 	var out []model.Delivery
 	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
 		q := `SELECT id, status FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
@@ -42,10 +52,7 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 		}
 		// No ORDER BY: across three statuses it would sort every due row on
 		// each claim; the index yields due rows in (status, next_at) order.
-		q += ` LIMIT ?`
-		if db.dialect == MySQL {
-			q += ` FOR UPDATE SKIP LOCKED`
-		}
+		q += ` LIMIT ?` + db.claimLock
 		var due []struct {
 			ID     int64  `db:"id"`
 			Status string `db:"status"`
@@ -56,21 +63,32 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 		if len(due) == 0 {
 			return nil
 		}
+		if db.claimPaused != nil {
+			db.claimPaused()
+		}
 		ids := make([]int64, len(due))
 		reclaimed := make(map[int64]bool, len(due))
 		for i, d := range due {
 			ids[i], reclaimed[d.ID] = d.ID, d.Status == model.DeliverySending
 		}
-		// A claimed row's next_at is its lease end: past it, the row is due again.
-		uq, args, err := sqlx.In(`UPDATE deliveries SET status = ?, next_at = ?, attempts = attempts + 1,
-			first_try_at = COALESCE(first_try_at, ?) WHERE id IN (?)`, model.DeliverySending, now.Add(lease).UTC(), now.UTC(), ids)
+		// A claimed row's next_at is its lease end: past it, the row is due
+		// again. reclaims counts the rows taken from a dispatcher whose
+		// lease ran out; it is assigned before status, as MySQL assigns
+		// SET columns left to right.
+		until := now.Add(lease).UTC()
+		uq, args, err := sqlx.In(`UPDATE deliveries SET reclaims = reclaims + CASE WHEN status = ? THEN 1 ELSE 0 END,
+			status = ?, next_at = ?, claimed_by = ?, first_try_at = COALESCE(first_try_at, ?)
+			WHERE id IN (?) AND status IN (?, ?, ?) AND next_at <= ?`,
+			model.DeliverySending, model.DeliverySending, until, owner, now.UTC(), ids,
+			model.DeliveryQueued, model.DeliveryRetry, model.DeliverySending, now.UTC())
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, uq, args...); err != nil {
 			return fmt.Errorf("storage: claim deliveries: %w", err)
 		}
-		sq, args, err := sqlx.In(`SELECT `+deliveryCols+` FROM deliveries WHERE id IN (?) ORDER BY id`, ids)
+		sq, args, err := sqlx.In(`SELECT `+deliveryCols+` FROM deliveries WHERE id IN (?) AND status = ? AND claimed_by = ?
+			AND next_at = ? ORDER BY id`, ids, model.DeliverySending, owner, until)
 		if err != nil {
 			return err
 		}
@@ -83,6 +101,42 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time
 		return nil
 	})
 	return out, err
+}
+
+// BeatDispatcher records that the dispatcher id is alive at now. Each
+// dispatcher beats every few seconds; ReleaseSilentClaims hands back the
+// claims of one that stopped.
+func (db *DB) BeatDispatcher(ctx context.Context, id string, now time.Time) error {
+	q := `INSERT INTO dispatchers (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at`
+	if db.dialect == MySQL {
+		q = `INSERT INTO dispatchers (id, seen_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at)`
+	}
+	if _, err := db.wq(ctx).ExecContext(ctx, q, id, now.UTC()); err != nil {
+		return fmt.Errorf("storage: dispatcher beat: %w", err)
+	}
+	return nil
+}
+
+// ReleaseSilentClaims makes due at now the deliveries still sending under
+// the lease of a dispatcher not heard from since before silentSince (it
+// died: a crash, an OOM kill, a lost host), so they are reclaimed at once
+// rather than when the lease runs out, and forgets dispatchers silent for
+// a day. It returns how many deliveries it handed back.
+func (db *DB) ReleaseSilentClaims(ctx context.Context, now, silentSince time.Time) (int64, error) {
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE deliveries SET next_at = ? WHERE status = ? AND next_at > ?
+		AND claimed_by IN (SELECT id FROM dispatchers WHERE seen_at < ?)`,
+		now.UTC(), model.DeliverySending, now.UTC(), silentSince.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("storage: release silent claims: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("storage: release silent claims: %w", err)
+	}
+	if _, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM dispatchers WHERE seen_at < ?`, now.Add(-24*time.Hour).UTC()); err != nil {
+		return n, fmt.Errorf("storage: forget dispatchers: %w", err)
+	}
+	return n, nil
 }
 
 // FinishDeliveries records the outcomes of a batch in one transaction,
@@ -120,12 +174,14 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []model.Out
 				continue
 			case model.DeliveryRetry:
 				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, next_at = ?, errcode = ?, reason = ?, channel = ?,
-					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
-					model.DeliveryRetry, o.NextAt.UTC(), o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, model.DeliverySending)
+					channel_reason = ?, client_msg_id = ?, attempts = attempts + ? WHERE id = ? AND status = ?`,
+					model.DeliveryRetry, o.NextAt.UTC(), o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID,
+					attempted(o), o.ID, model.DeliverySending)
 			default:
 				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, errcode = ?, reason = ?, channel = ?,
-					channel_reason = ?, client_msg_id = ? WHERE id = ? AND status = ?`,
-					model.DeliveryFailed, o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID, o.ID, model.DeliverySending)
+					channel_reason = ?, client_msg_id = ?, attempts = attempts + ? WHERE id = ? AND status = ?`,
+					model.DeliveryFailed, o.ErrCode, o.Reason, o.Channel, o.ChannelReason, o.ClientMsgID,
+					attempted(o), o.ID, model.DeliverySending)
 			}
 			if err != nil {
 				return fmt.Errorf("storage: finish delivery %d: %w", o.ID, err)
@@ -160,6 +216,14 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []model.Out
 		}
 	}
 	return nil
+}
+
+// attempted is what an outcome adds to its delivery's attempts.
+func attempted(o model.Outcome) int {
+	if o.Attempted {
+		return 1
+	}
+	return 0
 }
 
 func nullInt(n int64) any {
@@ -406,7 +470,8 @@ func (db *DB) markSent(ctx context.Context, tx *sqlx.Tx, now time.Time, outs []m
 	}
 	var b strings.Builder
 	var args []any
-	b.WriteString(`UPDATE deliveries SET status = ?, sent_at = ?, errcode = 0, reason = ''`)
+	// A sent delivery was always attempted: WeChat answered it.
+	b.WriteString(`UPDATE deliveries SET status = ?, sent_at = ?, errcode = 0, reason = '', attempts = attempts + 1`)
 	args = append(args, model.DeliverySent, now)
 	for _, col := range []struct {
 		name string

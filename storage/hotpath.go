@@ -15,7 +15,7 @@ import (
 const chatStateQuery = `SELECT
 	(SELECT COUNT(*) FROM conversations WHERE openid = ?) AS conversations,
 	(SELECT name FROM deputies WHERE openid = ?) AS name,
-	(SELECT COUNT(*) FROM member_bindings b JOIN deputies d ON d.id = b.deputy_id WHERE d.openid = ?) AS member,
+	(SELECT COUNT(*) FROM member_bindings b JOIN deputies d ON d.id = b.deputy_id WHERE d.openid = ?) AS members,
 	(SELECT COUNT(*) FROM liaison_leaders l JOIN deputies d ON d.id = l.deputy_id WHERE d.openid = ?) AS leader`
 
 // GetChatState returns openid's ChatState with one query.
@@ -23,7 +23,7 @@ func (db *DB) GetChatState(ctx context.Context, openid string) (model.ChatState,
 	var row struct {
 		Conversations int            `db:"conversations"`
 		Name          sql.NullString `db:"name"`
-		Member        int            `db:"member"`
+		Member        int            `db:"members"`
 		Leader        int            `db:"leader"`
 	}
 	var err error
@@ -50,7 +50,7 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]model.Chat
 		}
 		return []model.ChatState{st}, nil
 	}
-	q, args, err := sqlx.In(`SELECT 1 AS conversation, openid, '' AS name, 0 AS member, 0 AS leader
+	q, args, err := sqlx.In(`SELECT 1 AS conversation, openid, '' AS name, 0 AS members, 0 AS leader
 		FROM conversations WHERE openid IN (?)
 		UNION ALL SELECT 0, d.openid, d.name,
 			(SELECT COUNT(*) FROM member_bindings b WHERE b.deputy_id = d.id),
@@ -63,7 +63,7 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]model.Chat
 		Conversation bool   `db:"conversation"`
 		OpenID       string `db:"openid"`
 		Name         string `db:"name"`
-		Member       int    `db:"member"`
+		Member       int    `db:"members"`
 		Leader       int    `db:"leader"`
 	}
 	if err := db.rq(ctx).SelectContext(ctx, &rows, db.r.Rebind(q), args...); err != nil {

@@ -89,7 +89,7 @@ func (w *h5World) deliver(t *testing.T, n model.Notice) (int64, string) {
 	if _, _, err := w.db.ExpandBatch(ctx, c, "c:"+strconv.FormatInt(c.ID, 10), false, 0, 100); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := w.db.ClaimDue(ctx, w.clock.Now(), 100, time.Minute, false)
+	rows, err := w.db.ClaimDue(ctx, "test", w.clock.Now(), 100, time.Minute, false)
 	if err != nil {
 		t.Fatal(err)
 	}
