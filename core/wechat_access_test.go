@@ -41,7 +41,7 @@ func sentDelivery(t *testing.T, db *storage.DB, d model.Deputy, title string) mo
 	if _, _, err := db.ExpandBatch(ctx, c, "c:"+title, false, 0, 100); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.ClaimDue(ctx, time.Now(), 100, time.Minute, false)
+	rows, err := db.ClaimDue(ctx, "test", time.Now(), 100, time.Minute, false)
 	if err != nil {
 		t.Fatal(err)
 	}

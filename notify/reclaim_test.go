@@ -59,7 +59,7 @@ func (r *crashRig) dieMidSend(t *testing.T, reachWeChat bool) model.Delivery {
 		t.Fatalf("claimed %d: %v", len(claimed), err)
 	}
 	if reachWeChat {
-		if _, err := r.client.SendTemplate(ctx, bot.TemplateMessage{ToUser: r.openid, TemplateID: "TPL_" + notify.KindGeneral,
+		if _, err := r.client.SendTemplate(ctx, bot.TemplateMessage{ToUser: r.openid, TemplateID: "TPL_" + model.KindGeneral,
 			Data: []bot.TemplateField{{Key: "thing1", Value: "崩溃不计尝试"}}, ClientMsgID: "d" + strconv.FormatInt(claimed[0].ID, 10)}); err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestAShutdownMidBatchCostsNoAttempt(t *testing.T) {
 			t.Errorf("%d sent and %d handed back, want 1 and 3 (or 0 and 4)", went, back)
 		}
 		// The instance that takes over (no rate limit, to keep the test short).
-		cfg := notify.Config{Templates: map[string]notify.Template{notify.KindGeneral: {ID: "TPL_" + notify.KindGeneral,
+		cfg := notify.Config{Templates: map[string]notify.Template{model.KindGeneral: {ID: "TPL_" + model.KindGeneral,
 			Fields: map[string]string{"thing1": "title"}}}, Loc: shanghai, PublicURL: "https://deputy.example"}
 		out := notify.New(db, cfg, quiet)
 		out.SetClock(r.clock.Now)
