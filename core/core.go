@@ -50,6 +50,8 @@ type Services struct {
 	// nightly cleanup.
 	Access       *Access
 	Housekeeping *Housekeeping
+	// Binding connects a WeChat follower to their deputy (or member) record.
+	Binding *Binding
 }
 
 // New builds the services over db.
@@ -72,13 +74,14 @@ func New(db *storage.DB, o Options) *Services {
 	}
 	s.Deputies.now = e.now
 	s.Staff.Now, s.Staff.Loc = e.now, e.loc
-	s.Suggestions.Now = e.now
+	s.Suggestions.Now, s.Suggestions.env = e.now, e
 	s.Supervision.Now = e.now
 	s.Opinions.env = e
-	s.Surveys.now = e.now
+	s.Surveys.now, s.Surveys.env = e.now, e
 	s.Materials.now = e.now
-	s.Liaison.now = e.now
+	s.Liaison.now, s.Liaison.env = e.now, e
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
+	s.Binding = &Binding{e}
 	return s
 }
 
