@@ -207,3 +207,55 @@ func (b *Binding) fail(ctx context.Context, by Actor) (BindResult, error) {
 }
 
 func deputyObject(d model.Deputy) string { return fmt.Sprintf("deputy/%d", d.ID) }
+
+// Unbind removes the deputy's WeChat binding, so they can bind again (from
+// a new phone); pushes stop until they do. A deputy not bound is a
+// Conflict.
+func (b *Binding) Unbind(ctx context.Context, by Actor, deputyID int64) (model.Deputy, error) {
+	if err := by.Require(Editors...); err != nil {
+		return model.Deputy{}, err
+	}
+	var d model.Deputy
+	err := b.tx(ctx, func(ctx context.Context) error {
+		var err error
+		if d, err = b.db.GetDeputy(ctx, deputyID); errors.Is(err, model.ErrNotFound) {
+			return NotFound("代表 %d 不存在", deputyID)
+		} else if err != nil {
+			return err
+		}
+		if _, err := b.db.UnbindDeputy(ctx, deputyID); errors.Is(err, model.ErrNotFound) {
+			return Conflict("该代表尚未绑定微信，无需解除。")
+		} else if err != nil {
+			return err
+		}
+		since := ""
+		if d.BoundAt != nil {
+			since = "（绑定于 " + d.BoundAt.In(b.loc).Format("2006-01-02 15:04") + "）"
+		}
+		return b.audit(ctx, by, "deputy.unbind", deputyObject(d), "解除 "+d.Name+" 的微信绑定"+since)
+	})
+	return d, err
+}
+
+// IssueCode gives the deputy a fresh 6-digit binding code valid for valid
+// (replacing any earlier one), to send instead of their phone digits; the
+// code stays out of the audit entry.
+func (b *Binding) IssueCode(ctx context.Context, by Actor, deputyID int64, valid time.Duration) (code string, expires time.Time, err error) {
+	if err := by.Require(Editors...); err != nil {
+		return "", time.Time{}, err
+	}
+	err = b.tx(ctx, func(ctx context.Context) error {
+		d, err := b.db.GetDeputy(ctx, deputyID)
+		if errors.Is(err, model.ErrNotFound) {
+			return NotFound("代表 %d 不存在", deputyID)
+		} else if err != nil {
+			return err
+		}
+		if code, expires, err = IssueBindCode(ctx, b.db, deputyID, b.now(), valid); err != nil {
+			return err
+		}
+		return b.audit(ctx, by, "deputy.bind_code", deputyObject(d),
+			fmt.Sprintf("为 %s 生成绑定码，有效至 %s", d.Name, expires.In(b.loc).Format("2006-01-02 15:04")))
+	})
+	return code, expires, err
+}
