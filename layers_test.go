@@ -14,7 +14,7 @@ import (
 // only shrinks; an empty list is the goal (docs/architecture.md).
 var transitional = []string{
 	"deputybot/handlers",
-	"deputybot/bot", // Router.DB, for the chat flows not yet through core
+	"deputybot/bot", // Router.DB, only for 学习 (bot/study.go), not yet through core.Materials
 }
 
 // TestTheLayersImportOneWay enforces docs/architecture.md's rules on the

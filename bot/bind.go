@@ -2,37 +2,36 @@ package bot
 
 import (
 	"context"
-	"deputybot/model"
 	"encoding/json"
 	"errors"
 	"strings"
 	"time"
+
+	"deputybot/core"
+	"deputybot/model"
 )
 
 const flowBind = "bind"
-
-// Binding limits: five failures within an hour lock binding for an hour.
-const (
-	bindMaxFailures = 5
-	bindWindow      = time.Hour
-)
 
 type bindData struct {
 	Name string `json:"name"`
 }
 
-func bindLockKey(openid string) string { return "bindlock:" + openid }
+// follower is the actor of someone not (yet) bound: binding is theirs.
+func follower(openid string) core.Actor { return core.PublicActor(openid, core.ViaWeChat) }
 
 // startBind begins the binding conversation, unless the openid is already
 // bound or locked out.
 func (r *Router) startBind(ctx context.Context, openid string) (string, error) {
-	if d, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil {
+	if d, err := r.Store.GetDeputyByOpenID(ctx, openid); err == nil {
 		return r.say("bind.already", map[string]any{"Name": d.Name})
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return "", err
 	}
-	if m, err := r.DB.MemberByOpenID(ctx, openid); err == nil {
+	if m, err := r.Core.Liaison.MemberOf(ctx, model.Deputy{}, openid); err == nil {
 		return r.say("bind.member_already", map[string]any{"Name": m.Name})
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return "", err
 	}
 	if until, locked, err := r.bindLocked(ctx, openid); err != nil || locked {
 		if err != nil {
@@ -41,10 +40,10 @@ func (r *Router) startBind(ctx context.Context, openid string) (string, error) {
 		return r.say("bind.locked", map[string]any{"Until": until})
 	}
 	c := model.Conversation{OpenID: openid, Flow: flowBind, Step: "name", ExpiresAt: r.now().Add(r.idle())}
-	if old, err := r.DB.GetConversation(ctx, openid); err == nil {
+	if old, err := r.Store.GetConversation(ctx, openid); err == nil {
 		c.Version = old.Version
 	}
-	if err := r.DB.SaveConversation(ctx, &c); err != nil {
+	if err := r.Store.SaveConversation(ctx, &c); err != nil {
 		return "", err
 	}
 	return r.say("bind.ask_name", nil)
@@ -58,20 +57,15 @@ func (r *Router) idle() time.Duration {
 }
 
 func (r *Router) bindLocked(ctx context.Context, openid string) (string, bool, error) {
-	v, err := r.DB.KVGet(ctx, bindLockKey(openid))
-	if errors.Is(err, model.ErrNotFound) {
-		return "", false, nil
-	}
-	if err != nil {
+	until, locked, err := r.Core.Binding.LockedUntil(ctx, follower(openid))
+	if err != nil || !locked {
 		return "", false, err
 	}
-	until, _ := time.Parse(time.RFC3339, v)
-	loc := r.Loc
-	if loc == nil {
-		loc = time.Local
-	}
-	return until.In(loc).Format("15:04"), true, nil
+	return r.clock(until), true, nil
 }
+
+// clock writes t as the committee's local time of day (15:04).
+func (r *Router) clock(t time.Time) string { return t.In(r.Core.Location()).Format("15:04") }
 
 // bindStep takes the deputy's answer to the current binding question.
 func (r *Router) bindStep(ctx context.Context, c model.Conversation, text string) (string, error) {
@@ -87,7 +81,7 @@ func (r *Router) bindStep(ctx context.Context, c model.Conversation, text string
 		data.Name = name
 		b, _ := json.Marshal(data)
 		c.Data, c.Step, c.Misses = string(b), "secret", 0
-		if err := r.DB.SaveConversation(ctx, &c); err != nil {
+		if err := r.Store.SaveConversation(ctx, &c); err != nil {
 			return "", err
 		}
 		return r.say("bind.ask_secret", nil)
@@ -95,7 +89,7 @@ func (r *Router) bindStep(ctx context.Context, c model.Conversation, text string
 		digits := asciiDigits(normalizeWord(text))
 		if len(digits) != 4 && len(digits) != 6 {
 			c.Misses++
-			if err := r.DB.SaveConversation(ctx, &c); err != nil {
+			if err := r.Store.SaveConversation(ctx, &c); err != nil {
 				return "", err
 			}
 			reply, err := r.say("bind.bad_secret", nil)
@@ -127,102 +121,39 @@ func asciiDigits(s string) string {
 	return b.String()
 }
 
+// tryBind asks core to bind the follower and words the outcome.
 func (r *Router) tryBind(ctx context.Context, c model.Conversation, name, digits string) (string, error) {
-	openid := c.OpenID
-	candidates, err := r.bindCandidates(ctx, name, digits)
+	res, err := r.Core.Binding.Attempt(ctx, follower(c.OpenID), name, digits)
 	if err != nil {
 		return "", err
 	}
-	if len(candidates) == 0 {
-		if reply, ok, err := r.tryBindMember(ctx, c, name, digits); ok || err != nil {
-			return reply, err
-		}
-		return r.bindFailed(ctx, c)
-	}
-	if len(candidates) > 1 {
-		if err := r.DB.DeleteConversation(ctx, openid); err != nil {
+	if res.Outcome == core.BindMismatch {
+		// Start again from the name.
+		c.Step, c.Data, c.Misses = "name", "{}", 0
+		if err := r.Store.SaveConversation(ctx, &c); err != nil {
 			return "", err
 		}
+		return r.say("bind.mismatch", map[string]any{"Left": res.Left})
+	}
+	if err := r.Store.DeleteConversation(ctx, c.OpenID); err != nil {
+		return "", err
+	}
+	switch res.Outcome {
+	case core.BindDeputy:
+		r.Log.Info("a deputy bound to WeChat")
+		return r.say("bind.ok", map[string]any{"Name": res.Name})
+	case core.BindMember:
+		r.Log.Info("a committee member bound to WeChat")
+		return r.say("bind.member_ok", map[string]any{"Name": res.Name})
+	case core.BindAlready:
+		return r.say("bind.already", map[string]any{"Name": res.Name})
+	case core.BindAmbiguous:
 		return r.say("bind.ambiguous", nil)
-	}
-	d := candidates[0]
-	if err := r.DB.DeleteConversation(ctx, openid); err != nil {
-		return "", err
-	}
-	switch {
-	case d.Status == model.StatusEnded:
+	case core.BindTerminated:
 		return r.say("bind.terminated", nil)
-	case d.OpenID == openid:
-		return r.say("bind.already", map[string]any{"Name": d.Name})
-	case d.OpenID != "":
-		return r.say("bind.taken", nil)
+	case core.BindLocked:
+		r.Log.Warn("binding locked after repeated failures", "failures", core.BindMaxFailures)
+		return r.say("bind.locked", map[string]any{"Until": r.clock(res.Until)})
 	}
-	if err := r.DB.BindDeputy(ctx, d.ID, openid); errors.Is(err, model.ErrAlreadyBound) {
-		if other, err := r.DB.GetDeputyByOpenID(ctx, openid); err == nil {
-			return r.say("bind.already", map[string]any{"Name": other.Name})
-		}
-		return r.say("bind.taken", nil)
-	} else if err != nil {
-		return "", err
-	}
-	r.Log.Info("a deputy bound to WeChat")
-	return r.say("bind.ok", map[string]any{"Name": d.Name})
-}
-
-// bindCandidates returns the deputies called name whose phone ends in the
-// 4 digits, or whose unexpired binding code is the 6 digits.
-func (r *Router) bindCandidates(ctx context.Context, name, digits string) ([]model.Deputy, error) {
-	named, err := r.DB.FindDeputiesByName(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Deputy
-	if len(digits) == 4 {
-		for _, d := range named {
-			if len(d.Phone) >= 4 && strings.HasSuffix(d.Phone, digits) {
-				out = append(out, d)
-			}
-		}
-		return out, nil
-	}
-	ids, err := r.DB.DeputyIDsForBindCode(ctx, digits)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range named {
-		for _, id := range ids {
-			if d.ID == id {
-				out = append(out, d)
-			}
-		}
-	}
-	return out, nil
-}
-
-func (r *Router) bindFailed(ctx context.Context, c model.Conversation) (string, error) {
-	openid := c.OpenID
-	if err := r.DB.AddBindFailure(ctx, openid); err != nil {
-		return "", err
-	}
-	n, last, err := r.DB.BindFailuresSince(ctx, openid, r.now().Add(-bindWindow))
-	if err != nil {
-		return "", err
-	}
-	if n >= bindMaxFailures {
-		until := last.Add(bindWindow)
-		if err := r.DB.KVSet(ctx, bindLockKey(openid), until.UTC().Format(time.RFC3339), until.Sub(r.now())); err != nil {
-			return "", err
-		}
-		if err := r.DB.DeleteConversation(ctx, openid); err != nil {
-			return "", err
-		}
-		r.Log.Warn("binding locked after repeated failures", "failures", n)
-		locked, _, _ := r.bindLocked(ctx, openid)
-		return r.say("bind.locked", map[string]any{"Until": locked})
-	}
-	c.Step, c.Data, c.Misses = "name", "{}", 0
-	if err := r.DB.SaveConversation(ctx, &c); err != nil {
-		return "", err
-	}
-	return r.say("bind.mismatch", map[string]any{"Left": bindMaxFailures - n})
+	return r.say("bind.taken", nil)
 }

@@ -40,6 +40,10 @@ func TestBinding(t *testing.T) {
 			if err != nil || d.OpenID != "o-wang" || d.BoundAt == nil {
 				t.Fatalf("deputy after binding: %+v %v", d, err)
 			}
+			es, _, err := db.ListAudit(ctx, model.AuditFilter{Action: "deputy.bind"})
+			if err != nil || len(es) != 1 || es[0].StaffName != "代表 王芳" || es[0].Via != "wechat" {
+				t.Fatalf("the binding's audit entry: %+v %v", es, err)
+			}
 			if again := chat(t, u, "绑定"); !strings.Contains(again[0], "已绑定为王芳代表") {
 				t.Fatalf("a bound openid asking again: %q", again)
 			}

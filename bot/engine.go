@@ -46,10 +46,11 @@ type Choice struct {
 
 // Step is one question of a flow, declared as data.
 type Step struct {
-	Name     string
-	Kind     Kind
-	Prompt   string // template name in templates/
-	Data     func(s *Session) any
+	Name   string
+	Kind   Kind
+	Prompt string // template name in templates/
+	// Data is what the prompt shows, read in the message's context.
+	Data     func(ctx context.Context, s *Session) any
 	Choices  []Choice
 	Optional bool // 跳过 is accepted
 	Min, Max int  // KindNumber bounds
@@ -64,7 +65,7 @@ type Step struct {
 // Flow is a conversation with a deputy, declared as data.
 type Flow struct {
 	Name  string
-	Title func(s *Session) string // what the flow is about, for lists and 帮助
+	Title func(ctx context.Context, s *Session) string // what the flow is about, for lists and 帮助
 	// Steps returns the steps; dynamic flows (a survey) build them from Params.
 	Steps func(ctx context.Context, s *Session) ([]Step, error)
 	// Begin may refuse to start (a closed RSVP): a non-empty reply ends it.
@@ -187,7 +188,7 @@ func (e *Engine) Start(ctx context.Context, d model.Deputy, openid, flow string,
 	if err := e.save(ctx, s); err != nil {
 		return "", err
 	}
-	prompt := e.prompt(s, steps[0])
+	prompt := e.prompt(ctx, s, steps[0])
 	if intro != "" {
 		prompt = intro + "\n\n" + prompt
 	}
@@ -216,16 +217,16 @@ func (e *Engine) Resume(ctx context.Context, d model.Deputy, c model.Conversatio
 	if err := e.save(ctx, s); err != nil {
 		return "", err
 	}
-	return e.say("flow.resumed", map[string]any{"Title": e.title(f, s)}) + "\n" + e.prompt(s, steps[i]), nil
+	return e.say("flow.resumed", map[string]any{"Title": e.title(ctx, f, s)}) + "\n" + e.prompt(ctx, s, steps[i]), nil
 }
 
 // Title names a stored conversation's subject, for the deputy.
-func (e *Engine) Title(d model.Deputy, c model.Conversation) string {
+func (e *Engine) Title(ctx context.Context, d model.Deputy, c model.Conversation) string {
 	f, ok := e.Flows[c.Flow]
 	if !ok {
 		return c.Flow
 	}
-	return e.title(f, e.load(d, c))
+	return e.title(ctx, f, e.load(d, c))
 }
 
 // Continue takes the next message of an engine-run conversation.
@@ -309,17 +310,17 @@ func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, t
 			if err := e.Store.ParkConversation(ctx, c); err != nil {
 				return "", err
 			}
-			return e.say("flow.paused", map[string]any{"Title": e.title(f, s)}), nil
+			return e.say("flow.paused", map[string]any{"Title": e.title(ctx, f, s)}), nil
 		}
 		if _, err := e.Store.DeleteConversationVersion(ctx, s.OpenID, s.version); err != nil {
 			return "", err
 		}
 		return e.say("cancelled", nil), nil
 	case "帮助":
-		return e.say("flow.help", map[string]any{"Title": e.title(f, s)}) + "\n\n" + e.prompt(s, st), e.touch(ctx, s)
+		return e.say("flow.help", map[string]any{"Title": e.title(ctx, f, s)}) + "\n\n" + e.prompt(ctx, s, st), e.touch(ctx, s)
 	case "返回":
 		if len(s.History) == 0 {
-			return e.say("flow.first_step", nil) + "\n\n" + e.prompt(s, st), e.touch(ctx, s)
+			return e.say("flow.first_step", nil) + "\n\n" + e.prompt(ctx, s, st), e.touch(ctx, s)
 		}
 		s.Step = s.History[len(s.History)-1]
 		s.History = s.History[:len(s.History)-1]
@@ -329,7 +330,7 @@ func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, t
 			return "", err
 		}
 		j, _ := findStep(steps, s.Step)
-		return e.prompt(s, steps[j]), nil
+		return e.prompt(ctx, s, steps[j]), nil
 	case "跳过":
 		if st.Optional {
 			return e.advance(ctx, f, s, steps, i, "")
@@ -365,7 +366,7 @@ func (e *Engine) miss(ctx context.Context, s *Session, st Step, hint string) (st
 	if s.Misses >= 3 {
 		reply += "\n" + e.say("flow.offer_cancel", nil)
 	}
-	return reply + "\n\n" + e.prompt(s, st), nil
+	return reply + "\n\n" + e.prompt(ctx, s, st), nil
 }
 
 func (e *Engine) multiText(ctx context.Context, f *Flow, s *Session, steps []Step, i int, text, word string) (string, error) {
@@ -433,7 +434,7 @@ func (e *Engine) advance(ctx context.Context, f *Flow, s *Session, steps []Step,
 	if err := e.save(ctx, s); err != nil {
 		return "", err
 	}
-	return e.prompt(s, steps[j]), nil
+	return e.prompt(ctx, s, steps[j]), nil
 }
 
 // finish ends the conversation first, so that of two racing messages only
@@ -485,18 +486,18 @@ func (e *Engine) save(ctx context.Context, s *Session) error {
 	return nil
 }
 
-func (e *Engine) title(f *Flow, s *Session) string {
+func (e *Engine) title(ctx context.Context, f *Flow, s *Session) string {
 	if f.Title == nil {
 		return f.Name
 	}
-	return f.Title(s)
+	return f.Title(ctx, s)
 }
 
 // prompt renders a step's question with its choices listed.
-func (e *Engine) prompt(s *Session, st Step) string {
+func (e *Engine) prompt(ctx context.Context, s *Session, st Step) string {
 	var data any
 	if st.Data != nil {
-		data = st.Data(s)
+		data = st.Data(ctx, s)
 	}
 	var b strings.Builder
 	b.WriteString(e.say(st.Prompt, data))

@@ -31,11 +31,17 @@ var (
 // chinaZone is the committee's zone, for "today" in the chat.
 var chinaZone = time.FixedZone("CST", 8*60*60)
 
-// liaison returns the 双联系 service on the router's clock.
-func (r *Router) liaison() *core.Liaison {
-	l := core.NewLiaison(r.DB)
-	l.SetClock(r.now)
-	return l
+// liaison is the 双联系 service.
+func (r *Router) liaison() *core.Liaison { return r.Core.Liaison }
+
+// memberActor is who logs a contact in the chat: the deputy who holds the
+// member record, or the member who bound with a member code.
+func (r *Router) memberActor(ctx context.Context, s *Session) (core.Actor, error) {
+	if s.Deputy.ID != 0 {
+		return deputyOf(s), nil
+	}
+	m, err := r.liaison().MemberOf(ctx, model.Deputy{}, s.OpenID)
+	return core.MemberActor(m, s.OpenID, core.ViaWeChat), err
 }
 
 // liaisonCommand answers the 双联系 words of a bound deputy; ok is false
@@ -78,7 +84,7 @@ func (r *Router) memberWord(ctx context.Context, d model.Deputy, m model.Committ
 // when the openid is a member bound with a member code, it continues their
 // 双联系 conversation or answers their words; ok is false otherwise.
 func (r *Router) memberCommand(ctx context.Context, openid, word, text string) (string, bool, error) {
-	m, err := r.DB.MemberByOpenID(ctx, openid)
+	m, err := r.liaison().MemberOf(ctx, model.Deputy{}, openid)
 	if errors.Is(err, model.ErrNotFound) {
 		return "", false, nil
 	}
@@ -86,7 +92,7 @@ func (r *Router) memberCommand(ctx context.Context, openid, word, text string) (
 		return "", true, err
 	}
 	if r.Engine != nil {
-		c, err := r.DB.GetConversation(ctx, openid)
+		c, err := r.Store.GetConversation(ctx, openid)
 		switch {
 		case err == nil && c.Flow == FlowLiaisonContact && c.ExpiresAt.After(r.now()):
 			reply, err := r.Engine.Continue(ctx, model.Deputy{}, c, text)
@@ -112,13 +118,13 @@ func (r *Router) memberHelp(ctx context.Context, openid string) (string, bool, e
 	if r.Engine == nil {
 		return "", false, nil
 	}
-	m, err := r.DB.MemberByOpenID(ctx, openid)
+	m, err := r.liaison().MemberOf(ctx, model.Deputy{}, openid)
 	if errors.Is(err, model.ErrNotFound) {
 		return "", false, nil
 	} else if err != nil {
 		return "", true, err
 	}
-	c, err := r.DB.GetConversation(ctx, openid)
+	c, err := r.Store.GetConversation(ctx, openid)
 	if err == nil && c.Flow == FlowLiaisonContact && c.ExpiresAt.After(r.now()) {
 		reply, err := r.Engine.Continue(ctx, model.Deputy{}, c, "帮助")
 		if !errors.Is(err, errFlowGone) {
@@ -189,7 +195,7 @@ func (r *Router) liaisonContactFlow() *Flow {
 	kinds[3].Aliases = []string{"写信", "书信"}
 	return &Flow{
 		Name:  FlowLiaisonContact,
-		Title: func(*Session) string { return "双联系 · 联系登记" },
+		Title: func(context.Context, *Session) string { return "双联系 · 联系登记" },
 		Begin: func(ctx context.Context, s *Session) (string, error) {
 			ids, err := r.liaison().Deputies(ctx, s.Param("member"))
 			if err != nil || len(ids) > 0 {
@@ -207,21 +213,24 @@ func (r *Router) liaisonContactFlow() *Flow {
 				{Name: "kind", Kind: KindChoice, Prompt: "liaison.kind", Choices: kinds},
 				r.dayStep("liaison.date"),
 				{Name: "note", Kind: KindText, Prompt: "liaison.note", MaxLen: 500, Optional: true,
-					Data: func(*Session) any { return map[string]any{"Max": 500} }},
+					Data: func(context.Context, *Session) any { return map[string]any{"Max": 500} }},
 			}, nil
 		},
 		Finish: func(ctx context.Context, s *Session) (string, error) {
 			day, _ := time.Parse(time.DateOnly, s.Answers["date"])
 			deputyID, _ := strconv.ParseInt(s.Answers["deputy"], 10, 64)
 			svc := r.liaison()
+			by, err := r.memberActor(ctx, s)
+			if err != nil {
+				return "", err
+			}
 			c := model.MemberContact{MemberID: s.Param("member"), DeputyID: deputyID, Kind: s.Answers["kind"], OnDate: day,
 				Note: s.Answers["note"]}
-			err := svc.LogContact(ctx, &c)
-			var verr core.ValidationError
-			switch {
-			case errors.As(err, &verr):
+			err = svc.LogOwnContact(ctx, by, &c)
+			if verr, ok := core.Fields(err); ok {
 				return r.say("liaison.invalid", map[string]any{"Problem": verr.Error()})
-			case err != nil:
+			}
+			if err != nil {
 				return "", err
 			}
 			d, err := svc.Digest(ctx, c.MemberID)
@@ -251,37 +260,28 @@ func (r *Router) leaderActivityFlow() *Flow {
 	}
 	return &Flow{
 		Name:  FlowLeaderActivity,
-		Title: func(*Session) string { return "选区活动登记" },
+		Title: func(context.Context, *Session) string { return "选区活动登记" },
 		Steps: func(ctx context.Context, s *Session) ([]Step, error) {
 			u := unit(ctx, s)
 			return []Step{
 				{Name: "kind", Kind: KindChoice, Prompt: "leader.kind", Choices: kindChoices(core.ActivityKinds),
-					Data: func(*Session) any { return map[string]any{"Unit": u} }},
+					Data: func(context.Context, *Session) any { return map[string]any{"Unit": u} }},
 				r.dayStep("leader.date"),
 				{Name: "note", Kind: KindText, Prompt: "leader.note", MaxLen: 500, Optional: true,
-					Data: func(*Session) any { return map[string]any{"Max": 500} }},
+					Data: func(context.Context, *Session) any { return map[string]any{"Max": 500} }},
 			}, nil
 		},
 		Finish: func(ctx context.Context, s *Session) (string, error) {
-			svc := r.liaison()
-			l, err := svc.LeaderOf(ctx, s.Deputy.ID)
+			day, _ := time.Parse(time.DateOnly, s.Answers["date"])
+			a := model.LeaderActivity{Kind: s.Answers["kind"], OnDate: day, Note: s.Answers["note"]}
+			l, err := r.liaison().LogOwnActivity(ctx, deputyOf(s), &a)
 			if errors.Is(err, model.ErrNotFound) {
 				return r.say("leader.not_leader", nil)
 			}
-			if err != nil {
-				return "", err
-			}
-			day, _ := time.Parse(time.DateOnly, s.Answers["date"])
-			a := model.LeaderActivity{LeaderID: l.ID, Kind: s.Answers["kind"], OnDate: day, Note: s.Answers["note"], CreatedBy: "微信"}
-			err = svc.LogActivity(ctx, &a)
-			var verr core.ValidationError
-			switch {
-			case errors.As(err, &verr):
+			if verr, ok := core.Fields(err); ok {
 				return r.say("leader.invalid", map[string]any{"Problem": verr.Error()})
-			case err != nil:
-				return "", err
 			}
-			if l, err = svc.Leader(ctx, l.ID); err != nil {
+			if err != nil {
 				return "", err
 			}
 			return r.say("leader.saved", map[string]any{"Date": day.Format("1月2日"), "Unit": l.Unit, "Kind": a.Kind, "Count": l.Activities})

@@ -17,8 +17,7 @@ const FlowOpinion = "opinion"
 // opinionFlow: category (or a draft regulation, which article), the text
 // over one or several messages until 完成, a confirmation, a receipt.
 func (r *Router) opinionFlow() *Flow {
-	svc := core.NewOpinions(r.DB)
-	svc.SetClock(r.now)
+	svc := r.Core.Opinions
 	solicitationOf := func(s *Session) int64 {
 		if id := s.Param("ref"); id > 0 {
 			return id
@@ -54,7 +53,7 @@ func (r *Router) opinionFlow() *Flow {
 	}
 	return &Flow{
 		Name:  FlowOpinion,
-		Title: func(*Session) string { return "提交意见建议" },
+		Title: func(context.Context, *Session) string { return "提交意见建议" },
 		Steps: func(ctx context.Context, s *Session) ([]Step, error) {
 			open, err := svc.OpenSolicitations(ctx)
 			if err != nil {
@@ -78,8 +77,8 @@ func (r *Router) opinionFlow() *Flow {
 					}},
 				{Name: "solicitation", Kind: KindChoice, Prompt: "opinion.solicitation", Choices: sols},
 				{Name: "article", Kind: KindText, Prompt: "opinion.article", MaxLen: 50,
-					Data: func(s *Session) any {
-						d := draftOf(context.Background(), s)
+					Data: func(ctx context.Context, s *Session) any {
+						d := draftOf(ctx, s)
 						return map[string]any{"Range": d.rng, "Example": d.example}
 					},
 					Check: func(ctx context.Context, s *Session, v string) (string, error) {
@@ -96,11 +95,10 @@ func (r *Router) opinionFlow() *Flow {
 						return "", err
 					}},
 				{Name: "body", Kind: KindMultiText, Prompt: "opinion.body", MaxLen: core.MaxOpinionRunes,
-					Data: func(s *Session) any {
+					Data: func(ctx context.Context, s *Session) any {
 						// Echo the article chosen, so a wrong number is noticed now.
 						data := map[string]any{"Article": "", "Excerpt": ""}
 						if a, ok := s.Answers["article"]; ok && solicitationOf(s) > 0 {
-							ctx := context.Background()
 							if c, err := resolve(ctx, draftOf(ctx, s), a); err == nil {
 								data["Article"] = orWhole(c)
 								if c.Article != nil {
@@ -110,7 +108,7 @@ func (r *Router) opinionFlow() *Flow {
 						}
 						return data
 					}},
-				{Name: "confirm", Kind: KindYesNo, Prompt: "opinion.confirm", Data: func(s *Session) any {
+				{Name: "confirm", Kind: KindYesNo, Prompt: "opinion.confirm", Data: func(ctx context.Context, s *Session) any {
 					body := s.Answers["body"]
 					preview := body
 					if utf8.RuneCountInString(preview) > 120 {
@@ -120,10 +118,9 @@ func (r *Router) opinionFlow() *Flow {
 					target := ""
 					if id := solicitationOf(s); id > 0 {
 						label = "法规草案意见"
-						if sol, err := svc.Solicitation(context.Background(), id); err == nil {
+						if sol, err := svc.Solicitation(ctx, id); err == nil {
 							target = sol.Title
 						}
-						ctx := context.Background()
 						if c, err := resolve(ctx, draftOf(ctx, s), s.Answers["article"]); err == nil {
 							target += " " + orWhole(c)
 						}
@@ -146,7 +143,7 @@ func (r *Router) opinionFlow() *Flow {
 				// core reads 12, 第十二条, 十二 and 整体 alike.
 				o.Category, o.SolicitationID, o.Article = model.OpinionSolicitation, id, s.Answers["article"]
 			}
-			receipt, err := svc.Submit(ctx, s.Deputy.ID, o)
+			receipt, err := svc.SubmitAs(ctx, deputyOf(s), o)
 			var verr core.ValidationError
 			switch {
 			case errors.Is(err, core.ErrSolicitationClosed):

@@ -26,7 +26,7 @@ func entryCategoryChoices() []Choice {
 func (r *Router) recordFlow() *Flow {
 	return &Flow{
 		Name:  FlowRecord,
-		Title: func(*Session) string { return "履职登记" },
+		Title: func(context.Context, *Session) string { return "履职登记" },
 		Steps: func(context.Context, *Session) ([]Step, error) {
 			return []Step{
 				{Name: "category", Kind: KindChoice, Prompt: "record.category", Choices: entryCategoryChoices()},
@@ -42,8 +42,8 @@ func (r *Router) recordFlow() *Flow {
 				}},
 				{Name: "place", Kind: KindText, Prompt: "record.place", MaxLen: model.MaxEntryPlaceRunes, Optional: true},
 				{Name: "description", Kind: KindText, Prompt: "record.description", MaxLen: model.MaxEntryDescriptionRunes,
-					Data: func(*Session) any { return map[string]any{"Max": model.MaxEntryDescriptionRunes} }},
-				{Name: "confirm", Kind: KindYesNo, Prompt: "record.confirm", Data: func(s *Session) any {
+					Data: func(context.Context, *Session) any { return map[string]any{"Max": model.MaxEntryDescriptionRunes} }},
+				{Name: "confirm", Kind: KindYesNo, Prompt: "record.confirm", Data: func(ctx context.Context, s *Session) any {
 					return map[string]any{"Category": model.EntryCategoryLabel(s.Answers["category"]), "Date": s.Answers["date"],
 						"Place": s.Answers["place"], "Description": s.Answers["description"]}
 				}},

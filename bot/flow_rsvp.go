@@ -15,9 +15,8 @@ import (
 func (r *Router) rsvpFlow() *Flow {
 	return &Flow{
 		Name: core.FlowRSVP,
-		Title: func(s *Session) string {
-			// Titles are listed outside any request (帮助, the list of open asks).
-			if inv, invited, err := r.Core.Meetings.ForDeputy(context.Background(), deputyOf(s), s.Param("ref")); err == nil && invited {
+		Title: func(ctx context.Context, s *Session) string {
+			if inv, invited, err := r.Core.Meetings.ForDeputy(ctx, deputyOf(s), s.Param("ref")); err == nil && invited {
 				return "会议活动回执：" + inv.Meeting.Title
 			}
 			return "会议活动回执"
@@ -42,7 +41,7 @@ func (r *Router) rsvpFlow() *Flow {
 			}
 			data := r.meetingData(inv)
 			return []Step{
-				{Name: "answer", Kind: KindChoice, Prompt: "rsvp.ask", Data: func(*Session) any { return data },
+				{Name: "answer", Kind: KindChoice, Prompt: "rsvp.ask", Data: func(context.Context, *Session) any { return data },
 					Choices: []Choice{
 						{Value: model.RSVPAttend, Label: "参加", Aliases: []string{"是", "出席", "能参加", "可以", "参会"}},
 						{Value: model.RSVPLeave, Label: "请假", Aliases: []string{"否", "不参加", "不能参加", "不去"}},

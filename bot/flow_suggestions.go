@@ -22,8 +22,7 @@ func toChoices(cs []core.Choice) []Choice {
 // the unit communicated, attitude, result, a reason for any 不满意, then a
 // summary to confirm.
 func (r *Router) rateFlow() *Flow {
-	svc := core.NewSuggestions(r.DB)
-	svc.Now = r.now
+	svc := r.Core.Suggestions
 	dissatisfied := func(s *Session) bool {
 		return s.Answers["attitude"] == model.RatingDissatisfied || s.Answers["result"] == model.RatingDissatisfied
 	}
@@ -46,47 +45,29 @@ func (r *Router) rateFlow() *Flow {
 	satisfaction[2].Aliases = []string{"不太满意", "很不满意"}
 	return &Flow{
 		Name: core.FlowRate,
-		Title: func(s *Session) string {
-			if sg, err := r.DB.GetSuggestion(context.Background(), s.Param("ref")); err == nil {
+		Title: func(ctx context.Context, s *Session) string {
+			if sg, err := svc.Get(ctx, s.Param("ref")); err == nil {
 				return "建议办理满意度测评：" + sg.Number
 			}
 			return "建议办理满意度测评"
 		},
 		Begin: func(ctx context.Context, s *Session) (string, error) {
-			sg, err := r.DB.GetSuggestion(ctx, s.Param("ref"))
-			if err != nil {
-				return "", err
+			// Refuse before asking anything: not theirs, not replied yet, or
+			// a revision past its window.
+			_, err := svc.CanRate(ctx, deputyOf(s), s.Param("ref"))
+			if text, ok := refusal(err); ok {
+				return text, nil
 			}
-			if _, ok, err := r.DB.IsSuggestionDeputy(ctx, sg.ID, s.Deputy.ID); err != nil || !ok {
-				if err != nil {
-					return "", err
-				}
-				return r.say("rate.not_on", nil)
-			}
-			if !rateable(sg.Status) {
-				return r.say("rate.not_yet", nil)
-			}
-			// Refuse a revision past its window before asking anything.
-			if old, err := r.DB.GetRating(ctx, sg.ID, s.Deputy.ID); err == nil {
-				window := svc.RatingRevisionWindow
-				if window == 0 {
-					window = core.DefaultRatingRevisionWindow
-				}
-				newReply := sg.RepliedAt != nil && sg.RepliedAt.After(old.RatedAt)
-				if !newReply && s.Now.Sub(old.RatedAt) > window {
-					return r.say("rate.closed", nil)
-				}
-			}
-			return "", nil
+			return "", err
 		},
 		Steps: func(ctx context.Context, s *Session) ([]Step, error) {
-			sg, err := r.DB.GetSuggestion(ctx, s.Param("ref"))
+			sg, err := svc.Get(ctx, s.Param("ref"))
 			if err != nil {
 				return nil, err
 			}
 			head := map[string]any{"Number": sg.Number, "Title": sg.Title, "Unit": sg.HostUnit}
 			return []Step{
-				{Name: "contact", Kind: KindChoice, Prompt: "rate.contact", Data: func(*Session) any { return head },
+				{Name: "contact", Kind: KindChoice, Prompt: "rate.contact", Data: func(context.Context, *Session) any { return head },
 					Choices: toChoices(core.ContactChoices)},
 				{Name: "attitude", Kind: KindChoice, Prompt: "rate.attitude", Choices: satisfaction},
 				{Name: "result", Kind: KindChoice, Prompt: "rate.result", Choices: satisfaction,
@@ -97,7 +78,7 @@ func (r *Router) rateFlow() *Flow {
 						return "confirm"
 					}},
 				{Name: "reason", Kind: KindText, Prompt: "rate.reason", MaxLen: 500},
-				{Name: "confirm", Kind: KindYesNo, Prompt: "rate.confirm", Data: func(s *Session) any {
+				{Name: "confirm", Kind: KindYesNo, Prompt: "rate.confirm", Data: func(_ context.Context, s *Session) any {
 					reason := ""
 					if dissatisfied(s) {
 						reason = s.Answers["reason"]
@@ -116,7 +97,7 @@ func (r *Router) rateFlow() *Flow {
 			if dissatisfied(s) {
 				reason = s.Answers["reason"]
 			}
-			_, err := svc.Rate(ctx, s.Param("ref"), s.Deputy.ID, core.Rating{Contact: s.Answers["contact"],
+			_, err := svc.RateAs(ctx, deputyOf(s), s.Param("ref"), core.Rating{Contact: s.Answers["contact"],
 				Attitude: s.Answers["attitude"], Result: s.Answers["result"], Reason: reason})
 			if text, ok := refusal(err); ok {
 				return text, nil
@@ -125,9 +106,6 @@ func (r *Router) rateFlow() *Flow {
 				return "", err
 			}
 			days := int(svc.RatingRevisionWindow.Hours() / 24)
-			if days == 0 {
-				days = int(core.DefaultRatingRevisionWindow.Hours() / 24)
-			}
 			return r.say("rate.saved", map[string]any{"Rehandle": s.Answers["result"] == model.RatingDissatisfied,
 				"Window": fmt.Sprintf("%d 天", days)})
 		},
@@ -139,17 +117,9 @@ type suggestionItem struct {
 	Rateable, Rated             bool
 }
 
-func rateable(status string) bool {
-	switch status {
-	case model.SuggestionReplied, model.SuggestionConcluded, model.SuggestionRehandling:
-		return true
-	}
-	return false
-}
-
 // mySuggestions lists the deputy's suggestions with their status.
 func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, error) {
-	list, err := r.DB.SuggestionsOfDeputy(ctx, d.ID)
+	list, err := r.Core.Suggestions.OfDeputy(ctx, d.ID)
 	if err != nil {
 		return "", err
 	}
@@ -160,7 +130,7 @@ func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, err
 	unrated := false
 	for i, s := range list {
 		items[i] = suggestionItem{Number: s.Number, Title: s.Title, Unit: s.HostUnit,
-			Status: core.SuggestionStatusLabel(s.Status), Rateable: rateable(s.Status), Rated: s.Rated}
+			Status: core.SuggestionStatusLabel(s.Status), Rateable: s.CanRate(), Rated: s.Rated}
 		if items[i].Rateable && !s.Rated {
 			unrated = true
 		}
@@ -170,7 +140,7 @@ func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, err
 
 // rateNth starts rating the n-th suggestion of 我的建议.
 func (r *Router) rateNth(ctx context.Context, d model.Deputy, openid string, n int) (string, error) {
-	list, err := r.DB.SuggestionsOfDeputy(ctx, d.ID)
+	list, err := r.Core.Suggestions.OfDeputy(ctx, d.ID)
 	if err != nil {
 		return "", err
 	}

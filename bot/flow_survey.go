@@ -17,7 +17,7 @@ func questionStep(q model.SurveyQuestion, n, count int, first bool, sv model.Sur
 	if first {
 		st.Prompt = "survey.first"
 	}
-	st.Data = func(*Session) any {
+	st.Data = func(context.Context, *Session) any {
 		return map[string]any{"N": n, "Count": count, "Text": q.Text, "Optional": q.Optional,
 			"Title": sv.Title, "Intro": sv.Intro, "Anonymous": sv.Anonymous}
 	}
@@ -39,37 +39,28 @@ func questionStep(q model.SurveyQuestion, n, count int, first bool, sv model.Sur
 }
 
 func (r *Router) surveyFlow() *Flow {
-	svc := core.NewSurveys(r.DB)
-	svc.SetClock(r.now)
+	svc := r.Core.Surveys
 	return &Flow{
 		Name:         FlowSurvey,
 		KeepOnCancel: true,
-		Title: func(s *Session) string {
-			if sv, err := r.DB.GetSurvey(context.Background(), s.Param("ref")); err == nil {
+		Title: func(ctx context.Context, s *Session) string {
+			if sv, err := svc.Get(ctx, s.Param("ref")); err == nil {
 				return "问卷：" + sv.Title
 			}
 			return "问卷"
 		},
 		Begin: func(ctx context.Context, s *Session) (string, error) {
-			sv, err := r.DB.GetSurvey(ctx, s.Param("ref"))
-			if err != nil {
-				return "", err
-			}
-			if !sv.OpenAt(s.Now) {
+			_, err := svc.CanAnswer(ctx, deputyOf(s), s.Param("ref"))
+			switch {
+			case errors.Is(err, model.ErrSurveyClosed):
 				return r.say("survey.closed", nil)
+			case errors.Is(err, model.ErrAlreadyAnswered):
+				return r.say("survey.already", nil)
 			}
-			if sv.Anonymous {
-				if done, err := r.DB.HasAnswered(ctx, sv.ID, s.Deputy.ID); err != nil || done {
-					if err != nil {
-						return "", err
-					}
-					return r.say("survey.already", nil)
-				}
-			}
-			return "", nil
+			return "", err
 		},
 		Steps: func(ctx context.Context, s *Session) ([]Step, error) {
-			sv, err := r.DB.GetSurvey(ctx, s.Param("ref"))
+			sv, err := svc.Get(ctx, s.Param("ref"))
 			if err != nil {
 				return nil, err
 			}
@@ -79,13 +70,13 @@ func (r *Router) surveyFlow() *Flow {
 			}
 			count := len(sv.Questions)
 			return append(steps, Step{Name: "confirm", Kind: KindYesNo, Prompt: "survey.confirm",
-				Data: func(*Session) any { return map[string]any{"Count": count} }}), nil
+				Data: func(context.Context, *Session) any { return map[string]any{"Count": count} }}), nil
 		},
 		Finish: func(ctx context.Context, s *Session) (string, error) {
 			if s.Answers["confirm"] != "yes" {
 				return r.say("survey.discarded", nil)
 			}
-			sv, err := r.DB.GetSurvey(ctx, s.Param("ref"))
+			sv, err := svc.Get(ctx, s.Param("ref"))
 			if err != nil {
 				return "", err
 			}
@@ -93,14 +84,14 @@ func (r *Router) surveyFlow() *Flow {
 			for _, q := range sv.Questions {
 				answers[q.ID] = s.Answers["q"+strconv.FormatInt(q.ID, 10)]
 			}
-			_, err = svc.Submit(ctx, sv.ID, s.Deputy.ID, answers)
-			var verr core.ValidationError
+			_, err = svc.SubmitAs(ctx, deputyOf(s), sv.ID, answers)
+			verr, invalid := core.Fields(err)
 			switch {
 			case errors.Is(err, model.ErrSurveyClosed):
 				return r.say("survey.closed", nil)
 			case errors.Is(err, model.ErrAlreadyAnswered):
 				return r.say("survey.already", nil)
-			case errors.As(err, &verr):
+			case invalid:
 				return r.say("opinion.invalid", map[string]any{"Problem": verr.Error()})
 			case err != nil:
 				return "", err
@@ -110,30 +101,14 @@ func (r *Router) surveyFlow() *Flow {
 	}
 }
 
-// surveys starts the oldest open survey the deputy has not answered.
+// surveys starts the survey the deputy is asked to answer next.
 func (r *Router) surveys(ctx context.Context, d model.Deputy, openid string) (string, error) {
-	open, err := r.DB.OpenSurveysFor(ctx, d.ID, r.now())
+	sv, ok, err := r.Core.Surveys.NextFor(ctx, core.DeputyActor(d, core.ViaWeChat))
 	if err != nil {
 		return "", err
 	}
-	if len(open) == 0 {
-		// Offer a revision of a named survey still open.
-		all, err := r.DB.ListSurveys(ctx)
-		if err != nil {
-			return "", err
-		}
-		for _, sv := range all {
-			if sv.Anonymous || !sv.OpenAt(r.now()) {
-				continue
-			}
-			if done, err := r.DB.HasAnswered(ctx, sv.ID, d.ID); err == nil && done {
-				open = append(open, sv)
-				break
-			}
-		}
-	}
-	if len(open) == 0 {
+	if !ok {
 		return r.say("survey.none", nil)
 	}
-	return r.Engine.Start(ctx, d, openid, FlowSurvey, map[string]string{"ref": strconv.FormatInt(open[0].ID, 10)}, "", "")
+	return r.Engine.Start(ctx, d, openid, FlowSurvey, map[string]string{"ref": strconv.FormatInt(sv.ID, 10)}, "", "")
 }

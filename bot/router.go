@@ -36,8 +36,9 @@ type Router struct {
 	// Store keeps the chat's own records: conversations, asks, followers,
 	// delivery reports.
 	Store Store
-	// DB is the database for the flows that still reach it directly
-	// (transitional: it goes when the last flow calls core instead).
+	// DB is the database 学习 (bot/study.go) still reads directly
+	// (transitional: it goes when 学习 calls core.Materials; every other
+	// flow calls core).
 	DB    *storage.DB
 	Texts *templates.Set
 	Log   *slog.Logger
@@ -362,7 +363,7 @@ func (r *Router) park(ctx context.Context, openid string) (string, error) {
 	if err := r.Store.ParkConversation(ctx, c); err != nil {
 		return "", err
 	}
-	return r.say("flow.parked", map[string]any{"Title": r.Engine.Title(d, c)})
+	return r.say("flow.parked", map[string]any{"Title": r.Engine.Title(ctx, d, c)})
 }
 
 // isHelpWord tells whether a normalized message asks for help.

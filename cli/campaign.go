@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"deputybot/config"
+	"deputybot/core"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
@@ -75,7 +76,7 @@ Example:
   deputybot campaign status 12`,
 	}
 	status.run = func(ctx context.Context, e *env, args []string) int {
-		return withCampaign(ctx, e, status, args, func(cfg config.Config, o *notify.Outbox, db *storage.DB, c model.Campaign) int {
+		return withCampaign(ctx, e, status, args, func(cfg config.Config, _ *core.Services, db *storage.DB, c model.Campaign) int {
 			return printCampaign(ctx, e, cfg, db, c)
 		})
 	}
@@ -83,9 +84,10 @@ Example:
 
 	pause := &command{
 		name: "campaign pause", summary: "hold a campaign's unsent deliveries",
-		usage: "ID [--reason TEXT] [--config FILE]",
+		usage: "ID [--reason TEXT] [--as USERNAME] [--config FILE]",
 		help: `Holds a scheduled or sending campaign: nothing more goes out until
-'deputybot campaign resume'. Messages already sent stay sent.
+'deputybot campaign resume'. Messages already sent stay sent. The audit log
+records it, naming the --as account or you.
 
 Example:
   deputybot campaign pause 12 --reason 正文有误，修改后再发`,
@@ -93,38 +95,48 @@ Example:
 	pause.run = func(ctx context.Context, e *env, args []string) int {
 		fs := pause.flags(e)
 		reason := fs.String("reason", "", "why, shown by campaign status")
-		return withCampaignFlags(ctx, e, pause, fs, args, func(_ config.Config, o *notify.Outbox, _ *storage.DB, c model.Campaign) int {
-			r := strings.TrimSpace(*reason)
-			if r == "" {
-				r = "手动暂停（命令行）"
+		as := asFlag(fs)
+		return withCampaignFlags(ctx, e, pause, fs, args, func(_ config.Config, svc *core.Services, _ *storage.DB, c model.Campaign) int {
+			by, ok := operator(ctx, e, svc, *as)
+			if !ok {
+				return exitUsage
 			}
-			return transition(e, c, "paused", o.Pause(ctx, c.ID, r))
+			_, err := svc.Campaigns.Pause(ctx, by, c.ID, strings.TrimSpace(*reason))
+			return transition(e, c, "paused", err)
 		})
 	}
 	register(pause)
 
 	resume := &command{
 		name: "campaign resume", summary: "release a paused campaign",
-		usage: "ID [--config FILE]",
+		usage: "ID [--as USERNAME] [--config FILE]",
 		help: `Releases a paused campaign: its held deliveries are sent again (or, if its
-time has not come yet, it waits for it).
+time has not come yet, it waits for it). The audit log records it.
 
 Example:
   deputybot campaign resume 12`,
 	}
 	resume.run = func(ctx context.Context, e *env, args []string) int {
-		return withCampaign(ctx, e, resume, args, func(_ config.Config, o *notify.Outbox, _ *storage.DB, c model.Campaign) int {
-			return transition(e, c, "resumed", o.Resume(ctx, c.ID))
+		fs := resume.flags(e)
+		as := asFlag(fs)
+		return withCampaignFlags(ctx, e, resume, fs, args, func(_ config.Config, svc *core.Services, _ *storage.DB, c model.Campaign) int {
+			by, ok := operator(ctx, e, svc, *as)
+			if !ok {
+				return exitUsage
+			}
+			_, err := svc.Campaigns.Resume(ctx, by, c.ID)
+			return transition(e, c, "resumed", err)
 		})
 	}
 	register(resume)
 
 	cancel := &command{
 		name: "campaign cancel", summary: "stop a campaign for good",
-		usage: "ID [--yes] [--config FILE]",
+		usage: "ID [--yes] [--as USERNAME] [--config FILE]",
 		help: `Cancels a scheduled, sending or paused campaign: its unsent deliveries are
 dropped. This cannot be undone (send a new campaign instead), so it asks
-for confirmation on standard input unless --yes is given.
+for confirmation on standard input unless --yes is given. The audit log
+records it, naming the --as account or you.
 
 Example:
   deputybot campaign cancel 12
@@ -133,9 +145,14 @@ Example:
 	cancel.run = func(ctx context.Context, e *env, args []string) int {
 		fs := cancel.flags(e)
 		yes := fs.Bool("yes", false, "do not ask for confirmation")
-		return withCampaignFlags(ctx, e, cancel, fs, args, func(_ config.Config, o *notify.Outbox, db *storage.DB, c model.Campaign) int {
+		as := asFlag(fs)
+		return withCampaignFlags(ctx, e, cancel, fs, args, func(_ config.Config, svc *core.Services, db *storage.DB, c model.Campaign) int {
+			by, ok := operator(ctx, e, svc, *as)
+			if !ok {
+				return exitUsage
+			}
 			if c.Status == model.CampaignDone || c.Status == model.CampaignCancelled {
-				return transition(e, c, "cancelled", notify.ErrBadState)
+				return transition(e, c, "cancelled", model.ErrConflict)
 			}
 			if !*yes {
 				ok, code := confirmCancel(ctx, e, db, c)
@@ -143,7 +160,8 @@ Example:
 					return code
 				}
 			}
-			return transition(e, c, "cancelled", o.Cancel(ctx, c.ID))
+			_, err := svc.Campaigns.Cancel(ctx, by, c.ID)
+			return transition(e, c, "cancelled", err)
 		})
 	}
 	register(cancel)
@@ -297,14 +315,14 @@ func withOutbox(ctx context.Context, e *env, cfg config.Config, fn func(*notify.
 	return fn(newOutbox(db, newServices(db, cfg), cfg, cfg.HTTP.PublicURL, newLogger(cfg, e.stderr)), db)
 }
 
-type campaignFunc func(config.Config, *notify.Outbox, *storage.DB, model.Campaign) int
+type campaignFunc func(config.Config, *core.Services, *storage.DB, model.Campaign) int
 
 func withCampaign(ctx context.Context, e *env, c *command, args []string, fn campaignFunc) int {
 	return withCampaignFlags(ctx, e, c, c.flags(e), args, fn)
 }
 
-// withCampaignFlags parses ID and fs's flags (plus --config) and loads
-// the campaign.
+// withCampaignFlags parses ID and fs's flags (plus --config), opens the
+// database and the use cases over it, and loads the campaign.
 func withCampaignFlags(ctx context.Context, e *env, c *command, fs *flag.FlagSet, args []string, fn campaignFunc) int {
 	path := configFlag(fs)
 	ref, code, ok := fileArg(c, e, fs, args)
@@ -319,18 +337,21 @@ func withCampaignFlags(ctx context.Context, e *env, c *command, fs *flag.FlagSet
 	if !ok {
 		return exitUsage
 	}
-	return withOutbox(ctx, e, cfg, func(o *notify.Outbox, db *storage.DB) int {
-		camp, err := db.GetCampaign(ctx, id)
-		if errors.Is(err, model.ErrNotFound) {
-			fmt.Fprintf(e.stderr, "deputybot %s: there is no campaign %d\n", c.name, id)
-			return exitFailure
-		}
-		if err != nil {
-			fmt.Fprintf(e.stderr, "deputybot %s: %v\n", c.name, err)
-			return exitFailure
-		}
-		return fn(cfg, o, db, camp)
-	})
+	db, ok := openDB(ctx, e, cfg, true)
+	if !ok {
+		return exitFailure
+	}
+	defer db.Close()
+	camp, err := db.GetCampaign(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		fmt.Fprintf(e.stderr, "deputybot %s: there is no campaign %d\n", c.name, id)
+		return exitFailure
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "deputybot %s: %v\n", c.name, err)
+		return exitFailure
+	}
+	return fn(cfg, newServices(db, cfg), db, camp)
 }
 
 func printCampaign(ctx context.Context, e *env, cfg config.Config, db *storage.DB, c model.Campaign) int {
@@ -417,7 +438,7 @@ func confirmCancel(ctx context.Context, e *env, db *storage.DB, c model.Campaign
 
 // transition reports the outcome of pause, resume or cancel.
 func transition(e *env, c model.Campaign, done string, err error) int {
-	if errors.Is(err, notify.ErrBadState) {
+	if errors.Is(err, model.ErrConflict) {
 		fmt.Fprintf(e.stderr, "campaign %d is %s (%s); it cannot be %s\n", c.ID, campaignLabels[c.Status], c.Status, done)
 		return exitFailure
 	}

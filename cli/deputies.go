@@ -16,13 +16,15 @@ import (
 func init() {
 	imp := &command{
 		name: "import deputies", summary: "import the deputy registry from .xlsx or .csv",
-		usage: "FILE [--skip-invalid] [--config FILE]",
+		usage: "FILE [--skip-invalid] [--as USERNAME] [--config FILE]",
 		help: `Reads deputies from an Excel (.xlsx) or CSV file with Chinese column headers
 (姓名, 性别, 民族, 出生日期, 代表团, 代表层级, 是否基层代表, 职业, 专业小组, 手机号, 标签)
 and adds or updates them, matched on the phone number, or on name and
 delegation when there is no phone. The whole file is checked first and every
 bad row is listed (第17行 手机号: "abc" 不是有效的手机号码); by default nothing
 is written if any row is bad. Importing the same file twice changes nothing.
+The audit log records the import with its counts, naming the --as account
+or you.
 
 Example:
   deputybot import deputies 代表名册.xlsx
@@ -32,15 +34,23 @@ Example:
 		fs := imp.flags(e)
 		path := configFlag(fs)
 		skip := fs.Bool("skip-invalid", false, "import the valid rows and list the invalid ones, instead of importing nothing")
+		as := asFlag(fs)
 		file, code, ok := fileArg(imp, e, fs, args)
 		if !ok {
 			return code
 		}
-		return withRegistry(ctx, e, *path, func(reg *core.Registry, _ *storage.DB) int {
+		return withServices(ctx, e, *path, func(svc *core.Services, _ *storage.DB, _ config.Config) int {
+			by, ok := operator(ctx, e, svc, *as)
+			if !ok {
+				return exitUsage
+			}
 			start := time.Now()
-			rep, err := reg.ImportFile(ctx, file, core.ImportOptions{SkipInvalid: *skip})
+			rep, err := svc.Deputies.ImportFileAs(ctx, by, file, core.ImportOptions{SkipInvalid: *skip})
 			for _, re := range rep.Errors {
 				fmt.Fprintln(e.stderr, re.String())
+			}
+			if errors.Is(err, model.ErrForbidden) {
+				return refused(e, imp.name, err)
 			}
 			if err != nil {
 				fmt.Fprintf(e.stderr, "deputybot import: %v\n", err)
@@ -93,7 +103,7 @@ Example:
 
 	code := &command{
 		name: "deputies bind-code", summary: "issue a 6-digit WeChat binding code for a deputy",
-		usage: "NAME|ID [--valid 168h] [--config FILE]",
+		usage: "NAME|ID [--valid 168h] [--as USERNAME] [--config FILE]",
 		help: `Issues a binding code a deputy can send in the WeChat binding conversation
 instead of the last four digits of their phone (useful when the phone on
 record is wrong or two deputies share a name). It replaces any earlier
@@ -107,23 +117,22 @@ Example:
 		fs := code.flags(e)
 		path := configFlag(fs)
 		valid := fs.Duration("valid", 7*24*time.Hour, "how long the code stays valid")
+		as := asFlag(fs)
 		ref, c, ok := fileArg(code, e, fs, args)
 		if !ok {
 			return c
 		}
-		return withDeputy(ctx, e, *path, ref, func(db *storage.DB, d model.Deputy) int {
-			pin, err := core.NewBindCode()
-			if err != nil {
-				fmt.Fprintf(e.stderr, "deputybot: %v\n", err)
-				return exitFailure
+		return withDeputy(ctx, e, *path, ref, func(svc *core.Services, d model.Deputy) int {
+			by, ok := operator(ctx, e, svc, *as)
+			if !ok {
+				return exitUsage
 			}
-			expires := time.Now().Add(*valid)
-			if err := db.SetBindCode(ctx, d.ID, pin, expires); err != nil {
-				fmt.Fprintf(e.stderr, "deputybot: %v\n", err)
-				return exitFailure
+			pin, expires, err := svc.Binding.IssueCode(ctx, by, d.ID, *valid)
+			if err != nil {
+				return refused(e, code.name, err)
 			}
 			fmt.Fprintf(e.stdout, "binding code for %s (#%d, %s): %s\nvalid until %s\n", d.Name, d.ID, d.Delegation, pin,
-				expires.Format("2006-01-02 15:04"))
+				expires.In(svc.Location()).Format("2006-01-02 15:04"))
 			if d.OpenID != "" {
 				fmt.Fprintln(e.stdout, "note: this deputy is already bound; unbind first (deputybot deputies unbind) to let another WeChat account bind.")
 			}
@@ -134,9 +143,10 @@ Example:
 
 	unbind := &command{
 		name: "deputies unbind", summary: "remove a deputy's WeChat binding",
-		usage: "NAME|ID [--config FILE]",
+		usage: "NAME|ID [--as USERNAME] [--config FILE]",
 		help: `Removes the binding between a deputy and a WeChat account, so the deputy can
 bind again (for instance from a new phone). Pushes stop until they do.
+The audit log records it, naming the --as account or you.
 
 Example:
   deputybot deputies unbind 王芳`,
@@ -144,17 +154,21 @@ Example:
 	unbind.run = func(ctx context.Context, e *env, args []string) int {
 		fs := unbind.flags(e)
 		path := configFlag(fs)
+		as := asFlag(fs)
 		ref, c, ok := fileArg(unbind, e, fs, args)
 		if !ok {
 			return c
 		}
-		return withDeputy(ctx, e, *path, ref, func(db *storage.DB, d model.Deputy) int {
-			if _, err := db.UnbindDeputy(ctx, d.ID); errors.Is(err, model.ErrNotFound) {
+		return withDeputy(ctx, e, *path, ref, func(svc *core.Services, d model.Deputy) int {
+			by, ok := operator(ctx, e, svc, *as)
+			if !ok {
+				return exitUsage
+			}
+			if _, err := svc.Binding.Unbind(ctx, by, d.ID); errors.Is(err, model.ErrConflict) {
 				fmt.Fprintf(e.stderr, "%s (#%d) is not bound to WeChat; nothing to do\n", d.Name, d.ID)
 				return exitFailure
 			} else if err != nil {
-				fmt.Fprintf(e.stderr, "deputybot: %v\n", err)
-				return exitFailure
+				return refused(e, unbind.name, err)
 			}
 			fmt.Fprintf(e.stdout, "unbound %s (#%d, %s)\n", d.Name, d.ID, d.Delegation)
 			return exitOK
@@ -191,9 +205,9 @@ func withRegistry(ctx context.Context, e *env, cfgPath string, fn func(*core.Reg
 }
 
 // withDeputy resolves NAME|ID to exactly one deputy.
-func withDeputy(ctx context.Context, e *env, cfgPath, ref string, fn func(*storage.DB, model.Deputy) int) int {
-	return withRegistry(ctx, e, cfgPath, func(reg *core.Registry, db *storage.DB) int {
-		ds, err := reg.Find(ctx, ref)
+func withDeputy(ctx context.Context, e *env, cfgPath, ref string, fn func(*core.Services, model.Deputy) int) int {
+	return withServices(ctx, e, cfgPath, func(svc *core.Services, _ *storage.DB, _ config.Config) int {
+		ds, err := svc.Deputies.Find(ctx, ref)
 		if errors.Is(err, model.ErrNotFound) || (err == nil && len(ds) == 0) {
 			fmt.Fprintf(e.stderr, "no deputy %q (give the exact name or the id)\n", ref)
 			return exitFailure
@@ -209,6 +223,6 @@ func withDeputy(ctx context.Context, e *env, cfgPath, ref string, fn func(*stora
 			}
 			return exitUsage
 		}
-		return fn(db, ds[0])
+		return fn(svc, ds[0])
 	})
 }

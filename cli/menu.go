@@ -2,18 +2,24 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"deputybot/bot"
+	"deputybot/config"
+	"deputybot/core"
+	"deputybot/storage"
 )
 
 func init() {
 	c := &command{
-		name: "menu sync", summary: "create the account's custom menu from the configuration",
-		usage: "[--dry-run] [--config FILE]",
-		help: `Sends the custom menu (wechat.menu, or the default 学习材料 | 会议活动 |
-我的 ▸ 我的建议, 意见反馈, 绑定/帮助) to WeChat, printing what it sent and
-WeChat's answer. --dry-run prints the menu without sending it.
+		name: "menu sync", summary: "send the account's custom menu to WeChat",
+		usage: "[--dry-run] [--as USERNAME] [--config FILE]",
+		help: `Sends the custom menu to WeChat: the one saved in the console's settings,
+else wechat.menu, else the default (学习材料 | 会议活动 | 我的 ▸ 我的建议,
+意见反馈, 绑定/帮助), printing what it sent and WeChat's answer. The audit
+log records the attempt, naming the --as account (an administrator) or you.
+--dry-run prints the menu without sending it.
 
 Example:
   deputybot menu sync --config /etc/deputybot.yaml`,
@@ -22,6 +28,7 @@ Example:
 		fs := c.flags(e)
 		path := configFlag(fs)
 		dry := fs.Bool("dry-run", false, "print the menu, do not send it")
+		as := asFlag(fs)
 		if code, ok := c.parse(e, fs, args); !ok {
 			return code
 		}
@@ -29,32 +36,41 @@ Example:
 		if !ok {
 			return exitUsage
 		}
-		body := bot.MenuJSON(cfg.WeChat.Menu)
-		fmt.Fprintf(e.stdout, "menu:\n%s\n", body)
-		if *dry {
-			return exitOK
-		}
-		if cfg.Simulated() {
+		if cfg.Simulated() && !*dry {
 			fmt.Fprintln(e.stderr, "deputybot menu sync: no wechat.app_id is configured; in simulator mode `serve` creates the menu itself.")
 			return exitUsage
 		}
-		db, ok := openDB(ctx, e, cfg, true)
-		if !ok {
-			return exitFailure
-		}
-		defer db.Close()
-		client, err := bot.NewClient(bot.ClientConfig{AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret, APIBase: cfg.WeChat.APIBase}, db)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "deputybot menu sync: %v\n", err)
-			return exitFailure
-		}
-		answer, err := client.CreateMenu(ctx, body)
-		fmt.Fprintf(e.stdout, "WeChat answered: %s\n", answer)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "deputybot menu sync: %v\n", err)
-			return exitFailure
-		}
-		return exitOK
+		return withServices(ctx, e, *path, func(svc *core.Services, db *storage.DB, cfg config.Config) int {
+			configured := bot.MenuJSON(cfg.WeChat.Menu)
+			if *dry {
+				menu, _, err := svc.Menus.Current(ctx, configured)
+				if err != nil {
+					return refused(e, c.name, err)
+				}
+				fmt.Fprintf(e.stdout, "menu:\n%s\n", menu)
+				return exitOK
+			}
+			by, ok := operator(ctx, e, svc, *as)
+			if !ok {
+				return exitUsage
+			}
+			client, err := bot.NewClient(bot.ClientConfig{AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret, APIBase: cfg.WeChat.APIBase}, db)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "deputybot menu sync: %v\n", err)
+				return exitFailure
+			}
+			menu, answer, err := svc.Menus.Sync(ctx, by, configured, client.CreateMenu)
+			if menu != nil {
+				fmt.Fprintf(e.stdout, "menu:\n%s\n", menu)
+			}
+			if err == nil || errors.Is(err, core.ErrMenuRefused) {
+				fmt.Fprintf(e.stdout, "WeChat answered: %s\n", answer)
+			}
+			if err != nil {
+				return refused(e, c.name, err)
+			}
+			return exitOK
+		})
 	}
 	register(c)
 }

@@ -42,12 +42,13 @@ func ViaLabel(via string) string {
 // member of the public in WeChat, or a scheduled job. Every core action
 // takes one, checks what it may do, and names it in the audit entry.
 type Actor struct {
-	Via      string        // ViaConsole, ViaAPI, …
-	Account  model.Account // the staff account; zero for deputies, the public, jobs and a bare operator
-	Operator string        // the command line's operating-system user, when no account was given
-	Deputy   model.Deputy  // the deputy acting in WeChat; zero otherwise
-	OpenID   string        // the WeChat follower acting (deputy or public)
-	Job      string        // the scheduled job acting
+	Via      string                // ViaConsole, ViaAPI, …
+	Account  model.Account         // the staff account; zero for deputies, the public, jobs and a bare operator
+	Operator string                // the command line's operating-system user, when no account was given
+	Deputy   model.Deputy          // the deputy acting in WeChat; zero otherwise
+	Member   model.CommitteeMember // the committee member acting in WeChat who is not a deputy; zero otherwise
+	OpenID   string                // the WeChat follower acting (deputy or public)
+	Job      string                // the scheduled job acting
 }
 
 // StaffActor is a staff account acting through the console or the API.
@@ -66,6 +67,12 @@ func CLIActor(a model.Account, osUser string) Actor {
 // DeputyActor is a bound deputy acting in WeChat (via ViaWeChat or ViaH5).
 func DeputyActor(d model.Deputy, via string) Actor {
 	return Actor{Via: via, Deputy: d, OpenID: d.OpenID}
+}
+
+// MemberActor is a committee member who is not a deputy, acting in
+// WeChat from openid, the account they bound with a member code.
+func MemberActor(m model.CommitteeMember, openid, via string) Actor {
+	return Actor{Via: via, Member: m, OpenID: openid}
 }
 
 // PublicActor is a follower of the account who is not (or not as) a
@@ -112,6 +119,8 @@ func (a Actor) Name() string {
 		return "命令行（" + a.Operator + "）"
 	case a.Deputy.ID != 0:
 		return "代表 " + a.Deputy.Name
+	case a.Member.ID != 0:
+		return "委员 " + a.Member.Name
 	case a.Via == ViaJob:
 		return "定时任务 " + a.Job
 	case a.OpenID != "":

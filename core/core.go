@@ -50,6 +50,12 @@ type Services struct {
 	// nightly cleanup.
 	Access       *Access
 	Housekeeping *Housekeeping
+	// Binding connects a WeChat follower to their deputy (or member) record.
+	Binding *Binding
+	// Campaigns pauses, resumes and cancels campaigns.
+	Campaigns *Campaigns
+	// Menus sends the account's custom menu to WeChat.
+	Menus *Menus
 }
 
 // New builds the services over db.
@@ -70,15 +76,16 @@ func New(db *storage.DB, o Options) *Services {
 		Reports: NewReports(db, e.loc), Reminders: &Reminders{e}, Series: NewNoticeSeries(db, e.loc),
 		Settings: NewSettings(db), SitIn: &SitIn{e}, Liaison: NewLiaison(db),
 	}
-	s.Deputies.now = e.now
+	s.Deputies.now, s.Deputies.env = e.now, e
 	s.Staff.Now, s.Staff.Loc = e.now, e.loc
-	s.Suggestions.Now = e.now
+	s.Suggestions.Now, s.Suggestions.env = e.now, e
 	s.Supervision.Now = e.now
 	s.Opinions.env = e
-	s.Surveys.now = e.now
+	s.Surveys.now, s.Surveys.env = e.now, e
 	s.Materials.now = e.now
-	s.Liaison.now = e.now
+	s.Liaison.now, s.Liaison.env = e.now, e
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
+	s.Binding, s.Campaigns, s.Menus = &Binding{e}, &Campaigns{e}, &Menus{e}
 	return s
 }
 

@@ -155,11 +155,12 @@ func Normalize(d *model.Deputy) ValidationError {
 type Registry struct {
 	db  *storage.DB
 	now func() time.Time
+	env *env // the transaction and audit of the actions that record one
 }
 
 // NewRegistry returns the registry over db.
 func NewRegistry(db *storage.DB) *Registry {
-	return &Registry{db: db, now: time.Now}
+	return &Registry{db: db, now: time.Now, env: newEnv(db)}
 }
 
 // Create validates and stores a new deputy.

@@ -29,10 +29,11 @@ var liaisonZone = time.FixedZone("CST", 8*60*60)
 type Liaison struct {
 	db  *storage.DB
 	now func() time.Time
+	env *env // the transaction and audit of the actions members take themselves
 }
 
 // NewLiaison returns the 双联系 service over db.
-func NewLiaison(db *storage.DB) *Liaison { return &Liaison{db: db, now: time.Now} }
+func NewLiaison(db *storage.DB) *Liaison { return &Liaison{db: db, now: time.Now, env: newEnv(db)} }
 
 // SetClock replaces the clock (tests inject one).
 func (s *Liaison) SetClock(now func() time.Time) { s.now = now }

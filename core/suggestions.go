@@ -212,7 +212,8 @@ func NormalizeSuggestionNumber(s string) string {
 
 // Suggestions manages deputies' suggestions, their handling and ratings.
 type Suggestions struct {
-	db *storage.DB
+	db  *storage.DB
+	env *env // the transaction and audit of a deputy's rating
 	// Now is the clock (tests inject one).
 	Now func() time.Time
 	// RatingRevisionWindow is how long after the first rating of a reply a
@@ -222,7 +223,7 @@ type Suggestions struct {
 
 // NewSuggestions returns the suggestions service over db.
 func NewSuggestions(db *storage.DB) *Suggestions {
-	return &Suggestions{db: db, Now: time.Now, RatingRevisionWindow: DefaultRatingRevisionWindow}
+	return &Suggestions{db: db, env: newEnv(db), Now: time.Now, RatingRevisionWindow: DefaultRatingRevisionWindow}
 }
 
 // Create validates and stores a new suggestion with its lead deputy
@@ -482,9 +483,7 @@ func (s *Suggestions) Rate(ctx context.Context, suggestionID, deputyID int64, r 
 	if !ok {
 		return model.SuggestionRating{}, ErrNotOnSuggestion
 	}
-	switch sg.Status {
-	case model.SuggestionReplied, model.SuggestionConcluded, model.SuggestionRehandling:
-	default:
+	if !sg.CanRate() {
 		return model.SuggestionRating{}, ErrNotRateable
 	}
 	rec, errs := normalizeRating(r)
@@ -493,20 +492,13 @@ func (s *Suggestions) Rate(ctx context.Context, suggestionID, deputyID int64, r 
 	}
 	rec.SuggestionID, rec.DeputyID = suggestionID, deputyID
 	now := s.Now().UTC()
-	prev, err := s.db.GetRating(ctx, suggestionID, deputyID)
-	fresh := errors.Is(err, model.ErrNotFound)
-	if err != nil && !fresh {
+	prev, fresh, err := s.revision(ctx, sg, deputyID, now)
+	if err != nil {
 		return model.SuggestionRating{}, err
-	}
-	if !fresh && sg.RepliedAt != nil && sg.RepliedAt.After(lastChange(prev)) {
-		fresh = true // the earlier rating was of a reply since superseded
 	}
 	if fresh {
 		rec.RatedAt = now
 	} else {
-		if now.After(prev.RatedAt.Add(s.RatingRevisionWindow)) {
-			return model.SuggestionRating{}, ErrRatingClosed
-		}
 		rec.RatedAt, rec.RevisedAt = prev.RatedAt, &now
 	}
 	var back *model.SuggestionStep

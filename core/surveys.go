@@ -42,10 +42,11 @@ func QuestionKindLabel(kind string) string {
 type Surveys struct {
 	db  *storage.DB
 	now func() time.Time
+	env *env // the transaction and audit of a deputy's answers
 }
 
 // NewSurveys returns the surveys service over db.
-func NewSurveys(db *storage.DB) *Surveys { return &Surveys{db: db, now: time.Now} }
+func NewSurveys(db *storage.DB) *Surveys { return &Surveys{db: db, now: time.Now, env: newEnv(db)} }
 
 // SetClock replaces the clock that decides what is open (tests, and the
 // bot's own clock, inject one).

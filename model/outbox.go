@@ -110,6 +110,26 @@ var deliveryLabels = map[string]string{
 // unknown one).
 func DeliveryLabel(status string) string { return deliveryLabels[status] }
 
+var campaignLabels = map[string]string{
+	CampaignScheduled: "待发送", CampaignSending: "发送中", CampaignPaused: "已暂停",
+	CampaignCancelled: "已取消", CampaignDone: "已完成",
+}
+
+// CampaignLabel returns a campaign status's Chinese name, the one the
+// console, the API, the command line and the exports all show (the
+// status itself for an unknown one). A paused campaign and its held
+// deliveries both read 已暂停.
+func CampaignLabel(status string) string {
+	if l, ok := campaignLabels[status]; ok {
+		return l
+	}
+	return status
+}
+
+// CampaignStates lists the campaign statuses in the order lists and
+// filters show them.
+var CampaignStates = []string{CampaignScheduled, CampaignSending, CampaignPaused, CampaignDone, CampaignCancelled}
+
 // DeliveryStates lists the delivery statuses in the order lists and
 // dashboards show them.
 var DeliveryStates = []string{DeliveryQueued, DeliverySending, DeliveryRetry,

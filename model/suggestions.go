@@ -68,6 +68,21 @@ type Suggestion struct {
 	Deputies []SuggestionDeputy
 }
 
+// RateableStatus reports whether a suggestion in status can be rated
+// (办理满意度测评) by its deputies: the handling unit has replied, whether
+// the suggestion has since been concluded or sent back for re-handling.
+// It is the one rule the chat, the H5 pages and core share.
+func RateableStatus(status string) bool {
+	switch status {
+	case SuggestionReplied, SuggestionConcluded, SuggestionRehandling:
+		return true
+	}
+	return false
+}
+
+// CanRate reports whether the suggestion can be rated by its deputies.
+func (s Suggestion) CanRate() bool { return RateableStatus(s.Status) }
+
 // SuggestionDeputy is a deputy on a suggestion and their role.
 type SuggestionDeputy struct {
 	DeputyID int64  `db:"deputy_id"`
@@ -98,6 +113,9 @@ type DeputySuggestion struct {
 	// awaiting a rating.
 	Rated bool `db:"rated"`
 }
+
+// CanRate reports whether the suggestion can be rated by its deputies.
+func (s DeputySuggestion) CanRate() bool { return RateableStatus(s.Status) }
 
 // SuggestionStep is one entry of a suggestion's handling history.
 type SuggestionStep struct {

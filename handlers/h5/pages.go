@@ -142,15 +142,15 @@ func (h *server) act(ctx context.Context, by core.Actor, kind string, id int64, 
 	case refMeeting:
 		err = h.rsvp(ctx, dep, id, f)
 	case refSuggestion:
-		_, err = h.suggestions.Rate(ctx, id, dep, core.Rating{Contact: f.Get("contact"), Attitude: f.Get("attitude"),
+		_, err = h.suggestions.RateAs(ctx, by, id, core.Rating{Contact: f.Get("contact"), Attitude: f.Get("attitude"),
 			Result: f.Get("result"), Reason: f.Get("reason")})
 	case refSurvey:
-		err = h.submitSurvey(ctx, dep, id, f)
+		err = h.submitSurvey(ctx, by, id, f)
 	case refMaterial:
 		_, _, err = h.materials.MarkStudied(ctx, dep, id)
 	case refSolicitation:
 		var receipt string
-		receipt, err = h.opinions.Submit(ctx, dep, model.Opinion{SolicitationID: id, Article: f.Get("article"),
+		receipt, err = h.opinions.SubmitAs(ctx, by, model.Opinion{SolicitationID: id, Article: f.Get("article"),
 			Body: f.Get("body"), Channel: model.OpinionViaWeChat})
 		done.Set("r", receipt)
 	default:

@@ -91,7 +91,7 @@ func questionView(q model.SurveyQuestion, form url.Values) h5Question {
 	return v
 }
 
-func (h *server) submitSurvey(ctx context.Context, dep, id int64, f url.Values) error {
+func (h *server) submitSurvey(ctx context.Context, by core.Actor, id int64, f url.Values) error {
 	sv, err := h.surveys.Get(ctx, id)
 	if err != nil {
 		return err
@@ -101,6 +101,6 @@ func (h *server) submitSurvey(ctx context.Context, dep, id int64, f url.Values) 
 		// A multiple choice arrives as one value per box: "1,3" as the chat types it.
 		answers[q.ID] = strings.Join(f["q"+strconv.FormatInt(q.ID, 10)], ",")
 	}
-	_, err = h.surveys.Submit(ctx, id, dep, answers)
+	_, err = h.surveys.SubmitAs(ctx, by, id, answers)
 	return err
 }
