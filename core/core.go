@@ -38,6 +38,7 @@ type Services struct {
 	Opinions    *Opinions
 	Surveys     *Surveys
 	Materials   *Materials
+	Files       *Files
 	Records     *Records
 	Reports     *Reports
 	Reminders   *Reminders
@@ -79,6 +80,7 @@ func New(db *storage.DB, o Options) *Services {
 	s.Materials.now = e.now
 	s.Liaison.now = e.now
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
+	s.Files = &Files{e}
 	return s
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"deputybot/core"
 	"deputybot/handlers"
 	"deputybot/model"
 	"deputybot/storage"
@@ -441,7 +442,13 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	if err := db.CreateRecordEntry(ctx, &entry); err != nil || entry.ID != 1 {
 		t.Fatalf("record entry %d: %v", entry.ID, err)
 	}
+	// File 1, a PDF (the download example); the upload example sends another.
+	if err := db.CreateFile(ctx, &model.File{Name: "学习材料.pdf", Size: int64(len(samplePDF)), SHA256: "fixture",
+		ContentType: model.FilePDF}, samplePDF); err != nil {
+		t.Fatal(err)
+	}
 	return map[string][]byte{
+		"预算法解读.pdf": core.SamplePDF("Budget law"),
 		"代表名册.xlsx": xlsxOf(t, [][]any{{"姓名", "代表团", "手机号"}, {"赵敏", "烟台市代表团", "13800000021"}, {"钱进", "烟台市代表团", "12"}}),
 		"建议.xlsx": xlsxOf(t, [][]any{
 			{"建议编号", "标题", "内容摘要", "届次", "领衔代表", "附议代表", "主办单位", "协办单位", "办理期限"},
@@ -449,6 +456,9 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 		}),
 	}
 }
+
+// samplePDF is the content of the fixtures' file 1.
+var samplePDF = core.SamplePDF("Study material")
 
 // xlsxOf returns a workbook with rows on its first sheet.
 func xlsxOf(t *testing.T, rows [][]any) []byte {

@@ -71,6 +71,10 @@ func routes() []route {
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"POST", "/api/v1/opinions/{id}/assign", core.Editors, opinionAssign},
+
+		// Files (attachments of materials, suggestions, opinions).
+		{"POST", "/api/v1/files", core.Editors, fileUpload},
+		{"GET", "/api/v1/files/{id}", core.Everyone, fileGet},
 	}
 }
 
