@@ -39,6 +39,7 @@ type Services struct {
 	Surveys     *Surveys
 	Materials   *Materials
 	Files       *Files
+	Courses     *Courses
 	Records     *Records
 	Reports     *Reports
 	Reminders   *Reminders
@@ -67,7 +68,7 @@ func New(db *storage.DB, o Options) *Services {
 	s := &Services{env: e,
 		Deputies: NewRegistry(db), Staff: NewStaff(db), Meetings: &Meetings{e},
 		Suggestions: NewSuggestions(db), Supervision: NewSupervision(db, e.loc), Opinions: NewOpinions(db),
-		Surveys: NewSurveys(db), Materials: NewMaterials(db), Records: &Records{e},
+		Surveys: NewSurveys(db), Materials: &Materials{e}, Records: &Records{e},
 		Reports: NewReports(db, e.loc), Reminders: &Reminders{e}, Series: NewNoticeSeries(db, e.loc),
 		Settings: NewSettings(db), SitIn: &SitIn{e}, Liaison: NewLiaison(db),
 	}
@@ -77,10 +78,9 @@ func New(db *storage.DB, o Options) *Services {
 	s.Supervision.Now = e.now
 	s.Opinions.env = e
 	s.Surveys.now = e.now
-	s.Materials.now = e.now
 	s.Liaison.now = e.now
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
-	s.Files = &Files{e}
+	s.Files, s.Courses = &Files{e}, &Courses{e}
 	return s
 }
 

@@ -447,6 +447,19 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 		ContentType: model.FilePDF}, samplePDF); err != nil {
 		t.Fatal(err)
 	}
+	// Materials 1 and 2 published (1 with file 1 attached), 3 a draft.
+	for i, title := range []string{"宪法学习辅导", "代表法解读", "监督法解读"} {
+		m := model.Material{Title: title, Body: "正文", Category: "法律法规", Status: model.MaterialPublished}
+		if i == 0 {
+			m.Attachments = []model.File{{ID: 1}}
+		}
+		if i == 2 {
+			m.Status = model.MaterialDraft
+		}
+		if err := db.CreateMaterial(ctx, &m); err != nil || m.ID != int64(i+1) {
+			t.Fatalf("material %d: %v", m.ID, err)
+		}
+	}
 	return map[string][]byte{
 		"预算法解读.pdf": core.SamplePDF("Budget law"),
 		"代表名册.xlsx": xlsxOf(t, [][]any{{"姓名", "代表团", "手机号"}, {"赵敏", "烟台市代表团", "13800000021"}, {"钱进", "烟台市代表团", "12"}}),

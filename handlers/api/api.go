@@ -72,9 +72,19 @@ func routes() []route {
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"POST", "/api/v1/opinions/{id}/assign", core.Editors, opinionAssign},
 
-		// Files (attachments of materials, suggestions, opinions).
+		// Files (attachments of materials, suggestions, opinions), study
+		// materials and courses.
 		{"POST", "/api/v1/files", core.Editors, fileUpload},
 		{"GET", "/api/v1/files/{id}", core.Everyone, fileGet},
+		{"GET", "/api/v1/materials", core.Viewers, materialsList},
+		{"POST", "/api/v1/materials", core.Editors, materialCreate},
+		{"GET", "/api/v1/materials/categories", core.Everyone, materialCategories},
+		{"PUT", "/api/v1/materials/categories", core.Editors, materialCategoriesPut},
+		{"GET", "/api/v1/materials/{id}", core.Viewers, materialGet},
+		{"PUT", "/api/v1/materials/{id}", core.Editors, materialUpdate},
+		{"POST", "/api/v1/materials/{id}/publish", core.Editors, materialPublish},
+		{"POST", "/api/v1/materials/{id}/archive", core.Editors, materialArchive},
+		{"GET", "/api/v1/materials/{id}/stats", core.Viewers, materialStats},
 	}
 }
 
