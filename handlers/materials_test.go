@@ -73,7 +73,9 @@ func TestMaterialThroughTheAPI(t *testing.T) {
 		})
 
 		pub := w.apiJSON(t, model.RoleStaff, http.MethodPost, "/api/v1/materials/"+id+"/publish", `{"audience":{"delegations":["济南市代表团"]}}`)
-		var p struct{ CampaignID int64 `json:"campaign_id"` }
+		var p struct {
+			CampaignID int64 `json:"campaign_id"`
+		}
 		decode(pub, &p)
 		if pub.status != http.StatusOK || p.CampaignID == 0 {
 			t.Fatalf("publish: %d %s", pub.status, pub.body)
