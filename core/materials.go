@@ -535,3 +535,25 @@ func IsBadNumber(err error) bool {
 	var fe *FieldError
 	return errors.As(err, &fe) && fe.Key == "n"
 }
+
+// CountAudience counts the deputies a publication's push would reach,
+// after the same checks Publish makes.
+func (s *Materials) CountAudience(ctx context.Context, by Actor, a model.Audience) (AudienceCount, error) {
+	if err := by.Require(Editors...); err != nil {
+		return AudienceCount{}, err
+	}
+	errs, err := (&Meetings{s.env}).checkInviteAudience(ctx, a, nil)
+	if err != nil || len(errs) > 0 {
+		return AudienceCount{}, cmpErr(errs, err)
+	}
+	total, reachable, err := s.db.AudienceCount(ctx, a)
+	if err != nil {
+		return AudienceCount{}, err
+	}
+	return AudienceCount{Total: total, Reachable: reachable, Unreachable: total - reachable}, nil
+}
+
+// AudienceChoices lists the delegations and tags the audience builder offers.
+func (s *Materials) AudienceChoices(ctx context.Context, by Actor) (delegations, tags []string, err error) {
+	return (&Meetings{s.env}).AudienceChoices(ctx, by)
+}

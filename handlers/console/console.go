@@ -105,6 +105,18 @@ func routes() []route {
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"POST", "/admin/opinions/{id}/assign", core.Editors, false, opinionAssign},
+		{"GET", "/admin/materials", core.Viewers, false, materialsList},
+		{"GET", "/admin/materials/new", core.Editors, false, materialNew},
+		{"POST", "/admin/materials", core.Editors, false, materialCreate},
+		{"GET", "/admin/materials/categories", core.Editors, false, materialCategoriesForm},
+		{"POST", "/admin/materials/categories", core.Editors, false, materialCategoriesSave},
+		{"GET", "/admin/materials/{id}", core.Viewers, false, materialShow},
+		{"GET", "/admin/materials/{id}/edit", core.Editors, false, materialEdit},
+		{"POST", "/admin/materials/{id}", core.Editors, false, materialUpdate},
+		{"GET", "/admin/materials/{id}/publish", core.Editors, false, materialPublishForm},
+		{"POST", "/admin/materials/{id}/publish", core.Editors, false, materialPublish},
+		{"POST", "/admin/materials/{id}/archive", core.Editors, false, materialArchive},
+		{"GET", "/admin/files/{id}", core.Everyone, false, fileDownload},
 	}
 }
 
