@@ -119,6 +119,12 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 		if err := seedDemo(ctx, db, log); err != nil {
 			return err
 		}
+		seeder := core.CLIActor(model.Account{}, "demo")
+		if n, err := a.core.Materials.SeedDemo(ctx, seeder, a.core.Files, a.core.Courses); err != nil {
+			return fmt.Errorf("seed demo study materials: %w", err)
+		} else if n > 0 {
+			log.Info("seeded demo study materials", "count", n)
+		}
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)

@@ -37,3 +37,5 @@ func TestMarkdownIsRenderedAndSanitized(t *testing.T) {
 		})
 	}
 }
+
+func bytesReader(b []byte) *strings.Reader { return strings.NewReader(string(b)) }

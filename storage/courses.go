@@ -188,8 +188,9 @@ const courseDone = `(SELECT COUNT(*) FROM material_studies s JOIN course_materia
 // hours they earned, by delegation and name.
 func (db *DB) CourseDeputies(ctx context.Context, courseID int64) ([]model.CourseDeputy, error) {
 	var out []model.CourseDeputy
-	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT e.deputy_id, d.name, d.delegation, `+courseDone+`
-		FROM course_enrolments e JOIN deputies d ON d.id = e.deputy_id WHERE e.course_id = ? ORDER BY d.delegation, d.name, d.id`, courseID)
+	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT e.deputy_id, d.name, COALESCE(g.name, '') AS delegation, `+courseDone+`
+		FROM course_enrolments e JOIN deputies d ON d.id = e.deputy_id LEFT JOIN delegations g ON g.id = d.delegation_id
+		WHERE e.course_id = ? ORDER BY COALESCE(g.name, ''), d.name, d.id`, courseID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: course %d deputies: %w", courseID, err)
 	}
