@@ -110,6 +110,9 @@ func (s *server) materialOfPath(r *http.Request, by core.Actor) (model.Material,
 
 // minutes writes seconds as minutes and seconds.
 func minutes(sec int) string {
+	if sec == 0 {
+		return "—"
+	}
 	if sec < 60 {
 		return fmt.Sprintf("%d 秒", sec)
 	}
