@@ -460,6 +460,31 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 			t.Fatalf("material %d: %v", m.ID, err)
 		}
 	}
+	// Course 1 published, of materials 1 and 2, with the Jinan deputies
+	// enrolled (deputy 1 has studied both); course 2 a draft for Qingdao.
+	for i, aud := range []string{"济南市代表团", "青岛市代表团"} {
+		c := model.Course{Title: fmt.Sprintf("代表履职学习班（%d）", i+1), Required: 2, Deadline: now.AddDate(0, 1, 0),
+			Audience: model.Audience{Delegations: []string{aud}}, Status: model.CourseDraft,
+			Materials: []model.CourseMaterial{{MaterialID: 1}, {MaterialID: 2}}}
+		if i == 0 {
+			c.Status = model.CoursePublished
+		}
+		if err := db.CreateCourse(ctx, &c); err != nil || c.ID != int64(i+1) {
+			t.Fatalf("course %d: %v", c.ID, err)
+		}
+	}
+	var jinan []int64
+	for id := int64(1); id <= 30; id++ {
+		jinan = append(jinan, id)
+	}
+	if _, err := db.EnrolInCourse(ctx, 1, jinan); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []int64{1, 2} {
+		if _, err := db.MarkStudied(ctx, m, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return map[string][]byte{
 		"预算法解读.pdf": core.SamplePDF("Budget law"),
 		"代表名册.xlsx": xlsxOf(t, [][]any{{"姓名", "代表团", "手机号"}, {"赵敏", "烟台市代表团", "13800000021"}, {"钱进", "烟台市代表团", "12"}}),

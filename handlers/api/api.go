@@ -85,6 +85,15 @@ func routes() []route {
 		{"POST", "/api/v1/materials/{id}/publish", core.Editors, materialPublish},
 		{"POST", "/api/v1/materials/{id}/archive", core.Editors, materialArchive},
 		{"GET", "/api/v1/materials/{id}/stats", core.Viewers, materialStats},
+		{"GET", "/api/v1/courses", core.Viewers, coursesList},
+		{"POST", "/api/v1/courses", core.Editors, courseCreate},
+		{"GET", "/api/v1/courses/{id}", core.Viewers, courseGet},
+		{"PUT", "/api/v1/courses/{id}", core.Editors, courseUpdate},
+		{"POST", "/api/v1/courses/{id}/publish", core.Editors, coursePublish},
+		{"POST", "/api/v1/courses/{id}/archive", core.Editors, courseArchive},
+		{"GET", "/api/v1/courses/{id}/progress", core.Viewers, courseProgress},
+		{"GET", "/api/v1/courses/{id}/progress/export", core.Editors, courseProgressExport},
+		{"POST", "/api/v1/courses/{id}/remind", core.Editors, courseRemind},
 	}
 }
 
