@@ -562,3 +562,7 @@ func (s *Courses) OfMaterial(ctx context.Context, by Actor, materialID int64) ([
 	}
 	return s.db.DeputyCourses(ctx, by.Deputy.ID, s.now(), materialID)
 }
+
+// AudienceText says in words whom an audience reaches: 全体代表, or its
+// conditions.
+func AudienceText(a model.Audience) string { return inviteAudienceText(a) }

@@ -124,3 +124,77 @@ func TestConsoleMaterials(t *testing.T) {
 		})
 	})
 }
+
+func TestConsoleCourses(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newAdminWorld(t, db, "")
+		staff := w.login(t, model.RoleStaff)
+		ctx := t.Context()
+		d1, d2 := w.deputy(t, "济南代表", "13800000001"), w.deputy(t, "另一代表", "13800000002")
+		svc := core.New(db, core.Options{Now: w.clock.Now})
+		by := core.CLIActor(model.Account{}, "t")
+		var ids []string
+		for _, title := range []string{"代表法", "预算法"} {
+			m, err := svc.Materials.Create(ctx, by, core.MaterialInput{Title: title, Body: "正文"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Materials.Publish(ctx, by, m.ID, core.PublishInput{}); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, fmt.Sprint(m.ID))
+		}
+		deadline := w.clock.Now().AddDate(0, 0, 20).In(svc.Location()).Format("2006-01-02T15:04")
+		form := url.Values{"title": {"代表履职学习班"}, "required": {"3"}, "deadline": {deadline}, "material": ids, "all": {"1"}}
+		r := w.postForm(t, staff, "/admin/courses", form)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "不能多于学习班提供的 2 学时") {
+			t.Fatalf("too many hours: %d %s", r.status, r.body)
+		}
+		form.Set("required", "2")
+		r = w.postForm(t, staff, "/admin/courses", form)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		loc := r.header.Get("Location")
+		if r := w.postForm(t, staff, loc+"/publish", url.Values{}); r.status != http.StatusSeeOther {
+			t.Fatalf("publish: %d %s", r.status, r.body)
+		}
+		if _, _, err := svc.Materials.Study(ctx, core.DeputyActor(d1, core.ViaH5), mustID(t, ids[0])); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Materials.Study(ctx, core.DeputyActor(d1, core.ViaH5), mustID(t, ids[1])); err != nil {
+			t.Fatal(err)
+		}
+		page := w.get(t, staff, loc)
+		for _, want := range []string{"已发布，2 位代表报名", "50.0%", `"kind":"hbar"`, "济南市代表团", "一键提醒 1 位未完成代表", d2.Name} {
+			if !strings.Contains(page.body, want) {
+				t.Fatalf("the course page lacks %q:\n%s", want, page.body)
+			}
+		}
+		if r := w.postForm(t, staff, loc+"/remind", url.Values{}); r.status != http.StatusSeeOther {
+			t.Fatalf("remind: %d", r.status)
+		}
+		if page := w.get(t, staff, loc); !strings.Contains(page.body, "已提醒 1 位未完成的代表") {
+			t.Fatalf("%s", page.body)
+		}
+		x := w.get(t, staff, loc+"/progress.xlsx")
+		if x.status != http.StatusOK || !strings.Contains(x.header.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("export: %d %v", x.status, x.header)
+		}
+		if list := w.get(t, staff, "/admin/courses"); !strings.Contains(list.body, "代表履职学习班") || !strings.Contains(list.body, "50%") {
+			t.Fatalf("%s", list.body)
+		}
+		if edit := w.get(t, staff, loc+"/edit"); !strings.Contains(edit.body, `value="`+ids[1]+`" checked`) {
+			t.Fatalf("edit form: %s", edit.body)
+		}
+	})
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	var id int64
+	if _, err := fmt.Sscan(s, &id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

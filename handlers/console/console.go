@@ -117,6 +117,16 @@ func routes() []route {
 		{"POST", "/admin/materials/{id}/publish", core.Editors, false, materialPublish},
 		{"POST", "/admin/materials/{id}/archive", core.Editors, false, materialArchive},
 		{"GET", "/admin/files/{id}", core.Everyone, false, fileDownload},
+		{"GET", "/admin/courses", core.Viewers, false, coursesList},
+		{"GET", "/admin/courses/new", core.Editors, false, courseNew},
+		{"POST", "/admin/courses", core.Editors, false, courseCreate},
+		{"GET", "/admin/courses/{id}", core.Viewers, false, courseShow},
+		{"GET", "/admin/courses/{id}/edit", core.Editors, false, courseEdit},
+		{"POST", "/admin/courses/{id}", core.Editors, false, courseUpdate},
+		{"POST", "/admin/courses/{id}/publish", core.Editors, false, coursePublish},
+		{"POST", "/admin/courses/{id}/archive", core.Editors, false, courseArchive},
+		{"POST", "/admin/courses/{id}/remind", core.Editors, false, courseRemind},
+		{"GET", "/admin/courses/{id}/progress.xlsx", core.Editors, false, courseExport},
 	}
 }
 
