@@ -124,6 +124,31 @@ func TestBrowserStudy(t *testing.T) {
 			}
 			c.screenshot(t, j.shots, "console-material.png")
 		}},
+		{"staff make a course of it; its page and the deputy's show the progress", func(t *testing.T, _ context.Context) {
+			c := j.console
+			c.open(t, "/admin/courses/new")
+			id := strings.TrimPrefix(material, "/admin/materials/")
+			deadline := time.Now().In(j.shanghai).AddDate(0, 0, 14).Format("2006-01-02T15:04")
+			c.do(t,
+				chromedp.SendKeys(chromedp.CSS("#title"), "2026年代表履职学习班"),
+				chromedp.Click(chromedp.CSS(`input[name=material][value="`+id+`"]`)),
+				chromedp.SetValue(chromedp.CSS("#required"), "1"),
+				chromedp.SetValue(chromedp.CSS("#deadline"), deadline),
+			)
+			c.screenshot(t, j.shots, "console-course-form.png")
+			c.submit(t, chromedp.Click(chromedp.CSS(`form[action="/admin/courses"] button[type=submit]`)))
+			c.pageHas(t, "已保存")
+			c.submit(t, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button[type=submit]`)))
+			c.pageHas(t, "位代表报名")
+			c.pageHas(t, "完成率")
+			waitJS[bool](t, c, 10*time.Second, "the completion chart", `!!document.querySelector('.chart canvas')`)
+			c.screenshot(t, j.shots, "console-course.png")
+			j.say(t, "学习", "我的学习班")
+			h := j.h5
+			h.open(t, eval[string](t, h, `location.pathname + location.search`))
+			h.pageHas(t, "2026年代表履职学习班")
+			h.screenshot(t, j.shots, "h5-material-course.png")
+		}},
 	}
 	ok := true
 	for _, s := range steps {
