@@ -125,10 +125,10 @@ func (s *Materials) materialOf(ctx context.Context, in MaterialInput, base model
 		bad("body", "正文", fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", maxMaterialBody, n))
 	}
 	if m.Link != "" && !isWebLink(m.Link) {
-		bad("link", "原文链接", "应为 http:// 或 https:// 开头的网址")
+		errs = append(errs, &FieldError{Key: "link", Label: "原文链接", Value: m.Link, Msg: "应为 http:// 或 https:// 开头的网址"})
 	}
 	if m.VideoLink != "" && !isWebLink(m.VideoLink) {
-		bad("video_link", "视频链接", "应为 http:// 或 https:// 开头的网址")
+		errs = append(errs, &FieldError{Key: "video_link", Label: "视频链接", Value: m.VideoLink, Msg: "应为 http:// 或 https:// 开头的网址"})
 	}
 	if m.Category != "" {
 		cats, err := s.db.MaterialCategories(ctx)
@@ -136,7 +136,7 @@ func (s *Materials) materialOf(ctx context.Context, in MaterialInput, base model
 			return m, err
 		}
 		if !slices.Contains(cats, m.Category) {
-			bad("category", "分类", "请从列表中选择（"+strings.Join(cats, "、")+"）")
+			errs = append(errs, &FieldError{Key: "category", Label: "分类", Value: m.Category, Msg: "请从列表中选择（" + strings.Join(cats, "、") + "）"})
 		}
 	}
 	var ids []int64

@@ -378,3 +378,22 @@ func utcMaterial(m model.Material) model.Material {
 	}
 	return m
 }
+
+// MaterialTitles reports which of the titles a material already has.
+func (db *DB) MaterialTitles(ctx context.Context, titles []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for start := 0; start < len(titles); start += 500 {
+		q, args, err := sqlx.In(`SELECT title FROM materials WHERE title IN (?)`, titles[start:min(start+500, len(titles))])
+		if err != nil {
+			return nil, err
+		}
+		var found []string
+		if err := db.rq(ctx).SelectContext(ctx, &found, q, args...); err != nil {
+			return nil, fmt.Errorf("storage: material titles: %w", err)
+		}
+		for _, t := range found {
+			out[t] = true
+		}
+	}
+	return out, nil
+}
