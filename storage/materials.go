@@ -397,3 +397,37 @@ func (db *DB) MaterialTitles(ctx context.Context, titles []string) (map[string]b
 	}
 	return out, nil
 }
+
+// NextMaterialPerDeputy pairs up to limit bound deputies in office (with
+// ids above afterID, in order) with the oldest material deputies see at
+// now that was never pushed to them and that they have not studied; a
+// deputy with none is left out. It returns the last deputy id considered.
+func (db *DB) NextMaterialPerDeputy(ctx context.Context, now time.Time, afterID int64, limit int) (map[int64][]int64, int64, error) {
+	var rows []struct {
+		DeputyID   int64         `db:"deputy_id"`
+		MaterialID sql.NullInt64 `db:"material_id"`
+	}
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT d.id AS deputy_id,
+		(SELECT m.id FROM materials m WHERE m.status = ? AND m.published_at <= ?
+			AND NOT EXISTS (SELECT 1 FROM deliveries dl JOIN notices n ON n.id = dl.notice_id
+				WHERE n.ref_kind = 'material' AND n.ref_id = m.id AND dl.deputy_id = d.id)
+			AND NOT EXISTS (SELECT 1 FROM material_studies s WHERE s.material_id = m.id AND s.deputy_id = d.id)
+			ORDER BY m.published_at, m.id LIMIT 1) AS material_id
+		FROM deputies d WHERE d.status = ? AND d.openid IS NOT NULL AND d.id > ? ORDER BY d.id LIMIT ?`,
+		model.MaterialPublished, now.UTC(), model.StatusActive, afterID, max(limit, 1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("storage: next material per deputy: %w", err)
+	}
+	out := map[int64][]int64{}
+	last := afterID
+	for _, r := range rows {
+		last = r.DeputyID
+		if r.MaterialID.Valid {
+			out[r.MaterialID.Int64] = append(out[r.MaterialID.Int64], r.DeputyID)
+		}
+	}
+	if len(rows) == 0 {
+		last = 0
+	}
+	return out, last, nil
+}

@@ -87,6 +87,8 @@ func routes() []route {
 		{"GET", "/api/v1/materials/{id}/stats", core.Viewers, materialStats},
 		{"GET", "/api/v1/courses", core.Viewers, coursesList},
 		{"POST", "/api/v1/courses", core.Editors, courseCreate},
+		{"GET", "/api/v1/courses/settings", core.Viewers, courseSettingsGet},
+		{"PUT", "/api/v1/courses/settings", core.Editors, courseSettingsPut},
 		{"GET", "/api/v1/courses/{id}", core.Viewers, courseGet},
 		{"PUT", "/api/v1/courses/{id}", core.Editors, courseUpdate},
 		{"POST", "/api/v1/courses/{id}/publish", core.Editors, coursePublish},

@@ -257,3 +257,34 @@ func courseRemind(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	}{n})
 	return nil
 }
+
+type courseSettings struct {
+	ReminderDays int `json:"reminder_days"`
+}
+
+// courseSettingsGet shows how many days before a deadline the unfinished
+// are reminded.
+func courseSettingsGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	if err := by.Require(core.Viewers...); err != nil {
+		return err
+	}
+	n, err := s.core.Courses.ReminderDays(r.Context())
+	if err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, courseSettings{n})
+	return nil
+}
+
+// courseSettingsPut sets it.
+func courseSettingsPut(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	var in courseSettings
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.core.Courses.SetReminderDays(r.Context(), by, in.ReminderDays); err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, in)
+	return nil
+}

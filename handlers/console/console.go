@@ -119,6 +119,7 @@ func routes() []route {
 		{"GET", "/admin/files/{id}", core.Everyone, false, fileDownload},
 		{"GET", "/admin/courses", core.Viewers, false, coursesList},
 		{"GET", "/admin/courses/new", core.Editors, false, courseNew},
+		{"POST", "/admin/courses/settings", core.Editors, false, courseSettingsSave},
 		{"POST", "/admin/courses", core.Editors, false, courseCreate},
 		{"GET", "/admin/courses/{id}", core.Viewers, false, courseShow},
 		{"GET", "/admin/courses/{id}/edit", core.Editors, false, courseEdit},

@@ -35,7 +35,35 @@ func coursesList(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 		}
 		lines = append(lines, l)
 	}
-	s.render(w, r, http.StatusOK, "courses", page{Title: "学习班", Nav: "materials", Me: by.Account, Data: lines})
+	days, err := s.core.Courses.ReminderDays(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "courses", page{Title: "学习班", Nav: "materials", Me: by.Account,
+		Data: coursesView{Courses: lines, ReminderDays: days}})
+	return nil
+}
+
+type coursesView struct {
+	Courses      []courseLine
+	ReminderDays int
+}
+
+// courseSettingsSave sets how many days before a deadline the unfinished
+// are reminded.
+func courseSettingsSave(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("reminder_days")))
+	if err != nil {
+		n = 0
+	}
+	if err := s.core.Courses.SetReminderDays(r.Context(), by, n); err != nil {
+		return err
+	}
+	s.flash(r, fmt.Sprintf("已保存：截止前 %d 天提醒未完成的学员。", n))
+	http.Redirect(w, r, "/admin/courses", http.StatusSeeOther)
 	return nil
 }
 
