@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,7 +84,20 @@ func (r *Router) study(ctx context.Context, by core.Actor, q string) (string, er
 	for i, m := range ms {
 		items[i] = studyItem{Title: m.Title, Category: m.Category, Summary: shorten(m.Summary, 40), Studied: m.Studied()}
 	}
-	return r.say("study.list", map[string]any{"Items": items, "Query": q, "Courses": courses})
+	return r.say("study.list", map[string]any{"Items": items, "Query": q, "Courses": courses, "ListURL": r.materialsURL(q)})
+}
+
+// materialsURL is the H5 list of materials (searching q), or "" when the
+// router knows no public address.
+func (r *Router) materialsURL(q string) string {
+	if r.PagesURL == "" {
+		return ""
+	}
+	u := strings.TrimRight(r.PagesURL, "/") + "/h5/m/materials"
+	if q != "" {
+		u += "?q=" + url.QueryEscape(q)
+	}
+	return u
 }
 
 // studyCourses are the deputy's open courses with their progress.

@@ -58,6 +58,8 @@ func TestStudyMaterials(t *testing.T) {
 		}
 		click := replyText(t)(u.Click(ctx, bot.KeyMaterials))
 		expect(t, []string{click}, "（已学）")
+		r.router.PagesURL = "https://deputy.example/"
+		expect(t, chat(t, u, "学习 预算"), `<a href="https://deputy.example/h5/m/materials?q=%E9%A2%84%E7%AE%97">阅读全文、搜索学习材料</a>`)
 
 		t.Run("学习 shows the deputy's open course with its progress", func(t *testing.T) {
 			c, err := svc.Courses.Create(ctx, staff, core.CourseInput{Title: "2026年代表履职学习班", Required: 2,

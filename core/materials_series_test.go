@@ -68,3 +68,33 @@ func TestStudySeriesPushesEachDeputyTheirNext(t *testing.T) {
 		}
 	})
 }
+
+// The monthly report's study section counts published materials (not
+// drafts) and their studies.
+func TestReportCountsStudies(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	ctx := context.Background()
+	clock := testkit.NewClock()
+	db.SetClock(clock.Now)
+	svc := core.New(db, core.Options{Now: clock.Now})
+	staff := core.CLIActor(model.Account{}, "tester")
+	d := model.Deputy{Name: "甲", Level: model.LevelProvincial, OpenID: "o-a"}
+	if err := db.CreateDeputy(ctx, &d); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := svc.Materials.Create(ctx, staff, core.MaterialInput{Title: "已发布", Body: "正文"})
+	if _, err := svc.Materials.Create(ctx, staff, core.MaterialInput{Title: "草稿", Body: "正文"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Materials.Publish(ctx, staff, pub.ID, core.PublishInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Materials.Study(ctx, core.DeputyActor(d, core.ViaWeChat), pub.ID); err != nil {
+		t.Fatal(err)
+	}
+	now := clock.Now()
+	rep, err := svc.Reports.Period(ctx, now.Add(-24*time.Hour), now.Add(24*time.Hour))
+	if err != nil || rep.Materials != 1 || rep.Studies != 1 || rep.Students != 1 || rep.StudyRate != 1 {
+		t.Fatalf("%+v %v", rep.ReportCounts, err)
+	}
+}
