@@ -45,12 +45,7 @@ func (r *Router) deputyCommand(ctx context.Context, d model.Deputy, openid, word
 		reply, err := r.Engine.Start(ctx, d, openid, FlowRecord, nil, "", "")
 		return reply, true, err
 	}
-	if word == "学习" || word == "学习材料" {
-		reply, err := r.study(ctx, d)
-		return reply, true, err
-	}
-	if n, ok := numberAfter(word, "已学"); ok {
-		reply, err := r.markStudied(ctx, d, n)
+	if reply, ok, err := r.studyCommand(ctx, d, word); ok || err != nil {
 		return reply, true, err
 	}
 	if n, ok := numberAfter(word, "测评", "评价"); ok {

@@ -48,6 +48,10 @@ type Router struct {
 	IdleTimeout time.Duration // an idle conversation ends after this
 	Engine      *Engine       // runs every flow but binding
 
+	// PagesURL is the service's public address: chat answers link to the
+	// H5 pages under it. Empty: no links.
+	PagesURL string
+
 	touched sync.Map // openid -> when this instance last recorded a message
 	helps   sync.Map // helpKey -> renderedHelp
 	reports batcher[model.TemplateStatus, struct{}]

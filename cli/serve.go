@@ -119,6 +119,12 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 		if err := seedDemo(ctx, db, log); err != nil {
 			return err
 		}
+		seeder := core.CLIActor(model.Account{}, "demo")
+		if n, err := a.core.Materials.SeedDemo(ctx, seeder, a.core.Files, a.core.Courses); err != nil {
+			return fmt.Errorf("seed demo study materials: %w", err)
+		} else if n > 0 {
+			log.Info("seeded demo study materials", "count", n)
+		}
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
@@ -234,6 +240,7 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		return nil, err
 	}
 	router := bot.NewRouter(a.core, a.db, texts, a.log, a.cfg.Conversation.IdleTimeout)
+	router.PagesURL = base // publicURL has no trailing slash
 	a.gw = &bot.Gateway{
 		Wire:    bot.Wire{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, AppID: wc.AppID, Clock: a.core},
 		Inbox:   a.db,

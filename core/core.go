@@ -38,6 +38,8 @@ type Services struct {
 	Opinions    *Opinions
 	Surveys     *Surveys
 	Materials   *Materials
+	Files       *Files
+	Courses     *Courses
 	Records     *Records
 	Reports     *Reports
 	Reminders   *Reminders
@@ -72,7 +74,7 @@ func New(db *storage.DB, o Options) *Services {
 	s := &Services{env: e,
 		Deputies: NewRegistry(db), Staff: NewStaff(db), Meetings: &Meetings{e},
 		Suggestions: NewSuggestions(db), Supervision: NewSupervision(db, e.loc), Opinions: NewOpinions(db),
-		Surveys: NewSurveys(db), Materials: NewMaterials(db), Records: &Records{e},
+		Surveys: NewSurveys(db), Materials: &Materials{e}, Records: &Records{e},
 		Reports: NewReports(db, e.loc), Reminders: &Reminders{e}, Series: NewNoticeSeries(db, e.loc),
 		Settings: NewSettings(db), SitIn: &SitIn{e}, Liaison: NewLiaison(db),
 	}
@@ -82,10 +84,10 @@ func New(db *storage.DB, o Options) *Services {
 	s.Supervision.Now = e.now
 	s.Opinions.env = e
 	s.Surveys.now, s.Surveys.env = e.now, e
-	s.Materials.now = e.now
 	s.Liaison.now, s.Liaison.env = e.now, e
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
 	s.Binding, s.Campaigns, s.Menus = &Binding{e}, &Campaigns{e}, &Menus{e}
+	s.Files, s.Courses = &Files{e}, &Courses{e}
 	return s
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"deputybot/core"
 	"deputybot/handlers"
 	"deputybot/model"
 	"deputybot/storage"
@@ -441,7 +442,51 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	if err := db.CreateRecordEntry(ctx, &entry); err != nil || entry.ID != 1 {
 		t.Fatalf("record entry %d: %v", entry.ID, err)
 	}
+	// File 1, a PDF (the download example); the upload example sends another.
+	if err := db.CreateFile(ctx, &model.File{Name: "学习材料.pdf", Size: int64(len(samplePDF)), SHA256: "fixture",
+		ContentType: model.FilePDF}, samplePDF); err != nil {
+		t.Fatal(err)
+	}
+	// Materials 1 and 2 published (1 with file 1 attached), 3 a draft.
+	for i, title := range []string{"宪法学习辅导", "代表法解读", "监督法解读"} {
+		m := model.Material{Title: title, Body: "正文", Category: "法律法规", Status: model.MaterialPublished}
+		if i == 0 {
+			m.Attachments = []model.File{{ID: 1}}
+		}
+		if i == 2 {
+			m.Status = model.MaterialDraft
+		}
+		if err := db.CreateMaterial(ctx, &m); err != nil || m.ID != int64(i+1) {
+			t.Fatalf("material %d: %v", m.ID, err)
+		}
+	}
+	// Course 1 published, of materials 1 and 2, with the Jinan deputies
+	// enrolled (deputy 1 has studied both); course 2 a draft for Qingdao.
+	for i, aud := range []string{"济南市代表团", "青岛市代表团"} {
+		c := model.Course{Title: fmt.Sprintf("代表履职学习班（%d）", i+1), Required: 2, Deadline: now.AddDate(0, 1, 0),
+			Audience: model.Audience{Delegations: []string{aud}}, Status: model.CourseDraft,
+			Materials: []model.CourseMaterial{{MaterialID: 1}, {MaterialID: 2}}}
+		if i == 0 {
+			c.Status = model.CoursePublished
+		}
+		if err := db.CreateCourse(ctx, &c); err != nil || c.ID != int64(i+1) {
+			t.Fatalf("course %d: %v", c.ID, err)
+		}
+	}
+	var jinan []int64
+	for id := int64(1); id <= 30; id++ {
+		jinan = append(jinan, id)
+	}
+	if _, err := db.EnrolInCourse(ctx, 1, jinan); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []int64{1, 2} {
+		if _, err := db.MarkStudied(ctx, m, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return map[string][]byte{
+		"预算法解读.pdf": core.SamplePDF("Budget law"),
 		"代表名册.xlsx": xlsxOf(t, [][]any{{"姓名", "代表团", "手机号"}, {"赵敏", "烟台市代表团", "13800000021"}, {"钱进", "烟台市代表团", "12"}}),
 		"建议.xlsx": xlsxOf(t, [][]any{
 			{"建议编号", "标题", "内容摘要", "届次", "领衔代表", "附议代表", "主办单位", "协办单位", "办理期限"},
@@ -449,6 +494,9 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 		}),
 	}
 }
+
+// samplePDF is the content of the fixtures' file 1.
+var samplePDF = core.SamplePDF("Study material")
 
 // xlsxOf returns a workbook with rows on its first sheet.
 func xlsxOf(t *testing.T, rows [][]any) []byte {

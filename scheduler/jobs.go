@@ -27,13 +27,19 @@ func DeputyJobs(svc *core.Services, outbox *notify.Outbox) []Job {
 			Description: "满意度测评提醒：答复满 3 天未测评的代表，最多提醒 2 次"},
 		{Name: "closing-reminders", Schedule: "0 10 * * *", Run: counts("closing-reminders", rem.Closing),
 			Description: "问卷和法规草案征求意见截止前 2 天提醒未回复的代表"},
+		{Name: "course-reminders", Schedule: "30 10 * * *",
+			Description: "学习班截止前提醒：截止前 N 天（默认 3 天）提醒每位未完成的学员一次",
+			Run: func(ctx context.Context, _ time.Time) (Result, error) {
+				n, err := svc.Courses.RunReminders(ctx, core.SystemActor("course-reminders"))
+				return Result{Counts: map[string]int{"reminded": n}}, err
+			}},
 	}
 	if outbox != nil {
 		jobs = append(jobs, Job{Name: "study-series", Schedule: "0 9 * * 1",
-			Description: "学习材料系列：每周一 09:00 推送下一份尚未推送的学习材料",
+			Description: "学习材料系列：每周一 09:00 向每位代表推送一份尚未推送给他、也未学过的学习材料",
 			Run: func(ctx context.Context, now time.Time) (Result, error) {
-				c, err := rem.AnnounceNextMaterial(ctx, core.SystemActor("study-series"), now, outbox)
-				return Result{Counts: c}, err
+				n, err := svc.Materials.SendSeries(ctx, core.SystemActor("study-series"), now)
+				return Result{Counts: map[string]int{"deputies": n}}, err
 			}})
 		jobs = append(jobs, Job{Name: "due-campaigns", Schedule: "* * * * *",
 			Description: "到时的推送活动：展开收件人（发送由发送进程负责）",

@@ -3,35 +3,86 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"deputybot/model"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"deputybot/model"
 )
 
-const materialColumns = `m.id, m.title, m.summary, m.link, m.body, m.published_at, m.created_at`
+const materialColumns = `m.id, m.title, m.summary, m.link, m.body, m.category, m.video_link, m.status, m.created_by,
+	m.published_at, m.created_at, m.updated_at, m.archived_at`
 
-// CreateMaterial inserts m and sets its ID and CreatedAt; a zero
-// PublishedAt means now.
+// CreateMaterial inserts m and sets its ID and CreatedAt. An empty Status
+// means published; a zero PublishedAt means now.
 func (db *DB) CreateMaterial(ctx context.Context, m *model.Material) error {
 	now := db.now().UTC()
 	if m.PublishedAt.IsZero() {
 		m.PublishedAt = now
 	}
-	res, err := db.wq(ctx).ExecContext(ctx, `INSERT INTO materials (title, summary, link, body, published_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, m.Title, m.Summary, m.Link, m.Body, m.PublishedAt.UTC(), now)
-	if err != nil {
-		return fmt.Errorf("storage: create material: %w", err)
+	if m.Status == "" {
+		m.Status = model.MaterialPublished
 	}
-	if m.ID, err = res.LastInsertId(); err != nil {
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO materials (title, summary, link, body, category, video_link, status,
+			created_by, published_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Title, m.Summary, m.Link, m.Body,
+			m.Category, m.VideoLink, m.Status, m.CreatedBy, m.PublishedAt.UTC(), now)
+		if err != nil {
+			return err
+		}
+		if m.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return setAttachments(ctx, tx, m.ID, m.AttachmentIDs())
+	})
+	if err != nil {
 		return fmt.Errorf("storage: create material: %w", err)
 	}
 	m.PublishedAt, m.CreatedAt = m.PublishedAt.UTC(), now
 	return nil
 }
 
-// GetMaterial returns the material with id, published or not, or ErrNotFound.
+// UpdateMaterial writes m's content (title to attachments) and its
+// status and publication time.
+func (db *DB) UpdateMaterial(ctx context.Context, m *model.Material) error {
+	now := db.now().UTC()
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE materials SET title = ?, summary = ?, link = ?, body = ?, category = ?,
+			video_link = ?, status = ?, published_at = ?, archived_at = ?, updated_at = ? WHERE id = ?`, m.Title, m.Summary,
+			m.Link, m.Body, m.Category, m.VideoLink, m.Status, m.PublishedAt.UTC(), m.ArchivedAt, now, m.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return setAttachments(ctx, tx, m.ID, m.AttachmentIDs())
+	})
+	if err != nil {
+		return fmt.Errorf("storage: update material %d: %w", m.ID, err)
+	}
+	m.UpdatedAt = sql.NullTime{Time: now, Valid: true}
+	return nil
+}
+
+func setAttachments(ctx context.Context, tx *sqlx.Tx, materialID int64, fileIDs []int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM material_attachments WHERE material_id = ?`, materialID); err != nil {
+		return err
+	}
+	for i, id := range fileIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO material_attachments (material_id, file_id, seq) VALUES (?, ?, ?)`,
+			materialID, id, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GetMaterial returns the material with id, in any status, with its
+// attachments, or ErrNotFound.
 func (db *DB) GetMaterial(ctx context.Context, id int64) (model.Material, error) {
 	var m model.Material
 	err := db.rq(ctx).GetContext(ctx, &m, `SELECT `+materialColumns+` FROM materials m WHERE m.id = ?`, id)
@@ -41,63 +92,151 @@ func (db *DB) GetMaterial(ctx context.Context, id int64) (model.Material, error)
 	if err != nil {
 		return model.Material{}, fmt.Errorf("storage: material %d: %w", id, err)
 	}
-	return utcMaterial(m), nil
+	m = utcMaterial(m)
+	var files []model.File
+	if err := db.rq(ctx).SelectContext(ctx, &files, `SELECT f.id, f.name, f.size, f.sha256, f.content_type, f.created_by,
+		f.created_at FROM material_attachments a JOIN files f ON f.id = a.file_id WHERE a.material_id = ? ORDER BY a.seq`, id); err != nil {
+		return m, fmt.Errorf("storage: material %d attachments: %w", id, err)
+	}
+	for i := range files {
+		files[i].CreatedAt = files[i].CreatedAt.UTC()
+	}
+	m.Attachments = files
+	return m, nil
 }
 
-// ListMaterials returns one page of every material (scheduled ones too),
-// the latest published first, and how many there are (limit 0 means all).
-func (db *DB) ListMaterials(ctx context.Context, limit, offset int) ([]model.Material, int, error) {
+// likePattern turns a search into a LIKE pattern matching it anywhere,
+// with LIKE's own wildcards taken literally (escaped with !, which means
+// the same on both databases; a backslash does not).
+func likePattern(q string) string {
+	return "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(q) + "%"
+}
+
+// materialSearch is the WHERE part and the ORDER BY of a search for q:
+// title, summary and body hold it; matches in the title come first.
+func materialSearch(q string) (where, order string, args, orderArgs []any) {
+	p := likePattern(q)
+	where = `(m.title LIKE ? ESCAPE '!' OR m.summary LIKE ? ESCAPE '!' OR m.body LIKE ? ESCAPE '!')`
+	order = `CASE WHEN m.title LIKE ? ESCAPE '!' THEN 0 WHEN m.summary LIKE ? ESCAPE '!' THEN 1 ELSE 2 END, `
+	return where, order, []any{p, p, p}, []any{p, p}
+}
+
+// ListMaterials returns one page of the materials f selects, with how many
+// deputies studied each, and how many match in all: a search ranks title
+// matches first, then the latest published.
+func (db *DB) ListMaterials(ctx context.Context, f model.MaterialFilter, now time.Time) ([]model.MaterialRow, int, error) {
+	var conds []string
+	var args []any
+	order, orderArgs := "", []any(nil)
+	if q := strings.TrimSpace(f.Q); q != "" {
+		var w string
+		var a []any
+		w, order, a, orderArgs = materialSearch(q)
+		conds, args = append(conds, w), append(args, a...)
+	}
+	switch f.Status {
+	case "":
+	case "scheduled":
+		conds, args = append(conds, `m.status = ? AND m.published_at > ?`), append(args, model.MaterialPublished, now.UTC())
+	default:
+		conds, args = append(conds, `m.status = ?`), append(args, f.Status)
+	}
+	if f.Category != "" {
+		conds, args = append(conds, `m.category = ?`), append(args, f.Category)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
+	}
 	var total int
-	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM materials`); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM materials m`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count materials: %w", err)
 	}
-	q := `SELECT ` + materialColumns + ` FROM materials m ORDER BY m.published_at DESC, m.id DESC`
-	if limit > 0 {
-		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
+	q := `SELECT ` + materialColumns + `, (SELECT COUNT(*) FROM material_studies s WHERE s.material_id = m.id) AS studied
+		FROM materials m` + where + ` ORDER BY ` + order + `m.published_at DESC, m.id DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
-	var out []model.Material
-	if err := db.rq(ctx).SelectContext(ctx, &out, q); err != nil {
+	var out []model.MaterialRow
+	if err := db.rq(ctx).SelectContext(ctx, &out, q, append(args, orderArgs...)...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list materials: %w", err)
 	}
 	for i := range out {
-		out[i] = utcMaterial(out[i])
+		out[i].Material = utcMaterial(out[i].Material)
 	}
 	return out, total, nil
 }
 
 // LatestMaterials returns the limit most recently published materials
-// (published by the database clock), newest first, each with whether the
-// deputy has studied it.
+// deputies see (published by the database clock), newest first, each with
+// whether the deputy has studied it.
 func (db *DB) LatestMaterials(ctx context.Context, deputyID int64, limit int) ([]model.DeputyMaterial, error) {
+	return db.DeputyMaterials(ctx, deputyID, "", limit)
+}
+
+// DeputyMaterials returns up to limit materials deputies see that hold q
+// (all when q is empty), title matches first, then the newest, each with
+// the deputy's study mark and reading time.
+func (db *DB) DeputyMaterials(ctx context.Context, deputyID int64, q string, limit int) ([]model.DeputyMaterial, error) {
 	var rows []struct {
 		model.Material
-		StudiedAt sql.NullTime `db:"studied_at"`
+		StudiedAt sql.NullTime  `db:"studied_at"`
+		Seconds   sql.NullInt64 `db:"seconds"`
 	}
-	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT `+materialColumns+`, s.studied_at FROM materials m
+	where, args := `m.status = ? AND m.published_at <= ?`, []any{deputyID, deputyID, model.MaterialPublished, db.now().UTC()}
+	order, orderArgs := "", []any(nil)
+	if q = strings.TrimSpace(q); q != "" {
+		var w string
+		var a []any
+		w, order, a, orderArgs = materialSearch(q)
+		where, args = where+` AND `+w, append(args, a...)
+	}
+	args = append(append(args, orderArgs...), max(limit, 0))
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT `+materialColumns+`, s.studied_at, r.seconds FROM materials m
 		LEFT JOIN material_studies s ON s.material_id = m.id AND s.deputy_id = ?
-		WHERE m.published_at <= ? ORDER BY m.published_at DESC, m.id DESC LIMIT ?`,
-		deputyID, db.now().UTC(), max(limit, 0))
+		LEFT JOIN material_reads r ON r.material_id = m.id AND r.deputy_id = ?
+		WHERE `+where+` ORDER BY `+order+`m.published_at DESC, m.id DESC LIMIT ?`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("storage: latest materials: %w", err)
+		return nil, fmt.Errorf("storage: deputy materials: %w", err)
 	}
 	out := make([]model.DeputyMaterial, len(rows))
 	for i, r := range rows {
-		out[i] = model.DeputyMaterial{Material: utcMaterial(r.Material), StudiedAt: timePtr(r.StudiedAt)}
+		out[i] = model.DeputyMaterial{Material: utcMaterial(r.Material), StudiedAt: timePtr(r.StudiedAt), ReadSeconds: int(r.Seconds.Int64)}
 	}
 	return out, nil
 }
 
-// MarkStudied records that the deputy studied a published material;
-// marking it again changes nothing and reports first == false. A missing
-// or not yet published material, or a missing deputy, gives ErrNotFound.
+// DeputyMaterial returns one material with the deputy's study mark and
+// reading time, whatever its status.
+func (db *DB) DeputyMaterial(ctx context.Context, deputyID, materialID int64) (model.DeputyMaterial, error) {
+	m, err := db.GetMaterial(ctx, materialID)
+	if err != nil {
+		return model.DeputyMaterial{}, err
+	}
+	var row struct {
+		StudiedAt sql.NullTime  `db:"studied_at"`
+		Seconds   sql.NullInt64 `db:"seconds"`
+	}
+	err = db.rq(ctx).GetContext(ctx, &row, `SELECT (SELECT studied_at FROM material_studies WHERE material_id = ? AND deputy_id = ?) AS studied_at,
+		(SELECT seconds FROM material_reads WHERE material_id = ? AND deputy_id = ?) AS seconds`, materialID, deputyID, materialID, deputyID)
+	if err != nil {
+		return model.DeputyMaterial{}, fmt.Errorf("storage: material %d of deputy %d: %w", materialID, deputyID, err)
+	}
+	return model.DeputyMaterial{Material: m, StudiedAt: timePtr(row.StudiedAt), ReadSeconds: int(row.Seconds.Int64)}, nil
+}
+
+// MarkStudied records that the deputy studied a material deputies see;
+// marking it again changes nothing and reports first == false. A missing,
+// unpublished or not yet published material, or a missing deputy, gives
+// ErrNotFound.
 func (db *DB) MarkStudied(ctx context.Context, materialID, deputyID int64) (first bool, err error) {
 	now := db.now().UTC()
 	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
 		// Checked here, not left to the foreign key: INSERT IGNORE would
 		// turn a missing parent into a warning on MySQL.
 		var n int
-		if err := tx.GetContext(ctx, &n, `SELECT (SELECT COUNT(*) FROM materials WHERE id = ? AND published_at <= ?)
-			+ (SELECT COUNT(*) FROM deputies WHERE id = ?)`, materialID, now, deputyID); err != nil {
+		if err := tx.GetContext(ctx, &n, `SELECT (SELECT COUNT(*) FROM materials WHERE id = ? AND status = ? AND published_at <= ?)
+			+ (SELECT COUNT(*) FROM deputies WHERE id = ?)`, materialID, model.MaterialPublished, now, deputyID); err != nil {
 			return err
 		}
 		if n != 2 {
@@ -116,6 +255,84 @@ func (db *DB) MarkStudied(ctx context.Context, materialID, deputyID int64) (firs
 		return false, fmt.Errorf("storage: mark material %d studied: %w", materialID, err)
 	}
 	return first, nil
+}
+
+// RecordMaterialOpen records that the deputy opened the material's page.
+func (db *DB) RecordMaterialOpen(ctx context.Context, materialID, deputyID int64) error {
+	now := db.now().UTC()
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE material_reads SET last_opened_at = ? WHERE material_id = ? AND deputy_id = ?`,
+		now, materialID, deputyID)
+	if err != nil {
+		return fmt.Errorf("storage: material %d opened: %w", materialID, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	_, err = db.wq(ctx).ExecContext(ctx, db.insertIgnore()+` INTO material_reads (material_id, deputy_id, opened_at, last_opened_at, seconds)
+		VALUES (?, ?, ?, ?, 0)`, materialID, deputyID, now, now)
+	if err != nil {
+		return fmt.Errorf("storage: material %d opened: %w", materialID, err)
+	}
+	return nil
+}
+
+// AddMaterialReading adds seconds of visible reading, the total capped at
+// most; it returns the total.
+func (db *DB) AddMaterialReading(ctx context.Context, materialID, deputyID int64, seconds, most int) (int, error) {
+	if err := db.RecordMaterialOpen(ctx, materialID, deputyID); err != nil {
+		return 0, err
+	}
+	if _, err := db.wq(ctx).ExecContext(ctx, `UPDATE material_reads SET seconds = CASE WHEN seconds + ? > ? THEN ? ELSE seconds + ? END
+		WHERE material_id = ? AND deputy_id = ?`, seconds, most, most, seconds, materialID, deputyID); err != nil {
+		return 0, fmt.Errorf("storage: material %d reading: %w", materialID, err)
+	}
+	var total int
+	err := db.rq(ctx).GetContext(ctx, &total, `SELECT seconds FROM material_reads WHERE material_id = ? AND deputy_id = ?`, materialID, deputyID)
+	return total, err
+}
+
+// MaterialStats counts a material's pushes sent, its page opened, its
+// studies, and the average reading time of those who read it.
+func (db *DB) MaterialStats(ctx context.Context, materialID int64) (model.MaterialStats, error) {
+	var st model.MaterialStats
+	var avg sql.NullFloat64
+	err := db.rq(ctx).QueryRowxContext(ctx, `SELECT
+		(SELECT COUNT(DISTINCT d.deputy_id) FROM deliveries d JOIN notices n ON n.id = d.notice_id
+			WHERE n.ref_kind = 'material' AND n.ref_id = ? AND d.status IN (?, ?, ?)),
+		(SELECT COUNT(*) FROM material_reads WHERE material_id = ?),
+		(SELECT COUNT(*) FROM material_studies WHERE material_id = ?),
+		(SELECT AVG(seconds) FROM material_reads WHERE material_id = ? AND seconds > 0)`,
+		materialID, model.DeliverySent, model.DeliveryDelivered, model.DeliveryRead, materialID, materialID, materialID).
+		Scan(&st.Sent, &st.Opened, &st.Studied, &avg)
+	if err != nil {
+		return st, fmt.Errorf("storage: material %d stats: %w", materialID, err)
+	}
+	st.AvgReadSeconds = int(avg.Float64 + 0.5)
+	return st, nil
+}
+
+// MaterialCategories lists the categories staff choose from, in order.
+func (db *DB) MaterialCategories(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT name FROM material_categories ORDER BY seq, name`); err != nil {
+		return nil, fmt.Errorf("storage: material categories: %w", err)
+	}
+	return out, nil
+}
+
+// SetMaterialCategories replaces the list of categories.
+func (db *DB) SetMaterialCategories(ctx context.Context, names []string) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM material_categories`); err != nil {
+			return fmt.Errorf("storage: set material categories: %w", err)
+		}
+		for i, n := range names {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO material_categories (name, seq) VALUES (?, ?)`, n, i+1); err != nil {
+				return fmt.Errorf("storage: set material categories: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // StudyCounts returns how many deputies studied each of the given
@@ -153,5 +370,64 @@ func (db *DB) StudyCounts(ctx context.Context, materialIDs ...int64) (map[int64]
 
 func utcMaterial(m model.Material) model.Material {
 	m.PublishedAt, m.CreatedAt = m.PublishedAt.UTC(), m.CreatedAt.UTC()
+	if m.UpdatedAt.Valid {
+		m.UpdatedAt.Time = m.UpdatedAt.Time.UTC()
+	}
+	if m.ArchivedAt.Valid {
+		m.ArchivedAt.Time = m.ArchivedAt.Time.UTC()
+	}
 	return m
+}
+
+// MaterialTitles reports which of the titles a material already has.
+func (db *DB) MaterialTitles(ctx context.Context, titles []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for start := 0; start < len(titles); start += 500 {
+		q, args, err := sqlx.In(`SELECT title FROM materials WHERE title IN (?)`, titles[start:min(start+500, len(titles))])
+		if err != nil {
+			return nil, err
+		}
+		var found []string
+		if err := db.rq(ctx).SelectContext(ctx, &found, q, args...); err != nil {
+			return nil, fmt.Errorf("storage: material titles: %w", err)
+		}
+		for _, t := range found {
+			out[t] = true
+		}
+	}
+	return out, nil
+}
+
+// NextMaterialPerDeputy pairs up to limit bound deputies in office (with
+// ids above afterID, in order) with the oldest material deputies see at
+// now that was never pushed to them and that they have not studied; a
+// deputy with none is left out. It returns the last deputy id considered.
+func (db *DB) NextMaterialPerDeputy(ctx context.Context, now time.Time, afterID int64, limit int) (map[int64][]int64, int64, error) {
+	var rows []struct {
+		DeputyID   int64         `db:"deputy_id"`
+		MaterialID sql.NullInt64 `db:"material_id"`
+	}
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT d.id AS deputy_id,
+		(SELECT m.id FROM materials m WHERE m.status = ? AND m.published_at <= ?
+			AND NOT EXISTS (SELECT 1 FROM deliveries dl JOIN notices n ON n.id = dl.notice_id
+				WHERE n.ref_kind = 'material' AND n.ref_id = m.id AND dl.deputy_id = d.id)
+			AND NOT EXISTS (SELECT 1 FROM material_studies s WHERE s.material_id = m.id AND s.deputy_id = d.id)
+			ORDER BY m.published_at, m.id LIMIT 1) AS material_id
+		FROM deputies d WHERE d.status = ? AND d.openid IS NOT NULL AND d.id > ? ORDER BY d.id LIMIT ?`,
+		model.MaterialPublished, now.UTC(), model.StatusActive, afterID, max(limit, 1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("storage: next material per deputy: %w", err)
+	}
+	out := map[int64][]int64{}
+	last := afterID
+	for _, r := range rows {
+		last = r.DeputyID
+		if r.MaterialID.Valid {
+			out[r.MaterialID.Int64] = append(out[r.MaterialID.Int64], r.DeputyID)
+		}
+	}
+	if len(rows) == 0 {
+		last = 0
+	}
+	return out, last, nil
 }

@@ -84,7 +84,7 @@ func TestLatestMaterialsWithStudiedFlags(t *testing.T) {
 		if err != nil || len(some) != 1 || some[ids[2]] != 1 {
 			t.Fatalf("study counts of two %v, %v", some, err)
 		}
-		all, total, err := db.ListMaterials(ctx, 2, 0)
+		all, total, err := db.ListMaterials(ctx, model.MaterialFilter{Limit: 2}, time.Now())
 		if err != nil || total != 5 || len(all) != 2 || all[0].Title != "下周发布" {
 			t.Fatalf("list materials %+v (%d), %v", all, total, err)
 		}

@@ -79,8 +79,8 @@ func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Tim
 // notice has announced yet, or ErrNotFound.
 func (db *DB) NextUnannouncedMaterial(ctx context.Context, now time.Time) (model.Material, error) {
 	var m model.Material
-	err := db.rq(ctx).GetContext(ctx, &m, `SELECT m.id, m.title, m.summary, m.link, m.body, m.published_at, m.created_at
-		FROM materials m WHERE m.published_at <= ?
+	err := db.rq(ctx).GetContext(ctx, &m, `SELECT `+materialColumns+`
+		FROM materials m WHERE m.status = 'published' AND m.published_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.ref_kind = 'material' AND n.ref_id = m.id)
 		ORDER BY m.published_at, m.id LIMIT 1`, now.UTC())
 	if errors.Is(err, sql.ErrNoRows) {

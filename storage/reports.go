@@ -16,7 +16,7 @@ func (db *DB) ReportCounts(ctx context.Context, from, to time.Time) (model.Repor
 		q   string
 	}{
 		{&c.Notices, `SELECT COUNT(*) FROM notices WHERE created_at >= ? AND created_at < ?`},
-		{&c.Materials, `SELECT COUNT(*) FROM materials WHERE published_at >= ? AND published_at < ?`},
+		{&c.Materials, `SELECT COUNT(*) FROM materials WHERE status <> 'draft' AND published_at >= ? AND published_at < ?`},
 		{&c.Studies, `SELECT COUNT(*) FROM material_studies ms JOIN materials m ON m.id = ms.material_id
 			WHERE m.published_at >= ? AND m.published_at < ? AND ms.studied_at < ?`},
 		{&c.Students, `SELECT COUNT(DISTINCT ms.deputy_id) FROM material_studies ms JOIN materials m ON m.id = ms.material_id

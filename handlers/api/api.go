@@ -71,6 +71,31 @@ func routes() []route {
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"POST", "/api/v1/opinions/{id}/assign", core.Editors, opinionAssign},
+
+		// Files (attachments of materials, suggestions, opinions), study
+		// materials and courses.
+		{"POST", "/api/v1/files", core.Editors, fileUpload},
+		{"GET", "/api/v1/files/{id}", core.Everyone, fileGet},
+		{"GET", "/api/v1/materials", core.Viewers, materialsList},
+		{"POST", "/api/v1/materials", core.Editors, materialCreate},
+		{"GET", "/api/v1/materials/categories", core.Everyone, materialCategories},
+		{"PUT", "/api/v1/materials/categories", core.Editors, materialCategoriesPut},
+		{"GET", "/api/v1/materials/{id}", core.Viewers, materialGet},
+		{"PUT", "/api/v1/materials/{id}", core.Editors, materialUpdate},
+		{"POST", "/api/v1/materials/{id}/publish", core.Editors, materialPublish},
+		{"POST", "/api/v1/materials/{id}/archive", core.Editors, materialArchive},
+		{"GET", "/api/v1/materials/{id}/stats", core.Viewers, materialStats},
+		{"GET", "/api/v1/courses", core.Viewers, coursesList},
+		{"POST", "/api/v1/courses", core.Editors, courseCreate},
+		{"GET", "/api/v1/courses/settings", core.Viewers, courseSettingsGet},
+		{"PUT", "/api/v1/courses/settings", core.Editors, courseSettingsPut},
+		{"GET", "/api/v1/courses/{id}", core.Viewers, courseGet},
+		{"PUT", "/api/v1/courses/{id}", core.Editors, courseUpdate},
+		{"POST", "/api/v1/courses/{id}/publish", core.Editors, coursePublish},
+		{"POST", "/api/v1/courses/{id}/archive", core.Editors, courseArchive},
+		{"GET", "/api/v1/courses/{id}/progress", core.Viewers, courseProgress},
+		{"GET", "/api/v1/courses/{id}/progress/export", core.Editors, courseProgressExport},
+		{"POST", "/api/v1/courses/{id}/remind", core.Editors, courseRemind},
 	}
 }
 

@@ -105,6 +105,29 @@ func routes() []route {
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"POST", "/admin/opinions/{id}/assign", core.Editors, false, opinionAssign},
+		{"GET", "/admin/materials", core.Viewers, false, materialsList},
+		{"GET", "/admin/materials/new", core.Editors, false, materialNew},
+		{"POST", "/admin/materials", core.Editors, false, materialCreate},
+		{"GET", "/admin/materials/categories", core.Editors, false, materialCategoriesForm},
+		{"POST", "/admin/materials/categories", core.Editors, false, materialCategoriesSave},
+		{"GET", "/admin/materials/{id}", core.Viewers, false, materialShow},
+		{"GET", "/admin/materials/{id}/edit", core.Editors, false, materialEdit},
+		{"POST", "/admin/materials/{id}", core.Editors, false, materialUpdate},
+		{"GET", "/admin/materials/{id}/publish", core.Editors, false, materialPublishForm},
+		{"POST", "/admin/materials/{id}/publish", core.Editors, false, materialPublish},
+		{"POST", "/admin/materials/{id}/archive", core.Editors, false, materialArchive},
+		{"GET", "/admin/files/{id}", core.Everyone, false, fileDownload},
+		{"GET", "/admin/courses", core.Viewers, false, coursesList},
+		{"GET", "/admin/courses/new", core.Editors, false, courseNew},
+		{"POST", "/admin/courses/settings", core.Editors, false, courseSettingsSave},
+		{"POST", "/admin/courses", core.Editors, false, courseCreate},
+		{"GET", "/admin/courses/{id}", core.Viewers, false, courseShow},
+		{"GET", "/admin/courses/{id}/edit", core.Editors, false, courseEdit},
+		{"POST", "/admin/courses/{id}", core.Editors, false, courseUpdate},
+		{"POST", "/admin/courses/{id}/publish", core.Editors, false, coursePublish},
+		{"POST", "/admin/courses/{id}/archive", core.Editors, false, courseArchive},
+		{"POST", "/admin/courses/{id}/remind", core.Editors, false, courseRemind},
+		{"GET", "/admin/courses/{id}/progress.xlsx", core.Editors, false, courseExport},
 	}
 }
 

@@ -121,6 +121,8 @@ func Handler(d Deps) http.Handler {
 	mux.HandleFunc("POST /h5/d/{id}/{verb}", h.deliveryPost)
 	mux.HandleFunc("GET /h5/oauth", h.oauthCallback)
 	mux.HandleFunc("GET /h5/m/{page}", h.menuPage)
+	mux.HandleFunc("GET /h5/files/{id}", h.fileDownload)
+	mux.HandleFunc("POST /h5/reading/{id}", h.readingPost)
 	for prefix, kind := range h5SessionKinds {
 		mux.HandleFunc("GET /h5/"+prefix+"/{id}", h.entityPage(kind))
 		mux.HandleFunc("POST /h5/"+prefix+"/{id}/{verb}", h.entityPost(kind))
@@ -141,7 +143,8 @@ func Handler(d Deps) http.Handler {
 }
 
 // h5Headers keeps pages out of caches and keeps the link token out of
-// Referer headers; the pages load nothing but their own stylesheets.
+// Referer headers; the pages load nothing but their own stylesheets and
+// scripts (the study page's reading-time report).
 func h5Headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
@@ -149,7 +152,7 @@ func h5Headers(next http.Handler) http.Handler {
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; "+
-			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+			"script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		next.ServeHTTP(w, r)
 	})
 }
@@ -179,6 +182,14 @@ func (h *server) loadTemplates() {
 		// asset names a static file with its content hash, so it can be
 		// cached for a year and still change with a release.
 		"asset": func(name string) string { return "/h5/static/" + name + "?v=" + h.assetHash[name] },
+		// percent rounds done/of down to tens, for a progress bar's class
+		// (the policy allows no inline styles).
+		"percent": func(done, of int) int {
+			if of <= 0 {
+				return 0
+			}
+			return min(100, done*10/of*10)
+		},
 	}
 	h.pages = map[string]*template.Template{}
 	for _, p := range h5Pages {

@@ -421,7 +421,7 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 		materials.SetClock(w.clock.Now)
 		mat := model.Material{Title: "中华人民共和国全国人民代表大会和地方各级人民代表大会代表法", Body: "第一条 为了保证代表依法行使职权。",
 			PublishedAt: now.Add(-time.Hour)}
-		if err := materials.Publish(ctx, &mat); err != nil {
+		if err := db.CreateMaterial(ctx, &mat); err != nil {
 			t.Fatal(err)
 		}
 		opinions := core.NewOpinions(db)
@@ -437,7 +437,7 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 		q := func(i int) string { return "q" + strconv.FormatInt(sv.Questions[i].ID, 10) }
 
 		mustContain(t, w.get(t, surveyLink), http.StatusOK, "您最希望参加哪类学习？", `type="checkbox"`, "5 分", "（填空题，选答）", "提交问卷")
-		mustContain(t, w.get(t, matLink), http.StatusOK, "第一条 为了保证代表依法行使职权。", ">已学习</button>")
+		mustContain(t, w.get(t, matLink), http.StatusOK, "第一条 为了保证代表依法行使职权。", ">学完</button>")
 		mustContain(t, w.get(t, solLink), http.StatusOK, "草案共 30 条", `href="https://example.gov.cn/draft.pdf"`, "提交意见")
 
 		tests := []struct {
@@ -453,7 +453,7 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 				url.Values{q(0): {"2"}, q(1): {"1", "3"}, q(2): {"4"}, q(3): {"希望多组织调研"}}, http.StatusOK,
 				[]string{"问卷已提交，感谢您的参与。"}},
 			{"已学习 marks the material studied", postPath(matLink, "studied"), url.Values{}, http.StatusOK,
-				[]string{"已记录：您已学习《中华人民共和国", "标记为已学习"}},
+				[]string{"已记录：您已学习《中华人民共和国", "已计入履职档案"}},
 			{"an empty opinion is refused", postPath(solLink, "opinion"), url.Values{"article": {"12"}, "body": {""}},
 				http.StatusUnprocessableEntity, []string{"意见内容：不能为空"}},
 			{"an opinion on the draft returns its receipt", postPath(solLink, "opinion"),
@@ -499,7 +499,7 @@ func TestH5CrossOriginPostRefused(t *testing.T) {
 	mat := model.Material{Title: "代表法", Body: "正文", PublishedAt: w.clock.Now().Add(-time.Hour)}
 	materials := core.NewMaterials(w.db)
 	materials.SetClock(w.clock.Now)
-	if err := materials.Publish(ctx, &mat); err != nil {
+	if err := w.db.CreateMaterial(ctx, &mat); err != nil {
 		t.Fatal(err)
 	}
 	_, link := w.deliver(t, model.Notice{Kind: "material", Title: "学习材料", RefKind: "material", RefID: mat.ID})

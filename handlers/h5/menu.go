@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"deputybot/core"
@@ -41,12 +42,13 @@ type h5SuggestionItem struct {
 }
 
 type h5MaterialItem struct {
-	Href, Title, Summary, Published, Action string
-	Studied                                 bool
+	Href, Title, Summary, Category, Published, Action string
+	Studied                                           bool
 }
 
 type h5MenuPage struct {
 	Title, Tab  string
+	Q           string // the materials' search
 	Meetings    []h5MeetingItem
 	Suggestions []h5SuggestionItem
 	Materials   []h5MaterialItem
@@ -102,12 +104,13 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 		}
 	case refMaterial:
 		page.Title = "学习材料"
+		page.Q = strings.TrimSpace(r.URL.Query().Get("q"))
 		var mats []model.DeputyMaterial
-		if mats, err = h.materials.Latest(ctx, dep, h5MaterialsShown); err == nil {
+		if mats, err = h.materials.ForDeputy(ctx, by, page.Q, h5MaterialsShown); err == nil {
 			for _, m := range mats {
 				href := "/h5/materials/" + strconv.FormatInt(m.ID, 10)
 				page.Materials = append(page.Materials, h5MaterialItem{Href: href, Title: m.Title, Summary: m.Summary,
-					Published: h.fmtDate(m.PublishedAt), Action: href + "/studied", Studied: m.Studied()})
+					Category: m.Category, Published: h.fmtDate(m.PublishedAt), Action: href + "/studied", Studied: m.Studied()})
 			}
 		}
 	}

@@ -118,7 +118,7 @@ func (h *server) section(ctx context.Context, by core.Actor, kind string, id int
 	case refSurvey:
 		err = h.surveySection(ctx, s, dep, id, t, in)
 	case refMaterial:
-		err = h.materialSection(ctx, s, dep, id, t, in)
+		err = h.materialSection(ctx, s, by, id, t, in)
 	case refSolicitation:
 		err = h.solicitationSection(ctx, s, dep, id, t, in)
 	case refOpinion:
@@ -147,7 +147,7 @@ func (h *server) act(ctx context.Context, by core.Actor, kind string, id int64, 
 	case refSurvey:
 		err = h.submitSurvey(ctx, by, id, f)
 	case refMaterial:
-		_, _, err = h.materials.MarkStudied(ctx, dep, id)
+		_, _, err = h.materials.Study(ctx, by, id)
 	case refSolicitation:
 		var receipt string
 		receipt, err = h.opinions.SubmitAs(ctx, by, model.Opinion{SolicitationID: id, Article: f.Get("article"),

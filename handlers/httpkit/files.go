@@ -1,0 +1,46 @@
+package httpkit
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"deputybot/model"
+)
+
+// ServeFile answers with an uploaded file: its own content type, and a
+// Content-Disposition naming it in ASCII for old clients and in UTF-8
+// (RFC 5987) for the rest, so a Chinese name survives. PDFs and images
+// open in place (a PDF in WeChat's viewer); other files download.
+func ServeFile(w http.ResponseWriter, r *http.Request, f model.File, data []byte) {
+	disp := "attachment"
+	if f.IsPDF() || f.IsImage() {
+		disp = "inline"
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Disposition", ContentDisposition(disp, f.Name))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("ETag", `"`+f.SHA256+`"`)
+	// A file's bytes never change under its id; it may be kept privately.
+	h.Set("Cache-Control", "private, max-age=86400")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; sandbox")
+	http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(data))
+}
+
+// ContentDisposition is a header value (inline or attachment) offering
+// name: an ASCII fallback in filename= and the UTF-8 name in filename*=.
+func ContentDisposition(disposition, name string) string {
+	ascii := make([]byte, 0, len(name))
+	for _, c := range []byte(name) {
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != ';' {
+			ascii = append(ascii, c)
+		}
+	}
+	fallback := strings.TrimSpace(string(ascii))
+	if fallback == "" || strings.HasPrefix(fallback, ".") {
+		fallback = "file" + fallback
+	}
+	return disposition + `; filename="` + fallback + `"; filename*=UTF-8''` + url.PathEscape(name)
+}
