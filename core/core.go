@@ -45,6 +45,7 @@ type Services struct {
 	Settings    *Settings
 	SitIn       *SitIn
 	Liaison     *Liaison
+	Messages    *Messages
 
 	// What the surfaces run on: the deputy a WeChat page acts for, the
 	// nightly cleanup.
@@ -69,6 +70,7 @@ func New(db *storage.DB, o Options) *Services {
 		Surveys: NewSurveys(db), Materials: NewMaterials(db), Records: &Records{e},
 		Reports: NewReports(db, e.loc), Reminders: &Reminders{e}, Series: NewNoticeSeries(db, e.loc),
 		Settings: NewSettings(db), SitIn: &SitIn{e}, Liaison: NewLiaison(db),
+		Messages: &Messages{env: e},
 	}
 	s.Deputies.now = e.now
 	s.Staff.Now, s.Staff.Loc = e.now, e.loc
