@@ -71,6 +71,14 @@ func routes() []route {
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"POST", "/api/v1/opinions/{id}/assign", core.Editors, opinionAssign},
+
+		// The inbox (留言): messages followers leave in the chat.
+		{"GET", "/api/v1/messages", core.Viewers, messagesList},
+		{"GET", "/api/v1/messages/export", core.Editors, messagesExport},
+		{"GET", "/api/v1/messages/{id}", core.Viewers, messageGet},
+		{"POST", "/api/v1/messages/{id}/reply", core.Editors, messageReplyPost},
+		{"POST", "/api/v1/messages/{id}/assign", core.Editors, messageAssign},
+		{"POST", "/api/v1/messages/{id}/close", core.Editors, messageClose},
 	}
 }
 

@@ -105,6 +105,14 @@ func routes() []route {
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"POST", "/admin/opinions/{id}/assign", core.Editors, false, opinionAssign},
+
+		// The inbox (留言): messages followers leave in the chat.
+		{"GET", "/admin/messages", core.Viewers, false, messagesList},
+		{"GET", "/admin/messages/export", core.Editors, false, messagesExport},
+		{"GET", "/admin/messages/{id}", core.Viewers, false, messageShow},
+		{"POST", "/admin/messages/{id}/reply", core.Editors, false, messageReply},
+		{"POST", "/admin/messages/{id}/assign", core.Editors, false, messageAssign},
+		{"POST", "/admin/messages/{id}/close", core.Editors, false, messageClose},
 	}
 }
 
