@@ -123,8 +123,9 @@ func TestARefusedMessageSaysWhyAndStoresNothing(t *testing.T) {
 		ctx := context.Background()
 		boundDeputy(t, r, "长文代表", "13844440011", "o-inbox-long")
 		got := chat(t, r.sim.User("o-inbox-long"), strings.Repeat("字", core.MaxMessageRunes+1))
+		_, tooLong := documentedRefusal(t, "chat-message-too-long")
 		expect(t, got, "未能保存")
-		if !strings.Contains(got[0], "最多 2000 字，现有 2001 字") {
+		if !strings.Contains(got[0], tooLong) || !strings.Contains(got[0], "现有 2001 字") {
 			t.Fatalf("the refusal does not say why: %q", got[0])
 		}
 		if n := len(inboxOf(t, r, "o-inbox-long")); n != 0 {
@@ -135,7 +136,8 @@ func TestARefusedMessageSaysWhyAndStoresNothing(t *testing.T) {
 		u := r.sim.User("o-inbox-many")
 		replyText(t)(u.Follow(ctx))
 		got = chat(t, u, "第一条留言内容", "第二条留言内容", "第三条留言内容")
-		expect(t, got, "已收到", "已收到", "达到每日上限")
+		_, limit := documentedRefusal(t, "chat-message-limit")
+		expect(t, got, "已收到", "已收到", limit)
 		if n := len(inboxOf(t, r, "o-inbox-many")); n != 2 {
 			t.Fatalf("%d messages stored, want 2", n)
 		}
