@@ -48,6 +48,21 @@ var smallTalk = map[string]bool{
 // start it with the text filled in (see commandWithText).
 var opinionWords = map[string]bool{"意见": true, "意见反馈": true, "意见建议": true, "提意见": true, "反映意见": true}
 
+// spokenKey marks a context whose text is a voice message's recognition.
+type spokenKey struct{}
+
+// spokenMessage marks ctx: its text was spoken (a voice message WeChat
+// recognised), so a message it leaves is of kind voice.
+func spokenMessage(ctx context.Context) context.Context { return context.WithValue(ctx, spokenKey{}, true) }
+
+// messageKind is the kind of message the text handled under ctx leaves.
+func messageKind(ctx context.Context) string {
+	if spoken, _ := ctx.Value(spokenKey{}).(bool); spoken {
+		return model.MessageVoice
+	}
+	return model.MessageText
+}
+
 // splitCommand splits "意见 建议增加……" (or 意见：…, 意见，…) into the
 // command word and the text after it; ok is false when text is not a
 // word followed by a separator and more text.
@@ -92,7 +107,7 @@ func (r *Router) deputyText(ctx context.Context, d model.Deputy, openid, word, t
 		return r.say("inbox.how", map[string]any{"Max": core.MaxMessageRunes})
 	}
 	if w, rest, ok := splitCommand(text); ok && w == messageWord {
-		return r.leaveMessage(ctx, by, model.MessageText, rest, nil)
+		return r.leaveMessage(ctx, by, messageKind(ctx), rest, nil)
 	}
 	asks, err := r.Store.OpenAsks(ctx, d.ID)
 	if err != nil {
@@ -116,7 +131,7 @@ func (r *Router) deputyText(ctx context.Context, d model.Deputy, openid, word, t
 	if smallTalk[word] {
 		return r.say("inbox.small_talk", map[string]any{"Name": d.Name})
 	}
-	return r.leaveMessage(ctx, by, model.MessageText, text, asks)
+	return r.leaveMessage(ctx, by, messageKind(ctx), text, asks)
 }
 
 // publicText answers the text of a follower who is not a bound deputy (nor
@@ -134,7 +149,7 @@ func (r *Router) publicText(ctx context.Context, openid, word, text string) (str
 	if w, rest, ok := splitCommand(text); ok && w == messageWord {
 		text = rest
 	}
-	return r.leaveMessage(ctx, core.PublicActor(openid, core.ViaWeChat), model.MessageText, text, nil)
+	return r.leaveMessage(ctx, core.PublicActor(openid, core.ViaWeChat), messageKind(ctx), text, nil)
 }
 
 // leaveMessage stores text as by's message and answers with its receipt,

@@ -148,6 +148,7 @@ func (r *Router) Handle(ctx context.Context, in Inbound) (string, error) {
 	text := in.Content
 	if in.MsgType == "voice" && in.Recognition != "" {
 		text = in.Recognition
+		ctx = spokenMessage(ctx)
 	} else if in.MsgType != "text" {
 		return r.say("not_text", nil)
 	}
