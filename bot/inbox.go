@@ -53,7 +53,9 @@ type spokenKey struct{}
 
 // spokenMessage marks ctx: its text was spoken (a voice message WeChat
 // recognised), so a message it leaves is of kind voice.
-func spokenMessage(ctx context.Context) context.Context { return context.WithValue(ctx, spokenKey{}, true) }
+func spokenMessage(ctx context.Context) context.Context {
+	return context.WithValue(ctx, spokenKey{}, true)
+}
 
 // messageKind is the kind of message the text handled under ctx leaves.
 func messageKind(ctx context.Context) string {
