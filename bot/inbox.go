@@ -21,6 +21,12 @@ import (
 // messageWord asks how to leave a message; "留言 <text>" leaves one.
 const messageWord = "留言"
 
+// mineWords list the follower's own latest messages and their answers.
+var mineWords = map[string]bool{"我的留言": true, "留言记录": true, "查看留言": true}
+
+// mineCount is how many messages 我的留言 lists.
+const mineCount = 5
+
 // answerMaxRunes is how long a text may be and still be taken as a
 // fumbled answer to a pending ask (the flow then asks again): a longer
 // text that does not answer it is a message of its own.
@@ -108,6 +114,9 @@ func (r *Router) deputyText(ctx context.Context, d model.Deputy, openid, word, t
 	if word == messageWord {
 		return r.say("inbox.how", map[string]any{"Max": core.MaxMessageRunes})
 	}
+	if mineWords[word] {
+		return r.myMessages(ctx, by)
+	}
 	if w, rest, ok := splitCommand(text); ok && w == messageWord {
 		return r.leaveMessage(ctx, by, messageKind(ctx), rest, nil)
 	}
@@ -147,6 +156,8 @@ func (r *Router) publicText(ctx context.Context, openid, word, text string) (str
 		return r.say("inbox.public_small_talk", nil)
 	case word == messageWord:
 		return r.say("inbox.how", map[string]any{"Max": core.MaxMessageRunes})
+	case mineWords[word]:
+		return r.myMessages(ctx, core.PublicActor(openid, core.ViaWeChat))
 	}
 	if w, rest, ok := splitCommand(text); ok && w == messageWord {
 		text = rest
@@ -173,6 +184,38 @@ func (r *Router) leaveMessage(ctx context.Context, by core.Actor, kind, text str
 		titles = append(titles, a.Title)
 	}
 	return r.say("inbox.received", map[string]any{"Receipt": m.Receipt, "Name": by.Deputy.Name, "Asks": titles})
+}
+
+// myMessages lists the follower's latest messages, each with its status
+// and latest answer.
+func (r *Router) myMessages(ctx context.Context, by core.Actor) (string, error) {
+	ts, err := r.Core.Messages.Mine(ctx, by, mineCount)
+	if err != nil {
+		return "", err
+	}
+	if len(ts) == 0 {
+		return r.say("inbox.mine_none", nil)
+	}
+	type item struct{ Receipt, Status, Date, Text, Reply string }
+	items := make([]item, len(ts))
+	for i, t := range ts {
+		m := t.Message
+		items[i] = item{Receipt: m.Receipt, Status: m.StatusLabel(), Date: m.CreatedAt.In(r.Core.Location()).Format("1月2日"),
+			Text: excerpt(m.Body, 30)}
+		if n := len(t.Replies); n > 0 {
+			items[i].Reply = excerpt(t.Replies[n-1].Body, 80)
+		}
+	}
+	return r.say("inbox.mine", map[string]any{"Items": items})
+}
+
+// excerpt is the first n characters of s on one line, with …… when cut.
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "……"
+	}
+	return s
 }
 
 // messageRefusal is the Chinese reason core refused a message for.

@@ -66,7 +66,8 @@ func TestEveryTextNoFlowTakesIsAMessageWithAReceipt(t *testing.T) {
 		t.Run("留言 alone says how; 留言 with text stores the text", func(t *testing.T) {
 			boundDeputy(t, r, "留言代表二", "13844440002", "o-inbox-word")
 			u := r.sim.User("o-inbox-word")
-			expect(t, chat(t, u, "留言", "留言：请寄送今年的学习材料"), "直接发送", "已收到您的留言")
+			expect(t, chat(t, u, "我的留言", "留言", "留言：请寄送今年的学习材料", "我的留言"), "还没有留言", "直接发送", "已收到您的留言",
+				"请寄送今年的学习材料")
 			ms := inboxOf(t, r, "o-inbox-word")
 			if len(ms) != 1 || ms[0].Body != "请寄送今年的学习材料" {
 				t.Fatalf("stored %+v", ms)

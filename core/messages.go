@@ -180,6 +180,36 @@ func (s *Messages) OfSender(ctx context.Context, by Actor, id int64) (model.Mess
 	return t, nil
 }
 
+// Mine returns the latest messages (at most limit) the follower by left,
+// newest first, each with its replies: what 我的留言 shows in the chat.
+func (s *Messages) Mine(ctx context.Context, by Actor, limit int) ([]model.MessageThread, error) {
+	if by.OpenID == "" || by.IsStaff() {
+		return nil, Forbidden("只有关注公众号的用户才能查看自己的留言")
+	}
+	ms, _, err := s.db.ListMessages(ctx, model.MessageFilter{OpenID: by.OpenID, Limit: limit})
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	rs, err := s.db.MessageReplies(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.MessageThread, len(ms))
+	for i, m := range ms {
+		out[i].Message = m
+		for _, r := range rs {
+			if r.MessageID == m.ID {
+				out[i].Replies = append(out[i].Replies, r)
+			}
+		}
+	}
+	return out, nil
+}
+
 // Reply answers a message: the reply is stored, the message marked
 // replied and a push to the sender queued, in one transaction. The push
 // goes as a customer-service message with the reply's text while the

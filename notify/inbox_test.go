@@ -124,6 +124,20 @@ func TestAStaffReplyReachesTheSender(t *testing.T) {
 				t.Fatalf("the second reply's delivery after the page was opened: %+v", last)
 			}
 		})
+		t.Run("我的留言 lists the message with its status and latest answer", func(t *testing.T) {
+			got, err := u.SendText(ctx, "我的留言")
+			if err != nil || got.Msg == nil {
+				t.Fatalf("%+v %v", got, err)
+			}
+			for _, want := range []string{m.Receipt, "已答复", "村口的路灯", "路灯已修复"} {
+				if !strings.Contains(got.Msg.Text, want) {
+					t.Errorf("我的留言 lacks %q: %q", want, got.Msg.Text)
+				}
+			}
+			if n, _, _ := svc.Messages.List(ctx, staff, model.MessageFilter{OpenID: "o-reply-citizen"}); len(n) != 1 {
+				t.Fatalf("我的留言 was stored as a message: %d", len(n))
+			}
+		})
 		t.Run("a deputy's answer page shows their message too", func(t *testing.T) {
 			d := model.Deputy{Name: "答复代表", Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: "13855550001"}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
