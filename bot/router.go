@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -154,6 +153,7 @@ func (r *Router) Handle(ctx context.Context, in Inbound) (string, error) {
 	text := in.Content
 	if in.MsgType == "voice" && in.Recognition != "" {
 		text = in.Recognition
+		ctx = spokenMessage(ctx)
 	} else if in.MsgType != "text" {
 		return r.say("not_text", nil)
 	}
@@ -305,7 +305,7 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 		if reply, ok, err := r.memberCommand(ctx, openid, word, text); ok || err != nil {
 			return reply, err
 		}
-		return r.say("unbound", nil)
+		return r.publicText(ctx, openid, word, text)
 	}
 	if err != nil {
 		return "", err
@@ -319,20 +319,11 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 	if reply, ok, err := r.deputyCommand(ctx, d, openid, word); ok || err != nil {
 		return reply, err
 	}
-	// Not a command: it answers the oldest pending ask, if any.
-	asks, err := r.Store.OpenAsks(ctx, d.ID)
-	if err != nil {
-		return "", err
+	if reply, ok, err := r.commandWithText(ctx, d, openid, text); ok || err != nil {
+		return reply, err
 	}
-	if len(asks) > 0 {
-		a := asks[0]
-		intro := ""
-		if len(asks) > 1 {
-			intro, _ = r.say("asks.list", map[string]any{"Asks": asks})
-		}
-		return r.Engine.Start(ctx, d, openid, a.Flow, map[string]string{"ref": strconv.FormatInt(a.RefID, 10)}, text, intro)
-	}
-	return r.say("unknown", map[string]any{"Name": d.Name})
+	// Not a command: it answers the oldest pending ask, or is a message.
+	return r.deputyText(ctx, d, openid, word, text)
 }
 
 // resume restores a flow parked by a menu click.

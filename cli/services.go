@@ -14,7 +14,9 @@ import (
 // server) hands to every part, with the one clock and the configured time
 // zone. Everything else that tells the time or the zone reads them here.
 func newServices(db *storage.DB, cfg config.Config) *core.Services {
-	return core.New(db, core.Options{Loc: cfg.Location()})
+	svc := core.New(db, core.Options{Loc: cfg.Location()})
+	svc.Messages.PublicDailyLimit = cfg.Inbox.PublicDailyLimit
+	return svc
 }
 
 // withServices loads the configuration, opens (and migrates) the database

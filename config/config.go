@@ -24,6 +24,7 @@ type Config struct {
 	Timezone     string       `yaml:"timezone"`
 	Delivery     Delivery     `yaml:"delivery"`
 	Conversation Conversation `yaml:"conversation"`
+	Inbox        Inbox        `yaml:"inbox"`
 	Log          Log          `yaml:"log"`
 	Scheduler    Scheduler    `yaml:"scheduler"`
 	// TextsDir is a directory of *.tmpl files overriding the texts deputies
@@ -91,6 +92,13 @@ type Conversation struct {
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
 }
 
+// Inbox tunes the messages (留言) followers leave in the chat.
+type Inbox struct {
+	// PublicDailyLimit is how many messages one follower who is not a
+	// deputy may leave per day (China time); deputies are not limited.
+	PublicDailyLimit int `yaml:"public_daily_limit"`
+}
+
 // Scheduler configures the background jobs (`deputybot job list`).
 type Scheduler struct {
 	// Enabled runs the jobs in serve. Of several instances sharing one
@@ -118,6 +126,7 @@ func Default() Config {
 		Timezone:     "Asia/Shanghai",
 		Delivery:     Delivery{RatePerSecond: 20, QuietHours: "22:00-07:30", DailyQuota: 100000, Lease: 2 * time.Minute, Concurrency: 16},
 		Conversation: Conversation{IdleTimeout: 30 * time.Minute},
+		Inbox:        Inbox{PublicDailyLimit: 5},
 		Log:          Log{Level: "info", Format: "text"},
 		Scheduler:    Scheduler{Enabled: true},
 	}
@@ -257,6 +266,9 @@ func (c Config) Validate() error {
 	if c.Conversation.IdleTimeout < time.Minute {
 		bad("conversation.idle_timeout", "must be at least 1m, got %s", c.Conversation.IdleTimeout)
 	}
+	if c.Inbox.PublicDailyLimit < 1 || c.Inbox.PublicDailyLimit > 1000 {
+		bad("inbox.public_daily_limit", "must be between 1 and 1000, got %d", c.Inbox.PublicDailyLimit)
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -368,7 +380,8 @@ var envSetters = map[string]func(*Config, string) error{
 		c.Conversation.IdleTimeout = d
 		return err
 	}),
-	"DEPUTYBOT_SCHEDULER_ENABLED": parsed(func(c *Config, v string) error { return scan(v, &c.Scheduler.Enabled) }),
+	"DEPUTYBOT_INBOX_PUBLIC_DAILY_LIMIT": parsed(func(c *Config, v string) error { return scan(v, &c.Inbox.PublicDailyLimit) }),
+	"DEPUTYBOT_SCHEDULER_ENABLED":        parsed(func(c *Config, v string) error { return scan(v, &c.Scheduler.Enabled) }),
 	"DEPUTYBOT_DEMO": parsed(func(c *Config, v string) error {
 		var b bool
 		err := scan(v, &b)

@@ -47,6 +47,7 @@ type Services struct {
 	Settings    *Settings
 	SitIn       *SitIn
 	Liaison     *Liaison
+	Messages    *Messages
 
 	// What the surfaces run on: the deputy a WeChat page acts for, the
 	// nightly cleanup.
@@ -77,6 +78,7 @@ func New(db *storage.DB, o Options) *Services {
 		Surveys: NewSurveys(db), Materials: &Materials{e}, Records: &Records{e},
 		Reports: NewReports(db, e.loc), Reminders: &Reminders{e}, Series: NewNoticeSeries(db, e.loc),
 		Settings: NewSettings(db), SitIn: &SitIn{e}, Liaison: NewLiaison(db),
+		Messages: &Messages{env: e},
 	}
 	s.Deputies.now, s.Deputies.env = e.now, e
 	s.Staff.Now, s.Staff.Loc = e.now, e.loc

@@ -30,8 +30,15 @@ type Linked struct {
 	Deputy   model.Deputy
 }
 
-// Actor is the deputy the link acts for, on a page.
-func (l Linked) Actor() Actor { return DeputyActor(l.Deputy, ViaH5) }
+// Actor is the deputy the link acts for, on a page; for a push to a
+// follower who is not a deputy (the answer to a message they left), the
+// follower as a member of the public.
+func (l Linked) Actor() Actor {
+	if l.Deputy.ID == 0 {
+		return PublicActor(l.Delivery.OpenID, ViaH5)
+	}
+	return DeputyActor(l.Deputy, ViaH5)
+}
 
 // Link returns delivery deliveryID for the deputy depID, whom its verified
 // link names: NotFound when there is no such delivery (or deputy),
@@ -46,6 +53,15 @@ func (a *Access) Link(ctx context.Context, deliveryID, depID int64) (Linked, err
 	}
 	if del.DeputyID != depID {
 		return Linked{}, Forbidden("该链接不属于此推送")
+	}
+	if depID == 0 {
+		// A push to a follower who is no deputy: the page shows its notice
+		// and acts for the follower it went to.
+		n, err := a.db.GetNotice(ctx, del.NoticeID)
+		if err != nil {
+			return Linked{}, fmt.Errorf("core: link of delivery %d: %w", deliveryID, err)
+		}
+		return Linked{Delivery: del, Notice: n}, nil
 	}
 	d, err := a.db.GetDeputy(ctx, depID)
 	if errors.Is(err, model.ErrNotFound) {
@@ -66,8 +82,9 @@ func (a *Access) Link(ctx context.Context, deliveryID, depID int64) (Linked, err
 // Like WeChat's delivery reports it is a delivery status, shown in the
 // delivery ledger, not an audited change.
 func (a *Access) MarkRead(ctx context.Context, by Actor, del model.Delivery) error {
-	if by.Deputy.ID == 0 || by.Deputy.ID != del.DeputyID {
-		return Forbidden("只有推送的收件代表才能标记已读")
+	public := by.Deputy.ID == 0 && del.DeputyID == 0 && by.OpenID != "" && by.OpenID == del.OpenID
+	if !public && (by.Deputy.ID == 0 || by.Deputy.ID != del.DeputyID) {
+		return Forbidden("只有推送的收件人才能标记已读")
 	}
 	return a.db.MarkDeliveryRead(ctx, del.ID)
 }

@@ -390,6 +390,13 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	for i := 1; i <= 3; i++ {
 		w.opinion(t, int64(i), "social", "建议增加农村公交班次。")
 	}
+	// Message 1 of deputy 12 and message 2 of a member of the public (the inbox examples).
+	for _, m := range []*model.Message{{OpenID: "o-doc-12", DeputyID: 12, Body: "请问今年的代表学习班什么时候报名？"},
+		{OpenID: "o-doc-citizen", Body: "村口的路灯坏了两个月了，希望尽快修好。"}} {
+		if err := db.CreateMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Opinion 4, of deputy 4, on article 3 of a draft regulation (the adopt example).
 	draft := model.Solicitation{Title: "《山东省数据条例（草案）》征求意见", Articles: 60, OpensAt: now, ClosesAt: now.AddDate(0, 1, 0)}
 	if err := db.CreateSolicitation(ctx, &draft); err != nil {

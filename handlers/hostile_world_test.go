@@ -83,6 +83,9 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/opinions/{id}/adopt":  {"note": {"已吸收"}},
 	"POST /admin/opinions/{id}/close":  {},
 	"POST /admin/records/{id}/review":  {"decision": {"approve"}, "note": {"属实"}},
+	"POST /admin/messages/{id}/reply":  {"text": {"已转交村委会处理。"}},
+	"POST /admin/messages/{id}/assign": {"staff_id": {"1"}},
+	"POST /admin/messages/{id}/close":  {"note": {"已电话联系"}},
 	"POST /admin/records/rules":        {"research": {"2"}},
 
 	"POST /admin/series": {"name": {"每周学习"}, "kind": {"general_notice"}, "title": {"本周提醒"}, "body": {"正文"},
@@ -237,6 +240,9 @@ func (w *hostileWorld) fixtures(tb testing.TB) {
 	mustPost("/admin/surveys", "/admin/surveys", nil)
 	mustPost("/admin/campaigns", "/admin/campaigns", nil)
 	if err := w.db.CreateOpinion(ctx, &model.Opinion{DeputyID: 1, Category: "social", Body: "建议增加农村公交班次。"}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := w.db.CreateMessage(ctx, &model.Message{OpenID: "o-hostile-1", DeputyID: 1, Body: "请问学习班什么时候报名？"}); err != nil {
 		tb.Fatal(err)
 	}
 	entry := model.RecordEntry{DeputyID: 1, Category: model.EntryResearch, HappenedOn: w.clock.Now().AddDate(0, 0, -7),

@@ -91,12 +91,14 @@ const (
 	KindSolicitation  = "solicitation"
 	KindGeneral       = "general_notice"
 	KindReminder      = "reminder"
+	KindMessageReply  = "message_reply" // staff's answer to a message (留言) a follower left
 )
 
 // KindLabels names the notice kinds in Chinese.
 var KindLabels = map[string]string{
 	KindMaterial: "学习材料", KindInvitation: "会议活动邀请", KindProgress: "建议办理进展", KindRatingRequest: "满意度测评",
 	KindSurvey: "问卷调查", KindSolicitation: "法规草案征求意见", KindGeneral: "通知公告", KindReminder: "提醒",
+	KindMessageReply: "留言答复",
 }
 
 var deliveryLabels = map[string]string{

@@ -482,7 +482,7 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 	}
 	if useText {
 		out.Channel = "custom"
-		err := d.sender.SendText(ctx, dl.OpenID, n.Title+"\n"+url)
+		err := d.sender.SendText(ctx, dl.OpenID, customText(n, url))
 		d.observeSend("custom", err)
 		if err == nil {
 			out.Status, out.Attempted = model.DeliverySent, true

@@ -17,7 +17,28 @@ import (
 
 // conversational kinds may go as a customer-service message to a deputy
 // who wrote to the account within 48 hours.
-var conversational = map[string]bool{model.KindRatingRequest: true, model.KindReminder: true}
+var conversational = map[string]bool{model.KindRatingRequest: true, model.KindReminder: true, model.KindMessageReply: true}
+
+// withBody are the kinds whose customer-service message carries the
+// notice's text (staff's answer to a message), not only its title: the
+// answer is read in the chat, the link keeps the whole of it.
+var withBody = map[string]bool{model.KindMessageReply: true}
+
+// customBodyRunes bounds the text a customer-service message carries:
+// WeChat cuts long texts, and the detail page holds the rest.
+const customBodyRunes = 600
+
+// customText is the customer-service message of notice n linking to url.
+func customText(n model.Notice, url string) string {
+	if !withBody[n.Kind] || strings.TrimSpace(n.Body) == "" {
+		return n.Title + "\n" + url
+	}
+	body := strings.TrimSpace(n.Body)
+	if r := []rune(body); len(r) > customBodyRunes {
+		body = string(r[:customBodyRunes]) + "……（全文见下方链接）"
+	}
+	return n.Title + "\n" + body + "\n" + url
+}
 
 // Template maps a notice kind to a WeChat template and its keywords: each
 // keyword takes the notice field named (title, or a key of Notice.Fields).

@@ -96,6 +96,13 @@ func routes() []route {
 		{"GET", "/api/v1/courses/{id}/progress", core.Viewers, courseProgress},
 		{"GET", "/api/v1/courses/{id}/progress/export", core.Editors, courseProgressExport},
 		{"POST", "/api/v1/courses/{id}/remind", core.Editors, courseRemind},
+		// The inbox (留言): messages followers leave in the chat.
+		{"GET", "/api/v1/messages", core.Viewers, messagesList},
+		{"GET", "/api/v1/messages/export", core.Editors, messagesExport},
+		{"GET", "/api/v1/messages/{id}", core.Viewers, messageGet},
+		{"POST", "/api/v1/messages/{id}/reply", core.Editors, messageReplyPost},
+		{"POST", "/api/v1/messages/{id}/assign", core.Editors, messageAssign},
+		{"POST", "/api/v1/messages/{id}/close", core.Editors, messageClose},
 	}
 }
 

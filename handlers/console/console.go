@@ -128,6 +128,14 @@ func routes() []route {
 		{"POST", "/admin/courses/{id}/archive", core.Editors, false, courseArchive},
 		{"POST", "/admin/courses/{id}/remind", core.Editors, false, courseRemind},
 		{"GET", "/admin/courses/{id}/progress.xlsx", core.Editors, false, courseExport},
+
+		// The inbox (留言): messages followers leave in the chat.
+		{"GET", "/admin/messages", core.Viewers, false, messagesList},
+		{"GET", "/admin/messages/export", core.Editors, false, messagesExport},
+		{"GET", "/admin/messages/{id}", core.Viewers, false, messageShow},
+		{"POST", "/admin/messages/{id}/reply", core.Editors, false, messageReply},
+		{"POST", "/admin/messages/{id}/assign", core.Editors, false, messageAssign},
+		{"POST", "/admin/messages/{id}/close", core.Editors, false, messageClose},
 	}
 }
 

@@ -210,7 +210,7 @@ func (s *server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusForbidden:
 		s.errorPage(w, r, status, "无权操作", orDefault(msg, "您的账号不能执行此操作。如需权限，请联系管理员。"))
 	case http.StatusConflict:
-		s.errorPage(w, r, status, "无法办理", orDefault(msg, "该数据已被修改或已存在，请刷新后重试。"))
+		s.errorPage(w, r, status, "无法处理", orDefault(msg, "该数据已被修改或已存在，请刷新后重试。"))
 	default:
 		id := httpkit.RequestID(r.Context())
 		s.d.Log.Error("console: request failed", "path", r.URL.Path, "err", err, "request_id", id)

@@ -126,6 +126,10 @@ func (h *server) showDelivery(w http.ResponseWriter, r *http.Request, status int
 		h.internal(w, "build page", err)
 		return
 	}
+	paras := paragraphs(n.Body)
+	if sec != nil && sec.Message != nil {
+		paras = nil // the section shows the answer with the message and every other answer
+	}
 	h.render(w, status, "notice", h5NoticePage{Title: n.Title, Published: h.fmtTime(n.CreatedAt), Link: n.Link,
-		Paras: paragraphs(n.Body), Section: sec})
+		Paras: paras, Section: sec})
 }

@@ -83,6 +83,7 @@ type h5Section struct {
 	Material     *h5Material
 	Solicitation *h5Solicitation
 	Opinion      *h5Opinion
+	Message      *h5Message
 }
 
 // h5Choice is one radio button or checkbox.
@@ -123,6 +124,8 @@ func (h *server) section(ctx context.Context, by core.Actor, kind string, id int
 		err = h.solicitationSection(ctx, s, dep, id, t, in)
 	case refOpinion:
 		err = h.opinionSection(ctx, s, dep, id)
+	case refMessage:
+		err = h.messageSection(ctx, s, by, id)
 	default:
 		return nil, nil
 	}
