@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,6 +101,15 @@ func TestTheCallbackRefusesHostileRequestsAsDocumented(t *testing.T) {
 			t.Fatal(err)
 		}
 		otherApp := mustEncrypt(t, "wx0000000000000000", msg(2))
+		const (
+			noSender  = "<xml><MsgType>text</MsgType><Content>x</Content></xml>"
+			doctype   = `<!DOCTYPE xml [<!ENTITY x "y">]><xml><FromUserName>&x;</FromUserName></xml>`
+			sqlSender = "<xml><FromUserName>' OR 1=1 --</FromUserName></xml>"
+		)
+		// A real request's query, as an access log shows it, with
+		// encrypt_type dropped so the body would be read as plaintext.
+		plainCaptured := safeQuery(now, sealed)
+		plainCaptured.Del("encrypt_type")
 		wrongMsgSig := safeQuery(now, sealed)
 		wrongMsgSig.Set("msg_signature", strings.Repeat("0", 40))
 		for _, tc := range []struct {
@@ -115,10 +125,14 @@ func TestTheCallbackRefusesHostileRequestsAsDocumented(t *testing.T) {
 			{"a timestamp ten minutes old", "wechat-stale", signedQuery(now.Add(-10 * time.Minute)), msg(1)},
 			{"a timestamp ten minutes ahead", "wechat-stale", signedQuery(now.Add(10 * time.Minute)), msg(1)},
 			{"a body over the limit", "wechat-too-large", signedQuery(now), "<xml>" + strings.Repeat("长", 30<<10) + "</xml>"},
-			{"truncated XML", "wechat-malformed-xml", signedQuery(now), msg(1)[:70]},
-			{"a message without a sender", "wechat-malformed-xml", signedQuery(now), "<xml><MsgType>text</MsgType><Content>x</Content></xml>"},
-			{"a DOCTYPE with an entity", "wechat-malformed-xml", signedQuery(now), `<!DOCTYPE xml [<!ENTITY x "y">]><xml><FromUserName>&x;</FromUserName></xml>`},
-			{"SQL in the sender", "wechat-malformed-xml", signedQuery(now), "<xml><FromUserName>' OR 1=1 --</FromUserName></xml>"},
+			// With an EncodingAESKey a body must arrive encrypted: a malformed
+			// message is one that decrypts to something unreadable.
+			{"truncated XML", "wechat-malformed-xml", sealedQuery(t, now, msg(1)[:70]), sealedBody(t, msg(1)[:70])},
+			{"a message without a sender", "wechat-malformed-xml", sealedQuery(t, now, noSender), sealedBody(t, noSender)},
+			{"a DOCTYPE with an entity", "wechat-malformed-xml", sealedQuery(t, now, doctype), sealedBody(t, doctype)},
+			{"SQL in the sender", "wechat-malformed-xml", sealedQuery(t, now, sqlSender), sealedBody(t, sqlSender)},
+			{"a plaintext message", "wechat-plaintext", signedQuery(now), msg(3)},
+			{"a plaintext message under a captured msg_signature", "wechat-plaintext", plainCaptured, msg(4)},
 			{"no Encrypt element in safe mode", "wechat-malformed-encrypted", safeQuery(now, ""), "<xml><ToUserName>gh</ToUserName></xml>"},
 			{"an Encrypt that is not base64", "wechat-malformed-encrypted", safeQuery(now, "%%%not-base64%%%"), envelope("%%%not-base64%%%")},
 			{"an Encrypt of the wrong length", "wechat-malformed-encrypted", safeQuery(now, "AAAA"), envelope("AAAA")},
@@ -155,6 +169,51 @@ func TestTheCallbackRefusesHostileRequestsAsDocumented(t *testing.T) {
 				t.Fatalf("inbound and conversations %v → %v → %v: the replay was handled again", before, mid, callbackDB(t, db))
 			}
 		})
+	})
+}
+
+// sealedQuery and sealedBody make a safe-mode request of plain, correctly
+// encrypted and signed (one Encrypt per call: the IV is random).
+func sealedQuery(t *testing.T, ts time.Time, plain string) url.Values {
+	return safeQuery(ts, sealedFor(t, plain))
+}
+
+func sealedBody(t *testing.T, plain string) string {
+	return "<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[" + sealedFor(t, plain) + "]]></Encrypt></xml>"
+}
+
+var sealedCache sync.Map // plain → its Encrypt, so query and body agree
+
+func sealedFor(t *testing.T, plain string) string {
+	t.Helper()
+	if v, ok := sealedCache.Load(plain); ok {
+		return v.(string)
+	}
+	v, _ := sealedCache.LoadOrStore(plain, mustEncrypt(t, testAppID, plain))
+	return v.(string)
+}
+
+func TestAForgedBodyUnderAUsedSignatureIsRefusedAsDocumented(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, rigOptions{mode: wechatsim.ModePlain})
+		wantStatus, wantBody := documentedRefusal(t, "wechat-forged-body")
+		u := r.sim.User("o-used")
+		if _, err := u.Follow(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		q, _, err := u.LastCallback()
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := callbackDB(t, db)
+		status, body := post(t, r.botURL, q, "<xml><ToUserName>gh</ToUserName><FromUserName>o-forged</FromUserName><CreateTime>"+
+			q.Get("timestamp")+"</CreateTime><MsgType>text</MsgType><Content>绑定</Content><MsgId>31337</MsgId></xml>")
+		if status != wantStatus || !strings.Contains(body, wantBody) {
+			t.Fatalf("got %d %q, docs/security.md says %d %q", status, body, wantStatus, wantBody)
+		}
+		if after := callbackDB(t, db); after != before {
+			t.Fatalf("stored something: %v → %v", before, after)
+		}
 	})
 }
 

@@ -2,10 +2,13 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -62,7 +65,8 @@ type TextSender interface {
 // handle under a deadline, reply.
 type Gateway struct {
 	Wire        Wire
-	Inbox       Inbox // the dedupe records shared by every instance
+	Inbox       Inbox  // the dedupe records shared by every instance
+	Nonces      Nonces // plaintext callbacks' signatures, shared likewise (nil: none checked)
 	Handler     Handler
 	Sender      TextSender
 	Log         *slog.Logger
@@ -72,6 +76,7 @@ type Gateway struct {
 	inflight sync.Map // dedupe key -> chan struct{} closed when done
 	wg       sync.WaitGroup
 	claims   batcher[model.AnsweredClaim, model.ClaimResult] // quick answers' dedupe records
+	nonces   batcher[model.CallbackNonce, bool]              // plaintext callbacks' (timestamp, nonce)
 }
 
 // maxClaimBatch bounds the quick answers recorded with one commit.
@@ -84,19 +89,35 @@ var Success = []byte("success")
 func (g *Gateway) Verify(q url.Values) (string, error) { return g.Wire.VerifyURL(q) }
 
 // Serve handles one POSTed callback and returns the response body. Errors
-// are ErrBadSignature or ErrStaleRequest (answer 403). A nil body with no
-// error means the message could not be recorded (the database is down):
-// answer an error status so that WeChat delivers it again. Every other
-// problem is logged and answered with "success", as WeChat expects.
+// are ErrBadSignature, ErrStaleRequest, ErrPlaintext or ErrReplayed
+// (answer 403). A nil body with no error means the message could not be
+// recorded (the database is down): answer an error status so that WeChat
+// delivers it again. Every other problem is logged and answered with
+// "success", as WeChat expects.
 func (g *Gateway) Serve(ctx context.Context, q url.Values, body []byte) ([]byte, error) {
 	plain, encrypted, err := g.Wire.Open(q, body)
 	if errors.Is(err, ErrBadSignature) || errors.Is(err, ErrStaleRequest) {
+		return nil, err
+	}
+	if errors.Is(err, ErrPlaintext) {
+		obs.CallbackOutcome(ctx, obs.RefusedPlaintext)
 		return nil, err
 	}
 	if err != nil {
 		g.Log.Warn("wechat callback rejected", "err", err, "bytes", len(body))
 		obs.CallbackOutcome(ctx, obs.Malformed)
 		return Success, nil
+	}
+	if !encrypted {
+		fresh, err := g.freshNonce(ctx, q, body)
+		if err != nil {
+			g.Log.Error("wechat callback: cannot record its nonce; WeChat will retry", "err", err)
+			return nil, nil
+		}
+		if !fresh {
+			obs.CallbackOutcome(ctx, obs.RefusedReplay)
+			return nil, ErrReplayed
+		}
 	}
 	in, err := ParseInbound(plain)
 	if err != nil {
@@ -124,6 +145,30 @@ func (g *Gateway) Serve(ctx context.Context, q url.Values, body []byte) ([]byte,
 }
 
 func (g *Gateway) now() time.Time { return clockNow(g.Clock) }
+
+// maxNonceBatch bounds the nonces recorded with one statement.
+const maxNonceBatch = 256
+
+// freshNonce records the (timestamp, nonce) of a plaintext callback with
+// its body's digest, and reports whether the pair is new or came before
+// with this same body (WeChat's re-delivery). Nothing but the URL
+// signature vouches for a plaintext body, and that signature leaves the
+// body out: without this, one signature read from an access log would
+// carry any message for the 5 minutes its timestamp is accepted. An
+// encrypted body needs no record: its msg_signature covers it.
+func (g *Gateway) freshNonce(ctx context.Context, q url.Values, body []byte) (bool, error) {
+	if g.Nonces == nil {
+		return true, nil
+	}
+	ts, err := strconv.ParseInt(q.Get("timestamp"), 10, 64)
+	if err != nil {
+		return false, err // checkSignature parsed it already
+	}
+	sum := sha256.Sum256(body)
+	n := model.CallbackNonce{Timestamp: ts, Nonce: q.Get("nonce"), Digest: hex.EncodeToString(sum[:]),
+		At: g.now().UTC().Truncate(time.Microsecond)}
+	return g.nonces.do(ctx, n, maxNonceBatch, g.Nonces.SeeCallbackNonces)
+}
 
 // answer deduplicates and handles in; it returns the plain reply XML (nil
 // for none), and ok=false when the message could not be recorded.

@@ -81,9 +81,15 @@ func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
 	router := bot.NewRouter(core.New(db, core.Options{Loc: time.UTC}), db, templates.Default(), quiet, 0)
 	sw := &switchHandler{}
 	sw.set(router)
+	// An account in plaintext mode has no EncodingAESKey configured: with
+	// one, deputybot takes encrypted messages only.
+	key := testAESKey
+	if o.mode == wechatsim.ModePlain {
+		key = ""
+	}
 	gw := &bot.Gateway{
-		Wire:  bot.Wire{Token: testToken, EncodingAESKey: testAESKey, AppID: testAppID},
-		Inbox: db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
+		Wire:  bot.Wire{Token: testToken, EncodingAESKey: key, AppID: testAppID},
+		Inbox: db, Nonces: db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
 	}
 	srv := httptest.NewServer(wechat.Handler(gw, quiet))
 	t.Cleanup(srv.Close)
@@ -249,9 +255,14 @@ func TestTwoInstancesOnOneMariaDBCatchEachOthersDuplicates(t *testing.T) {
 	}
 }
 
+// nonces numbers the nonces of signedQuery: WeChat signs each request
+// with a fresh one, and a pair seen before with another body is a replay.
+var nonces atomic.Int64
+
 func signedQuery(ts time.Time) url.Values {
 	stamp := strconv.FormatInt(ts.Unix(), 10)
-	return url.Values{"signature": {wechatsim.Signature(testToken, stamp, "42")}, "timestamp": {stamp}, "nonce": {"42"}}
+	nonce := strconv.FormatInt(4200+nonces.Add(1), 10)
+	return url.Values{"signature": {wechatsim.Signature(testToken, stamp, nonce)}, "timestamp": {stamp}, "nonce": {nonce}}
 }
 
 func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,6 +22,14 @@ var (
 	ErrBadSignature = errors.New("wechat callback: bad or missing signature")
 	ErrStaleRequest = errors.New("wechat callback: timestamp too far from now")
 	ErrMalformed    = errors.New("wechat callback: malformed message")
+	// ErrPlaintext refuses a message that arrives unencrypted while
+	// wechat.encoding_aes_key is set: the URL signature covers only the
+	// token, timestamp and nonce, so without msg_signature over Encrypt
+	// nothing says the body came from WeChat.
+	ErrPlaintext = errors.New("wechat callback: plaintext message refused (wechat.encoding_aes_key is set: messages must arrive encrypted)")
+	// ErrReplayed refuses a (timestamp, nonce) already seen with another
+	// body: a signature lifted from a log, carrying a forged message.
+	ErrReplayed = errors.New("wechat callback: timestamp and nonce already used with another body")
 )
 
 // MaxSkew is how far a callback's timestamp may be from now.
@@ -72,12 +81,19 @@ type envelope struct {
 }
 
 // Open checks the request's signatures and returns the message's plain XML
-// and whether the reply must be encrypted.
+// and whether it arrived encrypted (the reply must then be encrypted too).
+// With an EncodingAESKey every message must arrive encrypted, with a
+// msg_signature over its Encrypt element: a plaintext one is ErrPlaintext.
+// In compatible mode the body carries both copies; only the encrypted one,
+// which the signature covers, is read.
 func (w Wire) Open(q url.Values, body []byte) (plain []byte, encrypted bool, err error) {
 	if err := w.checkSignature(q); err != nil {
 		return nil, false, err
 	}
 	if q.Get("encrypt_type") != "aes" {
+		if w.EncodingAESKey != "" {
+			return nil, false, ErrPlaintext
+		}
 		return body, false, nil
 	}
 	if w.EncodingAESKey == "" {
@@ -153,15 +169,43 @@ type Inbound struct {
 func ParseInbound(plain []byte) (Inbound, error) {
 	var in Inbound
 	if err := xml.NewDecoder(bytes.NewReader(plain)).Decode(&in); err != nil {
-		return in, fmt.Errorf("%w: %v", ErrMalformed, errors.Unwrap(err))
+		return in, fmt.Errorf("%w: %s", ErrMalformed, xmlProblem(err))
 	}
-	if in.FromUserName == "" || in.MsgType == "" || in.CreateTime == 0 {
-		return in, fmt.Errorf("%w: missing FromUserName, MsgType or CreateTime", ErrMalformed)
+	var missing []string
+	for _, f := range []struct {
+		name    string
+		present bool
+	}{{"FromUserName", in.FromUserName != ""}, {"MsgType", in.MsgType != ""}, {"CreateTime", in.CreateTime != 0}} {
+		if !f.present {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return in, fmt.Errorf("%w: missing %s", ErrMalformed, strings.Join(missing, ", "))
 	}
 	if in.MsgType == "event" && in.Event == "" {
 		return in, fmt.Errorf("%w: event without Event", ErrMalformed)
 	}
 	return in, nil
+}
+
+// xmlProblem says why a body is not readable XML without quoting any of
+// it: a syntax error's own text can hold a piece of the message.
+func xmlProblem(err error) string {
+	var syntax *xml.SyntaxError
+	var unmarshal xml.UnmarshalError
+	var num *strconv.NumError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "empty body or no XML element"
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("XML syntax error on line %d", syntax.Line)
+	case errors.As(err, &num):
+		return "a number field (CreateTime, MsgId or MsgID) is not a number"
+	case errors.As(err, &unmarshal):
+		return "XML that does not fit a message"
+	}
+	return fmt.Sprintf("unreadable XML (%T)", err)
 }
 
 // DedupeKey identifies a message across WeChat's re-deliveries: MsgId for

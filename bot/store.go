@@ -33,6 +33,17 @@ type Inbox interface {
 	GetInbound(ctx context.Context, key string) (model.Inbound, error)
 }
 
+// Nonces remember, for as long as a callback's timestamp is accepted,
+// which body came with each signed (timestamp, nonce) of a plaintext
+// callback, on every instance: WeChat's re-delivery of a message repeats
+// its body, a forgery riding a captured signature does not.
+type Nonces interface {
+	// SeeCallbackNonces records each callback's pair with the digest of its
+	// body, and returns one answer per item: true when the pair is new or
+	// came with the same digest before, false when it came with another.
+	SeeCallbackNonces(ctx context.Context, seen []model.CallbackNonce) ([]bool, error)
+}
+
 // Conversations keeps each follower's conversation (a flow under way),
 // and the one a menu click set aside. Saves are versioned: of two
 // messages racing on one conversation, the second finds model.ErrStale.

@@ -244,6 +244,7 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	a.gw = &bot.Gateway{
 		Wire:    bot.Wire{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, AppID: wc.AppID, Clock: a.core},
 		Inbox:   a.db,
+		Nonces:  a.db,
 		Handler: router,
 		Sender:  a.client,
 		Log:     a.log,

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"deputybot/model"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -197,16 +196,14 @@ func newDeputyWriter(w io.Writer, format string) (deputyWriter, error) {
 }
 
 type csvWriter struct {
-	cw *csv.Writer
+	cw *CSVWriter
 }
 
 func newCSVWriter(w io.Writer) (*csvWriter, error) {
-	// The BOM makes Excel read the file as UTF-8 rather than GBK.
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := NewCSVWriter(w)
+	if err != nil {
 		return nil, err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
 	header := make([]string, len(deputyColumns))
 	for i, c := range deputyColumns {
 		header[i] = c.name
@@ -218,19 +215,11 @@ func (c *csvWriter) write(d *model.Deputy) error {
 	rec := make([]string, len(deputyColumns))
 	for i, col := range deputyColumns {
 		rec[i] = col.get(d)
-		if col.kind == colPhone && rec[i] != "" {
-			// A leading tab makes Excel keep the phone as text; otherwise it
-			// shows 1.38E+10 and saves the CSV back with digits lost.
-			rec[i] = "\t" + rec[i]
-		}
 	}
-	return c.cw.Write(rec)
+	return c.cw.WritePhones(rec, func(i int) bool { return deputyColumns[i].kind == colPhone })
 }
 
-func (c *csvWriter) finish() error {
-	c.cw.Flush()
-	return c.cw.Error()
-}
+func (c *csvWriter) finish() error { return c.cw.Flush() }
 
 func (c *csvWriter) abort() {}
 

@@ -256,7 +256,8 @@ func parseRow(n int, cols []int, cells []string) importRow {
 			continue
 		}
 		c := deputyColumns[cols[i]]
-		v := strings.TrimFunc(cell, unicode.IsSpace)
+		// A cell exported as '=… (see CSVCell) imports back as =….
+		v := uncsvCell(strings.TrimFunc(cell, unicode.IsSpace))
 		if msg := c.set(&row.d, v); msg != "" {
 			errs = append(errs, RowError{Row: n, Field: c.name, Value: v, Msg: msg})
 		}

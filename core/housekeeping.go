@@ -20,6 +20,7 @@ type Retention struct {
 	Parked        time.Duration // a conversation set aside by a menu click and never resumed
 	BindAttempts  time.Duration // failed binding attempts (the lockout looks at the last hour)
 	Reports       time.Duration // template delivery reports kept for a send not yet recorded
+	Nonces        time.Duration // plaintext callbacks' (timestamp, nonce): a signature is accepted 5 minutes either side
 }
 
 // DefaultRetention is the retention the server uses.
@@ -30,6 +31,7 @@ var DefaultRetention = Retention{
 	Parked:        30 * 24 * time.Hour,
 	BindAttempts:  7 * 24 * time.Hour,
 	Reports:       7 * 24 * time.Hour,
+	Nonces:        time.Hour,
 }
 
 // keep is d, or def when d is not set.
@@ -42,8 +44,8 @@ func keep(d, def time.Duration) time.Duration {
 
 // Prune deletes, as of now on the services' clock, inbound dedupe
 // traces, expired conversations, old job runs, expired kv entries and
-// sessions, never-resumed parked conversations, old binding attempts and
-// delivery reports past r, and counts the deleted rows per table. A
+// sessions, never-resumed parked conversations, old binding attempts,
+// delivery reports and callback nonces past r, and counts the deleted rows per table. A
 // failing step does not stop the others. Only a job (or an administrator)
 // prunes; nothing is audited, the job's run records the counts.
 func (h *Housekeeping) Prune(ctx context.Context, by Actor, r Retention) (map[string]int, error) {
@@ -64,6 +66,7 @@ func (h *Housekeeping) Prune(ctx context.Context, by Actor, r Retention) (map[st
 		{"bind_attempts", h.db.PruneBindAttempts, now.Add(-keep(r.BindAttempts, def.BindAttempts))},
 		{"template_reports", h.db.PruneTemplateReports, now.Add(-keep(r.Reports, def.Reports))},
 		{"sessions", h.db.PruneSessions, now},
+		{"callback_nonces", h.db.PruneCallbackNonces, now.Add(-keep(r.Nonces, def.Nonces))},
 	}
 	counts := map[string]int{}
 	var errs []error

@@ -83,3 +83,29 @@ func TestTheJobsActionsRefuseAnyoneButAJob(t *testing.T) {
 		}
 	})
 }
+
+func TestPruneForgetsCallbackNoncesAfterAnHour(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clk := testkit.NewClock()
+		db.SetClock(clk.Now)
+		s := New(db, Options{Now: clk.Now})
+		see := func(nonce string) {
+			t.Helper()
+			if _, err := db.SeeCallbackNonces(ctx, []model.CallbackNonce{{Timestamp: clk.Now().Unix(), Nonce: nonce, Digest: "d", At: clk.Now()}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		see("old")
+		clk.Advance(50 * time.Minute)
+		see("recent")
+		clk.Advance(20 * time.Minute)
+		counts, err := s.Housekeeping.Prune(ctx, SystemActor("cleanup"), Retention{})
+		if err != nil || counts["callback_nonces"] != 1 {
+			t.Fatalf("pruned %v (%v), want one callback nonce", counts, err)
+		}
+		if n, err := db.CountRows(ctx, "callback_nonces"); err != nil || n != 1 {
+			t.Fatalf("%d nonces left (%v), want the recent one", n, err)
+		}
+	})
+}

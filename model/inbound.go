@@ -38,3 +38,12 @@ type ClaimResult struct {
 	Claimed bool
 	Prior   Inbound // what the first delivery stored, when !Claimed
 }
+
+// CallbackNonce is the (timestamp, nonce) a plaintext callback was signed
+// with and the SHA-256 of its body, hex (see bot.Nonces).
+type CallbackNonce struct {
+	Timestamp int64
+	Nonce     string
+	Digest    string
+	At        time.Time // when it was seen, for pruning
+}

@@ -72,7 +72,7 @@ func (c *Callback) Finish() {
 	c.finished = true
 	outcome := c.outcome
 	switch outcome {
-	case Replied, Empty, Duplicate, Late, Malformed, RefusedSignature, RefusedStale, RefusedSize, Error:
+	case Replied, Empty, Duplicate, Late, Malformed, RefusedSignature, RefusedStale, RefusedPlaintext, RefusedReplay, RefusedSize, Error:
 	case "":
 		outcome = Error
 	default:

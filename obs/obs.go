@@ -25,6 +25,8 @@ const (
 	Malformed        = "malformed"         // could not be decrypted or parsed: logged, answered "success"
 	RefusedSignature = "refused_signature" // bad or missing signature: 403
 	RefusedStale     = "refused_stale"     // timestamp too far from now: 403
+	RefusedPlaintext = "refused_plaintext" // unencrypted while an EncodingAESKey is set: 403
+	RefusedReplay    = "refused_replay"    // a signature already used with another body: 403
 	RefusedSize      = "refused_size"      // body over the limit: 413
 	Error            = "error"             // not recorded or the handler failed: 503, WeChat re-delivers
 )

@@ -306,6 +306,7 @@ var countable = map[string]bool{
 	"suggestions": true, "suggestion_deputies": true, "suggestion_steps": true, "suggestion_ratings": true,
 	"opinions": true, "surveys": true, "survey_responses": true, "survey_answers": true, "survey_participants": true,
 	"materials": true, "material_studies": true, "meetings": true, "invitations": true, "pending_asks": true, "job_runs": true,
+	"callback_nonces": true,
 }
 
 // CountRows returns the number of rows in one of deputybot's tables, for

@@ -224,6 +224,25 @@ func (u *User) Redeliver(ctx context.Context) (Reply, error) {
 	return u.s.exchange(ctx, u.openid, req, 1, true)
 }
 
+// LastCallback returns the user's last request to the callback as WeChat
+// sent it: its query (signature, timestamp, nonce and, when encrypted,
+// encrypt_type and msg_signature) and its body. The query is what any
+// access log of the callback shows; tests of forged and replayed callbacks
+// start from it.
+func (u *User) LastCallback() (url.Values, []byte, error) {
+	u.s.mu.Lock()
+	req := u.s.userLocked(u.openid).lastReq
+	u.s.mu.Unlock()
+	if req == nil {
+		return nil, nil, ErrNoLastRequest
+	}
+	parsed, err := url.Parse(req.url)
+	if err != nil {
+		return nil, nil, err
+	}
+	return parsed.Query(), append([]byte(nil), req.body...), nil
+}
+
 func (u *User) interact(ctx context.Context, inner []byte, kind interaction, needFollow bool, rec Message) (Reply, error) {
 	return u.deliver(ctx, inner, kind, needFollow, &rec)
 }

@@ -91,6 +91,10 @@ func callbackOutcome(out []byte, err error) string {
 	switch {
 	case errors.Is(err, bot.ErrStaleRequest):
 		return obs.RefusedStale
+	case errors.Is(err, bot.ErrPlaintext):
+		return obs.RefusedPlaintext
+	case errors.Is(err, bot.ErrReplayed):
+		return obs.RefusedReplay
 	case err != nil:
 		return obs.RefusedSignature
 	case out == nil:
