@@ -88,6 +88,22 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/messages/{id}/close":  {"note": {"已电话联系"}},
 	"POST /admin/records/rules":        {"research": {"2"}},
 
+	// Study: a material is posted as multipart (the form carries its
+	// attachments); the empty "file" part makes it so and is not read.
+	"POST /admin/materials": {"file": {""}, "title": {"宪法学习材料"}, "summary": {"宪法全文与辅导"},
+		"body": {"# 宪法\n\n**学习要点**"}, "category": {"政治理论"}, "link": {"https://www.npc.gov.cn/"}},
+	"POST /admin/materials/{id}": {"file": {""}, "title": {"宪法学习材料（修订）"}, "summary": {"宪法全文与辅导"},
+		"body": {"# 宪法"}, "category": {"法律法规"}},
+	"POST /admin/materials/categories":   {"categories": {"政治理论\n法律法规\n履职知识\n专题学习"}},
+	"POST /admin/materials/{id}/publish": {"all": {"1"}, "action": {"publish"}},
+	"POST /admin/materials/{id}/archive": {},
+	"POST /admin/courses":                {"title": {"宪法专题学习班"}, "required": {"1"}, "deadline": {"2030-06-30"}, "material": {"1"}, "all": {"1"}},
+	"POST /admin/courses/{id}":           {"title": {"宪法专题学习班（春季）"}, "required": {"1"}, "deadline": {"2030-06-30"}, "material": {"1"}, "all": {"1"}},
+	"POST /admin/courses/settings":       {"reminder_days": {"3"}},
+	"POST /admin/courses/{id}/publish":   {},
+	"POST /admin/courses/{id}/archive":   {},
+	"POST /admin/courses/{id}/remind":    {},
+
 	"POST /admin/series": {"name": {"每周学习"}, "kind": {"general_notice"}, "title": {"本周提醒"}, "body": {"正文"},
 		"schedule": {"0 9 * * 1"}, "delegation": {"济南市代表团"}},
 	"POST /admin/series/{id}/activate":   {},
@@ -239,6 +255,8 @@ func (w *hostileWorld) fixtures(tb testing.TB) {
 	_, _ = w.post(w.admin, "/admin/liaison/leaders", consoleForms["POST /admin/liaison/leaders"])
 	mustPost("/admin/surveys", "/admin/surveys", nil)
 	mustPost("/admin/campaigns", "/admin/campaigns", nil)
+	mustPost("/admin/materials", "/admin/materials", nil)
+	mustPost("/admin/courses", "/admin/courses", nil)
 	if err := w.db.CreateOpinion(ctx, &model.Opinion{DeputyID: 1, Category: "social", Body: "建议增加农村公交班次。"}); err != nil {
 		tb.Fatal(err)
 	}
