@@ -12,7 +12,6 @@ import (
 	"deputybot/core"
 	"deputybot/model"
 	"deputybot/obs"
-	"deputybot/storage"
 	"deputybot/templates"
 )
 
@@ -35,14 +34,9 @@ type Router struct {
 	// Store keeps the chat's own records: conversations, asks, followers,
 	// delivery reports.
 	Store Store
-	// DB is the database 学习 (bot/study.go) still reads directly
-	// (transitional: it goes when 学习 calls core.Materials; every other
-	// flow calls core).
-	DB    *storage.DB
 	Texts *templates.Set
 	Log   *slog.Logger
-	// Loc is Core's time zone, for the flows that read it (transitional,
-	// like DB).
+	// Loc is Core's time zone, for the flows that read it.
 	Loc         *time.Location
 	IdleTimeout time.Duration // an idle conversation ends after this
 	Engine      *Engine       // runs every flow but binding
@@ -59,9 +53,9 @@ type Router struct {
 
 // NewRouter returns a router with the engine and every deputy flow: svc
 // are the use cases (built once, by cli in a server), db keeps the chat's
-// records (see Store).
-func NewRouter(svc *core.Services, db *storage.DB, texts *templates.Set, log *slog.Logger, idle time.Duration) *Router {
-	r := &Router{Core: svc, Store: db, DB: db, Texts: texts, Log: log, Loc: svc.Location(), IdleTimeout: idle}
+// records (see Store; cli passes *storage.DB).
+func NewRouter(svc *core.Services, db Store, texts *templates.Set, log *slog.Logger, idle time.Duration) *Router {
+	r := &Router{Core: svc, Store: db, Texts: texts, Log: log, Loc: svc.Location(), IdleTimeout: idle}
 	r.Engine = &Engine{Store: db, Texts: texts, Log: log, Idle: idle, Clock: svc}
 	r.registerFlows()
 	return r
