@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 
@@ -40,13 +41,14 @@ type apiRowError struct {
 // the account's role and maps a returned error to JSON.
 func (s *server) endpoint(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		// The same reading as the api package's: the scheme is case-insensitive.
+		token, ok := httpkit.BearerToken(r)
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="deputybot"`)
 			writeJSON(w, http.StatusUnauthorized, apiErrorBody{Error: "需要 API 令牌：请求头 Authorization: Bearer dbt_…"})
 			return
 		}
-		me, err := s.staff.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+		me, err := s.staff.AuthenticateToken(r.Context(), token)
 		if errors.Is(err, core.ErrBadToken) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="deputybot", error="invalid_token"`)
 			writeJSON(w, http.StatusUnauthorized, apiErrorBody{Error: err.Error()})

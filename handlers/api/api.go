@@ -161,9 +161,8 @@ type fieldError struct {
 // maps a returned error to JSON.
 func (s *server) endpoint(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme, token, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-		token = strings.TrimSpace(token)
-		if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		token, ok := httpkit.BearerToken(r)
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="deputybot"`)
 			httpkit.WriteJSON(w, http.StatusUnauthorized, errorBody{Error: "需要 API 令牌：请求头 Authorization: Bearer dbt_…"})
 			return

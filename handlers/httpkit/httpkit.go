@@ -116,6 +116,15 @@ func APIHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// BearerToken returns the token of an Authorization header in the Bearer
+// scheme. The scheme is case-insensitive (RFC 6750 via RFC 7235), so
+// "bearer dbt_…" is as good as "Bearer dbt_…".
+func BearerToken(r *http.Request) (string, bool) {
+	scheme, token, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	token = strings.TrimSpace(token)
+	return token, strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
 // WriteJSON writes v as the JSON answer.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
