@@ -77,7 +77,7 @@ func New(db *storage.DB, o Options) *Services {
 		Suggestions: NewSuggestions(db), Supervision: NewSupervision(db, e.loc), Opinions: NewOpinions(db),
 		Surveys: NewSurveys(db), Materials: &Materials{e}, Records: &Records{e},
 		Reports: NewReports(db, e.loc), Reminders: &Reminders{e}, Series: NewNoticeSeries(db, e.loc),
-		Settings: NewSettings(db), SitIn: &SitIn{e}, Liaison: NewLiaison(db),
+		Settings: &Settings{env: e}, SitIn: &SitIn{e}, Liaison: NewLiaison(db),
 		Messages: &Messages{env: e},
 	}
 	s.Deputies.now, s.Deputies.env = e.now, e

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"deputybot/model"
 	"deputybot/storage"
@@ -92,7 +93,7 @@ func keywordNum(k string) int {
 }
 
 // ValidateTemplates checks template overrides by notice kind. Each
-// problem's Field is "<kind>.id" or "<kind>.fields".
+// problem's Key is "templates.<kind>.id" or "templates.<kind>.fields".
 func ValidateTemplates(m map[string]model.TemplateSetting) ValidationError {
 	var errs ValidationError
 	kinds := make([]string, 0, len(m))
@@ -103,17 +104,17 @@ func ValidateTemplates(m map[string]model.TemplateSetting) ValidationError {
 	for _, kind := range kinds {
 		t := m[kind]
 		if _, ok := model.KindLabels[kind]; !ok {
-			errs = append(errs, &FieldError{Label: kind + ".id", Value: kind, Msg: "不是已知的通知类别"})
+			errs = append(errs, &FieldError{Key: templateKey(kind, "id"), Label: kind, Value: kind, Msg: "不是已知的通知类别"})
 			continue
 		}
 		switch {
 		case strings.TrimSpace(t.ID) == "":
-			errs = append(errs, &FieldError{Label: kind + ".id", Msg: "模板 ID 不能为空"})
+			errs = append(errs, &FieldError{Key: templateKey(kind, "id"), Label: templateLabel(kind, "id"), Msg: "模板 ID 不能为空"})
 		case !templateIDRE.MatchString(t.ID):
-			errs = append(errs, &FieldError{Label: kind + ".id", Value: t.ID, Msg: "模板 ID 只能由字母、数字、- 和 _ 组成（最多 64 个字符）"})
+			errs = append(errs, &FieldError{Key: templateKey(kind, "id"), Label: templateLabel(kind, "id"), Value: t.ID, Msg: "模板 ID 只能由字母、数字、- 和 _ 组成（最多 64 个字符）"})
 		}
 		if msg := checkTemplateFields(t.Fields); msg != "" {
-			errs = append(errs, &FieldError{Label: kind + ".fields", Msg: msg})
+			errs = append(errs, &FieldError{Key: templateKey(kind, "fields"), Label: templateLabel(kind, "fields"), Msg: msg})
 		}
 	}
 	return errs
@@ -291,10 +292,13 @@ func menuJSONProblem(err error) string {
 
 // Settings are what admins change in the console's settings page: they
 // live in the database and override the configuration file.
-type Settings struct{ db *storage.DB }
+type Settings struct {
+	*env
+	lister atomic.Pointer[TemplateLister]
+}
 
 // NewSettings returns the settings stored in db.
-func NewSettings(db *storage.DB) *Settings { return &Settings{db: db} }
+func NewSettings(db *storage.DB) *Settings { return &Settings{env: newEnv(db)} }
 
 // Templates returns the saved template overrides by notice kind.
 func (s *Settings) Templates(ctx context.Context) (map[string]model.TemplateSetting, error) {
@@ -341,10 +345,10 @@ var quietHoursRE = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):
 func ValidateDelivery(d model.DeliverySetting) ValidationError {
 	var errs ValidationError
 	if d.QuietHours != "" && !quietHoursRE.MatchString(d.QuietHours) {
-		errs = append(errs, &FieldError{Label: "quiet_hours", Value: d.QuietHours, Msg: "应写作 22:00-07:30（24 小时制，两位数），不设免打扰则留空"})
+		errs = append(errs, &FieldError{Key: "quiet_hours", Label: "免打扰时段", Value: d.QuietHours, Msg: "应写作 22:00-07:30（24 小时制，两位数），不设免打扰则留空"})
 	}
 	if !(d.RatePerSecond > 0 && d.RatePerSecond <= MaxRatePerSecond) { // also refuses NaN
-		errs = append(errs, &FieldError{Label: "rate_per_second", Msg: fmt.Sprintf("应大于 0 且不超过 %d", MaxRatePerSecond)})
+		errs = append(errs, &FieldError{Key: "rate_per_second", Label: "每秒发送条数", Msg: fmt.Sprintf("应大于 0 且不超过 %d", MaxRatePerSecond)})
 	}
 	return errs
 }

@@ -37,11 +37,11 @@ func TestTemplateSettingsAreChecked(t *testing.T) {
 	})
 	got := map[string]string{}
 	for _, e := range errs {
-		got[e.Label] = e.Msg
+		got[e.Key] = e.Msg
 	}
 	want := map[string]string{
-		"meeting_invitation.id": "不能为空", "meeting_invitation.fields": "应形如 thing1",
-		"survey.id": "只能由字母", "survey.fields": `字段 "salary" 不可用`, "no_such_kind.id": "不是已知的通知类别",
+		"templates.meeting_invitation.id": "不能为空", "templates.meeting_invitation.fields": "应形如 thing1",
+		"templates.survey.id": "只能由字母", "templates.survey.fields": `字段 "salary" 不可用`, "templates.no_such_kind.id": "不是已知的通知类别",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("errors %v", got)
@@ -116,7 +116,7 @@ func TestDeliverySettingsAreValidatedLikeTheConfiguration(t *testing.T) {
 		errs := core.ValidateDelivery(model.DeliverySetting{QuietHours: tc.quiet, RatePerSecond: tc.rate})
 		var got []string
 		for _, e := range errs {
-			got = append(got, e.Label)
+			got = append(got, e.Key)
 		}
 		if strings.Join(got, ",") != tc.fields {
 			t.Errorf("%q %v: fields %v, want %q", tc.quiet, tc.rate, got, tc.fields)

@@ -176,7 +176,7 @@ func API(d AdminDeps) http.Handler {
 	mux.Handle("/api/v1/", s.endpoint(route{roles: everyone, handle: func(*server, http.ResponseWriter, *http.Request, model.Account) error {
 		return model.ErrNotFound
 	}}))
-	return api.Handler(api.Deps{Services: s.d.Services, Log: s.d.Log, PublicURL: s.d.PublicURL, Legacy: mux})
+	return api.Handler(api.Deps{Services: s.d.Services, Log: s.d.Log, PublicURL: s.d.PublicURL, Legacy: mux, Settings: settingsSource{s}})
 }
 
 // crossOrigin refuses cross-site non-GET requests from browsers. Bearer

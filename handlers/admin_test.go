@@ -28,6 +28,7 @@ type adminWorld struct {
 	db       *storage.DB
 	clock    *testkit.Clock
 	staff    *core.Staff
+	svc      *core.Services // the server's use cases
 	srv      *httptest.Server
 	log      *testkit.LogBuffer
 	accounts map[string]model.Account // by role
@@ -70,7 +71,8 @@ func newAdminWorld(t *testing.T, db *storage.DB, public string) *adminWorld {
 	if w.public == "" {
 		w.public = "http://" + w.srv.Listener.Addr().String()
 	}
-	d := handlers.AdminDeps{DB: db, Log: log, PublicURL: w.public, Now: w.clock.Now, Staff: w.staff}
+	w.svc = core.New(db, core.Options{Now: w.clock.Now})
+	d := handlers.AdminDeps{DB: db, Log: log, PublicURL: w.public, Now: w.clock.Now, Staff: w.staff, Services: w.svc}
 	w.srv.Config.Handler = handlers.New(handlers.Deps{Log: log, DB: db, Admin: handlers.Admin(d), API: handlers.API(d)})
 	w.srv.Start()
 	t.Cleanup(w.srv.Close)

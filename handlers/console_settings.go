@@ -1,14 +1,10 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync/atomic"
 
 	"deputybot/bot"
@@ -118,6 +114,46 @@ func templateRows(cfg *config.Config, saved map[string]model.TemplateSetting) []
 	return rows
 }
 
+// configuredSettings is what applies when nothing is saved in the
+// console: the configuration file's templates, menu and delivery.
+func configuredSettings() core.ConfiguredSettings {
+	cfg := currentSettingsDeps().cfg
+	out := core.ConfiguredSettings{Menu: configuredMenu(cfg)}
+	if cfg != nil {
+		out.Templates = make(map[string]model.TemplateSetting, len(cfg.WeChat.Templates))
+		for kind, t := range cfg.WeChat.Templates {
+			out.Templates[kind] = model.TemplateSetting{ID: t.ID, Fields: t.Fields}
+		}
+		out.Delivery = &model.DeliverySetting{QuietHours: cfg.Delivery.QuietHours, RatePerSecond: cfg.Delivery.RatePerSecond}
+	}
+	return out
+}
+
+// settingsSource gives the api package's settings routes the
+// configuration (SetSettingsDeps) and this instance's outbox.
+type settingsSource struct{ s *server }
+
+func (x settingsSource) Configured() core.ConfiguredSettings { return configuredSettings() }
+
+func (x settingsSource) MenuSender() core.MenuSender {
+	if sync := currentSettingsDeps().sync; sync != nil {
+		return core.MenuSender(sync)
+	}
+	return nil
+}
+
+func (x settingsSource) ReloadTemplates() {
+	if x.s.d.Outbox != nil {
+		x.s.d.Outbox.ReloadTemplates()
+	}
+}
+
+func (x settingsSource) ReloadDelivery() {
+	if x.s.d.Outbox != nil {
+		x.s.d.Outbox.ReloadDelivery()
+	}
+}
+
 // configuredMenu is the menu as the configuration gives it (the built-in
 // default when it gives none).
 func configuredMenu(cfg *config.Config) []byte {
@@ -130,11 +166,7 @@ func configuredMenu(cfg *config.Config) []byte {
 // currentMenu is the menu sync would send: the saved one, else the
 // configured one.
 func (s *server) currentMenu(ctx context.Context) (menu []byte, saved bool, err error) {
-	m, err := core.NewSettings(s.d.DB).Menu(ctx)
-	if errors.Is(err, model.ErrNotFound) {
-		return configuredMenu(currentSettingsDeps().cfg), false, nil
-	}
-	return m, err == nil, err
+	return s.d.Services.Settings.CurrentMenu(ctx, configuredMenu(currentSettingsDeps().cfg))
 }
 
 // renderSettings fills in what v leaves empty and shows the page.
@@ -142,7 +174,7 @@ func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me model
 	ctx := r.Context()
 	deps := currentSettingsDeps()
 	if v.Templates == nil {
-		saved, err := core.NewSettings(s.d.DB).Templates(ctx)
+		saved, err := s.d.Services.Settings.Templates(ctx)
 		if err != nil {
 			return err
 		}
@@ -169,7 +201,7 @@ func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me model
 		v.DailyQuota = cfg.Delivery.DailyQuota
 		v.Dump = cfg.Dump()
 	}
-	delivery, err := core.NewSettings(s.d.DB).Delivery(ctx)
+	delivery, err := s.d.Services.Settings.Delivery(ctx)
 	switch {
 	case err == nil:
 		v.Delivery.Saved = true
@@ -187,38 +219,12 @@ func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, me model
 	return nil
 }
 
-func formatRate(r float64) string { return strconv.FormatFloat(r, 'f', -1, 64) }
+func formatRate(r float64) string { return core.FormatRate(r) }
 
 func settingsShow(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	return s.renderSettings(w, r, me, http.StatusOK, settingsView{})
 }
 
-// templatesSummary describes overrides for the audit log.
-func templatesSummary(m map[string]model.TemplateSetting) string {
-	if len(m) == 0 {
-		return "无（全部按配置文件）"
-	}
-	out := ""
-	for _, kind := range noticeKinds() {
-		if t, ok := m[kind]; ok {
-			if out != "" {
-				out += "；"
-			}
-			out += fmt.Sprintf("%s：%s（%s）", model.KindLabels[kind], t.ID, core.FormatTemplateFields(t.Fields))
-		}
-	}
-	return out
-}
-
-// compactJSON writes a menu on one line for the audit log, cut so that
-// before and after both fit.
-func compactJSON(b []byte) string {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, b); err != nil {
-		return truncateRunes(string(b), 900)
-	}
-	return truncateRunes(buf.String(), 900)
-}
 
 func truncateRunes(s string, n int) string {
 	r := []rune(s)

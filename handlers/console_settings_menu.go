@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"deputybot/core"
 	"deputybot/model"
@@ -35,31 +36,21 @@ func settingsSaveMenu(s *server, w http.ResponseWriter, r *http.Request, me mode
 		return badRequest("提交的内容过长。")
 	}
 	raw := r.PostFormValue("menu")
-	before, _, err := s.currentMenu(r.Context())
-	if err != nil {
-		return err
-	}
-	menu, err := core.NewSettings(s.d.DB).SaveMenu(r.Context(), []byte(raw))
+	_, err := s.d.Services.Settings.SaveMenuAs(r.Context(), core.StaffActor(me, core.ViaConsole), []byte(raw), configuredMenu(currentSettingsDeps().cfg))
 	if msg, ok := menuProblem(err); ok {
 		return s.renderSettings(w, r, me, http.StatusUnprocessableEntity, settingsView{Menu: raw, MenuError: msg})
 	} else if err != nil {
 		return err
 	}
-	s.audit(r, me, "settings.menu", "settings/menu", "自定义菜单：之前 "+compactJSON(before)+"；之后 "+compactJSON(menu))
 	s.flash(r, "菜单已保存。点击“同步到微信”后，代表在微信中看到的菜单才会更新。")
 	http.Redirect(w, r, "/admin/settings#menu", http.StatusSeeOther)
 	return nil
 }
 
 func settingsResetMenu(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
-	before, _, err := s.currentMenu(r.Context())
-	if err != nil {
+	if err := s.d.Services.Settings.ResetMenuAs(r.Context(), core.StaffActor(me, core.ViaConsole), configuredMenu(currentSettingsDeps().cfg)); err != nil {
 		return err
 	}
-	if err := core.NewSettings(s.d.DB).ResetMenu(r.Context()); err != nil {
-		return err
-	}
-	s.audit(r, me, "settings.menu", "settings/menu", "自定义菜单恢复为配置文件中的菜单；之前 "+compactJSON(before))
 	s.flash(r, "已恢复为配置文件中的菜单。如需在微信中生效，请再同步到微信。")
 	http.Redirect(w, r, "/admin/settings#menu", http.StatusSeeOther)
 	return nil
@@ -70,25 +61,19 @@ func settingsResetMenu(s *server, w http.ResponseWriter, r *http.Request, me mod
 var errNoMenuSync = &httpError{http.StatusServiceUnavailable,
 	"本服务未接入微信接口，无法从管理后台同步菜单。请在服务器上运行 deputybot menu sync。"}
 
-// syncMenu sends the current menu (saved, else configured) to WeChat and
-// records the attempt, whatever WeChat answered.
+// syncMenu sends the current menu (saved, else configured) to WeChat;
+// core records the attempt, whatever WeChat answered.
 func (s *server) syncMenu(r *http.Request, me model.Account) (string, error) {
 	sync := currentSettingsDeps().sync
 	if sync == nil {
 		return "", errNoMenuSync
 	}
-	menu, _, err := s.currentMenu(r.Context())
-	if err != nil {
-		return "", err
-	}
-	answer, err := sync(r.Context(), menu)
-	if err != nil {
+	_, answer, err := s.d.Services.Menus.Sync(r.Context(), core.StaffActor(me, core.ViaConsole), configuredMenu(currentSettingsDeps().cfg), core.MenuSender(sync))
+	if errors.Is(err, core.ErrMenuRefused) {
 		s.d.Log.Warn("admin: menu sync failed", "err", err, "request_id", requestID(r.Context()))
-		s.audit(r, me, "settings.menu_sync", "settings/menu", "同步菜单到微信失败："+truncateRunes(err.Error(), 200))
-		return "", &httpError{http.StatusBadGateway, "微信未接受菜单：" + truncateRunes(err.Error(), 200)}
+		return "", &httpError{http.StatusBadGateway, "微信未接受菜单：" + truncateRunes(strings.TrimPrefix(err.Error(), core.ErrMenuRefused.Error()+": "), 200)}
 	}
-	s.audit(r, me, "settings.menu_sync", "settings/menu", "同步菜单到微信："+compactJSON(menu))
-	return answer, nil
+	return answer, err
 }
 
 func settingsSyncMenu(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {

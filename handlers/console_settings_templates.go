@@ -34,10 +34,11 @@ func parseTemplateForm(r *http.Request, rows []templateRow) (map[string]model.Te
 	return out, bad
 }
 
-// markTemplateErrors puts each validation problem beside its field.
+// markTemplateErrors puts each validation problem beside its field
+// (keys templates.<kind>.id and templates.<kind>.fields).
 func markTemplateErrors(rows []templateRow, errs core.ValidationError) {
 	for _, e := range errs {
-		kind, field, _ := strings.Cut(e.Label, ".")
+		kind, field, _ := strings.Cut(strings.TrimPrefix(e.Key, "templates."), ".")
 		for i := range rows {
 			if rows[i].Kind != kind {
 				continue
@@ -53,46 +54,26 @@ func markTemplateErrors(rows []templateRow, errs core.ValidationError) {
 	}
 }
 
-// saveTemplates stores overrides, makes this instance's dispatcher use
-// them at once (others within 30 s), and records the change.
-func (s *server) saveTemplates(r *http.Request, me model.Account, m map[string]model.TemplateSetting) error {
-	settings := core.NewSettings(s.d.DB)
-	before, err := settings.Templates(r.Context())
-	if err != nil {
-		return err
-	}
-	if err := settings.SaveTemplates(r.Context(), m); err != nil {
-		return err
-	}
-	if s.d.Outbox != nil {
-		s.d.Outbox.ReloadTemplates()
-	}
-	s.audit(r, me, "settings.templates", "settings/templates",
-		"模板消息设置：之前 "+templatesSummary(before)+"；之后 "+templatesSummary(m))
-	return nil
-}
-
 func settingsSaveTemplates(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
 	if !parseSmallForm(w, r) {
 		return badRequest("提交的内容过长。")
 	}
 	rows := templateRows(currentSettingsDeps().cfg, nil)
 	m, bad := parseTemplateForm(r, rows)
-	errs := core.ValidateTemplates(m)
-	var note string
-	if len(errs) == 0 {
-		var unknown core.ValidationError
-		unknown, note = checkTemplateIDs(r.Context(), m)
-		errs = append(errs, unknown...)
-	}
-	if bad || len(errs) > 0 {
-		markTemplateErrors(rows, errs)
+	if bad {
+		markTemplateErrors(rows, core.ValidateTemplates(m))
 		return s.renderSettings(w, r, me, http.StatusUnprocessableEntity, settingsView{Templates: rows,
 			TemplateErrors: "模板设置有误，未保存。请按提示修改。"})
 	}
-	if err := s.saveTemplates(r, me, m); err != nil {
+	note, err := s.d.Services.Settings.SaveTemplatesAs(r.Context(), core.StaffActor(me, core.ViaConsole), m)
+	if errs, ok := core.Fields(err); ok {
+		markTemplateErrors(rows, errs)
+		return s.renderSettings(w, r, me, http.StatusUnprocessableEntity, settingsView{Templates: rows,
+			TemplateErrors: "模板设置有误，未保存。请按提示修改。"})
+	} else if err != nil {
 		return err
 	}
+	settingsSource{s}.ReloadTemplates()
 	s.flash(r, "模板消息设置已保存，30 秒内对所有实例生效。"+note)
 	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
 	return nil

@@ -2,6 +2,7 @@ package model
 
 import (
 	"database/sql"
+	"slices"
 	"time"
 )
 
@@ -99,6 +100,20 @@ var KindLabels = map[string]string{
 	KindMaterial: "学习材料", KindInvitation: "会议活动邀请", KindProgress: "建议办理进展", KindRatingRequest: "满意度测评",
 	KindSurvey: "问卷调查", KindSolicitation: "法规草案征求意见", KindGeneral: "通知公告", KindReminder: "提醒",
 	KindMessageReply: "留言答复",
+}
+
+// NoticeKinds lists the notice kinds in the order staff meet them: the
+// ones a campaign is sent as first, then the rest by name.
+func NoticeKinds() []string {
+	out := []string{KindGeneral, KindMaterial, KindInvitation, KindSurvey, KindSolicitation, KindReminder}
+	var rest []string
+	for k := range KindLabels {
+		if !slices.Contains(out, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
 }
 
 var deliveryLabels = map[string]string{

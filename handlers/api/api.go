@@ -29,6 +29,9 @@ type Deps struct {
 	// Legacy serves the API routes not yet moved into this package; nil
 	// when there are none.
 	Legacy http.Handler
+	// Settings gives the settings routes the configuration file's values,
+	// WeChat's menu endpoint and the outbox; nil: none of them.
+	Settings SettingsSource
 }
 
 // handlerFunc serves one action for the token's account. A returned error
@@ -48,6 +51,13 @@ func routes() []route {
 		// Deputies, binding codes, accounts, tokens, login and the audit log.
 
 		// Campaigns, notices, settings, series and the dashboard.
+		{"GET", "/api/v1/settings", core.Admins, settingsGet},
+		{"PUT", "/api/v1/settings/templates", core.Admins, settingsPutTemplates},
+		{"PUT", "/api/v1/settings/menu", core.Admins, settingsPutMenu},
+		{"DELETE", "/api/v1/settings/menu", core.Admins, settingsResetMenu},
+		{"POST", "/api/v1/settings/menu/sync", core.Admins, settingsSyncMenu},
+		{"PUT", "/api/v1/settings/delivery", core.Admins, settingsPutDelivery},
+		{"DELETE", "/api/v1/settings/delivery", core.Admins, settingsResetDelivery},
 
 		// Meetings, sit-in (列席) and performance records (履职).
 		{"GET", "/api/v1/meetings", core.Viewers, meetingsList},
@@ -192,6 +202,30 @@ type badRequest string
 
 func (e badRequest) Error() string { return string(e) }
 
+// status is a refusal with its own HTTP status and Chinese message (503
+// when WeChat is not wired, 502 when WeChat refused).
+type status struct {
+	code int
+	msg  string
+}
+
+func (e *status) Error() string { return e.msg }
+
+func (s *server) settings() SettingsSource {
+	if s.d.Settings == nil {
+		return noSettings{}
+	}
+	return s.d.Settings
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
 // tooLarge is a body over the limit: 413.
 type tooLarge string
 
@@ -204,7 +238,11 @@ func (e tooLarge) Error() string { return string(e) }
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var bad badRequest
 	var big tooLarge
+	var st *status
 	switch {
+	case errors.As(err, &st):
+		httpkit.WriteJSON(w, st.code, errorBody{Error: st.msg})
+		return
 	case errors.As(err, &bad):
 		httpkit.WriteJSON(w, http.StatusBadRequest, errorBody{Error: string(bad)})
 		return
