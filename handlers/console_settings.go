@@ -225,7 +225,6 @@ func settingsShow(s *server, w http.ResponseWriter, r *http.Request, me model.Ac
 	return s.renderSettings(w, r, me, http.StatusOK, settingsView{})
 }
 
-
 func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
