@@ -296,7 +296,7 @@ func TestExportXLSXKeepsPhonesAsText(t *testing.T) {
 		if err != nil || typ != excelize.CellTypeInlineString {
 			t.Errorf("phone cell type = %v, %v; want a text cell", typ, err)
 		}
-		if v, _ := f.GetCellValue(exportSheet, "J2"); v != "13900000001" {
+		if v, _ := f.GetCellValue(exportSheet, "J2"); v != "13800000001" {
 			t.Errorf("phone cell = %q", v)
 		}
 	})
@@ -502,6 +502,38 @@ func TestImportGeneratedFileWithBadPhones(t *testing.T) {
 		rep, err = reg.ImportFile(ctx, "../testdata/deputies-bad-phones.xlsx", ImportOptions{SkipInvalid: true})
 		if err != nil || rep.Created != 17 || rep.Skipped != 3 {
 			t.Fatalf("SkipInvalid import = %+v, %v; want 17 created, 3 skipped", rep, err)
+		}
+	})
+}
+
+// The shipped sample file, the simulator's demo deputies and generated
+// files carry clean occupations, and importing the sample file into a
+// simulator that has its demo deputies adds 20 people instead of
+// renaming 20 of them.
+func TestSampleDataIsCleanAndAddsPeople(t *testing.T) {
+	for _, d := range append(SampleDeputies(500, 1), DemoDeputies()...) {
+		if strings.ContainsAny(d.Occupation, "%{}") || d.Occupation == "" {
+			t.Fatalf("occupation %q", d.Occupation)
+		}
+	}
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if _, err := db.UpsertDeputies(ctx, DemoDeputies()); err != nil {
+			t.Fatal(err)
+		}
+		reg := NewRegistry(db)
+		rep, err := reg.ImportFile(ctx, "../testdata/deputies-sample.xlsx", ImportOptions{})
+		if err != nil || rep.Created != 20 || rep.Updated != 0 {
+			t.Fatalf("sample import after the demo deputies = %+v, %v; want 20 created, 0 updated", rep, err)
+		}
+		ds, n, err := db.ListDeputies(ctx, model.DeputyFilter{Limit: 100})
+		if err != nil || n != 50 {
+			t.Fatalf("ListDeputies = %d, %v; want 50", n, err)
+		}
+		for _, d := range ds {
+			if strings.ContainsAny(d.Occupation, "%{}") {
+				t.Errorf("%s's occupation %q", d.Name, d.Occupation)
+			}
 		}
 	})
 }

@@ -41,25 +41,25 @@ var (
 	}
 	sampleArmyJobs       = []string{"山东省军区某部政治委员", "驻鲁某部士官", "武警山东省总队某支队支队长", "某部医院主任医师"}
 	sampleGrassrootsJobs = []struct{ job, tag string }{
-		{"%s村党支部书记、村委会主任", "乡村振兴"},
-		{"%s农业专业合作社理事长", "乡村振兴"},
-		{"%s小学教师", "教师"},
-		{"%s人民医院主治医师", "医生"},
-		{"%s机械厂车间主任", ""},
-		{"%s建筑公司农民工", "农民工"},
-		{"%[2]s某电子厂流水线班组长", "农民工"},
-		{"%s社区居委会主任", ""},
-		{"%s律师事务所律师", "律师"},
+		{"{市}村党支部书记、村委会主任", "乡村振兴"},
+		{"{市}农业专业合作社理事长", "乡村振兴"},
+		{"{市}小学教师", "教师"},
+		{"{市}人民医院主治医师", "医生"},
+		{"{市}机械厂车间主任", ""},
+		{"{市}建筑公司农民工", "农民工"},
+		{"{短}某电子厂流水线班组长", "农民工"},
+		{"{市}社区居委会主任", ""},
+		{"{市}律师事务所律师", "律师"},
 	}
 	sampleOtherJobs = []struct{ job, tag string }{
-		{"%s人民政府副市长", ""},
-		{"%s集团有限公司董事长", "企业家"},
-		{"%s科技股份有限公司总经理", "企业家"},
-		{"%[2]s大学教授", "教师"},
-		{"%s中心医院院长", "医生"},
-		{"%s中级人民法院院长", ""},
-		{"%s律师协会会长", "律师"},
-		{"%s工商业联合会主席", "企业家"},
+		{"{市}人民政府副市长", ""},
+		{"{市}集团有限公司董事长", "企业家"},
+		{"{市}科技股份有限公司总经理", "企业家"},
+		{"{短}大学教授", "教师"},
+		{"{市}中心医院院长", "医生"},
+		{"{市}中级人民法院院长", ""},
+		{"{市}律师协会会长", "律师"},
+		{"{市}工商业联合会主席", "企业家"},
 	}
 )
 
@@ -67,17 +67,18 @@ var (
 // Chinese names, mostly 汉族, born 1955–1990, spread over a province's
 // delegations, about 10% national-level, about half grassroots, with
 // occupations, professional groups, tags and unique valid phones
-// (139 followed by the index).
+// (138 followed by the index, so a generated file never shares a phone
+// with the simulator's demo deputies, whose phones start with 139).
 func SampleDeputies(n int, seed int64) []model.Deputy {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x6465707574790001))
 	out := make([]model.Deputy, n)
 	for i := range out {
-		out[i] = sampleDeputy(rng, i, sampleDelegations[rng.IntN(len(sampleDelegations))])
+		out[i] = sampleDeputy(rng, i, sampleDelegations[rng.IntN(len(sampleDelegations))], "138")
 	}
 	return out
 }
 
-func sampleDeputy(rng *rand.Rand, i int, delegation string) model.Deputy {
+func sampleDeputy(rng *rand.Rand, i int, delegation, phonePrefix string) model.Deputy {
 	d := model.Deputy{Delegation: delegation, Level: model.LevelProvincial, Status: model.StatusActive}
 	d.Name = sampleSurnames[rng.IntN(len(sampleSurnames))]
 	if rng.IntN(100) < 36 {
@@ -104,7 +105,8 @@ func sampleDeputy(rng *rand.Rand, i int, delegation string) model.Deputy {
 		jobs = sampleGrassrootsJobs
 	}
 	job := jobs[rng.IntN(len(jobs))]
-	d.Occupation = fmt.Sprintf(job.job, place, strings.TrimSuffix(place, "市"))
+	// {市} is the delegation's city (青岛市), {短} the city without 市 (青岛).
+	d.Occupation = strings.NewReplacer("{市}", place, "{短}", strings.TrimSuffix(place, "市")).Replace(job.job)
 	if delegation == "解放军代表团" {
 		job.tag, d.Occupation = "", sampleArmyJobs[rng.IntN(len(sampleArmyJobs))]
 	}
@@ -115,7 +117,7 @@ func sampleDeputy(rng *rand.Rand, i int, delegation string) model.Deputy {
 	if rng.IntN(5) == 0 && job.tag != "乡村振兴" {
 		d.Tags = append(d.Tags, "乡村振兴")
 	}
-	d.Phone = fmt.Sprintf("139%08d", i+1)
+	d.Phone = fmt.Sprintf("%s%08d", phonePrefix, i+1)
 	return d
 }
 
@@ -126,7 +128,7 @@ func DemoDeputies() []model.Deputy {
 	delegations := []string{"济南市代表团", "青岛市代表团", "烟台市代表团"}
 	out := make([]model.Deputy, 30)
 	for i := range out {
-		out[i] = sampleDeputy(rng, i, delegations[i/10])
+		out[i] = sampleDeputy(rng, i, delegations[i/10], "139")
 	}
 	return out
 }

@@ -140,9 +140,9 @@ func startServer(t *testing.T, bin, dir string) *server {
 		"DEPUTYBOT_HTTP_ADDR="+fmt.Sprintf("127.0.0.1:%d", port),
 		"DEPUTYBOT_HTTP_PUBLIC_URL="+s.URL,
 		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", // pushes go out at any time of day
-		// No demo deputies: they share their phones with
-		// testdata/deputies-sample.xlsx, which the journey imports (20 new
-		// rows), and whose deputies the start page then offers for binding.
+		// No demo deputies: the journey imports
+		// testdata/deputies-sample.xlsx (20 new rows) and expects the start
+		// page to offer only those deputies for binding.
 		"DEPUTYBOT_DEMO=false",
 	)
 	stderr, err := cmd.StderrPipe()
