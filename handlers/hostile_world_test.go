@@ -61,6 +61,7 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/meetings/{id}/remind":     {},
 	"POST /admin/meetings/{id}/attendance": {"shown": {"1", "2"}, "attended": {"1"}, "back": {"/admin/meetings/1"}},
 	"POST /admin/meetings/{id}/sitin":      {"n": {"5"}, "topics": {"教育"}, "deputy_id": {"3"}},
+	"POST /admin/meetings/{id}/signup":     {"capacity": {"30"}, "deadline": {"2026-03-08T18:00"}},
 
 	"POST /admin/campaigns": {"kind": {"general_notice"}, "title": {"会议通知"}, "body": {"请各位代表按时参加。"},
 		"delegation": {"济南市代表团"}, "when": {"now"}, "action": {"send"}},

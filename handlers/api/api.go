@@ -67,6 +67,8 @@ func routes() []route {
 		{"POST", "/api/v1/meetings/{id}/remind", core.Editors, meetingRemind},
 		{"POST", "/api/v1/meetings/{id}/attendance", core.Editors, meetingAttendance},
 		{"GET", "/api/v1/meetings/{id}/export", core.Editors, meetingExport},
+		{"POST", "/api/v1/meetings/{id}/signup", core.Editors, meetingSignupOpen},
+		{"GET", "/api/v1/meetings/{id}/signups", core.Viewers, meetingSignups},
 		{"POST", "/api/v1/meetings/{id}/sitin/proposal", core.Editors, sitInProposal},
 		{"GET", "/api/v1/sitin/coverage", core.Viewers, sitInCoverage},
 		{"GET", "/api/v1/deputies/{id}/record", core.Viewers, deputyRecord},

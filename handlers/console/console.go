@@ -90,6 +90,7 @@ func routes() []route {
 		{"POST", "/admin/meetings/{id}/remind", core.Editors, false, meetingRemind},
 		{"POST", "/admin/meetings/{id}/attendance", core.Editors, false, meetingAttendance},
 		{"GET", "/admin/meetings/{id}/export", core.Editors, false, meetingExport},
+		{"POST", "/admin/meetings/{id}/signup", core.Editors, false, meetingSignup},
 		{"GET", "/admin/meetings/{id}/sitin", core.Editors, false, sitInForm},
 		{"POST", "/admin/meetings/{id}/sitin", core.Editors, false, sitInInvite},
 		{"GET", "/admin/sitin/coverage", core.Viewers, false, sitInCoverage},
