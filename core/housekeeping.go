@@ -67,6 +67,8 @@ func (h *Housekeeping) Prune(ctx context.Context, by Actor, r Retention) (map[st
 		{"template_reports", h.db.PruneTemplateReports, now.Add(-keep(r.Reports, def.Reports))},
 		{"sessions", h.db.PruneSessions, now},
 		{"callback_nonces", h.db.PruneCallbackNonces, now.Add(-keep(r.Nonces, def.Nonces))},
+		// Binding's per-deputy and overall counts look back a day at most.
+		{"limit_attempts", h.db.PruneLimits, now.Add(-keep(r.BindAttempts, def.BindAttempts))},
 	}
 	counts := map[string]int{}
 	var errs []error

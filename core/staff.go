@@ -206,13 +206,20 @@ func (s *Staff) ResetPassword(ctx context.Context, id int64) (string, error) {
 	return p, s.SetPassword(ctx, id, p, true)
 }
 
-// ChangeOwnPassword replaces a's password after checking the current one.
-func (s *Staff) ChangeOwnPassword(ctx context.Context, a model.Account, current, next string) error {
+// ChangeOwnPassword replaces a's password after checking the current one,
+// from addr (the client's IP; may be empty). The check goes through the
+// login limit (the account's and the address's): a wrong current password
+// counts as a failed login, and while locked the answer is a *LockedError.
+func (s *Staff) ChangeOwnPassword(ctx context.Context, a model.Account, current, next, addr string) error {
 	fresh, err := s.db.GetAccount(ctx, a.ID)
 	if err != nil {
 		return err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(fresh.PasswordHash), []byte(current)) != nil {
+	ok, err := s.checkPassword(ctx, fresh.Username, addr, []byte(fresh.PasswordHash), current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return ValidationError{{Key: "current", Label: "当前密码", Msg: "不正确"}}
 	}
 	if current == next {
@@ -260,15 +267,6 @@ var dummyHash = sync.OnceValue(func() []byte {
 // counts against both), ErrAccountDisabled for a disabled account.
 func (s *Staff) Authenticate(ctx context.Context, username, password, addr string) (model.Account, error) {
 	username = NormalizeUsername(username)
-	// Keys are bounded (the column holds 191 characters); a longer name is
-	// no username anyway.
-	keys := []string{"u:" + clipRunes(username, 100)}
-	if addr != "" {
-		keys = append(keys, "a:"+clipRunes(addr, 100))
-	}
-	if err := s.checkLocks(ctx, keys); err != nil {
-		return model.Account{}, err
-	}
 	a, err := s.db.GetAccountByUsername(ctx, username)
 	hash := dummyHash()
 	if err == nil {
@@ -276,22 +274,13 @@ func (s *Staff) Authenticate(ctx context.Context, username, password, addr strin
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return model.Account{}, err
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
-		for _, k := range keys {
-			if err := s.db.RecordLoginFailure(ctx, k, s.FailWindow+s.LockFor); err != nil {
-				return model.Account{}, err
-			}
-		}
-		if err := s.checkLocks(ctx, keys); err != nil {
-			return model.Account{}, err
-		}
+	if ok, lerr := s.checkPassword(ctx, username, addr, hash, password); lerr != nil {
+		return model.Account{}, lerr
+	} else if !ok || err != nil {
 		return model.Account{}, ErrBadCredentials
 	}
 	if a.Disabled {
 		return model.Account{}, ErrAccountDisabled
-	}
-	if err := s.db.ClearLoginFailures(ctx, keys[0]); err != nil {
-		return model.Account{}, err
 	}
 	if err := s.db.TouchAccountLogin(ctx, a.ID); err != nil {
 		return model.Account{}, err
@@ -301,9 +290,85 @@ func (s *Staff) Authenticate(ctx context.Context, username, password, addr strin
 	return a, nil
 }
 
-// checkLocks returns a *LockedError when a key is locked. Attempts are
-// not recorded while locked, so the newest failure is the one that
-// completed the run of MaxFailures and the lock ends LockFor after it.
+// loginKeys are the keys a password check of username from addr counts
+// under: the account and the address. Keys are bounded (the column holds
+// 191 characters); a longer name is no username anyway.
+func loginKeys(username, addr string) []string {
+	keys := []string{"u:" + clipRunes(username, 100)}
+	if addr != "" {
+		keys = append(keys, "a:"+clipRunes(addr, 100))
+	}
+	return keys
+}
+
+// checkPassword compares password with hash under the login limit of
+// username and addr, for the login and for the current password on the
+// password page alike. The attempt is reserved under each key before the
+// comparison (atomically, in the database every instance shares), so
+// parallel requests cannot run more comparisons than the limit allows:
+// it returns a *LockedError, comparing nothing, while a key is locked. A
+// wrong password stays recorded as a failure (and returns the
+// *LockedError when it completes the run that locks); the right one
+// clears the account's failures.
+func (s *Staff) checkPassword(ctx context.Context, username, addr string, hash []byte, password string) (bool, error) {
+	keys := loginKeys(username, addr)
+	now := s.Now()
+	since := now.Add(-s.FailWindow - s.LockFor)
+	var ids []int64
+	release := func() {
+		for _, id := range ids {
+			// The attempt was not made: a leftover would only count
+			// against the user, so a failure to release is not fatal.
+			_ = s.db.ReleaseLoginAttempt(context.WithoutCancel(ctx), id)
+		}
+	}
+	for i, k := range keys {
+		var until time.Time
+		id, _, err := s.db.ReserveLoginAttempt(ctx, k, since, s.MaxFailures, func(recent []time.Time) bool {
+			var locked bool
+			until, locked = s.lockedUntil(recent, now)
+			return locked
+		})
+		if err != nil {
+			release()
+			return false, err
+		}
+		if id == 0 {
+			release()
+			return false, &LockedError{Until: until, ByAddress: i > 0, loc: s.Loc, now: now}
+		}
+		ids = append(ids, id)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil {
+		// The reservations stay: they are the failures.
+		if err := s.db.PruneLoginAttempts(ctx, now.Add(-s.FailWindow-s.LockFor)); err != nil {
+			return false, err
+		}
+		if err := s.checkLocks(ctx, keys); err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	release()
+	if err := s.db.ClearLoginFailures(ctx, keys[0]); err != nil {
+		return true, err
+	}
+	return true, nil
+}
+
+// lockedUntil tells whether the newest attempts of a key (newest first,
+// at most MaxFailures of them) lock it at now, and until when: MaxFailures
+// within FailWindow lock it for LockFor after the newest. Attempts are not
+// recorded while locked, so the newest one completed the run.
+func (s *Staff) lockedUntil(recent []time.Time, now time.Time) (time.Time, bool) {
+	if len(recent) < s.MaxFailures || recent[len(recent)-1].Before(recent[0].Add(-s.FailWindow)) {
+		return time.Time{}, false
+	}
+	until := recent[0].Add(s.LockFor)
+	return until, until.After(now)
+}
+
+// checkLocks returns a *LockedError when a key is locked.
 func (s *Staff) checkLocks(ctx context.Context, keys []string) error {
 	now := s.Now()
 	for i, k := range keys {
@@ -311,10 +376,7 @@ func (s *Staff) checkLocks(ctx context.Context, keys []string) error {
 		if err != nil {
 			return err
 		}
-		if len(fails) < s.MaxFailures || fails[len(fails)-1].Before(fails[0].Add(-s.FailWindow)) {
-			continue
-		}
-		if until := fails[0].Add(s.LockFor); until.After(now) {
+		if until, locked := s.lockedUntil(fails, now); locked {
 			return &LockedError{Until: until, ByAddress: i > 0, loc: s.Loc, now: now}
 		}
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"deputybot/core"
@@ -30,7 +31,15 @@ func changePassword(s *server, w http.ResponseWriter, r *http.Request, me model.
 	if next != r.PostFormValue("confirm") {
 		err = core.ValidationError{{Key: "confirm", Label: "确认密码", Msg: "两次输入的新密码不一致"}}
 	} else {
-		err = s.staff.ChangeOwnPassword(r.Context(), me, r.PostFormValue("current"), next)
+		err = s.staff.ChangeOwnPassword(r.Context(), me, r.PostFormValue("current"), next, clientAddr(r))
+	}
+	var locked *core.LockedError
+	if errors.As(err, &locked) {
+		// The current password is checked under the login limit.
+		s.d.Log.Warn("admin: password change locked", "by_address", locked.ByAddress, "request_id", requestID(r.Context()))
+		s.render(w, r, http.StatusTooManyRequests, "password", page{Title: "修改密码", Me: me,
+			Data: passwordView{fieldErrors{"current": locked.Error()}}})
+		return nil
 	}
 	if fe, ok := fieldErrorsOf(err); ok {
 		s.render(w, r, http.StatusUnprocessableEntity, "password", page{Title: "修改密码", Me: me, Data: passwordView{fe}})
