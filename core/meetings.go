@@ -293,12 +293,18 @@ func rsvpAsk(meetingID int64, title string) *model.Ask {
 }
 
 // rsvpReminder is the reminder to answer an invitation before its deadline:
-// the daily job's and the one staff send at once.
-func rsvpReminder(meetingID int64, title string, deadline time.Time, loc *time.Location) model.Notice {
-	d := deadline.In(loc).Format("1月2日 15:04")
-	return model.Notice{Kind: model.KindReminder, Title: "请回复会议活动回执", RefKind: "meeting", RefID: meetingID,
-		Body:   fmt.Sprintf("“%s”的回执将于 %s 截止，请回复“参加”或“请假”。", title, d),
-		Fields: map[string]string{"time": d, "note": title}}
+// the daily job's and the one staff send at once. It names the meeting and
+// when it starts, so a deputy with several invitations knows which one.
+func rsvpReminder(m model.Meeting, loc *time.Location) model.Notice {
+	d := m.RSVPDeadline.In(loc).Format("1月2日 15:04")
+	starts := m.StartsAt.In(loc).Format("1月2日 15:04")
+	place := ""
+	if m.Place != "" {
+		place = "，地点：" + m.Place
+	}
+	return model.Notice{Kind: model.KindReminder, Title: "请回复会议活动回执：" + m.Title, RefKind: "meeting", RefID: m.ID,
+		Body:   fmt.Sprintf("“%s”将于 %s 开始%s。回执 %s 截止，请回复“参加”或“请假”。", m.Title, starts, place, d),
+		Fields: map[string]string{"time": starts, "deadline": d, "note": "回执 " + d + " 截止"}}
 }
 
 // Remind sends a reminder now to the invitees who have not answered; their
@@ -319,7 +325,7 @@ func (s *Meetings) Remind(ctx context.Context, by Actor, meetingID int64) (int, 
 			return Conflict("回执已截止，不能再提醒代表回复。")
 		}
 		source := fmt.Sprintf("rsvpnow-%d-%d", m.ID, now.Unix())
-		notice := rsvpReminder(m.ID, m.Title, m.RSVPDeadline, s.loc)
+		notice := rsvpReminder(m, s.loc)
 		var after int64
 		for {
 			ids, err := s.db.PendingInvitees(ctx, m.ID, after, inviteBatch)

@@ -192,7 +192,9 @@ func (s *Opinions) Reply(ctx context.Context, opinionID int64, reply string) err
 	// The author is told in the same transaction as the reply is stored.
 	push := model.Push{DeputyIDs: []int64{o.DeputyID}, Notice: model.Notice{
 		Kind: model.KindGeneral, Title: "意见建议已答复 " + o.Receipt, Body: reply,
-		Fields:  map[string]string{"number": o.Receipt, "status": "已答复", "time": s.now().Format("2006-01-02")},
+		// note carries the start of the reply into a template message.
+		Fields: map[string]string{"number": o.Receipt, "status": "已答复", "time": s.now().Format("2006-01-02"),
+			"note": reply},
 		RefKind: "opinion", RefID: o.ID}}
 	return s.db.ReplyOpinion(ctx, opinionID, reply, push)
 }

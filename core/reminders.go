@@ -77,9 +77,19 @@ func (r *Reminders) Meetings(ctx context.Context, by Actor, now time.Time) (map[
 		return counts, err
 	}
 	day := now.In(r.loc).Format("20060102")
+	// The reminder names the meeting's start and place, which the targets
+	// (meeting, deadline, invitees) do not carry.
+	meetings := map[int64]model.Meeting{}
+	for _, t := range ts {
+		m, err := r.db.GetMeeting(ctx, t.RefID)
+		if err != nil {
+			return counts, err
+		}
+		meetings[t.RefID] = m
+	}
 	n, err := r.push(ctx, ts,
 		func(t model.ReminderTarget) string { return fmt.Sprintf("rsvp%d-%s", t.RefID, day) },
-		func(t model.ReminderTarget) model.Notice { return rsvpReminder(t.RefID, t.Title, t.When, r.loc) },
+		func(t model.ReminderTarget) model.Notice { return rsvpReminder(meetings[t.RefID], r.loc) },
 		func(t model.ReminderTarget) *model.Ask { return rsvpAsk(t.RefID, t.Title) })
 	counts["rsvp"] = n
 	return counts, err

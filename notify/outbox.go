@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -28,16 +29,41 @@ var withBody = map[string]bool{model.KindMessageReply: true}
 // WeChat cuts long texts, and the detail page holds the rest.
 const customBodyRunes = 600
 
+// answerHint is how a push that asks for an answer says to give it: the
+// link's words and the replies the chat understands.
+type answerHint struct{ link, replies string }
+
+// hintFor returns the answer hint of a notice that asks for an answer.
+func hintFor(n model.Notice) (answerHint, bool) {
+	switch {
+	case n.Kind == model.KindRatingRequest || (n.Kind == model.KindReminder && n.RefKind == "suggestion"):
+		return answerHint{"点此测评", "满意 / 基本满意 / 不满意"}, true
+	case n.Kind == model.KindReminder && n.RefKind == "meeting" && strings.HasPrefix(n.Title, "请回复"):
+		return answerHint{"点此回复", "参加 / 请假"}, true
+	}
+	return answerHint{}, false
+}
+
 // customText is the customer-service message of notice n linking to url.
+// A push that asks for an answer has a tappable link and says what to
+// reply; staff's answers (to a message, to an opinion) and RSVP reminders
+// carry their text.
 func customText(n model.Notice, url string) string {
-	if !withBody[n.Kind] || strings.TrimSpace(n.Body) == "" {
-		return n.Title + "\n" + url
+	var b strings.Builder
+	b.WriteString(n.Title)
+	hint, asks := hintFor(n)
+	if body := strings.TrimSpace(n.Body); body != "" && (withBody[n.Kind] || n.RefKind == "opinion" || asks) {
+		if r := []rune(body); len(r) > customBodyRunes {
+			body = string(r[:customBodyRunes]) + "……（全文见下方链接）"
+		}
+		b.WriteString("\n" + body)
 	}
-	body := strings.TrimSpace(n.Body)
-	if r := []rune(body); len(r) > customBodyRunes {
-		body = string(r[:customBodyRunes]) + "……（全文见下方链接）"
+	if !asks {
+		b.WriteString("\n" + url)
+		return b.String()
 	}
-	return n.Title + "\n" + body + "\n" + url
+	fmt.Fprintf(&b, "\n<a href=\"%s\">%s</a>\n也可直接回复：%s", html.EscapeString(url), hint.link, hint.replies)
+	return b.String()
 }
 
 // Template maps a notice kind to a WeChat template and its keywords: each
