@@ -10,13 +10,16 @@ import (
 // registerFlows declares every engine-run conversation.
 func (r *Router) registerFlows() {
 	r.Engine.Register(r.rsvpFlow(), r.rateFlow(), r.opinionFlow(), r.surveyFlow(), r.recordFlow(),
-		r.liaisonContactFlow(), r.leaderActivityFlow())
+		r.liaisonContactFlow(), r.leaderActivityFlow(), r.signupFlow())
 }
 
 // deputyCommand answers the words a bound deputy can send at any time
 // outside a flow; ok is false when word is not one of them.
 func (r *Router) deputyCommand(ctx context.Context, d model.Deputy, openid, word string) (string, bool, error) {
 	if reply, ok, err := r.liaisonCommand(ctx, d, openid, word); ok || err != nil {
+		return reply, true, err
+	}
+	if reply, ok, err := r.signupCommand(ctx, d, openid, word); ok || err != nil {
 		return reply, true, err
 	}
 	switch word {

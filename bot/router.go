@@ -271,7 +271,12 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 			}
 			return r.bindStep(ctx, conv, text)
 		}
-		if r.Engine != nil && r.Engine.Owns(conv.Flow) {
+		if conv.Flow == FlowSignup && isSignupEscape(word) {
+			// 退出报名2 or 活动报名 again, typed at the list: a command.
+			if err := r.Store.DeleteConversation(ctx, openid); err != nil {
+				return "", err
+			}
+		} else if r.Engine != nil && r.Engine.Owns(conv.Flow) {
 			if d, err := r.Store.GetDeputyByOpenID(ctx, openid); err == nil {
 				reply, err := r.Engine.Continue(ctx, d, conv, text)
 				if !errors.Is(err, errFlowGone) {
