@@ -176,34 +176,6 @@ func normalizeOpinion(o *model.Opinion) ValidationError {
 	return errs
 }
 
-// Reply records the staff's reply to an opinion and marks it answered.
-func (s *Opinions) Reply(ctx context.Context, opinionID int64, reply string) error {
-	reply = strings.TrimSpace(reply)
-	switch n := utf8.RuneCountInString(reply); {
-	case n == 0:
-		return ValidationError{{Label: "答复内容", Msg: "不能为空"}}
-	case n > MaxOpinionRunes:
-		return ValidationError{{Label: "答复内容", Msg: fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", MaxOpinionRunes, n)}}
-	}
-	o, err := s.db.GetOpinion(ctx, opinionID)
-	if err != nil {
-		return err
-	}
-	// The author is told in the same transaction as the reply is stored.
-	push := model.Push{DeputyIDs: []int64{o.DeputyID}, Notice: model.Notice{
-		Kind: model.KindGeneral, Title: "意见建议已答复 " + o.Receipt, Body: reply,
-		// note carries the start of the reply into a template message.
-		Fields: map[string]string{"number": o.Receipt, "status": "已答复", "time": s.now().Format("2006-01-02"),
-			"note": reply},
-		RefKind: "opinion", RefID: o.ID}}
-	return s.db.ReplyOpinion(ctx, opinionID, reply, push)
-}
-
-// Close marks an opinion concluded (已办结).
-func (s *Opinions) Close(ctx context.Context, opinionID int64) error {
-	return s.db.CloseOpinion(ctx, opinionID)
-}
-
 // Get returns one opinion.
 func (s *Opinions) Get(ctx context.Context, id int64) (model.Opinion, error) {
 	return s.db.GetOpinion(ctx, id)

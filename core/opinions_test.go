@@ -173,6 +173,9 @@ func TestTwoConcurrentOpinionsGetDistinctReceipts(t *testing.T) {
 	})
 }
 
+// opinionStaff answers opinions in these tests.
+var opinionStaff = StaffActor(model.Account{ID: 7, Username: "staff", Name: "工作人员", Role: model.RoleStaff}, ViaConsole)
+
 func TestReplyToOpinion(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
@@ -196,19 +199,19 @@ func TestReplyToOpinion(t *testing.T) {
 			if tt.err != nil {
 				id = 9999
 			}
-			err := s.Reply(ctx, id, tt.reply)
+			_, err := s.ReplyAs(ctx, opinionStaff, id, tt.reply)
 			if (tt.field != "" && fieldOf(err) != tt.field) || (tt.err != nil && !errors.Is(err, tt.err)) {
 				t.Errorf("%s: %v", tt.name, err)
 			}
 		}
-		if err := s.Reply(ctx, o.ID, " 已转有关部门研究 "); err != nil {
+		if _, err := s.ReplyAs(ctx, opinionStaff, o.ID, " 已转有关部门研究 "); err != nil {
 			t.Fatal(err)
 		}
 		mine, _ := s.OfDeputy(ctx, dep, 5)
 		if len(mine) != 1 || mine[0].Status != model.OpinionAnswered || mine[0].StaffReply != "已转有关部门研究" {
 			t.Fatalf("after reply %+v", mine)
 		}
-		if err := s.Close(ctx, o.ID); err != nil {
+		if _, err := s.CloseAs(ctx, opinionStaff, o.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.Get(ctx, o.ID); got.Status != model.OpinionClosed {

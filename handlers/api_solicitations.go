@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/handlers/api"
 	"deputybot/model"
 )
 
@@ -164,9 +165,9 @@ func apiSolicitationOpinionsExport(s *server, w http.ResponseWriter, r *http.Req
 }
 
 type apiArticleGroup struct {
-	Article  string       `json:"article"`        // 总体意见（未注明条款） for opinions on the whole draft
-	Text     string       `json:"text,omitempty"` // the article's text, when stored
-	Opinions []apiOpinion `json:"opinions"`
+	Article  string        `json:"article"`        // 总体意见（未注明条款） for opinions on the whole draft
+	Text     string        `json:"text,omitempty"` // the article's text, when stored
+	Opinions []api.Opinion `json:"opinions"`
 }
 
 // apiSolicitationGet is a solicitation with its opinions grouped by
@@ -196,9 +197,9 @@ func apiSolicitationGet(s *server, w http.ResponseWriter, r *http.Request, me mo
 		Groups      []apiArticleGroup `json:"groups"`
 	}{apiSolicitation: s.apiSolicitationOf(sol), ArticleList: apiArticlesOf(articles), Total: len(list), Groups: []apiArticleGroup{}}
 	for _, g := range groupByArticle(list, articles) {
-		ag := apiArticleGroup{Article: g.Article, Text: strings.Join(g.Text, "\n"), Opinions: []apiOpinion{}}
+		ag := apiArticleGroup{Article: g.Article, Text: strings.Join(g.Text, "\n"), Opinions: []api.Opinion{}}
 		for _, o := range g.Opinions {
-			ag.Opinions = append(ag.Opinions, apiOpinionOf(o.Opinion))
+			ag.Opinions = append(ag.Opinions, api.OpinionOf(o.Opinion))
 		}
 		out.Groups = append(out.Groups, ag)
 	}

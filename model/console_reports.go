@@ -21,10 +21,3 @@ type NewSuggestion struct {
 	Seconders  []int64
 }
 
-// OpinionQuery is the console's opinion filter: OpinionFilter plus a
-// search in the author's name. Zero values match all.
-type OpinionQuery struct {
-	OpinionFilter
-	DeputyName string // part of the author's name
-	AssigneeID int64  // only the opinions assigned to this staff account
-}

@@ -72,7 +72,9 @@ type OpinionFilter struct {
 	SolicitationID int64
 	Category       string
 	Status         string
-	Limit, Offset  int // Limit 0 means all
+	DeputyName     string // part of the author's name
+	AssigneeID     int64  // only the opinions assigned to this staff account
+	Limit, Offset  int    // Limit 0 means all
 }
 
 // Object names the opinion in the audit log.

@@ -145,33 +145,6 @@ func (db *DB) CreateSuggestions(ctx context.Context, batch []model.NewSuggestion
 	return nil
 }
 
-// ListOpinionItems returns one page of opinions matching q, newest first,
-// and how many match in all.
-func (db *DB) ListOpinionItems(ctx context.Context, q model.OpinionQuery) ([]model.Opinion, int, error) {
-	var conds []string
-	var args []any
-	add := func(c string, a any) { conds = append(conds, c); args = append(args, a) }
-	if q.DeputyID != 0 {
-		add(`o.deputy_id = ?`, q.DeputyID)
-	}
-	if q.SolicitationID != 0 {
-		add(`o.solicitation_id = ?`, q.SolicitationID)
-	}
-	if q.Category != "" {
-		add(`o.category = ?`, q.Category)
-	}
-	if q.Status != "" {
-		add(`o.status = ?`, q.Status)
-	}
-	if q.DeputyName != "" {
-		add(`o.deputy_id IN (SELECT id FROM deputies WHERE name LIKE ? ESCAPE '!')`, "%"+escapeLike(q.DeputyName)+"%")
-	}
-	if q.AssigneeID != 0 {
-		add(AssignedOpinionsCond(q.AssigneeID))
-	}
-	return db.listOpinions(ctx, conds, args, q.Limit, q.Offset)
-}
-
 func whereSuggestionQuery(q model.SuggestionQuery) (string, []any) {
 	where, args := whereSuggestionFilter(q.SuggestionFilter)
 	var conds []string

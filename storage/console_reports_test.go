@@ -107,7 +107,7 @@ func TestCreateSuggestionsIsAllOrNothing(t *testing.T) {
 	})
 }
 
-func TestListOpinionItemsByAuthorName(t *testing.T) {
+func TestListOpinionsByAuthorName(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		ids := suggestionFixture(t, db, "王芳", "李强")
@@ -117,14 +117,14 @@ func TestListOpinionItemsByAuthorName(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		list, total, err := db.ListOpinionItems(ctx, model.OpinionQuery{DeputyName: "李"})
+		list, total, err := db.ListOpinions(ctx, model.OpinionFilter{DeputyName: "李"})
 		if err != nil || total != 1 || len(list) != 1 || list[0].DeputyName != "李强" {
 			t.Fatalf("%v %d %v", list, total, err)
 		}
-		if _, total, _ := db.ListOpinionItems(ctx, model.OpinionQuery{DeputyName: "%"}); total != 0 {
+		if _, total, _ := db.ListOpinions(ctx, model.OpinionFilter{DeputyName: "%"}); total != 0 {
 			t.Fatalf("%% matched %d", total)
 		}
-		if _, total, _ := db.ListOpinionItems(ctx, model.OpinionQuery{OpinionFilter: model.OpinionFilter{Category: model.OpinionSocial}}); total != 2 {
+		if _, total, _ := db.ListOpinions(ctx, model.OpinionFilter{Category: model.OpinionSocial}); total != 2 {
 			t.Fatalf("category: %d", total)
 		}
 	})

@@ -226,6 +226,12 @@ func (db *DB) ListOpinions(ctx context.Context, f model.OpinionFilter) ([]model.
 	if f.Status != "" {
 		add(`o.status = ?`, f.Status)
 	}
+	if f.DeputyName != "" {
+		add(`o.deputy_id IN (SELECT id FROM deputies WHERE name LIKE ? ESCAPE '!')`, "%"+escapeLike(f.DeputyName)+"%")
+	}
+	if f.AssigneeID != 0 {
+		add(AssignedOpinionsCond(f.AssigneeID))
+	}
 	return db.listOpinions(ctx, conds, args, f.Limit, f.Offset)
 }
 

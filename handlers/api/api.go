@@ -82,7 +82,12 @@ func routes() []route {
 		// Suggestions, supervision (督办), rates and reports.
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
+		{"GET", "/api/v1/opinions", core.Viewers, opinionsList},
+		{"GET", "/api/v1/opinions/{id}", core.Viewers, opinionGet},
 		{"POST", "/api/v1/opinions/{id}/assign", core.Editors, opinionAssign},
+		{"POST", "/api/v1/opinions/{id}/reply", core.Editors, opinionReply},
+		{"POST", "/api/v1/opinions/{id}/close", core.Editors, opinionClose},
+		{"POST", "/api/v1/opinions/{id}/adopt", core.Editors, opinionAdopt},
 
 		// Files (attachments of materials, suggestions, opinions), study
 		// materials and courses.

@@ -105,7 +105,13 @@ func routes() []route {
 		// Suggestions, supervision (督办), rates and reports.
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
+		{"GET", "/admin/opinions", core.Viewers, false, opinionsList},
+		{"GET", "/admin/opinions/export", core.Editors, false, opinionsExport},
+		{"GET", "/admin/opinions/{id}", core.Viewers, false, opinionShow},
 		{"POST", "/admin/opinions/{id}/assign", core.Editors, false, opinionAssign},
+		{"POST", "/admin/opinions/{id}/reply", core.Editors, false, opinionReply},
+		{"POST", "/admin/opinions/{id}/close", core.Editors, false, opinionClose},
+		{"POST", "/admin/opinions/{id}/adopt", core.Editors, false, opinionAdopt},
 		{"GET", "/admin/materials", core.Viewers, false, materialsList},
 		{"GET", "/admin/materials/new", core.Editors, false, materialNew},
 		{"POST", "/admin/materials", core.Editors, false, materialCreate},
