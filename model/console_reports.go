@@ -20,4 +20,3 @@ type NewSuggestion struct {
 	Suggestion *Suggestion
 	Seconders  []int64
 }
-
