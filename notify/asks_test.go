@@ -69,7 +69,7 @@ func TestPushesThatAskSayHowToAnswer(t *testing.T) {
 			t.Fatal(err)
 		}
 		o, _ := ops.ByReceipt(ctx, receipt)
-		if err := ops.Reply(ctx, o.ID, "已转交市交通局研究，拟于明年春季增开两条线路"); err != nil {
+		if _, err := ops.ReplyAs(ctx, staff, o.ID, "已转交市交通局研究，拟于明年春季增开两条线路"); err != nil {
 			t.Fatal(err)
 		}
 		r.drain(t)
