@@ -183,6 +183,11 @@ func (r *Router) event(ctx context.Context, in Inbound) (string, error) {
 }
 
 func (r *Router) click(ctx context.Context, openid, key string) (string, error) {
+	if d, err := r.Store.GetDeputyByOpenID(ctx, openid); err == nil && d.Status == model.StatusEnded {
+		return r.ended(ctx, openid)
+	} else if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return "", err
+	}
 	parked, err := r.park(ctx, openid)
 	if err != nil {
 		return "", err
@@ -278,6 +283,9 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 			}
 		} else if r.Engine != nil && r.Engine.Owns(conv.Flow) {
 			if d, err := r.Store.GetDeputyByOpenID(ctx, openid); err == nil {
+				if d.Status == model.StatusEnded {
+					return r.ended(ctx, openid)
+				}
 				reply, err := r.Engine.Continue(ctx, d, conv, text)
 				if !errors.Is(err, errFlowGone) {
 					return reply, err
@@ -293,13 +301,16 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 }
 
 func (r *Router) command(ctx context.Context, openid, word, text string) (string, error) {
+	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
+	if err == nil && d.Status == model.StatusEnded {
+		return r.ended(ctx, openid)
+	}
 	switch {
 	case word == "绑定" || word == "绑定身份" || word == "代表绑定":
 		return r.startBind(ctx, openid)
 	case isHelpWord(word):
 		return r.helpWithLiaison(ctx, openid)
 	}
-	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
 	if errors.Is(err, model.ErrNotFound) {
 		if reply, ok, err := r.memberCommand(ctx, openid, word, text); ok || err != nil {
 			return reply, err
@@ -323,6 +334,17 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 	}
 	// Not a command: it answers the oldest pending ask, or is a message.
 	return r.deputyText(ctx, d, openid, word, text)
+}
+
+// ended answers a deputy whose term has ended, whatever they send: no
+// flow starts or goes on (one under way is dropped), and the reply says
+// why and whom to ask. Menu sessions and pushed links refuse them the
+// same way.
+func (r *Router) ended(ctx context.Context, openid string) (string, error) {
+	if err := r.Store.DeleteConversation(ctx, openid); err != nil && !errors.Is(err, model.ErrNotFound) {
+		return "", err
+	}
+	return r.say("deputy.ended", nil)
 }
 
 // resume restores a flow parked by a menu click.

@@ -42,7 +42,11 @@ func (l Linked) Actor() Actor {
 
 // Link returns delivery deliveryID for the deputy depID, whom its verified
 // link names: NotFound when there is no such delivery (or deputy),
-// Forbidden when the delivery went to another deputy.
+// Forbidden when the delivery went to another deputy. A link speaks for
+// its deputy only while they stay bound to the WeChat user it was sent to
+// and in office, as a menu session does: after an unbind (or a binding to
+// another WeChat user) it is ErrNotBound, after the term ended
+// ErrTermEnded, with the Linked for the page's log.
 func (a *Access) Link(ctx context.Context, deliveryID, depID int64) (Linked, error) {
 	del, err := a.db.GetDelivery(ctx, deliveryID)
 	if errors.Is(err, model.ErrNotFound) {
@@ -69,6 +73,12 @@ func (a *Access) Link(ctx context.Context, deliveryID, depID int64) (Linked, err
 	}
 	if err != nil {
 		return Linked{}, fmt.Errorf("core: link of delivery %d: %w", deliveryID, err)
+	}
+	switch {
+	case d.OpenID == "" || d.OpenID != del.OpenID:
+		return Linked{Delivery: del, Deputy: d}, ErrNotBound
+	case d.Status == model.StatusEnded:
+		return Linked{Delivery: del, Deputy: d}, ErrTermEnded
 	}
 	n, err := a.db.GetNotice(ctx, del.NoticeID)
 	if err != nil {

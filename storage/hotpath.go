@@ -10,11 +10,13 @@ import (
 )
 
 // Reads for the WeChat callback's hot path: what the router needs to know
-// about an openid, in one round trip instead of one per table.
+// about an openid, in one round trip instead of one per table. A deputy
+// whose term has ended is not named (the quick answers are a bound
+// deputy's), so their messages take the full path, which tells them.
 
 const chatStateQuery = `SELECT
 	(SELECT COUNT(*) FROM conversations WHERE openid = ?) AS conversations,
-	(SELECT name FROM deputies WHERE openid = ?) AS name,
+	(SELECT name FROM deputies WHERE openid = ? AND status <> 'terminated') AS name,
 	(SELECT COUNT(*) FROM member_bindings b JOIN deputies d ON d.id = b.deputy_id WHERE d.openid = ?) AS members,
 	(SELECT COUNT(*) FROM liaison_leaders l JOIN deputies d ON d.id = l.deputy_id WHERE d.openid = ?) AS leader`
 
@@ -55,7 +57,7 @@ func (db *DB) GetChatStates(ctx context.Context, openids []string) ([]model.Chat
 		UNION ALL SELECT 0, d.openid, d.name,
 			(SELECT COUNT(*) FROM member_bindings b WHERE b.deputy_id = d.id),
 			(SELECT COUNT(*) FROM liaison_leaders l WHERE l.deputy_id = d.id)
-		FROM deputies d WHERE d.openid IN (?)`, openids, openids)
+		FROM deputies d WHERE d.openid IN (?) AND d.status <> 'terminated'`, openids, openids)
 	if err != nil {
 		return nil, fmt.Errorf("storage: chat states: %w", err)
 	}

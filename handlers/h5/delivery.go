@@ -51,6 +51,14 @@ func (h *server) delivery(w http.ResponseWriter, r *http.Request) (core.Linked, 
 		h.d.Log.Warn("h5: link refused", "delivery", id, "reason", "deputy mismatch")
 		h.problem(w, http.StatusForbidden, h5LinkInvalid)
 		return link, "", false
+	case errors.Is(err, core.ErrNotBound):
+		h.d.Log.Info("h5: link refused", "delivery", id, "reason", "unbound", "deputy", dep)
+		h.problem(w, http.StatusForbidden, h5LinkUnbound)
+		return link, "", false
+	case errors.Is(err, core.ErrTermEnded):
+		h.d.Log.Info("h5: link refused", "delivery", id, "reason", "terminated", "deputy", dep)
+		h.problem(w, http.StatusForbidden, h5Ended)
+		return link, "", false
 	case err != nil:
 		h.internal(w, "get delivery", err)
 		return link, "", false

@@ -42,9 +42,16 @@ type h5CourseProgress struct {
 }
 
 // fileLinkSubject and readingLinkSubject sign the links a material page
-// gives its deputy to its attachments and to its reading reports.
-func fileLinkSubject(fileID int64) string        { return "f" + strconv.FormatInt(fileID, 10) }
-func readingLinkSubject(materialID int64) string { return "r" + strconv.FormatInt(materialID, 10) }
+// gives its deputy to its attachments and to its reading reports. The
+// WeChat user the deputy is bound to is part of what is signed (not of
+// the link), so the links stop working when the deputy is unbound or
+// binds another WeChat user.
+func fileLinkSubject(fileID int64, openid string) string {
+	return "f" + strconv.FormatInt(fileID, 10) + "@" + openid
+}
+func readingLinkSubject(materialID int64, openid string) string {
+	return "r" + strconv.FormatInt(materialID, 10) + "@" + openid
+}
 
 func (h *server) materialSection(ctx context.Context, s *h5Section, by core.Actor, id int64, t h5Target, in h5Input) error {
 	dm, err := h.materials.Read(ctx, by, id)
@@ -55,12 +62,12 @@ func (h *server) materialSection(ctx context.Context, s *h5Section, by core.Acto
 	m := dm.Material
 	v := &h5Material{ID: m.ID, Title: m.Title, Summary: m.Summary, Category: m.Category, Published: h.fmtDate(m.PublishedAt),
 		HTML: template.HTML(core.RenderMarkdown(m.Body)), Link: m.Link, VideoLink: m.VideoLink, Action: t.action("studied"),
-		ReadURL:  "/h5/reading/" + strconv.FormatInt(m.ID, 10) + "?t=" + h.d.Signer.Token(readingLinkSubject(m.ID), dep),
+		ReadURL:  "/h5/reading/" + strconv.FormatInt(m.ID, 10) + "?t=" + h.d.Signer.Token(readingLinkSubject(m.ID, by.Deputy.OpenID), dep),
 		ReadTime: readTime(dm.ReadSeconds)}
 	for _, f := range m.Attachments {
 		v.Files = append(v.Files, h5File{Name: f.Name, Size: f.SizeText(), Type: model.FileTypeLabel(f.ContentType),
 			PDF: f.IsPDF(), Image: f.IsImage(),
-			Href: "/h5/files/" + strconv.FormatInt(f.ID, 10) + "?t=" + h.d.Signer.Token(fileLinkSubject(f.ID), dep)})
+			Href: "/h5/files/" + strconv.FormatInt(f.ID, 10) + "?t=" + h.d.Signer.Token(fileLinkSubject(f.ID, by.Deputy.OpenID), dep)})
 	}
 	if dm.StudiedAt != nil {
 		v.Studied, v.StudiedAt = true, h.fmtTime(*dm.StudiedAt)
@@ -83,20 +90,36 @@ func readTime(seconds int) string {
 	return fmt.Sprintf("%d 分钟", seconds/60)
 }
 
-// linkedDeputy checks a signed link to subject and returns the deputy it
-// was given to; it answers with the problem page itself and returns false
-// when refused.
-func (h *server) linkedDeputy(w http.ResponseWriter, r *http.Request, subject string) (core.Actor, bool) {
-	dep, err := h.d.Signer.Verify(subject, r.URL.Query().Get("t"))
-	if err != nil {
+// linkedDeputy checks a signed link to subject(the deputy's openid) and
+// returns the deputy it was given to, while they are bound to that WeChat
+// user and in office; it answers with the problem page itself and returns
+// false when refused.
+func (h *server) linkedDeputy(w http.ResponseWriter, r *http.Request, subject func(openid string) string) (core.Actor, bool) {
+	tok := r.URL.Query().Get("t")
+	dep := notify.TokenDeputy(tok)
+	if dep == 0 {
+		h.problem(w, http.StatusForbidden, h5LinkInvalid)
+		return core.Actor{}, false
+	}
+	d, err := h.d.Services.Access.SessionDeputy(r.Context(), dep)
+	if errors.Is(err, core.ErrNotBound) {
+		// Nobody to check the signature against: the link names a deputy
+		// no WeChat user speaks for now (or none at all).
+		h.problem(w, http.StatusForbidden, h5LinkUnbound)
+		return core.Actor{}, false
+	}
+	if err != nil && !errors.Is(err, core.ErrTermEnded) {
+		h.internal(w, "linked deputy", err)
+		return core.Actor{}, false
+	}
+	if _, verr := h.d.Signer.Verify(subject(d.OpenID), tok); verr != nil {
 		p := h5LinkInvalid
-		if errors.Is(err, notify.ErrLinkExpired) {
+		if errors.Is(verr, notify.ErrLinkExpired) {
 			p = h5LinkExpired
 		}
 		h.problem(w, http.StatusForbidden, p)
 		return core.Actor{}, false
 	}
-	d, err := h.d.Services.Access.SessionDeputy(r.Context(), dep)
 	if err != nil {
 		h.problem(w, http.StatusForbidden, h5Ended)
 		return core.Actor{}, false
@@ -113,7 +136,7 @@ func (h *server) fileDownload(w http.ResponseWriter, r *http.Request) {
 		h.problem(w, http.StatusNotFound, h5NotFound)
 		return
 	}
-	by, ok := h.linkedDeputy(w, r, fileLinkSubject(id))
+	by, ok := h.linkedDeputy(w, r, func(openid string) string { return fileLinkSubject(id, openid) })
 	if !ok {
 		return
 	}
@@ -137,7 +160,7 @@ func (h *server) readingPost(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	by, ok := h.linkedDeputy(w, r, readingLinkSubject(id))
+	by, ok := h.linkedDeputy(w, r, func(openid string) string { return readingLinkSubject(id, openid) })
 	if !ok || !h.parseForm(w, r) {
 		return
 	}

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/model"
+	"deputybot/notify"
 )
 
 // The menu pages identify the deputy with WeChat web authorisation
@@ -27,7 +29,7 @@ import (
 
 // session returns the deputy of a valid session cookie, as the actor the
 // page acts as: signed, at most h5SessionTTL old, for a deputy still bound
-// and in office.
+// to the WeChat user who signed in (part of what is signed) and in office.
 func (h *server) session(r *http.Request) (core.Actor, bool) {
 	c, err := r.Cookie(h5SessionCookie)
 	if err != nil {
@@ -41,21 +43,24 @@ func (h *server) session(r *http.Request) (core.Actor, bool) {
 	if age := h.d.Now().Sub(time.Unix(at, 0)); age < -time.Minute || age > h5SessionTTL {
 		return core.Actor{}, false
 	}
-	// The issue time is part of the signed subject, so it cannot be moved.
-	dep, err := h.d.Signer.Verify("s"+issued, tok)
+	d, err := h.d.Services.Access.SessionDeputy(r.Context(), notify.TokenDeputy(tok))
 	if err != nil {
 		return core.Actor{}, false
 	}
-	d, err := h.d.Services.Access.SessionDeputy(r.Context(), dep)
-	if err != nil {
+	// The issue time is part of the signed subject, so it cannot be moved.
+	if _, err := h.d.Signer.Verify(sessionSubject(issued, d.OpenID), tok); err != nil {
 		return core.Actor{}, false
 	}
 	return core.DeputyActor(d, core.ViaH5), true
 }
 
-func (h *server) setSession(w http.ResponseWriter, dep int64) {
+// sessionSubject is what a session cookie's token signs: when it was
+// issued and the WeChat user who signed in.
+func sessionSubject(issued, openid string) string { return "s" + issued + "@" + openid }
+
+func (h *server) setSession(w http.ResponseWriter, d model.Deputy) {
 	issued := strconv.FormatInt(h.d.Now().Unix(), 10)
-	http.SetCookie(w, &http.Cookie{Name: h5SessionCookie, Value: issued + "~" + h.d.Signer.Token("s"+issued, dep),
+	http.SetCookie(w, &http.Cookie{Name: h5SessionCookie, Value: issued + "~" + h.d.Signer.Token(sessionSubject(issued, d.OpenID), d.ID),
 		Path: "/h5/", MaxAge: int(h5SessionTTL / time.Second), HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
 }
 
@@ -145,7 +150,7 @@ func (h *server) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, "deputy by openid", err)
 		return
 	}
-	h.setSession(w, d.ID)
+	h.setSession(w, d)
 	h.d.Log.Info("h5: session started", "deputy", d.ID)
 	http.Redirect(w, r, next, http.StatusFound)
 }

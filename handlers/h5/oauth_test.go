@@ -180,6 +180,28 @@ func TestH5OAuthMenuPages(t *testing.T) {
 			r := w.do(t, "POST", meetingPath+"/rsvp", url.Values{"status": {"leave"}, "reason": {"出差"}}, nil)
 			mustContain(t, r, http.StatusForbidden, "页面已过期")
 		})
+		t.Run("a session ends when its deputy is bound to another WeChat user", func(t *testing.T) {
+			if _, err := db.UnbindDeputy(ctx, w.deputy.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.BindDeputy(ctx, w.deputy.ID, "oid-wang-new-phone"); err != nil {
+				t.Fatal(err)
+			}
+			resp, err := noFollow(wang).Get(w.srv.URL + meetingPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				t.Fatal("the old phone's session still opens the deputy's meeting")
+			}
+			if _, err := db.UnbindDeputy(ctx, w.deputy.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.BindDeputy(ctx, w.deputy.ID, "oid-wang"); err != nil {
+				t.Fatal(err)
+			}
+		})
 		t.Run("after two hours the session sends the deputy to WeChat again", func(t *testing.T) {
 			w.clock.Advance(2*time.Hour + time.Minute)
 			resp, err := noFollow(wang).Get(w.srv.URL + "/h5/m/meetings")
