@@ -16,6 +16,7 @@ import (
 func newServices(db *storage.DB, cfg config.Config) *core.Services {
 	svc := core.New(db, core.Options{Loc: cfg.Location()})
 	svc.Messages.PublicDailyLimit = cfg.Inbox.PublicDailyLimit
+	svc.PublicOpinions.DailyLimit = cfg.Inbox.StationDailyLimit
 	return svc
 }
 

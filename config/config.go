@@ -97,6 +97,9 @@ type Inbox struct {
 	// PublicDailyLimit is how many messages one follower who is not a
 	// deputy may leave per day (China time); deputies are not limited.
 	PublicDailyLimit int `yaml:"public_daily_limit"`
+	// StationDailyLimit is how many opinions (群众意见) one follower may
+	// leave at one liaison station's page per day (China time).
+	StationDailyLimit int `yaml:"station_daily_limit"`
 }
 
 // Scheduler configures the background jobs (`deputybot job list`).
@@ -126,7 +129,7 @@ func Default() Config {
 		Timezone:     "Asia/Shanghai",
 		Delivery:     Delivery{RatePerSecond: 20, QuietHours: "22:00-07:30", DailyQuota: 100000, Lease: 2 * time.Minute, Concurrency: 16},
 		Conversation: Conversation{IdleTimeout: 30 * time.Minute},
-		Inbox:        Inbox{PublicDailyLimit: 5},
+		Inbox:        Inbox{PublicDailyLimit: 5, StationDailyLimit: 5},
 		Log:          Log{Level: "info", Format: "text"},
 		Scheduler:    Scheduler{Enabled: true},
 	}
@@ -269,6 +272,9 @@ func (c Config) Validate() error {
 	if c.Inbox.PublicDailyLimit < 1 || c.Inbox.PublicDailyLimit > 1000 {
 		bad("inbox.public_daily_limit", "must be between 1 and 1000, got %d", c.Inbox.PublicDailyLimit)
 	}
+	if c.Inbox.StationDailyLimit < 1 || c.Inbox.StationDailyLimit > 1000 {
+		bad("inbox.station_daily_limit", "must be between 1 and 1000, got %d", c.Inbox.StationDailyLimit)
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -380,8 +386,9 @@ var envSetters = map[string]func(*Config, string) error{
 		c.Conversation.IdleTimeout = d
 		return err
 	}),
-	"DEPUTYBOT_INBOX_PUBLIC_DAILY_LIMIT": parsed(func(c *Config, v string) error { return scan(v, &c.Inbox.PublicDailyLimit) }),
-	"DEPUTYBOT_SCHEDULER_ENABLED":        parsed(func(c *Config, v string) error { return scan(v, &c.Scheduler.Enabled) }),
+	"DEPUTYBOT_INBOX_PUBLIC_DAILY_LIMIT":  parsed(func(c *Config, v string) error { return scan(v, &c.Inbox.PublicDailyLimit) }),
+	"DEPUTYBOT_INBOX_STATION_DAILY_LIMIT": parsed(func(c *Config, v string) error { return scan(v, &c.Inbox.StationDailyLimit) }),
+	"DEPUTYBOT_SCHEDULER_ENABLED":         parsed(func(c *Config, v string) error { return scan(v, &c.Scheduler.Enabled) }),
 	"DEPUTYBOT_DEMO": parsed(func(c *Config, v string) error {
 		var b bool
 		err := scan(v, &b)

@@ -48,6 +48,10 @@ type Services struct {
 	SitIn       *SitIn
 	Liaison     *Liaison
 	Messages    *Messages
+	// Stations are the liaison stations (代表联络站) and their reception
+	// days; PublicOpinions the opinions the public leave there.
+	Stations       *Stations
+	PublicOpinions *PublicOpinions
 
 	// What the surfaces run on: the deputy a WeChat page acts for, the
 	// nightly cleanup.
@@ -90,6 +94,7 @@ func New(db *storage.DB, o Options) *Services {
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
 	s.Binding, s.Campaigns, s.Menus = &Binding{e}, &Campaigns{e}, &Menus{e}
 	s.Files, s.Courses = &Files{e}, &Courses{e}
+	s.Stations, s.PublicOpinions = &Stations{env: e, meetings: s.Meetings}, &PublicOpinions{env: e}
 	return s
 }
 
