@@ -134,7 +134,7 @@ type PublicOpinionReply struct {
 // PublicOpinionThread is an opinion with the deputies it went to and the
 // replies.
 type PublicOpinionThread struct {
-	Opinion PublicOpinion
+	Opinion  PublicOpinion
 	Deputies []StationDeputy
 	Replies  []PublicOpinionReply
 }
