@@ -72,6 +72,10 @@ type Flow struct {
 	Begin func(ctx context.Context, s *Session) (refusal string, err error)
 	// Finish saves the answers and returns the closing reply.
 	Finish func(ctx context.Context, s *Session) (string, error)
+	// QuickAnswer takes a reply to the flow's push that is no answer to its
+	// first step but that the flow understands: the parameters it returns
+	// start the flow (满意 to a rating request is the overall result).
+	QuickAnswer func(word string) (params map[string]string, ok bool)
 	// KeepOnCancel makes 取消 pause the flow (继续 resumes it) instead of
 	// discarding the answers: for long flows such as surveys.
 	KeepOnCancel bool

@@ -112,15 +112,15 @@ func TestRSVPConversations(t *testing.T) {
 			}
 		})
 
-		t.Run("two pending asks are answered in order", func(t *testing.T) {
+		t.Run("two pending asks are answered latest first", func(t *testing.T) {
 			d := boundDeputy(t, r, "忙碌代表", "13722220000", "o-busy")
 			first := invite(t, db, "专题调研", week, week, d.ID)
 			second := invite(t, db, "学习班", week.Add(time.Hour), week, d.ID)
 			got := chat(t, r.sim.User("o-busy"), "你好", "参加", "请假", "家中有事")
-			expect(t, got, "您有 2 项待回复", "已登记：您将参加“专题调研", "请假事由", "已登记您的请假：“学习班")
+			expect(t, got, "您有 2 项待回复", "已登记：您将参加“学习班", "请假事由", "已登记您的请假：“专题调研")
 			a, _ := db.GetInvitation(ctx, first.ID, d.ID)
 			b, _ := db.GetInvitation(ctx, second.ID, d.ID)
-			if a.Status != model.RSVPAttend || b.Status != model.RSVPLeave {
+			if a.Status != model.RSVPLeave || b.Status != model.RSVPAttend {
 				t.Fatalf("answers %s, %s", a.Status, b.Status)
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"deputybot/core"
@@ -51,12 +52,23 @@ func (r *Router) rateFlow() *Flow {
 			}
 			return "建议办理满意度测评"
 		},
+		// 满意 (基本满意, 不满意) in reply to the rating request rates the
+		// overall result; the other two questions follow.
+		QuickAnswer: func(word string) (map[string]string, bool) {
+			if c, ok := matchChoice(satisfaction, word); ok && !isNumber(word) {
+				return map[string]string{"result": c.Value}, true
+			}
+			return nil, false
+		},
 		Begin: func(ctx context.Context, s *Session) (string, error) {
 			// Refuse before asking anything: not theirs, not replied yet, or
 			// a revision past its window.
 			_, err := svc.CanRate(ctx, deputyOf(s), s.Param("ref"))
 			if text, ok := refusal(err); ok {
 				return text, nil
+			}
+			if v := s.Params["result"]; v != "" {
+				s.Answers["result"] = v
 			}
 			return "", err
 		},
@@ -65,18 +77,20 @@ func (r *Router) rateFlow() *Flow {
 			if err != nil {
 				return nil, err
 			}
-			head := map[string]any{"Number": sg.Number, "Title": sg.Title, "Unit": sg.HostUnit}
-			return []Step{
+			toReason := func(s *Session, _ string) string {
+				if dissatisfied(s) {
+					return "reason"
+				}
+				return "confirm"
+			}
+			// Given the result up front (a bare 满意), two questions remain.
+			given := core.SatisfactionLabel(s.Params["result"])
+			head := map[string]any{"Number": sg.Number, "Title": sg.Title, "Unit": sg.HostUnit, "Given": given}
+			steps := []Step{
 				{Name: "contact", Kind: KindChoice, Prompt: "rate.contact", Data: func(context.Context, *Session) any { return head },
 					Choices: toChoices(core.ContactChoices)},
 				{Name: "attitude", Kind: KindChoice, Prompt: "rate.attitude", Choices: satisfaction},
-				{Name: "result", Kind: KindChoice, Prompt: "rate.result", Choices: satisfaction,
-					Next: func(s *Session, _ string) string {
-						if dissatisfied(s) {
-							return "reason"
-						}
-						return "confirm"
-					}},
+				{Name: "result", Kind: KindChoice, Prompt: "rate.result", Choices: satisfaction, Next: toReason},
 				{Name: "reason", Kind: KindText, Prompt: "rate.reason", MaxLen: 500},
 				{Name: "confirm", Kind: KindYesNo, Prompt: "rate.confirm", Data: func(_ context.Context, s *Session) any {
 					reason := ""
@@ -87,7 +101,12 @@ func (r *Router) rateFlow() *Flow {
 						"Attitude": core.SatisfactionLabel(s.Answers["attitude"]),
 						"Result":   core.SatisfactionLabel(s.Answers["result"]), "Reason": reason}
 				}},
-			}, nil
+			}
+			if given != "" {
+				steps[1].Next = toReason
+				steps = slices.Delete(steps, 2, 3)
+			}
+			return steps, nil
 		},
 		Finish: func(ctx context.Context, s *Session) (string, error) {
 			if s.Answers["confirm"] != "yes" {

@@ -10,7 +10,7 @@ import (
 // registerFlows declares every engine-run conversation.
 func (r *Router) registerFlows() {
 	r.Engine.Register(r.rsvpFlow(), r.rateFlow(), r.opinionFlow(), r.surveyFlow(), r.recordFlow(),
-		r.liaisonContactFlow(), r.leaderActivityFlow(), r.signupFlow())
+		r.liaisonContactFlow(), r.leaderActivityFlow(), r.signupFlow(), r.pickAskFlow())
 }
 
 // deputyCommand answers the words a bound deputy can send at any time

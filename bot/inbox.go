@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -108,7 +107,8 @@ func (r *Router) commandWithText(ctx context.Context, d model.Deputy, openid, te
 }
 
 // deputyText answers a bound deputy's text that is no command: "留言" and
-// "留言 <text>"; an answer to the oldest pending ask; otherwise a message.
+// "留言 <text>"; an answer to the latest pending ask it answers (see
+// answerAsks); otherwise a message.
 func (r *Router) deputyText(ctx context.Context, d model.Deputy, openid, word, text string) (string, error) {
 	by := core.DeputyActor(d, core.ViaWeChat)
 	if word == messageWord {
@@ -124,20 +124,8 @@ func (r *Router) deputyText(ctx context.Context, d model.Deputy, openid, word, t
 	if err != nil {
 		return "", err
 	}
-	if len(asks) > 0 {
-		a := asks[0]
-		params := map[string]string{"ref": strconv.FormatInt(a.RefID, 10)}
-		answers, err := r.Engine.answersFirstStep(ctx, d, openid, a.Flow, params, text)
-		if err != nil {
-			return "", err
-		}
-		if answers || utf8.RuneCountInString(strings.TrimSpace(text)) <= answerMaxRunes {
-			intro := ""
-			if len(asks) > 1 {
-				intro, _ = r.say("asks.list", map[string]any{"Asks": asks})
-			}
-			return r.Engine.Start(ctx, d, openid, a.Flow, params, text, intro)
-		}
+	if reply, ok, err := r.answerAsks(ctx, d, openid, text, asks); ok || err != nil {
+		return reply, err
 	}
 	if smallTalk[word] {
 		return r.say("inbox.small_talk", map[string]any{"Name": d.Name})
@@ -271,6 +259,11 @@ func (e *Engine) answersFirstStep(ctx context.Context, d model.Deputy, openid, f
 		refusal, err := f.Begin(ctx, s)
 		if err != nil || refusal != "" {
 			return refusal != "", err
+		}
+	}
+	if f.QuickAnswer != nil {
+		if _, ok := f.QuickAnswer(normalizeWord(input)); ok {
+			return true, nil
 		}
 	}
 	steps, err := f.Steps(ctx, s)

@@ -96,7 +96,16 @@ func matchChoice(choices []Choice, word string) (Choice, bool) {
 			}
 		}
 	}
+	if v := answerVariant(word); v != "" {
+		return matchChoice(choices, v)
+	}
 	return Choice{}, false
+}
+
+// isNumber reports whether word is a number (half- or full-width).
+func isNumber(word string) bool {
+	_, err := strconv.Atoi(foldDigits(word))
+	return err == nil
 }
 
 // foldDigits turns full-width digits into ASCII.

@@ -335,7 +335,7 @@ func (s *Meetings) Remind(ctx context.Context, by Actor, meetingID int64) (int, 
 			if len(ids) == 0 {
 				break
 			}
-			if err := s.db.Enqueue(ctx, source, model.Push{Notice: notice, DeputyIDs: ids}); err != nil {
+			if err := s.db.Enqueue(ctx, source, model.Push{Notice: notice, DeputyIDs: ids, Ask: rsvpAsk(m.ID, m.Title)}); err != nil {
 				return err
 			}
 			n += len(ids)

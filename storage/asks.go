@@ -11,7 +11,8 @@ import (
 )
 
 // AddPendingAsk records that the deputy is asked to answer flow about ref;
-// asking again is harmless and re-opens an answered ask.
+// asking again is harmless, re-opens an answered ask and makes it the
+// latest (a bare reply answers the latest push asking for it).
 func (db *DB) AddPendingAsk(ctx context.Context, deputyID int64, flow string, refID int64, title string) error {
 	return db.addPendingAsk(ctx, db.w, deputyID, flow, refID, title)
 }
@@ -19,10 +20,10 @@ func (db *DB) AddPendingAsk(ctx context.Context, deputyID int64, flow string, re
 func (db *DB) addPendingAsk(ctx context.Context, x sqlx.ExecerContext, deputyID int64, flow string, refID int64, title string) error {
 	now := db.now().UTC()
 	q := `INSERT INTO pending_asks (deputy_id, flow, ref_id, title, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (deputy_id, flow, ref_id) DO UPDATE SET done_at = NULL, title = excluded.title`
+		ON CONFLICT (deputy_id, flow, ref_id) DO UPDATE SET done_at = NULL, title = excluded.title, created_at = excluded.created_at`
 	if db.dialect == MySQL {
 		q = `INSERT INTO pending_asks (deputy_id, flow, ref_id, title, created_at) VALUES (?, ?, ?, ?, ?)
-		ON DUPLICATE KEY UPDATE done_at = NULL, title = VALUES(title)`
+		ON DUPLICATE KEY UPDATE done_at = NULL, title = VALUES(title), created_at = VALUES(created_at)`
 	}
 	if _, err := x.ExecContext(ctx, q, deputyID, flow, refID, title, now); err != nil {
 		return fmt.Errorf("storage: add pending ask: %w", err)
