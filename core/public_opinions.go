@@ -397,3 +397,16 @@ func (s *PublicOpinions) ExportCounts(ctx context.Context, by Actor, year int) (
 	})
 	return out, err
 }
+
+// OfSender returns an opinion to the follower who left it; anyone else is
+// refused (the page showing a receipt shows only one's own).
+func (s *PublicOpinions) OfSender(ctx context.Context, by Actor, id int64) (model.PublicOpinion, error) {
+	o, err := s.get(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	if by.OpenID == "" || by.OpenID != o.OpenID {
+		return model.PublicOpinion{}, Forbidden("这条意见不是您提交的，无法查看。")
+	}
+	return o, nil
+}

@@ -136,6 +136,13 @@ func (h *server) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		h.problem(w, http.StatusBadGateway, h5LoginFailed)
 		return
 	}
+	if stationPagePath.MatchString(next) {
+		// A station's page is for any follower, deputy or not.
+		h.setFollower(w, openid)
+		h.d.Log.Info("h5: follower session started")
+		http.Redirect(w, r, next, http.StatusFound)
+		return
+	}
 	d, err := h.d.Services.Access.SignIn(r.Context(), openid)
 	switch {
 	case errors.Is(err, core.ErrNotBound):
