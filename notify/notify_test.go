@@ -522,7 +522,6 @@ func TestChangesPushTheirNoticesInTheSameTransaction(t *testing.T) {
 			t.Fatal(err)
 		}
 		o, _ := ops.ByReceipt(ctx, receipt)
-		staff = core.StaffActor(model.Account{ID: 1, Username: "staff", Role: model.RoleStaff}, core.ViaConsole)
 		if _, err := ops.ReplyAs(ctx, staff, o.ID, "已转交市交通局研究办理"); err != nil {
 			t.Fatal(err)
 		}
