@@ -17,7 +17,6 @@ func init() {
 	consoleRoute(http.MethodGet, "/admin/tokens/export", tokenExporters, tokensExport)
 	consoleRoute(http.MethodGet, "/admin/campaigns/export", editors, campaignsExport)
 	consoleRoute(http.MethodGet, "/admin/series/export", editors, seriesExport)
-	consoleRoute(http.MethodGet, "/admin/solicitations/export", editors, solicitationsExport)
 }
 
 // tokenExporters may export their own API tokens: everyone but read-only.
@@ -108,23 +107,4 @@ func seriesExport(s *server, w http.ResponseWriter, r *http.Request, me model.Ac
 			x.Schedule, x.Body, yesNo(x.Active, "启用", "停用"), s.fmtTime(x.CreatedAt), s.fmtTime(x.LastRunAt)})
 	}
 	return s.sendListExport(w, r, me, "定期通知系列", "series.export", "series", header, rows)
-}
-
-func solicitationsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
-	list, err := s.opinions().Solicitations(r.Context())
-	if err != nil {
-		return err
-	}
-	now := s.d.Now()
-	header := []string{"编号", "标题", "说明", "草案链接", "条数", "开始时间", "截止时间", "状态", "收到意见"}
-	rows := make([][]string, 0, len(list))
-	for _, sol := range list {
-		articles := ""
-		if sol.Articles > 0 {
-			articles = strconv.Itoa(sol.Articles)
-		}
-		rows = append(rows, []string{strconv.FormatInt(sol.ID, 10), sol.Title, sol.Summary, sol.Link, articles,
-			s.fmtTime(sol.OpensAt), s.fmtTime(sol.ClosesAt), windowState(now, sol.OpensAt, sol.ClosesAt), strconv.Itoa(sol.Opinions)})
-	}
-	return s.sendListExport(w, r, me, "法规草案征求意见", "solicitation.export", "solicitations", header, rows)
 }

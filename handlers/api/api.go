@@ -88,6 +88,11 @@ func routes() []route {
 		{"POST", "/api/v1/opinions/{id}/reply", core.Editors, opinionReply},
 		{"POST", "/api/v1/opinions/{id}/close", core.Editors, opinionClose},
 		{"POST", "/api/v1/opinions/{id}/adopt", core.Editors, opinionAdopt},
+		{"GET", "/api/v1/solicitations", core.Viewers, solicitationsList},
+		{"POST", "/api/v1/solicitations", core.Editors, solicitationCreate},
+		{"GET", "/api/v1/solicitations/{id}", core.Viewers, solicitationGet},
+		{"PUT", "/api/v1/solicitations/{id}/articles", core.Editors, solicitationArticlesPut},
+		{"GET", "/api/v1/solicitations/{id}/export", core.Editors, solicitationExport},
 
 		// Files (attachments of materials, suggestions, opinions), study
 		// materials and courses.

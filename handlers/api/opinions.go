@@ -12,8 +12,7 @@ import (
 // opinionPageSize is the default page length of GET /api/v1/opinions.
 const opinionPageSize = 50
 
-// Opinion is an opinion as the API writes it (the solicitation routes
-// still served by package handlers write it too).
+// Opinion is an opinion as the API writes it.
 type Opinion struct {
 	ID                int64      `json:"id"`
 	Receipt           string     `json:"receipt"`
