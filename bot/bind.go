@@ -151,6 +151,12 @@ func (r *Router) tryBind(ctx context.Context, c model.Conversation, name, digits
 		return r.say("bind.ambiguous", nil)
 	case core.BindTerminated:
 		return r.say("bind.terminated", nil)
+	case core.BindDeputyLocked:
+		r.Log.Warn("binding refused: the deputy named is locked after repeated failures")
+		return r.say("bind.deputy_locked", nil)
+	case core.BindPaused:
+		r.Log.Warn("binding refused: binding by phone digits is paused after too many failures overall")
+		return r.say("bind.paused", nil)
 	case core.BindLocked:
 		r.Log.Warn("binding locked after repeated failures", "failures", core.BindMaxFailures)
 		return r.say("bind.locked", map[string]any{"Until": r.clock(res.Until)})

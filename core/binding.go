@@ -18,26 +18,39 @@ import (
 // the chat only asks the questions and words the outcome.
 type Binding struct{ *env }
 
-// Binding limits: BindMaxFailures failed attempts within BindWindow lock
-// the follower out of binding for BindWindow after the last one.
+// Binding limits. A follower: BindMaxFailures failed attempts within
+// BindWindow lock them out of binding for BindWindow after the last one.
+// A deputy: BindDeputyMaxFailures failed attempts naming them within
+// BindDeputyWindow, from any followers, lock binding them by phone digits
+// until they bind with a code staff issue. Everyone: more than
+// BindOverallMaxFailures failed attempts within BindWindow pause binding
+// by phone digits for all until the rate falls (codes still work).
 const (
-	BindMaxFailures = 5
-	BindWindow      = time.Hour
+	BindMaxFailures        = 5
+	BindWindow             = time.Hour
+	BindDeputyMaxFailures  = 10
+	BindDeputyWindow       = 24 * time.Hour
+	BindOverallMaxFailures = 120
 )
 
 // BindOutcome is how a binding attempt ended.
 type BindOutcome int
 
-// The outcomes of Binding.Attempt.
+// The outcomes of Binding.Attempt. An attempt with phone digits that
+// matches no deputy who can be bound is a BindMismatch, whether the
+// digits are wrong or the deputy is bound to someone else or has left
+// office, so the reply tells nothing about the digits.
 const (
-	BindDeputy     BindOutcome = iota + 1 // bound to the deputy Name
-	BindMember                            // bound to the committee member Name (a member code)
-	BindAlready                           // the follower was already bound to the deputy Name
-	BindTaken                             // the deputy (or member) is bound to another WeChat user
-	BindAmbiguous                         // several deputies match: staff must issue a code
-	BindTerminated                        // the deputy's term has ended
-	BindMismatch                          // nothing matches; Left attempts remain
-	BindLocked                            // too many failures: binding is locked until Until
+	BindDeputy       BindOutcome = iota + 1 // bound to the deputy Name
+	BindMember                              // bound to the committee member Name (a member code)
+	BindAlready                             // the follower was already bound to the deputy Name
+	BindTaken                               // a code's deputy (or member) is bound to another WeChat user
+	BindAmbiguous                           // several deputies match: staff must issue a code
+	BindTerminated                          // a code's deputy's term has ended
+	BindMismatch                            // nothing that can be bound matches; Left attempts remain
+	BindLocked                              // the follower failed too often: binding is locked until Until
+	BindDeputyLocked                        // the deputy named is locked: only a staff code binds them
+	BindPaused                              // too many failures overall: phone digits are paused for all
 )
 
 // BindResult is the outcome of one binding attempt.
@@ -47,6 +60,11 @@ type BindResult struct {
 	Left    int       // for BindMismatch: attempts left before the lock
 	Until   time.Time // for BindLocked
 }
+
+// The keys binding attempts are counted under, besides the follower's.
+const bindAllKey = "bind:all"
+
+func bindDeputyKey(id int64) string { return fmt.Sprintf("bind:d:%d", id) }
 
 func bindLockKey(openid string) string { return "bindlock:" + openid }
 
@@ -68,10 +86,20 @@ func (b *Binding) LockedUntil(ctx context.Context, by Actor) (time.Time, bool, e
 // whose phone ends in digits (4 digits) or whose unexpired binding code is
 // digits (6 digits), or else to the committee member called name whose
 // member code it is. A success is audited as the deputy (or member) it
-// proved to be; a failure counts towards the follower's lock.
+// proved to be; a failure counts towards the follower's lock, and an
+// attempt with phone digits towards the lock of each deputy it names and
+// the overall guard, all reserved before the digits are compared.
 func (b *Binding) Attempt(ctx context.Context, by Actor, name, digits string) (BindResult, error) {
 	if by.OpenID == "" {
 		return BindResult{}, Forbidden("只有微信用户本人可以绑定身份")
+	}
+	if until, locked, err := b.LockedUntil(ctx, by); err != nil {
+		return BindResult{}, err
+	} else if locked {
+		return BindResult{Outcome: BindLocked, Until: until}, nil
+	}
+	if len(digits) == 4 {
+		return b.attemptDigits(ctx, by, name, digits)
 	}
 	candidates, err := b.candidates(ctx, name, digits)
 	if err != nil {
@@ -89,6 +117,164 @@ func (b *Binding) Attempt(ctx context.Context, by Actor, name, digits string) (B
 	return BindResult{Outcome: BindAmbiguous}, nil
 }
 
+// attemptDigits is an attempt with the last 4 digits of the phone. The
+// attempt is reserved overall and under each deputy called name before
+// the digits are compared, so parallel attempts from many followers
+// cannot get past the limits; a success releases the reservations, a
+// failure leaves them as its record.
+func (b *Binding) attemptDigits(ctx context.Context, by Actor, name, digits string) (BindResult, error) {
+	now := b.now()
+	var held []int64
+	release := func() error {
+		for _, id := range held {
+			if err := b.db.ReleaseAttempt(ctx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	all, _, err := b.db.ReserveAttempt(ctx, bindAllKey, now.Add(-BindWindow), BindOverallMaxFailures,
+		func(recent []time.Time) bool { return len(recent) >= BindOverallMaxFailures })
+	if err != nil {
+		return BindResult{}, err
+	}
+	if all == 0 {
+		return BindResult{Outcome: BindPaused}, b.notePause(ctx, by)
+	}
+	held = append(held, all)
+	named, err := b.db.FindDeputiesByName(ctx, name)
+	if err != nil {
+		return BindResult{}, err
+	}
+	ids := make([]int64, len(named))
+	for i, d := range named {
+		ids[i] = d.ID
+	}
+	locked, err := b.db.BindLockedAmong(ctx, ids)
+	if err != nil {
+		return BindResult{}, err
+	}
+	var open []model.Deputy
+	for _, d := range named {
+		if locked[d.ID] {
+			continue
+		}
+		id, _, err := b.db.ReserveAttempt(ctx, bindDeputyKey(d.ID), now.Add(-BindDeputyWindow), BindDeputyMaxFailures,
+			func(recent []time.Time) bool { return len(recent) >= BindDeputyMaxFailures })
+		if err != nil {
+			return BindResult{}, err
+		}
+		if id == 0 {
+			if err := b.lockDeputy(ctx, by, d); err != nil {
+				return BindResult{}, err
+			}
+			continue
+		}
+		held = append(held, id)
+		open = append(open, d)
+	}
+	if len(named) > 0 && len(open) == 0 {
+		// Every deputy of that name is locked: nothing was compared, but
+		// the follower's try counts against them all the same.
+		if err := release(); err != nil {
+			return BindResult{}, err
+		}
+		if _, err := b.fail(ctx, by); err != nil {
+			return BindResult{}, err
+		}
+		return BindResult{Outcome: BindDeputyLocked}, nil
+	}
+	var candidates []model.Deputy
+	for _, d := range open {
+		if len(d.Phone) >= 4 && strings.HasSuffix(d.Phone, digits) {
+			candidates = append(candidates, d)
+		}
+	}
+	switch {
+	case len(candidates) > 1:
+		return BindResult{Outcome: BindAmbiguous}, release()
+	case len(candidates) == 1 && candidates[0].OpenID == by.OpenID:
+		return BindResult{Outcome: BindAlready, Name: candidates[0].Name}, release()
+	case len(candidates) == 1 && candidates[0].OpenID == "" && candidates[0].Status != model.StatusEnded:
+		res, err := b.bindDeputy(ctx, by, candidates[0])
+		switch {
+		case err != nil:
+			return res, err
+		case res.Outcome == BindTaken:
+			// Another follower bound the deputy a moment earlier.
+			return b.fail(ctx, by)
+		case res.Outcome != BindDeputy:
+			return res, nil
+		}
+		return res, release()
+	}
+	// Wrong digits, or the right ones for a deputy bound to someone else
+	// or out of office: the same answer and the same count.
+	return b.fail(ctx, by)
+}
+
+// lockDeputy locks binding d by phone digits, once: the audit log and the
+// dashboard say so, and only a code staff issue binds d from now on.
+func (b *Binding) lockDeputy(ctx context.Context, by Actor, d model.Deputy) error {
+	return b.tx(ctx, func(ctx context.Context) error {
+		first, err := b.db.LockDeputyBinding(ctx, d.ID, BindDeputyMaxFailures)
+		if err != nil || !first {
+			return err
+		}
+		return b.audit(ctx, by, "deputy.bind_locked", deputyObject(d), fmt.Sprintf(
+			"%s 的微信绑定在 %d 小时内失败 %d 次，已锁定：今后只能凭工作人员生成的绑定码绑定",
+			d.Name, int(BindDeputyWindow/time.Hour), BindDeputyMaxFailures))
+	})
+}
+
+const bindPausedKey = "bind:paused"
+
+// notePause records, once per BindWindow, that binding by phone digits is
+// paused for everyone, in the audit log.
+func (b *Binding) notePause(ctx context.Context, by Actor) error {
+	if _, err := b.db.KVGet(ctx, bindPausedKey); err == nil || !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	return b.tx(ctx, func(ctx context.Context) error {
+		if err := b.db.KVSet(ctx, bindPausedKey, b.now().UTC().Format(time.RFC3339), BindWindow); err != nil {
+			return err
+		}
+		return b.audit(ctx, by, "binding.paused", "binding", fmt.Sprintf(
+			"1 小时内绑定失败超过 %d 次，已暂停以手机号后4位绑定，失败率回落后自动恢复；绑定码仍可使用", BindOverallMaxFailures))
+	})
+}
+
+// BindLockState is what staff are told about binding on the dashboard:
+// the deputies locked recently and whether digits are paused for all.
+type BindLockState struct {
+	Locked []model.BindLock
+	Paused bool
+}
+
+// Locks tells staff which deputies' binding has been locked within since
+// (newest first) and whether binding by phone digits is paused for all.
+func (b *Binding) Locks(ctx context.Context, by Actor, since time.Time) (BindLockState, error) {
+	if err := by.Require(Viewers...); err != nil {
+		return BindLockState{}, err
+	}
+	var st BindLockState
+	var err error
+	if st.Locked, err = b.db.ListBindLocks(ctx, since); err != nil {
+		return st, err
+	}
+	n, err := b.db.CountAttempts(ctx, bindAllKey, b.now().Add(-BindWindow))
+	st.Paused = n >= BindOverallMaxFailures
+	return st, err
+}
+
+// LockOf returns the deputy's binding lock, or model.ErrNotFound.
+func (b *Binding) LockOf(ctx context.Context, by Actor, deputyID int64) (model.BindLock, error) {
+	if err := by.Require(Viewers...); err != nil {
+		return model.BindLock{}, err
+	}
+	return b.db.GetBindLock(ctx, deputyID)
+}
+
 func (b *Binding) bindDeputy(ctx context.Context, by Actor, d model.Deputy) (BindResult, error) {
 	switch {
 	case d.Status == model.StatusEnded:
@@ -100,6 +286,10 @@ func (b *Binding) bindDeputy(ctx context.Context, by Actor, d model.Deputy) (Bin
 	}
 	err := b.tx(ctx, func(ctx context.Context) error {
 		if err := b.db.BindDeputy(ctx, d.ID, by.OpenID); err != nil {
+			return err
+		}
+		// Bound (with a code, when the lock was on): the lock has done its job.
+		if err := b.db.ClearDeputyBindLock(ctx, d.ID); err != nil {
 			return err
 		}
 		d.OpenID = by.OpenID

@@ -43,6 +43,19 @@ type apiDashboardBody struct {
 	Suggestions     []apiStatusCount      `json:"suggestions"`
 	Rates           apiRates              `json:"rates"`
 	RecentOpinions  []apiRecentOpinion    `json:"recent_opinions"`
+	// Binding, for roles that see deputy data: the deputies whose binding
+	// by phone digits was locked in the last 30 days, and whether digits
+	// are paused for everyone.
+	BindLocks  []apiBindLock `json:"bind_locks"`
+	BindPaused bool          `json:"bind_paused"`
+}
+
+type apiBindLock struct {
+	DeputyID   int64     `json:"deputy_id"`
+	Name       string    `json:"name"`
+	Delegation string    `json:"delegation"`
+	Bound      bool      `json:"bound"`
+	LockedAt   time.Time `json:"locked_at"`
 }
 
 func apiDashboard(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
@@ -51,7 +64,11 @@ func apiDashboard(s *server, w http.ResponseWriter, r *http.Request, me model.Ac
 		return err
 	}
 	out := apiDashboardBody{DeliveriesToday: []apiStatusCount{}, Session: v.Session, Unit: v.UnitOnly,
-		Suggestions: []apiStatusCount{}, Rates: apiRatesOf(v.Rates.Rates), RecentOpinions: []apiRecentOpinion{}}
+		Suggestions: []apiStatusCount{}, Rates: apiRatesOf(v.Rates.Rates), RecentOpinions: []apiRecentOpinion{},
+		BindLocks: []apiBindLock{}, BindPaused: v.BindPaused}
+	for _, l := range v.BindLocks {
+		out.BindLocks = append(out.BindLocks, apiBindLock{DeputyID: l.DeputyID, Name: l.Name, Delegation: l.Delegation, Bound: l.Bound, LockedAt: l.LockedAt})
+	}
 	if slices.Contains(viewers, me.Role) {
 		out.Deputies = &apiDashboardDeputies{Total: v.Total, Bound: v.Bound, Unbound: v.Unbound}
 		n := v.OpenRSVPs

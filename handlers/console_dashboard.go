@@ -32,7 +32,16 @@ type dashboardView struct {
 	StatusChart chartData
 
 	Opinions []recentOpinion // viewers only
+
+	// Binding (viewers only): deputies whose binding by phone digits was
+	// locked within bindLockDays, and whether digits are paused for all.
+	BindLocks  []model.BindLock
+	BindPaused bool
 }
+
+// bindLockDays is how far back the dashboard lists binding locks; the
+// deputy's page shows a lock for as long as it stays.
+const bindLockDays = 30
 
 type statusCount struct {
 	Status string
@@ -93,6 +102,11 @@ func (s *server) dashboardData(ctx context.Context, me model.Account) (dashboard
 		if v.Opinions, err = s.recentOpinions(ctx); err != nil {
 			return v, err
 		}
+		st, err := s.d.Services.Binding.Locks(ctx, core.StaffActor(me, core.ViaConsole), now.AddDate(0, 0, -bindLockDays))
+		if err != nil {
+			return v, err
+		}
+		v.BindLocks, v.BindPaused = st.Locked, st.Paused
 	}
 	if err := s.dashboardSuggestions(ctx, me, &v); err != nil {
 		return v, err
