@@ -449,6 +449,20 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	if err := db.CreateRecordEntry(ctx, &entry); err != nil || entry.ID != 1 {
 		t.Fatalf("record entry %d: %v", entry.ID, err)
 	}
+	// Station 1 with deputies 1 and 2, and public opinions 1 and 2 left there.
+	station := model.Station{Name: "历下区代表联络站", Address: "济南市历下区泺源大街 1 号", Delegation: "济南市代表团"}
+	if err := db.CreateStation(ctx, &station); err != nil || station.ID != 1 {
+		t.Fatalf("station %d: %v", station.ID, err)
+	}
+	if err := db.SetStationDeputies(ctx, 1, []int64{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"建议在泺源大街增设过街天桥。", "小区门口的路灯坏了。"} {
+		if err := db.CreatePublicOpinion(ctx, &model.PublicOpinion{StationID: 1, OpenID: "o-doc-citizen", Category: "traffic",
+			Body: body}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// File 1, a PDF (the download example); the upload example sends another.
 	if err := db.CreateFile(ctx, &model.File{Name: "学习材料.pdf", Size: int64(len(samplePDF)), SHA256: "fixture",
 		ContentType: model.FilePDF}, samplePDF); err != nil {
@@ -494,6 +508,8 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	}
 	return map[string][]byte{
 		"预算法解读.pdf": core.SamplePDF("Budget law"),
+		"联络站.xlsx": xlsxOf(t, [][]any{{"名称", "地址", "代表团", "联系代表", "联系人", "联系电话"},
+			{"市中区代表联络站", "济南市市中区经七路 1 号", "济南市代表团", "代表03、代表04", "李明", "0531-7654321"}}),
 		"代表名册.xlsx": xlsxOf(t, [][]any{{"姓名", "代表团", "手机号"}, {"赵敏", "烟台市代表团", "13800000021"}, {"钱进", "烟台市代表团", "12"}}),
 		"建议.xlsx": xlsxOf(t, [][]any{
 			{"建议编号", "标题", "内容摘要", "届次", "领衔代表", "附议代表", "主办单位", "协办单位", "办理期限"},
