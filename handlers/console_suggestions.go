@@ -53,12 +53,6 @@ func (s *server) opinions() *core.Opinions {
 	return o
 }
 
-func (s *server) surveys() *core.Surveys {
-	sv := core.NewSurveys(s.d.DB)
-	sv.SetClock(s.d.Now)
-	return sv
-}
-
 // unitScope returns the host unit me is limited to. limited is false for
 // roles that see every suggestion; a unit account without a unit sees none.
 func unitScope(me model.Account) (unit string, limited bool) {
