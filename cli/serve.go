@@ -2,12 +2,17 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,14 +35,17 @@ const shutdownTimeout = 10 * time.Second
 func init() {
 	c := &command{
 		name: "serve", summary: "run the web server (WeChat callback, console, API)",
-		usage: "[--config FILE]",
+		usage: "[--config FILE] [--allow-remote-sim]",
 		help: `Runs deputybot: the WeChat callback at /wechat, the console, the API and
 /healthz. It applies pending database migrations first.
 
 With no configuration it uses embedded SQLite at ./data/deputybot.db and,
 while no wechat.app_id is set, runs in simulator mode: a built-in fake
 WeChat platform with a phone page at /sim and demo deputies, so the whole
-product can be tried without a WeChat account.
+product can be tried without a WeChat account. Simulator mode listens on
+127.0.0.1 only (whoever reaches the simulator can act as any WeChat user),
+whatever http.addr says, unless --allow-remote-sim (or sim.allow_remote)
+is given; then the phone page opens only with the key link printed at start.
 
 Stops cleanly (within 10 s) on Ctrl-C or SIGTERM.
 
@@ -48,12 +56,16 @@ Examples:
 	c.run = func(ctx context.Context, e *env, args []string) int {
 		fs := c.flags(e)
 		path := configFlag(fs)
+		remote := fs.Bool("allow-remote-sim", false, "simulator mode: listen on http.addr as given, not only on 127.0.0.1 (the phone page then needs the key printed at start)")
 		if code, ok := c.parse(e, fs, args); !ok {
 			return code
 		}
 		cfg, ok := loadConfig(e, *path)
 		if !ok {
 			return exitUsage
+		}
+		if *remote {
+			cfg.Sim.AllowRemote = true
 		}
 		ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
@@ -81,6 +93,11 @@ type app struct {
 	// adminPassword is the first admin's one-time password, set only on
 	// the start that created it.
 	adminPassword string
+	// simKey opens the simulator's phone page when it is reachable from
+	// other machines (sim.allow_remote); empty on loopback.
+	simKey string
+	// loopbackOnly: simulator mode narrowed http.addr to 127.0.0.1.
+	loopbackOnly bool
 }
 
 // The simulated account's credentials: fixed, so a restart keeps working
@@ -127,9 +144,14 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 		}
 	}
 
-	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	addr := cfg.HTTP.Addr
+	if cfg.Simulated() && !cfg.Sim.AllowRemote {
+		addr = loopbackAddr(addr)
+		a.loopbackOnly = addr != cfg.HTTP.Addr
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s (http.addr): %w", cfg.HTTP.Addr, err)
+		return fmt.Errorf("listen on %s (http.addr): %w", addr, err)
 	}
 	base := publicURL(cfg, ln.Addr())
 	h, err := a.handler(ctx, base)
@@ -173,7 +195,8 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 		}()
 	}
 	a.announce(e, base)
-	log.Info("deputybot started", "addr", ln.Addr().String(), "database", cfg.Database.Driver, "simulator", cfg.Simulated())
+	log.Info("deputybot started", "addr", ln.Addr().String(), "database", cfg.Database.Driver, "simulator", cfg.Simulated(),
+		"simulator_remote", cfg.Simulated() && cfg.Sim.AllowRemote)
 
 	select {
 	case err := <-errc:
@@ -258,11 +281,15 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	if a.disp, err = notify.NewDispatcher(a.outbox, bot.NotifySender{Client: a.client}, a.links); err != nil {
 		return nil, err
 	}
-	deps := handlers.Deps{Metrics: handlers.NewMetrics(a.db), Log: a.log, DB: a.db, WeChat: wechat.Handler(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil, "")}
+	deps := handlers.Deps{Metrics: handlers.NewMetrics(a.db), Log: a.log, DB: a.db, WeChat: wechat.Handler(a.gw, a.log), Home: handlers.Home(a.cfg.Simulated(), nil, nil)}
 	oauth := h5.OAuth{AppID: wc.AppID, AppSecret: wc.AppSecret, APIBase: wc.APIBase}
 	if a.sim != nil {
 		deps.Sim = a.sim.Handler()
-		deps.Home = handlers.Home(true, a.demoLogins, a.adminPassword)
+		if a.cfg.Sim.AllowRemote {
+			a.simKey = newSimKey()
+			deps.Sim = simGate(a.simKey, deps.Sim)
+		}
+		deps.Home = handlers.Home(true, a.demoLogins, a.oneTimePassword)
 		oauth.AuthorizeURL = base + "/sim/connect/oauth2/authorize"
 	}
 	deps.H5 = h5.Handler(h5.Deps{Services: a.core, Signer: a.links, Log: a.log, PublicURL: base, OAuth: oauth})
@@ -278,7 +305,18 @@ func (a *app) announce(e *env, base string) {
 	fmt.Fprintf(e.stderr, "\ndeputybot is running at %s\n", base)
 	if a.sim != nil {
 		fmt.Fprintf(e.stderr, "  simulator mode (no wechat.app_id): a fake WeChat platform runs inside deputybot\n")
-		fmt.Fprintf(e.stderr, "  phone page:  %s/sim/   (chat as a deputy: send 绑定, then a demo deputy's name and the last 4 phone digits)\n", base)
+		if a.simKey == "" {
+			narrowed := ""
+			if a.loopbackOnly {
+				narrowed = fmt.Sprintf(" (not %s)", a.cfg.HTTP.Addr)
+			}
+			fmt.Fprintf(e.stderr, "  listening on 127.0.0.1 only%s: in the simulator anyone can act as any WeChat user.\n", narrowed)
+			fmt.Fprintf(e.stderr, "               To open it to other machines, start with --allow-remote-sim (or sim.allow_remote: true).\n")
+			fmt.Fprintf(e.stderr, "  phone page:  %s/sim/   (chat as a deputy: send 绑定, then a demo deputy's name and the last 4 phone digits)\n", base)
+		} else {
+			fmt.Fprintf(e.stderr, "  simulator reachable from other machines (--allow-remote-sim): the phone page opens only with this key link\n")
+			fmt.Fprintf(e.stderr, "  phone page:  %s/sim/?key=%s\n", base, a.simKey)
+		}
 		if demo := a.demoLogins(context.Background()); len(demo) > 0 {
 			fmt.Fprintf(e.stderr, "               e.g. %s, %s (the start page lists more)\n", demo[0].Name, demo[0].Last4)
 		}
@@ -342,3 +380,80 @@ func seedDemo(ctx context.Context, db *storage.DB, log *slog.Logger) error {
 	log.Info("seeded demo deputies", "count", res.Created)
 	return nil
 }
+
+// loopbackAddr is addr (http.addr) on the loopback interface: its port on
+// 127.0.0.1, unless it names a loopback host already.
+func loopbackAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr // net.Listen says what is wrong with it
+	}
+	if host == "localhost" {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return addr
+	}
+	return net.JoinHostPort("127.0.0.1", port)
+}
+
+// oneTimePassword is the first admin's one-time password for the start
+// page: only on the start that created it, only while nobody has logged in
+// with it, and never when the simulator is reachable from other machines
+// (the start page needs no login; the password is in the start output).
+func (a *app) oneTimePassword(ctx context.Context) string {
+	if a.adminPassword == "" || a.simKey != "" {
+		return ""
+	}
+	admin, err := a.core.Staff.GetByUsername(ctx, "admin")
+	if err != nil || admin.LastLoginAt != nil || !admin.MustChangePassword {
+		return ""
+	}
+	return a.adminPassword
+}
+
+const simKeyCookie = "deputybot_sim"
+
+func newSimKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// simGate guards the simulator when it is reachable from other machines:
+// the phone page, its API (every user's transcript) and the web
+// authorisation page open only for a browser that came with the key
+// printed at start (kept in a cookie). The fake WeChat API deputybot
+// itself calls (/cgi-bin/…, /sns/oauth2/access_token) needs the app
+// secret or an access token anyway and stays open to it.
+func simGate(key string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/cgi-bin/") || strings.HasPrefix(r.URL.Path, "/sns/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if c, err := r.Cookie(simKeyCookie); err == nil && subtle.ConstantTimeCompare([]byte(c.Value), []byte(key)) == 1 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if q := r.URL.Query(); subtle.ConstantTimeCompare([]byte(q.Get("key")), []byte(key)) == 1 {
+			http.SetCookie(w, &http.Cookie{Name: simKeyCookie, Value: key, Path: "/sim/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+				Secure: r.TLS != nil})
+			q.Del("key")
+			u := *r.URL
+			u.Path, u.RawQuery = "/sim"+r.URL.Path, q.Encode()
+			http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, simGatePage)
+	})
+}
+
+const simGatePage = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>需要访问密钥</title></head><body style="font-family:sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem">
+<h1 style="font-size:1.3rem">模拟手机需要访问密钥</h1>
+<p>本服务以模拟模式运行，并允许其他电脑访问。模拟手机可以冒充任何微信用户、查看任何用户的聊天记录，因此只能通过启动时打印的带密钥链接（<code>/sim/?key=…</code>）打开。</p>
+<p>请向启动本服务的人员索取该链接，或在服务器上查看启动输出。</p></body></html>`

@@ -27,6 +27,7 @@ type Config struct {
 	Inbox        Inbox        `yaml:"inbox"`
 	Log          Log          `yaml:"log"`
 	Scheduler    Scheduler    `yaml:"scheduler"`
+	Sim          Sim          `yaml:"sim"`
 	// TextsDir is a directory of *.tmpl files overriding the texts deputies
 	// read (see templates/messages.tmpl); empty uses the built-in texts.
 	TextsDir string `yaml:"texts_dir"`
@@ -110,6 +111,15 @@ type Scheduler struct {
 	// Jobs overrides a job's schedule by name: a 5-field cron spec in the
 	// configured time zone ("40 3 * * *"), or "off".
 	Jobs map[string]string `yaml:"jobs"`
+}
+
+// Sim tunes simulator mode (no wechat.app_id).
+type Sim struct {
+	// AllowRemote lets simulator mode listen on http.addr as given. By
+	// default it listens on the loopback interface only: the simulator
+	// lets whoever reaches it act as any WeChat user. With it, the phone
+	// page (and its transcripts) opens only with the key printed at start.
+	AllowRemote bool `yaml:"allow_remote"`
 }
 
 // Log selects the log level and format.
@@ -389,6 +399,7 @@ var envSetters = map[string]func(*Config, string) error{
 	"DEPUTYBOT_INBOX_PUBLIC_DAILY_LIMIT":  parsed(func(c *Config, v string) error { return scan(v, &c.Inbox.PublicDailyLimit) }),
 	"DEPUTYBOT_INBOX_STATION_DAILY_LIMIT": parsed(func(c *Config, v string) error { return scan(v, &c.Inbox.StationDailyLimit) }),
 	"DEPUTYBOT_SCHEDULER_ENABLED":         parsed(func(c *Config, v string) error { return scan(v, &c.Scheduler.Enabled) }),
+	"DEPUTYBOT_SIM_ALLOW_REMOTE":          parsed(func(c *Config, v string) error { return scan(v, &c.Sim.AllowRemote) }),
 	"DEPUTYBOT_DEMO": parsed(func(c *Config, v string) error {
 		var b bool
 		err := scan(v, &b)

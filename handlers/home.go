@@ -30,17 +30,21 @@ type DemoLogin struct {
 }
 
 // Home returns the start page; demo lists unbound demo deputies (nil
-// outside simulator mode).
-// adminPassword, shown in simulator mode on the start that created the
-// first admin, is empty otherwise.
-func Home(simulated bool, demo func(ctx context.Context) []DemoLogin, adminPassword string) http.Handler {
+// outside simulator mode). adminPassword (nil outside simulator mode)
+// returns the first admin's one-time password while it is to be shown:
+// on the start that created it, until it has been used.
+func Home(simulated bool, demo func(ctx context.Context) []DemoLogin, adminPassword func(ctx context.Context) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var logins []DemoLogin
 		if demo != nil {
 			logins = demo(r.Context())
 		}
+		password := ""
+		if adminPassword != nil {
+			password = adminPassword(r.Context())
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		_ = homePage.Execute(w, map[string]any{"Simulated": simulated, "Demo": logins, "AdminPassword": adminPassword})
+		_ = homePage.Execute(w, map[string]any{"Simulated": simulated, "Demo": logins, "AdminPassword": password})
 	})
 }
