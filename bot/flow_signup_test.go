@@ -57,7 +57,7 @@ func TestActivitySignUpInTheChat(t *testing.T) {
 		if err := db.TerminateDeputy(ctx, li.ID, now, "调离"); err != nil {
 			t.Fatal(err)
 		}
-		expect(t, chat(t, r.sim.User("o-su-li"), "报名1"), "您的代表资格已终止，不能报名")
+		expect(t, chat(t, r.sim.User("o-su-li"), "报名1"), "代表资格已终止")
 		if su, err := db.GetSignup(ctx, m.ID, li.ID); err != nil || su.Status != model.SignupWithdrawn {
 			t.Fatalf("a terminated deputy signed up: %+v %v", su, err)
 		}
