@@ -16,17 +16,16 @@ import (
 
 // NoticeSeries runs the recurring notices: it checks and stores series, and
 // sends one campaign per schedule tick.
-type NoticeSeries struct {
-	db  *storage.DB
-	loc *time.Location
-}
+type NoticeSeries struct{ *env }
 
-// NewNoticeSeries returns the service; schedules are read in loc.
+// NewNoticeSeries returns the service on its own clock; schedules are read
+// in loc.
 func NewNoticeSeries(db *storage.DB, loc *time.Location) *NoticeSeries {
-	if loc == nil {
-		loc = time.Local
+	e := newEnv(db)
+	if loc != nil {
+		e.loc = loc
 	}
-	return &NoticeSeries{db: db, loc: loc}
+	return &NoticeSeries{e}
 }
 
 // ParseSeriesSchedule reads a standard 5-field cron spec (or @weekly …).
@@ -45,7 +44,10 @@ func ParseSeriesSchedule(spec string) (cron.Schedule, error) {
 func (ns *NoticeSeries) Create(ctx context.Context, s *model.Series) error {
 	s.Name, s.Title, s.Schedule = strings.TrimSpace(s.Name), strings.TrimSpace(s.Title), strings.TrimSpace(s.Schedule)
 	var errs ValidationError
-	bad := func(field, value, msg string) { errs = append(errs, &FieldError{Label: field, Value: value, Msg: msg}) }
+	keys := map[string]string{"名称": "name", "类型": "kind", "标题": "title", "时间表": "schedule"}
+	bad := func(field, value, msg string) {
+		errs = append(errs, &FieldError{Key: keys[field], Label: field, Value: value, Msg: msg})
+	}
 	if s.Name == "" || utf8.RuneCountInString(s.Name) > 100 {
 		bad("名称", s.Name, "不能为空，不超过 100 字")
 	}
@@ -57,7 +59,7 @@ func (ns *NoticeSeries) Create(ctx context.Context, s *model.Series) error {
 	}
 	if sched, err := ParseSeriesSchedule(s.Schedule); err != nil {
 		bad("时间表", s.Schedule, "应为标准 cron 表达式，如“0 9 * * 1”（每周一 9:00）")
-	} else if sched.Next(time.Now().In(ns.loc)).IsZero() {
+	} else if sched.Next(ns.now().In(ns.loc)).IsZero() {
 		bad("时间表", s.Schedule, "这个时间表不会触发")
 	}
 	if s.NextMaterial {

@@ -16,7 +16,6 @@ func init() {
 	consoleRoute(http.MethodGet, "/admin/accounts/export", admins, accountsExport)
 	consoleRoute(http.MethodGet, "/admin/tokens/export", tokenExporters, tokensExport)
 	consoleRoute(http.MethodGet, "/admin/campaigns/export", editors, campaignsExport)
-	consoleRoute(http.MethodGet, "/admin/series/export", editors, seriesExport)
 }
 
 // tokenExporters may export their own API tokens: everyone but read-only.
@@ -89,22 +88,4 @@ func campaignsExport(s *server, w http.ResponseWriter, r *http.Request, me model
 		}
 	}
 	return s.sendListExport(w, r, me, "通知推送", "campaign.export", "campaigns", header, rows)
-}
-
-func seriesExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
-	list, err := s.d.DB.ListSeries(r.Context(), false)
-	if err != nil {
-		return err
-	}
-	header := []string{"编号", "名称", "类别", "标题", "发送对象", "周期（cron）", "内容", "状态", "创建时间", "上次发送"}
-	rows := make([][]string, 0, len(list))
-	for _, x := range list {
-		title := x.Title
-		if x.NextMaterial {
-			title = "（下一份未推送的学习材料）"
-		}
-		rows = append(rows, []string{strconv.FormatInt(x.ID, 10), x.Name, noticeKindLabelOf(x.Kind), title, seriesAudienceLabel(x.Audience),
-			x.Schedule, x.Body, yesNo(x.Active, "启用", "停用"), s.fmtTime(x.CreatedAt), s.fmtTime(x.LastRunAt)})
-	}
-	return s.sendListExport(w, r, me, "定期通知系列", "series.export", "series", header, rows)
 }

@@ -53,6 +53,10 @@ func routes() []route {
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/api/v1/settings", core.Admins, settingsGet},
 		{"PUT", "/api/v1/settings/templates", core.Admins, settingsPutTemplates},
+		{"GET", "/api/v1/series", core.Editors, seriesList},
+		{"POST", "/api/v1/series", core.Editors, seriesCreate},
+		{"POST", "/api/v1/series/{id}/activate", core.Editors, seriesSetActive(true)},
+		{"POST", "/api/v1/series/{id}/deactivate", core.Editors, seriesSetActive(false)},
 		{"PUT", "/api/v1/settings/menu", core.Admins, settingsPutMenu},
 		{"DELETE", "/api/v1/settings/menu", core.Admins, settingsResetMenu},
 		{"POST", "/api/v1/settings/menu/sync", core.Admins, settingsSyncMenu},

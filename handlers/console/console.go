@@ -78,6 +78,12 @@ func routes() []route {
 		// Deputies, binding codes, accounts, tokens, login and the audit log.
 
 		// Campaigns, notices, settings, series and the dashboard.
+		{"GET", "/admin/series", core.Editors, false, seriesList},
+		{"GET", "/admin/series/new", core.Editors, false, seriesNew},
+		{"GET", "/admin/series/export", core.Editors, false, seriesExport},
+		{"POST", "/admin/series", core.Editors, false, seriesCreate},
+		{"POST", "/admin/series/{id}/activate", core.Editors, false, seriesActivate},
+		{"POST", "/admin/series/{id}/deactivate", core.Editors, false, seriesDeactivate},
 
 		// Meetings, sit-in (列席) and performance records (履职).
 		{"GET", "/admin/meetings", core.Viewers, false, meetingsList},
