@@ -124,4 +124,3 @@ func seriesExport(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	sendFile(w, f)
 	return nil
 }
-
