@@ -67,7 +67,13 @@ func mustLack(t *testing.T, res result, unwanted ...string) {
 }
 
 func TestAUnitSeesAndHandlesOnlyItsOwnSuggestions(t *testing.T) {
-	db := storagetest.Open(t, storage.SQLite)
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) { testAUnitSeesAndHandlesOnlyItsOwnSuggestions(t, db) })
+}
+
+// testAUnitSeesAndHandlesOnlyItsOwnSuggestions: a handling unit's account
+// sees and records steps on its own unit's suggestions only, in the
+// console and through the API; another unit's are 404 (no IDOR by id).
+func testAUnitSeesAndHandlesOnlyItsOwnSuggestions(t *testing.T, db *storage.DB) {
 	w := newAdminWorld(t, db, "")
 	lead, second := w.deputy(t, "王芳", "13800000001"), w.deputy(t, "李强", "13800000002")
 	ours := w.suggestion(t, "1", "关于改善农村公路的建议", ourUnit, "十四届三次", lead.ID, second.ID)
@@ -87,6 +93,14 @@ func TestAUnitSeesAndHandlesOnlyItsOwnSuggestions(t *testing.T) {
 	reply := url.Values{"kind": {"replied"}, "reply_category": {"A"}, "note": {"已列入年度计划。"}, "actor": {ourUnit}}
 	if res := w.postForm(t, unit, "/admin/suggestions/"+itoa(theirs.ID)+"/steps", reply); res.status != http.StatusNotFound {
 		t.Fatalf("a step on another unit's suggestion: %d", res.status)
+	}
+	if res := w.api(t, model.RoleUnit, http.MethodGet, "/api/v1/suggestions/"+itoa(theirs.ID), "", nil); res.status != http.StatusNotFound {
+		t.Fatalf("another unit's suggestion through the API: %d", res.status)
+	}
+	step := `{"kind":"replied","reply_category":"A","note":"已列入年度计划。"}`
+	if res := w.api(t, model.RoleUnit, http.MethodPost, "/api/v1/suggestions/"+itoa(theirs.ID)+"/steps", "application/json",
+		strings.NewReader(step)); res.status != http.StatusNotFound {
+		t.Fatalf("a step on another unit's suggestion through the API: %d %s", res.status, res.body)
 	}
 
 	t.Run("a reply without a category is shown again with the message beside the field", func(t *testing.T) {
