@@ -49,6 +49,9 @@ type Step struct {
 	Name   string
 	Kind   Kind
 	Prompt string // template name in templates/
+	// Label names the answer in 否 at a confirmation's "what to change"
+	// list (沟通方式, 意见内容); a step without one is not offered.
+	Label string
 	// Data is what the prompt shows, read in the message's context.
 	Data     func(ctx context.Context, s *Session) any
 	Choices  []Choice
@@ -207,6 +210,9 @@ func (e *Engine) Resume(ctx context.Context, d model.Deputy, c model.Conversatio
 	}
 	s := e.load(d, c)
 	s.version = 0
+	// The deputy is back: a text being written is open again, not left
+	// quiet since it was parked.
+	s.LastAt = s.Now
 	if old, err := e.Store.GetConversation(ctx, c.OpenID); err == nil {
 		s.version = old.Version
 	}
@@ -214,14 +220,18 @@ func (e *Engine) Resume(ctx context.Context, d model.Deputy, c model.Conversatio
 	if err != nil {
 		return "", err
 	}
-	i, ok := findStep(steps, s.Step)
-	if !ok {
-		i, s.Step = 0, steps[0].Name
+	st := changePrompt(s, steps)
+	if s.Step != changeStep {
+		i, ok := findStep(steps, s.Step)
+		if !ok {
+			i, s.Step = 0, steps[0].Name
+		}
+		st = steps[i]
 	}
 	if err := e.save(ctx, s); err != nil {
 		return "", err
 	}
-	return e.say("flow.resumed", map[string]any{"Title": e.title(ctx, f, s)}) + "\n" + e.prompt(ctx, s, steps[i]), nil
+	return e.say("flow.resumed", map[string]any{"Title": e.title(ctx, f, s)}) + "\n" + e.prompt(ctx, s, st), nil
 }
 
 // Title names a stored conversation's subject, for the deputy.
@@ -292,8 +302,127 @@ func findStep(steps []Step, name string) (int, bool) {
 	return 0, false
 }
 
+// changeStep is the pseudo-step after 否 at a confirmation: which answer
+// to change, or give up.
+const changeStep = "$change"
+
+// redoParam marks a session changing one answer after 否: the steps
+// answered before are passed over on the way back to the confirmation.
+const redoParam = "$redo"
+
+// discardValue is the "what to change" choice that gives up the flow.
+const discardValue = "$discard"
+
+// isConfirm tells whether st is a flow's closing confirmation.
+func isConfirm(st Step) bool { return st.Kind == KindYesNo && st.Name == "confirm" }
+
+// changeChoices lists the answers given so far that can be changed, then
+// giving up.
+func changeChoices(s *Session, steps []Step) []Choice {
+	var out []Choice
+	for _, name := range s.History {
+		if j, ok := findStep(steps, name); ok && steps[j].Label != "" && !isConfirm(steps[j]) {
+			out = append(out, Choice{Value: name, Label: steps[j].Label})
+		}
+	}
+	return append(out, Choice{Value: discardValue, Label: "放弃，不提交", Aliases: []string{"放弃", "不提交", "不改了"}})
+}
+
+func changePrompt(s *Session, steps []Step) Step {
+	return Step{Name: changeStep, Kind: KindChoice, Prompt: "flow.change_what", Choices: changeChoices(s, steps)}
+}
+
+// change takes the answer to "what to change": the step named is asked
+// again (its old answer dropped), the confirmation follows it.
+func (e *Engine) change(ctx context.Context, f *Flow, s *Session, steps []Step, text string) (string, error) {
+	st := changePrompt(s, steps)
+	switch normalizeWord(text) {
+	case "返回":
+		// Back to the confirmation.
+		j, ok := findConfirm(steps)
+		if !ok {
+			break
+		}
+		s.Step = steps[j].Name
+		if err := e.save(ctx, s); err != nil {
+			return "", err
+		}
+		return e.prompt(ctx, s, steps[j]), nil
+	case "帮助":
+		return e.say("flow.help", map[string]any{"Title": e.title(ctx, f, s)}) + "\n\n" + e.prompt(ctx, s, st), e.touch(ctx, s)
+	}
+	value, hint := parseInput(st, text, s.Now)
+	if hint != "" {
+		return e.miss(ctx, s, st, e.say(hint, map[string]any{"Numbers": numberList(len(st.Choices))}))
+	}
+	if value == discardValue {
+		s.Answers["confirm"] = "no"
+		return e.finish(ctx, f, s)
+	}
+	for k, name := range s.History {
+		if name == value {
+			s.History = s.History[:k]
+			break
+		}
+	}
+	delete(s.Answers, value)
+	if s.Params == nil {
+		s.Params = map[string]string{}
+	}
+	s.Params[redoParam] = "1"
+	s.Step, s.Misses = value, 0
+	if err := e.save(ctx, s); err != nil {
+		return "", err
+	}
+	j, _ := findStep(steps, value)
+	return e.prompt(ctx, s, steps[j]), nil
+}
+
+func findConfirm(steps []Step) (int, bool) {
+	for i, st := range steps {
+		if isConfirm(st) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// Accepts reports whether text answers the current step of c as a choice,
+// a date or a number would: a free-text step takes any text, so it
+// "accepts" none here, and a command typed there is the command.
+func (e *Engine) Accepts(ctx context.Context, d model.Deputy, c model.Conversation, text string) (bool, error) {
+	f, ok := e.Flows[c.Flow]
+	if !ok {
+		return false, nil
+	}
+	s := e.load(d, c)
+	steps, err := f.Steps(ctx, s)
+	if err != nil {
+		return false, err
+	}
+	if s.Step == changeStep {
+		_, hint := parseInput(changePrompt(s, steps), text, s.Now)
+		return hint == "", nil
+	}
+	i, ok := findStep(steps, s.Step)
+	if !ok || steps[i].Kind == KindText || steps[i].Kind == KindMultiText {
+		return false, nil
+	}
+	_, hint := parseInput(steps[i], text, s.Now)
+	return hint == "", nil
+}
+
 // apply takes one message in the current step and saves the result.
 func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, text string) (string, error) {
+	if s.Step == changeStep {
+		if w := normalizeWord(text); w != "取消" && w != "退出" {
+			return e.change(ctx, f, s, steps, text)
+		}
+		// 取消 while choosing what to change: as at the confirmation.
+		if j, ok := findConfirm(steps); ok {
+			s.Step = steps[j].Name
+		}
+	}
 	i, ok := findStep(steps, s.Step)
 	if !ok {
 		// The flow changed under a stored conversation: start it over.
@@ -319,13 +448,16 @@ func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, t
 		if _, err := e.Store.DeleteConversationVersion(ctx, s.OpenID, s.version); err != nil {
 			return "", err
 		}
-		return e.say("cancelled", nil), nil
+		return e.say("flow.cancelled", map[string]any{"Title": e.title(ctx, f, s)}), nil
 	case "帮助":
 		return e.say("flow.help", map[string]any{"Title": e.title(ctx, f, s)}) + "\n\n" + e.prompt(ctx, s, st), e.touch(ctx, s)
 	case "返回":
 		if len(s.History) == 0 {
 			return e.say("flow.first_step", nil) + "\n\n" + e.prompt(ctx, s, st), e.touch(ctx, s)
 		}
+		// What was typed in the step left is dropped with the answer of
+		// the step returned to: a text typed again is not appended to it.
+		delete(s.Answers, st.Name)
 		s.Step = s.History[len(s.History)-1]
 		s.History = s.History[:len(s.History)-1]
 		delete(s.Answers, s.Step)
@@ -356,6 +488,14 @@ func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, t
 	}
 	if hint != "" {
 		return e.miss(ctx, s, st, hint)
+	}
+	if isConfirm(st) && value == "no" {
+		// 否 asks what to change rather than throwing every answer away.
+		s.Step, s.Misses = changeStep, 0
+		if err := e.save(ctx, s); err != nil {
+			return "", err
+		}
+		return e.prompt(ctx, s, changePrompt(s, steps)), nil
 	}
 	return e.advance(ctx, f, s, steps, i, value)
 }
@@ -426,6 +566,30 @@ func (e *Engine) advance(ctx context.Context, f *Flow, s *Session, steps []Step,
 	}
 	if next == "" && i+1 < len(steps) {
 		next = steps[i+1].Name
+	}
+	// Changing one answer after 否: pass over the steps still answered on
+	// the way back to the confirmation.
+	for s.Params[redoParam] != "" && next != "" && next != End {
+		j, ok := findStep(steps, next)
+		if !ok {
+			break
+		}
+		v, answered := s.Answers[next]
+		if isConfirm(steps[j]) {
+			delete(s.Params, redoParam)
+			break
+		}
+		if !answered {
+			break
+		}
+		s.History = append(s.History, next)
+		next = ""
+		if steps[j].Next != nil {
+			next = steps[j].Next(s, v)
+		}
+		if next == "" && j+1 < len(steps) {
+			next = steps[j+1].Name
+		}
 	}
 	if next == "" || next == End {
 		return e.finish(ctx, f, s)

@@ -68,15 +68,15 @@ func (r *Router) opinionFlow() *Flow {
 				categories = append(categories, Choice{Value: model.OpinionSolicitation, Label: "法规草案征求意见", Aliases: []string{"法规草案", "草案"}})
 			}
 			steps := []Step{
-				{Name: "category", Kind: KindChoice, Prompt: "opinion.category", Choices: categories,
+				{Name: "category", Label: "类别", Kind: KindChoice, Prompt: "opinion.category", Choices: categories,
 					Next: func(_ *Session, v string) string {
 						if v == model.OpinionSolicitation {
 							return "solicitation"
 						}
 						return "body"
 					}},
-				{Name: "solicitation", Kind: KindChoice, Prompt: "opinion.solicitation", Choices: sols},
-				{Name: "article", Kind: KindText, Prompt: "opinion.article", MaxLen: 50,
+				{Name: "solicitation", Label: "法规草案", Kind: KindChoice, Prompt: "opinion.solicitation", Choices: sols},
+				{Name: "article", Label: "条款", Kind: KindText, Prompt: "opinion.article", MaxLen: 50,
 					Data: func(ctx context.Context, s *Session) any {
 						d := draftOf(ctx, s)
 						return map[string]any{"Range": d.rng, "Example": d.example}
@@ -94,7 +94,7 @@ func (r *Router) opinionFlow() *Flow {
 						}
 						return "", err
 					}},
-				{Name: "body", Kind: KindMultiText, Prompt: "opinion.body", MaxLen: core.MaxOpinionRunes,
+				{Name: "body", Label: "意见内容", Kind: KindMultiText, Prompt: "opinion.body", MaxLen: core.MaxOpinionRunes,
 					Data: func(ctx context.Context, s *Session) any {
 						// Echo the article chosen, so a wrong number is noticed now.
 						data := map[string]any{"Article": "", "Excerpt": ""}

@@ -29,8 +29,8 @@ func (r *Router) recordFlow() *Flow {
 		Title: func(context.Context, *Session) string { return "履职登记" },
 		Steps: func(context.Context, *Session) ([]Step, error) {
 			return []Step{
-				{Name: "category", Kind: KindChoice, Prompt: "record.category", Choices: entryCategoryChoices()},
-				{Name: "date", Kind: KindDate, Prompt: "record.date", Check: func(_ context.Context, _ *Session, v string) (string, error) {
+				{Name: "category", Label: "类别", Kind: KindChoice, Prompt: "record.category", Choices: entryCategoryChoices()},
+				{Name: "date", Label: "日期", Kind: KindDate, Prompt: "record.date", Check: func(_ context.Context, _ *Session, v string) (string, error) {
 					day, err := time.Parse(time.DateOnly, v)
 					if err != nil {
 						return "", err
@@ -40,8 +40,8 @@ func (r *Router) recordFlow() *Flow {
 					}
 					return "", nil
 				}},
-				{Name: "place", Kind: KindText, Prompt: "record.place", MaxLen: model.MaxEntryPlaceRunes, Optional: true},
-				{Name: "description", Kind: KindText, Prompt: "record.description", MaxLen: model.MaxEntryDescriptionRunes,
+				{Name: "place", Label: "地点", Kind: KindText, Prompt: "record.place", MaxLen: model.MaxEntryPlaceRunes, Optional: true},
+				{Name: "description", Label: "履职内容", Kind: KindText, Prompt: "record.description", MaxLen: model.MaxEntryDescriptionRunes,
 					Data: func(context.Context, *Session) any { return map[string]any{"Max": model.MaxEntryDescriptionRunes} }},
 				{Name: "confirm", Kind: KindYesNo, Prompt: "record.confirm", Data: func(ctx context.Context, s *Session) any {
 					return map[string]any{"Category": model.EntryCategoryLabel(s.Answers["category"]), "Date": s.Answers["date"],

@@ -55,9 +55,9 @@ func TestRecordConversations(t *testing.T) {
 						t.Fatalf("stored %+v", es)
 					}
 				}},
-			{"a date that is not one, or in the future, is asked again; 否 stores nothing",
-				[]string{"履职登记", "调研视察", "前几天", "2099-01-01", today, "跳过", "调研乡村振兴", "否"},
-				[]string{"类别", "哪一天", "请回复日期", "不能晚于今天", "地点", "一句话", "（未填）", "未提交"},
+			{"a date that is not one, or in the future, is asked again; 否 then 放弃 stores nothing",
+				[]string{"履职登记", "调研视察", "前几天", "2099-01-01", today, "跳过", "调研乡村振兴", "否", "放弃"},
+				[]string{"类别", "哪一天", "请回复日期", "不能晚于今天", "地点", "一句话", "（未填）", "要修改哪一项", "未提交"},
 				func(t *testing.T, d model.Deputy) {
 					if es := entriesOf(t, db, d.ID); len(es) != 0 {
 						t.Fatalf("a discarded entry was stored: %+v", es)

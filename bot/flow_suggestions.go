@@ -87,11 +87,11 @@ func (r *Router) rateFlow() *Flow {
 			given := core.SatisfactionLabel(s.Params["result"])
 			head := map[string]any{"Number": sg.Number, "Title": sg.Title, "Unit": sg.HostUnit, "Given": given}
 			steps := []Step{
-				{Name: "contact", Kind: KindChoice, Prompt: "rate.contact", Data: func(context.Context, *Session) any { return head },
+				{Name: "contact", Label: "沟通方式", Kind: KindChoice, Prompt: "rate.contact", Data: func(context.Context, *Session) any { return head },
 					Choices: toChoices(core.ContactChoices)},
-				{Name: "attitude", Kind: KindChoice, Prompt: "rate.attitude", Choices: satisfaction},
-				{Name: "result", Kind: KindChoice, Prompt: "rate.result", Choices: satisfaction, Next: toReason},
-				{Name: "reason", Kind: KindText, Prompt: "rate.reason", MaxLen: 500},
+				{Name: "attitude", Label: "办理态度", Kind: KindChoice, Prompt: "rate.attitude", Choices: satisfaction},
+				{Name: "result", Label: "办理结果", Kind: KindChoice, Prompt: "rate.result", Choices: satisfaction, Next: toReason},
+				{Name: "reason", Label: "不满意原因", Kind: KindText, Prompt: "rate.reason", MaxLen: 500},
 				{Name: "confirm", Kind: KindYesNo, Prompt: "rate.confirm", Data: func(_ context.Context, s *Session) any {
 					reason := ""
 					if dissatisfied(s) {

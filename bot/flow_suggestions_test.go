@@ -64,11 +64,11 @@ func TestRatingConversations(t *testing.T) {
 			}
 		})
 
-		t.Run("an unclear answer re-prompts, 返回 goes back, 否 discards", func(t *testing.T) {
+		t.Run("an unclear answer re-prompts, 返回 goes back, 否 asks what to change, 放弃 discards", func(t *testing.T) {
 			lead := boundDeputy(t, r, "犹豫代表", "13811110004", "o-unsure-rate")
 			sg := repliedSuggestion(t, db, "第0103号", lead.ID)
-			expect(t, chat(t, r.sim.User("o-unsure-rate"), "1", "还行吧", "返回", "书面沟通", "满意", "满意", "否"),
-				"办理态度", "没有看懂", "沟通方式", "办理态度", "办理结果", "确认提交", "未提交")
+			expect(t, chat(t, r.sim.User("o-unsure-rate"), "1", "还行吧", "返回", "书面沟通", "满意", "满意", "否", "放弃"),
+				"办理态度", "没有看懂", "沟通方式", "办理态度", "办理结果", "确认提交", "要修改哪一项", "未提交")
 			if _, err := db.GetRating(ctx, sg.ID, lead.ID); err == nil {
 				t.Fatal("a discarded rating was saved")
 			}

@@ -13,7 +13,8 @@ import (
 const FlowSurvey = "survey"
 
 func questionStep(q model.SurveyQuestion, n, count int, first bool, sv model.Survey) Step {
-	st := Step{Name: "q" + strconv.FormatInt(q.ID, 10), Prompt: "survey.question", Optional: q.Optional}
+	st := Step{Name: "q" + strconv.FormatInt(q.ID, 10), Prompt: "survey.question", Optional: q.Optional,
+		Label: "第 " + strconv.Itoa(n) + " 题：" + excerpt(q.Text, 16)}
 	if first {
 		st.Prompt = "survey.first"
 	}

@@ -90,8 +90,9 @@ func TestEveryTextNoFlowTakesIsAMessageWithAReceipt(t *testing.T) {
 			if n := len(inboxOf(t, r, "o-inbox-opinion")); n != 0 {
 				t.Fatalf("the opinion was also stored as %d messages", n)
 			}
-			// 否 drops it, and 返回 goes back to the text.
-			expect(t, chat(t, u, "意见：另一条意见", "返回", "改写后的意见", "完成", "否"), "确认", "输入您的意见", "已记录", "确认", "未提交")
+			// 否 then 放弃 drops it, and 返回 goes back to the text.
+			expect(t, chat(t, u, "意见：另一条意见", "返回", "改写后的意见", "完成", "否", "放弃"), "确认", "输入您的意见", "已记录", "确认",
+				"要修改哪一项", "未提交")
 			if ops, _ := db.OpinionsOfDeputy(ctx, d.ID, 10); len(ops) != 1 {
 				t.Fatalf("a declined opinion was stored: %+v", ops)
 			}

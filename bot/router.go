@@ -261,11 +261,22 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 	case err != nil:
 		return "", err
 	case !conv.ExpiresAt.After(r.now()):
-		if err := r.Store.DeleteConversation(ctx, openid); err != nil {
+		obs.ConversationTimeout(conv.Flow)
+		// An engine flow's draft is kept (parked) for a week: 继续 resumes
+		// it. Binding starts over.
+		title, err := r.parkConversation(ctx, conv)
+		if err != nil {
 			return "", err
 		}
-		obs.ConversationTimeout(conv.Flow)
-		prefix, _ = r.say("timed_out", nil)
+		switch {
+		case title == "":
+			if err := r.Store.DeleteConversation(ctx, openid); err != nil {
+				return "", err
+			}
+			prefix, _ = r.say("timed_out", nil)
+		case word != "继续":
+			prefix, _ = r.say("flow.timed_out_parked", map[string]any{"Title": title})
+		}
 	default:
 		if conv.Flow == flowBind {
 			if word == "取消" || word == "退出" {
@@ -285,6 +296,18 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 			if d, err := r.Store.GetDeputyByOpenID(ctx, openid); err == nil {
 				if d.Status == model.StatusEnded {
 					return r.ended(ctx, openid)
+				}
+				if isCommandWord(word) {
+					// A command typed in the middle of a flow (我的会议 while
+					// writing an opinion) is the command, not text: the flow
+					// waits, parked, unless the step takes the word as its answer.
+					takes, err := r.Engine.Accepts(ctx, d, conv, text)
+					if err != nil {
+						return "", err
+					}
+					if !takes {
+						return r.commandParking(ctx, openid, word, text)
+					}
 				}
 				reply, err := r.Engine.Continue(ctx, d, conv, text)
 				if !errors.Is(err, errFlowGone) {
@@ -326,6 +349,9 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 	if word == "继续" {
 		return r.resume(ctx, d, openid)
 	}
+	if word == "取消" || word == "退出" {
+		return r.cancelParked(ctx, d, openid)
+	}
 	if reply, ok, err := r.deputyCommand(ctx, d, openid, word); ok || err != nil {
 		return reply, err
 	}
@@ -359,27 +385,79 @@ func (r *Router) resume(ctx context.Context, d model.Deputy, openid string) (str
 	return r.Engine.Resume(ctx, d, c)
 }
 
-// park sets an engine flow aside when a menu click interrupts it; it
-// returns the line telling the deputy how to come back.
+// park sets an engine flow aside when a menu click or a command typed
+// mid-flow interrupts it; it returns the line telling the deputy how to
+// come back.
 func (r *Router) park(ctx context.Context, openid string) (string, error) {
 	if r.Engine == nil {
 		return "", nil
 	}
 	c, err := r.Store.GetConversation(ctx, openid)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && (!r.Engine.Owns(c.Flow) || !c.ExpiresAt.After(r.now()))) {
+	if errors.Is(err, model.ErrNotFound) {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
-	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
+	title, err := r.parkConversation(ctx, c)
+	if err != nil || title == "" {
+		return "", err
+	}
+	return r.say("flow.parked", map[string]any{"Title": title})
+}
+
+// parkConversation parks c if it is an engine flow of a bound deputy and
+// returns its title; "" when c is not one (binding).
+func (r *Router) parkConversation(ctx context.Context, c model.Conversation) (string, error) {
+	if r.Engine == nil || !r.Engine.Owns(c.Flow) {
+		return "", nil
+	}
+	d, err := r.Store.GetDeputyByOpenID(ctx, c.OpenID)
 	if err != nil {
 		return "", nil
 	}
 	if err := r.Store.ParkConversation(ctx, c); err != nil {
 		return "", err
 	}
-	return r.say("flow.parked", map[string]any{"Title": r.Engine.Title(ctx, d, c)})
+	return r.Engine.Title(ctx, d, c), nil
+}
+
+// commandParking parks the flow under way and runs the command word.
+func (r *Router) commandParking(ctx context.Context, openid, word, text string) (string, error) {
+	parked, err := r.park(ctx, openid)
+	if err != nil {
+		return "", err
+	}
+	reply, err := r.command(ctx, openid, word, text)
+	if err == nil && parked != "" {
+		reply += "\n" + parked
+	}
+	return reply, err
+}
+
+// cancelParked discards the flow a deputy set aside, saying which.
+func (r *Router) cancelParked(ctx context.Context, d model.Deputy, openid string) (string, error) {
+	c, err := r.Store.TakeParked(ctx, openid)
+	if errors.Is(err, model.ErrNotFound) {
+		return r.say("flow.nothing_to_cancel", nil)
+	}
+	if err != nil {
+		return "", err
+	}
+	return r.say("flow.cancelled_parked", map[string]any{"Title": r.Engine.Title(ctx, d, c)})
+}
+
+// isCommandWord tells whether a normalized message is exactly a deputy's
+// command (我的会议, 我的建议, 测评1 …): typed in a flow, it runs.
+func isCommandWord(word string) bool {
+	if word == "继续" {
+		return false
+	}
+	if deputyOnlyWords[word] || mineWords[word] {
+		return true
+	}
+	_, ok := numberAfter(word, "测评", "评价", "修改")
+	return ok
 }
 
 // isHelpWord tells whether a normalized message asks for help.

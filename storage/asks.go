@@ -6,6 +6,7 @@ import (
 	"deputybot/model"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -63,11 +64,21 @@ func (db *DB) ParkConversation(ctx context.Context, c model.Conversation) error 
 	})
 }
 
-// TakeParked removes and returns openid's parked conversation, or ErrNotFound.
+// ParkedKeep is how long a parked conversation (a draft set aside by a
+// menu click, a command or a timeout) can be resumed.
+const ParkedKeep = 7 * 24 * time.Hour
+
+// TakeParked removes and returns openid's parked conversation, or
+// ErrNotFound (also for one parked more than ParkedKeep ago, which it
+// removes).
 func (db *DB) TakeParked(ctx context.Context, openid string) (model.Conversation, error) {
 	var c model.Conversation
-	err := db.wq(ctx).GetContext(ctx, &c, `SELECT openid, flow, step, data FROM parked_conversations WHERE openid = ?`, openid)
+	err := db.wq(ctx).GetContext(ctx, &c, `SELECT openid, flow, step, data FROM parked_conversations WHERE openid = ? AND parked_at > ?`,
+		openid, db.now().UTC().Add(-ParkedKeep))
 	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := db.wq(ctx).ExecContext(ctx, `DELETE FROM parked_conversations WHERE openid = ?`, openid); err != nil {
+			return c, fmt.Errorf("storage: parked conversation: %w", err)
+		}
 		return c, fmt.Errorf("storage: parked conversation: %w", model.ErrNotFound)
 	}
 	if err != nil {
