@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"deputybot/core"
@@ -25,6 +26,8 @@ type deputyView struct {
 	Ratings     []deputyRatingRow
 	Opinions    []deputyOpinionRow
 	Deliveries  []model.DeputyDelivery
+	// BindLock is set while binding the deputy by phone digits is locked.
+	BindLock *model.BindLock
 }
 
 type deputyInvitationRow struct {
@@ -60,6 +63,11 @@ func deputyShow(s *server, w http.ResponseWriter, r *http.Request, me model.Acco
 	}
 	v := deputyView{Deputy: forViewer(me, d)[0]}
 	if err := s.deputySections(r, id, &v); err != nil {
+		return err
+	}
+	if l, err := s.d.Services.Binding.LockOf(r.Context(), core.StaffActor(me, core.ViaConsole), id); err == nil {
+		v.BindLock = &l
+	} else if !errors.Is(err, model.ErrNotFound) && !errors.Is(err, model.ErrForbidden) {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "deputy", page{Title: d.Name, Nav: "deputies", Me: me, Data: v})

@@ -47,6 +47,9 @@ func TestTheDashboardTellsStaffADeputysBindingIsLocked(t *testing.T) {
 		if len(body.BindLocks) != 1 || body.BindLocks[0].DeputyID != d.ID || body.BindLocks[0].Name != "王芳" {
 			t.Fatalf("the API dashboard's locks: %+v", body.BindLocks)
 		}
+		if res := w.get(t, c, fmt.Sprintf("/admin/deputies/%d", d.ID)); !strings.Contains(res.body, "微信绑定已锁定") {
+			t.Fatalf("the deputy's page does not say the binding is locked:\n%s", res.body)
+		}
 		if n := w.auditActions(t)["deputy.bind_locked"]; n != 1 {
 			t.Fatalf("%d lock entries in the audit log", n)
 		}
