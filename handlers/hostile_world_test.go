@@ -84,10 +84,16 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/opinions/{id}/adopt":  {"note": {"已吸收"}},
 	"POST /admin/opinions/{id}/close":  {},
 	"POST /admin/records/{id}/review":  {"decision": {"approve"}, "note": {"属实"}},
-	"POST /admin/messages/{id}/reply":  {"text": {"已转交村委会处理。"}},
-	"POST /admin/messages/{id}/assign": {"staff_id": {"1"}},
-	"POST /admin/messages/{id}/close":  {"note": {"已电话联系"}},
-	"POST /admin/records/rules":        {"research": {"2"}},
+	"POST /admin/stations": {"name": {"历下区代表联络站"}, "address": {"济南市历下区泺源大街 1 号"}, "map_url": {"https://map.example.cn/?q=1"},
+		"delegation": {"济南市代表团"}, "deputies": {"王芳\n李强"}, "contact_name": {"张明"}, "contact_phone": {"0531-1234567"}},
+	"POST /admin/stations/{id}":              {"name": {"历下区代表联络站"}, "address": {"济南市历下区泺源大街 2 号"}, "deputies": {"王芳"}},
+	"POST /admin/stations/{id}/receptions":   {"starts_at": {"2026-03-15T09:00"}, "ends_at": {"2026-03-15T11:30"}, "deputies": {"王芳"}},
+	"POST /admin/stations/import":            {"file": {"名称,地址,联系代表\r\n市中区代表联络站,济南市市中区经七路 1 号,李强\r\n"}},
+	"POST /admin/public-opinions/{id}/route": {"action": {"unit"}, "unit": {"历下区城市管理局"}, "reason": {""}},
+	"POST /admin/messages/{id}/reply":        {"text": {"已转交村委会处理。"}},
+	"POST /admin/messages/{id}/assign":       {"staff_id": {"1"}},
+	"POST /admin/messages/{id}/close":        {"note": {"已电话联系"}},
+	"POST /admin/records/rules":              {"research": {"2"}},
 
 	// Study: a material is posted as multipart (the form carries its
 	// attachments); the empty "file" part makes it so and is not read.
@@ -259,6 +265,11 @@ func (w *hostileWorld) fixtures(tb testing.TB) {
 	mustPost("/admin/materials", "/admin/materials", nil)
 	mustPost("/admin/courses", "/admin/courses", nil)
 	if err := w.db.CreateOpinion(ctx, &model.Opinion{DeputyID: 1, Category: "social", Body: "建议增加农村公交班次。"}); err != nil {
+		tb.Fatal(err)
+	}
+	mustPost("/admin/stations", "/admin/stations", nil)
+	if err := w.db.CreatePublicOpinion(ctx, &model.PublicOpinion{StationID: 1, OpenID: "o-hostile-citizen", Category: "traffic",
+		Body: "建议增设过街天桥。"}); err != nil {
 		tb.Fatal(err)
 	}
 	if err := w.db.CreateMessage(ctx, &model.Message{OpenID: "o-hostile-1", DeputyID: 1, Body: "请问学习班什么时候报名？"}); err != nil {

@@ -155,6 +155,22 @@ func routes() []route {
 		{"POST", "/admin/courses/{id}/remind", core.Editors, false, courseRemind},
 		{"GET", "/admin/courses/{id}/progress.xlsx", core.Editors, false, courseExport},
 
+		// Liaison stations (代表联络站) and the public's opinions (群众意见).
+		{"GET", "/admin/stations", core.Viewers, false, stationsList},
+		{"GET", "/admin/stations/new", core.Editors, false, stationNew},
+		{"POST", "/admin/stations", core.Editors, false, stationCreate},
+		{"POST", "/admin/stations/import", core.Editors, false, stationsImport},
+		{"GET", "/admin/stations/{id}", core.Viewers, false, stationShow},
+		{"GET", "/admin/stations/{id}/edit", core.Editors, false, stationEdit},
+		{"POST", "/admin/stations/{id}", core.Editors, false, stationUpdate},
+		{"GET", "/admin/stations/{id}/qr.png", core.Viewers, false, stationQR},
+		{"POST", "/admin/stations/{id}/receptions", core.Editors, false, stationReception},
+		{"GET", "/admin/public-opinions", core.Viewers, false, publicOpinionsList},
+		{"GET", "/admin/public-opinions/counts", core.Viewers, false, publicOpinionCounts},
+		{"GET", "/admin/public-opinions/counts.xlsx", core.Editors, false, publicOpinionCountsXLSX},
+		{"GET", "/admin/public-opinions/{id}", core.Viewers, false, publicOpinionShow},
+		{"POST", "/admin/public-opinions/{id}/route", core.Editors, false, publicOpinionRoute},
+
 		// The inbox (留言): messages followers leave in the chat.
 		{"GET", "/admin/messages", core.Viewers, false, messagesList},
 		{"GET", "/admin/messages/export", core.Editors, false, messagesExport},
