@@ -137,12 +137,23 @@ var errAuditOutsideTx = errors.New("core: audit outside the action's transaction
 
 var phoneInText = regexp.MustCompile(`1[3-9]\d{9}`)
 
+// partOf marks ctx as the inside of a larger action: the actions called
+// with it record no audit entry of their own, so the larger action (a
+// reception day that creates a meeting and invites to it) leaves one
+// entry, as every action does.
+type partOf struct{}
+
+func asPartOf(ctx context.Context) context.Context { return context.WithValue(ctx, partOf{}, true) }
+
 // audit records, inside the action's transaction, that by did action on
 // object. summary says what changed and must not hold phone numbers or
 // message texts; any mobile number that slips in is masked anyway.
 func (e *env) audit(ctx context.Context, by Actor, action, object, summary string) error {
 	if !storage.InTransaction(ctx) {
 		return errAuditOutsideTx
+	}
+	if ctx.Value(partOf{}) != nil {
+		return nil // the larger action records its own entry
 	}
 	summary = phoneInText.ReplaceAllStringFunc(summary, MaskPhone)
 	return e.db.AddAudit(ctx, &model.AuditEntry{StaffID: by.Account.ID, StaffName: by.Name(), Via: by.Via,

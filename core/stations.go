@@ -413,7 +413,7 @@ func (s *Stations) ScheduleReception(ctx context.Context, by Actor, stationID in
 		if len(ids) == 0 {
 			return &FieldError{Key: "deputies", Label: "值班代表", Msg: "请填写值班代表，或先为联络站添加联系代表"}
 		}
-		m, err = s.meetings.Create(ctx, by, MeetingInput{Kind: model.MeetingStation, Title: st.Name + "代表接待日",
+		m, err = s.meetings.Create(asPartOf(ctx), by, MeetingInput{Kind: model.MeetingStation, Title: st.Name + "代表接待日",
 			StartsAt: in.StartsAt, EndsAt: in.EndsAt, Place: st.Address, Contact: strings.TrimSpace(st.ContactName + " " + st.ContactPhone)})
 		if err != nil {
 			return err
@@ -421,7 +421,7 @@ func (s *Stations) ScheduleReception(ctx context.Context, by Actor, stationID in
 		if err := s.db.AddStationReception(ctx, m.ID, st.ID); err != nil {
 			return err
 		}
-		if _, err := s.meetings.Invite(ctx, by, m.ID, model.Audience{DeputyIDs: ids}); err != nil {
+		if _, err := s.meetings.Invite(asPartOf(ctx), by, m.ID, model.Audience{DeputyIDs: ids}); err != nil {
 			return err
 		}
 		return s.audit(ctx, by, "station.reception", st.Object(), fmt.Sprintf("安排“%s”接待日 %s，值班代表 %d 位", st.Name,

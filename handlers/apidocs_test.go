@@ -33,7 +33,8 @@ const docBase = "http://127.0.0.1:8080"
 // suggestion 7, campaign 9, meeting 7 …) and the files they upload, so an
 // example does not depend on what the blocks before it changed; the
 // commands of one block run in order (pause, then resume, then cancel).
-// Each must hit a registered route and answer 2xx.
+// Each must hit a registered route and answer 2xx; every write route needs
+// an example, and each write example must leave exactly one audit entry.
 func TestAPIDocExamples(t *testing.T) {
 	doc, err := os.ReadFile("../docs/api.md")
 	if err != nil {
@@ -55,6 +56,7 @@ func TestAPIDocExamples(t *testing.T) {
 	handlers.SetSettingsDeps(nil, func(context.Context, []byte) (string, error) { return `{"errcode":0,"errmsg":"ok"}`, nil })
 	t.Cleanup(func() { handlers.SetSettingsDeps(nil, nil) })
 	ran, covered := 0, map[string]bool{}
+	var audited []string
 	for _, b := range blocks {
 		t.Run(b.heading, func(t *testing.T) {
 			w := newAdminWorld(t, storagetest.Open(t, storage.SQLite), "")
@@ -67,9 +69,15 @@ func TestAPIDocExamples(t *testing.T) {
 					t.Fatalf("%s %s is not an API route\n%s", req.Method, req.URL.Path, b.src)
 				}
 				covered[pattern] = true
+				entries := auditCount(t, w.db)
 				res := w.do(t, http.DefaultClient, req)
 				if res.status < 200 || res.status > 299 {
 					t.Fatalf("%s %s: %d %s\n%s", req.Method, req.URL.RequestURI(), res.status, res.body, b.src)
+				}
+				if req.Method != http.MethodGet && !readsOnly[pattern] {
+					if n := auditCount(t, w.db) - entries; n != 1 {
+						audited = append(audited, fmt.Sprintf("%s wrote %d audit entries, want 1", pattern, n))
+					}
 				}
 				if strings.HasPrefix(res.header.Get("Content-Type"), "application/json") && !json.Valid([]byte(res.body)) {
 					t.Fatalf("%s %s: the answer is not JSON: %s", req.Method, req.URL.Path, res.body)
@@ -80,10 +88,35 @@ func TestAPIDocExamples(t *testing.T) {
 	}
 	t.Logf("%d of the %d curl examples of docs/api.md ran and answered 2xx", ran, total)
 	for _, r := range handlers.APIRoutes() {
-		if !covered[r.Method+" "+r.Pattern] {
+		switch {
+		case covered[r.Method+" "+r.Pattern]:
+		case r.Method != http.MethodGet:
+			// Every write route runs here, so its audit entry is counted.
+			t.Errorf("no example in docs/api.md for %s %s: add one (it runs here, and its audit entries are counted)", r.Method, r.Pattern)
+		default:
 			t.Logf("no example in docs/api.md for %s %s", r.Method, r.Pattern)
 		}
 	}
+	for _, a := range audited {
+		t.Error(a)
+	}
+}
+
+// readsOnly are the API's POST routes that change nothing (a count, a
+// preview): they leave no audit entry.
+var readsOnly = map[string]bool{
+	"POST /api/v1/audience/count":               true, // how many an audience names
+	"POST /api/v1/meetings/{id}/sitin/proposal": true, // a proposal of whom to invite
+}
+
+// auditCount is how many entries the audit log holds.
+func auditCount(t *testing.T, db *storage.DB) int {
+	t.Helper()
+	var n int
+	if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM audit_log`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // curlBlock is a ```sh block with curl commands, under the route heading
