@@ -2,14 +2,26 @@ package bot
 
 import (
 	"encoding/json"
+	"strings"
 
 	"deputybot/config"
 )
 
-// DefaultMenu is the custom menu used when wechat.menu is empty.
-func DefaultMenu() []config.MenuButton {
+// MaterialsPage is the H5 list of study materials (with its search box),
+// under the service's public address.
+const MaterialsPage = "/h5/m/materials"
+
+// DefaultMenu is the custom menu used when wechat.menu is empty. With the
+// service's public address pagesURL, 学习材料 opens the H5 list of study
+// materials (a VIEW button; the page signs the deputy in through WeChat's
+// OAuth); without one it is a CLICK button the chat answers with the list.
+func DefaultMenu(pagesURL string) []config.MenuButton {
+	study := config.MenuButton{Name: "学习材料", Key: KeyMaterials}
+	if pagesURL != "" {
+		study = config.MenuButton{Name: "学习材料", URL: strings.TrimRight(pagesURL, "/") + MaterialsPage}
+	}
 	return []config.MenuButton{
-		{Name: "学习材料", Key: KeyMaterials},
+		study,
 		{Name: "会议活动", Key: KeyMeetings},
 		{Name: "我的", SubButtons: []config.MenuButton{
 			{Name: "我的建议", Key: KeyMySuggestions},
@@ -42,11 +54,11 @@ func toWX(b config.MenuButton) wxButton {
 	return w
 }
 
-// MenuJSON renders buttons (DefaultMenu when empty) as the body of
-// /cgi-bin/menu/create.
-func MenuJSON(buttons []config.MenuButton) []byte {
+// MenuJSON renders buttons (DefaultMenu(pagesURL) when empty) as the body
+// of /cgi-bin/menu/create.
+func MenuJSON(buttons []config.MenuButton, pagesURL string) []byte {
 	if len(buttons) == 0 {
-		buttons = DefaultMenu()
+		buttons = DefaultMenu(pagesURL)
 	}
 	body := struct {
 		Button []wxButton `json:"button"`

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"encoding/json"
 	"context"
 	"strings"
 	"testing"
@@ -74,4 +75,26 @@ func TestStudyMaterials(t *testing.T) {
 			expect(t, chat(t, u, "学习"), "我的学习班：\n· 2026年代表履职学习班：已完成 2/2 学时（已达标）")
 		})
 	})
+}
+
+// TestTheMenuOpensTheMaterialsList: with the service's address known, the
+// default menu's 学习材料 is a VIEW button opening the H5 list (whose
+// search box handlers/h5's TestH5OAuthMenuPages checks); without it, a
+// CLICK the chat answers.
+func TestTheMenuOpensTheMaterialsList(t *testing.T) {
+	var menu struct {
+		Button []struct{ Type, Name, Key, URL string }
+	}
+	if err := json.Unmarshal(bot.MenuJSON(nil, "https://deputy.example/"), &menu); err != nil {
+		t.Fatal(err)
+	}
+	if b := menu.Button[0]; b.Name != "学习材料" || b.Type != "view" || b.URL != "https://deputy.example/h5/m/materials" {
+		t.Fatalf("with an address: %+v", b)
+	}
+	if err := json.Unmarshal(bot.MenuJSON(nil, ""), &menu); err != nil {
+		t.Fatal(err)
+	}
+	if b := menu.Button[0]; b.Type != "click" || b.Key != bot.KeyMaterials {
+		t.Fatalf("without one: %+v", b)
+	}
 }

@@ -17,7 +17,8 @@ func init() {
 		usage: "[--dry-run] [--as USERNAME] [--config FILE]",
 		help: `Sends the custom menu to WeChat: the one saved in the console's settings,
 else wechat.menu, else the default (学习材料 | 会议活动 | 我的 ▸ 我的建议,
-意见反馈, 绑定/帮助), printing what it sent and WeChat's answer. The audit
+意见反馈, 绑定/帮助; 学习材料 opens the H5 list of materials when
+http.public_url is set), printing what it sent and WeChat's answer. The audit
 log records the attempt, naming the --as account (an administrator) or you.
 --dry-run prints the menu without sending it.
 
@@ -41,7 +42,7 @@ Example:
 			return exitUsage
 		}
 		return withServices(ctx, e, *path, func(svc *core.Services, db *storage.DB, cfg config.Config) int {
-			configured := bot.MenuJSON(cfg.WeChat.Menu)
+			configured := bot.MenuJSON(cfg.WeChat.Menu, cfg.HTTP.PublicURL)
 			if *dry {
 				menu, _, err := svc.Menus.Current(ctx, configured)
 				if err != nil {

@@ -189,7 +189,7 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	if a.sim != nil {
 		// The simulated account gets its menu as a real one would from `menu sync`.
 		go func() {
-			if _, err := a.client.CreateMenu(ctx, bot.MenuJSON(cfg.WeChat.Menu)); err != nil {
+			if _, err := a.client.CreateMenu(ctx, bot.MenuJSON(cfg.WeChat.Menu, base)); err != nil {
 				log.Warn("simulator: menu not created", "err", err)
 			}
 		}()

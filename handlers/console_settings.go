@@ -158,9 +158,9 @@ func (x settingsSource) ReloadDelivery() {
 // default when it gives none).
 func configuredMenu(cfg *config.Config) []byte {
 	if cfg == nil {
-		return bot.MenuJSON(nil)
+		return bot.MenuJSON(nil, "")
 	}
-	return bot.MenuJSON(cfg.WeChat.Menu)
+	return bot.MenuJSON(cfg.WeChat.Menu, cfg.HTTP.PublicURL)
 }
 
 // currentMenu is the menu sync would send: the saved one, else the

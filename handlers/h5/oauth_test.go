@@ -150,7 +150,14 @@ func TestH5OAuthMenuPages(t *testing.T) {
 			r, _ := browse(t, wang, "GET", w.srv.URL+"/h5/m/suggestions", nil)
 			mustContain(t, r, http.StatusOK, "第0201号", "待测评")
 			r, _ = browse(t, wang, "GET", w.srv.URL+"/h5/m/materials", nil)
-			mustContain(t, r, http.StatusOK, "代表法学习要点", ">学完</button>")
+			mustContain(t, r, http.StatusOK, "代表法学习要点", ">学完</button>", `type="search" name="q"`)
+			// The list's search box: two characters find the material,
+			// others find nothing and say so.
+			r, _ = browse(t, wang, "GET", w.srv.URL+"/h5/m/materials?q="+url.QueryEscape("代表"), nil)
+			mustContain(t, r, http.StatusOK, "“代表”的搜索结果", "代表法学习要点")
+			r, _ = browse(t, wang, "GET", w.srv.URL+"/h5/m/materials?q="+url.QueryEscape("预算"), nil)
+			mustContain(t, r, http.StatusOK, "没有找到含“预算”的学习材料")
+			mustNotContain(t, r, "代表法学习要点")
 		})
 		t.Run("the session rates a suggestion and marks a material studied on their pages", func(t *testing.T) {
 			sgPath := "/h5/suggestions/" + strconv.FormatInt(sg.ID, 10)
