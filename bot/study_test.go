@@ -1,8 +1,8 @@
 package bot_test
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
