@@ -118,16 +118,6 @@ func (e *clientEnv) last(t *testing.T, openid, kind string) wechatsim.Message {
 	return found[len(found)-1]
 }
 
-func count(msgs []wechatsim.Message, kind string) int {
-	n := 0
-	for _, m := range msgs {
-		if m.Kind == kind {
-			n++
-		}
-	}
-	return n
-}
-
 func notice(openid, clientMsgID string) bot.TemplateMessage {
 	return bot.TemplateMessage{
 		ToUser: openid, TemplateID: "TPL_MEETING", URL: "https://deputy.example.cn/h5/m/1",

@@ -51,11 +51,6 @@ func Fields(err error) (ValidationError, bool) {
 	return nil, false
 }
 
-// Invalid returns a validation error on one field.
-func Invalid(key, label, msg string) error {
-	return &FieldError{Key: key, Label: label, Msg: msg}
-}
-
 // Problem is an action refused for a reason the person can act on: its
 // text is the Chinese sentence to show them, and it wraps the kind
 // (model.ErrNotFound, model.ErrForbidden, model.ErrConflict) that surfaces

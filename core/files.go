@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"deputybot/model"
-	"deputybot/storage"
 )
 
 // ErrFileTooLarge refuses an upload over model.MaxFileSize; surfaces
@@ -34,9 +33,6 @@ const maxFileName = 100
 // a service other features reuse (study materials now, suggestions and
 // opinions later).
 type Files struct{ *env }
-
-// NewFiles returns the files service over db, on its own clock.
-func NewFiles(db *storage.DB) *Files { return &Files{newEnv(db)} }
 
 // Upload stores a file read from r under name (the name it had on the
 // uploader's computer). Its type is decided by its content: PDF, Word

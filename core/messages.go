@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"deputybot/model"
-	"deputybot/storage"
 )
 
 // Limits of the inbox.
@@ -36,9 +35,6 @@ type Messages struct {
 	// DefaultPublicDailyLimit. Deputies are not limited.
 	PublicDailyLimit int
 }
-
-// NewMessages returns the inbox over db, on its own clock.
-func NewMessages(db *storage.DB) *Messages { return &Messages{env: newEnv(db)} }
 
 func (s *Messages) dailyLimit() int {
 	if s.PublicDailyLimit > 0 {

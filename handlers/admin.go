@@ -179,45 +179,6 @@ func API(d AdminDeps) http.Handler {
 	return api.Handler(api.Deps{Services: s.d.Services, Log: s.d.Log, PublicURL: s.d.PublicURL, Legacy: mux, Settings: settingsSource{s}})
 }
 
-// crossOrigin refuses cross-site non-GET requests from browsers. Bearer
-// tokens are not sent by browsers on their own, but the API is guarded
-// too so a console page can never be made to call it.
-func (s *server) crossOrigin(next http.Handler, deny http.HandlerFunc) http.Handler {
-	cop := http.NewCrossOriginProtection()
-	if u, err := url.Parse(s.d.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
-		_ = cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
-	}
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.d.Log.Warn("admin: cross-origin request refused", "path", r.URL.Path, "request_id", requestID(r.Context()))
-		deny(w, r)
-	}))
-	return cop.Handler(next)
-}
-
-// consoleHeaders keeps console pages out of caches and frames; they load
-// only their own assets.
-func consoleHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("Cache-Control", "no-store")
-		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "+
-			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-		next.ServeHTTP(w, r)
-	})
-}
-
-func apiHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		next.ServeHTTP(w, r)
-	})
-}
-
-func withRequestID(next http.Handler) http.Handler { return httpkit.WithRequestID(next) }
-
 func requestID(ctx context.Context) string { return httpkit.RequestID(ctx) }
 
 func clientAddr(r *http.Request) string { return httpkit.ClientAddr(r) }

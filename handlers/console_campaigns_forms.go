@@ -148,30 +148,6 @@ func (f campaignAudienceForm) HasDelegation(s string) bool { return slices.Conta
 func (f campaignAudienceForm) HasLevel(s string) bool      { return slices.Contains(f.Levels, s) }
 func (f campaignAudienceForm) HasTag(s string) bool        { return slices.Contains(f.Tags, s) }
 
-// values writes the form back as URL parameters (the live count's query).
-func (f campaignAudienceForm) values() url.Values {
-	v := url.Values{}
-	if f.All {
-		v.Set("all", "1")
-	}
-	v["delegation"] = f.Delegations
-	v["level"] = f.Levels
-	v["tag"] = f.Tags
-	if f.Grassroots {
-		v.Set("grassroots", "1")
-	}
-	if f.Groups != "" {
-		v.Set("groups", f.Groups)
-	}
-	if f.DeputyIDs != "" {
-		v.Set("deputy_ids", f.DeputyIDs)
-	}
-	if f.MeetingID > 0 {
-		v.Set("meeting_id", strconv.FormatInt(f.MeetingID, 10))
-	}
-	return v
-}
-
 var deputyIDSep = strings.NewReplacer("，", ",", "、", ",", ";", ",", "；", ",", "\n", ",", " ", ",", "\t", ",")
 
 // audience turns the form into a storage audience; problems with the

@@ -267,10 +267,6 @@ func (d *Dispatcher) Beat(ctx context.Context, b *Beats) int64 {
 	return n
 }
 
-// ID is the dispatcher's name in the dispatchers table and on the
-// deliveries it claims.
-func (d *Dispatcher) ID() string { return d.id }
-
 // DispatchOnce claims one batch of due deliveries, sends them and records
 // the outcomes; it returns how many it claimed.
 func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {

@@ -74,9 +74,3 @@ func ParseTextForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxTextForm)
 	return r.ParseForm() == nil
 }
-
-// ParseSmallForm reads a url-encoded form of at most MaxSmallForm bytes.
-func ParseSmallForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxSmallForm)
-	return r.ParseForm() == nil
-}
