@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode"
 
 	"deputybot/core"
 	"deputybot/model"
@@ -87,6 +88,17 @@ func (r *Router) bindStep(ctx context.Context, c model.Conversation, text string
 		return r.say("bind.ask_secret", nil)
 	default:
 		digits := asciiDigits(normalizeWord(text))
+		if name := strings.TrimSpace(strings.TrimSuffix(normalizeWord(text), "代表")); digits == "" && looksLikeName(name) {
+			// A name where the digits are asked: the deputy corrects the
+			// name (after a mismatch); the digits are asked again.
+			data.Name = name
+			b, _ := json.Marshal(data)
+			c.Data, c.Misses = string(b), 0
+			if err := r.Store.SaveConversation(ctx, &c); err != nil {
+				return "", err
+			}
+			return r.say("bind.ask_secret", nil)
+		}
 		if len(digits) != 4 && len(digits) != 6 {
 			c.Misses++
 			if err := r.Store.SaveConversation(ctx, &c); err != nil {
@@ -101,6 +113,22 @@ func (r *Router) bindStep(ctx context.Context, c model.Conversation, text string
 		}
 		return r.tryBind(ctx, c, data.Name, digits)
 	}
+}
+
+// looksLikeName tells whether s could be a Chinese name: 2 to 10 Han
+// characters, perhaps with a middle dot (阿依古丽·买买提).
+func looksLikeName(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			n++
+		case r == '·' || r == '•':
+		default:
+			return false
+		}
+	}
+	return n >= 2 && n <= 10
 }
 
 // asciiDigits returns s with full-width digits folded, or "" if s has
@@ -128,12 +156,13 @@ func (r *Router) tryBind(ctx context.Context, c model.Conversation, name, digits
 		return "", err
 	}
 	if res.Outcome == core.BindMismatch {
-		// Start again from the name.
-		c.Step, c.Data, c.Misses = "name", "{}", 0
+		// Wrong digits are the likelier mistake: ask for them again,
+		// keeping the name (a name typed instead corrects it).
+		c.Step, c.Misses = "secret", 0
 		if err := r.Store.SaveConversation(ctx, &c); err != nil {
 			return "", err
 		}
-		return r.say("bind.mismatch", map[string]any{"Left": res.Left})
+		return r.say("bind.mismatch", map[string]any{"Left": res.Left, "Name": name})
 	}
 	if err := r.Store.DeleteConversation(ctx, c.OpenID); err != nil {
 		return "", err

@@ -91,7 +91,13 @@ func (r *Router) rateFlow() *Flow {
 					Choices: toChoices(core.ContactChoices)},
 				{Name: "attitude", Label: "办理态度", Kind: KindChoice, Prompt: "rate.attitude", Choices: satisfaction},
 				{Name: "result", Label: "办理结果", Kind: KindChoice, Prompt: "rate.result", Choices: satisfaction, Next: toReason},
-				{Name: "reason", Label: "不满意原因", Kind: KindText, Prompt: "rate.reason", MaxLen: 500},
+				{Name: "reason", Label: "不满意原因", Kind: KindText, Prompt: "rate.reason", MaxLen: 500,
+					// Only a 不满意 result sends the suggestion back (core.Rate);
+					// the prompt promises no more than that.
+					Data: func(_ context.Context, s *Session) any {
+						return map[string]any{"Result": s.Answers["result"] == model.RatingDissatisfied,
+							"Attitude": s.Answers["attitude"] == model.RatingDissatisfied}
+					}},
 				{Name: "confirm", Kind: KindYesNo, Prompt: "rate.confirm", Data: func(_ context.Context, s *Session) any {
 					reason := ""
 					if dissatisfied(s) {

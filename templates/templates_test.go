@@ -19,7 +19,7 @@ func TestDefaultTemplatesRender(t *testing.T) {
 		{"welcome", map[string]any{"Name": ""}, "回复“绑定”"},
 		{"welcome", map[string]any{"Name": "王芳"}, "王芳代表"},
 		{"bind.ok", map[string]any{"Name": "王芳"}, "绑定成功"},
-		{"bind.mismatch", map[string]any{"Left": 3}, "还可尝试 3 次"},
+		{"bind.mismatch", map[string]any{"Left": 3, "Name": "王芳"}, "还可尝试 3 次"},
 	}
 	for _, tt := range tests {
 		got, err := s.Render(tt.name, tt.data)
