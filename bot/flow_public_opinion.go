@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"deputybot/core"
 	"deputybot/model"
@@ -35,6 +37,47 @@ func (r *Router) publicOpinionCommand(ctx context.Context, d model.Deputy, openi
 	}
 	return "", false, nil
 }
+
+// forwardCommand answers 转交N 单位 (the whole message, not folded: the
+// unit's name follows the number): the n-th opinion of 群众意见 goes to
+// that unit. ok is false for any other message.
+func (r *Router) forwardCommand(ctx context.Context, d model.Deputy, text string) (string, bool, error) {
+	m := forwardRE.FindStringSubmatch(strings.TrimSpace(foldDigits(text)))
+	if m == nil {
+		return "", false, nil
+	}
+	n, _ := strconv.Atoi(m[1])
+	by := core.DeputyActor(d, core.ViaWeChat)
+	os, err := r.Core.PublicOpinions.ForDeputy(ctx, by, publicOpinionsShown)
+	if err != nil {
+		return "", true, err
+	}
+	if n < 1 || n > len(os) {
+		if len(os) == 0 {
+			reply, err := r.say("public.none", nil)
+			return reply, true, err
+		}
+		reply, err := r.say("public.bad_number", map[string]any{"N": n, "Count": len(os)})
+		return reply, true, err
+	}
+	o, err := r.Core.PublicOpinions.DeputyForward(ctx, by, os[n-1].ID, m[2])
+	if msg := core.Message(err); msg != "" {
+		reply, err := r.say("public.refused", map[string]any{"Problem": msg})
+		return reply, true, err
+	}
+	if verr, ok := core.Fields(err); ok {
+		reply, err := r.say("public.refused", map[string]any{"Problem": verr.Error()})
+		return reply, true, err
+	}
+	if err != nil {
+		return "", true, err
+	}
+	reply, err := r.say("public.forwarded", map[string]any{"Receipt": o.Receipt, "Unit": o.Unit})
+	return reply, true, err
+}
+
+// forwardRE reads 转交2 区交通运输局 (a space after the number optional).
+var forwardRE = regexp.MustCompile(`^转交\s*([0-9]+)\s*(\S.*)$`)
 
 func (r *Router) publicOpinions(ctx context.Context, d model.Deputy) (string, error) {
 	os, err := r.Core.PublicOpinions.ForDeputy(ctx, core.DeputyActor(d, core.ViaWeChat), publicOpinionsShown)

@@ -42,5 +42,14 @@ func TestAStationDeputySeesARoutedPublicOpinionInTheChatAndAnswersIt(t *testing.
 			t.Fatalf("the answer's push: %q %v", openid, err)
 		}
 		expect(t, chat(t, r.sim.User("o-po-wang"), "群众意见"), "代表已答复")
+		// 转交N passes it on to a handling unit; the sender is told.
+		expect(t, chat(t, r.sim.User("o-po-li"), "转交1 区交通运输局"), "目前没有转交给您的群众意见")
+		expect(t, chat(t, r.sim.User("o-po-wang"), "转交9 区交通运输局", "转交1 区交通运输局"), "没有第 9 条", "已将群众意见 "+o.Receipt+" 转交区交通运输局办理")
+		if err := db.SQL().QueryRow(`SELECT openid FROM deliveries WHERE source LIKE 'po-%-unit-%'`).Scan(&openid); err != nil || openid != "o-po-citizen" {
+			t.Fatalf("the forward's push: %q %v", openid, err)
+		}
+		if got, _ := r.router.Core.PublicOpinions.OfSender(ctx, core.PublicActor("o-po-citizen", core.ViaH5), o.ID); got.Status != model.PublicOpinionUnit || got.Unit != "区交通运输局" {
+			t.Fatalf("after forwarding: %+v", got)
+		}
 	})
 }

@@ -355,6 +355,9 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 	if reply, ok, err := r.deputyCommand(ctx, d, openid, word); ok || err != nil {
 		return reply, err
 	}
+	if reply, ok, err := r.forwardCommand(ctx, d, text); ok || err != nil {
+		return reply, err
+	}
 	if reply, ok, err := r.commandWithText(ctx, d, openid, text); ok || err != nil {
 		return reply, err
 	}

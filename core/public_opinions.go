@@ -226,22 +226,10 @@ func (s *PublicOpinions) Route(ctx context.Context, by Actor, id int64, in Route
 			}
 			summary = fmt.Sprintf("群众意见 %s 转交“%s”联系代表 %d 位", o.Receipt, o.StationName, len(ids))
 		case RouteToUnit:
-			unit := strings.TrimSpace(in.Unit)
-			switch {
-			case unit == "" || !utf8.ValidString(unit):
-				return &FieldError{Key: "unit", Label: "办理单位", Msg: "请填写办理单位"}
-			case utf8.RuneCountInString(unit) > 100:
-				return &FieldError{Key: "unit", Label: "办理单位", Msg: "最多 100 个字"}
-			}
-			o.Status, o.Unit = model.PublicOpinionUnit, unit
-			if err := s.db.RoutePublicOpinion(ctx, o, true); err != nil {
+			if err := s.toUnit(ctx, &o, in.Unit); err != nil {
 				return err
 			}
-			if err := s.tell(ctx, o, "unit", fmt.Sprintf("您在“%s”提出的意见（编号 %s）已转交%s办理，感谢您的反映。",
-				o.StationName, o.Receipt, unit)); err != nil {
-				return err
-			}
-			summary = fmt.Sprintf("群众意见 %s 转交%s办理", o.Receipt, unit)
+			summary = fmt.Sprintf("群众意见 %s 转交%s办理", o.Receipt, o.Unit)
 		case RouteClose:
 			reason := strings.TrimSpace(in.Reason)
 			switch {
@@ -409,4 +397,55 @@ func (s *PublicOpinions) OfSender(ctx context.Context, by Actor, id int64) (mode
 		return model.PublicOpinion{}, Forbidden("这条意见不是您提交的，无法查看。")
 	}
 	return o, nil
+}
+
+// toUnit sends o to a handling unit: it is handled, and its sender told.
+func (s *PublicOpinions) toUnit(ctx context.Context, o *model.PublicOpinion, unit string) error {
+	unit = strings.TrimSpace(unit)
+	switch {
+	case unit == "" || !utf8.ValidString(unit):
+		return &FieldError{Key: "unit", Label: "办理单位", Msg: "请填写办理单位"}
+	case utf8.RuneCountInString(unit) > 100:
+		return &FieldError{Key: "unit", Label: "办理单位", Msg: "最多 100 个字"}
+	}
+	o.Status, o.Unit = model.PublicOpinionUnit, unit
+	if err := s.db.RoutePublicOpinion(ctx, *o, true); err != nil {
+		return err
+	}
+	return s.tell(ctx, *o, "unit", fmt.Sprintf("您在“%s”提出的意见（编号 %s）已转交%s办理，感谢您的反映。",
+		o.StationName, o.Receipt, unit))
+}
+
+// DeputyForward passes a public opinion routed to the acting deputy on to
+// a handling unit (转交): it is handled and the sender told, as when staff
+// send it to a unit. A closed opinion is not passed on.
+func (s *PublicOpinions) DeputyForward(ctx context.Context, by Actor, id int64, unit string) (model.PublicOpinion, error) {
+	if by.Deputy.ID == 0 {
+		return model.PublicOpinion{}, Forbidden("只有联络站的联系代表可以转交群众意见")
+	}
+	var out model.PublicOpinion
+	err := s.tx(ctx, func(ctx context.Context) error {
+		t, err := s.thread(ctx, id)
+		if err != nil {
+			return err
+		}
+		mine := false
+		for _, d := range t.Deputies {
+			mine = mine || d.ID == by.Deputy.ID
+		}
+		if !mine {
+			return Forbidden("这条群众意见没有转交给您。")
+		}
+		o := t.Opinion
+		if o.Status == model.PublicOpinionClosed {
+			return Conflict("群众意见 %s 已办结，不能再转交。", o.Receipt)
+		}
+		o.RoutedBy = by.Name()
+		if err := s.toUnit(ctx, &o, unit); err != nil {
+			return err
+		}
+		out = o
+		return s.audit(ctx, by, "public_opinion.forward", o.Object(), fmt.Sprintf("代表将群众意见 %s 转交%s办理", o.Receipt, o.Unit))
+	})
+	return out, err
 }
