@@ -80,7 +80,7 @@ func New(db *storage.DB, o Options) *Services {
 		Deputies: NewRegistry(db), Staff: NewStaff(db), Meetings: &Meetings{e},
 		Suggestions: NewSuggestions(db), Supervision: NewSupervision(db, e.loc), Opinions: NewOpinions(db),
 		Surveys: NewSurveys(db), Materials: &Materials{e}, Records: &Records{e},
-		Reports: NewReports(db, e.loc), Reminders: &Reminders{e}, Series: &NoticeSeries{e},
+		Reports: &Reports{db: db, Loc: e.loc, env: e}, Reminders: &Reminders{e}, Series: &NoticeSeries{e},
 		Settings: &Settings{env: e}, SitIn: &SitIn{e}, Liaison: NewLiaison(db),
 		Messages: &Messages{env: e},
 	}

@@ -16,6 +16,7 @@ import (
 type Reports struct {
 	db  *storage.DB
 	Loc *time.Location // months and years begin at midnight in it
+	env *env           // the clock (this month) and the audit of exports
 }
 
 // NewReports returns the reports service; loc defaults to Asia/Shanghai.
@@ -23,7 +24,7 @@ func NewReports(db *storage.DB, loc *time.Location) *Reports {
 	if loc == nil {
 		loc = shanghaiLoc()
 	}
-	return &Reports{db: db, Loc: loc}
+	return &Reports{db: db, Loc: loc, env: newEnv(db)}
 }
 
 // Period is a report's span: a month ("2026-11") or a year ("2026").

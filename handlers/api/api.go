@@ -84,6 +84,8 @@ func routes() []route {
 		{"PUT", "/api/v1/records/rules", core.Admins, recordRulesPut},
 
 		// Suggestions, supervision (督办), rates and reports.
+		{"GET", "/api/v1/reports", core.Viewers, report},
+		{"GET", "/api/v1/reports/export", core.Editors, reportExport},
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"GET", "/api/v1/opinions", core.Viewers, opinionsList},

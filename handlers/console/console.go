@@ -109,6 +109,8 @@ func routes() []route {
 		{"POST", "/admin/records/rules", core.Admins, false, recordRulesSave},
 
 		// Suggestions, supervision (督办), rates and reports.
+		{"GET", "/admin/reports", core.Viewers, false, reportsPage},
+		{"GET", "/admin/reports/export", core.Editors, false, reportsExport},
 
 		// Opinions, solicitations, adoption, surveys, study materials and 双联系.
 		{"GET", "/admin/opinions", core.Viewers, false, opinionsList},
