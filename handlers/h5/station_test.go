@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,11 +46,13 @@ func TestH5StationPageTakesAnOpinionFromAnyFollower(t *testing.T) {
 		if err != nil || o.Body != "<script>alert(1)</script>建议增设过街天桥" || o.Name != "刘先生" {
 			t.Fatalf("stored %+v %v", o, err)
 		}
+		tooLong, tooLongMsg := securityRefusal(t, "station-opinion-too-long")
+		r, _ = browse(t, citizen, "POST", w.srv.URL+path+"/opinions", url.Values{"category": {"traffic"}, "body": {strings.Repeat("长", 2001)}})
+		mustContain(t, r, tooLong, tooLongMsg)
 		for _, bad := range []struct {
 			form url.Values
 			want string
 		}{
-			{url.Values{"category": {"traffic"}, "body": {strings.Repeat("长", 2001)}}, "最多 2000 字"},
 			{url.Values{"category": {"traffic"}, "body": {"x\xffy"}}, "乱码"},
 			{url.Values{"body": {"没有类别"}}, "请选择意见类别"},
 		} {
@@ -66,7 +69,8 @@ func TestH5StationPageTakesAnOpinionFromAnyFollower(t *testing.T) {
 			mustContain(t, r, http.StatusOK, "已收到您的意见")
 		}
 		r, _ = browse(t, citizen, "POST", w.srv.URL+path+"/opinions", url.Values{"category": {"other"}, "body": {"第六条"}})
-		mustContain(t, r, http.StatusConflict, "达到每日上限", "第六条")
+		limit, limitMsg := securityRefusal(t, "station-opinion-limit")
+		mustContain(t, r, limit, limitMsg, "第六条")
 		if _, n, _ := db.ListPublicOpinions(ctx, model.PublicOpinionFilter{}); n != 5 {
 			t.Fatalf("%d opinions stored, want 5", n)
 		}
@@ -79,4 +83,29 @@ func TestH5StationPageTakesAnOpinionFromAnyFollower(t *testing.T) {
 			t.Fatalf("a post without the follower cookie: %d", r.status)
 		}
 	})
+}
+
+// securityRefusal returns the status and message docs/security.md gives
+// for the refusal id.
+func securityRefusal(t *testing.T, id string) (int, string) {
+	t.Helper()
+	doc, err := os.ReadFile("../../docs/security.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(doc), "\n") {
+		cols := strings.Split(line, "|")
+		if len(cols) < 5 || strings.TrimSpace(cols[1]) != id {
+			continue
+		}
+		status, err := strconv.Atoi(strings.TrimSpace(cols[3]))
+		if err != nil {
+			t.Fatalf("docs/security.md, %s: status %q", id, cols[3])
+		}
+		_, rest, _ := strings.Cut(cols[4], "`")
+		msg, _, _ := strings.Cut(rest, "`")
+		return status, msg
+	}
+	t.Fatalf("docs/security.md does not document %q", id)
+	return 0, ""
 }
