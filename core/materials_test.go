@@ -181,6 +181,11 @@ func TestMaterialLifecycle(t *testing.T) {
 			if err != nil || !p.Material.Scheduled(clock.Now()) {
 				t.Fatalf("%+v %v", p, err)
 			}
+			// Its push waits for the same time.
+			if c, err := db.GetCampaign(ctx, p.CampaignID); err != nil || !c.SendAt.Equal(p.Material.PublishedAt) ||
+				!c.SendAt.After(clock.Now().Add(47*time.Hour)) {
+				t.Fatalf("campaign %+v (%v): want it sent at %v", c, err, p.Material.PublishedAt)
+			}
 			if list, _ := svc.Materials.ForDeputy(ctx, dep, "", 5); len(list) != 1 {
 				t.Fatalf("a scheduled material is listed early: %d", len(list))
 			}

@@ -84,6 +84,7 @@ func TestFileUploadThroughTheAPI(t *testing.T) {
 			{"a text file named .pdf is 422", model.RoleStaff, "file", []byte("<html><script>alert(1)</script></html>"),
 				http.StatusUnprocessableEntity, "类型不支持"},
 			{"an empty file is 422", model.RoleStaff, "file", nil, http.StatusUnprocessableEntity, "是空文件"},
+			{"a PDF cut short is 422", model.RoleStaff, "file", pdf[:len(pdf)/2], http.StatusUnprocessableEntity, "PDF 文件不完整或已损坏"},
 			{"a file in another field is 422", model.RoleStaff, "upload", pdf, http.StatusUnprocessableEntity, "请选择要上传的文件"},
 			{"a read-only account may not upload", model.RoleReadonly, "file", pdf, http.StatusForbidden, "无权"},
 		} {

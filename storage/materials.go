@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,10 @@ func (db *DB) CreateMaterial(ctx context.Context, m *model.Material) error {
 		if m.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		m.PublishedAt = m.PublishedAt.UTC()
+		if err := db.indexMaterial(ctx, tx, m); err != nil {
+			return err
+		}
 		return setAttachments(ctx, tx, m.ID, m.AttachmentIDs())
 	})
 	if err != nil {
@@ -50,14 +55,20 @@ func (db *DB) CreateMaterial(ctx context.Context, m *model.Material) error {
 func (db *DB) UpdateMaterial(ctx context.Context, m *model.Material) error {
 	now := db.now().UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE materials SET title = ?, summary = ?, link = ?, body = ?, category = ?,
+		var old model.Material
+		if err := tx.GetContext(ctx, &old, `SELECT `+materialColumns+` FROM materials m WHERE m.id = ?`, m.ID); errors.Is(err, sql.ErrNoRows) {
+			return model.ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE materials SET title = ?, summary = ?, link = ?, body = ?, category = ?,
 			video_link = ?, status = ?, published_at = ?, archived_at = ?, updated_at = ? WHERE id = ?`, m.Title, m.Summary,
 			m.Link, m.Body, m.Category, m.VideoLink, m.Status, m.PublishedAt.UTC(), m.ArchivedAt, now, m.ID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
+		if err := db.reindexMaterial(ctx, tx, old, m); err != nil {
+			return err
 		}
 		return setAttachments(ctx, tx, m.ID, m.AttachmentIDs())
 	})
@@ -105,44 +116,51 @@ func (db *DB) GetMaterial(ctx context.Context, id int64) (model.Material, error)
 	return m, nil
 }
 
-// likePattern turns a search into a LIKE pattern matching it anywhere,
-// with LIKE's own wildcards taken literally (escaped with !, which means
-// the same on both databases; a backslash does not).
-func likePattern(q string) string {
-	return "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(q) + "%"
-}
-
-// materialSearch is the WHERE part and the ORDER BY of a search for q:
-// title, summary and body hold it; matches in the title come first.
-func materialSearch(q string) (where, order string, args, orderArgs []any) {
-	p := likePattern(q)
-	where = `(m.title LIKE ? ESCAPE '!' OR m.summary LIKE ? ESCAPE '!' OR m.body LIKE ? ESCAPE '!')`
-	order = `CASE WHEN m.title LIKE ? ESCAPE '!' THEN 0 WHEN m.summary LIKE ? ESCAPE '!' THEN 1 ELSE 2 END, `
-	return where, order, []any{p, p, p}, []any{p, p}
-}
-
 // ListMaterials returns one page of the materials f selects, with how many
-// deputies studied each, and how many match in all: a search ranks title
-// matches first, then the latest published.
+// deputies studied each, and how many match in all: a search (through the
+// index, material_search.go) ranks title matches first, then summary,
+// then body, the latest published first within each.
 func (db *DB) ListMaterials(ctx context.Context, f model.MaterialFilter, now time.Time) ([]model.MaterialRow, int, error) {
-	var conds []string
-	var args []any
-	order, orderArgs := "", []any(nil)
-	if q := strings.TrimSpace(f.Q); q != "" {
-		var w string
-		var a []any
-		w, order, a, orderArgs = materialSearch(q)
-		conds, args = append(conds, w), append(args, a...)
-	}
+	// The same conditions on materials m and on the search index's copy of
+	// it (its time in microseconds).
+	var conds, sconds []string
+	var args, sargs []any
 	switch f.Status {
 	case "":
 	case "scheduled":
 		conds, args = append(conds, `m.status = ? AND m.published_at > ?`), append(args, model.MaterialPublished, now.UTC())
+		sconds, sargs = append(sconds, `m.status = ? AND m.published_us > ?`), append(sargs, model.MaterialPublished, now.UnixMicro())
 	default:
 		conds, args = append(conds, `m.status = ?`), append(args, f.Status)
+		sconds, sargs = append(sconds, `m.status = ?`), append(sargs, f.Status)
 	}
 	if f.Category != "" {
 		conds, args = append(conds, `m.category = ?`), append(args, f.Category)
+		sconds, sargs = append(sconds, `m.category = ?`), append(sargs, f.Category)
+	}
+	const cols = `SELECT ` + materialColumns + `, (SELECT COUNT(*) FROM material_studies s WHERE s.material_id = m.id) AS studied
+		FROM materials m`
+	var out []model.MaterialRow
+	if q := strings.TrimSpace(f.Q); q != "" {
+		page, total, err := db.searchMaterials(ctx, q, strings.Join(sconds, " AND "), sargs, f.Offset, f.Limit, true)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(page) == 0 {
+			return nil, total, nil
+		}
+		in, inArgs, err := sqlx.In(cols+` WHERE m.id IN (?)`, page)
+		if err != nil {
+			return nil, 0, fmt.Errorf("storage: list materials: %w", err)
+		}
+		if err := db.rq(ctx).SelectContext(ctx, &out, in, inArgs...); err != nil {
+			return nil, 0, fmt.Errorf("storage: list materials: %w", err)
+		}
+		sortByIDs(out, page, func(r model.MaterialRow) int64 { return r.ID })
+		for i := range out {
+			out[i].Material = utcMaterial(out[i].Material)
+		}
+		return out, total, nil
 	}
 	where := ""
 	if len(conds) > 0 {
@@ -152,19 +170,26 @@ func (db *DB) ListMaterials(ctx context.Context, f model.MaterialFilter, now tim
 	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM materials m`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count materials: %w", err)
 	}
-	q := `SELECT ` + materialColumns + `, (SELECT COUNT(*) FROM material_studies s WHERE s.material_id = m.id) AS studied
-		FROM materials m` + where + ` ORDER BY ` + order + `m.published_at DESC, m.id DESC`
+	q := cols + where + ` ORDER BY m.published_at DESC, m.id DESC`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
-	var out []model.MaterialRow
-	if err := db.rq(ctx).SelectContext(ctx, &out, q, append(args, orderArgs...)...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list materials: %w", err)
 	}
 	for i := range out {
 		out[i].Material = utcMaterial(out[i].Material)
 	}
 	return out, total, nil
+}
+
+// sortByIDs puts rows in the order of ids.
+func sortByIDs[T any](rows []T, ids []int64, id func(T) int64) {
+	at := make(map[int64]int, len(ids))
+	for i, x := range ids {
+		at[x] = i
+	}
+	slices.SortFunc(rows, func(a, b T) int { return at[id(a)] - at[id(b)] })
 }
 
 // LatestMaterials returns the limit most recently published materials
@@ -174,30 +199,46 @@ func (db *DB) LatestMaterials(ctx context.Context, deputyID int64, limit int) ([
 	return db.DeputyMaterials(ctx, deputyID, "", limit)
 }
 
+// deputyMaterialRow is a material with one deputy's study mark and
+// reading time, as read.
+type deputyMaterialRow struct {
+	model.Material
+	StudiedAt sql.NullTime  `db:"studied_at"`
+	Seconds   sql.NullInt64 `db:"seconds"`
+}
+
 // DeputyMaterials returns up to limit materials deputies see that hold q
 // (all when q is empty), title matches first, then the newest, each with
 // the deputy's study mark and reading time.
 func (db *DB) DeputyMaterials(ctx context.Context, deputyID int64, q string, limit int) ([]model.DeputyMaterial, error) {
-	var rows []struct {
-		model.Material
-		StudiedAt sql.NullTime  `db:"studied_at"`
-		Seconds   sql.NullInt64 `db:"seconds"`
-	}
-	where, args := `m.status = ? AND m.published_at <= ?`, []any{deputyID, deputyID, model.MaterialPublished, db.now().UTC()}
-	order, orderArgs := "", []any(nil)
-	if q = strings.TrimSpace(q); q != "" {
-		var w string
-		var a []any
-		w, order, a, orderArgs = materialSearch(q)
-		where, args = where+` AND `+w, append(args, a...)
-	}
-	args = append(append(args, orderArgs...), max(limit, 0))
-	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT `+materialColumns+`, s.studied_at, r.seconds FROM materials m
+	var rows []deputyMaterialRow
+	const cols = `SELECT ` + materialColumns + `, s.studied_at, r.seconds FROM materials m
 		LEFT JOIN material_studies s ON s.material_id = m.id AND s.deputy_id = ?
-		LEFT JOIN material_reads r ON r.material_id = m.id AND r.deputy_id = ?
-		WHERE `+where+` ORDER BY `+order+`m.published_at DESC, m.id DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("storage: deputy materials: %w", err)
+		LEFT JOIN material_reads r ON r.material_id = m.id AND r.deputy_id = ?`
+	visible, visibleArgs := `m.status = ? AND m.published_at <= ?`, []any{model.MaterialPublished, db.now().UTC()}
+	if q = strings.TrimSpace(q); q != "" {
+		page, _, err := db.searchMaterials(ctx, q, `m.status = ? AND m.published_us <= ?`,
+			[]any{model.MaterialPublished, db.now().UnixMicro()}, 0, max(limit, 0), false)
+		if err != nil {
+			return nil, err
+		}
+		if len(page) == 0 {
+			return nil, nil
+		}
+		in, args, err := sqlx.In(cols+` WHERE m.id IN (?)`, deputyID, deputyID, page)
+		if err != nil {
+			return nil, fmt.Errorf("storage: deputy materials: %w", err)
+		}
+		if err := db.rq(ctx).SelectContext(ctx, &rows, in, args...); err != nil {
+			return nil, fmt.Errorf("storage: deputy materials: %w", err)
+		}
+		sortByIDs(rows, page, func(r deputyMaterialRow) int64 { return r.ID })
+	} else {
+		err := db.rq(ctx).SelectContext(ctx, &rows, cols+` WHERE `+visible+` ORDER BY m.published_at DESC, m.id DESC LIMIT ?`,
+			deputyID, deputyID, visibleArgs[0], visibleArgs[1], max(limit, 0))
+		if err != nil {
+			return nil, fmt.Errorf("storage: deputy materials: %w", err)
+		}
 	}
 	out := make([]model.DeputyMaterial, len(rows))
 	for i, r := range rows {

@@ -49,6 +49,11 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(res), fmt.Errorf("storage: migrate: %w", err)
 	}
+	// Materials from before the search index (migration 00083) are
+	// indexed once; later ones are indexed as they are written.
+	if _, err := db.indexUnindexedMaterials(ctx); err != nil {
+		return len(res), err
+	}
 	return len(res), nil
 }
 

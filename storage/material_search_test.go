@@ -1,0 +1,129 @@
+package storage_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"deputybot/model"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+// TestMaterialSearchIndex checks the index both databases answer: what a
+// search finds is exactly the materials holding each word as written
+// (case aside), title matches first, and the index follows edits and
+// covers materials from before it.
+func TestMaterialSearchIndex(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return now })
+		ids := map[string]int64{}
+		for i, m := range []model.Material{
+			{Title: "代表履职手册", Body: "其中一章讲预算审查，另一章讲代表建议。"},
+			{Title: "预算审查监督", Summary: "全口径", Body: "正文"},
+			{Title: "中华人民共和国预算法解读", Body: "预算应当公开。"},
+			{Title: "算法与预测", Body: "这里有预，有算，也有预测、算法，但没有那个词。"},
+			{Title: "GDP 核算", Summary: "国内生产总值（gdp）的统计口径", Body: "哈哈哈哈"},
+			{Title: "摘要里才有", Summary: "专项债券的发行和使用", Body: "无"},
+			{Title: "草稿：预算", Body: "未发布", Status: model.MaterialDraft},
+		} {
+			m.PublishedAt = now.Add(time.Duration(i-10) * time.Hour)
+			if err := db.CreateMaterial(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			ids[m.Title] = m.ID
+		}
+		search := func(q string) string {
+			t.Helper()
+			rows, total, err := db.ListMaterials(ctx, model.MaterialFilter{Q: q}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != len(rows) {
+				t.Fatalf("%q: total %d for %d rows", q, total, len(rows))
+			}
+			var titles []string
+			for _, r := range rows {
+				titles = append(titles, r.Title)
+			}
+			return strings.Join(titles, "|")
+		}
+		for _, tc := range []struct{ q, want string }{
+			{"预算", "草稿：预算|中华人民共和国预算法解读|预算审查监督|代表履职手册"},
+			{"预算法", "中华人民共和国预算法解读"},
+			{"预算审查", "预算审查监督|代表履职手册"},
+			{"预测", "算法与预测"},
+			{"预算法解读", "中华人民共和国预算法解读"},
+			{"预算法解", "中华人民共和国预算法解读"},
+			{"没有那个词", "算法与预测"},
+			{"gdp", "GDP 核算"},
+			{"Gdp 口径", "GDP 核算"},
+			{"哈哈哈", "GDP 核算"},
+			{"哈哈哈哈哈", ""},
+			{"债券", "摘要里才有"},
+			{"审", "预算审查监督|代表履职手册"},
+			{"读", "中华人民共和国预算法解读"},
+			{"代表 建议", "代表履职手册"},
+			{"监督法", ""},
+			{"100%", ""},
+		} {
+			if got := search(tc.q); got != tc.want {
+				t.Errorf("search %q = %q, want %q", tc.q, got, tc.want)
+			}
+		}
+
+		t.Run("paging keeps the order and the total", func(t *testing.T) {
+			rows, total, err := db.ListMaterials(ctx, model.MaterialFilter{Q: "预算", Limit: 2, Offset: 1}, now)
+			if err != nil || total != 4 || len(rows) != 2 || rows[0].Title != "中华人民共和国预算法解读" || rows[1].Title != "预算审查监督" {
+				t.Fatalf("%d %v %+v", total, err, rows)
+			}
+			rows, total, _ = db.ListMaterials(ctx, model.MaterialFilter{Q: "预算", Status: model.MaterialPublished}, now)
+			if total != 3 || len(rows) != 3 {
+				t.Fatalf("published only: %d", total)
+			}
+		})
+
+		t.Run("a deputy finds only what is published", func(t *testing.T) {
+			deps := addTestDeputies(t, db, 1)
+			got, err := db.DeputyMaterials(ctx, deps[0], "预算", 2)
+			if err != nil || len(got) != 2 || got[0].Title != "中华人民共和国预算法解读" || got[1].Title != "预算审查监督" {
+				t.Fatalf("%v %+v", err, got)
+			}
+		})
+
+		t.Run("an edit re-indexes", func(t *testing.T) {
+			m, err := db.GetMaterial(ctx, ids["算法与预测"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Body = "改写后讲监督法。"
+			if err := db.UpdateMaterial(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			if got := search("监督法"); got != "算法与预测" {
+				t.Errorf("after the edit 监督法 = %q", got)
+			}
+			if got := search("没有那个词"); got != "" {
+				t.Errorf("the old body is still found: %q", got)
+			}
+		})
+
+		t.Run("materials from before the index are indexed by Migrate", func(t *testing.T) {
+			if _, err := db.SQL().ExecContext(ctx, `DELETE FROM material_grams`); err != nil {
+				t.Fatal(err)
+			}
+			if got := search("预算法"); got != "" {
+				t.Fatalf("no index, found %q", got)
+			}
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := search("预算法"); got != "中华人民共和国预算法解读" {
+				t.Fatalf("after Migrate: %q", got)
+			}
+		})
+	})
+}
