@@ -277,6 +277,13 @@ func (s *Surveys) OpenFor(ctx context.Context, deputyID int64) ([]model.Survey, 
 }
 
 // HasAnswered reports whether the deputy has answered the survey.
+// AnswersOf returns the deputy's answers to a named survey by question
+// id (a multiple choice as "1,3"); none for an anonymous survey, whose
+// responses carry no identity.
+func (s *Surveys) AnswersOf(ctx context.Context, surveyID, deputyID int64) (map[int64]string, error) {
+	return s.db.SurveyAnswersOf(ctx, surveyID, deputyID)
+}
+
 func (s *Surveys) HasAnswered(ctx context.Context, surveyID, deputyID int64) (bool, error) {
 	return s.db.HasAnswered(ctx, surveyID, deputyID)
 }

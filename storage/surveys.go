@@ -170,6 +170,25 @@ func (db *DB) HasAnswered(ctx context.Context, surveyID, deputyID int64) (bool, 
 	return n > 0, nil
 }
 
+// SurveyAnswersOf returns the deputy's named response to the survey, by
+// question id; empty when there is none (an anonymous response has no
+// deputy, so it is never found).
+func (db *DB) SurveyAnswersOf(ctx context.Context, surveyID, deputyID int64) (map[int64]string, error) {
+	var rows []struct {
+		QuestionID int64  `db:"question_id"`
+		Value      string `db:"value"`
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT a.question_id, a.value FROM survey_answers a
+		JOIN survey_responses r ON r.id = a.response_id WHERE r.survey_id = ? AND r.deputy_id = ?`, surveyID, deputyID); err != nil {
+		return nil, fmt.Errorf("storage: survey %d answers: %w", surveyID, err)
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.QuestionID] = r.Value
+	}
+	return out, nil
+}
+
 // SubmitSurveyResponse stores the deputy's answers to a survey in one
 // transaction, while the survey is open by the database clock (else
 // ErrSurveyClosed). Whether the survey is anonymous is read from the survey

@@ -283,7 +283,7 @@ func TestH5MeetingRSVP(t *testing.T) {
 				}},
 			{"a leave with a reason is the same record the chat writes, on the h5 channel", 0,
 				url.Values{"status": {"leave"}, "reason": {"外出考察"}}, http.StatusOK,
-				[]string{"已记录您的回执：请假。请假事由：外出考察", "<strong class=\"h5-status\">请假</strong>"},
+				[]string{"已记录您的回执：请假。请假事由：外出考察", "<strong class=\"h5-status h5-status-leave\" id=\"rsvp-status\">请假</strong>"},
 				func(t *testing.T, inv model.Invitation) {
 					if inv.Status != model.RSVPLeave || inv.Reason != "外出考察" || inv.Channel != "h5" || !inv.AnsweredAt.Valid {
 						t.Fatalf("invitation %+v", inv)
