@@ -230,3 +230,53 @@ func TestSignUpRefusalsSayWhyAndChangeNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestDeputiesSigningUpAtOnceNeverTakeMoreThanThePlaces(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newSignupWorld(t, db)
+		ctx := t.Context()
+		m := w.svc.Meetings
+		meeting := w.survey.ID
+		if _, err := m.OpenSignup(ctx, staffActor(model.RoleStaff), meeting, core.SignupInput{Capacity: "3", Deadline: "2026-03-05 18:00"}); err != nil {
+			t.Fatal(err)
+		}
+		var ds []model.Deputy
+		for i := 0; i < 10; i++ {
+			d := model.Deputy{Name: fmt.Sprintf("并发代表%d", i), Delegation: "烟台市代表团", Level: model.LevelProvincial,
+				Phone: fmt.Sprintf("1370000%04d", i)}
+			if err := db.CreateDeputy(ctx, &d); err != nil {
+				t.Fatal(err)
+			}
+			ds = append(ds, d)
+		}
+		errs := make(chan error, len(ds))
+		for _, d := range ds {
+			go func(d model.Deputy) {
+				var err error
+				for attempt := 0; attempt < 5; attempt++ {
+					if _, err = m.SignUp(ctx, core.DeputyActor(d, core.ViaWeChat), meeting); err == nil || !strings.Contains(err.Error(), "Deadlock") {
+						break
+					}
+				}
+				errs <- err
+			}(d)
+		}
+		for range ds {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		sum, rows, err := m.Signups(ctx, staffActor(model.RoleStaff), meeting)
+		if err != nil || sum.Confirmed != 3 || sum.Waiting != 7 {
+			t.Fatalf("%d confirmed and %d waiting, want 3 and 7 (%v)", sum.Confirmed, sum.Waiting, err)
+		}
+		for i, r := range rows[3:] {
+			if r.Position != i+1 {
+				t.Fatalf("waiting positions %+v", rows)
+			}
+		}
+		if n := w.count(t, `SELECT COUNT(*) FROM invitations WHERE meeting_id = ? AND status = 'attend'`, meeting); n != 3 {
+			t.Fatalf("%d invitations answered 参加, want 3", n)
+		}
+	})
+}

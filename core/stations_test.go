@@ -149,3 +149,42 @@ func TestAStationTakesAPublicOpinionThatStaffRouteToItsDeputiesWhoAnswer(t *test
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestOpinionsSentAtOnceKeepTheDailyLimit(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newSignupWorld(t, db)
+		ctx := t.Context()
+		st, err := w.svc.Stations.Create(ctx, staffActor(model.RoleStaff), core.StationInput{Name: "槐荫区代表之家"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		citizen := core.PublicActor("o-eager", core.ViaH5)
+		results := make(chan error, 12)
+		for i := 0; i < 12; i++ {
+			go func() {
+				var err error
+				for attempt := 0; attempt < 5; attempt++ {
+					_, err = w.svc.PublicOpinions.Submit(ctx, citizen, st.ID, core.PublicOpinionInput{Category: "other", Body: "同时提交"})
+					if err == nil || !strings.Contains(err.Error(), "Deadlock") {
+						break
+					}
+				}
+				results <- err
+			}()
+		}
+		ok, limited := 0, 0
+		for i := 0; i < 12; i++ {
+			switch err := <-results; {
+			case err == nil:
+				ok++
+			case errors.Is(err, model.ErrConflict):
+				limited++
+			default:
+				t.Fatal(err)
+			}
+		}
+		if ok != core.DefaultPublicOpinionDailyLimit || limited != 12-ok {
+			t.Fatalf("%d stored and %d refused, want %d stored", ok, limited, core.DefaultPublicOpinionDailyLimit)
+		}
+	})
+}

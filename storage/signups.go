@@ -58,13 +58,23 @@ func (db *DB) GetSignupWindow(ctx context.Context, meetingID int64, lock bool) (
 	return w, nil
 }
 
+// current makes a read inside a MySQL transaction a locking read: it sees
+// the latest committed rows (not the transaction's snapshot, taken at its
+// first plain read) and holds them until the transaction ends.
+func (db *DB) current(ctx context.Context) string {
+	if db.dialect == MySQL && InTransaction(ctx) {
+		return ` FOR UPDATE`
+	}
+	return ""
+}
+
 const signupCols = `s.id, s.meeting_id, s.deputy_id, s.status, s.channel, s.signed_at, s.changed_at`
 
 // GetSignup returns the deputy's sign-up for the meeting, or ErrNotFound.
 func (db *DB) GetSignup(ctx context.Context, meetingID, deputyID int64) (model.Signup, error) {
 	var s model.Signup
-	err := db.wq(ctx).GetContext(ctx, &s, `SELECT `+signupCols+` FROM signups s WHERE s.meeting_id = ? AND s.deputy_id = ?`,
-		meetingID, deputyID)
+	err := db.wq(ctx).GetContext(ctx, &s, `SELECT `+signupCols+` FROM signups s WHERE s.meeting_id = ? AND s.deputy_id = ?`+
+		db.current(ctx), meetingID, deputyID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("storage: signup: %w", model.ErrNotFound)
 	}
@@ -115,18 +125,20 @@ func (db *DB) SetSignupStatus(ctx context.Context, id int64, status string) erro
 
 // SignupCounts counts the meeting's confirmed and waiting sign-ups.
 func (db *DB) SignupCounts(ctx context.Context, meetingID int64) (confirmed, waiting int, err error) {
-	c, err := db.countBy(ctx, "signup counts", `SELECT status, COUNT(*) FROM signups WHERE meeting_id = ? GROUP BY status`, meetingID)
+	err = db.wq(ctx).QueryRowxContext(ctx, `SELECT COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0) FROM signups WHERE meeting_id = ?`+db.current(ctx),
+		model.SignupConfirmed, model.SignupWaiting, meetingID).Scan(&confirmed, &waiting)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("storage: signup counts: %w", err)
 	}
-	return c[model.SignupConfirmed], c[model.SignupWaiting], nil
+	return confirmed, waiting, nil
 }
 
 // WaitingPosition is s's position (from 1) on its meeting's waiting list.
 func (db *DB) WaitingPosition(ctx context.Context, s model.Signup) (int, error) {
 	var n int
 	err := db.wq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM signups WHERE meeting_id = ? AND status = ?
-		AND (signed_at < ? OR (signed_at = ? AND id <= ?))`, s.MeetingID, model.SignupWaiting, s.SignedAt.UTC(), s.SignedAt.UTC(), s.ID)
+		AND (signed_at < ? OR (signed_at = ? AND id <= ?))`+db.current(ctx), s.MeetingID, model.SignupWaiting, s.SignedAt.UTC(), s.SignedAt.UTC(), s.ID)
 	if err != nil {
 		return 0, fmt.Errorf("storage: waiting position: %w", err)
 	}
@@ -139,7 +151,7 @@ func (db *DB) FirstWaiting(ctx context.Context, meetingID int64, n int) ([]model
 	var out []model.Signup
 	err := db.wq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT `+signupCols+` FROM signups s
 		JOIN deputies d ON d.id = s.deputy_id
-		WHERE s.meeting_id = ? AND s.status = ? AND d.status = ? ORDER BY s.signed_at, s.id LIMIT %d`, max(n, 1)),
+		WHERE s.meeting_id = ? AND s.status = ? AND d.status = ? ORDER BY s.signed_at, s.id LIMIT %d`+db.current(ctx), max(n, 1)),
 		meetingID, model.SignupWaiting, model.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("storage: waiting list: %w", err)

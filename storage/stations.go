@@ -192,8 +192,10 @@ func (db *DB) CreatePublicOpinion(ctx context.Context, o *model.PublicOpinion) e
 // since t.
 func (db *DB) CountPublicOpinionsSince(ctx context.Context, openid string, stationID int64, t time.Time) (int, error) {
 	var n int
-	err := db.wq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM public_opinions WHERE openid = ? AND station_id = ? AND created_at >= ?`,
-		openid, stationID, t.UTC())
+	// A locking read in a transaction: two opinions sent at once are
+	// counted one after the other, so the limit holds.
+	err := db.wq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM public_opinions WHERE openid = ? AND station_id = ? AND created_at >= ?`+
+		db.current(ctx), openid, stationID, t.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("storage: count public opinions: %w", err)
 	}
