@@ -274,6 +274,13 @@ func (db *DB) searchMaterials(ctx context.Context, q, where string, args []any, 
 		}
 		return page, total, nil
 	}
+	if len(terms) == 1 && !count && limit > 0 && offset == 0 {
+		page, err := db.searchPhrasePage(ctx, terms[0], where, args, limit)
+		if err != nil {
+			return nil, 0, fmt.Errorf("storage: search materials: %w", err)
+		}
+		return page, -1, nil
+	}
 	var found map[int64]searchHit
 	for _, t := range terms {
 		hits, err := db.searchTerm(ctx, t, where, args)
@@ -298,9 +305,7 @@ func (db *DB) searchMaterials(ctx context.Context, q, where string, args []any, 
 	for _, h := range found {
 		hits = append(hits, h)
 	}
-	slices.SortFunc(hits, func(a, b searchHit) int {
-		return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(b.published, a.published), cmp.Compare(b.id, a.id))
-	})
+	slices.SortFunc(hits, rankOrder)
 	offset = min(max(offset, 0), len(hits))
 	end := len(hits)
 	if limit > 0 {
@@ -373,26 +378,7 @@ func (db *DB) searchTerm(ctx context.Context, t []rune, where string, args []any
 		}
 		return out, rows.Err()
 	}
-	// Bigrams at offsets 0, 2, 4 … and the last one cover every character
-	// of the word: a material holds the word where each sits at its offset.
-	var offsets []int
-	for o := 0; o < len(t)-1; o += 2 {
-		offsets = append(offsets, o)
-	}
-	if last := len(t) - 2; offsets[len(offsets)-1] != last {
-		offsets = append(offsets, last)
-	}
-	var distinct []string
-	slot := make([]int, len(offsets)) // offsets[i]'s bigram is distinct[slot[i]]
-	for i, o := range offsets {
-		g := string(t[o : o+2])
-		j := slices.Index(distinct, g)
-		if j < 0 {
-			j = len(distinct)
-			distinct = append(distinct, g)
-		}
-		slot[i] = j
-	}
+	offsets, distinct, slot := bigramsOf(t)
 	params := make([]any, 0, len(distinct)+len(args))
 	for _, g := range distinct {
 		params = append(params, []byte(g))
@@ -413,6 +399,115 @@ func (db *DB) searchTerm(ctx context.Context, t []rune, where string, args []any
 		}
 	}
 	return out, nil
+}
+
+// bigramsOf is a word's bigrams at offsets 0, 2, 4 … and the last one,
+// which cover every character of it: a material holds the word where
+// each sits at its offset. distinct lists them once; offsets[i]'s bigram
+// is distinct[slot[i]].
+func bigramsOf(t []rune) (offsets []int, distinct []string, slot []int) {
+	for o := 0; o < len(t)-1; o += 2 {
+		offsets = append(offsets, o)
+	}
+	if last := len(t) - 2; offsets[len(offsets)-1] != last {
+		offsets = append(offsets, last)
+	}
+	slot = make([]int, len(offsets))
+	for i, o := range offsets {
+		g := string(t[o : o+2])
+		j := slices.Index(distinct, g)
+		if j < 0 {
+			j = len(distinct)
+			distinct = append(distinct, g)
+		}
+		slot[i] = j
+	}
+	return offsets, distinct, slot
+}
+
+// phraseChunk is how many candidates searchPhrasePage checks at a time.
+const phraseChunk = 200
+
+// searchPhrasePage returns the first limit materials holding the word t
+// of three characters or more, without counting them all: it walks the
+// materials holding the word's first bigram in the order shown (the rank
+// index: field, then the latest), a chunk at a time, checks each for the
+// whole word, and stops once no material not yet checked could come
+// before the limit-th found. A material holding the word in a field
+// holds its first bigram in that field or an earlier one, so a candidate
+// not yet checked ranks no better than the last one checked.
+func (db *DB) searchPhrasePage(ctx context.Context, t []rune, where string, args []any, limit int) ([]int64, error) {
+	offsets, distinct, slot := bigramsOf(t)
+	var hits []searchHit
+	for start := 0; ; start += phraseChunk {
+		var cands []searchHit
+		rows, err := db.rq(ctx).QueryContext(ctx, `SELECT m.material_id, m.field, m.published_us FROM material_grams m
+			WHERE m.gram = ? AND (`+where+`) ORDER BY m.field, m.published_us DESC, m.material_id DESC`+
+			fmt.Sprintf(` LIMIT %d OFFSET %d`, phraseChunk, start), append([]any{[]byte(distinct[0])}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var h searchHit
+			if err := rows.Scan(&h.id, &h.field, &h.published); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			cands = append(cands, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(cands) > 0 {
+			params := make([]any, 0, len(distinct)+len(cands))
+			for _, g := range distinct {
+				params = append(params, []byte(g))
+			}
+			for _, c := range cands {
+				params = append(params, c.id)
+			}
+			prows, err := db.rq(ctx).QueryContext(ctx, `SELECT m.material_id, m.gram, m.pos, m.published_us FROM material_grams m
+				WHERE m.gram IN (?`+strings.Repeat(", ?", len(distinct)-1)+`) AND m.material_id IN (?`+
+				strings.Repeat(", ?", len(cands)-1)+`)`, params...)
+			if err != nil {
+				return nil, err
+			}
+			docs, err := readPostings(prows, distinct)
+			prows.Close()
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range cands {
+				if d := docs[c.id]; d != nil {
+					if f, ok := d.phraseField(offsets, slot); ok {
+						hits = append(hits, searchHit{id: c.id, field: f, published: c.published})
+					}
+				}
+			}
+			slices.SortFunc(hits, rankOrder)
+		}
+		done := len(cands) < phraseChunk
+		if !done && len(hits) >= limit {
+			// Settled when the limit-th hit ranks before the last
+			// candidate checked: every later candidate ranks after it.
+			last := cands[len(cands)-1]
+			done = rankOrder(hits[limit-1], last) < 0
+		}
+		if done {
+			page := make([]int64, 0, min(limit, len(hits)))
+			for _, h := range hits[:min(limit, len(hits))] {
+				page = append(page, h.id)
+			}
+			return page, nil
+		}
+	}
+}
+
+// rankOrder orders search hits as shown: by field, then the latest, then
+// the highest id.
+func rankOrder(a, b searchHit) int {
+	return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(b.published, a.published), cmp.Compare(b.id, a.id))
 }
 
 // postings are one material's positions of the bigrams of a word, as read.

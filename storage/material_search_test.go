@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,63 @@ func TestMaterialSearchIndex(t *testing.T) {
 				t.Fatalf("after Migrate: %q", got)
 			}
 		})
+	})
+}
+
+// TestAPageOfAWordStopsEarlyAndAgrees: a deputy's list of a word of three
+// characters or more (the chat's five, the H5 list's twenty) walks the
+// index a chunk at a time and stops early; it must give the same
+// materials, in the same order, as the staff list that checks them all.
+func TestAPageOfAWordStopsEarlyAndAgrees(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return now })
+		// 600 materials all holding 人大 (the word's first bigram); the
+		// word 人大常委会 in the title of a few old ones, the summary of
+		// some, the body of others, and only 人大 … 常委会 apart in the rest.
+		var ms []*model.Material
+		for i := range 600 {
+			m := &model.Material{Title: fmt.Sprintf("材料%d", i), Summary: "人大代表", Body: "人大代表和常委会。",
+				PublishedAt: now.Add(-time.Duration(600-i) * time.Minute)}
+			switch {
+			case i%97 == 0:
+				m.Title = fmt.Sprintf("人大常委会材料%d", i)
+			case i%13 == 0:
+				m.Summary = "省人大常委会组织视察"
+			case i%5 == 0:
+				m.Body = "正文提到人大常委会。"
+			}
+			if i == 599 {
+				m.Status = model.MaterialDraft
+				m.Title = "人大常委会草稿"
+			}
+			ms = append(ms, m)
+		}
+		if err := db.CreateMaterials(ctx, ms); err != nil {
+			t.Fatal(err)
+		}
+		deps := addTestDeputies(t, db, 1)
+		all, total, err := db.ListMaterials(ctx, model.MaterialFilter{Q: "人大常委会", Status: model.MaterialPublished}, now)
+		if err != nil || total < 100 {
+			t.Fatalf("%d %v", total, err)
+		}
+		if !strings.HasPrefix(all[0].Title, "人大常委会材料") || all[len(all)-1].Body != "正文提到人大常委会。" {
+			t.Fatalf("order: first %q, last %q", all[0].Title, all[len(all)-1].Title)
+		}
+		for _, n := range []int{1, 5, 7, 20, 60, total + 5} {
+			got, err := db.DeputyMaterials(ctx, deps[0], "人大常委会", n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != min(n, total) {
+				t.Fatalf("limit %d: %d materials", n, len(got))
+			}
+			for i := range got {
+				if got[i].ID != all[i].ID {
+					t.Fatalf("limit %d: #%d is %q, the staff list has %q", n, i, got[i].Title, all[i].Title)
+				}
+			}
+		}
 	})
 }
