@@ -333,13 +333,14 @@ func (s *Courses) get(ctx context.Context, id int64) (model.Course, error) {
 	return c, withNotFoundText(err, "学习班不存在或已被删除。")
 }
 
-// List returns one page of courses (of a status, or all), the latest
-// deadline first, with enrolment and completion, and how many there are.
-func (s *Courses) List(ctx context.Context, by Actor, status string, limit, offset int) ([]model.CourseRow, int, error) {
+// List returns one page of courses (of a status, or all; whose title or
+// summary holds q, when given), the latest deadline first, with enrolment
+// and completion, and how many there are.
+func (s *Courses) List(ctx context.Context, by Actor, status, q string, limit, offset int) ([]model.CourseRow, int, error) {
 	if err := by.Require(Viewers...); err != nil {
 		return nil, 0, err
 	}
-	rows, total, err := s.db.ListCourses(ctx, status, limit, offset)
+	rows, total, err := s.db.ListCourses(ctx, status, q, limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -74,6 +74,13 @@ func TestCourseProgressAndReminders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Run("the list searches titles and summaries", func(t *testing.T) {
+			for q, want := range map[string]int{"履职": 1, "学习班": 1, "预算": 0, "100%": 0} {
+				if rows, total, err := svc.Courses.List(ctx, staff, "", q, 10, 0); err != nil || total != want || len(rows) != want {
+					t.Errorf("q %q: %d rows, total %d, %v", q, len(rows), total, err)
+				}
+			}
+		})
 		t.Run("its materials must be published first", func(t *testing.T) {
 			if _, err := svc.Courses.Publish(ctx, staff, c.ID); keysOf(err) != "material_ids" {
 				t.Fatalf("%v", err)
@@ -200,7 +207,7 @@ func TestDemoSeed(t *testing.T) {
 			t.Errorf("%s has no body", m.Title)
 		}
 	}
-	courses, _, _ := svc.Courses.List(ctx, by, model.CoursePublished, 0, 0)
+	courses, _, _ := svc.Courses.List(ctx, by, model.CoursePublished, "", 0, 0)
 	if total != 5 || withPDF != 1 || len(courses) != 1 || courses[0].Enrolled == 0 {
 		t.Fatalf("%d published, %d with a PDF, courses %+v", total, withPDF, courses)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -129,22 +130,32 @@ func utcCourse(c model.Course) model.Course {
 
 // ListCourses returns one page of courses, the latest deadline first, with
 // how many deputies are enrolled in each, and how many there are.
-func (db *DB) ListCourses(ctx context.Context, status string, limit, offset int) ([]model.CourseRow, int, error) {
-	where, args := "", []any(nil)
+func (db *DB) ListCourses(ctx context.Context, status, q string, limit, offset int) ([]model.CourseRow, int, error) {
+	var conds []string
+	var args []any
 	if status != "" {
-		where, args = ` WHERE c.status = ?`, []any{status}
+		conds, args = append(conds, `c.status = ?`), append(args, status)
+	}
+	if q = strings.TrimSpace(q); q != "" {
+		// Courses are few: their titles and summaries are read as they are.
+		p := "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(q) + "%"
+		conds, args = append(conds, `(c.title LIKE ? ESCAPE '!' OR c.summary LIKE ? ESCAPE '!')`), append(args, p, p)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	var total int
 	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM courses c`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count courses: %w", err)
 	}
-	q := `SELECT ` + courseColumns + `, (SELECT COUNT(*) FROM course_enrolments e WHERE e.course_id = c.id) AS enrolled
+	sel := `SELECT ` + courseColumns + `, (SELECT COUNT(*) FROM course_enrolments e WHERE e.course_id = c.id) AS enrolled
 		FROM courses c` + where + ` ORDER BY c.deadline DESC, c.id DESC`
 	if limit > 0 {
-		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
+		sel += fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
 	}
 	var out []model.CourseRow
-	if err := db.rq(ctx).SelectContext(ctx, &out, q, args...); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, sel, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: list courses: %w", err)
 	}
 	for i := range out {

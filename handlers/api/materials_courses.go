@@ -66,7 +66,8 @@ func (in courseInput) core() core.CourseInput {
 		MaterialIDs: in.MaterialIDs, Sessions: in.Sessions, Audience: in.Audience}
 }
 
-// coursesList lists courses, the latest deadline first; status filters.
+// coursesList lists courses, the latest deadline first; status filters,
+// q searches their titles and summaries.
 func coursesList(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	q := r.URL.Query()
 	st := q.Get("status")
@@ -78,7 +79,7 @@ func coursesList(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 		return err
 	}
 	pg := pageOf(q)
-	rows, total, err := s.core.Courses.List(r.Context(), by, st, per, (pg-1)*per)
+	rows, total, err := s.core.Courses.List(r.Context(), by, st, q.Get("q"), per, (pg-1)*per)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ type courseLine struct {
 
 // coursesList lists the courses, the latest deadline first.
 func coursesList(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	rows, _, err := s.core.Courses.List(r.Context(), by, "", 0, 0)
+	rows, _, err := s.core.Courses.List(r.Context(), by, "", "", 0, 0)
 	if err != nil {
 		return err
 	}
