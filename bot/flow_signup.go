@@ -109,7 +109,9 @@ func (r *Router) signupFlow() *Flow {
 				n := strconv.Itoa(i + 1)
 				choices = append(choices, Choice{Value: id, Label: label, Aliases: []string{"报名" + n}})
 			}
-			return []Step{{Name: "activity", Kind: KindChoice, Prompt: "signup.list", Choices: choices}}, nil
+			data := map[string]any{"ListURL": r.activitiesURL()}
+			return []Step{{Name: "activity", Kind: KindChoice, Prompt: "signup.list", Choices: choices,
+				Data: func(context.Context, *Session) any { return data }}}, nil
 		},
 		Finish: func(ctx context.Context, s *Session) (string, error) {
 			id, _ := strconv.ParseInt(s.Answers["activity"], 10, 64)
@@ -176,4 +178,13 @@ func (r *Router) withdrawNth(ctx context.Context, d model.Deputy, n int) (string
 		return "", err
 	}
 	return r.say("signup.withdrawn", map[string]any{"Title": res.Meeting.Title, "N": n})
+}
+
+// activitiesURL is the H5 list of open activities, or "" when the router
+// knows no public address.
+func (r *Router) activitiesURL() string {
+	if r.PagesURL == "" {
+		return ""
+	}
+	return strings.TrimRight(r.PagesURL, "/") + "/h5/activities"
 }
