@@ -133,10 +133,19 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 		return err
 	}
 	if cfg.DemoData() {
-		if err := seedDemo(ctx, db, log); err != nil {
+		seeded, err := seedDemo(ctx, db, log)
+		if err != nil {
 			return err
 		}
 		seeder := core.CLIActor(model.Account{}, "demo")
+		if seeded {
+			// The first start: a meeting, a suggestion to rate, a survey, a
+			// solicitation and a finished notice beside the deputies.
+			if err := a.core.SeedDemoWorld(ctx, seeder); err != nil {
+				return fmt.Errorf("seed the demo world: %w", err)
+			}
+			log.Info("seeded a demo meeting, suggestion, survey, solicitation and notice")
+		}
 		if n, err := a.core.Materials.SeedDemo(ctx, seeder, a.core.Files, a.core.Courses); err != nil {
 			return fmt.Errorf("seed demo study materials: %w", err)
 		} else if n > 0 {
@@ -367,18 +376,18 @@ func (a *app) demoLogins(ctx context.Context) []handlers.DemoLogin {
 }
 
 // seedDemo fills an empty registry with demo deputies, on first start in
-// simulator mode.
-func seedDemo(ctx context.Context, db *storage.DB, log *slog.Logger) error {
+// simulator mode; seeded reports that it did.
+func seedDemo(ctx context.Context, db *storage.DB, log *slog.Logger) (seeded bool, err error) {
 	total, _, err := db.CountDeputies(ctx)
 	if err != nil || total > 0 {
-		return err
+		return false, err
 	}
 	res, err := db.UpsertDeputies(ctx, core.DemoDeputies())
 	if err != nil {
-		return fmt.Errorf("seed demo deputies: %w", err)
+		return false, fmt.Errorf("seed demo deputies: %w", err)
 	}
 	log.Info("seeded demo deputies", "count", res.Created)
-	return nil
+	return true, nil
 }
 
 // loopbackAddr is addr (http.addr) on the loopback interface: its port on

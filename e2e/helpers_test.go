@@ -124,6 +124,13 @@ func freePort(t testing.TB) int {
 // stderr and waits for /healthz.
 func startServer(t *testing.T, bin, dir string) *server {
 	t.Helper()
+	return startServerEnv(t, bin, dir)
+}
+
+// startServerEnv is startServer with more environment variables, which
+// override its own (DEPUTYBOT_DEMO=true: the simulator's demo world).
+func startServerEnv(t *testing.T, bin, dir string, extra ...string) *server {
+	t.Helper()
 	port := freePort(t)
 	s := &server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), DBPath: filepath.Join(dir, "db", "deputybot.db"), exited: make(chan struct{})}
 	cmd := exec.Command(bin, "serve")
@@ -145,6 +152,7 @@ func startServer(t *testing.T, bin, dir string) *server {
 		// page to offer only those deputies for binding.
 		"DEPUTYBOT_DEMO=false",
 	)
+	cmd.Env = append(cmd.Env, extra...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

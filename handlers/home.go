@@ -13,7 +13,9 @@ var homePage = template.Must(template.New("home").Parse(`<!doctype html>
 h1{font-size:1.4rem}a{color:#b4261a}li{margin:.4rem 0}.note{background:#fff7e6;border:1px solid #f0c36d;padding:.6rem .8rem;border-radius:6px}</style>
 </head><body>
 <h1>人大代表履职服务号</h1>
-{{if .Simulated}}<p class="note">当前为<strong>模拟模式</strong>：未配置微信公众号，系统内置了一个模拟微信平台和演示代表数据。</p>{{end}}
+{{if .Simulated}}<p class="note">当前为<strong>模拟模式</strong>：未配置微信公众号，系统内置了一个模拟微信平台和演示代表数据。</p>
+<p id="try-first"><strong>先试这个：</strong>打开<a href="/sim/">模拟手机</a>，回复“绑定”，用下方任一演示代表的姓名和手机号后4位绑定，再回复“我的会议”“我的建议”“问卷”或“意见”。<br>
+然后进入<a href="/admin/">工作人员后台</a>，在“通知推送”里看已完成的发送和逐人记录，在“会议活动”里看代表的回执。</p>{{end}}
 <ul>
 {{if .Simulated}}<li><a href="/sim/">模拟手机</a>：以代表身份关注公众号、绑定身份（回复“绑定”，再回复演示代表的姓名和手机号后4位）并对话</li>{{end}}
 <li><a href="/admin/">工作人员后台</a>{{if .AdminPassword}}：首次启动，请用账号 <strong>admin</strong> 和一次性密码 <strong>{{.AdminPassword}}</strong> 登录（登录后需修改密码）{{end}}</li>
