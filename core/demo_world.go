@@ -75,7 +75,7 @@ func (s *Services) SeedDemoWorld(ctx context.Context, by Actor) error {
 	}
 
 	n := model.Notice{Kind: model.KindGeneral, Title: "关于做好年度履职登记的通知",
-		Body: "请各位代表于月底前在服务号回复“履职登记”，登记本年度参加的调研、视察等活动。",
+		Body:   "请各位代表于月底前在服务号回复“履职登记”，登记本年度参加的调研、视察等活动。",
 		Fields: map[string]string{"time": local.Format("2006-01-02"), "note": "回复“履职登记”"}}
 	c := model.Campaign{Audience: model.Audience{All: true}, SendAt: now}
 	if err := db.CreateCampaign(ctx, &n, &c); err != nil {
