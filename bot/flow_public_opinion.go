@@ -40,7 +40,8 @@ func (r *Router) publicOpinionCommand(ctx context.Context, d model.Deputy, openi
 
 // forwardCommand answers 转交N 单位 (the whole message, not folded: the
 // unit's name follows the number): the n-th opinion of 群众意见 goes to
-// that unit. ok is false for any other message.
+// that unit. ok is false for any other message, and for a deputy with no
+// opinions routed to them (their text is then a message, 留言).
 func (r *Router) forwardCommand(ctx context.Context, d model.Deputy, text string) (string, bool, error) {
 	m := forwardRE.FindStringSubmatch(strings.TrimSpace(foldDigits(text)))
 	if m == nil {
@@ -52,11 +53,11 @@ func (r *Router) forwardCommand(ctx context.Context, d model.Deputy, text string
 	if err != nil {
 		return "", true, err
 	}
+	if len(os) == 0 {
+		// Not about an opinion: a message like any other (留言).
+		return "", false, nil
+	}
 	if n < 1 || n > len(os) {
-		if len(os) == 0 {
-			reply, err := r.say("public.none", nil)
-			return reply, true, err
-		}
 		reply, err := r.say("public.bad_number", map[string]any{"N": n, "Count": len(os)})
 		return reply, true, err
 	}
@@ -76,8 +77,9 @@ func (r *Router) forwardCommand(ctx context.Context, d model.Deputy, text string
 	return reply, true, err
 }
 
-// forwardRE reads 转交2 区交通运输局 (a space after the number optional).
-var forwardRE = regexp.MustCompile(`^转交\s*([0-9]+)\s*(\S.*)$`)
+// forwardRE reads 转交2 区交通运输局: a space between the number and the
+// unit, so a sentence such as 转交3份材料 is not taken for it.
+var forwardRE = regexp.MustCompile(`^转交\s*([0-9]+)\s+(\S.*)$`)
 
 func (r *Router) publicOpinions(ctx context.Context, d model.Deputy) (string, error) {
 	os, err := r.Core.PublicOpinions.ForDeputy(ctx, core.DeputyActor(d, core.ViaWeChat), publicOpinionsShown)

@@ -43,8 +43,8 @@ func TestAStationDeputySeesARoutedPublicOpinionInTheChatAndAnswersIt(t *testing.
 		}
 		expect(t, chat(t, r.sim.User("o-po-wang"), "群众意见"), "代表已答复")
 		// 转交N passes it on to a handling unit; the sender is told.
-		expect(t, chat(t, r.sim.User("o-po-li"), "转交1 区交通运输局"), "目前没有转交给您的群众意见")
-		expect(t, chat(t, r.sim.User("o-po-wang"), "转交9 区交通运输局", "转交1 区交通运输局"), "没有第 9 条", "已将群众意见 "+o.Receipt+" 转交区交通运输局办理")
+		expect(t, chat(t, r.sim.User("o-po-li"), "转交1 区交通运输局"), "已收到您的留言")
+		expect(t, chat(t, r.sim.User("o-po-wang"), "转交3份材料给工作人员", "转交9 区交通运输局", "转交1 区交通运输局"), "已收到您的留言", "没有第 9 条", "已将群众意见 "+o.Receipt+" 转交区交通运输局办理")
 		if err := db.SQL().QueryRow(`SELECT openid FROM deliveries WHERE source LIKE 'po-%-unit-%'`).Scan(&openid); err != nil || openid != "o-po-citizen" {
 			t.Fatalf("the forward's push: %q %v", openid, err)
 		}
