@@ -11,7 +11,7 @@ import (
 // SeedDemoWorld gives a simulator's first start something real behind
 // every chat command and console page, beside the demo deputies (it is
 // called right after DemoDeputies are stored): a meeting whose RSVPs are
-// open, a suggestion answered and awaiting its deputies' rating, an open
+// open, an activity open for sign-up, a suggestion answered and awaiting its deputies' rating, an open
 // survey, an open draft-regulation solicitation, and a notice to every
 // deputy whose sending finishes with its ledger (each demo deputy not yet
 // bound is recorded as 未发送). The first five demo deputies, which the
@@ -40,6 +40,18 @@ func (s *Services) SeedDemoWorld(ctx context.Context, by Actor) error {
 	}
 	if _, err := s.Meetings.Invite(ctx, by, m.ID, model.Audience{All: true}); err != nil {
 		return fmt.Errorf("demo world: invite: %w", err)
+	}
+
+	// An activity deputies sign up for (活动报名), not invited to.
+	act := model.Meeting{Kind: model.MeetingResearch, Title: "乡村振兴专题调研", StartsAt: day(12, 9),
+		RSVPDeadline: day(10, 18), Place: "潍坊市寿光市", Organiser: "省人大常委会农业农村工作委员会",
+		Contact: "农业农村工作委员会 0531-12345679"}
+	if err := db.CreateMeeting(ctx, &act); err != nil {
+		return fmt.Errorf("demo world: activity: %w", err)
+	}
+	if _, err := s.Meetings.OpenSignup(ctx, by, act.ID, SignupInput{Capacity: "15",
+		Deadline: day(10, 18).Format("2006-01-02 15:04")}); err != nil {
+		return fmt.Errorf("demo world: sign-up: %w", err)
 	}
 
 	sg := model.Suggestion{Number: "第0001号", Title: "关于加强农村饮水安全保障的建议", Session: "十四届人大三次会议",

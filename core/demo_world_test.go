@@ -31,6 +31,9 @@ func TestSeedDemoWorld(t *testing.T) {
 		if invs, err := svc.Meetings.Upcoming(ctx, by, svc.Now()); err != nil || len(invs) != 1 || !invs[0].Meeting.RSVPOpenAt(svc.Now()) {
 			t.Fatalf("the lead's upcoming invitations: %+v %v", invs, err)
 		}
+		if acts, err := svc.Meetings.OpenActivities(ctx, by); err != nil || len(acts) != 1 {
+			t.Fatalf("activities open for sign-up: %+v %v", acts, err)
+		}
 		sgs, err := svc.Suggestions.OfDeputy(ctx, lead.ID)
 		if err != nil || len(sgs) != 1 || !sgs[0].CanRate() || sgs[0].Rated {
 			t.Fatalf("the lead's suggestions: %+v %v", sgs, err)

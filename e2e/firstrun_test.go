@@ -15,8 +15,8 @@ import (
 // would (demo data on): the start page says in two lines what to try
 // first; a demo deputy bound on the phone finds a meeting under 我的会议,
 // a suggestion to rate under 我的建议 (and 满意 rates it), a survey under
-// 问卷 and a draft regulation under 意见; the console shows a finished
-// notice with its ledger.
+// 问卷, a draft regulation under 意见 and an activity under 活动报名; the
+// console shows a finished notice with its ledger and a row on each page.
 func TestBrowserFirstRunShowsTheProduct(t *testing.T) {
 	chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -62,6 +62,7 @@ func TestBrowserFirstRunShowsTheProduct(t *testing.T) {
 			j.say(t, "取消", "已暂停")
 			j.say(t, "意见", "法规草案征求意见")
 			j.say(t, "取消", "已取消")
+			j.say(t, "活动报名", "乡村振兴专题调研")
 			j.phone.screenshot(t, j.shots, "sim-phone-first-run.png")
 		}},
 		{"staff log in", j.login},
