@@ -211,4 +211,19 @@ func TestDemoSeed(t *testing.T) {
 	if total != 5 || withPDF != 1 || len(courses) != 1 || courses[0].Enrolled == 0 {
 		t.Fatalf("%d published, %d with a PDF, courses %+v", total, withPDF, courses)
 	}
+	// A newcomer's 学习 lists them and the course, and 已学1 works.
+	deps, _, err := db.ListDeputies(ctx, model.DeputyFilter{Limit: 1})
+	if err != nil || len(deps) != 1 {
+		t.Fatalf("%v %v", deps, err)
+	}
+	dep := core.DeputyActor(deps[0], core.ViaWeChat)
+	if list, err := svc.Materials.ForDeputy(ctx, dep, "", 5); err != nil || len(list) != 5 {
+		t.Fatalf("学习 lists %d (%v)", len(list), err)
+	}
+	if open, err := svc.Courses.OpenForDeputy(ctx, dep); err != nil || len(open) != 1 {
+		t.Fatalf("open courses %+v (%v)", open, err)
+	}
+	if _, first, err := svc.Materials.StudyNth(ctx, dep, "", 1, 5); err != nil || !first {
+		t.Fatalf("已学1: %v %v", first, err)
+	}
 }
