@@ -92,7 +92,10 @@ var searchQueries = []string{"代表", "监督", "预算", "债券", "黄河", "
 // BenchmarkMaterialSearch10000 searches 10,000 published materials (about
 // 1,500 characters each) the ways the surfaces do: the console's and the
 // API's list (a page of 50 with the total), the chat's 学习 关键词 (5) and
-// the H5 list (20). Target: p99 under 100 ms on both databases.
+// the H5 list (20), each word 20 times. Target: p99 under 100 ms on both
+// databases. The staff list keeps a full search while the index does not
+// change (storage's searchCache), so its first round, reported apart, is
+// the cold one; the deputies' lists are cold every time.
 //
 //	go test ./core -run '^$' -bench MaterialSearch -benchtime 1x -timeout 30m
 func BenchmarkMaterialSearch10000(b *testing.B) {
@@ -135,27 +138,33 @@ func BenchmarkMaterialSearch10000(b *testing.B) {
 			for b.Loop() {
 				var all []time.Duration
 				for _, s := range surfaces {
-					var ds []time.Duration
+					var ds, cold []time.Duration
 					hits := map[string]int{}
-					perQ := map[string]time.Duration{}
-					for range rounds {
+					slowest := map[string]time.Duration{}
+					for round := range rounds {
 						for _, q := range searchQueries {
 							t0 := time.Now()
 							h, err := s.run(q)
-							ds = append(ds, time.Since(t0))
-							perQ[q] = max(perQ[q], time.Since(t0))
+							d := time.Since(t0)
 							if err != nil {
 								b.Fatal(err)
 							}
+							ds = append(ds, d)
+							if round == 0 {
+								cold = append(cold, d)
+							}
+							slowest[q] = max(slowest[q], d)
 							hits[q] = h
 						}
 					}
 					slices.Sort(ds)
+					slices.Sort(cold)
 					all = append(all, ds...)
-					b.Logf("%s %-30s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  hits %v", dialect, s.name, ms(pct(ds, 50)), ms(pct(ds, 99)),
-						ms(ds[len(ds)-1]), hits)
+					b.Logf("%s %-30s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  first round (cold) max %6.1f ms", dialect, s.name,
+						ms(pct(ds, 50)), ms(pct(ds, 99)), ms(ds[len(ds)-1]), ms(cold[len(cold)-1]))
 					if testing.Verbose() {
-						b.Logf("slowest per query: %v", perQ)
+						b.Logf("  hits %v", hits)
+						b.Logf("  slowest per word %v", slowest)
 					}
 				}
 				slices.Sort(all)

@@ -48,6 +48,8 @@ type DB struct {
 
 	chatOnce sync.Once
 	chatStmt *sqlx.Stmt // GetChatState's query, prepared on SQLite
+
+	searches searchCache // this instance's latest material searches
 }
 
 // SetClock replaces the clock used for expiries (tests inject one).

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -158,7 +159,19 @@ func (db *DB) indexMaterial(ctx context.Context, tx *sqlx.Tx, m *model.Material)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM material_grams WHERE material_id = ?`, m.ID); err != nil {
 		return fmt.Errorf("storage: index material %d: %w", m.ID, err)
 	}
-	return db.insertGrams(ctx, tx, gramRowsOf(searchDocOf(m), m.Title, m.Summary, m.Body))
+	if err := db.insertGrams(ctx, tx, gramRowsOf(searchDocOf(m), m.Title, m.Summary, m.Body)); err != nil {
+		return err
+	}
+	return bumpSearchGeneration(ctx, tx)
+}
+
+// bumpSearchGeneration raises the number that says the index changed
+// (migration 00084), in the writing transaction.
+func bumpSearchGeneration(ctx context.Context, tx *sqlx.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE material_search_generation SET n = n + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("storage: search generation: %w", err)
+	}
+	return nil
 }
 
 // reindexMaterial brings the index of a material rewritten in tx up to
@@ -173,6 +186,7 @@ func (db *DB) reindexMaterial(ctx context.Context, tx *sqlx.Tx, old model.Materi
 			d.status, d.category, d.published, m.ID); err != nil {
 			return fmt.Errorf("storage: index material %d: %w", m.ID, err)
 		}
+		return bumpSearchGeneration(ctx, tx)
 	}
 	return nil
 }
@@ -281,11 +295,93 @@ func (db *DB) searchMaterials(ctx context.Context, q, where string, args []any, 
 		}
 		return page, -1, nil
 	}
+	hits, err := db.searchAll(ctx, terms, where, args)
+	if err != nil {
+		return nil, 0, fmt.Errorf("storage: search materials: %w", err)
+	}
+	offset = min(max(offset, 0), len(hits))
+	end := len(hits)
+	if limit > 0 {
+		end = min(offset+limit, end)
+	}
+	page := make([]int64, 0, end-offset)
+	for _, h := range hits[offset:end] {
+		page = append(page, h.id)
+	}
+	return page, len(hits), nil
+}
+
+// searchCache keeps the latest full searches of one instance with the
+// index generation they were made at (migration 00084).
+type searchCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedSearch
+}
+
+type cachedSearch struct {
+	gen  int64
+	hits []searchHit
+}
+
+// maxCachedSearches bounds an instance's searchCache.
+const maxCachedSearches = 64
+
+// searchGeneration reads the index's generation.
+func (db *DB) searchGeneration(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.rq(ctx).GetContext(ctx, &n, `SELECT n FROM material_search_generation WHERE id = 1`)
+	return n, err
+}
+
+// searchAll returns every material holding each of the terms among those
+// where selects, in the order shown. Outside a transaction the result is
+// kept while the index's generation stays the same (read before and
+// after, so a write meanwhile keeps nothing).
+func (db *DB) searchAll(ctx context.Context, terms [][]rune, where string, args []any) ([]searchHit, error) {
+	cacheable := txOf(ctx) == nil
+	var key string
+	var gen int64
+	if cacheable {
+		var err error
+		if gen, err = db.searchGeneration(ctx); err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		for _, t := range terms {
+			b.WriteString(string(t) + "\x00")
+		}
+		fmt.Fprintf(&b, "%s\x00%v", where, args)
+		key = b.String()
+		db.searches.mu.Lock()
+		c, ok := db.searches.entries[key]
+		db.searches.mu.Unlock()
+		if ok && c.gen == gen {
+			return c.hits, nil
+		}
+	}
+	hits, err := db.searchTerms(ctx, terms, where, args)
+	if err != nil || !cacheable {
+		return hits, err
+	}
+	if after, err := db.searchGeneration(ctx); err != nil || after != gen {
+		return hits, err
+	}
+	db.searches.mu.Lock()
+	defer db.searches.mu.Unlock()
+	if db.searches.entries == nil || len(db.searches.entries) >= maxCachedSearches {
+		db.searches.entries = map[string]cachedSearch{} // simple: start again when full
+	}
+	db.searches.entries[key] = cachedSearch{gen, hits}
+	return hits, nil
+}
+
+// searchTerms checks every material holding each term.
+func (db *DB) searchTerms(ctx context.Context, terms [][]rune, where string, args []any) ([]searchHit, error) {
 	var found map[int64]searchHit
 	for _, t := range terms {
 		hits, err := db.searchTerm(ctx, t, where, args)
 		if err != nil {
-			return nil, 0, fmt.Errorf("storage: search materials: %w", err)
+			return nil, err
 		}
 		if found == nil {
 			found = hits
@@ -306,16 +402,7 @@ func (db *DB) searchMaterials(ctx context.Context, q, where string, args []any, 
 		hits = append(hits, h)
 	}
 	slices.SortFunc(hits, rankOrder)
-	offset = min(max(offset, 0), len(hits))
-	end := len(hits)
-	if limit > 0 {
-		end = min(offset+limit, end)
-	}
-	page := make([]int64, 0, end-offset)
-	for _, h := range hits[offset:end] {
-		page = append(page, h.id)
-	}
-	return page, len(hits), nil
+	return hits, nil
 }
 
 // searchKey answers a search of one word of one or two characters from
@@ -601,6 +688,6 @@ func (db *DB) CreateMaterials(ctx context.Context, ms []*model.Material) error {
 				rows = rows[:0]
 			}
 		}
-		return nil
+		return bumpSearchGeneration(ctx, tx)
 	})
 }

@@ -1,0 +1,14 @@
+-- +goose Up
+-- A number every write of a material's search index raises, in the same
+-- transaction: an instance keeps the results of a search (the staff list
+-- counts every match) while the number stays the same, so paging or
+-- repeating a search does not check the materials again, and a change
+-- made on any instance is seen by all.
+CREATE TABLE IF NOT EXISTS material_search_generation (
+    id INT NOT NULL PRIMARY KEY,
+    n  BIGINT NOT NULL
+) ENGINE=InnoDB;
+INSERT IGNORE INTO material_search_generation (id, n) VALUES (1, 0);
+
+-- +goose Down
+DROP TABLE IF EXISTS material_search_generation;
