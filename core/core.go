@@ -87,7 +87,7 @@ func New(db *storage.DB, o Options) *Services {
 	s.Deputies.now, s.Deputies.env = e.now, e
 	s.Staff.Now, s.Staff.Loc = e.now, e.loc
 	s.Suggestions.Now, s.Suggestions.env = e.now, e
-	s.Supervision.Now = e.now
+	s.Supervision.Now, s.Supervision.env = e.now, e
 	s.Opinions.env = e
 	s.Surveys.now, s.Surveys.env = e.now, e
 	s.Liaison.now, s.Liaison.env = e.now, e

@@ -36,6 +36,7 @@ type Supervision struct {
 	db  *storage.DB
 	Now func() time.Time
 	Loc *time.Location // calendar days are counted in it
+	env *env           // the transaction and audit of staff's actions
 }
 
 // NewSupervision returns the supervision service over db, counting days
@@ -44,7 +45,7 @@ func NewSupervision(db *storage.DB, loc *time.Location) *Supervision {
 	if loc == nil {
 		loc = shanghaiLoc()
 	}
-	return &Supervision{db: db, Now: time.Now, Loc: loc}
+	return &Supervision{db: db, Now: time.Now, Loc: loc, env: newEnv(db)}
 }
 
 func shanghaiLoc() *time.Location {

@@ -51,6 +51,7 @@ func routes() []route {
 		// Deputies, binding codes, accounts, tokens, login and the audit log.
 
 		// Campaigns, notices, settings, series and the dashboard.
+		{"GET", "/api/v1/dashboard", core.Everyone, dashboard},
 		{"GET", "/api/v1/settings", core.Admins, settingsGet},
 		{"PUT", "/api/v1/settings/templates", core.Admins, settingsPutTemplates},
 		{"GET", "/api/v1/series", core.Editors, seriesList},
@@ -84,6 +85,17 @@ func routes() []route {
 		{"PUT", "/api/v1/records/rules", core.Admins, recordRulesPut},
 
 		// Suggestions, supervision (督办), rates and reports.
+		{"GET", "/api/v1/suggestions", core.Everyone, suggestionsList},
+		{"POST", "/api/v1/suggestions", core.Editors, suggestionCreate},
+		{"POST", "/api/v1/suggestions/import", core.Editors, suggestionsImport},
+		{"GET", "/api/v1/suggestions/rates", core.Everyone, suggestionRates},
+		{"GET", "/api/v1/suggestions/{id}", core.Everyone, suggestionGet},
+		{"POST", "/api/v1/suggestions/{id}/steps", core.StepRecorders, suggestionStep},
+		{"POST", "/api/v1/suggestions/{id}/extensions", core.StepRecorders, extensionRequest},
+		{"POST", "/api/v1/suggestions/{id}/promise", core.Editors, promiseSet},
+		{"POST", "/api/v1/extensions/{id}/decide", core.Editors, extensionDecide},
+		{"GET", "/api/v1/supervision", core.Everyone, supervisionOverview},
+		{"GET", "/api/v1/supervision/rates", core.Everyone, supervisionRates},
 		{"GET", "/api/v1/reports", core.Viewers, report},
 		{"GET", "/api/v1/reports/export", core.Editors, reportExport},
 

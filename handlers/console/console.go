@@ -78,6 +78,7 @@ func routes() []route {
 		// Deputies, binding codes, accounts, tokens, login and the audit log.
 
 		// Campaigns, notices, settings, series and the dashboard.
+		{"GET", "/admin/{$}", core.Everyone, false, dashboard},
 		{"GET", "/admin/series", core.Editors, false, seriesList},
 		{"GET", "/admin/series/new", core.Editors, false, seriesNew},
 		{"GET", "/admin/series/export", core.Editors, false, seriesExport},
@@ -109,6 +110,19 @@ func routes() []route {
 		{"POST", "/admin/records/rules", core.Admins, false, recordRulesSave},
 
 		// Suggestions, supervision (督办), rates and reports.
+		{"GET", "/admin/suggestions", core.Everyone, false, suggestionsList},
+		{"GET", "/admin/suggestions/new", core.Editors, false, suggestionNew},
+		{"POST", "/admin/suggestions", core.Editors, false, suggestionCreate},
+		{"GET", "/admin/suggestions/export", core.StepRecorders, false, suggestionsExport},
+		{"GET", "/admin/suggestions/import", core.Editors, false, suggestionImportForm},
+		{"POST", "/admin/suggestions/import", core.Editors, false, suggestionImport},
+		{"GET", "/admin/suggestions/rates", core.Everyone, false, ratesPage},
+		{"GET", "/admin/suggestions/{id}", core.Everyone, false, suggestionShow},
+		{"POST", "/admin/suggestions/{id}/steps", core.StepRecorders, false, suggestionStep},
+		{"GET", "/admin/supervision", core.Everyone, false, supervisionPage},
+		{"POST", "/admin/supervision/suggestions/{id}/extensions", core.StepRecorders, false, extensionRequest},
+		{"POST", "/admin/supervision/extensions/{id}/decide", core.Editors, false, extensionDecide},
+		{"POST", "/admin/supervision/suggestions/{id}/promise", core.Editors, false, promiseSet},
 		{"GET", "/admin/reports", core.Viewers, false, reportsPage},
 		{"GET", "/admin/reports/export", core.Editors, false, reportsExport},
 

@@ -1,0 +1,96 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// What the routes not yet moved to handlers/console and handlers/api
+// still share.
+
+// perPage reads per_page (1–500, default def).
+func perPage(r *http.Request, def int) (int, error) {
+	v := r.URL.Query().Get("per_page")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 500 {
+		return 0, badRequest("per_page 应为 1 到 500 之间的整数")
+	}
+	return n, nil
+}
+
+// apiDay formats a calendar date; "" for the zero time.
+func apiDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// snippet is the first n characters of text on one line (runs of blanks
+// as one space), with … when cut.
+func snippet(text string, n int) string {
+	flat := []rune(strings.Join(strings.Fields(strings.ReplaceAll(text, "　", " ")), " "))
+	if len(flat) <= n {
+		return string(flat)
+	}
+	return string(flat[:n]) + "…"
+}
+
+// sendSheet writes one worksheet of text cells (header first, frozen) as
+// an .xlsx download. It is built in memory, so a failure is an error
+// response rather than a truncated file.
+func sendSheet(w http.ResponseWriter, filename, sheet string, header []string, rows [][]string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	cells := func(vals []string, style int) []any {
+		out := make([]any, len(vals))
+		for i, v := range vals {
+			// Text cells: a number like 0123 or 13800138000 stays as typed.
+			out[i] = excelize.Cell{Value: v, StyleID: style}
+		}
+		return out
+	}
+	if err := sw.SetRow("A1", cells(header, bold)); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	for i, row := range rows {
+		if err := sw.SetRow("A"+strconv.Itoa(i+2), cells(row, 0)); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", contentDisposition(filename))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, _ = buf.WriteTo(w)
+	return nil
+}
