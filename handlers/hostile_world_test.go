@@ -356,7 +356,8 @@ func (w *hostileWorld) apiCall(role, method, path, contentType string, body []by
 // storing anything: the session store, failed-login counters, last-use
 // times, and migration bookkeeping.
 var (
-	unfingerprintedTables  = map[string]bool{"sessions": true, "login_attempts": true, "goose_db_version": true}
+	unfingerprintedTables = map[string]bool{"sessions": true, "login_attempts": true, "goose_db_version": true,
+		"limit_keys": true, "limit_attempts": true} // the login limit's bookkeeping
 	unfingerprintedColumns = map[string]bool{"last_used_at": true, "last_login_at": true}
 )
 

@@ -90,10 +90,10 @@ type unitOverdue struct {
 }
 
 type overview struct {
-	Session   string           `json:"session,omitempty"`
-	Unit      string           `json:"unit,omitempty"` // the unit a unit token is limited to
-	Today     string           `json:"today"`
-	NearDays  int              `json:"near_days"`
+	Session   string        `json:"session,omitempty"`
+	Unit      string        `json:"unit,omitempty"` // the unit a unit token is limited to
+	Today     string        `json:"today"`
+	NearDays  int           `json:"near_days"`
 	Past      []supervised  `json:"past"`
 	Near      []supervised  `json:"near"`
 	Lookback  []supervised  `json:"lookback"`
@@ -255,4 +255,3 @@ func promiseSet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor
 	httpkit.WriteJSON(w, http.StatusOK, supervisedOf(v))
 	return nil
 }
-

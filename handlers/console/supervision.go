@@ -205,4 +205,3 @@ func promiseSet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor
 	http.Redirect(w, r, supervisionPath, http.StatusSeeOther)
 	return nil
 }
-
