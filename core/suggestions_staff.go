@@ -417,7 +417,6 @@ func (s *Supervision) SetPromiseAs(ctx context.Context, by Actor, suggestionID i
 	return out, err
 }
 
-
 // ErrorRows counts the distinct rows among row errors.
 func ErrorRows(errs []RowError) int {
 	seen := map[int]bool{}
