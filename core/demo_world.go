@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"deputybot/model"
@@ -11,11 +12,13 @@ import (
 // SeedDemoWorld gives a simulator's first start something real behind
 // every chat command and console page, beside the demo deputies (it is
 // called right after DemoDeputies are stored): a meeting whose RSVPs are
-// open, an activity open for sign-up, a suggestion answered and awaiting its deputies' rating, an open
-// survey, an open draft-regulation solicitation, and a notice to every
-// deputy whose sending finishes with its ledger (each demo deputy not yet
-// bound is recorded as 未发送). The first five demo deputies, which the
-// start page offers for binding, lead and second the suggestion.
+// open, an activity open for sign-up, a suggestion answered and awaiting
+// its deputies' rating, an open survey, an open draft-regulation
+// solicitation, a liaison station with a citizen's opinion routed to its
+// deputies, a follower's message, and a notice to every deputy whose
+// sending finishes with its ledger (each demo deputy not yet bound is
+// recorded as 未发送). The first five demo deputies, which the start page
+// offers for binding, lead and second the suggestion and staff the station.
 func (s *Services) SeedDemoWorld(ctx context.Context, by Actor) error {
 	db := s.env.db
 	var ids []int64
@@ -84,6 +87,36 @@ func (s *Services) SeedDemoWorld(ctx context.Context, by Actor) error {
 		}}
 	if err := s.Opinions.CreateSolicitation(ctx, &sol); err != nil {
 		return fmt.Errorf("demo world: solicitation: %w", err)
+	}
+
+	// A liaison station with the start page's deputies whose names are
+	// unique, a citizen's opinion left there and routed to them (群众意见),
+	// and a follower's message (留言) for staff to answer.
+	var names []string
+	for _, d := range DemoDeputies()[:5] {
+		if same, err := db.FindDeputiesByName(ctx, d.Name); err == nil && len(same) == 1 {
+			names = append(names, d.Name)
+		}
+	}
+	st, err := s.Stations.Create(ctx, by, StationInput{Name: "历下区代表联络站", Address: "济南市历下区泺源大街 1 号",
+		Delegation: "济南市代表团", ContactName: "王主任", ContactPhone: "0531-86660000", Deputies: strings.Join(names, "、")})
+	if err != nil {
+		return fmt.Errorf("demo world: station: %w", err)
+	}
+	citizen := PublicActor("o-demo-citizen", ViaH5)
+	po, err := s.PublicOpinions.Submit(ctx, citizen, st.ID, PublicOpinionInput{Category: "traffic",
+		Body: "建议在泺源大街增设过街天桥，方便老人和孩子过马路。", Name: "刘先生"})
+	if err != nil {
+		return fmt.Errorf("demo world: public opinion: %w", err)
+	}
+	if len(names) > 0 {
+		if _, err := s.PublicOpinions.Route(ctx, by, po.ID, RouteInput{Action: RouteToDeputies}); err != nil {
+			return fmt.Errorf("demo world: route the public opinion: %w", err)
+		}
+	}
+	if _, err := s.Messages.Record(ctx, PublicActor("o-demo-citizen", ViaWeChat),
+		MessageInput{Text: "请问代表联络站周末是否开放接待？"}); err != nil {
+		return fmt.Errorf("demo world: message: %w", err)
 	}
 
 	n := model.Notice{Kind: model.KindGeneral, Title: "关于做好年度履职登记的通知",

@@ -44,6 +44,9 @@ func TestSeedDemoWorld(t *testing.T) {
 		if sols, err := svc.Opinions.OpenSolicitations(ctx); err != nil || len(sols) != 1 {
 			t.Fatalf("open solicitations: %+v %v", sols, err)
 		}
+		if ms, err := svc.Messages.Mine(ctx, core.PublicActor("o-demo-citizen", core.ViaWeChat), 5); err != nil || len(ms) != 1 {
+			t.Fatalf("the follower's messages: %+v %v", ms, err)
+		}
 		cs, _, err := db.ListCampaigns(ctx, model.CampaignFilter{})
 		if err != nil || len(cs) < 3 {
 			t.Fatalf("campaigns (the notice, the survey's and the solicitation's): %d %v", len(cs), err)

@@ -15,7 +15,8 @@ import (
 // would (demo data on): the start page says in two lines what to try
 // first; a demo deputy bound on the phone finds a meeting under 我的会议,
 // a suggestion to rate under 我的建议 (and 满意 rates it), a survey under
-// 问卷, a draft regulation under 意见 and an activity under 活动报名; the
+// 问卷, a draft regulation under 意见, an activity under 活动报名 and a
+// citizen's opinion under 群众意见; the
 // console shows a finished notice with its ledger and a row on each page.
 func TestBrowserFirstRunShowsTheProduct(t *testing.T) {
 	chromiumPath(t)
@@ -63,6 +64,7 @@ func TestBrowserFirstRunShowsTheProduct(t *testing.T) {
 			j.say(t, "意见", "法规草案征求意见")
 			j.say(t, "取消", "已取消")
 			j.say(t, "活动报名", "乡村振兴专题调研")
+			j.say(t, "群众意见", "泺源大街")
 			j.phone.screenshot(t, j.shots, "sim-phone-first-run.png")
 		}},
 		{"staff log in", j.login},
@@ -86,7 +88,8 @@ func TestBrowserFirstRunShowsTheProduct(t *testing.T) {
 			c.pageHas(t, title)
 			c.pageHas(t, "未绑定微信")
 			c.screenshot(t, j.shots, "console-campaign-first-run.png")
-			for _, page := range []string{"/admin/meetings", "/admin/suggestions", "/admin/surveys", "/admin/opinions"} {
+			for _, page := range []string{"/admin/meetings", "/admin/suggestions", "/admin/surveys", "/admin/opinions",
+				"/admin/stations", "/admin/public-opinions", "/admin/messages"} {
 				c.open(t, page)
 				if n := eval[int](t, c, `document.querySelectorAll('main table tbody tr').length`); n == 0 {
 					t.Errorf("%s has no row to open on a first run", page)
