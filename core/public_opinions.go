@@ -449,3 +449,24 @@ func (s *PublicOpinions) DeputyForward(ctx context.Context, by Actor, id int64, 
 	})
 	return out, err
 }
+
+// MineAt returns the latest opinions (at most limit) the follower by left
+// at the station, newest first, each with its answers: what the
+// station's page shows them, so they can see what became of each.
+func (s *PublicOpinions) MineAt(ctx context.Context, by Actor, stationID int64, limit int) ([]model.PublicOpinionThread, error) {
+	if by.OpenID == "" || by.IsStaff() {
+		return nil, Forbidden("请在微信中打开联络站页面查看自己的意见")
+	}
+	os, err := s.db.PublicOpinionsOf(ctx, by.OpenID, stationID, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.PublicOpinionThread, len(os))
+	for i, o := range os {
+		out[i].Opinion = o
+		if out[i].Replies, err = s.db.PublicOpinionReplies(ctx, o.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -202,6 +202,18 @@ func (db *DB) CountPublicOpinionsSince(ctx context.Context, openid string, stati
 	return n, nil
 }
 
+// PublicOpinionsOf returns the latest opinions openid left at the station,
+// newest first, at most limit.
+func (db *DB) PublicOpinionsOf(ctx context.Context, openid string, stationID int64, limit int) ([]model.PublicOpinion, error) {
+	var out []model.PublicOpinion
+	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(publicOpinionSelect+` WHERE o.openid = ? AND o.station_id = ?
+		ORDER BY o.created_at DESC, o.id DESC LIMIT %d`, max(limit, 1)), openid, stationID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: public opinions of a follower: %w", err)
+	}
+	return out, nil
+}
+
 // GetPublicOpinion returns a public opinion, or ErrNotFound.
 func (db *DB) GetPublicOpinion(ctx context.Context, id int64) (model.PublicOpinion, error) {
 	var o model.PublicOpinion

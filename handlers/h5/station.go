@@ -69,7 +69,18 @@ type h5StationPage struct {
 	Errors     map[string]string
 	Alert      string
 	Receipt    *model.PublicOpinion
+	Mine       []h5PublicOpinion
 }
+
+// h5PublicOpinion is one of the follower's own opinions, as they see it.
+type h5PublicOpinion struct {
+	Receipt, Category, Status, Submitted, Outcome string
+	Paras                                         []string
+	Replies                                       []h5MessageReply
+}
+
+// mineShown is how many of their own opinions the page shows a follower.
+const mineShown = 5
 
 type h5Option struct {
 	Value, Label string
@@ -112,6 +123,28 @@ func (h *server) renderStation(w http.ResponseWriter, r *http.Request, status in
 	page.Action = "/h5/stations/" + strconv.FormatInt(id, 10) + "/opinions"
 	for _, d := range ds {
 		page.Deputies = append(page.Deputies, d.Name)
+	}
+	if by, ok := h.follower(r); ok {
+		mine, err := h.d.Services.PublicOpinions.MineAt(r.Context(), by, id, mineShown)
+		if err != nil {
+			h.internal(w, "own opinions", err)
+			return
+		}
+		for _, t := range mine {
+			o := t.Opinion
+			v := h5PublicOpinion{Receipt: o.Receipt, Category: o.CategoryLabel(), Status: o.StatusLabel(),
+				Submitted: h.fmtTime(o.CreatedAt), Paras: paragraphs(o.Body)}
+			switch o.Status {
+			case model.PublicOpinionUnit:
+				v.Outcome = "已转交" + o.Unit + "办理"
+			case model.PublicOpinionClosed:
+				v.Outcome = "办结说明：" + o.CloseReason
+			}
+			for _, rp := range t.Replies {
+				v.Replies = append(v.Replies, h5MessageReply{At: h.fmtTime(rp.CreatedAt), Paras: paragraphs(rp.Author + "答复：" + rp.Body)})
+			}
+			page.Mine = append(page.Mine, v)
+		}
 	}
 	for _, c := range model.PublicOpinionCategories {
 		page.Categories = append(page.Categories, h5Option{Value: c, Label: model.PublicOpinionCategoryLabel(c),

@@ -39,9 +39,17 @@ func TestH5StationPageTakesAnOpinionFromAnyFollower(t *testing.T) {
 		if !strings.HasPrefix(at.RawQuery, "done=") {
 			t.Fatalf("after posting at %s", at)
 		}
-		// Someone else opening that address sees no receipt.
+		// Someone else opening that address sees no receipt, nor the opinion.
 		r, _ = browse(t, w.phone(t, "oid-other"), "GET", at.String(), nil)
 		mustNotContain(t, r, "QY2026-00001")
+		mustNotContain(t, r, "过街天桥")
+		if _, err := svc.PublicOpinions.Route(ctx, core.CLIActor(model.Account{}, "test"), 1,
+			core.RouteInput{Action: core.RouteToUnit, Unit: "历下区交通运输局"}); err != nil {
+			t.Fatal(err)
+		}
+		r, _ = browse(t, citizen, "GET", w.srv.URL+path, nil)
+		mustContain(t, r, http.StatusOK, "我在本站提出的意见", "QY2026-00001", "已转交历下区交通运输局办理",
+			"&lt;script&gt;alert(1)&lt;/script&gt;建议增设过街天桥")
 		o, err := svc.PublicOpinions.OfSender(ctx, core.PublicActor("oid-citizen", core.ViaH5), 1)
 		if err != nil || o.Body != "<script>alert(1)</script>建议增设过街天桥" || o.Name != "刘先生" {
 			t.Fatalf("stored %+v %v", o, err)
