@@ -190,3 +190,62 @@ func TestAPageOfAWordStopsEarlyAndAgrees(t *testing.T) {
 		}
 	})
 }
+
+// TestMaterialSearchAcrossInstances: two instances on one database; what
+// one writes, the other's search (the staff list, which keeps results
+// while the index's generation stays the same) finds at once.
+func TestMaterialSearchAcrossInstances(t *testing.T) {
+	for _, d := range storagetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			var dsn string
+			switch d {
+			case storage.SQLite:
+				dsn = t.TempDir() + "/deputybot.db"
+			case storage.MySQL:
+				dsn = storagetest.NewMySQLDatabase(t)
+			}
+			open := func() *storage.DB {
+				db, err := storage.Open(ctx, string(d), dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				if _, err := db.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return db
+			}
+			a, b := open(), open()
+			now := time.Now()
+			search := func(q string) int {
+				t.Helper()
+				_, total, err := a.ListMaterials(ctx, model.MaterialFilter{Q: q, Limit: 10}, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return total
+			}
+			if n := search("预算法"); n != 0 {
+				t.Fatalf("empty database: %d", n)
+			}
+			m := model.Material{Title: "预算法解读", Body: "预算应当公开。", PublishedAt: now.Add(-time.Minute)}
+			if err := b.CreateMaterial(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			if n := search("预算法"); n != 1 {
+				t.Fatalf("after the other instance's write: %d", n)
+			}
+			m.Title = "监督法解读"
+			if err := b.UpdateMaterial(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			if n := search("预算法"); n != 0 {
+				t.Fatalf("after the other instance's edit: %d", n)
+			}
+			if n := search("监督法"); n != 1 {
+				t.Fatalf("the new title: %d", n)
+			}
+		})
+	}
+}
