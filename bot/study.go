@@ -116,6 +116,17 @@ func (r *Router) studyCourses(ctx context.Context, by core.Actor) ([]studyCourse
 
 // markStudied marks the nth of the list 学习 (with q) showed studied.
 func (r *Router) markStudied(ctx context.Context, by core.Actor, q string, n int) (string, error) {
+	if n == 0 && q != "" {
+		// 已学abc: no number, and words that find nothing are no search
+		// either; the valid numbers are those of 学习's own list.
+		found, err := r.Core.Materials.ForDeputy(ctx, by, q, latestStudy)
+		if err != nil {
+			return "", err
+		}
+		if len(found) == 0 {
+			q = ""
+		}
+	}
 	m, _, err := r.Core.Materials.StudyNth(ctx, by, q, n, latestStudy)
 	if core.IsBadNumber(err) {
 		fe, _ := core.Fields(err)

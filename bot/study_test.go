@@ -43,7 +43,8 @@ func TestStudyMaterials(t *testing.T) {
 			t.Fatal(err)
 		}
 		expect(t, chat(t, u, "学习", "已学1", "已学１"), "预算法解读", "还有 1 份", "还有 1 份")
-		expect(t, chat(t, u, "已学9", "已学abc"), "没有第 9 份材料。请回复“已学”加 1–2 中的一个序号", "请在“已学”后写上材料的序号")
+		expect(t, chat(t, u, "已学99", "已学abc"), "没有第 99 份材料。请回复“已学”加 1–2 中的一个序号",
+			"请在“已学”后写上材料的序号。请回复“已学”加 1–2 中的一个序号")
 		if list := chat(t, u, "学习"); strings.Contains(list[0], draft.Title) {
 			t.Fatalf("a draft is listed: %s", list)
 		}
