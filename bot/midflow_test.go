@@ -75,6 +75,20 @@ func TestCommandsWorkMidFlow(t *testing.T) {
 			}
 		})
 
+		t.Run("a draft left for more than 7 days is gone", func(t *testing.T) {
+			d := boundDeputy(t, r, "久别代表", "13766610006", "o-mid-week")
+			u := r.sim.User("o-mid-week")
+			now := time.Now()
+			r.router.Core.SetClock(func() time.Time { return now })
+			defer r.router.Core.SetClock(time.Now)
+			expect(t, chat(t, u, "意见", "1", "很久以前的草稿"), "类别", "输入您的意见", "已记录")
+			now = now.Add(8 * 24 * time.Hour)
+			expect(t, chat(t, u, "继续"), "没有需要继续")
+			if ops := opinions(t, d); len(ops) != 0 {
+				t.Fatalf("stored %+v", ops)
+			}
+		})
+
 		t.Run("否 at a confirmation asks what to change and keeps the other answers", func(t *testing.T) {
 			d := boundDeputy(t, r, "改主意代表", "13766610004", "o-mid-no")
 			sg := repliedSuggestion(t, db, "第0301号", d.ID)

@@ -262,11 +262,13 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 		return "", err
 	case !conv.ExpiresAt.After(r.now()):
 		obs.ConversationTimeout(conv.Flow)
-		// An engine flow's draft is kept (parked) for a week: 继续 resumes
-		// it. Binding starts over.
-		title, err := r.parkConversation(ctx, conv)
-		if err != nil {
-			return "", err
+		// An engine flow's draft is kept (parked) for a week after it
+		// timed out: 继续 resumes it. Binding starts over.
+		title := ""
+		if r.now().Sub(conv.ExpiresAt) < model.DraftKeep {
+			if title, err = r.parkConversation(ctx, conv); err != nil {
+				return "", err
+			}
 		}
 		switch {
 		case title == "":

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"deputybot/model"
 )
 
 // Housekeeping deletes what the service keeps only for a while: the
@@ -15,7 +17,7 @@ type Housekeeping struct{ *env }
 // default from DefaultRetention.
 type Retention struct {
 	Inbound       time.Duration // wechat_inbound dedupe traces: WeChat stops retrying within 15 s
-	Conversations time.Duration // a conversation after it expired (the engine still says "timed out" meanwhile)
+	Conversations time.Duration // a conversation after it expired (its draft is parked when the deputy writes again within model.DraftKeep)
 	JobRuns       time.Duration // job_runs history
 	Parked        time.Duration // a conversation set aside by a menu click and never resumed
 	BindAttempts  time.Duration // failed binding attempts (the lockout looks at the last hour)
@@ -26,7 +28,7 @@ type Retention struct {
 // DefaultRetention is the retention the server uses.
 var DefaultRetention = Retention{
 	Inbound:       48 * time.Hour,
-	Conversations: 24 * time.Hour,
+	Conversations: model.DraftKeep + 24*time.Hour,
 	JobRuns:       90 * 24 * time.Hour,
 	Parked:        30 * 24 * time.Hour,
 	BindAttempts:  7 * 24 * time.Hour,

@@ -12,3 +12,7 @@ type PendingAsk struct {
 	Title     string    `db:"title"`
 	CreatedAt time.Time `db:"created_at"`
 }
+
+// DraftKeep is how long a flow's draft set aside (parked by a menu click,
+// a command typed mid-flow or a timeout) can be taken back with 继续.
+const DraftKeep = 7 * 24 * time.Hour

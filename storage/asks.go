@@ -6,7 +6,6 @@ import (
 	"deputybot/model"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -64,9 +63,8 @@ func (db *DB) ParkConversation(ctx context.Context, c model.Conversation) error 
 	})
 }
 
-// ParkedKeep is how long a parked conversation (a draft set aside by a
-// menu click, a command or a timeout) can be resumed.
-const ParkedKeep = 7 * 24 * time.Hour
+// ParkedKeep is how long a parked conversation can be resumed.
+const ParkedKeep = model.DraftKeep
 
 // TakeParked removes and returns openid's parked conversation, or
 // ErrNotFound (also for one parked more than ParkedKeep ago, which it
