@@ -180,8 +180,29 @@ func (s *Meetings) Summary(ctx context.Context, by Actor, id int64) (model.Meeti
 	for _, n := range sum.Counts {
 		sum.Invited += n
 	}
-	_, sum.Attended, err = s.db.AttendedCount(ctx, m.ID)
+	if _, sum.Attended, err = s.db.AttendedCount(ctx, m.ID); err != nil {
+		return sum, err
+	}
+	err = s.withSignups(ctx, []model.MeetingSummary{sum}, func(i int, su *model.SignupSummary) { sum.Signup = su })
 	return sum, err
+}
+
+// withSignups hands each meeting's sign-up (for those opened for it) to set.
+func (s *Meetings) withSignups(ctx context.Context, ms []model.MeetingSummary, set func(i int, su *model.SignupSummary)) error {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	sus, err := s.db.SignupSummaries(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, m := range ms {
+		if su, ok := sus[m.ID]; ok {
+			set(i, &su)
+		}
+	}
+	return nil
 }
 
 // List returns one page of meetings, latest start first, with their
@@ -190,7 +211,12 @@ func (s *Meetings) List(ctx context.Context, by Actor, f model.MeetingFilter) ([
 	if err := by.Require(Viewers...); err != nil {
 		return nil, 0, err
 	}
-	return s.db.ListMeetings(ctx, f)
+	ms, total, err := s.db.ListMeetings(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	err = s.withSignups(ctx, ms, func(i int, su *model.SignupSummary) { ms[i].Signup = su })
+	return ms, total, err
 }
 
 // Invitations returns one page of a meeting's RSVP table, by delegation and

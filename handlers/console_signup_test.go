@@ -45,6 +45,13 @@ func TestTheMeetingPageOpensSignUpAndListsTheWaitingList(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
+	if list := w.get(t, c, "/admin/meetings"); !strings.Contains(list.body, "<td>1/1，候补 1</td>") {
+		t.Errorf("the meetings list does not show the sign-up: %s", list.body)
+	}
+	if res := w.apiJSON(t, model.RoleReadonly, "GET", "/api/v1/meetings/"+strconv.FormatInt(id, 10), ""); !strings.Contains(res.body,
+		`"signup":{"meeting_id":`+strconv.FormatInt(id, 10)+`,"capacity":1,`) || !strings.Contains(res.body, `"waiting":1`) {
+		t.Errorf("the API's meeting does not show the sign-up: %s", res.body)
+	}
 	if ro := w.login(t, model.RoleReadonly); strings.Contains(w.get(t, ro, path).body, "修改报名设置") {
 		t.Error("a read-only account sees the sign-up form")
 	}

@@ -77,6 +77,7 @@ type MeetingSummary struct {
 	Counts   map[string]int // by RSVP status
 	Invited  int
 	Attended int
+	Signup   *SignupSummary // nil when the meeting was never opened for sign-up
 }
 
 // MeetingFilter selects meetings, latest start first.

@@ -243,3 +243,31 @@ func (db *DB) AttendBySignup(ctx context.Context, meetingID, deputyID int64, cha
 	}
 	return db.CloseAsk(ctx, deputyID, rsvpFlow, meetingID)
 }
+
+// SignupSummaries returns the sign-up windows of the meetings that have
+// one, with their counts, by meeting id.
+func (db *DB) SignupSummaries(ctx context.Context, meetingIDs []int64) (map[int64]model.SignupSummary, error) {
+	out := map[int64]model.SignupSummary{}
+	if len(meetingIDs) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT w.meeting_id, w.capacity, w.deadline, w.opened_by, w.opened_at,
+		(SELECT COUNT(*) FROM signups s WHERE s.meeting_id = w.meeting_id AND s.status = 'confirmed') AS confirmed,
+		(SELECT COUNT(*) FROM signups s WHERE s.meeting_id = w.meeting_id AND s.status = 'waiting') AS waiting
+		FROM signup_windows w WHERE w.meeting_id IN (?)`, meetingIDs)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		model.SignupWindow
+		Confirmed int `db:"confirmed"`
+		Waiting   int `db:"waiting"`
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("storage: signup summaries: %w", err)
+	}
+	for _, r := range rows {
+		out[r.MeetingID] = model.SignupSummary{Window: r.SignupWindow, Confirmed: r.Confirmed, Waiting: r.Waiting}
+	}
+	return out, nil
+}

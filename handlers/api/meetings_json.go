@@ -31,6 +31,7 @@ type meeting struct {
 	Invited          int            `json:"invited"`
 	Counts           map[string]int `json:"counts"`
 	Attended         int            `json:"attended"`
+	Signup           *signupJSON    `json:"signup,omitempty"`
 	InvitationsTotal *int           `json:"invitations_total,omitempty"`
 	Invitations      *[]invitation  `json:"invitations,omitempty"`
 }
@@ -43,7 +44,15 @@ func meetingOf(m model.MeetingSummary) meeting {
 	return meeting{ID: m.ID, Kind: m.Kind, KindLabel: m.KindLabel(), Title: m.Title,
 		StartsAt: m.StartsAt.UTC(), EndsAt: nullTime(m.EndsAt), Place: m.Place, Organiser: m.Organiser,
 		Contact: m.Contact, RSVPDeadline: m.RSVPDeadline.UTC(), CreatedAt: m.CreatedAt.UTC(), Invited: m.Invited,
-		Counts: counts, Attended: m.Attended}
+		Counts: counts, Attended: m.Attended, Signup: signupPtr(m.Signup)}
+}
+
+func signupPtr(su *model.SignupSummary) *signupJSON {
+	if su == nil {
+		return nil
+	}
+	out := signupOf(*su)
+	return &out
 }
 
 func nullTime(t sql.NullTime) *time.Time {

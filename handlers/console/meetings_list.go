@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,7 +18,8 @@ type meetingLine struct {
 	StartsAt, EndsAt, RSVPDeadline string
 	Attend, Leave, Pending         int
 	Invited, Attended              int
-	Open                           bool // RSVPs still accepted
+	Open                           bool   // RSVPs still accepted
+	Signup                         string // places taken of the sign-up, "" when not opened for it
 }
 
 func (s *server) meetingLineOf(m model.MeetingSummary, now time.Time) meetingLine {
@@ -27,6 +29,15 @@ func (s *server) meetingLineOf(m model.MeetingSummary, now time.Time) meetingLin
 		Invited: m.Invited, Attended: m.Attended, Open: m.RSVPOpenAt(now)}
 	if m.EndsAt.Valid {
 		l.EndsAt = s.fmtTime(m.EndsAt.Time)
+	}
+	if su := m.Signup; su != nil {
+		l.Signup = fmt.Sprintf("%d/%d", su.Confirmed, su.Window.Capacity)
+		if su.Waiting > 0 {
+			l.Signup += fmt.Sprintf("，候补 %d", su.Waiting)
+		}
+		if !su.Window.OpenAt(now) {
+			l.Signup += "（已截止）"
+		}
 	}
 	return l
 }
