@@ -227,3 +227,58 @@ func TestDemoSeed(t *testing.T) {
 		t.Fatalf("已学1: %v %v", first, err)
 	}
 }
+
+// TestTheReminderJobUsesTheDaysSet: the course-reminders job reminds N
+// days before the deadline, N the setting (3 unless set, 1–30).
+func TestTheReminderJobUsesTheDaysSet(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		clock := testkit.NewClock()
+		db.SetClock(clock.Now)
+		svc := core.New(db, core.Options{Now: clock.Now})
+		staff := core.CLIActor(model.Account{}, "tester")
+		job := core.SystemActor("course-reminders")
+		d := model.Deputy{Name: "代表", Delegation: "济南市代表团", Level: model.LevelProvincial, OpenID: "o-1"}
+		if err := db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		m, err := svc.Materials.Create(ctx, staff, core.MaterialInput{Title: "代表法", Body: "正文"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Materials.Publish(ctx, staff, m.ID, core.PublishInput{}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := clock.Now().Add(10 * 24 * time.Hour)
+		c, err := svc.Courses.Create(ctx, staff, core.CourseInput{Title: "学习班", Required: 1,
+			Deadline: deadline.In(svc.Location()).Format("2006-01-02 15:04"), MaterialIDs: []int64{m.ID}, Audience: model.Audience{All: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Courses.Publish(ctx, staff, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := svc.Courses.ReminderDays(ctx); n != 3 {
+			t.Fatalf("default %d days", n)
+		}
+		for _, bad := range []int{0, 31} {
+			if err := svc.Courses.SetReminderDays(ctx, staff, bad); keysOf(err) != "reminder_days" {
+				t.Fatalf("%d days: %v", bad, err)
+			}
+		}
+		if err := svc.Courses.SetReminderDays(ctx, staff, 5); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(deadline.Add(-6 * 24 * time.Hour))
+		if n, err := svc.Courses.RunReminders(ctx, job); err != nil || n != 0 {
+			t.Fatalf("six days before: %d %v", n, err)
+		}
+		clock.Set(deadline.Add(-5*24*time.Hour + time.Hour))
+		if n, err := svc.Courses.RunReminders(ctx, job); err != nil || n != 1 {
+			t.Fatalf("five days before: %d %v", n, err)
+		}
+		if n, err := svc.Courses.RunReminders(ctx, job); err != nil || n != 0 || pushesTo(t, db, d.ID, "course-due-") != 1 {
+			t.Fatalf("again: %d %v", n, err)
+		}
+	})
+}
