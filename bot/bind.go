@@ -115,20 +115,25 @@ func (r *Router) bindStep(ctx context.Context, c model.Conversation, text string
 	}
 }
 
-// looksLikeName tells whether s could be a Chinese name: 2 to 10 Han
-// characters, perhaps with a middle dot (阿依古丽·买买提).
+// looksLikeName tells whether s could be a Chinese name: 2 to 4 Han
+// characters, or more around a middle dot (阿依古丽·买买提), and none of
+// the words of a sentence (我不记得了 is no name).
 func looksLikeName(s string) bool {
-	n := 0
+	if strings.ContainsAny(s, "我你您不没吗呢了的是忘记号码位") {
+		return false
+	}
+	n, dot := 0, false
 	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Han, r):
 			n++
 		case r == '·' || r == '•':
+			dot = true
 		default:
 			return false
 		}
 	}
-	return n >= 2 && n <= 10
+	return n >= 2 && (n <= 4 || (dot && n <= 12))
 }
 
 // asciiDigits returns s with full-width digits folded, or "" if s has

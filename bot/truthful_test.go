@@ -57,7 +57,7 @@ func TestTheBotPromisesOnlyWhatHappens(t *testing.T) {
 			addDeputy(t, db, "周敏", "13755515678")
 			u2 := r.sim.User("o-wrong-name")
 			replyText(t)(u2.Follow(ctx))
-			expect(t, chat(t, u2, "绑定", "周明", "5678", "周敏", "5678"), "姓名", "后4位", "未能绑定", "后4位", "绑定成功")
+			expect(t, chat(t, u2, "绑定", "周明", "5678", "我不记得了", "周敏", "5678"), "姓名", "后4位", "未能绑定", "4位数字", "后4位", "绑定成功")
 		})
 	})
 }
