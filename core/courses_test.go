@@ -280,5 +280,20 @@ func TestTheReminderJobUsesTheDaysSet(t *testing.T) {
 		if n, err := svc.Courses.RunReminders(ctx, job); err != nil || n != 0 || pushesTo(t, db, d.ID, "course-due-") != 1 {
 			t.Fatalf("again: %d %v", n, err)
 		}
+		t.Run("a push of a material in an open course names its deadline", func(t *testing.T) {
+			p, err := svc.Materials.Publish(ctx, staff, m.ID, core.PublishInput{Audience: &model.Audience{All: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			camp, err := db.GetCampaign(ctx, p.CampaignID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := db.GetNotice(ctx, camp.NoticeID)
+			if want := deadline.In(svc.Location()).Format("2006-01-02"); err != nil || n.Kind != model.KindMaterial ||
+				n.Fields["title"] != "代表法" || n.Fields["deadline"] != want {
+				t.Fatalf("notice %+v (%v), want the deadline %s", n, err, want)
+			}
+		})
 	})
 }
