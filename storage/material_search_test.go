@@ -171,6 +171,10 @@ func TestAPageOfAWordStopsEarlyAndAgrees(t *testing.T) {
 		if err != nil || total < 100 {
 			t.Fatalf("%d %v", total, err)
 		}
+		if rows, n, err := db.ListMaterials(ctx, model.MaterialFilter{Q: "人大"}, now); err != nil || n != 600 || len(rows) != 600 ||
+			rows[0].Title != "人大常委会草稿" {
+			t.Fatalf("all 600 holding 人大: %d rows of %d, %v", len(rows), n, err)
+		}
 		if !strings.HasPrefix(all[0].Title, "人大常委会材料") || all[len(all)-1].Body != "正文提到人大常委会。" {
 			t.Fatalf("order: first %q, last %q", all[0].Title, all[len(all)-1].Title)
 		}

@@ -149,12 +149,16 @@ func (db *DB) ListMaterials(ctx context.Context, f model.MaterialFilter, now tim
 		if len(page) == 0 {
 			return nil, total, nil
 		}
-		in, inArgs, err := sqlx.In(cols+` WHERE m.id IN (?)`, page)
-		if err != nil {
-			return nil, 0, fmt.Errorf("storage: list materials: %w", err)
-		}
-		if err := db.rq(ctx).SelectContext(ctx, &out, in, inArgs...); err != nil {
-			return nil, 0, fmt.Errorf("storage: list materials: %w", err)
+		for start := 0; start < len(page); start += 500 { // all of them when f.Limit is 0
+			in, inArgs, err := sqlx.In(cols+` WHERE m.id IN (?)`, page[start:min(start+500, len(page))])
+			if err != nil {
+				return nil, 0, fmt.Errorf("storage: list materials: %w", err)
+			}
+			var part []model.MaterialRow
+			if err := db.rq(ctx).SelectContext(ctx, &part, in, inArgs...); err != nil {
+				return nil, 0, fmt.Errorf("storage: list materials: %w", err)
+			}
+			out = append(out, part...)
 		}
 		sortByIDs(out, page, func(r model.MaterialRow) int64 { return r.ID })
 		for i := range out {
