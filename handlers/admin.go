@@ -280,19 +280,6 @@ func (s *server) audit(r *http.Request, me model.Account, action, object, summar
 // canSeePhones reports whether the role sees deputies' phone numbers.
 func canSeePhones(role string) bool { return role == model.RoleAdmin || role == model.RoleStaff }
 
-// forViewer masks the phone numbers of ds for roles that may not see them.
-func forViewer(me model.Account, ds ...model.Deputy) []model.Deputy {
-	if canSeePhones(me.Role) {
-		return ds
-	}
-	out := make([]model.Deputy, len(ds))
-	for i, d := range ds {
-		d.Phone = core.MaskPhone(d.Phone)
-		out[i] = d
-	}
-	return out
-}
-
 func shanghai() *time.Location {
 	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
 		return loc

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"deputybot/core"
 	"deputybot/handlers/httpkit"
@@ -139,91 +138,4 @@ func jsonProblem(err error) string {
 		return "请求体为空"
 	}
 	return "格式错误"
-}
-
-// apiDeputy is a deputy as the API shows it. Phone is masked for roles
-// that may not see it.
-type apiDeputy struct {
-	ID                int64      `json:"id"`
-	Name              string     `json:"name"`
-	Gender            string     `json:"gender"`
-	Ethnicity         string     `json:"ethnicity"`
-	BirthDate         string     `json:"birth_date,omitempty"`
-	Delegation        string     `json:"delegation"`
-	Level             string     `json:"level"`
-	Grassroots        bool       `json:"grassroots"`
-	Occupation        string     `json:"occupation"`
-	ProfessionalGroup string     `json:"professional_group"`
-	Phone             string     `json:"phone"`
-	Status            string     `json:"status"`
-	TerminatedOn      string     `json:"terminated_on,omitempty"`
-	TerminationReason string     `json:"termination_reason,omitempty"`
-	Bound             bool       `json:"bound"`
-	BoundAt           *time.Time `json:"bound_at,omitempty"`
-	Tags              []string   `json:"tags"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
-}
-
-func apiDeputyOf(d model.Deputy) apiDeputy {
-	tags := d.Tags
-	if tags == nil {
-		tags = []string{}
-	}
-	return apiDeputy{ID: d.ID, Name: d.Name, Gender: d.Gender, Ethnicity: d.Ethnicity, BirthDate: fmtDay(d.BirthDate),
-		Delegation: d.Delegation, Level: d.Level, Grassroots: d.Grassroots, Occupation: d.Occupation,
-		ProfessionalGroup: d.ProfessionalGroup, Phone: d.Phone, Status: d.Status, TerminatedOn: fmtDay(d.TerminatedOn),
-		TerminationReason: d.TerminationReason, Bound: d.OpenID != "", BoundAt: d.BoundAt, Tags: tags,
-		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
-}
-
-// apiDeputyInput is the body of create and update. On update, a property
-// left out keeps its value.
-type apiDeputyInput struct {
-	Name              *string   `json:"name"`
-	Gender            *string   `json:"gender"`
-	Ethnicity         *string   `json:"ethnicity"`
-	BirthDate         *string   `json:"birth_date"`
-	Delegation        *string   `json:"delegation"`
-	Level             *string   `json:"level"`
-	Grassroots        *bool     `json:"grassroots"`
-	Occupation        *string   `json:"occupation"`
-	ProfessionalGroup *string   `json:"professional_group"`
-	Phone             *string   `json:"phone"`
-	Tags              *[]string `json:"tags"`
-}
-
-// apply writes the given properties onto d and returns the problems found
-// while decoding them.
-func (in apiDeputyInput) apply(d *model.Deputy) core.ValidationError {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	set(&d.Name, in.Name)
-	set(&d.Gender, in.Gender)
-	set(&d.Ethnicity, in.Ethnicity)
-	set(&d.Delegation, in.Delegation)
-	set(&d.Level, in.Level)
-	set(&d.Occupation, in.Occupation)
-	set(&d.ProfessionalGroup, in.ProfessionalGroup)
-	set(&d.Phone, in.Phone)
-	if in.Grassroots != nil {
-		d.Grassroots = *in.Grassroots
-	}
-	if in.Tags != nil {
-		d.Tags = *in.Tags
-	}
-	if in.BirthDate != nil {
-		d.BirthDate = nil
-		if *in.BirthDate != "" {
-			t, err := time.Parse(time.DateOnly, *in.BirthDate)
-			if err != nil {
-				return core.ValidationError{{Key: "birth_date", Label: "出生日期", Value: *in.BirthDate, Msg: "格式应为 1970-01-31"}}
-			}
-			d.BirthDate = &t
-		}
-	}
-	return nil
 }

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"deputybot/handlers/httpkit"
 )
 
 // What the routes not yet moved to handlers/console and handlers/api
@@ -33,16 +34,6 @@ func apiDay(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.DateOnly)
-}
-
-// snippet is the first n characters of text on one line (runs of blanks
-// as one space), with … when cut.
-func snippet(text string, n int) string {
-	flat := []rune(strings.Join(strings.Fields(strings.ReplaceAll(text, "　", " ")), " "))
-	if len(flat) <= n {
-		return string(flat)
-	}
-	return string(flat[:n]) + "…"
 }
 
 // sendSheet writes one worksheet of text cells (header first, frozen) as
@@ -94,3 +85,6 @@ func sendSheet(w http.ResponseWriter, filename, sheet string, header []string, r
 	_, _ = buf.WriteTo(w)
 	return nil
 }
+
+// contentDisposition names a download (RFC 6266).
+func contentDisposition(name string) string { return httpkit.ContentDisposition("attachment", name) }

@@ -49,6 +49,15 @@ type route struct {
 func routes() []route {
 	return []route{
 		// Deputies, binding codes, accounts, tokens, login and the audit log.
+		{"GET", "/api/v1/deputies", core.Viewers, deputiesList},
+		{"POST", "/api/v1/deputies", core.Editors, deputyCreate},
+		{"GET", "/api/v1/deputies/export", core.Editors, deputiesExport},
+		{"POST", "/api/v1/deputies/import", core.Editors, deputiesImport},
+		{"GET", "/api/v1/deputies/{id}", core.Viewers, deputyGet},
+		{"PUT", "/api/v1/deputies/{id}", core.Editors, deputyUpdate},
+		{"POST", "/api/v1/deputies/{id}/terminate", core.Editors, deputyTerminate},
+		{"POST", "/api/v1/deputies/{id}/bind-code", core.Editors, deputyBindCode},
+		{"POST", "/api/v1/deputies/{id}/unbind", core.Editors, deputyUnbind},
 
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/api/v1/dashboard", core.Everyone, dashboard},

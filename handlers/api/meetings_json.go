@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"deputybot/core"
@@ -88,9 +89,9 @@ func invitationOf(r model.InvitationRow) invitation {
 	return out
 }
 
-// meetingsDeputy is a deputy as the sit-in and record routes show one: the
+// deputy is a deputy as the sit-in and record routes show one: the
 // same properties as the deputy routes.
-type meetingsDeputy struct {
+type deputy struct {
 	ID                int64      `json:"id"`
 	Name              string     `json:"name"`
 	Gender            string     `json:"gender"`
@@ -112,7 +113,7 @@ type meetingsDeputy struct {
 	UpdatedAt         time.Time  `json:"updated_at"`
 }
 
-func meetingsDeputyOf(d model.Deputy) meetingsDeputy {
+func deputyOf(d model.Deputy) deputy {
 	tags := d.Tags
 	if tags == nil {
 		tags = []string{}
@@ -123,7 +124,7 @@ func meetingsDeputyOf(d model.Deputy) meetingsDeputy {
 		}
 		return t.UTC().Format(time.DateOnly)
 	}
-	return meetingsDeputy{ID: d.ID, Name: d.Name, Gender: d.Gender, Ethnicity: d.Ethnicity, BirthDate: day(d.BirthDate),
+	return deputy{ID: d.ID, Name: d.Name, Gender: d.Gender, Ethnicity: d.Ethnicity, BirthDate: day(d.BirthDate),
 		Delegation: d.Delegation, Level: d.Level, Grassroots: d.Grassroots, Occupation: d.Occupation,
 		ProfessionalGroup: d.ProfessionalGroup, Phone: d.Phone, Status: d.Status, TerminatedOn: day(d.TerminatedOn),
 		TerminationReason: d.TerminationReason, Bound: d.OpenID != "", BoundAt: d.BoundAt, Tags: tags,
@@ -152,6 +153,9 @@ func perPageOf(q url.Values, def, most int) (int, error) {
 // sendFile answers with a workbook core exported.
 func sendFile(w http.ResponseWriter, f core.ExportFile) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if strings.HasSuffix(f.Name, ".csv") {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	}
 	ascii := make([]byte, 0, len(f.Name))
 	for _, c := range []byte(f.Name) {
 		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {

@@ -8,11 +8,11 @@ import (
 )
 
 type deputyRecordOut struct {
-	Deputy   meetingsDeputy `json:"deputy"`
-	Year     int            `json:"year"`
-	Totals   recordTotals   `json:"totals"`
-	Timeline []recordEvent  `json:"timeline"`
-	Entries  []recordEntry  `json:"entries"`
+	Deputy   deputy        `json:"deputy"`
+	Year     int           `json:"year"`
+	Totals   recordTotals  `json:"totals"`
+	Timeline []recordEvent `json:"timeline"`
+	Entries  []recordEntry `json:"entries"`
 }
 
 // deputyRecord is a deputy's performance record (履职档案) for ?year= (this
@@ -31,7 +31,7 @@ func deputyRecord(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	if err != nil {
 		return err
 	}
-	out := deputyRecordOut{Deputy: meetingsDeputyOf(rep.Deputy), Year: year, Totals: recordTotalsOf(rep.Totals),
+	out := deputyRecordOut{Deputy: deputyOf(rep.Deputy), Year: year, Totals: recordTotalsOf(rep.Totals),
 		Timeline: []recordEvent{}, Entries: recordEntries(rep.Entries)}
 	for _, e := range rep.Timeline {
 		out.Timeline = append(out.Timeline, recordEventOf(e))

@@ -18,14 +18,14 @@ type sitInInput struct {
 }
 
 type proposal struct {
-	No          int            `json:"no"`
-	Deputy      meetingsDeputy `json:"deputy"`
-	Score       float64        `json:"score"`
-	Sittings    int            `json:"sittings"`
-	Suggestions int            `json:"suggestions"`
-	Research    int            `json:"research"`
-	GroupMatch  bool           `json:"group_match"`
-	Reasons     []string       `json:"reasons"`
+	No          int      `json:"no"`
+	Deputy      deputy   `json:"deputy"`
+	Score       float64  `json:"score"`
+	Sittings    int      `json:"sittings"`
+	Suggestions int      `json:"suggestions"`
+	Research    int      `json:"research"`
+	GroupMatch  bool     `json:"group_match"`
+	Reasons     []string `json:"reasons"`
 }
 
 type sitInProposalOut struct {
@@ -66,7 +66,7 @@ func sitInProposal(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 		if reasons == nil {
 			reasons = []string{}
 		}
-		out.Proposals = append(out.Proposals, proposal{No: i + 1, Deputy: meetingsDeputyOf(p.Deputy),
+		out.Proposals = append(out.Proposals, proposal{No: i + 1, Deputy: deputyOf(p.Deputy),
 			Score: p.Score, Sittings: p.Sittings, Suggestions: p.Suggestions, Research: p.Research,
 			GroupMatch: p.GroupMatch, Reasons: reasons})
 	}

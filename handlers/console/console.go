@@ -76,6 +76,20 @@ type route struct {
 func routes() []route {
 	return []route{
 		// Deputies, binding codes, accounts, tokens, login and the audit log.
+		{"GET", "/admin/deputies", core.Viewers, false, deputiesList},
+		{"GET", "/admin/deputies/new", core.Editors, false, deputyNew},
+		{"POST", "/admin/deputies", core.Editors, false, deputyCreate},
+		{"GET", "/admin/deputies/export", core.Editors, false, deputiesExport},
+		{"GET", "/admin/deputies/import", core.Editors, false, deputyImportForm},
+		{"POST", "/admin/deputies/import", core.Editors, false, deputyImport},
+		{"GET", "/admin/deputies/{id}", core.Viewers, false, deputyShow},
+		{"GET", "/admin/deputies/{id}/edit", core.Editors, false, deputyEdit},
+		{"POST", "/admin/deputies/{id}", core.Editors, false, deputyUpdate},
+		{"GET", "/admin/deputies/{id}/terminate", core.Editors, false, deputyTerminateForm},
+		{"POST", "/admin/deputies/{id}/terminate", core.Editors, false, deputyTerminate},
+		{"POST", "/admin/deputies/{id}/bind-code", core.Editors, false, deputyBindCode},
+		{"GET", "/admin/deputies/{id}/unbind", core.Editors, false, deputyUnbindForm},
+		{"POST", "/admin/deputies/{id}/unbind", core.Editors, false, deputyUnbind},
 
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/admin/{$}", core.Everyone, false, dashboard},

@@ -40,6 +40,9 @@ func pageParam(v url.Values) int {
 // sendFile answers with a workbook core exported.
 func sendFile(w http.ResponseWriter, f core.ExportFile) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if strings.HasSuffix(f.Name, ".csv") {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	}
 	w.Header().Set("Content-Disposition", attachmentName(f.Name))
 	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
 	_, _ = w.Write(f.Data)

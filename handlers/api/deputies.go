@@ -1,0 +1,284 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"deputybot/core"
+	"deputybot/handlers/httpkit"
+	"deputybot/model"
+)
+
+// deputyPageSize is the default page length of GET /api/v1/deputies.
+const deputyPageSize = 50
+
+// deputyFilterOf reads the console's filters (delegation, level,
+// grassroots, group, tag, status, bound, q); values it does not know are
+// ignored.
+func deputyFilterOf(r *http.Request) model.DeputyFilter {
+	v := r.URL.Query()
+	c := httpkit.CleanText
+	one := func(val string, allowed ...string) string {
+		for _, a := range allowed {
+			if val == a {
+				return val
+			}
+		}
+		return ""
+	}
+	yn := func(val string) *bool {
+		switch val {
+		case "yes", "no":
+			b := val == "yes"
+			return &b
+		}
+		return nil
+	}
+	return model.DeputyFilter{Delegation: c(v.Get("delegation")), ProfessionalGroup: c(v.Get("group")), Tag: c(v.Get("tag")),
+		Query: c(v.Get("q")), Level: one(v.Get("level"), model.LevelProvincial, model.LevelNational),
+		Status: one(v.Get("status"), model.StatusActive, model.StatusEnded), Grassroots: yn(v.Get("grassroots")),
+		Bound: yn(v.Get("bound"))}
+}
+
+// deputiesList pages through deputies with the console's filters plus
+// per_page (1–500, default 50).
+func deputiesList(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	per, err := perPageOf(r.URL.Query(), deputyPageSize, 500)
+	if err != nil {
+		return err
+	}
+	page := pageOf(r.URL.Query())
+	f := deputyFilterOf(r)
+	f.Limit, f.Offset = per, (page-1)*per
+	ds, total, note, err := s.core.Deputies.ListAs(r.Context(), by, f)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Total    int      `json:"total"`
+		Page     int      `json:"page"`
+		PerPage  int      `json:"per_page"`
+		Note     string   `json:"note,omitempty"`
+		Deputies []deputy `json:"deputies"`
+	}{Total: total, Page: page, PerPage: per, Note: note, Deputies: []deputy{}}
+	for _, d := range ds {
+		out.Deputies = append(out.Deputies, deputyOf(d))
+	}
+	httpkit.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func deputyGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.core.Deputies.GetAs(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, deputyOf(d))
+	return nil
+}
+
+// deputyInput is the body of create and update. On update, a property
+// left out keeps its value.
+type deputyInput struct {
+	Name              *string   `json:"name"`
+	Gender            *string   `json:"gender"`
+	Ethnicity         *string   `json:"ethnicity"`
+	BirthDate         *string   `json:"birth_date"`
+	Delegation        *string   `json:"delegation"`
+	Level             *string   `json:"level"`
+	Grassroots        *bool     `json:"grassroots"`
+	Occupation        *string   `json:"occupation"`
+	ProfessionalGroup *string   `json:"professional_group"`
+	Phone             *string   `json:"phone"`
+	Tags              *[]string `json:"tags"`
+}
+
+// apply writes the given properties onto d and returns the problems found
+// while decoding them.
+func (in deputyInput) apply(d *model.Deputy) core.ValidationError {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&d.Name, in.Name)
+	set(&d.Gender, in.Gender)
+	set(&d.Ethnicity, in.Ethnicity)
+	set(&d.Delegation, in.Delegation)
+	set(&d.Level, in.Level)
+	set(&d.Occupation, in.Occupation)
+	set(&d.ProfessionalGroup, in.ProfessionalGroup)
+	set(&d.Phone, in.Phone)
+	if in.Grassroots != nil {
+		d.Grassroots = *in.Grassroots
+	}
+	if in.Tags != nil {
+		d.Tags = *in.Tags
+	}
+	if in.BirthDate != nil {
+		d.BirthDate = nil
+		if *in.BirthDate != "" {
+			t, err := time.Parse(time.DateOnly, *in.BirthDate)
+			if err != nil {
+				return core.ValidationError{{Key: "birth_date", Label: "出生日期", Value: *in.BirthDate, Msg: "格式应为 1970-01-31"}}
+			}
+			d.BirthDate = &t
+		}
+	}
+	return nil
+}
+
+func deputyCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	var in deputyInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var d model.Deputy
+	if err := s.core.Deputies.CreateAs(r.Context(), by, &d, in.apply(&d)); err != nil {
+		return err
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/deputies/%d", d.ID))
+	httpkit.WriteJSON(w, http.StatusCreated, deputyOf(d))
+	return nil
+}
+
+// deputyUpdate changes the properties the body names; the others keep
+// their values. Status is changed only by terminate.
+func deputyUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in deputyInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	d, err := s.core.Deputies.UpdateAs(r.Context(), by, id, in.apply)
+	if err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, deputyOf(d))
+	return nil
+}
+
+// deputyTerminate ends a term: {"date": "2026-03-31", "reason": "…"}.
+func deputyTerminate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Date   string `json:"date"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	d, err := s.core.Deputies.TerminateAs(r.Context(), by, id, in.Date, true, in.Reason)
+	if err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, deputyOf(d))
+	return nil
+}
+
+// deputiesExport downloads the registry (format=xlsx or csv) filtered
+// like GET /api/v1/deputies.
+func deputiesExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	f, err := s.core.Deputies.ExportAs(r.Context(), by, r.URL.Query().Get("format"), deputyFilterOf(r))
+	if verr, ok := core.Fields(err); ok {
+		return badRequest("format " + verr[0].Msg)
+	} else if err != nil {
+		return err
+	}
+	sendFile(w, f)
+	return nil
+}
+
+// deputiesImport imports the multipart field "file" (.xlsx or .csv);
+// skip_invalid=true imports the valid rows. Invalid rows without it give
+// 422 with every row error, and nothing is written.
+func deputiesImport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 20<<20+64<<10)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var big *http.MaxBytesError
+		if errors.As(err, &big) {
+			return tooLarge("文件过大（最多 20 MB）。")
+		}
+		return badRequest("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return badRequest("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
+	}
+	defer f.Close()
+	name := filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
+	skip := r.FormValue("skip_invalid") != "" && r.FormValue("skip_invalid") != "false"
+	rep, err := s.core.Deputies.ImportAs(r.Context(), by, f, name, core.ImportOptions{SkipInvalid: skip})
+	rows := importRowErrors(rep.Errors)
+	switch {
+	case errors.Is(err, core.ErrImportInvalid):
+		httpkit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{
+			"error": fmt.Sprintf("%d 行有错误，未导入任何数据。请修改后重新上传，或勾选“跳过有错误的行”。", core.ErrorRows(rep.Errors)), "rows": rows})
+		return nil
+	case errors.Is(err, core.ErrImportFile):
+		httpkit.WriteJSON(w, http.StatusUnprocessableEntity, errorBody{Error: core.ImportProblem(err)})
+		return nil
+	case err != nil:
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, map[string]any{"file": name, "rows": rep.Rows, "created": rep.Created,
+		"updated": rep.Updated, "unchanged": rep.Unchanged, "skipped": rep.Skipped, "errors": rows})
+	return nil
+}
+
+// deputyBindCode issues a fresh binding code; the request body is ignored.
+func deputyBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.core.Deputies.GetAs(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	code, expires, err := s.core.Binding.IssueCode(r.Context(), by, d.ID, core.BindCodeValidity)
+	if err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, struct {
+		DeputyID  int64     `json:"deputy_id"`
+		Code      string    `json:"code"`
+		ExpiresAt time.Time `json:"expires_at"`
+		// Bound warns that the deputy is bound already: the code binds
+		// another WeChat account only after an unbind.
+		Bound bool `json:"bound"`
+	}{d.ID, code, expires.UTC(), d.OpenID != ""})
+	return nil
+}
+
+// deputyUnbind removes the deputy's WeChat binding (409 when there is
+// none) and returns the deputy.
+func deputyUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.core.Binding.Unbind(r.Context(), by, id); err != nil {
+		return err
+	}
+	d, err := s.core.Deputies.GetAs(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, deputyOf(d))
+	return nil
+}
