@@ -26,7 +26,10 @@ func (db *DB) provider() (*goose.Provider, error) {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
-	var opts []goose.ProviderOption
+	// Features are numbered in ranges as they are built, so a release can
+	// bring a migration numbered below one a database already has (00021
+	// after 00030): apply it rather than refuse to start.
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	if db.dialect == MySQL {
 		dialect = goose.DialectMySQL
 		// Two instances starting together must not both migrate.
