@@ -85,7 +85,7 @@ func New(db *storage.DB, o Options) *Services {
 		Messages: &Messages{env: e},
 	}
 	s.Deputies.now, s.Deputies.env = e.now, e
-	s.Staff.Now, s.Staff.Loc = e.now, e.loc
+	s.Staff.Now, s.Staff.Loc, s.Staff.env = e.now, e.loc, e
 	s.Suggestions.Now, s.Suggestions.env = e.now, e
 	s.Supervision.Now, s.Supervision.env = e.now, e
 	s.Opinions.env = e

@@ -92,6 +92,8 @@ type Staff struct {
 	MaxFailures int
 	FailWindow  time.Duration
 	LockFor     time.Duration
+
+	env *env // the transaction and audit of staff's actions on accounts
 }
 
 // NewStaff returns the staff service over db.
@@ -101,7 +103,7 @@ func NewStaff(db *storage.DB) *Staff {
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	return &Staff{db: db, Now: time.Now, Loc: loc, HashCost: bcrypt.DefaultCost,
-		MaxFailures: DefaultMaxFailures, FailWindow: DefaultFailWindow, LockFor: DefaultLockFor}
+		MaxFailures: DefaultMaxFailures, FailWindow: DefaultFailWindow, LockFor: DefaultLockFor, env: newEnv(db)}
 }
 
 // NewAccount describes an account to create. An empty Password means one

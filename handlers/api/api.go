@@ -58,6 +58,15 @@ func routes() []route {
 		{"POST", "/api/v1/deputies/{id}/terminate", core.Editors, deputyTerminate},
 		{"POST", "/api/v1/deputies/{id}/bind-code", core.Editors, deputyBindCode},
 		{"POST", "/api/v1/deputies/{id}/unbind", core.Editors, deputyUnbind},
+		{"GET", "/api/v1/accounts", core.Admins, accountsList},
+		{"POST", "/api/v1/accounts", core.Admins, accountCreate},
+		{"POST", "/api/v1/accounts/{id}/disable", core.Admins, accountDisable},
+		{"POST", "/api/v1/accounts/{id}/password", core.Admins, accountResetPassword},
+		// Tokens are the calling account's own; read-only accounts change
+		// nothing through the API.
+		{"GET", "/api/v1/tokens", core.Everyone, tokensList},
+		{"POST", "/api/v1/tokens", core.StepRecorders, tokenCreate},
+		{"DELETE", "/api/v1/tokens/{id}", core.StepRecorders, tokenRevoke},
 
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/api/v1/dashboard", core.Everyone, dashboard},

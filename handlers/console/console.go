@@ -90,6 +90,14 @@ func routes() []route {
 		{"POST", "/admin/deputies/{id}/bind-code", core.Editors, false, deputyBindCode},
 		{"GET", "/admin/deputies/{id}/unbind", core.Editors, false, deputyUnbindForm},
 		{"POST", "/admin/deputies/{id}/unbind", core.Editors, false, deputyUnbind},
+		{"GET", "/admin/accounts", core.Admins, false, accountsList},
+		{"POST", "/admin/accounts", core.Admins, false, accountCreate},
+		{"POST", "/admin/accounts/{id}/password", core.Admins, false, accountResetPassword},
+		{"POST", "/admin/accounts/{id}/disable", core.Admins, false, accountSetDisabled(true)},
+		{"POST", "/admin/accounts/{id}/enable", core.Admins, false, accountSetDisabled(false)},
+		{"GET", "/admin/tokens", core.Everyone, false, tokensList},
+		{"POST", "/admin/tokens", core.Everyone, false, tokenCreate},
+		{"POST", "/admin/tokens/{id}/revoke", core.Everyone, false, tokenRevoke},
 
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/admin/{$}", core.Everyone, false, dashboard},
