@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"deputybot/core"
@@ -207,32 +205,18 @@ func deputiesExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 // skip_invalid=true imports the valid rows. Invalid rows without it give
 // 422 with every row error, and nothing is written.
 func deputiesImport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 20<<20+64<<10)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var big *http.MaxBytesError
-		if errors.As(err, &big) {
-			return tooLarge("文件过大（最多 20 MB）。")
-		}
-		return badRequest("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
-	}
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		return badRequest("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
+	f, name, err := httpkit.SheetUpload(w, r)
+	switch {
+	case errors.Is(err, httpkit.ErrUploadTooLarge):
+		return tooLarge(err.Error())
+	case err != nil:
+		return badRequest(err.Error())
 	}
 	defer f.Close()
-	name := filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
 	skip := r.FormValue("skip_invalid") != "" && r.FormValue("skip_invalid") != "false"
 	rep, err := s.core.Deputies.ImportAs(r.Context(), by, f, name, core.ImportOptions{SkipInvalid: skip})
 	rows := importRowErrors(rep.Errors)
-	switch {
-	case errors.Is(err, core.ErrImportInvalid):
-		httpkit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{
-			"error": fmt.Sprintf("%d 行有错误，未导入任何数据。请修改后重新上传，或勾选“跳过有错误的行”。", core.ErrorRows(rep.Errors)), "rows": rows})
-		return nil
-	case errors.Is(err, core.ErrImportFile):
-		httpkit.WriteJSON(w, http.StatusUnprocessableEntity, errorBody{Error: core.ImportProblem(err)})
-		return nil
-	case err != nil:
+	if refused, err := writeImportRefusal(w, err, "未导入任何数据。请修改后重新上传，或勾选“跳过有错误的行”。", rep.Errors); refused || err != nil {
 		return err
 	}
 	httpkit.WriteJSON(w, http.StatusOK, map[string]any{"file": name, "rows": rep.Rows, "created": rep.Created,

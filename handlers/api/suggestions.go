@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -228,31 +227,17 @@ func suggestionStep(s *server, w http.ResponseWriter, r *http.Request, by core.A
 // suggestionsImport imports the multipart field "file" (.xlsx or .csv).
 // Any invalid row gives 422 with every row error, and nothing is written.
 func suggestionsImport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 20<<20+64<<10)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var big *http.MaxBytesError
-		if errors.As(err, &big) {
-			return tooLarge("文件过大（最多 20 MB）。")
-		}
-		return badRequest("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
-	}
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		return badRequest("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
+	f, name, err := httpkit.SheetUpload(w, r)
+	switch {
+	case errors.Is(err, httpkit.ErrUploadTooLarge):
+		return tooLarge(err.Error())
+	case err != nil:
+		return badRequest(err.Error())
 	}
 	defer f.Close()
-	name := filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
 	rep, err := s.core.Suggestions.ImportAs(r.Context(), by, f, name)
 	rows := importRowErrors(rep.Errors)
-	switch {
-	case errors.Is(err, core.ErrImportInvalid):
-		httpkit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{
-			"error": fmt.Sprintf("%d 行有错误，未导入任何建议。请修改后重新上传。", core.ErrorRows(rep.Errors)), "rows": rows})
-		return nil
-	case errors.Is(err, core.ErrImportFile):
-		httpkit.WriteJSON(w, http.StatusUnprocessableEntity, errorBody{Error: core.ImportProblem(err)})
-		return nil
-	case err != nil:
+	if refused, err := writeImportRefusal(w, err, "未导入任何建议。请修改后重新上传。", rep.Errors); refused || err != nil {
 		return err
 	}
 	httpkit.WriteJSON(w, http.StatusOK, map[string]any{"file": name, "rows": rep.Rows, "created": rep.Created, "errors": rows})
@@ -300,4 +285,20 @@ func suggestionRates(s *server, w http.ResponseWriter, r *http.Request, by core.
 	}
 	httpkit.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// writeImportRefusal answers a sheet refused as a whole (invalid rows:
+// 422 with how many, what to do and every row error; an unreadable file:
+// 422 with why) and reports whether it did; any other error is returned.
+func writeImportRefusal(w http.ResponseWriter, err error, what string, errs []core.RowError) (bool, error) {
+	switch {
+	case errors.Is(err, core.ErrImportInvalid):
+		httpkit.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{
+			"error": fmt.Sprintf("%d 行有错误，%s", core.ErrorRows(errs), what), "rows": importRowErrors(errs)})
+		return true, nil
+	case errors.Is(err, core.ErrImportFile):
+		httpkit.WriteJSON(w, http.StatusUnprocessableEntity, errorBody{Error: core.ImportProblem(err)})
+		return true, nil
+	}
+	return false, err
 }

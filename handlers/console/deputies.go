@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -371,28 +370,18 @@ func deputyImportForm(s *server, w http.ResponseWriter, r *http.Request, by core
 func deputyImport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	v := importView{Done: true}
 	status := http.StatusOK
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes+64<<10)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var big *http.MaxBytesError
-		if !errors.As(err, &big) {
-			return badInput("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
-		}
-		v.Error, status = "文件过大（最多 20 MB）。", http.StatusRequestEntityTooLarge
-	} else {
-		f, hdr, err := r.FormFile("file")
-		if err != nil {
-			return badInput("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
-		}
+	f, name, err := httpkit.SheetUpload(w, r)
+	switch {
+	case errors.Is(err, httpkit.ErrUploadTooLarge):
+		v.Error, status = err.Error(), http.StatusRequestEntityTooLarge
+	case err != nil:
+		return badInput(err.Error())
+	default:
 		defer f.Close()
-		v.Filename = filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
+		v.Filename = name
 		v.SkipInvalid = r.FormValue("skip_invalid") != "" && r.FormValue("skip_invalid") != "false"
 		v.Report, err = s.core.Deputies.ImportAs(r.Context(), by, f, v.Filename, core.ImportOptions{SkipInvalid: v.SkipInvalid})
-		switch {
-		case errors.Is(err, core.ErrImportInvalid):
-			v.Error, status = fmt.Sprintf("%d 行有错误，未导入任何数据。请修改后重新上传，或勾选“跳过有错误的行”。", core.ErrorRows(v.Report.Errors)), http.StatusUnprocessableEntity
-		case errors.Is(err, core.ErrImportFile):
-			v.Error, status = core.ImportProblem(err), http.StatusUnprocessableEntity
-		case err != nil:
+		if v.Error, status, err = importOutcome(err, "未导入任何数据。请修改后重新上传，或勾选“跳过有错误的行”。", v.Report.Errors); err != nil {
 			return err
 		}
 	}

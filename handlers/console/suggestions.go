@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -311,39 +310,40 @@ func suggestionImportForm(s *server, w http.ResponseWriter, r *http.Request, by 
 	return nil
 }
 
-// Limits of an uploaded sheet.
-const (
-	maxImportBytes  = 20 << 20
-	maxShownRowErrs = 500
-)
+// maxShownRowErrs bounds the row errors an import's page lists.
+const maxShownRowErrs = 500
+
+// importOutcome is what an import's page says of err: the problem and its
+// status for a sheet refused (invalid rows: how many, and then what to
+// do), err itself for anything else.
+func importOutcome(err error, what string, rows []core.RowError) (msg string, status int, _ error) {
+	switch {
+	case errors.Is(err, core.ErrImportInvalid):
+		return fmt.Sprintf("%d 行有错误，%s", core.ErrorRows(rows), what), http.StatusUnprocessableEntity, nil
+	case errors.Is(err, core.ErrImportFile):
+		return core.ImportProblem(err), http.StatusUnprocessableEntity, nil
+	case err != nil:
+		return "", 0, err
+	}
+	return "", http.StatusOK, nil
+}
 
 // suggestionImport imports an uploaded sheet and shows its report, every
 // row error included, in the page.
 func suggestionImport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	v := suggestionImportView{Done: true}
 	status := http.StatusOK
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes+64<<10)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var big *http.MaxBytesError
-		if errors.As(err, &big) {
-			v.Error, status = "文件过大（最多 20 MB）。", http.StatusRequestEntityTooLarge
-		} else {
-			return badInput("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
-		}
-	} else {
-		f, hdr, err := r.FormFile("file")
-		if err != nil {
-			return badInput("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
-		}
+	f, name, err := httpkit.SheetUpload(w, r)
+	switch {
+	case errors.Is(err, httpkit.ErrUploadTooLarge):
+		v.Error, status = err.Error(), http.StatusRequestEntityTooLarge
+	case err != nil:
+		return badInput(err.Error())
+	default:
 		defer f.Close()
-		v.Filename = filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
+		v.Filename = name
 		v.Report, err = s.core.Suggestions.ImportAs(r.Context(), by, f, v.Filename)
-		switch {
-		case errors.Is(err, core.ErrImportInvalid):
-			v.Error, status = fmt.Sprintf("%d 行有错误，未导入任何建议。请修改后重新上传。", core.ErrorRows(v.Report.Errors)), http.StatusUnprocessableEntity
-		case errors.Is(err, core.ErrImportFile):
-			v.Error, status = core.ImportProblem(err), http.StatusUnprocessableEntity
-		case err != nil:
+		if v.Error, status, err = importOutcome(err, "未导入任何建议。请修改后重新上传。", v.Report.Errors); err != nil {
 			return err
 		}
 	}

@@ -2,8 +2,11 @@ package httpkit
 
 import (
 	"bytes"
+	"errors"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 
 	"deputybot/model"
@@ -43,4 +46,32 @@ func ContentDisposition(disposition, name string) string {
 		fallback = "file" + fallback
 	}
 	return disposition + `; filename="` + fallback + `"; filename*=UTF-8''` + url.PathEscape(name)
+}
+
+// Why an uploaded sheet cannot be read: too large (413), or no file.
+var (
+	ErrUploadTooLarge = errors.New("文件过大（最多 20 MB）。")
+	ErrNoUpload       = errors.New("请选择要上传的 Excel（.xlsx）或 CSV 文件。")
+)
+
+// MaxSheetUpload bounds an uploaded registry or suggestion sheet.
+const MaxSheetUpload = 20 << 20
+
+// SheetUpload reads the multipart field "file" of an import form, at most
+// MaxSheetUpload bytes, and returns it with its base name (the uploader's
+// folders dropped); ErrUploadTooLarge or ErrNoUpload when it cannot.
+func SheetUpload(w http.ResponseWriter, r *http.Request) (multipart.File, string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxSheetUpload+64<<10)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var big *http.MaxBytesError
+		if errors.As(err, &big) {
+			return nil, "", ErrUploadTooLarge
+		}
+		return nil, "", ErrNoUpload
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return nil, "", ErrNoUpload
+	}
+	return f, filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/")), nil
 }
