@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/xuri/excelize/v2"
+
 	"deputybot/model"
 )
 
@@ -128,4 +130,60 @@ func (s *Staff) RevokeTokenAs(ctx context.Context, by Actor, id int64) error {
 		}
 		return s.env.audit(ctx, by, "token.revoke", fmt.Sprintf("token/%d", id), "撤销 API 令牌")
 	})
+}
+
+// AuditLogAs returns a page of the audit log, newest first, and how many
+// entries match f in all, for an admin.
+func (s *Staff) AuditLogAs(ctx context.Context, by Actor, f model.AuditFilter) ([]model.AuditEntry, int, error) {
+	if err := by.Require(Admins...); err != nil {
+		return nil, 0, err
+	}
+	return s.db.ListAudit(ctx, f)
+}
+
+// auditExportPage is how many entries an export reads at a time.
+const auditExportPage = 1000
+
+// ExportAuditAs writes the audit log matching f (paging ignored) to a
+// workbook for an admin, newest first, each action in Chinese; the export
+// is itself audited.
+func (s *Staff) ExportAuditAs(ctx context.Context, by Actor, f model.AuditFilter) (ExportFile, error) {
+	if err := by.Require(Admins...); err != nil {
+		return ExportFile{}, err
+	}
+	var out ExportFile
+	err := s.env.tx(ctx, func(ctx context.Context) error {
+		sh, err := newMeetingSheet("审计日志", []meetingSheetColumn{{"时间", 18}, {"操作人", 16}, {"操作", 22}, {"操作代码", 24},
+			{"对象", 20}, {"内容", 60}})
+		if err != nil {
+			return err
+		}
+		n := 0
+		f.Limit, f.Offset = auditExportPage, 0
+		for {
+			entries, _, err := s.db.ListAudit(ctx, f)
+			if err != nil {
+				_, _ = sh.bytes()
+				return err
+			}
+			for _, e := range entries {
+				if err := sh.add(excelize.RowOpts{}, e.At.In(s.env.loc).Format("2006-01-02 15:04:05"), e.StaffName,
+					model.AuditActionLabel(e.Action), e.Action, e.Object, e.Summary); err != nil {
+					_, _ = sh.bytes()
+					return err
+				}
+			}
+			n += len(entries)
+			if len(entries) < auditExportPage {
+				break
+			}
+			f.BeforeID = entries[len(entries)-1].ID
+		}
+		if out.Data, err = sh.bytes(); err != nil {
+			return err
+		}
+		out.Name = "审计日志-" + s.env.now().In(s.env.loc).Format("20060102-1504") + ".xlsx"
+		return s.env.audit(ctx, by, "audit.export", "audit_log", fmt.Sprintf("导出审计日志 %d 条", n))
+	})
+	return out, err
 }

@@ -64,6 +64,7 @@ func routes() []route {
 		{"POST", "/api/v1/accounts/{id}/password", core.Admins, accountResetPassword},
 		// Tokens are the calling account's own; read-only accounts change
 		// nothing through the API.
+		{"GET", "/api/v1/audit", core.Admins, auditList},
 		{"GET", "/api/v1/tokens", core.Everyone, tokensList},
 		{"POST", "/api/v1/tokens", core.StepRecorders, tokenCreate},
 		{"DELETE", "/api/v1/tokens/{id}", core.StepRecorders, tokenRevoke},

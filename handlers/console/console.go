@@ -95,6 +95,8 @@ func routes() []route {
 		{"POST", "/admin/accounts/{id}/password", core.Admins, false, accountResetPassword},
 		{"POST", "/admin/accounts/{id}/disable", core.Admins, false, accountSetDisabled(true)},
 		{"POST", "/admin/accounts/{id}/enable", core.Admins, false, accountSetDisabled(false)},
+		{"GET", "/admin/audit", core.Admins, false, auditList},
+		{"GET", "/admin/audit/export", core.Admins, false, auditExport},
 		{"GET", "/admin/tokens", core.Everyone, false, tokensList},
 		{"POST", "/admin/tokens", core.Everyone, false, tokenCreate},
 		{"POST", "/admin/tokens/{id}/revoke", core.Everyone, false, tokenRevoke},
