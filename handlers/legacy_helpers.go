@@ -15,19 +15,6 @@ import (
 // What the routes not yet moved to handlers/console and handlers/api
 // still share.
 
-// perPage reads per_page (1–500, default def).
-func perPage(r *http.Request, def int) (int, error) {
-	v := r.URL.Query().Get("per_page")
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 500 {
-		return 0, badRequest("per_page 应为 1 到 500 之间的整数")
-	}
-	return n, nil
-}
-
 // apiDay formats a calendar date; "" for the zero time.
 func apiDay(t time.Time) string {
 	if t.IsZero() {
