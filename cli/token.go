@@ -33,11 +33,10 @@ Example:
 				fmt.Fprintf(e.stderr, "%s is disabled; its tokens would be refused\n", a.Username)
 				return exitFailure
 			}
-			token, t, err := s.CreateToken(ctx, a, *name)
+			token, _, err := s.CreateTokenAs(ctx, core.CLIActor(model.Account{}, osUser(e)), a, *name)
 			if err != nil {
 				return staffError(e, err)
 			}
-			audit(ctx, e, s, "token.create", fmt.Sprintf("token/%d", t.ID), "为账号 "+a.Username+" 创建 API 令牌“"+t.Name+"”")
 			fmt.Fprintf(e.stdout, "token for %s (%s), shown once:\n%s\n", a.Username, core.RoleLabel(a.Role), token)
 			return exitOK
 		})

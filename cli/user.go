@@ -58,11 +58,11 @@ Example:
 			}
 		}
 		return withStaff(ctx, e, *path, func(s *core.Staff) int {
-			a, pw, err := s.Create(ctx, core.NewAccount{Username: username, Name: *name, Role: *role, Unit: *unit, Password: password})
+			a, pw, err := s.CreateAs(ctx, core.CLIActor(model.Account{}, osUser(e)),
+				core.NewAccount{Username: username, Name: *name, Role: *role, Unit: *unit, Password: password})
 			if err != nil {
 				return staffError(e, err)
 			}
-			audit(ctx, e, s, "staff.create", "staff/"+a.Username, fmt.Sprintf("新增账号 %s（%s，%s）", a.Username, a.DisplayName(), core.RoleLabel(a.Role)))
 			fmt.Fprintf(e.stdout, "created %s (%s)\n", a.Username, core.RoleLabel(a.Role))
 			if password == "" {
 				fmt.Fprintf(e.stdout, "password (shown once; to be changed at the first login): %s\n", pw)
@@ -98,19 +98,16 @@ Example:
 			}
 		}
 		return withAccount(ctx, e, *path, username, func(s *core.Staff, a model.Account) int {
-			var err error
-			if password == "" {
-				password, err = s.ResetPassword(ctx, a.ID)
-				if err == nil {
-					fmt.Fprintf(e.stdout, "new password for %s (shown once; to be changed at the next login): %s\n", a.Username, password)
-				}
-			} else if err = s.SetPassword(ctx, a.ID, password, false); err == nil {
-				fmt.Fprintf(e.stdout, "password of %s changed\n", a.Username)
-			}
+			given := password != ""
+			_, password, err := s.ResetPasswordAs(ctx, core.CLIActor(model.Account{}, osUser(e)), a.ID, password)
 			if err != nil {
 				return staffError(e, err)
 			}
-			audit(ctx, e, s, "staff.password_reset", "staff/"+a.Username, "重置账号 "+a.Username+" 的密码")
+			if given {
+				fmt.Fprintf(e.stdout, "password of %s changed\n", a.Username)
+			} else {
+				fmt.Fprintf(e.stdout, "new password for %s (shown once; to be changed at the next login): %s\n", a.Username, password)
+			}
 			return exitOK
 		})
 	}
@@ -134,10 +131,9 @@ Example:
 			return code
 		}
 		return withAccount(ctx, e, *path, username, func(s *core.Staff, a model.Account) int {
-			if err := s.SetDisabled(ctx, a.ID, true); err != nil {
+			if _, err := s.SetDisabledAs(ctx, core.CLIActor(model.Account{}, osUser(e)), a.ID, true); err != nil {
 				return staffError(e, err)
 			}
-			audit(ctx, e, s, "staff.disable", "staff/"+a.Username, "停用账号 "+a.Username)
 			fmt.Fprintf(e.stdout, "disabled %s\n", a.Username)
 			return exitOK
 		})
@@ -226,12 +222,4 @@ func staffError(e *env, err error) int {
 	}
 	fmt.Fprintf(e.stderr, "deputybot: %v\n", err)
 	return exitFailure
-}
-
-// audit records a change made from the command line; a failure is
-// reported but does not undo the change.
-func audit(ctx context.Context, e *env, s *core.Staff, action, object, summary string) {
-	if err := s.Audit(ctx, core.CommandLine, action, object, summary); err != nil {
-		fmt.Fprintf(e.stderr, "deputybot: warning: audit log not written: %v\n", err)
-	}
 }
