@@ -11,7 +11,6 @@ import (
 
 	"deputybot/core"
 	"deputybot/model"
-	"deputybot/storage"
 )
 
 // TestBrowserH5ShowsWhatWasAnswered: the survey page after submitting
@@ -20,22 +19,7 @@ import (
 // console's opinion page names a deputy's other opinions without a
 // pronoun that may be wrong.
 func TestBrowserH5ShowsWhatWasAnswered(t *testing.T) {
-	chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	j := &journey{srv: startServer(t, bin, dir), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
-	db, err := storage.Open(ctx, "sqlite", j.srv.DBPath)
-	if err != nil {
-		t.Fatalf("open the server's database: %v", err)
-	}
-	defer db.Close()
-	j.db = db
-	bctx := browser(t, ctx)
-	j.console = newTab(t, bctx, j.srv.URL, 1280, 900)
-	j.phone = newTab(t, bctx, j.srv.URL, 414, 860)
-	j.h5 = newTab(t, bctx, j.srv.URL, 414, 860)
+	ctx, j := startJourney(t, true)
 
 	// cardLink waits for the template card whose text has title and
 	// returns its link, relative to the server.
@@ -50,10 +34,7 @@ func TestBrowserH5ShowsWhatWasAnswered(t *testing.T) {
 		return strings.TrimPrefix(href, j.srv.URL)
 	}
 
-	steps := []struct {
-		name string
-		run  func(*testing.T, context.Context)
-	}{
+	steps := []step{
 		{"staff logs in", j.login},
 		{"staff import deputies", j.importDeputies},
 		{"a deputy binds on the phone", j.bindOnPhone},
@@ -131,20 +112,5 @@ func TestBrowserH5ShowsWhatWasAnswered(t *testing.T) {
 			c.pageHas(t, "该代表的全部意见")
 		}},
 	}
-	ok := true
-	for _, s := range steps {
-		ok = t.Run(s.name, func(t *testing.T) {
-			if !ok {
-				t.Skip("skipped: an earlier step failed")
-			}
-			s.run(t, ctx)
-		}) && ok
-	}
-	if err := chromedp.Do(j.phone.ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Logf("leave the phone page: %v", err)
-	}
-	if err := chromedp.Cancel(bctx); err != nil {
-		t.Logf("close chromium: %v", err)
-	}
-	j.srv.stop(t)
+	j.walk(t, ctx, steps)
 }

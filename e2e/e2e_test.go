@@ -40,6 +40,60 @@ type journey struct {
 	openid   string      // the phone's simulated user
 	deputy   model.Deputy
 	shanghai *time.Location
+	browser  context.Context // chromium, closed at the end of the walk
+}
+
+// step is one step of a browser journey.
+type step struct {
+	name string
+	run  func(*testing.T, context.Context)
+}
+
+// startJourney builds deputybot, starts it in simulator mode on a
+// database of its own (opened beside it as j.db) and opens the console
+// and the simulator's phone, and with h5 a second phone for the H5 pages
+// pushes open; ctx bounds the whole journey.
+func startJourney(t *testing.T, h5 bool) (context.Context, *journey) {
+	chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	dir := t.TempDir()
+	bin := buildServer(t, dir)
+	j := &journey{srv: startServer(t, bin, dir), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
+	db, err := storage.Open(ctx, "sqlite", j.srv.DBPath)
+	if err != nil {
+		t.Fatalf("open the server's database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	j.db = db
+	j.browser = browser(t, ctx)
+	j.console = newTab(t, j.browser, j.srv.URL, 1280, 900)
+	j.phone = newTab(t, j.browser, j.srv.URL, 414, 860)
+	if h5 {
+		j.h5 = newTab(t, j.browser, j.srv.URL, 414, 860)
+	}
+	return ctx, j
+}
+
+// walk runs the steps in order (after a failure the rest are skipped),
+// then closes the phone page, chromium and the server.
+func (j *journey) walk(t *testing.T, ctx context.Context, steps []step) {
+	ok := true
+	for _, s := range steps {
+		ok = t.Run(s.name, func(t *testing.T) {
+			if !ok {
+				t.Skip("skipped: an earlier step failed")
+			}
+			s.run(t, ctx)
+		}) && ok
+	}
+	if err := chromedp.Do(j.phone.ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Logf("leave the phone page: %v", err)
+	}
+	if err := chromedp.Cancel(j.browser); err != nil {
+		t.Logf("close chromium: %v", err)
+	}
+	j.srv.stop(t)
 }
 
 func TestBrowserJourney(t *testing.T) {

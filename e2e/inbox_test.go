@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"deputybot/storage"
 )
 
 var (
@@ -22,29 +20,11 @@ var (
 // console's inbox, answer it there, and the answer reaches the phone as a
 // customer-service message whose link opens the message with its answer.
 func TestBrowserInboxReply(t *testing.T) {
-	chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	j := &journey{srv: startServer(t, bin, dir), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
-	db, err := storage.Open(ctx, "sqlite", j.srv.DBPath)
-	if err != nil {
-		t.Fatalf("open the server's database: %v", err)
-	}
-	defer db.Close()
-	j.db = db
-	bctx := browser(t, ctx)
-	j.console = newTab(t, bctx, j.srv.URL, 1280, 900)
-	j.phone = newTab(t, bctx, j.srv.URL, 414, 860)
-	j.h5 = newTab(t, bctx, j.srv.URL, 414, 860)
+	ctx, j := startJourney(t, true)
 	question := "请问今年的代表学习班什么时候报名？需要准备什么材料？"
 	answer := "学习班将于4月初报名，届时会另行通知，请带好身份证。"
 	var receipt, message string // the number the phone was given; its console page
-	steps := []struct {
-		name string
-		run  func(*testing.T, context.Context)
-	}{
+	steps := []step{
 		{"staff logs in", j.login},
 		{"staff import deputies", j.importDeputies},
 		{"a deputy binds on the phone", j.bindOnPhone},
@@ -102,20 +82,5 @@ func TestBrowserInboxReply(t *testing.T) {
 			c.pageHas(t, "客服消息")
 		}},
 	}
-	ok := true
-	for _, s := range steps {
-		ok = t.Run(s.name, func(t *testing.T) {
-			if !ok {
-				t.Skip("skipped: an earlier step failed")
-			}
-			s.run(t, ctx)
-		}) && ok
-	}
-	if err := chromedp.Do(j.phone.ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Logf("leave the phone page: %v", err)
-	}
-	if err := chromedp.Cancel(bctx); err != nil {
-		t.Logf("close chromium: %v", err)
-	}
-	j.srv.stop(t)
+	j.walk(t, ctx, steps)
 }

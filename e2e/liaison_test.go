@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"deputybot/storage"
 )
 
 // TestBrowserLiaison drives 双联系 through the console and the phone: staff
@@ -18,31 +15,14 @@ import (
 // record a provincial leader's activity in their electoral unit, which
 // clears the leader's 今年尚未参加 flag.
 func TestBrowserLiaison(t *testing.T) {
-	chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	j := &journey{srv: startServer(t, bin, dir), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
-	db, err := storage.Open(ctx, "sqlite", j.srv.DBPath)
-	if err != nil {
-		t.Fatalf("open the server's database: %v", err)
-	}
-	defer db.Close()
-	j.db = db
-	bctx := browser(t, ctx)
-	j.console = newTab(t, bctx, j.srv.URL, 1280, 900)
-	j.phone = newTab(t, bctx, j.srv.URL, 414, 860)
+	ctx, j := startJourney(t, false)
 	var others []int64 // deputies other than the bound one
-	steps := []struct {
-		name string
-		run  func(*testing.T, context.Context)
-	}{
+	steps := []step{
 		{"staff logs in", j.login},
 		{"staff import deputies", j.importDeputies},
 		{"a deputy binds on the phone", j.bindOnPhone},
 		{"staff add the deputy as a committee member linked to five deputies", func(t *testing.T, ctx context.Context) {
-			rows, err := db.SQL().QueryContext(ctx, `SELECT id FROM deputies WHERE id <> ? AND status = 'active' ORDER BY id LIMIT 6`, j.deputy.ID)
+			rows, err := j.db.SQL().QueryContext(ctx, `SELECT id FROM deputies WHERE id <> ? AND status = 'active' ORDER BY id LIMIT 6`, j.deputy.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,20 +89,5 @@ func TestBrowserLiaison(t *testing.T) {
 			c.screenshot(t, j.shots, "console-liaison-leaders.png")
 		}},
 	}
-	ok := true
-	for _, s := range steps {
-		ok = t.Run(s.name, func(t *testing.T) {
-			if !ok {
-				t.Skip("skipped: an earlier step failed")
-			}
-			s.run(t, ctx)
-		}) && ok
-	}
-	if err := chromedp.Do(j.phone.ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Logf("leave the phone page: %v", err)
-	}
-	if err := chromedp.Cancel(bctx); err != nil {
-		t.Logf("close chromium: %v", err)
-	}
-	j.srv.stop(t)
+	j.walk(t, ctx, steps)
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"deputybot/model"
-	"deputybot/storage"
 )
 
 // TestBrowserActivitySignUp drives 活动报名 end to end: staff create an
@@ -17,28 +15,10 @@ import (
 // deputy signs up by number in the chat; the deputy's H5 list shows the
 // place and withdraws from it; the console's list shows the withdrawal.
 func TestBrowserActivitySignUp(t *testing.T) {
-	chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	j := &journey{srv: startServer(t, bin, dir), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
-	db, err := storage.Open(ctx, "sqlite", j.srv.DBPath)
-	if err != nil {
-		t.Fatalf("open the server's database: %v", err)
-	}
-	defer db.Close()
-	j.db = db
-	bctx := browser(t, ctx)
-	j.console = newTab(t, bctx, j.srv.URL, 1280, 900)
-	j.phone = newTab(t, bctx, j.srv.URL, 414, 860)
-	j.h5 = newTab(t, bctx, j.srv.URL, 414, 860)
+	ctx, j := startJourney(t, true)
 	title := "乡村振兴专题调研"
 	var meeting string
-	steps := []struct {
-		name string
-		run  func(*testing.T, context.Context)
-	}{
+	steps := []step{
 		{"staff logs in", j.login},
 		{"staff import deputies", j.importDeputies},
 		{"a deputy binds on the phone", j.bindOnPhone},
@@ -87,26 +67,11 @@ func TestBrowserActivitySignUp(t *testing.T) {
 			c.pageHas(t, "退出报名")
 			id := strings.TrimPrefix(meeting, "/admin/meetings/")
 			var status string
-			if err := db.SQL().QueryRow(`SELECT status FROM invitations WHERE meeting_id = ? AND deputy_id = ?`, id, j.deputy.ID).Scan(&status); err != nil ||
+			if err := j.db.SQL().QueryRow(`SELECT status FROM invitations WHERE meeting_id = ? AND deputy_id = ?`, id, j.deputy.ID).Scan(&status); err != nil ||
 				status != model.RSVPLeave {
 				t.Fatalf("the invitation after withdrawing: %q %v", status, err)
 			}
 		}},
 	}
-	ok := true
-	for _, s := range steps {
-		ok = t.Run(s.name, func(t *testing.T) {
-			if !ok {
-				t.Skip("skipped: an earlier step failed")
-			}
-			s.run(t, ctx)
-		}) && ok
-	}
-	if err := chromedp.Do(j.phone.ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Logf("leave the phone page: %v", err)
-	}
-	if err := chromedp.Cancel(bctx); err != nil {
-		t.Logf("close chromium: %v", err)
-	}
-	j.srv.stop(t)
+	j.walk(t, ctx, steps)
 }

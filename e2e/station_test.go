@@ -11,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"deputybot/model"
-	"deputybot/storage"
 )
 
 var publicReceipt = regexp.MustCompile(`QY\d{4}-\d{5}`)
@@ -24,29 +23,11 @@ var publicReceipt = regexp.MustCompile(`QY\d{4}-\d{5}`)
 // 群众意见 on the phone and answers it, and the answer is queued for the
 // follower.
 func TestBrowserStation(t *testing.T) {
-	chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	j := &journey{srv: startServer(t, bin, dir), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
-	db, err := storage.Open(ctx, "sqlite", j.srv.DBPath)
-	if err != nil {
-		t.Fatalf("open the server's database: %v", err)
-	}
-	defer db.Close()
-	j.db = db
-	bctx := browser(t, ctx)
-	j.console = newTab(t, bctx, j.srv.URL, 1280, 900)
-	j.phone = newTab(t, bctx, j.srv.URL, 414, 860)
-	j.h5 = newTab(t, bctx, j.srv.URL, 414, 860)
+	ctx, j := startJourney(t, true)
 	opinion := "建议在泺源大街增设过街天桥，方便老人和孩子过马路。"
 	answer := "已联系区交通运输局，过街设施已列入明年计划。"
 	var station, citizen, receipt string
-	steps := []struct {
-		name string
-		run  func(*testing.T, context.Context)
-	}{
+	steps := []step{
 		{"staff logs in", j.login},
 		{"staff import deputies", j.importDeputies},
 		{"a deputy binds on the phone", j.bindOnPhone},
@@ -125,30 +106,15 @@ func TestBrowserStation(t *testing.T) {
 			j.say(t, answer, "答复已记录")
 			p.screenshot(t, j.shots, "sim-public-opinion-answer.png")
 			var n int
-			if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id
+			if err := j.db.SQL().QueryRow(`SELECT COUNT(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id
 				WHERE d.openid = ? AND n.body LIKE ?`, citizen, "%"+answer+"%").Scan(&n); err != nil || n != 1 {
 				t.Fatalf("%d pushes of the answer to the follower (%v), want 1", n, err)
 			}
-			os, _, err := db.ListPublicOpinions(ctx, model.PublicOpinionFilter{})
+			os, _, err := j.db.ListPublicOpinions(ctx, model.PublicOpinionFilter{})
 			if err != nil || len(os) != 1 || os[0].Status != model.PublicOpinionReplied {
 				t.Fatalf("the opinion after the answer: %+v %v", os, err)
 			}
 		}},
 	}
-	ok := true
-	for _, s := range steps {
-		ok = t.Run(s.name, func(t *testing.T) {
-			if !ok {
-				t.Skip("skipped: an earlier step failed")
-			}
-			s.run(t, ctx)
-		}) && ok
-	}
-	if err := chromedp.Do(j.phone.ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Logf("leave the phone page: %v", err)
-	}
-	if err := chromedp.Cancel(bctx); err != nil {
-		t.Logf("close chromium: %v", err)
-	}
-	j.srv.stop(t)
+	j.walk(t, ctx, steps)
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"deputybot/core"
-	"deputybot/storage"
 )
 
 // TestBrowserStudy drives 学习 end to end: staff write a material with a
@@ -24,32 +23,15 @@ import (
 // page, finds the attachment and presses 学完; 学习 in the chat shows it
 // studied and the console's statistics count it.
 func TestBrowserStudy(t *testing.T) {
-	chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	ctx, j := startJourney(t, true)
 	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	j := &journey{srv: startServer(t, bin, dir), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
-	db, err := storage.Open(ctx, "sqlite", j.srv.DBPath)
-	if err != nil {
-		t.Fatalf("open the server's database: %v", err)
-	}
-	defer db.Close()
-	j.db = db
-	bctx := browser(t, ctx)
-	j.console = newTab(t, bctx, j.srv.URL, 1280, 900)
-	j.phone = newTab(t, bctx, j.srv.URL, 414, 860)
-	j.h5 = newTab(t, bctx, j.srv.URL, 414, 860)
 	pdf := filepath.Join(dir, "预算法学习辅导.pdf")
 	if err := os.WriteFile(pdf, core.SamplePDF("Budget law study guide"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	title := "预算法：人大预算审查监督实务"
 	var material string // its console page
-	steps := []struct {
-		name string
-		run  func(*testing.T, context.Context)
-	}{
+	steps := []step{
 		{"staff logs in", j.login},
 		{"staff import deputies", j.importDeputies},
 		{"a deputy binds on the phone", j.bindOnPhone},
@@ -150,22 +132,7 @@ func TestBrowserStudy(t *testing.T) {
 			h.screenshot(t, j.shots, "h5-material-course.png")
 		}},
 	}
-	ok := true
-	for _, s := range steps {
-		ok = t.Run(s.name, func(t *testing.T) {
-			if !ok {
-				t.Skip("skipped: an earlier step failed")
-			}
-			s.run(t, ctx)
-		}) && ok
-	}
-	if err := chromedp.Do(j.phone.ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Logf("leave the phone page: %v", err)
-	}
-	if err := chromedp.Cancel(bctx); err != nil {
-		t.Logf("close chromium: %v", err)
-	}
-	j.srv.stop(t)
+	j.walk(t, ctx, steps)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
