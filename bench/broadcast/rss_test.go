@@ -1,26 +1,20 @@
 package broadcast_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"deputybot/bench/benchkit"
 	"deputybot/model"
 	"deputybot/notify"
 	"deputybot/storage"
@@ -49,76 +43,16 @@ const tplPath = "/cgi-bin/message/template/send"
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-var (
-	buildOnce sync.Once
-	binDir    string
-	bin       string
-	buildErr  error
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	benchkit.Cleanup()
 	os.Exit(code)
-}
-
-// deputybot builds the binary once, on first use: plain `go test ./...`
-// runs no benchmark and builds nothing. BENCH_DEPUTYBOT names a binary
-// built beforehand instead.
-func deputybot(b *testing.B) string {
-	b.Helper()
-	if p := os.Getenv("BENCH_DEPUTYBOT"); p != "" {
-		return p
-	}
-	buildOnce.Do(func() {
-		if binDir, buildErr = os.MkdirTemp("", "deputybot-bench-"); buildErr != nil {
-			return
-		}
-		_, file, _, _ := runtime.Caller(0)
-		bin = filepath.Join(binDir, "deputybot")
-		cmd := exec.Command("go", "build", "-o", bin, ".")
-		cmd.Dir = filepath.Dir(filepath.Dir(filepath.Dir(file)))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		b.Fatal(buildErr)
-	}
-	return bin
-}
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
-
-// lockedBuffer keeps serve's output for a failure's report.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // expansionSeconds returns how long serve took to expand campaign id, from
 // its log ("campaign expanded" with seconds), or false if it has not said.
-func (l *lockedBuffer) expansionSeconds(id int64) (float64, bool) {
-	for _, line := range strings.Split(l.String(), "\n") {
+func expansionSeconds(out *benchkit.Buffer, id int64) (float64, bool) {
+	for _, line := range strings.Split(out.String(), "\n") {
 		var rec struct {
 			Msg      string  `json:"msg"`
 			Campaign int64   `json:"campaign"`
@@ -129,13 +63,6 @@ func (l *lockedBuffer) expansionSeconds(id int64) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-// server is one deputybot serve process.
-type server struct {
-	cmd  *exec.Cmd
-	out  *lockedBuffer
-	done chan struct{}
 }
 
 // rig is a database holding n bound deputies, the WeChat simulator in
@@ -213,107 +140,19 @@ func (r *rig) seed(ctx context.Context) {
 	r.b.Logf("%s: seeded %d bound deputies in %s", r.driver, r.n, time.Since(start).Round(time.Millisecond))
 }
 
-func freePort(b *testing.B) int {
-	b.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // serve starts deputybot serve sending at rate messages per second and
 // waits until it is healthy.
-func (r *rig) serve(rate float64) *server {
+func (r *rig) serve(rate float64) *benchkit.Process {
 	r.b.Helper()
-	port := freePort(r.b)
-	s := &server{out: &lockedBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(deputybot(r.b), "serve", "--config", r.cfgPath)
-	s.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"DEPUTYBOT_DATABASE_DRIVER=" + string(r.driver), "DEPUTYBOT_DATABASE_DSN=" + r.dsn,
-		"DEPUTYBOT_WECHAT_APP_ID=" + appID, "DEPUTYBOT_WECHAT_APP_SECRET=" + secret,
-		"DEPUTYBOT_WECHAT_TOKEN=" + token, "DEPUTYBOT_WECHAT_ENCODING_AES_KEY=" + aesKey,
-		"DEPUTYBOT_WECHAT_API_BASE=" + r.simBase, fmt.Sprintf("DEPUTYBOT_HTTP_ADDR=127.0.0.1:%d", port),
+	return benchkit.Serve(r.b, r.cfgPath,
+		"DEPUTYBOT_DATABASE_DRIVER="+string(r.driver), "DEPUTYBOT_DATABASE_DSN="+r.dsn,
+		"DEPUTYBOT_WECHAT_APP_ID="+appID, "DEPUTYBOT_WECHAT_APP_SECRET="+secret,
+		"DEPUTYBOT_WECHAT_TOKEN="+token, "DEPUTYBOT_WECHAT_ENCODING_AES_KEY="+aesKey,
+		"DEPUTYBOT_WECHAT_API_BASE="+r.simBase,
 		fmt.Sprintf("DEPUTYBOT_DELIVERY_RATE_PER_SECOND=%g", rate), fmt.Sprintf("DEPUTYBOT_DELIVERY_DAILY_QUOTA=%d", 2*r.n),
 		"DEPUTYBOT_DELIVERY_QUIET_HOURS=", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=info", "DEPUTYBOT_LOG_FORMAT=json",
-		"DEPUTYBOT_DELIVERY_CONCURRENCY=" + strconv.Itoa(envInt("BENCH_CONCURRENCY", 16)),
-	}
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	if err := s.cmd.Start(); err != nil {
-		r.b.Fatal(err)
-	}
-	go func() { _ = s.cmd.Wait(); close(s.done) }()
-	r.b.Cleanup(func() { s.stop() })
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port)); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		select {
-		case <-s.done:
-			r.b.Fatalf("serve exited:\n%s", s.out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			r.b.Fatalf("serve not healthy within a minute:\n%s", s.out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (s *server) stop() {
-	select {
-	case <-s.done:
-		return
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(15 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-}
-
-// memKB reads a field of /proc/<pid>/status in kB: VmHWM is the peak
-// resident set, VmRSS the current one.
-func (s *server) memKB(b *testing.B, field string) int {
-	b.Helper()
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		b.Fatalf("read serve's status (Linux only): %v", err)
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
-			if err != nil {
-				b.Fatalf("%s: %q", field, line)
-			}
-			return kb
-		}
-	}
-	b.Fatalf("no %s in /proc/%d/status", field, s.cmd.Process.Pid)
-	return 0
-}
-
-// cpuSeconds is serve's user+system CPU time so far, from
-// /proc/<pid>/stat (fields 14 and 15, in USER_HZ = 100 ticks a second).
-func (s *server) cpuSeconds(b *testing.B) float64 {
-	b.Helper()
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
-	if err != nil {
-		b.Fatalf("read serve's stat (Linux only): %v", err)
-	}
-	// The command name (field 2) is in parentheses and may hold spaces.
-	fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
-	utime, _ := strconv.ParseFloat(fields[11], 64)
-	stime, _ := strconv.ParseFloat(fields[12], 64)
-	return (utime + stime) / 100
+		"DEPUTYBOT_DELIVERY_CONCURRENCY="+strconv.Itoa(benchkit.EnvInt("BENCH_CONCURRENCY", 16)),
+	)
 }
 
 // campaign creates a general notice to everyone, due now.
@@ -330,7 +169,7 @@ func (r *rig) campaign() model.Campaign {
 
 // waitSends polls the simulator until it has accepted n messages and
 // returns the time each tenth of them was first seen.
-func (r *rig) waitSends(s *server, n int, timeout time.Duration, every time.Duration) []time.Time {
+func (r *rig) waitSends(s *benchkit.Process, n int, timeout time.Duration, every time.Duration) []time.Time {
 	r.b.Helper()
 	marks := make([]time.Time, 0, 11)
 	deadline := time.Now().Add(timeout)
@@ -343,8 +182,8 @@ func (r *rig) waitSends(s *server, n int, timeout time.Duration, every time.Dura
 			break
 		}
 		select {
-		case <-s.done:
-			r.b.Fatalf("serve exited after %d messages:\n%s", got, s.out.String())
+		case <-s.Done:
+			r.b.Fatalf("serve exited after %d messages:\n%s", got, s.Out.String())
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -389,7 +228,7 @@ func (r *rig) checkSent(id int64) {
 // reports serve's own figures: expansion time, dispatch rate, CPU seconds
 // per 1,000 messages (from /proc/<pid>/stat) and peak RSS (VmHWM).
 func BenchmarkBroadcastRSS(b *testing.B) {
-	n := envInt("BENCH_RECIPIENTS", 200000)
+	n := benchkit.EnvInt("BENCH_RECIPIENTS", 200000)
 	for _, d := range storagetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -402,13 +241,13 @@ func BenchmarkBroadcastRSS(b *testing.B) {
 func broadcastRSS(b *testing.B, d storage.Dialect, n int) {
 	r := newRig(b, d, n)
 	s := r.serve(1e6)
-	idleHWM, cpu0 := s.memKB(b, "VmHWM"), s.cpuSeconds(b)
+	idleHWM, cpu0 := s.MemKB(b, "VmHWM"), s.CPUSeconds(b)
 	b.ResetTimer()
 	t0 := time.Now()
 	c := r.campaign()
 	marks := r.waitSends(s, n, 30*time.Minute, 20*time.Millisecond)
-	cpuEnd := s.cpuSeconds(b)
-	hwm, rss := s.memKB(b, "VmHWM"), s.memKB(b, "VmRSS")
+	cpuEnd := s.CPUSeconds(b)
+	hwm, rss := s.MemKB(b, "VmHWM"), s.MemKB(b, "VmRSS")
 	b.StopTimer()
 	r.checkSent(c.ID)
 	got, err := r.db.GetCampaign(context.Background(), c.ID)
@@ -416,9 +255,9 @@ func broadcastRSS(b *testing.B, d storage.Dialect, n int) {
 		b.Fatal(err)
 	}
 	created := got.ExpandedAt.Time.Sub(t0)
-	expand, ok := s.out.expansionSeconds(c.ID)
+	expand, ok := expansionSeconds(s.Out, c.ID)
 	if !ok {
-		b.Fatalf("serve did not log the expansion of campaign %d:\n%s", c.ID, s.out.String())
+		b.Fatalf("serve did not log the expansion of campaign %d:\n%s", c.ID, s.Out.String())
 	}
 	dispatch := marks[10].Sub(marks[0])
 	b.Logf("%s: %d messages; serve expanded the campaign in %.3fs, done %s after it was created (serve polls every second), "+
@@ -431,8 +270,8 @@ func broadcastRSS(b *testing.B, d storage.Dialect, n int) {
 	}
 	b.Logf("%s: each tenth of the messages took %s", d, strings.Join(tenths, " "))
 	// The reference, on the same database and simulator with serve stopped.
-	s.stop()
-	refExpand, refDispatch := r.referenceBroadcast(got.NoticeID, envInt("BENCH_CONCURRENCY", 16))
+	s.Stop()
+	refExpand, refDispatch := r.referenceBroadcast(got.NoticeID, benchkit.EnvInt("BENCH_CONCURRENCY", 16))
 	rate, refRate := float64(n)/dispatch.Seconds(), float64(n)/refDispatch.Seconds()
 	b.Logf("%s: reference: expanded in %.3fs, sent at %.0f msg/s; deputybot/reference: expansion %.2f, dispatch rate %.2f",
 		d, refExpand.Seconds(), refRate, expand/refExpand.Seconds(), rate/refRate)

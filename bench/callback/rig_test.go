@@ -1,6 +1,7 @@
 package callback_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/xml"
@@ -83,6 +84,9 @@ func deputybotServer(tb testing.TB, db *storage.DB) string {
 type reference struct {
 	db             *sql.DB
 	insert, update string
+	// reply, when set, is answered as an encrypted passive text message
+	// instead of "success" (the callback mix's reference).
+	reply string
 }
 
 func newReference(tb testing.TB, db *storage.DB) string {
@@ -104,6 +108,7 @@ func newReference(tb testing.TB, db *storage.DB) string {
 }
 
 type refMessage struct {
+	ToUserName   string `xml:"ToUserName"`
 	FromUserName string `xml:"FromUserName"`
 	CreateTime   int64  `xml:"CreateTime"`
 	MsgType      string `xml:"MsgType"`
@@ -151,7 +156,25 @@ func (ref *reference) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_, _ = io.WriteString(w, "success")
+	if ref.reply == "" {
+		_, _ = io.WriteString(w, "success")
+		return
+	}
+	// A passive reply as WeChat wants it in safe mode: the text message
+	// encrypted, signed with the token, timestamp and nonce.
+	var buf bytes.Buffer
+	buf.WriteString("<xml><ToUserName><![CDATA[" + m.FromUserName + "]]></ToUserName><FromUserName><![CDATA[" + m.ToUserName +
+		"]]></FromUserName><CreateTime>" + strconv.FormatInt(now.Unix(), 10) + "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[")
+	buf.WriteString(ref.reply)
+	buf.WriteString("]]></Content></xml>")
+	enc, err := wechatsim.Encrypt(aesKey, appID, buf.Bytes())
+	if err != nil {
+		http.Error(w, "encrypt", http.StatusInternalServerError)
+		return
+	}
+	rts := strconv.FormatInt(now.Unix(), 10)
+	_, _ = io.WriteString(w, "<xml><Encrypt><![CDATA["+enc+"]]></Encrypt><MsgSignature><![CDATA["+wechatsim.Signature(token, rts, nonce, enc)+
+		"]]></MsgSignature><TimeStamp>"+rts+"</TimeStamp><Nonce><![CDATA["+nonce+"]]></Nonce></xml>")
 }
 
 // run is the outcome of a load: request latencies and wall time.
