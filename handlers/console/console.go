@@ -195,6 +195,19 @@ func routes() []route {
 		{"POST", "/admin/courses/{id}/remind", core.Editors, false, courseRemind},
 		{"GET", "/admin/courses/{id}/progress.xlsx", core.Editors, false, courseExport},
 
+		{"GET", "/admin/liaison", core.Editors, false, liaisonList},
+		{"POST", "/admin/liaison", core.Editors, false, liaisonCreate},
+		{"GET", "/admin/liaison/export", core.Editors, false, liaisonExport},
+		{"GET", "/admin/liaison/leaders", core.Editors, false, leadersList},
+		{"POST", "/admin/liaison/leaders", core.Editors, false, leaderCreate},
+		{"GET", "/admin/liaison/leaders/{id}", core.Editors, false, leaderShow},
+		{"POST", "/admin/liaison/leaders/{id}/activities", core.Editors, false, leaderActivity},
+		{"GET", "/admin/liaison/{id}", core.Editors, false, liaisonShow},
+		{"POST", "/admin/liaison/{id}/links", core.Editors, false, liaisonLink},
+		{"POST", "/admin/liaison/{id}/contacts", core.Editors, false, liaisonContact},
+		{"POST", "/admin/liaison/{id}/bind-code", core.Editors, false, liaisonBindCode},
+		{"POST", "/admin/liaison/{id}/deputy", core.Editors, false, liaisonMemberDeputy},
+
 		// Liaison stations (代表联络站) and the public's opinions (群众意见).
 		{"GET", "/admin/stations", core.Viewers, false, stationsList},
 		{"GET", "/admin/stations/new", core.Editors, false, stationNew},
