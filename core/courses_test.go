@@ -111,9 +111,12 @@ func TestCourseProgressAndReminders(t *testing.T) {
 		if _, err := svc.Meetings.Invite(ctx, staff, study.ID, model.Audience{DeputyIDs: []int64{deps[0].ID, deps[1].ID}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.Meetings.RecordAttendance(ctx, staff, study.ID, []int64{deps[0].ID}, []int64{deps[1].ID}); err != nil {
+		before := clock.Now()
+		clock.Set(study.StartsAt.Add(time.Hour)) // attendance is taken once the session has started
+		if _, err := svc.Meetings.RecordAttendance(ctx, staff, study.ID, core.Attendance{Present: []int64{deps[0].ID}, Absent: []int64{deps[1].ID}}); err != nil {
 			t.Fatal(err)
 		}
+		clock.Set(before)
 
 		rep, err := svc.Courses.Progress(ctx, staff, c.ID)
 		if err != nil {

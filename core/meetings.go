@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -378,20 +379,44 @@ func (s *Meetings) Remind(ctx context.Context, by Actor, meetingID int64) (int, 
 	return n, nil
 }
 
-// RecordAttendance records who attended the meeting (present) and who did
-// not (absent); deputies not named keep what was recorded. Nothing is
-// written when anyone named was not invited.
-func (s *Meetings) RecordAttendance(ctx context.Context, by Actor, meetingID int64, present, absent []int64) error {
+// Attendance is a sign-in to record: who attended (Present), who did not
+// (Absent), and NoneAttended, the confirmation that nobody named attended.
+type Attendance struct {
+	Present, Absent []int64
+	NoneAttended    bool
+}
+
+// RecordAttendance records who attended the meeting and who did not;
+// deputies not named keep what was recorded. It is refused before the
+// meeting starts, and when nobody is marked present unless that is
+// confirmed. A later save corrects what was recorded: its audit entry
+// names each deputy whose mark changed, as it returns them (张三 缺席→到会).
+// Nothing is written when anyone named was not invited.
+func (s *Meetings) RecordAttendance(ctx context.Context, by Actor, meetingID int64, in Attendance) (corrections []string, err error) {
 	if err := by.Require(Editors...); err != nil {
-		return err
+		return nil, err
 	}
-	return s.tx(ctx, func(ctx context.Context) error {
+	present, absent := in.Present, in.Absent
+	err = s.tx(ctx, func(ctx context.Context) error {
+		corrections = nil
 		m, err := s.get(ctx, meetingID)
 		if err != nil {
 			return err
 		}
+		if s.now().Before(m.StartsAt) {
+			return &FieldError{Key: "attended", Label: "签到", Msg: fmt.Sprintf("“%s”%s开始，开始前不能保存签到",
+				m.Title, m.StartsAt.In(s.loc).Format("2006-01-02 15:04"))}
+		}
 		if len(present)+len(absent) == 0 {
 			return &FieldError{Key: "attended", Label: "签到", Msg: "请至少登记一位代表到会或缺席"}
+		}
+		if len(present) == 0 && !in.NoneAttended {
+			return &FieldError{Key: "none_attended", Label: "确认无人到会",
+				Msg: fmt.Sprintf("没有勾选任何到会的代表，保存后 %d 位代表都将记为缺席；如确实无人到会，请确认后再保存", len(absent))}
+		}
+		before, err := s.db.AttendanceMarks(ctx, m.ID, append(append([]int64{}, present...), absent...))
+		if err != nil {
+			return err
 		}
 		missing, err := s.db.SetAttendance(ctx, m.ID, present, absent)
 		if err != nil {
@@ -405,8 +430,34 @@ func (s *Meetings) RecordAttendance(ctx context.Context, by Actor, meetingID int
 			return &FieldError{Key: "attended", Label: "签到",
 				Msg: fmt.Sprintf("有 %d 位代表未被邀请参加此会议活动（编号 %s），签到未保存", len(missing), strings.Join(ids, "、"))}
 		}
-		return s.audit(ctx, by, "meeting.attendance", m.Object(), fmt.Sprintf("“%s”签到：到会 %d 位，缺席 %d 位", m.Title, len(present), len(absent)))
+		detail := fmt.Sprintf("“%s”签到：到会 %d 位，缺席 %d 位", m.Title, len(present), len(absent))
+		if corrections = attendanceCorrections(before, present); len(corrections) > 0 {
+			detail += fmt.Sprintf("；更正 %d 位：%s", len(corrections), strings.Join(corrections, "，"))
+		}
+		return s.audit(ctx, by, "meeting.attendance", m.Object(), detail)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return corrections, nil
+}
+
+// attendanceCorrections names each deputy whose recorded attendance the
+// save changes (张三 缺席→到会); a first mark is no correction.
+func attendanceCorrections(before []model.AttendanceMark, present []int64) []string {
+	isPresent := map[int64]bool{}
+	for _, id := range present {
+		isPresent[id] = true
+	}
+	var out []string
+	for _, b := range before {
+		if !b.Attended.Valid || b.Attended.Bool == isPresent[b.DeputyID] {
+			continue
+		}
+		now := sql.NullBool{Bool: isPresent[b.DeputyID], Valid: true}
+		out = append(out, fmt.Sprintf("%s %s→%s", b.Name, model.AttendanceLabel(b.Attended), model.AttendanceLabel(now)))
+	}
+	return out
 }
 
 // ForDeputy returns the acting deputy's invitation to the meeting, with

@@ -104,6 +104,15 @@ func TestMeetingActionsAuditEachChangeOnce(t *testing.T) {
 		m := w.svc.Meetings
 		deputyA := core.DeputyActor(w.a, core.ViaWeChat)
 		var entry model.RecordEntry
+		// started runs f an hour after the session starts.
+		started := func(f func() error) func() error {
+			return func() error {
+				saved := w.now
+				w.now = w.session.StartsAt.Add(time.Hour)
+				defer func() { w.now = saved }()
+				return f()
+			}
+		}
 
 		steps := []struct {
 			name   string
@@ -178,15 +187,39 @@ func TestMeetingActionsAuditEachChangeOnce(t *testing.T) {
 				}
 				return err
 			}, "meeting.rsvp", core.ViaWeChat, nil},
-			{"attendance naming an uninvited deputy is refused", func() error {
-				return m.RecordAttendance(ctx, admin, w.session.ID, []int64{w.a.ID}, []int64{9999})
+			{"attendance before the meeting starts is refused", func() error {
+				_, err := m.RecordAttendance(ctx, admin, w.session.ID, core.Attendance{Present: []int64{w.a.ID}})
+				return err
 			}, "", "", wantField("attended")},
-			{"attendance naming no one is refused", func() error {
-				return m.RecordAttendance(ctx, admin, w.session.ID, nil, nil)
-			}, "", "", wantField("attended")},
-			{"attendance is recorded", func() error {
-				return m.RecordAttendance(ctx, admin, w.session.ID, []int64{w.a.ID}, []int64{w.b.ID})
-			}, "meeting.attendance", core.ViaCLI, nil},
+			{"attendance naming an uninvited deputy is refused", started(func() error {
+				_, err := m.RecordAttendance(ctx, admin, w.session.ID, core.Attendance{Present: []int64{w.a.ID}, Absent: []int64{9999}})
+				return err
+			}), "", "", wantField("attended")},
+			{"attendance naming no one is refused", started(func() error {
+				_, err := m.RecordAttendance(ctx, admin, w.session.ID, core.Attendance{})
+				return err
+			}), "", "", wantField("attended")},
+			{"attendance marking nobody present asks to confirm", started(func() error {
+				_, err := m.RecordAttendance(ctx, admin, w.session.ID, core.Attendance{Absent: []int64{w.a.ID, w.b.ID}})
+				return err
+			}), "", "", wantField("none_attended")},
+			{"attendance marking nobody present is recorded once confirmed", started(func() error {
+				fixed, err := m.RecordAttendance(ctx, admin, w.session.ID, core.Attendance{Absent: []int64{w.a.ID, w.b.ID}, NoneAttended: true})
+				if err == nil && len(fixed) != 0 {
+					t.Errorf("a first sign-in corrected %q", fixed)
+				}
+				return err
+			}), "meeting.attendance", core.ViaCLI, nil},
+			{"attendance is corrected and the correction named", started(func() error {
+				fixed, err := m.RecordAttendance(ctx, admin, w.session.ID, core.Attendance{Present: []int64{w.a.ID}, Absent: []int64{w.b.ID}})
+				if err == nil && strings.Join(fixed, "") != "代表1 缺席→到会" {
+					t.Errorf("corrections %q", fixed)
+				}
+				if es := w.audits(t); err == nil && !strings.Contains(es[0].Summary, "更正 1 位：代表1 缺席→到会") {
+					t.Errorf("the audit entry says %q", es[0].Summary)
+				}
+				return err
+			}), "meeting.attendance", core.ViaCLI, nil},
 			{"the ones who have not answered are reminded", func() error {
 				n, err := m.Remind(ctx, staffActor(model.RoleAdmin), w.session.ID)
 				if err == nil && n != 1 {

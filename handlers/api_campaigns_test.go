@@ -244,6 +244,11 @@ func TestTheMeetingAPI(t *testing.T) {
 		if res.status != http.StatusOK || !strings.Contains(res.body, `"reminded":2`) {
 			t.Fatalf("remind: %d %s", res.status, res.body)
 		}
+		if res := post(model.RoleStaff, path+"/attendance", fmt.Sprintf(`{"attended":[%d]}`, ds[0].ID)); res.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "开始前不能保存签到") {
+			t.Fatalf("attendance before the start: %d %s", res.status, res.body)
+		}
+		w.clock.Set(time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC)) // the inspection has started
 		if res := post(model.RoleStaff, path+"/attendance", `{"attended":[9999]}`); res.status != http.StatusUnprocessableEntity {
 			t.Fatalf("an uninvited deputy: %d %s", res.status, res.body)
 		}

@@ -391,7 +391,7 @@ func curlMultipart(t *testing.T, form [][2]string, files map[string][]byte) (str
 
 // apiDocFixtures fills the database so the ids the examples use exist:
 // deputies 1–50 (42–44 invited to meeting 7), suggestions 1–7, opinions
-// 1–3 (4 on solicitation 1), surveys 1–2, campaigns 1–9 (9 sending), meetings 1–7, self-report
+// 1–3 (4 on solicitation 1), surveys 1–2, campaigns 1–9 (9 sending), meetings 1–7 (6 started yesterday, 42–44 invited to 6 and 7), self-report
 // 1 (pending). It returns
 // the files the examples upload, by name.
 func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
@@ -467,10 +467,13 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	for i := 1; i <= 7; i++ {
 		m := model.Meeting{Kind: "inspection", Title: fmt.Sprintf("年末集中视察（%d）", i), Place: "济南",
 			StartsAt: now.Add(8 * 24 * time.Hour), RSVPDeadline: now.Add(6 * 24 * time.Hour)}
+		if i == 6 { // started yesterday: its attendance can be taken
+			m.StartsAt, m.RSVPDeadline = now.Add(-24*time.Hour), now.Add(-48*time.Hour)
+		}
 		if err := db.CreateMeeting(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
-		if i == 7 {
+		if i >= 6 {
 			if _, err := db.Invite(ctx, m.ID, []int64{42, 43, 44}); err != nil {
 				t.Fatal(err)
 			}

@@ -136,6 +136,21 @@ func TestAMeetingIsCreatedInvitedAnsweredRemindedAndSignedIn(t *testing.T) {
 
 	shown := url.Values{"shown": {strconv.FormatInt(ds[0].ID, 10), strconv.FormatInt(ds[1].ID, 10)},
 		"attended": {strconv.FormatInt(ds[0].ID, 10)}, "back": {path + "?status=attend"}}
+	if res := w.postForm(t, c, path+"/attendance", shown); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "开始前不能保存签到") {
+		t.Fatalf("attendance before the start: %d", res.status)
+	}
+	if page := w.get(t, c, path); !strings.Contains(page.body, "开始后才能在此登记签到") || strings.Contains(page.body, `name="attended"`) {
+		t.Fatal("before the start the page offers to take attendance")
+	}
+	w.clock.Set(time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)) // 10:00 in Shanghai: started
+	none := url.Values{"shown": shown["shown"], "back": shown["back"]}
+	if res := w.postForm(t, c, path+"/attendance", none); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "我确认这 2 位代表都没有到会") {
+		t.Fatalf("nobody ticked: %d %s", res.status, res.body)
+	}
+	none.Set("none_attended", "1")
+	if res := w.postForm(t, c, path+"/attendance", none); res.status != http.StatusSeeOther {
+		t.Fatalf("nobody ticked, confirmed: %d %s", res.status, res.body)
+	}
 	res = w.postForm(t, c, path+"/attendance", shown)
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != path+"?status=attend" {
 		t.Fatalf("attendance: %d %s", res.status, res.header.Get("Location"))

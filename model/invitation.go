@@ -74,3 +74,21 @@ type InvitationFilter struct {
 	Status        string // RSVPPending, RSVPAttend, RSVPLeave or empty
 	Limit, Offset int    // Limit 0 means 50
 }
+
+// AttendanceMark is what is recorded of one invitee's attendance.
+type AttendanceMark struct {
+	DeputyID int64        `db:"deputy_id"`
+	Name     string       `db:"name"`
+	Attended sql.NullBool `db:"attended"`
+}
+
+// AttendanceLabel names a recorded attendance: 到会, 缺席, or 未登记.
+func AttendanceLabel(a sql.NullBool) string {
+	switch {
+	case !a.Valid:
+		return "未登记"
+	case a.Bool:
+		return "到会"
+	}
+	return "缺席"
+}

@@ -218,3 +218,21 @@ func (db *DB) OpenRSVPs(ctx context.Context, now time.Time) ([]model.ReminderTar
 		JOIN invitations i ON i.meeting_id = m.id
 		WHERE m.rsvp_deadline > ? AND i.status = ? ORDER BY m.id, i.deputy_id`, now.UTC(), model.RSVPPending)
 }
+
+// AttendanceMarks returns what is recorded of the named deputies'
+// attendance at the meeting, with their names, for the invited among them.
+func (db *DB) AttendanceMarks(ctx context.Context, meetingID int64, ids []int64) ([]model.AttendanceMark, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT i.deputy_id, d.name, i.attended FROM invitations i JOIN deputies d ON d.id = i.deputy_id
+		WHERE i.meeting_id = ? AND i.deputy_id IN (?) ORDER BY i.deputy_id`, meetingID, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.AttendanceMark
+	if err := db.rq(ctx).SelectContext(ctx, &out, db.r.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("storage: attendance marks: %w", err)
+	}
+	return out, nil
+}

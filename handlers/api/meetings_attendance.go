@@ -8,8 +8,8 @@ import (
 )
 
 // meetingAttendance records who attended and who did not
-// ({"attended": […], "absent": […]}); deputies not named keep what was
-// recorded.
+// ({"attended": […], "absent": […], "none_attended": true to confirm that
+// nobody attended}); deputies not named keep what was recorded.
 func meetingAttendance(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -18,13 +18,19 @@ func meetingAttendance(s *server, w http.ResponseWriter, r *http.Request, by cor
 	var in struct {
 		Attended []int64 `json:"attended"`
 		Absent   []int64 `json:"absent"`
+		// NoneAttended confirms a save that marks nobody present.
+		NoneAttended bool `json:"none_attended"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.core.Meetings.RecordAttendance(r.Context(), by, id, in.Attended, in.Absent); err != nil {
+	fixed, err := s.core.Meetings.RecordAttendance(r.Context(), by, id, core.Attendance{Present: in.Attended, Absent: in.Absent, NoneAttended: in.NoneAttended})
+	if err != nil {
 		return err
 	}
-	httpkit.WriteJSON(w, http.StatusOK, map[string]int{"attended": len(in.Attended), "absent": len(in.Absent)})
+	if fixed == nil {
+		fixed = []string{}
+	}
+	httpkit.WriteJSON(w, http.StatusOK, map[string]any{"attended": len(in.Attended), "absent": len(in.Absent), "corrected": fixed})
 	return nil
 }

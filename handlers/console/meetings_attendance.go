@@ -3,9 +3,20 @@ package console
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"deputybot/core"
+	"deputybot/model"
 )
+
+// attendanceConfirmView asks to confirm a sign-in that marks nobody
+// present, carrying the save to repeat.
+type attendanceConfirmView struct {
+	Meeting model.Meeting
+	Absent  []int64
+	Back    string
+	Message string
+}
 
 // meetingAttendance records the page's checkboxes: the deputies shown and
 // ticked attended, those shown and not ticked did not.
@@ -41,10 +52,26 @@ func meetingAttendance(s *server, w http.ResponseWriter, r *http.Request, by cor
 			delete(isTicked, id)
 		}
 	}
-	if err := s.core.Meetings.RecordAttendance(r.Context(), by, id, present, absent); err != nil {
+	in := core.Attendance{Present: present, Absent: absent, NoneAttended: r.PostFormValue("none_attended") == "1"}
+	fixed, err := s.core.Meetings.RecordAttendance(r.Context(), by, id, in)
+	if errs, ok := fieldErrorsOf(err); ok && errs["none_attended"] != "" {
+		// Nobody ticked: the same save again, once confirmed.
+		m, err := s.core.Meetings.Get(r.Context(), by, id)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "meeting_attendance_confirm", page{Title: "确认无人到会", Nav: "meetings", Me: by.Account,
+			Data: attendanceConfirmView{Meeting: m, Absent: absent, Back: r.PostFormValue("back"), Message: errs["none_attended"]}})
+		return nil
+	}
+	if err != nil {
 		return err
 	}
-	s.flash(r, fmt.Sprintf("已保存签到：到会 %d 位，缺席 %d 位。", len(present), len(absent)))
+	msg := fmt.Sprintf("已保存签到：到会 %d 位，缺席 %d 位。", len(present), len(absent))
+	if len(fixed) > 0 {
+		msg += fmt.Sprintf("更正 %d 位：%s。", len(fixed), strings.Join(fixed, "，"))
+	}
+	s.flash(r, msg)
 	http.Redirect(w, r, backTo(r.PostFormValue("back"), fmt.Sprintf("/admin/meetings/%d", id)), http.StatusSeeOther)
 	return nil
 }

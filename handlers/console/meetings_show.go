@@ -44,6 +44,8 @@ type meetingView struct {
 	Pager               pager
 	Here                string // this page, to come back to after marking attendance
 	DeadlinePassed      bool
+	Started             bool        // attendance can be recorded once the meeting starts
+	StartsAt            string      // when it starts, as the page says it
 	Signup              *signupView // nil when the meeting was never opened for sign-up
 	SignupForm          core.SignupInput
 	SignupErrors        fieldErrors
@@ -107,6 +109,7 @@ func (s *server) renderMeeting(w http.ResponseWriter, r *http.Request, by core.A
 	now := s.core.Now()
 	v.Meeting, v.Line, v.Filter, v.Here = sum.Meeting, s.meetingLineOf(sum, now), filter, link(pg)
 	v.DeadlinePassed, v.Pager = !sum.RSVPOpenAt(now), newPager(total, pg, rsvpPageSize, link)
+	v.Started, v.StartsAt = !now.Before(sum.StartsAt), s.fmtTime(sum.StartsAt)
 	if v.Signup, err = s.signupViewOf(r, by, id, now); err != nil {
 		return err
 	}
