@@ -268,6 +268,21 @@ var dummyHash = sync.OnceValue(func() []byte {
 // locked, ErrBadCredentials for a wrong username or password (the failure
 // counts against both), ErrAccountDisabled for a disabled account.
 func (s *Staff) Authenticate(ctx context.Context, username, password, addr string) (model.Account, error) {
+	a, err := s.authenticate(ctx, username, password, addr)
+	if err != nil {
+		return a, err
+	}
+	if err := s.db.TouchAccountLogin(ctx, a.ID); err != nil {
+		return model.Account{}, err
+	}
+	at := s.Now().UTC()
+	a.LastLoginAt = &at
+	return a, nil
+}
+
+// authenticate checks username and password under the login limit, as
+// Authenticate does, and records nothing of a success.
+func (s *Staff) authenticate(ctx context.Context, username, password, addr string) (model.Account, error) {
 	username = NormalizeUsername(username)
 	a, err := s.db.GetAccountByUsername(ctx, username)
 	hash := dummyHash()
@@ -284,11 +299,6 @@ func (s *Staff) Authenticate(ctx context.Context, username, password, addr strin
 	if a.Disabled {
 		return model.Account{}, ErrAccountDisabled
 	}
-	if err := s.db.TouchAccountLogin(ctx, a.ID); err != nil {
-		return model.Account{}, err
-	}
-	at := s.Now().UTC()
-	a.LastLoginAt = &at
 	return a, nil
 }
 

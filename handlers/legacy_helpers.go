@@ -75,3 +75,6 @@ func sendSheet(w http.ResponseWriter, filename, sheet string, header []string, r
 
 // contentDisposition names a download (RFC 6266).
 func contentDisposition(name string) string { return httpkit.ContentDisposition("attachment", name) }
+
+// parseSmallForm reads a url-encoded form of at most 64 kB.
+func parseSmallForm(w http.ResponseWriter, r *http.Request) bool { return httpkit.ParseSmallForm(w, r) }

@@ -75,7 +75,14 @@ type route struct {
 // routes lists every console route of this package, by section.
 func routes() []route {
 	return []route{
-		// Deputies, binding codes, accounts, tokens, login and the audit log.
+		// Signing in and out, one's own password.
+		{"GET", loginPath, nil, true, loginForm},
+		{"POST", loginPath, nil, true, login},
+		{"POST", logoutPath, core.Everyone, false, logout},
+		{"GET", passwordPath, core.Everyone, false, passwordForm},
+		{"POST", passwordPath, core.Everyone, false, changePassword},
+
+		// Deputies, binding codes, accounts, tokens and the audit log.
 		{"GET", "/admin/deputies", core.Viewers, false, deputiesList},
 		{"GET", "/admin/deputies/new", core.Editors, false, deputyNew},
 		{"POST", "/admin/deputies", core.Editors, false, deputyCreate},

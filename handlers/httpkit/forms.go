@@ -74,3 +74,10 @@ func ParseTextForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxTextForm)
 	return r.ParseForm() == nil
 }
+
+// ParseSmallForm reads a url-encoded form of at most MaxSmallForm bytes;
+// it reports false when the form is too long or malformed.
+func ParseSmallForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxSmallForm)
+	return r.ParseForm() == nil
+}
