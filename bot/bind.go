@@ -34,6 +34,11 @@ func (r *Router) startBind(ctx context.Context, openid string) (string, error) {
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return "", err
 	}
+	if a, err := r.Core.Staff.StaffOf(ctx, openid); err == nil {
+		return r.say("bind.staff_already", map[string]any{"Name": a.DisplayName()})
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return "", err
+	}
 	if until, locked, err := r.bindLocked(ctx, openid); err != nil || locked {
 		if err != nil {
 			return "", err
@@ -179,6 +184,9 @@ func (r *Router) tryBind(ctx context.Context, c model.Conversation, name, digits
 	case core.BindMember:
 		r.Log.Info("a committee member bound to WeChat")
 		return r.say("bind.member_ok", map[string]any{"Name": res.Name})
+	case core.BindStaff:
+		r.Log.Info("a staff account bound to WeChat")
+		return r.say("bind.staff_ok", map[string]any{"Name": res.Name, "Unit": res.Unit})
 	case core.BindAlready:
 		return r.say("bind.already", map[string]any{"Name": res.Name})
 	case core.BindAmbiguous:

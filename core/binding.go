@@ -51,12 +51,14 @@ const (
 	BindLocked                              // the follower failed too often: binding is locked until Until
 	BindDeputyLocked                        // the deputy named is locked: only a staff code binds them
 	BindPaused                              // too many failures overall: phone digits are paused for all
+	BindStaff                               // bound to the staff account Name (of the unit Unit) with its code
 )
 
 // BindResult is the outcome of one binding attempt.
 type BindResult struct {
 	Outcome BindOutcome
-	Name    string    // the deputy's or member's name, for BindDeputy, BindMember, BindAlready
+	Name    string    // the deputy's, member's or account's name, for BindDeputy, BindMember, BindStaff, BindAlready
+	Unit    string    // for BindStaff: the handling unit of a unit account
 	Left    int       // for BindMismatch: attempts left before the lock
 	Until   time.Time // for BindLocked
 }
@@ -108,6 +110,9 @@ func (b *Binding) Attempt(ctx context.Context, by Actor, name, digits string) (B
 	switch len(candidates) {
 	case 0:
 		if res, ok, err := b.attemptMember(ctx, by, name, digits); ok || err != nil {
+			return res, err
+		}
+		if res, ok, err := b.attemptStaff(ctx, by, name, digits); ok || err != nil {
 			return res, err
 		}
 		return b.fail(ctx, by)

@@ -90,7 +90,21 @@ func (s *Suggestions) ImportSuggestions(ctx context.Context, rd io.Reader, filen
 	if len(batch) == 0 {
 		return rep, nil
 	}
-	err = s.db.CreateSuggestions(ctx, batch)
+	err = s.env.tx(ctx, func(ctx context.Context) error {
+		if err := s.db.CreateSuggestions(ctx, batch); err != nil {
+			return err
+		}
+		staff, err := s.env.unitStaff(ctx)
+		if err != nil {
+			return err
+		}
+		for _, n := range batch {
+			if err := s.assigned(ctx, staff, *n.Suggestion); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if errors.Is(err, model.ErrConflict) {
 		return rep, fmt.Errorf("%s: 导入过程中有建议编号被他人占用，未导入任何数据，请重新导入 (%w: %v)", filename, ErrImportFile, err)
 	}

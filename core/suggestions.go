@@ -237,11 +237,16 @@ func (s *Suggestions) Create(ctx context.Context, sg *model.Suggestion, seconder
 	if errs = append(errs, more...); len(errs) > 0 {
 		return errs
 	}
-	err = s.db.CreateSuggestion(ctx, sg, seconders)
-	if errors.Is(err, model.ErrConflict) {
-		return ValidationError{{Key: "number", Label: "建议编号", Value: sg.Number, Msg: "已存在"}}
-	}
-	return err
+	return s.env.tx(ctx, func(ctx context.Context) error {
+		err := s.db.CreateSuggestion(ctx, sg, seconders)
+		if errors.Is(err, model.ErrConflict) {
+			return ValidationError{{Key: "number", Label: "建议编号", Value: sg.Number, Msg: "已存在"}}
+		}
+		if err != nil {
+			return err
+		}
+		return s.assigned(ctx, nil, *sg)
+	})
 }
 
 func normalizeSuggestion(sg *model.Suggestion) ValidationError {
@@ -346,11 +351,16 @@ func (s *Suggestions) RecordStep(ctx context.Context, st *model.SuggestionStep) 
 		return ValidationError{{Key: "kind", Label: "办理步骤", Msg: msg}}
 	}
 	st.At = s.Now()
-	err = s.db.AddSuggestionStep(ctx, st, sg.Status, s.stepPushes(sg, st)...)
-	if errors.Is(err, model.ErrConflict) {
-		return ValidationError{{Key: "kind", Label: "办理步骤", Msg: "该建议的状态刚刚被他人更新，请刷新后重试"}}
-	}
-	return err
+	return s.env.tx(ctx, func(ctx context.Context) error {
+		err := s.db.AddSuggestionStep(ctx, st, sg.Status, s.stepPushes(sg, st)...)
+		if errors.Is(err, model.ErrConflict) {
+			return ValidationError{{Key: "kind", Label: "办理步骤", Msg: "该建议的状态刚刚被他人更新，请刷新后重试"}}
+		}
+		if err != nil || st.Kind != model.StepRehandling {
+			return err
+		}
+		return s.sentBack(ctx, sg, st.Note)
+	})
 }
 
 // stepPushes are the notices a step sends, in the step's transaction: a
@@ -505,7 +515,13 @@ func (s *Suggestions) Rate(ctx context.Context, suggestionID, deputyID int64, r 
 	if rec.Result == model.RatingDissatisfied && (fresh || prev.Result != model.RatingDissatisfied) {
 		back = &model.SuggestionStep{SuggestionID: suggestionID, At: now, Kind: model.StepRehandling, Actor: name, Note: rec.Reason}
 	}
-	if err := s.db.UpsertRating(ctx, &rec, back); err != nil {
+	err = s.env.tx(ctx, func(ctx context.Context) error {
+		if err := s.db.UpsertRating(ctx, &rec, back); err != nil || back == nil {
+			return err
+		}
+		return s.sentBack(ctx, sg, back.Note)
+	})
+	if err != nil {
 		return model.SuggestionRating{}, err
 	}
 	return rec, nil

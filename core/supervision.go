@@ -236,7 +236,11 @@ func (s *Supervision) Digest(ctx context.Context, by Actor) (map[string]int, err
 			out["临近:"+name] = u.Near
 		}
 	}
-	return out, nil
+	pushed, err := s.pushDigest(ctx, o)
+	if pushed > 0 {
+		out["周报推送"] = pushed
+	}
+	return out, err
 }
 
 func orUnset(unit string) string {

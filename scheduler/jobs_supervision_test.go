@@ -30,7 +30,7 @@ func TestSupervisionDigestJobCountsPerUnit(t *testing.T) {
 		// 2026-07-01: all three passed their 06-20 deadline.
 		july := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 		jobs := scheduler.SupervisionJobs(core.New(db, core.Options{Now: func() time.Time { return july }, Loc: time.UTC}))
-		if len(jobs) != 1 || jobs[0].Name != "supervision-digest" {
+		if len(jobs) != 2 || jobs[0].Name != "supervision-digest" || jobs[1].Name != core.UnitDeadlinesJob {
 			t.Fatalf("jobs %+v", jobs)
 		}
 		r, err := jobs[0].Run(ctx, july)

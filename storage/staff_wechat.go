@@ -1,0 +1,161 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"deputybot/model"
+)
+
+// ensureStaffWeChat makes sure the account has a staff_wechat row; a
+// missing account gives ErrNotFound.
+func (db *DB) ensureStaffWeChat(ctx context.Context, tx *sqlx.Tx, staffID int64) error {
+	var one int
+	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM staff WHERE id = ?`, staffID); errors.Is(err, sql.ErrNoRows) {
+		return model.ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO staff_wechat (staff_id) VALUES (?)`, staffID)
+	return err
+}
+
+// SetStaffBindCode stores the account's WeChat binding code, replacing any earlier.
+func (db *DB) SetStaffBindCode(ctx context.Context, staffID int64, code string, expires time.Time) error {
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.ensureStaffWeChat(ctx, tx, staffID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE staff_wechat SET bind_code = ?, bind_code_expires = ? WHERE staff_id = ?`,
+			code, expires.UTC(), staffID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("storage: staff %d bind code: %w", staffID, err)
+	}
+	return nil
+}
+
+// StaffIDsForBindCode returns the unbound accounts whose unexpired code is code.
+func (db *DB) StaffIDsForBindCode(ctx context.Context, code string) ([]int64, error) {
+	var ids []int64
+	err := db.wq(ctx).SelectContext(ctx, &ids, `SELECT staff_id FROM staff_wechat WHERE bind_code = ? AND bind_code_expires > ?
+		AND openid IS NULL ORDER BY staff_id`, code, db.now().UTC())
+	if err != nil {
+		return nil, fmt.Errorf("storage: staff bind code: %w", err)
+	}
+	return ids, nil
+}
+
+// BindStaffWeChat binds openid to the account and spends its code. It
+// fails with ErrAlreadyBound when the account has a WeChat or the openid
+// belongs to another account.
+func (db *DB) BindStaffWeChat(ctx context.Context, staffID int64, openid string) error {
+	now := db.now().UTC()
+	var n int64
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.ensureStaffWeChat(ctx, tx, staffID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE staff_wechat SET openid = ?, bound_at = ?, bind_code = NULL,
+			bind_code_expires = NULL WHERE staff_id = ? AND openid IS NULL`, openid, now, staffID)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	switch {
+	case isDuplicate(err):
+		return fmt.Errorf("storage: bind staff %d: %w", staffID, model.ErrAlreadyBound)
+	case errors.Is(err, model.ErrNotFound):
+		return fmt.Errorf("storage: bind staff %d: %w", staffID, model.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("storage: bind staff %d: %w", staffID, err)
+	case n == 0:
+		return fmt.Errorf("storage: bind staff %d: %w", staffID, model.ErrAlreadyBound)
+	}
+	return nil
+}
+
+// UnbindStaffWeChat removes the account's WeChat binding; ErrNotFound
+// when it has none.
+func (db *DB) UnbindStaffWeChat(ctx context.Context, staffID int64) error {
+	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE staff_wechat SET openid = NULL, bound_at = NULL
+		WHERE staff_id = ? AND openid IS NOT NULL`, staffID)
+	if err != nil {
+		return fmt.Errorf("storage: unbind staff %d: %w", staffID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("storage: unbind staff %d: %w", staffID, err)
+	} else if n == 0 {
+		return fmt.Errorf("storage: unbind staff %d: %w", staffID, model.ErrNotFound)
+	}
+	return nil
+}
+
+type staffWeChatRow struct {
+	StaffID int64          `db:"staff_id"`
+	OpenID  sql.NullString `db:"openid"`
+	BoundAt sql.NullTime   `db:"bound_at"`
+}
+
+// StaffWeChatOf returns the account's WeChat binding (zero OpenID when none).
+func (db *DB) StaffWeChatOf(ctx context.Context, staffID int64) (model.StaffWeChat, error) {
+	var row staffWeChatRow
+	err := db.rq(ctx).GetContext(ctx, &row, `SELECT staff_id, openid, bound_at FROM staff_wechat WHERE staff_id = ?`, staffID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.StaffWeChat{StaffID: staffID}, nil
+	}
+	if err != nil {
+		return model.StaffWeChat{}, fmt.Errorf("storage: staff %d wechat: %w", staffID, err)
+	}
+	return model.StaffWeChat{StaffID: staffID, OpenID: row.OpenID.String, BoundAt: timePtr(row.BoundAt)}, nil
+}
+
+// StaffByOpenID returns the account bound to openid, or ErrNotFound.
+func (db *DB) StaffByOpenID(ctx context.Context, openid string) (model.Account, error) {
+	var row accountRow
+	err := db.rq(ctx).GetContext(ctx, &row, `SELECT s.id, s.username, s.name, s.role, s.unit, s.password_hash,
+		s.must_change_password, s.disabled, s.created_at, s.last_login_at AS last_login
+		FROM staff s JOIN staff_wechat w ON w.staff_id = s.id WHERE w.openid = ?`, openid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.Account{}, fmt.Errorf("storage: staff of an openid: %w", model.ErrNotFound)
+	}
+	if err != nil {
+		return model.Account{}, fmt.Errorf("storage: staff of an openid: %w", err)
+	}
+	return row.account(), nil
+}
+
+// BoundStaff returns every enabled account with a WeChat bound, by id.
+func (db *DB) BoundStaff(ctx context.Context) ([]model.BoundStaff, error) {
+	var rows []struct {
+		accountRow
+		OpenID string `db:"openid"`
+	}
+	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT s.id, s.username, s.name, s.role, s.unit, s.password_hash,
+		s.must_change_password, s.disabled, s.created_at, s.last_login_at AS last_login, w.openid
+		FROM staff s JOIN staff_wechat w ON w.staff_id = s.id WHERE w.openid IS NOT NULL AND s.disabled = ? ORDER BY s.id`, false)
+	if err != nil {
+		return nil, fmt.Errorf("storage: bound staff: %w", err)
+	}
+	out := make([]model.BoundStaff, len(rows))
+	for i, r := range rows {
+		out[i] = model.BoundStaff{Account: r.account(), OpenID: r.OpenID}
+	}
+	return out, nil
+}
+
+// EnqueueDirectNotice writes a notice and one delivery of it to openid,
+// someone who is no deputy (a staff account's WeChat), under source,
+// unless a delivery under source exists. It reports whether this call
+// queued it, and the delivery's status.
+func (db *DB) EnqueueDirectNotice(ctx context.Context, source string, n *model.Notice, openid string) (bool, string, error) {
+	return db.EnqueueMemberNotice(ctx, source, n, 0, openid)
+}
