@@ -15,28 +15,10 @@ import (
 	"deputybot/core"
 	"deputybot/model"
 	"deputybot/notify"
-	"deputybot/storage"
 )
 
-// campaignLabels and deliveryLabels name statuses in Chinese, in the order
-// status lists them.
-var (
-	campaignLabels = map[string]string{
-		model.CampaignScheduled: "待发送", model.CampaignSending: "发送中", model.CampaignPaused: "已暂停",
-		model.CampaignCancelled: "已取消", model.CampaignDone: "已完成",
-	}
-	deliveryOrder = []string{
-		model.DeliveryQueued, model.DeliverySending, model.DeliveryRetry, model.DeliveryHeld,
-		model.DeliverySent, model.DeliveryDelivered, model.DeliveryRead,
-		model.DeliveryFailed, model.DeliverySkipped, model.DeliveryCancelled,
-	}
-	deliveryLabels = map[string]string{
-		model.DeliveryQueued: "排队中", model.DeliverySending: "发送中", model.DeliveryRetry: "待重试",
-		model.DeliveryHeld: "暂停中", model.DeliverySent: "已发送", model.DeliveryDelivered: "已送达",
-		model.DeliveryRead: "已阅读", model.DeliveryFailed: "失败", model.DeliverySkipped: "未发送",
-		model.DeliveryCancelled: "已取消",
-	}
-)
+// deliveryOrder lists delivery statuses in the order status prints them.
+var deliveryOrder = model.DeliveryStates
 
 // atLayouts are the forms --at accepts, in the configured time zone.
 var atLayouts = []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
@@ -44,7 +26,7 @@ var atLayouts = []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:
 func init() {
 	send := &command{
 		name: "campaign send", summary: "send a notice to deputies (now or at a time)",
-		usage: "--title TEXT [--body TEXT] [--kind KIND] [--urgent] [--at TIME] (--all | --delegation NAME … | --deputy-ids 1,2,3) [--config FILE]",
+		usage: "--title TEXT [--body TEXT] [--kind KIND] [--urgent] [--at TIME] (--all | --delegation NAME … | --deputy-ids 1,2,3) [--as USERNAME] [--config FILE]",
 		help: `Creates a campaign: a notice and the deputies it goes to. A running
 'deputybot serve' sends it (at most delivery.rate_per_second, not in quiet
 hours unless --urgent) as a template message carrying a short summary and a
@@ -57,6 +39,8 @@ Kinds: general_notice (通知公告, default), study_material, meeting_invitatio
 survey, solicitation, reminder, rating_request, suggestion_progress.
 
 Prints the campaign's id; follow it with 'deputybot campaign status ID'.
+The audit log records it, naming the --as account or you; the console and
+the API create campaigns through the same checks.
 
 Example:
   deputybot campaign send --all --title 关于召开代表培训班的通知 --body "12月1日9时在省人大会堂……"
@@ -76,8 +60,8 @@ Example:
   deputybot campaign status 12`,
 	}
 	status.run = func(ctx context.Context, e *env, args []string) int {
-		return withCampaign(ctx, e, status, args, func(cfg config.Config, _ *core.Services, db *storage.DB, c model.Campaign) int {
-			return printCampaign(ctx, e, cfg, db, c)
+		return withCampaign(ctx, e, status, args, func(cfg config.Config, svc *core.Services, c core.CampaignDetail) int {
+			return printCampaign(ctx, e, cfg, svc, c)
 		})
 	}
 	register(status)
@@ -96,7 +80,7 @@ Example:
 		fs := pause.flags(e)
 		reason := fs.String("reason", "", "why, shown by campaign status")
 		as := asFlag(fs)
-		return withCampaignFlags(ctx, e, pause, fs, args, func(_ config.Config, svc *core.Services, _ *storage.DB, c model.Campaign) int {
+		return withCampaignFlags(ctx, e, pause, fs, args, func(_ config.Config, svc *core.Services, c core.CampaignDetail) int {
 			by, ok := operator(ctx, e, svc, *as)
 			if !ok {
 				return exitUsage
@@ -119,7 +103,7 @@ Example:
 	resume.run = func(ctx context.Context, e *env, args []string) int {
 		fs := resume.flags(e)
 		as := asFlag(fs)
-		return withCampaignFlags(ctx, e, resume, fs, args, func(_ config.Config, svc *core.Services, _ *storage.DB, c model.Campaign) int {
+		return withCampaignFlags(ctx, e, resume, fs, args, func(_ config.Config, svc *core.Services, c core.CampaignDetail) int {
 			by, ok := operator(ctx, e, svc, *as)
 			if !ok {
 				return exitUsage
@@ -146,7 +130,7 @@ Example:
 		fs := cancel.flags(e)
 		yes := fs.Bool("yes", false, "do not ask for confirmation")
 		as := asFlag(fs)
-		return withCampaignFlags(ctx, e, cancel, fs, args, func(_ config.Config, svc *core.Services, db *storage.DB, c model.Campaign) int {
+		return withCampaignFlags(ctx, e, cancel, fs, args, func(_ config.Config, svc *core.Services, c core.CampaignDetail) int {
 			by, ok := operator(ctx, e, svc, *as)
 			if !ok {
 				return exitUsage
@@ -155,7 +139,7 @@ Example:
 				return transition(e, c, "cancelled", model.ErrConflict)
 			}
 			if !*yes {
-				ok, code := confirmCancel(ctx, e, db, c)
+				ok, code := confirmCancel(e, c)
 				if !ok {
 					return code
 				}
@@ -232,6 +216,7 @@ func campaignSend(ctx context.Context, e *env, c *command, args []string) int {
 	body := fs.String("body", "", "the full text, shown on the page the message links to")
 	urgent := fs.Bool("urgent", false, "send during quiet hours too")
 	at := fs.String("at", "", "start time, local (2026-12-01T09:00); default now")
+	as := asFlag(fs)
 	var af audienceFlags
 	fs.BoolVar(&af.all, "all", false, "every deputy")
 	fs.Var(&af.delegations, "delegation", "deputies of this delegation (repeatable)")
@@ -255,43 +240,70 @@ func campaignSend(ctx context.Context, e *env, c *command, args []string) int {
 	if err != nil {
 		return usageError(e, c, err.Error())
 	}
-	when := sendAt
-	if when.IsZero() {
-		when = time.Now()
+	in := core.CampaignInput{Kind: *kind, Title: *title, Body: *body, Urgent: *urgent, Audience: aud,
+		Fields: map[string]string{"note": firstLine(*body)}}
+	if !sendAt.IsZero() {
+		in.SendAt = sendAt.Format(time.RFC3339)
 	}
-	n := &model.Notice{Kind: *kind, Title: strings.TrimSpace(*title), Body: *body, Urgent: *urgent, CreatedBy: "cli",
-		Fields: map[string]string{"time": when.In(loc).Format("2006年1月2日 15:04"), "note": firstLine(*body)}}
-	return withOutbox(ctx, e, cfg, func(o *notify.Outbox, db *storage.DB) int {
-		if err := o.Validate(*n); err != nil {
-			return usageError(e, c, err.Error())
+	db, ok := openDB(ctx, e, cfg, true)
+	if !ok {
+		return exitFailure
+	}
+	defer db.Close()
+	svc := newServices(db, cfg)
+	by, ok := operator(ctx, e, svc, *as)
+	if !ok {
+		return exitUsage
+	}
+	count, err := svc.Campaigns.CountAudience(ctx, by, aud)
+	if err != nil {
+		return campaignRefused(e, c, err)
+	}
+	if count.Total == 0 {
+		fmt.Fprintln(e.stderr, "deputybot campaign send: no deputy matches this audience (check the delegation names or ids); nothing was created")
+		return exitFailure
+	}
+	camp, err := svc.Campaigns.Create(ctx, by, in)
+	if err != nil {
+		return campaignRefused(e, c, err)
+	}
+	fmt.Fprintf(e.stdout, "campaign %d created: %s “%s”\n", camp.ID, model.KindLabels[camp.Notice.Kind], camp.Notice.Title)
+	fmt.Fprintf(e.stdout, "audience: %d deputies, %d reachable (bound to WeChat, following, in office)\n", count.Total, count.Reachable)
+	if count.Reachable == 0 {
+		fmt.Fprintln(e.stderr, "note: nobody in this audience can receive it now (none is bound to WeChat and following)")
+	}
+	if sendAt.IsZero() {
+		fmt.Fprintln(e.stdout, "sending starts now (a running deputybot serve sends it)")
+	} else {
+		fmt.Fprintf(e.stdout, "scheduled for %s (%s)\n", sendAt.In(loc).Format("2006-01-02 15:04"), loc)
+	}
+	fmt.Fprintf(e.stdout, "follow it with: deputybot campaign status %d\n", camp.ID)
+	return exitOK
+}
+
+// campaignRefused reports why core refused: each field's problem (a
+// usage error), or the refusal.
+func campaignRefused(e *env, c *command, err error) int {
+	if verr, ok := core.Fields(err); ok {
+		msgs := make([]string, len(verr))
+		for i, f := range verr {
+			msgs[i] = fieldText(f)
 		}
-		total, reachable, err := db.AudienceCount(ctx, aud)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "deputybot campaign send: %v\n", err)
-			return exitFailure
-		}
-		if total == 0 {
-			fmt.Fprintln(e.stderr, "deputybot campaign send: no deputy matches this audience (check the delegation names or ids); nothing was created")
-			return exitFailure
-		}
-		camp, err := o.CreateCampaign(ctx, n, aud, sendAt)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "deputybot campaign send: %v\n", err)
-			return exitFailure
-		}
-		fmt.Fprintf(e.stdout, "campaign %d created: %s “%s”\n", camp.ID, model.KindLabels[n.Kind], n.Title)
-		fmt.Fprintf(e.stdout, "audience: %d deputies, %d reachable (bound to WeChat, following, in office)\n", total, reachable)
-		if reachable == 0 {
-			fmt.Fprintln(e.stderr, "note: nobody in this audience can receive it now (none is bound to WeChat and following)")
-		}
-		if sendAt.IsZero() {
-			fmt.Fprintln(e.stdout, "sending starts now (a running deputybot serve sends it)")
-		} else {
-			fmt.Fprintf(e.stdout, "scheduled for %s (%s)\n", sendAt.In(loc).Format("2006-01-02 15:04"), loc)
-		}
-		fmt.Fprintf(e.stdout, "follow it with: deputybot campaign status %d\n", camp.ID)
-		return exitOK
-	})
+		return usageError(e, c, strings.Join(msgs, "；"))
+	}
+	if msg := core.Message(err); msg != "" {
+		err = errors.New(msg)
+	}
+	fmt.Fprintf(e.stderr, "deputybot %s: %v\n", c.name, err)
+	return exitFailure
+}
+
+// fieldText words a field's problem as a sentence: 标题不能为空, 链接：应为….
+func fieldText(f *core.FieldError) string {
+	if strings.HasPrefix(f.Msg, "不能") || strings.HasPrefix(f.Msg, "应") {
+		return f.Label + f.Msg
+	}
+	return f.Label + "：" + f.Msg
 }
 
 func firstLine(s string) string {
@@ -304,18 +316,7 @@ func usageError(e *env, c *command, msg string) int {
 	return exitUsage
 }
 
-// withOutbox opens the database and the outbox over it, on the use cases'
-// clock.
-func withOutbox(ctx context.Context, e *env, cfg config.Config, fn func(*notify.Outbox, *storage.DB) int) int {
-	db, ok := openDB(ctx, e, cfg, true)
-	if !ok {
-		return exitFailure
-	}
-	defer db.Close()
-	return fn(newOutbox(db, newServices(db, cfg), cfg, cfg.HTTP.PublicURL, newLogger(cfg, e.stderr)), db)
-}
-
-type campaignFunc func(config.Config, *core.Services, *storage.DB, model.Campaign) int
+type campaignFunc func(config.Config, *core.Services, core.CampaignDetail) int
 
 func withCampaign(ctx context.Context, e *env, c *command, args []string, fn campaignFunc) int {
 	return withCampaignFlags(ctx, e, c, c.flags(e), args, fn)
@@ -342,7 +343,8 @@ func withCampaignFlags(ctx context.Context, e *env, c *command, fs *flag.FlagSet
 		return exitFailure
 	}
 	defer db.Close()
-	camp, err := db.GetCampaign(ctx, id)
+	svc := newServices(db, cfg)
+	camp, err := svc.Campaigns.Get(ctx, core.CLIActor(model.Account{}, osUser(e)), id)
 	if errors.Is(err, model.ErrNotFound) {
 		fmt.Fprintf(e.stderr, "deputybot %s: there is no campaign %d\n", c.name, id)
 		return exitFailure
@@ -351,19 +353,12 @@ func withCampaignFlags(ctx context.Context, e *env, c *command, fs *flag.FlagSet
 		fmt.Fprintf(e.stderr, "deputybot %s: %v\n", c.name, err)
 		return exitFailure
 	}
-	return fn(cfg, newServices(db, cfg), db, camp)
+	return fn(cfg, svc, camp)
 }
 
-func printCampaign(ctx context.Context, e *env, cfg config.Config, db *storage.DB, c model.Campaign) int {
-	n, err := db.GetNotice(ctx, c.NoticeID)
-	if err == nil {
-		var counts map[string]int
-		if counts, err = db.CampaignCounts(ctx, c.ID); err == nil {
-			printCampaignCounts(e.stdout, cfg.Location(), c, n, counts)
-			err = printFailures(ctx, e.stdout, db, c.ID, counts[model.DeliveryFailed])
-		}
-	}
-	if err != nil {
+func printCampaign(ctx context.Context, e *env, cfg config.Config, svc *core.Services, c core.CampaignDetail) int {
+	printCampaignCounts(e.stdout, cfg.Location(), c.Campaign, c.Notice, c.Counts)
+	if err := printFailures(ctx, e, svc, c.ID, c.Counts[model.DeliveryFailed]); err != nil {
 		fmt.Fprintf(e.stderr, "deputybot campaign status: %v\n", err)
 		return exitFailure
 	}
@@ -372,7 +367,7 @@ func printCampaign(ctx context.Context, e *env, cfg config.Config, db *storage.D
 
 func printCampaignCounts(w io.Writer, loc *time.Location, c model.Campaign, n model.Notice, counts map[string]int) {
 	fmt.Fprintf(w, "campaign %d: %s “%s”\n", c.ID, model.KindLabels[n.Kind], n.Title)
-	fmt.Fprintf(w, "status:   %s (%s)\n", campaignLabels[c.Status], c.Status)
+	fmt.Fprintf(w, "status:   %s (%s)\n", model.CampaignLabel(c.Status), c.Status)
 	if c.Reason != "" {
 		fmt.Fprintf(w, "reason:   %s\n", c.Reason)
 	}
@@ -391,39 +386,36 @@ func printCampaignCounts(w io.Writer, loc *time.Location, c model.Campaign, n mo
 	}
 	for _, s := range deliveryOrder {
 		if k, ok := counts[s]; ok {
-			fmt.Fprintf(w, "  %s %-10s %6d\n", deliveryLabels[s], s, k)
+			fmt.Fprintf(w, "  %s %-10s %6d\n", model.DeliveryLabel(s), s, k)
 		}
 	}
 }
 
 // printFailures lists a few failure reasons, so staff see why without a query.
-func printFailures(ctx context.Context, w io.Writer, db *storage.DB, id int64, failed int) error {
+func printFailures(ctx context.Context, e *env, svc *core.Services, id int64, failed int) error {
 	if failed == 0 {
 		return nil
 	}
-	ds, err := db.ListDeliveries(ctx, model.DeliveryFilter{CampaignID: id, Status: model.DeliveryFailed, Limit: 5})
+	ds, _, err := svc.Campaigns.Deliveries(ctx, core.CLIActor(model.Account{}, osUser(e)),
+		model.CampaignDeliveryFilter{CampaignID: id, Status: model.DeliveryFailed, Limit: 5})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "failures (first 5):")
+	fmt.Fprintln(e.stdout, "failures (first 5):")
 	for _, d := range ds {
-		fmt.Fprintf(w, "  deputy %d: %s\n", d.DeputyID, d.Reason)
+		fmt.Fprintf(e.stdout, "  deputy %d: %s\n", d.DeputyID, d.Reason)
 	}
 	return nil
 }
 
 // confirmCancel asks on stdin (the process's: env carries no input; tests
 // replace it); ok is false when the command must stop.
-func confirmCancel(ctx context.Context, e *env, db *storage.DB, c model.Campaign) (ok bool, code int) {
-	counts, err := db.CampaignCounts(ctx, c.ID)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "deputybot campaign cancel: %v\n", err)
-		return false, exitFailure
-	}
+func confirmCancel(e *env, c core.CampaignDetail) (ok bool, code int) {
+	counts := c.Counts
 	unsent := counts[model.DeliveryQueued] + counts[model.DeliveryRetry] + counts[model.DeliveryHeld]
-	sent := counts[model.DeliverySent] + counts[model.DeliveryDelivered] + counts[model.DeliveryRead]
+	sent := core.SentCount(counts)
 	fmt.Fprintf(e.stderr, "Cancel campaign %d (%s)? %d messages already sent stay sent; %d unsent are dropped.\n"+
-		"This cannot be undone. Type yes to cancel: ", c.ID, campaignLabels[c.Status], sent, unsent)
+		"This cannot be undone. Type yes to cancel: ", c.ID, model.CampaignLabel(c.Status), sent, unsent)
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && line == "" {
 		fmt.Fprintln(e.stderr, "\nno answer on standard input; nothing changed (use --yes to cancel without asking)")
@@ -437,9 +429,9 @@ func confirmCancel(ctx context.Context, e *env, db *storage.DB, c model.Campaign
 }
 
 // transition reports the outcome of pause, resume or cancel.
-func transition(e *env, c model.Campaign, done string, err error) int {
+func transition(e *env, c core.CampaignDetail, done string, err error) int {
 	if errors.Is(err, model.ErrConflict) {
-		fmt.Fprintf(e.stderr, "campaign %d is %s (%s); it cannot be %s\n", c.ID, campaignLabels[c.Status], c.Status, done)
+		fmt.Fprintf(e.stderr, "campaign %d is %s (%s); it cannot be %s\n", c.ID, model.CampaignLabel(c.Status), c.Status, done)
 		return exitFailure
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"deputybot/model"
 )
@@ -11,7 +12,10 @@ import (
 // Campaigns controls campaigns once created: pause, resume and cancel,
 // the same door for the console, the API and the command line. The
 // outbox's dispatchers see the new status on their next claim.
-type Campaigns struct{ *env }
+type Campaigns struct {
+	*env
+	templates atomic.Pointer[TemplateLookup]
+}
 
 // The verbs of a control, as the audit entry and a refusal word them.
 var campaignVerbs = map[string]string{"pause": "暂停", "resume": "恢复", "cancel": "取消"}

@@ -59,7 +59,8 @@ type Services struct {
 	Housekeeping *Housekeeping
 	// Binding connects a WeChat follower to their deputy (or member) record.
 	Binding *Binding
-	// Campaigns pauses, resumes and cancels campaigns.
+	// Campaigns composes notices to an audience, sends them (or a test)
+	// and pauses, resumes and cancels them.
 	Campaigns *Campaigns
 	// Menus sends the account's custom menu to WeChat.
 	Menus *Menus
@@ -92,7 +93,7 @@ func New(db *storage.DB, o Options) *Services {
 	s.Surveys.now, s.Surveys.env = e.now, e
 	s.Liaison.now, s.Liaison.env = e.now, e
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
-	s.Binding, s.Campaigns, s.Menus = &Binding{e}, &Campaigns{e}, &Menus{e}
+	s.Binding, s.Campaigns, s.Menus = &Binding{e}, &Campaigns{env: e}, &Menus{e}
 	s.Files, s.Courses = &Files{e}, &Courses{e}
 	s.Stations, s.PublicOpinions = &Stations{env: e, meetings: s.Meetings}, &PublicOpinions{env: e}
 	return s

@@ -20,6 +20,10 @@ const maxPickedDeputies = 5000
 // AudienceChoices lists what the invite page's audience builder offers:
 // the delegations and the tags.
 func (s *Meetings) AudienceChoices(ctx context.Context, by Actor) (delegations, tags []string, err error) {
+	return s.audienceChoices(ctx, by)
+}
+
+func (s *env) audienceChoices(ctx context.Context, by Actor) (delegations, tags []string, err error) {
 	if err := by.Require(Editors...); err != nil {
 		return nil, nil, err
 	}
@@ -70,7 +74,7 @@ func (s *Meetings) CountAudience(ctx context.Context, by Actor, meetingID int64,
 
 // checkInviteAudience adds to errs what is wrong with an audience: it must
 // name someone, with known levels, existing deputies and meeting.
-func (s *Meetings) checkInviteAudience(ctx context.Context, a model.Audience, errs ValidationError) (ValidationError, error) {
+func (s *env) checkInviteAudience(ctx context.Context, a model.Audience, errs ValidationError) (ValidationError, error) {
 	for _, l := range a.Levels {
 		if l != model.LevelProvincial && l != model.LevelNational {
 			errs = append(errs, &FieldError{Key: "levels", Label: "层级", Value: l, Msg: "应为 provincial 或 national"})

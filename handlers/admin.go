@@ -135,6 +135,9 @@ func newServer(d AdminDeps) *server {
 	if d.Services == nil {
 		d.Services = core.New(d.DB, core.Options{Now: d.Now, Loc: d.Loc})
 	}
+	if d.Outbox != nil {
+		d.Services.Campaigns.UseTemplates(d.Outbox.Template)
+	}
 	if d.Staff == nil {
 		d.Staff = d.Services.Staff
 	}

@@ -15,7 +15,6 @@ import (
 func init() {
 	consoleRoute(http.MethodGet, "/admin/accounts/export", admins, accountsExport)
 	consoleRoute(http.MethodGet, "/admin/tokens/export", tokenExporters, tokensExport)
-	consoleRoute(http.MethodGet, "/admin/campaigns/export", editors, campaignsExport)
 }
 
 // tokenExporters may export their own API tokens: everyone but read-only.
@@ -66,26 +65,4 @@ func tokensExport(s *server, w http.ResponseWriter, r *http.Request, me model.Ac
 			yesNo(t.RevokedAt != nil, "已吊销", "有效"), s.fmtTime(t.RevokedAt)})
 	}
 	return s.sendListExport(w, r, me, "API令牌", "token.export", accountObject(me), header, rows)
-}
-
-func campaignsExport(s *server, w http.ResponseWriter, r *http.Request, me model.Account) error {
-	status := oneOf(r.URL.Query().Get("status"), campaignStatusOrder...)
-	header := []string{"编号", "标题", "类别", "状态", "发送对象", "发送时间", "创建人", "紧急", "推送总数", "已发送", "失败"}
-	var rows [][]string
-	for offset := 0; ; offset += listExportPage {
-		cs, _, err := s.d.DB.ListCampaigns(r.Context(), model.CampaignFilter{Status: status, Limit: listExportPage, Offset: offset})
-		if err != nil {
-			return err
-		}
-		for _, c := range cs {
-			sent := c.Counts[model.DeliverySent] + c.Counts[model.DeliveryDelivered] + c.Counts[model.DeliveryRead]
-			rows = append(rows, []string{strconv.FormatInt(c.ID, 10), c.Title, noticeKindLabelOf(c.Kind), campaignStatusLabel(c.Status),
-				campaignAudienceSummary(c.Audience), s.fmtTime(c.SendAt), c.CreatedBy, yesNo(c.Urgent, "是", "否"),
-				strconv.Itoa(c.Total), strconv.Itoa(sent), strconv.Itoa(c.Counts[model.DeliveryFailed])})
-		}
-		if len(cs) < listExportPage {
-			break
-		}
-	}
-	return s.sendListExport(w, r, me, "通知推送", "campaign.export", "campaigns", header, rows)
 }

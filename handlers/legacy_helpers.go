@@ -9,7 +9,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"deputybot/core"
 	"deputybot/handlers/httpkit"
+	"deputybot/model"
 )
 
 // What the routes not yet moved to handlers/console and handlers/api
@@ -78,3 +80,15 @@ func contentDisposition(name string) string { return httpkit.ContentDisposition(
 
 // parseSmallForm reads a url-encoded form of at most 64 kB.
 func parseSmallForm(w http.ResponseWriter, r *http.Request) bool { return httpkit.ParseSmallForm(w, r) }
+
+// campaignOption is one choice of the notice kind select.
+type campaignOption struct{ Value, Label string }
+
+// campaignNoticeKinds lists the kinds staff choose from, in core's order.
+func campaignNoticeKinds() []campaignOption {
+	var out []campaignOption
+	for _, k := range core.NoticeKinds() {
+		out = append(out, campaignOption{k, model.KindLabels[k]})
+	}
+	return out
+}

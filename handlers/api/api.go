@@ -71,6 +71,15 @@ func routes() []route {
 
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/api/v1/dashboard", core.Everyone, dashboard},
+		{"GET", "/api/v1/campaigns", core.Viewers, campaignsList},
+		{"POST", "/api/v1/campaigns", core.Editors, campaignCreate},
+		{"GET", "/api/v1/campaigns/{id}", core.Viewers, campaignGet},
+		{"GET", "/api/v1/campaigns/{id}/deliveries", core.Viewers, campaignDeliveries},
+		{"GET", "/api/v1/campaigns/{id}/deliveries/export", core.Editors, campaignDeliveriesExport},
+		{"POST", "/api/v1/campaigns/{id}/pause", core.Editors, campaignControl("pause")},
+		{"POST", "/api/v1/campaigns/{id}/resume", core.Editors, campaignControl("resume")},
+		{"POST", "/api/v1/campaigns/{id}/cancel", core.Editors, campaignControl("cancel")},
+		{"POST", "/api/v1/audience/count", core.Editors, audienceCount},
 		{"GET", "/api/v1/settings", core.Admins, settingsGet},
 		{"PUT", "/api/v1/settings/templates", core.Admins, settingsPutTemplates},
 		{"GET", "/api/v1/series", core.Editors, seriesList},

@@ -110,6 +110,17 @@ func routes() []route {
 
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/admin/{$}", core.Everyone, false, dashboard},
+		{"GET", "/admin/campaigns", core.Viewers, false, campaignsList},
+		{"GET", "/admin/campaigns/export", core.Editors, false, campaignsExport},
+		{"GET", "/admin/campaigns/new", core.Editors, false, campaignNew},
+		{"POST", "/admin/campaigns", core.Editors, false, campaignCreate},
+		{"GET", "/admin/campaigns/{id}", core.Viewers, false, campaignShow},
+		{"GET", "/admin/campaigns/{id}/export", core.Editors, false, campaignExport},
+		{"POST", "/admin/campaigns/{id}/pause", core.Editors, false, campaignPause},
+		{"POST", "/admin/campaigns/{id}/resume", core.Editors, false, campaignResume},
+		{"GET", "/admin/campaigns/{id}/cancel", core.Editors, false, campaignCancelForm},
+		{"POST", "/admin/campaigns/{id}/cancel", core.Editors, false, campaignCancel},
+		{"GET", "/admin/audience/count", core.Editors, false, audienceCount},
 		{"GET", "/admin/series", core.Editors, false, seriesList},
 		{"GET", "/admin/series/new", core.Editors, false, seriesNew},
 		{"GET", "/admin/series/export", core.Editors, false, seriesExport},

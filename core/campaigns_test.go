@@ -1,0 +1,99 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"deputybot/model"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+// TestCampaignsAreComposedTestedAndReadThroughOneDoor covers the actions
+// the console, the API and the command line share: a refused notice
+// writes nothing, a created one writes its campaign and one audit entry,
+// a test goes to one deputy, and the reads see what was written.
+func TestCampaignsAreComposedTestedAndReadThroughOneDoor(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		svc := New(db, Options{Now: func() time.Time { return now }})
+		staff := StaffActor(model.Account{ID: 3, Username: "zhang", Name: "张明", Role: model.RoleStaff}, ViaConsole)
+		reader := StaffActor(model.Account{ID: 4, Username: "ro", Name: "只读员", Role: model.RoleReadonly}, ViaAPI)
+		wang := accessDeputy(t, db, "王芳", "13800131234", "o-wang")
+		accessDeputy(t, db, "李强", "13800135678", "")
+		jinan := model.Audience{Delegations: []string{"济南市代表团"}}
+
+		bad := CampaignInput{Kind: "gossip", Title: " ", Link: "javascript:alert(1)", Scheduled: true, SendAt: "明天",
+			Audience: model.Audience{DeputyIDs: []int64{9999}}}
+		_, err := svc.Campaigns.Create(ctx, staff, bad)
+		verr, ok := Fields(err)
+		keys := map[string]bool{}
+		for _, e := range verr {
+			keys[e.Key] = true
+		}
+		if !ok || !keys["kind"] || !keys["title"] || !keys["link"] || !keys["send_at"] || !keys["deputy_ids"] {
+			t.Fatalf("a bad notice: %v", err)
+		}
+		if _, err := svc.Campaigns.Create(ctx, reader, CampaignInput{Kind: model.KindGeneral, Title: "通知", Audience: jinan}); !errors.Is(err, model.ErrForbidden) {
+			t.Fatalf("a read-only account created a campaign: %v", err)
+		}
+		past := CampaignInput{Kind: model.KindGeneral, Title: "通知", Audience: jinan, SendAt: "2026-03-01 09:00"}
+		if _, err := svc.Campaigns.Create(ctx, staff, past); err == nil || !strings.Contains(err.Error(), "应晚于现在") {
+			t.Fatalf("a time in the past: %v", err)
+		}
+		if cs, total, _ := svc.Campaigns.List(ctx, reader, model.CampaignFilter{}); total != 0 || len(cs) != 0 || len(auditOf(t, db, "campaign.create")) != 0 {
+			t.Fatalf("refused input wrote %d campaigns", total)
+		}
+
+		p, err := svc.Campaigns.Preview(ctx, staff, CampaignInput{Kind: model.KindGeneral, Title: "关于召开省人大常委会第二十次会议征求代表意见的通知", Audience: jinan})
+		if err != nil || p.Count == nil || p.Count.Total != 2 || p.Count.Reachable != 1 || p.Phone.Warnings != 1 || p.Phone.Known {
+			t.Fatalf("preview: %+v %v", p, err)
+		}
+
+		c, err := svc.Campaigns.Create(ctx, staff, CampaignInput{Kind: model.KindGeneral, Title: "视察安排", Body: "全文",
+			Fields: map[string]string{"note": "请准时参加"}, Audience: jinan, SendAt: "2026-03-05 09:00"})
+		if err != nil || c.Status != model.CampaignScheduled || c.Notice.CreatedBy != "zhang" || c.Notice.Fields["time"] != "2026年3月5日 09:00" {
+			t.Fatalf("create: %+v %v", c, err)
+		}
+		if es := auditOf(t, db, "campaign.create"); len(es) != 1 || !strings.Contains(es[0].Summary, "定时于 2026-03-05 09:00 发送") || es[0].StaffName != "张明" {
+			t.Fatalf("create audit: %+v", es)
+		}
+		got, err := svc.Campaigns.Get(ctx, reader, c.ID)
+		if err != nil || got.Notice.Title != "视察安排" || got.Test() || AudienceText(got.Audience) != "代表团：济南市代表团" {
+			t.Fatalf("get: %+v %v", got, err)
+		}
+		if _, err := svc.Campaigns.Get(ctx, reader, c.ID+100); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("get no campaign: %v", err)
+		}
+
+		if _, err := svc.Campaigns.Test(ctx, staff, CampaignInput{Kind: model.KindGeneral, Title: "测"}, 9999); err == nil ||
+			!strings.Contains(err.Error(), "没有这些编号的代表：9999") {
+			t.Fatalf("a test to no one: %v", err)
+		}
+		tc, err := svc.Campaigns.Test(ctx, staff, CampaignInput{Kind: model.KindGeneral, Title: "换届安排", Audience: model.Audience{All: true}}, wang.ID)
+		if err != nil || !tc.Test() || tc.Notice.Title != TestTitle+"换届安排" || len(tc.Audience.DeputyIDs) != 1 || tc.Audience.DeputyIDs[0] != wang.ID || !tc.Notice.Urgent {
+			t.Fatalf("test: %+v %v", tc, err)
+		}
+		if es := auditOf(t, db, "campaign.test"); len(es) != 1 || !strings.Contains(es[0].Summary, "王芳") {
+			t.Fatalf("test audit: %+v", es)
+		}
+
+		f, err := svc.Campaigns.ExportList(ctx, staff, model.CampaignFilter{})
+		if err != nil || !strings.HasPrefix(string(f.Data), "PK") || !strings.HasPrefix(f.Name, "通知推送-") {
+			t.Fatalf("export list: %q %v", f.Name, err)
+		}
+		if _, err := svc.Campaigns.ExportDeliveries(ctx, reader, c.ID, ""); !errors.Is(err, model.ErrForbidden) {
+			t.Fatalf("a read-only account exported: %v", err)
+		}
+		if f, err = svc.Campaigns.ExportDeliveries(ctx, staff, c.ID, ""); err != nil || !strings.HasPrefix(f.Name, "推送明细-") {
+			t.Fatalf("export deliveries: %q %v", f.Name, err)
+		}
+		if es := auditOf(t, db, "campaign.export"); len(es) != 2 {
+			t.Fatalf("export audit: %+v", es)
+		}
+	})
+}
