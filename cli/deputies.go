@@ -34,6 +34,7 @@ Example:
 		fs := imp.flags(e)
 		path := configFlag(fs)
 		skip := fs.Bool("skip-invalid", false, "import the valid rows and list the invalid ones, instead of importing nothing")
+		renames := fs.Bool("confirm-renames", false, "allow the file to change the name of deputies bound to WeChat")
 		as := asFlag(fs)
 		file, code, ok := fileArg(imp, e, fs, args)
 		if !ok {
@@ -45,7 +46,7 @@ Example:
 				return exitUsage
 			}
 			start := time.Now()
-			rep, err := svc.Deputies.ImportFileAs(ctx, by, file, core.ImportOptions{SkipInvalid: *skip})
+			rep, err := svc.Deputies.ImportFileAs(ctx, by, file, core.ImportOptions{SkipInvalid: *skip, ConfirmRenames: *renames})
 			for _, re := range rep.Errors {
 				fmt.Fprintln(e.stderr, re.String())
 			}

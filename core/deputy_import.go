@@ -36,6 +36,9 @@ type ImportOptions struct {
 	// SkipInvalid imports the valid rows and lists the others, instead of
 	// importing nothing when any row is invalid.
 	SkipInvalid bool
+	// ConfirmRenames lets the file change the name of deputies bound to
+	// WeChat; without it such a file is refused (see PreviewImport).
+	ConfirmRenames bool
 }
 
 // RowError is a problem with one cell of an imported file.
@@ -93,20 +96,11 @@ func (r *Registry) ImportFile(ctx context.Context, path string, opts ImportOptio
 // first: unless opts.SkipInvalid, a single bad row means nothing is written
 // and the error wraps ErrImportInvalid.
 func (r *Registry) Import(ctx context.Context, rd io.Reader, filename string, opts ImportOptions) (ImportReport, error) {
-	src, err := openSheet(rd, filename)
-	if err != nil {
-		return ImportReport{}, err
-	}
-	defer src.close()
-	rows, present, err := readDeputyRows(ctx, src, filename)
+	rows, err := r.readImport(ctx, rd, filename)
 	if err != nil {
 		return ImportReport{}, err
 	}
 	rep := ImportReport{Rows: len(rows)}
-	if err := r.fillMissingColumns(ctx, rows, present); err != nil {
-		return rep, err
-	}
-	checkDuplicates(rows)
 	good := make([]model.Deputy, 0, len(rows))
 	bad := 0
 	for _, row := range rows {
@@ -124,12 +118,36 @@ func (r *Registry) Import(ctx context.Context, rd io.Reader, filename string, op
 	if len(good) == 0 {
 		return rep, nil
 	}
+	if !opts.ConfirmRenames {
+		if err := r.refuseBoundRenames(ctx, good); err != nil {
+			return rep, err
+		}
+	}
 	res, err := r.db.UpsertDeputies(ctx, good)
 	if err != nil {
 		return rep, fmt.Errorf("core: import %s: %w", filename, err)
 	}
 	rep.Created, rep.Updated, rep.Unchanged = res.Created, res.Updated, res.Unchanged
 	return rep, nil
+}
+
+// readImport reads and checks every row of the file, filling the columns
+// it lacks from the stored records.
+func (r *Registry) readImport(ctx context.Context, rd io.Reader, filename string) ([]importRow, error) {
+	src, err := openSheet(rd, filename)
+	if err != nil {
+		return nil, err
+	}
+	defer src.close()
+	rows, present, err := readDeputyRows(ctx, src, filename)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.fillMissingColumns(ctx, rows, present); err != nil {
+		return nil, err
+	}
+	checkDuplicates(rows)
+	return rows, nil
 }
 
 // importRow is one data row of the file, parsed and normalized.

@@ -213,7 +213,12 @@ func (j *journey) importDeputies(t *testing.T, _ context.Context) {
 	c.pageHas(t, "导入代表名册")
 	sample := filepath.Join(repoRoot(t), "testdata", "deputies-sample.xlsx")
 	c.do(t, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{sample}))
-	if status := c.submit(t, chromedp.Click(chromedp.CSS(`form[action="/admin/deputies/import"] button[type=submit]`))); status != 200 {
+	// The upload shows a preview first; the import is a second, confirmed step.
+	if status := c.submit(t, chromedp.Click(chromedp.CSS(`form[action="/admin/deputies/import/preview"] button[type=submit]`))); status != 200 {
+		t.Fatalf("the import preview answered %d", status)
+	}
+	c.pageHas(t, "将新增 20")
+	if status := c.submit(t, chromedp.Click(chromedp.CSS(`#import-apply button[type=submit]`))); status != 200 {
 		t.Fatalf("import answered %d", status)
 	}
 	c.pageHas(t, "导入结果")

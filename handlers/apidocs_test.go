@@ -106,6 +106,7 @@ func TestAPIDocExamples(t *testing.T) {
 // preview): they leave no audit entry.
 var readsOnly = map[string]bool{
 	"POST /api/v1/audience/count":               true, // how many an audience names
+	"POST /api/v1/deputies/import/preview":      true, // what an import would change
 	"POST /api/v1/meetings/{id}/sitin/proposal": true, // a proposal of whom to invite
 }
 

@@ -53,6 +53,7 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/deputies/{id}/terminate": {"date": {"2026-03-01"}, "reason": {"调离本省"}, "confirm": {"1"}},
 	"POST /admin/deputies/{id}/unbind":    {"confirm": {"1"}},
 	"POST /admin/deputies/import":         {"file": {"姓名,代表团,手机号\r\n周敏,烟台市代表团,13800000041\r\n"}, "skip_invalid": {""}},
+	"POST /admin/deputies/import/preview": {"file": {"姓名,代表团,手机号\r\n周敏,烟台市代表团,13800000041\r\n"}},
 
 	"POST /admin/meetings": {"kind": {"research"}, "title": {"农村公路专题调研"}, "starts_at": {"2026-03-10T09:00"},
 		"ends_at": {"2026-03-10T17:00"}, "place": {"省人大常委会机关 201 会议室"}, "organiser": {"代表工作委员会"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"deputybot/model"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -196,8 +197,23 @@ func upsertKey(d model.Deputy) string {
 	return "n:" + d.Name + "\x00" + d.Delegation
 }
 
+// MatchDeputies returns the stored deputies rows of ds would match on
+// import, keyed as UpsertDeputies matches ("p:" and the phone, or "n:",
+// the name, a NUL and the delegation), with their tags and binding.
+func (db *DB) MatchDeputies(ctx context.Context, ds []model.Deputy) (map[string]model.Deputy, error) {
+	out := map[string]model.Deputy{}
+	for start := 0; start < len(ds); start += upsertBatch {
+		part, err := db.existingFor(ctx, db.rq(ctx), ds[start:min(start+upsertBatch, len(ds))])
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(out, part)
+	}
+	return out, nil
+}
+
 // existingFor loads the stored deputies that rows of batch may match.
-func (db *DB) existingFor(ctx context.Context, tx *sqlx.Tx, batch []model.Deputy) (map[string]model.Deputy, error) {
+func (db *DB) existingFor(ctx context.Context, tx querier, batch []model.Deputy) (map[string]model.Deputy, error) {
 	var phones, names []string
 	for _, d := range batch {
 		if d.Phone != "" {

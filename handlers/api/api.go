@@ -53,6 +53,7 @@ func routes() []route {
 		{"POST", "/api/v1/deputies", core.Editors, deputyCreate},
 		{"GET", "/api/v1/deputies/export", core.Editors, deputiesExport},
 		{"POST", "/api/v1/deputies/import", core.Editors, deputiesImport},
+		{"POST", "/api/v1/deputies/import/preview", core.Editors, deputiesImportPreview},
 		{"GET", "/api/v1/deputies/{id}", core.Viewers, deputyGet},
 		{"PUT", "/api/v1/deputies/{id}", core.Editors, deputyUpdate},
 		{"POST", "/api/v1/deputies/{id}/terminate", core.Editors, deputyTerminate},

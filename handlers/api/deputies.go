@@ -203,7 +203,8 @@ func deputiesExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 
 // deputiesImport imports the multipart field "file" (.xlsx or .csv);
 // skip_invalid=true imports the valid rows. Invalid rows without it give
-// 422 with every row error, and nothing is written.
+// 422 with every row error, and nothing is written; so does a file that
+// renames deputies bound to WeChat, without confirm_renames=true.
 func deputiesImport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	f, name, err := httpkit.SheetUpload(w, r)
 	switch {
@@ -213,8 +214,8 @@ func deputiesImport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 		return badRequest(err.Error())
 	}
 	defer f.Close()
-	skip := r.FormValue("skip_invalid") != "" && r.FormValue("skip_invalid") != "false"
-	rep, err := s.core.Deputies.ImportAs(r.Context(), by, f, name, core.ImportOptions{SkipInvalid: skip})
+	yes := func(k string) bool { return r.FormValue(k) != "" && r.FormValue(k) != "false" }
+	rep, err := s.core.Deputies.ImportAs(r.Context(), by, f, name, core.ImportOptions{SkipInvalid: yes("skip_invalid"), ConfirmRenames: yes("confirm_renames")})
 	rows := importRowErrors(rep.Errors)
 	if refused, err := writeImportRefusal(w, err, "未导入任何数据。请修改后重新上传，或勾选“跳过有错误的行”。", rep.Errors); refused || err != nil {
 		return err
@@ -264,5 +265,62 @@ func deputyUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 		return err
 	}
 	httpkit.WriteJSON(w, http.StatusOK, deputyOf(d))
+	return nil
+}
+
+// deputiesImportPreview reads the multipart field "file" as the import
+// would and answers what importing it would change; nothing is written.
+func deputiesImportPreview(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	f, name, err := httpkit.SheetUpload(w, r)
+	switch {
+	case errors.Is(err, httpkit.ErrUploadTooLarge):
+		return tooLarge(err.Error())
+	case err != nil:
+		return badRequest(err.Error())
+	}
+	defer f.Close()
+	p, err := s.core.Deputies.PreviewImport(r.Context(), by, f, name)
+	if refused, err := writeImportRefusal(w, err, "", nil); refused || err != nil {
+		return err
+	}
+	type change struct {
+		Field string `json:"field"`
+		Old   string `json:"old"`
+		New   string `json:"new"`
+	}
+	type updated struct {
+		Row      int      `json:"row"`
+		DeputyID int64    `json:"deputy_id"`
+		Name     string   `json:"name"`
+		Bound    bool     `json:"bound"`
+		Renamed  bool     `json:"renamed"`
+		Changes  []change `json:"changes"`
+	}
+	type added struct {
+		Row        int    `json:"row"`
+		Name       string `json:"name"`
+		Delegation string `json:"delegation"`
+		Phone      string `json:"phone"`
+	}
+	out := struct {
+		File      string           `json:"file"`
+		Rows      int              `json:"rows"`
+		New       []added          `json:"new"`
+		Updated   []updated        `json:"updated"`
+		Unchanged int              `json:"unchanged"`
+		Renames   int              `json:"renames"`
+		Errors    []map[string]any `json:"errors"`
+	}{File: name, Rows: p.Rows, New: []added{}, Updated: []updated{}, Unchanged: p.Unchanged, Renames: p.Renames, Errors: importRowErrors(p.Errors)}
+	for _, n := range p.New {
+		out.New = append(out.New, added{Row: n.Row, Name: n.Deputy.Name, Delegation: n.Deputy.Delegation, Phone: n.Deputy.Phone})
+	}
+	for _, u := range p.Updated {
+		x := updated{Row: u.Row, DeputyID: u.DeputyID, Name: u.Name, Bound: u.Bound, Renamed: u.Renamed}
+		for _, c := range u.Changes {
+			x.Changes = append(x.Changes, change{Field: c.Field, Old: c.Old, New: c.New})
+		}
+		out.Updated = append(out.Updated, x)
+	}
+	httpkit.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

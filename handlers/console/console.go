@@ -89,6 +89,8 @@ func routes() []route {
 		{"GET", "/admin/deputies/export", core.Editors, false, deputiesExport},
 		{"GET", "/admin/deputies/import", core.Editors, false, deputyImportForm},
 		{"POST", "/admin/deputies/import", core.Editors, false, deputyImport},
+		{"POST", "/admin/deputies/import/preview", core.Editors, false, deputyImportPreview},
+		{"GET", "/admin/import-templates/{kind}", core.Editors, false, importTemplate},
 		{"GET", "/admin/deputies/{id}", core.Viewers, false, deputyShow},
 		{"GET", "/admin/deputies/{id}/edit", core.Editors, false, deputyEdit},
 		{"POST", "/admin/deputies/{id}", core.Editors, false, deputyUpdate},

@@ -365,12 +365,13 @@ func deputyImportForm(s *server, w http.ResponseWriter, r *http.Request, by core
 	return nil
 }
 
-// deputyImport runs an uploaded file through the registry's importer and
+// deputyImport runs an uploaded file (or the file a preview carried on,
+// with the preview's confirmations) through the registry's importer and
 // shows its report, row errors included, in the page.
 func deputyImport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	v := importView{Done: true}
 	status := http.StatusOK
-	f, name, err := httpkit.SheetUpload(w, r)
+	f, name, err := previewedUpload(w, r)
 	switch {
 	case errors.Is(err, httpkit.ErrUploadTooLarge):
 		v.Error, status = err.Error(), http.StatusRequestEntityTooLarge
@@ -380,9 +381,15 @@ func deputyImport(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 		defer f.Close()
 		v.Filename = name
 		v.SkipInvalid = r.FormValue("skip_invalid") != "" && r.FormValue("skip_invalid") != "false"
-		v.Report, err = s.core.Deputies.ImportAs(r.Context(), by, f, v.Filename, core.ImportOptions{SkipInvalid: v.SkipInvalid})
-		if v.Error, status, err = importOutcome(err, "未导入任何数据。请修改后重新上传，或勾选“跳过有错误的行”。", v.Report.Errors); err != nil {
-			return err
+		opts := core.ImportOptions{SkipInvalid: v.SkipInvalid, ConfirmRenames: r.FormValue("confirm_renames") == "1"}
+		v.Report, err = s.core.Deputies.ImportAs(r.Context(), by, f, v.Filename, opts)
+		if fe, ok := fieldErrorsOf(err); ok && fe["confirm_renames"] != "" {
+			v.Error, status, err = fe["confirm_renames"], http.StatusUnprocessableEntity, nil
+		}
+		if err != nil {
+			if v.Error, status, err = importOutcome(err, "未导入任何数据。请修改后重新上传，或勾选“跳过有错误的行”。", v.Report.Errors); err != nil {
+				return err
+			}
 		}
 	}
 	v.Shown = v.Report.Errors[:min(len(v.Report.Errors), maxShownRowErrs)]
