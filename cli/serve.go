@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -192,6 +193,14 @@ func serve(ctx context.Context, e *env, cfg config.Config) error {
 	if a.sim != nil {
 		// Ends the phone page's long polls, which would hold Shutdown.
 		srv.RegisterOnShutdown(a.sim.Close)
+	}
+	if cfg.HTTP.DebugAddr != "" {
+		dbg, err := serveProfiler(cfg.HTTP.DebugAddr, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer dbg.Close()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -467,3 +476,22 @@ const simGatePage = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-
 <h1 style="font-size:1.3rem">模拟手机需要访问密钥</h1>
 <p>本服务以模拟模式运行，并允许其他电脑访问。模拟手机可以冒充任何微信用户、查看任何用户的聊天记录，因此只能通过启动时打印的带密钥链接（<code>/sim/?key=…</code>）打开。</p>
 <p>请向启动本服务的人员索取该链接，或在服务器上查看启动输出。</p></body></html>`
+
+// serveProfiler serves net/http/pprof on addr (a loopback address,
+// config.Validate makes sure) until the returned server is closed.
+func serveProfiler(addr string, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s (http.debug_addr): %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("profiler listening", "addr", ln.Addr().String())
+	return srv, nil
+}

@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -40,6 +41,9 @@ type Config struct {
 type HTTP struct {
 	Addr      string `yaml:"addr"`
 	PublicURL string `yaml:"public_url"`
+	// DebugAddr, when set, serves Go's profiler (net/http/pprof) on a
+	// loopback address of its own, e.g. 127.0.0.1:6060; empty serves none.
+	DebugAddr string `yaml:"debug_addr"`
 }
 
 // Database selects the SQL backend.
@@ -199,6 +203,12 @@ func (c Config) Validate() error {
 	}
 	if c.HTTP.Addr == "" {
 		bad("http.addr", "must not be empty (e.g. \":8080\")")
+	}
+	if c.HTTP.DebugAddr != "" {
+		host, _, err := net.SplitHostPort(c.HTTP.DebugAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			bad("http.debug_addr", "%q must be a loopback address such as 127.0.0.1:6060: the profiler shows the process's memory", c.HTTP.DebugAddr)
+		}
 	}
 	if c.HTTP.PublicURL != "" {
 		if u, err := url.Parse(c.HTTP.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -370,6 +380,7 @@ var secretEnv = map[string]bool{
 // envSetters maps each DEPUTYBOT_* variable to the key it sets.
 var envSetters = map[string]func(*Config, string) error{
 	"DEPUTYBOT_HTTP_ADDR":                str(func(c *Config) *string { return &c.HTTP.Addr }),
+	"DEPUTYBOT_HTTP_DEBUG_ADDR":          str(func(c *Config) *string { return &c.HTTP.DebugAddr }),
 	"DEPUTYBOT_HTTP_PUBLIC_URL":          str(func(c *Config) *string { return &c.HTTP.PublicURL }),
 	"DEPUTYBOT_DATABASE_DRIVER":          str(func(c *Config) *string { return &c.Database.Driver }),
 	"DEPUTYBOT_DATABASE_DSN":             str(func(c *Config) *string { return &c.Database.DSN }),

@@ -89,6 +89,8 @@ func TestBadInputNamesTheKey(t *testing.T) {
 		{"a short AES key", "wechat:\n  encoding_aes_key: abc\n", nil, []string{"wechat.encoding_aes_key", "43"}},
 		{"a bad env value", "", []string{"DEPUTYBOT_DELIVERY_DAILY_QUOTA=lots"}, []string{"DEPUTYBOT_DELIVERY_DAILY_QUOTA"}},
 		{"no sends in flight", "delivery:\n  concurrency: 0\n", nil, []string{"delivery.concurrency", "1 and 256"}},
+		{"a profiler reachable from outside", "http:\n  debug_addr: \"0.0.0.0:6060\"\n", nil, []string{"http.debug_addr", "loopback"}},
+		{"a profiler on a public name", "", []string{"DEPUTYBOT_HTTP_DEBUG_ADDR=example.org:6060"}, []string{"http.debug_addr"}},
 		{"an unknown env variable", "", []string{"DEPUTYBOT_HTTP_ADRESS=:1"}, []string{"DEPUTYBOT_HTTP_ADRESS"}},
 	}
 	for _, tt := range tests {

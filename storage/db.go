@@ -46,6 +46,10 @@ type DB struct {
 	// its UPDATE.
 	claimPaused func()
 
+	// wc and rc keep the statements prepared on the writer and the
+	// readers, on SQLite only (stmtcache.go); nil on MySQL.
+	wc, rc *stmtCache
+
 	chatOnce sync.Once
 	chatStmt *sqlx.Stmt // GetChatState's query, prepared on SQLite
 
@@ -99,7 +103,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	db := &DB{dialect: SQLite, w: w, r: r, dsn: path, now: time.Now}
+	db := &DB{dialect: SQLite, w: w, r: r, dsn: path, now: time.Now, wc: newStmtCache(w), rc: newStmtCache(r)}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("storage: sqlite %s: %w", path, err)
@@ -195,6 +199,10 @@ func (db *DB) Close() error {
 	if db.chatStmt != nil {
 		db.chatStmt.Close()
 	}
+	if db.wc != nil {
+		db.wc.close()
+		db.rc.close()
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {
@@ -226,7 +234,11 @@ func txOf(ctx context.Context) *sqlx.Tx {
 
 // wq is where a write runs: the caller's transaction, else the writer.
 func (db *DB) wq(ctx context.Context) querier {
-	if tx := txOf(ctx); tx != nil {
+	tx := txOf(ctx)
+	switch {
+	case db.wc != nil:
+		return cached{c: db.wc, tx: tx}
+	case tx != nil:
 		return tx
 	}
 	return db.w
@@ -235,8 +247,14 @@ func (db *DB) wq(ctx context.Context) querier {
 // rq is where a read runs: the caller's transaction (so it sees the
 // transaction's own writes), else the readers.
 func (db *DB) rq(ctx context.Context) querier {
-	if tx := txOf(ctx); tx != nil {
+	tx := txOf(ctx)
+	switch {
+	case tx != nil && db.wc != nil:
+		return cached{c: db.wc, tx: tx}
+	case tx != nil:
 		return tx
+	case db.rc != nil:
+		return cached{c: db.rc}
 	}
 	return db.r
 }

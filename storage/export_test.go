@@ -1,5 +1,7 @@
 package storage
 
+import "context"
+
 // SetClaimLock replaces the locking clause of ClaimDue's SELECT, so a test
 // can claim as on a server that ignores SKIP LOCKED.
 func SetClaimLock(db *DB, clause string) { db.claimLock = clause }
@@ -7,3 +9,31 @@ func SetClaimLock(db *DB, clause string) { db.claimLock = clause }
 // SetClaimPaused makes every claim run pause between its SELECT and its
 // UPDATE (nil: none).
 func SetClaimPaused(db *DB, pause func()) { db.claimPaused = pause }
+
+// CachedStatements counts the statements kept prepared on the writer and
+// on the readers (SQLite).
+func CachedStatements(db *DB) (writer, readers int) {
+	db.wc.mu.RLock()
+	writer = len(db.wc.m)
+	db.wc.mu.RUnlock()
+	db.rc.mu.RLock()
+	readers = len(db.rc.m)
+	db.rc.mu.RUnlock()
+	return writer, readers
+}
+
+// ReadInt runs query as a read (on the readers, or in ctx's transaction).
+func ReadInt(ctx context.Context, db *DB, query string, args ...any) (int, error) {
+	var n int
+	err := db.rq(ctx).GetContext(ctx, &n, query, args...)
+	return n, err
+}
+
+// Exec runs query as a write.
+func Exec(ctx context.Context, db *DB, query string) error {
+	_, err := db.wq(ctx).ExecContext(ctx, query)
+	return err
+}
+
+// MaxCachedStatements is the bound on statements kept per pool.
+const MaxCachedStatements = maxCachedStatements

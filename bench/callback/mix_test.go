@@ -58,7 +58,8 @@ func TestMain(m *testing.M) {
 //
 //	go test ./bench/callback -run '^$' -bench CallbackMix -benchtime 3000x -timeout 60m
 //
-// BENCH_TRAFFIC=mix (or a command) and BENCH_CLIENTS=32 narrow the runs.
+// BENCH_TRAFFIC=mix (or a command) and BENCH_CLIENTS=32 narrow the runs;
+// BENCH_PPROF_ADDR serves serve's profiler (http.debug_addr) to profile it.
 func BenchmarkCallbackMix(b *testing.B) {
 	for _, d := range storagetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
@@ -123,12 +124,17 @@ func newMixRig(b *testing.B, d storage.Dialect) *mixRig {
 		ref.AddFollowers(o)
 	}
 
-	serve := benchkit.Serve(b, cfgPath,
-		"DEPUTYBOT_DATABASE_DRIVER="+string(d), "DEPUTYBOT_DATABASE_DSN="+dsn,
-		"DEPUTYBOT_WECHAT_APP_ID="+appID, "DEPUTYBOT_WECHAT_APP_SECRET="+secret,
-		"DEPUTYBOT_WECHAT_TOKEN="+token, "DEPUTYBOT_WECHAT_ENCODING_AES_KEY="+aesKey,
-		"DEPUTYBOT_WECHAT_API_BASE="+api, "DEPUTYBOT_DELIVERY_QUIET_HOURS=",
-		"DEPUTYBOT_DELIVERY_RATE_PER_SECOND=1000", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=warn")
+	env := []string{"DEPUTYBOT_DATABASE_DRIVER=" + string(d), "DEPUTYBOT_DATABASE_DSN=" + dsn,
+		"DEPUTYBOT_WECHAT_APP_ID=" + appID, "DEPUTYBOT_WECHAT_APP_SECRET=" + secret,
+		"DEPUTYBOT_WECHAT_TOKEN=" + token, "DEPUTYBOT_WECHAT_ENCODING_AES_KEY=" + aesKey,
+		"DEPUTYBOT_WECHAT_API_BASE=" + api, "DEPUTYBOT_DELIVERY_QUIET_HOURS=",
+		"DEPUTYBOT_DELIVERY_RATE_PER_SECOND=1000", "DEPUTYBOT_DEMO=false", "DEPUTYBOT_LOG_LEVEL=warn"}
+	if addr := os.Getenv("BENCH_PPROF_ADDR"); addr != "" {
+		// Serve's profiler there (http.debug_addr):
+		//   go tool pprof -seconds 20 http://127.0.0.1:6060/debug/pprof/profile
+		env = append(env, "DEPUTYBOT_HTTP_DEBUG_ADDR="+addr)
+	}
+	serve := benchkit.Serve(b, cfgPath, env...)
 	bot.SetCallbackURL(fmt.Sprintf("http://127.0.0.1:%d/wechat", serve.Port))
 
 	if d == storage.MySQL {
