@@ -42,20 +42,10 @@ func (s *Files) Upload(ctx context.Context, by Actor, name string, r io.Reader) 
 	if err := by.Require(Editors...); err != nil {
 		return model.File{}, err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, model.MaxFileSize+1))
-	if err != nil {
-		return model.File{}, fmt.Errorf("core: read upload: %w", err)
-	}
-	if len(data) > model.MaxFileSize {
-		return model.File{}, ErrFileTooLarge
-	}
-	ct, err := sniffFile(data)
+	f, data, err := readUpload(by, name, r)
 	if err != nil {
 		return model.File{}, err
 	}
-	sum := sha256.Sum256(data)
-	f := model.File{Name: downloadName(name, ct), Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
-		ContentType: ct, CreatedBy: by.handle()}
 	err = s.tx(ctx, func(ctx context.Context) error {
 		if err := s.db.CreateFile(ctx, &f, data); err != nil {
 			return err
@@ -69,6 +59,24 @@ func (s *Files) Upload(ctx context.Context, by Actor, name string, r io.Reader) 
 	return f, nil
 }
 
+// readUpload reads and checks an upload (see Upload) and describes it.
+func readUpload(by Actor, name string, r io.Reader) (model.File, []byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, model.MaxFileSize+1))
+	if err != nil {
+		return model.File{}, nil, fmt.Errorf("core: read upload: %w", err)
+	}
+	if len(data) > model.MaxFileSize {
+		return model.File{}, nil, ErrFileTooLarge
+	}
+	ct, err := sniffFile(data)
+	if err != nil {
+		return model.File{}, nil, err
+	}
+	sum := sha256.Sum256(data)
+	return model.File{Name: downloadName(name, ct), Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
+		ContentType: ct, CreatedBy: by.handle()}, data, nil
+}
+
 // Get returns a file's description (no content) to staff.
 func (s *Files) Get(ctx context.Context, by Actor, id int64) (model.File, error) {
 	if err := by.Require(Everyone...); err != nil {
@@ -79,13 +87,19 @@ func (s *Files) Get(ctx context.Context, by Actor, id int64) (model.File, error)
 }
 
 // Open returns a file with its content. Staff read any file; a deputy
-// reads only the attachments of published study materials.
+// reads only the attachments of published study materials and of the
+// suggestions they write or are asked to co-sign.
 func (s *Files) Open(ctx context.Context, by Actor, id int64) (model.File, []byte, error) {
 	switch {
 	case by.Deputy.ID != 0:
 		ok, err := s.db.FileOfPublishedMaterial(ctx, id, s.now())
 		if err != nil {
 			return model.File{}, nil, err
+		}
+		if !ok {
+			if ok, err = s.db.FileOfSuggestion(ctx, id, by.Deputy.ID); err != nil {
+				return model.File{}, nil, err
+			}
 		}
 		if !ok {
 			return model.File{}, nil, NotFound("文件不存在或暂不可查看。")

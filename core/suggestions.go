@@ -93,8 +93,15 @@ func SuggestionStatusLabel(status string) string { return labelOf(SuggestionStat
 
 // StepKindLabel returns a step kind's Chinese name (已联系 …; 交办 for 'assigned').
 func StepKindLabel(kind string) string {
-	if kind == model.StepAssigned {
+	switch kind {
+	case model.StepAssigned:
 		return "交办"
+	case model.StepSubmitted:
+		return "代表提交"
+	case model.StepReturned:
+		return "退回修改"
+	case model.StepMerged:
+		return "并案"
 	}
 	return labelOf(StepKindChoices, kind)
 }
@@ -346,6 +353,9 @@ func (s *Suggestions) RecordStep(ctx context.Context, st *model.SuggestionStep) 
 	sg, err := s.db.GetSuggestion(ctx, st.SuggestionID)
 	if err != nil {
 		return err
+	}
+	if model.BeforeHandling(sg.Status) {
+		return ValidationError{{Key: "kind", Label: "办理步骤", Msg: "该建议尚未交办，不能记录办理步骤"}}
 	}
 	if msg := transitionError(st.Kind, sg.Status); msg != "" {
 		return ValidationError{{Key: "kind", Label: "办理步骤", Msg: msg}}

@@ -91,7 +91,8 @@ func (s *Suggestions) GetAs(ctx context.Context, by Actor, id int64) (model.Sugg
 	if err != nil {
 		return sg, err
 	}
-	if !sees(by, sg) {
+	if !sees(by, sg) || sg.Status == model.SuggestionDraft {
+		// Another unit's suggestion, or a deputy's draft, is not revealed.
 		return model.Suggestion{}, fmt.Errorf("core: suggestion %d of another unit: %w", id, model.ErrNotFound)
 	}
 	return sg, nil

@@ -64,6 +64,7 @@ var auditVerbs = map[string]string{
 	"templates": "模板消息", "menu": "自定义菜单", "menu_sync": "同步菜单", "delivery": "发送设置", "reception": "安排接待日",
 	"route": "分派", "forward": "转交", "contact": "联系登记", "link": "联系代表", "request": "申请延期", "decide": "审批延期",
 	"promise": "承诺期限", "activity": "选区活动", "leader": "领导", "member": "委员", "deputy": "关联代表", "extension": "",
+	"draft": "保存草稿", "cosign": "附议", "attach": "添加附件",
 }
 
 // AuditActionLabel names an action in Chinese, as the audit log shows it:

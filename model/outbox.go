@@ -97,13 +97,14 @@ const (
 	// assigned, sent back, near or past its deadline, and of the weekly
 	// 督办 digest.
 	KindUnitTask = "unit_task"
+	KindCosign   = "cosign_request" // a deputy is asked to co-sign (附议) another's suggestion
 )
 
 // KindLabels names the notice kinds in Chinese.
 var KindLabels = map[string]string{
 	KindMaterial: "学习材料", KindInvitation: "会议活动邀请", KindProgress: "建议办理进展", KindRatingRequest: "满意度测评",
 	KindSurvey: "问卷调查", KindSolicitation: "法规草案征求意见", KindGeneral: "通知公告", KindReminder: "提醒",
-	KindMessageReply: "留言答复", KindUnitTask: "承办通知",
+	KindMessageReply: "留言答复", KindUnitTask: "承办通知", KindCosign: "附议邀请",
 }
 
 // NoticeKinds lists the notice kinds in the order staff meet them: the

@@ -11,7 +11,68 @@ const (
 	SuggestionReplied    = "replied"    // 已答复
 	SuggestionConcluded  = "concluded"  // 已办结
 	SuggestionRehandling = "rehandling" // 重新办理
+
+	// The statuses of a suggestion a deputy writes, before it is handled:
+	// their own draft, waiting for staff review, returned to them with a
+	// reason, or merged into another suggestion. Accepted, it becomes
+	// assigned and runs the handling lifecycle above.
+	SuggestionDraft     = "draft"     // 草稿
+	SuggestionSubmitted = "submitted" // 待审查
+	SuggestionReturned  = "returned"  // 已退回
+	SuggestionMerged    = "merged"    // 已并案
 )
+
+// Where a suggestion came from.
+const (
+	SourceStaff  = "staff"  // imported or entered by staff
+	SourceDeputy = "deputy" // drafted and submitted by the deputy
+)
+
+// BeforeHandling reports whether a suggestion in status is still the
+// deputy's or under review: not yet assigned, so it counts in no rate,
+// list of handling or performance record.
+func BeforeHandling(status string) bool {
+	switch status {
+	case SuggestionDraft, SuggestionSubmitted, SuggestionReturned, SuggestionMerged:
+		return true
+	}
+	return false
+}
+
+// Editable reports whether the deputy may still change and submit a
+// suggestion in status: a draft, or one returned to them.
+func Editable(status string) bool { return status == SuggestionDraft || status == SuggestionReturned }
+
+// A co-signer's (附议代表) answer, as stored.
+const (
+	CosignPending   = "pending"   // named in a draft, not asked yet
+	CosignInvited   = "invited"   // asked, no answer yet
+	CosignConfirmed = "confirmed" // 同意附议
+	CosignDeclined  = "declined"  // 不同意附议
+)
+
+var cosignLabels = map[string]string{CosignPending: "未提交", CosignInvited: "待确认",
+	CosignConfirmed: "已同意", CosignDeclined: "已谢绝"}
+
+// CosignLabel names a co-signer's answer in Chinese.
+func CosignLabel(state string) string {
+	if l, ok := cosignLabels[state]; ok {
+		return l
+	}
+	return state
+}
+
+// Cosigner is a deputy asked to co-sign (附议) a suggestion and their answer.
+type Cosigner struct {
+	DeputyID   int64      `db:"deputy_id"`
+	Name       string     `db:"name"`
+	State      string     `db:"state"`
+	AnsweredAt *time.Time `db:"answered_at"`
+}
+
+// SuggestionCategories are the subjects a deputy files a suggestion under.
+var SuggestionCategories = []string{"经济发展", "城乡建设", "交通运输", "教育科技", "医疗卫生",
+	"社会保障", "生态环境", "农业农村", "民主法治", "其他"}
 
 // Handling-step kinds as stored.
 const (
@@ -21,6 +82,10 @@ const (
 	StepConcluded  = "concluded"
 	StepRehandling = "rehandling"
 	StepNote       = "note"
+	// The review of a deputy's suggestion, kept in the same history.
+	StepSubmitted = "submitted" // 提交
+	StepReturned  = "returned"  // 退回（note: the reason）
+	StepMerged    = "merged"    // 并案（note: into which）
 )
 
 // A deputy's role on a suggestion.
@@ -61,6 +126,11 @@ type Suggestion struct {
 	RepliedAt      *time.Time // the latest reply
 	ConcludedAt    *time.Time // cleared when sent back for re-handling
 	RehandleReason string     // why it was last sent back
+	Source         string     // SourceStaff or SourceDeputy
+	Category       string     // one of SuggestionCategories (deputies' suggestions)
+	ReviewNote     string     // why staff returned it (status returned)
+	MergedInto     int64      // the suggestion it was merged into (status merged)
+	SubmittedAt    *time.Time // the latest submission for review
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	// Deputies lists the lead first, then the seconders; filled by
@@ -92,7 +162,11 @@ type SuggestionDeputy struct {
 
 // SuggestionFilter selects suggestions for ListSuggestions. Zero values match all.
 type SuggestionFilter struct {
+	// Status "" matches the suggestions being handled (assigned and
+	// after), never a deputy's draft or one under review: those are asked
+	// for by their status.
 	Status        string
+	Source        string // SourceStaff or SourceDeputy
 	HostUnit      string
 	DeputyID      int64 // on the suggestion in any role
 	Session       string
@@ -182,4 +256,13 @@ type SuggestionCounts struct {
 type UnitSuggestionCounts struct {
 	HostUnit string `db:"host_unit"`
 	SuggestionCounts
+}
+
+// SuggestionSubmission is a deputy's suggestion with what review needs:
+// the co-signers asked and their answers, and the attached files.
+type SuggestionSubmission struct {
+	Suggestion
+	AuthorName string
+	Cosigners  []Cosigner
+	Files      []File
 }

@@ -18,7 +18,8 @@ import (
 
 // conversational kinds may go as a customer-service message to a deputy
 // who wrote to the account within 48 hours.
-var conversational = map[string]bool{model.KindRatingRequest: true, model.KindReminder: true, model.KindMessageReply: true}
+var conversational = map[string]bool{model.KindRatingRequest: true, model.KindReminder: true, model.KindMessageReply: true,
+	model.KindCosign: true}
 
 // withBody are the kinds whose customer-service message carries the
 // notice's text (staff's answer to a message), not only its title: the
@@ -38,6 +39,8 @@ func hintFor(n model.Notice) (answerHint, bool) {
 	switch {
 	case n.Kind == model.KindRatingRequest || (n.Kind == model.KindReminder && n.RefKind == "suggestion"):
 		return answerHint{"点此测评", "满意 / 基本满意 / 不满意"}, true
+	case n.Kind == model.KindCosign:
+		return answerHint{"点此查看建议", "同意 / 不同意"}, true
 	case n.Kind == model.KindReminder && n.RefKind == "meeting" && strings.HasPrefix(n.Title, "请回复"):
 		return answerHint{"点此回复", "参加 / 请假"}, true
 	}

@@ -46,8 +46,8 @@ func (db *DB) ListSuggestionItems(ctx context.Context, q model.SuggestionQuery) 
 // SuggestionUnits returns the host units suggestions are assigned to, by name.
 func (db *DB) SuggestionUnits(ctx context.Context) ([]string, error) {
 	var out []string
-	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT DISTINCT host_unit FROM suggestions
-		WHERE host_unit <> '' ORDER BY host_unit`); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT DISTINCT host_unit FROM suggestions s
+		WHERE host_unit <> '' AND `+inHandling+` ORDER BY host_unit`); err != nil {
 		return nil, fmt.Errorf("storage: suggestion units: %w", err)
 	}
 	return out, nil
@@ -57,7 +57,7 @@ func (db *DB) SuggestionUnits(ctx context.Context) ([]string, error) {
 // one with the latest suggestion first.
 func (db *DB) SuggestionSessions(ctx context.Context) ([]string, error) {
 	var out []string
-	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT session FROM suggestions WHERE session <> ''
+	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT session FROM suggestions s WHERE session <> '' AND `+inHandling+`
 		GROUP BY session ORDER BY MAX(id) DESC`); err != nil {
 		return nil, fmt.Errorf("storage: suggestion sessions: %w", err)
 	}

@@ -142,7 +142,7 @@ func (db *DB) MemberDigest(ctx context.Context, memberID int64, now, since, year
 			(SELECT 1 FROM suggestion_ratings r WHERE r.suggestion_id = s.id AND r.deputy_id = d.id)) AS unrated_replies,
 		(SELECT COUNT(*) FROM opinions o WHERE o.deputy_id = d.id AND o.created_at >= ?) AS new_opinions,
 		(SELECT COUNT(*) FROM suggestion_deputies sd JOIN suggestions s ON s.id = sd.suggestion_id
-			WHERE sd.deputy_id = d.id AND s.created_at >= ?) AS new_suggestions,
+			WHERE sd.deputy_id = d.id AND s.created_at >= ? AND `+inHandling+`) AS new_suggestions,
 		(SELECT COUNT(*) FROM member_contacts c WHERE c.member_id = l.member_id AND c.deputy_id = d.id
 			AND c.on_date >= ?) AS contacts_year
 		FROM member_links l JOIN deputies d ON d.id = l.deputy_id

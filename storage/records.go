@@ -135,7 +135,7 @@ var recordSources = []struct {
 		'' AS place, o.id AS ref FROM opinions o WHERE %s AND o.created_at >= ? AND o.created_at < ?`, "o.deputy_id", false},
 	{model.EventSuggestion, `SELECT sd.deputy_id, 'suggestion' AS kind, sd.role AS sub, s.created_at AS at, s.title, '' AS place,
 		s.id AS ref FROM suggestion_deputies sd JOIN suggestions s ON s.id = sd.suggestion_id
-		WHERE %s AND s.created_at >= ? AND s.created_at < ?`, "sd.deputy_id", false},
+		WHERE ` + inHandling + ` AND %s AND s.created_at >= ? AND s.created_at < ?`, "sd.deputy_id", false},
 	{model.EventRating, `SELECT r.deputy_id, 'rating' AS kind, '' AS sub, r.rated_at AS at, s.title, '' AS place, s.id AS ref
 		FROM suggestion_ratings r JOIN suggestions s ON s.id = r.suggestion_id
 		WHERE %s AND r.rated_at >= ? AND r.rated_at < ?`, "r.deputy_id", false},

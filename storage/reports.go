@@ -24,7 +24,7 @@ func (db *DB) ReportCounts(ctx context.Context, from, to time.Time) (model.Repor
 		{&c.Meetings, `SELECT COUNT(*) FROM meetings WHERE starts_at >= ? AND starts_at < ?`},
 		{&c.Attended, `SELECT COUNT(*) FROM invitations i JOIN meetings m ON m.id = i.meeting_id
 			WHERE m.starts_at >= ? AND m.starts_at < ? AND i.attended = 1`},
-		{&c.NewSuggestions, `SELECT COUNT(*) FROM suggestions WHERE created_at >= ? AND created_at < ?`},
+		{&c.NewSuggestions, `SELECT COUNT(*) FROM suggestions s WHERE ` + inHandling + ` AND created_at >= ? AND created_at < ?`},
 		{&c.Replied, `SELECT COUNT(DISTINCT suggestion_id) FROM suggestion_steps WHERE kind = 'replied' AND at >= ? AND at < ?`},
 		{&c.Concluded, `SELECT COUNT(DISTINCT suggestion_id) FROM suggestion_steps WHERE kind = 'concluded' AND at >= ? AND at < ?`},
 		{&c.Ratings, `SELECT COUNT(*) FROM suggestion_ratings WHERE rated_at >= ? AND rated_at < ?`},

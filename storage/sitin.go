@@ -70,7 +70,7 @@ func (db *DB) SuggestionsMentioning(ctx context.Context, topics []string) ([]mod
 	var out []model.TopicSuggestion
 	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT s.id AS suggestion_id, sd.deputy_id, s.title, s.summary
 		FROM suggestions s JOIN suggestion_deputies sd ON sd.suggestion_id = s.id
-		WHERE `+strings.Join(conds, " OR ")+` ORDER BY sd.deputy_id, s.id`, args...)
+		WHERE `+inHandling+` AND (`+strings.Join(conds, " OR ")+`) ORDER BY sd.deputy_id, s.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: suggestions mentioning topics: %w", err)
 	}

@@ -13,23 +13,28 @@ import (
 )
 
 type suggestionRow struct {
-	ID             int64        `db:"id"`
-	Number         string       `db:"number"`
-	Title          string       `db:"title"`
-	Summary        string       `db:"summary"`
-	Session        string       `db:"session"`
-	LeadDeputyID   int64        `db:"lead_deputy_id"`
-	HostUnit       string       `db:"host_unit"`
-	CoUnits        string       `db:"co_units"`
-	Status         string       `db:"status"`
-	Deadline       sql.NullTime `db:"deadline"`
-	ReplyCategory  string       `db:"reply_category"`
-	ReplyText      string       `db:"reply_text"`
-	RepliedAt      sql.NullTime `db:"replied_at"`
-	ConcludedAt    sql.NullTime `db:"concluded_at"`
-	RehandleReason string       `db:"rehandle_reason"`
-	CreatedAt      time.Time    `db:"created_at"`
-	UpdatedAt      time.Time    `db:"updated_at"`
+	ID             int64         `db:"id"`
+	Number         string        `db:"number"`
+	Title          string        `db:"title"`
+	Summary        string        `db:"summary"`
+	Session        string        `db:"session"`
+	LeadDeputyID   int64         `db:"lead_deputy_id"`
+	HostUnit       string        `db:"host_unit"`
+	CoUnits        string        `db:"co_units"`
+	Status         string        `db:"status"`
+	Deadline       sql.NullTime  `db:"deadline"`
+	ReplyCategory  string        `db:"reply_category"`
+	ReplyText      string        `db:"reply_text"`
+	RepliedAt      sql.NullTime  `db:"replied_at"`
+	ConcludedAt    sql.NullTime  `db:"concluded_at"`
+	RehandleReason string        `db:"rehandle_reason"`
+	Source         string        `db:"source"`
+	Category       string        `db:"category"`
+	ReviewNote     string        `db:"review_note"`
+	MergedInto     sql.NullInt64 `db:"merged_into"`
+	SubmittedAt    sql.NullTime  `db:"submitted_at"`
+	CreatedAt      time.Time     `db:"created_at"`
+	UpdatedAt      time.Time     `db:"updated_at"`
 }
 
 func (r suggestionRow) suggestion() model.Suggestion {
@@ -38,13 +43,20 @@ func (r suggestionRow) suggestion() model.Suggestion {
 		LeadDeputyID: r.LeadDeputyID, HostUnit: r.HostUnit, CoUnits: r.CoUnits, Status: r.Status,
 		Deadline: timePtr(r.Deadline), ReplyCategory: r.ReplyCategory, ReplyText: r.ReplyText,
 		RepliedAt: timePtr(r.RepliedAt), ConcludedAt: timePtr(r.ConcludedAt), RehandleReason: r.RehandleReason,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Source: r.Source, Category: r.Category, ReviewNote: r.ReviewNote, MergedInto: r.MergedInto.Int64,
+		SubmittedAt: timePtr(r.SubmittedAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 
 const suggestionSelect = `SELECT s.id, s.number, s.title, s.summary, s.session, s.lead_deputy_id, s.host_unit,
 	s.co_units, s.status, s.deadline, s.reply_category, s.reply_text, s.replied_at, s.concluded_at,
-	s.rehandle_reason, s.created_at, s.updated_at FROM suggestions s`
+	s.rehandle_reason, s.source, s.category, s.review_note, s.merged_into, s.submitted_at,
+	s.created_at, s.updated_at FROM suggestions s`
+
+// inHandling is the condition that leaves out a deputy's draft and the
+// suggestions under review: they are no suggestion being handled yet and
+// count in no list, rate or record of handling.
+const inHandling = `s.status NOT IN ('draft', 'submitted', 'returned', 'merged')`
 
 // CreateSuggestion inserts s with its lead deputy (s.LeadDeputyID) and the
 // seconders (附议), and records the 'assigned' step (its note the host
@@ -163,7 +175,7 @@ func (db *DB) SuggestionsOfDeputy(ctx context.Context, deputyID int64) ([]model.
 		FROM suggestion_deputies sd
 		JOIN suggestions s ON s.id = sd.suggestion_id
 		LEFT JOIN suggestion_ratings r ON r.suggestion_id = sd.suggestion_id AND r.deputy_id = sd.deputy_id
-		WHERE sd.deputy_id = ? ORDER BY s.id`, deputyID)
+		WHERE sd.deputy_id = ? AND `+inHandling+` ORDER BY s.id`, deputyID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: suggestions of deputy %d: %w", deputyID, err)
 	}
@@ -365,7 +377,7 @@ func (db *DB) SuggestionRatings(ctx context.Context, suggestionID int64) ([]mode
 // the same counts per host unit, by unit name. Ratings count by their
 // result (办理结果), not the unit's attitude.
 func (db *DB) SuggestionRates(ctx context.Context, f model.SuggestionRatesFilter) (model.SuggestionCounts, []model.UnitSuggestionCounts, error) {
-	var conds []string
+	conds := []string{inHandling}
 	var args []any
 	if f.Session != "" {
 		conds, args = append(conds, `s.session = ?`), append(args, f.Session)
@@ -373,10 +385,7 @@ func (db *DB) SuggestionRates(ctx context.Context, f model.SuggestionRatesFilter
 	if f.HostUnit != "" {
 		conds, args = append(conds, `s.host_unit = ?`), append(args, f.HostUnit)
 	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
+	where := " WHERE " + strings.Join(conds, " AND ")
 	var units []model.UnitSuggestionCounts
 	err := db.rq(ctx).SelectContext(ctx, &units, `SELECT s.host_unit, COUNT(*) AS total,
 		SUM(CASE WHEN s.status IN ('replied', 'concluded', 'rehandling') OR s.replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
@@ -411,6 +420,11 @@ func whereSuggestionFilter(f model.SuggestionFilter) (string, []any) {
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	if f.Status != "" {
 		add(`s.status = ?`, f.Status)
+	} else {
+		add(inHandling)
+	}
+	if f.Source != "" {
+		add(`s.source = ?`, f.Source)
 	}
 	if f.HostUnit != "" {
 		add(`s.host_unit = ?`, f.HostUnit)

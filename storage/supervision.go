@@ -220,7 +220,7 @@ func andWhere(where string) string {
 }
 
 func whereSupervisionFilter(f model.SupervisionFilter) (string, []any) {
-	var conds []string
+	conds := []string{inHandling}
 	var args []any
 	if f.Session != "" {
 		conds, args = append(conds, `s.session = ?`), append(args, f.Session)
