@@ -421,6 +421,16 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 		w.suggestion(t, fmt.Sprintf("第%04d号", i), fmt.Sprintf("关于改善农村公路的建议（%d）", i), "省交通运输厅",
 			"十四届人大三次会议", int64(i), int64(i+10))
 	}
+	// Suggestion 8, submitted by deputy 12 for review (the review examples).
+	mine := model.Suggestion{Title: "关于增加农村公交班次的建议", Summary: "建议增加农村公交班次，方便群众出行。",
+		Category: "交通运输", LeadDeputyID: 12}
+	if err := db.CreateSuggestionDraft(ctx, &mine, nil, nil); err != nil || mine.ID != 8 {
+		t.Fatalf("suggestion 8: %d %v", mine.ID, err)
+	}
+	if _, err := db.ReviewSuggestion(ctx, storage.ReviewChange{ID: 8, From: []string{model.SuggestionDraft},
+		To: model.SuggestionSubmitted, Submitted: true, Step: model.SuggestionStep{Kind: model.StepSubmitted}}); err != nil {
+		t.Fatal(err)
+	}
 	for i := 1; i <= 3; i++ {
 		w.opinion(t, int64(i), "social", "建议增加农村公交班次。")
 	}

@@ -120,6 +120,7 @@ func routes() []route {
 		{"GET", "/api/v1/suggestions/rates", core.Everyone, suggestionRates},
 		{"GET", "/api/v1/suggestions/{id}", core.Everyone, suggestionGet},
 		{"POST", "/api/v1/suggestions/{id}/steps", core.StepRecorders, suggestionStep},
+		{"POST", "/api/v1/suggestions/{id}/review", core.Editors, suggestionReview},
 		{"POST", "/api/v1/suggestions/{id}/extensions", core.StepRecorders, extensionRequest},
 		{"POST", "/api/v1/suggestions/{id}/promise", core.Editors, promiseSet},
 		{"POST", "/api/v1/extensions/{id}/decide", core.Editors, extensionDecide},

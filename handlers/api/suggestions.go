@@ -35,6 +35,11 @@ type suggestion struct {
 	RepliedAt      *time.Time          `json:"replied_at,omitempty"`
 	ConcludedAt    *time.Time          `json:"concluded_at,omitempty"`
 	RehandleReason string              `json:"rehandle_reason,omitempty"`
+	Source         string              `json:"source"` // staff or deputy
+	Category       string              `json:"category,omitempty"`
+	ReviewNote     string              `json:"review_note,omitempty"` // why it was returned
+	MergedInto     int64               `json:"merged_into,omitempty"`
+	SubmittedAt    *time.Time          `json:"submitted_at,omitempty"`
 	CreatedAt      time.Time           `json:"created_at"`
 	UpdatedAt      time.Time           `json:"updated_at"`
 	Deputies       []suggestionDeputy  `json:"deputies,omitempty"`
@@ -77,9 +82,10 @@ func dayOf(t *time.Time) string {
 func suggestionOf(sg model.Suggestion) suggestion {
 	out := suggestion{ID: sg.ID, Number: sg.Number, Title: sg.Title, Summary: sg.Summary, Session: sg.Session,
 		LeadDeputyID: sg.LeadDeputyID, HostUnit: sg.HostUnit, CoUnits: sg.CoUnits, Status: sg.Status,
-		StatusLabel: core.SuggestionStatusLabel(sg.Status), Deadline: dayOf(sg.Deadline), ReplyCategory: sg.ReplyCategory,
+		StatusLabel: core.SuggestionStageLabel(sg.Status), Deadline: dayOf(sg.Deadline), ReplyCategory: sg.ReplyCategory,
 		ReplyText: sg.ReplyText, RepliedAt: sg.RepliedAt, ConcludedAt: sg.ConcludedAt, RehandleReason: sg.RehandleReason,
-		CreatedAt: sg.CreatedAt, UpdatedAt: sg.UpdatedAt}
+		Source: sg.Source, Category: sg.Category, ReviewNote: sg.ReviewNote, MergedInto: sg.MergedInto,
+		SubmittedAt: sg.SubmittedAt, CreatedAt: sg.CreatedAt, UpdatedAt: sg.UpdatedAt}
 	for _, d := range sg.Deputies {
 		out.Deputies = append(out.Deputies, suggestionDeputy{DeputyID: d.DeputyID, Name: d.Name, Role: d.Role})
 		if d.Role == model.RoleLead {
@@ -93,11 +99,18 @@ func stepOf(st model.SuggestionStep) step {
 	return step{ID: st.ID, At: st.At, Kind: st.Kind, KindLabel: core.StepKindLabel(st.Kind), Actor: st.Actor, Note: st.Note}
 }
 
+// suggestionStatuses are the statuses the list filters by: those of
+// handling, and those of a deputy's suggestion under review (a draft is
+// the deputy's own).
 var suggestionStatuses = []string{model.SuggestionAssigned, model.SuggestionHandling, model.SuggestionReplied,
-	model.SuggestionConcluded, model.SuggestionRehandling}
+	model.SuggestionConcluded, model.SuggestionRehandling,
+	model.SuggestionSubmitted, model.SuggestionReturned, model.SuggestionMerged}
 
 // suggestionsList pages through the suggestions the account may see with
-// the console's filters (status, unit, session, deputy, number).
+// the console's filters (status, unit, session, deputy, number) and
+// source (deputy: those deputies submitted). With no status it lists the
+// suggestions being handled; status=submitted lists those waiting for
+// review.
 func suggestionsList(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	v := r.URL.Query()
 	per, err := perPageOf(v, suggestionPageSize, 500)
@@ -112,6 +125,9 @@ func suggestionsList(s *server, w http.ResponseWriter, r *http.Request, by core.
 		if v.Get("status") == st {
 			q.Status = st
 		}
+	}
+	if src := v.Get("source"); src == model.SourceDeputy || src == model.SourceStaff {
+		q.Source = src
 	}
 	items, total, err := s.core.Suggestions.ListAs(r.Context(), by, q)
 	if err != nil {
