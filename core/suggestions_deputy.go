@@ -581,7 +581,7 @@ func (s *Suggestions) tell(sg model.Suggestion, deputies []int64, status, body s
 // its handling units: host (主办) and co (协办). It runs inside the
 // reviewing action's transaction: the suggestion becomes assigned with an
 // 'assigned' step, its confirmed co-signers join it as seconders, and its
-// deputies are told. Notices to the units' own staff belong here too.
+// deputies are told, and so are the units' bound staff (assigned).
 func (s *Suggestions) Assign(ctx context.Context, sg model.Suggestion, host string, co []string, seconders []int64) error {
 	sg.HostUnit = host
 	units := "主办单位：" + host
@@ -590,10 +590,17 @@ func (s *Suggestions) Assign(ctx context.Context, sg model.Suggestion, host stri
 	}
 	deputies := append([]int64{sg.LeadDeputyID}, seconders...)
 	body := fmt.Sprintf("《%s》已审查通过并交办。\n%s\n办理进展将推送给您。", sg.Title, units)
-	return s.review(ctx, storage.ReviewChange{ID: sg.ID, To: model.SuggestionAssigned,
+	if err := s.review(ctx, storage.ReviewChange{ID: sg.ID, To: model.SuggestionAssigned,
 		HostUnit: host, CoUnits: strings.Join(co, "、"), Seconders: seconders,
 		Step:   model.SuggestionStep{Kind: model.StepAssigned, Note: host},
-		Pushes: []model.Push{s.tell(sg, deputies, "已交办", body)}})
+		Pushes: []model.Push{s.tell(sg, deputies, "已交办", body)}}); err != nil {
+		return err
+	}
+	now, err := s.db.GetSuggestion(ctx, sg.ID)
+	if err != nil {
+		return err
+	}
+	return s.assigned(ctx, nil, now)
 }
 
 // checkUnits reads the units of an acceptance: at least one, the first
