@@ -20,7 +20,7 @@ type StaffWeChatState struct {
 // weChatAccount returns the account whose WeChat by may manage: its own,
 // or any for an administrator.
 func (s *Staff) weChatAccount(ctx context.Context, by Actor, staffID int64) (model.Account, error) {
-	if err := by.Require(Everyone...); err != nil {
+	if err := by.Require(StepRecorders...); err != nil {
 		return model.Account{}, err
 	}
 	if staffID != by.Account.ID && by.Role() != model.RoleAdmin {
@@ -47,7 +47,9 @@ func (s *Staff) WeChatAs(ctx context.Context, by Actor, staffID int64) (StaffWeC
 // IssueWeChatCodeAs gives the account staffID (by's own, or any for an
 // administrator) a fresh 6-digit code, valid for BindCodeValidity: its
 // holder sends 绑定, the account's name (or its unit's), then the code, in
-// the official account's chat. The code stays out of the audit entry.
+// the official account's chat. The code stays out of the audit entry. An
+// account bound already may have one too: it binds another WeChat only
+// after an unbind.
 func (s *Staff) IssueWeChatCodeAs(ctx context.Context, by Actor, staffID int64) (string, time.Time, error) {
 	var code string
 	var expires time.Time
@@ -58,13 +60,6 @@ func (s *Staff) IssueWeChatCodeAs(ctx context.Context, by Actor, staffID int64) 
 		}
 		if a.Disabled {
 			return &FieldError{Key: "code", Label: "绑定码", Msg: "该账号已停用，不能生成绑定码"}
-		}
-		w, err := s.db.StaffWeChatOf(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		if w.Bound() {
-			return &FieldError{Key: "code", Label: "绑定码", Msg: "该账号已绑定微信，如需换绑请先解除绑定"}
 		}
 		if code, err = NewBindCode(); err != nil {
 			return err

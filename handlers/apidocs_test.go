@@ -434,6 +434,10 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	for i := 1; i <= 3; i++ {
 		w.opinion(t, int64(i), "social", "建议增加农村公交班次。")
 	}
+	// The admin's own WeChat is bound (the unbind example).
+	if err := db.BindStaffWeChat(ctx, w.accounts[model.RoleAdmin].ID, "o-doc-admin"); err != nil {
+		t.Fatal(err)
+	}
 	// Message 1 of deputy 12 and message 2 of a member of the public (the inbox examples).
 	for _, m := range []*model.Message{{OpenID: "o-doc-12", DeputyID: 12, Body: "请问今年的代表学习班什么时候报名？"},
 		{OpenID: "o-doc-citizen", Body: "村口的路灯坏了两个月了，希望尽快修好。"}} {

@@ -133,6 +133,8 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/accounts/{id}/password":          {},
 	"POST /admin/tokens":                          {"name": {"办理系统"}},
 	"POST /admin/tokens/{id}/revoke":              {},
+	"POST /admin/wechat/bind-code":                {},
+	"POST /admin/wechat/unbind":                   {"confirm": {"1"}},
 
 	"POST /admin/settings/delivery":       {"quiet_hours": {"21:00-08:00"}, "rate_per_second": {"12.5"}},
 	"POST /admin/settings/delivery/reset": {},
@@ -200,6 +202,10 @@ func newHostileWorld(tb testing.TB, db *storage.DB) *hostileWorld {
 		if w.tokens[role], _, err = w.staff.CreateToken(ctx, a, "测试"); err != nil {
 			tb.Fatal(err)
 		}
+	}
+	// The admin's own WeChat is bound, so its unbind changes something.
+	if err := db.BindStaffWeChat(ctx, w.accounts[model.RoleAdmin].ID, "o-hostile-admin"); err != nil {
+		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(w.log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	w.srv = httptest.NewUnstartedServer(nil)

@@ -69,6 +69,10 @@ func routes() []route {
 		{"GET", "/api/v1/tokens", core.Everyone, tokensList},
 		{"POST", "/api/v1/tokens", core.StepRecorders, tokenCreate},
 		{"DELETE", "/api/v1/tokens/{id}", core.StepRecorders, tokenRevoke},
+		// The calling account's own WeChat, where unit and committee staff are told.
+		{"GET", "/api/v1/me/wechat", core.StepRecorders, meWeChat},
+		{"POST", "/api/v1/me/wechat/bind-code", core.StepRecorders, meWeChatBindCode},
+		{"POST", "/api/v1/me/wechat/unbind", core.StepRecorders, meWeChatUnbind},
 
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/api/v1/dashboard", core.Everyone, dashboard},

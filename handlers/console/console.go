@@ -109,6 +109,9 @@ func routes() []route {
 		{"GET", "/admin/tokens", core.Everyone, false, tokensList},
 		{"POST", "/admin/tokens", core.Everyone, false, tokenCreate},
 		{"POST", "/admin/tokens/{id}/revoke", core.Everyone, false, tokenRevoke},
+		{"GET", "/admin/wechat", core.StepRecorders, false, wechatPage},
+		{"POST", "/admin/wechat/bind-code", core.StepRecorders, false, wechatBindCode},
+		{"POST", "/admin/wechat/unbind", core.StepRecorders, false, wechatUnbind},
 
 		// Campaigns, notices, settings, series and the dashboard.
 		{"GET", "/admin/{$}", core.Everyone, false, dashboard},

@@ -1,0 +1,66 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"deputybot/core"
+	"deputybot/model"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+// TestAUnitAccountBindsItsWeChatFromItsPage walks the console's 我的微信
+// page of a unit account: not bound, a code issued (shown once, audited
+// without the code), the code spent in the chat's binding, bound, an
+// unbind refused until confirmed, then done and audited.
+func TestAUnitAccountBindsItsWeChatFromItsPage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newAdminWorld(t, db, "")
+		c := w.login(t, model.RoleUnit)
+		unit := w.accounts[model.RoleUnit]
+		if res := w.get(t, c, "/admin/wechat"); res.status != http.StatusOK || !strings.Contains(res.body, "尚未绑定微信") {
+			t.Fatalf("page: %d %s", res.status, res.body)
+		}
+		res := w.postForm(t, c, "/admin/wechat/bind-code", url.Values{})
+		code := regexp.MustCompile(`<p class="secret">(\d{6})</p>`).FindStringSubmatch(res.body)
+		if res.status != http.StatusOK || code == nil {
+			t.Fatalf("bind code: %d %s", res.status, res.body)
+		}
+		if got := w.auditSummaries(t, "staff.bind_code"); len(got) != 1 || strings.Contains(got[0], code[1]) {
+			t.Fatalf("audit %q", got)
+		}
+		name := unit.Unit
+		if name == "" {
+			name = unit.DisplayName()
+		}
+		r, err := w.svc.Binding.Attempt(context.Background(), core.PublicActor("o-unit-staff", core.ViaWeChat), name, code[1])
+		if err != nil || r.Outcome != core.BindStaff {
+			t.Fatalf("bind %+v %v", r, err)
+		}
+		if res := w.get(t, c, "/admin/wechat"); !strings.Contains(res.body, "已绑定微信") {
+			t.Fatalf("bound page: %s", res.body)
+		}
+		if res := w.postForm(t, c, "/admin/wechat/unbind", url.Values{}); res.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "请勾选确认") {
+			t.Fatalf("unconfirmed unbind: %d", res.status)
+		}
+		if res := w.postForm(t, c, "/admin/wechat/unbind", url.Values{"confirm": {"1"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("unbind: %d %s", res.status, res.body)
+		}
+		if res := w.get(t, c, "/admin/wechat"); !strings.Contains(res.body, "已解除本账号的微信绑定") || !strings.Contains(res.body, "尚未绑定微信") {
+			t.Fatalf("after unbind: %s", res.body)
+		}
+		if n := w.auditActions(t)["staff.unbind"]; n != 1 {
+			t.Fatalf("%d unbind entries", n)
+		}
+		// Another account's WeChat is not a unit's to see.
+		if _, err := w.svc.Staff.WeChatAs(context.Background(), core.StaffActor(unit, core.ViaAPI), w.accounts[model.RoleAdmin].ID); err == nil {
+			t.Fatal("a unit read another account's WeChat")
+		}
+	})
+}
