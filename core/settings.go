@@ -294,7 +294,8 @@ func menuJSONProblem(err error) string {
 // live in the database and override the configuration file.
 type Settings struct {
 	*env
-	lister atomic.Pointer[TemplateLister]
+	lister  atomic.Pointer[TemplateLister]
+	catalog atomic.Pointer[TemplateCatalog]
 }
 
 // NewSettings returns the settings stored in db.

@@ -56,11 +56,23 @@ func templateLabel(kind, part string) string {
 // checkTemplateIDs names each mapped template the account does not have.
 // When WeChat cannot be asked, note says so and nothing is refused.
 func (s *Settings) checkTemplateIDs(ctx context.Context, m map[string]model.TemplateSetting) (errs ValidationError, note string) {
-	l := s.lister.Load()
-	if l == nil || len(m) == 0 {
+	if len(m) == 0 {
 		return nil, ""
 	}
-	ids, err := (*l)(ctx)
+	var ids []string
+	var err error
+	switch l, c := s.lister.Load(), s.catalog.Load(); {
+	case l != nil:
+		ids, err = (*l)(ctx)
+	case c != nil:
+		var ts []model.AccountTemplate
+		ts, err = (*c)(ctx)
+		for _, t := range ts {
+			ids = append(ids, t.ID)
+		}
+	default:
+		return nil, ""
+	}
 	if err != nil {
 		return nil, "未能从微信获取模板列表，模板 ID 未与公众号核对。"
 	}

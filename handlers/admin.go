@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"deputybot/config"
 	"deputybot/core"
 	"deputybot/handlers/api"
 	"deputybot/handlers/console"
@@ -44,6 +45,13 @@ type AdminDeps struct {
 	Services *core.Services
 	// Sessions is the console's session manager; built over DB when nil.
 	Sessions *scs.SessionManager
+	// Config is the configuration in force: the settings page shows it
+	// (secrets masked) and its templates, menu and delivery apply where
+	// nothing is saved; nil: none.
+	Config *config.Config
+	// MenuSync sends the custom menu to WeChat; nil: the server has no
+	// WeChat client.
+	MenuSync MenuSyncer
 }
 
 // Session lifetimes of the console.
@@ -165,7 +173,7 @@ func Admin(d AdminDeps) http.Handler {
 	}}))
 	inner.HandleFunc("GET /admin/static/{file}", s.views.serveStatic)
 	return console.Handler(console.Deps{Services: s.d.Services, Log: s.d.Log, PublicURL: s.d.PublicURL,
-		Sessions: s.sessions, Legacy: inner})
+		Sessions: s.sessions, Settings: s.settings(), Config: s.d.Config, Legacy: inner})
 }
 
 // API returns the handler of the JSON API, /api/v1/…: the api package's
@@ -179,7 +187,11 @@ func API(d AdminDeps) http.Handler {
 	mux.Handle("/api/v1/", s.endpoint(route{roles: everyone, handle: func(*server, http.ResponseWriter, *http.Request, model.Account) error {
 		return model.ErrNotFound
 	}}))
-	return api.Handler(api.Deps{Services: s.d.Services, Log: s.d.Log, PublicURL: s.d.PublicURL, Legacy: mux, Settings: settingsSource{s}})
+	return api.Handler(api.Deps{Services: s.d.Services, Log: s.d.Log, PublicURL: s.d.PublicURL, Legacy: mux, Settings: s.settings()})
+}
+
+func (s *server) settings() settingsSource {
+	return settingsSource{cfg: s.d.Config, sync: s.d.MenuSync, outbox: s.d.Outbox}
 }
 
 func requestID(ctx context.Context) string { return httpkit.RequestID(ctx) }

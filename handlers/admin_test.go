@@ -9,10 +9,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"deputybot/config"
 	"deputybot/core"
 	"deputybot/handlers"
 	"deputybot/model"
@@ -34,6 +36,9 @@ type adminWorld struct {
 	accounts map[string]model.Account // by role
 	tokens   map[string]string        // an API token per role
 	public   string
+	deps     handlers.AdminDeps
+	logger   *slog.Logger
+	handler  atomic.Pointer[http.Handler] // what srv serves (useSettings replaces it)
 }
 
 const testPassword = "correct-horse-battery"
@@ -72,11 +77,22 @@ func newAdminWorld(t *testing.T, db *storage.DB, public string) *adminWorld {
 		w.public = "http://" + w.srv.Listener.Addr().String()
 	}
 	w.svc = core.New(db, core.Options{Now: w.clock.Now})
-	d := handlers.AdminDeps{DB: db, Log: log, PublicURL: w.public, Now: w.clock.Now, Staff: w.staff, Services: w.svc}
-	w.srv.Config.Handler = handlers.New(handlers.Deps{Log: log, DB: db, Admin: handlers.Admin(d), API: handlers.API(d)})
+	w.deps, w.logger = handlers.AdminDeps{DB: db, Log: log, PublicURL: w.public, Now: w.clock.Now, Staff: w.staff, Services: w.svc}, log
+	w.useSettings(nil, nil)
+	w.srv.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { (*w.handler.Load()).ServeHTTP(rw, r) })
 	w.srv.Start()
 	t.Cleanup(w.srv.Close)
 	return w
+}
+
+// useSettings mounts the console and the API again with the settings
+// page's dependencies: the configuration and WeChat's menu sync (either
+// may be nil). Sessions live in the database, so clients stay signed in.
+func (w *adminWorld) useSettings(cfg *config.Config, sync handlers.MenuSyncer) {
+	d := w.deps
+	d.Config, d.MenuSync = cfg, sync
+	var h http.Handler = handlers.New(handlers.Deps{Log: w.logger, DB: w.db, Admin: handlers.Admin(d), API: handlers.API(d)})
+	w.handler.Store(&h)
 }
 
 // client returns a cookie-keeping client that does not follow redirects.

@@ -66,6 +66,7 @@ func loadViews(s *server) *views {
 		"date":        fmtDay,
 		"join":        strings.Join,
 		"roles":       func() []string { return core.Roles },
+		"inc":         func(i int) int { return i + 1 },
 	}
 	files, err := fs.Glob(web.Admin, "admin/*.html")
 	if err != nil {

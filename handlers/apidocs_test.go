@@ -52,14 +52,13 @@ func TestAPIDocExamples(t *testing.T) {
 	for _, r := range handlers.APIRoutes() {
 		routes.HandleFunc(r.Method+" "+r.Pattern, func(http.ResponseWriter, *http.Request) {})
 	}
-	// The menu sync example needs a WeChat client; this one accepts.
-	handlers.SetSettingsDeps(nil, func(context.Context, []byte) (string, error) { return `{"errcode":0,"errmsg":"ok"}`, nil })
-	t.Cleanup(func() { handlers.SetSettingsDeps(nil, nil) })
 	ran, covered := 0, map[string]bool{}
 	var audited []string
 	for _, b := range blocks {
 		t.Run(b.heading, func(t *testing.T) {
 			w := newAdminWorld(t, storagetest.Open(t, storage.SQLite), "")
+			// The menu sync example needs a WeChat client; this one accepts.
+			w.useSettings(nil, func(context.Context, []byte) (string, error) { return `{"errcode":0,"errmsg":"ok"}`, nil })
 			files := apiDocFixtures(t, w)
 			env := map[string]string{"TOKEN": w.tokens[model.RoleAdmin]}
 			for _, cmd := range b.cmds {

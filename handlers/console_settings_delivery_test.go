@@ -17,7 +17,7 @@ func TestDeliverySettingsShowErrorsBesideTheFieldsSaveAndReset(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newAdminWorld(t, db, "")
 		cfg := config.Default()
-		withSettingsDeps(t, &cfg, nil)
+		withSettingsDeps(t, w, &cfg, nil)
 		c := w.login(t, model.RoleAdmin)
 		mustHave(t, w.get(t, c, "/admin/settings"), http.StatusOK, `action="/admin/settings/delivery"`,
 			`name="quiet_hours" value="22:00-07:30"`, `name="rate_per_second" value="20"`, "当前使用配置文件中的值")

@@ -19,11 +19,10 @@ import (
 	"deputybot/wechatsim"
 )
 
-// withSettingsDeps sets the settings page's dependencies for one test.
-func withSettingsDeps(t *testing.T, cfg *config.Config, sync handlers.MenuSyncer) {
+// withSettingsDeps gives the world's settings page its dependencies.
+func withSettingsDeps(t *testing.T, w *adminWorld, cfg *config.Config, sync handlers.MenuSyncer) {
 	t.Helper()
-	handlers.SetSettingsDeps(cfg, sync)
-	t.Cleanup(func() { handlers.SetSettingsDeps(nil, nil) })
+	w.useSettings(cfg, sync)
 }
 
 func TestTemplateSettingsShowErrorsBesideTheFieldsAndSaveNothing(t *testing.T) {
@@ -164,7 +163,7 @@ func TestTheMenuIsValidatedSavedAndSyncedToWeChat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		withSettingsDeps(t, nil, client.CreateMenu)
+		withSettingsDeps(t, w, nil, client.CreateMenu)
 		mustHave(t, w.get(t, c, "/admin/settings"), http.StatusOK, `action="/admin/settings/menu/sync"`)
 		if res := w.postForm(t, c, "/admin/settings/menu/sync", url.Values{}); res.status != http.StatusSeeOther {
 			t.Fatalf("sync: %d %s", res.status, res.body)
@@ -221,7 +220,7 @@ func TestTheSettingsPageShowsTheConfigurationWithSecretsMasked(t *testing.T) {
 	cfg.WeChat.AppID, cfg.WeChat.AppSecret, cfg.WeChat.Token = "wx123", "app-secret-value", "token-value"
 	cfg.Database = config.Database{Driver: "mysql", DSN: "deputybot:db-password@tcp(127.0.0.1:3306)/deputybot"}
 	cfg.WeChat.Templates = map[string]config.TemplateConfig{model.KindInvitation: {ID: "CFG_MEETING", Fields: map[string]string{"thing1": "title"}}}
-	withSettingsDeps(t, &cfg, nil)
+	withSettingsDeps(t, w, &cfg, nil)
 	res := w.get(t, w.login(t, model.RoleAdmin), "/admin/settings")
 	mustHave(t, res, http.StatusOK, "22:00-07:30", "每秒最多 20 条", "在配置文件中设置", `name="quiet_hours" value="22:00-07:30"`, `value="20"`,
 		"wx123", "******", "CFG_MEETING", "thing1=title")

@@ -142,6 +142,7 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/settings/menu/reset":     {},
 	"POST /admin/settings/menu/sync":      {},
 	"POST /admin/settings/templates":      {"id_general_notice": {"TPL_GENERAL"}, "fields_general_notice": {"thing1=title，time2=time"}},
+	"POST /admin/settings/template":       {"kind": {"general_notice"}, "id": {"TPL_GENERAL"}, "kw0": {"thing1"}, "field0": {"title"}, "kw1": {"time2"}, "field1": {"time"}},
 }
 
 // sessionForms are the forms that end or change the admin's own session;

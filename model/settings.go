@@ -19,3 +19,12 @@ type DeputyRating struct {
 	Number string `db:"number"`
 	Title  string `db:"title"`
 }
+
+// AccountTemplate is a template the WeChat account has added (公众号后台 ›
+// 模板消息 › 我的模板): its ID, title and the keywords its content shows
+// (thing1, time2 …), in order.
+type AccountTemplate struct {
+	ID       string
+	Title    string
+	Keywords []string
+}

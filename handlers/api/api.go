@@ -307,7 +307,7 @@ func (e *status) Error() string { return e.msg }
 
 func (s *server) settings() SettingsSource {
 	if s.d.Settings == nil {
-		return noSettings{}
+		return httpkit.NoSettings{}
 	}
 	return s.d.Settings
 }

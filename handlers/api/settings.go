@@ -11,25 +11,8 @@ import (
 	"deputybot/model"
 )
 
-// SettingsSource is what the settings routes need beyond core: the
-// configuration file's values, WeChat's menu endpoint and this instance's
-// outbox, which takes a change at once (other instances within 30 s).
-type SettingsSource interface {
-	Configured() core.ConfiguredSettings
-	// MenuSender is nil when the server runs without a WeChat client.
-	MenuSender() core.MenuSender
-	ReloadTemplates()
-	ReloadDelivery()
-}
-
-// noSettings is the source of a server given none: nothing configured,
-// no WeChat client, nothing to reload.
-type noSettings struct{}
-
-func (noSettings) Configured() core.ConfiguredSettings { return core.ConfiguredSettings{} }
-func (noSettings) MenuSender() core.MenuSender         { return nil }
-func (noSettings) ReloadTemplates()                    {}
-func (noSettings) ReloadDelivery()                     {}
+// SettingsSource is what the settings routes need beyond core.
+type SettingsSource = httpkit.SettingsSource
 
 type template struct {
 	ID     string            `json:"id"`

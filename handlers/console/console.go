@@ -14,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"deputybot/config"
 	"deputybot/core"
 	"deputybot/handlers/httpkit"
 	"deputybot/model"
@@ -29,6 +30,12 @@ type Deps struct {
 	PublicURL string
 	// Sessions is the session manager (see NewSessions).
 	Sessions *scs.SessionManager
+	// Settings gives the settings page the configuration file's values,
+	// WeChat's menu endpoint and the outbox; nil: none of them.
+	Settings httpkit.SettingsSource
+	// Config is the configuration in force, shown on the settings page
+	// with its secrets masked; nil: not shown.
+	Config *config.Config
 	// Legacy serves the console routes not yet moved into this package;
 	// nil when there are none. It runs inside this package's session.
 	Legacy http.Handler
@@ -126,6 +133,14 @@ func routes() []route {
 		{"GET", "/admin/campaigns/{id}/cancel", core.Editors, false, campaignCancelForm},
 		{"POST", "/admin/campaigns/{id}/cancel", core.Editors, false, campaignCancel},
 		{"GET", "/admin/audience/count", core.Editors, false, audienceCount},
+		{"GET", "/admin/settings", core.Admins, false, settingsShow},
+		{"POST", "/admin/settings/templates", core.Admins, false, settingsSaveTemplates},
+		{"POST", "/admin/settings/template", core.Admins, false, settingsSaveTemplate},
+		{"POST", "/admin/settings/menu", core.Admins, false, settingsSaveMenu},
+		{"POST", "/admin/settings/menu/reset", core.Admins, false, settingsResetMenu},
+		{"POST", "/admin/settings/menu/sync", core.Admins, false, settingsSyncMenu},
+		{"POST", "/admin/settings/delivery", core.Admins, false, settingsSaveDelivery},
+		{"POST", "/admin/settings/delivery/reset", core.Admins, false, settingsResetDelivery},
 		{"GET", "/admin/series", core.Editors, false, seriesList},
 		{"GET", "/admin/series/new", core.Editors, false, seriesNew},
 		{"GET", "/admin/series/export", core.Editors, false, seriesExport},

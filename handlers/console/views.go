@@ -57,6 +57,7 @@ func loadViews(s *server) *views {
 		"date":        fmtDay,
 		"join":        strings.Join,
 		"roles":       func() []string { return core.Roles },
+		"inc":         func(i int) int { return i + 1 },
 	}
 	files, err := fs.Glob(web.Admin, "admin/*.html")
 	if err != nil {
@@ -191,8 +192,13 @@ func (e badInput) Error() string { return string(e) }
 // shown).
 func (s *server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	var bad badInput
-	if errors.As(err, &bad) {
+	var st *statusError
+	switch {
+	case errors.As(err, &bad):
 		s.errorPage(w, r, http.StatusBadRequest, "无法处理", string(bad))
+		return
+	case errors.As(err, &st):
+		s.errorPage(w, r, st.code, "无法处理", st.msg)
 		return
 	}
 	status := httpkit.Status(err)
