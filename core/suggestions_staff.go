@@ -305,6 +305,9 @@ type SupervisionReport struct {
 	Units     []SupervisionRates
 	BySession []SessionRates
 	Digest    *model.JobRun
+	// Unreached are the suggestions whose units have no bound WeChat to be
+	// told of them: staff tell those units another way.
+	Unreached []UnitUnreached
 }
 
 // OverviewAs returns 督办 for session ("" for all) over the suggestions by
@@ -323,6 +326,9 @@ func (s *Supervision) OverviewAs(ctx context.Context, by Actor, session string) 
 		return out, err
 	}
 	if out.BySession, err = s.RatesBySession(ctx, unit); err != nil {
+		return out, err
+	}
+	if out.Unreached, err = s.unreached(ctx, model.SupervisionFilter{Session: session, HostUnit: unit}); err != nil {
 		return out, err
 	}
 	if _, limited := UnitScope(by); !limited {

@@ -183,6 +183,10 @@ func (s *Supervision) TellDeadlines(ctx context.Context, by Actor) (UnitDeadline
 	if err != nil {
 		return run, err
 	}
+	co, err := s.db.SuggestionCoUnits(ctx)
+	if err != nil {
+		return run, err
+	}
 	today := day(s.Now(), s.Loc)
 	for _, r := range rows {
 		v := s.supervised(r, today)
@@ -193,10 +197,7 @@ func (s *Supervision) TellDeadlines(ctx context.Context, by Actor) (UnitDeadline
 		if v.DaysLeft < 0 {
 			kind = model.UnitNoticeOverdue
 		}
-		sg, err := s.db.GetSuggestion(ctx, v.ID)
-		if err != nil {
-			return run, err
-		}
+		sg := model.Suggestion{ID: v.ID, Number: v.Number, Title: v.Title, HostUnit: v.HostUnit, CoUnits: co[v.ID]}
 		reached := false
 		for _, u := range suggestionUnits(sg) {
 			reached = reached || len(staff[u]) > 0
@@ -299,4 +300,70 @@ func (s *Supervision) pushDigest(ctx context.Context, o Overview) (int, error) {
 		}
 	}
 	return queued, nil
+}
+
+// UnitUnreached is a suggestion whose units would be told in WeChat now —
+// newly assigned, sent back, near or past its deadline — but some of
+// whose units have no bound staff: the console highlights it, for staff
+// to tell them another way.
+type UnitUnreached struct {
+	Supervised
+	Units  []string // its units with no bound staff
+	Reason string   // 新交办, 重新办理, 期限临近 or 已逾期
+}
+
+// unreached lists the suggestions matching f that their unbound units
+// should hear about, most urgent first: past the deadline, then near it
+// (within UnitDueSoonDays), sent back, assigned within UnitDueSoonDays.
+func (s *Supervision) unreached(ctx context.Context, f model.SupervisionFilter) ([]UnitUnreached, error) {
+	rows, err := s.db.SupervisionRows(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	staff, err := s.env.unitStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	co, err := s.db.SuggestionCoUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := day(s.Now(), s.Loc)
+	var out []UnitUnreached
+	for _, r := range rows {
+		v := s.supervised(r, today)
+		if !openStatus(v.Status) {
+			continue
+		}
+		reason := ""
+		switch {
+		case v.DaysLeft < 0:
+			reason = "已逾期"
+		case v.DaysLeft <= UnitDueSoonDays:
+			reason = "期限临近"
+		case v.Status == model.SuggestionRehandling:
+			reason = "重新办理"
+		case v.Status == model.SuggestionAssigned && !v.Assigned.Before(today.AddDate(0, 0, -UnitDueSoonDays)):
+			reason = "新交办"
+		default:
+			continue
+		}
+		var units []string
+		for _, u := range suggestionUnits(model.Suggestion{HostUnit: v.HostUnit, CoUnits: co[v.ID]}) {
+			if len(staff[u]) == 0 {
+				units = append(units, u)
+			}
+		}
+		if len(units) > 0 {
+			out = append(out, UnitUnreached{Supervised: v, Units: units, Reason: reason})
+		}
+	}
+	rank := map[string]int{"已逾期": 0, "期限临近": 1, "重新办理": 2, "新交办": 3}
+	slices.SortStableFunc(out, func(a, b UnitUnreached) int {
+		if d := rank[a.Reason] - rank[b.Reason]; d != 0 {
+			return d
+		}
+		return a.Deadline.Compare(b.Deadline)
+	})
+	return out, nil
 }

@@ -64,3 +64,34 @@ func TestAUnitAccountBindsItsWeChatFromItsPage(t *testing.T) {
 		}
 	})
 }
+
+// TestSupervisionHighlightsUnitsNobodyCanTell: a suggestion just assigned
+// to a unit whose accounts have no bound WeChat is listed on the 督办 page
+// and in the API's unreached, with the reason; once the unit's account
+// binds, it is not.
+func TestSupervisionHighlightsUnitsNobodyCanTell(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newAdminWorld(t, db, "")
+		lead := w.deputy(t, "王芳", "13900001111")
+		w.suggestion(t, "第0101号", "关于增加农村公交班次的建议", "省交通运输厅", "十四届人大三次会议", lead.ID)
+		c := w.login(t, model.RoleAdmin)
+		res := w.get(t, c, "/admin/supervision")
+		if res.status != http.StatusOK || !strings.Contains(res.body, "承办单位未绑定微信（1）") ||
+			!strings.Contains(res.body, "<strong>新交办</strong></td><td>省交通运输厅</td>") {
+			t.Fatalf("page: %d %s", res.status, res.body)
+		}
+		api := w.api(t, model.RoleAdmin, http.MethodGet, "/api/v1/supervision", "", nil)
+		if api.status != http.StatusOK || !strings.Contains(api.body, `"unbound_units":["省交通运输厅"],"reason":"新交办"`) {
+			t.Fatalf("api: %d %s", api.status, api.body)
+		}
+		if err := db.BindStaffWeChat(context.Background(), w.accounts[model.RoleUnit].ID, "o-unit"); err != nil {
+			t.Fatal(err)
+		}
+		if res := w.get(t, c, "/admin/supervision"); strings.Contains(res.body, "承办单位未绑定微信") {
+			t.Fatal("a bound unit is still highlighted")
+		}
+		if api := w.api(t, model.RoleAdmin, http.MethodGet, "/api/v1/supervision", "", nil); !strings.Contains(api.body, `"unreached":[]`) {
+			t.Fatalf("api after binding: %s", api.body)
+		}
+	})
+}

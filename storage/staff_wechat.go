@@ -159,3 +159,20 @@ func (db *DB) BoundStaff(ctx context.Context) ([]model.BoundStaff, error) {
 func (db *DB) EnqueueDirectNotice(ctx context.Context, source string, n *model.Notice, openid string) (bool, string, error) {
 	return db.EnqueueMemberNotice(ctx, source, n, 0, openid)
 }
+
+// SuggestionCoUnits returns the co-units (协办单位, as stored) of every
+// suggestion that has some, by suggestion id.
+func (db *DB) SuggestionCoUnits(ctx context.Context) (map[int64]string, error) {
+	var rows []struct {
+		ID      int64  `db:"id"`
+		CoUnits string `db:"co_units"`
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT id, co_units FROM suggestions WHERE co_units <> ''`); err != nil {
+		return nil, fmt.Errorf("storage: suggestion co-units: %w", err)
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.CoUnits
+	}
+	return out, nil
+}

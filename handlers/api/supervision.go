@@ -100,6 +100,16 @@ type overview struct {
 	NoPromise []supervised  `json:"no_promise"`
 	Units     []unitOverdue `json:"units"`
 	Pending   []extension   `json:"pending_extensions"`
+	// Unreached are the suggestions whose units have no bound WeChat to
+	// be told of them.
+	Unreached []unreached `json:"unreached"`
+}
+
+// unreached is a suggestion some of whose units cannot be told in WeChat.
+type unreached struct {
+	supervised
+	Units  []string `json:"unbound_units"`
+	Reason string   `json:"reason"`
 }
 
 // supervisionOverview is the 督办 page as JSON: overdue and near
@@ -114,7 +124,10 @@ func supervisionOverview(s *server, w http.ResponseWriter, r *http.Request, by c
 	o := rep.Overview
 	out := overview{Session: session, Today: day(o.Today), NearDays: core.NearDays, Past: supervisedList(o.Past),
 		Near: supervisedList(o.Near), Lookback: supervisedList(o.Lookback), NoPromise: supervisedList(o.NoPromise),
-		Units: []unitOverdue{}, Pending: []extension{}}
+		Units: []unitOverdue{}, Pending: []extension{}, Unreached: []unreached{}}
+	for _, u := range rep.Unreached {
+		out.Unreached = append(out.Unreached, unreached{supervised: supervisedOf(u.Supervised), Units: u.Units, Reason: u.Reason})
+	}
 	if _, limited := core.UnitScope(by); limited {
 		out.Unit = by.Account.Unit
 	}

@@ -45,6 +45,8 @@ type supervisionView struct {
 	NearList          deadlineList
 	DefaultMonths     int
 	MaxMonths         int
+	// Unreached are the suggestions whose units have no bound WeChat.
+	Unreached []core.UnitUnreached
 }
 
 // deadlineList is a list of suggestions by deadline and whether the
@@ -78,6 +80,7 @@ func supervisionPage(s *server, w http.ResponseWriter, r *http.Request, by core.
 	o := rep.Overview
 	v.Overview, v.Today = o, o.Today.Format(time.DateOnly)
 	v.PastList, v.NearList = deadlineList{o.Past, v.CanRequest}, deadlineList{o.Near, v.CanRequest}
+	v.Unreached = rep.Unreached
 	v.Overall = supervisionRateRowOf("合计", rep.Overall)
 	rates := make([]core.Rates, len(rep.Units))
 	for i, u := range rep.Units {
