@@ -97,3 +97,70 @@ func TestCampaignsAreComposedTestedAndReadThroughOneDoor(t *testing.T) {
 		}
 	})
 }
+
+// TestCampaignProgressCountsAndPacesTheSend follows a campaign while it
+// sends: two of three accepted in the last seconds give the counts, the
+// share done, a rate and the time the third will take; the list finds it
+// by a word of its title and gives its rates.
+func TestCampaignProgressCountsAndPacesTheSend(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		db.SetClock(clock)
+		svc := New(db, Options{Now: clock})
+		staff := StaffActor(model.Account{ID: 3, Username: "zhang", Name: "张明", Role: model.RoleStaff}, ViaConsole)
+		for i, name := range []string{"王芳", "李强", "赵敏", "刘洋"} {
+			openid := ""
+			if i < 3 {
+				openid = "o-" + itoa(int64(i))
+			}
+			accessDeputy(t, db, name, "1380013000"+itoa(int64(i)), openid)
+			if openid != "" {
+				if err := db.RecordFollow(ctx, openid, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		c, err := svc.Campaigns.Create(ctx, staff, CampaignInput{Kind: model.KindGeneral, Title: "三月集中视察安排", Audience: model.Audience{All: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := svc.Campaigns.Progress(ctx, staff, c.ID)
+		if err != nil || !p.Moving || p.Total != 0 || p.RateText != "—" {
+			t.Fatalf("before expansion: %+v %v", p, err)
+		}
+		if ok, err := db.ClaimCampaign(ctx, c.ID); !ok || err != nil {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		if _, _, err := db.ExpandBatch(ctx, c.Campaign, "c", false, 0, 100); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := db.ClaimDue(ctx, "test", now, 10, time.Minute, false)
+		if err != nil || len(ds) != 3 {
+			t.Fatalf("claimed %d: %v", len(ds), err)
+		}
+		now = now.Add(2 * time.Second)
+		outs := []model.Outcome{{ID: ds[0].ID, Status: model.DeliverySent, MsgID: 1, Attempted: true},
+			{ID: ds[1].ID, Status: model.DeliverySent, MsgID: 2, Attempted: true}}
+		if err := db.FinishDeliveries(ctx, "2026-03-02", outs); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(2 * time.Second)
+		p, err = svc.Campaigns.Progress(ctx, staff, c.ID)
+		if err != nil || p.Total != 4 || p.Sent != 2 || p.Skipped != 1 || p.Queued != 1 || p.Done != 3 || p.Percent != 75 ||
+			p.Rate != 1 || p.RateText != "1 条/秒" || p.RemainingText != "约 1 秒" || p.StatusLabel != "发送中" {
+			t.Fatalf("while sending: %+v %v", p, err)
+		}
+		cs, total, err := svc.Campaigns.List(ctx, staff, model.CampaignFilter{Title: "集中视察"})
+		if err != nil || total != 1 || len(cs) != 1 {
+			t.Fatalf("search: %d %v", total, err)
+		}
+		if delivered, read, ok := DeliveryRates(cs[0].Counts); !ok || delivered != 0 || read != 0 {
+			t.Fatalf("rates: %v %v %v", delivered, read, ok)
+		}
+		if _, total, _ := svc.Campaigns.List(ctx, staff, model.CampaignFilter{Title: "100%"}); total != 0 {
+			t.Fatalf("a search for 100%% found %d", total)
+		}
+	})
+}

@@ -20,7 +20,8 @@ type CampaignSummary struct {
 // CampaignFilter selects campaigns for ListCampaigns; zero values match all.
 type CampaignFilter struct {
 	Status        string
-	Limit, Offset int // Limit 0 means 50
+	Title         string // part of the notice's title
+	Limit, Offset int    // Limit 0 means 50
 }
 
 // CampaignDelivery is one recipient's delivery of a campaign, with the

@@ -75,6 +75,10 @@ const (
 // client gives up, not the whole dispatch.
 const straggle = time.Second
 
+// progressEvery is how often a batch going out records the sends done so
+// far, so a campaign's counters follow it.
+const progressEvery = time.Second
+
 // Dispatcher sends due deliveries.
 type Dispatcher struct {
 	*Outbox
@@ -337,45 +341,55 @@ func (d *Dispatcher) sendInSlot(ctx context.Context, dl model.Delivery, lastInbo
 
 // record writes the batch's outcomes as they arrive on done: all at once
 // when the sends finish together, the usual case; with early, those done
-// whenever all have started and none finished for straggle, and the rest
-// when they finish. The first write's error goes to first.
+// every progressEvery while the batch goes out (a rate-limited campaign's
+// counters move as it sends, not at the end), and whenever all have
+// started and none finished for straggle, and the rest when they finish.
+// The error of the first write made once every send has started (or of
+// any earlier write that failed) goes to first.
 func (d *Dispatcher) record(ctx context.Context, day string, batch []model.Delivery, outs []model.Outcome, done <-chan int,
 	early bool, started *atomic.Int32, first chan<- error) {
 	var ready []int
 	reported := false
+	var pending error // a write's error not yet reported
 	flush := func() {
-		if len(ready) == 0 {
-			return
+		if len(ready) > 0 {
+			dls, got := make([]model.Delivery, len(ready)), make([]model.Outcome, len(ready))
+			for k, i := range ready {
+				dls[k], got[k] = batch[i], outs[i]
+			}
+			ready = nil
+			// Record even if ctx ended meanwhile: the sends happened.
+			err := d.db.FinishDeliveries(context.WithoutCancel(ctx), day, got)
+			if err == nil {
+				err = d.afterBatch(ctx, dls, got)
+			}
+			switch {
+			case err != nil && !reported && pending == nil:
+				pending = err
+			case err != nil && ctx.Err() == nil:
+				d.log.Error("recording late sends", "err", err)
+			}
 		}
-		dls, got := make([]model.Delivery, len(ready)), make([]model.Outcome, len(ready))
-		for k, i := range ready {
-			dls[k], got[k] = batch[i], outs[i]
-		}
-		ready = nil
-		// Record even if ctx ended meanwhile: the sends happened.
-		err := d.db.FinishDeliveries(context.WithoutCancel(ctx), day, got)
-		if err == nil {
-			err = d.afterBatch(ctx, dls, got)
-		}
-		switch {
-		case !reported:
-			first <- err
+		if !reported && int(started.Load()) == len(batch) {
+			first <- pending
 			reported = true
-		case err != nil && ctx.Err() == nil:
-			d.log.Error("recording late sends", "err", err)
 		}
 	}
-	var quiet <-chan time.Time
 	if early {
 		timer := time.NewTimer(straggle)
 		defer timer.Stop()
-		quiet = timer.C
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
 		for left := len(batch); left > 0; {
 			select {
 			case i := <-done:
 				ready, left = append(ready, i), left-1
 				timer.Reset(straggle)
-			case <-quiet:
+			case <-tick.C:
+				if len(ready) > 0 {
+					flush()
+				}
+			case <-timer.C:
 				if int(started.Load()) == len(batch) {
 					flush()
 				}

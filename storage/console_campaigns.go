@@ -2,9 +2,13 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"deputybot/model"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -12,12 +16,20 @@ import (
 // ListCampaigns returns one page of campaigns, newest first, with their
 // delivery counts, and how many match in all.
 func (db *DB) ListCampaigns(ctx context.Context, f model.CampaignFilter) ([]model.CampaignSummary, int, error) {
-	where, args := "", []any{}
+	var conds []string
+	var args []any
 	if f.Status != "" {
-		where, args = ` WHERE c.status = ?`, append(args, f.Status)
+		conds, args = append(conds, `c.status = ?`), append(args, f.Status)
+	}
+	if f.Title != "" {
+		conds, args = append(conds, `n.title LIKE ? ESCAPE '!'`), append(args, "%"+escapeLike(f.Title)+"%")
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	var total int
-	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM campaigns c`+where, args...); err != nil {
+	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM campaigns c JOIN notices n ON n.id = c.notice_id`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count campaigns: %w", err)
 	}
 	limit := f.Limit
@@ -154,4 +166,23 @@ func whereCampaignDeliveryFilter(f model.CampaignDeliveryFilter) (string, []any)
 		q, args = q+` AND dl.status = ?`, append(args, f.Status)
 	}
 	return q, args
+}
+
+// CampaignPace tells how fast a campaign is going out: how many of its
+// deliveries WeChat accepted at or after since, and when the first was
+// accepted (invalid before any).
+func (db *DB) CampaignPace(ctx context.Context, id int64, since time.Time) (recent int, first sql.NullTime, err error) {
+	if err := db.rq(ctx).GetContext(ctx, &recent, `SELECT COUNT(*) FROM deliveries
+		WHERE campaign_id = ? AND sent_at IS NOT NULL AND sent_at >= ?`, id, since.UTC()); err != nil {
+		return 0, first, fmt.Errorf("storage: campaign pace %d: %w", id, err)
+	}
+	err = db.rq(ctx).GetContext(ctx, &first, `SELECT sent_at FROM deliveries
+		WHERE campaign_id = ? AND sent_at IS NOT NULL ORDER BY sent_at LIMIT 1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return recent, first, nil
+	}
+	if err != nil {
+		return 0, first, fmt.Errorf("storage: campaign pace %d: %w", id, err)
+	}
+	return recent, first, nil
 }

@@ -18,10 +18,13 @@ type campaignLine struct {
 	Test, Urgent          bool
 	Total                 int
 	Counts                []deliveryStateCount
+	DeliveredRate         string // 送达率, "—" before anyone could be sent to
+	ReadRate              string // 阅读率
 }
 
 type campaignsView struct {
 	Status    string
+	Title     string
 	Statuses  []option
 	Campaigns []campaignLine
 	Pager     pager
@@ -37,7 +40,7 @@ func campaignStatuses() []option {
 
 // campaignFilterOf reads the list's filters from the query.
 func campaignFilterOf(q url.Values) model.CampaignFilter {
-	return model.CampaignFilter{Status: oneOf(q.Get("status"), model.CampaignStates...)}
+	return model.CampaignFilter{Status: oneOf(q.Get("status"), model.CampaignStates...), Title: truncateRunes(plainText(q.Get("q")), 100)}
 }
 
 func campaignsList(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
@@ -48,18 +51,26 @@ func campaignsList(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 	if err != nil {
 		return err
 	}
-	v := campaignsView{Status: f.Status, Statuses: campaignStatuses(),
+	v := campaignsView{Status: f.Status, Title: f.Title, Statuses: campaignStatuses(),
 		Pager: newPager(total, pg, campaignsPageSize, func(p int) string {
 			u := url.Values{"page": {strconv.Itoa(p)}}
 			if f.Status != "" {
 				u.Set("status", f.Status)
 			}
+			if f.Title != "" {
+				u.Set("q", f.Title)
+			}
 			return "/admin/campaigns?" + u.Encode()
 		})}
 	for _, c := range cs {
-		v.Campaigns = append(v.Campaigns, campaignLine{ID: c.ID, Title: c.Title, Kind: c.Kind, Status: c.Status,
+		l := campaignLine{ID: c.ID, Title: c.Title, Kind: c.Kind, Status: c.Status,
 			StatusLabel: model.CampaignLabel(c.Status), Audience: core.AudienceText(c.Audience), SendAt: s.fmtTime(c.SendAt),
-			CreatedBy: c.CreatedBy, Urgent: c.Urgent, Test: core.IsTestTitle(c.Title), Total: c.Total, Counts: deliveryCounts(c.Counts, nil)})
+			CreatedBy: c.CreatedBy, Urgent: c.Urgent, Test: core.IsTestTitle(c.Title), Total: c.Total, Counts: deliveryCounts(c.Counts, nil),
+			DeliveredRate: "—", ReadRate: "—"}
+		if delivered, read, ok := core.DeliveryRates(c.Counts); ok {
+			l.DeliveredRate, l.ReadRate = pctText(delivered), pctText(read)
+		}
+		v.Campaigns = append(v.Campaigns, l)
 	}
 	s.render(w, r, http.StatusOK, "campaigns", page{Title: "通知推送", Nav: "campaigns", Me: by.Account, Data: v})
 	return nil

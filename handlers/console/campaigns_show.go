@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 
@@ -31,6 +32,7 @@ type campaignView struct {
 	CanPause, CanResume    bool
 	CanCancel, Refresh     bool
 	AllLink                string
+	Progress               core.CampaignProgress
 }
 
 // campaignDeliveryLine is one recipient's delivery as the page shows it.
@@ -102,11 +104,14 @@ func campaignShow(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	for _, d := range dls {
 		v.Deliveries = append(v.Deliveries, s.campaignDeliveryLineOf(d))
 	}
+	if v.Progress, err = s.core.Campaigns.Progress(r.Context(), by, c.ID); err != nil {
+		return err
+	}
 	if slices.Contains(core.Editors, by.Role()) {
 		v.CanPause, v.CanResume, v.CanCancel = campaignCanPause(c.Status), campaignCanResume(c.Status), campaignCanCancel(c.Status)
 	}
-	// Refresh while deliveries are moving: being written or sent.
-	v.Refresh = c.Status == model.CampaignSending || (c.Status == model.CampaignScheduled && !c.SendAt.After(s.core.Now()))
+	// Follow the progress while deliveries are moving: being written or sent.
+	v.Refresh = v.Progress.Moving
 	s.render(w, r, http.StatusOK, "campaign", page{Title: c.Notice.Title, Nav: "campaigns", Me: by.Account, Data: v})
 	return nil
 }
@@ -122,5 +127,20 @@ func campaignExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 		return err
 	}
 	sendFile(w, f)
+	return nil
+}
+
+// campaignProgress answers the campaign page's live progress with JSON.
+func campaignProgress(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.core.Campaigns.Progress(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpkit.WriteJSON(w, http.StatusOK, p)
 	return nil
 }

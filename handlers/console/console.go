@@ -128,6 +128,7 @@ func routes() []route {
 		{"POST", "/admin/campaigns", core.Editors, false, campaignCreate},
 		{"GET", "/admin/campaigns/{id}", core.Viewers, false, campaignShow},
 		{"GET", "/admin/campaigns/{id}/export", core.Editors, false, campaignExport},
+		{"GET", "/admin/campaigns/{id}/progress", core.Viewers, false, campaignProgress},
 		{"POST", "/admin/campaigns/{id}/pause", core.Editors, false, campaignPause},
 		{"POST", "/admin/campaigns/{id}/resume", core.Editors, false, campaignResume},
 		{"GET", "/admin/campaigns/{id}/cancel", core.Editors, false, campaignCancelForm},

@@ -1,6 +1,6 @@
 // deputybot console: the live audience count and the template keyword
-// lengths on the compose and invite pages, and the refresh of a campaign
-// still sending. Plain script, no library; the pages work without it.
+// lengths on the compose and invite pages, and the live progress of
+// a campaign still sending. Plain script, no library; the pages work without it.
 (function () {
   'use strict';
   var names = ['all', 'delegation', 'level', 'grassroots', 'groups', 'tag', 'deputy_ids', 'meeting_id'];
@@ -50,8 +50,31 @@
     el.addEventListener('input', check);
     check();
   });
-  var refresh = document.querySelector('[data-refresh]');
-  if (refresh) {
-    setTimeout(function () { window.location.reload(); }, (Number(refresh.dataset.refresh) || 5) * 1000);
+  // A campaign still sending: its progress is read every second and shown
+  // in place; once it stops, the page is loaded again for the final ledger.
+  var box = document.getElementById('send-progress');
+  if (box && box.dataset.moving) {
+    var bar = document.getElementById('send-bar');
+    var status = document.getElementById('campaign-status');
+    var poll = function () {
+      fetch(box.dataset.progressUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+        .then(function (p) {
+          box.querySelectorAll('[data-p]').forEach(function (el) {
+            if (p[el.dataset.p] !== undefined) { el.textContent = p[el.dataset.p]; }
+          });
+          bar.max = Math.max(p.total, 1);
+          bar.value = p.done;
+          bar.textContent = p.percent + '%';
+          if (status) { status.textContent = p.status_label; }
+          if (p.moving) {
+            setTimeout(poll, 1000);
+          } else {
+            window.location.reload();
+          }
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    };
+    setTimeout(poll, 1000);
   }
 })();
