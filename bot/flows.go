@@ -10,7 +10,8 @@ import (
 // registerFlows declares every engine-run conversation.
 func (r *Router) registerFlows() {
 	r.Engine.Register(r.rsvpFlow(), r.rateFlow(), r.opinionFlow(), r.surveyFlow(), r.recordFlow(),
-		r.liaisonContactFlow(), r.leaderActivityFlow(), r.signupFlow(), r.pickAskFlow(), r.publicReplyFlow())
+		r.liaisonContactFlow(), r.leaderActivityFlow(), r.signupFlow(), r.pickAskFlow(), r.publicReplyFlow(),
+		r.suggestFlow(), r.cosignFlow())
 }
 
 // deputyCommand answers the words a bound deputy can send at any time
@@ -20,6 +21,9 @@ func (r *Router) deputyCommand(ctx context.Context, d model.Deputy, openid, word
 		return reply, true, err
 	}
 	if reply, ok, err := r.signupCommand(ctx, d, openid, word); ok || err != nil {
+		return reply, true, err
+	}
+	if reply, ok, err := r.suggestCommand(ctx, d, openid, word); ok || err != nil {
 		return reply, true, err
 	}
 	if reply, ok, err := r.publicOpinionCommand(ctx, d, openid, word); ok || err != nil {

@@ -138,7 +138,7 @@ func (r *Router) deputyText(ctx context.Context, d model.Deputy, openid, word, t
 // is a message.
 func (r *Router) publicText(ctx context.Context, openid, word, text string) (string, error) {
 	switch {
-	case deputyOnlyWords[word]:
+	case deputyOnlyWords[word] || suggestWords[word]:
 		return r.say("unbound", nil)
 	case smallTalk[word]:
 		return r.say("inbox.public_small_talk", nil)

@@ -458,7 +458,7 @@ func isCommandWord(word string) bool {
 	if word == "继续" {
 		return false
 	}
-	if deputyOnlyWords[word] || mineWords[word] || publicOpinionWords[word] || signupWords[word] {
+	if deputyOnlyWords[word] || mineWords[word] || publicOpinionWords[word] || signupWords[word] || suggestWords[word] {
 		return true
 	}
 	_, ok := numberAfter(word, "测评", "评价", "修改")
