@@ -45,6 +45,23 @@ func (sh *meetingSheet) start(name string, cols []meetingSheetColumn) error {
 	if err := sh.f.SetSheetName(sh.f.GetSheetName(0), name); err != nil {
 		return err
 	}
+	return sh.header(name, cols)
+}
+
+// nextSheet finishes the sheet being written and starts another.
+func (sh *meetingSheet) nextSheet(name string, cols []meetingSheetColumn) error {
+	if err := sh.sw.Flush(); err != nil {
+		return err
+	}
+	if _, err := sh.f.NewSheet(name); err != nil {
+		return err
+	}
+	sh.row = 1
+	return sh.header(name, cols)
+}
+
+// header opens the named sheet for streaming and writes its header row.
+func (sh *meetingSheet) header(name string, cols []meetingSheetColumn) error {
 	bold, err := sh.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
 	if err != nil {

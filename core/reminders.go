@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"deputybot/model"
@@ -126,27 +127,15 @@ func (r *Reminders) Ratings(ctx context.Context, by Actor, now time.Time) (map[s
 	return counts, nil
 }
 
-// Closing reminds deputies who have not answered a survey or a draft
+// Closing reminds deputies who have not answered a survey (on the days
+// the survey chose, else two days before it closes) or a draft
 // regulation's solicitation two days before it closes.
 func (r *Reminders) Closing(ctx context.Context, by Actor, now time.Time) (map[string]int, error) {
 	if err := requireJob(by); err != nil {
 		return nil, err
 	}
 	counts := map[string]int{}
-	surveys, err := r.db.SurveysClosingBetween(ctx, now, now.Add(48*time.Hour))
-	if err != nil {
-		return counts, err
-	}
-	n, err := r.push(ctx, surveys,
-		func(t model.ReminderTarget) string { return fmt.Sprintf("svr-%d", t.RefID) },
-		func(t model.ReminderTarget) model.Notice {
-			return model.Notice{Kind: model.KindReminder, Title: "问卷即将截止：" + t.Title, RefKind: "survey", RefID: t.RefID,
-				Body:   fmt.Sprintf("问卷“%s”将于 %s 截止，回复“问卷”即可填写。", t.Title, r.date(t.When)),
-				Fields: map[string]string{"time": r.date(t.When), "note": "回复“问卷”填写"}}
-		},
-		func(t model.ReminderTarget) *model.Ask {
-			return &model.Ask{Flow: "survey", RefID: t.RefID, Title: "问卷：" + t.Title}
-		})
+	n, err := r.surveys(ctx, now)
 	counts["survey"] = n
 	if err != nil {
 		return counts, err
@@ -186,4 +175,55 @@ func (r *Reminders) AnnounceNextMaterial(ctx context.Context, by Actor, now time
 		return nil, err
 	}
 	return map[string]int{"announced": 1}, nil
+}
+
+// surveys reminds the deputies each open survey asks who are bound and
+// have not answered: on each of the survey's reminder days, or, for a
+// survey that chose none, once within two days of its close.
+func (r *Reminders) surveys(ctx context.Context, now time.Time) (int, error) {
+	open, err := r.db.OpenSurveys(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	today := now.In(r.loc).Format(time.DateOnly)
+	total := 0
+	for _, sv := range open {
+		source := fmt.Sprintf("svr-%d", sv.ID)
+		if len(sv.RemindOn) > 0 {
+			if !slices.Contains(sv.RemindOn, today) {
+				continue
+			}
+			source = fmt.Sprintf("svd-%d-%s", sv.ID, today)
+		} else if !sv.ClosesAt.Before(now.Add(48 * time.Hour)) {
+			continue
+		}
+		invitees, err := r.db.SurveyInvitees(ctx, sv)
+		if err != nil {
+			return total, err
+		}
+		t := model.ReminderTarget{RefID: sv.ID, Title: sv.Title, When: sv.ClosesAt}
+		for _, d := range invitees {
+			if d.Bound && !d.Answered {
+				t.DeputyIDs = append(t.DeputyIDs, d.DeputyID)
+			}
+		}
+		if len(t.DeputyIDs) == 0 {
+			continue
+		}
+		n, err := r.push(ctx, []model.ReminderTarget{t},
+			func(model.ReminderTarget) string { return source },
+			func(t model.ReminderTarget) model.Notice {
+				return model.Notice{Kind: model.KindReminder, Title: "问卷提醒：" + t.Title, RefKind: "survey", RefID: t.RefID,
+					Body:   fmt.Sprintf("问卷“%s”将于 %s 截止，您还没有填写，回复“问卷”即可作答。", t.Title, r.date(t.When)),
+					Fields: map[string]string{"time": r.date(t.When) + "截止", "note": "回复“问卷”填写"}}
+			},
+			func(t model.ReminderTarget) *model.Ask {
+				return &model.Ask{Flow: "survey", RefID: t.RefID, Title: "问卷：" + t.Title}
+			})
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }

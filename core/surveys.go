@@ -59,14 +59,22 @@ func (s *Surveys) Create(ctx context.Context, sv *model.Survey) error {
 	if sv.OpensAt.IsZero() {
 		sv.OpensAt = s.now()
 	}
-	if errs := normalizeSurvey(sv); len(errs) > 0 {
+	errs := normalizeSurvey(sv)
+	errs = append(errs, s.checkRemindOn(sv)...)
+	if a := sv.AudienceOrAll(); !a.All {
+		var err error
+		if errs, err = s.env.checkInviteAudience(ctx, a, errs); err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
 		return errs
 	}
-	// Every deputy in office is asked when the survey opens.
+	// The survey's audience is asked when it opens.
 	notice := model.Notice{Kind: model.KindSurvey, Title: "问卷：" + sv.Title, RefKind: "survey",
 		Body:   sv.Intro + "\n\n请于 " + sv.ClosesAt.Format("2006-01-02") + " 前填写：回复“问卷”即可作答。",
 		Fields: map[string]string{"time": sv.ClosesAt.Format("2006-01-02") + "截止", "note": "回复“问卷”作答"}}
-	return s.db.CreateSurvey(ctx, sv, model.Announcement{Notice: notice, Audience: model.Audience{All: true}, SendAt: sv.OpensAt})
+	return s.db.CreateSurvey(ctx, sv, model.Announcement{Notice: notice, Audience: sv.AudienceOrAll(), SendAt: sv.OpensAt})
 }
 
 func normalizeSurvey(sv *model.Survey) ValidationError {
@@ -270,10 +278,68 @@ func (s *Surveys) Get(ctx context.Context, id int64) (model.Survey, error) {
 // List returns every survey without questions, the latest opening first.
 func (s *Surveys) List(ctx context.Context) ([]model.Survey, error) { return s.db.ListSurveys(ctx) }
 
-// OpenFor returns the surveys open now that the deputy has not answered,
-// the one closing soonest first.
+// OpenFor returns the surveys open now that ask the deputy and that they
+// have not answered, the one closing soonest first.
 func (s *Surveys) OpenFor(ctx context.Context, deputyID int64) ([]model.Survey, error) {
-	return s.db.OpenSurveysFor(ctx, deputyID, s.now())
+	open, err := s.db.OpenSurveysFor(ctx, deputyID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.askingOnly(ctx, open, deputyID)
+}
+
+// askingOnly keeps the surveys whose audience includes the deputy.
+func (s *Surveys) askingOnly(ctx context.Context, svs []model.Survey, deputyID int64) ([]model.Survey, error) {
+	out := svs[:0:0]
+	for _, sv := range svs {
+		ok, err := s.db.InSurveyAudience(ctx, sv, deputyID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, sv)
+		}
+	}
+	return out, nil
+}
+
+// maxSurveyReminders bounds the reminder days of a survey.
+const maxSurveyReminders = 3
+
+// checkRemindOn checks the reminder days: at most three, distinct dates
+// from the opening day to the day before the close, put in order.
+func (s *Surveys) checkRemindOn(sv *model.Survey) ValidationError {
+	var days []string
+	for _, d := range sv.RemindOn {
+		if d = strings.TrimSpace(d); d != "" && !slices.Contains(days, d) {
+			days = append(days, d)
+		}
+	}
+	slices.Sort(days)
+	sv.RemindOn = days
+	bad := func(v, msg string) ValidationError {
+		return ValidationError{&FieldError{Key: "remind_on", Label: "提醒日期", Value: v, Msg: msg}}
+	}
+	if len(days) > maxSurveyReminders {
+		return bad("", fmt.Sprintf("最多设 %d 次提醒", maxSurveyReminders))
+	}
+	if len(days) == 0 {
+		return nil
+	}
+	loc := s.env.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	first, last := sv.OpensAt.In(loc).Format(time.DateOnly), sv.ClosesAt.In(loc).Format(time.DateOnly)
+	for _, d := range days {
+		if _, err := time.ParseInLocation(time.DateOnly, d, loc); err != nil {
+			return bad(d, "请填写日期，如 2026-03-05")
+		}
+		if d < first || d >= last {
+			return bad(d, fmt.Sprintf("应在问卷开始（%s）到截止前一天之间", first))
+		}
+	}
+	return nil
 }
 
 // HasAnswered reports whether the deputy has answered the survey.

@@ -19,6 +19,11 @@ func (s *Surveys) CanAnswer(ctx context.Context, by Actor, surveyID int64) (mode
 	if err != nil {
 		return sv, err
 	}
+	if asked, err := s.db.InSurveyAudience(ctx, sv, by.Deputy.ID); err != nil {
+		return sv, err
+	} else if !asked {
+		return sv, NotFound("这份问卷不是发给您的。")
+	}
 	if !sv.OpenAt(s.now()) {
 		return sv, fmt.Errorf("core: survey %d: %w", surveyID, model.ErrSurveyClosed)
 	}
@@ -44,6 +49,9 @@ func (s *Surveys) NextFor(ctx context.Context, by Actor) (sv model.Survey, ok bo
 	}
 	now := s.now()
 	open, err := s.db.OpenSurveysFor(ctx, by.Deputy.ID, now)
+	if err == nil {
+		open, err = s.askingOnly(ctx, open, by.Deputy.ID)
+	}
 	if err != nil || len(open) > 0 {
 		if len(open) > 0 {
 			return open[0], true, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -115,8 +116,9 @@ func ShareText(share float64) string {
 
 // ExportResultsAs writes a survey's results to a workbook for by: a line
 // per option or score with its count and share, a line per free-text
-// answer, and how many answered each question; audited before the file is
-// handed out.
+// answer, and how many answered each question; then a sheet with a row
+// per response (the deputy and time for a named survey); audited before
+// the file is handed out.
 func (s *Surveys) ExportResultsAs(ctx context.Context, by Actor, id int64) (ExportFile, error) {
 	if err := by.Require(Editors...); err != nil {
 		return ExportFile{}, err
@@ -154,6 +156,10 @@ func (s *Surveys) ExportResultsAs(ctx context.Context, by Actor, id int64) (Expo
 				}
 			}
 		}
+		if err := s.responseSheet(ctx, sh, res.Survey); err != nil {
+			_, _ = sh.bytes()
+			return err
+		}
 		if out.Data, err = sh.bytes(); err != nil {
 			return err
 		}
@@ -162,4 +168,131 @@ func (s *Surveys) ExportResultsAs(ctx context.Context, by Actor, id int64) (Expo
 			fmt.Sprintf("导出问卷《%s》结果（%d 份答卷）", res.Survey.Title, res.Responses))
 	})
 	return out, err
+}
+
+// DelegationTurnout is how many of a delegation a survey asks and how many
+// of them answered.
+type DelegationTurnout struct {
+	Delegation        string
+	Invited, Answered int
+}
+
+// Rate is the share who answered, as 42.9%; "—" when nobody was asked.
+func (d DelegationTurnout) Rate() string { return rateText(d.Answered, d.Invited) }
+
+// SurveyTurnout is a survey's response rate against those it asks: in all
+// and by delegation, and, for a named survey, who has and has not answered.
+type SurveyTurnout struct {
+	Invited, Answered int
+	ByDelegation      []DelegationTurnout
+	// Answerers and Waiting list the deputies asked who have and have not
+	// answered; both nil for an anonymous survey.
+	Answerers, Waiting []model.SurveyInvitee
+	// Outside counts responses from deputies no longer in the audience
+	// (the audience is read as of now).
+	Outside int
+}
+
+// Rate is the overall share who answered.
+func (t SurveyTurnout) Rate() string { return rateText(t.Answered, t.Invited) }
+
+func rateText(n, of int) string {
+	if of == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(float64(n)*100/float64(of), 'f', 1, 64) + "%"
+}
+
+// TurnoutAs is the survey's response rate against the deputies it asks.
+func (s *Surveys) TurnoutAs(ctx context.Context, by Actor, id int64) (SurveyTurnout, error) {
+	if err := by.Require(Viewers...); err != nil {
+		return SurveyTurnout{}, err
+	}
+	sv, err := s.db.GetSurvey(ctx, id)
+	if err != nil {
+		return SurveyTurnout{}, err
+	}
+	inv, err := s.db.SurveyInvitees(ctx, sv)
+	if err != nil {
+		return SurveyTurnout{}, err
+	}
+	var t SurveyTurnout
+	idx := map[string]int{}
+	for _, d := range inv {
+		i, ok := idx[d.Delegation]
+		if !ok {
+			i = len(t.ByDelegation)
+			idx[d.Delegation] = i
+			t.ByDelegation = append(t.ByDelegation, DelegationTurnout{Delegation: d.Delegation})
+		}
+		t.Invited++
+		t.ByDelegation[i].Invited++
+		if d.Answered {
+			t.Answered++
+			t.ByDelegation[i].Answered++
+		}
+		if sv.Anonymous {
+			continue
+		}
+		if d.Answered {
+			t.Answerers = append(t.Answerers, d)
+		} else {
+			t.Waiting = append(t.Waiting, d)
+		}
+	}
+	t.Outside = max(sv.Responses-t.Answered, 0)
+	return t, nil
+}
+
+// responseSheet adds the sheet 答卷明细: a row per response, a column per
+// question, each answer as the deputy chose it (options by their text).
+func (s *Surveys) responseSheet(ctx context.Context, sh *meetingSheet, sv model.Survey) error {
+	rows, err := s.db.SurveyResponseRows(ctx, sv.ID)
+	if err != nil {
+		return err
+	}
+	cols := []meetingSheetColumn{{"序号", 8}}
+	if !sv.Anonymous {
+		cols = append(cols, meetingSheetColumn{"代表", 10}, meetingSheetColumn{"代表团", 16}, meetingSheetColumn{"提交时间", 18})
+	}
+	for _, q := range sv.Questions {
+		cols = append(cols, meetingSheetColumn{fmt.Sprintf("%d. %s", q.Position, q.Text), 24})
+	}
+	if err := sh.nextSheet("答卷明细", cols); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		line := []string{strconv.Itoa(i + 1)}
+		if !sv.Anonymous {
+			line = append(line, r.DeputyName, r.Delegation, r.SubmittedAt.In(s.env.loc).Format("2006-01-02 15:04"))
+		}
+		for _, q := range sv.Questions {
+			line = append(line, answerText(q, r.Answers[q.ID]))
+		}
+		if err := sh.add(excelize.RowOpts{}, line...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answerText reads a stored answer: options by their text (a multiple
+// choice joined by 、), a score as 4 分, a text as written.
+func answerText(q model.SurveyQuestion, v string) string {
+	if v == "" {
+		return ""
+	}
+	switch q.Kind {
+	case model.QuestionSingle, model.QuestionMulti:
+		var parts []string
+		for _, p := range strings.Split(v, ",") {
+			if n, err := strconv.Atoi(p); err == nil && n >= 1 && n <= len(q.Options) {
+				parts = append(parts, q.Options[n-1])
+			}
+		}
+		return strings.Join(parts, "、")
+	case model.QuestionScale:
+		return v + " 分"
+	}
+	return v
 }

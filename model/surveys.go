@@ -34,6 +34,31 @@ type Survey struct {
 	CreatedAt time.Time
 	Questions []SurveyQuestion // in order; filled by CreateSurvey's caller and GetSurvey
 	Responses int              // read only: deputies who answered
+	// Audience is who is asked: the deputies in office it names (the zero
+	// audience: every deputy in office).
+	Audience Audience
+	// RemindOn are the days (2006-01-02, in the service's time zone, at
+	// most three) on which those asked who have not answered are reminded.
+	RemindOn []string
+}
+
+// AudienceOrAll is the survey's audience, every deputy when none is set.
+func (s Survey) AudienceOrAll() Audience {
+	a := s.Audience
+	if !a.All && len(a.Delegations) == 0 && len(a.Levels) == 0 && !a.GrassrootsOnly && len(a.Groups) == 0 &&
+		len(a.Tags) == 0 && len(a.DeputyIDs) == 0 && a.MeetingID == 0 && a.SuggestionID == 0 {
+		a.All = true
+	}
+	return a
+}
+
+// SurveyInvitee is one deputy a survey asks, and whether they answered.
+type SurveyInvitee struct {
+	DeputyID   int64  `db:"id"`
+	Name       string `db:"name"`
+	Delegation string `db:"delegation"`
+	Bound      bool   `db:"bound"`
+	Answered   bool   `db:"answered"`
 }
 
 // OpenAt reports whether the survey accepts responses at t.
@@ -74,4 +99,14 @@ type QuestionResult struct {
 	Counts   []int    // single/multi: Counts[i] chose Options[i]; scale: Counts[s-1] gave score s
 	Average  float64  // scale: mean score, 0 when unanswered
 	Texts    []string // text: the answers
+}
+
+// SurveyResponseRow is one response with its answers by question id; the
+// deputy is empty for an anonymous survey.
+type SurveyResponseRow struct {
+	ResponseID  int64
+	DeputyName  string
+	Delegation  string
+	SubmittedAt time.Time
+	Answers     map[int64]string
 }

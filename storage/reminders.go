@@ -55,16 +55,6 @@ func (db *DB) UnratedReplies(ctx context.Context, repliedBefore time.Time) ([]mo
 		model.SuggestionReplied, model.SuggestionConcluded, model.SuggestionRehandling, repliedBefore.UTC())
 }
 
-// SurveysClosingBetween lists open surveys closing in [from, to) with the
-// active bound deputies who have not answered.
-func (db *DB) SurveysClosingBetween(ctx context.Context, from, to time.Time) ([]model.ReminderTarget, error) {
-	return db.targets(ctx, `SELECT s.id, s.title, s.closes_at, d.id FROM surveys s
-		JOIN deputies d ON d.status = 'active' AND d.openid IS NOT NULL
-		WHERE s.opens_at <= ? AND s.closes_at >= ? AND s.closes_at < ?
-		AND NOT EXISTS (SELECT 1 FROM survey_participants p WHERE p.survey_id = s.id AND p.deputy_id = d.id)
-		ORDER BY s.id, d.id`, from.UTC(), from.UTC(), to.UTC())
-}
-
 // SolicitationsClosingBetween lists open solicitations closing in [from, to)
 // with the active bound deputies who have sent no opinion on them.
 func (db *DB) SolicitationsClosingBetween(ctx context.Context, from, to time.Time) ([]model.ReminderTarget, error) {

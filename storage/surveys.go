@@ -25,14 +25,37 @@ type surveyRow struct {
 	ClosesAt  time.Time `db:"closes_at"`
 	CreatedAt time.Time `db:"created_at"`
 	Responses int       `db:"responses"`
+	Audience  string    `db:"audience"`
+	RemindOn  string    `db:"remind_on"`
 }
 
 func (r surveyRow) survey() model.Survey {
-	return model.Survey{ID: r.ID, Title: r.Title, Intro: r.Intro, Anonymous: r.Anonymous, OpensAt: r.OpensAt.UTC(),
+	s := model.Survey{ID: r.ID, Title: r.Title, Intro: r.Intro, Anonymous: r.Anonymous, OpensAt: r.OpensAt.UTC(),
 		ClosesAt: r.ClosesAt.UTC(), CreatedAt: r.CreatedAt.UTC(), Responses: r.Responses}
+	if r.Audience != "" {
+		_ = json.Unmarshal([]byte(r.Audience), &s.Audience) // written by CreateSurvey: valid
+	}
+	if r.RemindOn != "" {
+		_ = json.Unmarshal([]byte(r.RemindOn), &s.RemindOn)
+	}
+	return s
 }
 
-const surveySelect = `SELECT s.id, s.title, s.intro, s.anonymous, s.opens_at, s.closes_at, s.created_at,
+// surveyJSON is the stored form of a survey's audience and reminder days.
+func surveyJSON(s *model.Survey) (audience, remindOn string, err error) {
+	a, err := json.Marshal(s.Audience)
+	if err != nil {
+		return "", "", err
+	}
+	days := s.RemindOn
+	if days == nil {
+		days = []string{}
+	}
+	r, err := json.Marshal(days)
+	return string(a), string(r), err
+}
+
+const surveySelect = `SELECT s.id, s.title, s.intro, s.anonymous, s.opens_at, s.closes_at, s.created_at, s.audience, s.remind_on,
 	(SELECT COUNT(*) FROM survey_participants p WHERE p.survey_id = s.id) AS responses
 	FROM surveys s`
 
@@ -43,9 +66,13 @@ const surveySelect = `SELECT s.id, s.title, s.intro, s.anonymous, s.opens_at, s.
 // created in the same transaction.
 func (db *DB) CreateSurvey(ctx context.Context, s *model.Survey, announce ...model.Announcement) error {
 	now := db.now().UTC()
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO surveys (title, intro, anonymous, opens_at, closes_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, s.Title, s.Intro, s.Anonymous, s.OpensAt.UTC(), s.ClosesAt.UTC(), now)
+	audience, remindOn, err := surveyJSON(s)
+	if err != nil {
+		return fmt.Errorf("storage: create survey: %w", err)
+	}
+	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO surveys (title, intro, anonymous, opens_at, closes_at, created_at, audience, remind_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.Title, s.Intro, s.Anonymous, s.OpensAt.UTC(), s.ClosesAt.UTC(), now, audience, remindOn)
 		if err != nil {
 			return err
 		}
@@ -400,4 +427,85 @@ func finishQuestionResult(qr *model.QuestionResult) {
 	if n > 0 {
 		qr.Average = float64(sum) / float64(n)
 	}
+}
+
+// SurveyInvitees returns the deputies in office the survey asks (its
+// audience, as of now), by delegation and name, each with whether they
+// answered and whether they are bound to WeChat.
+func (db *DB) SurveyInvitees(ctx context.Context, s model.Survey) ([]model.SurveyInvitee, error) {
+	where, args, err := whereAudience(s.AudienceOrAll())
+	if err != nil {
+		return nil, err
+	}
+	var out []model.SurveyInvitee
+	err = db.rq(ctx).SelectContext(ctx, &out, `SELECT d.id, d.name, COALESCE(g.name, '') AS delegation,
+		CASE WHEN d.openid IS NULL THEN 0 ELSE 1 END AS bound,
+		CASE WHEN p.deputy_id IS NULL THEN 0 ELSE 1 END AS answered
+		FROM deputies d LEFT JOIN delegations g ON g.id = d.delegation_id
+		LEFT JOIN survey_participants p ON p.survey_id = ? AND p.deputy_id = d.id
+		WHERE (`+where+`) AND d.status = ? ORDER BY COALESCE(g.name, ''), d.name, d.id`,
+		append(append([]any{s.ID}, args...), model.StatusActive)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: survey %d invitees: %w", s.ID, err)
+	}
+	return out, nil
+}
+
+// InSurveyAudience reports whether the deputy is one the survey asks.
+func (db *DB) InSurveyAudience(ctx context.Context, s model.Survey, deputyID int64) (bool, error) {
+	where, args, err := whereAudience(s.AudienceOrAll())
+	if err != nil {
+		return false, err
+	}
+	var n int
+	if err := db.rq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM deputies d WHERE (`+where+`) AND d.id = ?`,
+		append(args, deputyID)...); err != nil {
+		return false, fmt.Errorf("storage: survey %d audience: %w", s.ID, err)
+	}
+	return n > 0, nil
+}
+
+// OpenSurveys returns the surveys open at now, without their questions.
+func (db *DB) OpenSurveys(ctx context.Context, now time.Time) ([]model.Survey, error) {
+	return db.selectSurveys(ctx, surveySelect+` WHERE s.opens_at <= ? AND s.closes_at > ? ORDER BY s.closes_at, s.id`, now.UTC(), now.UTC())
+}
+
+// SurveyResponseRows returns every response to the survey with its
+// answers: a named response by delegation and name, an anonymous one
+// without a deputy, in the (random) order of its id.
+func (db *DB) SurveyResponseRows(ctx context.Context, surveyID int64) ([]model.SurveyResponseRow, error) {
+	var heads []struct {
+		ID          int64     `db:"id"`
+		Name        string    `db:"name"`
+		Delegation  string    `db:"delegation"`
+		SubmittedAt time.Time `db:"submitted_at"`
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &heads, `SELECT r.id, COALESCE(d.name, '') AS name, COALESCE(g.name, '') AS delegation,
+		r.updated_at AS submitted_at
+		FROM survey_responses r LEFT JOIN deputies d ON d.id = r.deputy_id LEFT JOIN delegations g ON g.id = d.delegation_id
+		WHERE r.survey_id = ? ORDER BY COALESCE(g.name, ''), COALESCE(d.name, ''), r.id`, surveyID); err != nil {
+		return nil, fmt.Errorf("storage: survey %d responses: %w", surveyID, err)
+	}
+	var answers []struct {
+		ResponseID int64  `db:"response_id"`
+		QuestionID int64  `db:"question_id"`
+		Value      string `db:"value"`
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &answers, `SELECT a.response_id, a.question_id, a.value FROM survey_answers a
+		JOIN survey_responses r ON r.id = a.response_id WHERE r.survey_id = ?`, surveyID); err != nil {
+		return nil, fmt.Errorf("storage: survey %d responses: %w", surveyID, err)
+	}
+	out := make([]model.SurveyResponseRow, len(heads))
+	idx := make(map[int64]int, len(heads))
+	for i, h := range heads {
+		out[i] = model.SurveyResponseRow{ResponseID: h.ID, DeputyName: h.Name, Delegation: h.Delegation,
+			SubmittedAt: h.SubmittedAt.UTC(), Answers: map[int64]string{}}
+		idx[h.ID] = i
+	}
+	for _, a := range answers {
+		if i, ok := idx[a.ResponseID]; ok {
+			out[i].Answers[a.QuestionID] = a.Value
+		}
+	}
+	return out, nil
 }

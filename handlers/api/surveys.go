@@ -11,15 +11,17 @@ import (
 )
 
 type survey struct {
-	ID        int64      `json:"id"`
-	Title     string     `json:"title"`
-	Intro     string     `json:"intro"`
-	Anonymous bool       `json:"anonymous"`
-	OpensAt   time.Time  `json:"opens_at"`
-	ClosesAt  time.Time  `json:"closes_at"`
-	CreatedAt time.Time  `json:"created_at"`
-	Responses int        `json:"responses"`
-	Questions []question `json:"questions,omitempty"`
+	ID        int64          `json:"id"`
+	Title     string         `json:"title"`
+	Intro     string         `json:"intro"`
+	Anonymous bool           `json:"anonymous"`
+	OpensAt   time.Time      `json:"opens_at"`
+	ClosesAt  time.Time      `json:"closes_at"`
+	CreatedAt time.Time      `json:"created_at"`
+	Responses int            `json:"responses"`
+	Audience  model.Audience `json:"audience"`
+	RemindOn  []string       `json:"remind_on"`
+	Questions []question     `json:"questions,omitempty"`
 }
 
 type question struct {
@@ -37,7 +39,10 @@ func questionOf(q model.SurveyQuestion) question {
 
 func surveyOf(sv model.Survey) survey {
 	out := survey{ID: sv.ID, Title: sv.Title, Intro: sv.Intro, Anonymous: sv.Anonymous, OpensAt: sv.OpensAt,
-		ClosesAt: sv.ClosesAt, CreatedAt: sv.CreatedAt, Responses: sv.Responses}
+		ClosesAt: sv.ClosesAt, CreatedAt: sv.CreatedAt, Responses: sv.Responses, Audience: sv.AudienceOrAll(), RemindOn: sv.RemindOn}
+	if out.RemindOn == nil {
+		out.RemindOn = []string{}
+	}
 	for _, q := range sv.Questions {
 		out.Questions = append(out.Questions, questionOf(q))
 	}
@@ -59,21 +64,24 @@ func surveysList(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 	return nil
 }
 
-// surveyCreate creates a survey; it is announced to every deputy in
-// office when it opens (opens_at left out: now).
+// surveyCreate creates a survey; it is announced to its audience (every
+// deputy in office when left out) when it opens (opens_at left out: now),
+// and those who have not answered are reminded on the remind_on days.
 func surveyCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	var in struct {
-		Title     string     `json:"title"`
-		Intro     string     `json:"intro"`
-		Anonymous bool       `json:"anonymous"`
-		OpensAt   *time.Time `json:"opens_at"`
-		ClosesAt  time.Time  `json:"closes_at"`
-		Questions []question `json:"questions"`
+		Title     string         `json:"title"`
+		Intro     string         `json:"intro"`
+		Anonymous bool           `json:"anonymous"`
+		OpensAt   *time.Time     `json:"opens_at"`
+		ClosesAt  time.Time      `json:"closes_at"`
+		Questions []question     `json:"questions"`
+		Audience  model.Audience `json:"audience"`
+		RemindOn  []string       `json:"remind_on"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sv := model.Survey{Title: in.Title, Intro: in.Intro, Anonymous: in.Anonymous, ClosesAt: in.ClosesAt}
+	sv := model.Survey{Title: in.Title, Intro: in.Intro, Anonymous: in.Anonymous, ClosesAt: in.ClosesAt, Audience: in.Audience, RemindOn: in.RemindOn}
 	if in.OpensAt != nil {
 		sv.OpensAt = *in.OpensAt
 	}
@@ -105,11 +113,16 @@ func surveyResults(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 		Average  float64  `json:"average,omitempty"` // scale questions
 		Texts    []string `json:"texts,omitempty"`   // text questions
 	}
+	turnout, err := s.core.Surveys.TurnoutAs(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
 	out := struct {
 		Survey    survey   `json:"survey"`
 		Responses int      `json:"responses"`
+		Turnout   any      `json:"turnout"`
 		Questions []result `json:"questions"`
-	}{Survey: surveyOf(res.Survey), Responses: res.Responses, Questions: []result{}}
+	}{Survey: surveyOf(res.Survey), Responses: res.Responses, Turnout: turnoutOf(turnout, res.Survey.Anonymous), Questions: []result{}}
 	out.Survey.Questions = nil
 	for _, qr := range res.Questions {
 		out.Questions = append(out.Questions, result{Question: questionOf(qr.Question), Answered: qr.Answered,
@@ -117,4 +130,47 @@ func surveyResults(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 	}
 	httpkit.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// turnoutOf is a survey's response rate as JSON: invited, answered, rate
+// (0–1), by delegation, and for a named survey who has and has not
+// answered.
+func turnoutOf(t core.SurveyTurnout, anonymous bool) any {
+	type delegation struct {
+		Delegation string  `json:"delegation"`
+		Invited    int     `json:"invited"`
+		Answered   int     `json:"answered"`
+		Rate       float64 `json:"rate"`
+	}
+	type person struct {
+		DeputyID int64  `json:"deputy_id"`
+		Name     string `json:"name"`
+	}
+	rate := func(n, of int) float64 {
+		if of == 0 {
+			return 0
+		}
+		return float64(n) / float64(of)
+	}
+	out := struct {
+		Invited      int          `json:"invited"`
+		Answered     int          `json:"answered"`
+		Rate         float64      `json:"rate"`
+		ByDelegation []delegation `json:"by_delegation"`
+		Answerers    []person     `json:"answerers,omitempty"`
+		Waiting      []person     `json:"waiting,omitempty"`
+	}{Invited: t.Invited, Answered: t.Answered, Rate: rate(t.Answered, t.Invited), ByDelegation: []delegation{}}
+	for _, d := range t.ByDelegation {
+		out.ByDelegation = append(out.ByDelegation, delegation{d.Delegation, d.Invited, d.Answered, rate(d.Answered, d.Invited)})
+	}
+	if !anonymous {
+		out.Answerers, out.Waiting = []person{}, []person{}
+		for _, d := range t.Answerers {
+			out.Answerers = append(out.Answerers, person{d.DeputyID, d.Name})
+		}
+		for _, d := range t.Waiting {
+			out.Waiting = append(out.Waiting, person{d.DeputyID, d.Name})
+		}
+	}
+	return out
 }

@@ -45,6 +45,9 @@ var questionKindChoices = []core.Choice{
 	{Value: model.QuestionScale, Label: "打分题（1–5 分）"}, {Value: model.QuestionText, Label: "填空题"},
 }
 
+// surveyReminderInputs is how many reminder days the form offers.
+const surveyReminderInputs = 3
+
 // Blank question blocks on the form: how many a new form shows, and at most.
 const (
 	blankQuestions = 5
@@ -57,6 +60,8 @@ type surveyForm struct {
 	Anonymous         bool
 	OpensAt, ClosesAt string // datetime-local, in the console's zone
 	Questions         []questionForm
+	Aud               audienceForm // whom the survey asks
+	RemindOn          []string     // up to three reminder days, 2006-01-02
 }
 
 type questionForm struct {
@@ -80,7 +85,13 @@ func (f *surveyForm) add(q questionForm) {
 // dropped, the rest renumbered, so core's 第N题 matches the page.
 func parseSurveyForm(v url.Values) surveyForm {
 	f := surveyForm{Title: v.Get("title"), Intro: v.Get("intro"), Anonymous: v.Get("anonymous") != "",
-		OpensAt: strings.TrimSpace(v.Get("opens_at")), ClosesAt: strings.TrimSpace(v.Get("closes_at"))}
+		OpensAt: strings.TrimSpace(v.Get("opens_at")), ClosesAt: strings.TrimSpace(v.Get("closes_at")),
+		Aud: parseAudienceForm(v), RemindOn: make([]string, surveyReminderInputs)}
+	for i, d := range v["remind_on"] {
+		if i < surveyReminderInputs {
+			f.RemindOn[i] = strings.TrimSpace(d)
+		}
+	}
 	for i := 1; i <= maxFormBlocks; i++ {
 		p := "q" + strconv.Itoa(i) + "_"
 		q := questionForm{Kind: v.Get(p + "kind"), Text: v.Get(p + "text"), Options: v.Get(p + "options"),
@@ -120,6 +131,16 @@ func (f surveyForm) survey(loc *time.Location) (model.Survey, core.ValidationErr
 	}
 	parse("opens_at", "开始时间", f.OpensAt, &sv.OpensAt)
 	parse("closes_at", "截止时间", f.ClosesAt, &sv.ClosesAt)
+	a, err := f.Aud.audience()
+	if fe, ok := err.(*core.FieldError); ok {
+		errs = append(errs, fe)
+	}
+	sv.Audience = a
+	for _, d := range f.RemindOn {
+		if d != "" {
+			sv.RemindOn = append(sv.RemindOn, d)
+		}
+	}
 	for _, q := range f.Questions {
 		sq := model.SurveyQuestion{Kind: q.Kind, Text: q.Text, Optional: q.Optional}
 		if strings.TrimSpace(q.Options) != "" {
@@ -131,21 +152,40 @@ func (f surveyForm) survey(loc *time.Location) (model.Survey, core.ValidationErr
 }
 
 type surveyFormView struct {
-	Form   surveyForm
-	Errors fieldErrors
-	Kinds  []core.Choice
+	Form        surveyForm
+	Errors      fieldErrors
+	Kinds       []core.Choice
+	Delegations []string
+	Tags        []string
+	Reminders   []reminderInput
 }
 
-func (s *server) renderSurveyForm(w http.ResponseWriter, r *http.Request, by core.Actor, status int, v surveyFormView) {
+// reminderInput is one of the form's reminder days.
+type reminderInput struct {
+	N   int
+	Day string
+}
+
+func (s *server) renderSurveyForm(w http.ResponseWriter, r *http.Request, by core.Actor, status int, v surveyFormView) error {
 	v.Kinds = questionKindChoices
+	var err error
+	if v.Delegations, v.Tags, err = s.core.Meetings.AudienceChoices(r.Context(), by); err != nil {
+		return err
+	}
+	for len(v.Form.RemindOn) < surveyReminderInputs {
+		v.Form.RemindOn = append(v.Form.RemindOn, "")
+	}
+	for i, d := range v.Form.RemindOn {
+		v.Reminders = append(v.Reminders, reminderInput{N: i + 1, Day: d})
+	}
 	s.render(w, r, status, "survey_form", page{Title: "新建问卷", Nav: "surveys", Me: by.Account, Data: v})
+	return nil
 }
 
 func surveyNew(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	now := s.core.Now().In(s.core.Location())
-	f := surveyForm{ClosesAt: now.AddDate(0, 0, 14).Format("2006-01-02") + "T18:00"}
-	s.renderSurveyForm(w, r, by, http.StatusOK, surveyFormView{Form: f.withBlanks(blankQuestions)})
-	return nil
+	f := surveyForm{ClosesAt: now.AddDate(0, 0, 14).Format("2006-01-02") + "T18:00", Aud: audienceForm{All: true}}
+	return s.renderSurveyForm(w, r, by, http.StatusOK, surveyFormView{Form: f.withBlanks(blankQuestions)})
 }
 
 // surveyCreate stores the survey; core announces it to every deputy in
@@ -156,8 +196,7 @@ func surveyCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	}
 	f := parseSurveyForm(r.PostForm)
 	if r.PostFormValue("more") != "" {
-		s.renderSurveyForm(w, r, by, http.StatusOK, surveyFormView{Form: f.withBlanks(blankQuestions)})
-		return nil
+		return s.renderSurveyForm(w, r, by, http.StatusOK, surveyFormView{Form: f.withBlanks(blankQuestions)})
 	}
 	sv, pre := f.survey(s.core.Location())
 	var err error
@@ -167,12 +206,11 @@ func surveyCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 		err = s.core.Surveys.CreateAs(r.Context(), by, &sv)
 	}
 	if fe, ok := fieldErrorsOf(err); ok {
-		s.renderSurveyForm(w, r, by, http.StatusUnprocessableEntity, surveyFormView{Form: f.withBlanks(1), Errors: fe})
-		return nil
+		return s.renderSurveyForm(w, r, by, http.StatusUnprocessableEntity, surveyFormView{Form: f.withBlanks(1), Errors: fe})
 	} else if err != nil {
 		return err
 	}
-	s.flash(r, "已新建问卷，开始时将推送给全体在任代表。")
+	s.flash(r, "已新建问卷，开始时将推送给所选代表。")
 	http.Redirect(w, r, fmt.Sprintf("/admin/surveys/%d", sv.ID), http.StatusSeeOther)
 	return nil
 }
@@ -186,6 +224,9 @@ type surveyResultsView struct {
 	Responses int
 	Questions []questionResultView
 	CanExport bool
+	Turnout   core.SurveyTurnout
+	Audience  string   // whom it asks, in words
+	RemindOn  []string // its reminder days
 }
 
 type questionResultView struct {
@@ -240,7 +281,11 @@ func surveyResults(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 	}
 	sv := res.Survey
 	v := surveyResultsView{S: sv, State: core.WindowState(s.core.Now(), sv.OpensAt, sv.ClosesAt), Intro: lines(sv.Intro),
-		Responses: res.Responses, CanExport: slices.Contains(core.Editors, by.Role())}
+		Responses: res.Responses, CanExport: slices.Contains(core.Editors, by.Role()), RemindOn: sv.RemindOn,
+		Audience: core.AudienceText(sv.AudienceOrAll())}
+	if v.Turnout, err = s.core.Surveys.TurnoutAs(r.Context(), by, id); err != nil {
+		return err
+	}
 	for _, qr := range res.Questions {
 		v.Questions = append(v.Questions, questionResultOf(qr))
 	}
