@@ -36,8 +36,8 @@ func TestASurveyAsksItsAudienceAndCountsItsTurnout(t *testing.T) {
 			ds = append(ds, d)
 		}
 		sv := model.Survey{Title: "履职需求调查", ClosesAt: now.Add(10 * 24 * time.Hour),
-			Audience: model.Audience{Delegations: []string{"济南市代表团", "青岛市代表团"}},
-			RemindOn: []string{"2026-03-05", "2026-03-04"},
+			Audience:  model.Audience{Delegations: []string{"济南市代表团", "青岛市代表团"}},
+			RemindOn:  []string{"2026-03-05", "2026-03-04"},
 			Questions: []model.SurveyQuestion{{Kind: model.QuestionSingle, Text: "最关心的领域", Options: []string{"教育", "医疗"}}}}
 		bad := sv
 		bad.RemindOn = []string{"2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"}
