@@ -48,6 +48,11 @@ func (c AudienceCount) Text() string {
 	return fmt.Sprintf("将发送给 %d 位代表，其中 %d 位未绑定或无法接收", c.Total, c.Unreachable)
 }
 
+// ConfirmText asks before sending, with the numbers.
+func (c AudienceCount) ConfirmText() string {
+	return fmt.Sprintf("将向 %d 位代表发送，其中 %d 位可接收。确定发送吗？", c.Total, c.Reachable)
+}
+
 // CountAudience counts the audience of an invitation to the meeting before
 // inviting it, after the same checks Invite makes.
 func (s *Meetings) CountAudience(ctx context.Context, by Actor, meetingID int64, a model.Audience) (AudienceCount, error) {

@@ -115,6 +115,7 @@ func TestBrowserJourney(t *testing.T) {
 
 	bctx := browser(t, ctx)
 	j.console = newTab(t, bctx, j.srv.URL, 1280, 900)
+	j.console.answerDialogs("") // sending a notice is confirmed first
 	j.phone = newTab(t, bctx, j.srv.URL, 414, 860)
 	j.h5 = newTab(t, bctx, j.srv.URL, 414, 860)
 

@@ -14,7 +14,8 @@ import (
 )
 
 // TestBrowserSendProgressMovesLive sends a notice to 16 followers at two
-// messages a second and watches its page: the progress bar and the counts
+// messages a second, confirmed first with the numbers (20 deputies, 16 who
+// can receive it), and watches its page: the progress bar and the counts
 // move in place (the page is not loaded again while sending), the rate
 // and the time remaining are shown, and the page ends on 已完成. The
 // campaign list finds the notice by a word of its title and shows its
@@ -35,6 +36,7 @@ func TestBrowserSendProgressMovesLive(t *testing.T) {
 	j.db = db
 	j.browser = browser(t, ctx)
 	j.console = newTab(t, j.browser, j.srv.URL, 1280, 900)
+	said := j.console.recordDialogs()
 	j.phone = newTab(t, j.browser, j.srv.URL, 414, 860)
 	const title = "关于召开全省代表专题调研座谈会的通知"
 	j.walk(t, ctx, []step{
@@ -80,6 +82,9 @@ func TestBrowserSendProgressMovesLive(t *testing.T) {
 			c.submit(t, chromedp.Click(chromedp.CSS(`button[name=action][value=send]`)))
 			if p := c.path(t); !strings.HasPrefix(p, "/admin/campaigns/") {
 				t.Fatalf("sending led to %s, want the progress page", p)
+			}
+			if got := said.last(); got != "将向 20 位代表发送，其中 16 位可接收。确定发送吗？" {
+				t.Fatalf("before sending the page asked %q, want the numbers", got)
 			}
 			// A mark on this page's window: a reload would drop it.
 			eval[bool](t, c, `window.sameLoad = true`)

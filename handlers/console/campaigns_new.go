@@ -171,6 +171,6 @@ func audienceCount(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 		return err
 	}
 	httpkit.WriteJSON(w, http.StatusOK, map[string]any{"total": c.Total, "reachable": c.Reachable,
-		"unreachable": c.Unreachable, "text": c.Text()})
+		"unreachable": c.Unreachable, "text": c.Text(), "confirm": c.ConfirmText()})
 	return nil
 }

@@ -8,7 +8,7 @@
   if (out && out.closest('form')) {
     var form = out.closest('form');
     var timer = 0;
-    var update = function () {
+    var audienceParams = function () {
       var params = new URLSearchParams();
       names.forEach(function (name) {
         form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
@@ -20,7 +20,10 @@
           if (el.value !== '') { params.append(name, el.value); }
         });
       });
-      fetch(out.dataset.countUrl + '?' + params.toString(), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      return params;
+    };
+    var update = function () {
+      fetch(out.dataset.countUrl + '?' + audienceParams().toString(), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then(function (r) { return r.json(); })
         .then(function (c) {
           out.textContent = c.text || c.error || '';
@@ -37,6 +40,25 @@
     form.addEventListener('input', later);
     form.addEventListener('change', later);
     update();
+    // Sending cannot be undone: it is confirmed with the numbers first.
+    var send = form.querySelector('button[name=action][value=send]');
+    var confirmed = false;
+    if (send) {
+      form.addEventListener('submit', function (e) {
+        if (confirmed || e.submitter !== send) { return; }
+        e.preventDefault();
+        fetch(out.dataset.countUrl + '?' + audienceParams().toString(), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+          .then(function (r) { return r.json(); })
+          .then(function (c) {
+            // A problem with the audience is shown by the server beside it.
+            if (c.error || window.confirm(c.confirm)) {
+              confirmed = true;
+              form.requestSubmit(send);
+            }
+          })
+          .catch(function () { confirmed = true; form.requestSubmit(send); });
+      });
+    }
   }
   document.querySelectorAll('[data-maxlen]').forEach(function (el) {
     var note = document.getElementById(el.id + '-len');
