@@ -157,3 +157,12 @@ func (b *Binding) attemptStaff(ctx context.Context, by Actor, name, digits strin
 	}
 	return BindResult{}, false, nil
 }
+
+// WeChatBoundAs returns, for an administrator, which accounts have a
+// WeChat bound: account id → when.
+func (s *Staff) WeChatBoundAs(ctx context.Context, by Actor) (map[int64]time.Time, error) {
+	if err := by.Require(Admins...); err != nil {
+		return nil, err
+	}
+	return s.db.StaffWeChatBound(ctx)
+}

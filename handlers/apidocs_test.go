@@ -433,8 +433,11 @@ func apiDocFixtures(t *testing.T, w *adminWorld) map[string][]byte {
 	for i := 1; i <= 3; i++ {
 		w.opinion(t, int64(i), "social", "建议增加农村公交班次。")
 	}
-	// The admin's own WeChat is bound (the unbind example).
+	// The admin's own WeChat and account 1's are bound (the unbind examples).
 	if err := db.BindStaffWeChat(ctx, w.accounts[model.RoleAdmin].ID, "o-doc-admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BindStaffWeChat(ctx, 1, "o-doc-spare"); err != nil {
 		t.Fatal(err)
 	}
 	// Message 1 of deputy 12 and message 2 of a member of the public (the inbox examples).

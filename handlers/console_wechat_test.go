@@ -2,9 +2,11 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,6 +94,44 @@ func TestSupervisionHighlightsUnitsNobodyCanTell(t *testing.T) {
 		}
 		if api := w.api(t, model.RoleAdmin, http.MethodGet, "/api/v1/supervision", "", nil); !strings.Contains(api.body, `"unreached":[]`) {
 			t.Fatalf("api after binding: %s", api.body)
+		}
+	})
+}
+
+// TestAnAdminUnbindsAnotherAccountsWeChat: the accounts page says which
+// accounts have a WeChat bound and lets an administrator unbind one (its
+// holder left the unit); the API lists the same, and a unit account may
+// not unbind another's.
+func TestAnAdminUnbindsAnotherAccountsWeChat(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newAdminWorld(t, db, "")
+		unit := w.accounts[model.RoleUnit]
+		if err := db.BindStaffWeChat(context.Background(), unit.ID, "o-unit"); err != nil {
+			t.Fatal(err)
+		}
+		c := w.login(t, model.RoleAdmin)
+		path := "/admin/accounts/" + strconv.FormatInt(unit.ID, 10) + "/wechat/unbind"
+		if res := w.get(t, c, "/admin/accounts"); !strings.Contains(res.body, `action="`+path+`"`) ||
+			strings.Count(res.body, `<span class="ok">已绑定</span>`) != 1 {
+			t.Fatalf("accounts page: %s", res.body)
+		}
+		if api := w.api(t, model.RoleAdmin, http.MethodGet, "/api/v1/accounts", "", nil); strings.Count(api.body, `"wechat_bound":true`) != 1 {
+			t.Fatalf("api: %s", api.body)
+		}
+		if _, err := w.svc.Staff.UnbindWeChatAs(context.Background(), core.StaffActor(w.accounts[model.RoleStaff], core.ViaAPI), unit.ID); !errors.Is(err, model.ErrForbidden) {
+			t.Fatalf("staff unbound another account: %v", err)
+		}
+		if res := w.postForm(t, c, path, url.Values{}); res.status != http.StatusSeeOther {
+			t.Fatalf("unbind: %d %s", res.status, res.body)
+		}
+		if st, err := w.svc.Staff.WeChatAs(context.Background(), core.StaffActor(unit, core.ViaAPI), unit.ID); err != nil || st.Bound() {
+			t.Fatalf("still bound: %+v %v", st, err)
+		}
+		if got := w.auditSummaries(t, "staff.unbind"); len(got) != 1 || !strings.Contains(got[0], unit.Username) {
+			t.Fatalf("audit %q", got)
+		}
+		if res := w.postForm(t, c, path, url.Values{}); res.status != http.StatusConflict {
+			t.Fatalf("unbind again: %d", res.status)
 		}
 	})
 }

@@ -133,6 +133,7 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/accounts/{id}/password":          {},
 	"POST /admin/tokens":                          {"name": {"办理系统"}},
 	"POST /admin/tokens/{id}/revoke":              {},
+	"POST /admin/accounts/{id}/wechat/unbind":     {},
 	"POST /admin/wechat/bind-code":                {},
 	"POST /admin/wechat/unbind":                   {"confirm": {"1"}},
 
@@ -204,8 +205,11 @@ func newHostileWorld(tb testing.TB, db *storage.DB) *hostileWorld {
 			tb.Fatal(err)
 		}
 	}
-	// The admin's own WeChat is bound, so its unbind changes something.
+	// The admin's own WeChat and account 1's are bound, so their unbinds change something.
 	if err := db.BindStaffWeChat(ctx, w.accounts[model.RoleAdmin].ID, "o-hostile-admin"); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.BindStaffWeChat(ctx, spare.ID, "o-hostile-spare"); err != nil {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(w.log, &slog.HandlerOptions{Level: slog.LevelWarn}))

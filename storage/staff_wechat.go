@@ -176,3 +176,19 @@ func (db *DB) SuggestionCoUnits(ctx context.Context) (map[int64]string, error) {
 	}
 	return out, nil
 }
+
+// StaffWeChatBound returns when each account with a WeChat bound bound it.
+func (db *DB) StaffWeChatBound(ctx context.Context) (map[int64]time.Time, error) {
+	var rows []struct {
+		StaffID int64        `db:"staff_id"`
+		BoundAt sql.NullTime `db:"bound_at"`
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT staff_id, bound_at FROM staff_wechat WHERE openid IS NOT NULL`); err != nil {
+		return nil, fmt.Errorf("storage: staff wechat bound: %w", err)
+	}
+	out := make(map[int64]time.Time, len(rows))
+	for _, r := range rows {
+		out[r.StaffID] = r.BoundAt.Time.UTC()
+	}
+	return out, nil
+}

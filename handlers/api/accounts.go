@@ -23,6 +23,8 @@ type staffAccount struct {
 	Disabled           bool       `json:"disabled"`
 	CreatedAt          time.Time  `json:"created_at"`
 	LastLoginAt        *time.Time `json:"last_login_at,omitempty"`
+	// WeChatBound: the account has its own WeChat bound (the list only).
+	WeChatBound bool `json:"wechat_bound"`
 }
 
 func staffAccountOf(a model.Account) staffAccount {
@@ -43,11 +45,17 @@ func accountsList(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	if err != nil {
 		return err
 	}
+	bound, err := s.core.Staff.WeChatBoundAs(r.Context(), by)
+	if err != nil {
+		return err
+	}
 	out := struct {
 		Accounts []staffAccount `json:"accounts"`
 	}{Accounts: []staffAccount{}}
 	for _, a := range list {
-		out.Accounts = append(out.Accounts, staffAccountOf(a))
+		sa := staffAccountOf(a)
+		_, sa.WeChatBound = bound[a.ID]
+		out.Accounts = append(out.Accounts, sa)
 	}
 	httpkit.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -171,5 +179,20 @@ func tokenRevoke(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// accountWeChatUnbind removes another account's WeChat binding; answers
+// the account.
+func accountWeChatUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.core.Staff.UnbindWeChatAs(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, staffAccountOf(a))
 	return nil
 }

@@ -63,6 +63,7 @@ func routes() []route {
 		{"POST", "/api/v1/accounts", core.Admins, accountCreate},
 		{"POST", "/api/v1/accounts/{id}/disable", core.Admins, accountDisable},
 		{"POST", "/api/v1/accounts/{id}/password", core.Admins, accountResetPassword},
+		{"POST", "/api/v1/accounts/{id}/wechat/unbind", core.Admins, accountWeChatUnbind},
 		// Tokens are the calling account's own; read-only accounts change
 		// nothing through the API.
 		{"GET", "/api/v1/audit", core.Admins, auditList},

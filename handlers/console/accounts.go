@@ -17,6 +17,7 @@ type secretView struct {
 // accountsView is the account list with the form to add one.
 type accountsView struct {
 	Accounts []model.Account
+	WeChat   map[int64]bool // the accounts with a WeChat bound
 	Form     core.NewAccount
 	Errors   fieldErrors
 }
@@ -25,6 +26,14 @@ func (s *server) renderAccounts(w http.ResponseWriter, r *http.Request, by core.
 	var err error
 	if v.Accounts, err = s.core.Staff.AccountsAs(r.Context(), by); err != nil {
 		return err
+	}
+	bound, err := s.core.Staff.WeChatBoundAs(r.Context(), by)
+	if err != nil {
+		return err
+	}
+	v.WeChat = map[int64]bool{}
+	for id := range bound {
+		v.WeChat[id] = true
 	}
 	if v.Form.Role == "" {
 		v.Form.Role = model.RoleStaff
@@ -142,5 +151,21 @@ func tokenRevoke(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 	}
 	s.flash(r, "令牌已撤销，使用它的请求将被拒绝。")
 	http.Redirect(w, r, "/admin/tokens", http.StatusSeeOther)
+	return nil
+}
+
+// accountWeChatUnbind removes another account's WeChat binding (one that
+// left the unit, a lost phone); an administrator's.
+func accountWeChatUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.core.Staff.UnbindWeChatAs(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	s.flash(r, "已解除账号 "+a.Username+" 的微信绑定。")
+	http.Redirect(w, r, "/admin/accounts", http.StatusSeeOther)
 	return nil
 }

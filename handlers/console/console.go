@@ -111,6 +111,7 @@ func routes() []route {
 		{"POST", "/admin/accounts/{id}/password", core.Admins, false, accountResetPassword},
 		{"POST", "/admin/accounts/{id}/disable", core.Admins, false, accountSetDisabled(true)},
 		{"POST", "/admin/accounts/{id}/enable", core.Admins, false, accountSetDisabled(false)},
+		{"POST", "/admin/accounts/{id}/wechat/unbind", core.Admins, false, accountWeChatUnbind},
 		{"GET", "/admin/audit", core.Admins, false, auditList},
 		{"GET", "/admin/audit/export", core.Admins, false, auditExport},
 		{"GET", "/admin/tokens", core.Everyone, false, tokensList},
