@@ -30,7 +30,7 @@ func auditViaAPI(t *testing.T, env []string, db *storage.DB, admin string) []map
 	if code != exitOK || token == "" {
 		t.Fatalf("token create: %d %q %q", code, out, errs)
 	}
-	api := httptest.NewServer(handlers.API(handlers.AdminDeps{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	api := httptest.NewServer(handlers.API(handlers.AdminDeps{SessionStore: db.Sessions(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Services: core.New(db, core.Options{})}))
 	defer api.Close()
 	req, _ := http.NewRequest(http.MethodGet, api.URL+"/api/v1/audit?per_page=100", nil)

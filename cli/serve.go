@@ -313,8 +313,8 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	deps.H5 = h5.Handler(h5.Deps{Services: a.core, Signer: a.links, Log: a.log, PublicURL: base, OAuth: oauth})
 	a.core.Settings.UseTemplateCatalog(a.client.Templates)
 	a.core.Campaigns.UseTemplates(a.outbox.Template)
-	console := handlers.AdminDeps{DB: a.db, Log: a.log, Loc: a.core.Location(), Now: a.core.Now, PublicURL: base, Signer: a.links,
-		Outbox: a.outbox, Services: a.core, Config: &a.cfg, MenuSync: a.client.CreateMenu}
+	console := handlers.AdminDeps{Services: a.core, SessionStore: a.db.Sessions(), Log: a.log, PublicURL: base,
+		Outbox: a.outbox, Config: &a.cfg, MenuSync: a.client.CreateMenu}
 	deps.Admin, deps.API = handlers.Admin(console), handlers.API(console)
 	return handlers.New(deps), nil
 }

@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -184,6 +186,103 @@ func (s *Staff) ExportAuditAs(ctx context.Context, by Actor, f model.AuditFilter
 		}
 		out.Name = "审计日志-" + s.env.now().In(s.env.loc).Format("20060102-1504") + ".xlsx"
 		return s.env.audit(ctx, by, "audit.export", "audit_log", fmt.Sprintf("导出审计日志 %d 条", n))
+	})
+	return out, err
+}
+
+// flag writes a yes/no state as the export shows it.
+func flag(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}
+
+// minute writes a moment in the committee's zone, to the minute; "" for none.
+func (s *Staff) minute(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.In(s.env.loc).Format("2006-01-02 15:04")
+}
+
+// sheetOf writes rows under a bold header as a workbook named name and
+// dated now.
+func (s *Staff) sheetOf(name string, header []string, rows [][]string) (ExportFile, error) {
+	cols := make([]meetingSheetColumn, len(header))
+	for i, h := range header {
+		cols[i] = meetingSheetColumn{h, 16}
+	}
+	sh, err := newMeetingSheet(name, cols)
+	if err != nil {
+		return ExportFile{}, err
+	}
+	for _, row := range rows {
+		if err := sh.add(excelize.RowOpts{}, row...); err != nil {
+			_, _ = sh.bytes()
+			return ExportFile{}, err
+		}
+	}
+	data, err := sh.bytes()
+	if err != nil {
+		return ExportFile{}, err
+	}
+	return ExportFile{Name: fmt.Sprintf("%s-%s.xlsx", name, s.env.now().In(s.env.loc).Format("20060102-1504")), Data: data}, nil
+}
+
+// ExportAccountsAs writes every account to a workbook for an admin; the
+// export is audited.
+func (s *Staff) ExportAccountsAs(ctx context.Context, by Actor) (ExportFile, error) {
+	if err := by.Require(Admins...); err != nil {
+		return ExportFile{}, err
+	}
+	var out ExportFile
+	err := s.env.tx(ctx, func(ctx context.Context) error {
+		list, err := s.db.ListAccounts(ctx)
+		if err != nil {
+			return err
+		}
+		rows := make([][]string, 0, len(list))
+		for _, a := range list {
+			created := a.CreatedAt
+			rows = append(rows, []string{a.Username, a.Name, RoleLabel(a.Role), a.Unit, flag(a.Disabled, "已停用", "正常"),
+				s.minute(&created), s.minute(a.LastLoginAt)})
+		}
+		const name = "账号"
+		if out, err = s.sheetOf(name, []string{"用户名", "姓名", "角色", "承办单位", "状态", "创建时间", "最近登录"}, rows); err != nil {
+			return err
+		}
+		return s.env.audit(ctx, by, "staff.export", "staff", fmt.Sprintf("导出%s %d 条", name, len(rows)))
+	})
+	return out, err
+}
+
+// ExportTokensAs writes by's own API tokens to a workbook (not for
+// read-only accounts); the export is audited.
+func (s *Staff) ExportTokensAs(ctx context.Context, by Actor) (ExportFile, error) {
+	if err := by.Require(StepRecorders...); err != nil {
+		return ExportFile{}, err
+	}
+	if by.Account.ID == 0 {
+		return ExportFile{}, Forbidden("只有登录的账号可以导出自己的 API 令牌")
+	}
+	var out ExportFile
+	err := s.env.tx(ctx, func(ctx context.Context) error {
+		list, err := s.db.ListAPITokens(ctx, by.Account.ID)
+		if err != nil {
+			return err
+		}
+		rows := make([][]string, 0, len(list))
+		for _, t := range list {
+			created := t.CreatedAt
+			rows = append(rows, []string{strconv.FormatInt(t.ID, 10), t.Name, s.minute(&created), s.minute(t.LastUsedAt),
+				flag(t.RevokedAt != nil, "已吊销", "有效"), s.minute(t.RevokedAt)})
+		}
+		const name = "API令牌"
+		if out, err = s.sheetOf(name, []string{"编号", "名称", "创建时间", "最近使用", "状态", "吊销时间"}, rows); err != nil {
+			return err
+		}
+		return s.env.audit(ctx, by, "token.export", accountObject(by.Account), fmt.Sprintf("导出%s %d 条", name, len(rows)))
 	})
 	return out, err
 }

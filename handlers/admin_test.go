@@ -77,7 +77,7 @@ func newAdminWorld(t *testing.T, db *storage.DB, public string) *adminWorld {
 		w.public = "http://" + w.srv.Listener.Addr().String()
 	}
 	w.svc = core.New(db, core.Options{Now: w.clock.Now})
-	w.deps, w.logger = handlers.AdminDeps{DB: db, Log: log, PublicURL: w.public, Now: w.clock.Now, Staff: w.staff, Services: w.svc}, log
+	w.deps, w.logger = handlers.AdminDeps{SessionStore: db.Sessions(), Log: log, PublicURL: w.public, Services: w.svc}, log
 	w.useSettings(nil, nil)
 	w.srv.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { (*w.handler.Load()).ServeHTTP(rw, r) })
 	w.srv.Start()

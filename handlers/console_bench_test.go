@@ -381,7 +381,8 @@ func newConsoleBench(b *testing.B, db *storage.DB) *consoleBench {
 	}
 	cb.srv = httptest.NewUnstartedServer(nil)
 	log := slog.New(slog.DiscardHandler)
-	d := handlers.AdminDeps{DB: db, Log: log, PublicURL: "http://" + cb.srv.Listener.Addr().String(), Staff: staff}
+	d := handlers.AdminDeps{SessionStore: db.Sessions(), Log: log, PublicURL: "http://" + cb.srv.Listener.Addr().String(),
+		Services: core.New(db, core.Options{})}
 	cb.srv.Config.Handler = handlers.New(handlers.Deps{Log: log, DB: db, Admin: handlers.Admin(d), API: handlers.API(d)})
 	cb.srv.Start()
 	b.Cleanup(cb.srv.Close)

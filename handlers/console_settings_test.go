@@ -11,6 +11,7 @@ import (
 
 	"deputybot/bot"
 	"deputybot/config"
+	"deputybot/core"
 	"deputybot/handlers"
 	"deputybot/model"
 	"deputybot/notify"
@@ -94,7 +95,8 @@ func TestASavedTemplateIsUsedByTheConsolesOutbox(t *testing.T) {
 		t.Fatalf("before: %q", tpl.ID)
 	}
 	w := newAdminWorld(t, db, "")
-	d := handlers.AdminDeps{DB: db, Log: log, PublicURL: w.public, Now: w.clock.Now, Staff: w.staff, Outbox: out}
+	d := handlers.AdminDeps{SessionStore: db.Sessions(), Log: log, PublicURL: w.public, Outbox: out,
+		Services: core.New(db, core.Options{Now: w.clock.Now})}
 	srv := httptest.NewServer(handlers.New(handlers.Deps{Log: log, DB: db, Admin: handlers.Admin(d), API: handlers.API(d)}))
 	t.Cleanup(srv.Close)
 	w.srv = srv

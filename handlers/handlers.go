@@ -1,6 +1,9 @@
-// Package handlers is deputybot's HTTP surface: /wechat, /admin, /api/v1,
-// /h5, /sim, /healthz and /metrics. Handlers are thin: decode, call core,
-// respond.
+// Package handlers assembles deputybot's HTTP surfaces into one server:
+// the console (handlers/console, /admin), the JSON API (handlers/api,
+// /api/v1), the H5 pages (handlers/h5), the WeChat callback
+// (handlers/wechat), the simulator (/sim), the start page, /healthz and
+// /metrics, behind request logging, metrics and panic recovery. It serves
+// no action of its own.
 package handlers
 
 import (

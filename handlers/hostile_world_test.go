@@ -215,7 +215,8 @@ func newHostileWorld(tb testing.TB, db *storage.DB) *hostileWorld {
 	log := slog.New(slog.NewTextHandler(w.log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	w.srv = httptest.NewUnstartedServer(nil)
 	w.public = "http://" + w.srv.Listener.Addr().String()
-	d := handlers.AdminDeps{DB: db, Log: log, PublicURL: w.public, Now: w.clock.Now, Staff: w.staff}
+	d := handlers.AdminDeps{SessionStore: db.Sessions(), Log: log, PublicURL: w.public,
+		Services: core.New(db, core.Options{Now: w.clock.Now})}
 	w.srv.Config.Handler = handlers.New(handlers.Deps{Log: log, DB: db, Admin: handlers.Admin(d), API: handlers.API(d)})
 	w.srv.Start()
 	tb.Cleanup(w.srv.Close)

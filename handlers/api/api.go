@@ -26,9 +26,6 @@ type Deps struct {
 	Log      *slog.Logger
 	// PublicURL is the service's address; its origin is trusted.
 	PublicURL string
-	// Legacy serves the API routes not yet moved into this package; nil
-	// when there are none.
-	Legacy http.Handler
 	// Settings gives the settings routes the configuration file's values,
 	// WeChat's menu endpoint and the outbox; nil: none of them.
 	Settings SettingsSource
@@ -59,6 +56,7 @@ func routes() []route {
 		{"POST", "/api/v1/deputies/{id}/terminate", core.Editors, deputyTerminate},
 		{"POST", "/api/v1/deputies/{id}/bind-code", core.Editors, deputyBindCode},
 		{"POST", "/api/v1/deputies/{id}/unbind", core.Editors, deputyUnbind},
+		{"GET", "/api/v1/me", core.Everyone, me},
 		{"GET", "/api/v1/accounts", core.Admins, accountsList},
 		{"POST", "/api/v1/accounts", core.Admins, accountCreate},
 		{"POST", "/api/v1/accounts/{id}/disable", core.Admins, accountDisable},
@@ -235,13 +233,9 @@ func Handler(d Deps) http.Handler {
 	for _, rt := range routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.endpoint(rt))
 	}
-	if d.Legacy != nil {
-		mux.Handle("/api/v1/", d.Legacy)
-	} else {
-		mux.Handle("/api/v1/", s.endpoint(route{roles: core.Everyone, handle: func(*server, http.ResponseWriter, *http.Request, core.Actor) error {
-			return model.ErrNotFound
-		}}))
-	}
+	mux.Handle("/api/v1/", s.endpoint(route{roles: core.Everyone, handle: func(*server, http.ResponseWriter, *http.Request, core.Actor) error {
+		return model.ErrNotFound
+	}}))
 	return httpkit.WithRequestID(httpkit.APIHeaders(httpkit.CrossOrigin(d.PublicURL, d.Log, mux, func(w http.ResponseWriter, r *http.Request) {
 		httpkit.WriteJSON(w, http.StatusForbidden, errorBody{Error: "跨站请求被拒绝"})
 	})))

@@ -36,9 +36,6 @@ type Deps struct {
 	// Config is the configuration in force, shown on the settings page
 	// with its secrets masked; nil: not shown.
 	Config *config.Config
-	// Legacy serves the console routes not yet moved into this package;
-	// nil when there are none. It runs inside this package's session.
-	Legacy http.Handler
 }
 
 // Session lifetimes of the console.
@@ -107,6 +104,7 @@ func routes() []route {
 		{"GET", "/admin/deputies/{id}/unbind", core.Editors, false, deputyUnbindForm},
 		{"POST", "/admin/deputies/{id}/unbind", core.Editors, false, deputyUnbind},
 		{"GET", "/admin/accounts", core.Admins, false, accountsList},
+		{"GET", "/admin/accounts/export", core.Admins, false, accountsExport},
 		{"POST", "/admin/accounts", core.Admins, false, accountCreate},
 		{"POST", "/admin/accounts/{id}/password", core.Admins, false, accountResetPassword},
 		{"POST", "/admin/accounts/{id}/disable", core.Admins, false, accountSetDisabled(true)},
@@ -115,6 +113,7 @@ func routes() []route {
 		{"GET", "/admin/audit", core.Admins, false, auditList},
 		{"GET", "/admin/audit/export", core.Admins, false, auditExport},
 		{"GET", "/admin/tokens", core.Everyone, false, tokensList},
+		{"GET", "/admin/tokens/export", core.StepRecorders, false, tokensExport},
 		{"POST", "/admin/tokens", core.Everyone, false, tokenCreate},
 		{"POST", "/admin/tokens/{id}/revoke", core.Everyone, false, tokenRevoke},
 		{"GET", "/admin/wechat", core.StepRecorders, false, wechatPage},
@@ -303,14 +302,10 @@ func Handler(d Deps) http.Handler {
 	for _, rt := range routes() {
 		inner.Handle(rt.method+" "+rt.pattern, s.page(rt))
 	}
-	if d.Legacy != nil {
-		inner.Handle("/admin/", d.Legacy)
-	} else {
-		inner.Handle("/admin/", s.page(route{roles: core.Everyone, handle: func(*server, http.ResponseWriter, *http.Request, core.Actor) error {
-			return model.ErrNotFound
-		}}))
-		inner.HandleFunc("GET /admin/static/{file}", s.views.serveStatic)
-	}
+	inner.Handle("/admin/", s.page(route{roles: core.Everyone, handle: func(*server, http.ResponseWriter, *http.Request, core.Actor) error {
+		return model.ErrNotFound
+	}}))
+	inner.HandleFunc("GET /admin/static/{file}", s.views.serveStatic)
 	return httpkit.WithRequestID(httpkit.ConsoleHeaders(httpkit.CrossOrigin(d.PublicURL, d.Log,
 		s.sessions.LoadAndSave(inner), func(w http.ResponseWriter, r *http.Request) {
 			s.errorPage(w, r, http.StatusForbidden, "提交被拒绝", "该操作只能在本系统的页面内提交。请返回页面，刷新后重新提交。")
