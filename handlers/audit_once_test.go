@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -29,8 +30,13 @@ func TestEveryConsoleChangeIsAuditedOnce(t *testing.T) {
 			case "POST /admin/password":
 				c = w.signIn(t, model.RoleReadonly)
 			}
+			path := concrete(strings.TrimPrefix(route, "POST "))
+			if route == "POST /admin/suggestions/{id}/review" {
+				// Only a suggestion a deputy submitted is reviewed.
+				path = fmt.Sprintf("/admin/suggestions/%d/review", submittedSuggestion(t, db))
+			}
 			before, entries := fingerprint(t, db), auditCount(t, db)
-			res, err := w.post(c, concrete(strings.TrimPrefix(route, "POST ")), cloneForm(consoleForms[route]))
+			res, err := w.post(c, path, cloneForm(consoleForms[route]))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,4 +52,19 @@ func TestEveryConsoleChangeIsAuditedOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// submittedSuggestion stores a suggestion deputy 1 submitted for review
+// and returns its id.
+func submittedSuggestion(t *testing.T, db *storage.DB) int64 {
+	t.Helper()
+	sg := model.Suggestion{Title: "关于增加农村公交班次的建议", Summary: "建议增加农村公交班次。", Category: "交通运输", LeadDeputyID: 1}
+	if err := db.CreateSuggestionDraft(t.Context(), &sg, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReviewSuggestion(t.Context(), storage.ReviewChange{ID: sg.ID, From: []string{model.SuggestionDraft},
+		To: model.SuggestionSubmitted, Submitted: true, Step: model.SuggestionStep{Kind: model.StepSubmitted}}); err != nil {
+		t.Fatal(err)
+	}
+	return sg.ID
 }
