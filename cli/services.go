@@ -17,6 +17,7 @@ func newServices(db *storage.DB, cfg config.Config) *core.Services {
 	svc := core.New(db, core.Options{Loc: cfg.Location()})
 	svc.Messages.PublicDailyLimit = cfg.Inbox.PublicDailyLimit
 	svc.PublicOpinions.DailyLimit = cfg.Inbox.StationDailyLimit
+	svc.SetDeliveryLimits(core.DeliveryLimits{QuietHours: cfg.Delivery.QuietHours, DailyQuota: cfg.Delivery.DailyQuota})
 	return svc
 }
 

@@ -432,7 +432,13 @@ func (s *Campaigns) Deliveries(ctx context.Context, by Actor, f model.CampaignDe
 	if _, err := s.detail(ctx, f.CampaignID); err != nil {
 		return nil, 0, err
 	}
-	return s.db.ListCampaignDeliveries(ctx, f)
+	dls, total, err := s.db.ListCampaignDeliveries(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	// A waiting delivery says what holds it (quiet hours, the day's quota,
+	// a retry) and when it is expected to go.
+	return dls, total, s.explainCampaignDeliveries(ctx, dls)
 }
 
 // campaignExportBatch is how many rows an export reads at a time.

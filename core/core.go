@@ -110,9 +110,10 @@ func (s *Services) Location() *time.Location { return s.env.loc }
 
 // env is what every service shares: the database, the clock, the zone.
 type env struct {
-	db    *storage.DB
-	loc   *time.Location
-	clock atomic.Pointer[func() time.Time]
+	db     *storage.DB
+	loc    *time.Location
+	clock  atomic.Pointer[func() time.Time]
+	limits DeliveryLimits // the outbox's configured quiet hours and quota
 }
 
 // newEnv is the environment of a service built on its own (tests, and

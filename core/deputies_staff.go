@@ -221,7 +221,10 @@ func (r *Registry) PageAs(ctx context.Context, by Actor, id int64) (DeputyPage, 
 	if p.Opinions, err = r.db.OpinionsOfDeputy(ctx, id, recentOpinions); err != nil {
 		return p, err
 	}
-	if p.Deliveries, err = r.db.RecentDeliveriesOf(ctx, id, recentDeliveries); err != nil {
+	if p.Deliveries, err = r.db.RecentDeliveriesOf(ctx, id, recentDeliveries); err == nil {
+		err = r.env.explainDeputyDeliveries(ctx, p.Deliveries)
+	}
+	if err != nil {
 		return p, err
 	}
 	if l, err := r.db.GetBindLock(ctx, id); err == nil {

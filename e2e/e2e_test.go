@@ -54,12 +54,18 @@ type step struct {
 // and the simulator's phone, and with h5 a second phone for the H5 pages
 // pushes open; ctx bounds the whole journey.
 func startJourney(t *testing.T, h5 bool) (context.Context, *journey) {
+	return startJourneyEnv(t, h5)
+}
+
+// startJourneyEnv is startJourney with more environment variables for
+// the server (see startServerEnv).
+func startJourneyEnv(t *testing.T, h5 bool, extra ...string) (context.Context, *journey) {
 	chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	dir := t.TempDir()
 	bin := buildServer(t, dir)
-	j := &journey{srv: startServer(t, bin, dir), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
+	j := &journey{srv: startServerEnv(t, bin, dir, extra...), shots: screenshotDir(t), shanghai: time.FixedZone("CST", 8*3600)}
 	db, err := storage.Open(ctx, "sqlite", j.srv.DBPath)
 	if err != nil {
 		t.Fatalf("open the server's database: %v", err)

@@ -42,6 +42,16 @@ type CampaignDelivery struct {
 	DeliveredAt sql.NullTime  `db:"delivered_at"`
 	ReadAt      sql.NullTime  `db:"read_at"`
 	MsgID       sql.NullInt64 `db:"msgid"`
+	NextAt      time.Time     `db:"next_at"` // when a waiting delivery is next due
+	Urgent      bool          `db:"urgent"`  // sent in quiet hours too
+	Hold        Hold          `db:"-"`       // why a waiting delivery has not gone yet
+}
+
+// Hold says why a delivery waiting to go has not gone, and when it will
+// (zero: nothing holds it).
+type Hold struct {
+	Reason string    // 免打扰时段（22:00-07:00）, 今日发送额度已用完 …
+	Until  time.Time // when it is expected to go
 }
 
 // CampaignDeliveryFilter selects a campaign's deliveries. Pages go by

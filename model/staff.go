@@ -57,6 +57,9 @@ type DeputyDelivery struct {
 	CreatedAt   time.Time    `db:"created_at"`
 	SentAt      sql.NullTime `db:"sent_at"`
 	ReadAt      sql.NullTime `db:"read_at"`
+	NextAt      time.Time    `db:"next_at"`
+	Urgent      bool         `db:"urgent"`
+	Hold        Hold         `db:"-"` // why a waiting delivery has not gone yet
 }
 
 // CanTakeOpinions reports whether opinions can be assigned to the

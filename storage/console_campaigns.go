@@ -114,7 +114,7 @@ func (db *DB) ListCampaignDeliveries(ctx context.Context, f model.CampaignDelive
 	var out []model.CampaignDelivery
 	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT dl.id, dl.deputy_id, COALESCE(d.name, '') AS deputy_name,
 		COALESCE(g.name, '') AS delegation, dl.status, dl.reason, dl.errcode, dl.channel, dl.attempts, dl.reclaims, dl.created_at,
-		dl.sent_at, dl.delivered_at, dl.read_at, dl.msgid
+		dl.sent_at, dl.delivered_at, dl.read_at, dl.msgid, dl.next_at, dl.urgent
 		FROM deliveries dl LEFT JOIN deputies d ON d.id = dl.deputy_id LEFT JOIN delegations g ON g.id = d.delegation_id
 		%s ORDER BY dl.id LIMIT %d OFFSET %d`, where, limit, max(f.Offset, 0)), args...)
 	if err != nil {

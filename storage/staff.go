@@ -287,7 +287,7 @@ func (db *DB) CountDeliveriesSince(ctx context.Context, since time.Time) (map[st
 func (db *DB) RecentDeliveriesOf(ctx context.Context, deputyID int64, limit int) ([]model.DeputyDelivery, error) {
 	var out []model.DeputyDelivery
 	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT d.id, n.kind, n.title, d.status, d.reason,
-		d.created_at, d.sent_at, d.read_at FROM deliveries d JOIN notices n ON n.id = d.notice_id
+		d.created_at, d.sent_at, d.read_at, d.next_at, d.urgent FROM deliveries d JOIN notices n ON n.id = d.notice_id
 		WHERE d.deputy_id = ? ORDER BY d.id DESC LIMIT %d`, limit), deputyID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: deliveries of deputy %d: %w", deputyID, err)

@@ -114,10 +114,20 @@ type delivery struct {
 	SentAt      *time.Time `json:"sent_at"`
 	DeliveredAt *time.Time `json:"delivered_at"`
 	ReadAt      *time.Time `json:"read_at"`
+	// Held says why a waiting delivery has not gone (quiet hours, the
+	// day's quota, a retry) and ExpectedAt when it should; both absent
+	// when nothing holds it.
+	Held       string     `json:"held,omitempty"`
+	ExpectedAt *time.Time `json:"expected_at,omitempty"`
 }
 
 func deliveryOf(d model.CampaignDelivery) delivery {
-	return delivery{ID: d.ID, DeputyID: d.DeputyID, DeputyName: d.DeputyName, Delegation: d.Delegation, Status: d.Status,
+	var expected *time.Time
+	if d.Hold.Reason != "" {
+		t := d.Hold.Until.UTC()
+		expected = &t
+	}
+	return delivery{Held: d.Hold.Reason, ExpectedAt: expected, ID: d.ID, DeputyID: d.DeputyID, DeputyName: d.DeputyName, Delegation: d.Delegation, Status: d.Status,
 		StatusLabel: core.DeliveryStatusLabel(d.Status), Reason: d.Reason, Channel: d.Channel, ErrCode: d.ErrCode,
 		Attempts: d.Attempts, Reclaims: d.Reclaims, CreatedAt: d.CreatedAt.UTC(), SentAt: nullTimePtr(d.SentAt),
 		DeliveredAt: nullTimePtr(d.DeliveredAt), ReadAt: nullTimePtr(d.ReadAt)}
