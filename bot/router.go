@@ -137,6 +137,7 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 
 // Handle implements Handler.
 func (r *Router) Handle(ctx context.Context, in Inbound) (string, error) {
+	ctx = core.ForOneMessage(ctx)
 	openid := in.FromUserName
 	if in.MsgType == "event" {
 		return r.event(ctx, in)

@@ -234,6 +234,7 @@ func txOf(ctx context.Context) *sqlx.Tx {
 
 // wq is where a write runs: the caller's transaction, else the writer.
 func (db *DB) wq(ctx context.Context) querier {
+	forget(ctx)
 	tx := txOf(ctx)
 	switch {
 	case db.wc != nil:
@@ -279,6 +280,7 @@ var savepoints atomic.Int64
 // inTx runs fn in a transaction on the writer, committing when fn returns
 // nil; inside the caller's transaction it runs behind a savepoint.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	forget(ctx)
 	if outer := txOf(ctx); outer != nil {
 		sp := fmt.Sprintf("sp_%d", savepoints.Add(1))
 		if _, err := outer.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {

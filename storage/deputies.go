@@ -198,7 +198,17 @@ func (db *DB) GetDeputy(ctx context.Context, id int64) (model.Deputy, error) {
 
 // GetDeputyByOpenID returns the deputy bound to openid, or ErrNotFound.
 func (db *DB) GetDeputyByOpenID(ctx context.Context, openid string) (model.Deputy, error) {
-	return db.getDeputy(ctx, deputySelect+` WHERE d.openid = ?`, openid)
+	m := memoOf(ctx)
+	if m != nil {
+		if d, ok := m.deputy(openid); ok {
+			return d, nil
+		}
+	}
+	d, err := db.getDeputy(ctx, deputySelect+` WHERE d.openid = ?`, openid)
+	if err == nil && m != nil {
+		m.keepDeputy(ctx, openid, d)
+	}
+	return d, err
 }
 
 // GetDeputyByPhone returns the deputy with that phone, or ErrNotFound.
@@ -216,7 +226,7 @@ func (db *DB) getDeputy(ctx context.Context, q string, arg any) (model.Deputy, e
 		return model.Deputy{}, fmt.Errorf("storage: deputy: %w", err)
 	}
 	d := row.deputy()
-	tags, err := db.tagsOf(ctx, db.r, []int64{d.ID})
+	tags, err := db.tagsOf(ctx, db.rq(ctx), []int64{d.ID})
 	if err != nil {
 		return model.Deputy{}, err
 	}
@@ -264,7 +274,7 @@ func (db *DB) withTags(ctx context.Context, rows []deputyRow) ([]model.Deputy, e
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	tags, err := db.tagsOf(ctx, db.r, ids)
+	tags, err := db.tagsOf(ctx, db.rq(ctx), ids)
 	if err != nil {
 		return nil, err
 	}

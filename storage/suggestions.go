@@ -113,7 +113,17 @@ func addSuggestionDeputies(ctx context.Context, tx *sqlx.Tx, id, lead int64, sec
 
 // GetSuggestion returns the suggestion with id and its deputies, or ErrNotFound.
 func (db *DB) GetSuggestion(ctx context.Context, id int64) (model.Suggestion, error) {
-	return db.getSuggestion(ctx, suggestionSelect+` WHERE s.id = ?`, id)
+	m := memoOf(ctx)
+	if m != nil {
+		if s, ok := m.suggestion(id); ok {
+			return s, nil
+		}
+	}
+	s, err := db.getSuggestion(ctx, suggestionSelect+` WHERE s.id = ?`, id)
+	if err == nil && m != nil {
+		m.keepSuggestion(ctx, s)
+	}
+	return s, err
 }
 
 // GetSuggestionByNumber returns the suggestion numbered number (e.g.
