@@ -367,3 +367,31 @@ func (s *Liaison) ExportMembersAs(ctx context.Context, by Actor) (ExportFile, er
 	})
 	return out, err
 }
+
+// UnbindMemberAs removes the WeChat binding member id made with a member
+// code, so a new code can bind another WeChat; a member who holds a
+// deputy record is unbound as that deputy instead.
+func (s *Liaison) UnbindMemberAs(ctx context.Context, by Actor, id int64) (model.CommitteeMember, error) {
+	if err := by.Require(Editors...); err != nil {
+		return model.CommitteeMember{}, err
+	}
+	var m model.CommitteeMember
+	err := s.env.tx(ctx, func(ctx context.Context) error {
+		var err error
+		if m, err = s.db.GetCommitteeMember(ctx, id); err != nil {
+			return err
+		}
+		if m.OpenID == "" {
+			return Conflict("委员 %s 没有用绑定码绑定微信，无需解除", m.Name)
+		}
+		if err := s.db.UnbindMember(ctx, id); err != nil {
+			return err
+		}
+		if err := s.env.audit(ctx, by, "liaison.member.unbind", memberObject(id), "解除委员 "+m.Name+" 的微信绑定"); err != nil {
+			return err
+		}
+		m, err = s.db.GetCommitteeMember(ctx, id)
+		return err
+	})
+	return m, err
+}

@@ -56,13 +56,6 @@ func (s *Liaison) MemberBindCode(ctx context.Context, memberID int64) (string, t
 	return s.db.MemberBindCode(ctx, memberID)
 }
 
-// UnbindMember removes the member's own WeChat binding.
-func (s *Liaison) UnbindMember(ctx context.Context, memberID int64) error {
-	if _, err := s.db.GetCommitteeMember(ctx, memberID); err != nil {
-		return err
-	}
-	return s.db.UnbindMember(ctx, memberID)
-}
 
 // MemberOf returns the member who writes from openid: the member holding
 // the bound deputy record d (when d.ID > 0), else the member bound to

@@ -77,3 +77,48 @@ func TestLiaisonConsole(t *testing.T) {
 		}
 	})
 }
+
+// TestAMemberBoundWithACodeIsUnboundInTheConsole: staff unbind the WeChat
+// a member bound with a code (one audit entry), after which a new code
+// can be issued; unbinding a member who is not bound is refused and
+// changes nothing.
+func TestAMemberBoundWithACodeIsUnboundInTheConsole(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newAdminWorld(t, db, "")
+		c := w.login(t, model.RoleStaff)
+		if res := w.postForm(t, c, "/admin/liaison", url.Values{"name": {"周委员"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("%d %s", res.status, res.body)
+		}
+		ms, err := core.NewLiaison(db).Members(context.Background())
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("%+v %v", ms, err)
+		}
+		page := "/admin/liaison/" + itoa(ms[0].ID)
+		if res := w.postForm(t, c, page+"/unbind", url.Values{}); res.status != http.StatusConflict || !strings.Contains(res.body, "无需解除") {
+			t.Fatalf("unbinding an unbound member: %d", res.status)
+		}
+		if err := db.BindMember(t.Context(), ms[0].ID, "o-zhou"); err != nil {
+			t.Fatal(err)
+		}
+		mustHave(t, w.get(t, c, page), http.StatusOK, "已绑定微信", `action="`+page+`/unbind"`, "data-confirm=")
+		if res := w.postForm(t, c, page+"/bind-code", url.Values{}); res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("a code for a bound member: %d", res.status)
+		}
+		if res := w.postForm(t, c, page+"/unbind", url.Values{}); res.status != http.StatusSeeOther {
+			t.Fatalf("unbind: %d %s", res.status, res.body)
+		}
+		if m, err := db.MemberByOpenID(t.Context(), "o-zhou"); err == nil {
+			t.Fatalf("still bound: %+v", m)
+		}
+		mustHave(t, w.get(t, c, page), http.StatusOK, "未绑定微信", "生成绑定码")
+		if res := w.postForm(t, c, page+"/bind-code", url.Values{}); res.status != http.StatusOK {
+			t.Fatalf("a code after unbinding: %d", res.status)
+		}
+		if got := w.auditActions(t); got["liaison.member.unbind"] != 1 {
+			t.Fatalf("audit %v", got)
+		}
+		if res := w.postForm(t, w.login(t, model.RoleReadonly), page+"/unbind", url.Values{}); res.status != http.StatusForbidden {
+			t.Fatalf("read-only: %d", res.status)
+		}
+	})
+}

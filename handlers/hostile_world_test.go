@@ -125,6 +125,7 @@ var consoleForms = map[string]url.Values{
 	"POST /admin/liaison/leaders/{id}/activities": {"kind": {"座谈"}, "on_date": {"2026-03-01"}, "note": {"听取代表意见"}},
 	"POST /admin/liaison/{id}/bind-code":          {},
 	"POST /admin/liaison/{id}/deputy":             {"deputy": {"赵敏"}},
+	"POST /admin/liaison/{id}/unbind":             {},
 	"POST /admin/solicitations/{id}/articles":     {"draft": {"第一条 为了规范数据处理活动，制定本条例。\n第二条 本条例适用于本省行政区域内的数据处理活动。"}, "confirm": {"1"}},
 	"POST /admin/solicitations":                   {"title": {"《数据条例（草案）》征求意见"}, "summary": {"共二十条"}, "articles": {"20"}, "opens_at": {"2026-03-02T09:00"}, "closes_at": {"2026-03-31T18:00"}},
 	"POST /admin/surveys":                         {"title": {"代表履职需求调查"}, "intro": {"请如实填写。"}, "closes_at": {"2026-03-20T18:00"}, "q1_kind": {"single"}, "q1_text": {"您最关心哪个领域？"}, "q1_options": {"教育\n医疗\n交通"}},

@@ -249,6 +249,7 @@ func routes() []route {
 		{"POST", "/admin/liaison/{id}/contacts", core.Editors, false, liaisonContact},
 		{"POST", "/admin/liaison/{id}/bind-code", core.Editors, false, liaisonBindCode},
 		{"POST", "/admin/liaison/{id}/deputy", core.Editors, false, liaisonMemberDeputy},
+		{"POST", "/admin/liaison/{id}/unbind", core.Editors, false, liaisonUnbind},
 
 		// Liaison stations (代表联络站) and the public's opinions (群众意见).
 		{"GET", "/admin/stations", core.Viewers, false, stationsList},

@@ -215,6 +215,21 @@ func liaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.
 	})
 }
 
+// liaisonUnbind removes the WeChat binding the member made with a code.
+func liaisonUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.core.Liaison.UnbindMemberAs(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	s.flash(r, "已解除委员 "+m.Name+" 的微信绑定。如需重新绑定，请生成新的绑定码。")
+	http.Redirect(w, r, fmt.Sprintf("/admin/liaison/%d", id), http.StatusSeeOther)
+	return nil
+}
+
 // liaisonMemberDeputy records the deputy record (by name or id) the member
 // holds; an empty field clears it.
 func liaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
