@@ -56,7 +56,6 @@ func (s *Liaison) MemberBindCode(ctx context.Context, memberID int64) (string, t
 	return s.db.MemberBindCode(ctx, memberID)
 }
 
-
 // MemberOf returns the member who writes from openid: the member holding
 // the bound deputy record d (when d.ID > 0), else the member bound to
 // openid with a member code; ErrNotFound when neither.
