@@ -126,7 +126,8 @@ func (r *Router) suggestFlow() *Flow {
 					}})
 			}
 			steps = append(steps,
-				Step{Name: "title", Label: "标题", Kind: KindText, Prompt: "suggest.title", MaxLen: core.MaxSuggestionTitle},
+				Step{Name: "title", Label: "标题", Kind: KindText, Prompt: "suggest.title", MaxLen: core.MaxSuggestionTitle,
+					Data: func(context.Context, *Session) any { return map[string]any{"URL": r.suggestFormURL()} }},
 				Step{Name: "content", Label: "建议内容", Kind: KindMultiText, Prompt: "suggest.content", MaxLen: core.MaxSuggestionContent},
 				Step{Name: "category", Label: "类别", Kind: KindChoice, Prompt: "suggest.category", Choices: categories},
 				Step{Name: "cosigners", Label: "附议代表", Kind: KindText, Prompt: "suggest.cosigners", Optional: true, MaxLen: 200,

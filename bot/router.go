@@ -23,6 +23,7 @@ const (
 	KeyMeetings      = "MEETINGS"
 	KeyMySuggestions = "MY_SUGGESTIONS"
 	KeyFeedback      = "FEEDBACK"
+	KeySuggest       = "SUGGEST"
 	KeyBindHelp      = "BIND_HELP" // binds an unbound user, helps a bound one
 )
 
@@ -232,6 +233,8 @@ func menuLabel(key string) string {
 		return "我的建议"
 	case KeyFeedback:
 		return "意见反馈"
+	case KeySuggest:
+		return "提建议"
 	}
 	return key
 }

@@ -171,7 +171,7 @@ func TestMenuSyncSendsTheMenuToWeChat(t *testing.T) {
 		t.Fatalf("menu sync: %d %q %q", code, out, errs)
 	}
 	menu := sim.Menu()
-	if len(menu) != 3 || menu[0].Name != "学习材料" || len(menu[2].SubButton) != 3 {
+	if len(menu) != 3 || menu[0].Name != "学习材料" || len(menu[2].SubButton) != 4 || menu[2].SubButton[1].Name != "提建议" {
 		t.Fatalf("the platform has menu %+v", menu)
 	}
 	if code, _, errs = run(t, sqliteEnv(t), "menu", "sync"); code != exitUsage || !strings.Contains(errs, "simulator") {

@@ -84,7 +84,7 @@ type server struct {
 
 // h5Pages are the page templates under web/h5, each rendered inside
 // layout.html with the shared parts.
-var h5Pages = []string{"notice", "entity", "meetings", "suggestions", "materials", "activities", "station", "problem"}
+var h5Pages = []string{"notice", "entity", "meetings", "suggestions", "materials", "activities", "station", "problem", "suggest"}
 
 // Handler returns the handler of /h5/…: pages a push links to (/h5/d/{delivery}
 // with a signed token), menu pages identified by WeChat OAuth and a
@@ -123,6 +123,8 @@ func Handler(d Deps) http.Handler {
 	mux.HandleFunc("GET /h5/m/{page}", h.menuPage)
 	mux.HandleFunc("GET /h5/files/{id}", h.fileDownload)
 	mux.HandleFunc("GET /h5/activities", h.activitiesPage)
+	mux.HandleFunc("GET /h5/suggest", h.suggestPage)
+	mux.HandleFunc("POST /h5/suggest", h.suggestPost)
 	mux.HandleFunc("GET /h5/stations/{id}", h.stationPage)
 	mux.HandleFunc("POST /h5/stations/{id}/opinions", h.stationOpinion)
 	mux.HandleFunc("POST /h5/activities/{id}/{verb}", h.activityPost)
