@@ -337,11 +337,19 @@ func (r *Router) command(ctx context.Context, openid, word, text string) (string
 	switch {
 	case word == "绑定" || word == "绑定身份" || word == "代表绑定":
 		return r.startBind(ctx, openid)
+	case isHelpWord(word) && errors.Is(err, model.ErrNotFound):
+		if reply, ok, err := r.staffCommand(ctx, openid, word); ok || err != nil {
+			return reply, err
+		}
+		return r.helpWithLiaison(ctx, openid)
 	case isHelpWord(word):
 		return r.helpWithLiaison(ctx, openid)
 	}
 	if errors.Is(err, model.ErrNotFound) {
 		if reply, ok, err := r.memberCommand(ctx, openid, word, text); ok || err != nil {
+			return reply, err
+		}
+		if reply, ok, err := r.staffCommand(ctx, openid, word); ok || err != nil {
 			return reply, err
 		}
 		return r.publicText(ctx, openid, word, text)

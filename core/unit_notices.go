@@ -316,6 +316,13 @@ type UnitUnreached struct {
 // should hear about, most urgent first: past the deadline, then near it
 // (within UnitDueSoonDays), sent back, assigned within UnitDueSoonDays.
 func (s *Supervision) unreached(ctx context.Context, f model.SupervisionFilter) ([]UnitUnreached, error) {
+	return s.alerts(ctx, f, true)
+}
+
+// alerts lists the suggestions matching f a unit should hear about now,
+// most urgent first; with unbound, only those some of whose units have no
+// bound staff (Units names them), else all (Units names every unit).
+func (s *Supervision) alerts(ctx context.Context, f model.SupervisionFilter, unbound bool) ([]UnitUnreached, error) {
 	rows, err := s.db.SupervisionRows(ctx, f)
 	if err != nil {
 		return nil, err
@@ -350,7 +357,7 @@ func (s *Supervision) unreached(ctx context.Context, f model.SupervisionFilter) 
 		}
 		var units []string
 		for _, u := range suggestionUnits(model.Suggestion{HostUnit: v.HostUnit, CoUnits: co[v.ID]}) {
-			if len(staff[u]) == 0 {
+			if !unbound || len(staff[u]) == 0 {
 				units = append(units, u)
 			}
 		}
@@ -366,4 +373,27 @@ func (s *Supervision) unreached(ctx context.Context, f model.SupervisionFilter) 
 		return a.Deadline.Compare(b.Deadline)
 	})
 	return out, nil
+}
+
+// UnitTasks is what a bound staff member reads in the chat (待办): the
+// suggestions of their unit (every unit's, for committee staff) to act on
+// now, most urgent first.
+type UnitTasks struct {
+	Account model.Account
+	Unit    string // "" for committee staff
+	Items   []UnitUnreached
+}
+
+// TasksAs returns by's 待办: by is a staff account acting in WeChat (or
+// anywhere); a unit account sees its own unit's suggestions as host unit.
+func (s *Supervision) TasksAs(ctx context.Context, by Actor) (UnitTasks, error) {
+	if err := by.Require(StepRecorders...); err != nil {
+		return UnitTasks{}, err
+	}
+	items, err := s.alerts(ctx, model.SupervisionFilter{HostUnit: supervisionUnit(by)}, false)
+	out := UnitTasks{Account: by.Account, Items: items}
+	if unit, limited := UnitScope(by); limited {
+		out.Unit = orUnset(unit)
+	}
+	return out, err
 }

@@ -192,6 +192,19 @@ func TestHandlingUnitsAreTold(t *testing.T) {
 			t.Fatalf("overdue: %+v", got)
 		}
 
+		// In the chat, 待办 lists what is to be done: the unit its own, the
+		// committee's staff every unit's; 帮助 says so.
+		if got := say("o-chen", "待办"); !strings.Contains(got, "省交通运输厅待办建议 1 件") ||
+			!strings.Contains(got, "1. 第0101号《关于增加农村公交班次的建议》已逾期 1 天（期限 7月15日）") {
+			t.Fatalf("待办: %s", got)
+		}
+		if got := say("o-liu", "待办"); !strings.Contains(got, "各承办单位待办建议 1 件") || !strings.Contains(got, "· 省交通运输厅") {
+			t.Fatalf("committee 待办: %s", got)
+		}
+		if got := say("o-chen", "帮助"); !strings.Contains(got, "您已绑定后台账号（省交通运输厅）") {
+			t.Fatalf("帮助: %s", got)
+		}
+
 		// The unit replies; staff send it back (重新办理): told once.
 		unitBy := core.StaffActor(unit, core.ViaConsole)
 		if _, err := svc.Suggestions.RecordStepAs(ctx, unitBy, sg.ID, &model.SuggestionStep{Kind: model.StepReplied,
