@@ -60,11 +60,6 @@ func (s *Liaison) CreateMember(ctx context.Context, m *model.CommitteeMember) er
 	return s.db.CreateCommitteeMember(ctx, m)
 }
 
-// Member returns one member.
-func (s *Liaison) Member(ctx context.Context, id int64) (model.CommitteeMember, error) {
-	return s.db.GetCommitteeMember(ctx, id)
-}
-
 // Members returns every member, by name.
 func (s *Liaison) Members(ctx context.Context) ([]model.CommitteeMember, error) {
 	return s.db.ListCommitteeMembers(ctx)

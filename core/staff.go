@@ -208,28 +208,6 @@ func (s *Staff) ResetPassword(ctx context.Context, id int64) (string, error) {
 	return p, s.SetPassword(ctx, id, p, true)
 }
 
-// ChangeOwnPassword replaces a's password after checking the current one,
-// from addr (the client's IP; may be empty). The check goes through the
-// login limit (the account's and the address's): a wrong current password
-// counts as a failed login, and while locked the answer is a *LockedError.
-func (s *Staff) ChangeOwnPassword(ctx context.Context, a model.Account, current, next, addr string) error {
-	fresh, err := s.db.GetAccount(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	ok, err := s.checkPassword(ctx, fresh.Username, addr, []byte(fresh.PasswordHash), current)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return ValidationError{{Key: "current", Label: "当前密码", Msg: "不正确"}}
-	}
-	if current == next {
-		return ValidationError{{Key: "password", Label: "新密码", Msg: "不能与当前密码相同"}}
-	}
-	return s.SetPassword(ctx, a.ID, next, false)
-}
-
 // SetDisabled disables or re-enables an account. Its sessions end at their
 // next request and its API tokens stop working.
 func (s *Staff) SetDisabled(ctx context.Context, id int64, disabled bool) error {

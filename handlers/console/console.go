@@ -45,12 +45,14 @@ const (
 	sessionCookie      = "deputybot_session"
 )
 
-// NewSessions returns the console's session manager over store: cookies
-// for /admin/ only, HttpOnly, SameSite=Lax, Secure behind https, tokens
-// hashed in the store.
+// NewSessions returns the console's session manager over store (nil: in
+// memory, for one instance): cookies for /admin/ only, HttpOnly,
+// SameSite=Lax, Secure behind https, tokens hashed in the store.
 func NewSessions(store scs.Store, publicURL string, log *slog.Logger) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = store
+	if store != nil {
+		sm.Store = store
+	}
 	sm.IdleTimeout, sm.Lifetime = SessionIdleTimeout, SessionLifetime
 	sm.HashTokenInStore = true // a leaked table holds no usable cookie
 	sm.Cookie.Name = sessionCookie
