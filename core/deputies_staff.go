@@ -256,3 +256,19 @@ func (r *Registry) Choices(ctx context.Context, by Actor) (delegations, tags []s
 	tags, err = r.db.ListTags(ctx)
 	return delegations, tags, err
 }
+
+// TerminationImpact is what ending a deputy's term stops, for the
+// confirmation: pushes still waiting to go to them, and invitations to
+// meetings that have not started.
+type TerminationImpact struct {
+	Waiting, Invitations int
+}
+
+// TerminationImpactAs counts what terminating the deputy would stop.
+func (r *Registry) TerminationImpactAs(ctx context.Context, by Actor, id int64) (TerminationImpact, error) {
+	if err := by.Require(Editors...); err != nil {
+		return TerminationImpact{}, err
+	}
+	w, n, err := r.db.TerminationImpact(ctx, id, r.env.now())
+	return TerminationImpact{Waiting: w, Invitations: n}, err
+}

@@ -67,6 +67,8 @@ func (j *journey) createMeetingAt(t *testing.T, title string, starts time.Time, 
 	}
 	c.open(t, meeting+"/invite")
 	c.do(t, chromedp.SendKeys(chromedp.CSS(`input[name=deputy_ids]`), ids))
+	// The confirmation quotes the live count: let it catch up with the typing.
+	waitJS[bool](t, c, 10*time.Second, "the audience count", `document.querySelector('#audience-count').textContent.includes('将发送给 2 位代表')`)
 	c.submit(t, chromedp.Click(chromedp.CSS(`button[name=action][value=invite]`)))
 	c.pageHas(t, "共邀请 2 位")
 	return meeting
@@ -79,7 +81,7 @@ func (j *journey) createMeetingAt(t *testing.T, title string, starts time.Time, 
 func TestBrowserAttendanceIsSafe(t *testing.T) {
 	ctx, j := startJourney(t, false)
 	var ids string
-	said := j.console.recordDialogs()
+	said := j.dialogs
 	steps := []step{
 		{"staff logs in", j.login},
 		{"staff import deputies", j.importDeputies},

@@ -41,6 +41,8 @@ type journey struct {
 	deputy   model.Deputy
 	shanghai *time.Location
 	browser  context.Context // chromium, closed at the end of the walk
+	// dialogs accepts the console's confirmations and keeps what they said.
+	dialogs *dialogs
 }
 
 // step is one step of a browser journey.
@@ -74,6 +76,7 @@ func startJourneyEnv(t *testing.T, h5 bool, extra ...string) (context.Context, *
 	j.db = db
 	j.browser = browser(t, ctx)
 	j.console = newTab(t, j.browser, j.srv.URL, 1280, 900)
+	j.dialogs = j.console.recordDialogs()
 	j.phone = newTab(t, j.browser, j.srv.URL, 414, 860)
 	if h5 {
 		j.h5 = newTab(t, j.browser, j.srv.URL, 414, 860)

@@ -294,3 +294,18 @@ func (db *DB) RecentDeliveriesOf(ctx context.Context, deputyID int64, limit int)
 	}
 	return out, nil
 }
+
+// TerminationImpact counts what ending the deputy's term stops: the
+// deliveries still waiting to go to them and their invitations to meetings
+// that have not started.
+func (db *DB) TerminationImpact(ctx context.Context, deputyID int64, now time.Time) (waiting, invitations int, err error) {
+	if err = db.rq(ctx).GetContext(ctx, &waiting, `SELECT COUNT(*) FROM deliveries WHERE deputy_id = ? AND status IN (?, ?)`,
+		deputyID, model.DeliveryQueued, model.DeliveryRetry); err != nil {
+		return 0, 0, fmt.Errorf("storage: termination impact: %w", err)
+	}
+	if err = db.rq(ctx).GetContext(ctx, &invitations, `SELECT COUNT(*) FROM invitations i JOIN meetings m ON m.id = i.meeting_id
+		WHERE i.deputy_id = ? AND m.starts_at > ?`, deputyID, now.UTC()); err != nil {
+		return 0, 0, fmt.Errorf("storage: termination impact: %w", err)
+	}
+	return waiting, invitations, nil
+}

@@ -307,6 +307,7 @@ type terminateView struct {
 	Deputy       model.Deputy
 	Date, Reason string
 	Errors       fieldErrors
+	Impact       core.TerminationImpact
 }
 
 func deputyTerminateForm(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
@@ -319,6 +320,9 @@ func deputyTerminateForm(s *server, w http.ResponseWriter, r *http.Request, by c
 		return err
 	}
 	v := terminateView{Deputy: d, Date: s.core.Now().In(s.core.Location()).Format(time.DateOnly)}
+	if v.Impact, err = s.core.Deputies.TerminationImpactAs(r.Context(), by, id); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "deputy_terminate", page{Title: "终止代表资格", Nav: "deputies", Me: by.Account, Data: v})
 	return nil
 }

@@ -1,12 +1,22 @@
 // deputybot console: a confirmation, with the numbers, before a form does
-// what cannot be undone. A form with data-confirm asks its text; the
-// sign-in form (data-attendance) counts the ticked boxes. Without script
-// the server still refuses what needs confirming and asks on a page.
+// what cannot be undone. A form or a submit button with data-confirm asks
+// its text, followed by the text of the element data-confirm-count names
+// (the live audience count); the sign-in form (data-attendance) counts the
+// ticked boxes. Without script the server still refuses what needs
+// confirming and asks on a page.
 (function () {
   'use strict';
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (e) {
       if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); }
+    });
+  });
+  document.querySelectorAll('button[data-confirm]').forEach(function (btn) {
+    btn.addEventListener('click', function (e) {
+      var msg = btn.dataset.confirm;
+      var count = btn.dataset.confirmCount && document.querySelector(btn.dataset.confirmCount);
+      if (count && count.textContent.trim()) { msg += count.textContent.trim() + '。'; }
+      if (!window.confirm(msg)) { e.preventDefault(); }
     });
   });
   document.querySelectorAll('form[data-attendance]').forEach(function (form) {
