@@ -107,9 +107,16 @@ func (e *env) tellUnits(ctx context.Context, staff map[string][]model.BoundStaff
 			return 0, err
 		}
 	}
+	units, reached := suggestionUnits(sg), false
+	for _, u := range units {
+		reached = reached || len(staff[u]) > 0
+	}
+	if !reached {
+		return 0, nil
+	}
 	queued := 0
 	err := e.tx(ctx, func(ctx context.Context) error {
-		for _, unit := range suggestionUnits(sg) {
+		for _, unit := range units {
 			for _, a := range staff[unit] {
 				n := e.unitNotice(sg, unit, kind, deadline, reason)
 				n.CreatedBy = "unit-notice"
@@ -167,7 +174,7 @@ func (r UnitDeadlineRun) Counts() map[string]int {
 }
 
 // TellDeadlines tells the bound staff of each open suggestion's units,
-// once, when its deadline in force is within UnitDeadlinesDays, and once
+// once, when its deadline in force is within UnitDueSoonDays, and once
 // when it has passed (again after an extension moves it). by is the
 // scheduler (SystemActor) or an administrator.
 func (s *Supervision) TellDeadlines(ctx context.Context, by Actor) (UnitDeadlineRun, error) {
