@@ -20,6 +20,8 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 	"github.com/sirupsen/logrus"
+
+	"deputybot/model"
 )
 
 // Why the Client makes its own HTTP calls instead of calling
@@ -143,6 +145,9 @@ type clientRequest struct {
 	// replayable calls may go out twice without effect (WeChat drops a
 	// repeated client_msg_id) but still report a lost answer as unknown.
 	replayable bool
+	// media calls answer with a file's bytes, or with JSON for an error;
+	// up to model.MaxFileSize is read.
+	media bool
 }
 
 // call performs r with the shared access token; when WeChat rejects the
@@ -207,13 +212,20 @@ func (c *Client) do(ctx context.Context, r clientRequest, token string) ([]byte,
 		// request when a kept-alive connection turns out to be dead.
 		req.Header["X-Idempotency-Key"] = nil
 	}
-	raw, err := c.exchange(r.op, req, &wrote)
+	limit := int64(4 << 20)
+	if r.media {
+		limit = model.MaxFileSize + 1
+	}
+	raw, err := c.exchange(r.op, req, &wrote, limit)
 	if err != nil {
 		var ae *APIError
 		if r.idempotent && errors.As(err, &ae) && ae.Class == ClassUnknown {
 			ae.Class = ClassRetryable
 		}
 		return nil, err
+	}
+	if r.media && !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		return raw, nil
 	}
 	var ce util.CommonError
 	if err := json.Unmarshal(raw, &ce); err != nil {
@@ -231,13 +243,13 @@ func (c *Client) do(ctx context.Context, r clientRequest, token string) ([]byte,
 }
 
 // exchange sends req and reads the answer of a 200 response.
-func (c *Client) exchange(op string, req *http.Request, wrote *atomic.Bool) ([]byte, error) {
+func (c *Client) exchange(op string, req *http.Request, wrote *atomic.Bool, limit int64) ([]byte, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, clientTransportError(op, err, wrote.Load())
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
 		return nil, clientTransportError(op, err, true)
 	}
@@ -393,6 +405,24 @@ func (c *Client) CreateMenu(ctx context.Context, menuJSON []byte) (string, error
 func (c *Client) GetMenu(ctx context.Context) (string, error) {
 	raw, err := c.call(ctx, clientRequest{op: "menu/get", method: http.MethodGet, idempotent: true})
 	return strings.TrimSpace(string(raw)), err
+}
+
+// FetchMedia downloads a temporary media file (an image or voice a user
+// sent, by its MediaId) through /cgi-bin/media/get.
+func (c *Client) FetchMedia(ctx context.Context, mediaID string) ([]byte, error) {
+	const op = "media/get"
+	if mediaID == "" {
+		return nil, &APIError{Class: ClassPermanent, Msg: "media_id is required", Op: op}
+	}
+	raw, err := c.call(ctx, clientRequest{op: op, method: http.MethodGet, query: url.Values{"media_id": {mediaID}},
+		idempotent: true, media: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > model.MaxFileSize {
+		return nil, &APIError{Class: ClassPermanent, Msg: "media file too large", Op: op}
+	}
+	return raw, nil
 }
 
 // UserInfo is what the Client reads about a user.

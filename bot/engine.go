@@ -234,6 +234,20 @@ func (e *Engine) Resume(ctx context.Context, d model.Deputy, c model.Conversatio
 	return e.say("flow.resumed", map[string]any{"Title": e.title(ctx, f, s)}) + "\n" + e.prompt(ctx, s, st), nil
 }
 
+// Update lets fn change a stored conversation of the deputy outside its
+// steps (a photo sent while writing a suggestion names the draft it went
+// to) and saves it; the step and the answers stay unless fn changes them.
+func (e *Engine) Update(ctx context.Context, d model.Deputy, c model.Conversation, fn func(*Session) error) error {
+	if !e.Owns(c.Flow) {
+		return fmt.Errorf("bot: unknown flow %q", c.Flow)
+	}
+	s := e.load(d, c)
+	if err := fn(s); err != nil {
+		return err
+	}
+	return e.save(ctx, s)
+}
+
 // Title names a stored conversation's subject, for the deputy.
 func (e *Engine) Title(ctx context.Context, d model.Deputy, c model.Conversation) string {
 	f, ok := e.Flows[c.Flow]

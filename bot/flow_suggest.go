@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -236,4 +238,83 @@ func (r *Router) cosignFlow() *Flow {
 			return r.say("cosign.done", map[string]any{"Agree": agree, "Title": sg.Title})
 		},
 	}
+}
+
+// image takes a photo a follower sends: while a deputy writes a suggestion
+// it is kept with the draft; anything else is told only text is read.
+func (r *Router) image(ctx context.Context, openid, mediaID string) (string, error) {
+	c, err := r.Store.GetConversation(ctx, openid)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && (c.Flow != FlowSuggest || !c.ExpiresAt.After(r.now()))) ||
+		r.Media == nil || r.Engine == nil {
+		return r.say("not_text", nil)
+	}
+	if err != nil {
+		return "", err
+	}
+	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
+	if errors.Is(err, model.ErrNotFound) {
+		return r.say("not_text", nil)
+	}
+	if err != nil {
+		return "", err
+	}
+	if d.Status == model.StatusEnded {
+		return r.ended(ctx, openid)
+	}
+	return r.suggestImage(ctx, d, c, mediaID)
+}
+
+// suggestImage keeps a photo with the suggestion being written: the
+// answers so far are saved as a draft first when there is none yet (the
+// title is needed), then the photo is fetched from WeChat and attached.
+func (r *Router) suggestImage(ctx context.Context, d model.Deputy, c model.Conversation, mediaID string) (string, error) {
+	sv := r.Core.Suggestions
+	var reply string
+	var failed error
+	err := r.Engine.Update(ctx, d, c, func(s *Session) error {
+		by := deputyOf(s)
+		id, _ := strconv.ParseInt(s.Params["draft"], 10, 64)
+		if id == 0 {
+			if strings.TrimSpace(s.Answers["title"]) == "" {
+				reply, failed = r.say("suggest.image_title_first", nil)
+				return nil
+			}
+			in := core.SuggestionDraft{Title: s.Answers["title"], Content: s.Answers["content"],
+				Category: s.Answers["category"], Cosigners: core.SplitDeputyNames(s.Answers["cosigners"])}
+			sg, err := sv.SaveDraftAs(ctx, by, in)
+			if problem := problemOf(err); problem != "" {
+				reply, failed = r.say("suggest.image_refused", map[string]any{"Problem": problem})
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			id = sg.ID
+			s.Params["draft"] = strconv.FormatInt(id, 10)
+		}
+		data, err := r.Media.FetchMedia(ctx, mediaID)
+		if err != nil {
+			r.Log.Warn("suggestion photo not fetched", "deputy", d.ID, "err", err)
+			reply, failed = r.say("suggest.image_failed", nil)
+			return nil
+		}
+		f, err := sv.AttachAs(ctx, by, id, "照片", bytes.NewReader(data))
+		if problem := problemOf(err); problem != "" {
+			reply, failed = r.say("suggest.image_refused", map[string]any{"Problem": problem})
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		sub, err := sv.SubmissionAs(ctx, by, id)
+		if err != nil {
+			return err
+		}
+		reply, failed = r.say("suggest.image_saved", map[string]any{"Name": f.Name, "Number": sub.Number, "Count": len(sub.Files)})
+		return nil
+	})
+	if err == nil {
+		err = failed
+	}
+	return reply, err
 }

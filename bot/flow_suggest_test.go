@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
+	"deputybot/testkit"
 	"deputybot/wechatsim"
 )
 
@@ -24,13 +26,34 @@ func TestASuggestionIsPausedKeptAsADraftAndResumed(t *testing.T) {
 		boundDeputy(t, r, "李强", "13711113333", "o-sd-li")
 		u := r.sim.User("o-sd-wang")
 
-		expect(t, chat(t, u, "提建议", "关于建设乡镇养老服务中心的建议", "取消", "我的会议", "继续"),
-			"请回复建议的标题", "请输入建议的内容", "已暂停", "", "请输入建议的内容")
+		photo := func(t *testing.T, data []byte) string {
+			t.Helper()
+			return replyText(t)(u.SendImage(ctx, r.sim.AddMedia(data, "image/png")))
+		}
+		if got := photo(t, testkit.PNG()); !strings.Contains(got, "只能") && !strings.Contains(got, "文字") {
+			t.Fatalf("a photo outside a suggestion: %q", got)
+		}
+		expect(t, chat(t, u, "提建议"), "请回复建议的标题")
+		if got := photo(t, testkit.PNG()); !strings.Contains(got, "请先回复建议的标题") {
+			t.Fatalf("a photo before the title: %q", got)
+		}
+		expect(t, chat(t, u, "关于建设乡镇养老服务中心的建议"), "请输入建议的内容")
+		if got := photo(t, testkit.PNG()); !strings.Contains(got, "已收到照片") || !strings.Contains(got, "共 1 个附件") {
+			t.Fatalf("a photo while writing: %q", got)
+		}
+		if got := photo(t, []byte("not an image")); !strings.Contains(got, "照片未保存") {
+			t.Fatalf("a file that is no image: %q", got)
+		}
+		expect(t, chat(t, u, "取消", "我的会议", "继续"), "已暂停", "", "请输入建议的内容")
 		expect(t, chat(t, u, "农村老人多，养老服务不足。", "完成", "2", "跳过", "否", "放弃"),
 			"", "请选择建议的类别", "附议", "附议代表：无", "修改", "已存为草稿")
 		drafts, err := r.router.Core.Suggestions.DraftsOf(ctx, core.DeputyActor(wang, core.ViaWeChat))
 		if err != nil || len(drafts) != 1 || drafts[0].Status != model.SuggestionDraft || drafts[0].Category != "城乡建设" {
 			t.Fatalf("the draft: %+v %v", drafts, err)
+		}
+		if sub, err := r.router.Core.Suggestions.SubmissionAs(ctx, core.DeputyActor(wang, core.ViaWeChat), drafts[0].ID); err != nil ||
+			len(sub.Files) != 1 || sub.Files[0].ContentType != "image/png" {
+			t.Fatalf("the draft's photo: %+v %v", sub.Files, err)
 		}
 		expect(t, chat(t, u, "提建议", "1", "否", "4", "李强", "是"),
 			"《关于建设乡镇养老服务中心的建议》（草稿）", "附议代表：无", "修改", "如需其他代表附议", "附议代表：李强", "已提交")

@@ -79,6 +79,7 @@ func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
 		t.Fatal(err)
 	}
 	router := bot.NewRouter(core.New(db, core.Options{Loc: time.UTC}), db, templates.Default(), quiet, 0)
+	router.Media = client
 	sw := &switchHandler{}
 	sw.set(router)
 	// An account in plaintext mode has no EncodingAESKey configured: with

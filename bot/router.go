@@ -45,11 +45,19 @@ type Router struct {
 	// PagesURL is the service's public address: chat answers link to the
 	// H5 pages under it. Empty: no links.
 	PagesURL string
+	// Media downloads what a user sends as an image (WeChat's temporary
+	// media); nil: images are not taken.
+	Media MediaFetcher
 
 	touched sync.Map // openid -> when this instance last recorded a message
 	helps   sync.Map // helpKey -> renderedHelp
 	reports batcher[model.TemplateStatus, struct{}]
 	states  batcher[string, model.ChatState] // the quick path's reads
+}
+
+// MediaFetcher downloads temporary media by its MediaId (*Client does).
+type MediaFetcher interface {
+	FetchMedia(ctx context.Context, mediaID string) ([]byte, error)
 }
 
 // NewRouter returns a router with the engine and every deputy flow: svc
@@ -109,7 +117,7 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 		return "", FullPath, nil
 	}
 	openid := in.FromUserName
-	if in.MsgType != "text" && (in.MsgType != "voice" || in.Recognition == "") {
+	if in.MsgType != "text" && (in.MsgType != "voice" || in.Recognition == "") && in.MsgType != "image" {
 		if err := r.touch(ctx, openid); err != nil {
 			return "", FullPath, err
 		}
@@ -150,6 +158,8 @@ func (r *Router) Handle(ctx context.Context, in Inbound) (string, error) {
 	if in.MsgType == "voice" && in.Recognition != "" {
 		text = in.Recognition
 		ctx = spokenMessage(ctx)
+	} else if in.MsgType == "image" {
+		return r.image(ctx, openid, in.MediaID)
 	} else if in.MsgType != "text" {
 		return r.say("not_text", nil)
 	}

@@ -282,6 +282,7 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 	}
 	router := bot.NewRouter(a.core, a.db, texts, a.log, a.cfg.Conversation.IdleTimeout)
 	router.PagesURL = base // publicURL has no trailing slash
+	router.Media = a.client
 	a.gw = &bot.Gateway{
 		Wire:    bot.Wire{Token: wc.Token, EncodingAESKey: wc.EncodingAESKey, AppID: wc.AppID, Clock: a.core},
 		Inbox:   a.db,

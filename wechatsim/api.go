@@ -97,6 +97,10 @@ var apiRoutes = map[string]apiFunc{
 // effect, then the answer.
 func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
+	if path == pathMediaGet {
+		s.serveMedia(w, r)
+		return
+	}
 	fn, ok := apiRoutes[path]
 	if !ok {
 		http.NotFound(w, r)

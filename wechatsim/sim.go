@@ -196,6 +196,7 @@ type Sim struct {
 	quotaUsed     int
 	quotaLimit    int
 	pathCalls     map[string]int
+	media         map[string]media // temporary media by MediaId
 
 	jobReports   bool
 	jobDelivered int

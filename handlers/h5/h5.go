@@ -125,6 +125,7 @@ func Handler(d Deps) http.Handler {
 	mux.HandleFunc("GET /h5/activities", h.activitiesPage)
 	mux.HandleFunc("GET /h5/suggest", h.suggestPage)
 	mux.HandleFunc("POST /h5/suggest", h.suggestPost)
+	mux.HandleFunc("POST /h5/suggest/{id}/files", h.suggestFile)
 	mux.HandleFunc("GET /h5/stations/{id}", h.stationPage)
 	mux.HandleFunc("POST /h5/stations/{id}/opinions", h.stationOpinion)
 	mux.HandleFunc("POST /h5/activities/{id}/{verb}", h.activityPost)

@@ -37,10 +37,12 @@ type h5SuggestPage struct {
 	MaxTitle   int
 	MaxContent int
 	Cosigners  []string // the co-signers of the draft and their answers
+	Files      []string // the names of the draft's attachments
 }
 
 var suggestDone = map[string]string{
 	"saved":     "已存为草稿，尚未提交。可随时回来修改并提交。",
+	"attached":  "附件已保存。",
 	"submitted": "已提交，工作人员审查后会通知您；邀请的附议代表会在微信中收到邀请。",
 }
 
@@ -52,24 +54,82 @@ func (h *server) suggestPage(w http.ResponseWriter, r *http.Request) {
 	}
 	page := h5SuggestPage{Done: suggestDone[r.URL.Query().Get("done")]}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64); err == nil && id > 0 {
-		sub, err := h.d.Services.Suggestions.SubmissionAs(r.Context(), by, id)
-		if msg := core.Message(err); msg != "" {
-			h.problem(w, http.StatusNotFound, h5Problem{"内容不存在", msg, "请回到“提建议”页面重新选择。"})
+		if !h.loadDraft(w, r, by, id, &page) {
 			return
 		}
-		if err != nil {
-			h.internal(w, "suggestion draft", err)
-			return
-		}
-		var names []string
-		for _, c := range sub.Cosigners {
-			names = append(names, c.Name)
-			page.Cosigners = append(page.Cosigners, c.Name+"："+model.CosignLabel(c.State))
-		}
-		page.Form = h5SuggestForm{ID: sub.ID, Title: sub.Title, Content: sub.Summary, Category: sub.Category,
-			Cosigners: strings.Join(names, "、")}
 	}
 	h.renderSuggest(w, r, http.StatusOK, by, page)
+}
+
+// loadDraft fills the form with the deputy's suggestion id; false when
+// it answered (not found, a failure).
+func (h *server) loadDraft(w http.ResponseWriter, r *http.Request, by core.Actor, id int64, page *h5SuggestPage) bool {
+	sub, err := h.d.Services.Suggestions.SubmissionAs(r.Context(), by, id)
+	if msg := core.Message(err); msg != "" {
+		h.problem(w, http.StatusNotFound, h5Problem{"内容不存在", msg, "请回到“提建议”页面重新选择。"})
+		return false
+	}
+	if err != nil {
+		h.internal(w, "suggestion draft", err)
+		return false
+	}
+	var names []string
+	for _, c := range sub.Cosigners {
+		names = append(names, c.Name)
+		page.Cosigners = append(page.Cosigners, c.Name+"："+model.CosignLabel(c.State))
+	}
+	for _, f := range sub.Files {
+		page.Files = append(page.Files, f.Name)
+	}
+	page.Form = h5SuggestForm{ID: sub.ID, Title: sub.Title, Content: sub.Summary, Category: sub.Category,
+		Cosigners: strings.Join(names, "、")}
+	return true
+}
+
+// suggestFile serves POST /h5/suggest/{id}/files: a file (a photo, a
+// PDF or Word document) attached to the deputy's draft.
+func (h *server) suggestFile(w http.ResponseWriter, r *http.Request) {
+	by, ok := h.session(r)
+	if !ok {
+		h.problem(w, http.StatusForbidden, h5SessionExpired)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.problem(w, http.StatusNotFound, h5NotFound)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, model.MaxFileSize+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.problem(w, http.StatusRequestEntityTooLarge, h5TooLarge)
+		} else {
+			h.problem(w, http.StatusBadRequest, h5LinkInvalid)
+		}
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		h.problem(w, http.StatusBadRequest, h5Problem{"没有选择文件", "请选择要上传的照片或文件。", "请返回上一页重新选择。"})
+		return
+	}
+	defer file.Close()
+	_, err = h.d.Services.Suggestions.AttachAs(r.Context(), by, id, hdr.Filename, file)
+	if msgs, ok := suggestErrors(err); ok {
+		page := h5SuggestPage{Errors: msgs}
+		if !h.loadDraft(w, r, by, id, &page) {
+			return
+		}
+		h.renderSuggest(w, r, http.StatusUnprocessableEntity, by, page)
+		return
+	}
+	if err != nil {
+		h.internal(w, "suggestion attachment", err)
+		return
+	}
+	http.Redirect(w, r, "/h5/suggest?done=attached&id="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 func (h *server) renderSuggest(w http.ResponseWriter, r *http.Request, status int, by core.Actor, page h5SuggestPage) {

@@ -1,7 +1,10 @@
 package h5_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +15,7 @@ import (
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
+	"deputybot/testkit"
 )
 
 func TestH5SuggestionFormKeepsADraftSubmitsItAndRefusesBadCosigners(t *testing.T) {
@@ -32,7 +36,26 @@ func TestH5SuggestionFormKeepsADraftSubmitsItAndRefusesBadCosigners(t *testing.T
 		}
 		id := strconv.FormatInt(drafts[0].ID, 10)
 		r, _ = browse(t, wang, "GET", w.srv.URL+"/h5/suggest?id="+id, nil)
-		mustContain(t, r, http.StatusOK, "修改建议", `value="`+id+`"`)
+		mustContain(t, r, http.StatusOK, "修改建议", `value="`+id+`"`, "上传附件")
+		upload := func(name string, data []byte) h5Resp {
+			t.Helper()
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			fw, _ := mw.CreateFormFile("file", name)
+			_, _ = fw.Write(data)
+			_ = mw.Close()
+			req, _ := http.NewRequest("POST", w.srv.URL+"/h5/suggest/"+id+"/files", &body)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			res, err := wang.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return h5Resp{status: res.StatusCode, body: string(b)}
+		}
+		mustContain(t, upload("路面坑洼.png", testkit.PNG()), http.StatusOK, "附件已保存", "路面坑洼.png")
+		mustContain(t, upload("病毒.exe", []byte("MZ not allowed")), http.StatusUnprocessableEntity, "文件")
 
 		before := drafts[0].UpdatedAt
 		for _, c := range []struct{ cosigner, says string }{
