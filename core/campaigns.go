@@ -32,7 +32,7 @@ const (
 // knows; testField marks a test notice among its fields (no template
 // picks a field starting with _).
 const (
-	TestTitle = "【测试】"
+	TestTitle = model.TestTitlePrefix
 	testField = "_test"
 )
 
@@ -181,6 +181,9 @@ func (s *Campaigns) Create(ctx context.Context, by Actor, in CampaignInput) (Cam
 	err := s.tx(ctx, func(ctx context.Context) error {
 		now := s.now()
 		n, at, errs := s.notice(in, now)
+		if IsTestTitle(n.Title) {
+			errs = append(errs, &FieldError{Key: "title", Label: "标题", Msg: "以“" + TestTitle + "”开头的标题留给测试发送，请改写标题"})
+		}
 		errs, err := s.checkInviteAudience(ctx, in.Audience, errs)
 		if err != nil || len(errs) > 0 {
 			return cmpErr(errs, err)
@@ -198,41 +201,153 @@ func (s *Campaigns) Create(ctx context.Context, by Actor, in CampaignInput) (Cam
 	return out, err
 }
 
-// Test sends in's notice now to one deputy, as a test: its title starts
-// with 【测试】, quiet hours do not hold it, and only that deputy gets it.
-// The audience and time of in are not used.
-func (s *Campaigns) Test(ctx context.Context, by Actor, in CampaignInput, deputyID int64) (CampaignDetail, error) {
+// TestRecipient is whom a test send goes to: the staff member sending it
+// (their own WeChat, bound with a code on 我的微信), or one deputy, by id
+// or by name as typed.
+type TestRecipient struct {
+	Me       bool
+	DeputyID int64
+	Deputy   string // a name, or an id, as typed
+}
+
+// TestSent is a test send: the campaign it made (to a deputy; zero for
+// one to the sender's own WeChat) and whom it went to.
+type TestSent struct {
+	CampaignDetail
+	To string // 王芳, or 本人（张明）
+}
+
+// Test sends in's notice now to one recipient, as a test: its title
+// starts with 【测试】, quiet hours do not hold it, and only that one gets
+// it. A recipient who cannot receive it (no WeChat bound, not following,
+// no longer in office) is refused with the reason, and nothing is sent.
+// The audience and time of in are not used; test sends stay out of the
+// campaign list and the daily counts.
+func (s *Campaigns) Test(ctx context.Context, by Actor, in CampaignInput, to TestRecipient) (TestSent, error) {
 	if err := by.Require(Editors...); err != nil {
-		return CampaignDetail{}, err
+		return TestSent{}, err
 	}
-	var out CampaignDetail
+	var out TestSent
 	err := s.tx(ctx, func(ctx context.Context) error {
 		in.Scheduled, in.SendAt = false, ""
 		n, _, errs := s.notice(in, s.now())
-		var d model.Deputy
-		if deputyID <= 0 {
-			errs = append(errs, &FieldError{Key: "test_deputy", Label: "测试代表", Msg: "请填写接收测试的代表编号"})
-		} else {
-			var err error
-			if d, err = s.db.GetDeputy(ctx, deputyID); errors.Is(err, model.ErrNotFound) {
-				errs = append(errs, &FieldError{Key: "test_deputy", Label: "测试代表", Msg: "没有这些编号的代表：" + strconv.FormatInt(deputyID, 10)})
-			} else if err != nil {
-				return err
-			}
+		n.Title = TestTitle + strings.TrimPrefix(n.Title, TestTitle)
+		n.Fields[testField] = "1"
+		n.Urgent = true // a test is looked at now, quiet hours or not
+		n.CreatedBy = by.handle()
+		if to.Me {
+			return s.testToMe(ctx, by, n, errs, &out)
+		}
+		d, derr, err := s.testDeputy(ctx, to)
+		if err != nil {
+			return err
+		}
+		if derr != nil {
+			errs = append(errs, derr)
 		}
 		if len(errs) > 0 {
 			return errs
 		}
-		n.Title = TestTitle + strings.TrimPrefix(n.Title, TestTitle)
-		n.Fields[testField] = "1"
-		n.Urgent = true // a test is looked at now, quiet hours or not
-		var err error
-		if out, err = s.create(ctx, by, n, model.Audience{DeputyIDs: []int64{d.ID}}, time.Time{}); err != nil {
+		if out.CampaignDetail, err = s.create(ctx, by, n, model.Audience{DeputyIDs: []int64{d.ID}}, time.Time{}); err != nil {
 			return err
 		}
+		out.To = d.Name
 		return s.audit(ctx, by, "campaign.test", campaignObject(out.ID), fmt.Sprintf("测试通知“%s”发给代表 %s（#%d）", n.Title, d.Name, d.ID))
 	})
 	return out, err
+}
+
+// testDeputy finds the deputy a test goes to and checks they can receive
+// it; a problem is returned as a field error.
+func (s *Campaigns) testDeputy(ctx context.Context, to TestRecipient) (model.Deputy, *FieldError, error) {
+	refuse := func(msg string) (model.Deputy, *FieldError, error) {
+		return model.Deputy{}, &FieldError{Key: "test_deputy", Label: "测试代表", Value: to.Deputy, Msg: msg}, nil
+	}
+	typed := strings.TrimSpace(to.Deputy)
+	id := to.DeputyID
+	if id == 0 && typed != "" {
+		if n, err := strconv.ParseInt(typed, 10, 64); err == nil && n > 0 {
+			id = n
+		}
+	}
+	var d model.Deputy
+	switch {
+	case id > 0:
+		var err error
+		if d, err = s.db.GetDeputy(ctx, id); errors.Is(err, model.ErrNotFound) {
+			return refuse("没有这些编号的代表：" + strconv.FormatInt(id, 10))
+		} else if err != nil {
+			return model.Deputy{}, nil, err
+		}
+	case typed == "":
+		return refuse("请填写接收测试的代表编号或姓名")
+	default:
+		ds, _, err := s.db.ListDeputies(ctx, model.DeputyFilter{Query: typed, Limit: 50})
+		if err != nil {
+			return model.Deputy{}, nil, err
+		}
+		var named []model.Deputy
+		for _, x := range ds {
+			if x.Name == typed {
+				named = append(named, x)
+			}
+		}
+		switch len(named) {
+		case 0:
+			return refuse(fmt.Sprintf("没有名为“%s”的代表", typed))
+		case 1:
+			d = named[0]
+		default:
+			ids := make([]string, len(named))
+			for i, x := range named {
+				ids[i] = fmt.Sprintf("%d（%s）", x.ID, x.Delegation)
+			}
+			return refuse(fmt.Sprintf("有 %d 位代表名为“%s”，请改填编号：%s", len(named), typed, strings.Join(ids, "、")))
+		}
+	}
+	_, reachable, err := s.db.AudienceCount(ctx, model.Audience{DeputyIDs: []int64{d.ID}})
+	if err != nil {
+		return model.Deputy{}, nil, err
+	}
+	switch {
+	case reachable > 0:
+		return d, nil, nil
+	case d.OpenID == "":
+		return refuse(d.Name + " 尚未绑定微信，收不到测试通知；请改发给已绑定的代表或您本人")
+	default:
+		return refuse(d.Name + " 已取消关注公众号或已不在任，收不到测试通知")
+	}
+}
+
+// testToMe sends n to the sender's own WeChat.
+func (s *Campaigns) testToMe(ctx context.Context, by Actor, n model.Notice, errs ValidationError, out *TestSent) error {
+	refuse := func(msg string) error {
+		return append(errs, &FieldError{Key: "test_to", Label: "发送测试", Msg: msg})
+	}
+	if by.Account.ID == 0 {
+		return refuse("只有登录的账号能发给本人，请改发给一位代表")
+	}
+	w, err := s.db.StaffWeChatOf(ctx, by.Account.ID)
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	if !w.Bound() {
+		return refuse("您的账号尚未绑定微信，收不到测试通知：请先在“我的微信”页用绑定码绑定，或改发给一位代表")
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	source := fmt.Sprintf("test:a%d:%d", by.Account.ID, s.now().UnixNano())
+	_, status, err := s.db.EnqueueDirectNotice(ctx, source, &n, w.OpenID)
+	if err != nil {
+		return err
+	}
+	if status == model.DeliverySkipped {
+		return refuse("您绑定的微信已取消关注公众号，收不到测试通知")
+	}
+	out.Notice, out.To = n, "本人（"+by.Name()+"）"
+	return s.audit(ctx, by, "campaign.test", "staff/"+strconv.FormatInt(by.Account.ID, 10),
+		fmt.Sprintf("测试通知“%s”发给本人微信", n.Title))
 }
 
 // create stores n and its campaign; at zero sends now.

@@ -21,15 +21,19 @@ func TestCampaignsAreComposedTestedAndReadThroughOneDoor(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 		svc := New(db, Options{Now: func() time.Time { return now }})
-		staff := StaffActor(model.Account{ID: 3, Username: "zhang", Name: "张明", Role: model.RoleStaff}, ViaConsole)
-		reader := StaffActor(model.Account{ID: 4, Username: "ro", Name: "只读员", Role: model.RoleReadonly}, ViaAPI)
+		zhang, _, err := svc.Staff.Create(ctx, NewAccount{Username: "zhang", Name: "张明", Role: model.RoleStaff, Password: "Campaign-Pass-2026"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff := StaffActor(zhang, ViaConsole)
+		reader := StaffActor(model.Account{ID: zhang.ID + 1, Username: "ro", Name: "只读员", Role: model.RoleReadonly}, ViaAPI)
 		wang := accessDeputy(t, db, "王芳", "13800131234", "o-wang")
 		accessDeputy(t, db, "李强", "13800135678", "")
 		jinan := model.Audience{Delegations: []string{"济南市代表团"}}
 
 		bad := CampaignInput{Kind: "gossip", Title: " ", Link: "javascript:alert(1)", Scheduled: true, SendAt: "明天",
 			Audience: model.Audience{DeputyIDs: []int64{9999}}}
-		_, err := svc.Campaigns.Create(ctx, staff, bad)
+		_, err = svc.Campaigns.Create(ctx, staff, bad)
 		verr, ok := Fields(err)
 		keys := map[string]bool{}
 		for _, e := range verr {
@@ -70,16 +74,61 @@ func TestCampaignsAreComposedTestedAndReadThroughOneDoor(t *testing.T) {
 			t.Fatalf("get no campaign: %v", err)
 		}
 
-		if _, err := svc.Campaigns.Test(ctx, staff, CampaignInput{Kind: model.KindGeneral, Title: "测"}, 9999); err == nil ||
-			!strings.Contains(err.Error(), "没有这些编号的代表：9999") {
-			t.Fatalf("a test to no one: %v", err)
+		note := CampaignInput{Kind: model.KindGeneral, Title: "换届安排", Audience: model.Audience{All: true}}
+		for _, tc := range []struct {
+			name string
+			to   TestRecipient
+			want string
+		}{
+			{"no one", TestRecipient{}, "请填写接收测试的代表编号或姓名"},
+			{"an unknown id", TestRecipient{DeputyID: 9999}, "没有这些编号的代表：9999"},
+			{"an unknown name", TestRecipient{Deputy: "张三"}, "没有名为“张三”的代表"},
+			{"a deputy with no WeChat", TestRecipient{Deputy: "李强"}, "李强 尚未绑定微信，收不到测试通知"},
+			{"oneself with no WeChat", TestRecipient{Me: true}, "您的账号尚未绑定微信"},
+		} {
+			if _, err := svc.Campaigns.Test(ctx, staff, note, tc.to); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("a test to %s: %v", tc.name, err)
+			}
 		}
-		tc, err := svc.Campaigns.Test(ctx, staff, CampaignInput{Kind: model.KindGeneral, Title: "换届安排", Audience: model.Audience{All: true}}, wang.ID)
-		if err != nil || !tc.Test() || tc.Notice.Title != TestTitle+"换届安排" || len(tc.Audience.DeputyIDs) != 1 || tc.Audience.DeputyIDs[0] != wang.ID || !tc.Notice.Urgent {
+		if es := auditOf(t, db, "campaign.test"); len(es) != 0 {
+			t.Fatalf("refused tests were audited: %+v", es)
+		}
+		tc, err := svc.Campaigns.Test(ctx, staff, note, TestRecipient{Deputy: "王芳"})
+		if err != nil || !tc.Test() || tc.Notice.Title != TestTitle+"换届安排" || len(tc.Audience.DeputyIDs) != 1 || tc.Audience.DeputyIDs[0] != wang.ID ||
+			!tc.Notice.Urgent || tc.To != "王芳" {
 			t.Fatalf("test: %+v %v", tc, err)
 		}
 		if es := auditOf(t, db, "campaign.test"); len(es) != 1 || !strings.Contains(es[0].Summary, "王芳") {
 			t.Fatalf("test audit: %+v", es)
+		}
+		// The staff member binds their own WeChat; a test then goes there.
+		if err := db.BindStaffWeChat(ctx, staff.Account.ID, "o-zhang"); err != nil {
+			t.Fatal(err)
+		}
+		me, err := svc.Campaigns.Test(ctx, staff, note, TestRecipient{Me: true})
+		if err != nil || me.ID != 0 || me.To != "本人（张明）" {
+			t.Fatalf("a test to oneself: %+v %v", me, err)
+		}
+		if es := auditOf(t, db, "campaign.test"); len(es) != 2 || !strings.Contains(es[1].Summary, "发给本人微信") {
+			t.Fatalf("test audit: %+v", es)
+		}
+		if _, err := svc.Campaigns.Create(ctx, staff, CampaignInput{Kind: model.KindGeneral, Title: TestTitle + "通知", Audience: jinan}); err == nil {
+			t.Fatal("a campaign was titled as a test")
+		}
+		if cs, total, _ := svc.Campaigns.List(ctx, reader, model.CampaignFilter{}); total != 1 || cs[0].ID != c.ID {
+			t.Fatalf("the list holds %d campaigns, want the one that is no test", total)
+		}
+		if _, total, _ := svc.Campaigns.List(ctx, reader, model.CampaignFilter{Tests: true}); total != 1 {
+			t.Fatalf("the tests list holds %d", total)
+		}
+		if ok, err := db.ClaimCampaign(ctx, tc.ID); !ok || err != nil {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		if _, _, err := db.ExpandBatch(ctx, tc.Campaign, "t", true, 0, 10); err != nil {
+			t.Fatal(err)
+		}
+		if counts, err := db.CountDeliveriesSince(ctx, now.Add(-time.Hour)); err != nil || len(counts) != 0 {
+			t.Fatalf("the day's counts hold test sends: %v %v", counts, err)
 		}
 
 		f, err := svc.Campaigns.ExportList(ctx, staff, model.CampaignFilter{})

@@ -21,6 +21,7 @@ type CampaignSummary struct {
 type CampaignFilter struct {
 	Status        string
 	Title         string // part of the notice's title
+	Tests         bool   // only test sends; otherwise they are left out
 	Limit, Offset int    // Limit 0 means 50
 }
 

@@ -45,6 +45,10 @@ type Notice struct {
 	CreatedAt time.Time
 }
 
+// TestTitlePrefix starts the title of a test send: the one who receives
+// it knows, and lists and daily counts leave test sends out.
+const TestTitlePrefix = "【测试】"
+
 // Audience says who a campaign reaches. Empty lists match everyone; the
 // lists are combined with AND.
 type Audience struct {

@@ -24,6 +24,12 @@ func (db *DB) ListCampaigns(ctx context.Context, f model.CampaignFilter) ([]mode
 	if f.Title != "" {
 		conds, args = append(conds, `n.title LIKE ? ESCAPE '!'`), append(args, "%"+escapeLike(f.Title)+"%")
 	}
+	if f.Tests {
+		conds = append(conds, `n.title LIKE ? ESCAPE '!'`)
+	} else {
+		conds = append(conds, `n.title NOT LIKE ? ESCAPE '!'`)
+	}
+	args = append(args, escapeLike(model.TestTitlePrefix)+"%")
 	where := ""
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")

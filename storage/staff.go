@@ -266,7 +266,10 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 // instead of reading today's few from deliveries_created (84 ms against
 // 3 ms on 200,000 deliveries). MySQL ignores the unary plus.
 func (db *DB) CountDeliveriesSince(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := db.rq(ctx).QueryContext(ctx, `SELECT status, COUNT(*) FROM deliveries WHERE created_at >= ? GROUP BY +status`, since.UTC())
+	// Test sends are left out: they are no work done.
+	rows, err := db.rq(ctx).QueryContext(ctx, `SELECT d.status, COUNT(*) FROM deliveries d WHERE d.created_at >= ?
+		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.id = d.notice_id AND n.title LIKE ? ESCAPE '!') GROUP BY +d.status`,
+		since.UTC(), escapeLike(model.TestTitlePrefix)+"%")
 	if err != nil {
 		return nil, fmt.Errorf("storage: count deliveries: %w", err)
 	}

@@ -69,12 +69,22 @@ func campaignCreate(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	in := body.input()
 	var c core.CampaignDetail
 	var err error
-	if body.Test {
-		if len(in.Audience.DeputyIDs) != 1 {
-			return &core.FieldError{Key: "test_deputy", Label: "测试代表", Msg: "发送测试时 audience.deputy_ids 应恰好包含一位代表"}
+	switch {
+	case body.Test && body.TestTo == "me":
+		sent, err := s.core.Campaigns.Test(r.Context(), by, in, core.TestRecipient{Me: true})
+		if err != nil {
+			return err
 		}
-		c, err = s.core.Campaigns.Test(r.Context(), by, in, in.Audience.DeputyIDs[0])
-	} else {
+		httpkit.WriteJSON(w, http.StatusAccepted, map[string]any{"test": true, "to": sent.To, "title": sent.Notice.Title})
+		return nil
+	case body.Test:
+		if len(in.Audience.DeputyIDs) != 1 {
+			return &core.FieldError{Key: "test_deputy", Label: "测试代表", Msg: "发送测试时 audience.deputy_ids 应恰好包含一位代表，或 test_to 为 me"}
+		}
+		var sent core.TestSent
+		sent, err = s.core.Campaigns.Test(r.Context(), by, in, core.TestRecipient{DeputyID: in.Audience.DeputyIDs[0]})
+		c = sent.CampaignDetail
+	default:
 		c, err = s.core.Campaigns.Create(r.Context(), by, in)
 	}
 	if err != nil {

@@ -86,6 +86,7 @@ type campaignInput struct {
 	Audience *model.Audience   `json:"audience"`
 	SendAt   string            `json:"send_at"` // RFC 3339, or "2006-01-02 15:04" local; empty: now
 	Test     bool              `json:"test"`    // send now to the one deputy in audience.deputy_ids, marked as a test
+	TestTo   string            `json:"test_to"` // with test, "me": to the token's account's own WeChat instead
 }
 
 func (in campaignInput) input() core.CampaignInput {

@@ -42,7 +42,8 @@ type campaignForm struct {
 	FieldTime, FieldNote    string // template keyword values
 	When                    string // "now" or "later"
 	SendAt                  string // 2006-01-02T15:04, local time
-	TestDeputy              string
+	TestTo                  string // "me" or "deputy"
+	TestDeputy              string // a deputy's name or id
 	Aud                     campaignAudienceForm
 }
 
@@ -51,7 +52,7 @@ func parseCampaignForm(v url.Values) campaignForm {
 		Link: strings.TrimSpace(v.Get("link")), Urgent: v.Get("urgent") != "",
 		FieldTime: strings.TrimSpace(v.Get("field_time")), FieldNote: strings.TrimSpace(v.Get("field_note")),
 		When: oneOf(v.Get("when"), "now", "later"), SendAt: strings.TrimSpace(v.Get("send_at")),
-		TestDeputy: strings.TrimSpace(v.Get("test_deputy")), Aud: parseCampaignAudienceForm(v)}
+		TestTo: oneOf(v.Get("test_to"), "me", "deputy"), TestDeputy: strings.TrimSpace(v.Get("test_deputy")), Aud: parseCampaignAudienceForm(v)}
 	if f.When == "" {
 		f.When = "now"
 	}

@@ -25,6 +25,7 @@ type campaignLine struct {
 type campaignsView struct {
 	Status    string
 	Title     string
+	Tests     bool
 	Statuses  []option
 	Campaigns []campaignLine
 	Pager     pager
@@ -40,7 +41,8 @@ func campaignStatuses() []option {
 
 // campaignFilterOf reads the list's filters from the query.
 func campaignFilterOf(q url.Values) model.CampaignFilter {
-	return model.CampaignFilter{Status: oneOf(q.Get("status"), model.CampaignStates...), Title: truncateRunes(plainText(q.Get("q")), 100)}
+	return model.CampaignFilter{Status: oneOf(q.Get("status"), model.CampaignStates...), Title: truncateRunes(plainText(q.Get("q")), 100),
+		Tests: q.Get("tests") != ""}
 }
 
 func campaignsList(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
@@ -51,7 +53,7 @@ func campaignsList(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 	if err != nil {
 		return err
 	}
-	v := campaignsView{Status: f.Status, Title: f.Title, Statuses: campaignStatuses(),
+	v := campaignsView{Status: f.Status, Title: f.Title, Tests: f.Tests, Statuses: campaignStatuses(),
 		Pager: newPager(total, pg, campaignsPageSize, func(p int) string {
 			u := url.Values{"page": {strconv.Itoa(p)}}
 			if f.Status != "" {
@@ -59,6 +61,9 @@ func campaignsList(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 			}
 			if f.Title != "" {
 				u.Set("q", f.Title)
+			}
+			if f.Tests {
+				u.Set("tests", "1")
 			}
 			return "/admin/campaigns?" + u.Encode()
 		})}

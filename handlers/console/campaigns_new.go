@@ -24,6 +24,8 @@ type campaignComposeView struct {
 	Count       *core.AudienceCount
 	Preview     *campaignNoticePreview
 	Meeting     *model.Meeting // when the audience is a meeting's invitees
+	MyWeChat    bool           // the signed-in account has its WeChat bound
+	Sent        string         // a test just sent to the account's own WeChat
 }
 
 // campaignNoticePreview is a notice as the deputy sees it: the template
@@ -39,6 +41,15 @@ func (s *server) renderCampaignCompose(w http.ResponseWriter, r *http.Request, b
 		return err
 	}
 	v.Kinds = campaignKinds()
+	if st, err := s.core.Staff.WeChatAs(r.Context(), by, by.Account.ID); err == nil {
+		v.MyWeChat = st.Bound()
+	}
+	if v.Form.TestTo == "" {
+		v.Form.TestTo = "deputy"
+		if v.MyWeChat {
+			v.Form.TestTo = "me"
+		}
+	}
 	if id := v.Form.Aud.MeetingID; id > 0 {
 		if m, err := s.core.Meetings.Get(r.Context(), by, id); err == nil {
 			v.Meeting = &m
@@ -134,21 +145,23 @@ func withFieldErrors(err, more error) error {
 	return out
 }
 
-// campaignTest sends the notice now to the one deputy named, as a test.
+// campaignTest sends the notice now, as a test, to the signed-in account's
+// own WeChat or to the deputy named.
 func (s *server) campaignTest(w http.ResponseWriter, r *http.Request, by core.Actor, v campaignComposeView, in core.CampaignInput) error {
-	id, err := strconv.ParseInt(strings.TrimSpace(v.Form.TestDeputy), 10, 64)
-	if err != nil || id < 0 {
-		id = 0
-	}
-	c, err := s.core.Campaigns.Test(r.Context(), by, in, id)
+	to := core.TestRecipient{Me: v.Form.TestTo == "me", Deputy: v.Form.TestDeputy}
+	sent, err := s.core.Campaigns.Test(r.Context(), by, in, to)
 	if fe, ok := fieldErrorsOf(err); ok {
 		v.Errors = fe
 		return s.renderCampaignCompose(w, r, by, http.StatusUnprocessableEntity, v)
 	} else if err != nil {
 		return err
 	}
-	s.flash(r, fmt.Sprintf("测试通知已发给代表 #%d，可在下方查看送达情况。", c.Audience.DeputyIDs[0]))
-	http.Redirect(w, r, fmt.Sprintf("/admin/campaigns/%d", c.ID), http.StatusSeeOther)
+	if sent.ID == 0 {
+		v.Sent = "测试通知已发往" + sent.To + "的微信，请在手机上查看。"
+		return s.renderCampaignCompose(w, r, by, http.StatusOK, v)
+	}
+	s.flash(r, fmt.Sprintf("测试通知已发给代表 %s，可在下方查看送达情况。", sent.To))
+	http.Redirect(w, r, fmt.Sprintf("/admin/campaigns/%d", sent.ID), http.StatusSeeOther)
 	return nil
 }
 
