@@ -164,6 +164,10 @@ func TestADeputysSuggestionFromTheChatToTheRatingRequest(t *testing.T) {
 		if status != 200 || !strings.Contains(body, `"status":"assigned"`) || !strings.Contains(body, `"host_unit":"省交通运输厅"`) {
 			t.Fatalf("accept: %d %s", status, body)
 		}
+		status, body = call(t, "GET", fmt.Sprintf("/api/v1/suggestions/%d", sg.ID), "")
+		if status != 200 || !strings.Contains(body, `"name":"李强","state":"confirmed"`) || !strings.Contains(body, `"kind":"submitted"`) {
+			t.Fatalf("the suggestion's co-signers and history: %d %s", status, body)
+		}
 		dispatch(t)
 		for _, openid := range []string{"o-sg-wang", "o-sg-li"} {
 			if !told(openid, sg.Number+"建议已交办") {

@@ -43,8 +43,24 @@ type suggestion struct {
 	CreatedAt      time.Time           `json:"created_at"`
 	UpdatedAt      time.Time           `json:"updated_at"`
 	Deputies       []suggestionDeputy  `json:"deputies,omitempty"`
+	Cosigners      []cosignerJ         `json:"cosigners,omitempty"` // a deputy's suggestion: those asked to co-sign
+	Files          []fileRefJ          `json:"files,omitempty"`
 	Steps          []step              `json:"steps,omitempty"`
 	Ratings        []suggestionRatingJ `json:"ratings,omitempty"`
+}
+
+type cosignerJ struct {
+	DeputyID   int64  `json:"deputy_id"`
+	Name       string `json:"name"`
+	State      string `json:"state"` // pending, invited, confirmed or declined
+	StateLabel string `json:"state_label"`
+}
+
+type fileRefJ struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
 }
 
 type suggestionDeputy struct {
@@ -160,6 +176,19 @@ func suggestionGet(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 		return err
 	}
 	out := suggestionOf(rec.Suggestion)
+	if rec.Suggestion.Source == model.SourceDeputy {
+		sub, err := s.core.Suggestions.SubmissionAs(r.Context(), by, id)
+		if err != nil {
+			return err
+		}
+		for _, c := range sub.Cosigners {
+			out.Cosigners = append(out.Cosigners, cosignerJ{DeputyID: c.DeputyID, Name: c.Name, State: c.State,
+				StateLabel: model.CosignLabel(c.State)})
+		}
+		for _, f := range sub.Files {
+			out.Files = append(out.Files, fileRefJ{ID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size})
+		}
+	}
 	out.Steps, out.Ratings = []step{}, []suggestionRatingJ{}
 	for _, st := range rec.Steps {
 		out.Steps = append(out.Steps, stepOf(st))
