@@ -78,6 +78,7 @@ func routes() []route {
 		{"GET", "/api/v1/campaigns", core.Viewers, campaignsList},
 		{"POST", "/api/v1/campaigns", core.Editors, campaignCreate},
 		{"GET", "/api/v1/campaigns/{id}", core.Viewers, campaignGet},
+		{"GET", "/api/v1/campaigns/{id}/progress", core.Viewers, campaignProgress},
 		{"GET", "/api/v1/campaigns/{id}/deliveries", core.Viewers, campaignDeliveries},
 		{"GET", "/api/v1/campaigns/{id}/deliveries/export", core.Editors, campaignDeliveriesExport},
 		{"POST", "/api/v1/campaigns/{id}/pause", core.Editors, campaignControl("pause")},

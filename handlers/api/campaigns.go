@@ -209,3 +209,18 @@ func campaignDeliveriesExport(s *server, w http.ResponseWriter, r *http.Request,
 	sendFile(w, f)
 	return nil
 }
+
+// campaignProgress is where the campaign's sending stands: counts by
+// outcome, the rate and the time remaining.
+func campaignProgress(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.core.Campaigns.Progress(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	httpkit.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
