@@ -82,6 +82,7 @@ func BenchmarkCallbackMix(b *testing.B) {
 }
 
 type mixRig struct {
+	serve  *benchkit.Process
 	users  []pair
 	sample map[string]string // the first reply deputybot gave each command
 }
@@ -154,7 +155,7 @@ func newMixRig(b *testing.B, d storage.Dialect) *mixRig {
 
 	waitPushes(b, db, bot, openids)
 
-	r := &mixRig{sample: map[string]string{}}
+	r := &mixRig{serve: serve, sample: map[string]string{}}
 	for _, o := range openids {
 		r.users = append(r.users, pair{bot.User(o), ref.User(o)})
 	}
@@ -324,7 +325,8 @@ func (r *mixRig) bench(b *testing.B, traffic string, clients int) {
 	}
 	b.StopTimer()
 	if ours.failed > 0 || ref.failed > 0 {
-		b.Fatalf("failed requests: deputybot %d (%v), reference %d (%v)", ours.failed, ours.firstErr, ref.failed, ref.firstErr)
+		b.Fatalf("failed requests: deputybot %d (%v), reference %d (%v); serve's warnings:\n%s",
+			ours.failed, ours.firstErr, ref.failed, ref.firstErr, r.serve.Out.String())
 	}
 	b.ReportMetric(ours.rate(), "req/s")
 	b.ReportMetric(ours.pct(0.5), "p50-ms")
