@@ -39,7 +39,7 @@ func TestADeputysSuggestionWithOneCosignerIsAcceptedAssignedAndRated(t *testing.
 		if err != nil || draft.Status != model.SuggestionDraft || !strings.HasPrefix(draft.Number, "JY2026-") {
 			t.Fatalf("save draft: %+v %v", draft, err)
 		}
-		if items, _, err := sv.ListAs(ctx, staffActor(model.RoleStaff), model.SuggestionQuery{}); err != nil || len(items) != 0 {
+		if items, _, err := sv.ListAs(ctx, staffActor(model.RoleStaff), model.SuggestionFilter{}); err != nil || len(items) != 0 {
 			t.Fatalf("staff's list shows a deputy's draft: %+v %v", items, err)
 		}
 		if _, err := sv.GetAs(ctx, staffActor(model.RoleStaff), draft.ID); !errors.Is(err, model.ErrNotFound) {
@@ -69,8 +69,8 @@ func TestADeputysSuggestionWithOneCosignerIsAcceptedAssignedAndRated(t *testing.
 		}
 
 		staff := staffActor(model.RoleStaff)
-		list, total, err := sv.ListAs(ctx, staff, model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{
-			Status: model.SuggestionSubmitted, Source: model.SourceDeputy}})
+		list, total, err := sv.ListAs(ctx, staff, model.SuggestionFilter{
+			Status: model.SuggestionSubmitted, Source: model.SourceDeputy})
 		if err != nil || total != 1 || list[0].ID != sg.ID {
 			t.Fatalf("submitted list: %+v %d %v", list, total, err)
 		}

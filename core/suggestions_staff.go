@@ -54,7 +54,7 @@ func DefaultActor(by Actor) string {
 
 // ListAs returns a page of the suggestions by may see matching q, and how
 // many match in all; a unit account's own unit replaces the unit asked for.
-func (s *Suggestions) ListAs(ctx context.Context, by Actor, q model.SuggestionQuery) ([]model.SuggestionListItem, int, error) {
+func (s *Suggestions) ListAs(ctx context.Context, by Actor, q model.SuggestionFilter) ([]model.SuggestionListItem, int, error) {
 	if err := by.Require(Everyone...); err != nil {
 		return nil, 0, err
 	}
@@ -223,7 +223,7 @@ func (s *Suggestions) ImportAs(ctx context.Context, by Actor, rd io.Reader, file
 
 // ExportAs writes the suggestions by may see matching q (paging ignored)
 // to a workbook, audited before the file is handed out.
-func (s *Suggestions) ExportAs(ctx context.Context, by Actor, q model.SuggestionQuery) (ExportFile, error) {
+func (s *Suggestions) ExportAs(ctx context.Context, by Actor, q model.SuggestionFilter) (ExportFile, error) {
 	if err := by.Require(StepRecorders...); err != nil {
 		return ExportFile{}, err
 	}

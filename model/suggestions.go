@@ -170,7 +170,9 @@ type SuggestionFilter struct {
 	HostUnit      string
 	DeputyID      int64 // on the suggestion in any role
 	Session       string
-	Limit, Offset int // Limit 0 means all
+	Number        string // part of the number (第0123号 matches 123)
+	DeputyName    string // part of the name of a deputy on the suggestion, lead or seconder
+	Limit, Offset int    // Limit 0 means all
 }
 
 // DeputySuggestion is one line of a deputy's 我的建议 list.

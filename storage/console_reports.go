@@ -21,8 +21,8 @@ type suggestionListRow struct {
 
 // ListSuggestionItems returns one page of suggestions matching q, ordered
 // by id, with their lead deputy's name, and how many match in all.
-func (db *DB) ListSuggestionItems(ctx context.Context, q model.SuggestionQuery) ([]model.SuggestionListItem, int, error) {
-	where, args := whereSuggestionQuery(q)
+func (db *DB) ListSuggestionItems(ctx context.Context, q model.SuggestionFilter) ([]model.SuggestionListItem, int, error) {
+	where, args := whereSuggestionFilter(q)
 	var total int
 	if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM suggestions s`+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: count suggestions: %w", err)
@@ -143,24 +143,4 @@ func (db *DB) CreateSuggestions(ctx context.Context, batch []model.NewSuggestion
 		s.Status, s.CreatedAt, s.UpdatedAt = model.SuggestionAssigned, now, now
 	}
 	return nil
-}
-
-func whereSuggestionQuery(q model.SuggestionQuery) (string, []any) {
-	where, args := whereSuggestionFilter(q.SuggestionFilter)
-	var conds []string
-	if q.Number != "" {
-		conds, args = append(conds, `s.number LIKE ? ESCAPE '!'`), append(args, "%"+escapeLike(q.Number)+"%")
-	}
-	if q.DeputyName != "" {
-		conds = append(conds, `s.id IN (SELECT sd.suggestion_id FROM suggestion_deputies sd
-			JOIN deputies dn ON dn.id = sd.deputy_id WHERE dn.name LIKE ? ESCAPE '!')`)
-		args = append(args, "%"+escapeLike(q.DeputyName)+"%")
-	}
-	if len(conds) == 0 {
-		return where, args
-	}
-	if where == "" {
-		return " WHERE " + strings.Join(conds, " AND "), args
-	}
-	return where + " AND " + strings.Join(conds, " AND "), args
 }

@@ -18,7 +18,7 @@ func TestConsoleSuggestionQueries(t *testing.T) {
 		createSuggestion(t, db, "第0001号", "省教育厅", "十四届二次", ids[0])
 		createSuggestion(t, db, "第0012号", "省交通运输厅", "十四届三次", ids[1], ids[0])
 		third := createSuggestion(t, db, "第0123号", "省教育厅", "十四届三次", ids[2])
-		numbers := func(q model.SuggestionQuery) []string {
+		numbers := func(q model.SuggestionFilter) []string {
 			t.Helper()
 			items, total, err := db.ListSuggestionItems(ctx, q)
 			if err != nil {
@@ -35,17 +35,17 @@ func TestConsoleSuggestionQueries(t *testing.T) {
 		}
 		tests := []struct {
 			name string
-			q    model.SuggestionQuery
+			q    model.SuggestionFilter
 			want []string
 		}{
-			{"all, with the lead's name", model.SuggestionQuery{}, []string{"第0001号/王芳", "第0012号/李强", "第0123号/张_伟"}},
-			{"part of a number", model.SuggestionQuery{Number: "12"}, []string{"第0012号/李强", "第0123号/张_伟"}},
-			{"a seconder's name", model.SuggestionQuery{DeputyName: "王"}, []string{"第0001号/王芳", "第0012号/李强"}},
-			{"a LIKE wildcard is a literal", model.SuggestionQuery{DeputyName: "_"}, []string{"第0123号/张_伟"}},
-			{"% matches nothing", model.SuggestionQuery{Number: "%"}, nil},
-			{"text and unit together", model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{HostUnit: "省教育厅"}, Number: "1"},
+			{"all, with the lead's name", model.SuggestionFilter{}, []string{"第0001号/王芳", "第0012号/李强", "第0123号/张_伟"}},
+			{"part of a number", model.SuggestionFilter{Number: "12"}, []string{"第0012号/李强", "第0123号/张_伟"}},
+			{"a seconder's name", model.SuggestionFilter{DeputyName: "王"}, []string{"第0001号/王芳", "第0012号/李强"}},
+			{"a LIKE wildcard is a literal", model.SuggestionFilter{DeputyName: "_"}, []string{"第0123号/张_伟"}},
+			{"% matches nothing", model.SuggestionFilter{Number: "%"}, nil},
+			{"text and unit together", model.SuggestionFilter{HostUnit: "省教育厅", Number: "1"},
 				[]string{"第0001号/王芳", "第0123号/张_伟"}},
-			{"a page", model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{Limit: 1, Offset: 1}}, []string{"第0012号/李强"}},
+			{"a page", model.SuggestionFilter{Limit: 1, Offset: 1}, []string{"第0012号/李强"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -445,6 +445,13 @@ func whereSuggestionFilter(f model.SuggestionFilter) (string, []any) {
 	if f.Session != "" {
 		add(`s.session = ?`, f.Session)
 	}
+	if f.Number != "" {
+		add(`s.number LIKE ? ESCAPE '!'`, "%"+escapeLike(f.Number)+"%")
+	}
+	if f.DeputyName != "" {
+		add(`s.id IN (SELECT sd.suggestion_id FROM suggestion_deputies sd
+			JOIN deputies dn ON dn.id = sd.deputy_id WHERE dn.name LIKE ? ESCAPE '!')`, "%"+escapeLike(f.DeputyName)+"%")
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}

@@ -134,8 +134,8 @@ func suggestionsList(s *server, w http.ResponseWriter, r *http.Request, by core.
 		return err
 	}
 	page := pageOf(v)
-	q := model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{HostUnit: httpkit.CleanText(v.Get("unit")),
-		Session: httpkit.CleanText(v.Get("session")), Limit: per, Offset: (page - 1) * per},
+	q := model.SuggestionFilter{HostUnit: httpkit.CleanText(v.Get("unit")),
+		Session: httpkit.CleanText(v.Get("session")), Limit: per, Offset: (page - 1) * per,
 		Number: httpkit.CleanText(v.Get("number")), DeputyName: httpkit.CleanText(v.Get("deputy"))}
 	for _, st := range suggestionStatuses {
 		if v.Get("status") == st {

@@ -40,9 +40,9 @@ func parseSuggestionQuery(v url.Values) suggestionQuery {
 
 // filter is the query as core reads it; core puts a unit account's own
 // unit in place of the unit asked for.
-func (q suggestionQuery) filter(per int) model.SuggestionQuery {
-	f := model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{Status: q.Status, HostUnit: q.Unit,
-		Session: q.Session}, Number: q.Number, DeputyName: q.Deputy}
+func (q suggestionQuery) filter(per int) model.SuggestionFilter {
+	f := model.SuggestionFilter{Status: q.Status, HostUnit: q.Unit,
+		Session: q.Session, Number: q.Number, DeputyName: q.Deputy}
 	if per > 0 {
 		f.Limit, f.Offset = per, (q.Page-1)*per
 	}

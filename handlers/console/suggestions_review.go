@@ -37,8 +37,8 @@ func suggestionsReview(s *server, w http.ResponseWriter, r *http.Request, by cor
 		v.Status = st
 	}
 	pg := pageParam(r.URL.Query())
-	items, total, err := s.core.Suggestions.ListAs(r.Context(), by, model.SuggestionQuery{SuggestionFilter: model.SuggestionFilter{
-		Status: v.Status, Source: model.SourceDeputy, Limit: suggestionPageSize, Offset: (pg - 1) * suggestionPageSize}})
+	items, total, err := s.core.Suggestions.ListAs(r.Context(), by, model.SuggestionFilter{
+		Status: v.Status, Source: model.SourceDeputy, Limit: suggestionPageSize, Offset: (pg - 1) * suggestionPageSize})
 	if err != nil {
 		return err
 	}
