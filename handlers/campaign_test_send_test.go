@@ -75,6 +75,12 @@ func TestATestSendGoesToOneselfOrADeputyByName(t *testing.T) {
 		if list := w.get(t, c, "/admin/campaigns?"+url.Values{"tests": {"1"}}.Encode()); !strings.Contains(list.body, "换届选举工作安排") {
 			t.Fatal("the test sends are not listed on their own")
 		}
+		if res := w.api(t, model.RoleReadonly, http.MethodGet, "/api/v1/campaigns", "", nil); !strings.Contains(res.body, `"total":0`) {
+			t.Fatalf("the API lists a test send: %s", res.body)
+		}
+		if res := w.api(t, model.RoleReadonly, http.MethodGet, "/api/v1/campaigns?tests=true&q="+url.QueryEscape("换届"), "", nil); !strings.Contains(res.body, `"total":1`) {
+			t.Fatalf("the API's test sends: %s", res.body)
+		}
 		res = w.api(t, model.RoleStaff, http.MethodGet, "/api/v1/dashboard", "", nil)
 		if res.status != http.StatusOK || strings.Contains(res.body, `"queued"`) {
 			t.Fatalf("the dashboard counts test sends: %s", res.body)

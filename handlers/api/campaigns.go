@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"deputybot/core"
 	"deputybot/handlers/httpkit"
@@ -30,7 +32,12 @@ func campaignsList(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 		return badRequest("status 应为 scheduled、sending、paused、done 或 cancelled")
 	}
 	pg := pageOf(q)
-	cs, total, err := s.core.Campaigns.List(r.Context(), by, model.CampaignFilter{Status: status, Limit: per, Offset: (pg - 1) * per})
+	title := strings.TrimSpace(q.Get("q"))
+	if utf8.RuneCountInString(title) > 100 {
+		return badRequest("q 最多 100 个字")
+	}
+	cs, total, err := s.core.Campaigns.List(r.Context(), by, model.CampaignFilter{Status: status, Title: title,
+		Tests: q.Get("tests") == "true", Limit: per, Offset: (pg - 1) * per})
 	if err != nil {
 		return err
 	}
