@@ -141,7 +141,8 @@ func (e *env) tellUnits(ctx context.Context, staff map[string][]model.BoundStaff
 // staff are the bound unit accounts by unit, nil to read them here (a
 // batch reads them once).
 func (s *Suggestions) assigned(ctx context.Context, staff map[string][]model.BoundStaff, sg model.Suggestion) error {
-	deadline := time.Time{}
+	// The deadline in force: its own, else DefaultHandlingMonths after the assignment.
+	deadline := addMonths(day(sg.CreatedAt, s.env.loc), DefaultHandlingMonths)
 	if sg.Deadline != nil {
 		deadline = sg.Deadline.UTC()
 	}

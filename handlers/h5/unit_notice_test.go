@@ -18,7 +18,8 @@ import (
 
 // TestAUnitNoticeOpensItsPage: the link of a notice to a unit's bound
 // staff member (who is no deputy) opens a page with the whole notice, and
-// opening it marks the delivery read.
+// opening it marks the delivery read. A suggestion without a deadline of
+// its own shows the one in force (three months after assignment).
 func TestAUnitNoticeOpensItsPage(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
@@ -47,7 +48,8 @@ func TestAUnitNoticeOpensItsPage(t *testing.T) {
 		}
 		res := w.get(t, w.link(id, 0))
 		if res.status != http.StatusOK || !strings.Contains(res.body, "新交办建议：第0101号") ||
-			!strings.Contains(res.body, "《关于增加农村公交班次的建议》") || !strings.Contains(res.body, "主办单位：省交通运输厅") {
+			!strings.Contains(res.body, "《关于增加农村公交班次的建议》") || !strings.Contains(res.body, "主办单位：省交通运输厅") ||
+			!strings.Contains(res.body, "办理期限：2026年6月2日") {
 			t.Fatalf("page: %d %s", res.status, res.body)
 		}
 		del, err := db.GetDelivery(ctx, id)
