@@ -426,6 +426,26 @@ func (e *Engine) Accepts(ctx context.Context, d model.Deputy, c model.Conversati
 	return hint == "", nil
 }
 
+// InFreeText reports whether the current step of c takes free text (a
+// multi-message text step, or a text step with no further check), where
+// a command word cannot be an answer.
+func (e *Engine) InFreeText(ctx context.Context, d model.Deputy, c model.Conversation) (bool, error) {
+	f, ok := e.Flows[c.Flow]
+	if !ok {
+		return false, nil
+	}
+	s := e.load(d, c)
+	if s.Step == changeStep {
+		return false, nil
+	}
+	steps, err := f.Steps(ctx, s)
+	if err != nil {
+		return false, err
+	}
+	i, ok := findStep(steps, s.Step)
+	return ok && (steps[i].Kind == KindText && steps[i].Check == nil || steps[i].Kind == KindMultiText), nil
+}
+
 // apply takes one message in the current step and saves the result.
 func (e *Engine) apply(ctx context.Context, f *Flow, s *Session, steps []Step, text string) (string, error) {
 	if s.Step == changeStep {

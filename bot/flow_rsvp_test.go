@@ -86,7 +86,8 @@ func TestRSVPConversations(t *testing.T) {
 				[]string{"你好", "也许", "不确定", "再看看", "取消"},
 				[]string{"请于", "没有看懂", "没有看懂", "回复“取消”", "已取消"}, nil},
 			{"返回 goes back to the previous step", []string{"请假", "返回", "参加"}, []string{"请假事由", "请于", "已登记：您将参加"}, nil},
-			{"帮助 explains the current step", []string{"请假", "帮助", "身体原因"}, []string{"请假事由", "会议活动回执", "已登记您的请假"}, nil},
+			{"帮助 at the free-text reason is the command: it parks the answer, 继续 resumes it", []string{"请假", "帮助", "继续", "身体原因"},
+				[]string{"请假事由", "已暂存，回复“继续”接着填写", "接着完成", "已登记您的请假"}, nil},
 			{"返回 at the first step says so", []string{"我要", "返回"}, []string{"请于", "已经是第一步"}, nil},
 		}
 		for i, tt := range tests {

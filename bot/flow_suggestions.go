@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"deputybot/core"
 	"deputybot/model"
@@ -139,6 +140,7 @@ func (r *Router) rateFlow() *Flow {
 
 type suggestionItem struct {
 	Number, Title, Unit, Status string
+	Deadline                    string // 办理期限, 2026-06-30; empty when none
 	Rateable, Rated             bool
 }
 
@@ -156,6 +158,9 @@ func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, err
 	for i, s := range list {
 		items[i] = suggestionItem{Number: s.Number, Title: s.Title, Unit: s.HostUnit,
 			Status: core.SuggestionStatusLabel(s.Status), Rateable: s.CanRate(), Rated: s.Rated}
+		if s.Deadline.Valid {
+			items[i].Deadline = s.Deadline.Time.Format(time.DateOnly)
+		}
 		if items[i].Rateable && !s.Rated {
 			unrated = true
 		}

@@ -15,7 +15,9 @@ import (
 )
 
 // TestGlobalWordsWorkInEveryStep walks each flow's happy path and, at every
-// step, checks that 帮助 explains the step, 返回 goes back one step, and
+// step, checks that 帮助 explains the step (or, in a free-text step, is the
+// command: it lists the commands and parks the flow, and 继续 resumes it),
+// 返回 goes back one step, and
 // 取消 ends (or, for a survey, pauses) the flow.
 func TestGlobalWordsWorkInEveryStep(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
@@ -62,10 +64,7 @@ func TestGlobalWordsWorkInEveryStep(t *testing.T) {
 					lines := append([]string{f.start}, f.path[:step]...)
 					got := chat(t, u, lines...)
 					prompt := got[len(got)-1]
-					help := chat(t, u, "帮助")[0]
-					if !strings.Contains(help, "您正在进行") {
-						t.Fatalf("帮助 at step %d answered %q", step+1, help)
-					}
+					helpOrPark(t, u, step)
 					back := chat(t, u, "返回")[0]
 					if step == 0 && !strings.Contains(back, "已经是第一步") {
 						t.Fatalf("返回 at the first step answered %q", back)
@@ -83,4 +82,21 @@ func TestGlobalWordsWorkInEveryStep(t *testing.T) {
 			}
 		}
 	})
+}
+
+// helpOrPark sends 帮助 in a flow's step: a step that takes a choice, a
+// date or a checked text explains itself; in a free-text step 帮助 is the
+// command, listing the commands and parking the flow, and 继续 resumes it.
+func helpOrPark(t *testing.T, u *wechatsim.User, step int) {
+	t.Helper()
+	help := chat(t, u, "帮助")[0]
+	switch {
+	case strings.Contains(help, "您正在进行"):
+	case strings.Contains(help, "您可以回复") && strings.Contains(help, "已暂存，回复“继续”接着填写"):
+		if resumed := chat(t, u, "继续")[0]; !strings.Contains(resumed, "接着完成") {
+			t.Fatalf("继续 after 帮助 at step %d answered %q", step+1, resumed)
+		}
+	default:
+		t.Fatalf("帮助 at step %d answered %q", step+1, help)
+	}
 }

@@ -46,6 +46,22 @@ func TestCommandsWorkMidFlow(t *testing.T) {
 			}
 		})
 
+		t.Run("帮助 in the middle of an opinion shows help and parks it; its text does not contain 帮助", func(t *testing.T) {
+			d := boundDeputy(t, r, "求助代表", "13766610009", "o-mid-help")
+			u := r.sim.User("o-mid-help")
+			got := chat(t, u, "意见", "1", "建议在社区设立图书角", "帮助", "继续", "延长开放时间", "完成")
+			if !strings.Contains(got[3], "已暂存，回复“继续”接着填写") || !strings.Contains(got[3], "我的建议") {
+				t.Fatalf("帮助 answered %q", got[3])
+			}
+			if strings.Contains(got[6], "帮助") || !strings.Contains(got[6], "建议在社区设立图书角\n延长开放时间") {
+				t.Fatalf("the confirmation reads %q", got[6])
+			}
+			expect(t, chat(t, u, "是"), "回执编号")
+			if ops := opinions(t, d); len(ops) != 1 || ops[0].Body != "建议在社区设立图书角\n延长开放时间" {
+				t.Fatalf("stored %+v", ops)
+			}
+		})
+
 		t.Run("返回 drops the text of the step it returns from", func(t *testing.T) {
 			d := boundDeputy(t, r, "返回代表", "13766610002", "o-mid-back")
 			u := r.sim.User("o-mid-back")

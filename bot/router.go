@@ -313,7 +313,15 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 				if d.Status == model.StatusEnded {
 					return r.ended(ctx, openid)
 				}
-				if isCommandWord(word) {
+				helpInText := false
+				if isHelpWord(word) {
+					// 帮助 in a choice step explains the step; in a free-text
+					// step it is the command, like any other.
+					if helpInText, err = r.Engine.InFreeText(ctx, d, conv); err != nil {
+						return "", err
+					}
+				}
+				if isCommandWord(word) || helpInText {
 					// A command typed in the middle of a flow (我的会议 while
 					// writing an opinion) is the command, not text: the flow
 					// waits, parked, unless the step takes the word as its answer.

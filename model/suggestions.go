@@ -1,6 +1,7 @@
 package model
 
 import (
+	"database/sql"
 	"time"
 )
 
@@ -183,6 +184,8 @@ type DeputySuggestion struct {
 	HostUnit string `db:"host_unit"`
 	Status   string `db:"status"`
 	Role     string `db:"role"` // this deputy's role
+	// Deadline is the handling deadline (办理期限), if set.
+	Deadline sql.NullTime `db:"deadline"`
 	// Rated is true when this deputy has rated the current reply: a rating
 	// made before the latest reply (the suggestion was re-handled and
 	// answered again since) does not count, so the list shows it as

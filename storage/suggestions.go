@@ -178,7 +178,7 @@ func (db *DB) ListSuggestions(ctx context.Context, f model.SuggestionFilter) ([]
 // seconder), ordered by id.
 func (db *DB) SuggestionsOfDeputy(ctx context.Context, deputyID int64) ([]model.DeputySuggestion, error) {
 	var out []model.DeputySuggestion
-	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT s.id, s.number, s.title, s.host_unit, s.status, sd.role,
+	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT s.id, s.number, s.title, s.host_unit, s.status, sd.role, s.deadline,
 		CASE WHEN r.id IS NULL THEN 0
 		     WHEN s.replied_at IS NOT NULL AND s.replied_at > COALESCE(r.revised_at, r.rated_at) THEN 0
 		     ELSE 1 END AS rated

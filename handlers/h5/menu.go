@@ -1,6 +1,7 @@
 package h5
 
 import (
+	"database/sql"
 	"errors"
 	"net/http"
 	"strconv"
@@ -38,6 +39,7 @@ type h5MeetingItem struct {
 
 type h5SuggestionItem struct {
 	Href, Number, Title, HostUnit, Status, Role string
+	Deadline                                    string // 办理期限; empty when none
 	ToRate                                      bool
 }
 
@@ -99,7 +101,7 @@ func (h *server) menuPage(w http.ResponseWriter, r *http.Request) {
 				}
 				page.Suggestions = append(page.Suggestions, h5SuggestionItem{Href: "/h5/suggestions/" + strconv.FormatInt(s.ID, 10),
 					Number: s.Number, Title: s.Title, HostUnit: s.HostUnit, Status: core.SuggestionStatusLabel(s.Status),
-					Role: role, ToRate: rateable && !s.Rated})
+					Role: role, ToRate: rateable && !s.Rated, Deadline: dayOf(s.Deadline)})
 			}
 		}
 	case refMaterial:
@@ -182,4 +184,12 @@ func (h *server) showEntity(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	h.render(w, status, "entity", h5EntityPage{Title: h5KindTitle[kind], Tab: h5KindPrefix[kind], Section: sec})
+}
+
+// dayOf is a date as 2026-06-30, empty when unset.
+func dayOf(t sql.NullTime) string {
+	if !t.Valid {
+		return ""
+	}
+	return t.Time.Format(time.DateOnly)
 }

@@ -19,6 +19,7 @@ type h5Rating struct {
 type h5Suggestion struct {
 	ID                                       int64
 	Number, Title, HostUnit, CoUnits, Status string
+	Deadline                                 string // 办理期限; empty when none
 	SummaryParas, ReplyParas                 []string
 	ReplyCategory, RepliedAt, RehandleReason string
 	OnIt, Rateable, CanRate                  bool
@@ -38,6 +39,9 @@ func (h *server) suggestionSection(ctx context.Context, s *h5Section, dep, id in
 		Status: core.SuggestionStatusLabel(sg.Status), SummaryParas: paragraphs(sg.Summary),
 		ReplyParas: paragraphs(sg.ReplyText), RehandleReason: sg.RehandleReason, Action: t.action("rate"),
 		RevisionDays: int(h.suggestions.RatingRevisionWindow.Hours() / 24)}
+	if sg.Deadline != nil {
+		v.Deadline = sg.Deadline.Format(time.DateOnly)
+	}
 	for _, c := range core.ReplyCategoryChoices {
 		if c.Value == sg.ReplyCategory {
 			v.ReplyCategory = c.Label
