@@ -150,8 +150,14 @@ func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, err
 	if err != nil {
 		return "", err
 	}
+	// Those not assigned yet (drafts, under review, returned) are listed
+	// by 提建议; here they are counted.
+	pending, err := r.Core.Suggestions.DraftsOf(ctx, core.DeputyActor(d, core.ViaWeChat))
+	if err != nil {
+		return "", err
+	}
 	if len(list) == 0 {
-		return r.say("suggestions.none", nil)
+		return r.say("suggestions.none", map[string]any{"Pending": len(pending)})
 	}
 	items := make([]suggestionItem, len(list))
 	unrated := false
@@ -165,7 +171,7 @@ func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, err
 			unrated = true
 		}
 	}
-	return r.say("suggestions.list", map[string]any{"Items": items, "AnyUnrated": unrated})
+	return r.say("suggestions.list", map[string]any{"Items": items, "AnyUnrated": unrated, "Pending": len(pending)})
 }
 
 // rateNth starts rating the n-th suggestion of 我的建议.
