@@ -239,3 +239,49 @@ func TestAQuickAnswerThatCannotBeGivenTakesTheFullPath(t *testing.T) {
 		})
 	}
 }
+
+// A command that only reads (我的会议, 我的建议, 学习), sent outside any
+// conversation, is answered on the quick path with the very reply the full
+// path gives; inside a conversation, a command that writes (已学1) and a
+// deputy whose term ended go down the full path.
+func TestAReadOnlyCommandOutsideAConversationIsAnsweredQuickly(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		r := newRig(t, db, rigOptions{mode: wechatsim.ModeSafe})
+		ctx := context.Background()
+		d := addDeputy(t, db, "王芳", "13900004444")
+		if err := db.BindDeputy(ctx, d.ID, "o-quick-read"); err != nil {
+			t.Fatal(err)
+		}
+		msg := func(text string) bot.Inbound {
+			return bot.Inbound{FromUserName: "o-quick-read", MsgType: "text", Content: text, CreateTime: time.Now().Unix()}
+		}
+		for _, word := range []string{"我的会议", "我的建议", "学习"} {
+			quick, how, err := r.router.Quick(ctx, msg(word))
+			if err != nil || how != bot.Answered {
+				t.Fatalf("%s: quick path %v, %v; want answered", word, how, err)
+			}
+			full, err := r.router.Handle(ctx, msg(word))
+			if err != nil || quick != full || quick == "" {
+				t.Fatalf("%s: quick %q, full %q (%v)", word, quick, full, err)
+			}
+		}
+		if _, how, err := r.router.Quick(ctx, msg("已学1")); err != nil || how != bot.FullPath {
+			t.Fatalf("已学1 (a write) took %v, %v; want the full path", how, err)
+		}
+		if _, err := r.router.Handle(ctx, msg("意见")); err != nil {
+			t.Fatal(err)
+		}
+		if _, how, err := r.router.Quick(ctx, msg("我的会议")); err != nil || how != bot.FullPath {
+			t.Fatalf("我的会议 in a conversation took %v, %v; want the full path (it parks the flow)", how, err)
+		}
+		if _, err := db.SQL().ExecContext(ctx, "DELETE FROM conversations WHERE openid = 'o-quick-read'"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SQL().ExecContext(ctx, "UPDATE deputies SET status = ? WHERE id = ?", model.StatusEnded, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, how, err := r.router.Quick(ctx, msg("我的建议")); err != nil || how != bot.FullPath {
+			t.Fatalf("a deputy whose term ended took %v, %v; want the full path", how, err)
+		}
+	})
+}

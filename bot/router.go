@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -104,10 +105,12 @@ func (r *Router) touch(ctx context.Context, openid string) error {
 }
 
 // Quick implements QuickHandler: template reports are absorbed (written in
-// batches, no dedupe record: repeating one changes nothing), and a help word
+// batches, no dedupe record: repeating one changes nothing); a help word
 // outside any conversation or a message that is not text is answered from
-// one read.
+// one read, and a command that only reads (我的会议, 我的建议, 学习) outside
+// any conversation from its reads.
 func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
+	ctx = core.ForOneMessage(ctx)
 	if in.MsgType == "event" {
 		if in.Event == "TEMPLATESENDJOBFINISH" {
 			_, err := r.reports.do(ctx, model.TemplateStatus{MsgID: in.EventMsgID, OpenID: in.FromUserName, Status: in.Status},
@@ -128,7 +131,9 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if in.MsgType == "voice" {
 		text = in.Recognition
 	}
-	if !isHelpWord(normalizeWord(text)) {
+	word := normalizeWord(text)
+	help := isHelpWord(word)
+	if !help && !readOnlyWords[word] {
 		return "", FullPath, nil
 	}
 	st, err := r.states.do(ctx, openid, maxStateBatch, r.Store.GetChatStates)
@@ -140,8 +145,35 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if err := r.touch(ctx, openid); err != nil {
 		return "", FullPath, err
 	}
-	text, err = r.helpText(st)
+	if help {
+		text, err = r.helpText(st)
+		return text, Answered, err
+	}
+	// A command that only reads, outside any conversation: the same
+	// answer command gives, without a claim held while it is read.
+	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
+	if err != nil || d.Status == model.StatusEnded {
+		return "", FullPath, err
+	}
+	text, err = r.readOnlyCommand(ctx, d, word)
 	return text, Answered, err
+}
+
+// readOnlyWords are the deputy's commands whose answer only reads (their
+// lists): outside a conversation the quick path answers them. Each is
+// answered by deputyCommand the same way on the full path.
+var readOnlyWords = map[string]bool{
+	"我的会议": true, "会议活动": true, "会议": true, "我的活动": true,
+	"我的建议": true, "建议": true, "建议办理": true,
+	"学习": true, "学习材料": true,
+}
+
+func (r *Router) readOnlyCommand(ctx context.Context, d model.Deputy, word string) (string, error) {
+	reply, ok, err := r.deputyCommand(ctx, d, d.OpenID, word)
+	if err == nil && !ok {
+		err = fmt.Errorf("bot: %q is no read-only command", word)
+	}
+	return reply, err
 }
 
 // Handle implements Handler.
