@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strconv"
 	"unicode/utf8"
-
-	"github.com/silenceper/wechat/v2/util"
 )
 
 // ErrClass says what a caller should do about a failed WeChat call.
@@ -129,44 +126,9 @@ func clientCodeError(op string, code int, msg string) *APIError {
 	return &APIError{Class: clientClassOf(code), Code: code, Msg: clientTruncate(msg, 160), Op: op}
 }
 
-var clientErrcodeRE = regexp.MustCompile(`errcode\s*=\s*(-?\d+)\s*,\s*errmsg\s*=\s*(.*)$`)
-
-// FromSDKError converts an error returned by the wechat SDK into an
-// *APIError: *util.CommonError keeps its code; the plain fmt errors of
-// Template.Send, customer Manager.Send and the token handles
-// ("... errcode=43004 , errmsg=...") are parsed. Anything else (a transport
-// error) is ClassUnknown because the SDK does not say whether it was sent.
-func FromSDKError(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return err
-	}
-	var ce *util.CommonError
-	if errors.As(err, &ce) {
-		return clientCodeError(op, int(ce.ErrCode), ce.ErrMsg)
-	}
-	if m := clientErrcodeRE.FindStringSubmatch(err.Error()); m != nil {
-		if code, perr := strconv.Atoi(m[1]); perr == nil && code != 0 {
-			return clientCodeError(op, code, m[2])
-		}
-	}
-	msg := clientSecretRE.ReplaceAllString(err.Error(), "$1=…")
-	if m := clientStatusRE.FindStringSubmatch(msg); m != nil {
-		status, _ := strconv.Atoi(m[1])
-		return clientHTTPError(op, status)
-	}
-	return &APIError{Class: ClassUnknown, Msg: clientTruncate(msg, 160), Op: op}
-}
-
-var (
-	// SDK errors embed the request URI, which carries the access token and
-	// sometimes an openid.
-	clientSecretRE = regexp.MustCompile(`(access_token|openid|secret|appsecret)=[^&\s,]+`)
-	clientStatusRE = regexp.MustCompile(`statusCode=(\d{3})`)
-)
+// clientSecretRE finds what a transport error may carry of the request
+// URI's secrets: the access token and sometimes an openid.
+var clientSecretRE = regexp.MustCompile(`(access_token|openid|secret|appsecret)=[^&\s,]+`)
 
 // clientHTTPError is the error for a non-200 HTTP answer: 5xx means WeChat
 // (or a proxy in front of it) failed before handling the call; anything

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/silenceper/wechat/v2/util"
-
 	"deputybot/bot"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -542,34 +540,6 @@ func TestSDKCallsGoToTheClientsAPIBase(t *testing.T) {
 	}
 	if n := e.sim.TokenFetches(); n != 1 {
 		t.Fatalf("the SDK fetched its own token: %d fetches", n)
-	}
-}
-
-func TestFromSDKError(t *testing.T) {
-	tests := []struct {
-		name  string
-		err   error
-		class bot.ErrClass
-		code  int
-	}{
-		{"Template.Send's fmt error", errors.New("template msg send error : errcode=43004 , errmsg=require subscribe"), bot.ClassPermanent, 43004},
-		{"the customer Send's fmt error", errors.New("customer msg send error : errcode=45015 , errmsg=response out of time limit"), bot.ClassPermanent, 45015},
-		{"a busy system", errors.New("template msg send error : errcode=-1 , errmsg=system error"), bot.ClassRetryable, -1},
-		{"Subscribe.Send's CommonError", util.NewCommonError("Send", 40001, "invalid credential"), bot.ClassTokenInvalid, 40001},
-		{"an HTTP 502", errors.New("http post error : uri=https://api.weixin.qq.com/x?access_token=SECRET , statusCode=502"), bot.ClassRetryable, 0},
-		{"a transport error", errors.New(`Post "https://api.weixin.qq.com/x?access_token=SECRET": EOF`), bot.ClassUnknown, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := bot.FromSDKError("op", tt.err)
-			var ae *bot.APIError
-			if !errors.As(err, &ae) || ae.Class != tt.class || ae.Code != tt.code {
-				t.Fatalf("got %#v, want class %s code %d", err, tt.class, tt.code)
-			}
-			if strings.Contains(err.Error(), "SECRET") {
-				t.Fatalf("the token leaks: %v", err)
-			}
-		})
 	}
 }
 

@@ -3,7 +3,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -463,10 +462,4 @@ func applyEnv(cfg *Config, environ []string) error {
 		return errs
 	}
 	return nil
-}
-
-// IsInvalid reports whether err came from bad configuration (exit code 2).
-func IsInvalid(err error) bool {
-	var e Errors
-	return errors.As(err, &e)
 }

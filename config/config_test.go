@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,7 +107,7 @@ func TestBadInputNamesTheKey(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !config.IsInvalid(err) {
+			if e := (config.Errors{}); !errors.As(err, &e) {
 				t.Fatalf("%v is not reported as invalid configuration", err)
 			}
 			for _, w := range tt.want {

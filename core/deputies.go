@@ -207,11 +207,6 @@ func (r *Registry) Get(ctx context.Context, id int64) (model.Deputy, error) {
 	return r.db.GetDeputy(ctx, id)
 }
 
-// List returns a page of deputies and the total matching f.
-func (r *Registry) List(ctx context.Context, f model.DeputyFilter) ([]model.Deputy, int, error) {
-	return r.db.ListDeputies(ctx, f)
-}
-
 // Find returns deputies by exact name, or the one with that id when ref is a number.
 func (r *Registry) Find(ctx context.Context, ref string) ([]model.Deputy, error) {
 	var id int64

@@ -51,11 +51,6 @@ func (s *Liaison) IssueMemberBindCode(ctx context.Context, memberID int64) (stri
 	return code, expires, nil
 }
 
-// MemberBindCode returns the member's unexpired code, "" when none.
-func (s *Liaison) MemberBindCode(ctx context.Context, memberID int64) (string, time.Time, error) {
-	return s.db.MemberBindCode(ctx, memberID)
-}
-
 // MemberOf returns the member who writes from openid: the member holding
 // the bound deputy record d (when d.ID > 0), else the member bound to
 // openid with a member code; ErrNotFound when neither.

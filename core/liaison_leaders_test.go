@@ -186,7 +186,7 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 		if err != nil || len(code) != 6 || !expires.Equal(now.Add(core.BindCodeValidity)) {
 			t.Fatalf("code %q %v %v", code, expires, err)
 		}
-		if got, _, _ := svc.MemberBindCode(ctx, li.ID); got != code {
+		if got, _, _ := db.MemberBindCode(ctx, li.ID); got != code {
 			t.Fatalf("stored code %q", got)
 		}
 		if ms, err := db.MemberIDsForBindCode(ctx, code); err != nil || len(ms) != 1 || ms[0] != li.ID {
@@ -198,7 +198,7 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 		if err := db.BindMember(ctx, li.ID, "o-other"); !errors.Is(err, model.ErrAlreadyBound) {
 			t.Fatalf("bound twice: %v", err)
 		}
-		if got, _, _ := svc.MemberBindCode(ctx, li.ID); got != "" {
+		if got, _, _ := db.MemberBindCode(ctx, li.ID); got != "" {
 			t.Fatalf("the code survived binding: %q", got)
 		}
 		if m, err := svc.MemberOf(ctx, model.Deputy{ID: ids[5]}, "o-zhang"); err != nil || m.ID != zhang.ID || m.WeChat() != "o-zhang" {

@@ -418,12 +418,6 @@ func (s *Materials) SetCategories(ctx context.Context, by Actor, names []string)
 	return clean, err
 }
 
-// StudyCounts returns how many deputies studied each material (every
-// material when no id is given); a material nobody studied is absent.
-func (s *Materials) StudyCounts(ctx context.Context, materialIDs ...int64) (map[int64]int, error) {
-	return s.db.StudyCounts(ctx, materialIDs...)
-}
-
 // The deputy's side.
 
 // requireDeputy refuses anyone but a deputy acting for themselves.

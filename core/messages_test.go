@@ -49,7 +49,7 @@ func newInboxWorld(t *testing.T, db *storage.DB) *inboxWorld {
 		}
 		*a.p = acc
 	}
-	if err := w.svc.Staff.SetDisabled(ctx, w.off.ID, true); err != nil {
+	if err := w.db.SetAccountDisabled(ctx, w.off.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	w.byStaff = core.StaffActor(w.staff, core.ViaConsole)

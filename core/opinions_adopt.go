@@ -56,8 +56,3 @@ func (s *Opinions) Adoptions(ctx context.Context, list []model.Opinion) (map[int
 	}
 	return s.db.OpinionAdoptions(ctx, ids)
 }
-
-// Adoption returns an opinion's adoption, or model.ErrNotFound.
-func (s *Opinions) Adoption(ctx context.Context, opinionID int64) (model.Adoption, error) {
-	return s.db.GetOpinionAdoption(ctx, opinionID)
-}

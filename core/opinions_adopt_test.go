@@ -44,7 +44,7 @@ func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
 		if err != nil || !adopted {
 			t.Fatalf("adopt: %v %v", adopted, err)
 		}
-		a, err := svc.Adoption(ctx, o.ID)
+		a, err := db.GetOpinionAdoption(ctx, o.ID)
 		if err != nil || a.AdoptedBy != "u-staff" || a.Note != "已吸收" || !a.AdoptedAt.Equal(now) {
 			t.Fatalf("adoption %+v %v", a, err)
 		}
@@ -62,7 +62,7 @@ func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
 		if err != nil || adopted || len(deliveriesOf(t, db, d.ID)) != len(got) {
 			t.Fatalf("adopting again: %v %v, deliveries %d", adopted, err, len(deliveriesOf(t, db, d.ID)))
 		}
-		if a2, _ := svc.Adoption(ctx, o.ID); a2.AdoptedBy != "u-staff" {
+		if a2, _ := db.GetOpinionAdoption(ctx, o.ID); a2.AdoptedBy != "u-staff" {
 			t.Fatalf("adopting again changed it: %+v", a2)
 		}
 		var ve core.ValidationError

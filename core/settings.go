@@ -319,9 +319,6 @@ func (s *Settings) SaveTemplates(ctx context.Context, m map[string]model.Templat
 	return s.db.SaveTemplateSettings(ctx, m)
 }
 
-// Menu returns the saved custom menu, or model.ErrNotFound.
-func (s *Settings) Menu(ctx context.Context) ([]byte, error) { return s.db.MenuSetting(ctx) }
-
 // SaveMenu validates and stores a custom menu and returns it normalised.
 func (s *Settings) SaveMenu(ctx context.Context, raw []byte) ([]byte, error) {
 	menu, err := ParseMenu(raw)
@@ -330,9 +327,6 @@ func (s *Settings) SaveMenu(ctx context.Context, raw []byte) ([]byte, error) {
 	}
 	return menu, s.db.SaveMenuSetting(ctx, menu)
 }
-
-// ResetMenu removes the saved menu: the configured one applies again.
-func (s *Settings) ResetMenu(ctx context.Context) error { return s.db.SaveMenuSetting(ctx, nil) }
 
 // MaxRatePerSecond bounds the send rate staff may set.
 const MaxRatePerSecond = 1000
@@ -367,10 +361,4 @@ func (s *Settings) SaveDelivery(ctx context.Context, d model.DeliverySetting) er
 		return errs
 	}
 	return s.db.SaveDeliverySetting(ctx, &d)
-}
-
-// ResetDelivery removes the saved delivery setting: the configured quiet
-// hours and rate apply again.
-func (s *Settings) ResetDelivery(ctx context.Context) error {
-	return s.db.SaveDeliverySetting(ctx, nil)
 }

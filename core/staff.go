@@ -208,12 +208,6 @@ func (s *Staff) ResetPassword(ctx context.Context, id int64) (string, error) {
 	return p, s.SetPassword(ctx, id, p, true)
 }
 
-// SetDisabled disables or re-enables an account. Its sessions end at their
-// next request and its API tokens stop working.
-func (s *Staff) SetDisabled(ctx context.Context, id int64, disabled bool) error {
-	return s.db.SetAccountDisabled(ctx, id, disabled)
-}
-
 // Get returns an account by id.
 func (s *Staff) Get(ctx context.Context, id int64) (model.Account, error) {
 	return s.db.GetAccount(ctx, id)
@@ -405,11 +399,6 @@ func (s *Staff) Tokens(ctx context.Context, staffID int64) ([]model.APIToken, er
 	return s.db.ListAPITokens(ctx, staffID)
 }
 
-// RevokeToken revokes one of a's tokens.
-func (s *Staff) RevokeToken(ctx context.Context, a model.Account, id int64) error {
-	return s.db.RevokeAPIToken(ctx, a.ID, id)
-}
-
 // tokenTouchEvery bounds how often a token's last use is written: once a
 // minute is precise enough and spares a write per request.
 const tokenTouchEvery = time.Minute
@@ -454,11 +443,6 @@ func (s *Staff) Audit(ctx context.Context, actor model.Account, action, object, 
 	summary = phoneInText.ReplaceAllStringFunc(summary, MaskPhone)
 	return s.db.AddAudit(ctx, &model.AuditEntry{StaffID: actor.ID, StaffName: actor.DisplayName(),
 		Action: action, Object: object, Summary: summary})
-}
-
-// AuditLog returns a page of the audit log and the total matching f.
-func (s *Staff) AuditLog(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, int, error) {
-	return s.db.ListAudit(ctx, f)
 }
 
 // EnsureAdmin creates the account "admin" with a generated password when

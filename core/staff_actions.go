@@ -81,7 +81,7 @@ func (s *Staff) SetDisabledAs(ctx context.Context, by Actor, id int64, disabled 
 		if disabled && a.ID == by.Account.ID {
 			return &FieldError{Key: "id", Label: "账号", Value: a.Username, Msg: "不能停用自己的账号"}
 		}
-		if err := s.SetDisabled(ctx, a.ID, disabled); err != nil {
+		if err := s.db.SetAccountDisabled(ctx, a.ID, disabled); err != nil {
 			return err
 		}
 		action, verb := "staff.enable", "启用"
@@ -127,7 +127,7 @@ func (s *Staff) RevokeTokenAs(ctx context.Context, by Actor, id int64) error {
 		return err
 	}
 	return s.env.tx(ctx, func(ctx context.Context) error {
-		if err := s.RevokeToken(ctx, by.Account, id); err != nil {
+		if err := s.db.RevokeAPIToken(ctx, by.Account.ID, id); err != nil {
 			return err
 		}
 		return s.env.audit(ctx, by, "token.revoke", fmt.Sprintf("token/%d", id), "撤销 API 令牌")

@@ -145,7 +145,7 @@ func TestDisabledAccountsAndTokens(t *testing.T) {
 				t.Errorf("token %q gives %v", bad, err)
 			}
 		}
-		if err := s.SetDisabled(ctx, a.ID, true); err != nil {
+		if err := db.SetAccountDisabled(ctx, a.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AuthenticateToken(ctx, token); !errors.Is(err, core.ErrBadToken) {
@@ -154,8 +154,8 @@ func TestDisabledAccountsAndTokens(t *testing.T) {
 		if _, err := s.Authenticate(ctx, "sys", "correct-horse", ""); !errors.Is(err, core.ErrAccountDisabled) {
 			t.Fatalf("a disabled account logs in: %v", err)
 		}
-		_ = s.SetDisabled(ctx, a.ID, false)
-		if err := s.RevokeToken(ctx, a, tok.ID); err != nil {
+		_ = db.SetAccountDisabled(ctx, a.ID, false)
+		if err := s.RevokeTokenAs(ctx, core.StaffActor(a, core.ViaAPI), tok.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AuthenticateToken(ctx, token); !errors.Is(err, core.ErrBadToken) {
@@ -179,11 +179,11 @@ func TestEnsureAdminCreatesOneAdminOnce(t *testing.T) {
 		if pw, created, err := s.EnsureAdmin(ctx); err != nil || created || pw != "" {
 			t.Fatalf("second start: %q %v %v", pw, created, err)
 		}
-		_ = s.SetDisabled(ctx, a.ID, true)
+		_ = db.SetAccountDisabled(ctx, a.ID, true)
 		if pw2, created, err := s.EnsureAdmin(ctx); err != nil || !created || pw2 == pw {
 			t.Fatalf("with the only admin disabled: %q %v %v", pw2, created, err)
 		}
-		entries, _, _ := s.AuditLog(ctx, model.AuditFilter{Action: "staff.bootstrap"})
+		entries, _, _ := db.ListAudit(ctx, model.AuditFilter{Action: "staff.bootstrap"})
 		if len(entries) != 2 {
 			t.Fatalf("bootstrap audit entries: %+v", entries)
 		}
@@ -205,7 +205,7 @@ func TestAuditSummariesNeverKeepPhoneNumbers(t *testing.T) {
 		if err := s.Audit(ctx, core.CommandLine, "deputy.update", "deputy/1", "误写 13800001111"); err != nil {
 			t.Fatal(err)
 		}
-		es, _, _ := s.AuditLog(ctx, model.AuditFilter{})
+		es, _, _ := db.ListAudit(ctx, model.AuditFilter{})
 		if len(es) != 1 || strings.Contains(es[0].Summary, "13800001111") || es[0].StaffName != "命令行" {
 			t.Fatalf("audit entry %+v", es)
 		}

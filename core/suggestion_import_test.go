@@ -118,7 +118,7 @@ func TestImportSuggestions(t *testing.T) {
 			if other.LeadDeputyID != ids["张伟/济南市代表团"] || other.Deadline.Format(time.DateOnly) != "2026-07-15" {
 				t.Fatalf("imported %+v", other)
 			}
-			steps, _ := svc.Steps(ctx, sg.ID)
+			steps, _ := db.SuggestionSteps(ctx, sg.ID)
 			if len(steps) != 1 || steps[0].Kind != model.StepAssigned {
 				t.Fatalf("steps %+v", steps)
 			}

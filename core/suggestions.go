@@ -324,19 +324,9 @@ func (s *Suggestions) GetByNumber(ctx context.Context, number string) (model.Sug
 	return s.db.GetSuggestionByNumber(ctx, NormalizeSuggestionNumber(number))
 }
 
-// List returns a page of suggestions and the total matching f.
-func (s *Suggestions) List(ctx context.Context, f model.SuggestionFilter) ([]model.Suggestion, int, error) {
-	return s.db.ListSuggestions(ctx, f)
-}
-
 // OfDeputy lists a deputy's suggestions for 我的建议.
 func (s *Suggestions) OfDeputy(ctx context.Context, deputyID int64) ([]model.DeputySuggestion, error) {
 	return s.db.SuggestionsOfDeputy(ctx, deputyID)
-}
-
-// Steps returns a suggestion's handling history, oldest first.
-func (s *Suggestions) Steps(ctx context.Context, id int64) ([]model.SuggestionStep, error) {
-	return s.db.SuggestionSteps(ctx, id)
 }
 
 // RecordStep validates and records a handling step by staff or a unit:

@@ -153,11 +153,11 @@ func TestRecordStepTransitions(t *testing.T) {
 		}
 		for _, tt := range tests {
 			w.advance(time.Hour)
-			before, _ := w.svc.Steps(ctx, s.ID)
+			before, _ := w.db.SuggestionSteps(ctx, s.ID)
 			st := model.SuggestionStep{SuggestionID: s.ID, Kind: tt.kind, Actor: w.staffer, ReplyCategory: tt.category, Note: tt.note}
 			err := w.svc.RecordStep(ctx, &st)
 			got, _ := w.svc.Get(ctx, s.ID)
-			after, _ := w.svc.Steps(ctx, s.ID)
+			after, _ := w.db.SuggestionSteps(ctx, s.ID)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("%s: %v", tt.name, err)
@@ -247,7 +247,7 @@ func TestRateRules(t *testing.T) {
 			t.Fatalf("revised rating %+v", r)
 		}
 		got, _ := w.svc.Get(ctx, s.ID)
-		steps, _ := w.svc.Steps(ctx, s.ID)
+		steps, _ := w.db.SuggestionSteps(ctx, s.ID)
 		last := steps[len(steps)-1]
 		if got.Status != model.SuggestionRehandling || got.RehandleReason != "水管仍未通到村" ||
 			last.Kind != model.StepRehandling || last.Actor != "王芳" || last.Note != "水管仍未通到村" || !last.At.Equal(w.now) {
@@ -261,7 +261,7 @@ func TestRateRules(t *testing.T) {
 		if _, err := w.svc.Rate(ctx, s.ID, li, core.Rating{Contact: "未联系", Attitude: "不满意", Result: "满意", Reason: "未联系本人"}); err != nil {
 			t.Fatalf("a seconder rating during re-handling: %v", err)
 		}
-		if again, _ := w.svc.Steps(ctx, s.ID); len(again) != len(steps) {
+		if again, _ := w.db.SuggestionSteps(ctx, s.ID); len(again) != len(steps) {
 			t.Fatalf("a dissatisfied attitude alone sent the suggestion back again")
 		}
 

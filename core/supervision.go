@@ -340,11 +340,6 @@ func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve boo
 	return s.db.GetExtension(ctx, id)
 }
 
-// Extensions lists extension requests.
-func (s *Supervision) Extensions(ctx context.Context, f model.ExtensionFilter) ([]model.Extension, error) {
-	return s.db.ListExtensions(ctx, f)
-}
-
 // SetPromise records the promise date of a suggestion's standing B/C
 // reply; it must not be before the reply.
 func (s *Supervision) SetPromise(ctx context.Context, suggestionID int64, date time.Time, by string) error {

@@ -227,7 +227,7 @@ func TestSessionsEndWhenThePasswordChangesOrTheAccountIsDisabled(t *testing.T) {
 	if res := w.get(t, second, "/admin/"); res.status != http.StatusSeeOther {
 		t.Fatalf("another session after the password changed: %d", res.status)
 	}
-	if err := w.staff.SetDisabled(t.Context(), w.accounts[model.RoleStaff].ID, true); err != nil {
+	if err := db.SetAccountDisabled(t.Context(), w.accounts[model.RoleStaff].ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if res := w.get(t, first, "/admin/"); res.status != http.StatusSeeOther {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"math"
 	mrand "math/rand/v2"
 	"strconv"
 	"strings"
@@ -132,16 +131,6 @@ func (d *Dispatcher) setRate(perSecond float64) {
 	}
 	d.limiter.SetBurst(max(1, int(perSecond)))
 	d.limiter.SetLimit(rate.Limit(perSecond))
-}
-
-// RateLimit is the send rate in force, in messages per second (+Inf when
-// there is none).
-func (d *Dispatcher) RateLimit() float64 {
-	d.applyDelivery(context.Background())
-	if l := d.limiter.Limit(); l != rate.Inf {
-		return float64(l)
-	}
-	return math.Inf(1)
 }
 
 // applyDelivery puts the saved quiet hours and rate (read at most every
