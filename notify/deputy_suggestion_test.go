@@ -26,8 +26,8 @@ import (
 // TestADeputysSuggestionFromTheChatToTheRatingRequest is issue 15's
 // check: a deputy drafts a suggestion in the chat with one co-signer, who
 // confirms; staff accept it and assign it to a unit through the API; the
-// deputy is told at each step; the unit's reply brings the usual rating
-// request.
+// unit's bound staff member is told; the deputy is told at each step; the
+// unit's reply brings the usual rating request.
 func TestADeputysSuggestionFromTheChatToTheRatingRequest(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		r := newRig(t, db, notify.Config{}, 5*time.Second)
@@ -125,6 +125,18 @@ func TestADeputysSuggestionFromTheChatToTheRatingRequest(t *testing.T) {
 			}
 		}
 		author, cosigner := r.sim.User("o-sg-wang"), r.sim.User("o-sg-li")
+		// The handling unit's staff member, bound to WeChat.
+		unit, _, err := svc.Staff.Create(ctx, core.NewAccount{Username: "jtt", Name: "交通厅承办人", Role: model.RoleUnit,
+			Unit: "省交通运输厅", Password: "Unit-Pass-2026"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.BindStaffWeChat(ctx, unit.ID, "o-sg-unit"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.sim.User("o-sg-unit").Follow(ctx); err != nil {
+			t.Fatal(err)
+		}
 
 		expect(t, say(t, author, "提建议"), "请回复建议的标题")
 		expect(t, say(t, author, "关于增加农村公交班次的建议"), "请输入建议的内容")
@@ -173,6 +185,9 @@ func TestADeputysSuggestionFromTheChatToTheRatingRequest(t *testing.T) {
 			if !told(openid, sg.Number+"建议已交办") {
 				t.Fatalf("%s was not told of the assignment: %+v", openid, r.sim.Messages(openid))
 			}
+		}
+		if !told("o-sg-unit", "新交办建议") {
+			t.Fatalf("the unit's bound staff member was not told: %+v", r.sim.Messages("o-sg-unit"))
 		}
 
 		var buf bytes.Buffer
