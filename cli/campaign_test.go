@@ -98,7 +98,7 @@ func (r *campaignRig) dispatch(t *testing.T) *wechatsim.Sim {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := disp.ExpandDue(ctx); err != nil {
+	if _, err := out.ExpandDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := disp.DispatchOnce(ctx); err != nil {

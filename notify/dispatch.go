@@ -80,8 +80,8 @@ const progressEvery = time.Second
 
 // Dispatcher sends due deliveries.
 type Dispatcher struct {
-	*Outbox
-	id      string // claims' owner, beaten into the dispatchers table
+	outbox  *Outbox // the campaigns it expands and the settings it reads
+	id      string  // claims' owner, beaten into the dispatchers table
 	sender  Sender
 	links   *Signer
 	limiter *rate.Limiter // rate.Inf when there is no limit
@@ -96,7 +96,7 @@ type Dispatcher struct {
 
 // NewDispatcher returns a dispatcher sending through sender.
 func NewDispatcher(o *Outbox, sender Sender, links *Signer) (*Dispatcher, error) {
-	d := &Dispatcher{Outbox: o, id: rand.Text()[:16], sender: sender, links: links, limiter: rate.NewLimiter(rate.Inf, 1),
+	d := &Dispatcher{outbox: o, id: rand.Text()[:16], sender: sender, links: links, limiter: rate.NewLimiter(rate.Inf, 1),
 		slots: make(chan struct{}, o.cfg.Workers)}
 	q, err := parseQuietHours(o.cfg.QuietHours)
 	if err != nil {
@@ -136,7 +136,7 @@ func (d *Dispatcher) setRate(perSecond float64) {
 // applyDelivery puts the saved quiet hours and rate (read at most every
 // 30 s) in force and returns the quiet window.
 func (d *Dispatcher) applyDelivery(ctx context.Context) [2]int {
-	cur := d.delivery(ctx)
+	cur := d.outbox.delivery(ctx)
 	d.qmu.Lock()
 	defer d.qmu.Unlock()
 	if cur == d.applied {
@@ -146,7 +146,7 @@ func (d *Dispatcher) applyDelivery(ctx context.Context) [2]int {
 		// A window that does not parse (validated on save, so only a
 		// hand-edited database) leaves the one in force.
 		if q, err := parseQuietHours(cur.QuietHours); err != nil {
-			d.log.Warn("saved quiet hours ignored", "err", err)
+			d.outbox.log.Warn("saved quiet hours ignored", "err", err)
 		} else {
 			d.quiet = q
 		}
@@ -165,7 +165,7 @@ func (d *Dispatcher) InQuietHours(t time.Time) bool {
 	if start == end {
 		return false
 	}
-	lt := t.In(d.cfg.Loc)
+	lt := t.In(d.outbox.cfg.Loc)
 	m := lt.Hour()*60 + lt.Minute()
 	if start < end {
 		return m >= start && m < end
@@ -173,7 +173,7 @@ func (d *Dispatcher) InQuietHours(t time.Time) bool {
 	return m >= start || m < end
 }
 
-func (d *Dispatcher) day(t time.Time) string { return t.In(d.cfg.Loc).Format(time.DateOnly) }
+func (d *Dispatcher) day(t time.Time) string { return t.In(d.outbox.cfg.Loc).Format(time.DateOnly) }
 
 // Run dispatches until ctx ends: due campaigns are expanded, due
 // deliveries sent; when there is nothing to do it waits for the ticker.
@@ -187,14 +187,14 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if _, err := d.ExpandDue(ctx); err != nil && ctx.Err() == nil {
-			d.log.Error("expanding campaigns", "err", err)
+		if _, err := d.outbox.ExpandDue(ctx); err != nil && ctx.Err() == nil {
+			d.outbox.log.Error("expanding campaigns", "err", err)
 		}
 		for ctx.Err() == nil {
 			n, err := d.dispatch(ctx, true)
 			if err != nil {
 				if ctx.Err() == nil {
-					d.log.Error("dispatching", "err", err)
+					d.outbox.log.Error("dispatching", "err", err)
 				}
 				break
 			}
@@ -235,11 +235,11 @@ type Beats struct{ since, last time.Time }
 // silentAfter, hands back the claims of dispatchers silent that long. It
 // returns how many deliveries it handed back. Run beats every beatEvery.
 func (d *Dispatcher) Beat(ctx context.Context, b *Beats) int64 {
-	now := d.now()
-	if err := d.db.BeatDispatcher(ctx, d.id, now); err != nil {
+	now := d.outbox.now()
+	if err := d.outbox.db.BeatDispatcher(ctx, d.id, now); err != nil {
 		b.since = time.Time{}
 		if ctx.Err() == nil {
-			d.log.Warn("dispatcher beat", "err", err)
+			d.outbox.log.Warn("dispatcher beat", "err", err)
 		}
 		return 0
 	}
@@ -250,12 +250,12 @@ func (d *Dispatcher) Beat(ctx context.Context, b *Beats) int64 {
 	if now.Sub(b.since) < silentAfter {
 		return 0
 	}
-	n, err := d.db.ReleaseSilentClaims(ctx, now, now.Add(-silentAfter))
+	n, err := d.outbox.db.ReleaseSilentClaims(ctx, now, now.Add(-silentAfter))
 	switch {
 	case err != nil && ctx.Err() == nil:
-		d.log.Warn("releasing a silent dispatcher's claims", "err", err)
+		d.outbox.log.Warn("releasing a silent dispatcher's claims", "err", err)
 	case n > 0:
-		d.log.Info("deliveries of a dispatcher gone silent back in the queue", "deliveries", n)
+		d.outbox.log.Info("deliveries of a dispatcher gone silent back in the queue", "deliveries", n)
 	}
 	return n
 }
@@ -272,26 +272,26 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 // having recorded those done; the rest record themselves as they finish
 // (Run waits for them).
 func (d *Dispatcher) dispatch(ctx context.Context, early bool) (int, error) {
-	now := d.now()
+	now := d.outbox.now()
 	d.applyDelivery(ctx)
-	limit := d.cfg.BatchSize
+	limit := d.outbox.cfg.BatchSize
 	day := d.day(now)
-	used, err := d.db.QuotaUsed(ctx, day)
+	used, err := d.outbox.db.QuotaUsed(ctx, day)
 	if err != nil {
 		return 0, err
 	}
-	if left := d.cfg.DailyQuota - used; left < limit {
+	if left := d.outbox.cfg.DailyQuota - used; left < limit {
 		// Stop short of the quota; tomorrow's count starts afresh.
 		limit = max(left, 0)
 	}
 	if limit == 0 {
 		return 0, nil
 	}
-	batch, err := d.db.ClaimDue(ctx, d.id, now, limit, d.cfg.Lease, d.InQuietHours(now))
+	batch, err := d.outbox.db.ClaimDue(ctx, d.id, now, limit, d.outbox.cfg.Lease, d.InQuietHours(now))
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
-	windows, err := d.db.LastInbound(ctx, openidsOf(batch))
+	windows, err := d.outbox.db.LastInbound(ctx, openidsOf(batch))
 	if err != nil {
 		return 0, err
 	}
@@ -348,7 +348,7 @@ func (d *Dispatcher) record(ctx context.Context, day string, batch []model.Deliv
 			}
 			ready = nil
 			// Record even if ctx ended meanwhile: the sends happened.
-			err := d.db.FinishDeliveries(context.WithoutCancel(ctx), day, got)
+			err := d.outbox.db.FinishDeliveries(context.WithoutCancel(ctx), day, got)
 			if err == nil {
 				err = d.afterBatch(ctx, dls, got)
 			}
@@ -356,7 +356,7 @@ func (d *Dispatcher) record(ctx context.Context, day string, batch []model.Deliv
 			case err != nil && !reported && pending == nil:
 				pending = err
 			case err != nil && ctx.Err() == nil:
-				d.log.Error("recording late sends", "err", err)
+				d.outbox.log.Error("recording late sends", "err", err)
 			}
 		}
 		if !reported && int(started.Load()) == len(batch) {
@@ -405,7 +405,7 @@ func (d *Dispatcher) notice(ctx context.Context, id int64) (model.Notice, error)
 	if n, ok := d.notices.Load(id); ok {
 		return n.(model.Notice), nil
 	}
-	n, err := d.db.GetNotice(ctx, id)
+	n, err := d.outbox.db.GetNotice(ctx, id)
 	if err != nil {
 		return n, err
 	}
@@ -419,7 +419,7 @@ func (d *Dispatcher) URL(dl model.Delivery, n model.Notice) string {
 		return n.Link
 	}
 	id := strconv.FormatInt(dl.ID, 10)
-	return d.cfg.PublicURL + "/h5/d/" + id + "?t=" + d.links.Token("d"+id, dl.DeputyID)
+	return d.outbox.cfg.PublicURL + "/h5/d/" + id + "?t=" + d.links.Token("d"+id, dl.DeputyID)
 }
 
 // send delivers one message and says what happened.
@@ -431,7 +431,7 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 	// be a second message, so the outcome stays unknown, as for a timeout.
 	// The same holds for a retry after a timeout or a crash, however many
 	// attempts refused outright (-1, 45009) came between.
-	if dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) >= unknownWindow-time.Minute {
+	if dl.FirstTryAt.Valid && d.outbox.now().Sub(dl.FirstTryAt.Time) >= unknownWindow-time.Minute {
 		switch {
 		case dl.Interrupted():
 			out.Status, out.Reason = model.DeliveryFailed, "发送中断，结果未知（已超过10分钟，为避免重复不再重试）"
@@ -450,8 +450,8 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 		return d.release(dl, out, 15*time.Second, "读取通知失败")
 	}
 	url := d.URL(dl, n)
-	tmpl, hasTemplate := d.templates(ctx)[n.Kind]
-	inWindow := !lastInbound.IsZero() && d.now().Sub(lastInbound) < 47*time.Hour
+	tmpl, hasTemplate := d.outbox.templates(ctx)[n.Kind]
+	inWindow := !lastInbound.IsZero() && d.outbox.now().Sub(lastInbound) < 47*time.Hour
 	// A customer message has no dedupe key (message/custom/send takes
 	// none), so a row once cut off by a crash, whose cut-off attempt may
 	// have been one (the deputy was in the 48-hour window then or is now),
@@ -526,13 +526,13 @@ func (d *Dispatcher) failure(ctx context.Context, dl model.Delivery, out model.O
 	case ClassUnknown:
 		// The message may have gone: only the same client_msg_id within
 		// WeChat's dedupe window may try again.
-		if out.Channel == "template" && dl.FirstTryAt.Valid && d.now().Sub(dl.FirstTryAt.Time) < unknownWindow-time.Minute {
-			out.Status, out.Reason, out.NextAt = model.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.now().Add(unknownRetry)
+		if out.Channel == "template" && dl.FirstTryAt.Valid && d.outbox.now().Sub(dl.FirstTryAt.Time) < unknownWindow-time.Minute {
+			out.Status, out.Reason, out.NextAt = model.DeliveryRetry, "超时，结果未知，以同一消息编号重试", d.outbox.now().Add(unknownRetry)
 			if ctx.Err() != nil {
 				// Cut off by this instance's shutdown, not by WeChat: like
 				// a crash, that is no attempt, and another instance (or
 				// this one restarted) may go on at once.
-				out.Reason, out.NextAt, out.Attempted = "发送中断，结果未知，以同一消息编号重试", d.now(), false
+				out.Reason, out.NextAt, out.Attempted = "发送中断，结果未知，以同一消息编号重试", d.outbox.now(), false
 			}
 			return out
 		}
@@ -557,7 +557,7 @@ func (d *Dispatcher) retry(dl model.Delivery, out model.Outcome, code int, reaso
 		reason = "此前发送结果未知；" + reason
 	}
 	attempt := dl.Attempts + 1 // this one
-	if attempt >= d.cfg.MaxAttempts {
+	if attempt >= d.outbox.cfg.MaxAttempts {
 		out.Status, out.Reason = model.DeliveryFailed, "重试次数已用尽："+reason
 		return out
 	}
@@ -566,7 +566,7 @@ func (d *Dispatcher) retry(dl model.Delivery, out model.Outcome, code int, reaso
 		backoff = min(3*backoff, time.Hour)
 	}
 	jitter := time.Duration(mrand.Int64N(int64(backoff)/5 + 1))
-	out.Status, out.Reason, out.NextAt = model.DeliveryRetry, reason, d.now().Add(backoff+jitter)
+	out.Status, out.Reason, out.NextAt = model.DeliveryRetry, reason, d.outbox.now().Add(backoff+jitter)
 	return out
 }
 
@@ -587,7 +587,7 @@ func (d *Dispatcher) release(dl model.Delivery, out model.Outcome, wait time.Dur
 	case unknownBefore(dl):
 		reason = "此前发送结果未知；" + reason
 	}
-	out.Status, out.Reason, out.NextAt, out.ErrCode = model.DeliveryRetry, reason, d.now().Add(wait), dl.ErrCode
+	out.Status, out.Reason, out.NextAt, out.ErrCode = model.DeliveryRetry, reason, d.outbox.now().Add(wait), dl.ErrCode
 	out.Channel, out.ChannelReason = dl.Channel, dl.ChannelReason
 	return out
 }
@@ -632,7 +632,7 @@ func (d *Dispatcher) afterBatch(ctx context.Context, batch []model.Delivery, out
 	for id, failures := range touched {
 		ids = append(ids, id)
 		if reason, ok := account[id]; ok {
-			if err := d.Pause(ctx, id, "自动暂停："+reason+"。请检查公众号配置后恢复发送。"); err != nil && err != ErrBadState {
+			if err := d.outbox.Pause(ctx, id, "自动暂停："+reason+"。请检查公众号配置后恢复发送。"); err != nil && err != ErrBadState {
 				return err
 			}
 			continue
@@ -640,26 +640,26 @@ func (d *Dispatcher) afterBatch(ctx context.Context, batch []model.Delivery, out
 		if !failures {
 			continue
 		}
-		counts, err := d.db.CampaignCounts(ctx, id)
+		counts, err := d.outbox.db.CampaignCounts(ctx, id)
 		if err != nil {
 			return err
 		}
 		failed := counts[model.DeliveryFailed]
 		done := failed + counts[model.DeliverySent] + counts[model.DeliveryDelivered] + counts[model.DeliveryRead]
-		if failed >= d.cfg.PauseMinFailures && float64(failed) > d.cfg.PauseFailureRatio*float64(done) {
+		if failed >= d.outbox.cfg.PauseMinFailures && float64(failed) > d.outbox.cfg.PauseFailureRatio*float64(done) {
 			reason := fmt.Sprintf("自动暂停：发送失败过多（已处理 %d 条，失败 %d 条）。请查看失败原因，处理后恢复发送。", done, failed)
-			if err := d.Pause(ctx, id, reason); err != nil && err != ErrBadState {
+			if err := d.outbox.Pause(ctx, id, reason); err != nil && err != ErrBadState {
 				return err
 			}
-			d.log.Warn("campaign paused itself", "campaign", id, "failed", failed, "done", done)
+			d.outbox.log.Warn("campaign paused itself", "campaign", id, "failed", failed, "done", done)
 		}
 	}
-	finished, err := d.db.UnfinishedCampaigns(ctx, ids)
+	finished, err := d.outbox.db.UnfinishedCampaigns(ctx, ids)
 	if err != nil {
 		return err
 	}
 	for _, id := range finished {
-		if _, err := d.db.SetCampaignStatus(ctx, id, []string{model.CampaignSending}, model.CampaignDone, ""); err != nil {
+		if _, err := d.outbox.db.SetCampaignStatus(ctx, id, []string{model.CampaignSending}, model.CampaignDone, ""); err != nil {
 			return err
 		}
 	}
