@@ -67,6 +67,12 @@ func (s *Services) SeedDemoWorld(ctx context.Context, by Actor) error {
 		return fmt.Errorf("demo world: reply: %w", err)
 	}
 
+	// A suggestion a deputy wrote and submitted, its co-signer agreed,
+	// waiting for staff review (代表提交的建议 in the console).
+	if err := s.seedDeputySuggestion(ctx, ids[1], ids[6]); err != nil {
+		return fmt.Errorf("demo world: deputy's suggestion: %w", err)
+	}
+
 	sv := model.Survey{Title: "代表履职服务满意度调查", Intro: "请根据实际情况作答，约需 1 分钟。",
 		OpensAt: now, ClosesAt: day(14, 18),
 		Questions: []model.SurveyQuestion{
@@ -127,4 +133,25 @@ func (s *Services) SeedDemoWorld(ctx context.Context, by Actor) error {
 		return fmt.Errorf("demo world: campaign: %w", err)
 	}
 	return nil
+}
+
+// seedDeputySuggestion submits a suggestion of author with cosigner, who
+// agrees, as they would in the chat.
+func (s *Services) seedDeputySuggestion(ctx context.Context, author, cosigner int64) error {
+	a, err := s.env.db.GetDeputy(ctx, author)
+	if err != nil {
+		return err
+	}
+	c, err := s.env.db.GetDeputy(ctx, cosigner)
+	if err != nil {
+		return err
+	}
+	sg, err := s.Suggestions.SubmitAs(ctx, DeputyActor(a, ViaWeChat), SuggestionDraft{Title: "关于增加农村公交班次的建议",
+		Content:  "目前部分乡镇农村公交每天仅有两班，群众出行不便。\n建议增加早晚高峰班次，并延长末班车时间。",
+		Category: "交通运输", Cosigners: []string{c.Name + "（" + c.Delegation + "）"}})
+	if err != nil {
+		return err
+	}
+	_, err = s.Suggestions.CosignAs(ctx, DeputyActor(c, ViaWeChat), sg.ID, true)
+	return err
 }

@@ -38,6 +38,15 @@ func TestSeedDemoWorld(t *testing.T) {
 		if err != nil || len(sgs) != 1 || !sgs[0].CanRate() || sgs[0].Rated {
 			t.Fatalf("the lead's suggestions: %+v %v", sgs, err)
 		}
+		waiting, n, err := svc.Suggestions.ListAs(ctx, core.CLIActor(model.Account{}, "demo"), model.SuggestionFilter{
+			Status: model.SuggestionSubmitted, Source: model.SourceDeputy})
+		if err != nil || n != 1 || waiting[0].LeadDeputyID == lead.ID {
+			t.Fatalf("a deputy's suggestion waiting for review: %+v %v", waiting, err)
+		}
+		if sub, err := svc.Suggestions.SubmissionAs(ctx, core.CLIActor(model.Account{}, "demo"), waiting[0].ID); err != nil ||
+			len(sub.Cosigners) != 1 || sub.Cosigners[0].State != model.CosignConfirmed {
+			t.Fatalf("its co-signer: %+v %v", sub.Cosigners, err)
+		}
 		if svs, err := svc.Surveys.OpenFor(ctx, lead.ID); err != nil || len(svs) != 1 {
 			t.Fatalf("open surveys: %+v %v", svs, err)
 		}
