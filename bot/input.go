@@ -99,6 +99,20 @@ func matchChoice(choices []Choice, word string) (Choice, bool) {
 	if v := answerVariant(word); v != "" {
 		return matchChoice(choices, v)
 	}
+	// Part of one label only (交通 for 交通运输): the hint says text may be
+	// replied, and a deputy types the word they read. Never the other way
+	// round (a label inside the word): 不太满意 holds 满意.
+	if utf8.RuneCountInString(word) >= 2 {
+		var found []Choice
+		for _, c := range choices {
+			if strings.Contains(c.Label, word) {
+				found = append(found, c)
+			}
+		}
+		if len(found) == 1 {
+			return found[0], true
+		}
+	}
 	return Choice{}, false
 }
 
