@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,8 +19,9 @@ func repliedSuggestion(t testing.TB, db *storage.DB, number string, lead int64, 
 	t.Helper()
 	ctx := context.Background()
 	svc := core.NewSuggestions(db)
+	deadline := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
 	sg := model.Suggestion{Number: number, Title: "关于加强农村饮水安全保障的建议", Session: "十四届人大三次会议",
-		LeadDeputyID: lead, HostUnit: "省水利厅"}
+		LeadDeputyID: lead, HostUnit: "省水利厅", Deadline: &deadline}
 	if err := svc.Create(ctx, &sg, seconders); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,11 @@ func TestRatingConversations(t *testing.T) {
 				t.Fatalf("rating %+v %v", rt, err)
 			}
 			// The seconder rates too, by number from 我的建议.
-			expect(t, chat(t, r.sim.User("o-second"), "我的建议"), "待测评")
+			mine := chat(t, r.sim.User("o-second"), "我的建议")
+			expect(t, mine, "待测评")
+			if !strings.Contains(mine[0], "办理期限 2026-06-30") {
+				t.Fatalf("我的建议 does not show the handling deadline: %q", mine[0])
+			}
 		})
 
 		t.Run("不满意 requires a reason and sends the suggestion back", func(t *testing.T) {

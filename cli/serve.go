@@ -271,8 +271,10 @@ func (a *app) handler(ctx context.Context, base string) (http.Handler, error) {
 		// The simulated account has a template for every notice kind, as
 		// the mapping outboxConfig gives it.
 		var ids []string
-		for kind := range model.KindLabels {
+		for kind, label := range model.KindLabels {
 			ids = append(ids, "SIM_"+kind)
+			a.sim.SetTemplateInfo("SIM_"+kind, wechatsim.TemplateInfo{Title: label,
+				Keywords: map[string]string{"thing1": "事项", "time2": "时间", "thing3": "备注"}})
 		}
 		a.sim.SetTemplates(ids...)
 	}

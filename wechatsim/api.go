@@ -338,9 +338,10 @@ func (s *Sim) apiTemplateSend(_ *http.Request, body []byte) any {
 	if status == "" {
 		status = JobSuccess
 	}
+	info := s.tplInfo[req.TemplateID]
 	s.recordLocked(Message{OpenID: req.ToUser, Time: now, Kind: KindTemplate, MsgType: "template",
 		TemplateID: req.TemplateID, URL: req.URL, Fields: fields, FieldOrder: order,
-		MsgID: msgID, Status: status})
+		TemplateTitle: info.Title, FieldLabels: info.Keywords, MsgID: msgID, Status: status})
 	if s.jobReports && s.callbackURL != "" && s.startBgLocked() {
 		go s.reportJobFinish(req.ToUser, msgID, status, now)
 	}

@@ -104,10 +104,15 @@ type Message struct {
 	URL        string            `json:"url,omitempty"`
 	Fields     map[string]string `json:"fields,omitempty"` // template data values
 	FieldOrder []string          `json:"field_order,omitempty"`
-	MsgID      int64             `json:"msg_id,omitempty"` // template msgid (or the user's MsgId)
-	Status     string            `json:"status,omitempty"` // for template: job finish status sent
-	Event      string            `json:"event,omitempty"`  // for user events: subscribe, CLICK...
-	EventKey   string            `json:"event_key,omitempty"`
+	// TemplateTitle and FieldLabels are the template's title and keyword
+	// names (thing1 → 事项), as a phone shows them, when SetTemplateInfo
+	// described the template.
+	TemplateTitle string            `json:"template_title,omitempty"`
+	FieldLabels   map[string]string `json:"field_labels,omitempty"`
+	MsgID         int64             `json:"msg_id,omitempty"` // template msgid (or the user's MsgId)
+	Status        string            `json:"status,omitempty"` // for template: job finish status sent
+	Event         string            `json:"event,omitempty"`  // for user events: subscribe, CLICK...
+	EventKey      string            `json:"event_key,omitempty"`
 }
 
 // UserInfo describes a simulated user.
@@ -187,6 +192,7 @@ type Sim struct {
 
 	menu      []Button
 	templates map[string]bool // nil: any non-empty template_id is accepted
+	tplInfo   map[string]TemplateInfo
 
 	dedupe      map[dedupeKey]dedupeEntry
 	dedupeQueue []dedupeQueued
@@ -496,6 +502,24 @@ func (s *Sim) SetTemplates(ids ...string) {
 	for _, id := range ids {
 		s.templates[id] = true
 	}
+}
+
+// TemplateInfo is what a phone shows of a template: its title and the
+// names of its keywords, by key (thing1 → 事项).
+type TemplateInfo struct {
+	Title    string
+	Keywords map[string]string
+}
+
+// SetTemplateInfo describes template id, so the phone page shows its
+// title and keyword names instead of the raw id and keys.
+func (s *Sim) SetTemplateInfo(id string, info TemplateInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tplInfo == nil {
+		s.tplInfo = map[string]TemplateInfo{}
+	}
+	s.tplInfo[id] = info
 }
 
 // SetDailyQuota changes the template-send daily limit (default 100,000).

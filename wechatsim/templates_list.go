@@ -24,11 +24,19 @@ func (s *Sim) apiTemplateList(_ *http.Request, _ []byte) any {
 	for id := range s.templates {
 		ids = append(ids, id)
 	}
+	info := make(map[string]TemplateInfo, len(ids))
+	for _, id := range ids {
+		info[id] = s.tplInfo[id]
+	}
 	s.mu.Unlock()
 	sort.Strings(ids)
 	list := make([]privateTemplate, len(ids))
 	for i, id := range ids {
-		list[i] = privateTemplate{TemplateID: id, Title: "模拟模板 " + id,
+		title := info[id].Title
+		if title == "" {
+			title = "模拟模板 " + id
+		}
+		list[i] = privateTemplate{TemplateID: id, Title: title,
 			Content: "{{thing1.DATA}}\n{{time2.DATA}}\n{{thing3.DATA}}"}
 	}
 	return map[string]any{"template_list": list}

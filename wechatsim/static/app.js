@@ -81,12 +81,17 @@
     var c;
     if (m.msg_type === 'template') {
       c = el('div', 'card');
-      c.appendChild(el('div', 'hd', '服务通知'));
-      c.appendChild(el('div', 'meta', '模板 ' + m.template_id + (m.status && m.status !== 'success' ? ' · ' + m.status : '')));
+      // As a phone shows it: the template's title and keyword names; the
+      // raw id and keys only for a template nobody described.
+      c.appendChild(el('div', 'hd', m.template_title || '服务通知'));
+      var state = m.status && m.status !== 'success' ? m.status : '';
+      var meta = m.template_title ? '' : '模板 ' + m.template_id;
+      if (state) { meta += (meta ? ' · ' : '') + state; }
+      if (meta) { c.appendChild(el('div', 'meta', meta)); }
       var fs = el('div', 'fields');
       (m.field_order || []).forEach(function (k) {
         var f = el('div', 'f');
-        f.appendChild(el('span', 'k', k));
+        f.appendChild(el('span', 'k', (m.field_labels || {})[k] || k));
         f.appendChild(el('span', 'v', (m.fields || {})[k]));
         fs.appendChild(f);
       });
