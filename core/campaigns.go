@@ -571,7 +571,7 @@ func (s *Campaigns) ExportDeliveries(ctx context.Context, by Actor, id int64, st
 		if err != nil {
 			return err
 		}
-		sh, err := newMeetingSheet("推送明细", []meetingSheetColumn{{"代表", 12}, {"代表团", 18}, {"状态", 10}, {"说明", 30}, {"渠道", 10},
+		sh, err := newSheetWriter("推送明细", []sheetColumn{{"代表", 12}, {"代表团", 18}, {"状态", 10}, {"说明", 30}, {"渠道", 10},
 			{"尝试次数", 9}, {"中断重发", 9}, {"生成时间", 17}, {"发送时间", 17}, {"送达时间", 17}, {"阅读时间", 17}})
 		if err != nil {
 			return err
@@ -617,11 +617,11 @@ func (s *Campaigns) ExportList(ctx context.Context, by Actor, f model.CampaignFi
 	var out ExportFile
 	err := s.tx(ctx, func(ctx context.Context) error {
 		const sheet = "通知推送"
-		var cols []meetingSheetColumn
+		var cols []sheetColumn
 		for _, c := range []string{"编号", "标题", "类别", "状态", "发送对象", "发送时间", "创建人", "紧急", "推送总数", "已发送", "失败"} {
-			cols = append(cols, meetingSheetColumn{name: c})
+			cols = append(cols, sheetColumn{name: c})
 		}
-		sh, err := newMeetingSheet(sheet, cols)
+		sh, err := newSheetWriter(sheet, cols)
 		if err != nil {
 			return err
 		}

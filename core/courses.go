@@ -421,7 +421,7 @@ func (s *Courses) ExportProgress(ctx context.Context, by Actor, id int64) (Expor
 		if err != nil {
 			return err
 		}
-		sh, err := newMeetingSheet("学习进度", []meetingSheetColumn{{"姓名", 14}, {"代表团", 22}, {"已学材料", 10},
+		sh, err := newSheetWriter("学习进度", []sheetColumn{{"姓名", 14}, {"代表团", 22}, {"已学材料", 10},
 			{"线下学时", 10}, {"已完成学时", 12}, {"要求学时", 10}, {"是否完成", 10}})
 		if err != nil {
 			return err

@@ -225,61 +225,35 @@ func (c *csvWriter) abort() {}
 
 type xlsxWriter struct {
 	out                  io.Writer
-	f                    *excelize.File
-	sw                   *excelize.StreamWriter
-	row                  int
+	sh                   *sheetWriter
 	textStyle, dateStyle int
 }
 
 const exportSheet = "代表名单"
 
 func newXLSXWriter(out io.Writer) (*xlsxWriter, error) {
-	f := excelize.NewFile()
-	x := &xlsxWriter{out: out, f: f, row: 1}
-	if err := x.start(); err != nil {
-		f.Close()
+	cols := make([]sheetColumn, len(deputyColumns))
+	for i, c := range deputyColumns {
+		cols[i] = sheetColumn{c.name, c.width}
+	}
+	sh, err := newSheetWriter(exportSheet, cols)
+	if err != nil {
+		return nil, fmt.Errorf("core: export: xlsx: %w", err)
+	}
+	x := &xlsxWriter{out: out, sh: sh}
+	if x.textStyle, err = sh.style(&excelize.Style{NumFmt: 49}); err != nil { // "@": text
+		sh.abort()
+		return nil, fmt.Errorf("core: export: xlsx: %w", err)
+	}
+	dateFmt := "yyyy-mm-dd"
+	if x.dateStyle, err = sh.style(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		sh.abort()
 		return nil, fmt.Errorf("core: export: xlsx: %w", err)
 	}
 	return x, nil
 }
 
-func (x *xlsxWriter) start() error {
-	f := x.f
-	if err := f.SetSheetName(f.GetSheetName(0), exportSheet); err != nil {
-		return err
-	}
-	bold, err := f.NewStyle(&excelize.Style{
-		Font: &excelize.Font{Bold: true},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-	})
-	if err != nil {
-		return err
-	}
-	if x.textStyle, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil { // "@": text
-		return err
-	}
-	dateFmt := "yyyy-mm-dd"
-	if x.dateStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return err
-	}
-	if x.sw, err = f.NewStreamWriter(exportSheet); err != nil {
-		return err
-	}
-	header := make([]any, len(deputyColumns))
-	for i, c := range deputyColumns {
-		if err := x.sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return err
-		}
-		header[i] = excelize.Cell{StyleID: bold, Value: c.name}
-	}
-	if err := x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	return x.sw.SetRow("A1", header)
-}
-
 func (x *xlsxWriter) write(d *model.Deputy) error {
-	x.row++
 	vals := make([]any, len(deputyColumns))
 	for i, c := range deputyColumns {
 		switch c.kind {
@@ -294,22 +268,14 @@ func (x *xlsxWriter) write(d *model.Deputy) error {
 			vals[i] = c.get(d)
 		}
 	}
-	cell, err := excelize.CoordinatesToCellName(1, x.row)
-	if err != nil {
-		return err
-	}
-	return x.sw.SetRow(cell, vals)
+	return x.sh.addCells(excelize.RowOpts{}, vals...)
 }
 
 func (x *xlsxWriter) finish() error {
-	defer x.f.Close()
-	if err := x.sw.Flush(); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	if _, err := x.f.WriteTo(x.out); err != nil {
+	if err := x.sh.writeTo(x.out); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	return nil
 }
 
-func (x *xlsxWriter) abort() { _ = x.f.Close() }
+func (x *xlsxWriter) abort() { x.sh.abort() }

@@ -40,11 +40,11 @@ func ImportTemplate(kind string) (ExportFile, error) {
 	if !ok {
 		return ExportFile{}, NotFound("没有这种导入模板。")
 	}
-	cols := make([]meetingSheetColumn, len(t.header))
+	cols := make([]sheetColumn, len(t.header))
 	for i, h := range t.header {
-		cols[i] = meetingSheetColumn{name: h, width: t.widths}
+		cols[i] = sheetColumn{name: h, width: t.widths}
 	}
-	sh, err := newMeetingSheet(strings.TrimSuffix(strings.TrimSuffix(t.name, ".xlsx"), "导入模板"), cols)
+	sh, err := newSheetWriter(strings.TrimSuffix(strings.TrimSuffix(t.name, ".xlsx"), "导入模板"), cols)
 	if err != nil {
 		return ExportFile{}, fmt.Errorf("core: import template: %w", err)
 	}

@@ -334,10 +334,10 @@ func (s *Liaison) ExportMembersAs(ctx context.Context, by Actor) (ExportFile, er
 			return err
 		}
 		const name = "双联系委员"
-		cols := []meetingSheetColumn{{"编号", 8}, {"委员", 12}, {"职务", 20}, {"电话", 14}, {"联系代表数", 10}, {"提醒", 30},
+		cols := []sheetColumn{{"编号", 8}, {"委员", 12}, {"职务", 20}, {"电话", 14}, {"联系代表数", 10}, {"提醒", 30},
 			{"联系的代表", 40}, {"今年已联系代表数", 10}, {"今年尚未联系", 40}, {"待回复邀请", 10}, {"未评价答复", 10},
 			{"近7天新意见", 10}, {"近7天新建议", 10}, {"微信", 30}}
-		sh, err := newMeetingSheet(name, cols)
+		sh, err := newSheetWriter(name, cols)
 		if err != nil {
 			return err
 		}

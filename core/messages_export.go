@@ -27,7 +27,7 @@ func (s *Messages) Export(ctx context.Context, by Actor, f model.MessageFilter) 
 	var out ExportFile
 	err := s.tx(ctx, func(ctx context.Context) error {
 		const sheet = "留言"
-		sh, err := newMeetingSheet(sheet, []meetingSheetColumn{{"编号", 16}, {"留言人类别", 10}, {"代表", 12}, {"代表团", 18},
+		sh, err := newSheetWriter(sheet, []sheetColumn{{"编号", 16}, {"留言人类别", 10}, {"代表", 12}, {"代表团", 18},
 			{"类型", 8}, {"留言内容", 60}, {"状态", 10}, {"负责人", 12}, {"收到时间", 18}, {"答复时间", 18}, {"答复内容", 60},
 			{"关闭说明", 30}})
 		if err != nil {

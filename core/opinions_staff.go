@@ -154,7 +154,7 @@ func (s *Opinions) ExportAs(ctx context.Context, by Actor, f model.OpinionFilter
 			return err
 		}
 		const sheet = "代表意见"
-		sh, err := newMeetingSheet(sheet, []meetingSheetColumn{{"回执号", 16}, {"代表", 12}, {"类别", 14}, {"法规草案", 24},
+		sh, err := newSheetWriter(sheet, []sheetColumn{{"回执号", 16}, {"代表", 12}, {"类别", 14}, {"法规草案", 24},
 			{"条款", 10}, {"意见内容", 60}, {"状态", 10}, {"渠道", 10}, {"收到时间", 18}, {"答复", 60}, {"答复时间", 18}})
 		if err != nil {
 			return err

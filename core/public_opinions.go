@@ -366,7 +366,7 @@ func (s *PublicOpinions) ExportCounts(ctx context.Context, by Actor, year int) (
 	}
 	var out ExportFile
 	err = s.tx(ctx, func(ctx context.Context) error {
-		sh, err := newMeetingSheet("群众意见统计", []meetingSheetColumn{{"联络站", 30}, {"月份", 10}, {"收到", 8}, {"已办理", 8}})
+		sh, err := newSheetWriter("群众意见统计", []sheetColumn{{"联络站", 30}, {"月份", 10}, {"收到", 8}, {"已办理", 8}})
 		if err != nil {
 			return err
 		}

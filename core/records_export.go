@@ -66,12 +66,12 @@ func (s *Records) ExportReport(ctx context.Context, by Actor, target ReportTarge
 // WriteReportXLSX writes a deputy's annual report as a workbook: the
 // totals by type, then every event.
 func WriteReportXLSX(w io.Writer, rep model.RecordReport) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sum := "履职汇总"
-	_ = f.SetSheetName("Sheet1", sum)
+	sh, err := newSheetWriter("履职汇总", []sheetColumn{
+		{fmt.Sprintf("%s %d 年度履职情况", rep.Deputy.Name, rep.Year), 24}, {"", 12}, {"", 10}})
+	if err != nil {
+		return err
+	}
 	rows := [][]any{
-		{fmt.Sprintf("%s %d 年度履职情况", rep.Deputy.Name, rep.Year)},
 		{"代表团", rep.Deputy.Delegation},
 		{},
 		{"履职类型", "次数", "积分"},
@@ -81,39 +81,41 @@ func WriteReportXLSX(w io.Writer, rep model.RecordReport) error {
 	}
 	rows = append(rows, []any{"合计", rep.Totals.Count, rep.Totals.Points},
 		[]any{"待审核的履职登记", rep.Totals.Pending, ""})
-	if err := writeRows(f, sum, rows, []float64{24, 12, 10}); err != nil {
+	if err := addRows(sh, rows); err != nil {
+		sh.abort()
 		return err
 	}
-	detail := "履职明细"
-	if _, err := f.NewSheet(detail); err != nil {
+	if err := sh.nextSheet("履职明细", []sheetColumn{{"日期", 12}, {"类型", 18}, {"内容", 40}, {"地点", 20}, {"说明", 14}, {"积分", 8}}); err != nil {
+		sh.abort()
 		return err
 	}
-	rows = [][]any{{"日期", "类型", "内容", "地点", "说明", "积分"}}
+	rows = nil
 	for _, e := range rep.Timeline {
 		rows = append(rows, []any{e.At.Format(time.DateOnly), e.Label, e.Title, e.Place, e.Detail, e.Points})
 	}
-	if err := writeRows(f, detail, rows, []float64{12, 18, 40, 20, 14, 8}); err != nil {
+	if err := addRows(sh, rows); err != nil {
+		sh.abort()
 		return err
 	}
-	return f.Write(w)
+	return sh.writeTo(w)
 }
 
 // WriteDelegationXLSX writes a delegation's annual record: one row per
 // deputy with the count of each type and the points.
 func WriteDelegationXLSX(w io.Writer, rep model.DelegationRecord) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "代表团履职汇总"
-	_ = f.SetSheetName("Sheet1", sheet)
+	cols := []sheetColumn{{fmt.Sprintf("%s %d 年度代表履职情况", rep.Delegation, rep.Year), 12}}
 	head := []any{"姓名"}
-	widths := []float64{12}
 	for _, t := range model.RecordTypes {
 		head = append(head, t.Label)
-		widths = append(widths, 12)
+		cols = append(cols, sheetColumn{"", 12})
 	}
 	head = append(head, "合计次数", "积分", "待审核登记")
-	widths = append(widths, 10, 8, 10)
-	rows := [][]any{{fmt.Sprintf("%s %d 年度代表履职情况", rep.Delegation, rep.Year)}, head}
+	cols = append(cols, sheetColumn{"", 10}, sheetColumn{"", 8}, sheetColumn{"", 10})
+	sh, err := newSheetWriter("代表团履职汇总", cols)
+	if err != nil {
+		return err
+	}
+	rows := [][]any{head}
 	for _, t := range append(slices.Clone(rep.Deputies), rep.Sum) {
 		row := []any{t.Name}
 		for _, l := range t.Lines {
@@ -121,25 +123,16 @@ func WriteDelegationXLSX(w io.Writer, rep model.DelegationRecord) error {
 		}
 		rows = append(rows, append(row, t.Count, t.Points, t.Pending))
 	}
-	if err := writeRows(f, sheet, rows, widths); err != nil {
+	if err := addRows(sh, rows); err != nil {
+		sh.abort()
 		return err
 	}
-	return f.Write(w)
+	return sh.writeTo(w)
 }
 
-func writeRows(f *excelize.File, sheet string, rows [][]any, widths []float64) error {
-	for i, w := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, col, col, w); err != nil {
-			return err
-		}
-	}
-	for i, row := range rows {
-		if len(row) == 0 {
-			continue
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+func addRows(sh *sheetWriter, rows [][]any) error {
+	for _, row := range rows {
+		if err := sh.addCells(excelize.RowOpts{}, row...); err != nil {
 			return err
 		}
 	}

@@ -119,7 +119,7 @@ func (r *Reports) ExportAs(ctx context.Context, by Actor, key string) (ExportFil
 			return err
 		}
 		p := sum.Period
-		sh, err := newMeetingSheet("工作报表", []meetingSheetColumn{{"期间", 12}, {"类别", 10}, {"指标", 14}, {"数值", 10}, {"计算方法", 60}})
+		sh, err := newSheetWriter("工作报表", []sheetColumn{{"期间", 12}, {"类别", 10}, {"指标", 14}, {"数值", 10}, {"计算方法", 60}})
 		if err != nil {
 			return err
 		}

@@ -96,7 +96,7 @@ func (ns *NoticeSeries) ExportAs(ctx context.Context, by Actor) (ExportFile, err
 			return err
 		}
 		const name = "定期通知系列"
-		sh, err := newMeetingSheet(name, []meetingSheetColumn{{"编号", 8}, {"名称", 20}, {"类别", 14}, {"标题", 30},
+		sh, err := newSheetWriter(name, []sheetColumn{{"编号", 8}, {"名称", 20}, {"类别", 14}, {"标题", 30},
 			{"发送对象", 20}, {"周期（cron）", 14}, {"内容", 40}, {"状态", 8}, {"创建时间", 18}, {"上次发送", 18}})
 		if err != nil {
 			return err

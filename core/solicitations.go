@@ -242,7 +242,7 @@ func (s *Opinions) ExportOpinionsAs(ctx context.Context, by Actor, id int64) (Ex
 		if err != nil {
 			return err
 		}
-		sh, err := newMeetingSheet("代表意见", []meetingSheetColumn{{"条款", 14}, {"条文", 40}, {"意见", 60}, {"代表", 12},
+		sh, err := newSheetWriter("代表意见", []sheetColumn{{"条款", 14}, {"条文", 40}, {"意见", 60}, {"代表", 12},
 			{"代表团", 18}, {"提交时间", 18}, {"是否采纳", 10}})
 		if err != nil {
 			return err
@@ -294,7 +294,7 @@ func (s *Opinions) ExportSolicitationsAs(ctx context.Context, by Actor) (ExportF
 			return err
 		}
 		const name = "法规草案征求意见"
-		sh, err := newMeetingSheet(name, []meetingSheetColumn{{"编号", 8}, {"标题", 30}, {"说明", 40}, {"草案链接", 30},
+		sh, err := newSheetWriter(name, []sheetColumn{{"编号", 8}, {"标题", 30}, {"说明", 40}, {"草案链接", 30},
 			{"条数", 8}, {"开始时间", 18}, {"截止时间", 18}, {"状态", 10}, {"收到意见", 10}})
 		if err != nil {
 			return err

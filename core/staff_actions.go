@@ -155,7 +155,7 @@ func (s *Staff) ExportAuditAs(ctx context.Context, by Actor, f model.AuditFilter
 	}
 	var out ExportFile
 	err := s.env.tx(ctx, func(ctx context.Context) error {
-		sh, err := newMeetingSheet("审计日志", []meetingSheetColumn{{"时间", 18}, {"操作人", 16}, {"操作", 22}, {"操作代码", 24},
+		sh, err := newSheetWriter("审计日志", []sheetColumn{{"时间", 18}, {"操作人", 16}, {"操作", 22}, {"操作代码", 24},
 			{"对象", 20}, {"内容", 60}})
 		if err != nil {
 			return err
@@ -209,11 +209,11 @@ func (s *Staff) minute(t *time.Time) string {
 // sheetOf writes rows under a bold header as a workbook named name and
 // dated now.
 func (s *Staff) sheetOf(name string, header []string, rows [][]string) (ExportFile, error) {
-	cols := make([]meetingSheetColumn, len(header))
+	cols := make([]sheetColumn, len(header))
 	for i, h := range header {
-		cols[i] = meetingSheetColumn{h, 16}
+		cols[i] = sheetColumn{h, 16}
 	}
-	sh, err := newMeetingSheet(name, cols)
+	sh, err := newSheetWriter(name, cols)
 	if err != nil {
 		return ExportFile{}, err
 	}

@@ -235,7 +235,7 @@ func (s *Suggestions) ExportAs(ctx context.Context, by Actor, q model.Suggestion
 			return err
 		}
 		const name = "代表建议"
-		sh, err := newMeetingSheet(name, []meetingSheetColumn{{"建议编号", 12}, {"标题", 30}, {"届次", 16}, {"领衔代表", 10},
+		sh, err := newSheetWriter(name, []sheetColumn{{"建议编号", 12}, {"标题", 30}, {"届次", 16}, {"领衔代表", 10},
 			{"主办单位", 18}, {"协办单位", 18}, {"办理期限", 12}, {"状态", 10}, {"答复类别", 12}, {"答复时间", 18},
 			{"办结时间", 18}, {"重新办理理由", 24}, {"内容摘要", 40}})
 		if err != nil {

@@ -129,7 +129,7 @@ func (s *Surveys) ExportResultsAs(ctx context.Context, by Actor, id int64) (Expo
 		if err != nil {
 			return err
 		}
-		sh, err := newMeetingSheet("问卷结果", []meetingSheetColumn{{"题号", 8}, {"题目", 40}, {"题型", 10},
+		sh, err := newSheetWriter("问卷结果", []sheetColumn{{"题号", 8}, {"题目", 40}, {"题型", 10},
 			{"选项 / 回答", 40}, {"人数", 8}, {"比例", 10}})
 		if err != nil {
 			return err
@@ -246,17 +246,17 @@ func (s *Surveys) TurnoutAs(ctx context.Context, by Actor, id int64) (SurveyTurn
 
 // responseSheet adds the sheet 答卷明细: a row per response, a column per
 // question, each answer as the deputy chose it (options by their text).
-func (s *Surveys) responseSheet(ctx context.Context, sh *meetingSheet, sv model.Survey) error {
+func (s *Surveys) responseSheet(ctx context.Context, sh *sheetWriter, sv model.Survey) error {
 	rows, err := s.db.SurveyResponseRows(ctx, sv.ID)
 	if err != nil {
 		return err
 	}
-	cols := []meetingSheetColumn{{"序号", 8}}
+	cols := []sheetColumn{{"序号", 8}}
 	if !sv.Anonymous {
-		cols = append(cols, meetingSheetColumn{"代表", 10}, meetingSheetColumn{"代表团", 16}, meetingSheetColumn{"提交时间", 18})
+		cols = append(cols, sheetColumn{"代表", 10}, sheetColumn{"代表团", 16}, sheetColumn{"提交时间", 18})
 	}
 	for _, q := range sv.Questions {
-		cols = append(cols, meetingSheetColumn{fmt.Sprintf("%d. %s", q.Position, q.Text), 24})
+		cols = append(cols, sheetColumn{fmt.Sprintf("%d. %s", q.Position, q.Text), 24})
 	}
 	if err := sh.nextSheet("答卷明细", cols); err != nil {
 		return err
