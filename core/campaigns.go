@@ -458,33 +458,12 @@ func (s *Campaigns) phone(n model.Notice) PhonePreview {
 		tmpl = notify.Template{Fields: map[string]string{"thing1": "title", "time2": "time", "thing3": "note"}}
 	}
 	p.TemplateID = tmpl.ID
-	keys := make([]string, 0, len(tmpl.Fields))
-	for k := range tmpl.Fields {
-		keys = append(keys, k)
-	}
-	// WeChat shows keywords in the order of their number (thing1, time2 …).
-	sort.Slice(keys, func(i, j int) bool {
-		ni, nj := keywordNum(keys[i]), keywordNum(keys[j])
-		if ni != nj {
-			return ni < nj
-		}
-		return keys[i] < keys[j]
-	})
-	for _, k := range keys {
-		src := tmpl.Fields[k]
-		full := n.Fields[src]
-		if src == "title" {
-			full = n.Title
-		}
-		kp := PhoneKeyword{Key: k, Source: fieldSourceLabel(src), Full: full, Value: notify.FieldValue(full)}
-		if kp.Value == "" {
-			kp.Value, kp.Empty = "详见通知", true
-		}
-		kp.Cut = utf8.RuneCountInString(strings.Join(strings.Fields(full), " ")) > 20
-		if kp.Cut {
+	for _, kw := range tmpl.Keywords(n) {
+		p.Keywords = append(p.Keywords, PhoneKeyword{Key: kw.Key, Source: fieldSourceLabel(kw.Source), Full: kw.Full,
+			Value: kw.Value, Cut: kw.Cut, Empty: kw.Empty})
+		if kw.Cut {
 			p.Warnings++
 		}
-		p.Keywords = append(p.Keywords, kp)
 	}
 	return p
 }

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"deputybot/model"
+	"deputybot/notify"
 	"deputybot/storage"
 )
 
@@ -72,7 +73,7 @@ func FormatTemplateFields(fields map[string]string) string {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b string) int {
-		if na, nb := keywordNum(a), keywordNum(b); na != nb {
+		if na, nb := notify.KeywordNum(a), notify.KeywordNum(b); na != nb {
 			return na - nb
 		}
 		return strings.Compare(a, b)
@@ -82,14 +83,6 @@ func FormatTemplateFields(fields map[string]string) string {
 		parts[i] = k + "=" + fields[k]
 	}
 	return strings.Join(parts, ", ")
-}
-
-func keywordNum(k string) int {
-	n := 0
-	for _, r := range strings.TrimLeft(k, "abcdefghijklmnopqrstuvwxyz_") {
-		n = n*10 + int(r-'0')
-	}
-	return n
 }
 
 // ValidateTemplates checks template overrides by notice kind. Each

@@ -494,17 +494,9 @@ func (d *Dispatcher) send(ctx context.Context, dl model.Delivery, lastInbound ti
 		out.ChannelReason = "客服消息不可用，改用模板消息"
 	}
 	out.Channel, out.Template = "template", true
-	fields := make([]Field, 0, len(tmpl.Fields))
-	for key, src := range tmpl.Fields {
-		v := n.Fields[src]
-		if src == "title" {
-			v = n.Title
-		}
-		if v = FieldValue(v); v == "" {
-			// WeChat refuses an empty keyword.
-			v = "详见通知"
-		}
-		fields = append(fields, Field{Key: key, Value: v})
+	var fields []Field
+	for _, kw := range tmpl.Keywords(n) {
+		fields = append(fields, Field{Key: kw.Key, Value: kw.Value})
 	}
 	msgid, err := d.sender.SendTemplate(ctx, dl.OpenID, tmpl.ID, url, fields, out.ClientMsgID)
 	d.observeSend("template", err)
