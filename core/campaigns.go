@@ -523,12 +523,32 @@ func (s *Campaigns) Deliveries(ctx context.Context, by Actor, f model.CampaignDe
 	if err := by.Require(Viewers...); err != nil {
 		return nil, 0, err
 	}
-	if _, err := s.detail(ctx, f.CampaignID); err != nil {
+	d, err := s.detail(ctx, f.CampaignID)
+	if err != nil {
 		return nil, 0, err
 	}
+	return s.DeliveriesOf(ctx, by, d, f)
+}
+
+// DeliveriesOf returns one page of the deliveries of d, a campaign just
+// read with Get (f.CampaignID is d's), without reading its counts again.
+func (s *Campaigns) DeliveriesOf(ctx context.Context, by Actor, d CampaignDetail, f model.CampaignDeliveryFilter) ([]model.CampaignDelivery, int, error) {
+	if err := by.Require(Viewers...); err != nil {
+		return nil, 0, err
+	}
+	f.CampaignID = d.ID
+	// The page's total is in the campaign's counts by status, read just
+	// now: counting the campaign's deliveries again would read them all.
+	f.Counted = f.AfterID == 0
 	dls, total, err := s.db.ListCampaignDeliveries(ctx, f)
 	if err != nil {
 		return nil, 0, err
+	}
+	if f.Counted {
+		total = d.Total
+		if f.Status != "" {
+			total = d.Counts[f.Status]
+		}
 	}
 	// A waiting delivery says what holds it (quiet hours, the day's quota,
 	// a retry) and when it is expected to go.

@@ -52,6 +52,16 @@ func (s *Campaigns) Progress(ctx context.Context, by Actor, id int64) (CampaignP
 	if err != nil {
 		return CampaignProgress{}, err
 	}
+	return s.ProgressOf(ctx, by, d)
+}
+
+// ProgressOf tells where the sending of d, a campaign just read with Get,
+// stands, without reading its counts again.
+func (s *Campaigns) ProgressOf(ctx context.Context, by Actor, d CampaignDetail) (CampaignProgress, error) {
+	if err := by.Require(Viewers...); err != nil {
+		return CampaignProgress{}, err
+	}
+	id := d.ID
 	now := s.now()
 	c := d.Counts
 	p := CampaignProgress{ID: d.ID, Status: d.Status, StatusLabel: model.CampaignLabel(d.Status), Total: d.Total,

@@ -63,4 +63,7 @@ type CampaignDeliveryFilter struct {
 	Status        string
 	Limit, Offset int // Limit 0 means 50
 	AfterID       int64
+	// Counted says the caller has the total already (the campaign's
+	// counts by status): the list is not counted again.
+	Counted bool
 }

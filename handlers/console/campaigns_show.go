@@ -90,7 +90,7 @@ func campaignShow(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 		}
 		return base + "?" + u.Encode()
 	}
-	dls, total, err := s.core.Campaigns.Deliveries(r.Context(), by, model.CampaignDeliveryFilter{CampaignID: c.ID, Status: filter,
+	dls, total, err := s.core.Campaigns.DeliveriesOf(r.Context(), by, c, model.CampaignDeliveryFilter{Status: filter,
 		Limit: campaignsPageSize, Offset: (pg - 1) * campaignsPageSize})
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func campaignShow(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	for _, d := range dls {
 		v.Deliveries = append(v.Deliveries, s.campaignDeliveryLineOf(d))
 	}
-	if v.Progress, err = s.core.Campaigns.Progress(r.Context(), by, c.ID); err != nil {
+	if v.Progress, err = s.core.Campaigns.ProgressOf(r.Context(), by, c); err != nil {
 		return err
 	}
 	if slices.Contains(core.Editors, by.Role()) {
