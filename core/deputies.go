@@ -42,12 +42,7 @@ func ParseLevel(s string) (string, bool) {
 }
 
 // StatusLabel returns the Chinese label of a stored status.
-func StatusLabel(status string) string {
-	if status == model.StatusEnded {
-		return "终止"
-	}
-	return "在任"
-}
+func StatusLabel(status string) string { return model.DeputyStatusLabel(status) }
 
 var phoneRE = regexp.MustCompile(`^1[3-9]\d{9}$`)
 

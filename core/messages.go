@@ -257,7 +257,7 @@ func (s *Messages) Reply(ctx context.Context, by Actor, id int64, text string) (
 // replyNotice is the push taking a reply to the message's sender.
 func (s *Messages) replyNotice(m model.Message, text string) model.Notice {
 	return model.Notice{Kind: model.KindMessageReply, Title: "留言答复 " + m.Receipt, Body: text,
-		Fields: map[string]string{"number": m.Receipt, "status": "已答复",
+		Fields: map[string]string{"number": m.Receipt, "status": model.MessageStatusLabel(model.MessageReplied),
 			"time": s.now().In(s.loc).Format("2006-01-02 15:04"), "note": "点击查看答复全文"},
 		RefKind: RefMessage, RefID: m.ID}
 }

@@ -68,15 +68,7 @@ func ParseOpinionCategory(s string) (string, bool) {
 }
 
 // OpinionStatusLabel returns an opinion status's Chinese name.
-func OpinionStatusLabel(status string) string {
-	switch status {
-	case model.OpinionAnswered:
-		return "已答复"
-	case model.OpinionClosed:
-		return "已办结"
-	}
-	return "已收到"
-}
+func OpinionStatusLabel(status string) string { return model.OpinionStatusLabel(status) }
 
 // Opinions receives deputies' opinions and runs draft-regulation
 // solicitations.

@@ -52,7 +52,7 @@ func (s *Opinions) ReplyAs(ctx context.Context, by Actor, id int64, reply string
 		push := model.Push{DeputyIDs: []int64{o.DeputyID}, Notice: model.Notice{
 			Kind: model.KindGeneral, Title: "意见建议已答复 " + o.Receipt, Body: reply,
 			// note carries the start of the reply into a template message.
-			Fields: map[string]string{"number": o.Receipt, "status": "已答复", "time": s.now().In(s.loc).Format("2006-01-02"),
+			Fields: map[string]string{"number": o.Receipt, "status": model.OpinionStatusLabel(model.OpinionAnswered), "time": s.now().In(s.loc).Format("2006-01-02"),
 				"note": reply},
 			RefKind: "opinion", RefID: o.ID}}
 		if err := s.db.ReplyOpinion(ctx, o.ID, reply, push); err != nil {

@@ -38,12 +38,16 @@ const DefaultRatingRevisionWindow = 7 * 24 * time.Hour
 type Choice struct{ Value, Label string }
 
 // SuggestionStatusChoices are the suggestion statuses in handling order.
-var SuggestionStatusChoices = []Choice{
-	{model.SuggestionAssigned, "已交办"},
-	{model.SuggestionHandling, "办理中"},
-	{model.SuggestionReplied, "已答复"},
-	{model.SuggestionConcluded, "已办结"},
-	{model.SuggestionRehandling, "重新办理"},
+var SuggestionStatusChoices = statusChoices(model.SuggestionStatusLabel, model.SuggestionAssigned,
+	model.SuggestionHandling, model.SuggestionReplied, model.SuggestionConcluded, model.SuggestionRehandling)
+
+// statusChoices lists statuses with their names from model.
+func statusChoices(label func(string) string, statuses ...string) []Choice {
+	out := make([]Choice, len(statuses))
+	for i, st := range statuses {
+		out[i] = Choice{st, label(st)}
+	}
+	return out
 }
 
 // StepKindChoices are the steps staff or a unit may record (the 'assigned'
@@ -89,7 +93,7 @@ func labelOf(choices []Choice, value string) string {
 }
 
 // SuggestionStatusLabel returns a status's Chinese name (已交办 …).
-func SuggestionStatusLabel(status string) string { return labelOf(SuggestionStatusChoices, status) }
+func SuggestionStatusLabel(status string) string { return model.SuggestionStatusLabel(status) }
 
 // StepKindLabel returns a step kind's Chinese name (已联系 …; 交办 for 'assigned').
 func StepKindLabel(kind string) string {

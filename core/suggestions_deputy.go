@@ -83,19 +83,7 @@ func SuggestionCategoryChoices() []Choice {
 
 // SuggestionStageLabel names a status of a deputy's suggestion before or
 // in handling (草稿, 待审查, 已退回, 已并案, 已交办 …).
-func SuggestionStageLabel(status string) string {
-	switch status {
-	case model.SuggestionDraft:
-		return "草稿"
-	case model.SuggestionSubmitted:
-		return "待审查"
-	case model.SuggestionReturned:
-		return "已退回"
-	case model.SuggestionMerged:
-		return "已并案"
-	}
-	return SuggestionStatusLabel(status)
-}
+func SuggestionStageLabel(status string) string { return model.SuggestionStatusLabel(status) }
 
 func checkText(errs *ValidationError, key, label, v string, max int, required bool) string {
 	if !utf8.ValidString(v) {

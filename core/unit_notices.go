@@ -75,7 +75,7 @@ func (e *env) unitNotice(sg model.Suggestion, unit, kind string, deadline time.T
 	var title, status string
 	switch kind {
 	case model.UnitNoticeAssigned:
-		title, status = "新交办建议："+sg.Number, "已交办"
+		title, status = "新交办建议："+sg.Number, model.SuggestionStatusLabel(model.SuggestionAssigned)
 	case model.UnitNoticeRehandling:
 		title, status = "建议需重新办理："+sg.Number, "重新办理"
 	case model.UnitNoticeDueSoon:

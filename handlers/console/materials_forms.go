@@ -23,8 +23,9 @@ const maxMaterialForm = 5*model.MaxFileSize + 1<<20
 
 // materialStatusOptions lists the list page's status filter.
 func materialStatusOptions() []option {
-	return []option{{model.MaterialDraft, "草稿"}, {"scheduled", "定时发布"}, {model.MaterialPublished, "已发布"},
-		{model.MaterialArchived, "已归档"}}
+	return []option{{model.MaterialDraft, model.MaterialStatusLabel(model.MaterialDraft)}, {"scheduled", "定时发布"},
+		{model.MaterialPublished, model.MaterialStatusLabel(model.MaterialPublished)},
+		{model.MaterialArchived, model.MaterialStatusLabel(model.MaterialArchived)}}
 }
 
 // materialPreview is a material as the deputy will see it on the H5 page.

@@ -30,8 +30,7 @@ type opinionsView struct {
 	ExportURL     string
 }
 
-var opinionStatusChoices = []core.Choice{{Value: model.OpinionReceived, Label: "已收到"},
-	{Value: model.OpinionAnswered, Label: "已答复"}, {Value: model.OpinionClosed, Label: "已办结"}}
+var opinionStatusChoices = statusChoices(model.OpinionStatusLabel, model.OpinionStatuses...)
 
 func opinionCategoryChoices() []core.Choice {
 	return append(slices.Clone(core.OpinionCategoryChoices),
@@ -198,4 +197,13 @@ func opinionAdopt(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/solicitations/%d#op-%d", o.SolicitationID, o.ID), http.StatusSeeOther)
 	return nil
+}
+
+// statusChoices lists statuses with their names from model.
+func statusChoices(label func(string) string, statuses ...string) []core.Choice {
+	out := make([]core.Choice, len(statuses))
+	for i, st := range statuses {
+		out[i] = core.Choice{Value: st, Label: label(st)}
+	}
+	return out
 }

@@ -14,8 +14,7 @@ import (
 
 // reviewStatuses are the tabs of the review list: waiting, returned,
 // merged.
-var reviewStatuses = []core.Choice{{Value: model.SuggestionSubmitted, Label: "待审查"},
-	{Value: model.SuggestionReturned, Label: "已退回"}, {Value: model.SuggestionMerged, Label: "已并案"}}
+var reviewStatuses = statusChoices(model.SuggestionStatusLabel, model.SuggestionSubmitted, model.SuggestionReturned, model.SuggestionMerged)
 
 type reviewListView struct {
 	Status   string
