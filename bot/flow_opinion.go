@@ -143,7 +143,8 @@ func (r *Router) opinionFlow() *Flow {
 				// core reads 12, 第十二条, 十二 and 整体 alike.
 				o.Category, o.SolicitationID, o.Article = model.OpinionSolicitation, id, s.Answers["article"]
 			}
-			receipt, err := svc.SubmitAs(ctx, deputyOf(s), o)
+			files := sessionFiles(s)
+			receipt, err := svc.SubmitAs(ctx, deputyOf(s), o, files...)
 			var verr core.ValidationError
 			switch {
 			case errors.Is(err, core.ErrSolicitationClosed):
@@ -153,7 +154,7 @@ func (r *Router) opinionFlow() *Flow {
 			case err != nil:
 				return "", err
 			}
-			return r.say("opinion.saved", map[string]any{"Receipt": receipt})
+			return r.say("opinion.saved", map[string]any{"Receipt": receipt, "Files": len(files)})
 		},
 	}
 }

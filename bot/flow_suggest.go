@@ -240,17 +240,9 @@ func (r *Router) cosignFlow() *Flow {
 	}
 }
 
-// image takes a photo a follower sends: while a deputy writes a suggestion
-// it is kept with the draft; anything else is told only text is read.
-func (r *Router) image(ctx context.Context, openid, mediaID string) (string, error) {
-	c, err := r.Store.GetConversation(ctx, openid)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && (c.Flow != FlowSuggest || !c.ExpiresAt.After(r.now()))) ||
-		r.Media == nil || r.Engine == nil {
-		return r.say("not_text", nil)
-	}
-	if err != nil {
-		return "", err
-	}
+// suggestPhoto takes a photo a deputy sends while writing a suggestion
+// (conversation c): it is kept with the draft.
+func (r *Router) suggestPhoto(ctx context.Context, openid string, c model.Conversation, mediaID string) (string, error) {
 	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
 	if errors.Is(err, model.ErrNotFound) {
 		return r.say("not_text", nil)

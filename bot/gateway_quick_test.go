@@ -133,7 +133,9 @@ func TestAHelpWordInsideAConversationBelongsToTheConversation(t *testing.T) {
 	}
 }
 
-func TestAnImageIsAnsweredThatOnlyTextIsUnderstood(t *testing.T) {
+// TestAnImageWeChatDoesNotGiveIsNotStored: a photo whose media WeChat
+// refuses (an unknown MediaId) is not stored, and the sender is told.
+func TestAnImageWeChatDoesNotGiveIsNotStored(t *testing.T) {
 	r := newRig(t, storagetest.Open(t, storage.SQLite), rigOptions{mode: wechatsim.ModeSafe})
 	ctx := context.Background()
 	u := r.sim.User("o-quick-img")
@@ -141,9 +143,12 @@ func TestAnImageIsAnsweredThatOnlyTextIsUnderstood(t *testing.T) {
 	img := fmt.Sprintf("<xml><ToUserName><![CDATA[gh_deputybotsim]]></ToUserName><FromUserName><![CDATA[o-quick-img]]></FromUserName>"+
 		"<CreateTime>%d</CreateTime><MsgType><![CDATA[image]]></MsgType><MediaId><![CDATA[m1]]></MediaId><MsgId>660101</MsgId></xml>", time.Now().Unix())
 	got := replyText(t)(u.Deliver(ctx, []byte(img)))
-	want, err := r.router.Texts.Render("not_text", nil)
+	want, err := r.router.Texts.Render("inbox.media_failed", map[string]any{"What": "照片"})
 	if err != nil || got != want {
 		t.Fatalf("an image answered %q, want %q (%v)", got, want, err)
+	}
+	if ms := inboxOf(t, r, "o-quick-img"); len(ms) != 0 {
+		t.Fatalf("stored %+v", ms)
 	}
 }
 

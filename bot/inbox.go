@@ -157,7 +157,22 @@ func (r *Router) publicText(ctx context.Context, openid, word, text string) (str
 // reminding a deputy of the asks still open; a refusal (too long, the
 // day's limit …) says why, and nothing is stored.
 func (r *Router) leaveMessage(ctx context.Context, by core.Actor, kind, text string, asks []model.PendingAsk) (string, error) {
-	m, err := r.Core.Messages.Record(ctx, by, core.MessageInput{Kind: kind, Text: text})
+	in := core.MessageInput{Kind: kind, Text: text}
+	if id := voiceMedia(ctx); id != "" && kind == model.MessageVoice && r.Media != nil {
+		// A voice message keeps its audio with its recognition.
+		m, ok := r.fetch(ctx, voiceName, id)
+		if !ok {
+			return r.say("inbox.media_failed", map[string]any{"What": voiceName})
+		}
+		in.Media = &m
+	}
+	return r.recordMessage(ctx, by, in, asks)
+}
+
+// recordMessage stores in as by's message and answers with its receipt
+// (see leaveMessage).
+func (r *Router) recordMessage(ctx context.Context, by core.Actor, in core.MessageInput, asks []model.PendingAsk) (string, error) {
+	m, err := r.Core.Messages.Record(ctx, by, in)
 	if problem, ok := messageRefusal(err); ok {
 		r.Log.Info("message refused", "sender", senderOf(by), "reason", problemCode(err))
 		return r.say("inbox.refused", map[string]any{"Problem": problem})
@@ -171,7 +186,11 @@ func (r *Router) leaveMessage(ctx context.Context, by core.Actor, kind, text str
 	for _, a := range asks {
 		titles = append(titles, a.Title)
 	}
-	return r.say("inbox.received", map[string]any{"Receipt": m.Receipt, "Name": by.Deputy.Name, "Asks": titles})
+	what := ""
+	if in.Media != nil {
+		what = model.MessageKindLabel(m.Kind)
+	}
+	return r.say("inbox.received", map[string]any{"Receipt": m.Receipt, "Name": by.Deputy.Name, "Asks": titles, "What": what})
 }
 
 // myMessages lists the follower's latest messages, each with its status

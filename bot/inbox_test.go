@@ -101,10 +101,10 @@ func TestEveryTextNoFlowTakesIsAMessageWithAReceipt(t *testing.T) {
 		t.Run("a voice message keeps its recognition as a message of kind voice", func(t *testing.T) {
 			boundDeputy(t, r, "语音代表", "13844440005", "o-inbox-voice")
 			xml := `<xml><ToUserName><![CDATA[gh_deputybotsim]]></ToUserName><FromUserName><![CDATA[o-inbox-voice]]></FromUserName>` +
-				`<CreateTime>1700000000</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[media-voice-1]]></MediaId>` +
+				`<CreateTime>1700000000</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[` + r.sim.AddMedia(amrVoice, "audio/amr") + `]]></MediaId>` +
 				`<Format><![CDATA[amr]]></Format><Recognition><![CDATA[希望增加社区养老服务点。]]></Recognition><MsgId>7700000001</MsgId></xml>`
 			got := replyText(t)(r.sim.User("o-inbox-voice").Deliver(ctx, []byte(xml)))
-			expect(t, []string{got}, "已收到您的留言")
+			expect(t, []string{got}, "已收到您的语音留言")
 			ms := inboxOf(t, r, "o-inbox-voice")
 			if len(ms) != 1 || ms[0].Kind != model.MessageVoice || ms[0].Body != "希望增加社区养老服务点。" {
 				t.Fatalf("stored %+v", ms)

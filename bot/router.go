@@ -190,6 +190,9 @@ func (r *Router) Handle(ctx context.Context, in Inbound) (string, error) {
 	if in.MsgType == "voice" && in.Recognition != "" {
 		text = in.Recognition
 		ctx = spokenMessage(ctx)
+		if in.MediaID != "" {
+			ctx = withVoiceMedia(ctx, in.MediaID)
+		}
 	} else if in.MsgType == "image" {
 		return r.image(ctx, openid, in.MediaID)
 	} else if in.MsgType != "text" {
@@ -365,8 +368,22 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 						return r.commandParking(ctx, openid, word, text)
 					}
 				}
+				kept := ""
+				if spokenOpinion(ctx, conv, word) && r.Media != nil {
+					// The spoken opinion keeps its audio with it.
+					var ok bool
+					if kept, ok, err = r.opinionMedia(ctx, d, conv, voiceName, voiceMedia(ctx)); err != nil || !ok {
+						return kept, err
+					}
+					if conv, err = r.Store.GetConversation(ctx, openid); err != nil {
+						return "", err
+					}
+				}
 				reply, err := r.Engine.Continue(ctx, d, conv, text)
 				if !errors.Is(err, errFlowGone) {
+					if kept != "" && err == nil {
+						reply = kept + "\n" + reply
+					}
 					return reply, err
 				}
 			}

@@ -15,15 +15,20 @@ import (
 // names what was sent, never its text.
 
 // SubmitAs stores the opinion of the deputy by (see Submit) and returns
-// its receipt.
-func (s *Opinions) SubmitAs(ctx context.Context, by Actor, o model.Opinion) (string, error) {
+// its receipt; fileIDs are the photos and voice audio the deputy sent
+// while writing it (Files.Receive), attached to it.
+func (s *Opinions) SubmitAs(ctx context.Context, by Actor, o model.Opinion, fileIDs ...int64) (string, error) {
 	if by.Deputy.ID == 0 {
 		return "", Forbidden("只有代表本人可以提交意见建议")
 	}
 	var receipt string
 	err := s.tx(ctx, func(ctx context.Context) error {
-		var err error
-		if receipt, err = s.Submit(ctx, by.Deputy.ID, o); err != nil {
+		in, err := s.submit(ctx, by.Deputy.ID, o)
+		if err != nil {
+			return err
+		}
+		receipt = in.Receipt
+		if err := s.attachReceived(ctx, by, in.ID, fileIDs); err != nil {
 			return err
 		}
 		what := OpinionCategoryLabel(o.Category)
@@ -31,7 +36,7 @@ func (s *Opinions) SubmitAs(ctx context.Context, by Actor, o model.Opinion) (str
 			what = "法规草案意见（征求意见 " + strconv.FormatInt(o.SolicitationID, 10) + "）"
 		}
 		return s.audit(ctx, by, "opinion.submit", model.Opinion{Receipt: receipt}.Object(),
-			fmt.Sprintf("提交意见 %s：%s", receipt, what))
+			fmt.Sprintf("提交意见 %s：%s%s", receipt, what, withFiles(len(fileIDs))))
 	})
 	return receipt, err
 }
@@ -57,4 +62,12 @@ func (s *Surveys) SubmitAs(ctx context.Context, by Actor, surveyID int64, answer
 		return s.env.audit(ctx, by, "survey.answer", fmt.Sprintf("survey/%d", sv.ID), fmt.Sprintf("%s“%s”", verb, sv.Title))
 	})
 	return revised, err
+}
+
+// withFiles tells an audit summary how many files came with what was sent.
+func withFiles(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("（附 %d 个文件）", n)
 }

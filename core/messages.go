@@ -48,7 +48,14 @@ func (s *Messages) dailyLimit() int {
 type MessageInput struct {
 	Kind string // model.MessageText (default), MessageImage, MessageVoice
 	Text string
+	// Media is the photo (an image message, which needs it) or the voice
+	// message's audio, fetched from WeChat: stored with the message, or
+	// nothing is stored.
+	Media *ChatMedia
 }
+
+// imageBody is the text of an image message sent without words.
+const imageBody = "（图片）"
 
 // checkMessageText validates a message or reply text: valid UTF-8, not
 // blank, at most MaxMessageRunes; it returns the text trimmed.
@@ -90,9 +97,21 @@ func (s *Messages) Record(ctx context.Context, by Actor, in MessageInput) (model
 	default:
 		return model.Message{}, &FieldError{Key: "kind", Label: "留言类型", Value: kind, Msg: "应为 text、image 或 voice"}
 	}
+	if kind == model.MessageImage && in.Media == nil {
+		return model.Message{}, &FieldError{Key: "file", Label: "图片", Msg: "没有收到图片，请重新发送"}
+	}
+	if kind == model.MessageImage && strings.TrimSpace(in.Text) == "" {
+		in.Text = imageBody
+	}
 	text, err := checkMessageText("text", "留言内容", in.Text)
 	if err != nil {
 		return model.Message{}, err
+	}
+	var f model.File
+	if in.Media != nil {
+		if f, err = chatFile(by, *in.Media, s.now().In(s.loc)); err != nil {
+			return model.Message{}, err
+		}
 	}
 	m := model.Message{OpenID: by.OpenID, DeputyID: by.Deputy.ID, DeputyName: by.Deputy.Name, Kind: kind, Body: text}
 	err = s.tx(ctx, func(ctx context.Context) error {
@@ -107,6 +126,14 @@ func (s *Messages) Record(ctx context.Context, by Actor, in MessageInput) (model
 		}
 		if err := s.db.CreateMessage(ctx, &m); err != nil {
 			return err
+		}
+		if in.Media != nil {
+			if err := s.db.CreateFile(ctx, &f, in.Media.Data); err != nil {
+				return err
+			}
+			if err := s.db.AttachMessageFile(ctx, m.ID, f.ID); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, by, "message.record", m.Object(), fmt.Sprintf("收到%s留言 %s（%s）",
 			model.SenderLabel(m.Sender()), m.Receipt, model.MessageKindLabel(m.Kind)))
@@ -158,7 +185,11 @@ func (s *Messages) thread(ctx context.Context, id int64) (model.MessageThread, e
 		return model.MessageThread{}, err
 	}
 	rs, err := s.db.MessageReplies(ctx, m.ID)
-	return model.MessageThread{Message: m, Replies: rs}, err
+	if err != nil {
+		return model.MessageThread{}, err
+	}
+	fs, err := s.db.MessageFiles(ctx, m.ID)
+	return model.MessageThread{Message: m, Replies: rs, Files: fs}, err
 }
 
 // OfSender returns a message to the follower who left it (a deputy or a

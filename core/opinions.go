@@ -85,36 +85,42 @@ func (s *Opinions) SetClock(now func() time.Time) { s.clock.Store(&now) }
 // and Channel are read. An opinion on a solicitation (its category may be
 // left empty) needs the solicitation open, else ErrSolicitationClosed.
 func (s *Opinions) Submit(ctx context.Context, deputyID int64, o model.Opinion) (string, error) {
+	in, err := s.submit(ctx, deputyID, o)
+	return in.Receipt, err
+}
+
+// submit is Submit, returning the opinion stored (with its ID).
+func (s *Opinions) submit(ctx context.Context, deputyID int64, o model.Opinion) (model.Opinion, error) {
 	in := model.Opinion{DeputyID: deputyID, Category: o.Category, SolicitationID: o.SolicitationID,
 		Article: o.Article, Body: o.Body, Channel: o.Channel}
 	if errs := normalizeOpinion(&in); len(errs) > 0 {
-		return "", errs
+		return model.Opinion{}, errs
 	}
 	if in.SolicitationID != 0 {
 		sol, err := s.db.GetSolicitation(ctx, in.SolicitationID)
 		if errors.Is(err, model.ErrNotFound) {
-			return "", ValidationError{{Label: "法规草案", Value: strconv.FormatInt(in.SolicitationID, 10), Msg: "不存在"}}
+			return model.Opinion{}, ValidationError{{Label: "法规草案", Value: strconv.FormatInt(in.SolicitationID, 10), Msg: "不存在"}}
 		}
 		if err != nil {
-			return "", err
+			return model.Opinion{}, err
 		}
 		if !sol.OpenAt(s.now()) {
-			return "", fmt.Errorf("core: opinion on solicitation %d: %w", sol.ID, ErrSolicitationClosed)
+			return model.Opinion{}, fmt.Errorf("core: opinion on solicitation %d: %w", sol.ID, ErrSolicitationClosed)
 		}
 		c, err := s.ResolveArticle(ctx, sol, in.Article)
 		var problem *ArticleProblem
 		if errors.As(err, &problem) {
-			return "", ValidationError{{Label: "条款", Msg: problem.Error()}}
+			return model.Opinion{}, ValidationError{{Label: "条款", Msg: problem.Error()}}
 		}
 		if err != nil {
-			return "", err
+			return model.Opinion{}, err
 		}
 		in.Article = c.Stored
 	}
 	if err := s.db.CreateOpinion(ctx, &in); err != nil {
-		return "", err
+		return model.Opinion{}, err
 	}
-	return in.Receipt, nil
+	return in, nil
 }
 
 // normalizeOpinion cleans o's input fields in place and returns every problem.

@@ -26,7 +26,12 @@ func (s *Opinions) GetAs(ctx context.Context, by Actor, id int64) (model.Opinion
 	if err := by.Require(Viewers...); err != nil {
 		return model.Opinion{}, err
 	}
-	return s.db.GetOpinion(ctx, id)
+	o, err := s.db.GetOpinion(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	o.Files, err = s.db.OpinionFiles(ctx, id)
+	return o, err
 }
 
 // ReplyAs answers an opinion as by and marks it answered; the author is

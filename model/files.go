@@ -16,6 +16,10 @@ const (
 	FileJPEG = "image/jpeg"
 	FileGIF  = "image/gif"
 	FileWebP = "image/webp"
+	// The audio of a voice message sent in the chat (WeChat keeps it as
+	// AMR, or Speex in an Ogg file).
+	FileAMR = "audio/amr"
+	FileOgg = "audio/ogg"
 )
 
 // fileKinds gives each allowed content type its Chinese name and the
@@ -27,6 +31,8 @@ var fileKinds = map[string]struct{ Label, Ext string }{
 	FileJPEG: {"JPEG 图片", ".jpg"},
 	FileGIF:  {"GIF 图片", ".gif"},
 	FileWebP: {"WebP 图片", ".webp"},
+	FileAMR:  {"AMR 语音", ".amr"},
+	FileOgg:  {"Ogg 语音", ".ogg"},
 }
 
 // FileTypeLabel names a content type in Chinese ("文件" when unknown).

@@ -133,6 +133,7 @@ type MessageReply struct {
 type MessageThread struct {
 	Message Message
 	Replies []MessageReply
+	Files   []File // the photo or voice audio sent with it
 }
 
 // MessageFilter selects messages for the inbox, newest first.

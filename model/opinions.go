@@ -64,6 +64,7 @@ type Opinion struct {
 	RepliedAt         *time.Time
 	Channel           string // OpinionViaWeChat, OpinionViaConsole or OpinionViaAPI
 	CreatedAt         time.Time
+	Files             []File // read only: photos and voice audio sent with it (GetAs)
 }
 
 // OpinionFilter selects opinions for ListOpinions. Zero values match all.

@@ -64,3 +64,18 @@ func (u *User) SendImage(ctx context.Context, mediaID string) (Reply, error) {
 		cdataEscape(mediaID), cdataEscape(mediaID), id)
 	return u.interact(ctx, []byte(b.String()), interMessage, true, Message{MsgType: "image", MsgID: id})
 }
+
+// SendVoice sends a voice message of a file added with AddMedia (WeChat
+// keeps voice as AMR or Speex: format names it), with WeChat's speech
+// recognition of it ("" when recognition is off or heard nothing).
+func (u *User) SendVoice(ctx context.Context, mediaID, format, recognition string) (Reply, error) {
+	u.s.mu.Lock()
+	u.s.nextUserMsg++
+	id := u.s.nextUserMsg
+	u.s.mu.Unlock()
+	var b strings.Builder
+	u.header(&b, "voice", u.s.now().Unix())
+	fmt.Fprintf(&b, "<MediaId><![CDATA[%s]]></MediaId><Format><![CDATA[%s]]></Format><Recognition><![CDATA[%s]]></Recognition><MsgId>%d</MsgId></xml>",
+		cdataEscape(mediaID), cdataEscape(format), cdataEscape(recognition), id)
+	return u.interact(ctx, []byte(b.String()), interMessage, true, Message{MsgType: "voice", Text: recognition, MsgID: id})
+}

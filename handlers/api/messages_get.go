@@ -10,6 +10,8 @@ import (
 type messageThread struct {
 	message
 	ReplyList []messageReply `json:"reply_list"`
+	// Attachments are the photo or the voice audio sent with it.
+	Attachments []file `json:"attachments"`
 }
 
 // messageGet shows a message with its replies and how each reached the
@@ -23,7 +25,8 @@ func messageGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor
 	if err != nil {
 		return err
 	}
-	out := messageThread{message: messageOf(t.Message), ReplyList: []messageReply{}}
+	out := messageThread{message: messageOf(t.Message), ReplyList: []messageReply{}, Attachments: []file{}}
+	out.Attachments = append(out.Attachments, filesOf(t.Files)...)
 	for _, rp := range t.Replies {
 		out.ReplyList = append(out.ReplyList, messageReplyOf(rp))
 	}

@@ -29,6 +29,9 @@ type Opinion struct {
 	RepliedAt         *time.Time `json:"replied_at,omitempty"`
 	Channel           string     `json:"channel"`
 	CreatedAt         time.Time  `json:"created_at"`
+	// Attachments are the photos and voice audio the deputy sent while
+	// writing it (GET /api/v1/opinions/{id} only).
+	Attachments []file `json:"attachments,omitempty"`
 }
 
 // OpinionOf is o as the API writes it.
@@ -36,7 +39,17 @@ func OpinionOf(o model.Opinion) Opinion {
 	return Opinion{ID: o.ID, Receipt: o.Receipt, DeputyID: o.DeputyID, DeputyName: o.DeputyName, Category: o.Category,
 		CategoryLabel: core.OpinionCategoryLabel(o.Category), SolicitationID: o.SolicitationID,
 		SolicitationTitle: o.SolicitationTitle, Article: o.Article, Body: o.Body, Status: o.Status,
-		StaffReply: o.StaffReply, RepliedAt: o.RepliedAt, Channel: o.Channel, CreatedAt: o.CreatedAt}
+		StaffReply: o.StaffReply, RepliedAt: o.RepliedAt, Channel: o.Channel, CreatedAt: o.CreatedAt,
+		Attachments: filesOf(o.Files)}
+}
+
+// filesOf is fs as the API writes them (nil for none).
+func filesOf(fs []model.File) []file {
+	var out []file
+	for _, f := range fs {
+		out = append(out, fileOf(f))
+	}
+	return out
 }
 
 // opinionsList pages through opinions, newest first, with the console's

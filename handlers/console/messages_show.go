@@ -21,6 +21,7 @@ type messageView struct {
 	Status    string
 	Body      []string
 	Replies   []messageReplyLine
+	Files     []model.File // the photo or voice audio sent with it
 	Staff     []model.Account // whom it can be assigned to
 	Open      bool            // not closed: it takes replies and assignment
 	Form      string          // the reply typed, shown again when refused
@@ -68,7 +69,7 @@ func (s *server) renderMessage(w http.ResponseWriter, r *http.Request, by core.A
 	}
 	m := t.Message
 	v.M, v.Sender, v.Kind, v.Status = m, m.SenderName(), model.MessageKindLabel(m.Kind), m.StatusLabel()
-	v.Body, v.Open = lines(m.Body), m.Status != model.MessageClosed
+	v.Body, v.Open, v.Files = lines(m.Body), m.Status != model.MessageClosed, t.Files
 	for _, rp := range t.Replies {
 		v.Replies = append(v.Replies, messageReplyLine{StaffName: rp.StaffName, At: s.fmtTime(rp.CreatedAt), Paras: lines(rp.Body),
 			Delivery: orDefault(model.DeliveryLabel(rp.DeliveryStatus), "—"), Channel: channelLabel(rp.DeliveryChannel),
