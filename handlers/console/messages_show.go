@@ -21,7 +21,7 @@ type messageView struct {
 	Status    string
 	Body      []string
 	Replies   []messageReplyLine
-	Files     []model.File // the photo or voice audio sent with it
+	Files     []model.File    // the photo or voice audio sent with it
 	Staff     []model.Account // whom it can be assigned to
 	Open      bool            // not closed: it takes replies and assignment
 	Form      string          // the reply typed, shown again when refused
