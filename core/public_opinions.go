@@ -93,6 +93,11 @@ func (s *PublicOpinions) Submit(ctx context.Context, by Actor, stationID int64, 
 		return model.PublicOpinion{}, errs
 	}
 	err := s.tx(ctx, func(ctx context.Context) error {
+		// One opinion at a time per station: the count and the insert
+		// below then see each other, and the daily limit holds.
+		if err := s.db.LockStation(ctx, stationID); err != nil {
+			return withNotFoundText(err, "联络站不存在或已撤销。")
+		}
 		st, err := s.db.GetStation(ctx, stationID)
 		if err != nil {
 			return withNotFoundText(err, "联络站不存在或已撤销。")

@@ -72,6 +72,23 @@ func (db *DB) GetStation(ctx context.Context, id int64) (model.Station, error) {
 	return st, nil
 }
 
+// LockStation holds station id's row until the transaction ends (MySQL;
+// SQLite's transactions already take the one writer), so that what is
+// counted and then written for the station is done one transaction at a
+// time. Counting with a locking read alone locks gaps: two transactions
+// holding the same gap and inserting into it deadlock.
+func (db *DB) LockStation(ctx context.Context, id int64) error {
+	var got int64
+	err := db.wq(ctx).GetContext(ctx, &got, `SELECT id FROM stations WHERE id = ?`+db.current(ctx), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("storage: station %d: %w", id, model.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: lock station %d: %w", id, err)
+	}
+	return nil
+}
+
 // StationByName returns the station named name, or ErrNotFound.
 func (db *DB) StationByName(ctx context.Context, name string) (model.Station, error) {
 	var st model.Station
