@@ -85,7 +85,7 @@ func accountCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 // accountDisable disables an account: its sessions and tokens stop
 // working. An admin cannot disable their own account.
 func accountDisable(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func accountDisable(s *server, w http.ResponseWriter, r *http.Request, by core.A
 // accountResetPassword gives an account a generated password, returned
 // once; its holder must change it at the next login.
 func accountResetPassword(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func tokenCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 // tokenRevoke revokes one of the calling account's tokens; another
 // account's token is 404.
 func tokenRevoke(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func tokenRevoke(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 // accountWeChatUnbind removes another account's WeChat binding; answers
 // the account.
 func accountWeChatUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"deputybot/core"
@@ -407,13 +406,4 @@ func jsonProblem(err error) string {
 		return "请求体为空"
 	}
 	return "格式错误"
-}
-
-// pathID reads the {id} of the path; a malformed one is not found.
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, model.ErrNotFound
-	}
-	return id, nil
 }

@@ -54,7 +54,7 @@ func campaignsList(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 
 // campaignGet is one campaign with its notice and counts.
 func campaignGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func audienceCount(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 // it; a campaign in the wrong state is a 409.
 func campaignControl(verb string) handlerFunc {
 	return func(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-		id, err := pathID(r)
+		id, err := httpkit.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ type deliveryPage struct {
 // campaignDeliveries pages through a campaign's deliveries by id:
 // page/per_page, or after_id to read them all in order.
 func campaignDeliveries(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func campaignDeliveries(s *server, w http.ResponseWriter, r *http.Request, by co
 // campaignDeliveriesExport downloads the campaign's deliveries (?status=)
 // as Excel.
 func campaignDeliveriesExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -213,14 +213,14 @@ func campaignDeliveriesExport(s *server, w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
 // campaignProgress is where the campaign's sending stands: counts by
 // outcome, the rate and the time remaining.
 func campaignProgress(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func deputiesList(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 }
 
 func deputyGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func deputyCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 // deputyUpdate changes the properties the body names; the others keep
 // their values. Status is changed only by terminate.
 func deputyUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func deputyUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // deputyTerminate ends a term: {"date": "2026-03-31", "reason": "…"}.
 func deputyTerminate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func deputiesExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	} else if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
@@ -227,7 +227,7 @@ func deputiesImport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 
 // deputyBindCode issues a fresh binding code; the request body is ignored.
 func deputyBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -253,7 +253,7 @@ func deputyBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.A
 // deputyUnbind removes the deputy's WeChat binding (409 when there is
 // none) and returns the deputy.
 func deputyUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

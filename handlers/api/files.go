@@ -67,7 +67,7 @@ func uploadError(err error) error {
 
 // fileGet downloads a file with its type and name.
 func fileGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

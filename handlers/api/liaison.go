@@ -110,7 +110,7 @@ type memberDetailJSON struct {
 }
 
 func liaisonMemberGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func liaisonMemberGet(s *server, w http.ResponseWriter, r *http.Request, by core
 // liaisonLinks replaces the member's deputies; outside 5–7 it is saved
 // and the answer's warning says so.
 func liaisonLinks(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func liaisonLinks(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // liaisonMemberDeputy records the deputy record the member holds (0: none).
 func liaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func liaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, by c
 // liaisonBindCode issues a member binding code (for a member who is not a
 // deputy); the request body is ignored.
 func liaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func contactOf(c model.MemberContact) contactJSON {
 }
 
 func liaisonContacts(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func onDate(v string) (time.Time, error) {
 }
 
 func liaisonContactCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -332,7 +332,7 @@ func activityOf(a model.LeaderActivity) activityJSON {
 }
 
 func leaderActivities(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -349,7 +349,7 @@ func leaderActivities(s *server, w http.ResponseWriter, r *http.Request, by core
 }
 
 func leaderActivityCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func materialCreate(s *server, w http.ResponseWriter, r *http.Request, by core.A
 
 // materialGet shows one material with its attachments.
 func materialGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func materialGet(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 
 // materialUpdate rewrites a material's content.
 func materialUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ type materialPublishInput struct {
 // materialPublish publishes (and pushes to an audience): the material and
 // the campaign's id (null without a push).
 func materialPublish(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func materialPublish(s *server, w http.ResponseWriter, r *http.Request, by core.
 
 // materialArchive archives a material.
 func materialArchive(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func materialArchive(s *server, w http.ResponseWriter, r *http.Request, by core.
 // materialStats counts pushes sent, pages opened, studies and the average
 // reading time.
 func materialStats(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -115,7 +115,7 @@ func courseCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // courseGet shows one course with its materials and sessions.
 func courseGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func courseGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor)
 
 // courseUpdate rewrites a course.
 func courseUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func courseUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // coursePublish enrols the audience and tells them.
 func coursePublish(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func coursePublish(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 
 // courseArchive archives a course.
 func courseArchive(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ type delegationCompletion struct {
 // courseProgress reports each enrolled deputy's hours and the completion
 // overall and by delegation; ?unfinished=1 lists only those not finished.
 func courseProgress(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // courseProgressExport downloads the progress as Excel.
 func courseProgressExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -239,13 +239,13 @@ func courseProgressExport(s *server, w http.ResponseWriter, r *http.Request, by 
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
 // courseRemind pushes a reminder now to those who have not finished.
 func courseRemind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

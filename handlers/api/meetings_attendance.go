@@ -11,7 +11,7 @@ import (
 // ({"attended": […], "absent": […], "none_attended": true to confirm that
 // nobody attended}); deputies not named keep what was recorded.
 func meetingAttendance(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"deputybot/handlers/httpkit"
 	"net/http"
 
 	"deputybot/core"
@@ -8,7 +9,7 @@ import (
 
 // meetingExport downloads the sign-in sheet (Excel).
 func meetingExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -16,6 +17,6 @@ func meetingExport(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

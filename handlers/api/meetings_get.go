@@ -13,7 +13,7 @@ import (
 // and name: status filters, page and per_page (1–1000, default 500) page.
 func meetingGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ type inviteResult struct {
 // meetingInvite invites the audience's deputies in office
 // ({"audience": {…}}).
 func meetingInvite(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

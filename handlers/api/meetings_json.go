@@ -2,13 +2,10 @@ package api
 
 import (
 	"database/sql"
-	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
-	"deputybot/core"
 	"deputybot/model"
 )
 
@@ -148,21 +145,4 @@ func perPageOf(q url.Values, def, most int) (int, error) {
 		return 0, badRequest("per_page 应为 1 到 " + strconv.Itoa(most) + " 之间的整数")
 	}
 	return n, nil
-}
-
-// sendFile answers with a workbook core exported.
-func sendFile(w http.ResponseWriter, f core.ExportFile) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	if strings.HasSuffix(f.Name, ".csv") {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	}
-	ascii := make([]byte, 0, len(f.Name))
-	for _, c := range []byte(f.Name) {
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-			ascii = append(ascii, c)
-		}
-	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+string(ascii)+`"; filename*=UTF-8''`+url.PathEscape(f.Name))
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
-	_, _ = w.Write(f.Data)
 }

@@ -9,7 +9,7 @@ import (
 
 // meetingRemind reminds the invitees who have not answered, now.
 func meetingRemind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func signupOf(s model.SignupSummary) signupJSON {
 // meetingSignupOpen opens the meeting for sign-up, or changes its places
 // and deadline ({"capacity": 30, "deadline": "…"}).
 func meetingSignupOpen(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func meetingSignupOpen(s *server, w http.ResponseWriter, r *http.Request, by cor
 // meetingSignups is the meeting's sign-up with every deputy who signed up:
 // confirmed, the waiting list in order, those who withdrew.
 func meetingSignups(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

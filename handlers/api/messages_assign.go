@@ -14,7 +14,7 @@ type messageAssignInput struct {
 // messageAssign gives a message to an enabled admin or staff account
 // ({"staff_id": …}).
 func messageAssign(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

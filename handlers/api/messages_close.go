@@ -14,7 +14,7 @@ type messageCloseInput struct {
 // messageClose ends a message; {"note": …} may say why (the body may be
 // empty).
 func messageClose(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ type messageThread struct {
 // messageGet shows a message with its replies and how each reached the
 // sender.
 func messageGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

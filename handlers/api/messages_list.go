@@ -50,6 +50,6 @@ func messagesExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	if err != nil {
 		return err
 	}
-	sendFile(w, file)
+	httpkit.SendExport(w, file)
 	return nil
 }

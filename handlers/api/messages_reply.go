@@ -14,7 +14,7 @@ type messageReplyInput struct {
 // messageReplyPost answers a message ({"text": …}); the answer is pushed to
 // the sender.
 func messageReplyPost(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

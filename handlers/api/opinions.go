@@ -78,7 +78,7 @@ func opinionsList(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 }
 
 func opinionGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func opinionGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor
 // opinionReply answers an opinion: {"reply": "…"}. The reply is pushed to
 // the deputy who sent it.
 func opinionReply(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func opinionReply(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // opinionClose marks an opinion handled (已办结) and answers with it.
 func opinionClose(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func opinionClose(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 // opinionAdopt marks an opinion on a draft regulation adopted ({"note": …}
 // optional, the body may be empty); its author is told.
 func opinionAdopt(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ type opinionAssignment struct {
 // opinionAssign gives an opinion to an enabled admin or staff account
 // ({"staff_id": …}, the account's id as GET /api/v1/me shows it).
 func opinionAssign(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

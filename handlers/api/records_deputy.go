@@ -19,7 +19,7 @@ type deputyRecordOut struct {
 // year by default): totals by type, the timeline and the self-reports with
 // their review.
 func deputyRecord(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -78,6 +78,6 @@ func recordReportExport(s *server, w http.ResponseWriter, r *http.Request, by co
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

@@ -45,7 +45,7 @@ type recordReviewInput struct {
 // recordReview approves or rejects one pending self-report; one already
 // reviewed is 409.
 func recordReview(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

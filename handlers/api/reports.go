@@ -59,7 +59,7 @@ func reportExport(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	if err != nil {
 		return periodError(err)
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 

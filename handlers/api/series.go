@@ -81,7 +81,7 @@ func seriesCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 // seriesSetActive starts or stops a series; answers with it.
 func seriesSetActive(active bool) handlerFunc {
 	return func(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-		id, err := pathID(r)
+		id, err := httpkit.PathID(r)
 		if err != nil {
 			return err
 		}

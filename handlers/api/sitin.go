@@ -40,7 +40,7 @@ type sitInProposalOut struct {
 // with the reasons; it invites no one (POST …/invite does, with
 // deputy_ids).
 func sitInProposal(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

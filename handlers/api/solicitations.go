@@ -102,7 +102,7 @@ func solicitationCreate(s *server, w http.ResponseWriter, r *http.Request, by co
 // solicitationGet is a solicitation with its opinions grouped by article
 // in the draft's order, the whole-draft opinions first.
 func solicitationGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func solicitationGet(s *server, w http.ResponseWriter, r *http.Request, by core.
 // split from its full text ({"text": …}); an opinion on an article the
 // new text lacks refuses the change (422).
 func solicitationArticlesPut(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func solicitationArticlesPut(s *server, w http.ResponseWriter, r *http.Request, 
 // solicitationExport is the sheet for the legislative affairs committee:
 // one row per opinion, in the draft's article order.
 func solicitationExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -168,6 +168,6 @@ func solicitationExport(s *server, w http.ResponseWriter, r *http.Request, by co
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

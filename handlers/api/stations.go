@@ -101,7 +101,7 @@ func stationCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 }
 
 func stationUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func stationUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 }
 
 func stationGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (s *server) writeStation(w http.ResponseWriter, r *http.Request, by core.Ac
 
 // stationQR is the PNG QR code of the station's public page.
 func stationQR(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func importRowErrors(errs []core.RowError) []map[string]any {
 // stationReception schedules a reception day ({"starts_at", "ends_at",
 // "deputies": [names]}; the station's deputies when empty).
 func stationReception(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -301,7 +301,7 @@ func (s *server) writePublicOpinion(w http.ResponseWriter, r *http.Request, by c
 }
 
 func publicOpinionGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -311,7 +311,7 @@ func publicOpinionGet(s *server, w http.ResponseWriter, r *http.Request, by core
 // publicOpinionRoute sends an opinion on ({"action": "deputies"|"unit"|
 // "close", "unit", "reason"}).
 func publicOpinionRoute(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -376,6 +376,6 @@ func publicOpinionCountsExport(s *server, w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

@@ -167,7 +167,7 @@ func suggestionsList(s *server, w http.ResponseWriter, r *http.Request, by core.
 // suggestionGet returns a suggestion with its deputies, steps and
 // ratings; another unit's suggestion is 404.
 func suggestionGet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -241,7 +241,7 @@ func suggestionCreate(s *server, w http.ResponseWriter, r *http.Request, by core
 // Chinese name); a reply needs reply_category (A–D) and its text in note;
 // actor defaults to the token's unit, or its account's name.
 func suggestionStep(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

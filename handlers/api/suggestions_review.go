@@ -13,7 +13,7 @@ import (
 // to the deputy, {"action":"merge","into":12} merges it into suggestion
 // 12. The deputy is told; the answer is the suggestion as it now stands.
 func suggestionReview(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

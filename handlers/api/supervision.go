@@ -198,7 +198,7 @@ func dateOf(v, key, label string) (time.Time, error) {
 // a unit for its own suggestions (another unit's is 404), staff on a
 // unit's behalf.
 func extensionRequest(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func extensionRequest(s *server, w http.ResponseWriter, r *http.Request, by core
 // extensionDecide approves or rejects a pending extension request
 // ({"decision": "approve"|"reject", "note"}).
 func extensionDecide(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func extensionDecide(s *server, w http.ResponseWriter, r *http.Request, by core.
 // the suggestion joins 回头看 once it passes. Answers with the suggestion
 // as 督办 sees it.
 func promiseSet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -98,7 +98,7 @@ func surveyCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // surveyResults sums up a survey's responses question by question.
 func surveyResults(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

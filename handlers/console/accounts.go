@@ -68,7 +68,7 @@ func accountCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 // accountResetPassword gives an account a generated password, shown once;
 // its holder must change it at the next login, and its sessions end.
 func accountResetPassword(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func accountResetPassword(s *server, w http.ResponseWriter, r *http.Request, by 
 
 func accountSetDisabled(disabled bool) handlerFunc {
 	return func(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-		id, err := pathID(r)
+		id, err := httpkit.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func tokenCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 
 // tokenRevoke revokes one of the signed-in account's own tokens.
 func tokenRevoke(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func tokenRevoke(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 // accountWeChatUnbind removes another account's WeChat binding (one that
 // left the unit, a lost phone); an administrator's.
 func accountWeChatUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

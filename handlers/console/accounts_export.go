@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"net/http"
 
 	"deputybot/core"
@@ -12,7 +13,7 @@ func accountsExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
@@ -22,6 +23,6 @@ func tokensExport(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -65,6 +66,6 @@ func auditExport(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 
@@ -11,7 +12,7 @@ import (
 // campaignControl pauses or resumes the campaign of the path.
 func campaignControl(verb string) handlerFunc {
 	return func(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-		id, err := pathID(r)
+		id, err := httpkit.PathID(r)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,6 +88,6 @@ func campaignsExport(s *server, w http.ResponseWriter, r *http.Request, by core.
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

@@ -61,7 +61,7 @@ func (s *server) campaignDeliveryLineOf(d model.CampaignDelivery) campaignDelive
 
 // campaignOfPath loads the campaign the path names.
 func (s *server) campaignOfPath(r *http.Request, by core.Actor) (core.CampaignDetail, error) {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return core.CampaignDetail{}, err
 	}
@@ -118,7 +118,7 @@ func campaignShow(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // campaignExport downloads the campaign's deliveries (?status=) as Excel.
 func campaignExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -126,13 +126,13 @@ func campaignExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
 // campaignProgress answers the campaign page's live progress with JSON.
 func campaignProgress(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

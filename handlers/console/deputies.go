@@ -114,7 +114,7 @@ func deputiesExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	} else if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
@@ -210,7 +210,7 @@ func deputyCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 }
 
 func deputyEdit(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func deputyEdit(s *server, w http.ResponseWriter, r *http.Request, by core.Actor
 }
 
 func deputyUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -274,7 +274,7 @@ type deputyOpinionRow struct {
 var suggestionRoleLabels = map[string]string{model.RoleLead: "领衔", model.RoleSecond: "附议"}
 
 func deputyShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -311,7 +311,7 @@ type terminateView struct {
 }
 
 func deputyTerminateForm(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -329,7 +329,7 @@ func deputyTerminateForm(s *server, w http.ResponseWriter, r *http.Request, by c
 
 // deputyTerminate ends a term once the confirmation box is ticked.
 func deputyTerminate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -412,7 +412,7 @@ type bindCodeView struct {
 // deputyBindCode gives the deputy a fresh code (replacing any earlier
 // one); core records who did it, the code itself stays out of the log.
 func deputyBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -434,7 +434,7 @@ type unbindView struct {
 }
 
 func deputyUnbindForm(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -448,7 +448,7 @@ func deputyUnbindForm(s *server, w http.ResponseWriter, r *http.Request, by core
 
 // deputyUnbind removes the binding once the confirmation box is ticked.
 func deputyUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -82,6 +82,6 @@ func importTemplate(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

@@ -96,7 +96,7 @@ func liaisonShow(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 
 // renderLiaison renders the member page; edit sets what the action adds.
 func (s *server) renderLiaison(w http.ResponseWriter, r *http.Request, by core.Actor, status int, edit func(v *liaisonView)) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *server) liaisonProblem(w http.ResponseWriter, r *http.Request, by core.
 // liaisonLink replaces the member's deputies, given by name (or id), one a
 // line or separated by 、 or commas. A number outside 5–7 is saved and flagged.
 func liaisonLink(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func liaisonLink(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 
 // liaisonContact logs a contact between the member and a linked deputy.
 func liaisonContact(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func liaisonContact(s *server, w http.ResponseWriter, r *http.Request, by core.A
 
 // liaisonBindCode shows a fresh member binding code, the one time it is shown.
 func liaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func liaisonBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.
 
 // liaisonUnbind removes the WeChat binding the member made with a code.
 func liaisonUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func liaisonUnbind(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 // liaisonMemberDeputy records the deputy record (by name or id) the member
 // holds; an empty field clears it.
 func liaisonMemberDeputy(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ func liaisonExport(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
@@ -372,7 +372,7 @@ func leaderShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor
 }
 
 func (s *server) renderLeader(w http.ResponseWriter, r *http.Request, by core.Actor, status int, msg string) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -394,7 +394,7 @@ func (s *server) renderLeader(w http.ResponseWriter, r *http.Request, by core.Ac
 
 // leaderActivity logs an activity of the leader in their unit.
 func leaderActivity(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

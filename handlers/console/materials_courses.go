@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"fmt"
 	"math"
 	"net/http"
@@ -141,7 +142,7 @@ func courseNew(s *server, w http.ResponseWriter, r *http.Request, by core.Actor)
 
 // courseEdit shows the form of a course.
 func courseEdit(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -177,7 +178,7 @@ func courseCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // courseUpdate saves the edit of a course.
 func courseUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -286,7 +287,7 @@ type chartSeries struct {
 // courseShow shows a course with its completion by delegation and the
 // deputies who have not finished.
 func courseShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -322,7 +323,7 @@ func courseShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor
 
 // coursePublish enrols the audience and tells them.
 func coursePublish(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -337,7 +338,7 @@ func coursePublish(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 
 // courseArchive closes a course.
 func courseArchive(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -351,7 +352,7 @@ func courseArchive(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 
 // courseRemind reminds those who have not finished, now.
 func courseRemind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -370,7 +371,7 @@ func courseRemind(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // courseExport downloads the progress as Excel.
 func courseExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -378,6 +379,6 @@ func courseExport(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

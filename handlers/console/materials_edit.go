@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 
@@ -56,7 +57,7 @@ func materialCreate(s *server, w http.ResponseWriter, r *http.Request, by core.A
 
 // materialUpdate previews or saves the edit of a material.
 func materialUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"errors"
 	"fmt"
 	"html/template"
@@ -102,7 +103,7 @@ func (s *server) parseMaterialForm(w http.ResponseWriter, r *http.Request, by co
 
 // materialOfPath loads the material the path names.
 func (s *server) materialOfPath(r *http.Request, by core.Actor) (model.Material, error) {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return model.Material{}, err
 	}

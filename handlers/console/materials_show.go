@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 
@@ -40,7 +41,7 @@ func materialShow(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // materialArchive archives a material.
 func materialArchive(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func materialArchive(s *server, w http.ResponseWriter, r *http.Request, by core.
 
 // fileDownload downloads an uploaded file.
 func fileDownload(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 	"strings"
@@ -21,7 +22,7 @@ type attendanceConfirmView struct {
 // meetingAttendance records the page's checkboxes: the deputies shown and
 // ticked attended, those shown and not ticked did not.
 func meetingAttendance(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -37,29 +37,6 @@ func pageParam(v url.Values) int {
 	return min(max(p, 1), 100000)
 }
 
-// sendFile answers with a workbook core exported.
-func sendFile(w http.ResponseWriter, f core.ExportFile) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	if strings.HasSuffix(f.Name, ".csv") {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	}
-	w.Header().Set("Content-Disposition", attachmentName(f.Name))
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
-	_, _ = w.Write(f.Data)
-}
-
-// attachmentName is a Content-Disposition offering name, in ASCII for old
-// browsers and in UTF-8 for the rest.
-func attachmentName(name string) string {
-	ascii := make([]byte, 0, len(name))
-	for _, c := range []byte(name) {
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-			ascii = append(ascii, c)
-		}
-	}
-	return `attachment; filename="` + string(ascii) + `"; filename*=UTF-8''` + url.PathEscape(name)
-}
-
 // backTo is where a form asks to go back to: a console page, else the
 // fallback.
 func backTo(next, fallback string) string {
@@ -161,7 +138,7 @@ func parseIDs(values []string) (ids []int64, ok bool) {
 
 // meetingOfPath loads the meeting the path names.
 func (s *server) meetingOfPath(r *http.Request, by core.Actor) (model.Meeting, error) {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return model.Meeting{}, err
 	}

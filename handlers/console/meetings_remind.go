@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 
@@ -9,7 +10,7 @@ import (
 
 // meetingRemind reminds the invitees who have not answered, now.
 func meetingRemind(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

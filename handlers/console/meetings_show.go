@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"errors"
 	"fmt"
 	"net/http"
@@ -67,7 +68,7 @@ type signupLine struct {
 // meetingShow is a meeting with its RSVP table (?status= filters), where
 // editors mark attendance.
 func meetingShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // places and deadline; a refused form comes back on the meeting's page
 // with each problem beside its field.
 func meetingSignup(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 // messageAssign gives a message to a colleague (the form on its page).
 func messageAssign(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

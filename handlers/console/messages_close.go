@@ -10,7 +10,7 @@ import (
 
 // messageClose ends a message, with an optional note.
 func messageClose(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

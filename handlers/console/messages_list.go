@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -159,6 +160,6 @@ func messagesExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

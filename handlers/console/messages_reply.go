@@ -11,7 +11,7 @@ import (
 // messageReply answers a message (the form on its page); a refused answer
 // shows the page again with the text and the reason.
 func messageReply(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

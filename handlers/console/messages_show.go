@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"net/http"
 	"strings"
 
@@ -54,7 +55,7 @@ func channelLabel(c string) string {
 // messageShow is one message with its replies, and the forms to assign,
 // answer and close it.
 func messageShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

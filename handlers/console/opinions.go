@@ -77,7 +77,7 @@ func opinionsExport(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
@@ -127,7 +127,7 @@ func (s *server) renderOpinion(w http.ResponseWriter, r *http.Request, by core.A
 }
 
 func opinionShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func opinionShow(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 
 // opinionReply answers an opinion; core pushes the reply to its author.
 func opinionReply(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func opinionReply(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // opinionClose marks an opinion handled (已办结).
 func opinionClose(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func opinionClose(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 // opinionAdopt marks an opinion on a draft regulation adopted; its author
 // is told. A problem with the note is shown as the page's error.
 func opinionAdopt(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // opinionAssign gives an opinion to a staff account (the form on the
 // opinion's page).
 func opinionAssign(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

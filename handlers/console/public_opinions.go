@@ -113,7 +113,7 @@ func (s *server) renderPublicOpinion(w http.ResponseWriter, r *http.Request, by 
 
 // publicOpinionShow is one opinion with its routing form.
 func publicOpinionShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func publicOpinionShow(s *server, w http.ResponseWriter, r *http.Request, by cor
 // publicOpinionRoute sends an opinion to the station's deputies, to a
 // unit, or closes it.
 func publicOpinionRoute(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -177,6 +177,6 @@ func publicOpinionCountsXLSX(s *server, w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

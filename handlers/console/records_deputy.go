@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"net/http"
 	"strconv"
 
@@ -21,7 +22,7 @@ type deputyRecordView struct {
 // deputyRecord shows a deputy's performance record for a year: totals by
 // type, the timeline, and the self-reports with their review.
 func deputyRecord(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -93,6 +94,6 @@ func recordReportXLSX(s *server, w http.ResponseWriter, r *http.Request, by core
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"errors"
 	"fmt"
 	"net/http"
@@ -49,7 +50,7 @@ func (s *server) renderReviewQueue(w http.ResponseWriter, r *http.Request, by co
 // recordReview approves or rejects one self-report (decision=approve or
 // reject; a rejection needs a note).
 func recordReview(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

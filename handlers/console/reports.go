@@ -1,6 +1,7 @@
 package console
 
 import (
+	"deputybot/handlers/httpkit"
 	"net/http"
 	"slices"
 
@@ -60,6 +61,6 @@ func reportsExport(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 	} else if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

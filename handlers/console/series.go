@@ -41,7 +41,7 @@ func seriesDeactivate(s *server, w http.ResponseWriter, r *http.Request, by core
 }
 
 func (s *server) setSeriesActive(w http.ResponseWriter, r *http.Request, by core.Actor, active bool) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -169,6 +169,6 @@ func seriesExport(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

@@ -202,7 +202,7 @@ type solicitationView struct {
 }
 
 func solicitationShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (s *server) renderSolicitationArticles(w http.ResponseWriter, r *http.Reque
 }
 
 func solicitationArticlesForm(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func solicitationArticlesForm(s *server, w http.ResponseWriter, r *http.Request,
 // solicitationArticlesSave splits the pasted text, shows the split for
 // confirmation, then replaces the draft's articles.
 func solicitationArticlesSave(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -302,7 +302,7 @@ func solicitationArticlesSave(s *server, w http.ResponseWriter, r *http.Request,
 // solicitationExport downloads the opinions on one draft for the
 // legislative affairs committee.
 func solicitationExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -310,7 +310,7 @@ func solicitationExport(s *server, w http.ResponseWriter, r *http.Request, by co
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
@@ -320,6 +320,6 @@ func solicitationsExport(s *server, w http.ResponseWriter, r *http.Request, by c
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

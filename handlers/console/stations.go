@@ -104,7 +104,7 @@ func stationCreate(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 
 // stationEdit shows the station's form filled in.
 func stationEdit(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func stationEdit(s *server, w http.ResponseWriter, r *http.Request, by core.Acto
 
 // stationUpdate saves the form, or shows it again.
 func stationUpdate(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (s *server) stationPageURL(id int64) string {
 // stationShow is a station with its deputies, QR code, reception days and
 // latest opinions.
 func stationShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (s *server) renderStation(w http.ResponseWriter, r *http.Request, by core.A
 
 // stationQR is the PNG QR code of the station's public page, to print.
 func stationQR(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func stationQR(s *server, w http.ResponseWriter, r *http.Request, by core.Actor)
 // stationReception schedules a reception day, or shows the station's page
 // again with the problems.
 func stationReception(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -131,7 +131,7 @@ func suggestionsExport(s *server, w http.ResponseWriter, r *http.Request, by cor
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }
 
@@ -265,7 +265,7 @@ func (s *server) renderSuggestion(w http.ResponseWriter, r *http.Request, by cor
 }
 
 func suggestionShow(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ func suggestionShow(s *server, w http.ResponseWriter, r *http.Request, by core.A
 // suggestionStep records a handling step; the deputies on the suggestion
 // hear of a reply, a conclusion or a re-handling through core's pushes.
 func suggestionStep(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func (s *server) renderReview(w http.ResponseWriter, r *http.Request, by core.Ac
 // suggestionReviewPage shows a deputy's suggestion with its co-signers
 // and the three decisions.
 func suggestionReviewPage(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func suggestionReviewPage(s *server, w http.ResponseWriter, r *http.Request, by 
 // suggestionReviewPost accepts and assigns, returns or merges a
 // submitted suggestion (the form's action).
 func suggestionReviewPost(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -142,7 +142,7 @@ func (s *server) backWith(w http.ResponseWriter, r *http.Request, err error) boo
 // extensionRequest asks for a later deadline: a unit for its own
 // suggestions, staff on a unit's behalf.
 func extensionRequest(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func extensionRequest(s *server, w http.ResponseWriter, r *http.Request, by core
 
 // extensionDecide approves or rejects a pending extension request.
 func extensionDecide(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func extensionDecide(s *server, w http.ResponseWriter, r *http.Request, by core.
 // promiseSet records the promise date of a B/C reply, which puts the
 // suggestion on the 回头看 list once it passes.
 func promiseSet(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}

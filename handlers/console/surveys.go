@@ -271,7 +271,7 @@ func questionResultOf(qr model.QuestionResult) questionResultView {
 }
 
 func surveyResults(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func surveyResults(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 
 // surveyExport downloads a survey's results as Excel.
 func surveyExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := pathID(r)
+	id, err := httpkit.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -303,6 +303,6 @@ func surveyExport(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 	if err != nil {
 		return err
 	}
-	sendFile(w, f)
+	httpkit.SendExport(w, f)
 	return nil
 }

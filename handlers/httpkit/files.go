@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 
+	"deputybot/core"
 	"deputybot/model"
 )
 
@@ -74,4 +76,26 @@ func SheetUpload(w http.ResponseWriter, r *http.Request) (multipart.File, string
 		return nil, "", ErrNoUpload
 	}
 	return f, filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/")), nil
+}
+
+// SendExport answers with a workbook (or CSV) an export produced, as a
+// download under its name.
+func SendExport(w http.ResponseWriter, f core.ExportFile) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if strings.HasSuffix(f.Name, ".csv") {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	}
+	w.Header().Set("Content-Disposition", ContentDisposition("attachment", f.Name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
+	_, _ = w.Write(f.Data)
+}
+
+// PathID reads the {id} of a route; one that is not a positive number is
+// model.ErrNotFound.
+func PathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, model.ErrNotFound
+	}
+	return id, nil
 }
