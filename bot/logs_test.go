@@ -46,6 +46,9 @@ func TestNoDeputyDataReachesTheLogs(t *testing.T) {
 	u := r.sim.User("o-private")
 	replyText(t)(u.Follow(context.Background()))
 	chat(t, u, "绑定", "欧阳秘密", "0000", "欧阳秘密", "5678", "意见", "1", "机密意见内容ABC", "完成", "是")
+	// A voice message kept with its audio, and one WeChat does not give.
+	replyText(t)(u.SendVoice(context.Background(), r.sim.AddMedia(amrVoice, "audio/amr"), "amr", "机密语音内容DEF"))
+	replyText(t)(u.SendVoice(context.Background(), "media-never-added", "amr", "机密语音内容GHI"))
 	r.handler.set(panicHandler{})
 	chat(t, u, "另一条机密消息XYZ")
 	r.handler.set(bot.Handler(r.router))
@@ -53,7 +56,7 @@ func TestNoDeputyDataReachesTheLogs(t *testing.T) {
 	if out == "" {
 		t.Fatal("nothing was logged: the test checks nothing")
 	}
-	for _, secret := range []string{"欧阳秘密", "13912345678", "5678", "机密意见内容ABC", "另一条机密消息XYZ", "o-private"} {
+	for _, secret := range []string{"欧阳秘密", "13912345678", "5678", "机密意见内容ABC", "另一条机密消息XYZ", "机密语音内容DEF", "机密语音内容GHI", "o-private"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("the log contains %q:\n%s", secret, out)
 		}

@@ -19,10 +19,11 @@ import (
 	"deputybot/wechatsim"
 )
 
-// TestAPhotoSentInTheChatIsSeenWithItsMessage: a photo a deputy sends
-// outside any flow is fetched from (simulated) WeChat into the files
+// TestAPhotoSentInTheChatIsSeenWithItsMessageOrOpinion: a photo a deputy
+// sends outside any flow is fetched from (simulated) WeChat into the files
 // service; GET /api/v1/messages/{id} lists it and the console shows it.
-func TestAPhotoSentInTheChatIsSeenWithItsMessage(t *testing.T) {
+// One sent while writing an opinion is shown with the opinion.
+func TestAPhotoSentInTheChatIsSeenWithItsMessageOrOpinion(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newAdminWorld(t, db, "")
 		ctx := context.Background()
@@ -79,6 +80,46 @@ func TestAPhotoSentInTheChatIsSeenWithItsMessage(t *testing.T) {
 		page2 := w.get(t, ro, fmt.Sprintf("/admin/messages/%d", id))
 		if want := fmt.Sprintf(`<img src="/admin/files/%d"`, raw.Attachments[0].ID); !strings.Contains(page2.body, want) {
 			t.Fatalf("the console's message page lacks the photo %s", want)
+		}
+
+		// A photo sent while writing an opinion goes with the opinion.
+		send := func(in bot.Inbound) string {
+			t.Helper()
+			in.FromUserName, in.CreateTime = "o-photo-deputy", time.Now().Unix()
+			reply, err := router.Handle(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return reply
+		}
+		for _, text := range []string{"意见", "社情民意"} {
+			send(bot.Inbound{MsgType: "text", Content: text})
+		}
+		if got := send(bot.Inbound{MsgType: "image", MediaID: sim.AddMedia(png, "image/png")}); !strings.Contains(got, "已收到照片") {
+			t.Fatalf("the photo in the opinion answered %q", got)
+		}
+		send(bot.Inbound{MsgType: "text", Content: "城东路口坑洼，见照片。"})
+		send(bot.Inbound{MsgType: "text", Content: "完成"})
+		if got := send(bot.Inbound{MsgType: "text", Content: "是"}); !strings.Contains(got, "附 1 个附件") {
+			t.Fatalf("the opinion's receipt: %q", got)
+		}
+		ops, err := db.OpinionsOfDeputy(ctx, d.ID, 1)
+		if err != nil || len(ops) != 1 {
+			t.Fatalf("opinions %+v %v", ops, err)
+		}
+		res = w.api(t, model.RoleReadonly, "GET", fmt.Sprintf("/api/v1/opinions/%d", ops[0].ID), "", nil)
+		var op struct {
+			Attachments []struct {
+				ID          int64  `json:"id"`
+				ContentType string `json:"content_type"`
+			} `json:"attachments"`
+		}
+		if err := json.Unmarshal([]byte(res.body), &op); err != nil || len(op.Attachments) != 1 || op.Attachments[0].ContentType != model.FilePNG {
+			t.Fatalf("the opinion at the API: %d %s", res.status, res.body)
+		}
+		page3 := w.get(t, ro, fmt.Sprintf("/admin/opinions/%d", ops[0].ID))
+		if want := fmt.Sprintf(`<img src="/admin/files/%d"`, op.Attachments[0].ID); !strings.Contains(page3.body, want) {
+			t.Fatalf("the console's opinion page lacks the photo %s", want)
 		}
 	})
 }
