@@ -231,16 +231,7 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // courseProgressExport downloads the progress as Excel.
 func courseProgressExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := httpkit.PathID(r)
-	if err != nil {
-		return err
-	}
-	f, err := s.core.Courses.ExportProgress(r.Context(), by, id)
-	if err != nil {
-		return err
-	}
-	httpkit.SendExport(w, f)
-	return nil
+	return httpkit.ExportByID(w, r, by, s.core.Courses.ExportProgress)
 }
 
 // courseRemind pushes a reminder now to those who have not finished.

@@ -160,14 +160,5 @@ func solicitationArticlesPut(s *server, w http.ResponseWriter, r *http.Request, 
 // solicitationExport is the sheet for the legislative affairs committee:
 // one row per opinion, in the draft's article order.
 func solicitationExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := httpkit.PathID(r)
-	if err != nil {
-		return err
-	}
-	f, err := s.core.Opinions.ExportOpinionsAs(r.Context(), by, id)
-	if err != nil {
-		return err
-	}
-	httpkit.SendExport(w, f)
-	return nil
+	return httpkit.ExportByID(w, r, by, s.core.Opinions.ExportOpinionsAs)
 }

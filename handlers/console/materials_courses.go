@@ -371,14 +371,5 @@ func courseRemind(s *server, w http.ResponseWriter, r *http.Request, by core.Act
 
 // courseExport downloads the progress as Excel.
 func courseExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := httpkit.PathID(r)
-	if err != nil {
-		return err
-	}
-	f, err := s.core.Courses.ExportProgress(r.Context(), by, id)
-	if err != nil {
-		return err
-	}
-	httpkit.SendExport(w, f)
-	return nil
+	return httpkit.ExportByID(w, r, by, s.core.Courses.ExportProgress)
 }

@@ -9,14 +9,5 @@ import (
 
 // meetingExport downloads the meeting's sign-in sheet (Excel).
 func meetingExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := httpkit.PathID(r)
-	if err != nil {
-		return err
-	}
-	f, err := s.core.Meetings.SignInSheet(r.Context(), by, id)
-	if err != nil {
-		return err
-	}
-	httpkit.SendExport(w, f)
-	return nil
+	return httpkit.ExportByID(w, r, by, s.core.Meetings.SignInSheet)
 }

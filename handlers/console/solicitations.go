@@ -302,16 +302,7 @@ func solicitationArticlesSave(s *server, w http.ResponseWriter, r *http.Request,
 // solicitationExport downloads the opinions on one draft for the
 // legislative affairs committee.
 func solicitationExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := httpkit.PathID(r)
-	if err != nil {
-		return err
-	}
-	f, err := s.core.Opinions.ExportOpinionsAs(r.Context(), by, id)
-	if err != nil {
-		return err
-	}
-	httpkit.SendExport(w, f)
-	return nil
+	return httpkit.ExportByID(w, r, by, s.core.Opinions.ExportOpinionsAs)
 }
 
 // solicitationsExport downloads every solicitation as Excel.

@@ -295,14 +295,5 @@ func surveyResults(s *server, w http.ResponseWriter, r *http.Request, by core.Ac
 
 // surveyExport downloads a survey's results as Excel.
 func surveyExport(s *server, w http.ResponseWriter, r *http.Request, by core.Actor) error {
-	id, err := httpkit.PathID(r)
-	if err != nil {
-		return err
-	}
-	f, err := s.core.Surveys.ExportResultsAs(r.Context(), by, id)
-	if err != nil {
-		return err
-	}
-	httpkit.SendExport(w, f)
-	return nil
+	return httpkit.ExportByID(w, r, by, s.core.Surveys.ExportResultsAs)
 }

@@ -2,6 +2,7 @@ package httpkit
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"mime/multipart"
 	"net/http"
@@ -98,4 +99,19 @@ func PathID(r *http.Request) (int64, error) {
 		return 0, model.ErrNotFound
 	}
 	return id, nil
+}
+
+// ExportByID answers the export of the row the route's {id} names:
+// export runs as by, and its file is sent as a download.
+func ExportByID(w http.ResponseWriter, r *http.Request, by core.Actor, export func(context.Context, core.Actor, int64) (core.ExportFile, error)) error {
+	id, err := PathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := export(r.Context(), by, id)
+	if err != nil {
+		return err
+	}
+	SendExport(w, f)
+	return nil
 }
