@@ -1,10 +1,10 @@
 package api
 
 import (
-	"deputybot/handlers/httpkit"
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 )
 
 // meetingExport downloads the sign-in sheet (Excel).

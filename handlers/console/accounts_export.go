@@ -1,10 +1,10 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 )
 
 // accountsExport downloads every account (Excel), for an admin.

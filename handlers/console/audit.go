@@ -1,13 +1,13 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

@@ -1,11 +1,11 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

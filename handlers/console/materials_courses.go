@@ -1,7 +1,6 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"fmt"
 	"math"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

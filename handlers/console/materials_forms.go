@@ -1,7 +1,6 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"errors"
 	"fmt"
 	"html/template"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

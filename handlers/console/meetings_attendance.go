@@ -1,12 +1,12 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

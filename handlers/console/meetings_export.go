@@ -1,10 +1,10 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"net/http"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 )
 
 // meetingExport downloads the meeting's sign-in sheet (Excel).

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

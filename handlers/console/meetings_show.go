@@ -1,7 +1,6 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

@@ -1,12 +1,12 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

@@ -1,11 +1,11 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"net/http"
 	"strings"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

@@ -1,11 +1,11 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"net/http"
 	"strconv"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 

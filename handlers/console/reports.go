@@ -1,11 +1,11 @@
 package console
 
 import (
-	"deputybot/handlers/httpkit"
 	"net/http"
 	"slices"
 
 	"deputybot/core"
+	"deputybot/handlers/httpkit"
 	"deputybot/model"
 )
 
