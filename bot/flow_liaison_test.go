@@ -71,7 +71,7 @@ func TestLiaisonContactByChat(t *testing.T) {
 			if !strings.Contains(got[6], want) || !strings.Contains(got[6], "今年您已联系 1 名代表（共联系 5 名），尚未联系：甲代表1、甲代表3、甲代表4、甲代表5") {
 				t.Fatalf("saved: %q", got[6])
 			}
-			cs, err := svc.Contacts(ctx, m.ID)
+			cs, err := db.MemberContacts(ctx, m.ID)
 			if err != nil || len(cs) != 1 || cs[0].DeputyID != ds[1].ID || cs[0].Kind != "电话" || !cs[0].OnDate.Equal(yesterday) ||
 				cs[0].Note != "了解议案准备情况" {
 				t.Fatalf("contacts %+v %v", cs, err)
@@ -159,7 +159,7 @@ func TestAMemberWhoIsNotADeputyBindsWithACodeAndLogsContacts(t *testing.T) {
 		if !strings.Contains(got[0], "3. 乙代表3") || !strings.Contains(got[4], "已记录") {
 			t.Fatalf("contact: %q", got)
 		}
-		cs, err := svc.Contacts(ctx, m.ID)
+		cs, err := db.MemberContacts(ctx, m.ID)
 		if err != nil || len(cs) != 1 || cs[0].DeputyID != ds[2].ID || cs[0].Kind != "信函" || !cs[0].OnDate.Equal(today) {
 			t.Fatalf("contacts %+v %v", cs, err)
 		}
@@ -189,7 +189,7 @@ func TestAMemberWhoIsNotADeputyBindsWithACodeAndLogsContacts(t *testing.T) {
 				}
 			})
 		}
-		if cs, _ := svc.Contacts(ctx, m.ID); len(cs) != 1 {
+		if cs, _ := db.MemberContacts(ctx, m.ID); len(cs) != 1 {
 			t.Fatalf("cancelled flows saved contacts: %d", len(cs))
 		}
 	})

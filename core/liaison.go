@@ -60,11 +60,6 @@ func (s *Liaison) CreateMember(ctx context.Context, m *model.CommitteeMember) er
 	return s.db.CreateCommitteeMember(ctx, m)
 }
 
-// Members returns every member, by name.
-func (s *Liaison) Members(ctx context.Context) ([]model.CommitteeMember, error) {
-	return s.db.ListCommitteeMembers(ctx)
-}
-
 // LinkWarning says why n linked deputies is outside the 5–7 the plan
 // asks for, or "" when it is within.
 func LinkWarning(n int) string {
@@ -121,11 +116,6 @@ func (s *Liaison) LogContact(ctx context.Context, c *model.MemberContact) error 
 		return errs
 	}
 	return s.db.AddMemberContact(ctx, c)
-}
-
-// Contacts returns a member's contacts, the latest first.
-func (s *Liaison) Contacts(ctx context.Context, memberID int64) ([]model.MemberContact, error) {
-	return s.db.MemberContacts(ctx, memberID)
 }
 
 // Digest is a member's weekly digest.

@@ -103,7 +103,7 @@ func TestLiaisonDigestOnAFixture(t *testing.T) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
-		cs, err := svc.Contacts(ctx, m.ID)
+		cs, err := db.MemberContacts(ctx, m.ID)
 		if err != nil || len(cs) != 2 || cs[0].DeputyName != "代表1" || !cs[0].OnDate.Equal(c.OnDate) {
 			t.Fatalf("contacts %+v %v", cs, err)
 		}

@@ -189,11 +189,6 @@ func (s *Opinions) List(ctx context.Context, f model.OpinionFilter) ([]model.Opi
 	return s.db.ListOpinions(ctx, f)
 }
 
-// OfDeputy returns a deputy's latest opinions, newest first (limit 0: all).
-func (s *Opinions) OfDeputy(ctx context.Context, deputyID int64, limit int) ([]model.Opinion, error) {
-	return s.db.OpinionsOfDeputy(ctx, deputyID, limit)
-}
-
 // CreateSolicitation validates and stores a solicitation; a zero OpensAt
 // means now.
 func (s *Opinions) CreateSolicitation(ctx context.Context, sol *model.Solicitation) error {

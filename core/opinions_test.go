@@ -207,7 +207,7 @@ func TestReplyToOpinion(t *testing.T) {
 		if _, err := s.ReplyAs(ctx, opinionStaff, o.ID, " 已转有关部门研究 "); err != nil {
 			t.Fatal(err)
 		}
-		mine, _ := s.OfDeputy(ctx, dep, 5)
+		mine, _ := db.OpinionsOfDeputy(ctx, dep, 5)
 		if len(mine) != 1 || mine[0].Status != model.OpinionAnswered || mine[0].StaffReply != "已转有关部门研究" {
 			t.Fatalf("after reply %+v", mine)
 		}

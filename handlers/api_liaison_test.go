@@ -10,7 +10,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"deputybot/core"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
@@ -186,7 +185,7 @@ func TestLiaisonLeadersAndBindingInTheConsole(t *testing.T) {
 		if res := w.postForm(t, c, "/admin/liaison", url.Values{"name": {"李娜"}}); res.status != http.StatusSeeOther {
 			t.Fatalf("%d", res.status)
 		}
-		ms, _ := core.NewLiaison(db).Members(t.Context())
+		ms, _ := db.ListCommitteeMembers(t.Context())
 		page := "/admin/liaison/" + itoa(ms[0].ID)
 		if res := w.postForm(t, c, page+"/links", url.Values{"deputies": {strings.Join(names[:5], "\n")}}); res.status != http.StatusSeeOther {
 			t.Fatalf("%d", res.status)

@@ -35,7 +35,7 @@ func TestLiaisonConsole(t *testing.T) {
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("%d %s", res.status, res.body)
 		}
-		ms, err := core.NewLiaison(db).Members(context.Background())
+		ms, err := db.ListCommitteeMembers(context.Background())
 		if err != nil || len(ms) != 1 {
 			t.Fatalf("%+v %v", ms, err)
 		}
@@ -89,7 +89,7 @@ func TestAMemberBoundWithACodeIsUnboundInTheConsole(t *testing.T) {
 		if res := w.postForm(t, c, "/admin/liaison", url.Values{"name": {"周委员"}}); res.status != http.StatusSeeOther {
 			t.Fatalf("%d %s", res.status, res.body)
 		}
-		ms, err := core.NewLiaison(db).Members(context.Background())
+		ms, err := db.ListCommitteeMembers(context.Background())
 		if err != nil || len(ms) != 1 {
 			t.Fatalf("%+v %v", ms, err)
 		}

@@ -481,7 +481,7 @@ func TestH5SurveyMaterialSolicitation(t *testing.T) {
 		if err != nil || len(latest) != 1 || !latest[0].Studied() {
 			t.Fatalf("materials %+v, %v", latest, err)
 		}
-		ops, err := opinions.OfDeputy(ctx, w.deputy.ID, 0)
+		ops, err := db.OpinionsOfDeputy(ctx, w.deputy.ID, 0)
 		if err != nil || len(ops) != 1 || ops[0].Article != "第十二条" || ops[0].SolicitationID != sol.ID {
 			t.Fatalf("opinions %+v, %v", ops, err)
 		}

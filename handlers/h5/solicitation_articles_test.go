@@ -65,7 +65,7 @@ func TestH5SolicitationPageTakesAnOpinionPerArticle(t *testing.T) {
 			mustContain(t, r, http.StatusUnprocessableEntity, "第一条至第三条")
 		})
 
-		ops, err := opinions.OfDeputy(ctx, w.deputy.ID, 0)
+		ops, err := db.OpinionsOfDeputy(ctx, w.deputy.ID, 0)
 		if err != nil || len(ops) != 2 || ops[0].Article != "" || ops[1].Article != "第二条" {
 			t.Fatalf("stored %+v %v", ops, err)
 		}
