@@ -48,7 +48,7 @@ func TestGuessingADeputysDigitsFromManyFollowersLocksTheDeputy(t *testing.T) {
 		if d, _ := db.GetDeputy(ctx, wang.ID); d.OpenID != "" {
 			t.Fatalf("bound to %q", d.OpenID)
 		}
-		code, _, err := r.router.Core.Binding.IssueCode(ctx, core.CLIActor(model.Account{}, "test"), wang.ID, time.Hour)
+		_, code, _, err := r.router.Core.Binding.IssueCode(ctx, core.CLIActor(model.Account{}, "test"), wang.ID, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

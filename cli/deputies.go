@@ -128,7 +128,7 @@ Example:
 			if !ok {
 				return exitUsage
 			}
-			pin, expires, err := svc.Binding.IssueCode(ctx, by, d.ID, *valid)
+			_, pin, expires, err := svc.Binding.IssueCode(ctx, by, d.ID, *valid)
 			if err != nil {
 				return refused(e, code.name, err)
 			}

@@ -434,13 +434,14 @@ func (b *Binding) Unbind(ctx context.Context, by Actor, deputyID int64) (model.D
 
 // IssueCode gives the deputy a fresh 6-digit binding code valid for valid
 // (replacing any earlier one), to send instead of their phone digits; the
-// code stays out of the audit entry.
-func (b *Binding) IssueCode(ctx context.Context, by Actor, deputyID int64, valid time.Duration) (code string, expires time.Time, err error) {
+// code stays out of the audit entry. It returns the deputy with the code,
+// for the surface to name them.
+func (b *Binding) IssueCode(ctx context.Context, by Actor, deputyID int64, valid time.Duration) (d model.Deputy, code string, expires time.Time, err error) {
 	if err := by.Require(Editors...); err != nil {
-		return "", time.Time{}, err
+		return model.Deputy{}, "", time.Time{}, err
 	}
 	err = b.tx(ctx, func(ctx context.Context) error {
-		d, err := b.db.GetDeputy(ctx, deputyID)
+		d, err = b.db.GetDeputy(ctx, deputyID)
 		if errors.Is(err, model.ErrNotFound) {
 			return NotFound("代表 %d 不存在", deputyID)
 		} else if err != nil {
@@ -452,5 +453,5 @@ func (b *Binding) IssueCode(ctx context.Context, by Actor, deputyID int64, valid
 		return b.audit(ctx, by, "deputy.bind_code", deputyObject(d),
 			fmt.Sprintf("为 %s 生成绑定码，有效至 %s", d.Name, expires.In(b.loc).Format("2006-01-02 15:04")))
 	})
-	return code, expires, err
+	return d, code, expires, err
 }

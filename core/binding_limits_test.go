@@ -73,7 +73,7 @@ func TestBindingByDigitsIsLimitedPerDeputyAcrossFollowers(t *testing.T) {
 		if res, _ := svc.Binding.Attempt(ctx, PublicActor("o-wang", ViaWeChat), "王芳", "1234"); res.Outcome != BindDeputyLocked {
 			t.Fatalf("the right digits a day later: %+v", res)
 		}
-		code, _, err := svc.Binding.IssueCode(ctx, staff, wang.ID, time.Hour)
+		_, code, _, err := svc.Binding.IssueCode(ctx, staff, wang.ID, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestBindingByDigitsPausesWhenFailuresSpikeOverall(t *testing.T) {
 		if st, err := svc.Binding.Locks(ctx, staff, clock.Now().Add(-time.Hour)); err != nil || !st.Paused {
 			t.Fatalf("the dashboard's state: %+v %v", st, err)
 		}
-		code, _, err := svc.Binding.IssueCode(ctx, staff, wu.ID, time.Hour)
+		_, code, _, err := svc.Binding.IssueCode(ctx, staff, wu.ID, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -76,7 +76,7 @@ func TestStaffControlsAreAuditedAsTheOperator(t *testing.T) {
 			if es := auditOf(t, db, "deputy.unbind"); len(es) != 1 || es[0].Object != "deputy/"+itoa(wang.ID) {
 				t.Fatalf("unbind audit: %+v", es)
 			}
-			code, _, err := svc.Binding.IssueCode(ctx, ops, wang.ID, time.Hour)
+			_, code, _, err := svc.Binding.IssueCode(ctx, ops, wang.ID, time.Hour)
 			if err != nil || len(code) != 6 {
 				t.Fatalf("code %q %v", code, err)
 			}

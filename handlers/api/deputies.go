@@ -231,11 +231,7 @@ func deputyBindCode(s *server, w http.ResponseWriter, r *http.Request, by core.A
 	if err != nil {
 		return err
 	}
-	d, err := s.core.Deputies.GetAs(r.Context(), by, id)
-	if err != nil {
-		return err
-	}
-	code, expires, err := s.core.Binding.IssueCode(r.Context(), by, d.ID, core.BindCodeValidity)
+	d, code, expires, err := s.core.Binding.IssueCode(r.Context(), by, id, core.BindCodeValidity)
 	if err != nil {
 		return err
 	}
