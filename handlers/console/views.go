@@ -51,6 +51,7 @@ func loadViews(s *server) *views {
 		"roleLabel":   core.RoleLabel,
 		"levelLabel":  core.LevelLabel,
 		"statusLabel": core.StatusLabel,
+		"rsvpLabel":   model.RSVPLabel,
 		"kindLabel":   func(k string) string { return orDefault(model.KindLabels[k], k) },
 		"delivery":    func(st string) string { return orDefault(model.DeliveryLabel(st), st) },
 		"time":        s.fmtTime,
