@@ -116,6 +116,11 @@ func (s *Messages) Record(ctx context.Context, by Actor, in MessageInput) (model
 	m := model.Message{OpenID: by.OpenID, DeputyID: by.Deputy.ID, DeputyName: by.Deputy.Name, Kind: kind, Body: text}
 	err = s.tx(ctx, func(ctx context.Context) error {
 		if m.DeputyID == 0 {
+			// One message at a time per follower: the count and the
+			// insert below then see each other, and the limit holds.
+			if err := s.db.LockFollowerMessages(ctx, m.OpenID); err != nil {
+				return err
+			}
 			n, err := s.db.CountMessagesSince(ctx, m.OpenID, startOfDay(s.now(), s.loc))
 			if err != nil {
 				return err

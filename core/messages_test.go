@@ -347,3 +347,34 @@ func TestAFollowerWhoIsNotADeputyHasADailyLimit(t *testing.T) {
 		}
 	})
 }
+
+func TestMessagesSentAtOnceKeepTheDailyLimit(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		w := newInboxWorld(t, db)
+		ctx := t.Context()
+		in := w.svc.Messages
+		in.PublicDailyLimit = 3
+		public := core.PublicActor("o-inbox-eager", core.ViaWeChat)
+		results := make(chan error, 12)
+		for i := range 12 {
+			go func() {
+				_, err := in.Record(ctx, public, core.MessageInput{Text: fmt.Sprintf("同时第%d条", i+1)})
+				results <- err
+			}()
+		}
+		ok, limited := 0, 0
+		for range 12 {
+			switch err := <-results; {
+			case err == nil:
+				ok++
+			case errors.Is(err, model.ErrConflict):
+				limited++
+			default:
+				t.Fatal(err)
+			}
+		}
+		if ok != 3 || limited != 12-ok {
+			t.Fatalf("%d stored and %d refused, want 3 stored", ok, limited)
+		}
+	})
+}

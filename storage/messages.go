@@ -176,6 +176,26 @@ func (db *DB) ListMessages(ctx context.Context, f model.MessageFilter) ([]model.
 	return out, total, nil
 }
 
+// LockFollowerMessages holds a row of openid's own (its key in limit_keys,
+// created if missing) until the transaction ends, so that counting what
+// the follower left today and storing one more is done one message at a
+// time: two messages sent at the same instant cannot both pass the daily
+// limit. On SQLite the write takes the one writer already. Call it first
+// in the transaction, before the count.
+func (db *DB) LockFollowerMessages(ctx context.Context, openid string) error {
+	if !InTransaction(ctx) {
+		return fmt.Errorf("storage: lock messages of a follower: outside a transaction")
+	}
+	upsert := `INSERT INTO limit_keys (k, last_at) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET last_at = excluded.last_at`
+	if db.dialect == MySQL {
+		upsert = `INSERT INTO limit_keys (k, last_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE last_at = VALUES(last_at)`
+	}
+	if _, err := db.wq(ctx).ExecContext(ctx, upsert, "m:"+openid, db.now().UTC()); err != nil {
+		return fmt.Errorf("storage: lock messages of a follower: %w", err)
+	}
+	return nil
+}
+
 // CountMessagesSince counts the messages openid left at or after since.
 func (db *DB) CountMessagesSince(ctx context.Context, openid string, since time.Time) (int, error) {
 	var n int
