@@ -34,7 +34,7 @@ func liaisonMember(t *testing.T, db *storage.DB, name, prefix string, holder int
 		t.Fatal(err)
 	}
 	if holder > 0 {
-		if err := svc.SetMemberDeputy(ctx, m.ID, holder); err != nil {
+		if _, err := svc.SetMemberDeputyAs(ctx, liaisonEditor, m.ID, holder); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -106,7 +106,7 @@ func TestLiaisonContactByChat(t *testing.T) {
 			if err := svc.CreateMember(ctx, &m); err != nil {
 				t.Fatal(err)
 			}
-			if err := svc.SetMemberDeputy(ctx, m.ID, d.ID); err != nil {
+			if _, err := svc.SetMemberDeputyAs(ctx, liaisonEditor, m.ID, d.ID); err != nil {
 				t.Fatal(err)
 			}
 			if got := chat(t, r.sim.User(d.OpenID), "联系登记")[0]; !strings.Contains(got, "还没有关联联系的代表") {
@@ -125,7 +125,7 @@ func TestAMemberWhoIsNotADeputyBindsWithACodeAndLogsContacts(t *testing.T) {
 		ctx := context.Background()
 		svc := core.NewLiaison(db)
 		m, ds := liaisonMember(t, db, "李娜", "乙代表", 0)
-		code, _, err := svc.IssueMemberBindCode(ctx, m.ID)
+		_, code, _, err := svc.IssueMemberBindCodeAs(ctx, liaisonEditor, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,3 +251,6 @@ func TestTheHelpListsTheLiaisonWordsOfMembersAndLeaders(t *testing.T) {
 		}
 	})
 }
+
+// liaisonEditor is the staff member who sets members up in the console.
+var liaisonEditor = core.StaffActor(model.Account{ID: 1, Username: "liaison", Name: "联络处", Role: model.RoleStaff}, core.ViaConsole)

@@ -2,7 +2,9 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,9 +85,15 @@ func TestBindingAttemptsOnBothDatabases(t *testing.T) {
 			if err := svc.Liaison.CreateMember(ctx, &m); err != nil {
 				t.Fatal(err)
 			}
-			code, _, err := svc.Liaison.IssueMemberBindCode(ctx, m.ID)
+			editor := StaffActor(model.Account{ID: 3, Username: "liaison", Name: "联络处", Role: model.RoleStaff}, ViaConsole)
+			_, code, _, err := svc.Liaison.IssueMemberBindCodeAs(ctx, editor, m.ID)
 			if err != nil {
 				t.Fatal(err)
+			}
+			issued := auditOf(t, db, "liaison.member.bind_code")
+			if len(issued) != 1 || issued[0].StaffID != 3 || issued[0].StaffName != "联络处" ||
+				issued[0].Object != fmt.Sprintf("member/%d", m.ID) || strings.Contains(issued[0].Summary, code) {
+				t.Fatalf("the code's audit entry: %+v", issued)
 			}
 			if res := attempt("o-zhou", "周委员", code); res.Outcome != BindMember || res.Name != "周委员" {
 				t.Fatalf("got %+v", res)

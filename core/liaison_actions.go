@@ -139,7 +139,7 @@ func (s *Liaison) CreateMemberAs(ctx context.Context, by Actor, m model.Committe
 			return err
 		}
 		if deputyID > 0 {
-			if err := s.SetMemberDeputy(ctx, m.ID, deputyID); err != nil {
+			if err := s.setMemberDeputy(ctx, m.ID, deputyID); err != nil {
 				return err
 			}
 		}
@@ -196,7 +196,7 @@ func (s *Liaison) SetMemberDeputyAs(ctx context.Context, by Actor, id, deputyID 
 		if m, err = s.db.GetCommitteeMember(ctx, id); err != nil {
 			return err
 		}
-		if err := s.SetMemberDeputy(ctx, id, deputyID); err != nil {
+		if err := s.setMemberDeputy(ctx, id, deputyID); err != nil {
 			return err
 		}
 		if err := s.env.audit(ctx, by, "liaison.member.deputy", memberObject(id),
@@ -209,8 +209,11 @@ func (s *Liaison) SetMemberDeputyAs(ctx context.Context, by Actor, id, deputyID 
 	return m, err
 }
 
-// IssueMemberBindCodeAs gives member id a fresh binding code (see
-// IssueMemberBindCode); the code stays out of the audit entry.
+// IssueMemberBindCodeAs gives member id, who is not a deputy, a fresh
+// 6-digit code (replacing any earlier), valid for BindCodeValidity: they
+// send 绑定, their name, then the code. A member who holds a deputy record
+// binds as that deputy instead, and a bound member is unbound first. The
+// code stays out of the audit entry.
 func (s *Liaison) IssueMemberBindCodeAs(ctx context.Context, by Actor, id int64) (model.CommitteeMember, string, time.Time, error) {
 	if err := by.Require(Editors...); err != nil {
 		return model.CommitteeMember{}, "", time.Time{}, err
@@ -223,13 +226,26 @@ func (s *Liaison) IssueMemberBindCodeAs(ctx context.Context, by Actor, id int64)
 		if m, err = s.db.GetCommitteeMember(ctx, id); err != nil {
 			return err
 		}
-		if code, expires, err = s.IssueMemberBindCode(ctx, id); err != nil {
+		switch {
+		case m.DeputyID > 0:
+			return &FieldError{Key: "code", Label: "绑定码", Msg: "该委员是代表，请用代表身份绑定（代表绑定码在代表页面生成）"}
+		case m.OpenID != "":
+			return &FieldError{Key: "code", Label: "绑定码", Msg: "该委员已绑定微信，如需换绑请先解除绑定"}
+		}
+		if code, err = NewBindCode(); err != nil {
+			return err
+		}
+		expires = s.now().Add(BindCodeValidity)
+		if err := s.db.SetMemberBindCode(ctx, id, code, expires); err != nil {
 			return err
 		}
 		return s.env.audit(ctx, by, "liaison.member.bind_code", memberObject(id),
 			fmt.Sprintf("为委员 %s 生成绑定码，有效至 %s", m.Name, expires.In(s.env.loc).Format("2006-01-02 15:04")))
 	})
-	return m, code, expires, err
+	if err != nil {
+		return model.CommitteeMember{}, "", time.Time{}, err
+	}
+	return m, code, expires, nil
 }
 
 // LogContactAs records a contact between member c.MemberID and one of

@@ -2,16 +2,17 @@ package core
 
 import (
 	"context"
-	"deputybot/model"
 	"errors"
 	"fmt"
-	"time"
+
+	"deputybot/model"
 )
 
-// SetMemberDeputy records that the member holds the deputy record
-// deputyID (0: is not a deputy). Such a member reaches the bot through
-// their deputy binding and needs no member code.
-func (s *Liaison) SetMemberDeputy(ctx context.Context, memberID, deputyID int64) error {
+// setMemberDeputy records, inside the caller's audited action, that the
+// member holds the deputy record deputyID (0: is not a deputy). Such a
+// member reaches the bot through their deputy binding and needs no member
+// code.
+func (s *Liaison) setMemberDeputy(ctx context.Context, memberID, deputyID int64) error {
 	if deputyID > 0 {
 		if _, err := s.db.GetDeputy(ctx, deputyID); errors.Is(err, model.ErrNotFound) {
 			return &FieldError{Key: "deputy_id", Label: "代表身份", Value: fmt.Sprint(deputyID), Msg: "没有这名代表"}
@@ -24,31 +25,6 @@ func (s *Liaison) SetMemberDeputy(ctx context.Context, memberID, deputyID int64)
 		return &FieldError{Key: "deputy_id", Label: "代表身份", Value: fmt.Sprint(deputyID), Msg: "已关联到另一名委员"}
 	}
 	return err
-}
-
-// IssueMemberBindCode gives a member who is not a deputy a fresh 6-digit
-// code, valid for BindCodeValidity: they send 绑定, their name, then the
-// code. A member who holds a deputy record binds as that deputy instead.
-func (s *Liaison) IssueMemberBindCode(ctx context.Context, memberID int64) (string, time.Time, error) {
-	m, err := s.db.GetCommitteeMember(ctx, memberID)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	switch {
-	case m.DeputyID > 0:
-		return "", time.Time{}, &FieldError{Key: "code", Label: "绑定码", Msg: "该委员是代表，请用代表身份绑定（代表绑定码在代表页面生成）"}
-	case m.OpenID != "":
-		return "", time.Time{}, &FieldError{Key: "code", Label: "绑定码", Msg: "该委员已绑定微信，如需换绑请先解除绑定"}
-	}
-	code, err := NewBindCode()
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	expires := s.now().Add(BindCodeValidity)
-	if err := s.db.SetMemberBindCode(ctx, memberID, code, expires); err != nil {
-		return "", time.Time{}, err
-	}
-	return code, expires, nil
 }
 
 // MemberOf returns the member who writes from openid: the member holding

@@ -169,20 +169,20 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := svc.SetMemberDeputy(ctx, zhang.ID, ids[5]); err != nil {
+		if _, err := svc.SetMemberDeputyAs(ctx, staffActor(model.RoleStaff), zhang.ID, ids[5]); err != nil {
 			t.Fatal(err)
 		}
 		var fe *core.FieldError
-		if err := svc.SetMemberDeputy(ctx, li.ID, ids[5]); !errors.As(err, &fe) {
+		if _, err := svc.SetMemberDeputyAs(ctx, staffActor(model.RoleStaff), li.ID, ids[5]); !errors.As(err, &fe) {
 			t.Fatalf("a deputy held by another member: %v", err)
 		}
-		if err := svc.SetMemberDeputy(ctx, li.ID, 9999); !errors.As(err, &fe) {
+		if _, err := svc.SetMemberDeputyAs(ctx, staffActor(model.RoleStaff), li.ID, 9999); !errors.As(err, &fe) {
 			t.Fatalf("a missing deputy: %v", err)
 		}
-		if _, _, err := svc.IssueMemberBindCode(ctx, zhang.ID); !errors.As(err, &fe) {
+		if _, _, _, err := svc.IssueMemberBindCodeAs(ctx, staffActor(model.RoleStaff), zhang.ID); !errors.As(err, &fe) {
 			t.Fatalf("a code for a deputy member: %v", err)
 		}
-		code, expires, err := svc.IssueMemberBindCode(ctx, li.ID)
+		_, code, expires, err := svc.IssueMemberBindCodeAs(ctx, staffActor(model.RoleStaff), li.ID)
 		if err != nil || len(code) != 6 || !expires.Equal(now.Add(core.BindCodeValidity)) {
 			t.Fatalf("code %q %v %v", code, expires, err)
 		}

@@ -57,7 +57,7 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 		if err := db.BindDeputy(ctx, ids[5], "o-zhang"); err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.SetMemberDeputy(ctx, zhang.ID, ids[5]); err != nil {
+		if _, err := svc.SetMemberDeputyAs(ctx, liaisonEditor, zhang.ID, ids[5]); err != nil {
 			t.Fatal(err)
 		}
 		// 李委员 bound with a member code and has not written.
@@ -153,3 +153,6 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 		}
 	})
 }
+
+// liaisonEditor is the staff member who sets members up in the console.
+var liaisonEditor = core.StaffActor(model.Account{ID: 1, Username: "liaison", Name: "联络处", Role: model.RoleStaff}, core.ViaConsole)
