@@ -75,12 +75,12 @@ type Gateway struct {
 
 	inflight sync.Map // dedupe key -> chan struct{} closed when done
 	wg       sync.WaitGroup
-	claims   batcher[model.AnsweredClaim, model.ClaimResult] // quick answers' dedupe records
-	nonces   batcher[model.CallbackNonce, bool]              // plaintext callbacks' (timestamp, nonce)
+	inbox    batcher[model.InboundWrite, model.ClaimResult] // dedupe records: claims and replies
+	nonces   batcher[model.CallbackNonce, bool]             // plaintext callbacks' (timestamp, nonce)
 }
 
-// maxClaimBatch bounds the quick answers recorded with one commit.
-const maxClaimBatch = 256
+// maxInboxBatch bounds the dedupe-record writes made with one commit.
+const maxInboxBatch = 256
 
 // Success is the body that tells WeChat "received, nothing to say".
 var Success = []byte("success")
@@ -180,9 +180,25 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 	}
 	// A failed quick attempt's time counts against the reply deadline.
 	tried := time.Since(started)
+	// The handling is registered before the claim is made: a re-delivery
+	// that arrives meanwhile (possibly claimed in the same batch) waits
+	// for this delivery's reply rather than finding the claim taken and
+	// the handling not yet known.
+	done := make(chan struct{})
+	if first, busy := g.inflight.LoadOrStore(key, done); busy {
+		obs.CallbackOutcome(ctx, obs.Duplicate)
+		return g.await(ctx, key, first.(chan struct{}))
+	}
 	// The claim's time identifies it, so only this claim is ever released.
 	at := g.now().UTC().Truncate(time.Microsecond)
-	claimed, prior, err := g.Inbox.ClaimInbound(ctx, key, in.FromUserName, in.Kind(), at)
+	// Made with the claims and replies of the callbacks arriving
+	// meanwhile, with one commit for all.
+	res, err := g.inbox.do(ctx, model.InboundWrite{Op: model.ClaimHandling, Key: key, OpenID: in.FromUserName, Kind: in.Kind(), At: at},
+		maxInboxBatch, g.Inbox.WriteInboundBatch)
+	if err != nil || !res.Claimed {
+		g.inflight.Delete(key)
+		close(done)
+	}
 	if err != nil {
 		// Without the dedupe record the message cannot be handled exactly
 		// once; answering "success" would lose it, so let WeChat retry. The
@@ -192,14 +208,12 @@ func (g *Gateway) answer(ctx context.Context, in Inbound) (reply []byte, ok bool
 		g.releaseLater(key, at)
 		return nil, false
 	}
-	if !claimed {
+	if !res.Claimed {
 		obs.CallbackOutcome(ctx, obs.Duplicate)
-		return g.replay(ctx, key, prior), true
+		return g.replay(ctx, key, res.Prior), true
 	}
-	done := make(chan struct{})
 	responded := make(chan struct{})
 	defer close(responded)
-	g.inflight.Store(key, done)
 	var (
 		mu        sync.Mutex
 		finished  bool
@@ -328,8 +342,8 @@ func (g *Gateway) quick(ctx context.Context, in Inbound, key string) (reply []by
 	at := g.now().UTC().Truncate(time.Microsecond)
 	// Recorded with the quick answers of the callbacks arriving meanwhile,
 	// with one commit for all.
-	res, err := g.claims.do(ctx, model.AnsweredClaim{Key: key, OpenID: in.FromUserName, Kind: in.Kind(), Reply: string(out), At: at},
-		maxClaimBatch, g.Inbox.ClaimInboundAnsweredBatch)
+	res, err := g.inbox.do(ctx, model.InboundWrite{Op: model.ClaimAnswered, Key: key, OpenID: in.FromUserName, Kind: in.Kind(), Reply: string(out), At: at},
+		maxInboxBatch, g.Inbox.WriteInboundBatch)
 	claimed, prior := res.Claimed, res.Prior
 	if err != nil {
 		// Let WeChat deliver it again: if the record landed all the same,
@@ -385,9 +399,33 @@ func (g *Gateway) finish(ctx context.Context, key string, reply []byte) {
 	if len(reply) == 0 {
 		return
 	}
-	if err := g.Inbox.FinishInbound(ctx, key, string(reply)); err != nil {
+	// With the claims and replies of the callbacks arriving meanwhile.
+	w := model.InboundWrite{Op: model.StoreReply, Key: key, Reply: string(reply)}
+	if _, err := g.inbox.do(ctx, w, maxInboxBatch, g.Inbox.WriteInboundBatch); err != nil {
 		g.Log.Error("wechat callback: store reply", "err", err)
 	}
+}
+
+// await answers a re-delivery of a message this instance is handling
+// with the reply the first delivery stored, once first (its handling's
+// done) is closed. When that delivery left no record (its claim failed,
+// or its handler did and the claim is released), WeChat is asked to
+// deliver again; when it left one without a reply (a late answer, sent as
+// a customer message), the re-delivery is answered with nothing.
+func (g *Gateway) await(ctx context.Context, key string, first chan struct{}) (reply []byte, ok bool) {
+	select {
+	case <-first:
+	case <-ctx.Done():
+		return nil, true
+	}
+	again, err := g.Inbox.GetInbound(ctx, key)
+	switch {
+	case err == nil && again.State == model.InboundDone:
+		return []byte(again.Reply), true
+	case errors.Is(err, model.ErrNotFound):
+		return nil, false
+	}
+	return nil, true
 }
 
 // replay answers a re-delivery with the first delivery's reply, waiting

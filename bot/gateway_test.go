@@ -63,6 +63,7 @@ type rigOptions struct {
 	mode        wechatsim.Mode
 	replyWithin time.Duration
 	deliveries  int
+	inbox       func(*storage.DB) bot.Inbox // the dedupe records (default db)
 }
 
 func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
@@ -88,9 +89,13 @@ func newRig(t testing.TB, db *storage.DB, o rigOptions) *rig {
 	if o.mode == wechatsim.ModePlain {
 		key = ""
 	}
+	var inbox bot.Inbox = db
+	if o.inbox != nil {
+		inbox = o.inbox(db)
+	}
 	gw := &bot.Gateway{
 		Wire:  bot.Wire{Token: testToken, EncodingAESKey: key, AppID: testAppID},
-		Inbox: db, Nonces: db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
+		Inbox: inbox, Nonces: db, Handler: sw, Sender: client, Log: quiet, ReplyWithin: o.replyWithin,
 	}
 	srv := httptest.NewServer(wechat.Handler(gw, quiet))
 	t.Cleanup(srv.Close)

@@ -17,18 +17,18 @@ import (
 // Inbox keeps the dedupe record of each inbound message, so that WeChat's
 // re-deliveries of a message, to any instance, are answered once.
 type Inbox interface {
-	// ClaimInbound records that the message with key is being handled,
-	// at the time at (which identifies the claim); claimed is false for a
-	// re-delivery, with what the first delivery stored.
-	ClaimInbound(ctx context.Context, key, openid, kind string, at time.Time) (claimed bool, prior model.Inbound, err error)
-	// ClaimInboundAnsweredBatch records messages answered at once, done
-	// with their replies, in one statement: one result per claim.
-	ClaimInboundAnsweredBatch(ctx context.Context, claims []model.AnsweredClaim) ([]model.ClaimResult, error)
+	// WriteInboundBatch makes the dedupe-record writes of concurrent
+	// messages with one commit, in that order but the replies first: a
+	// claim records that a message is being handled (ClaimHandling, at the
+	// time At, which identifies the claim) or that it was answered already
+	// (ClaimAnswered, with its reply); StoreReply stores the reply of a
+	// message claimed for handling. One result per write: for a claim,
+	// Claimed is false for a re-delivery, with what the first delivery
+	// stored.
+	WriteInboundBatch(ctx context.Context, writes []model.InboundWrite) ([]model.ClaimResult, error)
 	// ReleaseInboundClaim forgets the claim made at at, while it is still
 	// processing, so that the next delivery is handled afresh.
 	ReleaseInboundClaim(ctx context.Context, key string, at time.Time) error
-	// FinishInbound stores the reply given to the message with key.
-	FinishInbound(ctx context.Context, key, reply string) error
 	// GetInbound returns the record of the message with key.
 	GetInbound(ctx context.Context, key string) (model.Inbound, error)
 }

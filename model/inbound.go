@@ -47,3 +47,27 @@ type CallbackNonce struct {
 	Digest    string
 	At        time.Time // when it was seen, for pruning
 }
+
+// InboundOp is what an InboundWrite does to a message's dedupe record.
+type InboundOp int
+
+// The writes.
+const (
+	// ClaimHandling records that the message is being handled (ClaimInbound).
+	ClaimHandling InboundOp = iota
+	// ClaimAnswered records it handled already, with its reply
+	// (ClaimInboundAnswered).
+	ClaimAnswered
+	// StoreReply stores the reply of a message claimed by ClaimHandling
+	// (FinishInbound).
+	StoreReply
+)
+
+// InboundWrite is one write to the dedupe records, made with those of
+// other messages in one commit (see storage's WriteInboundBatch). At
+// identifies a claim; Reply is the answer of ClaimAnswered and StoreReply.
+type InboundWrite struct {
+	Op                       InboundOp
+	Key, OpenID, Kind, Reply string
+	At                       time.Time
+}

@@ -295,3 +295,105 @@ func TestChatStateReadsConversationAndDeputyAtOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestClaimsAndRepliesOfConcurrentMessagesAreWrittenInOneBatch(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		at := time.Now().UTC().Truncate(time.Microsecond)
+		w := func(op model.InboundOp, key, reply string, at time.Time) model.InboundWrite {
+			return model.InboundWrite{Op: op, Key: key, OpenID: "o-mixed", Kind: "text", Reply: reply, At: at}
+		}
+		res, err := db.WriteInboundBatch(ctx, []model.InboundWrite{
+			w(model.ClaimHandling, "m:8801", "", at), w(model.ClaimHandling, "m:8802", "", at), w(model.ClaimAnswered, "m:8803", "<xml>3</xml>", at)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range res {
+			if !r.Claimed {
+				t.Fatalf("fresh claim %d not claimed: %+v", i, r)
+			}
+		}
+		if in, _ := db.GetInbound(ctx, "m:8801"); in.State != model.InboundProcessing {
+			t.Fatalf("a claim for handling stored as %+v", in)
+		}
+
+		// m:8801's reply, a re-delivery of m:8801 and of m:8802 (still
+		// being handled), a fresh claim twice and a fresh answered one.
+		later := at.Add(time.Second)
+		res, err = db.WriteInboundBatch(ctx, []model.InboundWrite{
+			w(model.StoreReply, "m:8801", "<xml>1</xml>", time.Time{}),
+			w(model.ClaimHandling, "m:8801", "", later),
+			w(model.ClaimHandling, "m:8802", "", later),
+			w(model.ClaimHandling, "m:8804", "", later),
+			w(model.ClaimHandling, "m:8804", "", later.Add(time.Microsecond)),
+			w(model.ClaimAnswered, "m:8805", "<xml>5</xml>", later),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[1].Claimed || res[1].Prior.State != model.InboundDone || res[1].Prior.Reply != "<xml>1</xml>" {
+			t.Fatalf("the re-delivery batched with its reply: %+v, want that reply", res[1])
+		}
+		if res[2].Claimed || res[2].Prior.State != model.InboundProcessing {
+			t.Fatalf("the re-delivery of a message being handled: %+v", res[2])
+		}
+		if !res[3].Claimed || res[4].Claimed || res[4].Prior.State != model.InboundProcessing {
+			t.Fatalf("a key twice in one batch: %+v and %+v, want the first claimed", res[3], res[4])
+		}
+		if !res[5].Claimed {
+			t.Fatalf("the fresh answered claim: %+v", res[5])
+		}
+		for key, want := range map[string]model.Inbound{
+			"m:8801": {State: model.InboundDone, Reply: "<xml>1</xml>"},
+			"m:8802": {State: model.InboundProcessing},
+			"m:8803": {State: model.InboundDone, Reply: "<xml>3</xml>"},
+			"m:8804": {State: model.InboundProcessing},
+			"m:8805": {State: model.InboundDone, Reply: "<xml>5</xml>"},
+		} {
+			in, err := db.GetInbound(ctx, key)
+			if err != nil || in.State != want.State || in.Reply != want.Reply {
+				t.Fatalf("%s stored as %+v (%v), want %+v", key, in, err, want)
+			}
+		}
+		// The claim for m:8804 is the first one's: only it can be released.
+		if err := db.ReleaseInboundClaim(ctx, "m:8804", later.Add(time.Microsecond)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.GetInbound(ctx, "m:8804"); err != nil {
+			t.Fatalf("the losing claim released the first: %v", err)
+		}
+		if err := db.ReleaseInboundClaim(ctx, "m:8804", later); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.GetInbound(ctx, "m:8804"); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("the claim was not released: %v", err)
+		}
+
+		// Replies alone, several at once; a batch that cannot be written
+		// (its context is gone) writes nothing.
+		if _, err := db.WriteInboundBatch(ctx, []model.InboundWrite{w(model.ClaimHandling, "m:8807", "", later)}); err != nil {
+			t.Fatal(err)
+		}
+		res, err = db.WriteInboundBatch(ctx, []model.InboundWrite{
+			w(model.StoreReply, "m:8802", "<xml>2</xml>", time.Time{}), w(model.StoreReply, "m:8807", "<xml>7</xml>", time.Time{})})
+		if err != nil || len(res) != 2 {
+			t.Fatalf("two replies: %+v %v", res, err)
+		}
+		if in, _ := db.GetInbound(ctx, "m:8807"); in.State != model.InboundDone || in.Reply != "<xml>7</xml>" {
+			t.Fatalf("m:8807 stored as %+v", in)
+		}
+		gone, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := db.WriteInboundBatch(gone, []model.InboundWrite{
+			w(model.StoreReply, "m:8802", "<xml>changed</xml>", time.Time{}),
+			w(model.ClaimHandling, "m:8806", "", later)}); err == nil {
+			t.Fatal("a batch without its context reported no error")
+		}
+		if in, _ := db.GetInbound(ctx, "m:8802"); in.State != model.InboundDone || in.Reply != "<xml>2</xml>" {
+			t.Fatalf("m:8802 stored as %+v", in)
+		}
+		if _, err := db.GetInbound(ctx, "m:8806"); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("the failed batch's claim landed: %v", err)
+		}
+	})
+}

@@ -202,72 +202,161 @@ func (db *DB) GetInbound(ctx context.Context, key string) (model.Inbound, error)
 
 // ClaimInboundAnsweredBatch does ClaimInboundAnswered for each claim with
 // one statement (one commit for all): the callbacks that arrive while a
-// commit is under way share the next. Results are in claims' order. When
-// a key was recorded already (a re-delivery), the rows are read back: a
-// claim whose row holds its own time and reply is the one that landed.
-// After an error a claim may or may not have landed, as with
-// ClaimInboundAnswered.
+// commit is under way share the next. Results are in claims' order (see
+// WriteInboundBatch).
 func (db *DB) ClaimInboundAnsweredBatch(ctx context.Context, claims []model.AnsweredClaim) ([]model.ClaimResult, error) {
-	if len(claims) == 1 {
-		c := claims[0]
-		ok, prior, err := db.ClaimInboundAnswered(ctx, c.Key, c.OpenID, c.Kind, c.Reply, c.At)
-		if err != nil {
-			return nil, err
+	writes := make([]model.InboundWrite, len(claims))
+	for i, c := range claims {
+		writes[i] = model.InboundWrite{Op: model.ClaimAnswered, Key: c.Key, OpenID: c.OpenID, Kind: c.Kind, Reply: c.Reply, At: c.At}
+	}
+	return db.WriteInboundBatch(ctx, writes)
+}
+
+// WriteInboundBatch makes the dedupe-record writes of concurrent callbacks
+// with one commit: the replies stored (StoreReply) with one UPDATE, then
+// the claims (ClaimHandling, ClaimAnswered) with one INSERT that skips
+// the keys recorded already; in one transaction when there are both. The
+// replies go first, so a re-delivery claimed in the same batch as its
+// first delivery's reply gets that reply. Results are in writes' order;
+// a claim's is what ClaimInbound returns, a reply's is empty. When a key
+// was recorded already (a re-delivery), the rows are read back: a claim
+// whose row holds its own time, state and reply is the one that landed,
+// and of one key claimed twice in a batch only the first can be. After an
+// error a write may or may not have landed, as with ClaimInbound.
+func (db *DB) WriteInboundBatch(ctx context.Context, writes []model.InboundWrite) ([]model.ClaimResult, error) {
+	var claims, replies []int
+	for i, w := range writes {
+		if w.Op == model.StoreReply {
+			replies = append(replies, i)
+		} else {
+			claims = append(claims, i)
 		}
-		return []model.ClaimResult{{Claimed: ok, Prior: prior}}, nil
+	}
+	out := make([]model.ClaimResult, len(writes))
+	write := func(ctx context.Context) error {
+		if err := db.storeReplies(ctx, writes, replies); err != nil {
+			return err
+		}
+		return db.claimBatch(ctx, writes, claims, out)
+	}
+	var err error
+	if len(claims) > 0 && len(replies) > 0 {
+		err = db.InTx(ctx, write)
+	} else {
+		err = write(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// storeReplies does FinishInbound for writes[at...] with one statement.
+func (db *DB) storeReplies(ctx context.Context, writes []model.InboundWrite, at []int) error {
+	switch len(at) {
+	case 0:
+		return nil
+	case 1:
+		w := writes[at[0]]
+		return db.FinishInbound(ctx, w.Key, w.Reply)
+	}
+	var q strings.Builder
+	q.WriteString(`UPDATE wechat_inbound SET state = ?, reply = CASE dedupe_key`)
+	args := make([]any, 0, 3*len(at)+2)
+	args = append(args, model.InboundDone)
+	keys := make([]any, 0, len(at))
+	for _, i := range at {
+		q.WriteString(" WHEN ? THEN ?")
+		args = append(args, writes[i].Key, writes[i].Reply)
+		keys = append(keys, writes[i].Key)
+	}
+	q.WriteString(` ELSE reply END, finished_at = ? WHERE dedupe_key IN (?` + strings.Repeat(", ?", len(at)-1) + `)`)
+	args = append(args, db.now().UTC())
+	args = append(args, keys...)
+	if _, err := db.wq(ctx).ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("storage: finish inbound: %w", err)
+	}
+	return nil
+}
+
+// claimBatch makes the claims writes[at...] with one INSERT, and sets
+// out[i] for each.
+func (db *DB) claimBatch(ctx context.Context, writes []model.InboundWrite, at []int, out []model.ClaimResult) error {
+	state := func(w model.InboundWrite) (string, string, any) {
+		if w.Op == model.ClaimAnswered {
+			return model.InboundDone, w.Reply, w.At.UTC()
+		}
+		return model.InboundProcessing, "", nil
+	}
+	switch len(at) {
+	case 0:
+		return nil
+	case 1:
+		w := writes[at[0]]
+		st, reply, finished := state(w)
+		ok, prior, err := db.claimInbound(ctx, w.Key, w.OpenID, w.Kind, st, reply, w.At, finished)
+		if err != nil {
+			return err
+		}
+		out[at[0]] = model.ClaimResult{Claimed: ok, Prior: prior}
+		return nil
 	}
 	// A key twice in one batch (two deliveries at once) is inserted once.
+	// The rows go in key order: two instances' batches then take their
+	// locks in the same order (MySQL).
+	first := make(map[string]int, len(at))
+	for _, i := range at {
+		if _, twice := first[writes[i].Key]; !twice {
+			first[writes[i].Key] = i
+		}
+	}
+	keys := slices.Sorted(maps.Keys(first))
 	var q strings.Builder
 	q.WriteString(db.insertIgnore() + ` INTO wechat_inbound
-		(dedupe_key, openid, kind, state, reply, created_at, finished_at) VALUES `)
-	first := make(map[string]int, len(claims))
-	args := make([]any, 0, 7*len(claims))
-	for i, c := range claims {
-		if _, twice := first[c.Key]; twice {
-			continue
-		}
-		if len(first) > 0 {
-			q.WriteString(", ")
-		}
-		first[c.Key] = i
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-		at := c.At.UTC()
-		args = append(args, c.Key, c.OpenID, c.Kind, model.InboundDone, c.Reply, at, at)
+		(dedupe_key, openid, kind, state, reply, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	q.WriteString(strings.Repeat(", (?, ?, ?, ?, ?, ?, ?)", len(keys)-1))
+	args := make([]any, 0, 7*len(keys))
+	for _, k := range keys {
+		w := writes[first[k]]
+		st, reply, finished := state(w)
+		args = append(args, w.Key, w.OpenID, w.Kind, st, reply, w.At.UTC(), finished)
 	}
 	res, err := db.wq(ctx).ExecContext(ctx, q.String(), args...)
 	if err != nil {
-		return nil, fmt.Errorf("storage: claim inbound: %w", err)
+		return fmt.Errorf("storage: claim inbound: %w", err)
 	}
-	out := make([]model.ClaimResult, len(claims))
-	if n, _ := res.RowsAffected(); n == int64(len(claims)) {
-		for i, c := range claims {
-			out[i] = model.ClaimResult{Claimed: true, Prior: model.Inbound{Key: c.Key, State: model.InboundDone, Reply: c.Reply}}
+	if n, _ := res.RowsAffected(); n == int64(len(at)) {
+		for _, i := range at {
+			st, reply, _ := state(writes[i])
+			out[i] = model.ClaimResult{Claimed: true, Prior: model.Inbound{Key: writes[i].Key, State: st, Reply: reply}}
 		}
-		return out, nil
+		return nil
 	}
-	query, qargs, err := sqlx.In(`SELECT dedupe_key, state, reply, created_at FROM wechat_inbound WHERE dedupe_key IN (?)`, slices.Collect(maps.Keys(first)))
+	query, qargs, err := sqlx.In(`SELECT dedupe_key, state, reply, created_at FROM wechat_inbound WHERE dedupe_key IN (?)`, keys)
 	if err != nil {
-		return nil, fmt.Errorf("storage: read inbound: %w", err)
+		return fmt.Errorf("storage: read inbound: %w", err)
 	}
 	var rows []struct {
 		model.Inbound
 		CreatedAt time.Time `db:"created_at"`
 	}
 	if err := db.wq(ctx).SelectContext(ctx, &rows, db.w.Rebind(query), qargs...); err != nil {
-		return nil, fmt.Errorf("storage: read inbound: %w", err)
+		return fmt.Errorf("storage: read inbound: %w", err)
 	}
 	stored := make(map[string]int, len(rows))
 	for i, r := range rows {
 		stored[r.Key] = i
 	}
-	for i, c := range claims {
-		j, ok := stored[c.Key]
+	for _, i := range at {
+		w := writes[i]
+		j, ok := stored[w.Key]
 		if !ok {
-			return nil, fmt.Errorf("storage: claim inbound: %s was neither stored nor found", c.Key)
+			return fmt.Errorf("storage: claim inbound: %s was neither stored nor found", w.Key)
 		}
 		r := rows[j]
-		mine := first[c.Key] == i && r.CreatedAt.Equal(c.At) && r.State == model.InboundDone && r.Reply == c.Reply
+		st, reply, _ := state(w)
+		mine := first[w.Key] == i && r.CreatedAt.Equal(w.At) && r.State == st && r.Reply == reply
 		out[i] = model.ClaimResult{Claimed: mine, Prior: r.Inbound}
 	}
-	return out, nil
+	return nil
 }
