@@ -146,18 +146,14 @@ type suggestionItem struct {
 
 // mySuggestions lists the deputy's suggestions with their status.
 func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, error) {
-	list, err := r.Core.Suggestions.OfDeputy(ctx, d.ID)
-	if err != nil {
-		return "", err
-	}
 	// Those not assigned yet (drafts, under review, returned) are listed
 	// by 提建议; here they are counted.
-	pending, err := r.Core.Suggestions.DraftsOf(ctx, core.DeputyActor(d, core.ViaWeChat))
+	list, pending, err := r.Core.Suggestions.MineWithDrafts(ctx, core.DeputyActor(d, core.ViaWeChat))
 	if err != nil {
 		return "", err
 	}
 	if len(list) == 0 {
-		return r.say("suggestions.none", map[string]any{"Pending": len(pending)})
+		return r.say("suggestions.none", map[string]any{"Pending": pending})
 	}
 	items := make([]suggestionItem, len(list))
 	unrated := false
@@ -171,7 +167,7 @@ func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, err
 			unrated = true
 		}
 	}
-	return r.say("suggestions.list", map[string]any{"Items": items, "AnyUnrated": unrated, "Pending": len(pending)})
+	return r.say("suggestions.list", map[string]any{"Items": items, "AnyUnrated": unrated, "Pending": pending})
 }
 
 // rateNth starts rating the n-th suggestion of 我的建议.

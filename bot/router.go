@@ -365,7 +365,7 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 						return "", err
 					}
 					if !takes {
-						return r.commandParking(ctx, openid, word, text)
+						return r.commandParking(ctx, d, conv, word, text)
 					}
 				}
 				kept := ""
@@ -398,6 +398,12 @@ func (r *Router) text(ctx context.Context, openid, text string) (string, error) 
 
 func (r *Router) command(ctx context.Context, openid, word, text string) (string, error) {
 	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
+	return r.commandOf(ctx, d, err, openid, word, text)
+}
+
+// commandOf is command for the deputy d the message's openid reads as
+// (err: how reading them failed, ErrNotFound for someone not bound).
+func (r *Router) commandOf(ctx context.Context, d model.Deputy, err error, openid, word, text string) (string, error) {
 	if err == nil && d.Status == model.StatusEnded {
 		return r.ended(ctx, openid)
 	}
@@ -500,19 +506,37 @@ func (r *Router) parkConversation(ctx context.Context, c model.Conversation) (st
 	if err != nil {
 		return "", nil
 	}
+	return r.parkAs(ctx, d, c)
+}
+
+// parkAs parks c, an engine flow of d, and returns its title. The title
+// is read first: what it reads (the suggestion being rated …) the message
+// has mostly read already, and the message's read memo forgets it at the
+// park's write.
+func (r *Router) parkAs(ctx context.Context, d model.Deputy, c model.Conversation) (string, error) {
+	title := r.Engine.Title(ctx, d, c)
 	if err := r.Store.ParkConversation(ctx, c); err != nil {
 		return "", err
 	}
-	return r.Engine.Title(ctx, d, c), nil
+	return title, nil
 }
 
-// commandParking parks the flow under way and runs the command word.
-func (r *Router) commandParking(ctx context.Context, openid, word, text string) (string, error) {
-	parked, err := r.park(ctx, openid)
-	if err != nil {
-		return "", err
+// commandParking parks c, the flow of d under way, and runs the command
+// word: with the deputy and the conversation the message has read.
+func (r *Router) commandParking(ctx context.Context, d model.Deputy, c model.Conversation, word, text string) (string, error) {
+	parked := ""
+	if r.Engine.Owns(c.Flow) {
+		title, err := r.parkAs(ctx, d, c)
+		if err != nil {
+			return "", err
+		}
+		if title != "" {
+			if parked, err = r.say("flow.parked", map[string]any{"Title": title}); err != nil {
+				return "", err
+			}
+		}
 	}
-	reply, err := r.command(ctx, openid, word, text)
+	reply, err := r.commandOf(ctx, d, nil, c.OpenID, word, text)
 	if err == nil && parked != "" {
 		reply += "\n" + parked
 	}

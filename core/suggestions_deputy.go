@@ -377,6 +377,16 @@ func progressFields(sg model.Suggestion, status string, now time.Time) map[strin
 	return map[string]string{"number": sg.Number, "unit": sg.HostUnit, "status": status, "time": now.Format("2006-01-02")}
 }
 
+// MineWithDrafts is what 我的建议 shows the acting deputy: the
+// suggestions they are on (OfDeputy's list) and how many of their own are
+// not handled yet (DraftsOf's count), read together.
+func (s *Suggestions) MineWithDrafts(ctx context.Context, by Actor) ([]model.DeputySuggestion, int, error) {
+	if by.Deputy.ID == 0 {
+		return nil, 0, Forbidden("只有代表本人可以查看建议草稿")
+	}
+	return s.db.SuggestionsOfDeputyAndDrafts(ctx, by.Deputy.ID)
+}
+
 // DraftsOf lists the deputy's own suggestions not handled yet (drafts,
 // submitted, returned), the latest changed first.
 func (s *Suggestions) DraftsOf(ctx context.Context, by Actor) ([]model.Suggestion, error) {

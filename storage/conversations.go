@@ -12,7 +12,7 @@ import (
 // expired one is returned too: the caller tells the user it timed out.
 func (db *DB) GetConversation(ctx context.Context, openid string) (model.Conversation, error) {
 	var c model.Conversation
-	err := db.wq(ctx).GetContext(ctx, &c, `SELECT openid, flow, step, data, misses, version, updated_at, expires_at
+	err := db.latest(ctx).GetContext(ctx, &c, `SELECT openid, flow, step, data, misses, version, updated_at, expires_at
 		FROM conversations WHERE openid = ?`, openid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("storage: conversation: %w", model.ErrNotFound)
@@ -63,4 +63,19 @@ func (db *DB) DeleteConversation(ctx context.Context, openid string) error {
 		return fmt.Errorf("storage: delete conversation: %w", err)
 	}
 	return nil
+}
+
+// latest is where a read that must see the last commit runs: as wq, the
+// caller's transaction, else the writer (on SQLite a reader may lag); but
+// it writes nothing, so the message's read memo keeps what it holds (the
+// deputy read before the conversation is not read again after it).
+func (db *DB) latest(ctx context.Context) querier {
+	tx := txOf(ctx)
+	switch {
+	case db.wc != nil:
+		return cached{c: db.wc, tx: tx}
+	case tx != nil:
+		return tx
+	}
+	return db.w
 }

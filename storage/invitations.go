@@ -42,21 +42,25 @@ func (db *DB) Invite(ctx context.Context, meetingID int64, deputyIDs []int64, pu
 
 const invitationCols = `i.meeting_id, i.deputy_id, i.status, i.reason, i.channel, i.answered_at, i.attended, i.invited_at`
 
-// GetInvitation returns the deputy's invitation with its meeting, or ErrNotFound.
+// GetInvitation returns the deputy's invitation with its meeting, or
+// ErrNotFound: one statement, on the writer (an RSVP reads it just after
+// writing), which leaves the message's read memo as it is.
 func (db *DB) GetInvitation(ctx context.Context, meetingID, deputyID int64) (model.Invitation, error) {
-	var inv model.Invitation
-	err := db.wq(ctx).GetContext(ctx, &inv, `SELECT `+invitationCols+` FROM invitations i WHERE i.meeting_id = ? AND i.deputy_id = ?`,
+	var row struct {
+		model.Invitation
+		model.Meeting
+	}
+	err := db.latest(ctx).GetContext(ctx, &row, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
+		m.place, m.organiser, m.contact, m.rsvp_deadline, m.created_at
+		FROM invitations i JOIN meetings m ON m.id = i.meeting_id WHERE i.meeting_id = ? AND i.deputy_id = ?`,
 		meetingID, deputyID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return inv, fmt.Errorf("storage: invitation: %w", model.ErrNotFound)
+		return model.Invitation{}, fmt.Errorf("storage: invitation: %w", model.ErrNotFound)
 	}
 	if err != nil {
-		return inv, fmt.Errorf("storage: invitation: %w", err)
+		return model.Invitation{}, fmt.Errorf("storage: invitation: %w", err)
 	}
-	m, err := db.GetMeeting(ctx, meetingID)
-	if err != nil {
-		return inv, err
-	}
+	inv, m := row.Invitation, row.Meeting
 	inv.Meeting = &m
 	return inv, nil
 }

@@ -119,7 +119,7 @@ func (db *DB) GetSuggestion(ctx context.Context, id int64) (model.Suggestion, er
 			return s, nil
 		}
 	}
-	s, err := db.getSuggestion(ctx, suggestionSelect+` WHERE s.id = ?`, id)
+	s, err := db.getSuggestion(ctx, `s.id = ?`, id)
 	if err == nil && m != nil {
 		m.keepSuggestion(ctx, s)
 	}
@@ -129,24 +129,37 @@ func (db *DB) GetSuggestion(ctx context.Context, id int64) (model.Suggestion, er
 // GetSuggestionByNumber returns the suggestion numbered number (e.g.
 // 第0123号) and its deputies, or ErrNotFound.
 func (db *DB) GetSuggestionByNumber(ctx context.Context, number string) (model.Suggestion, error) {
-	return db.getSuggestion(ctx, suggestionSelect+` WHERE s.number = ?`, number)
+	return db.getSuggestion(ctx, `s.number = ?`, number)
 }
 
-func (db *DB) getSuggestion(ctx context.Context, q string, arg any) (model.Suggestion, error) {
-	var row suggestionRow
-	err := db.rq(ctx).GetContext(ctx, &row, q, arg)
-	if errors.Is(err, sql.ErrNoRows) {
-		return model.Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, model.ErrNotFound)
+// suggestionWithDeputies is suggestionSelect with a row per deputy.
+var suggestionWithDeputies = strings.TrimSuffix(suggestionSelect, ` FROM suggestions s`) + `,
+	sd.deputy_id AS sd_deputy_id, d.name AS sd_name, sd.role AS sd_role FROM suggestions s
+	LEFT JOIN suggestion_deputies sd ON sd.suggestion_id = s.id LEFT JOIN deputies d ON d.id = sd.deputy_id`
+
+// getSuggestion returns the one suggestion where (a condition on s) holds,
+// with its deputies, in one statement: a row per deputy (the lead first,
+// then the seconders by id), as the chat reads a suggestion for most
+// messages of a rating.
+func (db *DB) getSuggestion(ctx context.Context, where string, arg any) (model.Suggestion, error) {
+	var rows []struct {
+		suggestionRow
+		DeputyID sql.NullInt64  `db:"sd_deputy_id"`
+		Name     sql.NullString `db:"sd_name"`
+		Role     sql.NullString `db:"sd_role"`
 	}
-	if err != nil {
+	q := suggestionWithDeputies + ` WHERE ` + where + ` ORDER BY CASE WHEN sd.role = 'lead' THEN 0 ELSE 1 END, d.id`
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, arg); err != nil {
 		return model.Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, err)
 	}
-	s := row.suggestion()
-	err = db.rq(ctx).SelectContext(ctx, &s.Deputies, `SELECT sd.deputy_id, d.name, sd.role
-		FROM suggestion_deputies sd JOIN deputies d ON d.id = sd.deputy_id
-		WHERE sd.suggestion_id = ? ORDER BY CASE WHEN sd.role = 'lead' THEN 0 ELSE 1 END, d.id`, s.ID)
-	if err != nil {
-		return model.Suggestion{}, fmt.Errorf("storage: suggestion %d deputies: %w", s.ID, err)
+	if len(rows) == 0 {
+		return model.Suggestion{}, fmt.Errorf("storage: suggestion %v: %w", arg, model.ErrNotFound)
+	}
+	s := rows[0].suggestion()
+	for _, r := range rows {
+		if r.DeputyID.Valid && r.Name.Valid {
+			s.Deputies = append(s.Deputies, model.SuggestionDeputy{DeputyID: r.DeputyID.Int64, Name: r.Name.String, Role: r.Role.String})
+		}
 	}
 	return s, nil
 }
@@ -174,22 +187,61 @@ func (db *DB) ListSuggestions(ctx context.Context, f model.SuggestionFilter) ([]
 	return out, total, nil
 }
 
+// deputySuggestionsQuery and deputySuggestionsFrom are SuggestionsOfDeputy's
+// list, its columns and the rest.
+const deputySuggestionsQuery = `SELECT s.id, s.number, s.title, s.host_unit, s.status, sd.role, s.deadline,
+		CASE WHEN r.id IS NULL THEN 0
+		     WHEN s.replied_at IS NOT NULL AND s.replied_at > COALESCE(r.revised_at, r.rated_at) THEN 0
+		     ELSE 1 END AS rated`
+
+const deputySuggestionsFrom = ` FROM suggestion_deputies sd
+		JOIN suggestions s ON s.id = sd.suggestion_id
+		LEFT JOIN suggestion_ratings r ON r.suggestion_id = sd.suggestion_id AND r.deputy_id = sd.deputy_id
+		WHERE sd.deputy_id = ? AND ` + inHandling + ` ORDER BY s.id`
+
+// countDrafts counts the suggestions a deputy wrote that are not being
+// handled yet (SuggestionsByAuthor's).
+const countDrafts = `SELECT COUNT(*) FROM suggestions p WHERE p.lead_deputy_id = ? AND p.status IN (?, ?, ?)`
+
 // SuggestionsOfDeputy lists the suggestions deputyID is on (as lead or
 // seconder), ordered by id.
 func (db *DB) SuggestionsOfDeputy(ctx context.Context, deputyID int64) ([]model.DeputySuggestion, error) {
 	var out []model.DeputySuggestion
-	err := db.rq(ctx).SelectContext(ctx, &out, `SELECT s.id, s.number, s.title, s.host_unit, s.status, sd.role, s.deadline,
-		CASE WHEN r.id IS NULL THEN 0
-		     WHEN s.replied_at IS NOT NULL AND s.replied_at > COALESCE(r.revised_at, r.rated_at) THEN 0
-		     ELSE 1 END AS rated
-		FROM suggestion_deputies sd
-		JOIN suggestions s ON s.id = sd.suggestion_id
-		LEFT JOIN suggestion_ratings r ON r.suggestion_id = sd.suggestion_id AND r.deputy_id = sd.deputy_id
-		WHERE sd.deputy_id = ? AND `+inHandling+` ORDER BY s.id`, deputyID)
+	err := db.rq(ctx).SelectContext(ctx, &out, deputySuggestionsQuery+deputySuggestionsFrom, deputyID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: suggestions of deputy %d: %w", deputyID, err)
 	}
 	return out, nil
+}
+
+// SuggestionsOfDeputyAndDrafts is SuggestionsOfDeputy and how many
+// suggestions the deputy wrote that are not handled yet (drafts, under
+// review, returned: SuggestionsByAuthor's), in one statement when the
+// list is not empty: 我的建议 shows both.
+func (db *DB) SuggestionsOfDeputyAndDrafts(ctx context.Context, deputyID int64) ([]model.DeputySuggestion, int, error) {
+	drafts := []any{deputyID, model.SuggestionDraft, model.SuggestionSubmitted, model.SuggestionReturned}
+	var rows []struct {
+		model.DeputySuggestion
+		Drafts int `db:"drafts"`
+	}
+	err := db.rq(ctx).SelectContext(ctx, &rows, deputySuggestionsQuery+`,
+		(`+countDrafts+`) AS drafts`+deputySuggestionsFrom,
+		append(drafts, deputyID)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("storage: suggestions of deputy %d: %w", deputyID, err)
+	}
+	if len(rows) == 0 {
+		var n int
+		if err := db.rq(ctx).GetContext(ctx, &n, countDrafts, drafts...); err != nil {
+			return nil, 0, fmt.Errorf("storage: suggestions by deputy %d: %w", deputyID, err)
+		}
+		return nil, n, nil
+	}
+	out := make([]model.DeputySuggestion, len(rows))
+	for i, r := range rows {
+		out[i] = r.DeputySuggestion
+	}
+	return out, rows[0].Drafts, nil
 }
 
 // IsSuggestionDeputy reports whether deputyID is on the suggestion, and in
