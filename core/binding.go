@@ -343,41 +343,57 @@ func (b *Binding) candidates(ctx context.Context, name, digits string) ([]model.
 	return out, nil
 }
 
-// attemptMember binds a committee member who is not a deputy: their name
-// and the 6-digit member code staff issued. ok is false when no member
+// attemptCode binds the follower with a 6-digit code issued in the
+// console to a member or a staff account: ids lists whom the code is
+// for, and try looks one of them up and, when name names them, returns
+// the binding to make in a transaction (bind and its audit entry) and its
+// result; a nil bind passes on to the next. ok is false when nobody
 // matches, so the attempt counts as a failure as usual.
-func (b *Binding) attemptMember(ctx context.Context, by Actor, name, digits string) (BindResult, bool, error) {
+func (b *Binding) attemptCode(ctx context.Context, digits string, ids func(context.Context, string) ([]int64, error),
+	try func(ctx context.Context, id int64) (bind func(context.Context) error, res BindResult, err error)) (BindResult, bool, error) {
 	if len(digits) != 6 {
 		return BindResult{}, false, nil
 	}
-	ids, err := b.db.MemberIDsForBindCode(ctx, digits)
-	if err != nil || len(ids) == 0 {
+	owners, err := ids(ctx, digits)
+	if err != nil || len(owners) == 0 {
 		return BindResult{}, false, err
 	}
-	for _, id := range ids {
-		m, err := b.db.GetCommitteeMember(ctx, id)
+	for _, id := range owners {
+		bind, res, err := try(ctx, id)
 		if err != nil {
 			return BindResult{}, true, err
 		}
-		if strings.TrimSpace(strings.TrimSuffix(m.Name, "委员")) != strings.TrimSuffix(name, "委员") {
+		if bind == nil {
 			continue
 		}
-		err = b.tx(ctx, func(ctx context.Context) error {
-			if err := b.db.BindMember(ctx, m.ID, by.OpenID); err != nil {
-				return err
-			}
-			return b.audit(ctx, MemberActor(m, by.OpenID, by.Via), "liaison.member.bind", fmt.Sprintf("member/%d", m.ID),
-				fmt.Sprintf("委员 %s 以绑定码绑定微信", m.Name))
-		})
+		err = b.tx(ctx, bind)
 		if errors.Is(err, model.ErrAlreadyBound) {
 			return BindResult{Outcome: BindTaken}, true, nil
 		}
 		if err != nil {
 			return BindResult{}, true, err
 		}
-		return BindResult{Outcome: BindMember, Name: m.Name}, true, nil
+		return res, true, nil
 	}
 	return BindResult{}, false, nil
+}
+
+// attemptMember binds a committee member who is not a deputy: their name
+// and the 6-digit member code staff issued (see attemptCode).
+func (b *Binding) attemptMember(ctx context.Context, by Actor, name, digits string) (BindResult, bool, error) {
+	return b.attemptCode(ctx, digits, b.db.MemberIDsForBindCode, func(ctx context.Context, id int64) (func(context.Context) error, BindResult, error) {
+		m, err := b.db.GetCommitteeMember(ctx, id)
+		if err != nil || strings.TrimSpace(strings.TrimSuffix(m.Name, "委员")) != strings.TrimSuffix(name, "委员") {
+			return nil, BindResult{}, err
+		}
+		return func(ctx context.Context) error {
+			if err := b.db.BindMember(ctx, m.ID, by.OpenID); err != nil {
+				return err
+			}
+			return b.audit(ctx, MemberActor(m, by.OpenID, by.Via), "liaison.member.bind", memberObject(m.ID),
+				fmt.Sprintf("委员 %s 以绑定码绑定微信", m.Name))
+		}, BindResult{Outcome: BindMember, Name: m.Name}, nil
+	})
 }
 
 // fail counts a failed attempt and locks the follower out after

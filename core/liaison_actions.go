@@ -397,10 +397,9 @@ func (s *Liaison) UnbindMemberAs(ctx context.Context, by Actor, id int64) (model
 		if m, err = s.db.GetCommitteeMember(ctx, id); err != nil {
 			return err
 		}
-		if m.OpenID == "" {
+		if err := s.db.UnbindMember(ctx, id); errors.Is(err, model.ErrNotFound) {
 			return Conflict("委员 %s 没有用绑定码绑定微信，无需解除", m.Name)
-		}
-		if err := s.db.UnbindMember(ctx, id); err != nil {
+		} else if err != nil {
 			return err
 		}
 		if err := s.env.audit(ctx, by, "liaison.member.unbind", memberObject(id), "解除委员 "+m.Name+" 的微信绑定"); err != nil {

@@ -122,40 +122,21 @@ func staffNameMatches(a model.Account, name string) bool {
 }
 
 // attemptStaff binds a staff account: its name (or its unit's) and the
-// 6-digit code it issued. ok is false when no account matches, so the
-// attempt counts as a failure as usual.
+// 6-digit code it issued (see attemptCode).
 func (b *Binding) attemptStaff(ctx context.Context, by Actor, name, digits string) (BindResult, bool, error) {
-	if len(digits) != 6 {
-		return BindResult{}, false, nil
-	}
-	ids, err := b.db.StaffIDsForBindCode(ctx, digits)
-	if err != nil || len(ids) == 0 {
-		return BindResult{}, false, err
-	}
-	for _, id := range ids {
+	return b.attemptCode(ctx, digits, b.db.StaffIDsForBindCode, func(ctx context.Context, id int64) (func(context.Context) error, BindResult, error) {
 		a, err := b.db.GetAccount(ctx, id)
-		if err != nil {
-			return BindResult{}, true, err
+		if err != nil || a.Disabled || !staffNameMatches(a, name) {
+			return nil, BindResult{}, err
 		}
-		if a.Disabled || !staffNameMatches(a, name) {
-			continue
-		}
-		err = b.tx(ctx, func(ctx context.Context) error {
+		return func(ctx context.Context) error {
 			if err := b.db.BindStaffWeChat(ctx, a.ID, by.OpenID); err != nil {
 				return err
 			}
 			return b.audit(ctx, Actor{Via: by.Via, Account: a, OpenID: by.OpenID}, "staff.bind", accountObject(a),
 				fmt.Sprintf("账号 %s 以绑定码绑定微信", a.Username))
-		})
-		if errors.Is(err, model.ErrAlreadyBound) {
-			return BindResult{Outcome: BindTaken}, true, nil
-		}
-		if err != nil {
-			return BindResult{}, true, err
-		}
-		return BindResult{Outcome: BindStaff, Name: a.DisplayName(), Unit: a.Unit}, true, nil
-	}
-	return BindResult{}, false, nil
+		}, BindResult{Outcome: BindStaff, Name: a.DisplayName(), Unit: a.Unit}, nil
+	})
 }
 
 // WeChatBoundAs returns, for an administrator, which accounts have a

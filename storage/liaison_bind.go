@@ -3,33 +3,21 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"deputybot/model"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-)
 
-// ensureMemberBinding makes sure the member has a member_bindings row; a
-// missing member gives ErrNotFound.
-func (db *DB) ensureMemberBinding(ctx context.Context, tx *sqlx.Tx, memberID int64) error {
-	var one int
-	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM committee_members WHERE id = ?`, memberID); errors.Is(err, sql.ErrNoRows) {
-		return model.ErrNotFound
-	} else if err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO member_bindings (member_id) VALUES (?)`, memberID)
-	return err
-}
+	"deputybot/model"
+)
 
 // SetMemberDeputy records the deputy record a member holds (0: none). A
 // missing member or deputy gives ErrNotFound; a deputy already held by
 // another member gives ErrConflict.
 func (db *DB) SetMemberDeputy(ctx context.Context, memberID, deputyID int64) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := db.ensureMemberBinding(ctx, tx, memberID); err != nil {
+		if err := memberBindings.ensure(ctx, db, tx, memberID); err != nil {
 			return err
 		}
 		var id any
@@ -58,69 +46,25 @@ func (db *DB) SetMemberDeputy(ctx context.Context, memberID, deputyID int64) err
 
 // SetMemberBindCode stores a member's binding code, replacing any earlier.
 func (db *DB) SetMemberBindCode(ctx context.Context, memberID int64, code string, expires time.Time) error {
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := db.ensureMemberBinding(ctx, tx, memberID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE member_bindings SET bind_code = ?, bind_code_expires = ? WHERE member_id = ?`,
-			code, expires.UTC(), memberID)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("storage: member %d bind code: %w", memberID, err)
-	}
-	return nil
+	return memberBindings.setCode(ctx, db, memberID, code, expires)
 }
 
 // MemberIDsForBindCode returns the unbound members whose unexpired code is code.
 func (db *DB) MemberIDsForBindCode(ctx context.Context, code string) ([]int64, error) {
-	var ids []int64
-	err := db.wq(ctx).SelectContext(ctx, &ids, `SELECT member_id FROM member_bindings WHERE bind_code = ? AND bind_code_expires > ?
-		AND openid IS NULL ORDER BY member_id`, code, db.now().UTC())
-	if err != nil {
-		return nil, fmt.Errorf("storage: member bind code: %w", err)
-	}
-	return ids, nil
+	return memberBindings.idsForCode(ctx, db, code)
 }
 
 // BindMember binds openid to the member and spends their code. It fails
 // with ErrAlreadyBound when the member has a WeChat or the openid belongs
 // to another member.
 func (db *DB) BindMember(ctx context.Context, memberID int64, openid string) error {
-	now := db.now().UTC()
-	var n int64
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := db.ensureMemberBinding(ctx, tx, memberID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE member_bindings SET openid = ?, bound_at = ?, bind_code = NULL,
-			bind_code_expires = NULL WHERE member_id = ? AND openid IS NULL`, openid, now, memberID)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	switch {
-	case isDuplicate(err):
-		return fmt.Errorf("storage: bind member %d: %w", memberID, model.ErrAlreadyBound)
-	case errors.Is(err, model.ErrNotFound):
-		return fmt.Errorf("storage: bind member %d: %w", memberID, model.ErrNotFound)
-	case err != nil:
-		return fmt.Errorf("storage: bind member %d: %w", memberID, err)
-	case n == 0:
-		return fmt.Errorf("storage: bind member %d: %w", memberID, model.ErrAlreadyBound)
-	}
-	return nil
+	return memberBindings.bind(ctx, db, memberID, openid)
 }
 
-// UnbindMember removes the member's own WeChat binding (not their deputy's).
+// UnbindMember removes the member's own WeChat binding (not their
+// deputy's); ErrNotFound when they have none.
 func (db *DB) UnbindMember(ctx context.Context, memberID int64) error {
-	if _, err := db.wq(ctx).ExecContext(ctx, `UPDATE member_bindings SET openid = NULL, bound_at = NULL WHERE member_id = ?`,
-		memberID); err != nil {
-		return fmt.Errorf("storage: unbind member %d: %w", memberID, err)
-	}
-	return nil
+	return memberBindings.unbind(ctx, db, memberID)
 }
 
 func (db *DB) getMember(ctx context.Context, what string, q string, arg any) (model.CommitteeMember, error) {

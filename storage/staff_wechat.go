@@ -7,96 +7,30 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"deputybot/model"
 )
 
-// ensureStaffWeChat makes sure the account has a staff_wechat row; a
-// missing account gives ErrNotFound.
-func (db *DB) ensureStaffWeChat(ctx context.Context, tx *sqlx.Tx, staffID int64) error {
-	var one int
-	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM staff WHERE id = ?`, staffID); errors.Is(err, sql.ErrNoRows) {
-		return model.ErrNotFound
-	} else if err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, db.insertIgnore()+` INTO staff_wechat (staff_id) VALUES (?)`, staffID)
-	return err
-}
-
 // SetStaffBindCode stores the account's WeChat binding code, replacing any earlier.
 func (db *DB) SetStaffBindCode(ctx context.Context, staffID int64, code string, expires time.Time) error {
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := db.ensureStaffWeChat(ctx, tx, staffID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE staff_wechat SET bind_code = ?, bind_code_expires = ? WHERE staff_id = ?`,
-			code, expires.UTC(), staffID)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("storage: staff %d bind code: %w", staffID, err)
-	}
-	return nil
+	return staffWeChat.setCode(ctx, db, staffID, code, expires)
 }
 
 // StaffIDsForBindCode returns the unbound accounts whose unexpired code is code.
 func (db *DB) StaffIDsForBindCode(ctx context.Context, code string) ([]int64, error) {
-	var ids []int64
-	err := db.wq(ctx).SelectContext(ctx, &ids, `SELECT staff_id FROM staff_wechat WHERE bind_code = ? AND bind_code_expires > ?
-		AND openid IS NULL ORDER BY staff_id`, code, db.now().UTC())
-	if err != nil {
-		return nil, fmt.Errorf("storage: staff bind code: %w", err)
-	}
-	return ids, nil
+	return staffWeChat.idsForCode(ctx, db, code)
 }
 
 // BindStaffWeChat binds openid to the account and spends its code. It
 // fails with ErrAlreadyBound when the account has a WeChat or the openid
 // belongs to another account.
 func (db *DB) BindStaffWeChat(ctx context.Context, staffID int64, openid string) error {
-	now := db.now().UTC()
-	var n int64
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := db.ensureStaffWeChat(ctx, tx, staffID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE staff_wechat SET openid = ?, bound_at = ?, bind_code = NULL,
-			bind_code_expires = NULL WHERE staff_id = ? AND openid IS NULL`, openid, now, staffID)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	switch {
-	case isDuplicate(err):
-		return fmt.Errorf("storage: bind staff %d: %w", staffID, model.ErrAlreadyBound)
-	case errors.Is(err, model.ErrNotFound):
-		return fmt.Errorf("storage: bind staff %d: %w", staffID, model.ErrNotFound)
-	case err != nil:
-		return fmt.Errorf("storage: bind staff %d: %w", staffID, err)
-	case n == 0:
-		return fmt.Errorf("storage: bind staff %d: %w", staffID, model.ErrAlreadyBound)
-	}
-	return nil
+	return staffWeChat.bind(ctx, db, staffID, openid)
 }
 
 // UnbindStaffWeChat removes the account's WeChat binding; ErrNotFound
 // when it has none.
 func (db *DB) UnbindStaffWeChat(ctx context.Context, staffID int64) error {
-	res, err := db.wq(ctx).ExecContext(ctx, `UPDATE staff_wechat SET openid = NULL, bound_at = NULL
-		WHERE staff_id = ? AND openid IS NOT NULL`, staffID)
-	if err != nil {
-		return fmt.Errorf("storage: unbind staff %d: %w", staffID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("storage: unbind staff %d: %w", staffID, err)
-	} else if n == 0 {
-		return fmt.Errorf("storage: unbind staff %d: %w", staffID, model.ErrNotFound)
-	}
-	return nil
+	return staffWeChat.unbind(ctx, db, staffID)
 }
 
 type staffWeChatRow struct {
