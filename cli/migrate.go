@@ -7,19 +7,26 @@ import (
 
 func init() {
 	c := &command{
-		name: "migrate", summary: "apply database migrations, or show their status",
-		usage: "[up|status] [--config FILE]",
+		name: "migrate", summary: "apply database migrations, show their status, or recount kept counts",
+		usage: "[up|status|recount] [--config FILE]",
 		help: `Applies every pending migration of the configured database (up, the
 default), or lists each migration and whether it is applied (status).
 serve applies migrations at start too; several instances starting at once
 on MySQL take a lock so only one migrates.
 
+recount rebuilds the counts deputybot keeps rather than recounts (the
+suggestions per session, host unit and status with their ratings, which
+the dashboard and the rates pages show) from the tables, in one
+transaction, and says how many counter rows it corrected: 0 when they were
+right. Run it after writing to the suggestions or ratings tables by hand.
+
 Example:
-  deputybot migrate status --config /etc/deputybot.yaml`,
+  deputybot migrate status --config /etc/deputybot.yaml
+  deputybot migrate recount --config /etc/deputybot.yaml`,
 	}
 	c.run = func(ctx context.Context, e *env, args []string) int {
 		verb := "up"
-		if len(args) > 0 && (args[0] == "up" || args[0] == "status") {
+		if len(args) > 0 && (args[0] == "up" || args[0] == "status" || args[0] == "recount") {
 			verb, args = args[0], args[1:]
 		}
 		fs := c.flags(e)
@@ -28,7 +35,7 @@ Example:
 			return code
 		}
 		if fs.NArg() > 0 {
-			fmt.Fprintf(e.stderr, "deputybot migrate: unknown argument %q (use up or status)\n", fs.Arg(0))
+			fmt.Fprintf(e.stderr, "deputybot migrate: unknown argument %q (use up, status or recount)\n", fs.Arg(0))
 			return exitUsage
 		}
 		cfg, ok := loadConfig(e, *path)
@@ -47,6 +54,15 @@ Example:
 				return exitFailure
 			}
 			fmt.Fprintf(e.stdout, "applied %d migration(s)\n", n)
+			return exitOK
+		}
+		if verb == "recount" {
+			n, err := db.RecountSuggestions(ctx)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "deputybot migrate: %v\n", err)
+				return exitFailure
+			}
+			fmt.Fprintf(e.stdout, "suggestion counts: %d row(s) corrected\n", n)
 			return exitOK
 		}
 		st, err := db.MigrationStatus(ctx)

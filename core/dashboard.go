@@ -62,12 +62,8 @@ func (r *Reports) DashboardAs(ctx context.Context, by Actor) (Dashboard, error) 
 		if d.DeliveriesToday, err = r.db.CountDeliveriesSince(ctx, midnight); err != nil {
 			return d, err
 		}
-		open, err := r.db.OpenRSVPs(ctx, now)
-		if err != nil {
+		if d.OpenRSVPs, err = r.db.CountOpenRSVPs(ctx, now); err != nil {
 			return d, err
-		}
-		for _, m := range open {
-			d.OpenRSVPs += len(m.DeputyIDs)
 		}
 		if d.RecentOpinions, _, err = r.db.ListOpinions(ctx, model.OpinionFilter{Limit: recentOpinionCount}); err != nil {
 			return d, err

@@ -23,6 +23,7 @@ type signupWorld struct {
 func newSignupWorld(t *testing.T, db *storage.DB) *signupWorld {
 	t.Helper()
 	w := &signupWorld{meetingWorld: newMeetingWorld(t, db)}
+	t.Cleanup(func() { checkKeptCounts(t, db, t.Name()) })
 	for i, p := range []*model.Deputy{&w.c, &w.ended} {
 		*p = model.Deputy{Name: fmt.Sprintf("代表%d", i+3), Delegation: "青岛市代表团", Level: model.LevelProvincial,
 			Phone: fmt.Sprintf("1380000001%d", i), OpenID: fmt.Sprintf("o-m-%d", i+3)}

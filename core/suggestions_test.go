@@ -31,6 +31,7 @@ func newSuggestionWorld(t *testing.T, db *storage.DB, names ...string) *suggesti
 	clock := func() time.Time { return w.now }
 	db.SetClock(clock)
 	w.svc.Now = clock
+	t.Cleanup(func() { checkKeptCounts(t, db, t.Name()) })
 	for _, name := range names {
 		d := model.Deputy{Name: name, Level: model.LevelProvincial, Delegation: "济南市代表团"}
 		if err := db.CreateDeputy(context.Background(), &d); err != nil {

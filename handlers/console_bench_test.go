@@ -304,6 +304,11 @@ func seedSuggestions(b testing.TB, db *storage.DB, ids []int64, now time.Time) i
 	bulkInsert(b, db, `INSERT INTO suggestion_deputies (suggestion_id, deputy_id, role) VALUES `, people)
 	bulkInsert(b, db, `INSERT INTO suggestion_steps (suggestion_id, at, kind, actor, note) VALUES `, steps)
 	bulkInsert(b, db, `INSERT INTO suggestion_ratings (suggestion_id, deputy_id, contact, attitude, result, reason, rated_at) VALUES `, ratings)
+	// The bulk statements bypass storage, which keeps the counts: they are
+	// rebuilt as `deputybot migrate recount` does.
+	if _, err := db.RecountSuggestions(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	return sids[0]
 }
 

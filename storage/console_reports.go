@@ -64,9 +64,18 @@ func (db *DB) SuggestionSessions(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// SuggestionStatusCounts counts the suggestions matching f by status.
+// SuggestionStatusCounts counts the suggestions matching f by status. A
+// filter on the session, host unit and status alone is read from the kept
+// counts (suggestion_counts.go).
 func (db *DB) SuggestionStatusCounts(ctx context.Context, f model.SuggestionFilter) (map[string]int, error) {
 	f.Limit, f.Offset = 0, 0
+	if f.Source == "" && f.DeputyID == 0 && f.Number == "" && f.DeputyName == "" {
+		out, err := db.keptStatusCounts(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("storage: suggestion status counts: %w", err)
+		}
+		return out, nil
+	}
 	where, args := whereSuggestionFilter(f)
 	var rows []struct {
 		Status string `db:"status"`
@@ -110,6 +119,7 @@ func (db *DB) ExistingSuggestionNumbers(ctx context.Context, numbers []string) (
 func (db *DB) CreateSuggestions(ctx context.Context, batch []model.NewSuggestion) error {
 	now := db.now().UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		change := countsChange{}
 		for _, n := range batch {
 			s := n.Suggestion
 			res, err := tx.ExecContext(ctx, `INSERT INTO suggestions (number, title, summary, session, lead_deputy_id,
@@ -132,8 +142,11 @@ func (db *DB) CreateSuggestions(ctx context.Context, batch []model.NewSuggestion
 			if err := insertStep(ctx, tx, &model.SuggestionStep{SuggestionID: s.ID, At: now, Kind: model.StepAssigned, Note: s.HostUnit}); err != nil {
 				return err
 			}
+			if err := db.countShares(ctx, tx, change, 1, s.ID); err != nil {
+				return err
+			}
 		}
-		return nil
+		return db.applyCounts(ctx, tx, change)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: create %d suggestions: %w", len(batch), err)

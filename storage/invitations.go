@@ -223,6 +223,19 @@ func (db *DB) OpenRSVPs(ctx context.Context, now time.Time) ([]model.ReminderTar
 		WHERE m.rsvp_deadline > ? AND i.status = ? ORDER BY m.id, i.deputy_id`, now.UTC(), model.RSVPPending)
 }
 
+// CountOpenRSVPs counts the invitations OpenRSVPs lists (unanswered, the
+// meeting's RSVP deadline after now), for the dashboard: a count, not
+// every deputy id of them (a meeting inviting all 5,000 deputies made the
+// list the dashboard's slowest read).
+func (db *DB) CountOpenRSVPs(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	if err := db.rq(ctx).GetContext(ctx, &n, `SELECT COUNT(*) FROM meetings m JOIN invitations i ON i.meeting_id = m.id
+		WHERE m.rsvp_deadline > ? AND i.status = ?`, now.UTC(), model.RSVPPending); err != nil {
+		return 0, fmt.Errorf("storage: count open RSVPs: %w", err)
+	}
+	return n, nil
+}
+
 // AttendanceMarks returns what is recorded of the named deputies'
 // attendance at the meeting, with their names, for the invited among them.
 func (db *DB) AttendanceMarks(ctx context.Context, meetingID int64, ids []int64) ([]model.AttendanceMark, error) {

@@ -264,10 +264,18 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 // GROUP BY +status, not status: SQLite would otherwise walk every delivery
 // ever written in the deliveries_due index to get the groups in order,
 // instead of reading today's few from deliveries_created (84 ms against
-// 3 ms on 200,000 deliveries). MySQL ignores the unary plus.
+// 3 ms on 200,000 deliveries). MySQL ignores the unary plus, and MariaDB
+// made the same choice (walking deliveries_due and reading each row: 215
+// ms for 10,000 of today's among 200,000, against 39 ms with
+// deliveries_created): it is told which index to use, as MySQL 8 and TiDB
+// understand too.
 func (db *DB) CountDeliveriesSince(ctx context.Context, since time.Time) (map[string]int, error) {
+	from := `deliveries d`
+	if db.dialect == MySQL {
+		from = `deliveries d FORCE INDEX (deliveries_created)`
+	}
 	// Test sends are left out: they are no work done.
-	rows, err := db.rq(ctx).QueryContext(ctx, `SELECT d.status, COUNT(*) FROM deliveries d WHERE d.created_at >= ?
+	rows, err := db.rq(ctx).QueryContext(ctx, `SELECT d.status, COUNT(*) FROM `+from+` WHERE d.created_at >= ?
 		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.id = d.notice_id AND n.title LIKE ? ESCAPE '!') GROUP BY +d.status`,
 		since.UTC(), escapeLike(model.TestTitlePrefix)+"%")
 	if err != nil {

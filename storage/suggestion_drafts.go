@@ -49,6 +49,13 @@ func (db *DB) CreateSuggestionDraft(ctx context.Context, sg *model.Suggestion, c
 		if err := addSuggestionDeputies(ctx, tx, sg.ID, sg.LeadDeputyID, nil); err != nil {
 			return err
 		}
+		change := countsChange{}
+		if err := db.countShares(ctx, tx, change, 1, sg.ID); err != nil {
+			return err
+		}
+		if err := db.applyCounts(ctx, tx, change); err != nil {
+			return err
+		}
 		return setDraftParts(ctx, tx, sg.ID, cosigners, files)
 	})
 	if err != nil {
@@ -259,6 +266,10 @@ func (db *DB) ReviewSuggestion(ctx context.Context, c ReviewChange) (invited []i
 		if !ok {
 			return model.ErrConflict
 		}
+		change := countsChange{}
+		if err := db.countShares(ctx, tx, change, -1, c.ID); err != nil {
+			return err
+		}
 		set := []string{"status = ?", "review_note = ?", "updated_at = ?"}
 		args := []any{c.To, c.Note, now}
 		if c.Merged != 0 {
@@ -272,6 +283,12 @@ func (db *DB) ReviewSuggestion(ctx context.Context, c ReviewChange) (invited []i
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE suggestions SET `+strings.Join(set, ", ")+` WHERE id = ?`,
 			append(args, c.ID)...); err != nil {
+			return err
+		}
+		if err := db.countShares(ctx, tx, change, 1, c.ID); err != nil {
+			return err
+		}
+		if err := db.applyCounts(ctx, tx, change); err != nil {
 			return err
 		}
 		if c.InviteCosign {

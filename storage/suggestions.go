@@ -83,6 +83,13 @@ func (db *DB) CreateSuggestion(ctx context.Context, s *model.Suggestion, seconde
 		if err := addSuggestionDeputies(ctx, tx, s.ID, s.LeadDeputyID, seconders); err != nil {
 			return err
 		}
+		change := countsChange{}
+		if err := db.countShares(ctx, tx, change, 1, s.ID); err != nil {
+			return err
+		}
+		if err := db.applyCounts(ctx, tx, change); err != nil {
+			return err
+		}
 		// The step's note keeps the unit first assigned, should it change later.
 		return insertStep(ctx, tx, &model.SuggestionStep{SuggestionID: s.ID, At: now, Kind: model.StepAssigned, Note: s.HostUnit})
 	})
@@ -280,7 +287,17 @@ func (db *DB) AddSuggestionStep(ctx context.Context, st *model.SuggestionStep, e
 	}
 	st.At = st.At.UTC()
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		change := countsChange{}
+		if err := db.countShares(ctx, tx, change, -1, st.SuggestionID); err != nil {
+			return err
+		}
 		if err := db.addStep(ctx, tx, st, expectStatus); err != nil {
+			return err
+		}
+		if err := db.countShares(ctx, tx, change, 1, st.SuggestionID); err != nil {
+			return err
+		}
+		if err := db.applyCounts(ctx, tx, change); err != nil {
 			return err
 		}
 		return db.enqueueAll(ctx, tx, fmt.Sprintf("st%d", st.ID), pushes)
@@ -384,6 +401,13 @@ func (db *DB) UpsertRating(ctx context.Context, r *model.SuggestionRating, then 
 		reason = VALUES(reason), rated_at = VALUES(rated_at), revised_at = VALUES(revised_at)`
 	}
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		// The suggestion's share is read (and on MySQL its row locked)
+		// first and again after the rating and the step, and the kept
+		// counts take the difference.
+		change := countsChange{}
+		if err := db.countShares(ctx, tx, change, -1, r.SuggestionID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, q, r.SuggestionID, r.DeputyID, r.Contact, r.Attitude, r.Result, r.Reason,
 			r.RatedAt.UTC(), nullTime(r.RevisedAt)); err != nil {
 			return err
@@ -392,14 +416,19 @@ func (db *DB) UpsertRating(ctx context.Context, r *model.SuggestionRating, then 
 			r.SuggestionID, r.DeputyID); err != nil {
 			return err
 		}
-		if then == nil {
-			return nil
+		if then != nil {
+			if then.At.IsZero() {
+				then.At = db.now()
+			}
+			then.At = then.At.UTC()
+			if err := db.addStep(ctx, tx, then, ""); err != nil {
+				return err
+			}
 		}
-		if then.At.IsZero() {
-			then.At = db.now()
+		if err := db.countShares(ctx, tx, change, 1, r.SuggestionID); err != nil {
+			return err
 		}
-		then.At = then.At.UTC()
-		return db.addStep(ctx, tx, then, "")
+		return db.applyCounts(ctx, tx, change)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: rate suggestion %d by deputy %d: %w", r.SuggestionID, r.DeputyID, err)
@@ -437,35 +466,10 @@ func (db *DB) SuggestionRatings(ctx context.Context, suggestionID int64) ([]mode
 
 // SuggestionRates returns the counts over every suggestion matching f and
 // the same counts per host unit, by unit name. Ratings count by their
-// result (办理结果), not the unit's attitude.
+// result (办理结果), not the unit's attitude. They are read from the kept
+// counts (suggestion_counts.go).
 func (db *DB) SuggestionRates(ctx context.Context, f model.SuggestionRatesFilter) (model.SuggestionCounts, []model.UnitSuggestionCounts, error) {
-	conds := []string{inHandling}
-	var args []any
-	if f.Session != "" {
-		conds, args = append(conds, `s.session = ?`), append(args, f.Session)
-	}
-	if f.HostUnit != "" {
-		conds, args = append(conds, `s.host_unit = ?`), append(args, f.HostUnit)
-	}
-	where := " WHERE " + strings.Join(conds, " AND ")
-	var units []model.UnitSuggestionCounts
-	err := db.rq(ctx).SelectContext(ctx, &units, `SELECT s.host_unit, COUNT(*) AS total,
-		SUM(CASE WHEN s.status IN ('replied', 'concluded', 'rehandling') OR s.replied_at IS NOT NULL THEN 1 ELSE 0 END) AS replied,
-		SUM(CASE WHEN s.status = 'concluded' THEN 1 ELSE 0 END) AS concluded,
-		SUM(CASE WHEN s.status = 'rehandling' THEN 1 ELSE 0 END) AS rehandling,
-		SUM(CASE WHEN r.n IS NULL THEN 0 ELSE 1 END) AS rated_suggestions,
-		COALESCE(SUM(r.n), 0) AS rated,
-		COALESCE(SUM(r.satisfied), 0) AS satisfied,
-		COALESCE(SUM(r.basic), 0) AS basic,
-		COALESCE(SUM(r.dissatisfied), 0) AS dissatisfied
-		FROM suggestions s LEFT JOIN (
-			SELECT suggestion_id, COUNT(*) AS n,
-			SUM(CASE WHEN result IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS satisfied,
-			SUM(CASE WHEN result = 'basic' THEN 1 ELSE 0 END) AS basic,
-			SUM(CASE WHEN result = 'dissatisfied' THEN 1 ELSE 0 END) AS dissatisfied
-			FROM suggestion_ratings GROUP BY suggestion_id
-		) r ON r.suggestion_id = s.id`+where+`
-		GROUP BY s.host_unit ORDER BY s.host_unit`, args...)
+	units, err := db.keptRates(ctx, f)
 	if err != nil {
 		return model.SuggestionCounts{}, nil, fmt.Errorf("storage: suggestion rates: %w", err)
 	}
