@@ -50,10 +50,11 @@ type Router struct {
 	// media); nil: images are not taken.
 	Media MediaFetcher
 
-	touched sync.Map // openid -> when this instance last recorded a message
-	helps   sync.Map // helpKey -> renderedHelp
-	reports batcher[model.TemplateStatus, struct{}]
-	states  batcher[string, model.ChatState] // the quick path's reads
+	touched  sync.Map // openid -> when this instance last recorded a message
+	helps    sync.Map // helpKey -> renderedHelp
+	reports  batcher[model.TemplateStatus, struct{}]
+	states   batcher[string, model.ChatState]  // the quick path's reads: help
+	deputies batcher[string, model.ChatDeputy] // and read-only commands
 }
 
 // MediaFetcher downloads temporary media by its MediaId (*Client does).
@@ -136,26 +137,31 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if !help && !readOnlyWords[word] {
 		return "", FullPath, nil
 	}
-	st, err := r.states.do(ctx, openid, maxStateBatch, r.Store.GetChatStates)
-	if err != nil || st.InConversation || st.DeputyName == "" {
-		// A flow under way may read the word as its own; someone who is
-		// not a bound deputy may be a committee member with their own help.
+	if help {
+		st, err := r.states.do(ctx, openid, maxStateBatch, r.Store.GetChatStates)
+		if err != nil || st.InConversation || st.DeputyName == "" {
+			// A flow under way may read the word as its own; someone who is
+			// not a bound deputy may be a committee member with their own help.
+			return "", FullPath, err
+		}
+		if err := r.touch(ctx, openid); err != nil {
+			return "", FullPath, err
+		}
+		text, err = r.helpText(st)
+		return text, Answered, err
+	}
+	// A command that only reads, outside any conversation: the same
+	// answer command gives, without a claim held while it is read. The
+	// deputy and whether a flow is under way are one read, shared with
+	// the callbacks arriving meanwhile.
+	cd, err := r.deputies.do(ctx, openid, maxStateBatch, r.Store.GetChatDeputies)
+	if err != nil || cd.InConversation || cd.Deputy.ID == 0 || cd.Deputy.Status == model.StatusEnded {
 		return "", FullPath, err
 	}
 	if err := r.touch(ctx, openid); err != nil {
 		return "", FullPath, err
 	}
-	if help {
-		text, err = r.helpText(st)
-		return text, Answered, err
-	}
-	// A command that only reads, outside any conversation: the same
-	// answer command gives, without a claim held while it is read.
-	d, err := r.Store.GetDeputyByOpenID(ctx, openid)
-	if err != nil || d.Status == model.StatusEnded {
-		return "", FullPath, err
-	}
-	text, err = r.readOnlyCommand(ctx, d, word)
+	text, err = r.readOnlyCommand(ctx, cd.Deputy, word)
 	return text, Answered, err
 }
 

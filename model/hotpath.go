@@ -8,3 +8,11 @@ type ChatState struct {
 	Member         bool   // the deputy is also a committee member (双联系)
 	Leader         bool   // the deputy is a leader linked to an electoral unit
 }
+
+// ChatDeputy is what the quick path needs to answer a read-only command:
+// the deputy bound to an openid (ID 0 when none) and whether a
+// conversation is under way.
+type ChatDeputy struct {
+	Deputy         Deputy
+	InConversation bool
+}

@@ -6,6 +6,7 @@ import (
 	"deputybot/model"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -220,9 +221,13 @@ func (db *DB) GetDeputyByPhone(ctx context.Context, phone string) (model.Deputy,
 // per tag (one with a NULL tag when they have none), in tagsOf's order.
 // Every chat message reads its deputy, so this is one round trip less per
 // message than a second query for the tags.
-const deputyWithTags = `SELECT d.id, d.name, d.gender, d.ethnicity, d.birth_date, g.name AS delegation,
+const deputyWithTags = deputyTagColumns + deputyTagFrom
+
+const deputyTagColumns = `SELECT d.id, d.name, d.gender, d.ethnicity, d.birth_date, g.name AS delegation,
 	d.level, d.grassroots, d.occupation, d.professional_group, d.phone, d.status,
-	d.terminated_on, d.termination_reason, d.openid, d.bound_at, d.created_at, d.updated_at, t.name AS tag
+	d.terminated_on, d.termination_reason, d.openid, d.bound_at, d.created_at, d.updated_at, t.name AS tag`
+
+const deputyTagFrom = `
 	FROM deputies d LEFT JOIN delegations g ON g.id = d.delegation_id
 	LEFT JOIN deputy_tags dt ON dt.deputy_id = d.id LEFT JOIN tags t ON t.id = dt.tag_id`
 
@@ -246,6 +251,45 @@ func (db *DB) getDeputy(ctx context.Context, where string, arg any) (model.Deput
 		}
 	}
 	return d, nil
+}
+
+// GetChatDeputies returns, for each openid in order, the deputy bound to
+// it with their tags (ID 0 when none) and whether a conversation is under
+// way, with one query for all: the quick path's read-only commands of the
+// callbacks that arrive while one read is under way share the next.
+func (db *DB) GetChatDeputies(ctx context.Context, openids []string) ([]model.ChatDeputy, error) {
+	q, args, err := sqlx.In(deputyTagColumns+`,
+		(SELECT COUNT(*) FROM conversations c WHERE c.openid = d.openid) AS conversations`+deputyTagFrom+`
+		WHERE d.openid IN (?) ORDER BY d.id, t.name`, openids)
+	if err != nil {
+		return nil, fmt.Errorf("storage: chat deputies: %w", err)
+	}
+	var rows []struct {
+		deputyRow
+		Tag           sql.NullString `db:"tag"`
+		Conversations int            `db:"conversations"`
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("storage: chat deputies: %w", err)
+	}
+	byOpenID := make(map[string]model.ChatDeputy, len(openids))
+	for _, r := range rows {
+		cd, ok := byOpenID[r.OpenID.String]
+		if !ok {
+			cd = model.ChatDeputy{Deputy: r.deputy(), InConversation: r.Conversations > 0}
+		}
+		if r.Tag.Valid {
+			cd.Deputy.Tags = append(cd.Deputy.Tags, r.Tag.String)
+		}
+		byOpenID[r.OpenID.String] = cd
+	}
+	out := make([]model.ChatDeputy, len(openids))
+	for i, o := range openids {
+		out[i] = byOpenID[o]
+		// Each caller gets tags of its own.
+		out[i].Deputy.Tags = slices.Clone(out[i].Deputy.Tags)
+	}
+	return out, nil
 }
 
 // FindDeputiesByName returns the deputies called name (all statuses).

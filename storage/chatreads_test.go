@@ -1,0 +1,170 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"deputybot/model"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+// A chat message reads its conversation and the invitation it answers
+// on the writer, but they write nothing: the deputy the message read is
+// kept, not read again after them.
+func TestReadingTheConversationOrAnInvitationKeepsTheMessagesDeputy(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		d := model.Deputy{Name: "张三", Delegation: "济南市代表团", Level: model.LevelProvincial, Phone: "13900000031",
+			Tags: []string{"连任", "基层代表"}}
+		if err := db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.BindDeputy(ctx, d.ID, "o-keep"); err != nil {
+			t.Fatal(err)
+		}
+		m := model.Meeting{Kind: "session", Title: "常委会会议", StartsAt: time.Now().Add(48 * time.Hour).UTC(),
+			RSVPDeadline: time.Now().Add(24 * time.Hour).UTC()}
+		if err := db.CreateMeeting(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Invite(ctx, m.ID, []int64{d.ID}); err != nil {
+			t.Fatal(err)
+		}
+		mctx := storage.WithReadMemo(ctx)
+		first, err := db.GetDeputyByOpenID(mctx, "o-keep")
+		if err != nil || first.Name != "张三" {
+			t.Fatalf("first read: %+v, %v", first, err)
+		}
+		if _, err := db.SQL().Exec("UPDATE deputies SET name = '李四' WHERE id = ?", d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.GetConversation(mctx, "o-keep"); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("conversation: %v", err)
+		}
+		inv, err := db.GetInvitation(mctx, m.ID, d.ID)
+		if err != nil || inv.Meeting == nil || inv.Meeting.Title != "常委会会议" || inv.Status != model.RSVPPending || inv.DeputyID != d.ID {
+			t.Fatalf("invitation %+v (meeting %+v), %v", inv, inv.Meeting, err)
+		}
+		if _, err := db.GetInvitation(mctx, m.ID, d.ID+1000); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("an invitation that is not there: %v", err)
+		}
+		if got, _ := db.GetDeputyByOpenID(mctx, "o-keep"); got.Name != "张三" {
+			t.Fatalf("the deputy was read again after the conversation and the invitation: %q", got.Name)
+		}
+		// Read with their tags in one statement, in the order the lists give.
+		got, err := db.GetDeputyByOpenID(ctx, "o-keep")
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, err := db.FindDeputiesByName(ctx, "李四")
+		if err != nil || len(listed) != 1 {
+			t.Fatalf("find: %+v, %v", listed, err)
+		}
+		if len(got.Tags) != 2 || !slices.Equal(got.Tags, listed[0].Tags) {
+			t.Fatalf("tags %q, the list gives %q", got.Tags, listed[0].Tags)
+		}
+		byID, err := db.GetDeputy(ctx, d.ID)
+		if err != nil || !slices.Equal(byID.Tags, got.Tags) || byID.Name != "李四" {
+			t.Fatalf("by id: %+v, %v", byID, err)
+		}
+		untagged := model.Deputy{Name: "王五", Level: model.LevelProvincial, Phone: "13900000032"}
+		if err := db.CreateDeputy(ctx, &untagged); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.GetDeputyByPhone(ctx, "13900000032"); err != nil || got.ID != untagged.ID || got.Tags != nil {
+			t.Fatalf("a deputy without tags: %+v, %v", got, err)
+		}
+		if _, err := db.GetDeputyByOpenID(ctx, "o-nobody"); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("nobody bound: %v", err)
+		}
+	})
+}
+
+// 我的建议 reads the deputy's suggestions and the count of their own not
+// handled yet together; they are what the two reads apart give.
+func TestTheSuggestionListAndTheDraftsCountAreReadTogether(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ids := suggestionFixture(t, db, "领衔代表", "只有草稿", "附议代表")
+		lead, draftsOnly, second := ids[0], ids[1], ids[2]
+		createSuggestion(t, db, "第0701号", "省水利厅", "十四届人大三次会议", lead, second)
+		createSuggestion(t, db, "第0702号", "省教育厅", "十四届人大三次会议", lead)
+		for _, by := range []int64{lead, lead, draftsOnly} {
+			if err := db.CreateSuggestionDraft(ctx, &model.Suggestion{Title: "草稿", LeadDeputyID: by}, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			deputy       int64
+			list, drafts int
+		}{{lead, 2, 2}, {draftsOnly, 0, 1}, {second, 1, 0}, {second + 100, 0, 0}} {
+			list, drafts, err := db.SuggestionsOfDeputyAndDrafts(ctx, tt.deputy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			apart, err := db.SuggestionsOfDeputy(ctx, tt.deputy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			own, err := db.SuggestionsByAuthor(ctx, tt.deputy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != tt.list || drafts != tt.drafts || fmt.Sprint(list) != fmt.Sprint(apart) || drafts != len(own) {
+				t.Errorf("deputy %d: %d listed, %d drafts; want %d and %d (apart: %v, %d)", tt.deputy, len(list), drafts,
+					tt.list, tt.drafts, apart, len(own))
+			}
+		}
+	})
+}
+
+// The quick path reads the deputies of several openids at once, each with
+// their tags and whether a conversation is under way.
+func TestChatDeputiesAreReadTogether(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		var want []model.Deputy
+		for i, tags := range [][]string{{"连任", "基层代表"}, nil} {
+			d := model.Deputy{Name: fmt.Sprintf("快读%d", i), Level: model.LevelProvincial, Phone: fmt.Sprintf("1390000004%d", i), Tags: tags}
+			if err := db.CreateDeputy(ctx, &d); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.BindDeputy(ctx, d.ID, fmt.Sprintf("o-chat-%d", i)); err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.GetDeputyByOpenID(ctx, fmt.Sprintf("o-chat-%d", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, got)
+		}
+		if err := db.SaveConversation(ctx, &model.Conversation{OpenID: "o-chat-1", Flow: "rate", Step: "result",
+			ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GetChatDeputies(ctx, []string{"o-chat-1", "o-nobody", "o-chat-0", "o-chat-0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 4 {
+			t.Fatalf("%d results for 4 openids", len(got))
+		}
+		for i, w := range []struct {
+			d    model.Deputy
+			conv bool
+		}{{want[1], true}, {model.Deputy{}, false}, {want[0], false}, {want[0], false}} {
+			if fmt.Sprint(got[i].Deputy) != fmt.Sprint(w.d) || got[i].InConversation != w.conv {
+				t.Errorf("result %d: %+v (conversation %v), want %+v (%v)", i, got[i].Deputy, got[i].InConversation, w.d, w.conv)
+			}
+		}
+		got[2].Deputy.Tags[0] = "changed"
+		if got[3].Deputy.Tags[0] == "changed" {
+			t.Fatal("two callers share one tags slice")
+		}
+	})
+}
