@@ -369,6 +369,9 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		r := newRig(t, db, notify.Config{PauseMinFailures: 5, BatchSize: 10}, 5*time.Second)
 		ctx := context.Background()
 		r.population(t, 30, 0, 0, 0)
+		// Staff resume and cancel through core, as the console does.
+		campaigns := core.New(db, core.Options{Now: r.clock.Now}).Campaigns
+		staff := core.CLIActor(model.Account{}, "test")
 
 		c, err := r.out.CreateCampaign(ctx, general("暂停测试"), model.Audience{All: true}, time.Time{})
 		if err != nil {
@@ -386,13 +389,13 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		if err := r.out.Pause(ctx, c.ID, ""); err != notify.ErrBadState {
 			t.Fatalf("pausing twice gives %v", err)
 		}
-		if err := r.out.Resume(ctx, c.ID); err != nil {
+		if _, err := campaigns.Resume(ctx, staff, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := r.disp.DispatchOnce(ctx); n != 10 {
 			t.Fatalf("after resume %d claimed, want a batch of 10", n)
 		}
-		if err := r.out.Cancel(ctx, c.ID); err != nil {
+		if _, err := campaigns.Cancel(ctx, staff, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		counts, _ := db.CampaignCounts(ctx, c.ID)
@@ -419,7 +422,7 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		// although its failure ratio stays above the threshold, and pauses
 		// again only on a new failure.
 		r.sim.ClearFaults()
-		if err := r.out.Resume(ctx, bad.ID); err != nil {
+		if _, err := campaigns.Resume(ctx, staff, bad.ID); err != nil {
 			t.Fatal(err)
 		}
 		r.drain(t)

@@ -338,28 +338,11 @@ func (o *Outbox) CreateCampaign(ctx context.Context, n *model.Notice, a model.Au
 	return c, nil
 }
 
-// Pause holds a campaign's waiting deliveries.
+// Pause holds a campaign's waiting deliveries: the dispatcher's own pause
+// when too many sends fail. Staff pause, resume and cancel campaigns
+// through core.Campaigns, which audits each.
 func (o *Outbox) Pause(ctx context.Context, id int64, reason string) error {
 	return o.transition(ctx, id, []string{model.CampaignScheduled, model.CampaignSending}, model.CampaignPaused, reason)
-}
-
-// Resume releases a paused campaign.
-func (o *Outbox) Resume(ctx context.Context, id int64) error {
-	c, err := o.db.GetCampaign(ctx, id)
-	if err != nil {
-		return err
-	}
-	to := model.CampaignSending
-	if !c.ExpandedAt.Valid && c.SendAt.After(o.now()) {
-		to = model.CampaignScheduled
-	}
-	return o.transition(ctx, id, []string{model.CampaignPaused}, to, "")
-}
-
-// Cancel stops a campaign for good; deliveries already sent stay sent.
-func (o *Outbox) Cancel(ctx context.Context, id int64) error {
-	return o.transition(ctx, id, []string{model.CampaignScheduled, model.CampaignSending, model.CampaignPaused},
-		model.CampaignCancelled, "已取消")
 }
 
 func (o *Outbox) transition(ctx context.Context, id int64, from []string, to, reason string) error {
