@@ -355,24 +355,10 @@ func TestMessagesSentAtOnceKeepTheDailyLimit(t *testing.T) {
 		in := w.svc.Messages
 		in.PublicDailyLimit = 3
 		public := core.PublicActor("o-inbox-eager", core.ViaWeChat)
-		results := make(chan error, 12)
-		for i := range 12 {
-			go func() {
-				_, err := in.Record(ctx, public, core.MessageInput{Text: fmt.Sprintf("同时第%d条", i+1)})
-				results <- err
-			}()
-		}
-		ok, limited := 0, 0
-		for range 12 {
-			switch err := <-results; {
-			case err == nil:
-				ok++
-			case errors.Is(err, model.ErrConflict):
-				limited++
-			default:
-				t.Fatal(err)
-			}
-		}
+		ok, limited := atOnce(t, 12, func(i int) error {
+			_, err := in.Record(ctx, public, core.MessageInput{Text: fmt.Sprintf("同时第%d条", i+1)})
+			return err
+		})
 		if ok != 3 || limited != 12-ok {
 			t.Fatalf("%d stored and %d refused, want 3 stored", ok, limited)
 		}

@@ -150,6 +150,28 @@ func TestAStationTakesAPublicOpinionThatStaffRouteToItsDeputiesWhoAnswer(t *test
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// atOnce calls submit n times at the same time and counts the calls that
+// succeeded and those refused with a Conflict (a daily limit); any other
+// error fails the test.
+func atOnce(t *testing.T, n int, submit func(i int) error) (ok, refused int) {
+	t.Helper()
+	results := make(chan error, n)
+	for i := range n {
+		go func() { results <- submit(i) }()
+	}
+	for range n {
+		switch err := <-results; {
+		case err == nil:
+			ok++
+		case errors.Is(err, model.ErrConflict):
+			refused++
+		default:
+			t.Fatal(err)
+		}
+	}
+	return ok, refused
+}
+
 func TestOpinionsSentAtOnceKeepTheDailyLimit(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		w := newSignupWorld(t, db)
@@ -159,24 +181,10 @@ func TestOpinionsSentAtOnceKeepTheDailyLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		citizen := core.PublicActor("o-eager", core.ViaH5)
-		results := make(chan error, 12)
-		for i := 0; i < 12; i++ {
-			go func() {
-				_, err := w.svc.PublicOpinions.Submit(ctx, citizen, st.ID, core.PublicOpinionInput{Category: "other", Body: "同时提交"})
-				results <- err
-			}()
-		}
-		ok, limited := 0, 0
-		for i := 0; i < 12; i++ {
-			switch err := <-results; {
-			case err == nil:
-				ok++
-			case errors.Is(err, model.ErrConflict):
-				limited++
-			default:
-				t.Fatal(err)
-			}
-		}
+		ok, limited := atOnce(t, 12, func(int) error {
+			_, err := w.svc.PublicOpinions.Submit(ctx, citizen, st.ID, core.PublicOpinionInput{Category: "other", Body: "同时提交"})
+			return err
+		})
 		if ok != core.DefaultPublicOpinionDailyLimit || limited != 12-ok {
 			t.Fatalf("%d stored and %d refused, want %d stored", ok, limited, core.DefaultPublicOpinionDailyLimit)
 		}
