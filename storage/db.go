@@ -47,7 +47,7 @@ type DB struct {
 	claimPaused func()
 
 	// wc and rc keep the statements prepared on the writer and the
-	// readers, on SQLite only (stmtcache.go); nil on MySQL.
+	// readers (stmtcache.go); on MySQL, one pool, they are one cache.
 	wc, rc *stmtCache
 
 	chatOnce sync.Once
@@ -83,7 +83,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("storage: create %s: %w", dir, err)
 		}
 	}
-	params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_time_format=sqlite"
 	w, err := sqlx.Open("sqlite", "file:"+path+params+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
@@ -103,13 +103,17 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	db := &DB{dialect: SQLite, w: w, r: r, dsn: path, now: time.Now, wc: newStmtCache(w), rc: newStmtCache(r)}
+	db := &DB{dialect: SQLite, w: w, r: r, dsn: path, now: time.Now, wc: newStmtCache(w, maxCachedStatements), rc: newStmtCache(r, maxCachedStatements)}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("storage: sqlite %s: %w", path, err)
 	}
 	return db, nil
 }
+
+// mysqlConns bounds the MySQL pool: the connections open at once, and
+// the idle ones kept.
+const mysqlConns = 32
 
 // SQLMode is the SQL mode of every MySQL connection: MySQL 8's default.
 const SQLMode = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
@@ -158,12 +162,18 @@ func openMySQL(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("storage: mysql: %w", err)
 	}
 	x := sqlx.NewDb(sql.OpenDB(conn), "mysql")
-	x.SetMaxOpenConns(32)
-	x.SetMaxIdleConns(16)
+	x.SetMaxOpenConns(mysqlConns)
+	// As many idle as open: with fewer, a burst of callbacks returning
+	// their connections at once closes the surplus, and the next burst
+	// opens them again (TCP, handshake, the session's SET), hundreds of
+	// times a second under 32 clients.
+	x.SetMaxIdleConns(mysqlConns)
 	// Below MySQL's default wait_timeout (8 h) and any proxy's idle cut.
 	x.SetConnMaxLifetime(3 * time.Minute)
 	x.SetConnMaxIdleTime(time.Minute)
-	db := &DB{dialect: MySQL, w: x, r: x, dsn: cfg.FormatDSN(), now: time.Now}
+	// One pool: the writer's and the readers' statements are one cache.
+	c := newStmtCache(x, maxCachedStatementsMySQL)
+	db := &DB{dialect: MySQL, w: x, r: x, dsn: cfg.FormatDSN(), now: time.Now, wc: c, rc: c}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("storage: mysql: %w", err)
@@ -201,7 +211,9 @@ func (db *DB) Close() error {
 	}
 	if db.wc != nil {
 		db.wc.close()
-		db.rc.close()
+		if db.rc != db.wc {
+			db.rc.close()
+		}
 	}
 	err := db.w.Close()
 	if db.r != db.w {

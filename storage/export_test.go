@@ -1,6 +1,10 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"time"
+)
 
 // SetClaimLock replaces the locking clause of ClaimDue's SELECT, so a test
 // can claim as on a server that ignores SKIP LOCKED.
@@ -11,7 +15,7 @@ func SetClaimLock(db *DB, clause string) { db.claimLock = clause }
 func SetClaimPaused(db *DB, pause func()) { db.claimPaused = pause }
 
 // CachedStatements counts the statements kept prepared on the writer and
-// on the readers (SQLite).
+// on the readers (on MySQL, one cache: the same count twice).
 func CachedStatements(db *DB) (writer, readers int) {
 	db.wc.mu.RLock()
 	writer = len(db.wc.m)
@@ -37,3 +41,21 @@ func Exec(ctx context.Context, db *DB, query string) error {
 
 // MaxCachedStatements is the bound on statements kept per pool.
 const MaxCachedStatements = maxCachedStatements
+
+// MaxCachedStatementsMySQL is the bound on MySQL.
+const MaxCachedStatementsMySQL = maxCachedStatementsMySQL
+
+// KeptRow is a row of TestMySQLKeepsStatementsPreparedWithoutChangingResults.
+type KeptRow struct {
+	Name string         `db:"name"`
+	At   time.Time      `db:"at"`
+	Flag bool           `db:"flag"`
+	Note sql.NullString `db:"note"`
+}
+
+// ReadRow reads one KeptRow as a read.
+func ReadRow(ctx context.Context, db *DB, query string, args ...any) (KeptRow, error) {
+	var r KeptRow
+	err := db.rq(ctx).GetContext(ctx, &r, query, args...)
+	return r, err
+}
