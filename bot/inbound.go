@@ -99,8 +99,13 @@ func (w Wire) Open(q url.Values, body []byte) (plain []byte, encrypted bool, err
 	if w.EncodingAESKey == "" {
 		return nil, false, fmt.Errorf("%w: encrypted message but no wechat.encoding_aes_key configured", ErrMalformed)
 	}
-	var env envelope
-	if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
+	env, ok := flatEnvelope(body)
+	if !ok {
+		if err := xml.Unmarshal(body, &env); err != nil {
+			env.Encrypt = ""
+		}
+	}
+	if env.Encrypt == "" {
 		return nil, false, fmt.Errorf("%w: no Encrypt element", ErrMalformed)
 	}
 	if !equalHex(util.Signature(w.Token, q.Get("timestamp"), q.Get("nonce"), env.Encrypt), q.Get("msg_signature")) {
@@ -139,13 +144,24 @@ func (w Wire) Seal(plain []byte, now time.Time) ([]byte, error) {
 	_, _ = rand.Read(nb)
 	nonce := strconv.FormatUint(uint64(nb[0])<<32|uint64(nb[1])<<24|uint64(nb[2])<<16|uint64(nb[3])<<8|uint64(nb[4]), 10)
 	ts := now.Unix()
-	r := encryptedReply{
-		Encrypt:      cdata{string(enc)},
-		MsgSignature: cdata{util.Signature(w.Token, strconv.FormatInt(ts, 10), nonce, string(enc))},
-		TimeStamp:    ts,
-		Nonce:        cdata{nonce},
-	}
-	return xml.Marshal(r)
+	return sealedXML(string(enc), util.Signature(w.Token, strconv.FormatInt(ts, 10), nonce, string(enc)), ts, nonce), nil
+}
+
+// sealedXML writes the encrypted reply's XML, as xml.Marshal would write
+// an encryptedReply, without reflection: its fields are base64, hex and
+// digits, which CDATA takes as they are.
+func sealedXML(enc, sig string, ts int64, nonce string) []byte {
+	b := make([]byte, 0, len(enc)+len(sig)+len(nonce)+160)
+	b = append(b, "<xml><Encrypt><![CDATA["...)
+	b = append(b, enc...)
+	b = append(b, "]]></Encrypt><MsgSignature><![CDATA["...)
+	b = append(b, sig...)
+	b = append(b, "]]></MsgSignature><TimeStamp>"...)
+	b = strconv.AppendInt(b, ts, 10)
+	b = append(b, "</TimeStamp><Nonce><![CDATA["...)
+	b = append(b, nonce...)
+	b = append(b, "]]></Nonce></xml>"...)
+	return b
 }
 
 // Inbound is one message or event from a user.
@@ -167,9 +183,12 @@ type Inbound struct {
 // ParseInbound decodes a message's plain XML. It rejects what lacks the
 // fields every message has.
 func ParseInbound(plain []byte) (Inbound, error) {
-	var in Inbound
-	if err := xml.NewDecoder(bytes.NewReader(plain)).Decode(&in); err != nil {
-		return in, fmt.Errorf("%w: %s", ErrMalformed, xmlProblem(err))
+	in, ok := flatInbound(plain)
+	if !ok {
+		in = Inbound{}
+		if err := xml.NewDecoder(bytes.NewReader(plain)).Decode(&in); err != nil {
+			return in, fmt.Errorf("%w: %s", ErrMalformed, xmlProblem(err))
+		}
 	}
 	var missing []string
 	for _, f := range []struct {

@@ -39,6 +39,12 @@ func Exec(ctx context.Context, db *DB, query string) error {
 	return err
 }
 
+// ExecArgs runs query with args as a write.
+func ExecArgs(ctx context.Context, db *DB, query string, args ...any) error {
+	_, err := db.wq(ctx).ExecContext(ctx, query, args...)
+	return err
+}
+
 // MaxCachedStatements is the bound on statements kept per pool.
 const MaxCachedStatements = maxCachedStatements
 

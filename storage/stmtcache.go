@@ -27,7 +27,7 @@ import (
 // server holds at most max_prepared_stmt_count statements (16,382 by
 // default) for all its clients: a MySQL pool keeps fewer statements
 // (maxCachedStatementsMySQL, on each of its connections), and a statement
-// the server refuses to prepare runs unprepared.
+// the server refuses to run prepared runs unprepared (see unprepared).
 
 // maxCachedStatements bounds the statements kept per pool. Ours are
 // written in the code, a few hundred in all; statements built with a
@@ -49,6 +49,9 @@ type stmtCache struct {
 	max  int // statements kept at most
 	mu   sync.RWMutex
 	m    map[string]*sqlx.Stmt
+	// never holds the statements the server ran unprepared but refused
+	// prepared (see unpreparable): they always run unprepared.
+	never map[string]bool
 	// later takes the statements first met inside a transaction: on the
 	// writer's one connection, which the transaction holds, preparing
 	// would wait for itself. A goroutine prepares them once the
@@ -73,7 +76,7 @@ func newStmtCache(pool *sqlx.DB, max int) *stmtCache {
 func (c *stmtCache) get(ctx context.Context, query string, inTx bool) *sqlx.Stmt {
 	c.mu.RLock()
 	st, ok := c.m[query]
-	full := len(c.m) >= c.max
+	full := len(c.m) >= c.max || c.never[query]
 	c.mu.RUnlock()
 	if ok || full {
 		return st
@@ -106,6 +109,10 @@ func (c *stmtCache) prepare(ctx context.Context, query string) *sqlx.Stmt {
 	if kept, ok := c.m[query]; ok {
 		st.Close()
 		return kept
+	}
+	if c.never[query] {
+		st.Close()
+		return nil
 	}
 	if len(c.m) >= c.max {
 		st.Close()
@@ -176,7 +183,7 @@ func (q cached) BindNamed(s string, a any) (string, []any, error) { return q.c.p
 func (q cached) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := q.stmt(ctx, query); st != nil {
 		rows, err := st.QueryContext(ctx, args...)
-		if !refusedToPrepare(err) {
+		if !q.unprepared(query, err) {
 			return rows, err
 		}
 	}
@@ -186,7 +193,7 @@ func (q cached) QueryContext(ctx context.Context, query string, args ...any) (*s
 func (q cached) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
 	if st := q.stmt(ctx, query); st != nil {
 		rows, err := st.QueryxContext(ctx, args...)
-		if !refusedToPrepare(err) {
+		if !q.unprepared(query, err) {
 			return rows, err
 		}
 	}
@@ -196,7 +203,7 @@ func (q cached) QueryxContext(ctx context.Context, query string, args ...any) (*
 func (q cached) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
 	if st := q.stmt(ctx, query); st != nil {
 		row := st.QueryRowxContext(ctx, args...)
-		if !refusedToPrepare(row.Err()) {
+		if !q.unprepared(query, row.Err()) {
 			return row
 		}
 	}
@@ -206,7 +213,7 @@ func (q cached) QueryRowxContext(ctx context.Context, query string, args ...any)
 func (q cached) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st := q.stmt(ctx, query); st != nil {
 		res, err := st.ExecContext(ctx, args...)
-		if !refusedToPrepare(err) {
+		if !q.unprepared(query, err) {
 			return res, err
 		}
 	}
@@ -215,7 +222,7 @@ func (q cached) ExecContext(ctx context.Context, query string, args ...any) (sql
 
 func (q cached) GetContext(ctx context.Context, dest any, query string, args ...any) error {
 	if st := q.stmt(ctx, query); st != nil {
-		if err := st.GetContext(ctx, dest, args...); !refusedToPrepare(err) {
+		if err := st.GetContext(ctx, dest, args...); !q.unprepared(query, err) {
 			return err
 		}
 	}
@@ -224,18 +231,47 @@ func (q cached) GetContext(ctx context.Context, dest any, query string, args ...
 
 func (q cached) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
 	if st := q.stmt(ctx, query); st != nil {
-		if err := st.SelectContext(ctx, dest, args...); !refusedToPrepare(err) {
+		if err := st.SelectContext(ctx, dest, args...); !q.unprepared(query, err) {
 			return err
 		}
 	}
 	return q.base().SelectContext(ctx, dest, query, args...)
 }
 
-// refusedToPrepare reports a MySQL server that would not prepare a kept
-// statement on a connection it had not run on yet, having as many
-// prepared statements as max_prepared_stmt_count allows (error 1461):
-// nothing ran, so the statement runs unprepared instead.
-func refusedToPrepare(err error) bool {
+// unprepared reports whether a kept statement failed for being prepared
+// (see unpreparable), and then should run unprepared: nothing of it ran.
+// A statement the server will never run prepared is no longer kept.
+func (q cached) unprepared(query string, err error) bool {
 	var me *mysql.MySQLError
-	return err != nil && errors.As(err, &me) && me.Number == 1461
+	if err == nil || !errors.As(err, &me) {
+		return false
+	}
+	switch me.Number {
+	case 1461:
+		// max_prepared_stmt_count reached, preparing it on a connection
+		// it had not run on: the server may have room again later.
+		return true
+	case 1140, 1295:
+		// 1140: MariaDB takes a placeholder in the select list of an
+		// aggregate without GROUP BY (INSERT … SELECT ?, MAX(…)) for a
+		// column, which ONLY_FULL_GROUP_BY refuses, where the
+		// interpolated value is a constant; 1295: a statement the
+		// prepared protocol does not support.
+		q.c.forget(query)
+		return true
+	}
+	return false
+}
+
+// forget stops keeping query: it runs unprepared from now on.
+func (c *stmtCache) forget(query string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.never == nil {
+		c.never = map[string]bool{}
+	}
+	c.never[query] = true
+	// Not closed: another caller may be running it. The server frees it
+	// with its connections.
+	delete(c.m, query)
 }

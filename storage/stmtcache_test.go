@@ -125,6 +125,27 @@ func TestMySQLKeepsStatementsPreparedWithoutChangingResults(t *testing.T) {
 		t.Fatalf("read back %+v", got)
 	}
 
+	// MariaDB refuses, prepared, a placeholder in the select list of an
+	// aggregate (ONLY_FULL_GROUP_BY): such a statement runs unprepared,
+	// its first time and after, inside a transaction too.
+	const agg = "INSERT INTO t_kept (id, name, at, flag) SELECT COALESCE(MAX(id), 0) + 1, ?, ?, ? FROM t_kept WHERE id > ?"
+	for i := range 3 {
+		if err := db.InTx(ctx, func(ctx context.Context) error {
+			return storage.ExecArgs(ctx, db, agg, fmt.Sprint("代表", i), at, false, 0)
+		}); err != nil {
+			t.Fatalf("an aggregate with placeholders in its select list, time %d: %v", i, err)
+		}
+		if err := storage.ExecArgs(ctx, db, agg, fmt.Sprint("代表", i), at, false, 0); err != nil {
+			t.Fatalf("an aggregate with placeholders in its select list, time %d: %v", i, err)
+		}
+	}
+	if n, err := storage.ReadInt(ctx, db, "SELECT COUNT(*) FROM t_kept WHERE flag = ?", false); err != nil || n != 6 {
+		t.Fatalf("the aggregate inserts wrote %d rows (%v), want 6", n, err)
+	}
+	if _, err := db.SQL().ExecContext(ctx, "DELETE FROM t_kept WHERE flag = 0"); err != nil {
+		t.Fatal(err)
+	}
+
 	// Past the bound, statements run unprepared and still answer.
 	for i := range storage.MaxCachedStatementsMySQL + 20 {
 		n, err := storage.ReadInt(ctx, db, fmt.Sprintf("SELECT %d + ?", i), 1)
