@@ -11,56 +11,34 @@
 package faults_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"deputybot/bench/benchkit"
 	"deputybot/core"
 	"deputybot/model"
 	"deputybot/storage"
 	"deputybot/storage/storagetest"
 )
 
-// bin is the deputybot binary, built once by TestMain.
-var bin string
-
+// TestMain removes the deputybot binary the tests built (benchkit.Binary,
+// once, on first use; BENCH_DEPUTYBOT names one built beforehand).
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "deputybot-faults-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Dir(filepath.Dir(file))
-	bin = filepath.Join(dir, "deputybot")
-	start := time.Now()
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "faults: go build failed: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	fmt.Fprintf(os.Stderr, "faults: built %s in %s\n", bin, time.Since(start).Round(time.Millisecond))
 	code := m.Run()
-	os.RemoveAll(dir)
+	benchkit.Cleanup()
 	os.Exit(code)
 }
 
@@ -80,59 +58,23 @@ const templateConfig = `wechat:
       fields: {thing1: title, time2: time}
 `
 
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
-
-// lockedBuffer collects a process's output for parsing and for the log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // proc is one running deputybot process.
 type proc struct {
+	*benchkit.Process
 	name string
-	cmd  *exec.Cmd
-	out  *lockedBuffer
 	log  *os.File // FAULTS_LOGS only
-	done chan struct{}
-}
-
-func (p *proc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
 }
 
 // kill ends the process the way a crash or an OOM killer does: SIGKILL,
 // no shutdown, leases and connections left behind.
 func (p *proc) kill(t *testing.T) {
 	t.Helper()
-	if !p.exited() {
-		if err := p.cmd.Process.Kill(); err != nil {
+	if !p.Exited() {
+		if err := p.Cmd.Process.Kill(); err != nil {
 			t.Fatalf("kill %s: %v", p.name, err)
 		}
 	}
-	<-p.done
+	<-p.Done
 }
 
 // rig is a MariaDB database, a seeded registry, one sim process and the
@@ -153,7 +95,7 @@ type rig struct {
 
 func newRig(t *testing.T, serveNames ...string) *rig {
 	t.Helper()
-	return newRigDSN(t, storagetest.NewMySQLDatabase(t), envInt("FAULTS_DEPUTIES", 2000), 200, serveNames...)
+	return newRigDSN(t, storagetest.NewMySQLDatabase(t), benchkit.EnvInt("FAULTS_DEPUTIES", 2000), 200, serveNames...)
 }
 
 // newRigDSN seeds bound deputies (and a tenth as many unbound) in the
@@ -185,7 +127,7 @@ func newRigSpec(t *testing.T, spec rigSpec) *rig {
 	}
 	t.Cleanup(r.stopAll)
 	for _, n := range serveNames {
-		r.servePort[n] = freePort(t)
+		r.servePort[n] = benchkit.FreePort(t)
 	}
 	// WeChat calls back the first instance, as a load balancer would pick one.
 	r.startSim(fmt.Sprintf("http://127.0.0.1:%d/wechat", r.servePort[serveNames[0]]), spec.simArgs...)
@@ -212,24 +154,13 @@ func newRigSpec(t *testing.T, spec rigSpec) *rig {
 	return r
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // start runs deputybot with args and env (plus PATH and HOME only, so
 // the caller's DEPUTYBOT_* cannot leak in).
 func (r *rig) start(name string, env []string, args ...string) *proc {
 	r.t.Helper()
-	p := &proc{name: name, out: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(bin, args...)
-	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p := &proc{name: name}
+	cmd := exec.Command(benchkit.Binary(r.t), args...)
+	cmd.Env = env
 	if dir := os.Getenv("FAULTS_LOGS"); dir != "" {
 		// Keep every process's whole output, for a failure's post-mortem.
 		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%d.log", r.t.Name(), name, len(r.procs))))
@@ -237,13 +168,9 @@ func (r *rig) start(name string, env []string, args ...string) *proc {
 			r.t.Fatal(err)
 		}
 		p.log = f
-		p.cmd.Stdout = io.MultiWriter(p.out, f)
-		p.cmd.Stderr = p.cmd.Stdout
+		cmd.Stdout = f
 	}
-	if err := p.cmd.Start(); err != nil {
-		r.t.Fatalf("start %s: %v", name, err)
-	}
-	go func() { _ = p.cmd.Wait(); close(p.done) }()
+	p.Process = benchkit.Launch(r.t, cmd)
 	r.procs = append(r.procs, p)
 	return p
 }
@@ -252,24 +179,16 @@ func (r *rig) start(name string, env []string, args ...string) *proc {
 // process's last output.
 func (r *rig) stopAll() {
 	for _, p := range r.procs {
-		if !p.exited() {
-			_ = p.cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-p.done:
-			case <-time.After(5 * time.Second):
-				_ = p.cmd.Process.Kill()
-				<-p.done
-			}
-		}
+		p.Stop()
 		if p.log != nil {
 			p.log.Close()
 		}
 		if r.t.Failed() {
-			out := p.out.String()
+			out := p.Out.String()
 			if len(out) > 4000 {
 				out = "…" + out[len(out)-4000:]
 			}
-			r.t.Logf("--- output of %s (%s):\n%s", p.name, p.cmd.ProcessState, out)
+			r.t.Logf("--- output of %s (%s):\n%s", p.name, p.Cmd.ProcessState, out)
 		}
 	}
 }
@@ -282,10 +201,10 @@ func (r *rig) startSim(callback string, extra ...string) {
 		"--app-id", appID, "--app-secret", secret, "--token", token, "--aes-key", aesKey}, extra...)...)
 	deadline := time.Now().Add(20 * time.Second)
 	for r.simBase == "" {
-		if m := apiBaseRE.FindStringSubmatch(p.out.String()); m != nil {
+		if m := apiBaseRE.FindStringSubmatch(p.Out.String()); m != nil {
 			r.simBase = m[1]
-		} else if p.exited() || time.Now().After(deadline) {
-			r.t.Fatalf("deputybot sim did not start:\n%s", p.out.String())
+		} else if p.Exited() || time.Now().After(deadline) {
+			r.t.Fatalf("deputybot sim did not start:\n%s", p.Out.String())
 		} else {
 			time.Sleep(10 * time.Millisecond)
 		}
@@ -299,26 +218,15 @@ func (r *rig) serve(name string) *proc {
 	port := r.servePort[name]
 	p := r.start(name, append(slices.Clone(r.env), fmt.Sprintf("DEPUTYBOT_HTTP_ADDR=127.0.0.1:%d", port)),
 		"serve", "--config", r.cfgPath)
-	url := fmt.Sprintf("http://127.0.0.1:%d/healthz", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if p.exited() || time.Now().After(deadline) {
-			r.t.Fatalf("%s did not become healthy:\n%s", name, p.out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	p.Port = port
+	p.WaitHealthy(r.t)
+	return p
 }
 
 // cli runs a short deputybot command to completion.
 func (r *rig) cli(args ...string) string {
 	r.t.Helper()
-	cmd := exec.Command(bin, append(args, "--config", r.cfgPath)...)
+	cmd := exec.Command(benchkit.Binary(r.t), append(args, "--config", r.cfgPath)...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, r.env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

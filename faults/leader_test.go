@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/bench/benchkit"
 	"deputybot/model"
 	"deputybot/storage/storagetest"
 )
@@ -115,7 +116,7 @@ func (b *balancer) counts() map[string]int {
 // leadState reads an instance's log: whether its latest word on the
 // leader lock is that it leads.
 func leadState(p *proc) (leads bool, gained int) {
-	out := p.out.String()
+	out := p.Out.String()
 	gained = strings.Count(out, gainedLeadLog)
 	leads = strings.LastIndex(out, gainedLeadLog) > strings.LastIndex(out, lostLeadLog)
 	return leads, gained
@@ -125,7 +126,7 @@ func leadState(p *proc) (leads bool, gained int) {
 func leaders(procs map[string]*proc) []string {
 	var out []string
 	for _, name := range []string{"serve-a", "serve-b"} {
-		if p := procs[name]; p != nil && !p.exited() {
+		if p := procs[name]; p != nil && !p.Exited() {
 			if leads, _ := leadState(p); leads {
 				out = append(out, name)
 			}
@@ -188,7 +189,7 @@ func TestKillingTheCronLeaderUnderLoadHandsOverWithinAMinute(t *testing.T) {
 	start := time.Now()
 	// 50 messages/s per instance: the campaign is still going while the
 	// survivor takes over, and ends before the next cron tick is due.
-	r := newRigDSN(t, storagetest.NewMySQLDatabase(t), min(envInt("FAULTS_DEPUTIES", 2000), 2000), 50, "lb", "serve-a", "serve-b")
+	r := newRigDSN(t, storagetest.NewMySQLDatabase(t), min(benchkit.EnvInt("FAULTS_DEPUTIES", 2000), 2000), 50, "lb", "serve-a", "serve-b")
 	lb := startBalancer(t, r.servePort["lb"], r.servePort, "serve-a", "serve-b")
 	procs := map[string]*proc{"serve-a": r.serve("serve-a")}
 	procs["serve-b"] = r.serve("serve-b")
@@ -338,10 +339,10 @@ func TestAFrozenCronLeaderLosesTheLeadWithinAMinuteAndAQuarter(t *testing.T) {
 	leader := r.waitLeader(ctx, procs, 20*time.Second)
 	survivor := map[string]string{"serve-a": "serve-b", "serve-b": "serve-a"}[leader]
 	frozen := procs[leader]
-	if err := frozen.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+	if err := frozen.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = frozen.cmd.Process.Signal(syscall.SIGCONT) })
+	t.Cleanup(func() { _ = frozen.Cmd.Process.Signal(syscall.SIGCONT) })
 	stopAt := time.Now()
 	for {
 		if leads, _ := leadState(procs[survivor]); leads {
@@ -355,7 +356,7 @@ func TestAFrozenCronLeaderLosesTheLeadWithinAMinuteAndAQuarter(t *testing.T) {
 	takeover := time.Since(stopAt)
 	t.Logf("froze the leader %s; %s took the leader lock %s later", leader, survivor, takeover.Round(time.Millisecond))
 
-	if err := frozen.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+	if err := frozen.Cmd.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
 	resumed := time.Now()

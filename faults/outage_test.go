@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"deputybot/bench/benchkit"
 	"deputybot/storage"
 	"deputybot/wechatsim"
 )
@@ -35,7 +36,7 @@ type privateMariaDB struct {
 	args    []string
 	cmd     *exec.Cmd
 	done    chan struct{}
-	out     *lockedBuffer
+	out     *benchkit.Buffer
 	stopped bool
 }
 
@@ -84,7 +85,7 @@ func startPrivateMariaDB(t *testing.T) *privateMariaDB {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		needOrSkip(t, "%s: %v\n%s", install, err, out)
 	}
-	m := &privateMariaDB{t: t, bin: server, dir: dir, port: freePort(t)}
+	m := &privateMariaDB{t: t, bin: server, dir: dir, port: benchkit.FreePort(t)}
 	m.args = []string{"--no-defaults", "--datadir=" + data, "--user=" + u.Username,
 		fmt.Sprintf("--port=%d", m.port), "--bind-address=127.0.0.1", "--socket=" + filepath.Join(dir, "sock"),
 		"--pid-file=" + filepath.Join(dir, "mariadbd.pid"), "--skip-grant-tables", "--skip-log-bin",
@@ -99,7 +100,7 @@ func startPrivateMariaDB(t *testing.T) *privateMariaDB {
 
 // start runs mariadbd and waits until it answers.
 func (m *privateMariaDB) start() error {
-	m.out = &lockedBuffer{}
+	m.out = &benchkit.Buffer{}
 	m.done = make(chan struct{})
 	m.cmd = exec.Command(m.bin, m.args...)
 	m.cmd.Stdout, m.cmd.Stderr = m.out, m.out
@@ -275,7 +276,7 @@ func pollHealth(url string, stop <-chan struct{}) <-chan []probe {
 // first seconds: the test redelivers them itself after the outage.)
 func TestAMariaDBOutageOf20sLosesNothing(t *testing.T) {
 	m := startPrivateMariaDB(t)
-	r := newRigOn(t, m.dsn(""), "deputybot", min(envInt("FAULTS_DEPUTIES", 2000), 2000), "serve")
+	r := newRigOn(t, m.dsn(""), "deputybot", min(benchkit.EnvInt("FAULTS_DEPUTIES", 2000), 2000), "serve")
 	srv := r.serve("serve")
 	base := fmt.Sprintf("http://127.0.0.1:%d", r.servePort["serve"])
 	id := r.send()
@@ -296,8 +297,8 @@ func TestAMariaDBOutageOf20sLosesNothing(t *testing.T) {
 	}
 	t.Logf("MariaDB stopped (freeze %v): WeChat has %d/%d template messages", freeze, r.accepted(), r.bound)
 	time.Sleep(outage - time.Since(down))
-	if srv.exited() {
-		t.Fatalf("serve exited during the outage: %s", srv.cmd.ProcessState)
+	if srv.Exited() {
+		t.Fatalf("serve exited during the outage: %s", srv.Cmd.ProcessState)
 	}
 	restart := time.Now()
 	if freeze {
@@ -344,8 +345,8 @@ func TestAMariaDBOutageOf20sLosesNothing(t *testing.T) {
 	p := r.waitDone(id)
 	t.Logf("campaign done %s after the outage: %s", time.Since(up).Round(time.Millisecond), p)
 	r.checkExactlyOnce(id)
-	if srv.exited() {
-		t.Errorf("serve exited: %s", srv.cmd.ProcessState)
+	if srv.Exited() {
+		t.Errorf("serve exited: %s", srv.Cmd.ProcessState)
 	}
 }
 

@@ -7,6 +7,7 @@ package benchkit
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -106,34 +107,62 @@ type Process struct {
 	Done chan struct{}
 }
 
-// Start runs cmd (its environment gains PATH and HOME) and waits until
-// http://127.0.0.1:port/healthz answers 200; the process is stopped when
-// the test ends.
-func Start(tb testing.TB, cmd *exec.Cmd, port int) *Process {
+// Launch runs cmd (its environment gains PATH and HOME) and returns at
+// once. Its output is kept in Out, and goes to cmd.Stdout too when that
+// is set (a log file); the process is stopped when the test ends.
+func Launch(tb testing.TB, cmd *exec.Cmd) *Process {
 	tb.Helper()
-	p := &Process{Cmd: cmd, Out: &Buffer{}, Port: port, Done: make(chan struct{})}
+	p := &Process{Cmd: cmd, Out: &Buffer{}, Done: make(chan struct{})}
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, cmd.Env...)
-	cmd.Stdout, cmd.Stderr = p.Out, p.Out
+	var out io.Writer = p.Out
+	if cmd.Stdout != nil {
+		out = io.MultiWriter(p.Out, cmd.Stdout)
+	}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("start %s: %v", cmd.Path, err)
 	}
 	go func() { _ = cmd.Wait(); close(p.Done) }()
 	tb.Cleanup(p.Stop)
+	return p
+}
+
+// Start launches cmd (see Launch) and waits until it is healthy on port.
+func Start(tb testing.TB, cmd *exec.Cmd, port int) *Process {
+	tb.Helper()
+	p := Launch(tb, cmd)
+	p.Port = port
+	p.WaitHealthy(tb)
+	return p
+}
+
+// Exited reports whether the process has ended.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.Done:
+		return true
+	default:
+		return false
+	}
+}
+
+// WaitHealthy waits until http://127.0.0.1:Port/healthz answers 200,
+// failing the test if the process exits first or a minute passes.
+func (p *Process) WaitHealthy(tb testing.TB) {
+	tb.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port)); err == nil {
+		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", p.Port)); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return p
+				return
 			}
 		}
-		select {
-		case <-p.Done:
-			tb.Fatalf("%s exited:\n%s", cmd.Path, p.Out.String())
-		default:
+		if p.Exited() {
+			tb.Fatalf("%s exited:\n%s", p.Cmd.Path, p.Out.String())
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("%s not healthy within a minute:\n%s", cmd.Path, p.Out.String())
+			tb.Fatalf("%s not healthy within a minute:\n%s", p.Cmd.Path, p.Out.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -155,10 +184,8 @@ func Serve(tb testing.TB, config string, env ...string) *Process {
 
 // Stop sends SIGTERM and waits up to 15 s before killing.
 func (p *Process) Stop() {
-	select {
-	case <-p.Done:
+	if p.Exited() {
 		return
-	default:
 	}
 	_ = p.Cmd.Process.Signal(syscall.SIGTERM)
 	select {
