@@ -1,9 +1,13 @@
 package storage
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"deputybot/model"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -43,25 +47,46 @@ func (db *DB) ListSuggestionItems(ctx context.Context, q model.SuggestionFilter)
 	return out, total, nil
 }
 
-// SuggestionUnits returns the host units suggestions are assigned to, by name.
+// SuggestionUnits returns the host units suggestions are assigned to, by
+// name, read from the kept counts (suggestion_counts.go).
 func (db *DB) SuggestionUnits(ctx context.Context) ([]string, error) {
 	var out []string
-	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT DISTINCT host_unit FROM suggestions s
-		WHERE host_unit <> '' AND `+inHandling+` ORDER BY host_unit`); err != nil {
+	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT c.host_unit FROM suggestion_counts c
+		WHERE c.host_unit <> '' AND `+countsInHandling+` GROUP BY c.host_unit HAVING SUM(c.n) > 0 ORDER BY c.host_unit`); err != nil {
 		return nil, fmt.Errorf("storage: suggestion units: %w", err)
 	}
 	return out, nil
 }
 
 // SuggestionSessions returns the sessions suggestions were filed at, the
-// one with the latest suggestion first.
+// one with the latest suggestion first. The sessions are read from the
+// kept counts, and the latest suggestion of each from the end of its
+// entries in suggestions_session (a session a year: a few reads of a row
+// or two each, where grouping every suggestion read them all).
 func (db *DB) SuggestionSessions(ctx context.Context) ([]string, error) {
-	var out []string
-	if err := db.rq(ctx).SelectContext(ctx, &out, `SELECT session FROM suggestions s WHERE session <> '' AND `+inHandling+`
-		GROUP BY session ORDER BY MAX(id) DESC`); err != nil {
+	var sessions []string
+	if err := db.rq(ctx).SelectContext(ctx, &sessions, `SELECT c.session FROM suggestion_counts c
+		WHERE c.session <> '' AND `+countsInHandling+` GROUP BY c.session HAVING SUM(c.n) > 0`); err != nil {
 		return nil, fmt.Errorf("storage: suggestion sessions: %w", err)
 	}
-	return out, nil
+	// Told which index: either planner would rather read the session's
+	// every entry in suggestions_rates, which holds the status, and sort.
+	hint := `INDEXED BY suggestions_session`
+	if db.dialect == MySQL {
+		hint = `FORCE INDEX (suggestions_session)`
+	}
+	latest := make(map[string]int64, len(sessions))
+	for _, ss := range sessions {
+		var id int64
+		err := db.rq(ctx).GetContext(ctx, &id, `SELECT s.id FROM suggestions s `+hint+` WHERE s.session = ? AND `+inHandling+`
+			ORDER BY s.id DESC LIMIT 1`, ss)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("storage: suggestion sessions: %w", err)
+		}
+		latest[ss] = id
+	}
+	slices.SortStableFunc(sessions, func(a, b string) int { return cmp.Compare(latest[b], latest[a]) })
+	return sessions, nil
 }
 
 // SuggestionStatusCounts counts the suggestions matching f by status. A
