@@ -53,6 +53,16 @@ func (db *DB) CountAttempts(ctx context.Context, key string, since time.Time) (i
 	return n, nil
 }
 
+// limitKeyUpsert writes key's row in limit_keys (k, last_at), creating it
+// when missing: in a transaction it holds the row until the end, which is
+// what serialises the users of one key.
+func (db *DB) limitKeyUpsert() string {
+	if db.dialect == MySQL {
+		return `INSERT INTO limit_keys (k, last_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE last_at = VALUES(last_at)`
+	}
+	return `INSERT INTO limit_keys (k, last_at) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET last_at = excluded.last_at`
+}
+
 // reserveAttempt takes the key's row lock, reads the newest attempts under
 // key after since (at most max, newest first) and, unless refuse says the
 // key is locked by them, records a new attempt. It returns the new
@@ -61,10 +71,7 @@ func (db *DB) CountAttempts(ctx context.Context, key string, since time.Time) (i
 // key the second sees the first.
 func (db *DB) reserveAttempt(ctx context.Context, table, key string, since time.Time, max int, refuse func(recent []time.Time) bool) (int64, []time.Time, error) {
 	now := db.now().UTC()
-	upsert := `INSERT INTO limit_keys (k, last_at) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET last_at = excluded.last_at`
-	if db.dialect == MySQL {
-		upsert = `INSERT INTO limit_keys (k, last_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE last_at = VALUES(last_at)`
-	}
+	upsert := db.limitKeyUpsert()
 	var id int64
 	var recent []time.Time
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {

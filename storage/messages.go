@@ -186,11 +186,7 @@ func (db *DB) LockFollowerMessages(ctx context.Context, openid string) error {
 	if !InTransaction(ctx) {
 		return fmt.Errorf("storage: lock messages of a follower: outside a transaction")
 	}
-	upsert := `INSERT INTO limit_keys (k, last_at) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET last_at = excluded.last_at`
-	if db.dialect == MySQL {
-		upsert = `INSERT INTO limit_keys (k, last_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE last_at = VALUES(last_at)`
-	}
-	if _, err := db.wq(ctx).ExecContext(ctx, upsert, "m:"+openid, db.now().UTC()); err != nil {
+	if _, err := db.wq(ctx).ExecContext(ctx, db.limitKeyUpsert(), "m:"+openid, db.now().UTC()); err != nil {
 		return fmt.Errorf("storage: lock messages of a follower: %w", err)
 	}
 	return nil
