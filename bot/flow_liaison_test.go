@@ -20,8 +20,8 @@ func liaisonMember(t *testing.T, db *storage.DB, name, prefix string, holder int
 	t.Helper()
 	ctx := context.Background()
 	svc := core.NewLiaison(db)
-	m := model.CommitteeMember{Name: name, Title: "常委会委员"}
-	if err := svc.CreateMember(ctx, &m); err != nil {
+	m, err := svc.CreateMemberAs(ctx, liaisonEditor, model.CommitteeMember{Name: name, Title: "常委会委员"}, 0)
+	if err != nil {
 		t.Fatal(err)
 	}
 	var ds []model.Deputy
@@ -30,7 +30,7 @@ func liaisonMember(t *testing.T, db *storage.DB, name, prefix string, holder int
 		d := addDeputy(t, db, fmt.Sprintf("%s%d", prefix, i), "")
 		ds, ids = append(ds, d), append(ids, d.ID)
 	}
-	if _, err := svc.Link(ctx, m.ID, ids); err != nil {
+	if _, _, err := svc.LinkAs(ctx, liaisonEditor, m.ID, ids); err != nil {
 		t.Fatal(err)
 	}
 	if holder > 0 {
@@ -102,8 +102,8 @@ func TestLiaisonContactByChat(t *testing.T) {
 
 		t.Run("a member with no deputies linked cannot start", func(t *testing.T) {
 			d := boundDeputy(t, r, "钱坤", "13800000003", "o-liaison-qian")
-			m := model.CommitteeMember{Name: "钱坤"}
-			if err := svc.CreateMember(ctx, &m); err != nil {
+			m, err := svc.CreateMemberAs(ctx, liaisonEditor, model.CommitteeMember{Name: "钱坤"}, 0)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if _, err := svc.SetMemberDeputyAs(ctx, liaisonEditor, m.ID, d.ID); err != nil {

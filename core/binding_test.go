@@ -81,11 +81,11 @@ func TestBindingAttemptsOnBothDatabases(t *testing.T) {
 			}
 		})
 		t.Run("a member code binds a member who is not a deputy, audited as the member", func(t *testing.T) {
-			m := model.CommitteeMember{Name: "周委员"}
-			if err := svc.Liaison.CreateMember(ctx, &m); err != nil {
+			editor := StaffActor(model.Account{ID: 3, Username: "liaison", Name: "联络处", Role: model.RoleStaff}, ViaConsole)
+			m, err := svc.Liaison.CreateMemberAs(ctx, editor, model.CommitteeMember{Name: "周委员"}, 0)
+			if err != nil {
 				t.Fatal(err)
 			}
-			editor := StaffActor(model.Account{ID: 3, Username: "liaison", Name: "联络处", Role: model.RoleStaff}, ViaConsole)
 			_, code, _, err := svc.Liaison.IssueMemberBindCodeAs(ctx, editor, m.ID)
 			if err != nil {
 				t.Fatal(err)

@@ -122,11 +122,12 @@ func TestWhatDeputiesSendIsAuditedAsTheirs(t *testing.T) {
 		})
 
 		t.Run("a member logs their own contact; someone else cannot", func(t *testing.T) {
-			m := model.CommitteeMember{Name: "周委员"}
-			if err := svc.Liaison.CreateMember(ctx, &m); err != nil {
+			editor := StaffActor(model.Account{ID: 3, Username: "liaison", Name: "联络处", Role: model.RoleStaff}, ViaConsole)
+			m, err := svc.Liaison.CreateMemberAs(ctx, editor, model.CommitteeMember{Name: "周委员"}, 0)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.Liaison.Link(ctx, m.ID, []int64{wang.ID}); err != nil {
+			if _, _, err := svc.Liaison.LinkAs(ctx, editor, m.ID, []int64{wang.ID}); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.BindMember(ctx, m.ID, "o-zhou"); err != nil {

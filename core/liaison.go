@@ -38,8 +38,9 @@ func NewLiaison(db *storage.DB) *Liaison { return &Liaison{db: db, now: time.Now
 // SetClock replaces the clock (tests inject one).
 func (s *Liaison) SetClock(now func() time.Time) { s.now = now }
 
-// CreateMember validates and stores a committee member.
-func (s *Liaison) CreateMember(ctx context.Context, m *model.CommitteeMember) error {
+// createMember validates and stores a committee member; CreateMemberAs is
+// the action that calls it, with the actor and the audit entry.
+func (s *Liaison) createMember(ctx context.Context, m *model.CommitteeMember) error {
 	var errs ValidationError
 	m.Name, m.Phone, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Phone), strings.TrimSpace(m.Title)
 	switch n := utf8.RuneCountInString(m.Name); {
@@ -69,9 +70,10 @@ func LinkWarning(n int) string {
 	return fmt.Sprintf("联系代表 %d 名，不在规定的 %d–%d 名之间", n, MinMemberDeputies, MaxMemberDeputies)
 }
 
-// Link replaces the deputies linked to a member. A number outside 5–7 is
-// allowed but flagged: the warning is returned ("" when within).
-func (s *Liaison) Link(ctx context.Context, memberID int64, deputyIDs []int64) (string, error) {
+// link replaces the deputies linked to a member. A number outside 5–7 is
+// allowed but flagged: the warning is returned ("" when within). LinkAs is
+// the action that calls it, with the actor and the audit entry.
+func (s *Liaison) link(ctx context.Context, memberID int64, deputyIDs []int64) (string, error) {
 	ids := slices.Clone(deputyIDs)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)

@@ -135,7 +135,7 @@ func (s *Liaison) CreateMemberAs(ctx context.Context, by Actor, m model.Committe
 				return err
 			}
 		}
-		if err := s.CreateMember(ctx, &m); err != nil {
+		if err := s.createMember(ctx, &m); err != nil {
 			return err
 		}
 		if deputyID > 0 {
@@ -174,7 +174,7 @@ func (s *Liaison) LinkAs(ctx context.Context, by Actor, id int64, deputyIDs []in
 				return err
 			}
 		}
-		if warning, err = s.Link(ctx, id, deputyIDs); err != nil {
+		if warning, err = s.link(ctx, id, deputyIDs); err != nil {
 			return err
 		}
 		if ids, err = s.db.MemberDeputyIDs(ctx, id); err != nil {

@@ -162,10 +162,12 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 		}
 		zhang, li, wang := model.CommitteeMember{Name: "张委员"}, model.CommitteeMember{Name: "李委员"}, model.CommitteeMember{Name: "王委员"}
 		for _, m := range []*model.CommitteeMember{&zhang, &li, &wang} {
-			if err := svc.CreateMember(ctx, m); err != nil {
+			created, err := svc.CreateMemberAs(ctx, staffActor(model.RoleStaff), *m, 0)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.Link(ctx, m.ID, ids[:5]); err != nil {
+			*m = created
+			if _, _, err := svc.LinkAs(ctx, staffActor(model.RoleStaff), m.ID, ids[:5]); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -32,23 +32,24 @@ func TestLiaisonDigestOnAFixture(t *testing.T) {
 			}
 			ids = append(ids, d.ID)
 		}
-		m := model.CommitteeMember{Name: " 李委员 ", Title: "常委会委员"}
-		if err := svc.CreateMember(ctx, &m); err != nil || m.Name != "李委员" {
+		editor := staffActor(model.RoleStaff)
+		m, err := svc.CreateMemberAs(ctx, editor, model.CommitteeMember{Name: " 李委员 ", Title: "常委会委员"}, 0)
+		if err != nil || m.Name != "李委员" {
 			t.Fatalf("%+v %v", m, err)
 		}
 		var ve core.ValidationError
-		if err := svc.CreateMember(ctx, &model.CommitteeMember{}); !errors.As(err, &ve) {
+		if _, err := svc.CreateMemberAs(ctx, editor, model.CommitteeMember{}, 0); !errors.As(err, &ve) {
 			t.Fatalf("no name: %v", err)
 		}
 
 		// Four deputies: allowed, flagged; then five: within.
-		if w, err := svc.Link(ctx, m.ID, ids[:4]); err != nil || w == "" {
+		if _, w, err := svc.LinkAs(ctx, editor, m.ID, ids[:4]); err != nil || w == "" {
 			t.Fatalf("four: %q %v", w, err)
 		}
-		if w, err := svc.Link(ctx, m.ID, append(ids[:5:5], ids[0])); err != nil || w != "" {
+		if _, w, err := svc.LinkAs(ctx, editor, m.ID, append(ids[:5:5], ids[0])); err != nil || w != "" {
 			t.Fatalf("five: %q %v", w, err)
 		}
-		if _, err := svc.Link(ctx, 9999, ids[:5]); !errors.Is(err, model.ErrNotFound) {
+		if _, _, err := svc.LinkAs(ctx, editor, 9999, ids[:5]); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("missing member: %v", err)
 		}
 

@@ -46,10 +46,12 @@ func TestTheLiaisonDigestJobPushesEachBoundMemberOncePerWeek(t *testing.T) {
 		svc.SetClock(func() time.Time { return now })
 		zhang, li, wang := model.CommitteeMember{Name: "张伟"}, model.CommitteeMember{Name: "李娜"}, model.CommitteeMember{Name: "王强"}
 		for _, m := range []*model.CommitteeMember{&zhang, &li, &wang} {
-			if err := svc.CreateMember(ctx, m); err != nil {
+			created, err := svc.CreateMemberAs(ctx, liaisonEditor, *m, 0)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.Link(ctx, m.ID, ids[:5]); err != nil {
+			*m = created
+			if _, _, err := svc.LinkAs(ctx, liaisonEditor, m.ID, ids[:5]); err != nil {
 				t.Fatal(err)
 			}
 		}
