@@ -65,3 +65,10 @@ func ReadRow(ctx context.Context, db *DB, query string, args ...any) (KeptRow, e
 	err := db.rq(ctx).GetContext(ctx, &r, query, args...)
 	return r, err
 }
+
+// Migrations is the embedded migrations, and RecountSuggestionsQuery the
+// statement that fills suggestion_counts, for the test that they agree.
+var (
+	Migrations              = migrations
+	RecountSuggestionsQuery = recountSuggestionsQuery
+)

@@ -23,12 +23,20 @@ import (
 //
 // Every write to a suggestion or a rating keeps it in the same
 // transaction: the suggestion's share (its key and its ratings' tallies) is
-// read before the write and after it, and the difference applied. On MySQL
-// both reads lock the suggestion's row and its ratings (FOR UPDATE), so
-// writes to one suggestion take turns and each sees the last committed
-// share; SQLite transactions begin IMMEDIATE, one writer at a time. The
-// counter rows are updated in key order, so two transactions moving
-// suggestions between the same keys cannot deadlock on them.
+// read before the write and after it, and the difference applied. SQLite
+// transactions begin IMMEDIATE, one writer at a time. On MySQL both reads
+// lock the suggestion's row (FOR UPDATE), so writes to one suggestion take
+// turns. Its ratings are read without a lock: a locking read of a range of
+// suggestion_ratings also locks the gap to the next suggestion's ratings,
+// and ratings of neighbouring suggestions written at once deadlocked
+// (TestKeptSuggestionCountsUnderConcurrentWrites). Every rating is written
+// under its suggestion's lock, so the read sees the last committed ratings
+// unless the transaction read something before taking the lock (a core
+// method's earlier reads on MySQL): then a rating committed by another
+// deputy in between could be left on the suggestion's former key if this
+// write changes the key. `migrate recount` repairs that. The counter rows
+// are updated in key order, so two transactions moving suggestions between
+// the same keys cannot deadlock on them.
 // RecountSuggestions rebuilds the table from suggestions and ratings
 // (`deputybot migrate recount`).
 
@@ -61,8 +69,8 @@ type suggestionShare struct {
 	Tally suggestionTally
 }
 
-// shareOf reads the share of suggestion id in tx, locking its row and its
-// ratings on MySQL. A missing suggestion has no share (ok false).
+// shareOf reads the share of suggestion id in tx, locking its row on
+// MySQL. A missing suggestion has no share (ok false).
 func (db *DB) shareOf(ctx context.Context, tx *sqlx.Tx, id int64) (share suggestionShare, ok bool, err error) {
 	lock := ""
 	if db.dialect == MySQL {
@@ -86,7 +94,7 @@ func (db *DB) shareOf(ctx context.Context, tx *sqlx.Tx, id int64) (share suggest
 		COALESCE(SUM(CASE WHEN result IN ('satisfied', 'basic') THEN 1 ELSE 0 END), 0) AS satisfied,
 		COALESCE(SUM(CASE WHEN result = 'basic' THEN 1 ELSE 0 END), 0) AS basic,
 		COALESCE(SUM(CASE WHEN result = 'dissatisfied' THEN 1 ELSE 0 END), 0) AS dissatisfied
-		FROM suggestion_ratings WHERE suggestion_id = ?`+lock, id); err != nil {
+		FROM suggestion_ratings WHERE suggestion_id = ?`, id); err != nil {
 		return share, false, err
 	}
 	share.Tally = suggestionTally{N: 1, Rated: r.N, Satisfied: r.Satisfied, Basic: r.Basic, Dissatisfied: r.Dissatisfied}
