@@ -201,7 +201,7 @@ func TestALeaderLogsAnActivityInTheirUnitByChat(t *testing.T) {
 		ctx := context.Background()
 		svc := core.NewLiaison(db)
 		d := boundDeputy(t, r, "孙省长", "13800000009", "o-leader-sun")
-		l, err := svc.CreateLeader(ctx, d.ID, "", "副省长")
+		l, err := svc.CreateLeaderAs(ctx, liaisonEditor, d.ID, "", "副省长")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +231,7 @@ func TestTheHelpListsTheLiaisonWordsOfMembersAndLeaders(t *testing.T) {
 		member := boundDeputy(t, r, "吴委员", "13800000022", "o-help-member")
 		leader := boundDeputy(t, r, "郑省长", "13800000023", "o-help-leader")
 		liaisonMember(t, db, "吴委员", "吴联系代表", member.ID)
-		if _, err := svc.CreateLeader(ctx, leader.ID, "", "副省长"); err != nil {
+		if _, err := svc.CreateLeaderAs(ctx, liaisonEditor, leader.ID, "", "副省长"); err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range []struct {

@@ -51,7 +51,7 @@ func TestGlobalWordsWorkInEveryStep(t *testing.T) {
 				liaisonMember(t, db, d.Name, fmt.Sprintf("逐步联系代表%d-", n), d.ID)
 			}, "联系登记", []string{"1", "电话", "今天", "备注"}, "已取消"},
 			{"leader activity", func(t *testing.T, d model.Deputy) {
-				if _, err := core.NewLiaison(db).CreateLeader(ctx, d.ID, "", ""); err != nil {
+				if _, err := core.NewLiaison(db).CreateLeaderAs(ctx, liaisonEditor, d.ID, "", ""); err != nil {
 					t.Fatal(err)
 				}
 			}, "选区活动登记", []string{"1", "今天", "备注"}, "已取消"},

@@ -89,9 +89,9 @@ func (s *Liaison) Deputies(ctx context.Context, memberID int64) ([]int64, error)
 	return s.db.MemberDeputyIDs(ctx, memberID)
 }
 
-// LogContact validates and stores a contact: the deputy must be linked to
+// logContact validates and stores a contact: the deputy must be linked to
 // the member, the kind one of ContactKinds, the date not in the future.
-func (s *Liaison) LogContact(ctx context.Context, c *model.MemberContact) error {
+func (s *Liaison) logContact(ctx context.Context, c *model.MemberContact) error {
 	var errs ValidationError
 	c.Kind, c.Note = strings.TrimSpace(c.Kind), strings.TrimSpace(c.Note)
 	if !slices.Contains(ContactKinds, c.Kind) {

@@ -249,7 +249,7 @@ func (s *Liaison) IssueMemberBindCodeAs(ctx context.Context, by Actor, id int64)
 }
 
 // LogContactAs records a contact between member c.MemberID and one of
-// their deputies, validated as LogContact does; DeputyName is filled in.
+// their deputies, validated as logContact does; DeputyName is filled in.
 func (s *Liaison) LogContactAs(ctx context.Context, by Actor, c model.MemberContact) (model.MemberContact, error) {
 	if err := by.Require(Editors...); err != nil {
 		return c, err
@@ -259,7 +259,7 @@ func (s *Liaison) LogContactAs(ctx context.Context, by Actor, c model.MemberCont
 		if err != nil {
 			return err
 		}
-		if err := s.LogContact(ctx, &c); err != nil {
+		if err := s.logContact(ctx, &c); err != nil {
 			return err
 		}
 		if d, err := s.db.GetDeputy(ctx, c.DeputyID); err == nil {
@@ -294,7 +294,7 @@ func (s *Liaison) LeaderAs(ctx context.Context, by Actor, id int64) (model.Liais
 }
 
 // CreateLeaderAs records a provincial leader who is a deputy (see
-// CreateLeader), returned with this year's activities.
+// createLeader), returned with this year's activities.
 func (s *Liaison) CreateLeaderAs(ctx context.Context, by Actor, deputyID int64, unit, title string) (model.LiaisonLeader, error) {
 	if err := by.Require(Editors...); err != nil {
 		return model.LiaisonLeader{}, err
@@ -302,7 +302,7 @@ func (s *Liaison) CreateLeaderAs(ctx context.Context, by Actor, deputyID int64, 
 	var l model.LiaisonLeader
 	err := s.env.tx(ctx, func(ctx context.Context) error {
 		var err error
-		if l, err = s.CreateLeader(ctx, deputyID, unit, title); err != nil {
+		if l, err = s.createLeader(ctx, deputyID, unit, title); err != nil {
 			return err
 		}
 		if err := s.env.audit(ctx, by, "liaison.leader.create", leaderObject(l.ID),
@@ -316,7 +316,7 @@ func (s *Liaison) CreateLeaderAs(ctx context.Context, by Actor, deputyID int64, 
 }
 
 // LogActivityAs records an activity of leader a.LeaderID in their unit,
-// validated as LogActivity does, entered by by.
+// validated as logActivity does, entered by by.
 func (s *Liaison) LogActivityAs(ctx context.Context, by Actor, a model.LeaderActivity) (model.LeaderActivity, error) {
 	if err := by.Require(Editors...); err != nil {
 		return a, err
@@ -327,7 +327,7 @@ func (s *Liaison) LogActivityAs(ctx context.Context, by Actor, a model.LeaderAct
 		if err != nil {
 			return err
 		}
-		if err := s.LogActivity(ctx, &a); err != nil {
+		if err := s.logActivity(ctx, &a); err != nil {
 			return err
 		}
 		return s.env.audit(ctx, by, "liaison.leader.activity", leaderObject(l.ID),

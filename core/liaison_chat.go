@@ -36,7 +36,7 @@ func (s *Liaison) LogOwnContact(ctx context.Context, by Actor, c *model.MemberCo
 	}
 	c.MemberID = m.ID
 	return s.env.tx(ctx, func(ctx context.Context) error {
-		if err := s.LogContact(ctx, c); err != nil {
+		if err := s.logContact(ctx, c); err != nil {
 			return err
 		}
 		return s.env.audit(ctx, by, "liaison.contact", fmt.Sprintf("member/%d", m.ID),
@@ -60,7 +60,7 @@ func (s *Liaison) LogOwnActivity(ctx context.Context, by Actor, a *model.LeaderA
 		a.CreatedBy = ViaLabel(by.Via)
 	}
 	err = s.env.tx(ctx, func(ctx context.Context) error {
-		if err := s.LogActivity(ctx, a); err != nil {
+		if err := s.logActivity(ctx, a); err != nil {
 			return err
 		}
 		return s.env.audit(ctx, by, "liaison.leader.activity", fmt.Sprintf("leader/%d", l.ID),

@@ -35,9 +35,9 @@ func (s *Liaison) today() time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// CreateLeader records a provincial leader who is a deputy. The electoral
+// createLeader records a provincial leader who is a deputy. The electoral
 // unit is the delegation named unit, or the deputy's own when unit is "".
-func (s *Liaison) CreateLeader(ctx context.Context, deputyID int64, unit, title string) (model.LiaisonLeader, error) {
+func (s *Liaison) createLeader(ctx context.Context, deputyID int64, unit, title string) (model.LiaisonLeader, error) {
 	unit, title = strings.TrimSpace(unit), strings.TrimSpace(title)
 	var errs ValidationError
 	d, err := s.db.GetDeputy(ctx, deputyID)
@@ -90,9 +90,9 @@ func (s *Liaison) LeaderOf(ctx context.Context, deputyID int64) (model.LiaisonLe
 	return s.db.LeaderByDeputy(ctx, deputyID, from, to)
 }
 
-// LogActivity validates and stores an activity of a leader in their unit:
+// logActivity validates and stores an activity of a leader in their unit:
 // the kind one of ActivityKinds, the date not in the future.
-func (s *Liaison) LogActivity(ctx context.Context, a *model.LeaderActivity) error {
+func (s *Liaison) logActivity(ctx context.Context, a *model.LeaderActivity) error {
 	var errs ValidationError
 	a.Kind, a.Note = strings.TrimSpace(a.Kind), strings.TrimSpace(a.Note)
 	if !slices.Contains(ActivityKinds, a.Kind) {

@@ -38,23 +38,24 @@ func TestLeaderRequirementOnAFixture(t *testing.T) {
 			ids = append(ids, d.ID)
 		}
 		var ve core.ValidationError
+		editor := staffActor(model.RoleStaff)
 		// Unit defaults to the deputy's delegation; another must be a delegation of the registry.
-		l1, err := svc.CreateLeader(ctx, ids[0], "", " 副省长 ")
+		l1, err := svc.CreateLeaderAs(ctx, editor, ids[0], "", " 副省长 ")
 		if err != nil || l1.Unit != "济南市代表团" || l1.Title != "副省长" {
 			t.Fatalf("leader 1: %+v %v", l1, err)
 		}
-		l2, err := svc.CreateLeader(ctx, ids[1], "烟台市代表团", "") // elected there, though registered elsewhere
+		l2, err := svc.CreateLeaderAs(ctx, editor, ids[1], "烟台市代表团", "") // elected there, though registered elsewhere
 		if err != nil || l2.Unit != "烟台市代表团" {
 			t.Fatalf("leader 2: %+v %v", l2, err)
 		}
-		if _, err := svc.CreateLeader(ctx, ids[2], "", ""); err != nil {
+		if _, err := svc.CreateLeaderAs(ctx, editor, ids[2], "", ""); err != nil {
 			t.Fatal(err)
 		}
 		for name, bad := range map[string]func() error{
-			"twice":          func() error { _, err := svc.CreateLeader(ctx, ids[0], "", ""); return err },
-			"no delegation":  func() error { _, err := svc.CreateLeader(ctx, ids[3], "", ""); return err },
-			"unknown unit":   func() error { _, err := svc.CreateLeader(ctx, ids[3], "火星代表团", ""); return err },
-			"missing deputy": func() error { _, err := svc.CreateLeader(ctx, 9999, "", ""); return err },
+			"twice":          func() error { _, err := svc.CreateLeaderAs(ctx, editor, ids[0], "", ""); return err },
+			"no delegation":  func() error { _, err := svc.CreateLeaderAs(ctx, editor, ids[3], "", ""); return err },
+			"unknown unit":   func() error { _, err := svc.CreateLeaderAs(ctx, editor, ids[3], "火星代表团", ""); return err },
+			"missing deputy": func() error { _, err := svc.CreateLeaderAs(ctx, editor, 9999, "", ""); return err },
 		} {
 			if err := bad(); !errors.As(err, &ve) {
 				t.Errorf("%s: %v", name, err)
@@ -68,7 +69,7 @@ func TestLeaderRequirementOnAFixture(t *testing.T) {
 			{LeaderID: l1.ID, Kind: "座谈", OnDate: day(2025, 12, 31)},
 			{LeaderID: l2.ID, Kind: "接待代表", OnDate: day(2025, 6, 1)},
 		} {
-			if err := svc.LogActivity(ctx, &a); err != nil {
+			if _, err := svc.LogActivityAs(ctx, editor, a); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -77,14 +78,14 @@ func TestLeaderRequirementOnAFixture(t *testing.T) {
 			"future": {LeaderID: l1.ID, Kind: "调研", OnDate: day(2026, 1, 2)},
 			"no day": {LeaderID: l1.ID, Kind: "调研"},
 		} {
-			if err := svc.LogActivity(ctx, &bad); !errors.As(err, &ve) {
+			if _, err := svc.LogActivityAs(ctx, editor, bad); !errors.As(err, &ve) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
-		if err := svc.LogActivity(ctx, &model.LeaderActivity{LeaderID: 9999, Kind: "调研", OnDate: day(2026, 1, 1)}); !errors.Is(err, model.ErrNotFound) {
+		if _, err := svc.LogActivityAs(ctx, editor, model.LeaderActivity{LeaderID: 9999, Kind: "调研", OnDate: day(2026, 1, 1)}); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("missing leader: %v", err)
 		}
-		if err := svc.LogActivity(ctx, &model.LeaderActivity{LeaderID: l1.ID, Kind: "其他", OnDate: day(2026, 1, 1)}); err != nil {
+		if _, err := svc.LogActivityAs(ctx, editor, model.LeaderActivity{LeaderID: l1.ID, Kind: "其他", OnDate: day(2026, 1, 1)}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -224,7 +225,7 @@ func TestMemberBindingAndWeeklyDigestsOnAFixture(t *testing.T) {
 		if _, err := db.Invite(ctx, mt.ID, ids[:1]); err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.LogContact(ctx, &model.MemberContact{MemberID: li.ID, DeputyID: ids[0], Kind: "电话", OnDate: day(2026, 6, 1)}); err != nil {
+		if _, err := svc.LogContactAs(ctx, staffActor(model.RoleStaff), model.MemberContact{MemberID: li.ID, DeputyID: ids[0], Kind: "电话", OnDate: day(2026, 6, 1)}); err != nil {
 			t.Fatal(err)
 		}
 

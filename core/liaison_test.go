@@ -88,10 +88,10 @@ func TestLiaisonDigestOnAFixture(t *testing.T) {
 		// Contacts: 代表1 this year, 代表2 last year only.
 		clock = now
 		c := model.MemberContact{MemberID: m.ID, DeputyID: ids[0], Kind: "电话", OnDate: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
-		if err := svc.LogContact(ctx, &c); err != nil {
+		if _, err := svc.LogContactAs(ctx, editor, c); err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.LogContact(ctx, &model.MemberContact{MemberID: m.ID, DeputyID: ids[1], Kind: "见面走访",
+		if _, err := svc.LogContactAs(ctx, editor, model.MemberContact{MemberID: m.ID, DeputyID: ids[1], Kind: "见面走访",
 			OnDate: time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestLiaisonDigestOnAFixture(t *testing.T) {
 			"future":     {MemberID: m.ID, DeputyID: ids[0], Kind: "电话", OnDate: now.AddDate(0, 0, 2)},
 			"not linked": {MemberID: m.ID, DeputyID: ids[5], Kind: "电话", OnDate: now},
 		} {
-			if err := svc.LogContact(ctx, &bad); !errors.As(err, &ve) {
+			if _, err := svc.LogContactAs(ctx, editor, bad); !errors.As(err, &ve) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
