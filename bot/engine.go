@@ -96,7 +96,11 @@ type Session struct {
 	Misses  int
 	LastAt  time.Time
 	Now     time.Time
-	version int64
+	// AskClosed is set by a Finish whose use case closed the pending ask
+	// it answered, in its own transaction (core's RSVP): the engine then
+	// does not close it again.
+	AskClosed bool
+	version   int64
 }
 
 // Param returns a flow parameter as a number.
@@ -652,7 +656,7 @@ func (e *Engine) finish(ctx context.Context, f *Flow, s *Session) (string, error
 		}
 	}
 	reply, err := f.Finish(ctx, s)
-	if err == nil {
+	if err == nil && !s.AskClosed {
 		err = e.closeAsk(ctx, s)
 	}
 	if err != nil {

@@ -68,6 +68,7 @@ func (r *Router) rsvpFlow() *Flow {
 			if err != nil {
 				return "", err
 			}
+			s.AskClosed = true // by core's RSVP, with the answer
 			data := r.meetingData(inv)
 			if inv.Status == model.RSVPAttend {
 				return r.say("rsvp.ok_attend", data)

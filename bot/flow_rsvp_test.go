@@ -113,6 +113,24 @@ func TestRSVPConversations(t *testing.T) {
 			}
 		})
 
+		// core's RSVP closes the ask with the answer; a refused one is closed
+		// by the engine, and a later reply is no answer to it.
+		t.Run("a reason sent after the deadline passed is refused and the ask closed", func(t *testing.T) {
+			d := boundDeputy(t, r, "晚到代表", "13749990000", "o-closed-late")
+			m := invite(t, db, "执法检查", week, week, d.ID)
+			expect(t, chat(t, r.sim.User("o-closed-late"), "请假"), "请假事由")
+			if _, err := db.SQL().Exec("UPDATE meetings SET rsvp_deadline = ? WHERE id = ?", now.Add(-time.Hour).UTC(), m.ID); err != nil {
+				t.Fatal(err)
+			}
+			expect(t, chat(t, r.sim.User("o-closed-late"), "外出学习"), "回执已于")
+			if inv, _ := db.GetInvitation(ctx, m.ID, d.ID); inv.Status != model.RSVPPending {
+				t.Fatalf("a closed invitation changed: %+v", inv)
+			}
+			if asks, _ := db.OpenAsks(ctx, d.ID); len(asks) != 0 {
+				t.Fatalf("the refused ask is still open: %+v", asks)
+			}
+		})
+
 		t.Run("two pending asks are answered latest first", func(t *testing.T) {
 			d := boundDeputy(t, r, "忙碌代表", "13722220000", "o-busy")
 			first := invite(t, db, "专题调研", week, week, d.ID)

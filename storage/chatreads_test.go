@@ -168,3 +168,79 @@ func TestChatDeputiesAreReadTogether(t *testing.T) {
 		}
 	})
 }
+
+// The chat's answer to an invitation or a rating request reads the row it
+// answers several times (does the reply answer it, may the flow begin,
+// its first question): the message's read memo keeps the invitation and
+// the rating, a missing rating too, until the message writes.
+func TestTheInvitationAndTheRatingAreKeptForTheMessage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		d := model.Deputy{Name: "赵六", Level: model.LevelProvincial, Phone: "13900000033"}
+		if err := db.CreateDeputy(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		m := model.Meeting{Kind: "session", Title: "常委会会议", StartsAt: time.Now().Add(48 * time.Hour).UTC(),
+			RSVPDeadline: time.Now().Add(24 * time.Hour).UTC()}
+		if err := db.CreateMeeting(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Invite(ctx, m.ID, []int64{d.ID}); err != nil {
+			t.Fatal(err)
+		}
+		sg := model.Suggestion{Number: "第0901号", Title: "关于农村道路养护的建议", Session: "十四届人大三次会议", LeadDeputyID: d.ID}
+		if err := db.CreateSuggestion(ctx, &sg, nil); err != nil {
+			t.Fatal(err)
+		}
+		mctx := storage.WithReadMemo(ctx)
+		inv, err := db.GetInvitation(mctx, m.ID, d.ID)
+		if err != nil || inv.Meeting.Title != "常委会会议" {
+			t.Fatalf("invitation %+v, %v", inv, err)
+		}
+		inv.Meeting.Title = "changed by the caller"
+		if _, err := db.GetRating(mctx, sg.ID, d.ID); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("no rating yet: %v", err)
+		}
+		// Changed by someone else during the message: this message keeps
+		// what it read.
+		if _, err := db.SQL().Exec("UPDATE meetings SET title = '另一会议' WHERE id = ?", m.ID); err != nil {
+			t.Fatal(err)
+		}
+		r := model.SuggestionRating{SuggestionID: sg.ID, DeputyID: d.ID, Contact: model.ContactFace,
+			Attitude: model.RatingSatisfied, Result: model.RatingSatisfied, RatedAt: time.Now().UTC()}
+		if err := db.UpsertRating(ctx, &r, nil); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := db.GetInvitation(mctx, m.ID, d.ID); err != nil || again.Meeting.Title != "常委会会议" {
+			t.Fatalf("the invitation was read again (or shares the caller's meeting): %+v, %v", again.Meeting, err)
+		}
+		if _, err := db.GetRating(mctx, sg.ID, d.ID); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("the missing rating was read again: %v", err)
+		}
+		// The message writes: what it reads next is read again.
+		if err := db.CloseAsk(mctx, d.ID, "rsvp", m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := db.GetInvitation(mctx, m.ID, d.ID); err != nil || again.Meeting.Title != "另一会议" {
+			t.Fatalf("after a write: %+v, %v", again.Meeting, err)
+		}
+		if got, err := db.GetRating(mctx, sg.ID, d.ID); err != nil || got.Result != model.RatingSatisfied {
+			t.Fatalf("after a write: %+v, %v", got, err)
+		}
+		// Inside a transaction nothing is kept: the rating read there is
+		// read again after it.
+		ctx2 := storage.WithReadMemo(ctx)
+		if err := db.InTx(ctx2, func(tx context.Context) error {
+			_, err := db.GetRating(tx, sg.ID, d.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SQL().Exec("DELETE FROM suggestion_ratings WHERE suggestion_id = ?", sg.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.GetRating(ctx2, sg.ID, d.ID); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("a rating read in a transaction was kept: %v", err)
+		}
+	})
+}

@@ -247,14 +247,7 @@ func txOf(ctx context.Context) *sqlx.Tx {
 // wq is where a write runs: the caller's transaction, else the writer.
 func (db *DB) wq(ctx context.Context) querier {
 	forget(ctx)
-	tx := txOf(ctx)
-	switch {
-	case db.wc != nil:
-		return cached{c: db.wc, tx: tx}
-	case tx != nil:
-		return tx
-	}
-	return db.w
+	return db.latest(ctx)
 }
 
 // rq is where a read runs: the caller's transaction (so it sees the

@@ -44,8 +44,24 @@ const invitationCols = `i.meeting_id, i.deputy_id, i.status, i.reason, i.channel
 
 // GetInvitation returns the deputy's invitation with its meeting, or
 // ErrNotFound: one statement, on the writer (an RSVP reads it just after
-// writing), which leaves the message's read memo as it is.
+// writing), which leaves the message's read memo as it is; kept in that
+// memo, so the chat's answer to an invitation reads it once.
 func (db *DB) GetInvitation(ctx context.Context, meetingID, deputyID int64) (model.Invitation, error) {
+	m := memoOf(ctx)
+	key := invitationKey{meetingID, deputyID}
+	if m != nil {
+		if v, ok := m.recall(key); ok {
+			return withOwnMeeting(v.(model.Invitation)), nil
+		}
+	}
+	inv, err := db.getInvitation(ctx, meetingID, deputyID)
+	if err == nil && m != nil {
+		m.keep(ctx, key, withOwnMeeting(inv))
+	}
+	return inv, err
+}
+
+func (db *DB) getInvitation(ctx context.Context, meetingID, deputyID int64) (model.Invitation, error) {
 	var row struct {
 		model.Invitation
 		model.Meeting

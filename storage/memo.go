@@ -27,6 +27,7 @@ type readMemo struct {
 	mu          sync.Mutex
 	deputies    map[string]model.Deputy // by openid
 	suggestions map[int64]model.Suggestion
+	rows        map[any]any // other rows, by a key type of their own (memo_rows.go)
 }
 
 // WithReadMemo returns ctx carrying a fresh read memo, for the handling of
@@ -44,7 +45,7 @@ func memoOf(ctx context.Context) *readMemo {
 func forget(ctx context.Context) {
 	if m := memoOf(ctx); m != nil {
 		m.mu.Lock()
-		m.deputies, m.suggestions = nil, nil
+		m.deputies, m.suggestions, m.rows = nil, nil, nil
 		m.mu.Unlock()
 	}
 }

@@ -441,15 +441,40 @@ const ratingSelect = `SELECT id, suggestion_id, deputy_id, contact, attitude, re
 
 // GetRating returns deputyID's rating of the suggestion, or ErrNotFound.
 func (db *DB) GetRating(ctx context.Context, suggestionID, deputyID int64) (model.SuggestionRating, error) {
+	m := memoOf(ctx)
+	key := ratingKey{suggestionID, deputyID}
 	var r model.SuggestionRating
-	err := db.rq(ctx).GetContext(ctx, &r, ratingSelect+` WHERE suggestion_id = ? AND deputy_id = ?`, suggestionID, deputyID)
-	if errors.Is(err, sql.ErrNoRows) {
+	found := false
+	if v, ok := recallRating(m, key); ok {
+		r, found = utcSuggestionRating(v.r), v.found // a copy of RevisedAt too
+	} else {
+		err := db.rq(ctx).GetContext(ctx, &r, ratingSelect+` WHERE suggestion_id = ? AND deputy_id = ?`, suggestionID, deputyID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return r, fmt.Errorf("storage: rating of suggestion %d by deputy %d: %w", suggestionID, deputyID, err)
+		}
+		found = err == nil
+		if found {
+			r = utcSuggestionRating(r)
+		}
+		if m != nil {
+			m.keep(ctx, key, ratingRead{r, found})
+		}
+	}
+	if !found {
 		return r, fmt.Errorf("storage: rating of suggestion %d by deputy %d: %w", suggestionID, deputyID, model.ErrNotFound)
 	}
-	if err != nil {
-		return r, fmt.Errorf("storage: rating of suggestion %d by deputy %d: %w", suggestionID, deputyID, err)
+	return r, nil
+}
+
+func recallRating(m *readMemo, key ratingKey) (ratingRead, bool) {
+	if m == nil {
+		return ratingRead{}, false
 	}
-	return utcSuggestionRating(r), nil
+	v, ok := m.recall(key)
+	if !ok {
+		return ratingRead{}, false
+	}
+	return v.(ratingRead), true
 }
 
 // SuggestionRatings returns every rating of the suggestion, by deputy id.
