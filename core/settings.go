@@ -299,28 +299,6 @@ func (s *Settings) Templates(ctx context.Context) (map[string]model.TemplateSett
 	return s.db.TemplateSettings(ctx)
 }
 
-// SaveTemplates validates and stores the overrides, replacing all earlier
-// ones; kinds left out follow the configuration.
-func (s *Settings) SaveTemplates(ctx context.Context, m map[string]model.TemplateSetting) error {
-	if errs := ValidateTemplates(m); len(errs) > 0 {
-		return errs
-	}
-	for k, t := range m {
-		t.ID = strings.TrimSpace(t.ID)
-		m[k] = t
-	}
-	return s.db.SaveTemplateSettings(ctx, m)
-}
-
-// SaveMenu validates and stores a custom menu and returns it normalised.
-func (s *Settings) SaveMenu(ctx context.Context, raw []byte) ([]byte, error) {
-	menu, err := ParseMenu(raw)
-	if err != nil {
-		return nil, err
-	}
-	return menu, s.db.SaveMenuSetting(ctx, menu)
-}
-
 // MaxRatePerSecond bounds the send rate staff may set.
 const MaxRatePerSecond = 1000
 
@@ -345,13 +323,4 @@ func ValidateDelivery(d model.DeliverySetting) ValidationError {
 // when the configuration applies.
 func (s *Settings) Delivery(ctx context.Context) (model.DeliverySetting, error) {
 	return s.db.DeliverySetting(ctx)
-}
-
-// SaveDelivery validates and stores the delivery setting.
-func (s *Settings) SaveDelivery(ctx context.Context, d model.DeliverySetting) error {
-	d.QuietHours = strings.TrimSpace(d.QuietHours)
-	if errs := ValidateDelivery(d); len(errs) > 0 {
-		return errs
-	}
-	return s.db.SaveDeliverySetting(ctx, &d)
 }

@@ -131,17 +131,17 @@ func TestDeliverySettingsAreSavedAndReset(t *testing.T) {
 		if _, err := s.Delivery(ctx); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("nothing saved: %v", err)
 		}
-		if err := s.SaveDelivery(ctx, model.DeliverySetting{QuietHours: "bad", RatePerSecond: 5}); err == nil {
+		if err := s.SaveDeliveryAs(ctx, admin, model.DeliverySetting{QuietHours: "bad", RatePerSecond: 5}, nil); err == nil {
 			t.Fatal("bad quiet hours saved")
 		}
-		if err := s.SaveDelivery(ctx, model.DeliverySetting{QuietHours: " 21:00-08:00 ", RatePerSecond: 5}); err != nil {
+		if err := s.SaveDeliveryAs(ctx, admin, model.DeliverySetting{QuietHours: " 21:00-08:00 ", RatePerSecond: 5}, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Delivery(ctx)
 		if err != nil || got.QuietHours != "21:00-08:00" || got.RatePerSecond != 5 {
 			t.Fatalf("saved: %+v, %v", got, err)
 		}
-		if err := db.SaveDeliverySetting(ctx, nil); err != nil {
+		if err := s.ResetDeliveryAs(ctx, admin, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Delivery(ctx); !errors.Is(err, model.ErrNotFound) {
