@@ -188,9 +188,9 @@ func (s *Staff) hash(password string) (string, error) {
 	return string(b), nil
 }
 
-// SetPassword gives the account a new password; mustChange makes its
+// setPassword gives the account a new password; mustChange makes its
 // holder choose another at the next login.
-func (s *Staff) SetPassword(ctx context.Context, id int64, password string, mustChange bool) error {
+func (s *Staff) setPassword(ctx context.Context, id int64, password string, mustChange bool) error {
 	if fe := CheckPassword(password); fe != nil {
 		return ValidationError{fe}
 	}
@@ -201,11 +201,11 @@ func (s *Staff) SetPassword(ctx context.Context, id int64, password string, must
 	return s.db.SetAccountPassword(ctx, id, hash, mustChange)
 }
 
-// ResetPassword gives the account a generated password, to be changed at
+// resetPassword gives the account a generated password, to be changed at
 // the next login, and returns it.
-func (s *Staff) ResetPassword(ctx context.Context, id int64) (string, error) {
+func (s *Staff) resetPassword(ctx context.Context, id int64) (string, error) {
 	p := GeneratePassword()
-	return p, s.SetPassword(ctx, id, p, true)
+	return p, s.setPassword(ctx, id, p, true)
 }
 
 // Get returns an account by id.
@@ -433,13 +433,11 @@ func (s *Staff) AuthenticateToken(ctx context.Context, token string) (model.Acco
 	return a, nil
 }
 
-// CommandLine is the actor of changes made with the deputybot command.
-var CommandLine = model.Account{Username: "cli", Name: "命令行"}
-
-// Audit records that actor did action on object. summary says what
+// auditAccount records that account did action on object (the system's
+// own entries; actions audit through env.audit with their Actor). summary says what
 // changed, before and after, and must not hold phone numbers or message
 // texts; any mobile number that slips in is masked anyway.
-func (s *Staff) Audit(ctx context.Context, actor model.Account, action, object, summary string) error {
+func (s *Staff) auditAccount(ctx context.Context, actor model.Account, action, object, summary string) error {
 	summary = phoneInText.ReplaceAllStringFunc(summary, MaskPhone)
 	return s.db.AddAudit(ctx, &model.AuditEntry{StaffID: actor.ID, StaffName: actor.DisplayName(),
 		Action: action, Object: object, Summary: summary})
@@ -472,11 +470,11 @@ func (s *Staff) EnsureAdmin(ctx context.Context) (password string, created bool,
 		if err := s.db.UpdateAccount(ctx, existing); err != nil {
 			return "", false, err
 		}
-		if password, err = s.ResetPassword(ctx, existing.ID); err != nil {
+		if password, err = s.resetPassword(ctx, existing.ID); err != nil {
 			return "", false, err
 		}
 	}
-	err = s.Audit(ctx, model.Account{Name: "系统"}, "staff.bootstrap", "staff/admin", "首次启动：创建管理员账号 admin（一次性密码已打印到服务日志）")
+	err = s.auditAccount(ctx, model.Account{Name: "系统"}, "staff.bootstrap", "staff/admin", "首次启动：创建管理员账号 admin（一次性密码已打印到服务日志）")
 	return password, true, err
 }
 

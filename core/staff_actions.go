@@ -55,10 +55,10 @@ func (s *Staff) ResetPasswordAs(ctx context.Context, by Actor, id int64, passwor
 			return err
 		}
 		if password == "" {
-			if password, err = s.ResetPassword(ctx, a.ID); err != nil {
+			if password, err = s.resetPassword(ctx, a.ID); err != nil {
 				return err
 			}
-		} else if err := s.SetPassword(ctx, a.ID, password, false); err != nil {
+		} else if err := s.setPassword(ctx, a.ID, password, false); err != nil {
 			return err
 		}
 		return s.env.audit(ctx, by, "staff.password_reset", accountObject(a), "重置账号 "+a.Username+" 的密码")

@@ -59,7 +59,7 @@ func (s *Staff) ChangeOwnPasswordAs(ctx context.Context, by Actor, current, next
 		return model.Account{}, ValidationError{{Key: "password", Label: "新密码", Msg: "不能与当前密码相同"}}
 	}
 	err = s.env.tx(ctx, func(ctx context.Context) error {
-		if err := s.SetPassword(ctx, a.ID, next, false); err != nil {
+		if err := s.setPassword(ctx, a.ID, next, false); err != nil {
 			return err
 		}
 		if err := s.env.audit(ctx, by, "staff.password", accountObject(a), "修改了自己的密码"); err != nil {

@@ -202,11 +202,12 @@ func TestAuditSummariesNeverKeepPhoneNumbers(t *testing.T) {
 			strings.Contains(summary, "1380000") || strings.Contains(summary, "1390000") {
 			t.Fatalf("summary %q", summary)
 		}
-		if err := s.Audit(ctx, core.CommandLine, "deputy.update", "deputy/1", "误写 13800001111"); err != nil {
+		// An action's summary with a number in it: masked when written.
+		if _, _, err := s.CreateAs(ctx, core.CLIActor(model.Account{}, "ops"), core.NewAccount{Username: "u13800001111", Name: "误写 13800001111", Role: model.RoleStaff}); err != nil {
 			t.Fatal(err)
 		}
 		es, _, _ := db.ListAudit(ctx, model.AuditFilter{})
-		if len(es) != 1 || strings.Contains(es[0].Summary, "13800001111") || es[0].StaffName != "命令行" {
+		if len(es) != 1 || strings.Contains(es[0].Summary, "13800001111") {
 			t.Fatalf("audit entry %+v", es)
 		}
 	})
