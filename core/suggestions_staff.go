@@ -360,7 +360,7 @@ func (s *Supervision) RequestExtensionAs(ctx context.Context, by Actor, suggesti
 	var e model.Extension
 	err = s.env.tx(ctx, func(ctx context.Context) error {
 		var err error
-		e, err = s.RequestExtension(ctx, ExtensionRequest{SuggestionID: sg.ID, NewDeadline: newDeadline, Reason: reason,
+		e, err = s.requestExtension(ctx, ExtensionRequest{SuggestionID: sg.ID, NewDeadline: newDeadline, Reason: reason,
 			By: by.Account.DisplayName(), Unit: unit})
 		if err != nil {
 			return keyed(err, suggestionKeys)
@@ -386,7 +386,7 @@ func (s *Supervision) DecideExtensionAs(ctx context.Context, by Actor, id int64,
 	var e model.Extension
 	err := s.env.tx(ctx, func(ctx context.Context) error {
 		var err error
-		if e, err = s.DecideExtension(ctx, id, decision == "approve", by.Account.DisplayName(), note); err != nil {
+		if e, err = s.decideExtension(ctx, id, decision == "approve", by.Account.DisplayName(), note); err != nil {
 			return keyed(err, suggestionKeys)
 		}
 		word := "未批准"
@@ -400,7 +400,7 @@ func (s *Supervision) DecideExtensionAs(ctx context.Context, by Actor, id int64,
 }
 
 // SetPromiseAs records the promise date of a B/C reply as by (see
-// SetPromise), audited; it returns the suggestion as 督办 sees it.
+// setPromise), audited; it returns the suggestion as 督办 sees it.
 func (s *Supervision) SetPromiseAs(ctx context.Context, by Actor, suggestionID int64, date time.Time) (Supervised, error) {
 	if err := by.Require(Editors...); err != nil {
 		return Supervised{}, err
@@ -411,7 +411,7 @@ func (s *Supervision) SetPromiseAs(ctx context.Context, by Actor, suggestionID i
 	}
 	var out Supervised
 	err = s.env.tx(ctx, func(ctx context.Context) error {
-		if err := s.SetPromise(ctx, sg.ID, date, by.Account.DisplayName()); err != nil {
+		if err := s.setPromise(ctx, sg.ID, date, by.Account.DisplayName()); err != nil {
 			return keyed(err, suggestionKeys)
 		}
 		if err := s.env.audit(ctx, by, "supervision.promise", fmt.Sprintf("suggestion/%d", sg.ID),

@@ -259,11 +259,11 @@ type ExtensionRequest struct {
 	Unit         string // the asking unit; must be the host unit when set
 }
 
-// RequestExtension validates and stores an extension request: the new
+// requestExtension validates and stores an extension request: the new
 // deadline must be after the one in force and no later than
 // MaxHandlingMonths after assignment; the suggestion must still be open,
 // with no other request pending.
-func (s *Supervision) RequestExtension(ctx context.Context, req ExtensionRequest) (model.Extension, error) {
+func (s *Supervision) requestExtension(ctx context.Context, req ExtensionRequest) (model.Extension, error) {
 	v, err := s.Get(ctx, req.SuggestionID)
 	if err != nil {
 		return model.Extension{}, err
@@ -304,10 +304,10 @@ func (s *Supervision) RequestExtension(ctx context.Context, req ExtensionRequest
 	return e, err
 }
 
-// DecideExtension approves or rejects a pending request. An approval is
+// decideExtension approves or rejects a pending request. An approval is
 // checked again against the limit, should the deadline have moved since
 // the request.
-func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve bool, by, note string) (model.Extension, error) {
+func (s *Supervision) decideExtension(ctx context.Context, id int64, approve bool, by, note string) (model.Extension, error) {
 	e, err := s.db.GetExtension(ctx, id)
 	if err != nil {
 		return e, err
@@ -340,9 +340,9 @@ func (s *Supervision) DecideExtension(ctx context.Context, id int64, approve boo
 	return s.db.GetExtension(ctx, id)
 }
 
-// SetPromise records the promise date of a suggestion's standing B/C
+// setPromise records the promise date of a suggestion's standing B/C
 // reply; it must not be before the reply.
-func (s *Supervision) SetPromise(ctx context.Context, suggestionID int64, date time.Time, by string) error {
+func (s *Supervision) setPromise(ctx context.Context, suggestionID int64, date time.Time, by string) error {
 	sg, err := s.db.GetSuggestion(ctx, suggestionID)
 	if err != nil {
 		return err

@@ -159,13 +159,13 @@ func TestSupervisionOverdueAndLookbackListsFollowTheClock(t *testing.T) {
 		if numbersOf(o.Lookback) != "[第0002号]" || numbersOf(o.NoPromise) != "[第0003号]" {
 			t.Fatalf("lookback %s, no promise %s", numbersOf(o.Lookback), numbersOf(o.NoPromise))
 		}
-		if err := sv.SetPromise(ctx, ids["3"], time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), "张三"); fmt.Sprint(fieldsOf(err)) != "[承诺期限]" {
+		if _, err := sv.SetPromiseAs(ctx, staffActor(model.RoleStaff), ids["3"], time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)); fmt.Sprint(fieldsOf(err)) != "[承诺期限]" {
 			t.Fatalf("a promise before the reply: %v", err)
 		}
-		if err := sv.SetPromise(ctx, ids["1"], time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), "张三"); fmt.Sprint(fieldsOf(err)) != "[承诺期限]" {
+		if _, err := sv.SetPromiseAs(ctx, staffActor(model.RoleStaff), ids["1"], time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)); fmt.Sprint(fieldsOf(err)) != "[承诺期限]" {
 			t.Fatalf("a promise on an A reply: %v", err)
 		}
-		if err := sv.SetPromise(ctx, ids["3"], time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), "张三"); err != nil {
+		if _, err := sv.SetPromiseAs(ctx, staffActor(model.RoleStaff), ids["3"], time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
 		if o, _ = sv.Overview(ctx, model.SupervisionFilter{}); numbersOf(o.Lookback) != "[第0002号]" || len(o.NoPromise) != 0 {
@@ -195,8 +195,11 @@ func TestSupervisionExtensionsStayWithinSixMonthsOfAssignment(t *testing.T) {
 		ctx := context.Background()
 		w.now = time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)
 		ask := func(id string, y int, m time.Month, d int, unit string) (model.Extension, error) {
-			return sv.RequestExtension(ctx, core.ExtensionRequest{SuggestionID: ids[id], NewDeadline: time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
-				Reason: "需跨部门协调", By: "交通厅李四", Unit: unit})
+			by := staffActor(model.RoleStaff)
+			if unit != "" {
+				by = core.StaffActor(model.Account{ID: 8, Username: "unit", Name: "交通厅李四", Role: model.RoleUnit, Unit: unit}, core.ViaConsole)
+			}
+			return sv.RequestExtensionAs(ctx, by, ids[id], time.Date(y, m, d, 0, 0, 0, 0, time.UTC), "需跨部门协调")
 		}
 		if _, err := ask("4", 2026, 9, 21, ""); fmt.Sprint(fieldsOf(err)) != "[延期至]" {
 			t.Fatalf("past six months: %v", err)
@@ -217,10 +220,10 @@ func TestSupervisionExtensionsStayWithinSixMonthsOfAssignment(t *testing.T) {
 		if _, err := ask("4", 2026, 8, 1, ""); fmt.Sprint(fieldsOf(err)) != "[延期申请]" {
 			t.Fatalf("a second pending request: %v", err)
 		}
-		if got, err := sv.DecideExtension(ctx, e.ID, true, "选工委张三", "同意"); err != nil || got.Status != model.ExtensionApproved {
+		if got, err := sv.DecideExtensionAs(ctx, staffActor(model.RoleStaff), e.ID, "approve", "同意"); err != nil || got.Status != model.ExtensionApproved {
 			t.Fatalf("approve: %+v %v", got, err)
 		}
-		if _, err := sv.DecideExtension(ctx, e.ID, false, "选工委张三", ""); fmt.Sprint(fieldsOf(err)) != "[延期申请]" {
+		if _, err := sv.DecideExtensionAs(ctx, staffActor(model.RoleStaff), e.ID, "reject", ""); fmt.Sprint(fieldsOf(err)) != "[延期申请]" {
 			t.Fatalf("deciding twice: %v", err)
 		}
 		v, err := sv.Get(ctx, ids["4"])
@@ -235,7 +238,7 @@ func TestSupervisionExtensionsStayWithinSixMonthsOfAssignment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := sv.DecideExtension(ctx, r.ID, false, "选工委张三", "理由不充分"); err != nil {
+		if _, err := sv.DecideExtensionAs(ctx, staffActor(model.RoleStaff), r.ID, "reject", "理由不充分"); err != nil {
 			t.Fatal(err)
 		}
 		if v, _ := sv.Get(ctx, ids["6"]); v.Deadline.Format(time.DateOnly) != "2026-05-01" {
