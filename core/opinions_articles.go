@@ -277,11 +277,11 @@ func (s *Opinions) Articles(ctx context.Context, solicitationID int64) ([]model.
 	return s.db.SolicitationArticles(ctx, solicitationID)
 }
 
-// SetArticles replaces the articles of an existing solicitation with those
+// setArticles replaces the articles of an existing solicitation with those
 // split from text (the draft arrived after the solicitation was created,
 // or was corrected). An opinion already given on an article the new text
 // lacks refuses the change: that opinion would lose its article.
-func (s *Opinions) SetArticles(ctx context.Context, solicitationID int64, text string) (DraftParse, error) {
+func (s *Opinions) setArticles(ctx context.Context, solicitationID int64, text string) (DraftParse, error) {
 	if _, err := s.db.GetSolicitation(ctx, solicitationID); err != nil {
 		return DraftParse{}, err
 	}

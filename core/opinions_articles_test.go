@@ -181,14 +181,15 @@ func TestSolicitationArticlesAreStoredAndCheckOpinions(t *testing.T) {
 			}
 		})
 		t.Run("replacing the text keeps every article opinions name", func(t *testing.T) {
-			if _, err := s.SetArticles(ctx, sol.ID, "第一条　甲。\n第二条　乙。"); fieldOf(err) != "草案全文" ||
+			editor := StaffActor(model.Account{ID: 3, Username: "liaison", Name: "联络处", Role: model.RoleStaff}, ViaConsole)
+			if _, err := s.SetArticlesAs(ctx, editor, sol.ID, "第一条　甲。\n第二条　乙。"); fieldOf(err) != "草案全文" ||
 				!strings.Contains(err.Error(), "第三条") {
 				t.Fatalf("dropping 第三条 that opinions name: %v", err)
 			}
 			if n, _ := s.Articles(ctx, sol.ID); len(n) != 4 {
 				t.Fatalf("a refused replacement changed the articles: %d", len(n))
 			}
-			if _, err := s.SetArticles(ctx, sol.ID, sampleDraft+"第五条　附则。"); err != nil {
+			if _, err := s.SetArticlesAs(ctx, editor, sol.ID, sampleDraft+"第五条　附则。"); err != nil {
 				t.Fatal(err)
 			}
 			after, _ := s.Solicitation(ctx, sol.ID)

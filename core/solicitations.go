@@ -121,7 +121,7 @@ func (s *Opinions) SetArticlesAs(ctx context.Context, by Actor, id int64, text s
 		if err != nil {
 			return err
 		}
-		if d, err = s.SetArticles(ctx, id, text); err != nil {
+		if d, err = s.setArticles(ctx, id, text); err != nil {
 			return keyed(err, solicitationKeys)
 		}
 		return s.audit(ctx, by, "solicitation.articles", fmt.Sprintf("solicitation/%d", id),
