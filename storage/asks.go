@@ -31,10 +31,12 @@ func (db *DB) addPendingAsk(ctx context.Context, x sqlx.ExecerContext, deputyID 
 	return nil
 }
 
-// OpenAsks lists the deputy's unanswered asks, oldest first.
+// OpenAsks lists the deputy's unanswered asks, oldest first. It reads the
+// writer (an ask closed just before is not listed) but writes nothing, so
+// the message's read memo keeps what it holds.
 func (db *DB) OpenAsks(ctx context.Context, deputyID int64) ([]model.PendingAsk, error) {
 	var out []model.PendingAsk
-	err := db.wq(ctx).SelectContext(ctx, &out, `SELECT id, deputy_id, flow, ref_id, title, created_at FROM pending_asks
+	err := db.latest(ctx).SelectContext(ctx, &out, `SELECT id, deputy_id, flow, ref_id, title, created_at FROM pending_asks
 		WHERE deputy_id = ? AND done_at IS NULL ORDER BY created_at, id`, deputyID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open asks: %w", err)

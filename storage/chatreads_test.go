@@ -244,3 +244,42 @@ func TestTheInvitationAndTheRatingAreKeptForTheMessage(t *testing.T) {
 		}
 	})
 }
+
+// The router reads the conversation, and a flow it starts reads it again
+// to replace it: the message's read memo keeps it (none, too) until the
+// message writes, a save found stale included, so a retry reads it anew.
+// Listing the open asks writes nothing and keeps it.
+func TestTheConversationIsKeptForTheMessageUntilItWrites(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		mctx := storage.WithReadMemo(ctx)
+		if _, err := db.GetConversation(mctx, "o-conv-memo"); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("no conversation yet: %v", err)
+		}
+		other := model.Conversation{OpenID: "o-conv-memo", Flow: "rsvp", Step: "answer", ExpiresAt: time.Now().Add(time.Hour)}
+		if err := db.SaveConversation(ctx, &other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.OpenAsks(mctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.GetConversation(mctx, "o-conv-memo"); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("the conversation was read again within the message: %v", err)
+		}
+		mine := model.Conversation{OpenID: "o-conv-memo", Flow: "rate", Step: "contact", ExpiresAt: time.Now().Add(time.Hour)}
+		if err := db.SaveConversation(mctx, &mine); !errors.Is(err, model.ErrStale) {
+			t.Fatalf("saving over another message's conversation: %v", err)
+		}
+		got, err := db.GetConversation(mctx, "o-conv-memo")
+		if err != nil || got.Flow != "rsvp" || got.Version != 1 {
+			t.Fatalf("after the stale save: %+v, %v", got, err)
+		}
+		mine.Version = got.Version
+		if err := db.SaveConversation(mctx, &mine); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.GetConversation(mctx, "o-conv-memo"); err != nil || got.Flow != "rate" || got.Version != 2 {
+			t.Fatalf("after the message's own save: %+v, %v", got, err)
+		}
+	})
+}

@@ -11,16 +11,26 @@ import (
 // GetConversation returns openid's conversation, or ErrNotFound. An
 // expired one is returned too: the caller tells the user it timed out.
 func (db *DB) GetConversation(ctx context.Context, openid string) (model.Conversation, error) {
-	var c model.Conversation
-	err := db.latest(ctx).GetContext(ctx, &c, `SELECT openid, flow, step, data, misses, version, updated_at, expires_at
-		FROM conversations WHERE openid = ?`, openid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("storage: conversation: %w", model.ErrNotFound)
+	m := memoOf(ctx)
+	key := conversationKey{openid}
+	var read conversationRead
+	if v, ok := recallAs[conversationRead](m, key); ok {
+		read = v
+	} else {
+		err := db.latest(ctx).GetContext(ctx, &read.c, `SELECT openid, flow, step, data, misses, version, updated_at, expires_at
+			FROM conversations WHERE openid = ?`, openid)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return model.Conversation{}, fmt.Errorf("storage: conversation: %w", err)
+		}
+		read.found = err == nil
+		if m != nil {
+			m.keep(ctx, key, read)
+		}
 	}
-	if err != nil {
-		return c, fmt.Errorf("storage: conversation: %w", err)
+	if !read.found {
+		return model.Conversation{}, fmt.Errorf("storage: conversation: %w", model.ErrNotFound)
 	}
-	return c, nil
+	return read.c, nil
 }
 
 // SaveConversation writes c. A c.Version of 0 creates it; otherwise the

@@ -445,7 +445,7 @@ func (db *DB) GetRating(ctx context.Context, suggestionID, deputyID int64) (mode
 	key := ratingKey{suggestionID, deputyID}
 	var r model.SuggestionRating
 	found := false
-	if v, ok := recallRating(m, key); ok {
+	if v, ok := recallAs[ratingRead](m, key); ok {
 		r, found = utcSuggestionRating(v.r), v.found // a copy of RevisedAt too
 	} else {
 		err := db.rq(ctx).GetContext(ctx, &r, ratingSelect+` WHERE suggestion_id = ? AND deputy_id = ?`, suggestionID, deputyID)
@@ -464,17 +464,6 @@ func (db *DB) GetRating(ctx context.Context, suggestionID, deputyID int64) (mode
 		return r, fmt.Errorf("storage: rating of suggestion %d by deputy %d: %w", suggestionID, deputyID, model.ErrNotFound)
 	}
 	return r, nil
-}
-
-func recallRating(m *readMemo, key ratingKey) (ratingRead, bool) {
-	if m == nil {
-		return ratingRead{}, false
-	}
-	v, ok := m.recall(key)
-	if !ok {
-		return ratingRead{}, false
-	}
-	return v.(ratingRead), true
 }
 
 // SuggestionRatings returns every rating of the suggestion, by deputy id.
