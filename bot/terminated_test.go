@@ -28,7 +28,7 @@ func TestATerminatedDeputysChatGetsAClearMessageAndNoFlow(t *testing.T) {
 		if got := chat(t, u, "意见"); !strings.Contains(got[0], "类别") {
 			t.Fatalf("before the termination 意见 starts the flow: %q", got)
 		}
-		if err := core.NewRegistry(db).Terminate(ctx, d.ID, time.Now(), "调离本省"); err != nil {
+		if _, err := core.NewRegistry(db).TerminateAs(ctx, liaisonEditor, d.ID, time.Now().Format(time.DateOnly), true, "调离本省"); err != nil {
 			t.Fatal(err)
 		}
 		for _, line := range []string{"社情民意", "意见", "我的建议", "继续", "帮助", "绑定", "你好"} {

@@ -188,8 +188,9 @@ func conflictAsField(err error) error {
 	return err
 }
 
-// Terminate ends a deputy's term.
-func (r *Registry) Terminate(ctx context.Context, id int64, on time.Time, reason string) error {
+// terminate ends a deputy's term; TerminateAs is the action, with the
+// actor and the audit entry.
+func (r *Registry) terminate(ctx context.Context, id int64, on time.Time, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return ValidationError{{Key: "reason", Label: "终止原因", Msg: "不能为空（如 辞职、罢免、调离）"}}

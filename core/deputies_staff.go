@@ -141,7 +141,7 @@ func (r *Registry) TerminateAs(ctx context.Context, by Actor, id int64, date str
 		if len(errs) > 0 {
 			return errs
 		}
-		if err := r.Terminate(ctx, d.ID, on, reason); err != nil {
+		if err := r.terminate(ctx, d.ID, on, reason); err != nil {
 			return err
 		}
 		if err := r.env.audit(ctx, by, "deputy.terminate", deputyObject(d),

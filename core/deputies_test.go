@@ -70,10 +70,10 @@ func TestRegistryRules(t *testing.T) {
 		if err := reg.Create(ctx, &twin); err == nil || !strings.Contains(err.Error(), "已被另一位代表使用") {
 			t.Fatalf("a taken phone gives %v", err)
 		}
-		if err := reg.Terminate(ctx, d.ID, time.Now(), " "); err == nil {
+		if _, err := reg.TerminateAs(ctx, admin, d.ID, time.Now().Format(time.DateOnly), true, " "); err == nil {
 			t.Fatal("terminating without a reason should be refused")
 		}
-		if err := reg.Terminate(ctx, d.ID, time.Now(), "调离"); err != nil {
+		if _, err := reg.TerminateAs(ctx, admin, d.ID, time.Now().Format(time.DateOnly), true, "调离"); err != nil {
 			t.Fatal(err)
 		}
 		found, err := reg.Find(ctx, "王芳")

@@ -92,7 +92,7 @@ func TestALinkEndsWhenTheDeputyIsUnboundOrTerminated(t *testing.T) {
 		mustContain(t, w.get(t, link), http.StatusOK, "省人大常委会会议")
 
 		// Termination ends it, though the binding stays.
-		if err := core.NewRegistry(db).Terminate(ctx, w.deputy.ID, now, "调离本省"); err != nil {
+		if _, err := core.NewRegistry(db).TerminateAs(ctx, staff, w.deputy.ID, now.Format(time.DateOnly), true, "调离本省"); err != nil {
 			t.Fatal(err)
 		}
 		ended := []string{"代表资格已终止", "联系省人大常委会代表工作机构"}
