@@ -12,11 +12,11 @@ import (
 // maxAdoptNoteRunes bounds the note staff may add when marking adoption.
 const maxAdoptNoteRunes = 500
 
-// Adopt marks an opinion on a draft regulation adopted (采纳) by the
+// adopt marks an opinion on a draft regulation adopted (采纳) by the
 // account by, and tells its author in the same transaction. Only opinions
 // on a solicitation can be adopted. Marking it again changes nothing; the
 // result reports whether this call adopted it.
-func (s *Opinions) Adopt(ctx context.Context, opinionID int64, by, note string) (bool, error) {
+func (s *Opinions) adopt(ctx context.Context, opinionID int64, by, note string) (bool, error) {
 	note = strings.TrimSpace(note)
 	if n := utf8.RuneCountInString(note); n > maxAdoptNoteRunes {
 		return false, ValidationError{{Key: "note", Label: "采纳说明", Msg: fmt.Sprintf("过长（最多 %d 字，现有 %d 字）", maxAdoptNoteRunes, n)}}

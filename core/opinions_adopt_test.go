@@ -40,7 +40,7 @@ func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
 		g, _ := svc.ByReceipt(ctx, general)
 		before := deliveriesOf(t, db, d.ID)
 
-		adopted, err := svc.Adopt(ctx, o.ID, "u-staff", " 已吸收 ")
+		_, adopted, err := svc.AdoptAs(ctx, staffActor(model.RoleStaff), o.ID, " 已吸收 ")
 		if err != nil || !adopted {
 			t.Fatalf("adopt: %v %v", adopted, err)
 		}
@@ -58,7 +58,7 @@ func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
 			t.Fatalf("notice %+v %v", n, err)
 		}
 
-		adopted, err = svc.Adopt(ctx, o.ID, "u-admin", "")
+		_, adopted, err = svc.AdoptAs(ctx, staffActor(model.RoleAdmin), o.ID, "")
 		if err != nil || adopted || len(deliveriesOf(t, db, d.ID)) != len(got) {
 			t.Fatalf("adopting again: %v %v, deliveries %d", adopted, err, len(deliveriesOf(t, db, d.ID)))
 		}
@@ -66,13 +66,13 @@ func TestAdoptOpinionTellsTheAuthorOnce(t *testing.T) {
 			t.Fatalf("adopting again changed it: %+v", a2)
 		}
 		var ve core.ValidationError
-		if _, err := svc.Adopt(ctx, g.ID, "u-staff", ""); !errors.As(err, &ve) {
+		if _, _, err := svc.AdoptAs(ctx, staffActor(model.RoleStaff), g.ID, ""); !errors.As(err, &ve) {
 			t.Fatalf("adopting an opinion not on a draft: %v", err)
 		}
-		if _, err := svc.Adopt(ctx, o.ID, "u-staff", strings.Repeat("长", 501)); !errors.As(err, &ve) {
+		if _, _, err := svc.AdoptAs(ctx, staffActor(model.RoleStaff), o.ID, strings.Repeat("长", 501)); !errors.As(err, &ve) {
 			t.Fatalf("long note: %v", err)
 		}
-		if _, err := svc.Adopt(ctx, 9999, "u-staff", ""); !errors.Is(err, model.ErrNotFound) {
+		if _, _, err := svc.AdoptAs(ctx, staffActor(model.RoleStaff), 9999, ""); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("missing opinion: %v", err)
 		}
 		as, err := svc.Adoptions(ctx, []model.Opinion{o, g})

@@ -108,7 +108,7 @@ func (s *Opinions) AdoptAs(ctx context.Context, by Actor, id int64, note string)
 		if err != nil {
 			return err
 		}
-		if adopted, err = s.Adopt(ctx, o.ID, by.handle(), note); err != nil {
+		if adopted, err = s.adopt(ctx, o.ID, by.handle(), note); err != nil {
 			return err
 		}
 		if adopted {

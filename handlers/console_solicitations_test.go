@@ -82,7 +82,7 @@ func TestConsoleSolicitationSplitsThePastedDraftAfterConfirmation(t *testing.T) 
 			receipts = append(receipts, r)
 		}
 		adopted, _ := svc.ByReceipt(t.Context(), receipts[1])
-		if _, err := svc.Adopt(t.Context(), adopted.ID, "u-staff", ""); err != nil {
+		if _, _, err := svc.AdoptAs(t.Context(), core.CLIActor(model.Account{}, "test"), adopted.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 
