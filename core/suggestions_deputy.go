@@ -510,7 +510,7 @@ func (s *Suggestions) ReviewAs(ctx context.Context, by Actor, id int64, r Review
 			if err != nil {
 				return err
 			}
-			if err := s.Assign(ctx, sg, host, co, confirmed); err != nil {
+			if err := s.assign(ctx, sg, host, co, confirmed); err != nil {
 				return err
 			}
 			summary = fmt.Sprintf("建议 %s 审查通过，交办 主办 %s", sg.Number, host)
@@ -575,12 +575,12 @@ func (s *Suggestions) tell(sg model.Suggestion, deputies []int64, status, body s
 		RefKind: "suggestion", RefID: sg.ID}}
 }
 
-// Assign is the one place a submitted suggestion is assigned (交办) to
+// assign is the one place a submitted suggestion is assigned (交办) to
 // its handling units: host (主办) and co (协办). It runs inside the
 // reviewing action's transaction: the suggestion becomes assigned with an
 // 'assigned' step, its confirmed co-signers join it as seconders, and its
 // deputies are told, and so are the units' bound staff (assigned).
-func (s *Suggestions) Assign(ctx context.Context, sg model.Suggestion, host string, co []string, seconders []int64) error {
+func (s *Suggestions) assign(ctx context.Context, sg model.Suggestion, host string, co []string, seconders []int64) error {
 	sg.HostUnit = host
 	units := "主办单位：" + host
 	if len(co) > 0 {
