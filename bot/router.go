@@ -55,6 +55,7 @@ type Router struct {
 	reports  batcher[model.TemplateStatus, struct{}]
 	states   batcher[string, model.ChatState]  // the quick path's reads: help
 	deputies batcher[string, model.ChatDeputy] // and read-only commands
+	studies  batcher[model.Deputy, studyLists] // 学习's lists on the quick path
 }
 
 // MediaFetcher downloads temporary media by its MediaId (*Client does).
@@ -161,7 +162,12 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	if err := r.touch(ctx, openid); err != nil {
 		return "", FullPath, err
 	}
-	text, err = r.readOnlyCommand(ctx, cd.Deputy, word)
+	switch word {
+	case "学习", "学习材料":
+		text, err = r.quickStudy(ctx, cd.Deputy)
+	default:
+		text, err = r.readOnlyCommand(ctx, cd.Deputy, word)
+	}
 	return text, Answered, err
 }
 

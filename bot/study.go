@@ -74,6 +74,11 @@ func (r *Router) study(ctx context.Context, by core.Actor, q string) (string, er
 	if err != nil {
 		return "", err
 	}
+	return r.studyList(q, ms, courses)
+}
+
+// studyList is 学习's answer: the courses and the materials holding q.
+func (r *Router) studyList(q string, ms []model.DeputyMaterial, courses []studyCourse) (string, error) {
 	if len(ms) == 0 && len(courses) == 0 {
 		if q != "" {
 			return r.say("study.not_found", map[string]any{"Query": q})
@@ -106,12 +111,56 @@ func (r *Router) studyCourses(ctx context.Context, by core.Actor) ([]studyCourse
 	if err != nil {
 		return nil, err
 	}
+	return r.courseLines(cs), nil
+}
+
+// courseLines are the courses as 学习 shows them.
+func (r *Router) courseLines(cs []model.CourseProgress) []studyCourse {
 	out := make([]studyCourse, len(cs))
 	for i, c := range cs {
 		out[i] = studyCourse{Title: c.Title, Deadline: c.Deadline.In(r.Core.Location()).Format("1月2日"), Done: c.Done,
 			Required: c.Required, Finished: c.Finished()}
 	}
+	return out
+}
+
+// studyLists are what 学习 lists for one deputy.
+type studyLists struct {
+	materials []model.DeputyMaterial
+	courses   []model.CourseProgress
+}
+
+// readStudies reads 学习's lists for the deputies of concurrent messages:
+// one read of the materials with their marks and one of the courses for
+// the whole batch.
+func (r *Router) readStudies(ctx context.Context, ds []model.Deputy) ([]studyLists, error) {
+	bys := make([]core.Actor, len(ds))
+	for i, d := range ds {
+		bys[i] = core.DeputyActor(d, core.ViaWeChat)
+	}
+	ms, err := r.Core.Materials.LatestForDeputies(ctx, bys, latestStudy)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := r.Core.Courses.OpenForDeputies(ctx, bys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]studyLists, len(ds))
+	for i := range ds {
+		out[i] = studyLists{materials: ms[i], courses: cs[i]}
+	}
 	return out, nil
+}
+
+// quickStudy answers 学习 on the quick path from the batched reads: the
+// same answer study gives.
+func (r *Router) quickStudy(ctx context.Context, d model.Deputy) (string, error) {
+	l, err := r.studies.do(ctx, d, maxStateBatch, r.readStudies)
+	if err != nil {
+		return "", err
+	}
+	return r.studyList("", l.materials, r.courseLines(l.courses))
 }
 
 // markStudied marks the nth of the list 学习 (with q) showed studied.

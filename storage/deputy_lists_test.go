@@ -1,0 +1,92 @@
+package storage_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"deputybot/model"
+	"deputybot/storage"
+	"deputybot/storage/storagetest"
+)
+
+// TestStudyListsOfManyDeputies: the batched reads behind 学习 give each
+// deputy what the single reads give, a deputy with nothing included.
+func TestStudyListsOfManyDeputies(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		deps := addTestDeputies(t, db, 4)
+		now := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return now })
+		var ms []int64
+		for i := range 7 {
+			m := model.Material{Title: "材料" + string(rune('A'+i)), Body: "正文", PublishedAt: now.Add(-time.Duration(7-i) * time.Hour)}
+			if i == 3 {
+				m.PublishedAt = ms0(now) // same time as another: the id breaks the tie
+			}
+			if err := db.CreateMaterial(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			ms = append(ms, m.ID)
+		}
+		for _, mark := range [][2]int64{{ms[6], deps[0]}, {ms[4], deps[0]}, {ms[5], deps[1]}, {ms[0], deps[1]}} {
+			if _, err := db.MarkStudied(ctx, mark[0], mark[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.AddMaterialReading(ctx, ms[5], deps[0], 30, 7200); err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range []model.Course{
+			{Title: "预算审查", Required: 2, Deadline: now.AddDate(0, 0, 9), Status: model.CoursePublished,
+				Materials: []model.CourseMaterial{{MaterialID: ms[6]}, {MaterialID: ms[5]}}},
+			{Title: "代表履职", Required: 1, Deadline: now.AddDate(0, 0, 3), Status: model.CoursePublished,
+				Materials: []model.CourseMaterial{{MaterialID: ms[4]}}},
+			{Title: "已截止", Required: 1, Deadline: now.AddDate(0, 0, -1), Status: model.CoursePublished},
+		} {
+			if err := db.CreateCourse(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			enrol := deps[:2]
+			if i == 1 {
+				enrol = deps[:1]
+			}
+			if _, err := db.EnrolInCourse(ctx, c.ID, enrol); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		batch := []int64{deps[2], deps[0], deps[1], deps[0], deps[3]}
+		mats, err := db.LatestMaterialsOf(ctx, batch, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		courses, err := db.CoursesOf(ctx, batch, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range deps {
+			one, err := db.DeputyMaterials(ctx, id, "", 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(mats[id], one) {
+				t.Errorf("deputy %d: batched materials\n%+v\nwant\n%+v", id, mats[id], one)
+			}
+			cs, err := db.DeputyCourses(ctx, id, now, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(courses[id], cs) {
+				t.Errorf("deputy %d: batched courses\n%+v\nwant\n%+v", id, courses[id], cs)
+			}
+		}
+		if len(mats[deps[0]]) != 5 || !mats[deps[0]][0].Studied() || mats[deps[0]][1].ReadSeconds != 30 || len(courses[deps[0]]) != 2 ||
+			courses[deps[0]][0].Title != "代表履职" || courses[deps[0]][0].Done != 1 || len(courses[deps[3]]) != 0 {
+			t.Errorf("the fixture did not give what it should: %+v %+v", mats[deps[0]], courses[deps[0]])
+		}
+	})
+}
+
+func ms0(now time.Time) time.Time { return now.Add(-3 * time.Hour) }
