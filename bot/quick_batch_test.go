@@ -33,7 +33,7 @@ func TestConcurrentReadCommandsAnswerEachDeputyAsTheFullPath(t *testing.T) {
 		msg := func(i int, text string) bot.Inbound {
 			return bot.Inbound{FromUserName: fmt.Sprintf("o-reads-%d", i), MsgType: "text", Content: text, CreateTime: time.Now().Unix()}
 		}
-		for _, word := range []string{"学习"} {
+		for _, word := range []string{"学习", "我的建议"} {
 			quick := make([]string, 2*deputies)
 			errs := make([]error, 2*deputies)
 			var wg sync.WaitGroup
@@ -103,6 +103,26 @@ func seedReadLists(t *testing.T, db *storage.DB, ds []model.Deputy) {
 			enrol = []int64{ds[1].ID, ds[3].ID}
 		}
 		if _, err := db.EnrolInCourse(ctx, c.ID, enrol); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repliedSuggestion(t, db, "第0901号", ds[0].ID, ds[1].ID)
+	repliedSuggestion(t, db, "第0902号", ds[1].ID)
+	deadline := now.AddDate(0, 2, 0)
+	for i, sg := range []model.Suggestion{
+		{Number: "第0903号", Title: "关于改善乡村道路的建议", LeadDeputyID: ds[2].ID, HostUnit: "省交通运输厅", Deadline: &deadline},
+		{Number: "第0904号", Title: "关于职业教育的建议", LeadDeputyID: ds[0].ID, HostUnit: "省教育厅"},
+	} {
+		seconders := []int64{ds[3].ID}
+		if i == 1 {
+			seconders = nil
+		}
+		if err := db.CreateSuggestion(ctx, &sg, seconders); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, by := range []int64{ds[0].ID, ds[0].ID, ds[4].ID} {
+		if err := db.CreateSuggestionDraft(ctx, &model.Suggestion{Title: "草稿", LeadDeputyID: by}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

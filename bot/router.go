@@ -56,6 +56,8 @@ type Router struct {
 	states   batcher[string, model.ChatState]  // the quick path's reads: help
 	deputies batcher[string, model.ChatDeputy] // and read-only commands
 	studies  batcher[model.Deputy, studyLists] // 学习's lists on the quick path
+	// 我的建议's lists on the quick path
+	suggestionLists batcher[model.Deputy, model.DeputySuggestions]
 }
 
 // MediaFetcher downloads temporary media by its MediaId (*Client does).
@@ -165,6 +167,8 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	switch word {
 	case "学习", "学习材料":
 		text, err = r.quickStudy(ctx, cd.Deputy)
+	case "我的建议", "建议", "建议办理":
+		text, err = r.quickSuggestions(ctx, cd.Deputy)
 	default:
 		text, err = r.readOnlyCommand(ctx, cd.Deputy, word)
 	}

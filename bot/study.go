@@ -134,10 +134,7 @@ type studyLists struct {
 // one read of the materials with their marks and one of the courses for
 // the whole batch.
 func (r *Router) readStudies(ctx context.Context, ds []model.Deputy) ([]studyLists, error) {
-	bys := make([]core.Actor, len(ds))
-	for i, d := range ds {
-		bys[i] = core.DeputyActor(d, core.ViaWeChat)
-	}
+	bys := deputyActors(ds)
 	ms, err := r.Core.Materials.LatestForDeputies(ctx, bys, latestStudy)
 	if err != nil {
 		return nil, err

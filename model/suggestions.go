@@ -271,3 +271,10 @@ type SuggestionSubmission struct {
 	Cosigners  []Cosigner
 	Files      []File
 }
+
+// DeputySuggestions is what 我的建议 shows a deputy: the suggestions they
+// are on and how many of their own are not handled yet.
+type DeputySuggestions struct {
+	List   []DeputySuggestion
+	Drafts int
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -118,6 +119,20 @@ func TestTheSuggestionListAndTheDraftsCountAreReadTogether(t *testing.T) {
 			if len(list) != tt.list || drafts != tt.drafts || fmt.Sprint(list) != fmt.Sprint(apart) || drafts != len(own) {
 				t.Errorf("deputy %d: %d listed, %d drafts; want %d and %d (apart: %v, %d)", tt.deputy, len(list), drafts,
 					tt.list, tt.drafts, apart, len(own))
+			}
+		}
+		// And for all of them at once (the quick path's batch), one twice.
+		batch, err := db.SuggestionListsOf(ctx, []int64{second + 100, lead, draftsOnly, second, lead})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{lead, draftsOnly, second, second + 100} {
+			list, drafts, err := db.SuggestionsOfDeputyAndDrafts(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(batch[id], model.DeputySuggestions{List: list, Drafts: drafts}) {
+				t.Errorf("deputy %d: batched %+v, alone %+v, %d", id, batch[id], list, drafts)
 			}
 		}
 	})

@@ -105,3 +105,53 @@ func (db *DB) CoursesOf(ctx context.Context, deputyIDs []int64, now time.Time) (
 	}
 	return out, nil
 }
+
+// SuggestionListsOf returns, for each deputy, what
+// SuggestionsOfDeputyAndDrafts returns: the suggestions they are on, by
+// id, and how many of their own are not handled yet. Two queries for the
+// whole batch.
+func (db *DB) SuggestionListsOf(ctx context.Context, deputyIDs []int64) (map[int64]model.DeputySuggestions, error) {
+	ids := uniqueIDs(deputyIDs)
+	out := make(map[int64]model.DeputySuggestions, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		model.DeputySuggestion
+		DeputyID int64 `db:"deputy_id"`
+	}
+	q, args, err := sqlx.In(deputySuggestionsQuery+`, sd.deputy_id FROM suggestion_deputies sd
+		JOIN suggestions s ON s.id = sd.suggestion_id
+		LEFT JOIN suggestion_ratings r ON r.suggestion_id = sd.suggestion_id AND r.deputy_id = sd.deputy_id
+		WHERE sd.deputy_id IN (?) AND `+inHandling+` ORDER BY sd.deputy_id, s.id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("storage: suggestions of deputies: %w", err)
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("storage: suggestions of deputies: %w", err)
+	}
+	var counts []struct {
+		DeputyID int64 `db:"deputy_id"`
+		N        int   `db:"n"`
+	}
+	q, args, err = sqlx.In(`SELECT p.lead_deputy_id AS deputy_id, COUNT(*) AS n FROM suggestions p
+		WHERE p.lead_deputy_id IN (?) AND p.status IN (?, ?, ?) GROUP BY p.lead_deputy_id`,
+		ids, model.SuggestionDraft, model.SuggestionSubmitted, model.SuggestionReturned)
+	if err != nil {
+		return nil, fmt.Errorf("storage: drafts of deputies: %w", err)
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &counts, q, args...); err != nil {
+		return nil, fmt.Errorf("storage: drafts of deputies: %w", err)
+	}
+	for _, r := range rows {
+		l := out[r.DeputyID]
+		l.List = append(l.List, r.DeputySuggestion)
+		out[r.DeputyID] = l
+	}
+	for _, c := range counts {
+		l := out[c.DeputyID]
+		l.Drafts = c.N
+		out[c.DeputyID] = l
+	}
+	return out, nil
+}
