@@ -121,6 +121,40 @@ func (r *Router) myMeetings(ctx context.Context, d model.Deputy) (string, error)
 	if err != nil {
 		return "", err
 	}
+	return r.meetingList(invs, now)
+}
+
+// meetingsAsked is one 我的会议 on the quick path: the deputy and the
+// time of their message.
+type meetingsAsked struct {
+	deputy model.Deputy
+	now    time.Time
+}
+
+// readMeetings reads 我的会议's lists for the deputies of concurrent
+// messages in one batch.
+func (r *Router) readMeetings(ctx context.Context, asked []meetingsAsked) ([][]model.Invitation, error) {
+	ds := make([]model.Deputy, len(asked))
+	since := make([]time.Time, len(asked))
+	for i, a := range asked {
+		ds[i], since[i] = a.deputy, a.now
+	}
+	return r.Core.Meetings.UpcomingOf(ctx, deputyActors(ds), since)
+}
+
+// quickMeetings answers 我的会议 on the quick path from the batched reads:
+// the same answer myMeetings gives.
+func (r *Router) quickMeetings(ctx context.Context, d model.Deputy) (string, error) {
+	now := r.now()
+	invs, err := r.meetingLists.do(ctx, meetingsAsked{deputy: d, now: now}, maxStateBatch, r.readMeetings)
+	if err != nil {
+		return "", err
+	}
+	return r.meetingList(invs, now)
+}
+
+// meetingList is 我的会议's answer at now.
+func (r *Router) meetingList(invs []model.Invitation, now time.Time) (string, error) {
 	if len(invs) == 0 {
 		return r.say("meetings.none", nil)
 	}

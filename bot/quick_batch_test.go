@@ -33,7 +33,7 @@ func TestConcurrentReadCommandsAnswerEachDeputyAsTheFullPath(t *testing.T) {
 		msg := func(i int, text string) bot.Inbound {
 			return bot.Inbound{FromUserName: fmt.Sprintf("o-reads-%d", i), MsgType: "text", Content: text, CreateTime: time.Now().Unix()}
 		}
-		for _, word := range []string{"学习", "我的建议"} {
+		for _, word := range []string{"学习", "我的建议", "我的会议"} {
 			quick := make([]string, 2*deputies)
 			errs := make([]error, 2*deputies)
 			var wg sync.WaitGroup
@@ -103,6 +103,20 @@ func seedReadLists(t *testing.T, db *storage.DB, ds []model.Deputy) {
 			enrol = []int64{ds[1].ID, ds[3].ID}
 		}
 		if _, err := db.EnrolInCourse(ctx, c.ID, enrol); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, at := range []time.Duration{48, -2, 24, 48, 72} {
+		m := model.Meeting{Kind: "session", Title: fmt.Sprintf("会议%d", i), Place: "省人大常委会", StartsAt: now.Add(at * time.Hour),
+			RSVPDeadline: now.Add((at - 12) * time.Hour)}
+		if err := db.CreateMeeting(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+		invite := []int64{ds[0].ID, ds[1].ID}
+		if i%2 == 1 {
+			invite = []int64{ds[1].ID, ds[2].ID, ds[3].ID}
+		}
+		if _, err := db.Invite(ctx, m.ID, invite); err != nil {
 			t.Fatal(err)
 		}
 	}

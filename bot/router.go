@@ -58,6 +58,7 @@ type Router struct {
 	studies  batcher[model.Deputy, studyLists] // 学习's lists on the quick path
 	// 我的建议's lists on the quick path
 	suggestionLists batcher[model.Deputy, model.DeputySuggestions]
+	meetingLists    batcher[meetingsAsked, []model.Invitation] // and 我的会议's
 }
 
 // MediaFetcher downloads temporary media by its MediaId (*Client does).
@@ -167,6 +168,8 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	switch word {
 	case "学习", "学习材料":
 		text, err = r.quickStudy(ctx, cd.Deputy)
+	case "我的会议", "会议活动", "会议", "我的活动":
+		text, err = r.quickMeetings(ctx, cd.Deputy)
 	case "我的建议", "建议", "建议办理":
 		text, err = r.quickSuggestions(ctx, cd.Deputy)
 	default:

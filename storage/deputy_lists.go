@@ -155,3 +155,38 @@ func (db *DB) SuggestionListsOf(ctx context.Context, deputyIDs []int64) (map[int
 	}
 	return out, nil
 }
+
+// UpcomingInvitationsOf returns, for each deputy, what UpcomingInvitations
+// returns with the same since: their invitations to meetings that have
+// not started before since, soonest first.
+func (db *DB) UpcomingInvitationsOf(ctx context.Context, deputyIDs []int64, since time.Time) (map[int64][]model.Invitation, error) {
+	ids := uniqueIDs(deputyIDs)
+	out := make(map[int64][]model.Invitation, len(ids))
+	for _, id := range ids {
+		out[id] = []model.Invitation{}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		model.Invitation
+		model.Meeting
+	}
+	q, args, err := sqlx.In(`SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
+		m.place, m.organiser, m.contact, m.rsvp_deadline, m.created_at
+		FROM invitations i JOIN meetings m ON m.id = i.meeting_id
+		WHERE i.deputy_id IN (?) AND m.starts_at >= ? ORDER BY i.deputy_id, m.starts_at, m.id`, ids, since.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("storage: upcoming invitations of deputies: %w", err)
+	}
+	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("storage: upcoming invitations of deputies: %w", err)
+	}
+	for _, r := range rows {
+		m := r.Meeting
+		inv := r.Invitation
+		inv.Meeting = &m
+		out[inv.DeputyID] = append(out[inv.DeputyID], inv)
+	}
+	return out, nil
+}

@@ -90,3 +90,45 @@ func TestStudyListsOfManyDeputies(t *testing.T) {
 }
 
 func ms0(now time.Time) time.Time { return now.Add(-3 * time.Hour) }
+
+// TestUpcomingInvitationsOfManyDeputies: the batched read behind 我的会议
+// gives each deputy what the single read gives, a deputy with nothing
+// included.
+func TestUpcomingInvitationsOfManyDeputies(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		deps := addTestDeputies(t, db, 4)
+		now := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
+		for i, at := range []time.Duration{48, -2, 24, 48, 72} {
+			m := model.Meeting{Kind: "session", Title: "会议" + string(rune('A'+i)), StartsAt: now.Add(at * time.Hour),
+				RSVPDeadline: now.Add((at - 12) * time.Hour)}
+			if err := db.CreateMeeting(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			invite := deps[:2]
+			if i%2 == 1 {
+				invite = deps[1:3]
+			}
+			if _, err := db.Invite(ctx, m.ID, invite); err != nil {
+				t.Fatal(err)
+			}
+		}
+		batch, err := db.UpcomingInvitationsOf(ctx, []int64{deps[3], deps[1], deps[0], deps[2], deps[1]}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range deps {
+			one, err := db.UpcomingInvitations(ctx, id, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(batch[id], one) {
+				t.Errorf("deputy %d: batched\n%+v\nwant\n%+v", id, batch[id], one)
+			}
+		}
+		if len(batch[deps[0]]) != 3 || len(batch[deps[1]]) != 4 || len(batch[deps[3]]) != 0 ||
+			batch[deps[1]][1].Meeting.Title != "会议A" || batch[deps[1]][2].Meeting.Title != "会议D" {
+			t.Errorf("the fixture did not give what it should: %+v", batch)
+		}
+	})
+}

@@ -95,7 +95,8 @@ func (db *DB) AnswerInvitation(ctx context.Context, meetingID, deputyID int64, s
 }
 
 // UpcomingInvitations lists the deputy's invitations to meetings that have
-// not started before since, soonest first.
+// not started before since, soonest first (meetings starting together by
+// id).
 func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since time.Time) ([]model.Invitation, error) {
 	var rows []struct {
 		model.Invitation
@@ -104,7 +105,7 @@ func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since tim
 	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
 		m.place, m.organiser, m.contact, m.rsvp_deadline, m.created_at
 		FROM invitations i JOIN meetings m ON m.id = i.meeting_id
-		WHERE i.deputy_id = ? AND m.starts_at >= ? ORDER BY m.starts_at`, deputyID, since.UTC())
+		WHERE i.deputy_id = ? AND m.starts_at >= ? ORDER BY m.starts_at, m.id`, deputyID, since.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("storage: upcoming invitations: %w", err)
 	}
