@@ -142,17 +142,6 @@ func (r *Router) readMeetings(ctx context.Context, asked []meetingsAsked) ([][]m
 	return r.Core.Meetings.UpcomingOf(ctx, deputyActors(ds), since)
 }
 
-// quickMeetings answers 我的会议 on the quick path from the batched reads:
-// the same answer myMeetings gives.
-func (r *Router) quickMeetings(ctx context.Context, d model.Deputy) (string, error) {
-	now := r.now()
-	invs, err := r.meetingLists.do(ctx, meetingsAsked{deputy: d, now: now}, maxStateBatch, r.readMeetings)
-	if err != nil {
-		return "", err
-	}
-	return r.meetingList(invs, now)
-}
-
 // meetingList is 我的会议's answer at now.
 func (r *Router) meetingList(invs []model.Invitation, now time.Time) (string, error) {
 	if len(invs) == 0 {

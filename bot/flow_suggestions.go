@@ -170,16 +170,6 @@ func deputyActors(ds []model.Deputy) []core.Actor {
 	return bys
 }
 
-// quickSuggestions answers 我的建议 on the quick path from the batched
-// reads: the same answer mySuggestions gives.
-func (r *Router) quickSuggestions(ctx context.Context, d model.Deputy) (string, error) {
-	l, err := r.suggestionLists.do(ctx, d, maxStateBatch, r.readSuggestions)
-	if err != nil {
-		return "", err
-	}
-	return r.suggestionList(l.List, l.Drafts)
-}
-
 // suggestionList is 我的建议's answer.
 func (r *Router) suggestionList(list []model.DeputySuggestion, pending int) (string, error) {
 	if len(list) == 0 {

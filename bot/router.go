@@ -50,15 +50,13 @@ type Router struct {
 	// media); nil: images are not taken.
 	Media MediaFetcher
 
-	touched  sync.Map // openid -> when this instance last recorded a message
-	helps    sync.Map // helpKey -> renderedHelp
-	reports  batcher[model.TemplateStatus, struct{}]
-	states   batcher[string, model.ChatState]  // the quick path's reads: help
-	deputies batcher[string, model.ChatDeputy] // and read-only commands
-	studies  batcher[model.Deputy, studyLists] // 学习's lists on the quick path
-	// 我的建议's lists on the quick path
-	suggestionLists batcher[model.Deputy, model.DeputySuggestions]
-	meetingLists    batcher[meetingsAsked, []model.Invitation] // and 我的会议's
+	touched sync.Map // openid -> when this instance last recorded a message
+	helps   sync.Map // helpKey -> renderedHelp
+	reports batcher[model.TemplateStatus, struct{}]
+	states  batcher[string, model.ChatState] // the quick path's reads: help
+	// read-only commands: the deputy and the command's lists, read
+	// together for the messages of a batch
+	reads batcher[quickRead, quickReadDone]
 }
 
 // MediaFetcher downloads temporary media by its MediaId (*Client does).
@@ -158,24 +156,109 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	// answer command gives, without a claim held while it is read. The
 	// deputy and whether a flow is under way are one read, shared with
 	// the callbacks arriving meanwhile.
-	cd, err := r.deputies.do(ctx, openid, maxStateBatch, r.Store.GetChatDeputies)
-	if err != nil || cd.InConversation || cd.Deputy.ID == 0 || cd.Deputy.Status == model.StatusEnded {
+	now := r.now()
+	got, err := r.reads.do(ctx, quickRead{openid: openid, word: word, now: now}, maxStateBatch, r.readQuick)
+	if err != nil || !got.listed {
 		return "", FullPath, err
 	}
 	if err := r.touch(ctx, openid); err != nil {
 		return "", FullPath, err
 	}
-	switch word {
-	case "学习", "学习材料":
-		text, err = r.quickStudy(ctx, cd.Deputy)
-	case "我的会议", "会议活动", "会议", "我的活动":
-		text, err = r.quickMeetings(ctx, cd.Deputy)
-	case "我的建议", "建议", "建议办理":
-		text, err = r.quickSuggestions(ctx, cd.Deputy)
+	switch {
+	case got.study != nil:
+		text, err = r.studyList("", got.study.materials, r.courseLines(got.study.courses))
+	case got.suggestions != nil:
+		text, err = r.suggestionList(got.suggestions.List, got.suggestions.Drafts)
 	default:
-		text, err = r.readOnlyCommand(ctx, cd.Deputy, word)
+		text, err = r.meetingList(got.meetings, now)
 	}
 	return text, Answered, err
+}
+
+// quickRead is a read-only command on the quick path: who sent which
+// word, when.
+type quickRead struct {
+	openid, word string
+	now          time.Time
+}
+
+// quickReadDone is what the batch read for it: listed is false when the
+// sender is no deputy in office outside a conversation (the full path
+// answers), else one of the lists is set (the meetings when neither of
+// the others).
+type quickReadDone struct {
+	listed      bool
+	study       *studyLists
+	suggestions *model.DeputySuggestions
+	meetings    []model.Invitation
+}
+
+// readQuick reads the deputies of a batch of read-only commands, then
+// each command kind's lists for all of its deputies at once: a batch
+// costs the deputies' query and one or two per command kind in it.
+func (r *Router) readQuick(ctx context.Context, items []quickRead) ([]quickReadDone, error) {
+	openids := make([]string, len(items))
+	for i, it := range items {
+		openids[i] = it.openid
+	}
+	cds, err := r.Store.GetChatDeputies(ctx, openids)
+	if err != nil {
+		return nil, err
+	}
+	var studies, suggestions, meetings []int
+	for i, cd := range cds {
+		if cd.InConversation || cd.Deputy.ID == 0 || cd.Deputy.Status == model.StatusEnded {
+			continue
+		}
+		switch items[i].word {
+		case "学习", "学习材料":
+			studies = append(studies, i)
+		case "我的建议", "建议", "建议办理":
+			suggestions = append(suggestions, i)
+		case "我的会议", "会议活动", "会议", "我的活动":
+			meetings = append(meetings, i)
+		}
+	}
+	deputiesOf := func(at []int) []model.Deputy {
+		ds := make([]model.Deputy, len(at))
+		for k, i := range at {
+			ds[k] = cds[i].Deputy
+		}
+		return ds
+	}
+	out := make([]quickReadDone, len(items))
+	if len(studies) > 0 {
+		ls, err := r.readStudies(ctx, deputiesOf(studies))
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range studies {
+			out[i] = quickReadDone{listed: true, study: &ls[k]}
+		}
+	}
+	if len(suggestions) > 0 {
+		ls, err := r.readSuggestions(ctx, deputiesOf(suggestions))
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range suggestions {
+			out[i] = quickReadDone{listed: true, suggestions: &ls[k]}
+		}
+	}
+	if len(meetings) > 0 {
+		asked := make([]meetingsAsked, len(meetings))
+		for k, i := range meetings {
+			asked[k] = meetingsAsked{deputy: cds[i].Deputy, now: items[i].now}
+		}
+		ls, err := r.readMeetings(ctx, asked)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range meetings {
+			out[i] = quickReadDone{listed: true, meetings: ls[k]}
+		}
+	}
+	return out, nil
 }
 
 // readOnlyWords are the deputy's commands whose answer only reads (their

@@ -150,16 +150,6 @@ func (r *Router) readStudies(ctx context.Context, ds []model.Deputy) ([]studyLis
 	return out, nil
 }
 
-// quickStudy answers 学习 on the quick path from the batched reads: the
-// same answer study gives.
-func (r *Router) quickStudy(ctx context.Context, d model.Deputy) (string, error) {
-	l, err := r.studies.do(ctx, d, maxStateBatch, r.readStudies)
-	if err != nil {
-		return "", err
-	}
-	return r.studyList("", l.materials, r.courseLines(l.courses))
-}
-
 // markStudied marks the nth of the list 学习 (with q) showed studied.
 func (r *Router) markStudied(ctx context.Context, by core.Actor, q string, n int) (string, error) {
 	if n == 0 && q != "" {
