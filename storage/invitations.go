@@ -98,24 +98,11 @@ func (db *DB) AnswerInvitation(ctx context.Context, meetingID, deputyID int64, s
 // not started before since, soonest first (meetings starting together by
 // id).
 func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since time.Time) ([]model.Invitation, error) {
-	var rows []struct {
-		model.Invitation
-		model.Meeting
-	}
-	err := db.rq(ctx).SelectContext(ctx, &rows, `SELECT `+invitationCols+`, m.id, m.kind, m.title, m.starts_at, m.ends_at,
-		m.place, m.organiser, m.contact, m.rsvp_deadline, m.created_at
-		FROM invitations i JOIN meetings m ON m.id = i.meeting_id
-		WHERE i.deputy_id = ? AND m.starts_at >= ? ORDER BY m.starts_at, m.id`, deputyID, since.UTC())
+	lists, err := db.UpcomingInvitationsOf(ctx, []int64{deputyID}, since)
 	if err != nil {
-		return nil, fmt.Errorf("storage: upcoming invitations: %w", err)
+		return nil, err
 	}
-	out := make([]model.Invitation, len(rows))
-	for i, r := range rows {
-		m := r.Meeting
-		out[i] = r.Invitation
-		out[i].Meeting = &m
-	}
-	return out, nil
+	return lists[deputyID], nil
 }
 
 // RSVPCounts counts a meeting's invitations by status.
