@@ -164,10 +164,9 @@ func (db *DB) applyCounts(ctx context.Context, tx *sqlx.Tx, change countsChange)
 	return nil
 }
 
-// recountSuggestionsQuery fills suggestion_counts from the tables (the
-// migration that made the table runs the same statement).
-const recountSuggestionsQuery = `INSERT INTO suggestion_counts (session, host_unit, status, replied, n, rated_suggestions, rated, satisfied, basic, dissatisfied)
-SELECT session, host_unit, status, replied, COUNT(*), SUM(CASE WHEN rn > 0 THEN 1 ELSE 0 END), SUM(rn), SUM(rs), SUM(rb), SUM(rd)
+// recountSuggestionsSelect counts the suggestions and their ratings by
+// suggestion_counts' key, in the order of its columns.
+const recountSuggestionsSelect = `SELECT session, host_unit, status, replied, COUNT(*), SUM(CASE WHEN rn > 0 THEN 1 ELSE 0 END), SUM(rn), SUM(rs), SUM(rb), SUM(rd)
 FROM (SELECT s.session, s.host_unit, s.status, CASE WHEN s.replied_at IS NULL THEN 0 ELSE 1 END AS replied,
         COALESCE(r.n, 0) AS rn, COALESCE(r.satisfied, 0) AS rs, COALESCE(r.basic, 0) AS rb, COALESCE(r.dissatisfied, 0) AS rd
     FROM suggestions s LEFT JOIN (
@@ -178,6 +177,11 @@ FROM (SELECT s.session, s.host_unit, s.status, CASE WHEN s.replied_at IS NULL TH
         FROM suggestion_ratings GROUP BY suggestion_id
     ) r ON r.suggestion_id = s.id) x
 GROUP BY session, host_unit, status, replied`
+
+// recountSuggestionsQuery fills suggestion_counts from the tables (the
+// migration that made the table runs the same statement).
+const recountSuggestionsQuery = `INSERT INTO suggestion_counts (session, host_unit, status, replied, n, rated_suggestions, rated, satisfied, basic, dissatisfied)
+` + recountSuggestionsSelect
 
 // RecountSuggestions rebuilds the kept counts of suggestions from the
 // suggestions and their ratings, in one transaction, and reports how many
@@ -231,27 +235,31 @@ func (db *DB) RecountSuggestions(ctx context.Context) (changed int, err error) {
 
 // keptSuggestionCounts reads the non-zero rows of suggestion_counts.
 func keptSuggestionCounts(ctx context.Context, q sqlx.QueryerContext) (map[suggestionKey]suggestionTally, error) {
-	var rows []struct {
-		suggestionKey
-		N                int64 `db:"n"`
-		RatedSuggestions int64 `db:"rated_suggestions"`
-		Rated            int64 `db:"rated"`
-		Satisfied        int64 `db:"satisfied"`
-		Basic            int64 `db:"basic"`
-		Dissatisfied     int64 `db:"dissatisfied"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT session, host_unit, status, replied, n, rated_suggestions, rated,
-		satisfied, basic, dissatisfied FROM suggestion_counts`); err != nil {
+	return readTallies(ctx, q, `SELECT session, host_unit, status, replied, n, rated_suggestions, rated,
+		satisfied, basic, dissatisfied FROM suggestion_counts`)
+}
+
+// readTallies runs query, which selects a key and its tally in the order
+// of suggestion_counts' columns, and returns the non-zero tallies by key.
+func readTallies(ctx context.Context, q sqlx.QueryerContext, query string) (map[suggestionKey]suggestionTally, error) {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
 		return nil, err
 	}
-	out := make(map[suggestionKey]suggestionTally, len(rows))
-	for _, r := range rows {
-		t := suggestionTally{r.N, r.RatedSuggestions, r.Rated, r.Satisfied, r.Basic, r.Dissatisfied}
+	defer rows.Close()
+	out := map[suggestionKey]suggestionTally{}
+	for rows.Next() {
+		var k suggestionKey
+		var t suggestionTally
+		if err := rows.Scan(&k.Session, &k.HostUnit, &k.Status, &k.Replied,
+			&t.N, &t.RatedSuggestions, &t.Rated, &t.Satisfied, &t.Basic, &t.Dissatisfied); err != nil {
+			return nil, err
+		}
 		if t != (suggestionTally{}) {
-			out[r.suggestionKey] = t
+			out[k] = t
 		}
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // KeptSuggestionCountsRight reports whether the kept counts of suggestions
@@ -262,25 +270,9 @@ func (db *DB) KeptSuggestionCountsRight(ctx context.Context) (bool, string, erro
 	if err != nil {
 		return false, "", fmt.Errorf("storage: kept suggestion counts: %w", err)
 	}
-	var rows []struct {
-		suggestionKey
-		N                int64 `db:"n"`
-		RatedSuggestions int64 `db:"rated_suggestions"`
-		Rated            int64 `db:"rated"`
-		Satisfied        int64 `db:"satisfied"`
-		Basic            int64 `db:"basic"`
-		Dissatisfied     int64 `db:"dissatisfied"`
-	}
-	sel := strings.Replace(recountSuggestionsQuery[strings.Index(recountSuggestionsQuery, "SELECT"):],
-		`COUNT(*), SUM(CASE WHEN rn > 0 THEN 1 ELSE 0 END), SUM(rn), SUM(rs), SUM(rb), SUM(rd)`,
-		`COUNT(*) AS n, SUM(CASE WHEN rn > 0 THEN 1 ELSE 0 END) AS rated_suggestions, SUM(rn) AS rated,
-		SUM(rs) AS satisfied, SUM(rb) AS basic, SUM(rd) AS dissatisfied`, 1)
-	if err := db.rq(ctx).SelectContext(ctx, &rows, sel); err != nil {
+	want, err := readTallies(ctx, db.rq(ctx), recountSuggestionsSelect)
+	if err != nil {
 		return false, "", fmt.Errorf("storage: recount suggestions: %w", err)
-	}
-	want := map[suggestionKey]suggestionTally{}
-	for _, r := range rows {
-		want[r.suggestionKey] = suggestionTally{r.N, r.RatedSuggestions, r.Rated, r.Satisfied, r.Basic, r.Dissatisfied}
 	}
 	for k, t := range want {
 		if kept[k] != t {
