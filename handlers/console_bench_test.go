@@ -10,6 +10,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -39,6 +41,8 @@ const consoleBenchRequests = 50
 // to docs/benchmarks.md, the benchmark asserts no timing.
 //
 //	go test ./handlers -run '^$' -bench Console -benchtime 1x -timeout 30m
+//
+// CONSOLE_ROUTES, a regular expression, keeps only the routes it matches.
 func BenchmarkConsole(b *testing.B) {
 	for _, d := range storagetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
@@ -49,6 +53,10 @@ func BenchmarkConsole(b *testing.B) {
 			cb := newConsoleBench(b, db)
 			cb.ref = newConsoleReference(b, db)
 			routes := fx.routes()
+			if re := os.Getenv("CONSOLE_ROUTES"); re != "" {
+				keep := regexp.MustCompile(re)
+				routes = slices.DeleteFunc(routes, func(r string) bool { return !keep.MatchString(r) })
+			}
 			for b.Loop() { // seeded once, however many rounds
 				cb.run(b, routes)
 			}
