@@ -14,11 +14,14 @@ default), or lists each migration and whether it is applied (status).
 serve applies migrations at start too; several instances starting at once
 on MySQL take a lock so only one migrates.
 
-recount rebuilds the counts deputybot keeps rather than recounts (the
-suggestions per session, host unit and status with their ratings, which
-the dashboard and the rates pages show) from the tables, in one
-transaction, and says how many counter rows it corrected: 0 when they were
-right. Run it after writing to the suggestions or ratings tables by hand.
+recount rebuilds the counts deputybot keeps rather than recounts from the
+tables, and says how many counter rows it corrected: 0 when they were
+right. They are the suggestions per session, host unit and status with
+their ratings (the dashboard and the rates pages), then each campaign's
+deliveries per status (the campaign list, a campaign's page and progress),
+each in one transaction; recounting the deliveries holds up the dispatcher
+on MySQL while it runs. Run it after writing to the suggestions, ratings
+or deliveries tables by hand.
 
 Example:
   deputybot migrate status --config /etc/deputybot.yaml
@@ -63,6 +66,11 @@ Example:
 				return exitFailure
 			}
 			fmt.Fprintf(e.stdout, "suggestion counts: %d row(s) corrected\n", n)
+			if n, err = db.RecountCampaigns(ctx); err != nil {
+				fmt.Fprintf(e.stderr, "deputybot migrate: %v\n", err)
+				return exitFailure
+			}
+			fmt.Fprintf(e.stdout, "campaign counts: %d row(s) corrected\n", n)
 			return exitOK
 		}
 		st, err := db.MigrationStatus(ctx)

@@ -211,5 +211,6 @@ func TestCampaignProgressCountsAndPacesTheSend(t *testing.T) {
 		if _, total, _ := svc.Campaigns.List(ctx, staff, model.CampaignFilter{Title: "100%"}); total != 0 {
 			t.Fatalf("a search for 100%% found %d", total)
 		}
+		storagetest.CampaignCountsRight(t, db)
 	})
 }

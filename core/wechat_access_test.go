@@ -108,6 +108,7 @@ func TestAPushLinkActsForTheDeputyItWentTo(t *testing.T) {
 			if got, _ := db.GetDelivery(ctx, del.ID); got.Status != model.DeliveryRead || !got.ReadAt.Valid {
 				t.Fatalf("after opening: %s (read at %v)", got.Status, got.ReadAt)
 			}
+			storagetest.CampaignCountsRight(t, db)
 		})
 	})
 }

@@ -254,6 +254,7 @@ func TestACampaignReachesEveryReachableDeputyExactlyOnce(t *testing.T) {
 		if reasons["未绑定微信"] != 8 || reasons["已取消关注"] != 6 || reasons["代表资格已终止"] != 6 {
 			t.Fatalf("skip reasons %v", reasons)
 		}
+		storagetest.CampaignCountsRight(t, db)
 	})
 }
 
@@ -291,6 +292,7 @@ func TestFaultsEndEveryDeliveryWithoutDuplicates(t *testing.T) {
 				t.Fatalf("%s received %d messages", o, n)
 			}
 		}
+		storagetest.CampaignCountsRight(t, db)
 	})
 }
 
@@ -402,6 +404,7 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		if counts[model.DeliveryCancelled] != 20 {
 			t.Fatalf("after cancel %v", counts)
 		}
+		storagetest.CampaignCountsRight(t, db)
 
 		r.sim.AddFault(wechatsim.Fault{Path: "/cgi-bin/message/template/send", ErrCode: 43101})
 		bad, err := r.out.CreateCampaign(ctx, general("自动暂停测试"), model.Audience{All: true}, time.Time{})
@@ -417,6 +420,7 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		if counts[model.DeliveryHeld] == 0 || counts[model.DeliveryFailed] < 5 {
 			t.Fatalf("after self-pause %v", counts)
 		}
+		storagetest.CampaignCountsRight(t, db)
 
 		// Staff mend the cause and resume: the campaign sends the rest,
 		// although its failure ratio stays above the threshold, and pauses
@@ -431,6 +435,7 @@ func TestPauseResumeCancelAndSelfPause(t *testing.T) {
 		if got.Status != model.CampaignDone || after[model.DeliverySent]+after[model.DeliveryDelivered] != counts[model.DeliveryHeld] {
 			t.Fatalf("after resume: campaign %s %q, counts %v (held before %d)", got.Status, got.Reason, after, counts[model.DeliveryHeld])
 		}
+		storagetest.CampaignCountsRight(t, db)
 	})
 }
 

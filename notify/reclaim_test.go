@@ -124,6 +124,7 @@ func TestARowReclaimedThreeTimesThenRefusedWaitsTheFirstBackoffStep(t *testing.T
 		if tpl, custom := messagesTo(r.sim, r.openid); tpl != 1 || custom != 0 {
 			t.Errorf("the deputy received %d template and %d customer messages, want 1 template (the resends share its client_msg_id)", tpl, custom)
 		}
+		storagetest.CampaignCountsRight(t, db)
 	})
 }
 
@@ -164,6 +165,7 @@ func TestTheAttemptLimitStillCountsWeChatsAnswers(t *testing.T) {
 			t.Fatalf("after two -1 answers with two attempts allowed: %s (%q), attempts %d; want failed, attempts used up, 2",
 				d.Status, d.Reason, d.Attempts)
 		}
+		storagetest.CampaignCountsRight(t, db)
 	})
 }
 

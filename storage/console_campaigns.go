@@ -14,7 +14,8 @@ import (
 )
 
 // ListCampaigns returns one page of campaigns, newest first, with their
-// delivery counts, and how many match in all.
+// delivery counts (kept, see campaign_counts.go), and how many match in
+// all.
 func (db *DB) ListCampaigns(ctx context.Context, f model.CampaignFilter) ([]model.CampaignSummary, int, error) {
 	var conds []string
 	var args []any
@@ -59,8 +60,8 @@ func (db *DB) ListCampaigns(ctx context.Context, f model.CampaignFilter) ([]mode
 		out[i].Counts = map[string]int{}
 		ids[i] = out[i].ID
 	}
-	counts, err := db.groupCounts(ctx, `SELECT campaign_id, status, COUNT(*) FROM deliveries WHERE campaign_id IN (?)
-		GROUP BY campaign_id, status`, ids)
+	counts, err := db.groupCounts(ctx, `SELECT campaign_id, status, n FROM campaign_counts WHERE campaign_id IN (?)
+		AND n <> 0`, ids)
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: campaign counts: %w", err)
 	}
@@ -112,7 +113,12 @@ func (db *DB) ListCampaignDeliveries(ctx context.Context, f model.CampaignDelive
 	where, args := whereCampaignDeliveryFilter(f)
 	total := -1
 	if f.AfterID == 0 && !f.Counted {
-		if err := db.rq(ctx).GetContext(ctx, &total, `SELECT COUNT(*) FROM deliveries dl`+where, args...); err != nil {
+		// The filter is a campaign and a status: the kept counts have it.
+		cq, cargs := `SELECT COALESCE(SUM(n), 0) FROM campaign_counts WHERE campaign_id = ?`, []any{f.CampaignID}
+		if f.Status != "" {
+			cq, cargs = cq+` AND status = ?`, append(cargs, f.Status)
+		}
+		if err := db.rq(ctx).GetContext(ctx, &total, cq, cargs...); err != nil {
 			return nil, 0, fmt.Errorf("storage: count campaign deliveries: %w", err)
 		}
 	} else {

@@ -6,6 +6,7 @@ import (
 	"deputybot/model"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,17 +47,14 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error)
 func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]model.Delivery, error) {
 	var out []model.Delivery
 	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
-		q := `SELECT id, status FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
+		q := `SELECT id, COALESCE(campaign_id, 0) AS campaign_id, status FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
 		if urgentOnly {
 			q += ` AND urgent = 1`
 		}
 		// No ORDER BY: across three statuses it would sort every due row on
 		// each claim; the index yields due rows in (status, next_at) order.
 		q += ` LIMIT ?` + db.claimLock
-		var due []struct {
-			ID     int64  `db:"id"`
-			Status string `db:"status"`
-		}
+		var due []movingDelivery
 		if err := tx.SelectContext(ctx, &due, q, model.DeliveryQueued, model.DeliveryRetry, model.DeliverySending, now.UTC(), limit); err != nil {
 			return fmt.Errorf("storage: claim deliveries: %w", err)
 		}
@@ -67,9 +65,9 @@ func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit i
 			db.claimPaused()
 		}
 		ids := make([]int64, len(due))
-		reclaimed := make(map[int64]bool, len(due))
+		was := make(map[int64]movingDelivery, len(due))
 		for i, d := range due {
-			ids[i], reclaimed[d.ID] = d.ID, d.Status == model.DeliverySending
+			ids[i], was[d.ID] = d.ID, d
 		}
 		// A claimed row's next_at is its lease end: past it, the row is due
 		// again. reclaims counts the rows taken from a dispatcher whose
@@ -95,10 +93,15 @@ func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit i
 		if err := tx.SelectContext(ctx, &out, sq, args...); err != nil {
 			return fmt.Errorf("storage: claim deliveries: %w", err)
 		}
+		// The rows claimed are those moved to sending: the kept counts
+		// move by campaign and former status.
+		deltas := campaignDeltas{}
 		for i := range out {
-			out[i].Reclaimed = reclaimed[out[i].ID]
+			d := was[out[i].ID]
+			out[i].Reclaimed = d.Status == model.DeliverySending
+			deltas.move(d.Campaign, d.Status, model.DeliverySending, 1)
 		}
-		return nil
+		return db.applyCampaignDeltas(ctx, tx, deltas)
 	})
 	return out, err
 }
@@ -163,6 +166,34 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []model.Out
 				}
 			}
 		}
+		// The rows still sending are those the statements below move; read
+		// (and on MySQL locked) first, for the kept counts.
+		ids := make([]int64, len(outs))
+		for i, o := range outs {
+			ids[i] = o.ID
+		}
+		moving, err := db.lockMoving(ctx, tx, `SELECT id, COALESCE(campaign_id, 0) AS campaign_id, status FROM deliveries
+			WHERE id IN (?) AND status = ?`, ids, model.DeliverySending)
+		if err != nil {
+			return fmt.Errorf("storage: finish deliveries: %w", err)
+		}
+		campaign := make(map[int64]int64, len(moving))
+		for _, m := range moving {
+			campaign[m.ID] = m.Campaign
+		}
+		// Sent first, as the statements below record them first: an id
+		// twice in outs moves once.
+		deltas := campaignDeltas{}
+		for _, o := range append(sent[:len(sent):len(sent)], outs...) {
+			if c, ok := campaign[o.ID]; ok {
+				to := o.Status
+				if to != model.DeliverySent && to != model.DeliveryRetry {
+					to = model.DeliveryFailed
+				}
+				deltas.move(c, model.DeliverySending, to, 1)
+				delete(campaign, o.ID)
+			}
+		}
 		// The common outcome, sent, is one statement for the whole batch.
 		if err := db.markSent(ctx, tx, now, sent); err != nil {
 			return err
@@ -192,7 +223,7 @@ func (db *DB) FinishDeliveries(ctx context.Context, day string, outs []model.Out
 				return err
 			}
 		}
-		return nil
+		return db.applyCampaignDeltas(ctx, tx, deltas)
 	})
 	if err != nil || len(sentIDs) == 0 {
 		return err
@@ -258,38 +289,91 @@ func (db *DB) QuotaUsed(ctx context.Context, day string) (int, error) {
 }
 
 // ApplyTemplateReport moves the delivery sent as msgid to delivered or
-// failed, as WeChat's TEMPLATESENDJOBFINISH says, with one UPDATE; it
-// reports whether a delivery in the sent state matched.
+// failed, as WeChat's TEMPLATESENDJOBFINISH says; it reports whether a
+// delivery in the sent state matched.
 func (db *DB) ApplyTemplateReport(ctx context.Context, msgid int64, status string) (bool, error) {
 	n, err := db.applyReports(ctx, status, []int64{msgid})
 	return n > 0, err
 }
 
 // applyReports applies one reported status to the sent deliveries among
-// msgids with one UPDATE, and returns how many changed.
+// msgids, and returns how many changed: their ids are read through the
+// msgid index, then they are moved by id with one UPDATE, in a transaction
+// that keeps the campaign counts (moveDeliveries).
 //
 // +status, not status: with an IN list SQLite would otherwise search the
 // deliveries_due index for every sent delivery (a campaign's worth) rather
 // than deliveries_msgid for these few. MySQL ignores the unary plus.
 func (db *DB) applyReports(ctx context.Context, status string, msgids []int64) (int64, error) {
-	q, args, err := sqlx.In(`UPDATE deliveries SET status = ?, delivered_at = ? WHERE +status = ? AND msgid IN (?)`,
-		model.DeliveryDelivered, db.now().UTC(), model.DeliverySent, msgids)
-	if status != "success" {
-		q, args, err = sqlx.In(`UPDATE deliveries SET status = ?, reason = ? WHERE +status = ? AND msgid IN (?)`,
-			model.DeliveryFailed, status, model.DeliverySent, msgids)
-	}
+	q, args, err := sqlx.In(`SELECT id FROM deliveries WHERE +status = ? AND msgid IN (?)`, model.DeliverySent, msgids)
 	if err != nil {
 		return 0, err
 	}
-	res, err := db.wq(ctx).ExecContext(ctx, q, args...)
-	if err != nil {
+	var ids []int64
+	if err := db.wq(ctx).SelectContext(ctx, &ids, q, args...); err != nil {
 		return 0, fmt.Errorf("storage: template reports: %w", err)
 	}
-	n, err := res.RowsAffected()
+	to, set, arg := reportedStatus(db, status)
+	n, err := db.moveDeliveries(ctx, ids, []string{model.DeliverySent}, to, set, arg)
 	if err != nil {
 		return 0, fmt.Errorf("storage: template reports: %w", err)
 	}
 	return n, nil
+}
+
+// reportedStatus is what a template report's status moves a sent delivery
+// to: its status and the other column set, with its value.
+func reportedStatus(db *DB, status string) (to, set string, arg any) {
+	if status == "success" {
+		return model.DeliveryDelivered, `delivered_at = ?`, db.now().UTC()
+	}
+	return model.DeliveryFailed, `reason = ?`, status
+}
+
+// moveDeliveries moves those of the deliveries ids whose status is one of
+// from to status to, setting also set (one column = ?, with arg), in one
+// transaction that keeps the campaign counts: the rows are read by primary
+// key first, locked on MySQL (records only: a locking read through the
+// msgid index also locked its gaps, which deadlocked with the recording of
+// sends, whose msgids go into those gaps), and the ones in from are
+// updated by id. It returns how many moved.
+func (db *DB) moveDeliveries(ctx context.Context, ids []int64, from []string, to, set string, arg any) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var n int64
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		n = 0
+		moving, err := db.lockMoving(ctx, tx, `SELECT id, COALESCE(campaign_id, 0) AS campaign_id, status FROM deliveries
+			WHERE id IN (?)`, ids)
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, 0, len(moving))
+		deltas := campaignDeltas{}
+		for _, m := range moving {
+			if slices.Contains(from, m.Status) {
+				ids = append(ids, m.ID)
+				deltas.move(m.Campaign, m.Status, to, 1)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		q, args, err := sqlx.In(`UPDATE deliveries SET status = ?, `+set+` WHERE id IN (?)`, to, arg, ids)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		return db.applyCampaignDeltas(ctx, tx, deltas)
+	})
+	return n, err
 }
 
 // AbsorbTemplateReport applies one TEMPLATESENDJOBFINISH report; see
@@ -299,8 +383,9 @@ func (db *DB) AbsorbTemplateReport(ctx context.Context, msgid int64, openid, sta
 }
 
 // AbsorbTemplateReports applies TEMPLATESENDJOBFINISH reports to the
-// deliveries sent as their msgids: one UPDATE per distinct status (in a
-// campaign's status storm, one for the lot) when every send is recorded,
+// deliveries sent as their msgids: one read and one transaction per
+// distinct status (in a campaign's status storm, one for the lot, the
+// campaign counts moved once) when every send is recorded,
 // which is the rule. A report whose delivery is not recorded as sent yet
 // may have overtaken the recording of its send: it is kept for the outbox
 // (which applies kept reports after recording sends, see
@@ -349,7 +434,7 @@ func (db *DB) AbsorbTemplateReports(ctx context.Context, reports []model.Templat
 	return err
 }
 
-// applyGrouped applies reports with one UPDATE per distinct status and
+// applyGrouped applies reports with one move per distinct status and
 // returns how many deliveries changed.
 func (db *DB) applyGrouped(ctx context.Context, reports []model.TemplateStatus) (int64, error) {
 	var statuses []string
@@ -392,14 +477,8 @@ func (db *DB) keepTemplateReports(ctx context.Context, reports []model.TemplateS
 }
 
 func (db *DB) applyReport(ctx context.Context, id int64, status string) error {
-	var err error
-	if status == "success" {
-		_, err = db.wq(ctx).ExecContext(ctx, `UPDATE deliveries SET status = ?, delivered_at = ? WHERE id = ? AND status = ?`,
-			model.DeliveryDelivered, db.now().UTC(), id, model.DeliverySent)
-	} else {
-		_, err = db.wq(ctx).ExecContext(ctx, `UPDATE deliveries SET status = ?, reason = ? WHERE id = ? AND status = ?`,
-			model.DeliveryFailed, status, id, model.DeliverySent)
-	}
+	to, set, arg := reportedStatus(db, status)
+	_, err := db.moveDeliveries(ctx, []int64{id}, []string{model.DeliverySent}, to, set, arg)
 	if err != nil {
 		return fmt.Errorf("storage: template report: %w", err)
 	}
@@ -408,8 +487,8 @@ func (db *DB) applyReport(ctx context.Context, id int64, status string) error {
 
 // MarkDeliveryRead records that the deputy opened the delivery's page.
 func (db *DB) MarkDeliveryRead(ctx context.Context, id int64) error {
-	_, err := db.wq(ctx).ExecContext(ctx, `UPDATE deliveries SET status = ?, read_at = ? WHERE id = ? AND status IN (?, ?)`,
-		model.DeliveryRead, db.now().UTC(), id, model.DeliverySent, model.DeliveryDelivered)
+	_, err := db.moveDeliveries(ctx, []int64{id}, []string{model.DeliverySent, model.DeliveryDelivered},
+		model.DeliveryRead, `read_at = ?`, db.now().UTC())
 	if err != nil {
 		return fmt.Errorf("storage: mark read: %w", err)
 	}

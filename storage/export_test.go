@@ -71,4 +71,5 @@ func ReadRow(ctx context.Context, db *DB, query string, args ...any) (KeptRow, e
 var (
 	Migrations              = migrations
 	RecountSuggestionsQuery = recountSuggestionsQuery
+	RecountCampaignsQuery   = recountCampaignsQuery
 )

@@ -199,19 +199,48 @@ func (db *DB) ExpandBatch(ctx context.Context, c model.Campaign, source string, 
 	vals = append(vals, urgent)
 	vals = append(vals, reachArgs(false)...)
 	vals = append(append(vals, now, now), fromArgs...)
-	if _, err := db.wq(ctx).ExecContext(ctx, q, vals...); err != nil {
-		return 0, 0, fmt.Errorf("storage: expand campaign %d: %w", c.ID, err)
-	}
-	for _, a := range ask {
-		// INSERT IGNORE, not addPendingAsk: a re-expansion after a crash
-		// must not reopen an ask the deputy has answered since.
-		q := db.insertIgnore() + ` INTO pending_asks (deputy_id, flow, ref_id, title, created_at)
-			SELECT d.id, ?, ?, ?, ?` + from + ` AND ` + reachCase + ` = ?`
-		vals := append([]any{a.Flow, a.RefID, a.Title, now}, fromArgs...)
-		vals = append(append(vals, reachArgs(true)...), model.DeliveryQueued)
-		if _, err := db.wq(ctx).ExecContext(ctx, q, vals...); err != nil {
-			return 0, 0, fmt.Errorf("storage: expansion ask: %w", err)
+	// The batch's deliveries by status before and after the INSERT give
+	// what it added to the kept counts: rows a crashed expansion wrote are
+	// left alone, and on MySQL both reads see the snapshot of the first
+	// (with the transaction's own rows), so neither the dispatcher moving
+	// those rows meanwhile nor another instance expanding the same batch
+	// is counted here.
+	countQ := `SELECT ?, status, COUNT(*) FROM deliveries WHERE source = ? AND deputy_id > ? AND deputy_id <= ? GROUP BY status`
+	countArgs := []any{c.ID, source, afterID, batch.Last.Int64}
+	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+		before, err := readCampaignCounts(ctx, tx, countQ, countArgs...)
+		if err != nil {
+			return err
 		}
+		if _, err := tx.ExecContext(ctx, q, vals...); err != nil {
+			return err
+		}
+		after, err := readCampaignCounts(ctx, tx, countQ, countArgs...)
+		if err != nil {
+			return err
+		}
+		deltas := campaignDeltas{}
+		for k, n := range after {
+			deltas[k] += n
+		}
+		for k, n := range before {
+			deltas[k] -= n
+		}
+		for _, a := range ask {
+			// INSERT IGNORE, not addPendingAsk: a re-expansion after a crash
+			// must not reopen an ask the deputy has answered since.
+			q := db.insertIgnore() + ` INTO pending_asks (deputy_id, flow, ref_id, title, created_at)
+				SELECT d.id, ?, ?, ?, ?` + from + ` AND ` + reachCase + ` = ?`
+			vals := append([]any{a.Flow, a.RefID, a.Title, now}, fromArgs...)
+			vals = append(append(vals, reachArgs(true)...), model.DeliveryQueued)
+			if _, err := tx.ExecContext(ctx, q, vals...); err != nil {
+				return fmt.Errorf("expansion ask: %w", err)
+			}
+		}
+		return db.applyCampaignDeltas(ctx, tx, deltas)
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: expand campaign %d: %w", c.ID, err)
 	}
 	return batch.Last.Int64, batch.N, nil
 }
@@ -240,31 +269,48 @@ func (db *DB) SetCampaignStatus(ctx context.Context, id int64, from []string, to
 			return nil
 		}
 		changed = true
-		var dq string
-		var dargs []any
+		var dto, reason string
+		var dfrom []string
 		switch to {
 		case model.CampaignPaused:
-			dq, dargs = `UPDATE deliveries SET status = ? WHERE campaign_id = ? AND status IN (?, ?)`, []any{model.DeliveryHeld, id, model.DeliveryQueued, model.DeliveryRetry}
+			dto, dfrom = model.DeliveryHeld, []string{model.DeliveryQueued, model.DeliveryRetry}
 		case model.CampaignSending:
-			dq, dargs = `UPDATE deliveries SET status = ? WHERE campaign_id = ? AND status = ?`, []any{model.DeliveryQueued, id, model.DeliveryHeld}
+			dto, dfrom = model.DeliveryQueued, []string{model.DeliveryHeld}
 		case model.CampaignCancelled:
-			dq, dargs = `UPDATE deliveries SET status = ?, reason = ? WHERE campaign_id = ? AND status IN (?, ?, ?)`,
-				[]any{model.DeliveryCancelled, "活动已取消", id, model.DeliveryQueued, model.DeliveryRetry, model.DeliveryHeld}
+			dto, reason, dfrom = model.DeliveryCancelled, "活动已取消", []string{model.DeliveryHeld, model.DeliveryQueued, model.DeliveryRetry}
 		case model.CampaignDone:
 			_, err := tx.ExecContext(ctx, `UPDATE campaigns SET finished_at = ? WHERE id = ?`, db.now().UTC(), id)
 			return err
 		default:
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, dq, dargs...)
-		return err
+		// One UPDATE per former status, so that the rows each moved tell
+		// the kept counts what moved from where.
+		deltas := campaignDeltas{}
+		for _, from := range dfrom {
+			q, args := `UPDATE deliveries SET status = ? WHERE campaign_id = ? AND status = ?`, []any{dto, id, from}
+			if reason != "" {
+				q, args = `UPDATE deliveries SET status = ?, reason = ? WHERE campaign_id = ? AND status = ?`, []any{dto, reason, id, from}
+			}
+			res, err := tx.ExecContext(ctx, q, args...)
+			if err != nil {
+				return fmt.Errorf("storage: campaign status: %w", err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("storage: campaign status: %w", err)
+			}
+			deltas.move(id, from, dto, n)
+		}
+		return db.applyCampaignDeltas(ctx, tx, deltas)
 	})
 	return changed, err
 }
 
-// CampaignCounts counts a campaign's deliveries by status.
+// CampaignCounts counts a campaign's deliveries by status, from the kept
+// counts (campaign_counts.go).
 func (db *DB) CampaignCounts(ctx context.Context, id int64) (map[string]int, error) {
-	return db.countBy(ctx, "campaign counts", `SELECT status, COUNT(*) FROM deliveries WHERE campaign_id = ? GROUP BY status`, id)
+	return db.countBy(ctx, "campaign counts", `SELECT status, n FROM campaign_counts WHERE campaign_id = ? AND n <> 0`, id)
 }
 
 // SendingCampaigns returns the ids of expanded campaigns still sending.
