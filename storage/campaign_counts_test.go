@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,4 +194,83 @@ func TestTheCampaignCountsMigrationFillsAsRecountDoes(t *testing.T) {
 			t.Fatalf("%s: the migration does not fill campaign_counts as RecountCampaigns does", d)
 		}
 	}
+}
+
+// Dispatchers claiming and recording batches of one campaign at once,
+// with the template reports of their sends arriving meanwhile and deputies
+// reading, leave the kept counts equal to a recount, without a deadlock:
+// every writer takes the counter rows last, in key order.
+func TestKeptCampaignCountsUnderConcurrentDispatch(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		consoleDeputies(t, db, 60) // thirty bound
+		var cs []model.Campaign
+		for i := range 2 {
+			n := model.Notice{Kind: "general_notice", Title: fmt.Sprintf("通知%d", i), CreatedBy: "u-staff"}
+			c := model.Campaign{Audience: model.Audience{All: true}}
+			if err := db.CreateCampaign(ctx, &n, &c); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.ExpandBatch(ctx, c, fmt.Sprintf("c%d", c.ID), false, 0, 100); err != nil {
+				t.Fatal(err)
+			}
+			cs = append(cs, c)
+		}
+		now := time.Now()
+		var msgid atomic.Int64
+		var wg sync.WaitGroup
+		errs := make(chan error, 100)
+		for w := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for round := range 20 {
+					ds, err := db.ClaimDue(ctx, fmt.Sprintf("d%d", w), now.Add(time.Duration(round)*time.Second), 4, time.Minute, false)
+					if err != nil {
+						errs <- err
+						return
+					}
+					var outs []model.Outcome
+					var reports []model.TemplateStatus
+					for i, d := range ds {
+						switch (i + w + round) % 4 {
+						case 0:
+							outs = append(outs, model.Outcome{ID: d.ID, Status: model.DeliveryRetry, NextAt: now, Attempted: true})
+						case 1:
+							outs = append(outs, model.Outcome{ID: d.ID, Status: model.DeliveryFailed, Attempted: true, Reason: "拒收"})
+						default:
+							id := msgid.Add(1)
+							outs = append(outs, model.Outcome{ID: d.ID, Status: model.DeliverySent, MsgID: id, Template: true, Attempted: true})
+							reports = append(reports, model.TemplateStatus{MsgID: id, Status: []string{"success", "failed:system failed"}[i%2]})
+						}
+					}
+					if err := db.FinishDeliveries(ctx, "2026-12-08", outs); err != nil {
+						errs <- err
+						return
+					}
+					if err := db.AbsorbTemplateReports(ctx, reports); err != nil {
+						errs <- err
+						return
+					}
+					for _, d := range ds {
+						if err := db.MarkDeliveryRead(ctx, d.ID); err != nil {
+							errs <- err
+							return
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		storagetest.CampaignCountsRight(t, db)
+		for _, c := range cs {
+			if m, _ := db.CampaignCounts(ctx, c.ID); m[model.DeliverySkipped] != 30 {
+				t.Fatalf("campaign %d: %v", c.ID, m)
+			}
+		}
+	})
 }
