@@ -11,11 +11,18 @@ import (
 // the next. A storm of callbacks then costs one commit per batch rather
 // than one per callback, and a lone item waits for nothing. Each caller
 // returns only once its own item is written (or failed), so WeChat is never
-// answered for a message that was not stored. The zero value is ready.
+// answered for a message that was not stored. The zero value is ready and
+// writes one batch at a time.
+//
+// lanes lets that many batches be under way at once (reads, which do not
+// contend: an item that arrives while one batch is read starts the next at
+// once instead of waiting for it, and batches grow only once every lane is
+// busy).
 type batcher[T, R any] struct {
+	lanes   int
 	mu      sync.Mutex
 	queue   []batched[T, R]
-	writing bool
+	running int
 }
 
 type batched[T, R any] struct {
@@ -32,16 +39,16 @@ type batchOutcome[R any] struct {
 // nil when there is nothing to return but the error).
 type writeBatch[T, R any] func(ctx context.Context, items []T) ([]R, error)
 
-// do writes item with the next batch, by write, at most max items a batch,
+// do writes item with the next batch, by write, at most maxItems a batch,
 // and returns its result, or ctx's error if ctx ends first (the batch may
 // still write it: the callers' writes are such that this is harmless).
-func (b *batcher[T, R]) do(ctx context.Context, item T, max int, write writeBatch[T, R]) (R, error) {
+func (b *batcher[T, R]) do(ctx context.Context, item T, maxItems int, write writeBatch[T, R]) (R, error) {
 	q := batched[T, R]{item: item, done: make(chan batchOutcome[R], 1)}
 	b.mu.Lock()
 	b.queue = append(b.queue, q)
-	if !b.writing {
-		b.writing = true
-		go b.run(max, write)
+	if b.running < max(b.lanes, 1) {
+		b.running++
+		go b.run(maxItems, write)
 	}
 	b.mu.Unlock()
 	select {
@@ -59,7 +66,7 @@ func (b *batcher[T, R]) run(max int, write writeBatch[T, R]) {
 		b.mu.Lock()
 		n := min(len(b.queue), max)
 		if n == 0 {
-			b.writing = false
+			b.running--
 			b.mu.Unlock()
 			return
 		}
@@ -86,3 +93,4 @@ func (b *batcher[T, R]) run(max int, write writeBatch[T, R]) {
 		}
 	}
 }
+

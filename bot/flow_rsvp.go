@@ -124,24 +124,6 @@ func (r *Router) myMeetings(ctx context.Context, d model.Deputy) (string, error)
 	return r.meetingList(invs, now)
 }
 
-// meetingsAsked is one 我的会议 on the quick path: the deputy and the
-// time of their message.
-type meetingsAsked struct {
-	deputy model.Deputy
-	now    time.Time
-}
-
-// readMeetings reads 我的会议's lists for the deputies of concurrent
-// messages in one batch.
-func (r *Router) readMeetings(ctx context.Context, asked []meetingsAsked) ([][]model.Invitation, error) {
-	ds := make([]model.Deputy, len(asked))
-	since := make([]time.Time, len(asked))
-	for i, a := range asked {
-		ds[i], since[i] = a.deputy, a.now
-	}
-	return r.Core.Meetings.UpcomingOf(ctx, deputyActors(ds), since)
-}
-
 // meetingList is 我的会议's answer at now.
 func (r *Router) meetingList(invs []model.Invitation, now time.Time) (string, error) {
 	if len(invs) == 0 {

@@ -155,21 +155,6 @@ func (r *Router) mySuggestions(ctx context.Context, d model.Deputy) (string, err
 	return r.suggestionList(list, pending)
 }
 
-// readSuggestions reads 我的建议's lists for the deputies of concurrent
-// messages in one batch.
-func (r *Router) readSuggestions(ctx context.Context, ds []model.Deputy) ([]model.DeputySuggestions, error) {
-	return r.Core.Suggestions.MineWithDraftsOf(ctx, deputyActors(ds))
-}
-
-// deputyActors are the deputies acting through the chat.
-func deputyActors(ds []model.Deputy) []core.Actor {
-	bys := make([]core.Actor, len(ds))
-	for i, d := range ds {
-		bys[i] = core.DeputyActor(d, core.ViaWeChat)
-	}
-	return bys
-}
-
 // suggestionList is 我的建议's answer.
 func (r *Router) suggestionList(list []model.DeputySuggestion, pending int) (string, error) {
 	if len(list) == 0 {

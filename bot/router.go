@@ -56,7 +56,7 @@ type Router struct {
 	states  batcher[string, model.ChatState] // the quick path's reads: help
 	// read-only commands: the deputy and the command's lists, read
 	// together for the messages of a batch
-	reads batcher[quickRead, quickReadDone]
+	reads batcher[core.ListRequest, core.ChatLists]
 }
 
 // MediaFetcher downloads temporary media by its MediaId (*Client does).
@@ -70,11 +70,18 @@ type MediaFetcher interface {
 func NewRouter(svc *core.Services, db Store, texts *templates.Set, log *slog.Logger, idle time.Duration) *Router {
 	r := &Router{Core: svc, Store: db, Texts: texts, Log: log, Loc: svc.Location(), IdleTimeout: idle}
 	r.Engine = &Engine{Store: db, Texts: texts, Log: log, Idle: idle, Clock: svc}
+	// The quick path's reads do not contend: a message that arrives while
+	// a batch is read starts the next rather than waiting for it.
+	r.states.lanes, r.reads.lanes = readLanes, readLanes
 	r.registerFlows()
 	return r
 }
 
 func (r *Router) now() time.Time { return r.Core.Now() }
+
+// readLanes is how many of the quick path's read batches may be under way
+// at once.
+const readLanes = 4
 
 // maxStateBatch bounds the quick path's reads answered by one query.
 const maxStateBatch = 256
@@ -136,7 +143,7 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	}
 	word := normalizeWord(text)
 	help := isHelpWord(word)
-	if !help && !readOnlyWords[word] {
+	if !help && listKinds[word] == 0 {
 		return "", FullPath, nil
 	}
 	if help {
@@ -154,120 +161,41 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	}
 	// A command that only reads, outside any conversation: the same
 	// answer command gives, without a claim held while it is read. The
-	// deputy and whether a flow is under way are one read, shared with
-	// the callbacks arriving meanwhile.
+	// deputy, whether a flow is under way and the list are read at once,
+	// with the callbacks arriving meanwhile.
+	kind := listKinds[word]
 	now := r.now()
-	got, err := r.reads.do(ctx, quickRead{openid: openid, word: word, now: now}, maxStateBatch, r.readQuick)
-	if err != nil || !got.listed {
+	got, err := r.reads.do(ctx, core.ListRequest{OpenID: openid, Kind: kind, At: now}, maxStateBatch, r.readQuick)
+	if err != nil || got.Deputy.ID == 0 {
 		return "", FullPath, err
 	}
 	if err := r.touch(ctx, openid); err != nil {
 		return "", FullPath, err
 	}
-	switch {
-	case got.study != nil:
-		text, err = r.studyList("", got.study.materials, r.courseLines(got.study.courses))
-	case got.suggestions != nil:
-		text, err = r.suggestionList(got.suggestions.List, got.suggestions.Drafts)
+	switch kind {
+	case core.ListStudy:
+		text, err = r.studyList("", got.Materials, r.courseLines(got.Courses))
+	case core.ListSuggestions:
+		text, err = r.suggestionList(got.Suggestions.List, got.Suggestions.Drafts)
 	default:
-		text, err = r.meetingList(got.meetings, now)
+		text, err = r.meetingList(got.Meetings, now)
 	}
 	return text, Answered, err
 }
 
-// quickRead is a read-only command on the quick path: who sent which
-// word, when.
-type quickRead struct {
-	openid, word string
-	now          time.Time
+// readQuick reads the read-only commands of concurrent messages in one
+// batch.
+func (r *Router) readQuick(ctx context.Context, reqs []core.ListRequest) ([]core.ChatLists, error) {
+	return r.Core.Chat.Lists(ctx, reqs, latestStudy)
 }
 
-// quickReadDone is what the batch read for it: listed is false when the
-// sender is no deputy in office outside a conversation (the full path
-// answers), else one of the lists is set (the meetings when neither of
-// the others).
-type quickReadDone struct {
-	listed      bool
-	study       *studyLists
-	suggestions *model.DeputySuggestions
-	meetings    []model.Invitation
-}
-
-// readQuick reads the deputies of a batch of read-only commands, then
-// each command kind's lists for all of its deputies at once: a batch
-// costs the deputies' query and one or two per command kind in it.
-func (r *Router) readQuick(ctx context.Context, items []quickRead) ([]quickReadDone, error) {
-	openids := make([]string, len(items))
-	for i, it := range items {
-		openids[i] = it.openid
-	}
-	cds, err := r.Store.GetChatDeputies(ctx, openids)
-	if err != nil {
-		return nil, err
-	}
-	var studies, suggestions, meetings []int
-	for i, cd := range cds {
-		if cd.InConversation || cd.Deputy.ID == 0 || cd.Deputy.Status == model.StatusEnded {
-			continue
-		}
-		switch items[i].word {
-		case "学习", "学习材料":
-			studies = append(studies, i)
-		case "我的建议", "建议", "建议办理":
-			suggestions = append(suggestions, i)
-		case "我的会议", "会议活动", "会议", "我的活动":
-			meetings = append(meetings, i)
-		}
-	}
-	deputiesOf := func(at []int) []model.Deputy {
-		ds := make([]model.Deputy, len(at))
-		for k, i := range at {
-			ds[k] = cds[i].Deputy
-		}
-		return ds
-	}
-	out := make([]quickReadDone, len(items))
-	if len(studies) > 0 {
-		ls, err := r.readStudies(ctx, deputiesOf(studies))
-		if err != nil {
-			return nil, err
-		}
-		for k, i := range studies {
-			out[i] = quickReadDone{listed: true, study: &ls[k]}
-		}
-	}
-	if len(suggestions) > 0 {
-		ls, err := r.readSuggestions(ctx, deputiesOf(suggestions))
-		if err != nil {
-			return nil, err
-		}
-		for k, i := range suggestions {
-			out[i] = quickReadDone{listed: true, suggestions: &ls[k]}
-		}
-	}
-	if len(meetings) > 0 {
-		asked := make([]meetingsAsked, len(meetings))
-		for k, i := range meetings {
-			asked[k] = meetingsAsked{deputy: cds[i].Deputy, now: items[i].now}
-		}
-		ls, err := r.readMeetings(ctx, asked)
-		if err != nil {
-			return nil, err
-		}
-		for k, i := range meetings {
-			out[i] = quickReadDone{listed: true, meetings: ls[k]}
-		}
-	}
-	return out, nil
-}
-
-// readOnlyWords are the deputy's commands whose answer only reads (their
+// listKinds are the deputy's commands whose answer only reads (their
 // lists): outside a conversation the quick path answers them. Each is
 // answered by deputyCommand the same way on the full path.
-var readOnlyWords = map[string]bool{
-	"我的会议": true, "会议活动": true, "会议": true, "我的活动": true,
-	"我的建议": true, "建议": true, "建议办理": true,
-	"学习": true, "学习材料": true,
+var listKinds = map[string]core.ListKind{
+	"我的会议": core.ListMeetings, "会议活动": core.ListMeetings, "会议": core.ListMeetings, "我的活动": core.ListMeetings,
+	"我的建议": core.ListSuggestions, "建议": core.ListSuggestions, "建议办理": core.ListSuggestions,
+	"学习": core.ListStudy, "学习材料": core.ListStudy,
 }
 
 func (r *Router) readOnlyCommand(ctx context.Context, d model.Deputy, word string) (string, error) {

@@ -124,32 +124,6 @@ func (r *Router) courseLines(cs []model.CourseProgress) []studyCourse {
 	return out
 }
 
-// studyLists are what 学习 lists for one deputy.
-type studyLists struct {
-	materials []model.DeputyMaterial
-	courses   []model.CourseProgress
-}
-
-// readStudies reads 学习's lists for the deputies of concurrent messages:
-// one read of the materials with their marks and one of the courses for
-// the whole batch.
-func (r *Router) readStudies(ctx context.Context, ds []model.Deputy) ([]studyLists, error) {
-	bys := deputyActors(ds)
-	ms, err := r.Core.Materials.LatestForDeputies(ctx, bys, latestStudy)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := r.Core.Courses.OpenForDeputies(ctx, bys)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]studyLists, len(ds))
-	for i := range ds {
-		out[i] = studyLists{materials: ms[i], courses: cs[i]}
-	}
-	return out, nil
-}
-
 // markStudied marks the nth of the list 学习 (with q) showed studied.
 func (r *Router) markStudied(ctx context.Context, by core.Actor, q string, n int) (string, error) {
 	if n == 0 && q != "" {

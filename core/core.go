@@ -64,6 +64,8 @@ type Services struct {
 	Campaigns *Campaigns
 	// Menus sends the account's custom menu to WeChat.
 	Menus *Menus
+	// Chat reads what the chat's read commands answer with.
+	Chat *Chat
 }
 
 // New builds the services over db.
@@ -94,7 +96,7 @@ func New(db *storage.DB, o Options) *Services {
 	s.Liaison.now, s.Liaison.env = e.now, e
 	s.Access, s.Housekeeping = &Access{e}, &Housekeeping{e}
 	s.Binding, s.Campaigns, s.Menus = &Binding{e}, &Campaigns{env: e}, &Menus{e}
-	s.Files, s.Courses = &Files{e}, &Courses{e}
+	s.Files, s.Courses, s.Chat = &Files{e}, &Courses{e}, &Chat{e}
 	s.Stations, s.PublicOpinions = &Stations{env: e, meetings: s.Meetings}, &PublicOpinions{env: e}
 	return s
 }

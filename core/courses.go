@@ -555,25 +555,6 @@ func (s *Courses) OpenForDeputy(ctx context.Context, by Actor) ([]model.CoursePr
 	return s.db.DeputyCourses(ctx, by.Deputy.ID, s.now(), 0)
 }
 
-// OpenForDeputies is OpenForDeputy for the deputies of concurrent chat
-// messages, each the acting deputy of its own: one list per actor, in
-// their order, from one read.
-func (s *Courses) OpenForDeputies(ctx context.Context, bys []Actor) ([][]model.CourseProgress, error) {
-	ids, err := actingDeputies(bys)
-	if err != nil {
-		return nil, err
-	}
-	lists, err := s.db.CoursesOf(ctx, ids, s.now())
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]model.CourseProgress, len(ids))
-	for i, id := range ids {
-		out[i] = lists[id]
-	}
-	return out, nil
-}
-
 // OfMaterial returns the acting deputy's open courses holding the
 // material, with their progress.
 func (s *Courses) OfMaterial(ctx context.Context, by Actor, materialID int64) ([]model.CourseProgress, error) {

@@ -136,18 +136,6 @@ func TestCourseProgressAndReminders(t *testing.T) {
 		if err != nil || len(mine) != 1 || mine[0].Done != 1 || mine[0].Finished() {
 			t.Fatalf("deputy 2's courses %+v %v", mine, err)
 		}
-		var bys []core.Actor
-		for _, d := range deps {
-			bys = append(bys, core.DeputyActor(d, core.ViaWeChat))
-		}
-		batch, err := svc.Courses.OpenForDeputies(ctx, bys)
-		if err != nil || len(batch) != len(deps) || fmt.Sprint(batch[1]) != fmt.Sprint(mine) {
-			t.Fatalf("the deputies' courses read together: %+v %v", batch, err)
-		}
-		if _, err := svc.Courses.OpenForDeputies(ctx, append(bys, staff)); !errors.Is(err, model.ErrForbidden) {
-			t.Fatalf("a batch holding staff: %v", err)
-		}
-
 		t.Run("the reminder job reminds only the unfinished, once", func(t *testing.T) {
 			job := core.SystemActor("course-reminders")
 			if n, err := svc.Courses.RemindDue(ctx, job, 3); err != nil || n != 0 {

@@ -444,38 +444,6 @@ func (s *Materials) ForDeputy(ctx context.Context, by Actor, q string, n int) ([
 	return s.db.DeputyMaterials(ctx, by.Deputy.ID, q, n)
 }
 
-// LatestForDeputies is ForDeputy with no search for the deputies of
-// concurrent chat messages, each the acting deputy of its own: one list
-// per actor, in their order, from one read.
-func (s *Materials) LatestForDeputies(ctx context.Context, bys []Actor, n int) ([][]model.DeputyMaterial, error) {
-	ids, err := actingDeputies(bys)
-	if err != nil {
-		return nil, err
-	}
-	lists, err := s.db.LatestMaterialsOf(ctx, ids, n)
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]model.DeputyMaterial, len(ids))
-	for i, id := range ids {
-		out[i] = lists[id]
-	}
-	return out, nil
-}
-
-// actingDeputies returns the deputies of bys, each of which must be a
-// deputy acting for themself.
-func actingDeputies(bys []Actor) ([]int64, error) {
-	ids := make([]int64, len(bys))
-	for i, by := range bys {
-		if err := requireDeputy(by); err != nil {
-			return nil, err
-		}
-		ids[i] = by.Deputy.ID
-	}
-	return ids, nil
-}
-
 // Read returns a published material as the acting deputy sees it, with
 // their study mark and reading time, and records that they opened it.
 func (s *Materials) Read(ctx context.Context, by Actor, id int64) (model.DeputyMaterial, error) {

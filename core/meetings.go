@@ -490,43 +490,6 @@ func (s *Meetings) Upcoming(ctx context.Context, by Actor, since time.Time) ([]m
 	return s.db.UpcomingInvitations(ctx, by.Deputy.ID, since)
 }
 
-// UpcomingOf is Upcoming for the deputies of concurrent chat messages,
-// each the acting deputy of its own, with the time of its own message
-// (since[i] for bys[i]): one list per actor, in their order, from one read.
-func (s *Meetings) UpcomingOf(ctx context.Context, bys []Actor, since []time.Time) ([][]model.Invitation, error) {
-	if len(since) != len(bys) {
-		return nil, fmt.Errorf("core: upcoming meetings of %d deputies with %d times", len(bys), len(since))
-	}
-	if len(bys) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(bys))
-	first := since[0]
-	for i, by := range bys {
-		if by.Deputy.ID == 0 {
-			return nil, Forbidden("只有代表本人可以查看自己的会议活动")
-		}
-		ids[i] = by.Deputy.ID
-		if since[i].Before(first) {
-			first = since[i]
-		}
-	}
-	lists, err := s.db.UpcomingInvitationsOf(ctx, ids, first)
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]model.Invitation, len(ids))
-	for i, id := range ids {
-		out[i] = make([]model.Invitation, 0, len(lists[id]))
-		for _, inv := range lists[id] {
-			if !inv.Meeting.StartsAt.Before(since[i]) {
-				out[i] = append(out[i], inv)
-			}
-		}
-	}
-	return out, nil
-}
-
 // RSVP records the acting deputy's answer to their invitation: 参加, or
 // 请假 with a reason. It is refused with ErrRSVPClosed after the deadline
 // and not found when the deputy is not invited. The answer closes the

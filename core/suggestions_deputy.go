@@ -387,28 +387,6 @@ func (s *Suggestions) MineWithDrafts(ctx context.Context, by Actor) ([]model.Dep
 	return s.db.SuggestionsOfDeputyAndDrafts(ctx, by.Deputy.ID)
 }
 
-// MineWithDraftsOf is MineWithDrafts for the deputies of concurrent chat
-// messages, each the acting deputy of its own: one answer per actor, in
-// their order, from one read.
-func (s *Suggestions) MineWithDraftsOf(ctx context.Context, bys []Actor) ([]model.DeputySuggestions, error) {
-	ids := make([]int64, len(bys))
-	for i, by := range bys {
-		if by.Deputy.ID == 0 {
-			return nil, Forbidden("只有代表本人可以查看建议草稿")
-		}
-		ids[i] = by.Deputy.ID
-	}
-	lists, err := s.db.SuggestionListsOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.DeputySuggestions, len(ids))
-	for i, id := range ids {
-		out[i] = lists[id]
-	}
-	return out, nil
-}
-
 // DraftsOf lists the deputy's own suggestions not handled yet (drafts,
 // submitted, returned), the latest changed first.
 func (s *Suggestions) DraftsOf(ctx context.Context, by Actor) ([]model.Suggestion, error) {

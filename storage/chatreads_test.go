@@ -122,7 +122,8 @@ func TestTheSuggestionListAndTheDraftsCountAreReadTogether(t *testing.T) {
 			}
 		}
 		// And for all of them at once (the quick path's batch), one twice.
-		batch, err := db.SuggestionListsOf(ctx, []int64{second + 100, lead, draftsOnly, second, lead})
+		openids := bindTestDeputies(t, db, lead, draftsOnly, second)
+		batch, err := db.SuggestionListsOf(ctx, []string{"o-nobody", openids[0], openids[1], openids[2], openids[0]})
 		if err != nil {
 			t.Fatal(err)
 		}

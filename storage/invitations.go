@@ -98,9 +98,12 @@ func (db *DB) AnswerInvitation(ctx context.Context, meetingID, deputyID int64, s
 // not started before since, soonest first (meetings starting together by
 // id).
 func (db *DB) UpcomingInvitations(ctx context.Context, deputyID int64, since time.Time) ([]model.Invitation, error) {
-	lists, err := db.UpcomingInvitationsOf(ctx, []int64{deputyID}, since)
+	lists, err := db.upcomingInvitations(ctx, `i.deputy_id = ?`, deputyID, since)
 	if err != nil {
 		return nil, err
+	}
+	if lists[deputyID] == nil {
+		return []model.Invitation{}, nil
 	}
 	return lists[deputyID], nil
 }
