@@ -93,4 +93,3 @@ func (b *batcher[T, R]) run(max int, write writeBatch[T, R]) {
 		}
 	}
 }
-
