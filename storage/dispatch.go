@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"deputybot/model"
@@ -47,14 +48,17 @@ func (db *DB) GetDelivery(ctx context.Context, id int64) (model.Delivery, error)
 func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, urgentOnly bool) ([]model.Delivery, error) {
 	var out []model.Delivery
 	err := db.inTxRetrying(ctx, func(tx *sqlx.Tx) error {
-		q := `SELECT id, COALESCE(campaign_id, 0) AS campaign_id, status FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
+		q := `SELECT id, status FROM deliveries WHERE status IN (?, ?, ?) AND next_at <= ?`
 		if urgentOnly {
 			q += ` AND urgent = 1`
 		}
 		// No ORDER BY: across three statuses it would sort every due row on
 		// each claim; the index yields due rows in (status, next_at) order.
 		q += ` LIMIT ?` + db.claimLock
-		var due []movingDelivery
+		var due []struct {
+			ID     int64  `db:"id"`
+			Status string `db:"status"`
+		}
 		if err := tx.SelectContext(ctx, &due, q, model.DeliveryQueued, model.DeliveryRetry, model.DeliverySending, now.UTC(), limit); err != nil {
 			return fmt.Errorf("storage: claim deliveries: %w", err)
 		}
@@ -65,9 +69,9 @@ func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit i
 			db.claimPaused()
 		}
 		ids := make([]int64, len(due))
-		was := make(map[int64]movingDelivery, len(due))
+		was := make(map[int64]string, len(due))
 		for i, d := range due {
-			ids[i], was[d.ID] = d.ID, d
+			ids[i], was[d.ID] = d.ID, d.Status
 		}
 		// A claimed row's next_at is its lease end: past it, the row is due
 		// again. reclaims counts the rows taken from a dispatcher whose
@@ -97,9 +101,9 @@ func (db *DB) ClaimDue(ctx context.Context, owner string, now time.Time, limit i
 		// move by campaign and former status.
 		deltas := campaignDeltas{}
 		for i := range out {
-			d := was[out[i].ID]
-			out[i].Reclaimed = d.Status == model.DeliverySending
-			deltas.move(d.Campaign, d.Status, model.DeliverySending, 1)
+			from := was[out[i].ID]
+			out[i].Reclaimed = from == model.DeliverySending
+			deltas.move(out[i].CampaignID.Int64, from, model.DeliverySending, 1)
 		}
 		return db.applyCampaignDeltas(ctx, tx, deltas)
 	})
@@ -297,24 +301,25 @@ func (db *DB) ApplyTemplateReport(ctx context.Context, msgid int64, status strin
 }
 
 // applyReports applies one reported status to the sent deliveries among
-// msgids, and returns how many changed: their ids are read through the
-// msgid index, then they are moved by id with one UPDATE, in a transaction
-// that keeps the campaign counts (moveDeliveries).
+// msgids, and returns how many changed: they are read through the msgid
+// index, then moved by id with one UPDATE, in a transaction that keeps the
+// campaign counts (moveSent).
 //
 // +status, not status: with an IN list SQLite would otherwise search the
 // deliveries_due index for every sent delivery (a campaign's worth) rather
 // than deliveries_msgid for these few. MySQL ignores the unary plus.
 func (db *DB) applyReports(ctx context.Context, status string, msgids []int64) (int64, error) {
-	q, args, err := sqlx.In(`SELECT id FROM deliveries WHERE +status = ? AND msgid IN (?)`, model.DeliverySent, msgids)
+	q, args, err := sqlx.In(`SELECT id, COALESCE(campaign_id, 0) AS campaign_id, status FROM deliveries
+		WHERE +status = ? AND msgid IN (?)`, model.DeliverySent, msgids)
 	if err != nil {
 		return 0, err
 	}
-	var ids []int64
-	if err := db.wq(ctx).SelectContext(ctx, &ids, q, args...); err != nil {
+	var sent []movingDelivery
+	if err := db.wq(ctx).SelectContext(ctx, &sent, q, args...); err != nil {
 		return 0, fmt.Errorf("storage: template reports: %w", err)
 	}
 	to, set, arg := reportedStatus(db, status)
-	n, err := db.moveDeliveries(ctx, ids, []string{model.DeliverySent}, to, set, arg)
+	n, err := db.moveSent(ctx, sent, to, set, arg)
 	if err != nil {
 		return 0, fmt.Errorf("storage: template reports: %w", err)
 	}
@@ -328,6 +333,52 @@ func reportedStatus(db *DB, status string) (to, set string, arg any) {
 		return model.DeliveryDelivered, `delivered_at = ?`, db.now().UTC()
 	}
 	return model.DeliveryFailed, `reason = ?`, status
+}
+
+// errMovedMeanwhile says some of the rows a move read were moved by
+// another transaction before it.
+var errMovedMeanwhile = errors.New("deliveries moved meanwhile")
+
+// moveSent moves the deliveries sent, read as sent without a lock, to
+// status to, setting also set (one column = ?, with arg), keeping the
+// campaign counts: one UPDATE by id of the rows still sent, in a
+// transaction with the counts. When it moves every row read (the rule: a
+// report moves its delivery once), the rows read are the rows moved, and
+// a delivery's campaign never changes, so the read gives the counts'
+// deltas. When another transaction moved some first (a repeated report,
+// the deputy reading), the UPDATE is rolled back and the rows are moved
+// again by moveDeliveries, which locks them to tell which.
+func (db *DB) moveSent(ctx context.Context, sent []movingDelivery, to, set string, arg any) (int64, error) {
+	if len(sent) == 0 {
+		return 0, nil
+	}
+	ids := make([]int64, len(sent))
+	deltas := campaignDeltas{}
+	for i, m := range sent {
+		ids[i] = m.ID
+		deltas.move(m.Campaign, model.DeliverySent, to, 1)
+	}
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		q, args, err := sqlx.In(`UPDATE deliveries SET status = ?, `+set+` WHERE id IN (?) AND status = ?`, to, arg, ids, model.DeliverySent)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(len(ids)) {
+			return cmp.Or(err, errMovedMeanwhile)
+		}
+		return db.applyCampaignDeltas(ctx, tx, deltas)
+	})
+	if errors.Is(err, errMovedMeanwhile) {
+		return db.moveDeliveries(ctx, ids, []string{model.DeliverySent}, to, set, arg)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return int64(len(ids)), nil
 }
 
 // moveDeliveries moves those of the deliveries ids whose status is one of
