@@ -258,11 +258,39 @@ type textReply struct {
 	Content      cdata    `xml:"Content"`
 }
 
-// TextReplyXML renders a passive text reply to in.
+// TextReplyXML renders a passive text reply to in: byte for byte what
+// xml.Marshal writes of a textReply, without reflection (every reply the
+// chat sends is one).
 func TextReplyXML(in Inbound, text string, now time.Time) []byte {
-	b, _ := xml.Marshal(textReply{
-		ToUserName: cdata{in.FromUserName}, FromUserName: cdata{in.ToUserName},
-		CreateTime: now.Unix(), MsgType: cdata{"text"}, Content: cdata{text},
-	})
+	b := make([]byte, 0, len(in.FromUserName)+len(in.ToUserName)+len(text)+192)
+	b = append(b, "<xml><ToUserName>"...)
+	b = appendCDATA(b, in.FromUserName)
+	b = append(b, "</ToUserName><FromUserName>"...)
+	b = appendCDATA(b, in.ToUserName)
+	b = append(b, "</FromUserName><CreateTime>"...)
+	b = strconv.AppendInt(b, now.Unix(), 10)
+	b = append(b, "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>"...)
+	b = appendCDATA(b, text)
+	b = append(b, "</Content></xml>"...)
 	return b
+}
+
+// appendCDATA appends s as encoding/xml writes a ",cdata" field: nothing
+// when empty, else one CDATA section, split where s holds "]]>".
+func appendCDATA(b []byte, s string) []byte {
+	if s == "" {
+		return b
+	}
+	b = append(b, "<![CDATA["...)
+	for {
+		before, after, ok := strings.Cut(s, "]]>")
+		if !ok {
+			break
+		}
+		b = append(b, before...)
+		b = append(b, "]]]]><![CDATA[>"...)
+		s = after
+	}
+	b = append(b, s...)
+	return append(b, "]]>"...)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"testing"
+	"time"
 )
 
 // flatXMLSamples are bodies in WeChat's shape and around it: what the fast
@@ -94,4 +95,23 @@ func TestSealedXMLIsWhatXMLMarshalWrites(t *testing.T) {
 	if got := sealedXML(enc, sig, 1796674465, nonce); !bytes.Equal(got, want) {
 		t.Fatalf("sealed\n%s\nwant\n%s", got, want)
 	}
+}
+
+// The text reply is byte for byte what xml.Marshal writes, whatever the
+// text holds: CDATA's end inside it, markup, nothing at all.
+func FuzzTextReplyXMLIsWhatXMLMarshalWrites(f *testing.F) {
+	for _, s := range []string{"已登记：您将参加“乡村振兴专题调研”。", "", "a]]>b", "]]>]]>", "<b>&amp;</b>", "]]", "x]]"} {
+		f.Add("o-user", "gh_account", s, int64(1796674465))
+	}
+	f.Fuzz(func(t *testing.T, from, to, text string, ts int64) {
+		want, err := xml.Marshal(textReply{ToUserName: cdata{from}, FromUserName: cdata{to},
+			CreateTime: ts, MsgType: cdata{"text"}, Content: cdata{text}})
+		if err != nil {
+			t.Skip()
+		}
+		got := TextReplyXML(Inbound{FromUserName: from, ToUserName: to}, text, time.Unix(ts, 0))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("reply\n%q\nwant\n%q", got, want)
+		}
+	})
 }
