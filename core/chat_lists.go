@@ -84,7 +84,7 @@ func (s *Chat) Lists(ctx context.Context, reqs []ListRequest, latest int) ([]Cha
 	if o := kinds[ListMeetings]; o != nil {
 		reads = append(reads, func() (err error) { meetings, err = s.db.UpcomingInvitationsOf(ctx, o, since); return err })
 	}
-	if err := readAtOnce(ctx, reads); err != nil {
+	if err := s.readAtOnce(ctx, reads); err != nil {
 		return nil, err
 	}
 	for i, q := range reqs {
@@ -120,11 +120,13 @@ func orEmpty[T any](l []T) []T {
 }
 
 // readAtOnce runs reads that do not depend on one another, each on a
-// connection of its own, and returns their errors once all have returned;
-// inside a transaction, whose statements are one connection's, one after
-// the other.
-func readAtOnce(ctx context.Context, reads []func() error) error {
-	if len(reads) == 1 || storage.InTransaction(ctx) {
+// connection of its own, and returns their errors once all have returned:
+// a round trip to the server each, they wait for the slowest rather than
+// their sum. SQLite has no round trip to save (its reads are the process's
+// own work, and going wide only adds to it), and a transaction's
+// statements are one connection's: there they run one after the other.
+func (s *Chat) readAtOnce(ctx context.Context, reads []func() error) error {
+	if len(reads) == 1 || !s.ReadsGoWide() || storage.InTransaction(ctx) {
 		for _, read := range reads {
 			if err := read(); err != nil {
 				return err
@@ -140,3 +142,9 @@ func readAtOnce(ctx context.Context, reads []func() error) error {
 	wg.Wait()
 	return errors.Join(errs...)
 }
+
+// ReadsGoWide reports whether reads that do not depend on one another gain
+// from running at once, on connections of their own: on a database server
+// (MySQL), where each is a round trip; not on SQLite, where each is the
+// process's own work and larger batches cost less.
+func (s *Chat) ReadsGoWide() bool { return s.db.Dialect() == storage.MySQL }

@@ -138,7 +138,7 @@ func (db *DB) SuggestionListsOf(ctx context.Context, openids []string) (map[int6
 		}
 		return nil
 	}
-	if err := bothReads(ctx, list, drafts); err != nil {
+	if err := db.bothReads(ctx, list, drafts); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
@@ -191,12 +191,13 @@ func (db *DB) upcomingInvitations(ctx context.Context, cond string, arg any, sin
 	return out, nil
 }
 
-// bothReads runs two reads that do not depend on each other: at once,
-// on two connections, outside a transaction (a batch waits for one round
-// trip, not two); one after the other inside one, whose statements are
-// its connection's in turn.
-func bothReads(ctx context.Context, a, b func() error) error {
-	if txOf(ctx) != nil {
+// bothReads runs two reads that do not depend on each other: on MySQL
+// outside a transaction at once, on two connections (a batch waits for one
+// round trip, not two); else one after the other (SQLite's reads are the
+// process's own work, and a transaction's statements its connection's in
+// turn).
+func (db *DB) bothReads(ctx context.Context, a, b func() error) error {
+	if txOf(ctx) != nil || db.dialect != MySQL {
 		if err := a(); err != nil {
 			return err
 		}
