@@ -169,7 +169,7 @@ func (r *Router) Quick(ctx context.Context, in Inbound) (string, Path, error) {
 	kind := listKinds[word]
 	now := r.now()
 	got, err := r.reads.do(ctx, core.ListRequest{OpenID: openid, Kind: kind, At: now}, maxStateBatch, r.readQuick)
-	if err != nil || got.Deputy.ID == 0 {
+	if err != nil || got.DeputyID == 0 {
 		return "", FullPath, err
 	}
 	if err := r.touch(ctx, openid); err != nil {

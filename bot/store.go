@@ -82,9 +82,6 @@ type Followers interface {
 	// followers at once, one result per openid.
 	GetChatState(ctx context.Context, openid string) (model.ChatState, error)
 	GetChatStates(ctx context.Context, openids []string) ([]model.ChatState, error)
-	// GetChatDeputies reads, in one query, the deputy bound to each openid
-	// (with their tags) and whether a conversation is under way.
-	GetChatDeputies(ctx context.Context, openids []string) ([]model.ChatDeputy, error)
 }
 
 // Reports apply WeChat's TEMPLATESENDJOBFINISH events to the deliveries

@@ -27,12 +27,12 @@ type ListRequest struct {
 	At     time.Time
 }
 
-// ChatLists is what a read command answers with. Deputy is zero when the
-// sender is no deputy in office or is in a conversation (a flow under way
-// may read the word as its own): then the lists are empty, and the
-// message is the full path's to answer.
+// ChatLists is what a read command answers with. DeputyID is the sender's
+// deputy, 0 when the sender is no deputy in office or is in a conversation
+// (a flow under way may read the word as its own): then the lists are
+// empty, and the message is the full path's to answer.
 type ChatLists struct {
-	Deputy      model.Deputy
+	DeputyID    int64
 	Materials   []model.DeputyMaterial
 	Courses     []model.CourseProgress
 	Suggestions model.DeputySuggestions
@@ -89,19 +89,19 @@ func (s *Chat) Lists(ctx context.Context, reqs []ListRequest, latest int) ([]Cha
 	}
 	for i, q := range reqs {
 		cd := deputies[i]
-		d := cd.Deputy
-		if cd.InConversation || d.ID == 0 || d.Status == model.StatusEnded {
+		id := cd.DeputyID
+		if cd.InConversation || id == 0 || cd.Ended {
 			continue
 		}
-		l := ChatLists{Deputy: d}
+		l := ChatLists{DeputyID: id}
 		switch q.Kind {
 		case ListStudy:
-			l.Materials, l.Courses = orEmpty(materials[d.ID]), orEmpty(courses[d.ID])
+			l.Materials, l.Courses = orEmpty(materials[id]), orEmpty(courses[id])
 		case ListSuggestions:
-			l.Suggestions = suggestions[d.ID]
+			l.Suggestions = suggestions[id]
 		case ListMeetings:
 			l.Meetings = []model.Invitation{}
-			for _, inv := range meetings[d.ID] {
+			for _, inv := range meetings[id] {
 				if !inv.Meeting.StartsAt.Before(q.At) {
 					l.Meetings = append(l.Meetings, inv)
 				}

@@ -95,8 +95,8 @@ func TestChatListsAreEachSendersOwn(t *testing.T) {
 					d = dep
 				}
 			}
-			if g.Deputy.ID != d.ID {
-				t.Errorf("%s: deputy %d, want %d", q.OpenID, g.Deputy.ID, d.ID)
+			if g.DeputyID != d.ID {
+				t.Errorf("%s: deputy %d, want %d", q.OpenID, g.DeputyID, d.ID)
 				continue
 			}
 			if d.ID == 0 {

@@ -10,9 +10,10 @@ type ChatState struct {
 }
 
 // ChatDeputy is what the quick path needs to answer a read-only command:
-// the deputy bound to an openid (ID 0 when none) and whether a
-// conversation is under way.
+// the deputy bound to an openid (DeputyID 0 when none), whether their term
+// has ended and whether a conversation is under way.
 type ChatDeputy struct {
-	Deputy         Deputy
+	DeputyID       int64
+	Ended          bool
 	InConversation bool
 }

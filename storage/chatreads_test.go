@@ -140,47 +140,36 @@ func TestTheSuggestionListAndTheDraftsCountAreReadTogether(t *testing.T) {
 }
 
 // The quick path reads the deputies of several openids at once, each with
-// their tags and whether a conversation is under way.
+// whether their term ended and whether a conversation is under way.
 func TestChatDeputiesAreReadTogether(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		var want []model.Deputy
-		for i, tags := range [][]string{{"连任", "基层代表"}, nil} {
-			d := model.Deputy{Name: fmt.Sprintf("快读%d", i), Level: model.LevelProvincial, Phone: fmt.Sprintf("1390000004%d", i), Tags: tags}
+		var ids []int64
+		for i := range 3 {
+			d := model.Deputy{Name: fmt.Sprintf("快读%d", i), Level: model.LevelProvincial, Phone: fmt.Sprintf("1390000004%d", i)}
 			if err := db.CreateDeputy(ctx, &d); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.BindDeputy(ctx, d.ID, fmt.Sprintf("o-chat-%d", i)); err != nil {
 				t.Fatal(err)
 			}
-			got, err := db.GetDeputyByOpenID(ctx, fmt.Sprintf("o-chat-%d", i))
-			if err != nil {
-				t.Fatal(err)
-			}
-			want = append(want, got)
+			ids = append(ids, d.ID)
 		}
 		if err := db.SaveConversation(ctx, &model.Conversation{OpenID: "o-chat-1", Flow: "rate", Step: "result",
 			ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.GetChatDeputies(ctx, []string{"o-chat-1", "o-nobody", "o-chat-0", "o-chat-0"})
+		if err := db.TerminateDeputy(ctx, ids[2], time.Now(), "调离"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GetChatDeputies(ctx, []string{"o-chat-1", "o-nobody", "o-chat-0", "o-chat-2", "o-chat-0"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 4 {
-			t.Fatalf("%d results for 4 openids", len(got))
-		}
-		for i, w := range []struct {
-			d    model.Deputy
-			conv bool
-		}{{want[1], true}, {model.Deputy{}, false}, {want[0], false}, {want[0], false}} {
-			if fmt.Sprint(got[i].Deputy) != fmt.Sprint(w.d) || got[i].InConversation != w.conv {
-				t.Errorf("result %d: %+v (conversation %v), want %+v (%v)", i, got[i].Deputy, got[i].InConversation, w.d, w.conv)
-			}
-		}
-		got[2].Deputy.Tags[0] = "changed"
-		if got[3].Deputy.Tags[0] == "changed" {
-			t.Fatal("two callers share one tags slice")
+		want := []model.ChatDeputy{{DeputyID: ids[1], InConversation: true}, {}, {DeputyID: ids[0]},
+			{DeputyID: ids[2], Ended: true}, {DeputyID: ids[0]}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("chat deputies %+v, want %+v", got, want)
 		}
 	})
 }

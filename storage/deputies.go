@@ -6,7 +6,6 @@ import (
 	"deputybot/model"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -254,40 +253,34 @@ func (db *DB) getDeputy(ctx context.Context, where string, arg any) (model.Deput
 }
 
 // GetChatDeputies returns, for each openid in order, the deputy bound to
-// it with their tags (ID 0 when none) and whether a conversation is under
-// way, with one query for all: the quick path's read-only commands of the
-// callbacks that arrive while one read is under way share the next.
+// it (DeputyID 0 when none), whether their term has ended and whether a
+// conversation is under way, with one query for all: the quick path's
+// read-only commands of the callbacks that arrive while one read is under
+// way share the next. Only what decides whether the quick path answers:
+// no join, no sort.
 func (db *DB) GetChatDeputies(ctx context.Context, openids []string) ([]model.ChatDeputy, error) {
-	q, args, err := sqlx.In(deputyTagColumns+`,
-		(SELECT COUNT(*) FROM conversations c WHERE c.openid = d.openid) AS conversations`+deputyTagFrom+`
-		WHERE d.openid IN (?) ORDER BY d.id, t.name`, openids)
+	q, args, err := sqlx.In(`SELECT d.id, d.openid, d.status,
+		(SELECT COUNT(*) FROM conversations c WHERE c.openid = d.openid) AS conversations
+		FROM deputies d WHERE d.openid IN (?)`, openids)
 	if err != nil {
 		return nil, fmt.Errorf("storage: chat deputies: %w", err)
 	}
 	var rows []struct {
-		deputyRow
-		Tag           sql.NullString `db:"tag"`
-		Conversations int            `db:"conversations"`
+		ID            int64  `db:"id"`
+		OpenID        string `db:"openid"`
+		Status        string `db:"status"`
+		Conversations int    `db:"conversations"`
 	}
 	if err := db.rq(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("storage: chat deputies: %w", err)
 	}
-	byOpenID := make(map[string]model.ChatDeputy, len(openids))
+	byOpenID := make(map[string]model.ChatDeputy, len(rows))
 	for _, r := range rows {
-		cd, ok := byOpenID[r.OpenID.String]
-		if !ok {
-			cd = model.ChatDeputy{Deputy: r.deputy(), InConversation: r.Conversations > 0}
-		}
-		if r.Tag.Valid {
-			cd.Deputy.Tags = append(cd.Deputy.Tags, r.Tag.String)
-		}
-		byOpenID[r.OpenID.String] = cd
+		byOpenID[r.OpenID] = model.ChatDeputy{DeputyID: r.ID, Ended: r.Status == model.StatusEnded, InConversation: r.Conversations > 0}
 	}
 	out := make([]model.ChatDeputy, len(openids))
 	for i, o := range openids {
 		out[i] = byOpenID[o]
-		// Each caller gets tags of its own.
-		out[i].Deputy.Tags = slices.Clone(out[i].Deputy.Tags)
 	}
 	return out, nil
 }
