@@ -459,6 +459,9 @@ func (r *rig) checkExactlyOnce(id int64) {
 	if out := r.cli("campaign", "status", strconv.FormatInt(id, 10)); !strings.Contains(out, "已完成 (done)") {
 		t.Errorf("campaign status printed %q", out)
 	}
+	// The kill landed inside transactions: the kept counts moved with
+	// the rows or not at all.
+	storagetest.CampaignCountsRight(t, r.db)
 }
 
 func seed(t *testing.T) *rand.Rand {
