@@ -11,18 +11,11 @@ import (
 // the next. A storm of callbacks then costs one commit per batch rather
 // than one per callback, and a lone item waits for nothing. Each caller
 // returns only once its own item is written (or failed), so WeChat is never
-// answered for a message that was not stored. The zero value is ready and
-// writes one batch at a time.
-//
-// lanes lets that many batches be under way at once (reads, which do not
-// contend: an item that arrives while one batch is read starts the next at
-// once instead of waiting for it, and batches grow only once every lane is
-// busy).
+// answered for a message that was not stored. The zero value is ready.
 type batcher[T, R any] struct {
-	lanes   int
 	mu      sync.Mutex
 	queue   []batched[T, R]
-	running int
+	writing bool
 }
 
 type batched[T, R any] struct {
@@ -46,8 +39,8 @@ func (b *batcher[T, R]) do(ctx context.Context, item T, maxItems int, write writ
 	q := batched[T, R]{item: item, done: make(chan batchOutcome[R], 1)}
 	b.mu.Lock()
 	b.queue = append(b.queue, q)
-	if b.running < max(b.lanes, 1) {
-		b.running++
+	if !b.writing {
+		b.writing = true
 		go b.run(maxItems, write)
 	}
 	b.mu.Unlock()
@@ -66,7 +59,7 @@ func (b *batcher[T, R]) run(max int, write writeBatch[T, R]) {
 		b.mu.Lock()
 		n := min(len(b.queue), max)
 		if n == 0 {
-			b.running--
+			b.writing = false
 			b.mu.Unlock()
 			return
 		}

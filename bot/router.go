@@ -70,21 +70,11 @@ type MediaFetcher interface {
 func NewRouter(svc *core.Services, db Store, texts *templates.Set, log *slog.Logger, idle time.Duration) *Router {
 	r := &Router{Core: svc, Store: db, Texts: texts, Log: log, Loc: svc.Location(), IdleTimeout: idle}
 	r.Engine = &Engine{Store: db, Texts: texts, Log: log, Idle: idle, Clock: svc}
-	// On a database server the quick path's reads are round trips that do
-	// not contend: a message that arrives while a batch is read starts the
-	// next rather than waiting for it.
-	if svc.Chat.ReadsGoWide() {
-		r.states.lanes, r.reads.lanes = readLanes, readLanes
-	}
 	r.registerFlows()
 	return r
 }
 
 func (r *Router) now() time.Time { return r.Core.Now() }
-
-// readLanes is how many of the quick path's read batches may be under way
-// at once on a database server.
-const readLanes = 4
 
 // maxStateBatch bounds the quick path's reads answered by one query.
 const maxStateBatch = 256

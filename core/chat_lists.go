@@ -126,7 +126,7 @@ func orEmpty[T any](l []T) []T {
 // own work, and going wide only adds to it), and a transaction's
 // statements are one connection's: there they run one after the other.
 func (s *Chat) readAtOnce(ctx context.Context, reads []func() error) error {
-	if len(reads) == 1 || !s.ReadsGoWide() || storage.InTransaction(ctx) {
+	if len(reads) == 1 || !s.readsGoWide() || storage.InTransaction(ctx) {
 		for _, read := range reads {
 			if err := read(); err != nil {
 				return err
@@ -143,8 +143,8 @@ func (s *Chat) readAtOnce(ctx context.Context, reads []func() error) error {
 	return errors.Join(errs...)
 }
 
-// ReadsGoWide reports whether reads that do not depend on one another gain
+// readsGoWide reports whether reads that do not depend on one another gain
 // from running at once, on connections of their own: on a database server
 // (MySQL), where each is a round trip; not on SQLite, where each is the
 // process's own work and larger batches cost less.
-func (s *Chat) ReadsGoWide() bool { return s.db.Dialect() == storage.MySQL }
+func (s *Chat) readsGoWide() bool { return s.db.Dialect() == storage.MySQL }
