@@ -161,8 +161,9 @@ func (db *DB) RecountCampaigns(ctx context.Context) (changed int, err error) {
 	return changed, nil
 }
 
-// countsDiffer counts the keys whose counts differ between a and b.
-func countsDiffer(a, b map[campaignKey]int64) int {
+// countsDiffer counts the keys whose counts differ between a and b (kept
+// counts and a recount's).
+func countsDiffer[K, V comparable](a, b map[K]V) int {
 	n := 0
 	for k, v := range b {
 		if a[k] != v {

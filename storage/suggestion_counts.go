@@ -215,16 +215,7 @@ func (db *DB) RecountSuggestions(ctx context.Context) (changed int, err error) {
 		if err != nil {
 			return err
 		}
-		for k, t := range now {
-			if old[k] != t {
-				changed++
-			}
-		}
-		for k := range old {
-			if _, ok := now[k]; !ok {
-				changed++
-			}
-		}
+		changed = countsDiffer(old, now)
 		return nil
 	})
 	if err != nil {
