@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -58,6 +59,9 @@ func (s *Chat) Lists(ctx context.Context, reqs []ListRequest, latest int) ([]Cha
 	var kinds [ListStudy + 1][]string
 	since := reqs[0].At
 	for i, q := range reqs {
+		if q.Kind < ListMeetings || q.Kind > ListStudy {
+			return nil, fmt.Errorf("core: chat lists: no list of kind %d", q.Kind)
+		}
 		all[i] = q.OpenID
 		kinds[q.Kind] = append(kinds[q.Kind], q.OpenID)
 		if q.Kind == ListMeetings && q.At.Before(since) {

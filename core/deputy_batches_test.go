@@ -137,6 +137,9 @@ func TestChatListsAreEachSendersOwn(t *testing.T) {
 				t.Errorf("%s, list %d:\n%s\nwant\n%s", q.OpenID, q.Kind, have, want)
 			}
 		}
+		if _, err := svc.Chat.Lists(ctx, []core.ListRequest{{OpenID: deps[0].OpenID, At: now}}, 5); err == nil {
+			t.Error("a request of no list kind was read")
+		}
 		// The fixture gives each kind something to compare.
 		if len(got[0].Materials) != 3 || !got[0].Materials[1].Studied() || len(got[0].Courses) != 1 ||
 			len(got[1].Suggestions.List) != 1 || len(got[2].Meetings) != 1 || len(got[4].Suggestions.List) != 1 {
