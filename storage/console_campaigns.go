@@ -121,20 +121,33 @@ func (db *DB) ListCampaignDeliveries(ctx context.Context, f model.CampaignDelive
 		if err := db.rq(ctx).GetContext(ctx, &total, cq, cargs...); err != nil {
 			return nil, 0, fmt.Errorf("storage: count campaign deliveries: %w", err)
 		}
-	} else {
+	}
+	if f.AfterID != 0 {
 		where, args = where+` AND dl.id > ?`, append(args, f.AfterID)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
+	// On MySQL the index is named: once InnoDB's statistics were
+	// recounted after the deliveries were written, MariaDB walked the
+	// primary key from the table's first row instead, testing each row's
+	// campaign (100,050 rows for the first page of the newest campaign,
+	// 37 ms), taking the rows' order for cheaper than the campaign's index.
+	hint := ""
+	if db.dialect == MySQL {
+		hint = " FORCE INDEX (deliveries_campaign_id)"
+		if f.Status != "" {
+			hint = " FORCE INDEX (deliveries_campaign)"
+		}
+	}
 	var out []model.CampaignDelivery
 	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT dl.id, dl.deputy_id, COALESCE(d.name, '') AS deputy_name,
 		COALESCE(g.name, '') AS delegation, dl.status, dl.reason, dl.errcode, dl.channel, dl.attempts, dl.reclaims, dl.created_at,
 		dl.sent_at, dl.delivered_at, dl.read_at, dl.msgid, dl.next_at, dl.urgent
-		FROM (SELECT dl.id FROM deliveries dl%s ORDER BY dl.id LIMIT %d OFFSET %d) page
+		FROM (SELECT dl.id FROM deliveries dl%s%s ORDER BY dl.id LIMIT %d OFFSET %d) page
 		JOIN deliveries dl ON dl.id = page.id LEFT JOIN deputies d ON d.id = dl.deputy_id LEFT JOIN delegations g ON g.id = d.delegation_id
-		ORDER BY dl.id`, where, limit, max(f.Offset, 0)), args...)
+		ORDER BY dl.id`, hint, where, limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: campaign deliveries: %w", err)
 	}
@@ -188,18 +201,31 @@ func whereCampaignDeliveryFilter(f model.CampaignDeliveryFilter) (string, []any)
 
 // CampaignPace tells how fast a campaign is going out: how many of its
 // deliveries WeChat accepted at or after since, and when the first was
-// accepted (invalid before any).
+// accepted (invalid before any). Both are read from deliveries_campaign_sent
+// (campaign_id, sent_at) alone, and on MariaDB both read a few entries of it
+// rather than all the campaign's (100,000 for the big one, 33 ms):
+//
+//   - since goes to MySQL in microseconds, as DATETIME(6) holds it: the
+//     driver writes a time's nanoseconds into the statement, and MariaDB
+//     compares sent_at with such a constant row by row instead of seeking
+//     to it (the comparison itself is the same);
+//   - the first send is MIN(sent_at), one index dive there. SQLite keeps
+//     ORDER BY … LIMIT 1, which its planner reads from the same index,
+//     because its MIN() has no column type and would come back as text.
 func (db *DB) CampaignPace(ctx context.Context, id int64, since time.Time) (recent int, first sql.NullTime, err error) {
+	since = since.UTC()
+	q := `SELECT MIN(sent_at) FROM deliveries WHERE campaign_id = ?`
+	if db.dialect == MySQL {
+		since = since.Truncate(time.Microsecond)
+	} else {
+		q = `SELECT sent_at FROM deliveries WHERE campaign_id = ? AND sent_at IS NOT NULL ORDER BY sent_at LIMIT 1`
+	}
 	if err := db.rq(ctx).GetContext(ctx, &recent, `SELECT COUNT(*) FROM deliveries
-		WHERE campaign_id = ? AND sent_at IS NOT NULL AND sent_at >= ?`, id, since.UTC()); err != nil {
+		WHERE campaign_id = ? AND sent_at >= ?`, id, since); err != nil {
 		return 0, first, fmt.Errorf("storage: campaign pace %d: %w", id, err)
 	}
-	err = db.rq(ctx).GetContext(ctx, &first, `SELECT sent_at FROM deliveries
-		WHERE campaign_id = ? AND sent_at IS NOT NULL ORDER BY sent_at LIMIT 1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return recent, first, nil
-	}
-	if err != nil {
+	err = db.rq(ctx).GetContext(ctx, &first, q, id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, first, fmt.Errorf("storage: campaign pace %d: %w", id, err)
 	}
 	return recent, first, nil

@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -281,6 +283,182 @@ func TestAnExpansionInBatchesWritesDeliveriesAndAsks(t *testing.T) {
 		}
 		if counts2, _ := db.CampaignCounts(ctx, c.ID); counts2[model.DeliveryQueued] != len(reachable) {
 			t.Fatalf("expanding again changed the deliveries: %v", counts2)
+		}
+	})
+}
+
+// The pace of a campaign (its sends since a moment, its first send) is
+// what the queries it replaced gave: a count filtered on sent_at IS NOT
+// NULL and the first of the sends ordered by sent_at, with since in
+// nanoseconds (a send at the very microsecond of since counts, on MySQL
+// whose DATETIME(6) drops what is finer, as before).
+func TestACampaignsPaceIsWhatTheFormerQueriesGave(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		consoleDeputies(t, db, 8)
+		var cs []model.Campaign
+		for i := range 3 {
+			n := model.Notice{Kind: "general_notice", Title: fmt.Sprintf("进度 %d", i)}
+			c := model.Campaign{Audience: model.Audience{All: true}}
+			if err := db.CreateCampaign(ctx, &n, &c); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.ExpandBatch(ctx, c, fmt.Sprintf("c%d", c.ID), false, 0, 1000); err != nil {
+				t.Fatal(err)
+			}
+			cs = append(cs, c)
+		}
+		t0 := time.Date(2026, 3, 10, 8, 0, 0, 123456000, time.UTC)
+		// The first campaign: sends a second apart, two never sent; the
+		// second: one send, before the first's; the third: none.
+		set := func(c model.Campaign, k int, at time.Time) {
+			t.Helper()
+			if _, err := db.SQL().ExecContext(ctx, `UPDATE deliveries SET sent_at = ?, status = ? WHERE id = (SELECT id FROM
+				(SELECT id FROM deliveries WHERE campaign_id = ? ORDER BY id LIMIT 1 OFFSET ?) one)`, at, model.DeliverySent, c.ID, k); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for k := range 6 {
+			set(cs[0], 5-k, t0.Add(time.Duration(k)*time.Second))
+		}
+		set(cs[1], 3, t0.Add(-time.Hour))
+		for _, c := range cs {
+			for _, since := range []time.Time{t0.Add(-2 * time.Hour), t0, t0.Add(2500 * time.Millisecond),
+				t0.Add(3*time.Second + 789*time.Nanosecond), t0.Add(3*time.Second - 211*time.Nanosecond), t0.Add(5 * time.Second), t0.Add(time.Minute)} {
+				recent, first, err := db.CampaignPace(ctx, c.ID, since)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var wantRecent int
+				var wantFirst sql.NullTime
+				if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries
+					WHERE campaign_id = ? AND sent_at IS NOT NULL AND sent_at >= ?`, c.ID, since.UTC()).Scan(&wantRecent); err != nil {
+					t.Fatal(err)
+				}
+				err = db.SQL().QueryRowContext(ctx, `SELECT sent_at FROM deliveries
+					WHERE campaign_id = ? AND sent_at IS NOT NULL ORDER BY sent_at LIMIT 1`, c.ID).Scan(&wantFirst)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					t.Fatal(err)
+				}
+				if recent != wantRecent || first.Valid != wantFirst.Valid || !first.Time.Equal(wantFirst.Time) {
+					t.Fatalf("campaign %d since %s: %d, %v; the former queries gave %d, %v", c.ID, since, recent, first, wantRecent, wantFirst)
+				}
+			}
+		}
+		if recent, first, _ := db.CampaignPace(ctx, cs[0].ID, t0.Add(2500*time.Millisecond)); recent != 3 || !first.Time.Equal(t0) {
+			t.Fatalf("pace %d since 2.5 s, first %v", recent, first)
+		}
+	})
+}
+
+// A campaign's delivery pages, by status or not, by offset or after an id,
+// hold the rows a plain query over the deliveries picks, in its order:
+// how ListCampaignDeliveries reaches the page (an index it is told to
+// read) changes no page.
+func TestCampaignDeliveryPagesAreThoseOfAPlainQuery(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		consoleDeputies(t, db, 12)
+		var cs []model.Campaign
+		for i := range 2 {
+			n := model.Notice{Kind: "general_notice", Title: fmt.Sprintf("分页 %d", i)}
+			c := model.Campaign{Audience: model.Audience{All: true}}
+			if err := db.CreateCampaign(ctx, &n, &c); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.ExpandBatch(ctx, c, fmt.Sprintf("c%d", c.ID), false, 0, 1000); err != nil {
+				t.Fatal(err)
+			}
+			cs = append(cs, c)
+		}
+		// Statuses interleaved by id, as sending leaves them.
+		states := []string{model.DeliverySent, model.DeliveryDelivered, model.DeliverySent, model.DeliveryFailed, model.DeliveryRead, model.DeliverySent}
+		var ids []int64
+		rows, err := db.SQL().QueryContext(ctx, `SELECT id FROM deliveries WHERE status = ? ORDER BY id`, model.DeliveryQueued)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for i, id := range ids {
+			if _, err := db.SQL().ExecContext(ctx, `UPDATE deliveries SET status = ? WHERE id = ?`, states[i%len(states)], id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Written past storage: the kept counts are recounted.
+		if _, err := db.RecountCampaigns(ctx); err != nil {
+			t.Fatal(err)
+		}
+		plain := func(c int64, status string, after int64, limit, offset int) []int64 {
+			t.Helper()
+			q, args := `SELECT id FROM deliveries WHERE campaign_id = ? AND id > ?`, []any{c, after}
+			if status != "" {
+				q, args = q+` AND status = ?`, append(args, status)
+			}
+			var out []int64
+			rows, err := db.SQL().QueryContext(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d OFFSET %d`, limit, offset), args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, id)
+			}
+			return out
+		}
+		pages := 0
+		for _, c := range cs {
+			for _, status := range append([]string{""}, model.DeliveryStates...) {
+				for _, limit := range []int{1, 2, 5} {
+					for offset := range 7 {
+						for _, counted := range []bool{false, true} {
+							got, total, err := db.ListCampaignDeliveries(ctx, model.CampaignDeliveryFilter{CampaignID: c.ID, Status: status,
+								Limit: limit, Offset: offset, Counted: counted})
+							if err != nil {
+								t.Fatal(err)
+							}
+							if all := len(plain(c.ID, status, 0, 1000, 0)); !counted && total != all {
+								t.Fatalf("campaign %d %q: total %d, want %d", c.ID, status, total, all)
+							}
+							var gotIDs []int64
+							for _, d := range got {
+								gotIDs = append(gotIDs, d.ID)
+							}
+							if want := plain(c.ID, status, 0, limit, offset); !slices.Equal(gotIDs, want) {
+								t.Fatalf("campaign %d %q limit %d offset %d: %v, want %v", c.ID, status, limit, offset, gotIDs, want)
+							}
+							pages++
+						}
+					}
+					for _, after := range append([]int64{0}, ids...) {
+						got, _, err := db.ListCampaignDeliveries(ctx, model.CampaignDeliveryFilter{CampaignID: c.ID, Status: status,
+							Limit: limit, AfterID: after})
+						if err != nil {
+							t.Fatal(err)
+						}
+						var gotIDs []int64
+						for _, d := range got {
+							gotIDs = append(gotIDs, d.ID)
+						}
+						if want := plain(c.ID, status, after, limit, 0); !slices.Equal(gotIDs, want) {
+							t.Fatalf("campaign %d %q limit %d after %d: %v, want %v", c.ID, status, limit, after, gotIDs, want)
+						}
+					}
+				}
+			}
+		}
+		if pages == 0 {
+			t.Fatal("no page compared")
 		}
 	})
 }
