@@ -295,11 +295,20 @@ func (db *DB) CountDeliveriesSince(ctx context.Context, since time.Time) (map[st
 }
 
 // RecentDeliveriesOf returns the newest deliveries to a deputy, newest first.
+//
+// On MySQL the query names deliveries_deputy ((deputy_id) and the primary
+// key, so the deputy's rows by id): at 200,000 deliveries MariaDB walked
+// the primary key down from the newest row instead, looking for the
+// deputy's, 60 ms a page (seen in the slow query log).
 func (db *DB) RecentDeliveriesOf(ctx context.Context, deputyID int64, limit int) ([]model.DeputyDelivery, error) {
+	hint := ""
+	if db.dialect == MySQL {
+		hint = " FORCE INDEX (deliveries_deputy)"
+	}
 	var out []model.DeputyDelivery
 	err := db.rq(ctx).SelectContext(ctx, &out, fmt.Sprintf(`SELECT d.id, n.kind, n.title, d.status, d.reason,
-		d.created_at, d.sent_at, d.read_at, d.next_at, d.urgent FROM deliveries d JOIN notices n ON n.id = d.notice_id
-		WHERE d.deputy_id = ? ORDER BY d.id DESC LIMIT %d`, limit), deputyID)
+		d.created_at, d.sent_at, d.read_at, d.next_at, d.urgent FROM deliveries d%s JOIN notices n ON n.id = d.notice_id
+		WHERE d.deputy_id = ? ORDER BY d.id DESC LIMIT %d`, hint, limit), deputyID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: deliveries of deputy %d: %w", deputyID, err)
 	}
